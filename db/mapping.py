@@ -1,0 +1,420 @@
+"""Row <-> domain object conversion. Only this module knows how values are stored."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, fields
+from datetime import date, datetime
+from typing import Any
+
+from transfers_app.domain.enums import (
+    Access,
+    Activity,
+    Derogation,
+    DocumentKind,
+    DocumentStatus,
+    EntityKind,
+    Frequency,
+    Lifecycle,
+    Mechanism,
+    Regime,
+    Role,
+    TiaStatus,
+    VolumeBand,
+)
+from transfers_app.domain.models import (
+    Document,
+    Entity,
+    Location,
+    MechanismUse,
+    SccOptions,
+    Tia,
+    Transfer,
+)
+from transfers_app.domain.names import name_key
+
+
+def d2s(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def s2d(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def s2dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def regimes_to_s(regimes: Sequence[Regime]) -> str:
+    return ",".join(r.value for r in regimes)
+
+
+def s_to_regimes(text: str) -> tuple[Regime, ...]:
+    return tuple(Regime(x) for x in text.split(",") if x)
+
+
+def to_json(obj: Any) -> str:
+    def default(o: Any) -> Any:
+        if isinstance(o, (date, datetime)):
+            return o.isoformat()
+        raise TypeError(type(o).__name__)
+
+    return json.dumps(asdict(obj), default=default, ensure_ascii=False, sort_keys=True)
+
+
+_META = ("id", "version", "created_at", "updated_at", "archived_at")
+
+ENTITY_COLS = (
+    "id",
+    "name",
+    "kind",
+    "legal_name",
+    "registration_number",
+    "address",
+    "contact_name",
+    "contact_email",
+    "website",
+    "parent_id",
+    "notes",
+    "lifecycle",
+    "proposed_on",
+    "approved_on",
+    "active_on",
+    "offboarded_on",
+    "owner",
+    "exporter_regimes",
+    "version",
+    "created_at",
+    "updated_at",
+    "archived_at",
+)
+
+
+def entity_row(e: Entity) -> dict[str, Any]:
+    return {
+        "name": e.name,
+        "name_key": name_key(e.name),
+        "kind": e.kind.value,
+        "legal_name": e.legal_name,
+        "registration_number": e.registration_number,
+        "address": e.address,
+        "contact_name": e.contact_name,
+        "contact_email": e.contact_email,
+        "website": e.website,
+        "parent_id": e.parent_id,
+        "notes": e.notes,
+        "lifecycle": e.lifecycle.value,
+        "proposed_on": d2s(e.proposed_on),
+        "approved_on": d2s(e.approved_on),
+        "active_on": d2s(e.active_on),
+        "offboarded_on": d2s(e.offboarded_on),
+        "owner": e.owner,
+        "exporter_regimes": regimes_to_s(e.exporter_regimes),
+    }
+
+
+def entity_from(r: Sequence[Any]) -> Entity:
+    return Entity(
+        id=r[0],
+        name=r[1],
+        kind=EntityKind(r[2]),
+        legal_name=r[3],
+        registration_number=r[4],
+        address=r[5],
+        contact_name=r[6],
+        contact_email=r[7],
+        website=r[8],
+        parent_id=r[9],
+        notes=r[10],
+        lifecycle=Lifecycle(r[11]),
+        proposed_on=s2d(r[12]),
+        approved_on=s2d(r[13]),
+        active_on=s2d(r[14]),
+        offboarded_on=s2d(r[15]),
+        owner=r[16],
+        exporter_regimes=s_to_regimes(r[17]),
+        version=r[18],
+        created_at=s2dt(r[19]),
+        updated_at=s2dt(r[20]),
+        archived_at=s2dt(r[21]),
+    )
+
+
+LOCATION_COLS = (
+    "id",
+    "entity_id",
+    "country",
+    "activity",
+    "city",
+    "version",
+    "created_at",
+    "updated_at",
+    "archived_at",
+)
+
+
+def location_row(loc: Location) -> dict[str, Any]:
+    return {
+        "entity_id": loc.entity_id,
+        "country": loc.country,
+        "activity": loc.activity.value,
+        "city": loc.city,
+    }
+
+
+def location_from(r: Sequence[Any]) -> Location:
+    return Location(
+        id=r[0],
+        entity_id=r[1],
+        country=r[2],
+        activity=Activity(r[3]),
+        city=r[4],
+        version=r[5],
+        created_at=s2dt(r[6]),
+        updated_at=s2dt(r[7]),
+        archived_at=s2dt(r[8]),
+    )
+
+
+TRANSFER_COLS = (
+    "id",
+    "exporter_id",
+    "importer_id",
+    "destination",
+    "access",
+    "importer_role",
+    "exporter_role",
+    "regimes",
+    "service",
+    "purpose",
+    "data_categories",
+    "data_subjects",
+    "special_category",
+    "criminal_data",
+    "frequency",
+    "volume",
+    "parent_transfer_id",
+    "started_on",
+    "ended_on",
+    "notes",
+    "version",
+    "created_at",
+    "updated_at",
+    "archived_at",
+)
+
+
+def transfer_row(t: Transfer) -> dict[str, Any]:
+    return {
+        "exporter_id": t.exporter_id,
+        "importer_id": t.importer_id,
+        "destination": t.destination,
+        "access": t.access.value,
+        "importer_role": t.importer_role.value,
+        "exporter_role": t.exporter_role.value,
+        "regimes": regimes_to_s(t.regimes),
+        "service": t.service,
+        "purpose": t.purpose,
+        "data_categories": json.dumps(list(t.data_categories), ensure_ascii=False),
+        "data_subjects": json.dumps(list(t.data_subjects), ensure_ascii=False),
+        "special_category": int(t.special_category),
+        "criminal_data": int(t.criminal_data),
+        "frequency": t.frequency.value,
+        "volume": t.volume.value if t.volume else None,
+        "parent_transfer_id": t.parent_transfer_id,
+        "started_on": d2s(t.started_on),
+        "ended_on": d2s(t.ended_on),
+        "notes": t.notes,
+    }
+
+
+_ROLES = {r.value: r for r in Role}
+_ACCESS = {a.value: a for a in Access}
+
+
+def transfer_from(r: Sequence[Any], mechanisms: tuple[MechanismUse, ...]) -> Transfer:
+    return Transfer(
+        id=r[0],
+        exporter_id=r[1],
+        importer_id=r[2],
+        destination=r[3],
+        access=_ACCESS[r[4]],
+        importer_role=_ROLES[r[5]],
+        exporter_role=_ROLES[r[6]],
+        regimes=s_to_regimes(r[7]),
+        service=r[8],
+        purpose=r[9],
+        data_categories=tuple(json.loads(r[10])),
+        data_subjects=tuple(json.loads(r[11])),
+        special_category=bool(r[12]),
+        criminal_data=bool(r[13]),
+        frequency=Frequency(r[14]),
+        volume=VolumeBand(r[15]) if r[15] else None,
+        parent_transfer_id=r[16],
+        started_on=s2d(r[17]),
+        ended_on=s2d(r[18]),
+        notes=r[19],
+        mechanisms=mechanisms,
+        version=r[20],
+        created_at=s2dt(r[21]),
+        updated_at=s2dt(r[22]),
+        archived_at=s2dt(r[23]),
+    )
+
+
+def mechanism_from(r: Sequence[Any]) -> MechanismUse:
+    return MechanismUse(Mechanism(r[0]), r[1])
+
+
+DOCUMENT_COLS = (
+    "id",
+    "kind",
+    "title",
+    "instrument_version",
+    "scc_module",
+    "scc_options",
+    "signed_on",
+    "effective_on",
+    "expires_on",
+    "notice_period_days",
+    "review_cycle_months",
+    "next_review_on",
+    "last_reviewed_on",
+    "derogation",
+    "justification",
+    "dpf_eu",
+    "dpf_uk_extension",
+    "dpf_swiss",
+    "checked_on",
+    "file_sha256",
+    "file_name",
+    "series_id",
+    "doc_version",
+    "status",
+    "supersedes_id",
+    "notes",
+    "version",
+    "created_at",
+    "updated_at",
+    "archived_at",
+)
+
+
+def document_row(d: Document) -> dict[str, Any]:
+    return {
+        "kind": d.kind.value,
+        "title": d.title,
+        "instrument_version": d.instrument_version,
+        "scc_module": d.scc_module,
+        "scc_options": json.dumps(asdict(d.scc_options)) if d.scc_options else None,
+        "signed_on": d2s(d.signed_on),
+        "effective_on": d2s(d.effective_on),
+        "expires_on": d2s(d.expires_on),
+        "notice_period_days": d.notice_period_days,
+        "review_cycle_months": d.review_cycle_months,
+        "next_review_on": d2s(d.next_review_on),
+        "last_reviewed_on": d2s(d.last_reviewed_on),
+        "derogation": d.derogation.value if d.derogation else None,
+        "justification": d.justification,
+        "dpf_eu": int(d.dpf_eu),
+        "dpf_uk_extension": int(d.dpf_uk_extension),
+        "dpf_swiss": int(d.dpf_swiss),
+        "checked_on": d2s(d.checked_on),
+        "file_sha256": d.file_sha256,
+        "file_name": d.file_name,
+        "series_id": d.series_id,
+        "doc_version": d.doc_version,
+        "status": d.status.value,
+        "supersedes_id": d.supersedes_id,
+        "notes": d.notes,
+    }
+
+
+_SCC_FIELDS = {f.name for f in fields(SccOptions)}
+
+
+def document_from(r: Sequence[Any], parties: tuple[int, ...]) -> Document:
+    opts = None
+    if r[5]:
+        raw = json.loads(r[5])
+        opts = SccOptions(**{k: v for k, v in raw.items() if k in _SCC_FIELDS})
+    return Document(
+        id=r[0],
+        kind=DocumentKind(r[1]),
+        title=r[2],
+        instrument_version=r[3],
+        scc_module=r[4],
+        scc_options=opts,
+        signed_on=s2d(r[6]),
+        effective_on=s2d(r[7]),
+        expires_on=s2d(r[8]),
+        notice_period_days=r[9],
+        review_cycle_months=r[10],
+        next_review_on=s2d(r[11]),
+        last_reviewed_on=s2d(r[12]),
+        derogation=Derogation(r[13]) if r[13] else None,
+        justification=r[14],
+        dpf_eu=bool(r[15]),
+        dpf_uk_extension=bool(r[16]),
+        dpf_swiss=bool(r[17]),
+        checked_on=s2d(r[18]),
+        file_sha256=r[19],
+        file_name=r[20],
+        series_id=r[21],
+        doc_version=r[22],
+        status=DocumentStatus(r[23]),
+        supersedes_id=r[24],
+        notes=r[25],
+        party_ids=parties,
+        version=r[26],
+        created_at=s2dt(r[27]),
+        updated_at=s2dt(r[28]),
+        archived_at=s2dt(r[29]),
+    )
+
+
+TIA_COLS = (
+    "id",
+    "transfer_id",
+    "status",
+    "assessor",
+    "approver",
+    "approved_on",
+    "next_review_on",
+    "review_cycle_months",
+    "version",
+    "created_at",
+    "updated_at",
+    "archived_at",
+)
+
+
+def tia_row(t: Tia) -> dict[str, Any]:
+    return {
+        "transfer_id": t.transfer_id,
+        "status": t.status.value,
+        "assessor": t.assessor,
+        "approver": t.approver,
+        "approved_on": d2s(t.approved_on),
+        "next_review_on": d2s(t.next_review_on),
+        "review_cycle_months": t.review_cycle_months,
+    }
+
+
+def tia_from(r: Sequence[Any]) -> Tia:
+    return Tia(
+        id=r[0],
+        transfer_id=r[1],
+        status=TiaStatus(r[2]),
+        assessor=r[3],
+        approver=r[4],
+        approved_on=s2d(r[5]),
+        next_review_on=s2d(r[6]),
+        review_cycle_months=r[7],
+        version=r[8],
+        created_at=s2dt(r[9]),
+        updated_at=s2dt(r[10]),
+        archived_at=s2dt(r[11]),
+    )

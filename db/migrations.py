@@ -1,0 +1,157 @@
+"""Named, transactional schema migrations (sqlite-utils ``Migrations``).
+
+Never edit a migration that has shipped: add a new one. ``SCHEMA_VERSION`` is the number of
+migrations; it is written to ``PRAGMA user_version`` so an older app can refuse a newer file.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("transfers_app")
+
+_TS = (
+    "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, archived_at TEXT, "
+    "version INTEGER NOT NULL DEFAULT 1"
+)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        f"""
+        CREATE TABLE files (
+            sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+            size INTEGER NOT NULL,
+            original_name TEXT NOT NULL,
+            stored_at TEXT NOT NULL
+        );
+        CREATE TABLE entities (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL CHECK (name <> ''),
+            name_key TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('group', 'vendor', 'customer')),
+            legal_name TEXT NOT NULL DEFAULT '',
+            registration_number TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            contact_name TEXT NOT NULL DEFAULT '',
+            contact_email TEXT NOT NULL DEFAULT '',
+            website TEXT NOT NULL DEFAULT '',
+            parent_id INTEGER REFERENCES entities(id),
+            notes TEXT NOT NULL DEFAULT '',
+            lifecycle TEXT NOT NULL
+                CHECK (lifecycle IN ('proposed', 'approved', 'active', 'offboarded')),
+            proposed_on TEXT, approved_on TEXT, active_on TEXT, offboarded_on TEXT,
+            owner TEXT NOT NULL DEFAULT '',
+            exporter_regimes TEXT NOT NULL DEFAULT '',
+            {_TS}
+        );
+        CREATE INDEX entities_name_key ON entities(name_key);
+        CREATE TABLE locations (
+            id INTEGER PRIMARY KEY,
+            entity_id INTEGER NOT NULL REFERENCES entities(id),
+            country TEXT NOT NULL,
+            activity TEXT NOT NULL,
+            city TEXT NOT NULL DEFAULT '',
+            {_TS}
+        );
+        CREATE INDEX locations_entity ON locations(entity_id);
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL CHECK (title <> ''),
+            instrument_version TEXT NOT NULL DEFAULT '',
+            scc_module INTEGER CHECK (scc_module BETWEEN 1 AND 4),
+            scc_options TEXT,
+            signed_on TEXT, effective_on TEXT, expires_on TEXT,
+            notice_period_days INTEGER, review_cycle_months INTEGER,
+            next_review_on TEXT, last_reviewed_on TEXT,
+            derogation TEXT, justification TEXT NOT NULL DEFAULT '',
+            dpf_eu INTEGER NOT NULL DEFAULT 0,
+            dpf_uk_extension INTEGER NOT NULL DEFAULT 0,
+            dpf_swiss INTEGER NOT NULL DEFAULT 0,
+            checked_on TEXT,
+            file_sha256 TEXT REFERENCES files(sha256),
+            file_name TEXT NOT NULL DEFAULT '',
+            series_id INTEGER REFERENCES documents(id),
+            doc_version INTEGER NOT NULL DEFAULT 1,
+            status TEXT NOT NULL DEFAULT 'current' CHECK (status IN ('current', 'superseded')),
+            supersedes_id INTEGER REFERENCES documents(id),
+            notes TEXT NOT NULL DEFAULT '',
+            {_TS}
+        );
+        CREATE INDEX documents_series ON documents(series_id);
+        CREATE TABLE document_parties (
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            entity_id INTEGER NOT NULL REFERENCES entities(id),
+            PRIMARY KEY (document_id, entity_id)
+        );
+        CREATE INDEX document_parties_entity ON document_parties(entity_id);
+        CREATE TABLE transfers (
+            id INTEGER PRIMARY KEY,
+            exporter_id INTEGER NOT NULL REFERENCES entities(id),
+            importer_id INTEGER NOT NULL REFERENCES entities(id),
+            destination TEXT NOT NULL,
+            access TEXT NOT NULL,
+            importer_role TEXT NOT NULL,
+            exporter_role TEXT NOT NULL,
+            regimes TEXT NOT NULL DEFAULT '',
+            service TEXT NOT NULL DEFAULT '',
+            purpose TEXT NOT NULL DEFAULT '',
+            data_categories TEXT NOT NULL DEFAULT '[]',
+            data_subjects TEXT NOT NULL DEFAULT '[]',
+            special_category INTEGER NOT NULL DEFAULT 0,
+            criminal_data INTEGER NOT NULL DEFAULT 0,
+            frequency TEXT NOT NULL,
+            volume TEXT,
+            parent_transfer_id INTEGER REFERENCES transfers(id),
+            started_on TEXT, ended_on TEXT,
+            notes TEXT NOT NULL DEFAULT '',
+            {_TS},
+            UNIQUE (exporter_id, importer_id, destination, access, parent_transfer_id)
+        );
+        CREATE INDEX transfers_importer ON transfers(importer_id);
+        CREATE TABLE transfer_mechanisms (
+            transfer_id INTEGER NOT NULL REFERENCES transfers(id),
+            position INTEGER NOT NULL,
+            mechanism TEXT NOT NULL,
+            document_id INTEGER REFERENCES documents(id),
+            PRIMARY KEY (transfer_id, position)
+        );
+        CREATE TABLE tias (
+            id INTEGER PRIMARY KEY,
+            transfer_id INTEGER NOT NULL REFERENCES transfers(id),
+            status TEXT NOT NULL CHECK (status IN ('draft', 'in_review', 'approved', 'superseded')),
+            assessor TEXT NOT NULL DEFAULT '',
+            approver TEXT NOT NULL DEFAULT '',
+            approved_on TEXT, next_review_on TEXT,
+            review_cycle_months INTEGER,
+            {_TS}
+        );
+        CREATE INDEX tias_transfer ON tias(transfer_id);
+        CREATE TABLE catalogue (
+            id INTEGER PRIMARY KEY,
+            catalogue TEXT NOT NULL CHECK (catalogue IN ('data_category', 'data_subject')),
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            UNIQUE (catalogue, name)
+        );
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            record_id INTEGER,
+            action TEXT NOT NULL,
+            before TEXT,
+            after TEXT
+        );
+        CREATE INDEX audit_record ON audit(table_name, record_id);
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """
+    )
+
+
+SCHEMA_VERSION = len(migrations._migrations)
+MIGRATION_NAMES = tuple(m.name for m in migrations._migrations)

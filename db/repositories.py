@@ -1,0 +1,579 @@
+"""The register's storage: every write audited and versioned, every multi-step write atomic."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+from db import mapping as mp
+from db.files import FileStore
+from transfers_app.domain.enums import DocumentStatus
+from transfers_app.domain.models import (
+    AuditEntry,
+    CatalogueItem,
+    Document,
+    Entity,
+    Location,
+    MechanismUse,
+    RegisterSnapshot,
+    Tia,
+    Transfer,
+)
+from transfers_app.errors import NotFoundError, StorageError
+
+T = TypeVar("T", Entity, Location, Transfer, Document, Tia)
+
+_TABLE = {
+    Entity: "entities",
+    Location: "locations",
+    Transfer: "transfers",
+    Document: "documents",
+    Tia: "tias",
+}
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class SqliteRegister:
+    """Repository over one open register database. Returns domain objects, never rows."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        actor: str,
+        files: FileStore | None = None,
+        now: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self.db = db
+        self.conn: sqlite3.Connection = db.conn
+        self.actor = actor
+        self.files = files
+        self._now = now
+
+    # -- transactions & audit ---------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside happen together or not at all."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.IntegrityError as exc:
+            raise StorageError(f"the change was refused by the database: {exc}") from None
+
+    def _audit(
+        self, table: str, record_id: int | None, action: str, before: Any | None, after: Any | None
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO audit (at, actor, table_name, record_id, action, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                self._now().isoformat(),
+                self.actor,
+                table,
+                record_id,
+                action,
+                mp.to_json(before) if before is not None else None,
+                mp.to_json(after) if after is not None else None,
+            ),
+        )
+
+    def _insert(self, table: str, row: dict[str, Any]) -> tuple[int, str]:
+        stamp = self._now().isoformat()
+        row = {**row, "created_at": stamp, "updated_at": stamp, "version": 1}
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        cur = self.conn.execute(
+            f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(row.values())
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid, stamp
+
+    def _update(
+        self, table: str, record_id: int, expected_version: int, row: dict[str, Any]
+    ) -> str:
+        stamp = self._now().isoformat()
+        sets = ", ".join(f"{k} = ?" for k in row)
+        cur = self.conn.execute(
+            f"UPDATE {table} SET {sets}, updated_at = ?, version = version + 1 "
+            "WHERE id = ? AND version = ?",
+            (*row.values(), stamp, record_id, expected_version),
+        )
+        if cur.rowcount != 1:
+            exists = self.conn.execute(
+                f"SELECT version FROM {table} WHERE id = ?", (record_id,)
+            ).fetchone()
+            if exists is None:
+                raise NotFoundError(f"{table[:-1]} {record_id} does not exist")
+            raise StorageError(
+                f"{table[:-1]} {record_id} was changed elsewhere since it was opened "
+                f"(version {exists[0]}, expected {expected_version}); reload and try again"
+            )
+        return stamp
+
+    def _stamped(self, obj: T, record_id: int, stamp: str, version: int) -> T:
+        when = datetime.fromisoformat(stamp)
+        created = obj.created_at or when
+        return replace(obj, id=record_id, version=version, created_at=created, updated_at=when)
+
+    # -- entities -------------------------------------------------------------------------
+
+    def add_entity(self, e: Entity) -> Entity:
+        with self.transaction():
+            new_id, stamp = self._insert("entities", mp.entity_row(e))
+            saved = self._stamped(e, new_id, stamp, 1)
+            self._audit("entities", new_id, "create", None, saved)
+        return saved
+
+    def update_entity(self, e: Entity) -> Entity:
+        if e.id is None:
+            raise NotFoundError("entity has no id: add it first")
+        with self.transaction():
+            before = self.get_entity(e.id)
+            stamp = self._update("entities", e.id, e.version, mp.entity_row(e))
+            saved = self._stamped(
+                replace(e, created_at=before.created_at), e.id, stamp, e.version + 1
+            )
+            self._audit("entities", e.id, "update", before, saved)
+        return saved
+
+    def get_entity(self, entity_id: int) -> Entity:
+        row = self.conn.execute(
+            f"SELECT {', '.join(mp.ENTITY_COLS)} FROM entities WHERE id = ?", (entity_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"entity {entity_id} does not exist")
+        return mp.entity_from(row)
+
+    def list_entities(self, include_archived: bool = False) -> list[Entity]:
+        where = "" if include_archived else "WHERE archived_at IS NULL"
+        rows = self.conn.execute(
+            f"SELECT {', '.join(mp.ENTITY_COLS)} FROM entities {where} ORDER BY name_key, id"
+        )
+        return [mp.entity_from(r) for r in rows]
+
+    def entity_names(self) -> list[tuple[int, str, str]]:
+        """(id, name, legal name) of every live entity: cheap, for similarity search."""
+        return list(
+            self.conn.execute("SELECT id, name, legal_name FROM entities WHERE archived_at IS NULL")
+        )
+
+    def own_entities(self) -> list[Entity]:
+        rows = self.conn.execute(
+            f"SELECT {', '.join(mp.ENTITY_COLS)} FROM entities "
+            "WHERE archived_at IS NULL AND exporter_regimes <> '' ORDER BY name_key"
+        )
+        return [mp.entity_from(r) for r in rows]
+
+    def count(self, table: str) -> int:
+        if table not in {"entities", "locations", "transfers", "documents", "tias", "audit"}:
+            raise ValueError(table)
+        where = "" if table == "audit" else " WHERE archived_at IS NULL"
+        return int(self.conn.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0])
+
+    # -- generic archive / restore -----------------------------------------------------------
+
+    def archive(self, obj: T) -> T:
+        """Archive instead of delete: the record stays, hidden from normal views."""
+        return self._set_archived(obj, self._now(), "archive")
+
+    def restore(self, obj: T) -> T:
+        return self._set_archived(obj, None, "restore")
+
+    def _set_archived(self, obj: T, when: datetime | None, action: str) -> T:
+        table = _TABLE[type(obj)]
+        if obj.id is None:
+            raise NotFoundError(f"cannot {action} an unsaved record")
+        with self.transaction():
+            stamp = self._update(
+                table, obj.id, obj.version, {"archived_at": when.isoformat() if when else None}
+            )
+            saved = replace(self._stamped(obj, obj.id, stamp, obj.version + 1), archived_at=when)
+            self._audit(table, obj.id, action, obj, saved)
+        return saved
+
+    # -- locations ------------------------------------------------------------------------
+
+    def add_location(self, loc: Location) -> Location:
+        with self.transaction():
+            new_id, stamp = self._insert("locations", mp.location_row(loc))
+            saved = self._stamped(loc, new_id, stamp, 1)
+            self._audit("locations", new_id, "create", None, saved)
+        return saved
+
+    def update_location(self, loc: Location) -> Location:
+        assert loc.id is not None
+        with self.transaction():
+            before = self._one_location(loc.id)
+            stamp = self._update("locations", loc.id, loc.version, mp.location_row(loc))
+            saved = self._stamped(loc, loc.id, stamp, loc.version + 1)
+            self._audit("locations", loc.id, "update", before, saved)
+        return saved
+
+    def _one_location(self, loc_id: int) -> Location:
+        row = self.conn.execute(
+            f"SELECT {', '.join(mp.LOCATION_COLS)} FROM locations WHERE id = ?", (loc_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"location {loc_id} does not exist")
+        return mp.location_from(row)
+
+    def locations_of(self, entity_id: int) -> list[Location]:
+        rows = self.conn.execute(
+            f"SELECT {', '.join(mp.LOCATION_COLS)} FROM locations "
+            "WHERE entity_id = ? AND archived_at IS NULL ORDER BY id",
+            (entity_id,),
+        )
+        return [mp.location_from(r) for r in rows]
+
+    def entity_ids_with_locations(self) -> set[int]:
+        return {
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT entity_id FROM locations WHERE archived_at IS NULL"
+            )
+        }
+
+    def all_locations(self) -> list[Location]:
+        rows = self.conn.execute(
+            f"SELECT {', '.join(mp.LOCATION_COLS)} FROM locations WHERE archived_at IS NULL"
+        )
+        return [mp.location_from(r) for r in rows]
+
+    # -- documents -------------------------------------------------------------------------
+
+    def _write_parties(self, doc_id: int, party_ids: Sequence[int]) -> None:
+        self.conn.execute("DELETE FROM document_parties WHERE document_id = ?", (doc_id,))
+        self.conn.executemany(
+            "INSERT INTO document_parties (document_id, entity_id) VALUES (?, ?)",
+            [(doc_id, p) for p in dict.fromkeys(party_ids)],
+        )
+
+    def _store_file(self, doc: Document, file_path: Path | None) -> Document:
+        if file_path is None:
+            return doc
+        if self.files is None:
+            raise StorageError("this register has no file store configured")
+        stored = self.files.put(file_path)
+        self.conn.execute(
+            "INSERT OR IGNORE INTO files (sha256, size, original_name, stored_at) "
+            "VALUES (?, ?, ?, ?)",
+            (stored.sha256, stored.size, stored.original_name, self._now().isoformat()),
+        )
+        return replace(doc, file_sha256=stored.sha256, file_name=file_path.name)
+
+    def add_document(self, doc: Document, file_path: Path | None = None) -> Document:
+        """Save a document (and its file, kept by SHA-256) in one transaction."""
+        with self.transaction():
+            doc = self._store_file(doc, file_path)
+            new_id, stamp = self._insert("documents", mp.document_row(doc))
+            if doc.series_id is None:
+                self.conn.execute(
+                    "UPDATE documents SET series_id = ? WHERE id = ?", (new_id, new_id)
+                )
+                doc = replace(doc, series_id=new_id)
+            self._write_parties(new_id, doc.party_ids)
+            saved = self._stamped(doc, new_id, stamp, 1)
+            self._audit("documents", new_id, "create", None, saved)
+        return saved
+
+    def update_document(self, doc: Document, file_path: Path | None = None) -> Document:
+        assert doc.id is not None
+        with self.transaction():
+            before = self.get_document(doc.id)
+            doc = self._store_file(doc, file_path)
+            assert doc.id is not None
+            stamp = self._update("documents", doc.id, doc.version, mp.document_row(doc))
+            self._write_parties(doc.id, doc.party_ids)
+            saved = self._stamped(doc, doc.id, stamp, doc.version + 1)
+            self._audit("documents", doc.id, "update", before, saved)
+        return saved
+
+    def renew_document(
+        self, old: Document, new: Document, file_path: Path | None = None
+    ) -> Document:
+        """Replace ``old`` by a new version of the same document; ``old`` is kept, superseded."""
+        assert old.id is not None
+        with self.transaction():
+            current = self.get_document(old.id)
+            if current.status is DocumentStatus.SUPERSEDED:
+                raise StorageError(f"'{current.title}' was already renewed or replaced")
+            self.update_document(replace(current, status=DocumentStatus.SUPERSEDED))
+            saved = self.add_document(
+                replace(
+                    new,
+                    id=None,
+                    series_id=current.series_id or current.id,
+                    doc_version=current.doc_version + 1,
+                    supersedes_id=current.id,
+                    status=DocumentStatus.CURRENT,
+                    version=0,
+                    created_at=None,
+                ),
+                file_path,
+            )
+            # Transfers that relied on the old version now rely on the new one.
+            self.conn.execute(
+                "UPDATE transfer_mechanisms SET document_id = ? WHERE document_id = ?",
+                (saved.id, current.id),
+            )
+        return saved
+
+    def get_document(self, doc_id: int) -> Document:
+        row = self.conn.execute(
+            f"SELECT {', '.join(mp.DOCUMENT_COLS)} FROM documents WHERE id = ?", (doc_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"document {doc_id} does not exist")
+        parties = tuple(
+            r[0]
+            for r in self.conn.execute(
+                "SELECT entity_id FROM document_parties WHERE document_id = ? ORDER BY entity_id",
+                (doc_id,),
+            )
+        )
+        return mp.document_from(row, parties)
+
+    def document_history(self, doc: Document) -> list[Document]:
+        series = doc.series_id or doc.id
+        ids = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT id FROM documents WHERE series_id = ? ORDER BY doc_version", (series,)
+            )
+        ]
+        return [self.get_document(i) for i in ids]
+
+    def list_documents(self, include_archived: bool = False) -> list[Document]:
+        where = "" if include_archived else "WHERE archived_at IS NULL"
+        parties: dict[int, list[int]] = defaultdict(list)
+        for doc_id, ent in self.conn.execute("SELECT document_id, entity_id FROM document_parties"):
+            parties[doc_id].append(ent)
+        rows = self.conn.execute(
+            f"SELECT {', '.join(mp.DOCUMENT_COLS)} FROM documents {where} ORDER BY id"
+        )
+        return [mp.document_from(r, tuple(parties.get(r[0], ()))) for r in rows]
+
+    # -- transfers -------------------------------------------------------------------------
+
+    def _write_mechanisms(self, transfer_id: int, uses: Sequence[MechanismUse]) -> None:
+        self.conn.execute("DELETE FROM transfer_mechanisms WHERE transfer_id = ?", (transfer_id,))
+        self.conn.executemany(
+            "INSERT INTO transfer_mechanisms (transfer_id, position, mechanism, document_id) "
+            "VALUES (?, ?, ?, ?)",
+            [(transfer_id, i, u.mechanism.value, u.document_id) for i, u in enumerate(uses)],
+        )
+
+    def add_transfer(self, t: Transfer) -> Transfer:
+        with self.transaction():
+            new_id, stamp = self._insert("transfers", mp.transfer_row(t))
+            self._write_mechanisms(new_id, t.mechanisms)
+            saved = self._stamped(t, new_id, stamp, 1)
+            self._audit("transfers", new_id, "create", None, saved)
+        return saved
+
+    def update_transfer(self, t: Transfer) -> Transfer:
+        assert t.id is not None
+        with self.transaction():
+            before = self.get_transfer(t.id)
+            stamp = self._update("transfers", t.id, t.version, mp.transfer_row(t))
+            self._write_mechanisms(t.id, t.mechanisms)
+            saved = self._stamped(t, t.id, stamp, t.version + 1)
+            self._audit("transfers", t.id, "update", before, saved)
+        return saved
+
+    def _mechanisms(self, transfer_id: int | None = None) -> dict[int, tuple[MechanismUse, ...]]:
+        sql = "SELECT transfer_id, mechanism, document_id FROM transfer_mechanisms"
+        params: tuple[Any, ...] = ()
+        if transfer_id is not None:
+            sql += " WHERE transfer_id = ?"
+            params = (transfer_id,)
+        grouped: dict[int, list[MechanismUse]] = defaultdict(list)
+        for tid, mech, doc in self.conn.execute(sql + " ORDER BY transfer_id, position", params):
+            grouped[tid].append(mp.mechanism_from((mech, doc)))
+        return {k: tuple(v) for k, v in grouped.items()}
+
+    def get_transfer(self, transfer_id: int) -> Transfer:
+        row = self.conn.execute(
+            f"SELECT {', '.join(mp.TRANSFER_COLS)} FROM transfers WHERE id = ?", (transfer_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"transfer {transfer_id} does not exist")
+        return mp.transfer_from(row, self._mechanisms(transfer_id).get(transfer_id, ()))
+
+    def list_transfers(self, include_archived: bool = False) -> list[Transfer]:
+        where = "" if include_archived else "WHERE archived_at IS NULL"
+        mechs = self._mechanisms()
+        rows = self.conn.execute(
+            f"SELECT {', '.join(mp.TRANSFER_COLS)} FROM transfers {where} ORDER BY id"
+        )
+        return [mp.transfer_from(r, mechs.get(r[0], ())) for r in rows]
+
+    # -- TIAs ------------------------------------------------------------------------------
+
+    def add_tia(self, tia: Tia) -> Tia:
+        with self.transaction():
+            new_id, stamp = self._insert("tias", mp.tia_row(tia))
+            saved = self._stamped(tia, new_id, stamp, 1)
+            self._audit("tias", new_id, "create", None, saved)
+        return saved
+
+    def update_tia(self, tia: Tia) -> Tia:
+        assert tia.id is not None
+        with self.transaction():
+            before = self.list_tias(tia_id=tia.id)[0]
+            stamp = self._update("tias", tia.id, tia.version, mp.tia_row(tia))
+            saved = self._stamped(tia, tia.id, stamp, tia.version + 1)
+            self._audit("tias", tia.id, "update", before, saved)
+        return saved
+
+    def list_tias(self, tia_id: int | None = None) -> list[Tia]:
+        sql = f"SELECT {', '.join(mp.TIA_COLS)} FROM tias"
+        if tia_id is not None:
+            rows = self.conn.execute(sql + " WHERE id = ?", (tia_id,))
+        else:
+            rows = self.conn.execute(sql + " WHERE archived_at IS NULL ORDER BY id")
+        return [mp.tia_from(r) for r in rows]
+
+    # -- catalogues, settings, audit -------------------------------------------------------
+
+    def catalogue(self, name: str) -> list[CatalogueItem]:
+        return [
+            CatalogueItem(r[0], r[1], r[2], r[3])
+            for r in self.conn.execute(
+                "SELECT catalogue, name, description, id FROM catalogue WHERE catalogue = ? "
+                "ORDER BY id",
+                (name,),
+            )
+        ]
+
+    def add_catalogue_items(self, items: Iterable[CatalogueItem]) -> None:
+        with self.transaction():
+            for item in items:
+                cur = self.conn.execute(
+                    "INSERT OR IGNORE INTO catalogue (catalogue, name, description) "
+                    "VALUES (?, ?, ?)",
+                    (item.catalogue, item.name, item.description),
+                )
+                if cur.rowcount:
+                    self._audit("catalogue", cur.lastrowid, "create", None, item)
+
+    def get_setting(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def audit_log(
+        self, limit: int = 200, table: str | None = None, record_id: int | None = None
+    ) -> list[AuditEntry]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if table:
+            clauses.append("table_name = ?")
+            params.append(table)
+        if record_id is not None:
+            clauses.append("record_id = ?")
+            params.append(record_id)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.conn.execute(
+            f"SELECT at, actor, table_name, record_id, action, before, after, id FROM audit "
+            f"{where} ORDER BY id DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [
+            AuditEntry(datetime.fromisoformat(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7])
+            for r in rows
+        ]
+
+    def note(self, action: str, detail: str) -> None:
+        """An audit entry for a bulk action (a demo load, a generated register)."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO audit (at, actor, table_name, record_id, action, before, after) "
+                "VALUES (?, ?, 'register', NULL, ?, NULL, ?)",
+                (self._now().isoformat(), self.actor, action, detail),
+            )
+
+    # -- whole-register reads & bulk writes ---------------------------------------------------
+
+    def snapshot(self) -> RegisterSnapshot:
+        """Everything the rules need, in a handful of queries."""
+        entities = {e.id: e for e in self.list_entities() if e.id is not None}
+        docs = {d.id: d for d in self.list_documents() if d.id is not None}
+        return RegisterSnapshot(
+            entities=entities,
+            transfers=tuple(self.list_transfers()),
+            documents=docs,
+            tias=tuple(self.list_tias()),
+        )
+
+    def bulk_insert(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert many prepared rows at once (generated registers); caller holds a transaction."""
+        if not rows:
+            return
+        stamp = self._now().isoformat()
+        cols = list(rows[0])
+        extra = [c for c in ("created_at", "updated_at", "version") if c not in cols]
+        sql = (
+            f"INSERT INTO {table} ({', '.join(cols + extra)}) VALUES "
+            f"({', '.join('?' for _ in cols + extra)})"
+        )
+        fill = {"created_at": stamp, "updated_at": stamp, "version": 1}
+        self.conn.executemany(
+            sql, (tuple(r[c] for c in cols) + tuple(fill[c] for c in extra) for r in rows)
+        )
+
+    def bulk_add(
+        self,
+        entities: Sequence[Entity],
+        locations: Sequence[Location],
+        documents: Sequence[Document],
+        transfers: Sequence[Transfer],
+        tias: Sequence[Tia],
+    ) -> None:
+        """Insert whole generated registers (ids preset) in one transaction, audited once."""
+        with self.transaction():
+            self.bulk_insert("entities", [{"id": e.id, **mp.entity_row(e)} for e in entities])
+            self.bulk_insert("locations", [{"id": x.id, **mp.location_row(x)} for x in locations])
+            self.bulk_insert("documents", [{"id": d.id, **mp.document_row(d)} for d in documents])
+            self.conn.executemany(
+                "INSERT INTO document_parties (document_id, entity_id) VALUES (?, ?)",
+                [(d.id, p) for d in documents for p in d.party_ids],
+            )
+            self.bulk_insert("transfers", [{"id": t.id, **mp.transfer_row(t)} for t in transfers])
+            self.conn.executemany(
+                "INSERT INTO transfer_mechanisms (transfer_id, position, mechanism, document_id) "
+                "VALUES (?, ?, ?, ?)",
+                [
+                    (t.id, i, u.mechanism.value, u.document_id)
+                    for t in transfers
+                    for i, u in enumerate(t.mechanisms)
+                ],
+            )
+            self.bulk_insert("tias", [{"id": x.id, **mp.tia_row(x)} for x in tias])
+            self.note("generate", f"generated a synthetic register of {len(entities)} entities")
+
+    def max_id(self, table: str) -> int:
+        return int(self.conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
+
+
+def today_utc() -> date:
+    return _utcnow().date()

@@ -1,0 +1,497 @@
+"""``transfers-app``: the composition root (paths -> database -> services -> command or GUI).
+
+Exit codes: 0 success; 1 ``status`` found gaps; 2 bad usage or bad input (one-line message).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from transfers_app import __version__
+from transfers_app.domain.countries import country_name, normalise_code
+from transfers_app.domain.enums import Finding, Regime, Role
+from transfers_app.errors import TransfersError, ValidationError
+from transfers_app.paths import AppPaths, resolve_paths
+
+if TYPE_CHECKING:
+    from transfers_app.reference import ReferenceSet
+    from transfers_app.services.register import CheckReport, RegisterService, StatusReport
+
+PROG = "transfers-app"
+
+
+class UsageError(TransfersError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, naming what was wrong, exit 2 (argparse's usage block goes to --help).
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _date_arg(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a valid date: use YYYY-MM-DD, e.g. 2026-03-31"
+        ) from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=PROG,
+        description="Transfer Register: the register of international "
+        "transfers of personal data. With no command, starts the desktop app.",
+    )
+    p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="folder holding the register (default: $TRANSFERS_APP_HOME or the user data folder)",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help="load the demo register (or generate a synthetic one)")
+    demo.add_argument(
+        "--entities",
+        type=_positive,
+        metavar="N",
+        help="generate a synthetic register of N entities instead",
+    )
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        metavar="S",
+        help="random seed of the synthetic register (default 1)",
+    )
+
+    check = sub.add_parser("check", help="procurement check of a (new) supplier")
+    check.add_argument("--name", required=True, help="supplier name")
+    check.add_argument(
+        "--country",
+        action="append",
+        required=True,
+        metavar="CC",
+        help="country where it processes the data (repeatable)",
+    )
+    check.add_argument(
+        "--role", required=True, choices=[r.value for r in Role], help="the importer's role"
+    )
+    check.add_argument("--exporter-role", default="controller", choices=["controller", "processor"])
+    check.add_argument(
+        "--exporter-regime",
+        action="append",
+        choices=[r.value for r in Regime],
+        metavar="UK|EU|CH",
+        help="regime(s) to assess (default: those of our own "
+        "entities on the register; UK and EU on an empty register)",
+    )
+    check.add_argument(
+        "--dpf",
+        action="store_true",
+        help="importer is certified under the EU-US Data Privacy Framework",
+    )
+    check.add_argument(
+        "--dpf-uk-extension",
+        action="store_true",
+        help="importer participates in the UK Extension to the DPF",
+    )
+    check.add_argument(
+        "--dpf-swiss", action="store_true", help="importer is certified under the Swiss-US DPF"
+    )
+    check.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD")
+    check.add_argument("--json", action="store_true")
+
+    status = sub.add_parser("status", help="every gap on the register, worst first")
+    status.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD")
+    status.add_argument("--json", action="store_true")
+
+    rem = sub.add_parser("reminders", help="documents, reviews and TIAs due or overdue")
+    rem.add_argument(
+        "--within",
+        type=_positive,
+        default=90,
+        metavar="DAYS",
+        help="look ahead this many days (default 90)",
+    )
+    rem.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD")
+    rem.add_argument("--json", action="store_true")
+
+    ref = sub.add_parser("reference", help="the legal reference data in use")
+    ref_sub = ref.add_subparsers(dest="ref_command", metavar="ACTION", parser_class=_Parser)
+    ref_sub.add_parser("show", help="version, age and contents of the reference data")
+    load = ref_sub.add_parser("load", help="load a newer reference bundle (JSON)")
+    load.add_argument("file", type=Path)
+    export = ref_sub.add_parser("export", help="write the reference data in use as a bundle")
+    export.add_argument("-o", "--output", type=Path, required=True)
+    return p
+
+
+@dataclass
+class Context:
+    paths: AppPaths
+    today: date
+
+    def reference(self) -> ReferenceSet:
+        from transfers_app.reference import load_reference
+
+        return load_reference(self.paths.reference)
+
+    def service(self) -> RegisterService:
+        from db import FileStore, SqliteRegister, open_db
+        from transfers_app.services.register import RegisterService
+
+        self.paths.ensure()
+        database = open_db(self.paths.database)
+        repo = SqliteRegister(database, actor=current_user(), files=FileStore(self.paths.files))
+        return RegisterService(repo, self.reference())
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def _print_json(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+# -- check ------------------------------------------------------------------------------------
+
+
+def check_to_json(report: CheckReport) -> dict[str, Any]:
+    return {
+        "name": report.name,
+        "as_of": report.on.isoformat(),
+        "regimes_from_register": report.regimes_from_register,
+        "assessments": [
+            {
+                "regime": a.regime.value,
+                "destination": a.destination,
+                "destination_name": country_name(a.destination),
+                "restricted": a.restricted,
+                "finding": a.finding.value,
+                "adequacy": None
+                if a.decision is None
+                else {
+                    "reference": a.decision.reference,
+                    "title": a.decision.title,
+                    "scope": a.decision.scope,
+                    "in_force_from": a.decision.in_force_from.isoformat(),
+                    "expires_on": a.decision.expires_on.isoformat()
+                    if a.decision.expires_on
+                    else None,
+                    "source_urls": list(a.decision.source_urls),
+                    "verified": a.decision.verified,
+                },
+                "reason": a.reason,
+                "scc_module": a.scc_module,
+                "safeguards": [
+                    {
+                        "mechanism": s.mechanism.value,
+                        "label": s.label,
+                        "reference": s.reference,
+                        "scc_module": s.scc_module,
+                        "needs_assessment": s.needs_assessment,
+                        "note": s.note,
+                    }
+                    for s in a.safeguards
+                ],
+                "tia_required": a.tia_required,
+                "assessment_name": a.assessment_name,
+                "conditions": list(a.conditions),
+                "advisories": list(a.advisories),
+                "unverified_facts": list(a.unverified),
+                "regulator": a.regulator,
+            }
+            for a in report.assessments
+        ],
+        "similar_on_register": [
+            {"id": s.entity_id, "name": s.name, "score": s.score} for s in report.similar
+        ],
+    }
+
+
+FINDING_TEXT = {
+    Finding.NOT_RESTRICTED: "not a restricted transfer",
+    Finding.ADEQUATE: "ADEQUATE",
+    Finding.ADEQUATE_IF: "ADEQUATE ONLY IF the scope conditions are met",
+    Finding.NOT_ADEQUATE: "NOT ADEQUATE - safeguard needed",
+    Finding.UNKNOWN: "NOT ASSESSED - outside the reference data",
+}
+
+
+def print_check(report: CheckReport) -> None:
+    print(f"Supplier check: {report.name} (as of {report.on.isoformat()})")
+    for a in report.assessments:
+        print()
+        print(
+            f"== {a.regime.value} exporter -> {country_name(a.destination)} ({a.destination}):"
+            f" {FINDING_TEXT[a.finding]}"
+        )
+        print(f"   {a.reason}")
+        if a.decision is not None:
+            print(
+                f"   Legal reference: {a.decision.reference}"
+                f"{'' if a.decision.verified else ' [UNVERIFIED]'}"
+            )
+        if a.safeguards:
+            title = (
+                "Fallback safeguards" if a.finding is Finding.ADEQUATE_IF else "Safeguards that fit"
+            )
+            print(f"   {title}:")
+            for s in a.safeguards:
+                extra = f" - {s.note}" if s.note else ""
+                print(f"     - {s.label} [{s.reference}]{extra}")
+        if a.restricted and a.finding is not Finding.UNKNOWN:
+            tia = f"yes ({a.assessment_name})" if a.tia_required else "no (while adequacy applies)"
+            print(f"   Transfer assessment required: {tia}")
+        for c in a.conditions:
+            print(f"   Verify: {c}")
+        for adv in a.advisories:
+            print(f"   Note: {adv}")
+        for u in a.unverified:
+            print(f"   UNVERIFIED fact relied on: {u}")
+    print()
+    if report.similar:
+        print("Already on the register (similar names):")
+        for hit in report.similar:
+            print(f"  - {hit.name} (entity {hit.entity_id}, match {hit.score:.0f}%)")
+    else:
+        print("No similar name on the register.")
+
+
+def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
+    from transfers_app.rules.destination import Certifications
+
+    countries = [normalise_code(c, "--country") for c in args.country]
+    if not args.name.strip():
+        raise ValidationError("--name", "is empty")
+    service = ctx.service()
+    report = service.check(
+        args.name,
+        countries,
+        Role(args.role),
+        args.as_of or ctx.today,
+        exporter_role=Role(args.exporter_role),
+        regimes=[Regime(r) for r in args.exporter_regime or []],
+        certs=Certifications(args.dpf, args.dpf_uk_extension, args.dpf_swiss),
+    )
+    if args.json:
+        _print_json(check_to_json(report))
+    else:
+        print_check(report)
+    return 0
+
+
+# -- status & reminders ---------------------------------------------------------------------------
+
+
+def status_to_json(report: StatusReport) -> dict[str, Any]:
+    return {
+        "as_of": report.on.isoformat(),
+        "transfers_assessed": report.transfers_assessed,
+        "transfers_without_gaps": report.compliant_transfers,
+        "counts": {
+            s.value: report.count(s)
+            for s in sorted({g.severity for g in report.gaps}, key=lambda s: s.rank)
+        },
+        "gaps": [
+            {
+                "severity": g.severity.value,
+                "code": g.code.value,
+                "regime": g.regime.value if g.regime else None,
+                "transfer_id": g.transfer_id,
+                "entity_id": g.entity_id,
+                "entity": report.entity_names.get(g.entity_id or -1),
+                "document_id": g.document_id,
+                "due_on": g.due_on.isoformat() if g.due_on else None,
+                "message": g.message,
+            }
+            for g in report.gaps
+        ],
+    }
+
+
+def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
+    report = ctx.service().status(args.as_of or ctx.today)
+    if args.json:
+        _print_json(status_to_json(report))
+    else:
+        print(
+            f"Register status as of {report.on.isoformat()}: {report.transfers_assessed} "
+            f"transfers assessed, {report.compliant_transfers} without gaps, "
+            f"{len(report.gaps)} gaps"
+        )
+        for g in report.gaps:
+            who = report.entity_names.get(g.entity_id or -1, "")
+            regime = f"[{g.regime.value}] " if g.regime else ""
+            ref = f" (transfer {g.transfer_id})" if g.transfer_id else ""
+            print(f"  {g.severity.value.upper():8} {regime}{who}{ref}: {g.message}")
+    return 1 if report.gaps else 0
+
+
+def cmd_reminders(args: argparse.Namespace, ctx: Context) -> int:
+    on = args.as_of or ctx.today
+    items = ctx.service().reminders(on, args.within)
+    if args.json:
+        _print_json(
+            {
+                "as_of": on.isoformat(),
+                "within_days": args.within,
+                "reminders": [
+                    {
+                        "due_on": r.due_on.isoformat(),
+                        "days_left": r.days_left,
+                        "overdue": r.overdue,
+                        "what": r.what,
+                        "subject": r.subject,
+                        "parties": r.parties,
+                        "record": r.record,
+                    }
+                    for r in items
+                ],
+            }
+        )
+    else:
+        print(f"Due within {args.within} days of {on.isoformat()}: {len(items)}")
+        for r in items:
+            when = f"OVERDUE {-r.days_left}d" if r.overdue else f"in {r.days_left}d"
+            print(f"  {r.due_on.isoformat()} ({when:>13})  {r.subject} - {r.parties}")
+    return 0
+
+
+# -- demo & reference -----------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    service = ctx.service()
+    repo = service.repo
+    if args.entities is not None:
+        from transfers_app.services.demo import seed_catalogues
+        from transfers_app.services.synthetic import generate
+
+        if repo.count("entities"):
+            raise UsageError(
+                "the register is not empty: generate a synthetic register into "
+                "a new folder with --data-dir"
+            )
+        reg = generate(args.entities, args.seed, ctx.today)
+        seed_catalogues(repo)
+        repo.bulk_add(
+            reg.entities,
+            reg.locations,
+            reg.documents,
+            reg.transfers,
+            reg.tias,
+        )
+        print(
+            f"Generated a synthetic register of {len(reg.entities)} entities "
+            f"(seed {args.seed}) in {ctx.paths.database}"
+        )
+        return 0
+    from transfers_app.services.demo import load_demo
+
+    count = load_demo(repo, ctx.today)
+    print(f"Loaded the demo register ({count} entities) into {ctx.paths.database}")
+    print(f"Try: {PROG} status   or   {PROG}   (desktop app)")
+    return 0
+
+
+def cmd_reference(args: argparse.Namespace, ctx: Context) -> int:
+    from transfers_app.reference.loader import read_bundle_file
+
+    ref = ctx.reference()
+    action = args.ref_command or "show"
+    if action == "show":
+        print(ref.age_text(ctx.today).capitalize())
+        print(f"Source: {ref.origin} - {ref.source}")
+        print(
+            f"{len(ref.decisions)} adequacy decisions / data bridges, "
+            f"{len(ref.instruments)} transfer instruments"
+        )
+        for regime in Regime:
+            info = ref.regimes[regime]
+            rows = [d for d in ref.decisions if d.regime is regime]
+            unverified = sum(1 for d in rows if not d.verified)
+            print(
+                f"  {regime.value}: {info.name}: {len(rows)} rows ({unverified} unverified), "
+                f"covers dates from {info.coverage_from.isoformat()}"
+            )
+        return 0
+    if action == "load":
+        new = read_bundle_file(args.file)
+        if new.as_of < ref.as_of:
+            raise UsageError(
+                f"{args.file.name} is as of {new.as_of.isoformat()}, older than "
+                f"the data in use ({ref.as_of.isoformat()}); not loaded"
+            )
+        ctx.paths.ensure()
+        target = ctx.paths.reference / f"reference-{new.as_of.isoformat()}-{new.version}.json"
+        target.write_text(json.dumps(dict(new.raw), ensure_ascii=False, indent=2), "utf-8")
+        print(f"Loaded reference data {new.version} (as of {new.as_of.isoformat()}) into {target}")
+        return 0
+    args.output.write_text(json.dumps(dict(ref.raw), ensure_ascii=False, indent=2), "utf-8")
+    print(f"Wrote reference data {ref.version} to {args.output}")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace, ctx: Context) -> int:
+    try:
+        from ui.app import run
+    except ImportError as exc:  # PySide6 missing or Qt cannot load its platform libraries
+        raise UsageError(f"the desktop app cannot start: {exc}") from None
+    return run(ctx.service(), ctx.paths, ctx.today)
+
+
+COMMANDS = {
+    "check": cmd_check,
+    "status": cmd_status,
+    "reminders": cmd_reminders,
+    "demo": cmd_demo,
+    "reference": cmd_reference,
+}
+
+
+def main(argv: Sequence[str] | None = None, today: date | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(resolve_paths(args.data_dir), today or date.today())
+    handler = COMMANDS.get(args.command or "", cmd_gui)
+    try:
+        return handler(args, ctx)
+    except TransfersError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

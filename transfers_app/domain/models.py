@@ -1,0 +1,232 @@
+"""Domain objects of the register: frozen dataclasses with real types.
+
+Every stored record carries ``id`` (``None`` until saved), ``version`` (bumped on every write),
+``created_at``/``updated_at`` and ``archived_at`` (archival instead of deletion).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from transfers_app.domain.enums import (
+    Access,
+    Activity,
+    Derogation,
+    DocumentKind,
+    DocumentStatus,
+    EntityKind,
+    Frequency,
+    Lifecycle,
+    Mechanism,
+    Regime,
+    Role,
+    TiaStatus,
+    VolumeBand,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    name: str
+    kind: EntityKind
+    id: int | None = None
+    legal_name: str = ""
+    registration_number: str = ""
+    address: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    website: str = ""
+    parent_id: int | None = None
+    notes: str = ""
+    lifecycle: Lifecycle = Lifecycle.ACTIVE
+    proposed_on: date | None = None
+    approved_on: date | None = None
+    active_on: date | None = None
+    offboarded_on: date | None = None
+    owner: str = ""
+    # Non-empty for our own entities: the regimes whose transfer rules bind them as exporter.
+    exporter_regimes: tuple[Regime, ...] = ()
+    version: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    archived_at: datetime | None = None
+
+    @property
+    def is_own(self) -> bool:
+        return bool(self.exporter_regimes)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.legal_name
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    entity_id: int
+    country: str  # ISO 3166-1 alpha-2 or an international-organisation code
+    activity: Activity
+    id: int | None = None
+    city: str = ""
+    version: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    archived_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MechanismUse:
+    """One entry of a transfer's ordered list of mechanisms (position 0 is the primary)."""
+
+    mechanism: Mechanism
+    document_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    exporter_id: int
+    importer_id: int
+    destination: str
+    access: Access
+    importer_role: Role
+    id: int | None = None
+    exporter_role: Role = Role.CONTROLLER
+    # Empty means "the exporter's regimes"; set to narrow or widen them for this transfer.
+    regimes: tuple[Regime, ...] = ()
+    service: str = ""
+    purpose: str = ""
+    data_categories: tuple[str, ...] = ()
+    data_subjects: tuple[str, ...] = ()
+    special_category: bool = False
+    criminal_data: bool = False
+    frequency: Frequency = Frequency.CONTINUOUS
+    volume: VolumeBand | None = None
+    # Onward transfer: the upstream transfer whose importer sends the data on.
+    parent_transfer_id: int | None = None
+    mechanisms: tuple[MechanismUse, ...] = ()
+    started_on: date | None = None
+    ended_on: date | None = None
+    notes: str = ""
+    version: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    archived_at: datetime | None = None
+
+    def is_live_on(self, on: date) -> bool:
+        if self.archived_at is not None:
+            return False
+        if self.started_on is not None and self.started_on > on:
+            return False
+        return self.ended_on is None or self.ended_on >= on
+
+
+@dataclass(frozen=True, slots=True)
+class SccOptions:
+    """Options chosen in the EU SCCs 2021 (Decision (EU) 2021/914)."""
+
+    docking_clause: bool = False  # Clause 7
+    clause9_option: int | None = None  # 1 specific prior / 2 general written authorisation
+    clause9_period: str = ""
+    clause11_independent_body: bool = False
+    clause13_authority: str = ""
+    clause17_option: int | None = None
+    governing_law: str = ""  # ISO code of the governing-law country
+    clause18_forum: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    kind: DocumentKind
+    title: str
+    id: int | None = None
+    party_ids: tuple[int, ...] = ()
+    instrument_version: str = ""
+    scc_module: int | None = None
+    scc_options: SccOptions | None = None
+    signed_on: date | None = None
+    effective_on: date | None = None
+    expires_on: date | None = None
+    notice_period_days: int | None = None
+    review_cycle_months: int | None = None
+    next_review_on: date | None = None
+    last_reviewed_on: date | None = None
+    derogation: Derogation | None = None
+    justification: str = ""
+    # DPF certification evidence: which frameworks the importer was listed under, and when checked.
+    dpf_eu: bool = False
+    dpf_uk_extension: bool = False
+    dpf_swiss: bool = False
+    checked_on: date | None = None
+    file_sha256: str | None = None
+    file_name: str = ""
+    series_id: int | None = None  # id of the first version of this document
+    doc_version: int = 1
+    status: DocumentStatus = DocumentStatus.CURRENT
+    supersedes_id: int | None = None
+    notes: str = ""
+    version: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    archived_at: datetime | None = None
+
+    def in_force_on(self, on: date) -> bool:
+        start = self.effective_on or self.signed_on
+        if start is not None and start > on:
+            return False
+        return self.expires_on is None or self.expires_on >= on
+
+
+@dataclass(frozen=True, slots=True)
+class Tia:
+    """A transfer impact / risk assessment (the full structure comes with the TIA editor)."""
+
+    transfer_id: int
+    id: int | None = None
+    status: TiaStatus = TiaStatus.DRAFT
+    assessor: str = ""
+    approver: str = ""
+    approved_on: date | None = None
+    next_review_on: date | None = None
+    review_cycle_months: int | None = 12
+    version: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    archived_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueItem:
+    catalogue: str  # "data_category" or "data_subject"
+    name: str
+    description: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    table: str
+    record_id: int | None
+    action: str  # create, update, archive, restore, attach, ...
+    before: str | None  # JSON text of the record before
+    after: str | None  # JSON text of the record after
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    sha256: str
+    size: int
+    original_name: str
+    stored_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterSnapshot:
+    """Everything the rules need to judge the whole register, loaded in one go."""
+
+    entities: dict[int, Entity] = field(default_factory=dict)
+    transfers: tuple[Transfer, ...] = ()
+    documents: dict[int, Document] = field(default_factory=dict)
+    tias: tuple[Tia, ...] = ()

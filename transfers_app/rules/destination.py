@@ -1,0 +1,373 @@
+"""What the law requires for a transfer to a destination, per exporter regime, on a date.
+
+Pure functions over the reference data (``ReferenceSet``); nothing here knows about storage.
+The structure follows GDPR / UK GDPR Chapter V: a restricted transfer needs an adequacy finding
+(Art 45 / UK Art 45A / Swiss Annex 1 DPO), else an appropriate safeguard (Art 46) with a
+transfer assessment, else a derogation (Art 49).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from transfers_app.domain.countries import country_name
+from transfers_app.domain.enums import DocumentKind, Finding, Mechanism, Regime, Role
+from transfers_app.reference.loader import Decision, ReferenceSet
+
+MODULE_NAMES = {
+    1: "Module One (controller to controller)",
+    2: "Module Two (controller to processor)",
+    3: "Module Three (processor to processor)",
+    4: "Module Four (processor to controller)",
+}
+
+# The legacy SCC decisions and the relationship each covered (legal-facts 4.3).
+LEGACY_MODULE = {
+    DocumentKind.LEGACY_SCC_2001: 1,
+    DocumentKind.LEGACY_SCC_2004: 1,
+    DocumentKind.LEGACY_SCC_2010: 2,
+}
+
+CERT_LABEL = {
+    "dpf_eu": "the EU-US Data Privacy Framework",
+    "dpf_uk": "the UK Extension to the EU-US Data Privacy Framework",
+    "dpf_swiss": "the Swiss-US Data Privacy Framework",
+}
+
+
+def scc_module(exporter_role: Role, importer_role: Role) -> int:
+    """SCC module from the roles (Decision (EU) 2021/914, section I; legal-facts 4.2)."""
+    exporter_is_controller = exporter_role is Role.CONTROLLER
+    importer_is_controller = importer_role is Role.CONTROLLER
+    if exporter_is_controller:
+        return 1 if importer_is_controller else 2
+    return 4 if importer_is_controller else 3
+
+
+@dataclass(frozen=True, slots=True)
+class Certifications:
+    dpf_eu: bool = False
+    dpf_uk_extension: bool = False
+    dpf_swiss: bool = False
+
+    def has(self, cert: str) -> bool:
+        return {
+            "dpf_eu": self.dpf_eu,
+            # The UK Extension is an extension of the EU-US DPF: it requires both.
+            "dpf_uk": self.dpf_eu and self.dpf_uk_extension,
+            "dpf_swiss": self.dpf_swiss,
+        }[cert]
+
+
+NO_CERTS = Certifications()
+
+
+@dataclass(frozen=True, slots=True)
+class Safeguard:
+    mechanism: Mechanism
+    label: str
+    reference: str
+    scc_module: int | None = None
+    needs_assessment: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DestinationAssessment:
+    regime: Regime
+    destination: str
+    on: date
+    restricted: bool
+    finding: Finding
+    reason: str
+    decision: Decision | None
+    safeguards: tuple[Safeguard, ...]
+    scc_module: int | None
+    tia_required: bool
+    assessment_name: str
+    conditions: tuple[str, ...]
+    advisories: tuple[str, ...]
+    unverified: tuple[str, ...]
+    regulator: str
+
+    @property
+    def needs_mechanism(self) -> bool:
+        return self.finding in (Finding.NOT_ADEQUATE, Finding.ADEQUATE_IF)
+
+
+def _other_regime_decisions(
+    ref: ReferenceSet, regime: Regime, destination: str, on: date
+) -> list[str]:
+    out = []
+    for other in Regime:
+        if other is regime:
+            continue
+        d = ref.decision_for(other, destination, on)
+        if d is not None:
+            out.append(f"{other.value}: {d.reference}")
+    return out
+
+
+def _available(ref: ReferenceSet, kind: DocumentKind, regime: Regime, on: date) -> bool:
+    inst = ref.instruments.get(kind)
+    if inst is None or regime not in inst.regimes:
+        return False
+    spec = inst.regimes[regime]
+    if spec.usable_from is not None and on < spec.usable_from:
+        return False
+    if spec.new_contracts_until is not None and on > spec.new_contracts_until:
+        return False
+    return not (spec.valid_until is not None and on > spec.valid_until)
+
+
+def _safeguards(
+    ref: ReferenceSet, regime: Regime, module: int, on: date
+) -> tuple[list[Safeguard], list[str]]:
+    """The Art 46 tools (and Art 49 as last resort) usable for new contracts on ``on``."""
+    info = ref.regimes[regime]
+    out: list[Safeguard] = []
+    unverified: list[str] = []
+
+    def ref_of(kind: DocumentKind) -> str:
+        inst = ref.instruments[kind]
+        spec = inst.regimes.get(regime)
+        if spec is not None and not spec.verified:
+            unverified.append(
+                f"{inst.reference} ({regime.value}): {spec.note or inst.verification_note}"
+            )
+        return inst.reference
+
+    if regime is Regime.UK:
+        if _available(ref, DocumentKind.UK_IDTA, regime, on):
+            out.append(
+                Safeguard(
+                    Mechanism.UK_IDTA,
+                    "UK International Data Transfer Agreement (IDTA)",
+                    ref_of(DocumentKind.UK_IDTA),
+                )
+            )
+        if _available(ref, DocumentKind.UK_ADDENDUM, regime, on) and _available(
+            ref, DocumentKind.EU_SCC_2021, regime, on
+        ):
+            out.append(
+                Safeguard(
+                    Mechanism.UK_ADDENDUM,
+                    f"EU SCCs 2021, {MODULE_NAMES[module]}, with the UK Addendum",
+                    f"{ref_of(DocumentKind.EU_SCC_2021)} + {ref_of(DocumentKind.UK_ADDENDUM)}",
+                    scc_module=module,
+                )
+            )
+    elif _available(ref, DocumentKind.EU_SCC_2021, regime, on):
+        inst = ref.instruments[DocumentKind.EU_SCC_2021]
+        note = inst.regimes[regime].note
+        out.append(
+            Safeguard(
+                Mechanism.EU_SCC,
+                f"EU SCCs 2021, {MODULE_NAMES[module]}",
+                ref_of(DocumentKind.EU_SCC_2021),
+                scc_module=module,
+                note=note,
+            )
+        )
+    for kind, legacy_module in LEGACY_MODULE.items():
+        if legacy_module == module and _available(ref, kind, regime, on):
+            out.append(
+                Safeguard(
+                    Mechanism.LEGACY_SCC,
+                    f"Standard contractual clauses ({ref.instruments[kind].reference})",
+                    ref_of(kind),
+                    scc_module=module,
+                )
+            )
+    if _available(ref, DocumentKind.BCR, regime, on):
+        out.append(
+            Safeguard(
+                Mechanism.BCR,
+                "Binding corporate rules (intra-group only)",
+                ref_of(DocumentKind.BCR),
+                note="Only for an importer in the same group bound by approved BCRs.",
+            )
+        )
+    art49 = (
+        "UK GDPR Art 49"
+        if regime is Regime.UK
+        else ("GDPR Art 49" if regime is Regime.EU else "FADP Art 17")
+    )
+    if regime is Regime.CH:
+        unverified.append("Swiss derogations (FADP Art 17) are not in the reference data")
+    out.append(
+        Safeguard(
+            Mechanism.DEROGATION,
+            f"{art49} derogation (last resort)",
+            art49,
+            needs_assessment=False,
+            note="Only where strictly necessary and, for (b)/(c), occasional; record the letter "
+            "and the justification.",
+        )
+    )
+    _ = info
+    return out, unverified
+
+
+@lru_cache(maxsize=65536)
+def assess_destination(
+    ref: ReferenceSet,
+    regime: Regime,
+    destination: str,
+    on: date,
+    importer_role: Role = Role.PROCESSOR,
+    exporter_role: Role = Role.CONTROLLER,
+    certs: Certifications = NO_CERTS,
+) -> DestinationAssessment:
+    info = ref.regimes[regime]
+    place = country_name(destination)
+    module = scc_module(exporter_role, importer_role)
+    regulator = info.regulator_on(on)
+    unverified: list[str] = [] if info.verified else [f"{info.name}: regime data unverified"]
+
+    def result(**kw: object) -> DestinationAssessment:
+        base: dict[str, object] = dict(
+            regime=regime,
+            destination=destination,
+            on=on,
+            decision=None,
+            safeguards=(),
+            scc_module=None,
+            tia_required=False,
+            assessment_name=info.assessment_name,
+            conditions=(),
+            advisories=(),
+            unverified=tuple(unverified),
+            regulator=regulator,
+        )
+        base.update(kw)
+        return DestinationAssessment(**base)  # type: ignore[arg-type]
+
+    if on < info.coverage_from:
+        return result(
+            restricted=True,
+            finding=Finding.UNKNOWN,
+            reason=f"The reference data does not cover {regime.value} transfers on "
+            f"{on.isoformat()} (it starts {info.coverage_from.isoformat()}). "
+            f"{info.coverage_note}".strip(),
+        )
+
+    in_home = destination in info.home
+    if regime is Regime.EU and destination in ref.eea:
+        applies = ref.efta_eea_members.get(destination)
+        in_home = applies is None or applies <= on
+    if in_home:
+        return result(
+            restricted=False,
+            finding=Finding.NOT_RESTRICTED,
+            reason=f"{place} is inside the {info.name} area: not a restricted transfer; no "
+            "transfer mechanism is needed.",
+        )
+
+    decision = ref.decision_for(regime, destination, on)
+    conditions: list[str] = []
+    advisories: list[str] = []
+    if decision is not None:
+        conditions.extend(decision.conditions)
+        advisories.extend(decision.advisories)
+        if not decision.verified:
+            unverified.append(
+                f"{decision.reference}: {decision.verification_note or 'not verified'}"
+            )
+        if decision.expires_on is not None:
+            advisories.append(
+                f"{decision.reference} expires on {decision.expires_on.isoformat()} unless "
+                "extended."
+            )
+    safeguards, sg_unverified = _safeguards(ref, regime, module, on)
+
+    if decision is not None and decision.requires_certification:
+        cert = decision.requires_certification
+        if certs.has(cert):
+            return result(
+                restricted=True,
+                finding=Finding.ADEQUATE_IF,
+                decision=decision,
+                reason=f"{place}: adequate for this importer as it is certified under "
+                f"{CERT_LABEL[cert]} ({decision.reference}), while its listing is "
+                "active.",
+                safeguards=tuple(s for s in safeguards if s.mechanism is not Mechanism.DEROGATION),
+                scc_module=module,
+                conditions=(
+                    *conditions,
+                    "Confirm the importer is on the Data Privacy Framework List with active "
+                    "status and that the data are covered; re-check at least every 12 months.",
+                ),
+                advisories=(
+                    *advisories,
+                    "A fallback safeguard (listed) is recommended in case the certification "
+                    "or the framework falls away.",
+                ),
+                unverified=tuple(unverified + sg_unverified),
+            )
+        unverified.extend(sg_unverified)
+        return result(
+            restricted=True,
+            finding=Finding.NOT_ADEQUATE,
+            decision=decision,
+            reason=f"{place}: adequacy covers only recipients certified under "
+            f"{CERT_LABEL[cert]} ({decision.reference}); this importer is not "
+            "certified, so an appropriate safeguard and a transfer assessment are "
+            "needed.",
+            safeguards=tuple(safeguards),
+            scc_module=module,
+            tia_required=True,
+            conditions=tuple(conditions),
+            advisories=tuple(advisories),
+            unverified=tuple(unverified),
+        )
+
+    if decision is not None and decision.scope == "partial":
+        return result(
+            restricted=True,
+            finding=Finding.ADEQUATE_IF,
+            decision=decision,
+            reason=f"{place}: adequate only within the scope of {decision.reference}: "
+            f"{decision.scope_note or '; '.join(decision.conditions)}",
+            safeguards=tuple(s for s in safeguards if s.mechanism is not Mechanism.DEROGATION),
+            scc_module=module,
+            conditions=tuple(conditions),
+            advisories=tuple(advisories),
+            unverified=tuple(unverified + sg_unverified),
+        )
+
+    if decision is not None:
+        return result(
+            restricted=True,
+            finding=Finding.ADEQUATE,
+            decision=decision,
+            reason=f"{place}: adequate for {info.name} transfers ({decision.reference}); no "
+            "further safeguard or transfer assessment is needed.",
+            conditions=tuple(conditions),
+            advisories=tuple(advisories),
+        )
+
+    others = _other_regime_decisions(ref, regime, destination, on)
+    extra = ""
+    if others:
+        extra = (
+            f" Note: {place} is adequate under another regime ({'; '.join(others)}), "
+            f"which does not help a {regime.value} exporter."
+        )
+    unverified.extend(sg_unverified)
+    return result(
+        restricted=True,
+        finding=Finding.NOT_ADEQUATE,
+        reason=f"{place}: no {info.name} adequacy finding in force on {on.isoformat()}; an "
+        f"appropriate safeguard ({info.tools_basis or 'Art 46'}) and a "
+        f"{info.assessment_name or 'transfer assessment'} are needed, or an Art 49 "
+        f"derogation as a last resort.{extra}",
+        safeguards=tuple(safeguards),
+        scc_module=module,
+        tia_required=True,
+        conditions=tuple(conditions),
+        advisories=tuple(advisories),
+        unverified=tuple(unverified),
+    )

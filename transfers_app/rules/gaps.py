@@ -1,0 +1,674 @@
+"""What is missing or wrong on the register for one transfer, per regime, on a date.
+
+Each transfer lists its mechanisms in order (primary first, then fallbacks). A regime's
+transfer is covered when at least one mechanism that applies to that regime is valid on the
+date; problems with the others are still reported, capped at medium while a fallback covers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
+
+from transfers_app.domain.countries import country_name
+from transfers_app.domain.enums import (
+    LEGACY_SCC_KINDS,
+    DocumentKind,
+    DocumentStatus,
+    EntityKind,
+    Finding,
+    Mechanism,
+    Regime,
+    Role,
+    Severity,
+    TiaStatus,
+)
+from transfers_app.domain.models import Document, Entity, MechanismUse, Tia, Transfer
+from transfers_app.reference.loader import ReferenceSet
+from transfers_app.rules.destination import (
+    Certifications,
+    DestinationAssessment,
+    assess_destination,
+    scc_module,
+)
+
+DPF_RECHECK = relativedelta(months=12)
+
+
+class GapCode(StrEnum):
+    NO_SAFEGUARD = "no_safeguard"
+    NO_VALID_MECHANISM = "no_valid_mechanism"
+    WRONG_MECHANISM = "wrong_mechanism"
+    WRONG_MODULE = "wrong_module"
+    UK_BARE_EU_SCC = "uk_bare_eu_scc"
+    LEGACY_SCC_EXPIRED = "legacy_scc_expired"
+    LEGACY_SCC_TOO_LATE = "legacy_scc_signed_too_late"
+    MISSING_DOCUMENT = "missing_document"
+    DOCUMENT_EXPIRED = "document_expired"
+    DOCUMENT_NOT_YET_EFFECTIVE = "document_not_yet_effective"
+    DOCUMENT_SUPERSEDED = "document_superseded"
+    REVIEW_OVERDUE = "review_overdue"
+    DPF_NOT_RECHECKED = "dpf_not_rechecked"
+    DEROGATION_UNDOCUMENTED = "derogation_undocumented"
+    TIA_MISSING = "tia_missing"
+    TIA_OVERDUE = "tia_overdue"
+    PRIMARY_INVALID = "primary_mechanism_invalid"
+    NOT_ASSESSABLE = "not_assessable"
+    ENTITY_NO_COUNTRY = "entity_without_country"
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    code: GapCode
+    severity: Severity
+    message: str
+    transfer_id: int | None = None
+    entity_id: int | None = None
+    regime: Regime | None = None
+    document_id: int | None = None
+    due_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeResult:
+    assessment: DestinationAssessment
+    covered_by: Mechanism | None  # the mechanism that makes the transfer lawful, if any
+    gaps: tuple[Gap, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TransferStatus:
+    transfer: Transfer
+    results: tuple[RegimeResult, ...]
+
+    @property
+    def gaps(self) -> tuple[Gap, ...]:
+        return tuple(g for r in self.results for g in r.gaps)
+
+    @property
+    def worst(self) -> Severity | None:
+        gaps = self.gaps
+        return min((g.severity for g in gaps), key=lambda s: s.rank) if gaps else None
+
+
+# Which mechanisms can make a transfer lawful under each regime.
+APPLIES = {
+    Regime.EU: {
+        Mechanism.ADEQUACY,
+        Mechanism.DPF,
+        Mechanism.EU_SCC,
+        Mechanism.LEGACY_SCC,
+        Mechanism.BCR,
+        Mechanism.DEROGATION,
+    },
+    Regime.UK: {
+        Mechanism.ADEQUACY,
+        Mechanism.DPF,
+        Mechanism.UK_IDTA,
+        Mechanism.UK_ADDENDUM,
+        Mechanism.EU_SCC,
+        Mechanism.LEGACY_SCC,
+        Mechanism.BCR,
+        Mechanism.DEROGATION,
+    },
+    Regime.CH: {
+        Mechanism.ADEQUACY,
+        Mechanism.DPF,
+        Mechanism.EU_SCC,
+        Mechanism.BCR,
+        Mechanism.DEROGATION,
+    },
+}
+NEEDS_ASSESSMENT = {
+    Mechanism.EU_SCC,
+    Mechanism.UK_IDTA,
+    Mechanism.UK_ADDENDUM,
+    Mechanism.LEGACY_SCC,
+    Mechanism.BCR,
+}
+EXPECTED_KIND = {
+    Mechanism.EU_SCC: {DocumentKind.EU_SCC_2021},
+    Mechanism.UK_IDTA: {DocumentKind.UK_IDTA},
+    Mechanism.UK_ADDENDUM: {DocumentKind.UK_ADDENDUM},
+    Mechanism.LEGACY_SCC: set(LEGACY_SCC_KINDS),
+    Mechanism.BCR: {DocumentKind.BCR},
+    Mechanism.DEROGATION: {DocumentKind.ART49_DEROGATION},
+    Mechanism.DPF: {DocumentKind.DPF_CERTIFICATION},
+}
+MECHANISM_LABEL = {
+    Mechanism.ADEQUACY: "adequacy",
+    Mechanism.DPF: "the Data Privacy Framework",
+    Mechanism.EU_SCC: "EU SCCs",
+    Mechanism.UK_IDTA: "the UK IDTA",
+    Mechanism.UK_ADDENDUM: "EU SCCs with the UK Addendum",
+    Mechanism.LEGACY_SCC: "legacy SCCs",
+    Mechanism.BCR: "BCRs",
+    Mechanism.DEROGATION: "an Art 49 derogation",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TransferContext:
+    """What the rules know about one transfer: its parties, documents and assessments."""
+
+    transfer: Transfer
+    exporter: Entity
+    importer: Entity
+    regimes: tuple[Regime, ...]
+    exporter_role: Role
+    documents: Mapping[int, Document]
+    importer_documents: Sequence[Document]  # current documents the importer is party to
+    tias: Sequence[Tia]
+
+
+def certifications_of(docs: Iterable[Document]) -> tuple[Certifications, Document | None]:
+    """The importer's DPF status from its newest current certification evidence."""
+    best: Document | None = None
+    for d in docs:
+        usable = (
+            d.kind is DocumentKind.DPF_CERTIFICATION
+            and d.archived_at is None
+            and d.status is DocumentStatus.CURRENT
+        )
+        if usable and (best is None or (d.checked_on or date.min) > (best.checked_on or date.min)):
+            best = d
+    if best is None:
+        return Certifications(), None
+    return Certifications(best.dpf_eu, best.dpf_uk_extension, best.dpf_swiss), best
+
+
+def _doc_problems(
+    doc: Document, ctx: TransferContext, regime: Regime, on: date, what: str
+) -> list[Gap]:
+    t = ctx.transfer
+    out: list[Gap] = []
+    if doc.archived_at is not None or doc.status is DocumentStatus.SUPERSEDED:
+        out.append(
+            Gap(
+                GapCode.DOCUMENT_SUPERSEDED,
+                Severity.HIGH,
+                f"{what}: document '{doc.title}' is superseded or archived; link the "
+                "current version",
+                t.id,
+                ctx.importer.id,
+                regime,
+                doc.id,
+            )
+        )
+    start = doc.effective_on or doc.signed_on
+    if start is None:
+        out.append(
+            Gap(
+                GapCode.MISSING_DOCUMENT,
+                Severity.HIGH,
+                f"{what}: '{doc.title}' has no signed or effective date (not signed?)",
+                t.id,
+                ctx.importer.id,
+                regime,
+                doc.id,
+            )
+        )
+    elif start > on:
+        out.append(
+            Gap(
+                GapCode.DOCUMENT_NOT_YET_EFFECTIVE,
+                Severity.HIGH,
+                f"{what}: '{doc.title}' takes effect only on {start.isoformat()}",
+                t.id,
+                ctx.importer.id,
+                regime,
+                doc.id,
+                start,
+            )
+        )
+    if doc.expires_on is not None and doc.expires_on < on:
+        out.append(
+            Gap(
+                GapCode.DOCUMENT_EXPIRED,
+                Severity.CRITICAL,
+                f"{what}: '{doc.title}' expired on {doc.expires_on.isoformat()}",
+                t.id,
+                ctx.importer.id,
+                regime,
+                doc.id,
+                doc.expires_on,
+            )
+        )
+    return out
+
+
+def _review_gaps(doc: Document, ctx: TransferContext, regime: Regime, on: date) -> list[Gap]:
+    if doc.next_review_on is not None and doc.next_review_on < on:
+        return [
+            Gap(
+                GapCode.REVIEW_OVERDUE,
+                Severity.MEDIUM,
+                f"review of '{doc.title}' was due on {doc.next_review_on.isoformat()}",
+                ctx.transfer.id,
+                ctx.importer.id,
+                regime,
+                doc.id,
+                doc.next_review_on,
+            )
+        ]
+    return []
+
+
+def _find_doc(use: MechanismUse, ctx: TransferContext) -> Document | None:
+    if use.document_id is not None:
+        return ctx.documents.get(use.document_id)
+    kinds = EXPECTED_KIND.get(use.mechanism, set())
+    for d in ctx.importer_documents:
+        if d.kind in kinds:
+            return d
+    return None
+
+
+def _check_mechanism(
+    use: MechanismUse,
+    ctx: TransferContext,
+    regime: Regime,
+    a: DestinationAssessment,
+    ref: ReferenceSet,
+    on: date,
+) -> tuple[bool, list[Gap]]:
+    """Is this mechanism valid for this regime on ``on``? Returns (valid, problems)."""
+    t = ctx.transfer
+    imp = ctx.importer.id
+    m = use.mechanism
+    label = MECHANISM_LABEL[m]
+    place = country_name(t.destination)
+    gaps: list[Gap] = []
+
+    if m is Mechanism.ADEQUACY:
+        d = a.decision
+        if d is None or a.finding is Finding.NOT_ADEQUATE or d.requires_certification:
+            return False, [
+                Gap(
+                    GapCode.WRONG_MECHANISM,
+                    Severity.CRITICAL,
+                    f"relies on adequacy, but {place} has no {regime.value} adequacy "
+                    f"finding that covers this importer on {on.isoformat()}",
+                    t.id,
+                    imp,
+                    regime,
+                )
+            ]
+        return True, []
+
+    if m is Mechanism.DPF:
+        d = a.decision
+        if d is None or not d.requires_certification:
+            return False, [
+                Gap(
+                    GapCode.WRONG_MECHANISM,
+                    Severity.CRITICAL,
+                    f"relies on the Data Privacy Framework, which does not cover "
+                    f"{regime.value} transfers to {place} on {on.isoformat()}",
+                    t.id,
+                    imp,
+                    regime,
+                )
+            ]
+        certs, evidence = certifications_of(ctx.importer_documents)
+        if use.document_id is not None and use.document_id in ctx.documents:
+            evidence = ctx.documents[use.document_id]
+            certs = Certifications(evidence.dpf_eu, evidence.dpf_uk_extension, evidence.dpf_swiss)
+        if evidence is None:
+            return False, [
+                Gap(
+                    GapCode.MISSING_DOCUMENT,
+                    Severity.HIGH,
+                    "relies on the Data Privacy Framework but no certification "
+                    "evidence is on the register",
+                    t.id,
+                    imp,
+                    regime,
+                )
+            ]
+        if not certs.has(d.requires_certification):
+            what = {
+                "dpf_uk": "the UK Extension",
+                "dpf_swiss": "the Swiss-US DPF",
+                "dpf_eu": "the EU-US DPF",
+            }[d.requires_certification]
+            return False, [
+                Gap(
+                    GapCode.WRONG_MECHANISM,
+                    Severity.CRITICAL,
+                    f"relies on the DPF for a {regime.value} transfer, but the "
+                    f"importer's evidence does not show certification under {what}",
+                    t.id,
+                    imp,
+                    regime,
+                    evidence.id,
+                )
+            ]
+        if evidence.checked_on is None or evidence.checked_on + DPF_RECHECK < on:
+            due = evidence.checked_on + DPF_RECHECK if evidence.checked_on else None
+            last = evidence.checked_on.isoformat() if evidence.checked_on else "never"
+            gaps.append(
+                Gap(
+                    GapCode.DPF_NOT_RECHECKED,
+                    Severity.MEDIUM,
+                    f"DPF listing last checked {last}; re-check at least every 12 months",
+                    t.id,
+                    imp,
+                    regime,
+                    evidence.id,
+                    due,
+                )
+            )
+        return True, gaps
+
+    doc = _find_doc(use, ctx)
+    if doc is None:
+        return False, [
+            Gap(
+                GapCode.MISSING_DOCUMENT,
+                Severity.HIGH,
+                f"relies on {label} but no such document is on the register",
+                t.id,
+                imp,
+                regime,
+            )
+        ]
+    if doc.kind not in EXPECTED_KIND.get(m, set()):
+        return False, [
+            Gap(
+                GapCode.WRONG_MECHANISM,
+                Severity.HIGH,
+                f"relies on {label} but the linked document '{doc.title}' is a "
+                f"{doc.kind.value.replace('_', ' ')}",
+                t.id,
+                imp,
+                regime,
+                doc.id,
+            )
+        ]
+    problems = _doc_problems(doc, ctx, regime, on, label)
+    valid = not problems
+
+    expected_module = scc_module(ctx.exporter_role, t.importer_role)
+    if m in (Mechanism.EU_SCC, Mechanism.UK_ADDENDUM):
+        scc = doc
+        if m is Mechanism.UK_ADDENDUM:
+            scc_found = next(
+                (x for x in ctx.importer_documents if x.kind is DocumentKind.EU_SCC_2021), None
+            )
+            if scc_found is None:
+                problems.append(
+                    Gap(
+                        GapCode.MISSING_DOCUMENT,
+                        Severity.HIGH,
+                        "the UK Addendum has no EU SCCs to attach to on the register",
+                        t.id,
+                        imp,
+                        regime,
+                        doc.id,
+                    )
+                )
+                valid = False
+            else:
+                scc = scc_found
+                more = _doc_problems(scc, ctx, regime, on, "EU SCCs under the UK Addendum")
+                problems.extend(more)
+                valid = valid and not more
+        if scc.scc_module is not None and scc.scc_module != expected_module:
+            problems.append(
+                Gap(
+                    GapCode.WRONG_MODULE,
+                    Severity.HIGH,
+                    f"'{scc.title}' uses SCC Module {scc.scc_module}, but "
+                    f"{ctx.exporter_role.value} to {t.importer_role.value} needs "
+                    f"Module {expected_module}",
+                    t.id,
+                    imp,
+                    regime,
+                    scc.id,
+                )
+            )
+            valid = False
+        if m is Mechanism.EU_SCC and regime is Regime.UK:
+            return False, [
+                Gap(
+                    GapCode.UK_BARE_EU_SCC,
+                    Severity.CRITICAL,
+                    "UK transfer relies on bare EU SCCs: they need the UK Addendum "
+                    "(or use the IDTA)",
+                    t.id,
+                    imp,
+                    regime,
+                    doc.id,
+                )
+            ]
+    if m is Mechanism.LEGACY_SCC:
+        inst = ref.instruments.get(doc.kind)
+        spec = inst.regimes.get(regime) if inst else None
+        if spec is None:
+            return False, [
+                Gap(
+                    GapCode.WRONG_MECHANISM,
+                    Severity.HIGH,
+                    f"legacy SCCs are not a {regime.value} transfer tool in the reference data",
+                    t.id,
+                    imp,
+                    regime,
+                    doc.id,
+                )
+            ]
+        if spec.new_contracts_until and doc.signed_on and doc.signed_on > spec.new_contracts_until:
+            problems.append(
+                Gap(
+                    GapCode.LEGACY_SCC_TOO_LATE,
+                    Severity.CRITICAL,
+                    f"'{doc.title}' was signed on {doc.signed_on.isoformat()}, after "
+                    f"the last day legacy SCCs could be used for new {regime.value} "
+                    f"contracts ({spec.new_contracts_until.isoformat()})",
+                    t.id,
+                    imp,
+                    regime,
+                    doc.id,
+                )
+            )
+            valid = False
+        if spec.valid_until and on > spec.valid_until:
+            problems.append(
+                Gap(
+                    GapCode.LEGACY_SCC_EXPIRED,
+                    Severity.CRITICAL,
+                    f"'{doc.title}' is on legacy SCCs ({inst.reference if inst else ''}"
+                    f"), no longer valid for {regime.value} transfers after "
+                    f"{spec.valid_until.isoformat()}",
+                    t.id,
+                    imp,
+                    regime,
+                    doc.id,
+                    spec.valid_until,
+                )
+            )
+            valid = False
+    if m is Mechanism.BCR and ctx.importer.kind is not EntityKind.GROUP:
+        problems.append(
+            Gap(
+                GapCode.WRONG_MECHANISM,
+                Severity.HIGH,
+                "BCRs cover only transfers within the group, and the importer is "
+                "not a group entity",
+                t.id,
+                imp,
+                regime,
+                doc.id,
+            )
+        )
+        valid = False
+    if m is Mechanism.DEROGATION and (doc.derogation is None or not doc.justification.strip()):
+        problems.append(
+            Gap(
+                GapCode.DEROGATION_UNDOCUMENTED,
+                Severity.HIGH,
+                "Art 49 derogation without its letter and a written justification",
+                t.id,
+                imp,
+                regime,
+                doc.id,
+            )
+        )
+        valid = False
+    problems.extend(_review_gaps(doc, ctx, regime, on))
+    return valid, problems
+
+
+def _tia_gaps(ctx: TransferContext, regime: Regime, on: date, name: str) -> list[Gap]:
+    t = ctx.transfer
+    live = [x for x in ctx.tias if x.archived_at is None]
+    approved = [x for x in live if x.status is TiaStatus.APPROVED]
+    if not approved:
+        draft = " (only a draft exists)" if live else ""
+        return [
+            Gap(
+                GapCode.TIA_MISSING,
+                Severity.HIGH,
+                f"{name or 'transfer impact assessment'} required but not approved{draft}",
+                t.id,
+                ctx.importer.id,
+                regime,
+            )
+        ]
+    newest = max(approved, key=lambda x: x.approved_on or date.min)
+    if newest.next_review_on is not None and newest.next_review_on < on:
+        return [
+            Gap(
+                GapCode.TIA_OVERDUE,
+                Severity.MEDIUM,
+                f"transfer assessment review was due on {newest.next_review_on.isoformat()}",
+                t.id,
+                ctx.importer.id,
+                regime,
+                None,
+                newest.next_review_on,
+            )
+        ]
+    return []
+
+
+def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> TransferStatus:
+    t = ctx.transfer
+    certs, _ = certifications_of(ctx.importer_documents)
+    results: list[RegimeResult] = []
+    for regime in ctx.regimes:
+        a = assess_destination(
+            ref, regime, t.destination, on, t.importer_role, ctx.exporter_role, certs
+        )
+        if a.finding is Finding.UNKNOWN:
+            results.append(
+                RegimeResult(
+                    a,
+                    None,
+                    (
+                        Gap(
+                            GapCode.NOT_ASSESSABLE,
+                            Severity.LOW,
+                            a.reason,
+                            t.id,
+                            ctx.importer.id,
+                            regime,
+                        ),
+                    ),
+                )
+            )
+            continue
+        if a.finding in (Finding.NOT_RESTRICTED, Finding.ADEQUATE):
+            results.append(RegimeResult(a, Mechanism.ADEQUACY if a.restricted else None, ()))
+            continue
+        uses = [u for u in t.mechanisms if u.mechanism in APPLIES[regime]]
+        # Under UK law EU SCCs count only with the Addendum: listed together they are one tool.
+        # A UK-specific tool listed alongside means the EU SCCs serve the EU side only.
+        if regime is Regime.UK and any(
+            u.mechanism in (Mechanism.UK_ADDENDUM, Mechanism.UK_IDTA) for u in uses
+        ):
+            uses = [u for u in uses if u.mechanism is not Mechanism.EU_SCC]
+        gaps: list[Gap] = []
+        covered: Mechanism | None = None
+        if (
+            a.finding is Finding.ADEQUATE_IF
+            and not uses
+            and a.decision is not None
+            and not a.decision.requires_certification
+        ):
+            covered = Mechanism.ADEQUACY  # partial adequacy relied on implicitly
+        failed_first = False
+        for i, use in enumerate(uses):
+            valid, problems = _check_mechanism(use, ctx, regime, a, ref, on)
+            gaps.extend(problems)
+            if valid and covered is None:
+                covered = use.mechanism
+            if not valid and i == 0:
+                failed_first = True
+        if covered is None:
+            if not uses:
+                what = (
+                    "an adequacy scope confirmation or a safeguard"
+                    if a.finding is Finding.ADEQUATE_IF
+                    else "a safeguard"
+                )
+                gaps.append(
+                    Gap(
+                        GapCode.NO_SAFEGUARD,
+                        Severity.CRITICAL,
+                        f"restricted {regime.value} transfer to "
+                        f"{country_name(t.destination)} with no mechanism on the "
+                        f"register: needs {what}",
+                        t.id,
+                        ctx.importer.id,
+                        regime,
+                    )
+                )
+            elif len(uses) == 1 and gaps:
+                # One mechanism, and it fails: its first problem is the critical one.
+                gaps[0] = replace(
+                    gaps[0],
+                    severity=Severity.CRITICAL,
+                    message=gaps[0].message + "; nothing else covers the transfer",
+                )
+            else:
+                gaps.append(
+                    Gap(
+                        GapCode.NO_VALID_MECHANISM,
+                        Severity.CRITICAL,
+                        f"no valid {regime.value} transfer mechanism on "
+                        f"{on.isoformat()}: every mechanism listed has a problem",
+                        t.id,
+                        ctx.importer.id,
+                        regime,
+                    )
+                )
+        else:
+            gaps = [
+                replace(g, severity=Severity.MEDIUM)
+                if g.severity.rank < Severity.MEDIUM.rank
+                else g
+                for g in gaps
+            ]
+            if failed_first:
+                gaps.append(
+                    Gap(
+                        GapCode.PRIMARY_INVALID,
+                        Severity.MEDIUM,
+                        f"primary mechanism fails; relying on the fallback "
+                        f"({MECHANISM_LABEL[covered]})",
+                        t.id,
+                        ctx.importer.id,
+                        regime,
+                    )
+                )
+            module = scc_module(ctx.exporter_role, t.importer_role)
+            # Module Four: Clauses 14/15 apply only where the EU processor combines data.
+            if covered in NEEDS_ASSESSMENT and not (module == 4 and regime is not Regime.UK):
+                gaps.extend(_tia_gaps(ctx, regime, on, a.assessment_name))
+        results.append(RegimeResult(a, covered, tuple(gaps)))
+    return TransferStatus(t, tuple(results))

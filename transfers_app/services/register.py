@@ -1,0 +1,261 @@
+"""Register-wide services: status (every gap, worst first), reminders and the supplier check."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from transfers_app.domain.enums import (
+    DocumentKind,
+    DocumentStatus,
+    Lifecycle,
+    Regime,
+    Role,
+    Severity,
+)
+from transfers_app.domain.models import Document, RegisterSnapshot, Tia, Transfer
+from transfers_app.domain.names import name_key
+from transfers_app.domain.renewals import Reminder, notice_deadline
+from transfers_app.ports import RegisterPort
+from transfers_app.reference.loader import ReferenceSet
+from transfers_app.rules.destination import (
+    NO_CERTS,
+    Certifications,
+    DestinationAssessment,
+    assess_destination,
+)
+from transfers_app.rules.gaps import (
+    DPF_RECHECK,
+    Gap,
+    GapCode,
+    TransferContext,
+    TransferStatus,
+    evaluate_transfer,
+)
+
+DEFAULT_REGIMES = (Regime.UK, Regime.EU)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    on: date
+    statuses: tuple[TransferStatus, ...]
+    gaps: tuple[Gap, ...]  # worst first
+    entity_names: dict[int, str]
+    transfers_assessed: int
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for g in self.gaps if g.severity is severity)
+
+    @property
+    def compliant_transfers(self) -> int:
+        return sum(1 for s in self.statuses if not s.gaps)
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarEntity:
+    entity_id: int
+    name: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    name: str
+    on: date
+    assessments: tuple[DestinationAssessment, ...]
+    similar: tuple[SimilarEntity, ...]
+    regimes_from_register: bool
+
+
+def build_contexts(snap: RegisterSnapshot, on: date) -> list[TransferContext]:
+    """Pair each live transfer with its parties, documents, assessments and regimes."""
+    by_id = {t.id: t for t in snap.transfers}
+    docs_by_party: dict[int, list[Document]] = defaultdict(list)
+    for d in snap.documents.values():
+        if d.status is DocumentStatus.CURRENT and d.archived_at is None:
+            for p in d.party_ids:
+                docs_by_party[p].append(d)
+    tias_by_transfer: dict[int, list[Tia]] = defaultdict(list)
+    for tia in snap.tias:
+        tias_by_transfer[tia.transfer_id].append(tia)
+    out: list[TransferContext] = []
+    for t in snap.transfers:
+        if not t.is_live_on(on):
+            continue
+        exporter = snap.entities.get(t.exporter_id)
+        importer = snap.entities.get(t.importer_id)
+        if exporter is None or importer is None:
+            continue  # a party was archived: the transfer is no longer live
+        regimes = t.regimes
+        root: Transfer = t
+        seen = {t.id}
+        while not regimes and root.parent_transfer_id is not None:
+            parent = by_id.get(root.parent_transfer_id)
+            if parent is None or parent.id in seen:
+                break
+            seen.add(parent.id)
+            root = parent
+            regimes = root.regimes
+        if not regimes:
+            root_exporter = snap.entities.get(root.exporter_id)
+            regimes = root_exporter.exporter_regimes if root_exporter else ()
+        own_docs = docs_by_party.get(t.importer_id, [])
+        # Prefer documents to which the exporter is also a party.
+        importer_docs = sorted(own_docs, key=lambda d: t.exporter_id not in d.party_ids)
+        out.append(
+            TransferContext(
+                transfer=t,
+                exporter=exporter,
+                importer=importer,
+                regimes=regimes,
+                exporter_role=t.exporter_role,
+                documents=snap.documents,
+                importer_documents=importer_docs,
+                tias=tias_by_transfer.get(t.id or -1, ()),
+            )
+        )
+    return out
+
+
+def _gap_sort_key(g: Gap, names: dict[int, str]) -> tuple[int, date, str, int]:
+    return (
+        g.severity.rank,
+        g.due_on or date.max,
+        names.get(g.entity_id or -1, "").casefold(),
+        g.transfer_id or 0,
+    )
+
+
+class RegisterService:
+    def __init__(self, repo: RegisterPort, ref: ReferenceSet) -> None:
+        self.repo = repo
+        self.ref = ref
+
+    # -- status ------------------------------------------------------------------------------
+
+    def status(self, on: date) -> StatusReport:
+        snap = self.repo.snapshot()
+        statuses = [evaluate_transfer(self.ref, ctx, on) for ctx in build_contexts(snap, on)]
+        gaps = [g for s in statuses for g in s.gaps]
+        with_locations = self.repo.entity_ids_with_locations()
+        for e in snap.entities.values():
+            if e.id is None or e.is_own or e.lifecycle is Lifecycle.OFFBOARDED:
+                continue
+            if e.id not in with_locations:
+                gaps.append(
+                    Gap(
+                        GapCode.ENTITY_NO_COUNTRY,
+                        Severity.LOW,
+                        f"'{e.name}' has no processing location: where is the data?",
+                        None,
+                        e.id,
+                    )
+                )
+        names = {i: e.name for i, e in snap.entities.items()}
+        gaps.sort(key=lambda g: _gap_sort_key(g, names))
+        return StatusReport(on, tuple(statuses), tuple(gaps), names, len(statuses))
+
+    # -- reminders -----------------------------------------------------------------------------
+
+    def reminders(self, on: date, within_days: int) -> list[Reminder]:
+        snap = self.repo.snapshot()
+        names = {i: e.name for i, e in snap.entities.items()}
+        out: list[Reminder] = []
+
+        def add(
+            due: date | None, what: str, subject: str, parties: Sequence[int], record: str
+        ) -> None:
+            if due is None:
+                return
+            left = (due - on).days
+            if left <= within_days:
+                who = ", ".join(names.get(p, f"#{p}") for p in parties)
+                out.append(Reminder(due, what, subject, who, record, left))
+
+        for d in snap.documents.values():
+            if d.status is not DocumentStatus.CURRENT or d.archived_at is not None:
+                continue
+            rec = f"document {d.id}"
+            add(d.expires_on, "expiry", f"'{d.title}' expires", d.party_ids, rec)
+            add(
+                notice_deadline(d),
+                "notice",
+                f"last day to give notice on '{d.title}'",
+                d.party_ids,
+                rec,
+            )
+            add(d.next_review_on, "review", f"review of '{d.title}'", d.party_ids, rec)
+            if d.kind is DocumentKind.DPF_CERTIFICATION:
+                due = d.checked_on + DPF_RECHECK if d.checked_on else on
+                add(due, "dpf_recheck", f"re-check DPF listing ('{d.title}')", d.party_ids, rec)
+        transfers = {t.id: t for t in snap.transfers}
+        latest: dict[int, Tia] = {}
+        for tia in snap.tias:
+            if tia.archived_at is None:
+                cur = latest.get(tia.transfer_id)
+                if cur is None or (tia.approved_on or date.min) >= (cur.approved_on or date.min):
+                    latest[tia.transfer_id] = tia
+        for tia in latest.values():
+            t = transfers.get(tia.transfer_id)
+            parties = [t.exporter_id, t.importer_id] if t else []
+            add(
+                tia.next_review_on,
+                "tia_review",
+                f"review of transfer assessment #{tia.id}",
+                parties,
+                f"tia {tia.id}",
+            )
+        out.sort(key=lambda r: (r.due_on, r.subject))
+        return out
+
+    # -- supplier check --------------------------------------------------------------------------
+
+    def similar_entities(
+        self, name: str, limit: int = 5, threshold: float = 80.0
+    ) -> list[SimilarEntity]:
+        from rapidfuzz import fuzz, process, utils
+
+        key = name_key(name)
+        if not key:
+            return []
+        rows = self.repo.entity_names()
+        choices = [name_key(n) + ((" " + name_key(legal)) if legal else "") for _, n, legal in rows]
+        # token_set_ratio on normalised names: "Acme" matches "ACME Cloud Ltd", typos survive.
+        hits = process.extract(
+            key,
+            choices,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            limit=limit,
+            score_cutoff=threshold,
+        )
+        return [SimilarEntity(rows[i][0], rows[i][1], round(score, 1)) for _, score, i in hits]
+
+    def exporter_regimes(self) -> tuple[Regime, ...]:
+        seen: dict[Regime, None] = {}
+        for e in self.repo.own_entities():
+            for r in e.exporter_regimes:
+                seen[r] = None
+        return tuple(seen)
+
+    def check(
+        self,
+        name: str,
+        countries: Sequence[str],
+        importer_role: Role,
+        on: date,
+        exporter_role: Role = Role.CONTROLLER,
+        regimes: Sequence[Regime] = (),
+        certs: Certifications = NO_CERTS,
+    ) -> CheckReport:
+        from_register = not regimes
+        chosen = tuple(regimes) or self.exporter_regimes() or DEFAULT_REGIMES
+        assessments = tuple(
+            assess_destination(self.ref, regime, cc, on, importer_role, exporter_role, certs)
+            for regime in chosen
+            for cc in dict.fromkeys(countries)
+        )
+        return CheckReport(name, on, assessments, tuple(self.similar_entities(name)), from_register)
