@@ -39,12 +39,44 @@ def d2s(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+_DATES: dict[str, date] = {}
+
+
 def s2d(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+    # Registers repeat dates a lot; parsing each distinct string once keeps bulk reads fast.
+    if not value:
+        return None
+    found = _DATES.get(value)
+    if found is None:
+        found = _DATES[value] = date.fromisoformat(value)
+    return found
+
+
+_DATETIMES: dict[str, datetime] = {}
 
 
 def s2dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+    if not value:
+        return None
+    found = _DATETIMES.get(value)
+    if found is None:
+        if len(_DATETIMES) > 200_000:
+            _DATETIMES.clear()
+        found = _DATETIMES[value] = datetime.fromisoformat(value)
+    return found
+
+
+_REGIMES: dict[str, tuple[Regime, ...]] = {}
+_JSON_TUPLES: dict[str, tuple[str, ...]] = {}
+
+
+def _json_tuple(text: str) -> tuple[str, ...]:
+    found = _JSON_TUPLES.get(text)
+    if found is None:
+        if len(_JSON_TUPLES) > 100_000:
+            _JSON_TUPLES.clear()
+        found = _JSON_TUPLES[text] = tuple(json.loads(text))
+    return found
 
 
 def regimes_to_s(regimes: Sequence[Regime]) -> str:
@@ -52,7 +84,10 @@ def regimes_to_s(regimes: Sequence[Regime]) -> str:
 
 
 def s_to_regimes(text: str) -> tuple[Regime, ...]:
-    return tuple(Regime(x) for x in text.split(",") if x)
+    found = _REGIMES.get(text)
+    if found is None:
+        found = _REGIMES[text] = tuple(Regime(x) for x in text.split(",") if x)
+    return found
 
 
 def to_json(obj: Any) -> str:
@@ -115,11 +150,19 @@ def entity_row(e: Entity) -> dict[str, Any]:
     }
 
 
+_KINDS = {k.value: k for k in EntityKind}
+_LIFECYCLES = {k.value: k for k in Lifecycle}
+_DOC_KINDS = {k.value: k for k in DocumentKind}
+_DOC_STATUS = {k.value: k for k in DocumentStatus}
+_MECHS = {k.value: k for k in Mechanism}
+_FREQ = {k.value: k for k in Frequency}
+
+
 def entity_from(r: Sequence[Any]) -> Entity:
     return Entity(
         id=r[0],
         name=r[1],
-        kind=EntityKind(r[2]),
+        kind=_KINDS[r[2]],
         legal_name=r[3],
         registration_number=r[4],
         address=r[5],
@@ -128,7 +171,7 @@ def entity_from(r: Sequence[Any]) -> Entity:
         website=r[8],
         parent_id=r[9],
         notes=r[10],
-        lifecycle=Lifecycle(r[11]),
+        lifecycle=_LIFECYCLES[r[11]],
         proposed_on=s2d(r[12]),
         approved_on=s2d(r[13]),
         active_on=s2d(r[14]),
@@ -246,11 +289,11 @@ def transfer_from(r: Sequence[Any], mechanisms: tuple[MechanismUse, ...]) -> Tra
         regimes=s_to_regimes(r[7]),
         service=r[8],
         purpose=r[9],
-        data_categories=tuple(json.loads(r[10])),
-        data_subjects=tuple(json.loads(r[11])),
+        data_categories=_json_tuple(r[10]),
+        data_subjects=_json_tuple(r[11]),
         special_category=bool(r[12]),
         criminal_data=bool(r[13]),
-        frequency=Frequency(r[14]),
+        frequency=_FREQ[r[14]],
         volume=VolumeBand(r[15]) if r[15] else None,
         parent_transfer_id=r[16],
         started_on=s2d(r[17]),
@@ -265,7 +308,7 @@ def transfer_from(r: Sequence[Any], mechanisms: tuple[MechanismUse, ...]) -> Tra
 
 
 def mechanism_from(r: Sequence[Any]) -> MechanismUse:
-    return MechanismUse(Mechanism(r[0]), r[1])
+    return MechanismUse(_MECHS[r[0]], r[1])
 
 
 DOCUMENT_COLS = (
@@ -342,7 +385,7 @@ def document_from(r: Sequence[Any], parties: tuple[int, ...]) -> Document:
         opts = SccOptions(**{k: v for k, v in raw.items() if k in _SCC_FIELDS})
     return Document(
         id=r[0],
-        kind=DocumentKind(r[1]),
+        kind=_DOC_KINDS[r[1]],
         title=r[2],
         instrument_version=r[3],
         scc_module=r[4],
@@ -364,7 +407,7 @@ def document_from(r: Sequence[Any], parties: tuple[int, ...]) -> Document:
         file_name=r[20],
         series_id=r[21],
         doc_version=r[22],
-        status=DocumentStatus(r[23]),
+        status=_DOC_STATUS[r[23]],
         supersedes_id=r[24],
         notes=r[25],
         party_ids=parties,

@@ -164,9 +164,9 @@ class SqliteRegister:
         return [mp.entity_from(r) for r in rows]
 
     def entity_names(self) -> list[tuple[int, str, str]]:
-        """(id, name, legal name) of every live entity: cheap, for similarity search."""
+        """(id, name, comparison key) of every live entity: cheap, for similarity search."""
         return list(
-            self.conn.execute("SELECT id, name, legal_name FROM entities WHERE archived_at IS NULL")
+            self.conn.execute("SELECT id, name, name_key FROM entities WHERE archived_at IS NULL")
         )
 
     def own_entities(self) -> list[Entity]:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -37,6 +38,12 @@ from transfers_app.rules.destination import (
 )
 
 DPF_RECHECK = relativedelta(months=12)
+
+
+@lru_cache(maxsize=64)
+def _dpf_cutoff(on: date) -> date:
+    """Evidence checked before this day is more than 12 months old on ``on``."""
+    return on - DPF_RECHECK
 
 
 class GapCode(StrEnum):
@@ -348,7 +355,7 @@ def _check_mechanism(
                     evidence.id,
                 )
             ]
-        if evidence.checked_on is None or evidence.checked_on + DPF_RECHECK < on:
+        if evidence.checked_on is None or evidence.checked_on < _dpf_cutoff(on):
             due = evidence.checked_on + DPF_RECHECK if evidence.checked_on else None
             last = evidence.checked_on.isoformat() if evidence.checked_on else "never"
             gaps.append(
