@@ -40,22 +40,31 @@ def bench(n: int, folder: Path) -> None:
     reg, t_gen = timed(lambda: generate(n, 1, TODAY))
     repo = SqliteRegister(open_db(path), actor="bench", files=FileStore(folder / "files"))
     seed_catalogues(repo)
-    _, t_save = timed(lambda: repo.bulk_add(reg.entities, reg.locations, reg.documents,
-                                            reg.transfers, reg.tias))
+    _, t_save = timed(
+        lambda: repo.bulk_add(reg.entities, reg.locations, reg.documents, reg.transfers, reg.tias)
+    )
     repo.db.conn.close()
     db, t_open = timed(lambda: open_db(path), repeat=5)
     service = RegisterService(SqliteRegister(db, actor="bench"), builtin_reference())
     report, t_status = timed(lambda: service.status(TODAY), repeat=3)
     service.check("Stratus Cloud", ["US", "IN"], Role.PROCESSOR, TODAY)  # warm caches
-    _, t_check = timed(lambda: service.check("Stratus Clowd", ["US", "IN", "BR"],
-                                             Role.PROCESSOR, TODAY), repeat=5)
+    _, t_check = timed(
+        lambda: service.check("Stratus Clowd", ["US", "IN", "BR"], Role.PROCESSOR, TODAY), repeat=5
+    )
     cli = [sys.executable, "-m", "transfers_app", "--data-dir", str(folder)]
-    _, t_cli_check = timed(lambda: subprocess.run(
-        [*cli, "check", "--name", "Acme", "--country", "US", "--role", "processor", "--json"],
-        check=True, capture_output=True), repeat=3)
-    print(f"| {n:>7,} | {len(reg.transfers):>7,} | {t_gen:6.2f} s | {t_save:6.2f} s | "
-          f"{t_open * 1000:6.1f} ms | {t_status:6.2f} s ({len(report.gaps):,} gaps) | "
-          f"{t_check * 1000:6.1f} ms | {t_cli_check:5.2f} s |")
+    _, t_cli_check = timed(
+        lambda: subprocess.run(
+            [*cli, "check", "--name", "Acme", "--country", "US", "--role", "processor", "--json"],
+            check=True,
+            capture_output=True,
+        ),
+        repeat=3,
+    )
+    print(
+        f"| {n:>7,} | {len(reg.transfers):>7,} | {t_gen:6.2f} s | {t_save:6.2f} s | "
+        f"{t_open * 1000:6.1f} ms | {t_status:6.2f} s ({len(report.gaps):,} gaps) | "
+        f"{t_check * 1000:6.1f} ms | {t_cli_check:5.2f} s |"
+    )
 
 
 def main() -> None:
@@ -63,12 +72,17 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--keep", type=Path, help="keep the generated registers here")
     args = parser.parse_args()
-    _, t_start = timed(lambda: subprocess.run(
-        [sys.executable, "-m", "transfers_app", "--version"], check=True, capture_output=True),
-        repeat=5)
+    _, t_start = timed(
+        lambda: subprocess.run(
+            [sys.executable, "-m", "transfers_app", "--version"], check=True, capture_output=True
+        ),
+        repeat=5,
+    )
     print(f"CLI start-up (transfers-app --version, median of 5): {t_start * 1000:.0f} ms\n")
-    print("| entities | transfers | generate | save | open_db | status (whole register) "
-          "| check (warm) | CLI check (end to end) |")
+    print(
+        "| entities | transfers | generate | save | open_db | status (whole register) "
+        "| check (warm) | CLI check (end to end) |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     root = args.keep or Path(tempfile.mkdtemp(prefix="tr-bench-"))
     try:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -575,5 +576,24 @@ class SqliteRegister:
         return int(self.conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
 
 
-def today_utc() -> date:
-    return _utcnow().date()
+def _translate_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A damaged file surfaces as one clear StorageError, never as an sqlite3 traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except sqlite3.IntegrityError as exc:
+            raise StorageError(f"the change was refused by the database: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(
+                f"the register database cannot be read ({exc}); it may be damaged. "
+                "Restore it from the backups folder beside it."
+            ) from None
+
+    return wrapper
+
+
+for _name, _member in list(vars(SqliteRegister).items()):
+    if callable(_member) and not _name.startswith("_") and _name != "transaction":
+        setattr(SqliteRegister, _name, _translate_errors(_member))

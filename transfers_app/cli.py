@@ -9,8 +9,8 @@ import argparse
 import getpass
 import json
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -152,6 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
 class Context:
     paths: AppPaths
     today: date
+    _close: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Close the database so its write-ahead log is merged before the process ends."""
+        while self._close:
+            self._close.pop()()
 
     def reference(self) -> ReferenceSet:
         from transfers_app.reference import load_reference
@@ -164,6 +170,7 @@ class Context:
 
         self.paths.ensure()
         database = open_db(self.paths.database)
+        self._close.append(database.conn.close)
         repo = SqliteRegister(database, actor=current_user(), files=FileStore(self.paths.files))
         return RegisterService(repo, self.reference())
 
@@ -491,6 +498,8 @@ def main(argv: Sequence[str] | None = None, today: date | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()
         return 0
+    finally:
+        ctx.close()
 
 
 if __name__ == "__main__":

@@ -17,8 +17,9 @@ TODAY = date(2026, 11, 25)
 
 @pytest.fixture
 def service(tmp_path: Path) -> RegisterService:
-    repo = SqliteRegister(open_db(tmp_path / "r.db"), actor="tester",
-                          files=FileStore(tmp_path / "files"))
+    repo = SqliteRegister(
+        open_db(tmp_path / "r.db"), actor="tester", files=FileStore(tmp_path / "files")
+    )
     load_demo(repo, TODAY)
     return RegisterService(repo, builtin_reference())
 

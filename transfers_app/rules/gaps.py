@@ -31,6 +31,8 @@ from transfers_app.domain.enums import (
 from transfers_app.domain.models import Document, Entity, MechanismUse, Tia, Transfer
 from transfers_app.reference.loader import ReferenceSet
 from transfers_app.rules.destination import (
+    LEGACY_MODULE,
+    MODULE_NAMES,
     Certifications,
     DestinationAssessment,
     assess_destination,
@@ -454,6 +456,22 @@ def _check_mechanism(
                 )
             ]
     if m is Mechanism.LEGACY_SCC:
+        legacy_module = LEGACY_MODULE.get(doc.kind)
+        if legacy_module is not None and legacy_module != expected_module:
+            problems.append(
+                Gap(
+                    GapCode.WRONG_MODULE,
+                    Severity.HIGH,
+                    f"'{doc.title}' is a {MODULE_NAMES[legacy_module].split('(')[1][:-1]} "
+                    f"set of clauses, but {ctx.exporter_role.value} to "
+                    f"{t.importer_role.value} needs {MODULE_NAMES[expected_module]}",
+                    t.id,
+                    imp,
+                    regime,
+                    doc.id,
+                )
+            )
+            valid = False
         inst = ref.instruments.get(doc.kind)
         spec = inst.regimes.get(regime) if inst else None
         if spec is None:
@@ -533,7 +551,12 @@ def _check_mechanism(
 def _tia_gaps(ctx: TransferContext, regime: Regime, on: date, name: str) -> list[Gap]:
     t = ctx.transfer
     live = [x for x in ctx.tias if x.archived_at is None]
-    approved = [x for x in live if x.status is TiaStatus.APPROVED]
+    # An assessment approved after the evaluation date did not exist on that date.
+    approved = [
+        x
+        for x in live
+        if x.status is TiaStatus.APPROVED and (x.approved_on is None or x.approved_on <= on)
+    ]
     if not approved:
         draft = " (only a draft exists)" if live else ""
         return [
@@ -601,13 +624,6 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
             uses = [u for u in uses if u.mechanism is not Mechanism.EU_SCC]
         gaps: list[Gap] = []
         covered: Mechanism | None = None
-        if (
-            a.finding is Finding.ADEQUATE_IF
-            and not uses
-            and a.decision is not None
-            and not a.decision.requires_certification
-        ):
-            covered = Mechanism.ADEQUACY  # partial adequacy relied on implicitly
         failed_first = False
         for i, use in enumerate(uses):
             valid, problems = _check_mechanism(use, ctx, regime, a, ref, on)
@@ -618,15 +634,19 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
                 failed_first = True
         if covered is None:
             if not uses:
+                # A partial decision covers only some recipients: recording "adequacy" as the
+                # mechanism is the user's confirmation that this importer is in scope.
+                partial = a.finding is Finding.ADEQUATE_IF
                 what = (
-                    "an adequacy scope confirmation or a safeguard"
-                    if a.finding is Finding.ADEQUATE_IF
+                    "adequacy recorded as its mechanism once the importer is confirmed to be "
+                    "in the decision's scope, or a safeguard"
+                    if partial
                     else "a safeguard"
                 )
                 gaps.append(
                     Gap(
                         GapCode.NO_SAFEGUARD,
-                        Severity.CRITICAL,
+                        Severity.HIGH if partial else Severity.CRITICAL,
                         f"restricted {regime.value} transfer to "
                         f"{country_name(t.destination)} with no mechanism on the "
                         f"register: needs {what}",

@@ -260,8 +260,9 @@ class RegisterService:
         regimes: Sequence[Regime] = (),
         certs: Certifications = NO_CERTS,
     ) -> CheckReport:
-        from_register = not regimes
-        chosen = tuple(regimes) or self.exporter_regimes() or DEFAULT_REGIMES
+        own = () if regimes else self.exporter_regimes()
+        from_register = bool(own)
+        chosen = tuple(regimes) or own or DEFAULT_REGIMES
         assessments = tuple(
             assess_destination(self.ref, regime, cc, on, importer_role, exporter_role, certs)
             for regime in chosen

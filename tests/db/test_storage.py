@@ -1,0 +1,413 @@
+"""open_db: creating, checking and migrating register files; refusing files it must not touch."""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import db.connection as connection
+from db import SqliteRegister, open_db
+from db.connection import APPLICATION_ID
+from db.migrations import MIGRATION_NAMES, SCHEMA_VERSION, migrations
+from transfers_app.domain.enums import EntityKind
+from transfers_app.domain.models import Entity
+from transfers_app.errors import StorageError
+from transfers_app.services.demo import load_demo
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Never let anything fall back to the real user data folder.
+    monkeypatch.setenv("TRANSFERS_APP_HOME", str(tmp_path / "app-home"))
+
+
+@pytest.fixture
+def opened() -> Iterator[list[sqlite3.Connection]]:
+    """Collects connections a test opens and closes them afterwards."""
+    conns: list[sqlite3.Connection] = []
+    yield conns
+    for c in conns:
+        c.close()
+
+
+def _make_register(path: Path, *, demo: bool = False) -> None:
+    """A real register file on disk, closed (WAL checkpointed into the main file)."""
+    database = open_db(path)
+    repo = SqliteRegister(database, actor="tester")
+    if demo:
+        load_demo(repo, TODAY)
+    else:
+        repo.add_entity(Entity(name="Acme Hosting Ltd", kind=EntityKind.VENDOR))
+    database.conn.close()
+    assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [p for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
+
+
+# -- creation ---------------------------------------------------------------------------------
+
+
+def test_open_db_creates_missing_folder_with_wal_and_foreign_keys(
+    tmp_path: Path, opened: list[sqlite3.Connection]
+) -> None:
+    path = tmp_path / "does" / "not" / "exist" / "register.db"
+    database = open_db(path)
+    opened.append(database.conn)
+
+    assert path.parent.is_dir()
+    assert path.is_file()
+    conn = database.conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_new_database_gets_no_backup(tmp_path: Path, opened: list[sqlite3.Connection]) -> None:
+    database = open_db(tmp_path / "register.db")
+    opened.append(database.conn)
+    assert not (tmp_path / "backups").exists()
+
+
+def test_reopening_a_register_keeps_its_data_and_makes_no_backup(tmp_path: Path) -> None:
+    path = tmp_path / "register.db"
+    _make_register(path)
+    database = open_db(path)
+    try:
+        names = [e.name for e in SqliteRegister(database, actor="t").list_entities()]
+        assert names == ["Acme Hosting Ltd"]
+        assert database.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert database.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        database.conn.close()
+    assert not (tmp_path / "backups").exists()
+
+
+# -- schema snapshot --------------------------------------------------------------------------
+
+EXPECTED_TABLES = {
+    "_sqlite_migrations",
+    "files",
+    "entities",
+    "locations",
+    "documents",
+    "document_parties",
+    "transfers",
+    "transfer_mechanisms",
+    "tias",
+    "catalogue",
+    "audit",
+    "settings",
+}
+
+EXPECTED_ENTITY_COLUMNS = [
+    "id",
+    "name",
+    "name_key",
+    "kind",
+    "legal_name",
+    "registration_number",
+    "address",
+    "contact_name",
+    "contact_email",
+    "website",
+    "parent_id",
+    "notes",
+    "lifecycle",
+    "proposed_on",
+    "approved_on",
+    "active_on",
+    "offboarded_on",
+    "owner",
+    "exporter_regimes",
+    "created_at",
+    "updated_at",
+    "archived_at",
+    "version",
+]
+
+EXPECTED_TRANSFER_COLUMNS = [
+    "id",
+    "exporter_id",
+    "importer_id",
+    "destination",
+    "access",
+    "importer_role",
+    "exporter_role",
+    "regimes",
+    "service",
+    "purpose",
+    "data_categories",
+    "data_subjects",
+    "special_category",
+    "criminal_data",
+    "frequency",
+    "volume",
+    "parent_transfer_id",
+    "started_on",
+    "ended_on",
+    "notes",
+    "created_at",
+    "updated_at",
+    "archived_at",
+    "version",
+]
+
+
+def test_schema_snapshot(tmp_path: Path, opened: list[sqlite3.Connection]) -> None:
+    database = open_db(tmp_path / "register.db")
+    opened.append(database.conn)
+    assert set(database.table_names()) == EXPECTED_TABLES
+    assert [c.name for c in database["entities"].columns] == EXPECTED_ENTITY_COLUMNS
+    assert [c.name for c in database["transfers"].columns] == EXPECTED_TRANSFER_COLUMNS
+    assert len(MIGRATION_NAMES) == SCHEMA_VERSION
+    applied = [m.name for m in migrations.applied(database)]
+    assert applied == list(MIGRATION_NAMES)
+
+
+# -- files that are not (usable) registers ----------------------------------------------------
+
+
+def test_random_bytes_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "register.db"
+    content = random.Random(42).randbytes(8192)
+    path.write_bytes(content)
+
+    with pytest.raises(StorageError, match="not a Transfer Register"):
+        open_db(path)
+
+    assert path.read_bytes() == content
+    assert _sidecars(path) == []
+    assert not (tmp_path / "backups").exists()
+
+
+def test_sqlite_file_of_another_app_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, title TEXT)")
+    conn.execute("INSERT INTO recipes (title) VALUES ('Pierogi')")
+    conn.commit()
+    conn.close()
+    content = path.read_bytes()
+
+    with pytest.raises(StorageError, match="not a Transfer Register"):
+        open_db(path)
+
+    assert path.read_bytes() == content
+    assert _sidecars(path) == []
+    assert not (tmp_path / "backups").exists()
+    check = sqlite3.connect(path)
+    try:
+        assert check.execute("SELECT title FROM recipes").fetchall() == [("Pierogi",)]
+        tables = {r[0] for r in check.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert tables == {"recipes"}
+    finally:
+        check.close()
+
+
+def test_folder_in_place_of_the_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "register.db"
+    path.mkdir()
+    with pytest.raises(StorageError, match="folder"):
+        open_db(path)
+
+
+def _corrupt(path: Path, start: int, end: int) -> bytes:
+    data = bytearray(path.read_bytes())
+    data[start:end] = random.Random(1).randbytes(end - start)
+    path.write_bytes(bytes(data))
+    return bytes(data)
+
+
+def test_badly_corrupted_register_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "register.db"
+    _make_register(path, demo=True)
+    size = path.stat().st_size
+    content = _corrupt(path, size // 3, 2 * size // 3)
+
+    with pytest.raises(StorageError) as info:
+        open_db(path)
+
+    assert str(path) in str(info.value)
+    assert path.read_bytes() == content
+    assert not (tmp_path / "backups").exists()
+
+
+@pytest.mark.parametrize("damage", ["one_page_overwritten", "truncated"])
+def test_damaged_register_raises_only_storage_error(tmp_path: Path, damage: str) -> None:
+    """Opening or reading a damaged register may fail, but only as StorageError.
+
+    (open_db promises to refuse corrupt files; anything else would be a raw traceback.)
+    """
+    path = tmp_path / "register.db"
+    _make_register(path, demo=True)
+    size = path.stat().st_size
+    assert size > 16 * 4096, "the demo register should span many pages"
+    middle = size // 2
+    if damage == "truncated":
+        with path.open("r+b") as fh:
+            fh.truncate(middle)
+        content = path.read_bytes()
+    else:
+        content = _corrupt(path, middle - 2048, middle + 2048)
+
+    database = None
+    try:
+        database = open_db(path)
+        repo = SqliteRegister(database, actor="tester")
+        repo.snapshot()
+        repo.audit_log(limit=10_000)
+        repo.catalogue("data_category")
+        repo.all_locations()
+    except StorageError:
+        pass
+    finally:
+        if database is not None:
+            database.conn.close()
+
+    assert path.read_bytes() == content
+
+
+def test_read_only_register_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "register.db"
+    _make_register(path)
+    content = path.read_bytes()
+
+    if os.geteuid() == 0:
+        # root ignores file permissions: simulate a read-only file for open_db's check.
+        real_access = connection.os.access
+
+        def fake_access(p: object, mode: int, *args: object, **kw: object) -> bool:
+            if Path(str(p)) == path and mode & os.W_OK:
+                return False
+            return real_access(p, mode, *args, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(connection.os, "access", fake_access)
+    else:
+        path.chmod(0o444)
+
+    try:
+        with pytest.raises(StorageError, match="read-only"):
+            open_db(path)
+    finally:
+        path.chmod(0o644)
+
+    assert path.read_bytes() == content
+
+
+def test_register_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "register.db"
+    _make_register(path)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    content = path.read_bytes()
+
+    with pytest.raises(StorageError, match="newer version"):
+        open_db(path)
+
+    assert path.read_bytes() == content
+    assert not (tmp_path / "backups").exists()
+
+
+def test_register_with_unknown_applied_migration_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "register.db"
+    _make_register(path)
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('transfers_app', 'm999_from_the_future', '2030-01-01')"
+    )
+    conn.commit()
+    conn.close()
+
+    with pytest.raises(StorageError, match="newer version"):
+        open_db(path)
+
+
+# -- migrations -------------------------------------------------------------------------------
+
+
+def test_pending_migration_on_existing_register_backs_it_up_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "register.db"
+    _make_register(path)
+    original = sqlite3.connect(path)
+    rows_before = original.execute("SELECT id, name, version FROM entities").fetchall()
+    audit_before = original.execute("SELECT count(*) FROM audit").fetchone()[0]
+    original.close()
+    assert rows_before == [(1, "Acme Hosting Ltd", 1)]
+
+    # A newer app version with one more migration.
+    def m002_add_risk(db: object) -> None:
+        db.execute("ALTER TABLE entities ADD COLUMN risk TEXT NOT NULL DEFAULT ''")  # type: ignore[attr-defined]
+
+    fake = migrations._Migration("m002_add_risk", m002_add_risk, True)
+    monkeypatch.setattr(migrations, "_migrations", [*migrations._migrations, fake])
+    monkeypatch.setattr(connection, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(connection, "MIGRATION_NAMES", (*MIGRATION_NAMES, "m002_add_risk"))
+
+    database = open_db(path)
+    try:
+        conn = database.conn
+        assert "risk" in {c.name for c in database["entities"].columns}
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+        assert conn.execute("SELECT id, name, version FROM entities").fetchall() == rows_before
+    finally:
+        database.conn.close()
+
+    backups = sorted((tmp_path / "backups").glob("*.db"))
+    assert len(backups) == 1
+    backup = backups[0]
+    assert backup.name.startswith("register-")
+    assert "m002_add_risk" in backup.name
+
+    copy = sqlite3.connect(backup)
+    try:
+        assert copy.execute("SELECT id, name, version FROM entities").fetchall() == rows_before
+        assert copy.execute("SELECT count(*) FROM audit").fetchone()[0] == audit_before
+        assert "risk" not in {r[1] for r in copy.execute("PRAGMA table_info(entities)")}
+        assert copy.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert copy.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    finally:
+        copy.close()
+
+
+def test_failing_migration_leaves_data_and_reports_storage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "register.db"
+    _make_register(path)
+
+    def m002_broken(db: object) -> None:
+        db.execute("ALTER TABLE entities ADD COLUMN note2 TEXT")  # type: ignore[attr-defined]
+        db.execute("ALTER TABLE no_such_table ADD COLUMN x TEXT")  # type: ignore[attr-defined]
+
+    fake = migrations._Migration("m002_broken", m002_broken, True)
+    monkeypatch.setattr(migrations, "_migrations", [*migrations._migrations, fake])
+    monkeypatch.setattr(connection, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(connection, "MIGRATION_NAMES", (*MIGRATION_NAMES, "m002_broken"))
+
+    with pytest.raises(StorageError):
+        open_db(path)
+
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT name FROM entities").fetchall() == [("Acme Hosting Ltd",)]
+        assert "note2" not in {r[1] for r in conn.execute("PRAGMA table_info(entities)")}
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    finally:
+        conn.close()
+    assert len(list((tmp_path / "backups").glob("*.db"))) == 1
