@@ -109,7 +109,7 @@ def _fast_builder(cls: type[_T]) -> Callable[..., _T]:
     records that dominates. The builder takes every field as a required keyword, so a field
     forgotten here fails loudly instead of silently taking a default.
     """
-    names = [f.name for f in fields(cls)]
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
     params = ", ".join(names)
     body = "\n".join(f"    _set_{n}(obj, {n})" for n in names)
     src = f"def build(*, {params}):\n    obj = _new(_cls)\n{body}\n    return obj\n"
