@@ -121,6 +121,33 @@ def _fast_builder(cls: type[_T]) -> Callable[..., _T]:
     return build
 
 
+def _lean_builder(cls: type[_T], given: Sequence[str]) -> Callable[..., _T]:
+    """Like ``_fast_builder`` but only ``given`` fields are passed; the rest take defaults.
+
+    For read-only views (the rules' snapshot): objects carry ``version = -1`` so that any
+    attempt to save one is refused as a stale write instead of blanking the skipped fields.
+    """
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    unknown = set(given) - set(names)
+    if unknown:
+        raise ValueError(f"{cls.__name__} has no fields {sorted(unknown)}")
+    lines = []
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    for f in fields(cls):  # type: ignore[arg-type]
+        namespace[f"_set_{f.name}"] = getattr(cls, f.name).__set__
+        if f.name in given:
+            lines.append(f"    _set_{f.name}(obj, {f.name})")
+        elif f.name == "version":
+            lines.append("    _set_version(obj, -1)")
+        else:
+            namespace[f"_default_{f.name}"] = f.default
+            lines.append(f"    _set_{f.name}(obj, _default_{f.name})")
+    src = f"def build(*, {', '.join(given)}):\n    obj = _new(_cls)\n" + "\n".join(lines)
+    exec(src + "\n    return obj\n", namespace)
+    build: Callable[..., _T] = namespace["build"]
+    return build
+
+
 _ENTITY = _fast_builder(Entity)
 _LOCATION = _fast_builder(Location)
 _TRANSFER = _fast_builder(Transfer)
@@ -486,4 +513,113 @@ def tia_from(r: Sequence[Any]) -> Tia:
         created_at=s2dt(r[9]),
         updated_at=s2dt(r[10]),
         archived_at=s2dt(r[11]),
+    )
+
+
+# -- lean rows for the rules' snapshot: only the columns the rules read ----------------------
+
+_LEAN_ENTITY = _lean_builder(Entity, ["id", "name", "kind", "lifecycle", "exporter_regimes"])
+LEAN_ENTITY_SQL = (
+    "SELECT id, name, kind, lifecycle, exporter_regimes FROM entities WHERE archived_at IS NULL"
+)
+
+
+def lean_entity_from(r: Sequence[Any]) -> Entity:
+    return _LEAN_ENTITY(
+        id=r[0],
+        name=r[1],
+        kind=_KINDS[r[2]],
+        lifecycle=_LIFECYCLES[r[3]],
+        exporter_regimes=s_to_regimes(r[4]),
+    )
+
+
+_LEAN_TRANSFER = _lean_builder(
+    Transfer,
+    [
+        "id",
+        "exporter_id",
+        "importer_id",
+        "destination",
+        "access",
+        "importer_role",
+        "exporter_role",
+        "regimes",
+        "parent_transfer_id",
+        "started_on",
+        "ended_on",
+        "mechanisms",
+    ],
+)
+LEAN_TRANSFER_SQL = (
+    "SELECT id, exporter_id, importer_id, destination, access, importer_role, exporter_role, "
+    "regimes, parent_transfer_id, started_on, ended_on FROM transfers WHERE archived_at IS NULL"
+)
+
+
+def lean_transfer_from(r: Sequence[Any], mechanisms: tuple[MechanismUse, ...]) -> Transfer:
+    return _LEAN_TRANSFER(
+        id=r[0],
+        exporter_id=r[1],
+        importer_id=r[2],
+        destination=r[3],
+        access=_ACCESS[r[4]],
+        importer_role=_ROLES[r[5]],
+        exporter_role=_ROLES[r[6]],
+        regimes=s_to_regimes(r[7]),
+        parent_transfer_id=r[8],
+        started_on=s2d(r[9]),
+        ended_on=s2d(r[10]),
+        mechanisms=mechanisms,
+    )
+
+
+_LEAN_DOCUMENT = _lean_builder(
+    Document,
+    [
+        "id",
+        "kind",
+        "title",
+        "scc_module",
+        "signed_on",
+        "effective_on",
+        "expires_on",
+        "next_review_on",
+        "derogation",
+        "justification",
+        "dpf_eu",
+        "dpf_uk_extension",
+        "dpf_swiss",
+        "checked_on",
+        "status",
+        "party_ids",
+        "archived_at",
+    ],
+)
+LEAN_DOCUMENT_SQL = (
+    "SELECT id, kind, title, scc_module, signed_on, effective_on, expires_on, next_review_on, "
+    "derogation, justification, dpf_eu, dpf_uk_extension, dpf_swiss, checked_on, status, "
+    "archived_at FROM documents"
+)
+
+
+def lean_document_from(r: Sequence[Any], parties: tuple[int, ...]) -> Document:
+    return _LEAN_DOCUMENT(
+        id=r[0],
+        kind=_DOC_KINDS[r[1]],
+        title=r[2],
+        scc_module=r[3],
+        signed_on=s2d(r[4]),
+        effective_on=s2d(r[5]),
+        expires_on=s2d(r[6]),
+        next_review_on=s2d(r[7]),
+        derogation=Derogation(r[8]) if r[8] else None,
+        justification=r[9],
+        dpf_eu=bool(r[10]),
+        dpf_uk_extension=bool(r[11]),
+        dpf_swiss=bool(r[12]),
+        checked_on=s2d(r[13]),
+        status=_DOC_STATUS[r[14]],
+        party_ids=parties,
+        archived_at=s2dt(r[15]),
     )

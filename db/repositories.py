@@ -28,6 +28,7 @@ from transfers_app.domain.models import (
     Tia,
     Transfer,
 )
+from transfers_app.domain.validation import ensure_valid
 from transfers_app.errors import NotFoundError, StorageError
 
 T = TypeVar("T", Entity, Location, Transfer, Document, Tia)
@@ -131,6 +132,7 @@ class SqliteRegister:
     # -- entities -------------------------------------------------------------------------
 
     def add_entity(self, e: Entity) -> Entity:
+        ensure_valid(e)
         with self.transaction():
             new_id, stamp = self._insert("entities", mp.entity_row(e))
             saved = self._stamped(e, new_id, stamp, 1)
@@ -138,6 +140,7 @@ class SqliteRegister:
         return saved
 
     def update_entity(self, e: Entity) -> Entity:
+        ensure_valid(e)
         if e.id is None:
             raise NotFoundError("entity has no id: add it first")
         with self.transaction():
@@ -168,6 +171,36 @@ class SqliteRegister:
         """(id, name, comparison key) of every live entity: cheap, for similarity search."""
         return list(
             self.conn.execute("SELECT id, name, name_key FROM entities WHERE archived_at IS NULL")
+        )
+
+    def name_keys(self) -> tuple[list[int], list[str]]:
+        """Ids and comparison keys of every live entity, as two parallel lists."""
+        ids: list[int] = []
+        keys: list[str] = []
+        for i, k in self.conn.execute(
+            "SELECT id, name_key FROM entities WHERE archived_at IS NULL"
+        ):
+            ids.append(i)
+            keys.append(k)
+        return ids, keys
+
+    def entities_with_key_prefix(self, prefix: str, limit: int) -> list[tuple[int, str]]:
+        """(id, name) of live entities whose comparison key starts with ``prefix`` (indexed)."""
+        upper = prefix + "\U0010ffff"
+        return list(
+            self.conn.execute(
+                "SELECT id, name FROM entities WHERE name_key >= ? AND name_key < ? "
+                "AND archived_at IS NULL ORDER BY name_key LIMIT ?",
+                (prefix, upper, limit),
+            )
+        )
+
+    def names_of(self, ids: Sequence[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        return dict(
+            self.conn.execute(f"SELECT id, name FROM entities WHERE id IN ({marks})", tuple(ids))
         )
 
     def own_entities(self) -> list[Entity]:
@@ -207,6 +240,7 @@ class SqliteRegister:
     # -- locations ------------------------------------------------------------------------
 
     def add_location(self, loc: Location) -> Location:
+        ensure_valid(loc)
         with self.transaction():
             new_id, stamp = self._insert("locations", mp.location_row(loc))
             saved = self._stamped(loc, new_id, stamp, 1)
@@ -214,6 +248,7 @@ class SqliteRegister:
         return saved
 
     def update_location(self, loc: Location) -> Location:
+        ensure_valid(loc)
         assert loc.id is not None
         with self.transaction():
             before = self._one_location(loc.id)
@@ -276,6 +311,7 @@ class SqliteRegister:
 
     def add_document(self, doc: Document, file_path: Path | None = None) -> Document:
         """Save a document (and its file, kept by SHA-256) in one transaction."""
+        ensure_valid(doc)
         with self.transaction():
             doc = self._store_file(doc, file_path)
             new_id, stamp = self._insert("documents", mp.document_row(doc))
@@ -290,6 +326,7 @@ class SqliteRegister:
         return saved
 
     def update_document(self, doc: Document, file_path: Path | None = None) -> Document:
+        ensure_valid(doc)
         assert doc.id is not None
         with self.transaction():
             before = self.get_document(doc.id)
@@ -377,6 +414,7 @@ class SqliteRegister:
         )
 
     def add_transfer(self, t: Transfer) -> Transfer:
+        ensure_valid(t)
         with self.transaction():
             new_id, stamp = self._insert("transfers", mp.transfer_row(t))
             self._write_mechanisms(new_id, t.mechanisms)
@@ -385,6 +423,7 @@ class SqliteRegister:
         return saved
 
     def update_transfer(self, t: Transfer) -> Transfer:
+        ensure_valid(t)
         assert t.id is not None
         with self.transaction():
             before = self.get_transfer(t.id)
@@ -424,6 +463,7 @@ class SqliteRegister:
     # -- TIAs ------------------------------------------------------------------------------
 
     def add_tia(self, tia: Tia) -> Tia:
+        ensure_valid(tia)
         with self.transaction():
             new_id, stamp = self._insert("tias", mp.tia_row(tia))
             saved = self._stamped(tia, new_id, stamp, 1)
@@ -431,6 +471,7 @@ class SqliteRegister:
         return saved
 
     def update_tia(self, tia: Tia) -> Tia:
+        ensure_valid(tia)
         assert tia.id is not None
         with self.transaction():
             before = self.list_tias(tia_id=tia.id)[0]
@@ -516,14 +557,29 @@ class SqliteRegister:
     # -- whole-register reads & bulk writes ---------------------------------------------------
 
     def snapshot(self) -> RegisterSnapshot:
-        """Everything the rules need, in a handful of queries."""
-        entities = {e.id: e for e in self.list_entities() if e.id is not None}
-        docs = {d.id: d for d in self.list_documents() if d.id is not None}
+        """A read-only view of everything the rules need, in a handful of narrow queries.
+
+        Records carry only the fields the rules read and ``version = -1``, so saving one is
+        refused as a stale write: load a record with ``get_*`` before editing it.
+        """
+        conn = self.conn
+        entities = {r[0]: mp.lean_entity_from(r) for r in conn.execute(mp.LEAN_ENTITY_SQL)}
+        parties: dict[int, list[int]] = defaultdict(list)
+        for doc_id, ent in conn.execute(
+            "SELECT document_id, entity_id FROM document_parties ORDER BY document_id, entity_id"
+        ):
+            parties[doc_id].append(ent)
+        docs = {
+            r[0]: mp.lean_document_from(r, tuple(parties.get(r[0], ())))
+            for r in conn.execute(mp.LEAN_DOCUMENT_SQL)
+        }
+        mechs = self._mechanisms()
+        transfers = tuple(
+            mp.lean_transfer_from(r, mechs.get(r[0], ()))
+            for r in conn.execute(mp.LEAN_TRANSFER_SQL)
+        )
         return RegisterSnapshot(
-            entities=entities,
-            transfers=tuple(self.list_transfers()),
-            documents=docs,
-            tias=tuple(self.list_tias()),
+            entities=entities, transfers=transfers, documents=docs, tias=tuple(self.list_tias())
         )
 
     def bulk_insert(self, table: str, rows: Sequence[dict[str, Any]]) -> None:

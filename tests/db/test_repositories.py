@@ -530,3 +530,23 @@ def test_bulk_add_failure_leaves_register_empty(repo: SqliteRegister) -> None:
         repo.bulk_add(reg.entities, reg.locations, reg.documents, broken, reg.tias)
     assert _counts(repo) == dict.fromkeys(_counts(repo), 0)
     assert _rows(repo, "locations") == 0
+
+
+def test_a_record_from_the_rules_snapshot_cannot_be_saved_over_the_full_one(tmp_path: Path) -> None:
+    """The snapshot carries only what the rules read; saving it must not blank the rest."""
+    from dataclasses import replace as _replace
+
+    from transfers_app.errors import StorageError as _StorageError
+
+    database = open_db(tmp_path / "snap.db")
+    repo = SqliteRegister(database, actor="t")
+    saved = repo.add_entity(
+        Entity("Vendor", EntityKind.VENDOR, notes="keep me", website="https://v.example")
+    )
+    assert saved.id is not None
+    lean = repo.snapshot().entities[saved.id]
+    assert lean.name == "Vendor"
+    with pytest.raises(_StorageError, match="changed elsewhere"):
+        repo.update_entity(_replace(lean, name="Vendor 2"))
+    assert repo.get_entity(saved.id).notes == "keep me"
+    database.conn.close()

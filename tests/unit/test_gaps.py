@@ -784,3 +784,35 @@ def test_uk_regime_uses_the_tra_name() -> None:
     (gap,) = status.gaps
     assert gap.code is G.TIA_MISSING
     assert "TRA" in gap.message or "data protection test" in gap.message
+
+
+# ---------------------------------------------------------------------------------------------
+# Partial adequacy must be recorded; legacy clauses must match the relationship
+# ---------------------------------------------------------------------------------------------
+
+
+def test_partial_adequacy_with_nothing_recorded_asks_for_scope_confirmation() -> None:
+    """Japan's decision covers only APPI business operators: the register must say it relies
+    on it (legal-facts 2.1: partial-scope destinations force a scope confirmation per vendor)."""
+    silent = evaluate(Reg(dest="JP", regimes=(EU,)), TODAY)
+    (gap,) = silent.gaps
+    assert (gap.code, gap.severity) == (G.NO_SAFEGUARD, HIGH)
+    assert "scope" in gap.message
+    recorded = evaluate(Reg(dest="JP", regimes=(EU,), mechanisms=(M.ADEQUACY,)), TODAY)
+    assert recorded.gaps == ()
+
+
+def test_legacy_controller_clauses_for_a_processor_are_the_wrong_set() -> None:
+    """2001/497/EC clauses are controller-to-controller; a processor needed 2010/87/EU."""
+    c2c = doc(DocumentKind.LEGACY_SCC_2001, 131, "2001 SCCs", signed_on=date(2019, 5, 1))
+    reg = Reg(dest="IN", regimes=(EU,), mechanisms=((M.LEGACY_SCC, 131),), docs=(c2c,))
+    codes = {g.code for g in evaluate(reg, date(2021, 7, 1)).gaps}
+    assert G.WRONG_MODULE in codes
+    right = Reg(
+        dest="IN",
+        regimes=(EU,),
+        mechanisms=((M.LEGACY_SCC, 121),),
+        docs=(LEGACY_2010,),
+        tias=(tia(approved=date(2020, 1, 1), review=date(2022, 1, 1)),),
+    )
+    assert G.WRONG_MODULE not in {g.code for g in evaluate(right, date(2021, 7, 1)).gaps}

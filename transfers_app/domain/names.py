@@ -5,59 +5,77 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Legal-form words that say nothing about which organisation it is.
-_LEGAL_FORMS = {
-    "ltd",
-    "limited",
-    "plc",
-    "llc",
-    "llp",
-    "lp",
-    "inc",
-    "incorporated",
-    "corp",
-    "corporation",
-    "co",
-    "company",
-    "gmbh",
-    "ag",
-    "kg",
-    "se",
-    "sa",
-    "sas",
-    "sarl",
-    "srl",
-    "spa",
-    "bv",
-    "nv",
-    "oy",
-    "ab",
-    "as",
-    "aps",
-    "pty",
-    "pte",
-    "kk",
-    "sp",
-    "zoo",
-    "z",
-    "oo",
-    "aş",
-    "a.ş",
-    "the",
-    "group",
-    "holdings",
-    "holding",
-    "株式会社",
-    "有限会社",
-    "合同会社",
-}
+# Legal-form words that say nothing about which organisation it is (compared after accents
+# are folded, so "A.Ş." arrives here as "a" and "s").
+_LEGAL_FORMS = frozenset(
+    [
+        "ltd",
+        "limited",
+        "plc",
+        "llc",
+        "llp",
+        "lp",
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "gmbh",
+        "ag",
+        "kg",
+        "se",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "oy",
+        "ab",
+        "as",
+        "a",
+        "s",
+        "aps",
+        "pty",
+        "pte",
+        "kk",
+        "sp",
+        "zoo",
+        "z",
+        "o",
+        "oo",
+        "the",
+        "group",
+        "holdings",
+        "holding",
+        "pvt",
+        "private",
+    ]
+)
+_CJK_FORMS = ("株式会社", "有限会社", "合同会社")
 _PUNCT = re.compile(r"[^\w]+", re.UNICODE)
+# Latin letters that Unicode does not decompose into a base letter and an accent.
+_FOLD = str.maketrans(
+    {"ł": "l", "đ": "d", "ø": "o", "ß": "ss", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"}
+)
+
+
+def _fold_latin(text: str) -> str:
+    """Drop accents from Latin letters only ("łódź" -> "lodz"); other scripts stay intact."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(ch) and out and out[-1] < "\u0250":
+            continue
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out)).translate(_FOLD)
 
 
 def name_key(name: str) -> str:
-    """A comparison key: case-folded, accents kept, legal forms and punctuation dropped."""
-    text = unicodedata.normalize("NFKC", name).casefold()
-    for form in ("株式会社", "有限会社", "合同会社"):
+    """A comparison key: case-folded; Latin accents, legal forms and punctuation dropped."""
+    text = _fold_latin(unicodedata.normalize("NFKC", name).casefold())
+    for form in _CJK_FORMS:
         text = text.replace(form, " ")
     words = [w for w in _PUNCT.split(text) if w and w not in _LEGAL_FORMS]
     return " ".join(words) or text.strip()

@@ -16,7 +16,7 @@ from transfers_app.domain.enums import (
     Role,
     Severity,
 )
-from transfers_app.domain.models import Document, RegisterSnapshot, Tia, Transfer
+from transfers_app.domain.models import Document, Entity, RegisterSnapshot, Tia, Transfer
 from transfers_app.domain.names import name_key
 from transfers_app.domain.renewals import Reminder, notice_deadline
 from transfers_app.ports import RegisterPort
@@ -71,6 +71,24 @@ class CheckReport:
     regimes_from_register: bool
 
 
+def _inherited_regimes(
+    t: Transfer, by_id: dict[int | None, Transfer], entities: dict[int, Entity]
+) -> tuple[Regime, ...]:
+    """Regimes of an onward transfer: those of the transfer at the root of its chain."""
+    root = t
+    seen = {t.id}
+    while not root.regimes and root.parent_transfer_id is not None:
+        parent = by_id.get(root.parent_transfer_id)
+        if parent is None or parent.id in seen:
+            break
+        seen.add(parent.id)
+        root = parent
+    if root.regimes:
+        return root.regimes
+    exporter = entities.get(root.exporter_id)
+    return exporter.exporter_regimes if exporter else ()
+
+
 def build_contexts(snap: RegisterSnapshot, on: date) -> list[TransferContext]:
     """Pair each live transfer with its parties, documents, assessments and regimes."""
     by_id = {t.id: t for t in snap.transfers}
@@ -90,22 +108,12 @@ def build_contexts(snap: RegisterSnapshot, on: date) -> list[TransferContext]:
         importer = snap.entities.get(t.importer_id)
         if exporter is None or importer is None:
             continue  # a party was archived: the transfer is no longer live
-        regimes = t.regimes
-        root: Transfer = t
-        seen = {t.id}
-        while not regimes and root.parent_transfer_id is not None:
-            parent = by_id.get(root.parent_transfer_id)
-            if parent is None or parent.id in seen:
-                break
-            seen.add(parent.id)
-            root = parent
-            regimes = root.regimes
-        if not regimes:
-            root_exporter = snap.entities.get(root.exporter_id)
-            regimes = root_exporter.exporter_regimes if root_exporter else ()
-        own_docs = docs_by_party.get(t.importer_id, [])
-        # Prefer documents to which the exporter is also a party.
-        importer_docs = sorted(own_docs, key=lambda d: t.exporter_id not in d.party_ids)
+        regimes = t.regimes or _inherited_regimes(t, by_id, snap.entities)
+        importer_docs = docs_by_party.get(t.importer_id, ())
+        if len(importer_docs) > 1:
+            # Prefer documents to which the exporter is also a party.
+            exp = t.exporter_id
+            importer_docs = sorted(importer_docs, key=lambda d: exp not in d.party_ids)
         out.append(
             TransferContext(
                 transfer=t,
@@ -227,21 +235,28 @@ class RegisterService:
     def similar_entities(
         self, name: str, limit: int = 5, threshold: float = 80.0
     ) -> list[SimilarEntity]:
-        from rapidfuzz import fuzz, process, utils
+        """Entities already on the register whose names resemble ``name``.
+
+        Two cheap passes over the stored comparison keys (legal forms and punctuation
+        dropped): names that start with the query ("Stratus" finds "Stratus Cloud Hosting,
+        Inc."), then a typo-tolerant similarity over all keys ("Stratos Cloud").
+        """
+        from rapidfuzz import fuzz, process
 
         key = name_key(name)
         if not key:
             return []
-        rows = self.repo.entity_names()  # (id, name, stored name_key)
-        hits = process.extract(
-            key,
-            [r[2] for r in rows],
-            scorer=fuzz.WRatio,
-            processor=utils.default_process,
-            limit=limit,
-            score_cutoff=threshold,
-        )
-        return [SimilarEntity(rows[i][0], rows[i][1], round(score, 1)) for _, score, i in hits]
+        scores: dict[int, float] = {}
+        for entity_id, _ in self.repo.entities_with_key_prefix(key, limit):
+            scores[entity_id] = 100.0
+        ids, keys = self.repo.name_keys()
+        for _, score, i in process.extract(
+            key, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=threshold
+        ):
+            scores[ids[i]] = max(scores.get(ids[i], 0.0), round(score, 1))
+        best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
+        names = self.repo.names_of([i for i, _ in best])
+        return [SimilarEntity(i, names[i], score) for i, score in best if i in names]
 
     def exporter_regimes(self) -> tuple[Regime, ...]:
         seen: dict[Regime, None] = {}

@@ -1,0 +1,56 @@
+"""The supplier check finds a supplier already on the register under a slightly other name."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from db import SqliteRegister, open_db
+from transfers_app.domain.enums import EntityKind, Finding, Regime, Role
+from transfers_app.domain.models import Entity
+from transfers_app.reference import builtin_reference
+from transfers_app.services.register import RegisterService
+
+NAMES = [
+    "Stratus Cloud Hosting, Inc.",
+    "Northwind Payments, Inc.",
+    "株式会社サクラ翻訳",
+    "Łódź Software House sp. z o.o.",
+]
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> RegisterService:
+    repo = SqliteRegister(open_db(tmp_path / "r.db"), actor="t")
+    for n in NAMES:
+        repo.add_entity(Entity(n, EntityKind.VENDOR))
+    return RegisterService(repo, builtin_reference())
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Stratus", "Stratus Cloud Hosting, Inc."),  # the start of the name
+        ("Stratos Cloud Hosting", "Stratus Cloud Hosting, Inc."),  # a typo
+        ("NORTHWIND PAYMENTS LTD", "Northwind Payments, Inc."),  # case and legal form
+        ("サクラ翻訳", "株式会社サクラ翻訳"),  # Japanese legal form dropped
+        ("Lodz Software House", "Łódź Software House sp. z o.o."),  # missing diacritics
+    ],
+)
+def test_similar_names_are_found(service: RegisterService, query: str, expected: str) -> None:
+    assert expected in [s.name for s in service.similar_entities(query)]
+
+
+def test_unrelated_name_finds_nothing(service: RegisterService) -> None:
+    assert service.similar_entities("Quanta Insight AI") == []
+
+
+def test_check_on_a_register_without_own_entities_assesses_uk_and_eu(
+    service: RegisterService,
+) -> None:
+    report = service.check("New Vendor", ["IN"], Role.PROCESSOR, date(2026, 11, 25))
+    assert [a.regime for a in report.assessments] == [Regime.UK, Regime.EU]
+    assert not report.regimes_from_register
+    assert all(a.finding is Finding.NOT_ADEQUATE for a in report.assessments)

@@ -1,0 +1,120 @@
+"""Validation of records before they are saved: each problem names its field.
+
+``problems(obj)`` lists every problem (for an editor to show beside each field);
+``ensure_valid(obj)`` raises the first one as a ``ValidationError``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from transfers_app.domain.countries import is_known_code
+from transfers_app.domain.enums import DocumentKind, Lifecycle, Role
+from transfers_app.domain.models import Document, Entity, Location, Tia, Transfer
+from transfers_app.errors import ValidationError
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_NAME = 300
+
+
+def _order(
+    errors: list[ValidationError], first: str, a: date | None, second: str, b: date | None
+) -> None:
+    if a is not None and b is not None and b < a:
+        errors.append(
+            ValidationError(second, f"{b.isoformat()} is before {first} ({a.isoformat()})")
+        )
+
+
+def entity_problems(e: Entity) -> list[ValidationError]:
+    errors: list[ValidationError] = []
+    if not e.name.strip():
+        errors.append(ValidationError("name", "is required"))
+    elif len(e.name) > MAX_NAME:
+        errors.append(ValidationError("name", f"is longer than {MAX_NAME} characters"))
+    if e.contact_email and not _EMAIL.match(e.contact_email.strip()):
+        errors.append(
+            ValidationError("contact_email", f"{e.contact_email!r} is not an email address")
+        )
+    if e.website and not e.website.startswith(("http://", "https://")):
+        errors.append(ValidationError("website", "must start with https:// or http://"))
+    if e.id is not None and e.parent_id == e.id:
+        errors.append(ValidationError("parent_id", "an entity cannot be its own parent"))
+    if e.offboarded_on is not None and e.lifecycle is not Lifecycle.OFFBOARDED:
+        errors.append(
+            ValidationError("offboarded_on", f"is set but the lifecycle is {e.lifecycle.value}")
+        )
+    _order(errors, "active_on", e.active_on, "offboarded_on", e.offboarded_on)
+    _order(errors, "proposed_on", e.proposed_on, "approved_on", e.approved_on)
+    return errors
+
+
+def location_problems(loc: Location) -> list[ValidationError]:
+    if not is_known_code(loc.country):
+        return [ValidationError("country", f"unknown country code {loc.country!r}")]
+    return []
+
+
+def transfer_problems(t: Transfer) -> list[ValidationError]:
+    errors: list[ValidationError] = []
+    if t.exporter_id == t.importer_id:
+        errors.append(ValidationError("importer_id", "the importer must differ from the exporter"))
+    if not is_known_code(t.destination):
+        errors.append(ValidationError("destination", f"unknown country code {t.destination!r}"))
+    if t.exporter_role is Role.SUBPROCESSOR:
+        errors.append(
+            ValidationError("exporter_role", "an exporter is a controller or a processor")
+        )
+    _order(errors, "started_on", t.started_on, "ended_on", t.ended_on)
+    if t.id is not None and t.parent_transfer_id == t.id:
+        errors.append(
+            ValidationError("parent_transfer_id", "a transfer cannot be its own upstream transfer")
+        )
+    return errors
+
+
+def document_problems(d: Document) -> list[ValidationError]:
+    errors: list[ValidationError] = []
+    if not d.title.strip():
+        errors.append(ValidationError("title", "is required"))
+    if d.scc_module is not None:
+        if d.kind not in (DocumentKind.EU_SCC_2021,):
+            errors.append(ValidationError("scc_module", "only EU SCCs (2021) have modules"))
+        elif d.scc_module not in (1, 2, 3, 4):
+            errors.append(ValidationError("scc_module", "must be 1, 2, 3 or 4"))
+    if d.derogation is not None and d.kind is not DocumentKind.ART49_DEROGATION:
+        errors.append(ValidationError("derogation", "only an Art 49 record has a derogation"))
+    if d.notice_period_days is not None and d.notice_period_days < 0:
+        errors.append(ValidationError("notice_period_days", "must not be negative"))
+    if d.review_cycle_months is not None and d.review_cycle_months <= 0:
+        errors.append(ValidationError("review_cycle_months", "must be at least 1 month"))
+    _order(errors, "signed_on", d.signed_on, "expires_on", d.expires_on)
+    _order(errors, "effective_on", d.effective_on, "expires_on", d.expires_on)
+    return errors
+
+
+def tia_problems(t: Tia) -> list[ValidationError]:
+    errors: list[ValidationError] = []
+    _order(errors, "approved_on", t.approved_on, "next_review_on", t.next_review_on)
+    if t.review_cycle_months is not None and t.review_cycle_months <= 0:
+        errors.append(ValidationError("review_cycle_months", "must be at least 1 month"))
+    return errors
+
+
+def problems(obj: Entity | Location | Transfer | Document | Tia) -> list[ValidationError]:
+    if isinstance(obj, Entity):
+        return entity_problems(obj)
+    if isinstance(obj, Location):
+        return location_problems(obj)
+    if isinstance(obj, Transfer):
+        return transfer_problems(obj)
+    if isinstance(obj, Document):
+        return document_problems(obj)
+    return tia_problems(obj)
+
+
+def ensure_valid(obj: Entity | Location | Transfer | Document | Tia) -> None:
+    found = problems(obj)
+    if found:
+        raise found[0]
