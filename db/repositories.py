@@ -173,6 +173,11 @@ class SqliteRegister:
             self.conn.execute("SELECT id, name, name_key FROM entities WHERE archived_at IS NULL")
         )
 
+    def generation(self) -> int:
+        """A number that changes whenever anything on the register changes (every write is
+        audited), for caches above the storage layer."""
+        return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0])
+
     def name_keys(self) -> tuple[list[int], list[str]]:
         """Ids and comparison keys of every live entity, as two parallel lists."""
         ids: list[int] = []

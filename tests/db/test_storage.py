@@ -411,3 +411,40 @@ def test_failing_migration_leaves_data_and_reports_storage_error(
     finally:
         conn.close()
     assert len(list((tmp_path / "backups").glob("*.db"))) == 1
+
+
+def test_real_upgrade_from_the_first_schema_keeps_data_and_backs_up(tmp_path: Path) -> None:
+    """A register written at m001 is upgraded on open: backup first, data intact, new index."""
+    import sqlite3 as _sqlite3
+
+    from sqlite_utils import Database as _Database
+
+    from db.connection import APPLICATION_ID
+    from db.migrations import migrations as _migrations
+
+    path = tmp_path / "old.db"
+    conn = _sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    old = _Database(conn)
+    _migrations.apply(old, stop_before="m002_own_entities_index")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO entities (name, name_key, kind, lifecycle, exporter_regimes, created_at, "
+        "updated_at) VALUES ('Łódź Old Ltd', 'lodz old', 'group', 'active', 'UK', "
+        "'2024-01-01T00:00:00+00:00', '2024-01-01T00:00:00+00:00')"
+    )
+    conn.commit()
+    conn.close()
+
+    database = open_db(path)
+    indexes = {
+        r[0] for r in database.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+    }
+    assert "entities_own" in indexes
+    assert database.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert [e.name for e in SqliteRegister(database, actor="t").own_entities()] == ["Łódź Old Ltd"]
+    database.conn.close()
+    (backup,) = (tmp_path / "backups").glob("old-*-before-m002_own_entities_index.db")
+    check = _sqlite3.connect(backup)
+    assert check.execute("SELECT name FROM entities").fetchall() == [("Łódź Old Ltd",)]
+    check.close()

@@ -142,6 +142,15 @@ class RegisterService:
     def __init__(self, repo: RegisterPort, ref: ReferenceSet) -> None:
         self.repo = repo
         self.ref = ref
+        self._names: tuple[int, list[int], list[str]] | None = None
+
+    def _name_keys(self) -> tuple[list[int], list[str]]:
+        """The register's name keys, reloaded only after the register changed (type-ahead)."""
+        generation = self.repo.generation()
+        if self._names is None or self._names[0] != generation:
+            ids, keys = self.repo.name_keys()
+            self._names = (generation, ids, keys)
+        return self._names[1], self._names[2]
 
     # -- status ------------------------------------------------------------------------------
 
@@ -249,7 +258,7 @@ class RegisterService:
         scores: dict[int, float] = {}
         for entity_id, _ in self.repo.entities_with_key_prefix(key, limit):
             scores[entity_id] = 100.0
-        ids, keys = self.repo.name_keys()
+        ids, keys = self._name_keys()
         for _, score, i in process.extract(
             key, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=threshold
         ):
