@@ -8,10 +8,11 @@ date; problems with the others are still reported, capped at medium while a fall
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -70,8 +71,10 @@ class GapCode(StrEnum):
     ENTITY_NO_COUNTRY = "entity_without_country"
 
 
-@dataclass(frozen=True, slots=True)
-class Gap:
+class Gap(NamedTuple):
+    """One problem found on the register (immutable; a NamedTuple because a large register
+    produces tens of thousands of them and tuples are the cheapest immutable records)."""
+
     code: GapCode
     severity: Severity
     message: str
@@ -82,8 +85,7 @@ class Gap:
     due_on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RegimeResult:
+class RegimeResult(NamedTuple):
     assessment: DestinationAssessment
     covered_by: Mechanism | None  # the mechanism that makes the transfer lawful, if any
     gaps: tuple[Gap, ...]
@@ -160,8 +162,7 @@ MECHANISM_LABEL = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class TransferContext:
+class TransferContext(NamedTuple):
     """What the rules know about one transfer: its parties, documents and assessments."""
 
     transfer: Transfer
@@ -657,8 +658,7 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
                 )
             elif len(uses) == 1 and gaps:
                 # One mechanism, and it fails: its first problem is the critical one.
-                gaps[0] = replace(
-                    gaps[0],
+                gaps[0] = gaps[0]._replace(
                     severity=Severity.CRITICAL,
                     message=gaps[0].message + "; nothing else covers the transfer",
                 )
@@ -676,7 +676,7 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
                 )
         else:
             gaps = [
-                replace(g, severity=Severity.MEDIUM)
+                g._replace(severity=Severity.MEDIUM)
                 if g.severity.rank < Severity.MEDIUM.rank
                 else g
                 for g in gaps
