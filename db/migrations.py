@@ -157,7 +157,7 @@ def m001_initial(db: Database) -> None:
 def m002_own_entities_index(db: Database) -> None:
     # Our own (exporting) entities are a handful among many: find them without a table scan.
     db.execute(
-        "CREATE INDEX entities_own ON entities(id) "
+        "CREATE INDEX entities_own ON entities(name_key) "
         "WHERE exporter_regimes <> '' AND archived_at IS NULL"
     )
 
