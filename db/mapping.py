@@ -184,6 +184,7 @@ def entity_row(e: Entity) -> dict[str, Any]:
     return {
         "name": e.name,
         "name_key": name_key(e.name),
+        "legal_key": name_key(e.legal_name) if e.legal_name.strip() else "",
         "kind": e.kind.value,
         "legal_name": e.legal_name,
         "registration_number": e.registration_number,
@@ -209,6 +210,11 @@ _DOC_KINDS = {k.value: k for k in DocumentKind}
 _DOC_STATUS = {k.value: k for k in DocumentStatus}
 _MECHS = {k.value: k for k in Mechanism}
 _FREQ = {k.value: k for k in Frequency}
+
+
+def entity_tokens(row: dict[str, Any]) -> set[str]:
+    """Distinct words of an entity row's name and legal-name keys (for similar-name search)."""
+    return {w for w in f"{row['name_key']} {row['legal_key']}".split() if len(w) >= 2}
 
 
 def entity_from(r: Sequence[Any]) -> Entity:

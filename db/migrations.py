@@ -31,6 +31,7 @@ def m001_initial(db: Database) -> None:
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL CHECK (name <> ''),
             name_key TEXT NOT NULL,
+            legal_key TEXT NOT NULL DEFAULT '',
             kind TEXT NOT NULL CHECK (kind IN ('group', 'vendor', 'customer')),
             legal_name TEXT NOT NULL DEFAULT '',
             registration_number TEXT NOT NULL DEFAULT '',
@@ -48,6 +49,14 @@ def m001_initial(db: Database) -> None:
             {_TS}
         );
         CREATE INDEX entities_name_key ON entities(name_key);
+        CREATE INDEX entities_legal_key ON entities(legal_key) WHERE legal_key <> '';
+        -- Words of each entity's name and legal name, for finding it under another spelling.
+        CREATE TABLE entity_tokens (
+            token TEXT NOT NULL,
+            entity_id INTEGER NOT NULL REFERENCES entities(id)
+        );
+        CREATE INDEX entity_tokens_token ON entity_tokens(token);
+        CREATE INDEX entity_tokens_entity ON entity_tokens(entity_id);
         CREATE TABLE locations (
             id INTEGER PRIMARY KEY,
             entity_id INTEGER NOT NULL REFERENCES entities(id),
@@ -108,9 +117,12 @@ def m001_initial(db: Database) -> None:
             parent_transfer_id INTEGER REFERENCES transfers(id),
             started_on TEXT, ended_on TEXT,
             notes TEXT NOT NULL DEFAULT '',
-            {_TS},
-            UNIQUE (exporter_id, importer_id, destination, access, parent_transfer_id)
+            {_TS}
         );
+        -- One live row per exporter, importer, destination, access and upstream transfer.
+        CREATE UNIQUE INDEX transfers_identity ON transfers(
+            exporter_id, importer_id, destination, access, coalesce(parent_transfer_id, 0)
+        ) WHERE archived_at IS NULL;
         CREATE INDEX transfers_importer ON transfers(importer_id);
         CREATE TABLE transfer_mechanisms (
             transfer_id INTEGER NOT NULL REFERENCES transfers(id),

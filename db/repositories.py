@@ -72,7 +72,7 @@ class SqliteRegister:
             with self.db.atomic():
                 yield
         except sqlite3.IntegrityError as exc:
-            raise StorageError(f"the change was refused by the database: {exc}") from None
+            raise StorageError(_integrity_message(exc)) from None
 
     def _audit(
         self, table: str, record_id: int | None, action: str, before: Any | None, after: Any | None
@@ -134,7 +134,9 @@ class SqliteRegister:
     def add_entity(self, e: Entity) -> Entity:
         ensure_valid(e)
         with self.transaction():
-            new_id, stamp = self._insert("entities", mp.entity_row(e))
+            row = mp.entity_row(e)
+            new_id, stamp = self._insert("entities", row)
+            self._write_tokens(new_id, row)
             saved = self._stamped(e, new_id, stamp, 1)
             self._audit("entities", new_id, "create", None, saved)
         return saved
@@ -145,12 +147,21 @@ class SqliteRegister:
             raise NotFoundError("entity has no id: add it first")
         with self.transaction():
             before = self.get_entity(e.id)
-            stamp = self._update("entities", e.id, e.version, mp.entity_row(e))
+            row = mp.entity_row(e)
+            stamp = self._update("entities", e.id, e.version, row)
+            self._write_tokens(e.id, row)
             saved = self._stamped(
                 replace(e, created_at=before.created_at), e.id, stamp, e.version + 1
             )
             self._audit("entities", e.id, "update", before, saved)
         return saved
+
+    def _write_tokens(self, entity_id: int, row: dict[str, Any]) -> None:
+        self.conn.execute("DELETE FROM entity_tokens WHERE entity_id = ?", (entity_id,))
+        self.conn.executemany(
+            "INSERT INTO entity_tokens (token, entity_id) VALUES (?, ?)",
+            [(tok, entity_id) for tok in sorted(mp.entity_tokens(row))],
+        )
 
     def get_entity(self, entity_id: int) -> Entity:
         row = self.conn.execute(
@@ -190,13 +201,31 @@ class SqliteRegister:
         return ids, keys
 
     def entities_with_key_prefix(self, prefix: str, limit: int) -> list[tuple[int, str]]:
-        """(id, name) of live entities whose comparison key starts with ``prefix`` (indexed)."""
+        """(id, name) of live entities whose name or legal-name key starts with ``prefix``."""
         upper = prefix + "\U0010ffff"
         return list(
             self.conn.execute(
                 "SELECT id, name FROM entities WHERE name_key >= ? AND name_key < ? "
-                "AND archived_at IS NULL ORDER BY name_key LIMIT ?",
-                (prefix, upper, limit),
+                "AND archived_at IS NULL UNION "
+                "SELECT id, name FROM entities WHERE legal_key >= ? AND legal_key < ? "
+                "AND legal_key <> '' AND archived_at IS NULL LIMIT ?",
+                (prefix, upper, prefix, upper, limit),
+            )
+        )
+
+    def entities_with_word_prefixes(
+        self, prefixes: Sequence[str], limit: int
+    ) -> list[tuple[int, str, str]]:
+        """(id, name key, legal key) of live entities with a word starting with any prefix."""
+        if not prefixes:
+            return []
+        clauses = " OR ".join("(token >= ? AND token < ?)" for _ in prefixes)
+        params: list[Any] = [x for p in prefixes for x in (p, p + "\U0010ffff")]
+        return list(
+            self.conn.execute(
+                "SELECT id, name_key, legal_key FROM entities WHERE archived_at IS NULL AND id IN "
+                f"(SELECT entity_id FROM entity_tokens WHERE {clauses}) LIMIT ?",
+                (*params, limit),
             )
         )
 
@@ -366,11 +395,22 @@ class SqliteRegister:
                 ),
                 file_path,
             )
-            # Transfers that relied on the old version now rely on the new one.
-            self.conn.execute(
-                "UPDATE transfer_mechanisms SET document_id = ? WHERE document_id = ?",
-                (saved.id, current.id),
-            )
+            # Transfers that relied on the old version now rely on the new one (each change
+            # audited and versioned like any other edit).
+            users = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT DISTINCT transfer_id FROM transfer_mechanisms WHERE document_id = ?",
+                    (current.id,),
+                )
+            ]
+            for transfer_id in users:
+                t = self.get_transfer(transfer_id)
+                uses = tuple(
+                    replace(u, document_id=saved.id) if u.document_id == current.id else u
+                    for u in t.mechanisms
+                )
+                self.update_transfer(replace(t, mechanisms=uses))
         return saved
 
     def get_document(self, doc_id: int) -> Document:
@@ -613,7 +653,12 @@ class SqliteRegister:
     ) -> None:
         """Insert whole generated registers (ids preset) in one transaction, audited once."""
         with self.transaction():
-            self.bulk_insert("entities", [{"id": e.id, **mp.entity_row(e)} for e in entities])
+            rows = [{"id": e.id, **mp.entity_row(e)} for e in entities]
+            self.bulk_insert("entities", rows)
+            self.conn.executemany(
+                "INSERT INTO entity_tokens (token, entity_id) VALUES (?, ?)",
+                [(tok, r["id"]) for r in rows for tok in mp.entity_tokens(r)],
+            )
             self.bulk_insert("locations", [{"id": x.id, **mp.location_row(x)} for x in locations])
             self.bulk_insert("documents", [{"id": d.id, **mp.document_row(d)} for d in documents])
             self.conn.executemany(
@@ -637,6 +682,18 @@ class SqliteRegister:
         return int(self.conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
 
 
+def _integrity_message(exc: sqlite3.IntegrityError) -> str:
+    text = str(exc)
+    if "transfers" in text and "UNIQUE" in text:
+        return (
+            "this transfer is already on the register (same exporter, importer, "
+            "destination, kind of access and upstream transfer); edit that one instead"
+        )
+    if "FOREIGN KEY" in text:
+        return "the change refers to a record that does not exist (was it archived or removed?)"
+    return f"the change was refused by the database: {text}"
+
+
 def _translate_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """A damaged file surfaces as one clear StorageError, never as an sqlite3 traceback."""
 
@@ -645,7 +702,14 @@ def _translate_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except sqlite3.IntegrityError as exc:
-            raise StorageError(f"the change was refused by the database: {exc}") from None
+            raise StorageError(_integrity_message(exc)) from None
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StorageError(
+                    "the register is in use by another program and stayed locked; close the "
+                    "other program or try again in a moment (nothing was changed)"
+                ) from None
+            raise StorageError(f"the register database cannot be used: {exc}") from None
         except sqlite3.DatabaseError as exc:
             raise StorageError(
                 f"the register database cannot be read ({exc}); it may be damaged. "

@@ -54,3 +54,20 @@ def test_check_on_a_register_without_own_entities_assesses_uk_and_eu(
     assert [a.regime for a in report.assessments] == [Regime.UK, Regime.EU]
     assert not report.regimes_from_register
     assert all(a.finding is Finding.NOT_ADEQUATE for a in report.assessments)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Stratos Cloud", "Stratus Cloud Hosting, Inc."),  # typo and a shorter name
+        ("Cloud Stratus", "Stratus Cloud Hosting, Inc."),  # other word order
+        ("Sakura Honyaku", "株式会社サクラ翻訳"),  # its legal name in Latin letters
+    ],
+)
+def test_other_spellings_are_found(tmp_path: Path, query: str, expected: str) -> None:
+    repo = SqliteRegister(open_db(tmp_path / "r.db"), actor="t")
+    for n in NAMES:
+        legal = "Sakura Honyaku Kabushiki Kaisha" if n.startswith("株式会社") else ""
+        repo.add_entity(Entity(n, EntityKind.VENDOR, legal_name=legal))
+    service = RegisterService(repo, builtin_reference())
+    assert expected in [s.name for s in service.similar_entities(query)]

@@ -319,12 +319,19 @@ SCENARIOS = [
         Want({EU: None}, ((EU, G.WRONG_MECHANISM, CRIT),)),
         id="WRONG_MECHANISM: EU->GB adequacy after 2031-12-27 expiry",
     ),
+    # --- an adequacy finding the reference data marks unverified (Swiss Annex 1 tail) -------
+    case(
+        Reg(dest="MC", regimes=(CH,), mechanisms=(M.ADEQUACY,)),
+        TODAY,
+        Want({CH: M.ADEQUACY}, ((CH, G.UNVERIFIED_FACT, LOW),), {G.UNVERIFIED_FACT: "unverified"}),
+        id="UNVERIFIED_FACT: CH->MC adequacy from the unverified Annex 1 tail",
+    ),
     # --- Module Four (Clauses 14/15 only where EU processor combines data) -------------------
     case(
         Reg(**IN_EU, mechanisms=SCC2, docs=(SCC_M4,), exporter_role=P, importer_role=C),
         TODAY,
-        Want({EU: M.EU_SCC}),
-        id="Module Four P->C under EU: no TIA gap",
+        Want({EU: M.EU_SCC}, ((EU, G.TIA_MISSING, LOW),), {G.TIA_MISSING: "Module Four"}),
+        id="Module Four P->C under EU: TIA only if data are combined (low)",
     ),
     case(
         Reg(
@@ -695,9 +702,9 @@ def test_gap_scenarios(reg: Reg, on: date, want: Want) -> None:
 
 
 def test_every_gap_code_the_rules_produce_is_in_the_table() -> None:
-    """ENTITY_NO_COUNTRY is raised by the register service, not by evaluate_transfer."""
+    """ENTITY_NO_COUNTRY and ARCHIVED_PARTY are raised by the register service."""
     seen = {code for p in SCENARIOS for _, code, _ in p.values[2].gaps}
-    assert seen == set(GapCode) - {GapCode.ENTITY_NO_COUNTRY}
+    assert seen == set(GapCode) - {GapCode.ENTITY_NO_COUNTRY, GapCode.ARCHIVED_PARTY}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -68,6 +68,8 @@ class GapCode(StrEnum):
     TIA_OVERDUE = "tia_overdue"
     PRIMARY_INVALID = "primary_mechanism_invalid"
     NOT_ASSESSABLE = "not_assessable"
+    ARCHIVED_PARTY = "archived_party"
+    UNVERIFIED_FACT = "unverified_fact"
     ENTITY_NO_COUNTRY = "entity_without_country"
 
 
@@ -98,13 +100,59 @@ class TransferStatus:
 
     @property
     def gaps(self) -> tuple[Gap, ...]:
-        return tuple(g for r in self.results for g in r.gaps)
+        """Every gap once: the same document or assessment failing under two regimes is one
+        gap (regime ``None``, the regimes named in the message) at its worst severity."""
+        merged: dict[tuple[GapCode, int | None, str], list[Gap]] = {}
+        for r in self.results:
+            for g in r.gaps:
+                key: tuple[GapCode, int | None, str]
+                if g.code in (GapCode.TIA_MISSING, GapCode.TIA_OVERDUE):
+                    key = (g.code, None, "")  # one assessment per transfer
+                elif g.code in _PER_RECORD:
+                    key = (g.code, g.document_id, g.message)
+                else:
+                    key = (g.code, None, f"{g.regime}:{g.message}")
+                merged.setdefault(key, []).append(g)
+        out: list[Gap] = []
+        for group in merged.values():
+            if len(group) == 1:
+                out.append(group[0])
+                continue
+            worst = min(group, key=lambda g: g.severity.rank)
+            regimes = ", ".join(g.regime.value for g in group if g.regime is not None)
+            text = worst.message
+            if worst.code is GapCode.TIA_MISSING:
+                # Each regime names its assessment differently; one assessment serves both.
+                text = f"{GENERIC_ASSESSMENT} required but not approved"
+                text += worst.message.split(" required but not approved", 1)[-1]
+            out.append(worst._replace(regime=None, message=f"{text} ({regimes})"))
+        return tuple(out)
 
     @property
     def worst(self) -> Severity | None:
         gaps = self.gaps
         return min((g.severity for g in gaps), key=lambda s: s.rank) if gaps else None
 
+
+# Gaps about one record (a document, the transfer's assessment): reported once per transfer
+# even when several regimes find them.
+_PER_RECORD = frozenset(
+    {
+        GapCode.TIA_MISSING,
+        GapCode.TIA_OVERDUE,
+        GapCode.DPF_NOT_RECHECKED,
+        GapCode.REVIEW_OVERDUE,
+        GapCode.DOCUMENT_EXPIRED,
+        GapCode.DOCUMENT_NOT_YET_EFFECTIVE,
+        GapCode.DOCUMENT_SUPERSEDED,
+        GapCode.DEROGATION_UNDOCUMENTED,
+    }
+)
+GENERIC_ASSESSMENT = "transfer impact / risk assessment"
+MODULE4_TIA = (
+    " - Module Four: needed only if you combine the controller's data with personal data "
+    "you collected in the EU (SCC Clauses 14 and 15)"
+)
 
 # Which mechanisms can make a transfer lawful under each regime.
 APPLIES = {
@@ -171,20 +219,55 @@ class TransferContext(NamedTuple):
     regimes: tuple[Regime, ...]
     exporter_role: Role
     documents: Mapping[int, Document]
-    importer_documents: Sequence[Document]  # current documents the importer is party to
+    # Documents the importer is party to (not archived; any version: the rules pick the
+    # version in force on the date assessed).
+    importer_documents: Sequence[Document]
     tias: Sequence[Tia]
+    successors: Mapping[int, Document] = {}  # document id -> the version that replaced it
 
 
-def certifications_of(docs: Iterable[Document]) -> tuple[Certifications, Document | None]:
-    """The importer's DPF status from its newest current certification evidence."""
+def _start(doc: Document) -> date | None:
+    return doc.effective_on or doc.signed_on
+
+
+def superseded_on(doc: Document, ctx: TransferContext, on: date) -> bool:
+    """Had a newer version of this document taken effect by ``on``?"""
+    nxt = ctx.successors.get(doc.id or -1)
+    if nxt is None:
+        return doc.status is DocumentStatus.SUPERSEDED
+    start = _start(nxt)
+    return start is None or start <= on
+
+
+def version_on(doc: Document, ctx: TransferContext, on: date) -> Document:
+    """The version of ``doc``'s series in force on ``on`` (transfers link the newest one)."""
+    seen = {doc.id}
+    while True:
+        start = _start(doc)
+        prev = ctx.documents.get(doc.supersedes_id or -1)
+        if start is not None and start > on and prev is not None and prev.id not in seen:
+            seen.add(prev.id)
+            doc = prev
+            continue
+        return doc
+
+
+def certifications_of(
+    docs: Iterable[Document], on: date | None = None, ctx: TransferContext | None = None
+) -> tuple[Certifications, Document | None]:
+    """The importer's DPF status from its newest certification evidence checked by ``on``."""
     best: Document | None = None
     for d in docs:
-        usable = (
-            d.kind is DocumentKind.DPF_CERTIFICATION
-            and d.archived_at is None
-            and d.status is DocumentStatus.CURRENT
-        )
-        if usable and (best is None or (d.checked_on or date.min) > (best.checked_on or date.min)):
+        if d.kind is not DocumentKind.DPF_CERTIFICATION or d.archived_at is not None:
+            continue
+        if on is not None and d.checked_on is not None and d.checked_on > on:
+            continue  # evidence gathered after the date assessed did not exist then
+        if ctx is not None and on is not None:
+            if superseded_on(d, ctx, on):
+                continue
+        elif d.status is not DocumentStatus.CURRENT:
+            continue
+        if best is None or (d.checked_on or date.min) > (best.checked_on or date.min):
             best = d
     if best is None:
         return Certifications(), None
@@ -196,7 +279,7 @@ def _doc_problems(
 ) -> list[Gap]:
     t = ctx.transfer
     out: list[Gap] = []
-    if doc.archived_at is not None or doc.status is DocumentStatus.SUPERSEDED:
+    if doc.archived_at is not None or superseded_on(doc, ctx, on):
         out.append(
             Gap(
                 GapCode.DOCUMENT_SUPERSEDED,
@@ -268,12 +351,13 @@ def _review_gaps(doc: Document, ctx: TransferContext, regime: Regime, on: date) 
     return []
 
 
-def _find_doc(use: MechanismUse, ctx: TransferContext) -> Document | None:
+def _find_doc(use: MechanismUse, ctx: TransferContext, on: date) -> Document | None:
     if use.document_id is not None:
-        return ctx.documents.get(use.document_id)
+        doc = ctx.documents.get(use.document_id)
+        return None if doc is None else version_on(doc, ctx, on)
     kinds = EXPECTED_KIND.get(use.mechanism, set())
     for d in ctx.importer_documents:
-        if d.kind in kinds:
+        if d.kind in kinds and not superseded_on(d, ctx, on):
             return d
     return None
 
@@ -324,10 +408,24 @@ def _check_mechanism(
                     regime,
                 )
             ]
-        certs, evidence = certifications_of(ctx.importer_documents)
         if use.document_id is not None and use.document_id in ctx.documents:
-            evidence = ctx.documents[use.document_id]
-            certs = Certifications(evidence.dpf_eu, evidence.dpf_uk_extension, evidence.dpf_swiss)
+            linked = version_on(ctx.documents[use.document_id], ctx, on)
+            certs, evidence = certifications_of([linked], on, ctx)
+            if evidence is None:
+                return False, [
+                    Gap(
+                        GapCode.DOCUMENT_SUPERSEDED,
+                        Severity.HIGH,
+                        f"the DPF evidence '{linked.title}' is archived, replaced or was "
+                        f"checked only after {on.isoformat()}",
+                        t.id,
+                        imp,
+                        regime,
+                        linked.id,
+                    )
+                ]
+        else:
+            certs, evidence = certifications_of(ctx.importer_documents, on, ctx)
         if evidence is None:
             return False, [
                 Gap(
@@ -375,7 +473,7 @@ def _check_mechanism(
             )
         return True, gaps
 
-    doc = _find_doc(use, ctx)
+    doc = _find_doc(use, ctx, on)
     if doc is None:
         return False, [
             Gap(
@@ -407,9 +505,18 @@ def _check_mechanism(
     if m in (Mechanism.EU_SCC, Mechanism.UK_ADDENDUM):
         scc = doc
         if m is Mechanism.UK_ADDENDUM:
-            scc_found = next(
-                (x for x in ctx.importer_documents if x.kind is DocumentKind.EU_SCC_2021), None
-            )
+            linked_scc = [
+                sd
+                for u in t.mechanisms
+                if u.mechanism is Mechanism.EU_SCC
+                and (sd := ctx.documents.get(u.document_id or -1)) is not None
+            ]
+            pool = [version_on(x, ctx, on) for x in linked_scc] or [
+                x
+                for x in ctx.importer_documents
+                if x.kind is DocumentKind.EU_SCC_2021 and not superseded_on(x, ctx, on)
+            ]
+            scc_found = next((x for x in pool if x.kind is DocumentKind.EU_SCC_2021), None)
             if scc_found is None:
                 problems.append(
                     Gap(
@@ -559,12 +666,16 @@ def _tia_gaps(ctx: TransferContext, regime: Regime, on: date, name: str) -> list
         if x.status is TiaStatus.APPROVED and (x.approved_on is None or x.approved_on <= on)
     ]
     if not approved:
-        draft = " (only a draft exists)" if live else ""
+        later = [x for x in live if x.status is TiaStatus.APPROVED]
+        if later:
+            why = f" by {on.isoformat()} (approved only later)"
+        else:
+            why = " (only a draft exists)" if live else ""
         return [
             Gap(
                 GapCode.TIA_MISSING,
                 Severity.HIGH,
-                f"{name or 'transfer impact assessment'} required but not approved{draft}",
+                f"{name or GENERIC_ASSESSMENT} required but not approved{why}",
                 t.id,
                 ctx.importer.id,
                 regime,
@@ -589,7 +700,7 @@ def _tia_gaps(ctx: TransferContext, regime: Regime, on: date, name: str) -> list
 
 def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> TransferStatus:
     t = ctx.transfer
-    certs, _ = certifications_of(ctx.importer_documents)
+    certs, _ = certifications_of(ctx.importer_documents, on, ctx)
     results: list[RegimeResult] = []
     for regime in ctx.regimes:
         a = assess_destination(
@@ -614,7 +725,22 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
             )
             continue
         if a.finding in (Finding.NOT_RESTRICTED, Finding.ADEQUATE):
-            results.append(RegimeResult(a, Mechanism.ADEQUACY if a.restricted else None, ()))
+            unverified: tuple[Gap, ...] = ()
+            if a.decision is not None and not a.decision.verified:
+                unverified = (
+                    Gap(
+                        GapCode.UNVERIFIED_FACT,
+                        Severity.LOW,
+                        f"adequate under {a.decision.reference}, which the reference data marks "
+                        f"unverified: {a.decision.verification_note or 'check the source'}",
+                        t.id,
+                        ctx.importer.id,
+                        regime,
+                    ),
+                )
+            results.append(
+                RegimeResult(a, Mechanism.ADEQUACY if a.restricted else None, unverified)
+            )
             continue
         uses = [u for u in t.mechanisms if u.mechanism in APPLIES[regime]]
         # Under UK law EU SCCs count only with the Addendum: listed together they are one tool.
@@ -693,9 +819,32 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
                         regime,
                     )
                 )
-            module = scc_module(ctx.exporter_role, t.importer_role)
-            # Module Four: Clauses 14/15 apply only where the EU processor combines data.
-            if covered in NEEDS_ASSESSMENT and not (module == 4 and regime is not Regime.UK):
-                gaps.extend(_tia_gaps(ctx, regime, on, a.assessment_name))
+            if covered in NEEDS_ASSESSMENT:
+                tia = _tia_gaps(ctx, regime, on, a.assessment_name)
+                module = scc_module(ctx.exporter_role, t.importer_role)
+                if module == 4 and regime is not Regime.UK:
+                    # Module Four: Clauses 14/15 apply only where the EU processor combines
+                    # the controller's data with data it collected in the EU (legal-facts 4.2).
+                    tia = [
+                        g._replace(severity=Severity.LOW, message=g.message + MODULE4_TIA)
+                        for g in tia
+                    ]
+                gaps.extend(tia)
+        if (
+            covered in (Mechanism.ADEQUACY, Mechanism.DPF)
+            and a.decision is not None
+            and not a.decision.verified
+        ):
+            gaps.append(
+                Gap(
+                    GapCode.UNVERIFIED_FACT,
+                    Severity.LOW,
+                    f"relies on {a.decision.reference}, which the reference data marks "
+                    f"unverified: {a.decision.verification_note or 'check the source'}",
+                    t.id,
+                    ctx.importer.id,
+                    regime,
+                )
+            )
         results.append(RegimeResult(a, covered, tuple(gaps)))
     return TransferStatus(t, tuple(results))

@@ -89,12 +89,20 @@ def _inherited_regimes(
     return exporter.exporter_regimes if exporter else ()
 
 
-def build_contexts(snap: RegisterSnapshot, on: date) -> list[TransferContext]:
-    """Pair each live transfer with its parties, documents, assessments and regimes."""
+def build_contexts(snap: RegisterSnapshot, on: date) -> tuple[list[TransferContext], list[Gap]]:
+    """Pair each live transfer with its parties, documents, assessments and regimes.
+
+    Also returns the gaps of transfers the rules cannot assess: a party archived while the
+    transfer is still live, or no regime to assess (the exporter is not one of ours).
+    """
+    problems: list[Gap] = []
     by_id = {t.id: t for t in snap.transfers}
     docs_by_party: dict[int, list[Document]] = defaultdict(list)
+    successors: dict[int, Document] = {}
     for d in snap.documents.values():
-        if d.status is DocumentStatus.CURRENT and d.archived_at is None:
+        if d.supersedes_id is not None:
+            successors[d.supersedes_id] = d
+        if d.archived_at is None:
             for p in d.party_ids:
                 docs_by_party[p].append(d)
     tias_by_transfer: dict[int, list[Tia]] = defaultdict(list)
@@ -107,13 +115,39 @@ def build_contexts(snap: RegisterSnapshot, on: date) -> list[TransferContext]:
         exporter = snap.entities.get(t.exporter_id)
         importer = snap.entities.get(t.importer_id)
         if exporter is None or importer is None:
-            continue  # a party was archived: the transfer is no longer live
+            which = "exporter" if exporter is None else "importer"
+            problems.append(
+                Gap(
+                    GapCode.ARCHIVED_PARTY,
+                    Severity.MEDIUM,
+                    f"transfer {t.id} is still live but its {which} is archived: end or archive "
+                    "the transfer",
+                    t.id,
+                    t.importer_id if importer is not None else t.exporter_id,
+                )
+            )
+            continue
         regimes = t.regimes or _inherited_regimes(t, by_id, snap.entities)
+        if not regimes:
+            problems.append(
+                Gap(
+                    GapCode.NOT_ASSESSABLE,
+                    Severity.MEDIUM,
+                    f"no regime to assess: '{exporter.name}' is not one of our entities and the "
+                    "transfer names no regime (UK, EU or CH)",
+                    t.id,
+                    t.importer_id,
+                )
+            )
+            continue
         importer_docs = docs_by_party.get(t.importer_id, ())
         if len(importer_docs) > 1:
             # Prefer documents to which the exporter is also a party.
             exp = t.exporter_id
-            importer_docs = sorted(importer_docs, key=lambda d: exp not in d.party_ids)
+            importer_docs = sorted(
+                importer_docs,
+                key=lambda d: (exp not in d.party_ids, d.status is DocumentStatus.SUPERSEDED),
+            )
         out.append(
             TransferContext(
                 transfer=t,
@@ -123,10 +157,11 @@ def build_contexts(snap: RegisterSnapshot, on: date) -> list[TransferContext]:
                 exporter_role=t.exporter_role,
                 documents=snap.documents,
                 importer_documents=importer_docs,
+                successors=successors,
                 tias=tias_by_transfer.get(t.id or -1, ()),
             )
         )
-    return out
+    return out, problems
 
 
 def _gap_sort_key(g: Gap, names: dict[int, str]) -> tuple[int, date, str, int]:
@@ -166,8 +201,9 @@ class RegisterService:
 
     def _status(self, on: date) -> StatusReport:
         snap = self.repo.snapshot()
-        statuses = [evaluate_transfer(self.ref, ctx, on) for ctx in build_contexts(snap, on)]
-        gaps = [g for s in statuses for g in s.gaps]
+        contexts, gaps = build_contexts(snap, on)
+        statuses = [evaluate_transfer(self.ref, ctx, on) for ctx in contexts]
+        gaps.extend(g for s in statuses for g in s.gaps)
         with_locations = self.repo.entity_ids_with_locations()
         for e in snap.entities.values():
             if e.id is None or e.is_own or e.lifecycle is Lifecycle.OFFBOARDED:
@@ -244,11 +280,13 @@ class RegisterService:
     def similar_entities(
         self, name: str, limit: int = 5, threshold: float = 80.0
     ) -> list[SimilarEntity]:
-        """Entities already on the register whose names resemble ``name``.
+        """Entities already on the register whose name or legal name resembles ``name``.
 
-        Two cheap passes over the stored comparison keys (legal forms and punctuation
-        dropped): names that start with the query ("Stratus" finds "Stratus Cloud Hosting,
-        Inc."), then a typo-tolerant similarity over all keys ("Stratos Cloud").
+        Three cheap passes over stored comparison keys (Latin accents, legal forms and
+        punctuation dropped): keys that start with the query ("Stratus" finds "Stratus Cloud
+        Hosting, Inc."); a typo-tolerant ratio over every name key ("Nortwind Payments");
+        and a weighted fuzzy match over the entities sharing a word prefix with the query
+        ("Stratos Cloud", "Cloud Stratus", "Sakura Honyaku" for its legal name).
         """
         from rapidfuzz import fuzz, process
 
@@ -256,14 +294,27 @@ class RegisterService:
         if not key:
             return []
         scores: dict[int, float] = {}
+
+        def hit(entity_id: int, score: float) -> None:
+            scores[entity_id] = max(scores.get(entity_id, 0.0), round(score, 1))
+
         for entity_id, _ in self.repo.entities_with_key_prefix(key, limit):
-            scores[entity_id] = 100.0
+            hit(entity_id, 100.0)
         ids, keys = self._name_keys()
         for _, score, i in process.extract(
             key, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=threshold
         ):
-            scores[ids[i]] = max(scores.get(ids[i], 0.0), round(score, 1))
-        best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
+            hit(ids[i], score)
+        prefixes = sorted({w[:4] for w in key.split() if len(w) >= 3})
+        candidates = self.repo.entities_with_word_prefixes(prefixes, 20_000)
+        for keys_of in (1, 2):
+            choices = [str(c[keys_of]) for c in candidates]
+            for _, score, i in process.extract(
+                key, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=threshold
+            ):
+                if choices[i]:
+                    hit(candidates[i][0], score)
+        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         names = self.repo.names_of([i for i, _ in best])
         return [SimilarEntity(i, names[i], score) for i, score in best if i in names]
 
