@@ -74,7 +74,7 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
             raise StorageError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
         existed = _check_file(path)
         try:
-            conn = sqlite3.connect(path)
+            conn = sqlite3.connect(path, timeout=5.0)
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open {path}: {exc}") from None
     try:
@@ -120,7 +120,14 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
     pending = migrations.pending(db)
     if pending:
         if existed and tables:
-            backup_database(conn, path, f"before-{pending[0].name}")
+            try:
+                backup_database(conn, path, f"before-{pending[0].name}")
+            except (OSError, sqlite3.Error) as exc:
+                conn.close()
+                raise StorageError(
+                    f"cannot back up {path} before upgrading it ({exc}); nothing was changed. "
+                    "Free some disk space or make the folder writable, then try again."
+                ) from None
         try:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             migrations.apply(db)

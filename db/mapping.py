@@ -600,12 +600,13 @@ _LEAN_DOCUMENT = _lean_builder(
         "status",
         "party_ids",
         "archived_at",
+        "supersedes_id",
     ],
 )
 LEAN_DOCUMENT_SQL = (
     "SELECT id, kind, title, scc_module, signed_on, effective_on, expires_on, next_review_on, "
     "derogation, justification, dpf_eu, dpf_uk_extension, dpf_swiss, checked_on, status, "
-    "archived_at FROM documents"
+    "archived_at, supersedes_id FROM documents"
 )
 
 
@@ -628,4 +629,5 @@ def lean_document_from(r: Sequence[Any], parties: tuple[int, ...]) -> Document:
         status=_DOC_STATUS[r[14]],
         party_ids=parties,
         archived_at=s2dt(r[15]),
+        supersedes_id=r[16],
     )

@@ -294,6 +294,12 @@ def print_check(report: CheckReport) -> None:
 def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     from transfers_app.rules.destination import Certifications
 
+    if args.dpf_uk_extension and not args.dpf:
+        raise ValidationError(
+            "--dpf-uk-extension",
+            "the UK Extension is part of the EU-US Data Privacy Framework: an importer in it "
+            "is certified under the DPF too, so give --dpf as well",
+        )
     countries = [normalise_code(c, "--country") for c in args.country]
     if not args.name.strip():
         raise ValidationError("--name", "is empty")
@@ -407,14 +413,15 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
                 "a new folder with --data-dir"
             )
         reg = generate(args.entities, args.seed, ctx.today)
-        seed_catalogues(repo)
-        repo.bulk_add(
-            reg.entities,
-            reg.locations,
-            reg.documents,
-            reg.transfers,
-            reg.tias,
-        )
+        with repo.transaction():  # catalogues and register together, or nothing
+            seed_catalogues(repo)
+            repo.bulk_add(
+                reg.entities,
+                reg.locations,
+                reg.documents,
+                reg.transfers,
+                reg.tias,
+            )
         print(
             f"Generated a synthetic register of {len(reg.entities)} entities "
             f"(seed {args.seed}) in {ctx.paths.database}"
@@ -426,6 +433,17 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     print(f"Loaded the demo register ({count} entities) into {ctx.paths.database}")
     print(f"Try: {PROG} status   or   {PROG}   (desktop app)")
     return 0
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write a file whole (temporary file, then rename) or say in one line why not."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, "utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def cmd_reference(args: argparse.Namespace, ctx: Context) -> int:
@@ -458,10 +476,10 @@ def cmd_reference(args: argparse.Namespace, ctx: Context) -> int:
             )
         ctx.paths.ensure()
         target = ctx.paths.reference / f"reference-{new.as_of.isoformat()}-{new.version}.json"
-        target.write_text(json.dumps(dict(new.raw), ensure_ascii=False, indent=2), "utf-8")
+        _write_text(target, json.dumps(dict(new.raw), ensure_ascii=False, indent=2))
         print(f"Loaded reference data {new.version} (as of {new.as_of.isoformat()}) into {target}")
         return 0
-    args.output.write_text(json.dumps(dict(ref.raw), ensure_ascii=False, indent=2), "utf-8")
+    _write_text(args.output, json.dumps(dict(ref.raw), ensure_ascii=False, indent=2))
     print(f"Wrote reference data {ref.version} to {args.output}")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 
 import pycountry
@@ -15,6 +16,16 @@ INTERNATIONAL_ORGS: dict[str, str] = {
     "EPO": "European Patent Organisation",
     "EUI": "EU institutions, bodies, offices and agencies",
 }
+
+
+def register_international_orgs(orgs: dict[str, str] | Mapping[str, str]) -> None:
+    """Accept the international organisations a (newer) reference data set names."""
+    for code, name in orgs.items():
+        if len(code) >= 3 and code not in INTERNATIONAL_ORGS:
+            INTERNATIONAL_ORGS[code] = name
+            _name_index.cache_clear()
+            country_name.cache_clear()
+
 
 # Common codes and names people type that ISO spells differently.
 _ALIASES = {

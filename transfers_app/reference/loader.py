@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from transfers_app.domain.countries import register_international_orgs
 from transfers_app.domain.enums import DocumentKind, Regime
 from transfers_app.errors import ReferenceDataError
 
@@ -339,6 +340,19 @@ def _parse_instruments(rows: Iterable[Mapping[str, Any]]) -> dict[DocumentKind, 
 
 def parse_bundle(bundle: Mapping[str, Any], origin: str = "built-in") -> ReferenceSet:
     """Validate a whole reference set; raise ReferenceDataError naming the row and field."""
+    try:
+        return _parse_bundle(bundle, origin)
+    except ReferenceDataError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        # A section of the wrong shape (a list where an object belongs, a missing key...).
+        raise ReferenceDataError(
+            f"the file does not have the reference-data layout ({type(exc).__name__}: {exc}); "
+            "see docs/reference-data.md"
+        ) from None
+
+
+def _parse_bundle(bundle: Mapping[str, Any], origin: str) -> ReferenceSet:
     if not isinstance(bundle, Mapping):
         raise ReferenceDataError("a reference file must hold one JSON object")
     missing = [k for k in BUNDLE_KEYS if k not in bundle]
@@ -426,6 +440,13 @@ def read_bundle_file(path: Path) -> ReferenceSet:
 
 def load_reference(user_dir: Path | None = None) -> ReferenceSet:
     """The newest valid set: the built-in one, or a loaded bundle in ``user_dir`` if newer."""
+    best = _newest(user_dir)
+    # Destinations the newer data knows (an international organisation) become valid codes.
+    register_international_orgs(best.international_orgs)
+    return best
+
+
+def _newest(user_dir: Path | None) -> ReferenceSet:
     best = builtin_reference()
     if user_dir is None or not user_dir.is_dir():
         return best

@@ -126,7 +126,6 @@ def _safeguards(
     ref: ReferenceSet, regime: Regime, module: int, on: date
 ) -> tuple[list[Safeguard], list[str]]:
     """The Art 46 tools (and Art 49 as last resort) usable for new contracts on ``on``."""
-    info = ref.regimes[regime]
     out: list[Safeguard] = []
     unverified: list[str] = []
 
@@ -190,24 +189,30 @@ def _safeguards(
                 note="Only for an importer in the same group bound by approved BCRs.",
             )
         )
-    art49 = (
-        "UK GDPR Art 49"
-        if regime is Regime.UK
-        else ("GDPR Art 49" if regime is Regime.EU else "FADP Art 17")
-    )
     if regime is Regime.CH:
-        unverified.append("Swiss derogations (FADP Art 17) are not in the reference data")
+        unverified.append("Swiss derogations are not in the reference data: check the FADP")
+        out.append(
+            Safeguard(
+                Mechanism.DEROGATION,
+                "Derogation under Swiss law (last resort)",
+                "not in the reference data",
+                needs_assessment=False,
+                note="UNVERIFIED: the Swiss derogations are not in the reference data.",
+            )
+        )
+        return out, unverified
+    art49 = "UK GDPR Art 49" if regime is Regime.UK else "GDPR Art 49"
     out.append(
         Safeguard(
             Mechanism.DEROGATION,
             f"{art49} derogation (last resort)",
             art49,
             needs_assessment=False,
-            note="Only where strictly necessary and, for (b)/(c), occasional; record the letter "
-            "and the justification.",
+            note="Only where strictly necessary; record the letter and the justification. "
+            "(That (b) and (c) are for occasional transfers is the EDPB's reading in "
+            "Guidelines 2/2018: unverified here.)",
         )
     )
-    _ = info
     return out, unverified
 
 
@@ -282,6 +287,12 @@ def assess_destination(
                 "extended."
             )
     safeguards, sg_unverified = _safeguards(ref, regime, module, on)
+    if module == 4 and regime is not Regime.UK:
+        conditions.append(
+            "Module Four: SCC Clauses 14 and 15, and so the transfer impact assessment, apply "
+            "only where you combine the personal data received from the controller with "
+            "personal data you collected in the EU."
+        )
 
     if decision is not None and decision.requires_certification:
         cert = decision.requires_certification

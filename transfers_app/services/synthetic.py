@@ -23,6 +23,7 @@ from transfers_app.domain.enums import (
     TiaStatus,
 )
 from transfers_app.domain.models import Document, Entity, Location, MechanismUse, Tia, Transfer
+from transfers_app.errors import ValidationError
 
 # Weighted destinations: where a European SME's vendors typically process data.
 COUNTRIES = [
@@ -147,7 +148,9 @@ class SyntheticRegister:
 def generate(n: int, seed: int, today: date) -> SyntheticRegister:
     """Build (not save) a register of ``n`` entities with ids assigned from 1."""
     if n < 4:
-        raise ValueError("a synthetic register needs at least 4 entities (the own group)")
+        raise ValidationError(
+            "--entities", "a synthetic register needs at least 4 entities (our own group)"
+        )
     rng = random.Random(seed)
     out = SyntheticRegister()
     codes = [c for c, _ in COUNTRIES]
