@@ -148,6 +148,11 @@ _PER_RECORD = frozenset(
         GapCode.DEROGATION_UNDOCUMENTED,
     }
 )
+LEGACY_DECISION = {
+    DocumentKind.LEGACY_SCC_2001: "2001/497/EC",
+    DocumentKind.LEGACY_SCC_2004: "2004/915/EC",
+    DocumentKind.LEGACY_SCC_2010: "2010/87/EU",
+}
 GENERIC_ASSESSMENT = "transfer impact / risk assessment"
 MODULE4_TIA = (
     " - Module Four: needed only if you combine the controller's data with personal data "
@@ -614,8 +619,9 @@ def _check_mechanism(
                 Gap(
                     GapCode.LEGACY_SCC_EXPIRED,
                     Severity.CRITICAL,
-                    f"'{doc.title}' is on legacy SCCs ({inst.reference if inst else ''}"
-                    f"), no longer valid for {regime.value} transfers after "
+                    f"'{doc.title}' is on legacy SCCs (Decision "
+                    f"{LEGACY_DECISION.get(doc.kind, doc.kind.value)}), no longer valid for "
+                    f"{regime.value} transfers after "
                     f"{spec.valid_until.isoformat()}",
                     t.id,
                     imp,
