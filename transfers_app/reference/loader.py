@@ -118,6 +118,7 @@ class ReferenceSet:
     origin: str = "built-in"
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
     _index: dict[tuple[Regime, str], tuple[Decision, ...]] = field(default_factory=dict, repr=False)
+    _certified: frozenset[str] = field(default=frozenset(), repr=False)
 
     def __post_init__(self) -> None:
         index: dict[tuple[Regime, str], list[Decision]] = {}
@@ -126,11 +127,20 @@ class ReferenceSet:
                 continue
             for dest in d.destinations:
                 index.setdefault((d.regime, dest), []).append(d)
+        certified = frozenset(
+            dest for d in self.decisions if d.requires_certification for dest in d.destinations
+        )
+        object.__setattr__(self, "_certified", certified)
         for key, rows in index.items():
             self._index[key] = tuple(sorted(rows, key=lambda r: r.in_force_from, reverse=True))
 
     def __hash__(self) -> int:
         return id(self)
+
+    @property
+    def certified_destinations(self) -> frozenset[str]:
+        """Destinations where adequacy depends on the recipient's certification (DPF)."""
+        return self._certified
 
     @property
     def eea(self) -> frozenset[str]:

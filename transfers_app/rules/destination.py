@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from typing import NamedTuple
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import DocumentKind, Finding, Mechanism, Regime, Role
@@ -46,8 +46,10 @@ def scc_module(exporter_role: Role, importer_role: Role) -> int:
     return 4 if importer_is_controller else 3
 
 
-@dataclass(frozen=True, slots=True)
-class Certifications:
+class Certifications(NamedTuple):
+    """Which Data Privacy Framework lists the importer is on (a NamedTuple: cheap to hash,
+    as it is part of the cache key of every assessment)."""
+
     dpf_eu: bool = False
     dpf_uk_extension: bool = False
     dpf_swiss: bool = False
@@ -216,8 +218,39 @@ def _safeguards(
     return out, unverified
 
 
-@lru_cache(maxsize=65536)
+_CACHE: dict[tuple[int, int, str, date, int, int, Certifications], DestinationAssessment] = {}
+
+
 def assess_destination(
+    ref: ReferenceSet,
+    regime: Regime,
+    destination: str,
+    on: date,
+    importer_role: Role = Role.PROCESSOR,
+    exporter_role: Role = Role.CONTROLLER,
+    certs: Certifications = NO_CERTS,
+) -> DestinationAssessment:
+    """The assessment for this regime, destination, date, roles and certifications.
+
+    Cached: a register has many transfers but few distinct combinations. The key uses the
+    identity of the (immutable) reference set and enum members, which hash in C.
+    """
+    key = (id(ref), id(regime), destination, on, id(importer_role), id(exporter_role), certs)
+    found = _CACHE.get(key)
+    if found is None:
+        if len(_CACHE) > 65536:
+            _CACHE.clear()
+        found = _CACHE[key] = _assess(
+            ref, regime, destination, on, importer_role, exporter_role, certs
+        )
+        _KEEP_ALIVE[id(ref)] = ref  # an id is only unique while its object lives
+    return found
+
+
+_KEEP_ALIVE: dict[int, ReferenceSet] = {}
+
+
+def _assess(
     ref: ReferenceSet,
     regime: Regime,
     destination: str,

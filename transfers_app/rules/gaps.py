@@ -34,6 +34,7 @@ from transfers_app.reference.loader import ReferenceSet
 from transfers_app.rules.destination import (
     LEGACY_MODULE,
     MODULE_NAMES,
+    NO_CERTS,
     Certifications,
     DestinationAssessment,
     assess_destination,
@@ -97,36 +98,9 @@ class RegimeResult(NamedTuple):
 class TransferStatus:
     transfer: Transfer
     results: tuple[RegimeResult, ...]
-
-    @property
-    def gaps(self) -> tuple[Gap, ...]:
-        """Every gap once: the same document or assessment failing under two regimes is one
-        gap (regime ``None``, the regimes named in the message) at its worst severity."""
-        merged: dict[tuple[GapCode, int | None, str], list[Gap]] = {}
-        for r in self.results:
-            for g in r.gaps:
-                key: tuple[GapCode, int | None, str]
-                if g.code in (GapCode.TIA_MISSING, GapCode.TIA_OVERDUE):
-                    key = (g.code, None, "")  # one assessment per transfer
-                elif g.code in _PER_RECORD:
-                    key = (g.code, g.document_id, g.message)
-                else:
-                    key = (g.code, None, f"{g.regime}:{g.message}")
-                merged.setdefault(key, []).append(g)
-        out: list[Gap] = []
-        for group in merged.values():
-            if len(group) == 1:
-                out.append(group[0])
-                continue
-            worst = min(group, key=lambda g: g.severity.rank)
-            regimes = ", ".join(g.regime.value for g in group if g.regime is not None)
-            text = worst.message
-            if worst.code is GapCode.TIA_MISSING:
-                # Each regime names its assessment differently; one assessment serves both.
-                text = f"{GENERIC_ASSESSMENT} required but not approved"
-                text += worst.message.split(" required but not approved", 1)[-1]
-            out.append(worst._replace(regime=None, message=f"{text} ({regimes})"))
-        return tuple(out)
+    # Every gap once: the same document or assessment failing under two regimes is one gap
+    # (regime None, the regimes named in the message) at its worst severity.
+    gaps: tuple[Gap, ...]
 
     @property
     def worst(self) -> Severity | None:
@@ -706,7 +680,11 @@ def _tia_gaps(ctx: TransferContext, regime: Regime, on: date, name: str) -> list
 
 def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> TransferStatus:
     t = ctx.transfer
-    certs, _ = certifications_of(ctx.importer_documents, on, ctx)
+    # Only destinations with certification-based adequacy (the US) depend on the DPF lists.
+    if t.destination in ref.certified_destinations:
+        certs, _ = certifications_of(ctx.importer_documents, on, ctx)
+    else:
+        certs = NO_CERTS
     results: list[RegimeResult] = []
     for regime in ctx.regimes:
         a = assess_destination(
@@ -853,4 +831,35 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
                 )
             )
         results.append(RegimeResult(a, covered, tuple(gaps)))
-    return TransferStatus(t, tuple(results))
+    return TransferStatus(t, tuple(results), merge_gaps(results))
+
+
+def merge_gaps(results: Sequence[RegimeResult]) -> tuple[Gap, ...]:
+    """The transfer's gaps across regimes, each record's problem reported once."""
+    if len(results) == 1:
+        return results[0].gaps
+    merged: dict[tuple[GapCode, int | None, str], list[Gap]] = {}
+    for r in results:
+        for g in r.gaps:
+            key: tuple[GapCode, int | None, str]
+            if g.code in (GapCode.TIA_MISSING, GapCode.TIA_OVERDUE):
+                key = (g.code, None, "")  # one assessment per transfer
+            elif g.code in _PER_RECORD:
+                key = (g.code, g.document_id, g.message)
+            else:
+                key = (g.code, None, f"{g.regime}:{g.message}")
+            merged.setdefault(key, []).append(g)
+    out: list[Gap] = []
+    for group in merged.values():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        worst = min(group, key=lambda g: g.severity.rank)
+        regimes = ", ".join(g.regime.value for g in group if g.regime is not None)
+        text = worst.message
+        if worst.code is GapCode.TIA_MISSING:
+            # Each regime names its assessment differently; one assessment serves both.
+            text = f"{GENERIC_ASSESSMENT} required but not approved"
+            text += worst.message.split(" required but not approved", 1)[-1]
+        out.append(worst._replace(regime=None, message=f"{text} ({regimes})"))
+    return tuple(out)
