@@ -46,7 +46,7 @@ def bench(n: int, folder: Path) -> None:
     repo.db.conn.close()
     db, t_open = timed(lambda: open_db(path), repeat=5)
     service = RegisterService(SqliteRegister(db, actor="bench"), builtin_reference())
-    report, t_status = timed(lambda: service.status(TODAY), repeat=3)
+    report, t_status = timed(lambda: service.compute_status(TODAY), repeat=3)
     service.check("Stratus Cloud", ["US", "IN"], Role.PROCESSOR, TODAY)  # warm caches
     _, t_check = timed(
         lambda: service.check("Stratus Clowd", ["US", "IN", "BR"], Role.PROCESSOR, TODAY), repeat=5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -71,3 +72,13 @@ def test_other_spellings_are_found(tmp_path: Path, query: str, expected: str) ->
         repo.add_entity(Entity(n, EntityKind.VENDOR, legal_name=legal))
     service = RegisterService(repo, builtin_reference())
     assert expected in [s.name for s in service.similar_entities(query)]
+
+
+def test_status_is_recomputed_after_any_change(service: RegisterService) -> None:
+    """The status is kept between refreshes, but never across an edit of the register."""
+    on = date(2026, 11, 25)
+    first = service.status(on)
+    assert service.status(on) is first  # nothing changed: the same report
+    vendor = service.repo.list_entities()[0]
+    service.repo.update_entity(replace(vendor, notes="changed"))
+    assert service.status(on) is not first

@@ -178,6 +178,7 @@ class RegisterService:
         self.repo = repo
         self.ref = ref
         self._names: tuple[int, list[int], list[str]] | None = None
+        self._last_status: tuple[tuple[int, date], StatusReport] | None = None
 
     def _name_keys(self) -> tuple[list[int], list[str]]:
         """The register's name keys, reloaded only after the register changed (type-ahead)."""
@@ -190,16 +191,30 @@ class RegisterService:
     # -- status ------------------------------------------------------------------------------
 
     def status(self, on: date) -> StatusReport:
+        """Every gap on the register on ``on``, worst first.
+
+        Kept until the register changes (every write is audited, so the audit counter is the
+        register's generation): a window that refreshes without an edit does not redo it.
+        """
+        key = (self.repo.generation(), on)
+        if self._last_status is not None and self._last_status[0] == key:
+            return self._last_status[1]
+        report = self.compute_status(on)
+        self._last_status = (key, report)
+        return report
+
+    def compute_status(self, on: date) -> StatusReport:
+        """``status`` without the cache (benchmarks, and callers that must recompute)."""
         # Millions of short-lived objects: the cyclic GC only slows this down.
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._status(on)
+            return self._compute(on)
         finally:
             if gc_was_enabled:
                 gc.enable()
 
-    def _status(self, on: date) -> StatusReport:
+    def _compute(self, on: date) -> StatusReport:
         snap = self.repo.snapshot()
         contexts, gaps = build_contexts(snap, on)
         statuses = [evaluate_transfer(self.ref, ctx, on) for ctx in contexts]
