@@ -261,3 +261,16 @@ def test_a_broken_file_in_the_reference_folder_never_stops_the_app(
     monkeypatch.setenv("TRANSFERS_APP_HOME", str(home))
     code, text = run(capsys, "reference", "show")
     assert code == 0 and "2026-11-25" in text
+
+
+def test_reminders_include_the_notice_deadline(tmp_path: Path) -> None:
+    """The demo's Australian IDTA expires in 45 days with 30 days' notice: notice is due first."""
+    database = open_db(tmp_path / "demo.db")
+    repo = SqliteRegister(database, actor="t")
+    load_demo(repo, TODAY)
+    items = RegisterService(repo, builtin_reference()).reminders(TODAY, 90)
+    notice = [r for r in items if r.what == "notice"]
+    expiry = [r for r in items if r.what == "expiry" and "Australia" in r.subject]
+    assert notice and expiry
+    assert (expiry[0].due_on - notice[0].due_on).days == 30
+    database.conn.close()

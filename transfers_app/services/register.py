@@ -240,8 +240,13 @@ class RegisterService:
     # -- reminders -----------------------------------------------------------------------------
 
     def reminders(self, on: date, within_days: int) -> list[Reminder]:
-        snap = self.repo.snapshot()
-        names = {i: e.name for i, e in snap.entities.items()}
+        """Documents, reviews, DPF re-checks and TIAs due within ``within_days`` (or overdue).
+
+        Reads full documents (notice periods and review cycles are not in the rules' snapshot).
+        """
+        names = {i: n for i, n, _ in self.repo.entity_names()}
+        documents = self.repo.list_documents()
+        tias = self.repo.list_tias()
         out: list[Reminder] = []
 
         def add(
@@ -254,7 +259,7 @@ class RegisterService:
                 who = ", ".join(names.get(p, f"#{p}") for p in parties)
                 out.append(Reminder(due, what, subject, who, record, left))
 
-        for d in snap.documents.values():
+        for d in documents:
             if d.status is not DocumentStatus.CURRENT or d.archived_at is not None:
                 continue
             rec = f"document {d.id}"
@@ -270,16 +275,17 @@ class RegisterService:
             if d.kind is DocumentKind.DPF_CERTIFICATION:
                 due = d.checked_on + DPF_RECHECK if d.checked_on else on
                 add(due, "dpf_recheck", f"re-check DPF listing ('{d.title}')", d.party_ids, rec)
-        transfers = {t.id: t for t in snap.transfers}
         latest: dict[int, Tia] = {}
-        for tia in snap.tias:
+        for tia in tias:
             if tia.archived_at is None:
                 cur = latest.get(tia.transfer_id)
                 if cur is None or (tia.approved_on or date.min) >= (cur.approved_on or date.min):
                     latest[tia.transfer_id] = tia
         for tia in latest.values():
-            t = transfers.get(tia.transfer_id)
-            parties = [t.exporter_id, t.importer_id] if t else []
+            if tia.next_review_on is None or (tia.next_review_on - on).days > within_days:
+                continue
+            t = self.repo.get_transfer(tia.transfer_id)
+            parties = [t.exporter_id, t.importer_id]
             add(
                 tia.next_review_on,
                 "tia_review",
