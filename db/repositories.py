@@ -229,6 +229,30 @@ class SqliteRegister:
             )
         )
 
+    def register_table(self) -> list[tuple[Any, ...]]:
+        """One compact row per live entity for the register view: id, name, legal name, kind,
+        lifecycle, whether it is ours, its countries and services (comma-joined)."""
+        return list(
+            self.conn.execute(
+                """
+                SELECT e.id, e.name, e.legal_name, e.kind, e.lifecycle,
+                       e.exporter_regimes <> '',
+                       (SELECT group_concat(l.country) FROM locations l
+                         WHERE l.entity_id = e.id AND l.archived_at IS NULL),
+                       (SELECT group_concat(t.service, '; ') FROM transfers t
+                         WHERE t.importer_id = e.id AND t.archived_at IS NULL AND t.service <> '')
+                FROM entities e WHERE e.archived_at IS NULL ORDER BY e.name_key, e.id
+                """
+            )
+        )
+
+    def stored_file(self, sha256: str) -> Path | None:
+        """The path of a stored file, if this register has a file store and holds it."""
+        if self.files is None:
+            return None
+        path = self.files.path_for(sha256)
+        return path if path.exists() else None
+
     def names_of(self, ids: Sequence[int]) -> dict[int, str]:
         if not ids:
             return {}

@@ -37,6 +37,7 @@ from transfers_app.rules.gaps import (
 )
 
 DEFAULT_REGIMES = (Regime.UK, Regime.EU)
+_NOT_LIVE = frozenset({Lifecycle.PROPOSED, Lifecycle.OFFBOARDED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,8 @@ def build_contexts(snap: RegisterSnapshot, on: date) -> tuple[list[TransferConte
             continue
         exporter = snap.entities.get(t.exporter_id)
         importer = snap.entities.get(t.importer_id)
+        if importer is not None and importer.lifecycle in _NOT_LIVE:
+            continue  # a proposed supplier's transfers start when it is signed up
         if exporter is None or importer is None:
             which = "exporter" if exporter is None else "importer"
             problems.append(
