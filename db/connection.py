@@ -74,7 +74,9 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
             raise StorageError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
         existed = _check_file(path)
         try:
-            conn = sqlite3.connect(path, timeout=5.0)
+            # The app reads in a background thread on a connection it opened for that thread;
+            # a connection is never used by two threads at once.
+            conn = sqlite3.connect(path, timeout=5.0, check_same_thread=False)
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open {path}: {exc}") from None
     try:

@@ -20,10 +20,11 @@ from transfers_app.domain.countries import country_name, normalise_code
 from transfers_app.domain.enums import Finding, Regime, Role
 from transfers_app.errors import TransfersError, ValidationError
 from transfers_app.paths import AppPaths, resolve_paths
+from transfers_app.services.reporting import check_to_json, status_to_json
 
 if TYPE_CHECKING:
     from transfers_app.reference import ReferenceSet
-    from transfers_app.services.register import CheckReport, RegisterService, StatusReport
+    from transfers_app.services.register import CheckReport, RegisterService
 
 PROG = "transfers-app"
 
@@ -165,6 +166,7 @@ class Context:
         return load_reference(self.paths.reference)
 
     def service(self) -> RegisterService:
+        """A service on a new connection to the register (one per thread that needs one)."""
         from db import FileStore, SqliteRegister, open_db
         from transfers_app.services.register import RegisterService
 
@@ -187,59 +189,6 @@ def _print_json(obj: Any) -> None:
 
 
 # -- check ------------------------------------------------------------------------------------
-
-
-def check_to_json(report: CheckReport) -> dict[str, Any]:
-    return {
-        "name": report.name,
-        "as_of": report.on.isoformat(),
-        "regimes_from_register": report.regimes_from_register,
-        "assessments": [
-            {
-                "regime": a.regime.value,
-                "destination": a.destination,
-                "destination_name": country_name(a.destination),
-                "restricted": a.restricted,
-                "finding": a.finding.value,
-                "adequacy": None
-                if a.decision is None
-                else {
-                    "reference": a.decision.reference,
-                    "title": a.decision.title,
-                    "scope": a.decision.scope,
-                    "in_force_from": a.decision.in_force_from.isoformat(),
-                    "expires_on": a.decision.expires_on.isoformat()
-                    if a.decision.expires_on
-                    else None,
-                    "source_urls": list(a.decision.source_urls),
-                    "verified": a.decision.verified,
-                },
-                "reason": a.reason,
-                "scc_module": a.scc_module,
-                "safeguards": [
-                    {
-                        "mechanism": s.mechanism.value,
-                        "label": s.label,
-                        "reference": s.reference,
-                        "scc_module": s.scc_module,
-                        "needs_assessment": s.needs_assessment,
-                        "note": s.note,
-                    }
-                    for s in a.safeguards
-                ],
-                "tia_required": a.tia_required,
-                "assessment_name": a.assessment_name,
-                "conditions": list(a.conditions),
-                "advisories": list(a.advisories),
-                "unverified_facts": list(a.unverified),
-                "regulator": a.regulator,
-            }
-            for a in report.assessments
-        ],
-        "similar_on_register": [
-            {"id": s.entity_id, "name": s.name, "score": s.score} for s in report.similar
-        ],
-    }
 
 
 FINDING_TEXT = {
@@ -321,32 +270,6 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
 
 
 # -- status & reminders ---------------------------------------------------------------------------
-
-
-def status_to_json(report: StatusReport) -> dict[str, Any]:
-    return {
-        "as_of": report.on.isoformat(),
-        "transfers_assessed": report.transfers_assessed,
-        "transfers_without_gaps": report.compliant_transfers,
-        "counts": {
-            s.value: report.count(s)
-            for s in sorted({g.severity for g in report.gaps}, key=lambda s: s.rank)
-        },
-        "gaps": [
-            {
-                "severity": g.severity.value,
-                "code": g.code.value,
-                "regime": g.regime.value if g.regime else None,
-                "transfer_id": g.transfer_id,
-                "entity_id": g.entity_id,
-                "entity": report.entity_names.get(g.entity_id or -1),
-                "document_id": g.document_id,
-                "due_on": g.due_on.isoformat() if g.due_on else None,
-                "message": g.message,
-            }
-            for g in report.gaps
-        ],
-    }
 
 
 def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
@@ -489,7 +412,7 @@ def cmd_gui(args: argparse.Namespace, ctx: Context) -> int:
         from ui.app import run
     except ImportError as exc:  # PySide6 missing or Qt cannot load its platform libraries
         raise UsageError(f"the desktop app cannot start: {exc}") from None
-    return run(ctx.service(), ctx.paths, ctx.today)
+    return run(ctx.service(), ctx.paths, ctx.today, ctx.service)
 
 
 COMMANDS = {
