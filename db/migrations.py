@@ -124,6 +124,7 @@ def m001_initial(db: Database) -> None:
             exporter_id, importer_id, destination, access, coalesce(parent_transfer_id, 0)
         ) WHERE archived_at IS NULL;
         CREATE INDEX transfers_importer ON transfers(importer_id);
+        CREATE INDEX transfers_exporter ON transfers(exporter_id);
         CREATE TABLE transfer_mechanisms (
             transfer_id INTEGER NOT NULL REFERENCES transfers(id),
             position INTEGER NOT NULL,

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -231,20 +232,32 @@ class SqliteRegister:
 
     def register_table(self) -> list[tuple[Any, ...]]:
         """One compact row per live entity for the register view: id, name, legal name, kind,
-        lifecycle, whether it is ours, its countries and services (comma-joined)."""
-        return list(
-            self.conn.execute(
-                """
-                SELECT e.id, e.name, e.legal_name, e.kind, e.lifecycle,
-                       e.exporter_regimes <> '',
-                       (SELECT group_concat(l.country) FROM locations l
-                         WHERE l.entity_id = e.id AND l.archived_at IS NULL),
-                       (SELECT group_concat(t.service, '; ') FROM transfers t
-                         WHERE t.importer_id = e.id AND t.archived_at IS NULL AND t.service <> '')
-                FROM entities e WHERE e.archived_at IS NULL ORDER BY e.name_key, e.id
-                """
+        lifecycle, whether it is ours, its countries and services (comma-joined).
+
+        Three flat queries merged here: faster than joins on 100,000 entities.
+        """
+        conn = self.conn
+        countries = dict(
+            conn.execute(
+                "SELECT entity_id, group_concat(country) FROM locations "
+                "WHERE archived_at IS NULL GROUP BY entity_id"
             )
         )
+        services = dict(
+            conn.execute(
+                "SELECT importer_id, group_concat(service, '; ') FROM transfers "
+                "WHERE archived_at IS NULL AND service <> '' GROUP BY importer_id"
+            )
+        )
+        rows = conn.execute(
+            "SELECT id, name, legal_name, kind, lifecycle, exporter_regimes <> '', name_key "
+            "FROM entities WHERE archived_at IS NULL"
+        ).fetchall()
+        rows.sort(key=itemgetter(6, 0))
+        return [
+            (r[0], r[1], r[2], r[3], r[4], r[5], countries.get(r[0]), services.get(r[0]))
+            for r in rows
+        ]
 
     def stored_file(self, sha256: str) -> Path | None:
         """The path of a stored file, if this register has a file store and holds it."""
@@ -520,6 +533,41 @@ class SqliteRegister:
         if row is None:
             raise NotFoundError(f"transfer {transfer_id} does not exist")
         return mp.transfer_from(row, self._mechanisms(transfer_id).get(transfer_id, ()))
+
+    def transfers_of(self, entity_id: int) -> list[Transfer]:
+        """Live transfers where the entity is the exporter or the importer (indexed)."""
+        rows = self.conn.execute(
+            f"SELECT {', '.join(mp.TRANSFER_COLS)} FROM transfers WHERE archived_at IS NULL "
+            "AND (exporter_id = ? OR importer_id = ?) ORDER BY id",
+            (entity_id, entity_id),
+        ).fetchall()
+        out = []
+        for r in rows:
+            mechs = self._mechanisms(r[0]).get(r[0], ())
+            out.append(mp.transfer_from(r, mechs))
+        return out
+
+    def documents_of(self, entity_id: int) -> list[Document]:
+        """Documents (any version, not archived) to which the entity is a party."""
+        ids = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT p.document_id FROM document_parties p JOIN documents d "
+                "ON d.id = p.document_id WHERE p.entity_id = ? AND d.archived_at IS NULL "
+                "ORDER BY p.document_id",
+                (entity_id,),
+            )
+        ]
+        return [self.get_document(i) for i in ids]
+
+    def group_entities(self) -> list[tuple[int, str]]:
+        """(id, name) of live group entities (for choosing a parent)."""
+        return list(
+            self.conn.execute(
+                "SELECT id, name FROM entities WHERE kind = 'group' AND archived_at IS NULL "
+                "ORDER BY name_key"
+            )
+        )
 
     def list_transfers(self, include_archived: bool = False) -> list[Transfer]:
         where = "" if include_archived else "WHERE archived_at IS NULL"

@@ -1,86 +1,110 @@
-"""The desktop app's entry point (the full app comes with the desktop issue)."""
+"""Start the desktop app: Qt application, crash handler, first start, main window."""
 
 from __future__ import annotations
 
 import sys
-from datetime import date
-from typing import TYPE_CHECKING
+import traceback
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
 
-from PySide6.QtCore import QSortFilterProxyModel
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
+    QDialogButtonBox,
     QLabel,
-    QMainWindow,
-    QMessageBox,
-    QTableView,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.register_model import RegisterModel, SortRole
+from transfers_app.paths import AppPaths
+from transfers_app.services.register import RegisterService
+from transfers_app.services.workspace import Workspace
+from ui import messages
+from ui.context import UiContext
+from ui.main_window import TOUR, MainWindow
 
-if TYPE_CHECKING:
-    from transfers_app.paths import AppPaths
-    from transfers_app.services.register import RegisterService
+
+class FirstStartDialog(QDialog):
+    """Shown while the register is empty: the demo register or a clean start, and a tour."""
+
+    DEMO = 1
+    CLEAN = 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to Transfer Register")
+        self.choice = 0
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "<h2>Welcome</h2><p>Your register is empty. Explore the app with a realistic demo "
+            "register (a UK company in a US group, its sister entities and its suppliers, with "
+            "some deliberate gaps), or start your own register.</p>" + TOUR
+        )
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(intro)
+        buttons = QDialogButtonBox()
+        self.demo_button = QPushButton("Load the demo register")
+        self.clean_button = QPushButton("Start with an empty register")
+        buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.clean_button, QDialogButtonBox.ButtonRole.RejectRole)
+        self.demo_button.setDefault(True)
+        self.demo_button.clicked.connect(lambda: self._choose(self.DEMO))
+        self.clean_button.clicked.connect(lambda: self._choose(self.CLEAN))
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+
+    def _choose(self, choice: int) -> None:
+        self.choice = choice
+        self.accept()
 
 
-class MainWindow(QMainWindow):
-    def __init__(self, service: RegisterService, database: str, today: date) -> None:
-        super().__init__()
-        self.service = service
-        self.today = today
-        self.setWindowTitle("Transfer Register")
-        self.resize(1100, 700)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        self.summary = QLabel()
-        layout.addWidget(self.summary)
-        self.table = QTableView()
-        self.table.setSortingEnabled(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        layout.addWidget(self.table)
-        self.setCentralWidget(central)
-        self.statusBar().showMessage(f"Database: {database}  |  {service.ref.age_text(today)}")
-        self.refresh()
+def install_crash_handler(logs: Path, parent: Callable[[], QWidget | None]) -> None:
+    """Unexpected errors are written to a log file and the user is told where it is."""
 
-    def refresh(self) -> None:
-        repo = self.service.repo
-        entities = repo.list_entities()
-        countries: dict[int, list[str]] = {}
-        for loc in repo.all_locations():
-            codes = countries.setdefault(loc.entity_id, [])
-            if loc.country not in codes:
-                codes.append(loc.country)
-        report = self.service.status(self.today)
-        worst: dict[int, str] = {}
-        for g in report.gaps:  # gaps come worst first
-            if g.entity_id is not None:
-                worst.setdefault(g.entity_id, g.severity.value)
-        self.model = RegisterModel(entities, countries, worst, self)
-        proxy = QSortFilterProxyModel(self)
-        proxy.setSourceModel(self.model)
-        proxy.setSortRole(SortRole)
-        self.table.setModel(proxy)
-        self.table.resizeColumnsToContents()
-        self.summary.setText(
-            f"{len(entities)} entities, {report.transfers_assessed} transfers assessed, "
-            f"{len(report.gaps)} gaps as of {self.today.isoformat()}"
+    def handler(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        logs.mkdir(parents=True, exist_ok=True)
+        path = logs / f"crash-{stamp}.log"
+        path.write_text("".join(traceback.format_exception(kind, exc, tb)), "utf-8")
+        messages.error(
+            parent(),
+            f"Something went wrong that the app did not expect: {exc}.\n\nNothing you saved "
+            f"is lost. The details were written to\n{path}\nPlease send that file to support.",
         )
 
+    sys.excepthook = handler
 
-def run(service: RegisterService, paths: AppPaths, today: date) -> int:
+
+def run(
+    service: RegisterService,
+    paths: AppPaths,
+    today: date,
+    service_factory: Callable[[], RegisterService],
+) -> int:
+    QCoreApplication.setOrganizationName("Transfer Register")
+    QCoreApplication.setApplicationName("Transfer Register")
     app = QApplication.instance() or QApplication(sys.argv)
-    if not service.repo.count("entities"):
-        answer = QMessageBox.question(
-            None,
-            "Transfer Register",
-            "The register is empty. Load the demo register to explore the app?",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+    window: list[MainWindow] = []
+    install_crash_handler(paths.logs, lambda: window[0] if window else None)
+    ctx = UiContext(service, Workspace(service), paths, today, service_factory)
+    if not service.repo.count("entities") and service.repo.get_setting("first_start") is None:
+        dialog = FirstStartDialog()
+        dialog.exec()
+        if dialog.choice == FirstStartDialog.DEMO:
             from transfers_app.services.demo import load_demo
 
             load_demo(service.repo, today)
-    window = MainWindow(service, str(paths.database), today)
-    window.show()
+        if dialog.choice:
+            service.repo.set_setting("first_start", "done")
+    main = MainWindow(ctx)
+    window.append(main)
+    main.show()
     return int(app.exec())

@@ -62,8 +62,14 @@ def test_archive_can_be_undone(ws: Workspace) -> None:
 
 def test_proposed_supplier_is_added_with_its_transfers_in_one_go(ws: Workspace) -> None:
     before = ws.service.status(TODAY)
-    new = ws.add_proposed_supplier("Nimbus Notes Inc.", ["US", "in"], Role.PROCESSOR,
-                                   ["Identity"], TODAY, service_text="Meeting notes")
+    new = ws.add_proposed_supplier(
+        "Nimbus Notes Inc.",
+        ["US", "in"],
+        Role.PROCESSOR,
+        ["Identity"],
+        TODAY,
+        service_text="Meeting notes",
+    )
     assert new.lifecycle is Lifecycle.PROPOSED
     transfers = [t for t in ws.repo.list_transfers() if t.importer_id == new.id]
     assert sorted(t.destination for t in transfers) == ["IN", "US"]

@@ -5,10 +5,13 @@ The app never reaches storage directly for a multi-step change: it calls one of 
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from transfers_app.domain.countries import normalise_code
 from transfers_app.domain.enums import (
@@ -20,10 +23,12 @@ from transfers_app.domain.enums import (
     Role,
     Severity,
 )
-from transfers_app.domain.models import Document, Entity, Location, Transfer
+from transfers_app.domain.models import Document, Entity, Location, Tia, Transfer
 from transfers_app.domain.renewals import next_review
 from transfers_app.errors import ValidationError
 from transfers_app.services.register import RegisterService, StatusReport
+
+Archivable = TypeVar("Archivable", Entity, Location, Transfer, Document, Tia)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +51,7 @@ class Workspace:
     def __init__(self, service: RegisterService) -> None:
         self.service = service
         self.repo = service.repo
-        self._last_archived: list[Entity] = []
+        self._last_archived: list[Entity | Location | Transfer | Document | Tia] = []
 
     # -- register table -------------------------------------------------------------------
 
@@ -80,19 +85,32 @@ class Workspace:
 
     def archive_entity(self, entity_id: int) -> Entity:
         """Archive (never delete) an entity; the last archive can be undone."""
-        archived = self.repo.archive(self.repo.get_entity(entity_id))
+        return self.archive(self.repo.get_entity(entity_id))
+
+    def archive(self, record: Archivable) -> Archivable:
+        """Archive any record (entity, location, transfer, document, TIA); undo restores it."""
+        archived = self.repo.archive(record)
         self._last_archived.append(archived)
         return archived
 
     def can_undo_archive(self) -> bool:
         return bool(self._last_archived)
 
-    def undo_archive(self) -> Entity | None:
+    def undo_archive(self) -> Entity | Location | Transfer | Document | Tia | None:
+        """Restore the record archived last (its current version, so edits are not lost)."""
         if not self._last_archived:
             return None
         last = self._last_archived.pop()
         assert last.id is not None
-        return self.repo.restore(self.repo.get_entity(last.id))
+        if isinstance(last, Entity):
+            return self.repo.restore(self.repo.get_entity(last.id))
+        if isinstance(last, Transfer):
+            return self.repo.restore(self.repo.get_transfer(last.id))
+        if isinstance(last, Document):
+            return self.repo.restore(self.repo.get_document(last.id))
+        if isinstance(last, Location):
+            return self.repo.restore(last)
+        return self.repo.restore(last)
 
     # -- documents ---------------------------------------------------------------------------
 
@@ -115,6 +133,21 @@ class Workspace:
     def document_file(self, doc: Document) -> Path | None:
         """Where the signed file of ``doc`` is kept, if it has one and it is there."""
         return self.repo.stored_file(doc.file_sha256) if doc.file_sha256 else None
+
+    def viewable_copy(self, doc: Document) -> Path | None:
+        """A copy of the signed file under its original name, for the system viewer.
+
+        The store keeps files by their SHA-256 alone (no extension), which a viewer cannot
+        recognise; the copy lives in a temporary folder and the stored file is never touched.
+        """
+        stored = self.document_file(doc)
+        if stored is None:
+            return None
+        name = Path(doc.file_name).name or f"{doc.title}.bin"
+        folder = Path(tempfile.mkdtemp(prefix="transfer-register-"))
+        target = folder / name
+        shutil.copyfile(stored, target)
+        return target
 
     # -- supplier check -> register ------------------------------------------------------------
 

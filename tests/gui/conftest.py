@@ -1,0 +1,53 @@
+"""A desktop-app context over a demo register in a temporary folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from db import FileStore, SqliteRegister, open_db
+from transfers_app.paths import AppPaths
+from transfers_app.reference import builtin_reference
+from transfers_app.services.demo import load_demo
+from transfers_app.services.register import RegisterService
+from transfers_app.services.workspace import Workspace
+from ui.context import UiContext
+
+TODAY = date(2026, 11, 25)
+
+
+def make_ctx(home: Path, demo: bool = True) -> tuple[UiContext, list[object]]:
+    paths = AppPaths(home).ensure()
+    opened: list[object] = []
+
+    def factory() -> RegisterService:
+        database = open_db(paths.database)
+        opened.append(database.conn)
+        repo = SqliteRegister(database, actor="tester", files=FileStore(paths.files))
+        return RegisterService(repo, builtin_reference())
+
+    service = factory()
+    if demo:
+        load_demo(service.repo, TODAY)
+    ctx = UiContext(service, Workspace(service), paths, TODAY, factory)
+    return ctx, opened
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> Iterator[UiContext]:
+    """The demo register (20 entities, deliberate gaps) as the app sees it on 2026-11-25."""
+    context, opened = make_ctx(tmp_path / "app")
+    yield context
+    for conn in opened:
+        conn.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def empty_ctx(tmp_path: Path) -> Iterator[UiContext]:
+    context, opened = make_ctx(tmp_path / "empty", demo=False)
+    yield context
+    for conn in opened:
+        conn.close()  # type: ignore[attr-defined]

@@ -1,0 +1,140 @@
+"""The audit log page: the latest changes, filters, and before/after with the changes marked."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from transfers_app.domain.models import AuditEntry
+from ui.context import UiContext
+from ui.pages.audit import (
+    AuditModel,
+    AuditPage,
+    AuditRow,
+    Column,
+    ObjectRole,
+    compute_diff,
+)
+
+
+@pytest.fixture
+def page(qtbot: QtBot, ctx: UiContext) -> AuditPage:
+    widget = AuditPage(ctx)
+    qtbot.addWidget(widget)
+    return widget
+
+
+def shown(page: AuditPage) -> list[AuditEntry]:
+    out = []
+    for r in range(page.proxy.rowCount()):
+        entry = page.proxy.index(r, 0).data(ObjectRole)
+        assert isinstance(entry, AuditEntry)
+        out.append(entry)
+    return out
+
+
+def stratus(ctx: UiContext) -> int:
+    found = next(e for e in ctx.service.repo.list_entities() if e.name.startswith("Stratus"))
+    assert found.id is not None
+    return found.id
+
+
+def test_the_model_passes_the_model_tester(qtmodeltester: Any, ctx: UiContext) -> None:
+    model = AuditModel([AuditRow.of(e) for e in ctx.service.repo.audit_log(1000)])
+    qtmodeltester.check(model)
+
+
+def test_lists_the_latest_entries_newest_first(page: AuditPage, ctx: UiContext) -> None:
+    entries = shown(page)
+    assert len(entries) == ctx.service.repo.count("audit")
+    ids = [e.id or 0 for e in entries]
+    assert ids == sorted(ids, reverse=True)
+    assert entries[0].action == "demo"  # the demo load is noted last
+    assert "changes" in page.header.text()
+
+
+def test_an_update_shows_the_changed_field_with_old_and_new_value(
+    page: AuditPage, ctx: UiContext
+) -> None:
+    entity = ctx.service.repo.get_entity(stratus(ctx))
+    old_owner = entity.owner
+    assert old_owner
+    ctx.service.repo.update_entity(
+        replace(entity, owner="Procurement", notes="Renegotiated <DPA> & SCCs")
+    )
+    page.refresh()
+    newest = shown(page)[0]
+    assert (newest.table, newest.record_id, newest.action) == ("entities", entity.id, "update")
+    assert page.proxy.index(0, Column.CHANGES).data() == "Notes, Owner"
+    assert page.proxy.index(0, Column.RECORD).data() == f"#{entity.id} {entity.name}"
+    page.table.selectRow(0)
+    text = page.detail.toPlainText()
+    assert "Changed: Notes, Owner" in text
+    lines = text.splitlines()
+    owner = next(i for i, line in enumerate(lines) if line.startswith("Owner"))
+    assert "(changed)" in lines[owner]
+    assert old_owner in lines[owner + 1] + lines[owner]
+    assert "Procurement" in " ".join(lines[owner : owner + 3])
+    assert "Renegotiated <DPA> & SCCs" in text  # user text escaped, shown literally
+    assert "&lt;DPA&gt;" in page.detail.toHtml()
+    # Unchanged fields are listed too, unless the user asks for the changes only.
+    assert "Kind" in text
+    assert "Legal name" not in text  # empty before and after
+    page.only_changed.setChecked(True)
+    text = page.detail.toPlainText()
+    assert "Owner (changed)" in text
+    assert "Kind" not in text
+
+
+def test_filters_by_table_action_and_text(page: AuditPage, ctx: UiContext) -> None:
+    entity_id = stratus(ctx)
+    page.table_filter.setCurrentIndex(page.table_filter.findData("transfers"))
+    assert shown(page) and {e.table for e in shown(page)} == {"transfers"}
+    page.table_filter.setCurrentIndex(page.table_filter.findData("entities"))
+    page.action_filter.setCurrentIndex(page.action_filter.findData("create"))
+    page.search.setText(str(entity_id))
+    assert [(e.table, e.record_id) for e in shown(page)] == [("entities", entity_id)]
+    page.search.setText("stratus")  # the record's name
+    assert [e.record_id for e in shown(page)] == [entity_id]
+    page.search.setText("tester")  # who
+    assert len(shown(page)) == len(ctx.service.repo.audit_log(1000, table="entities"))
+    page.search.setText("nobody")
+    assert shown(page) == []
+    assert page.count_label.text().startswith("0 of ")
+
+
+def test_filters_survive_a_refresh(page: AuditPage, ctx: UiContext) -> None:
+    page.apply_filter(table="entities", search="stratus")
+    entity = ctx.service.repo.get_entity(stratus(ctx))
+    ctx.service.repo.update_entity(replace(entity, website="https://stratus.example"))
+    page.refresh()
+    assert page.table_filter.currentData() == "entities"
+    assert [e.action for e in shown(page)] == ["update", "create"]
+
+
+def test_a_note_without_a_record_shows_its_text(page: AuditPage) -> None:
+    page.apply_filter(action="demo")
+    page.table.selectRow(0)
+    assert "loaded the built-in demo register" in page.detail.toPlainText()
+
+
+def test_compute_diff() -> None:
+    diff = compute_diff({"a": 1, "b": ["x"], "c": None}, {"a": 1, "b": ["x", "y"], "d": True})
+    assert [(c.field, c.before, c.after, c.changed) for c in diff] == [
+        ("a", "1", "1", False),
+        ("b", "x", "x, y", True),
+        ("c", "—", "—", False),
+        ("d", "—", "yes", True),
+    ]
+    created = compute_diff(None, {"a": 1})
+    assert [(c.before, c.after, c.changed) for c in created] == [("—", "1", False)]
+
+
+def test_empty_register(qtbot: QtBot, empty_ctx: UiContext) -> None:
+    page = AuditPage(empty_ctx)
+    qtbot.addWidget(page)
+    assert page.proxy.rowCount() == empty_ctx.service.repo.count("audit")
+    assert page.focus_search()

@@ -1,0 +1,113 @@
+"""The main window: every page reachable, shortcuts, status bar, first start, crash handler."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QKeySequence
+
+from transfers_app.domain.enums import Severity
+from ui import messages
+from ui.app import FirstStartDialog, install_crash_handler
+from ui.context import UiContext
+from ui.main_window import PAGES, MainWindow
+
+
+@pytest.fixture
+def window(qtbot, ctx: UiContext, tmp_path: Path):  # type: ignore[no-untyped-def]
+    QCoreApplication.setOrganizationName("Transfer Register Tests")
+    QCoreApplication.setApplicationName(f"tests-{tmp_path.name}")
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_every_page_is_in_the_navigation(window: MainWindow) -> None:
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles == [
+        "Dashboard",
+        "Register",
+        "Transfers",
+        "Documents",
+        "Renewals",
+        "Assessments",
+        "Supplier check",
+        "Reference data",
+        "Audit log",
+    ]
+    for row, (key, _, _) in enumerate(PAGES):
+        window.nav.setCurrentRow(row)
+        assert window.current_key() == key
+
+
+def test_status_bar_names_the_database_and_the_reference_age(
+    window: MainWindow, ctx: UiContext
+) -> None:
+    assert ctx.database in window.db_label.text()
+    assert "2026-11-25" in window.ref_label.text()
+
+
+def test_standard_shortcuts(window: MainWindow) -> None:
+    assert window.act_new.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
+    assert window.act_find.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+    assert window.act_export.shortcut() == QKeySequence("Ctrl+E")
+    assert window.act_archive.shortcut() == QKeySequence(Qt.Key.Key_Delete)
+    assert window.act_refresh.shortcut() == QKeySequence(QKeySequence.StandardKey.Refresh)
+
+
+def test_find_goes_to_the_register_search(window: MainWindow) -> None:
+    window.go("reference", {})
+    window.go("dashboard", {})
+    window.find_in_page()
+    assert window.current_key() in {"dashboard", "register"}
+
+
+def test_click_through_shows_the_filtered_register(window: MainWindow) -> None:
+    window.go("register", {"status": Severity.CRITICAL})
+    assert window.current_key() == "register"
+
+
+def test_export_writes_the_status_report(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    target = tmp_path / "status.json"
+    monkeypatch.setattr(
+        "ui.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "JSON (*.json)")
+    )
+    window.export_status()
+    data = json.loads(target.read_text("utf-8"))
+    assert data["as_of"] == "2026-11-25"
+    assert data["gaps"][0]["severity"] == "critical"
+
+
+def test_first_start_offers_demo_or_clean(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = FirstStartDialog()
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.demo_button, Qt.MouseButton.LeftButton)
+    assert dialog.choice == FirstStartDialog.DEMO
+    other = FirstStartDialog()
+    qtbot.addWidget(other)
+    qtbot.mouseClick(other.clean_button, Qt.MouseButton.LeftButton)
+    assert other.choice == FirstStartDialog.CLEAN
+
+
+def test_crash_handler_writes_a_log_and_tells_the_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    told: list[str] = []
+    monkeypatch.setattr(messages, "error", lambda parent, text: told.append(text))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_crash_handler(tmp_path / "logs", lambda: None)
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    (log,) = (tmp_path / "logs").glob("crash-*.log")
+    assert "RuntimeError: boom" in log.read_text("utf-8")
+    assert told and str(log) in told[0]

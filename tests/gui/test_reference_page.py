@@ -1,0 +1,192 @@
+"""The reference data page: decisions with dates, scope and sources; loading a newer file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+
+from transfers_app.domain.enums import Regime
+from transfers_app.reference.loader import Decision
+from ui.context import UiContext
+from ui.pages.reference import Column, DecisionModel, ObjectRole, ReferencePage, SortRole
+
+
+@pytest.fixture
+def page(qtbot: QtBot, ctx: UiContext) -> ReferencePage:
+    widget = ReferencePage(ctx)
+    qtbot.addWidget(widget)
+    return widget
+
+
+@pytest.fixture
+def said(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {"info": [], "error": []}
+    monkeypatch.setattr("ui.messages.info", lambda parent, text: out["info"].append(text))
+    monkeypatch.setattr("ui.messages.error", lambda parent, text: out["error"].append(text))
+    return out
+
+
+def rows(page: ReferencePage) -> list[Decision]:
+    out = []
+    for r in range(page.proxy.rowCount()):
+        d = page.proxy.index(r, 0).data(ObjectRole)
+        assert isinstance(d, Decision)
+        out.append(d)
+    return out
+
+
+def bundle_file(ctx: UiContext, folder: Path, as_of: str, version: str) -> Path:
+    # A deep copy: the built-in set is cached and must stay untouched.
+    raw: dict[str, Any] = json.loads(json.dumps(dict(ctx.service.ref.raw)))
+    raw["manifest"]["as_of"] = as_of
+    raw["manifest"]["version"] = version
+    path = folder / f"bundle-{version}.json"
+    path.write_text(json.dumps(raw), "utf-8")
+    return path
+
+
+def choose_file(monkeypatch: pytest.MonkeyPatch, path: Path | str) -> None:
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), ""))
+    )
+
+
+def test_the_model_passes_the_model_tester(qtmodeltester: Any, ctx: UiContext) -> None:
+    model = DecisionModel(ctx.service.ref.decisions)
+    qtmodeltester.check(model)
+
+
+def test_header_shows_version_and_age(page: ReferencePage, ctx: UiContext) -> None:
+    assert ctx.service.ref.version in page.header.text()
+    assert "today" in page.header.text()
+    assert "UNVERIFIED" in page.subheader.text()
+
+
+def test_brazil_is_adequate_for_the_eu_but_not_the_uk(page: ReferencePage) -> None:
+    shown = rows(page)
+    assert len(shown) == page.model.rowCount() == len(page.ref.decisions)
+    brazil = [d for d in shown if "BR" in d.destinations]
+    assert [d.regime for d in brazil] == [Regime.EU]
+    row = next(r for r in range(page.proxy.rowCount()) if rows(page)[r] is brazil[0])
+    assert page.proxy.index(row, Column.DESTINATIONS).data() == "Brazil"
+    assert "2026/179" in page.proxy.index(row, Column.REFERENCE).data()
+    assert page.proxy.index(row, Column.REGIME).data() == "EU"
+    assert page.proxy.index(row, Column.VERIFIED).data() == "verified"
+    assert page.proxy.index(row, Column.SOURCE).data() == "eur-lex.europa.eu"
+
+
+def test_unverified_rows_say_so(page: ReferencePage) -> None:
+    shown = rows(page)
+    unverified = [r for r, d in enumerate(shown) if not d.verified]
+    assert unverified
+    for r in unverified:
+        assert page.proxy.index(r, Column.VERIFIED).data() == "UNVERIFIED"
+
+
+def test_filters_by_regime_and_search(page: ReferencePage) -> None:
+    page.regime_filter.setCurrentIndex(page.regime_filter.findData(Regime.UK.value))
+    assert rows(page) and all(d.regime is Regime.UK for d in rows(page))
+    page.search.setText("brazil")
+    assert rows(page) == []
+    page.regime_filter.setCurrentIndex(0)
+    assert [d.id for d in rows(page)] == ["eu-br-2026-179"]
+    assert page.count_label.text().startswith("1 of ")
+    page.search.setText("Korea")  # a country name, not just its code
+    assert {d.regime for d in rows(page)} == {Regime.EU, Regime.UK}
+
+
+def test_dates_sort_as_dates(page: ReferencePage) -> None:
+    page.table.sortByColumn(
+        Column.IN_FORCE_FROM, page.table.horizontalHeader().sortIndicatorOrder()
+    )
+    page.proxy.sort(Column.IN_FORCE_FROM)
+    keys = [page.proxy.index(r, Column.IN_FORCE_FROM).data(SortRole) for r in range(10)]
+    assert keys == sorted(keys)
+    dates = [d.in_force_from for d in rows(page)]
+    assert dates == sorted(dates)
+
+
+def test_detail_shows_scope_note_conditions_and_sources(page: ReferencePage) -> None:
+    assert page.select_decision("eu-us-2023-1795")
+    text = page.detail.toPlainText()
+    d = page.selected_decision()
+    assert d is not None and d.id == "eu-us-2023-1795"
+    assert "Only for recipients certified under:" in text
+    assert "EU-US Data Privacy Framework" in text
+    assert d.conditions[0] in text
+    assert d.source_urls[0] in text
+
+
+def test_double_click_opens_the_source(
+    page: ReferencePage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(opened.append))
+    page.search.setText("2026/179")
+    page.open_source(page.proxy.index(0, Column.SOURCE))
+    assert [u.toString() for u in opened] == ["https://eur-lex.europa.eu/eli/dec_impl/2026/179/oj"]
+
+
+def test_loading_a_newer_file_updates_the_page_and_the_rules(
+    qtbot: QtBot,
+    page: ReferencePage,
+    ctx: UiContext,
+    tmp_path: Path,
+    said: dict[str, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    choose_file(monkeypatch, bundle_file(ctx, tmp_path, "2027-01-15", "2027.01.15"))
+    with qtbot.waitSignal(page.changed):
+        assert page.load_reference_file()
+    assert said["error"] == []
+    assert len(said["info"]) == 1 and "2027.01.15" in said["info"][0]
+    assert ctx.service.ref.version == "2027.01.15"
+    assert "2027.01.15" in page.header.text()
+    assert "as of 2027-01-15" in page.header.text()
+    written = list(ctx.paths.reference.glob("*.json"))
+    assert [p.name for p in written] == ["reference-2027-01-15-2027.01.15.json"]
+
+
+@pytest.mark.parametrize("case", ["older", "broken", "not a bundle", "cancelled"])
+def test_an_older_or_broken_file_changes_nothing(
+    page: ReferencePage,
+    ctx: UiContext,
+    tmp_path: Path,
+    said: dict[str, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    case: str,
+) -> None:
+    before = ctx.service.ref
+    header = page.header.text()
+    if case == "older":
+        path: Path | str = bundle_file(ctx, tmp_path, "2020-01-01", "2020.01.01")
+    elif case == "broken":
+        path = tmp_path / "broken.json"
+        path.write_text("{not json", "utf-8")
+    elif case == "not a bundle":
+        path = tmp_path / "other.json"
+        path.write_text(json.dumps({"manifest": {"format": 1}}), "utf-8")
+    else:
+        path = ""
+    choose_file(monkeypatch, path)
+    changed: list[bool] = []
+    page.changed.connect(lambda: changed.append(True))
+    assert not page.load_reference_file()
+    assert ctx.service.ref is before
+    assert page.header.text() == header
+    assert not changed
+    assert said["info"] == []
+    assert not list(ctx.paths.reference.glob("*"))
+    if case == "cancelled":
+        assert said["error"] == []
+    else:
+        assert len(said["error"]) == 1
+        message = said["error"][0]
+        assert {"older": "older than", "broken": "not valid JSON"}.get(case, "lacks") in message

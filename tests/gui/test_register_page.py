@@ -1,0 +1,361 @@
+"""The register page: instant search, filters, status from a background thread, sort, archive."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from transfers_app.domain.enums import EntityKind, Lifecycle, Severity
+from transfers_app.domain.models import Entity
+from ui import messages
+from ui.context import UiContext
+from ui.models.register_model import (
+    CHECKING,
+    OK,
+    Column,
+    ObjectRole,
+    RegisterModel,
+    SortRole,
+    StatusRole,
+)
+from ui.pages.register import HEADER_KEY, RegisterPage
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def page(qtbot: QtBot, ctx: UiContext, settings: QSettings) -> Iterator[RegisterPage]:
+    widget = RegisterPage(ctx, settings=settings)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    yield widget
+    widget.wait_for_background()  # before the test's database connections close
+
+
+def ready_page(qtbot: QtBot, ctx: UiContext, settings: QSettings) -> RegisterPage:
+    """A page whose background status has arrived."""
+    widget = RegisterPage(ctx, settings=settings)
+    qtbot.addWidget(widget)
+    # The result is delivered by a queued signal: it cannot arrive before the wait starts.
+    with qtbot.waitSignal(widget.status_ready, timeout=20_000):
+        pass
+    return widget
+
+
+def names(page: RegisterPage) -> list[str]:
+    model = page.model
+    return [model.index(r, Column.NAME).data() for r in range(model.rowCount())]
+
+
+def test_the_page_paints_before_the_status_arrives(page: RegisterPage, qtbot: QtBot) -> None:
+    assert page.title == "Register"
+    assert page.count_label.text() == "20 of 20 entities"
+    model = page.model
+    assert model.rowCount() == 20
+    # The status is computed in the background: until its signal is handled, "checking".
+    assert not model.status_known
+    assert model.index(0, Column.STATUS).data() == CHECKING
+    assert model.index(0, Column.STATUS).data(StatusRole) is None
+    with qtbot.waitSignal(page.status_ready, timeout=20_000):
+        pass
+    assert model.status_known
+    rows = {model.index(r, Column.NAME).data(): r for r in range(model.rowCount())}
+    turkish = rows["İstanbul Çağrı Merkezi A.Ş."]
+    assert model.index(turkish, Column.STATUS).data() == "CRITICAL"
+    assert model.index(turkish, Column.STATUS).data(StatusRole) == Severity.CRITICAL.value
+    assert model.index(rows["Lumen Analytics GmbH"], Column.STATUS).data() == "OK"
+    stratus = rows["Stratus Cloud Hosting, Inc."]
+    countries = model.index(stratus, Column.COUNTRIES).data()
+    assert countries == "United States (US), Ireland (IE), India (IN)"
+    assert model.index(stratus, Column.NAME).data(ObjectRole).entity_id == 8
+    assert "Status as of 25 Nov 2026" in page.status_label.text()
+
+
+def test_search_as_you_type_filters_the_table(page: RegisterPage, qtbot: QtBot) -> None:
+    qtbot.keyClicks(page.search, "stratus")
+    assert names(page) == ["Stratus Cloud Hosting, Inc."]
+    assert page.count_label.text() == "1 of 20 entities"
+    page.search.clear()
+    assert page.model.rowCount() == 20
+    # A country name finds the entities located there; so do a legal name and a service.
+    qtbot.keyClicks(page.search, "Brazil")
+    assert names(page) == ["Pampas Data Labs Ltda."]
+    page.search.clear()
+    qtbot.keyClicks(page.search, "sakura honyaku")
+    assert names(page) == ["株式会社サクラ翻訳"]
+    page.search.clear()
+    qtbot.keyClicks(page.search, "payment processing")
+    assert names(page) == ["Northwind Payments, Inc."]
+    page.search.clear()
+    qtbot.keyClicks(page.search, "no such supplier")
+    assert names(page) == []
+    assert page.count_label.text() == "0 of 20 entities"
+
+
+def test_filters_by_status_after_the_background_status_arrives(
+    qtbot: QtBot, ctx: UiContext, settings: QSettings
+) -> None:
+    page = ready_page(qtbot, ctx, settings)
+    page.apply_filter(status=Severity.CRITICAL)
+    assert page.status_combo.currentData() == Severity.CRITICAL
+    critical = names(page)
+    assert "Pampas Data Labs Ltda." in critical
+    assert len(critical) == 5
+    model = page.model
+    assert all(model.index(r, Column.STATUS).data() == "CRITICAL" for r in range(model.rowCount()))
+    assert page.count_label.text() == "5 of 20 entities"
+    # Through the combo, as a user would: entities without any gap.
+    page.status_combo.setCurrentIndex(page.status_combo.findData(OK))
+    assert "Lumen Analytics GmbH" in names(page)
+    assert all(model.index(r, Column.STATUS).data() == "OK" for r in range(model.rowCount()))
+    page.clear_filters()
+    assert model.rowCount() == 20
+
+
+def test_a_status_filter_set_early_waits_for_the_status(page: RegisterPage, qtbot: QtBot) -> None:
+    page.apply_filter(status="critical")
+    assert page.model.rowCount() == 0
+    assert "waiting for the status" in page.count_label.text()
+    with qtbot.waitSignal(page.status_ready, timeout=20_000):
+        pass
+    assert page.model.rowCount() == 5
+    assert page.count_label.text() == "5 of 20 entities"
+
+
+def test_filters_by_country_kind_and_lifecycle(page: RegisterPage) -> None:
+    page.apply_filter(country="US")
+    assert page.country_combo.currentText() == "United States (US)"
+    us = names(page)
+    assert "Stratus Cloud Hosting, Inc." in us and "Lumen Analytics GmbH" not in us
+    page.apply_filter(country="us", kind=EntityKind.GROUP)
+    assert names(page) == ["Keystone Access Group, Inc."]
+    page.clear_filters()
+    page.apply_filter(kind="own")
+    assert names(page) == ["Keystone Access Europe Ltd"]
+    assert page.model.index(0, Column.KIND).data() == "Our entity"
+    page.clear_filters()
+    page.lifecycle_combo.setCurrentIndex(page.lifecycle_combo.findData(Lifecycle.PROPOSED))
+    assert names(page) == ["Quanta Insight AI, Inc."]
+    # A country nobody is in is offered anyway (a click-through must not fail).
+    page.clear_filters()
+    page.apply_filter(country="NZ")
+    assert page.country_combo.currentData() == "NZ"
+    assert names(page) == []
+
+
+def test_sorting_by_status_puts_critical_first(
+    qtbot: QtBot, ctx: UiContext, settings: QSettings
+) -> None:
+    page = ready_page(qtbot, ctx, settings)
+    page.table.sortByColumn(Column.STATUS, Qt.SortOrder.AscendingOrder)
+    model = page.model
+    statuses = [model.index(r, Column.STATUS).data() for r in range(model.rowCount())]
+    assert statuses[0] == "CRITICAL"
+    assert statuses[-1] == "OK"
+    ranks = [model.index(r, Column.STATUS).data(SortRole) for r in range(model.rowCount())]
+    assert ranks == sorted(ranks)
+    # Ties stay in name order.
+    critical = [names(page)[r] for r, s in enumerate(statuses) if s == "CRITICAL"]
+    assert critical == sorted(critical, key=str.casefold)
+    page.table.sortByColumn(Column.STATUS, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, Column.STATUS).data() == "OK"
+    page.table.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
+    assert names(page)[0] == "Brightwave Marketing Cloud LLC"
+    assert names(page)[-1] == "株式会社サクラ翻訳"
+
+
+def test_sort_keeps_the_selection_on_the_same_entity(
+    qtbot: QtBot, ctx: UiContext, settings: QSettings
+) -> None:
+    page = ready_page(qtbot, ctx, settings)
+    assert page.select_entity(15)
+    page.table.sortByColumn(Column.STATUS, Qt.SortOrder.DescendingOrder)
+    assert page.selected_entity_id() == 15
+
+
+def test_the_register_model_passes_the_model_tester(
+    qtmodeltester: ModelTester, ctx: UiContext
+) -> None:
+    rows = ctx.workspace.register_rows()
+    model = RegisterModel(rows)
+    qtmodeltester.check(model)
+    worst = ctx.workspace.worst_by_entity(ctx.service.status(ctx.today))
+    model.set_worst(worst)
+    model.sort(Column.STATUS, Qt.SortOrder.AscendingOrder)
+    model.set_search("keystone")
+    qtmodeltester.check(model)
+    model.set_filters(status=OK)
+    model.set_search("")
+    qtmodeltester.check(model)
+    assert qtmodeltester.check(RegisterModel([])) is None
+
+
+def test_archive_then_undo(
+    page: RegisterPage, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, ctx: UiContext
+) -> None:
+    asked: list[str] = []
+
+    def confirm(parent: object, text: str) -> bool:
+        asked.append(text)
+        return True
+
+    monkeypatch.setattr(messages, "confirm", confirm)
+    assert page.archive_selected() is False  # nothing selected: nothing to archive
+    assert page.select_entity(8)
+    with qtbot.waitSignal(page.changed, timeout=1000):
+        assert page.archive_selected() is True
+    assert "Stratus Cloud Hosting, Inc." in asked[0]
+    assert "Stratus Cloud Hosting, Inc." not in names(page)
+    assert page.count_label.text() == "19 of 19 entities"
+    assert ctx.workspace.can_undo_archive()
+    restored = ctx.workspace.undo_archive()
+    assert restored is not None and restored.id == 8
+    page.refresh()
+    assert "Stratus Cloud Hosting, Inc." in names(page)
+    assert page.count_label.text() == "20 of 20 entities"
+    with qtbot.waitSignal(page.status_ready, timeout=20_000):
+        pass
+    row = page.model.row_of(8)
+    assert page.model.index(row, Column.STATUS).data() == "MEDIUM"
+
+
+def test_archive_asks_first(
+    page: RegisterPage, monkeypatch: pytest.MonkeyPatch, ctx: UiContext
+) -> None:
+    monkeypatch.setattr(messages, "confirm", lambda parent, text: False)
+    page.select_entity(8)
+    assert page.archive_selected() is False
+    assert page.model.row_of(8) >= 0
+    assert not ctx.workspace.can_undo_archive()
+
+
+def test_enter_opens_the_selected_entity(page: RegisterPage, qtbot: QtBot) -> None:
+    page.select_entity(15)
+    page.table.setFocus()
+    with qtbot.waitSignal(page.open_entity, timeout=1000) as blocker:
+        qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert blocker.args == [15]
+
+
+def test_new_record_opens_the_editor_and_reports_the_change(
+    page: RegisterPage, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, ctx: UiContext
+) -> None:
+    from ui.dialogs.entity_editor import EntityEditor
+
+    calls: list[int | None] = []
+
+    def fake_edit(parent: object, context: UiContext, entity_id: int | None) -> Entity:
+        calls.append(entity_id)
+        return context.service.repo.add_entity(Entity("Aurora Payroll Oy", EntityKind.VENDOR))
+
+    monkeypatch.setattr(EntityEditor, "edit", staticmethod(fake_edit))
+    with qtbot.waitSignal(page.changed, timeout=1000):
+        assert page.new_record() is True
+    assert calls == [None]
+    assert "Aurora Payroll Oy" in names(page)
+    assert page.count_label.text() == "21 of 21 entities"
+    saved_id = page.selected_entity_id()
+    assert saved_id is not None
+    assert page.model.row_at(page.model.row_of(saved_id)).name == "Aurora Payroll Oy"
+
+
+def test_refresh_without_a_change_keeps_the_table(page: RegisterPage, qtbot: QtBot) -> None:
+    with qtbot.waitSignal(page.status_ready, timeout=20_000):
+        pass
+    with qtbot.assertNotEmitted(page.model.modelReset):
+        page.refresh()
+    assert page.model.status_known
+
+
+def test_column_widths_and_sort_are_remembered(
+    qtbot: QtBot, ctx: UiContext, settings: QSettings
+) -> None:
+    first = RegisterPage(ctx, settings=settings)
+    qtbot.addWidget(first)
+    header = first.table.horizontalHeader()
+    header.resizeSection(Column.NAME, 333)
+    first.table.sortByColumn(Column.LIFECYCLE, Qt.SortOrder.DescendingOrder)
+    first.save_header()
+    first.wait_for_background()
+    assert settings.value(HEADER_KEY) is not None
+    second = RegisterPage(ctx, settings=settings)
+    qtbot.addWidget(second)
+    again = second.table.horizontalHeader()
+    assert again.sectionSize(Column.NAME) == 333
+    assert again.sortIndicatorSection() == Column.LIFECYCLE
+    assert again.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    # The rows really are in that order (offboarded, active, approved, proposed).
+    lifecycle = [second.model.index(r, Column.LIFECYCLE).data() for r in range(20)]
+    assert lifecycle[0] == "Active" and lifecycle[-1] == "Proposed"
+    second.wait_for_background()
+
+
+# Showing a window on the offscreen platform warns that it cannot propagate size hints.
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_focus_search(page: RegisterPage, qtbot: QtBot) -> None:
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    assert page.focus_search() is True
+    qtbot.waitUntil(page.search.hasFocus, timeout=1000)
+
+
+def test_an_empty_register(qtbot: QtBot, empty_ctx: UiContext, settings: QSettings) -> None:
+    page = ready_page(qtbot, empty_ctx, settings)
+    assert page.count_label.text() == "0 of 0 entities"
+    assert page.country_combo.count() == 1
+
+
+def test_a_failed_status_computation_is_a_message_not_a_crash(
+    qtbot: QtBot, ctx: UiContext, settings: QSettings
+) -> None:
+    from transfers_app.errors import StorageError
+
+    def broken() -> object:
+        raise StorageError("the database is locked")
+
+    ctx.service_factory = broken  # type: ignore[assignment]
+    page = RegisterPage(ctx, settings=settings)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: "could not be computed" in page.status_label.text(), timeout=5000)
+    assert "the database is locked" in page.status_label.text()
+    assert page.model.rowCount() == 20
+
+
+def test_typing_on_gives_the_same_rows_as_a_fresh_search() -> None:
+    from transfers_app.services.workspace import RegisterRow
+
+    words = ["Acme", "Nimbus", "Stratus", "Harbor", "Data", "Cloud"]
+    rows = [
+        RegisterRow(
+            i,
+            f"{words[i % 6]} {words[(i // 6) % 6]} {i}",
+            "",
+            EntityKind.VENDOR,
+            False,
+            Lifecycle.ACTIVE,
+            ("US", "BR")[: i % 3],
+            "",
+        )
+        for i in range(1, 400)
+    ]
+    typed = RegisterModel(rows)
+    typed.set_filters(lifecycle=Lifecycle.ACTIVE)
+    text = ""
+    for char in "acme stratus brazil":
+        text += char
+        typed.set_search(text)
+        fresh = RegisterModel(rows)
+        fresh.set_filters(lifecycle=Lifecycle.ACTIVE)
+        fresh.set_search(text)
+        shown = [typed.row_at(r).entity_id for r in range(typed.rowCount())]
+        assert shown == [fresh.row_at(r).entity_id for r in range(fresh.rowCount())], text
+    assert typed.rowCount() > 0

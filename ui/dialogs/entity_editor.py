@@ -1,0 +1,993 @@
+"""The entity editor: every field of an entity, its processing locations, its transfers (with
+what the law requires for each) and its documents.
+
+Built with data (``EntityEditor(ctx, entity)``); ``value()`` returns the validated ``Entity``;
+``EntityEditor.edit(parent, ctx, entity_id)`` wraps ``exec()``. Save writes the entity and its
+locations in one transaction. Validation messages appear beside each field, and Save stays
+disabled until the record is valid.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cache
+from typing import Any
+
+import pycountry
+from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QKeyEvent,
+    QKeySequence,
+    QStandardItem,
+    QStandardItemModel,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from transfers_app.domain.countries import INTERNATIONAL_ORGS, country_name
+from transfers_app.domain.enums import (
+    Activity,
+    DocumentKind,
+    EntityKind,
+    Finding,
+    Lifecycle,
+    Mechanism,
+    Regime,
+)
+from transfers_app.domain.models import Document, Entity, Location, Transfer
+from transfers_app.domain.validation import ensure_valid, problems
+from transfers_app.errors import TransfersError, ValidationError
+from transfers_app.rules.destination import MODULE_NAMES, Certifications, assess_destination
+from ui import messages
+from ui.context import UiContext
+
+ERROR_COLOUR = "#b3261e"
+ERROR_STYLE = f"color: {ERROR_COLOUR};"
+
+KIND_CHOICES = {
+    EntityKind.GROUP: "Group company",
+    EntityKind.VENDOR: "Vendor / subprocessor",
+    EntityKind.CUSTOMER: "Customer (controller)",
+}
+LIFECYCLE_CHOICES = {
+    Lifecycle.PROPOSED: "Proposed",
+    Lifecycle.APPROVED: "Approved",
+    Lifecycle.ACTIVE: "Active",
+    Lifecycle.OFFBOARDED: "Offboarded",
+}
+LIFECYCLE_DATE = {
+    Lifecycle.PROPOSED: "proposed_on",
+    Lifecycle.APPROVED: "approved_on",
+    Lifecycle.ACTIVE: "active_on",
+    Lifecycle.OFFBOARDED: "offboarded_on",
+}
+ACTIVITY_CHOICES = {
+    Activity.HEADQUARTERS: "Headquarters",
+    Activity.HOSTING: "Hosting / storage",
+    Activity.SUPPORT: "Support / remote access",
+    Activity.BACKUP: "Backup",
+    Activity.FOLLOW_THE_SUN: "Follow-the-sun support",
+}
+REGIME_CHOICES = {
+    Regime.UK: "UK GDPR",
+    Regime.EU: "EU / EEA GDPR",
+    Regime.CH: "Swiss FADP",
+}
+MECHANISM_LABELS = {
+    Mechanism.ADEQUACY: "Adequacy",
+    Mechanism.DPF: "Data Privacy Framework",
+    Mechanism.EU_SCC: "EU SCCs",
+    Mechanism.UK_IDTA: "UK IDTA",
+    Mechanism.UK_ADDENDUM: "UK Addendum",
+    Mechanism.LEGACY_SCC: "Legacy SCCs",
+    Mechanism.BCR: "BCRs",
+    Mechanism.DEROGATION: "Art 49 derogation",
+}
+DOCUMENT_KIND_LABELS = {
+    DocumentKind.EU_SCC_2021: "EU SCCs (2021)",
+    DocumentKind.UK_IDTA: "UK IDTA",
+    DocumentKind.UK_ADDENDUM: "UK Addendum",
+    DocumentKind.LEGACY_SCC_2001: "Legacy SCCs (2001)",
+    DocumentKind.LEGACY_SCC_2004: "Legacy SCCs (2004)",
+    DocumentKind.LEGACY_SCC_2010: "Legacy SCCs (2010)",
+    DocumentKind.BCR: "BCRs",
+    DocumentKind.DPA: "Data processing agreement",
+    DocumentKind.ART49_DEROGATION: "Art 49 derogation record",
+    DocumentKind.DPF_CERTIFICATION: "DPF certification",
+    DocumentKind.OTHER: "Other",
+}
+FINDING_LABELS = {
+    Finding.NOT_RESTRICTED: ("Not a restricted transfer", "#2e7d32"),
+    Finding.ADEQUATE: ("Adequate", "#2e7d32"),
+    Finding.ADEQUATE_IF: ("Adequate only within the decision's scope", "#8a5a00"),
+    Finding.NOT_ADEQUATE: ("Not adequate: a safeguard is needed", "#b3261e"),
+    Finding.UNKNOWN: ("Unknown: the reference data does not cover this date", "#8a5a00"),
+}
+# How validation messages name the fields they mention.
+FIELD_LABELS = {
+    "name": "Name",
+    "legal_name": "Legal name",
+    "kind": "Kind",
+    "registration_number": "Registration number",
+    "address": "Address",
+    "contact_name": "Contact name",
+    "contact_email": "Contact email",
+    "website": "Website",
+    "parent_id": "Parent entity",
+    "owner": "Owner",
+    "lifecycle": "Lifecycle",
+    "proposed_on": "Proposed on",
+    "approved_on": "Approved on",
+    "active_on": "Active from",
+    "offboarded_on": "Offboarded on",
+    "exporter_regimes": "Exporter regimes",
+    "notes": "Notes",
+}
+
+
+def _fmt(d: date | None) -> str:
+    return d.strftime("%d %b %Y") if d is not None else "—"
+
+
+def human_message(error: ValidationError) -> str:
+    """A validation message that names its field in words, e.g. "Name is required"."""
+    text = error.message
+    for key, label in FIELD_LABELS.items():
+        if key != error.field and "_" in key:
+            text = text.replace(key, label.lower())
+    label = FIELD_LABELS.get(error.field, error.field.replace("_", " ").capitalize())
+    if text.startswith(("is ", "must ", "an ", "a ")) or text[:1].isdigit():
+        return f"{label} {text}"
+    return f"{label}: {text}"
+
+
+@cache
+def country_choices() -> tuple[tuple[str, str], ...]:
+    """(label, code) of every destination, sorted by name: ISO countries, then organisations."""
+    countries = sorted(
+        ((f"{country_name(c.alpha_2)} ({c.alpha_2})", c.alpha_2) for c in pycountry.countries),
+        key=lambda lc: lc[0].casefold(),
+    )
+    orgs = sorted((f"{name} ({code})", code) for code, name in INTERNATIONAL_ORGS.items())
+    return tuple(countries + orgs)
+
+
+_GROUPS: dict[tuple[int, int], list[tuple[int, str]]] = {}
+
+
+def group_entities(ctx: UiContext) -> list[tuple[int, str]]:
+    """(id, name) of the live group entities, for the parent combo (kept until a write)."""
+    repo = ctx.service.repo
+    key = (id(repo), repo.generation())
+    found = _GROUPS.get(key)
+    if found is None:
+        found = [(int(i), str(n)) for i, n in repo.group_entities()]
+        _GROUPS.clear()
+        _GROUPS[key] = found
+    return found
+
+
+class LazyComboBox(QComboBox):
+    """A combo that reads its full list when first opened or typed in: the list may come from
+    a register of 100,000 entities, and most edits never open it."""
+
+    def __init__(
+        self, loader: Callable[[], list[tuple[str, Any]]], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._loader = loader
+        self._loaded = False
+
+    def ensure_loaded(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        current, text = self.currentData(), self.currentText()
+        with QSignalBlocker(self):
+            first = (self.itemText(0), self.itemData(0)) if self.count() else None
+            self.clear()
+            if first is not None:
+                self.addItem(*first)
+            for label, value in self._loader():
+                self.addItem(label, value)
+            found = self.findData(current) if current is not None else 0
+            if found < 0:  # keep a value that is not on the list
+                self.addItem(text, current)
+                found = self.count() - 1
+            self.setCurrentIndex(found)
+
+    def showPopup(self) -> None:
+        self.ensure_loaded()
+        super().showPopup()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self.ensure_loaded()
+        super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self.ensure_loaded()
+        super().wheelEvent(event)
+
+
+class OptionalDateEdit(QWidget):
+    """A date that may be unset: a checkbox turns it on; unchecked means "not set"."""
+
+    changed = Signal()
+
+    def __init__(self, label: str, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.check = QCheckBox()
+        self.check.setToolTip(f"Set the date {label.lower()}")
+        self.check.setAccessibleName(f"{label}: set")
+        self.edit = QDateEdit()
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("d MMM yyyy")
+        self.edit.setDate(QDate(today.year, today.month, today.day))
+        self.edit.setAccessibleName(label)
+        self.edit.setEnabled(False)
+        self.edit.setVisible(False)
+        self.hint = QLabel("not set")
+        self.hint.setEnabled(False)
+        self.hint.setBuddy(self.check)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.check)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.hint, 1)
+        self.setFocusProxy(self.check)
+        self.check.toggled.connect(self._toggled)
+        self.edit.dateChanged.connect(self.changed)
+
+    def _toggled(self, on: bool) -> None:
+        self.edit.setEnabled(on)
+        self.edit.setVisible(on)
+        self.hint.setVisible(not on)
+        self.changed.emit()
+
+    def value(self) -> date | None:
+        if not self.check.isChecked():
+            return None
+        q = self.edit.date()
+        return date(q.year(), q.month(), q.day())
+
+    def set_value(self, value: date | None) -> None:
+        if value is not None:
+            self.edit.setDate(QDate(value.year, value.month, value.day))
+        self.check.setChecked(value is not None)
+        self._toggled(value is not None)
+
+
+@dataclass
+class _LocationRow:
+    country: QComboBox
+    activity: QComboBox
+    city: QLineEdit
+    original: Location | None
+
+
+class EntityEditor(QDialog):
+    """Add or edit an entity, with its locations; shows its transfers and documents."""
+
+    def __init__(
+        self, ctx: UiContext, entity: Entity | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.original = entity
+        self.saved: Entity | None = None
+        self._transfers: list[Transfer] = []
+        self._transfers_loaded = False
+        self._documents_loaded = False
+        self._errors: dict[str, QLabel] = {}
+        self._original_locations: list[Location] = []
+        self.setWindowTitle(f"Edit {entity.name}" if entity is not None else "New entity")
+        self.setSizeGripEnabled(True)
+        self.resize(980, 680)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._details_tab(), "&Details")
+        self.tabs.addTab(self._locations_tab(), "&Locations")
+        self.tabs.addTab(self._transfers_tab(), "&Transfers")
+        self.tabs.addTab(self._documents_tab(), "D&ocuments")
+        self.tabs.currentChanged.connect(self._tab_shown)
+        if entity is None:
+            for i in (2, 3):
+                self.tabs.setTabEnabled(i, False)
+                self.tabs.setTabToolTip(i, "Save the entity first")
+
+        self.general_error = self._error_label("general")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        assert save is not None and cancel is not None
+        self.save_button = save
+        self.cancel_button = cancel
+        self.save_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.general_error, 1)
+        bottom.addWidget(self.buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+
+        self._load(entity)
+        self._initial = self._snapshot()
+        self._validate()
+        self.name_edit.setFocus()
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def _error_label(self, field: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(f"error-{field}")
+        label.setStyleSheet(ERROR_STYLE)
+        label.setWordWrap(True)
+        label.setVisible(False)
+        self._errors[field] = label
+        return label
+
+    def _row(self, form: QFormLayout, text: str, field: str, widget: QWidget) -> None:
+        """A form row: the field, and under it the place for its validation message."""
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(self._error_label(field))
+        label = QLabel(text)
+        label.setBuddy(widget)
+        form.addRow(label, box)
+
+    def _line(self, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit()
+        edit.setPlaceholderText(placeholder)
+        edit.textChanged.connect(self._changed)
+        return edit
+
+    @staticmethod
+    def _form() -> QFormLayout:
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        return form
+
+    def _details_tab(self) -> QWidget:
+        today = self.ctx.today
+        self.name_edit = self._line("Trading name, e.g. Stratus Cloud Hosting")
+        self.name_edit.setAccessibleName("Name")
+        self.legal_name_edit = self._line("As registered, if different")
+        self.kind_combo = QComboBox()
+        for kind, label in KIND_CHOICES.items():
+            self.kind_combo.addItem(label, kind)
+        self.kind_combo.currentIndexChanged.connect(self._changed)
+        self.registration_edit = self._line("Company number")
+        self.address_edit = QPlainTextEdit()
+        self.address_edit.setTabChangesFocus(True)
+        self.address_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        self.address_edit.textChanged.connect(self._changed)
+        self.website_edit = self._line("https://")
+        self.contact_name_edit = self._line()
+        self.contact_email_edit = self._line("privacy@example.com")
+        self.parent_combo = LazyComboBox(self._parent_choices)
+        self.parent_combo.setMinimumContentsLength(20)
+        self.parent_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.parent_combo.currentIndexChanged.connect(self._changed)
+        self.owner_edit = self._line("Who answers for this relationship")
+        self.lifecycle_combo = QComboBox()
+        for lc, label in LIFECYCLE_CHOICES.items():
+            self.lifecycle_combo.addItem(label, lc)
+        self.lifecycle_combo.currentIndexChanged.connect(self._lifecycle_changed)
+        self.date_edits: dict[str, OptionalDateEdit] = {}
+        for field in LIFECYCLE_DATE.values():
+            edit = OptionalDateEdit(FIELD_LABELS[field], today)
+            edit.changed.connect(self._changed)
+            self.date_edits[field] = edit
+        self.regime_checks: dict[Regime, QCheckBox] = {}
+        regimes = QHBoxLayout()
+        for regime, label in REGIME_CHOICES.items():
+            check = QCheckBox(label)
+            check.toggled.connect(self._changed)
+            self.regime_checks[regime] = check
+            regimes.addWidget(check)
+        regimes.addStretch(1)
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setTabChangesFocus(True)
+        self.notes_edit.textChanged.connect(self._changed)
+
+        identity = QGroupBox("Identity")
+        form = self._form()
+        self._row(form, "&Name *", "name", self.name_edit)
+        self._row(form, "Le&gal name", "legal_name", self.legal_name_edit)
+        self._row(form, "&Kind", "kind", self.kind_combo)
+        self._row(form, "&Registration no.", "registration_number", self.registration_edit)
+        self._row(form, "Address", "address", self.address_edit)
+        self._row(form, "&Website", "website", self.website_edit)
+        identity.setLayout(form)
+
+        contact = QGroupBox("Contact")
+        form = self._form()
+        self._row(form, "Contact na&me", "contact_name", self.contact_name_edit)
+        self._row(form, "Contact &email", "contact_email", self.contact_email_edit)
+        contact.setLayout(form)
+
+        governance = QGroupBox("Group and lifecycle")
+        form = self._form()
+        self._row(form, "&Parent entity", "parent_id", self.parent_combo)
+        self._row(form, "Owner", "owner", self.owner_edit)
+        self._row(form, "L&ifecycle", "lifecycle", self.lifecycle_combo)
+        for field, edit in self.date_edits.items():
+            self._row(form, FIELD_LABELS[field], field, edit)
+        governance.setLayout(form)
+
+        ours = QGroupBox("Our own entity")
+        ours_layout = QVBoxLayout(ours)
+        explain = QLabel(
+            "Tick the regimes whose transfer rules bind this entity as an exporter: only for "
+            "our own entities."
+        )
+        explain.setWordWrap(True)
+        ours_layout.addWidget(explain)
+        ours_layout.addLayout(regimes)
+        ours_layout.addWidget(self._error_label("exporter_regimes"))
+
+        notes = QGroupBox("Notes")
+        notes_layout = QVBoxLayout(notes)
+        notes_layout.addWidget(self.notes_edit)
+        notes_layout.addWidget(self._error_label("notes"))
+
+        left = QVBoxLayout()
+        left.addWidget(identity)
+        left.addWidget(contact)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(governance)
+        right.addWidget(ours)
+        right.addWidget(notes, 1)
+        tab = QWidget()
+        columns = QHBoxLayout(tab)
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        return tab
+
+    def _locations_tab(self) -> QWidget:
+        self._countries = QStandardItemModel(self)
+        for label, code in country_choices():
+            item = QStandardItem(label)
+            item.setData(code, Qt.ItemDataRole.UserRole)
+            self._countries.appendRow(item)
+        self._location_rows: list[_LocationRow] = []
+        self.locations_table = QTableWidget(0, 3)
+        self.locations_table.setHorizontalHeaderLabels(["Country", "Activity", "City"])
+        self.locations_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.locations_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.locations_table.verticalHeader().setVisible(False)
+        header = self.locations_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.add_location_button = QPushButton("&Add location")
+        self.add_location_button.clicked.connect(lambda: self.add_location())
+        self.remove_location_button = QPushButton("&Remove location")
+        self.remove_location_button.clicked.connect(self.remove_selected_location)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_location_button)
+        buttons.addWidget(self.remove_location_button)
+        buttons.addStretch(1)
+        explain = QLabel(
+            "Where this entity processes the data: each location is a destination the rules assess."
+        )
+        explain.setWordWrap(True)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(explain)
+        layout.addWidget(self.locations_table, 1)
+        layout.addWidget(self._error_label("locations"))
+        layout.addLayout(buttons)
+        return tab
+
+    def _transfers_tab(self) -> QWidget:
+        self.transfers_table = QTableWidget(0, 5)
+        self.transfers_table.setHorizontalHeaderLabels(
+            ["Direction", "Other party", "Destination", "Mechanisms", "Service"]
+        )
+        self._read_only(self.transfers_table)
+        self.transfers_table.itemSelectionChanged.connect(self._transfer_selected)
+        self.requirements = QTextBrowser()
+        self.requirements.setOpenExternalLinks(True)
+        self.requirements.setPlaceholderText("Select a transfer to see what the law requires.")
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.transfers_table)
+        splitter.addWidget(self.requirements)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(splitter)
+        return tab
+
+    def _documents_tab(self) -> QWidget:
+        self.documents_table = QTableWidget(0, 6)
+        self.documents_table.setHorizontalHeaderLabels(
+            ["Title", "Kind", "Signed", "Expires", "Next review", "Version"]
+        )
+        self._read_only(self.documents_table)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.documents_table)
+        return tab
+
+    @staticmethod
+    def _read_only(table: QTableWidget) -> None:
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().setVisible(False)
+        table.setWordWrap(False)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+
+    # -- loading ----------------------------------------------------------------------------------
+
+    def _load(self, e: Entity | None) -> None:
+        self.parent_combo.addItem("(no parent)", None)
+        if e is None:
+            with QSignalBlocker(self.lifecycle_combo):  # no date is implied for a new entity
+                self.lifecycle_combo.setCurrentIndex(
+                    self.lifecycle_combo.findData(Lifecycle.ACTIVE)
+                )
+            self.kind_combo.setCurrentIndex(self.kind_combo.findData(EntityKind.VENDOR))
+            return
+        self.name_edit.setText(e.name)
+        self.legal_name_edit.setText(e.legal_name)
+        self.kind_combo.setCurrentIndex(max(self.kind_combo.findData(e.kind), 0))
+        self.registration_edit.setText(e.registration_number)
+        self.address_edit.setPlainText(e.address)
+        self.website_edit.setText(e.website)
+        self.contact_name_edit.setText(e.contact_name)
+        self.contact_email_edit.setText(e.contact_email)
+        if e.parent_id is not None:
+            names = self.ctx.service.repo.names_of([e.parent_id])
+            self.parent_combo.addItem(names.get(e.parent_id, f"#{e.parent_id}"), e.parent_id)
+            self.parent_combo.setCurrentIndex(1)
+        self.owner_edit.setText(e.owner)
+        with QSignalBlocker(self.lifecycle_combo):
+            self.lifecycle_combo.setCurrentIndex(max(self.lifecycle_combo.findData(e.lifecycle), 0))
+        for field, edit in self.date_edits.items():
+            edit.set_value(getattr(e, field))
+        for regime, check in self.regime_checks.items():
+            check.setChecked(regime in e.exporter_regimes)
+        self.notes_edit.setPlainText(e.notes)
+        if e.id is not None:
+            self._original_locations = self.ctx.service.repo.locations_of(e.id)
+            for loc in self._original_locations:
+                self.add_location(loc)
+
+    def _parent_choices(self) -> list[tuple[str, Any]]:
+        me = self.original.id if self.original is not None else None
+        return [(name, i) for i, name in group_entities(self.ctx) if i != me]
+
+    def add_location(self, loc: Location | None = None) -> int:
+        """Add a location row (a new one when ``loc`` is None); returns its row number."""
+        country = QComboBox()
+        country.setModel(self._countries)
+        country.setAccessibleName("Country")
+        country.setCurrentIndex(max(country.findData(loc.country if loc else "US"), 0))
+        if loc is None:
+            country.setCurrentIndex(-1)
+            country.setPlaceholderText("Choose a country…")
+        activity = QComboBox()
+        activity.setAccessibleName("Activity")
+        for act, label in ACTIVITY_CHOICES.items():
+            activity.addItem(label, act)
+        default = Activity.HEADQUARTERS if not self._location_rows else Activity.HOSTING
+        activity.setCurrentIndex(max(activity.findData(loc.activity if loc else default), 0))
+        city = QLineEdit(loc.city if loc else "")
+        city.setAccessibleName("City")
+        city.setPlaceholderText("City (optional)")
+        city.setFrame(False)
+        row = self.locations_table.rowCount()
+        self.locations_table.insertRow(row)
+        self.locations_table.setCellWidget(row, 0, country)
+        self.locations_table.setCellWidget(row, 1, activity)
+        self.locations_table.setCellWidget(row, 2, city)
+        self._location_rows.append(_LocationRow(country, activity, city, loc))
+        country.currentIndexChanged.connect(self._changed)
+        activity.currentIndexChanged.connect(self._changed)
+        city.textChanged.connect(self._changed)
+        self.locations_table.selectRow(row)
+        if loc is None:
+            country.setFocus()
+        self._changed()
+        return row
+
+    def remove_selected_location(self) -> None:
+        rows = self.locations_table.selectionModel().selectedRows()
+        if not rows:
+            return
+        row = rows[0].row()
+        self.locations_table.removeRow(row)
+        del self._location_rows[row]
+        self._changed()
+
+    def location_row(self, row: int) -> _LocationRow:
+        return self._location_rows[row]
+
+    # -- lazy tabs ------------------------------------------------------------------------------
+
+    def _tab_shown(self, index: int) -> None:
+        if index == 2 and not self._transfers_loaded:
+            self._load_transfers()
+        elif index == 3 and not self._documents_loaded:
+            self._load_documents()
+
+    def _load_transfers(self) -> None:
+        self._transfers_loaded = True
+        if self.original is None or self.original.id is None:
+            return
+        me = self.original.id
+        repo = self.ctx.service.repo
+        self._transfers = repo.transfers_of(me)
+        self._transfers.sort(key=lambda t: (t.exporter_id != me, t.destination, t.id or 0))
+        others = repo.names_of(
+            sorted(
+                {t.importer_id if t.exporter_id == me else t.exporter_id for t in self._transfers}
+            )
+        )
+        table = self.transfers_table
+        table.setRowCount(len(self._transfers))
+        for row, t in enumerate(self._transfers):
+            sends = t.exporter_id == me
+            other = t.importer_id if sends else t.exporter_id
+            mechanisms = ", ".join(MECHANISM_LABELS[m.mechanism] for m in t.mechanisms) or "none"
+            cells = [
+                "Sends to" if sends else "Receives from",
+                others.get(other, f"#{other}"),
+                f"{country_name(t.destination)} ({t.destination})",
+                mechanisms,
+                t.service,
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                table.setItem(row, col, item)
+        table.resizeColumnsToContents()
+        if self._transfers:
+            table.selectRow(0)
+        else:
+            self.requirements.setPlainText("This entity is not a party to any transfer.")
+
+    def _regimes_for(self, t: Transfer) -> tuple[tuple[Regime, ...], str]:
+        """The regimes a transfer is assessed under, and where they come from."""
+        repo = self.ctx.service.repo
+        root, seen = t, {t.id}
+        while not root.regimes and root.parent_transfer_id is not None:
+            try:
+                parent = repo.get_transfer(root.parent_transfer_id)
+            except TransfersError:
+                break
+            if parent.id in seen:
+                break
+            seen.add(parent.id)
+            root = parent
+        if root.regimes:
+            return root.regimes, "set on the transfer" if root is t else "of the upstream transfer"
+        try:
+            exporter = repo.get_entity(root.exporter_id)
+        except TransfersError:
+            return (), ""
+        return exporter.exporter_regimes, f"of the exporter, {exporter.name}"
+
+    def _certifications(self, importer_id: int) -> Certifications:
+        docs = [
+            d
+            for d in self.ctx.service.repo.documents_of(importer_id)
+            if d.kind is DocumentKind.DPF_CERTIFICATION
+        ]
+        return Certifications(
+            dpf_eu=any(d.dpf_eu for d in docs),
+            dpf_uk_extension=any(d.dpf_uk_extension for d in docs),
+            dpf_swiss=any(d.dpf_swiss for d in docs),
+        )
+
+    def _transfer_selected(self) -> None:
+        rows = self.transfers_table.selectionModel().selectedRows()
+        if not rows or not 0 <= rows[0].row() < len(self._transfers):
+            return
+        self.requirements.setHtml(self.requirements_html(self._transfers[rows[0].row()]))
+
+    def requirements_html(self, t: Transfer) -> str:
+        """What the law requires for ``t`` today, per regime, from the rules."""
+        esc = html.escape
+        today = self.ctx.today
+        regimes, source = self._regimes_for(t)
+        where = f"{country_name(t.destination)} ({t.destination})"
+        parts = [f"<h3>Transfer to {esc(where)}: what the law requires on {_fmt(today)}</h3>"]
+        recorded = ", ".join(MECHANISM_LABELS[m.mechanism] for m in t.mechanisms)
+        parts.append(
+            f"<p>Roles: exporter {esc(t.exporter_role.value)}, importer "
+            f"{esc(t.importer_role.value)}. Mechanisms recorded: "
+            f"<b>{esc(recorded or 'none')}</b>.</p>"
+        )
+        if not regimes:
+            parts.append(
+                "<p>No regime to assess: the exporter is not one of our entities and the "
+                "transfer names no regime (UK, EU or CH).</p>"
+            )
+            return "".join(parts)
+        certs = self._certifications(t.importer_id)
+        for regime in regimes:
+            a = assess_destination(
+                self.ctx.service.ref,
+                regime,
+                t.destination,
+                today,
+                t.importer_role,
+                t.exporter_role,
+                certs,
+            )
+            finding, colour = FINDING_LABELS[a.finding]
+            parts.append(
+                f"<h4>{esc(REGIME_CHOICES[regime])} <small>(regimes {esc(source)})</small></h4>"
+                f"<p><b style='color:{colour}'>{esc(finding)}</b><br>{esc(a.reason)}</p>"
+            )
+            if a.conditions:
+                items = "".join(f"<li>{esc(c)}</li>" for c in a.conditions)
+                parts.append(f"<p>Conditions of the decision:</p><ul>{items}</ul>")
+            if a.needs_mechanism and a.safeguards:
+                items = "".join(
+                    f"<li><b>{esc(s.label)}</b><br><small>{esc(s.reference)}"
+                    + (f"<br>{esc(s.note)}" if s.note else "")
+                    + "</small></li>"
+                    for s in a.safeguards
+                )
+                parts.append(f"<p>Safeguards that would do:</p><ul>{items}</ul>")
+            if a.needs_mechanism and a.scc_module is not None:
+                parts.append(f"<p>SCC module: <b>{esc(MODULE_NAMES[a.scc_module])}</b></p>")
+            if a.needs_mechanism:
+                required = "required" if a.tia_required else "not required"
+                parts.append(
+                    f"<p>{esc(a.assessment_name)}: <b>{required}</b>. "
+                    f"Regulator: {esc(a.regulator)}.</p>"
+                )
+        return "".join(parts)
+
+    def _load_documents(self) -> None:
+        self._documents_loaded = True
+        if self.original is None or self.original.id is None:
+            return
+        me = self.original.id
+        docs: list[Document] = sorted(
+            self.ctx.service.repo.documents_of(me),
+            key=lambda d: (d.title.casefold(), -d.doc_version),
+        )
+        table = self.documents_table
+        table.setRowCount(len(docs))
+        for row, d in enumerate(docs):
+            today = self.ctx.today
+            expired = d.expires_on is not None and d.expires_on < today
+            overdue = d.next_review_on is not None and d.next_review_on < today
+            cells = [
+                d.title,
+                DOCUMENT_KIND_LABELS[d.kind],
+                _fmt(d.signed_on),
+                _fmt(d.expires_on) + (" (expired)" if expired else ""),
+                _fmt(d.next_review_on) + (" (overdue)" if overdue else ""),
+                f"v{d.doc_version} ({d.status.value})",
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if (col == 3 and expired) or (col == 4 and overdue):
+                    item.setForeground(QColor(ERROR_COLOUR))
+                table.setItem(row, col, item)
+        table.resizeColumnsToContents()
+
+    # -- state, validation ---------------------------------------------------------------------
+
+    def _lifecycle_changed(self) -> None:
+        lifecycle = self.lifecycle_combo.currentData()
+        field = LIFECYCLE_DATE.get(Lifecycle(lifecycle)) if lifecycle else None
+        if field is not None and self.date_edits[field].value() is None:
+            # Moving to a stage dates it today unless the user gives another date.
+            self.date_edits[field].set_value(self.ctx.today)
+        self._changed()
+
+    def _snapshot(self) -> tuple[Any, ...]:
+        fields = self._fields()
+        locations = tuple(
+            (
+                r.country.currentData(),
+                r.activity.currentData(),
+                r.city.text(),
+                r.original.id if r.original else None,
+            )
+            for r in self._location_rows
+        )
+        return (tuple(sorted(fields.items(), key=lambda kv: kv[0])), locations)
+
+    def is_dirty(self) -> bool:
+        return self._snapshot() != self._initial
+
+    def _fields(self) -> dict[str, Any]:
+        regimes = tuple(r for r, check in self.regime_checks.items() if check.isChecked())
+        fields: dict[str, Any] = {
+            "name": self.name_edit.text().strip(),
+            "legal_name": self.legal_name_edit.text().strip(),
+            "kind": EntityKind(self.kind_combo.currentData()),
+            "registration_number": self.registration_edit.text().strip(),
+            "address": self.address_edit.toPlainText().strip(),
+            "contact_name": self.contact_name_edit.text().strip(),
+            "contact_email": self.contact_email_edit.text().strip(),
+            "website": self.website_edit.text().strip(),
+            "parent_id": self.parent_combo.currentData(),
+            "owner": self.owner_edit.text().strip(),
+            "lifecycle": Lifecycle(self.lifecycle_combo.currentData()),
+            "exporter_regimes": regimes,
+            "notes": self.notes_edit.toPlainText().strip(),
+        }
+        for field, edit in self.date_edits.items():
+            fields[field] = edit.value()
+        return fields
+
+    def _candidate(self) -> Entity:
+        fields = self._fields()
+        if self.original is not None:
+            return replace(self.original, **fields)
+        return Entity(**fields)
+
+    def _locations(self, entity_id: int) -> list[Location | None]:
+        """The location rows as domain objects (None for a row without a country yet)."""
+        out: list[Location | None] = []
+        for r in self._location_rows:
+            code = r.country.currentData()
+            if not code:
+                out.append(None)
+                continue
+            activity = Activity(r.activity.currentData())
+            city = r.city.text().strip()
+            if r.original is not None:
+                out.append(replace(r.original, country=code, activity=activity, city=city))
+            else:
+                out.append(Location(entity_id, code, activity, city=city))
+        return out
+
+    def problems(self) -> list[ValidationError]:
+        found = list(problems(self._candidate()))
+        entity_id = self.original.id if self.original and self.original.id else 0
+        for n, loc in enumerate(self._locations(entity_id), start=1):
+            if loc is None:
+                found.append(ValidationError("locations", f"Choose the country of location {n}"))
+            else:
+                found.extend(
+                    ValidationError("locations", f"Location {n}: {human_message(p)}")
+                    for p in problems(loc)
+                )
+        return found
+
+    def _changed(self) -> None:
+        if hasattr(self, "_initial"):
+            self._validate()
+
+    def _validate(self) -> bool:
+        found = self.problems()
+        by_field: dict[str, list[str]] = {}
+        for p in found:
+            field = p.field if p.field in self._errors else "general"
+            text = p.message if p.field == "locations" else human_message(p)
+            by_field.setdefault(field, []).append(text)
+        for field, label in self._errors.items():
+            text = "\n".join(by_field.get(field, []))
+            label.setText(text)
+            label.setVisible(bool(text))
+        if "locations" in by_field:
+            self.tabs.setTabToolTip(1, by_field["locations"][0])
+        self.save_button.setEnabled(not found)
+        self.save_button.setToolTip(
+            "Fix the problems shown in red first" if found else "Save the entity (Ctrl+S)"
+        )
+        return not found
+
+    def value(self) -> Entity:
+        """The entity as edited, validated (raises ``ValidationError`` naming the field)."""
+        entity = self._candidate()
+        ensure_valid(entity)
+        return entity
+
+    # -- saving and closing ---------------------------------------------------------------------
+
+    def save(self) -> Entity | None:
+        """Write the entity and its locations in one transaction; close on success."""
+        if not self._validate():
+            return None
+        if self.original is not None and not self.is_dirty():
+            self.accept()  # nothing changed: nothing to write
+            return None
+        repo = self.ctx.service.repo
+        try:
+            entity = self.value()
+            with repo.transaction():
+                saved = repo.add_entity(entity) if entity.id is None else repo.update_entity(entity)
+                assert saved.id is not None
+                self._save_locations(saved.id)
+        except TransfersError as exc:
+            messages.error(self, f"The entity was not saved.\n\n{exc}")
+            return None
+        self.saved = saved
+        self._initial = self._snapshot()
+        self.accept()
+        return saved
+
+    def _save_locations(self, entity_id: int) -> None:
+        repo = self.ctx.service.repo
+        originals = {o.id: o for o in self._original_locations if o.id is not None}
+        kept: set[int] = set()
+        for loc in self._locations(entity_id):
+            assert loc is not None  # validated
+            if loc.id is None:
+                repo.add_location(loc)
+                continue
+            kept.add(loc.id)
+            before = originals[loc.id]
+            if (loc.country, loc.activity, loc.city) == (
+                before.country,
+                before.activity,
+                before.city,
+            ):
+                continue
+            repo.update_location(replace(loc, version=before.version))
+        for before in self._original_locations:
+            if before.id not in kept:
+                repo.archive(before)
+
+    def reject(self) -> None:
+        """Cancel, Esc or the window's close button: ask before dropping unsaved edits."""
+        if self.saved is None and self.is_dirty() and not messages.discard_changes(self):
+            return
+        super().reject()
+
+    @classmethod
+    def edit(cls, parent: QWidget | None, ctx: UiContext, entity_id: int | None) -> Entity | None:
+        """Open the editor on an entity (None: a new one); the saved entity, or None."""
+        try:
+            entity = ctx.service.repo.get_entity(entity_id) if entity_id else None
+        except TransfersError as exc:
+            messages.error(parent, str(exc))
+            return None
+        dialog = cls(ctx, entity, parent)
+        dialog.exec()
+        return dialog.saved

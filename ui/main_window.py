@@ -1,0 +1,333 @@
+"""The main window: navigation on the left, one page at a time, menus, toolbar, status bar."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QSettings, QSize, Qt, QThreadPool
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+)
+
+from transfers_app.domain.enums import Regime
+from transfers_app.errors import TransfersError
+from ui import messages
+from ui.context import UiContext
+from ui.pages.base import Page
+
+# Navigation order: key, module, class.
+PAGES: list[tuple[str, str, str]] = [
+    ("dashboard", "ui.pages.dashboard", "DashboardPage"),
+    ("register", "ui.pages.register", "RegisterPage"),
+    ("transfers", "ui.pages.transfers", "TransfersPage"),
+    ("documents", "ui.pages.documents", "DocumentsPage"),
+    ("renewals", "ui.pages.renewals", "RenewalsPage"),
+    ("assessments", "ui.pages.assessments", "AssessmentsPage"),
+    ("supplier_check", "ui.pages.supplier_check", "SupplierCheckPage"),
+    ("reference", "ui.pages.reference", "ReferencePage"),
+    ("audit", "ui.pages.audit", "AuditPage"),
+]
+
+TOUR = (
+    "<h3>Where things are</h3>"
+    "<ul>"
+    "<li><b>Dashboard</b>: what is compliant, what has gaps, what falls due next. Click a "
+    "figure to see the records behind it.</li>"
+    "<li><b>Register</b>: every group entity, vendor and customer; double-click to edit, "
+    "Ctrl+N to add, Ctrl+F to search.</li>"
+    "<li><b>Transfers</b>, <b>Documents</b>, <b>Renewals</b>, <b>Assessments</b>: each "
+    "transfer with its mechanisms, the signed documents and their dates, what is due, and the "
+    "transfer impact assessments.</li>"
+    "<li><b>Supplier check</b>: before signing a new supplier, what the law requires and "
+    "whether it is already on the register.</li>"
+    "<li><b>Reference data</b>: the adequacy decisions and data bridges the rules use, with "
+    "their dates and sources. <b>Audit log</b>: every change, before and after.</li>"
+    "</ul>"
+)
+
+
+def _load_page(module: str, cls: str, ctx: UiContext) -> Page:
+    import importlib
+
+    page_cls: type[Page] = getattr(importlib.import_module(module), cls)
+    return page_cls(ctx)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle("Transfer Register")
+        self.setMinimumSize(QSize(1024, 640))
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Navigation")
+        self.nav.setMaximumWidth(220)
+        self.nav.setMinimumWidth(160)
+        self.nav.setIconSize(QSize(20, 20))
+        self.stack = QStackedWidget()
+        self.pages: dict[str, Page] = {}
+        icons = [
+            QStyle.StandardPixmap.SP_ComputerIcon,
+            QStyle.StandardPixmap.SP_FileDialogDetailedView,
+            QStyle.StandardPixmap.SP_ArrowRight,
+            QStyle.StandardPixmap.SP_FileIcon,
+            QStyle.StandardPixmap.SP_BrowserReload,
+            QStyle.StandardPixmap.SP_FileDialogContentsView,
+            QStyle.StandardPixmap.SP_FileDialogInfoView,
+            QStyle.StandardPixmap.SP_DirIcon,
+            QStyle.StandardPixmap.SP_FileDialogListView,
+        ]
+        for (key, module, cls), icon in zip(PAGES, icons, strict=True):
+            page = _load_page(module, cls, ctx)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(self.style().standardIcon(icon), page.title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+            page.navigate.connect(self.go)
+            page.open_entity.connect(self.open_entity)
+            page.changed.connect(self.register_changed)
+        self.nav.currentRowChanged.connect(self._show_row)
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([190, 1090])
+        self.setCentralWidget(splitter)
+        self._build_actions()
+        self.db_label = QLabel()
+        self.ref_label = QLabel()
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.ref_label)
+        self._update_status_bar()
+        self._dirty: set[str] = set()
+        self._restore_settings()
+        if self.nav.currentRow() < 0:
+            self.nav.setCurrentRow(0)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+        slot: Any,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        std = QKeySequence.StandardKey
+        self.act_new = self._action(
+            "&New…", std.New, self.new_record, "Add a record on this page (an entity, a document)"
+        )
+        self.act_export = self._action(
+            "&Export status report…",
+            "Ctrl+E",
+            self.export_status,
+            "Save every gap on the register as JSON",
+        )
+        self.act_quit = self._action("&Quit", std.Quit, self.close)
+        self.act_find = self._action("&Find", std.Find, self.find_in_page, "Search this page")
+        self.act_archive = self._action(
+            "&Archive",
+            QKeySequence(Qt.Key.Key_Delete),
+            self.archive_selected,
+            "Archive the selected record (nothing is deleted)",
+        )
+        self.act_undo = self._action("&Undo archive", std.Undo, self.undo_archive)
+        self.act_undo.setEnabled(False)
+        self.act_refresh = self._action(
+            "&Refresh", std.Refresh, self.refresh_all, "Reload everything from the register"
+        )
+        self.act_tour = self._action("&Where things are", None, self.show_tour)
+        self.act_about = self._action("&About", None, self.show_about)
+        file_menu = self.menuBar().addMenu("&File")
+        for a in (self.act_new, self.act_export):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        for a in (self.act_find, self.act_archive, self.act_undo):
+            edit_menu.addAction(a)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.act_refresh)
+        view_menu.addSeparator()
+        for i, (key, _, _) in enumerate(PAGES):
+            act = self._action(
+                self.pages[key].title, f"Ctrl+{i + 1}", lambda _=False, k=key: self.go(k, {})
+            )
+            view_menu.addAction(act)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.act_tour)
+        help_menu.addAction(self.act_about)
+        bar = QToolBar("Main")
+        bar.setObjectName("main-toolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.act_new.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))
+        self.act_refresh.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.act_find.setIcon(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView)
+        )
+        for a in (self.act_new, self.act_find, self.act_refresh):
+            bar.addAction(a)
+        self.addToolBar(bar)
+
+    # -- navigation ---------------------------------------------------------------------------
+
+    def current_page(self) -> Page:
+        page = self.stack.currentWidget()
+        assert isinstance(page, Page)
+        return page
+
+    def current_key(self) -> str:
+        return PAGES[self.stack.currentIndex()][0]
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        key = PAGES[row][0]
+        if key in self._dirty:
+            self._dirty.discard(key)
+            self._guard(self.pages[key].refresh)
+
+    def go(self, key: str, criteria: dict[str, Any]) -> None:
+        """Show page ``key`` filtered by ``criteria`` (a click through from another page)."""
+        row = [k for k, _, _ in PAGES].index(key)
+        self.nav.setCurrentRow(row)
+        if criteria:
+            self._guard(lambda: self.pages[key].apply_filter(**criteria))
+
+    def open_entity(self, entity_id: int) -> None:
+        from ui.dialogs.entity_editor import EntityEditor
+
+        saved = EntityEditor.edit(self, self.ctx, entity_id or None)
+        if saved is not None:
+            self.register_changed()
+
+    # -- actions' slots -------------------------------------------------------------------------
+
+    def _guard(self, fn: Any) -> Any:
+        """Run a user action; a problem the user can cause becomes a message, not a crash."""
+        try:
+            return fn()
+        except TransfersError as exc:
+            messages.error(self, str(exc))
+            return None
+
+    def new_record(self) -> None:
+        if not self._guard(self.current_page().new_record):
+            self.go("register", {})
+            self._guard(self.pages["register"].new_record)
+
+    def find_in_page(self) -> None:
+        if not self.current_page().focus_search():
+            self.go("register", {})
+            self.pages["register"].focus_search()
+
+    def archive_selected(self) -> None:
+        if self._guard(self.current_page().archive_selected):
+            self.act_undo.setEnabled(self.ctx.workspace.can_undo_archive())
+
+    def undo_archive(self) -> None:
+        restored = self._guard(self.ctx.workspace.undo_archive)
+        if restored is not None:
+            label = getattr(restored, "name", None) or getattr(restored, "title", None) or "record"
+            self.statusBar().showMessage(f"Restored '{label}'", 5000)
+            self.register_changed()
+        self.act_undo.setEnabled(self.ctx.workspace.can_undo_archive())
+
+    def register_changed(self) -> None:
+        """Something was saved: refresh the page in view now, the others when shown."""
+        current = self.current_key()
+        self._dirty = {k for k in self.pages if k != current}
+        self._guard(self.pages[current].refresh)
+        self.act_undo.setEnabled(self.ctx.workspace.can_undo_archive())
+        self._update_status_bar()
+
+    def refresh_all(self) -> None:
+        self.register_changed()
+
+    def export_status(self) -> None:
+        from transfers_app.services.reporting import status_to_json
+
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export status report",
+            f"transfer-status-{self.ctx.today.isoformat()}.json",
+            "JSON (*.json)",
+        )
+        if not path:
+            return
+        report = self.ctx.service.status(self.ctx.today)
+        try:
+            with open(path, "w", encoding="utf-8") as fh:
+                json.dump(status_to_json(report), fh, ensure_ascii=False, indent=2)
+        except OSError as exc:
+            messages.error(self, f"Cannot write {path}: {exc.strerror}")
+            return
+        self.statusBar().showMessage(f"Saved {len(report.gaps)} gaps to {path}", 8000)
+
+    def show_tour(self) -> None:
+        messages.info(self, TOUR)
+
+    def show_about(self) -> None:
+        from transfers_app import __version__
+
+        ref = self.ctx.service.ref
+        messages.info(
+            self,
+            f"<b>Transfer Register</b> {__version__}<br>The register of international "
+            f"transfers of personal data.<br><br>{ref.age_text(self.ctx.today).capitalize()}"
+            f"<br>UK regulator today: {ref.regimes[Regime.UK].regulator_on(self.ctx.today)}.",
+        )
+
+    def _update_status_bar(self) -> None:
+        self.db_label.setText(f"Database: {self.ctx.database}")
+        ref = self.ctx.service.ref
+        self.ref_label.setText(ref.age_text(self.ctx.today).capitalize())
+
+    # -- settings -------------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        row = settings.value("main/page", 0)
+        try:
+            self.nav.setCurrentRow(int(row))  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            self.nav.setCurrentRow(0)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = QSettings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/page", self.nav.currentRow())
+        # Let background checks (dashboard, register status) finish before the app goes.
+        QThreadPool.globalInstance().waitForDone(5000)
+        super().closeEvent(event)

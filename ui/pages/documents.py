@@ -1,0 +1,674 @@
+"""Documents: the signed contracts and evidence, their files, versions and renewals."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFont,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from transfers_app.domain.enums import DocumentStatus
+from transfers_app.domain.models import Document
+from transfers_app.errors import TransfersError
+from ui import messages
+from ui.context import UiContext
+from ui.dialogs.document_dialog import FILE_FILTER, KIND_LABELS, DocumentDialog
+from ui.pages.base import Page
+from ui.pages.transfers import fit_columns
+
+SortRole = Qt.ItemDataRole.UserRole + 1
+ObjectRole = Qt.ItemDataRole.UserRole + 2
+_Index = QModelIndex | QPersistentModelIndex
+_RED = QColor("#b00020")
+_GREY = QColor("#6b6b6b")
+
+
+class Column(IntEnum):
+    TITLE = 0
+    VERSION = 1
+    KIND = 2
+    PARTIES = 3
+    MODULE = 4
+    SIGNED = 5
+    EXPIRES = 6
+    NEXT_REVIEW = 7
+    FILE = 8
+
+
+HEADERS = {
+    Column.TITLE: "Title",
+    Column.VERSION: "Version",
+    Column.KIND: "Kind",
+    Column.PARTIES: "Parties",
+    Column.MODULE: "SCC module",
+    Column.SIGNED: "Signed",
+    Column.EXPIRES: "Expires",
+    Column.NEXT_REVIEW: "Next review",
+    Column.FILE: "File",
+}
+_DATES = {Column.SIGNED, Column.EXPIRES, Column.NEXT_REVIEW}
+
+
+def _iso(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def date_key(d: date | None) -> QDate:
+    """A date as Qt sorts it (a Python date would reach Qt as an opaque object);
+    a missing date sorts after every real one."""
+    d = d or date.max
+    return QDate(d.year, d.month, d.day)
+
+
+class DocumentsModel(QAbstractTableModel):
+    """Documents as rows: a thin adapter (display text, real values to sort, the object)."""
+
+    def __init__(
+        self,
+        documents: list[Document],
+        names: dict[int, str],
+        today: date,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self._rows = documents
+        self._names = names
+        self._today = today
+        # Lower-case text each row is searched in (titles, kinds, parties, file names).
+        self.haystack = [self._search_text(d) for d in documents]
+
+    def _parties(self, d: Document) -> str:
+        return ", ".join(self._names.get(p, f"#{p} (archived)") for p in d.party_ids)
+
+    def _search_text(self, d: Document) -> str:
+        return " ".join(
+            (d.title, KIND_LABELS[d.kind], self._parties(d), d.instrument_version, d.file_name)
+        ).casefold()
+
+    def document(self, row: int) -> Document:
+        return self._rows[row]
+
+    def row_of(self, document_id: int) -> int:
+        for row, d in enumerate(self._rows):
+            if d.id == document_id:
+                return row
+        return -1
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation is Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(Column)
+        ):
+            return HEADERS[Column(section)]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        d = self._rows[index.row()]
+        col = Column(index.column())
+        if role == ObjectRole:
+            return d
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(d, col)
+        if role == SortRole:
+            return self._sort_value(d, col)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if d.status is DocumentStatus.SUPERSEDED or (col is Column.FILE and not d.file_name):
+                return QBrush(_GREY)
+            if col in (Column.EXPIRES, Column.NEXT_REVIEW) and self._late(d, col):
+                return QBrush(_RED)
+            return None
+        if role == Qt.ItemDataRole.FontRole and d.status is DocumentStatus.SUPERSEDED:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col is Column.PARTIES:
+                return self._parties(d)
+            if col is Column.TITLE:
+                return d.notes or d.title
+            if col is Column.FILE and d.file_sha256:
+                return f"SHA-256 {d.file_sha256}"
+        return None
+
+    def _late(self, d: Document, col: Column) -> bool:
+        if d.status is DocumentStatus.SUPERSEDED:
+            return False
+        when = d.expires_on if col is Column.EXPIRES else d.next_review_on
+        return when is not None and when < self._today
+
+    def _display(self, d: Document, col: Column) -> str:
+        if col is Column.TITLE:
+            return d.title
+        if col is Column.VERSION:
+            return f"v{d.doc_version}" + (
+                " (superseded)" if d.status is DocumentStatus.SUPERSEDED else ""
+            )
+        if col is Column.KIND:
+            return KIND_LABELS[d.kind]
+        if col is Column.PARTIES:
+            return self._parties(d)
+        if col is Column.MODULE:
+            return f"Module {d.scc_module}" if d.scc_module else ""
+        if col is Column.SIGNED:
+            return _iso(d.signed_on)
+        if col is Column.EXPIRES:
+            return _iso(d.expires_on) + (" (expired)" if self._late(d, col) else "")
+        if col is Column.NEXT_REVIEW:
+            return _iso(d.next_review_on) + (" (overdue)" if self._late(d, col) else "")
+        return d.file_name or "no file"
+
+    def _sort_value(self, d: Document, col: Column) -> Any:
+        if col in _DATES:
+            # Dates sort as dates; a missing date sorts after every real one.
+            value = {
+                Column.SIGNED: d.signed_on,
+                Column.EXPIRES: d.expires_on,
+                Column.NEXT_REVIEW: d.next_review_on,
+            }[col]
+            return date_key(value)
+        if col is Column.VERSION:
+            return d.doc_version
+        if col is Column.MODULE:
+            return d.scc_module or 0
+        return self._display(d, col).casefold()
+
+
+class DocumentFilter(QSortFilterProxyModel):
+    """Filters on the documents themselves: status, id, and the search text."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.show_superseded = False
+        self.setSortRole(SortRole)
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self.text = text.strip().casefold()
+        self.endFilterChange()
+
+    def set_show_superseded(self, on: bool) -> None:
+        self.beginFilterChange()
+        self.show_superseded = on
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, DocumentsModel):
+            return True
+        d = model.document(source_row)
+        if d.status is DocumentStatus.SUPERSEDED and not self.show_superseded:
+            return False
+        return all(word in model.haystack[source_row] for word in self.text.split())
+
+
+def _local_file(mime: QMimeData) -> Path | None:
+    """The one local file dragged, if the drag carries exactly one."""
+    if not mime.hasUrls():
+        return None
+    files = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+    return files[0] if len(files) == 1 else None
+
+
+class DocumentTable(QTableView):
+    """The documents table; a file dropped on a row is offered to that row's document."""
+
+    file_dropped = Signal(str, int)  # path, proxy row (-1: not on a row)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDropIndicatorShown(False)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _local_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if _local_file(event.mimeData()) is None:
+            event.ignore()
+            return
+        row = self.rowAt(event.position().toPoint().y())
+        if row >= 0:
+            self.selectRow(row)  # show which document will receive the file
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = _local_file(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.file_dropped.emit(str(path), self.rowAt(event.position().toPoint().y()))
+
+
+class HistoryDialog(QDialog):
+    """Every version of one document, newest last."""
+
+    def __init__(
+        self, versions: list[Document], names: dict[int, str], today: date, parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        title = versions[-1].title if versions else "document"
+        self.setWindowTitle(f"History of '{title}'")
+        self.resize(1000, 300)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(f"{len(versions)} version{'s' if len(versions) != 1 else ''}, oldest first.")
+        )
+        self.model = DocumentsModel(versions, names, today, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        # The kind and module do not change between versions; the dates and files do.
+        self.table.setColumnHidden(Column.KIND, True)
+        self.table.setColumnHidden(Column.MODULE, True)
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for col, cap in ((Column.TITLE, 260), (Column.PARTIES, 240)):
+            header.resizeSection(col, min(header.sectionSize(col), cap))
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+class DocumentsPage(Page):
+    title = "Documents"
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._loaded = False
+        self._fitted = False  # columns narrowed to the page's width once, when first shown
+        self._names: dict[int, str] = {}
+        self.history_dialog: HistoryDialog | None = None
+        self.setAcceptDrops(True)
+        layout = QVBoxLayout(self)
+
+        top = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search title, kind, party, file…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search documents")
+        self.superseded = QCheckBox("Show superseded versions")
+        self.count_label = QLabel()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.superseded)
+        top.addWidget(self.count_label)
+        layout.addLayout(top)
+
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton("New document…")
+        self.renew_button = QPushButton("Renew…")
+        self.renew_button.setToolTip("Record a newly signed version, keeping this one in history")
+        self.edit_button = QPushButton("Edit details…")
+        self.attach_button = QPushButton("Attach signed file…")
+        self.attach_button.setToolTip("Store the signed file (or drop the file on the row)")
+        self.open_button = QPushButton("Open")
+        self.open_button.setToolTip("Open the stored file with the system viewer")
+        self.history_button = QPushButton("History")
+        for b in (
+            self.new_button,
+            self.renew_button,
+            self.edit_button,
+            self.attach_button,
+            self.open_button,
+            self.history_button,
+        ):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        hint = QLabel("Tip: drop a signed file on a document to attach it.")
+        hint.setStyleSheet("color: palette(mid);")
+        buttons.addWidget(hint)
+        layout.addLayout(buttons)
+
+        self.table = DocumentTable()
+        self.proxy = DocumentFilter(self)
+        self.model = DocumentsModel([], {}, ctx.today, self)
+        self.proxy.setSourceModel(self.model)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Column.TITLE, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        self.message = QLabel()
+        self.message.setAccessibleName("Last action")
+        layout.addWidget(self.message)
+
+        self.search.textChanged.connect(self._on_search)
+        self.superseded.toggled.connect(self._on_superseded)
+        self.new_button.clicked.connect(self.new_record)
+        self.renew_button.clicked.connect(self.renew_selected)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.attach_button.clicked.connect(self.attach_selected)
+        self.open_button.clicked.connect(self.open_selected)
+        self.history_button.clicked.connect(self.show_history)
+        self.table.file_dropped.connect(self._on_table_drop)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        self._update_buttons()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def showEvent(self, event: Any) -> None:
+        if not self._loaded:
+            self.refresh()
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = fit_columns(
+                self.table, {Column.TITLE: 150, Column.KIND: 90, Column.PARTIES: 110}
+            )
+
+    def refresh(self) -> None:
+        selected = self.selected_document()
+        repo = self.ctx.service.repo
+        names = {i: n for i, n, _ in repo.entity_names()}
+        self._names = names
+        documents = repo.list_documents()
+        self.model = DocumentsModel(documents, names, self.ctx.today, self)
+        self.proxy.setSourceModel(self.model)
+        if not self._loaded:
+            self._size_columns()
+        self._loaded = True
+        if selected is not None and selected.id is not None:
+            self.select_document(selected.id)
+        self._update_count()
+        self._update_buttons()
+
+    def _size_columns(self) -> None:
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        caps = {
+            Column.TITLE: 220,
+            Column.VERSION: 100,
+            Column.KIND: 160,
+            Column.PARTIES: 180,
+            Column.MODULE: 85,
+        }
+        for col, cap in caps.items():
+            header.resizeSection(col, min(header.sectionSize(col), cap))
+
+    def _ensure_loaded(self) -> None:
+        if not self._loaded:
+            self.refresh()
+
+    def _update_count(self) -> None:
+        shown = self.proxy.rowCount()
+        total = sum(
+            1
+            for r in range(self.model.rowCount())
+            if self.model.document(r).status is DocumentStatus.CURRENT
+        )
+        self.count_label.setText(f"{shown} shown, {total} current")
+
+    # -- selection ----------------------------------------------------------------------------
+
+    def selected_document(self) -> Document | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        doc = rows[0].data(ObjectRole)
+        return doc if isinstance(doc, Document) else None
+
+    def select_document(self, document_id: int) -> bool:
+        row = self.model.row_of(document_id)
+        if row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        return True
+
+    def _update_buttons(self) -> None:
+        doc = self.selected_document()
+        has = doc is not None
+        current = has and doc is not None and doc.status is DocumentStatus.CURRENT
+        for b in (self.edit_button, self.attach_button, self.open_button, self.history_button):
+            b.setEnabled(has)
+        self.renew_button.setEnabled(current)
+
+    def _require_selection(self) -> Document | None:
+        doc = self.selected_document()
+        if doc is None:
+            messages.info(self, "Select a document first.")
+        return doc
+
+    # -- filters ------------------------------------------------------------------------------
+
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._update_count()
+
+    def _on_superseded(self, on: bool) -> None:
+        self.proxy.set_show_superseded(on)
+        self.table.resizeColumnToContents(Column.VERSION)  # room for "(superseded)"
+        self._update_count()
+
+    def focus_search(self) -> bool:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+        return True
+
+    def apply_filter(self, **criteria: Any) -> None:
+        """``search``/``text``: search text; ``document_id``: select that document."""
+        self._ensure_loaded()
+        text = criteria.get("search", criteria.get("text"))
+        if text is not None:
+            self.search.setText(str(text))
+        if "superseded" in criteria:
+            self.superseded.setChecked(bool(criteria["superseded"]))
+        document_id = criteria.get("document_id")
+        if document_id is not None:
+            doc = self.ctx.service.repo.get_document(int(document_id))
+            if doc.status is DocumentStatus.SUPERSEDED:
+                self.superseded.setChecked(True)
+            if not self.select_document(int(document_id)):
+                self.search.clear()
+                self.select_document(int(document_id))
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def _saved(self, doc: Document, text: str) -> None:
+        self.refresh()
+        if doc.id is not None:
+            self.select_document(doc.id)
+        self.message.setText(text)
+        self.changed.emit()
+
+    def new_record(self) -> bool:
+        saved = DocumentDialog.edit(self, self.ctx)
+        if saved is not None:
+            self._saved(saved, f"Saved '{saved.title}'.")
+        return True
+
+    def renew_selected(self) -> None:
+        doc = self._require_selection()
+        if doc is None:
+            return
+        if doc.status is DocumentStatus.SUPERSEDED:
+            messages.error(
+                self, f"Version {doc.doc_version} was already replaced: renew the current version."
+            )
+            return
+        saved = DocumentDialog.edit(self, self.ctx, doc, "renew")
+        if saved is not None:
+            self._saved(
+                saved,
+                f"Saved version {saved.doc_version} of '{saved.title}'; "
+                f"version {doc.doc_version} is kept in the history.",
+            )
+
+    def edit_selected(self) -> None:
+        doc = self._require_selection()
+        if doc is None:
+            return
+        saved = DocumentDialog.edit(self, self.ctx, doc, "edit")
+        if saved is not None:
+            self._saved(saved, f"Saved '{saved.title}'.")
+
+    def attach_selected(self) -> None:
+        doc = self._require_selection()
+        if doc is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, f"Attach the signed file of '{doc.title}'", "", FILE_FILTER
+        )
+        if path:
+            self.attach_file(doc, Path(path))
+
+    def attach_file(self, doc: Document, path: Path) -> Document | None:
+        """Store ``path`` as the signed file of ``doc``; None if not stored (and why said)."""
+        if not path.is_file():
+            messages.error(self, f"{path} is not a file that can be attached.")
+            return None
+        assert doc.id is not None
+        try:
+            current = self.ctx.service.repo.get_document(doc.id)
+            if current.file_sha256 and not messages.confirm(
+                self,
+                f"'{current.title}' already has the file {current.file_name}. Replace it with "
+                f"{path.name}? (The old file stays in the audit history.)",
+            ):
+                return None
+            saved = self.ctx.service.repo.update_document(current, path)
+        except TransfersError as exc:
+            messages.error(self, f"The file was not attached: {exc}")
+            return None
+        self._saved(saved, f"Attached {path.name} to '{saved.title}'.")
+        return saved
+
+    def _on_table_drop(self, path: str, proxy_row: int) -> None:
+        if proxy_row >= 0:
+            doc = self.proxy.index(proxy_row, 0).data(ObjectRole)
+        else:
+            doc = self.selected_document()
+        if not isinstance(doc, Document):
+            messages.info(self, "Drop the file on the row of the document it belongs to.")
+            return
+        self.attach_file(doc, Path(path))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _local_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = _local_file(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self._on_table_drop(str(path), -1)
+
+    def open_selected(self) -> None:
+        doc = self._require_selection()
+        if doc is None:
+            return
+        path = self.ctx.workspace.viewable_copy(doc)
+        if path is None:
+            if doc.file_sha256:
+                messages.error(
+                    self,
+                    f"The file of '{doc.title}' ({doc.file_name}) is missing from the file "
+                    "store. Restore the store from a backup, or attach the file again.",
+                )
+            else:
+                messages.info(
+                    self,
+                    f"'{doc.title}' has no signed file yet. Use Attach signed file…, or drop "
+                    "the file on its row.",
+                )
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            messages.error(self, f"No program on this computer would open {doc.file_name}.")
+
+    def show_history(self) -> HistoryDialog | None:
+        doc = self._require_selection()
+        if doc is None:
+            return None
+        versions = self.ctx.service.repo.document_history(doc)
+        self.history_dialog = HistoryDialog(versions, self._names, self.ctx.today, self)
+        self.history_dialog.open()
+        return self.history_dialog
+
+    def archive_selected(self) -> bool:
+        doc = self.selected_document()
+        if doc is None:
+            return False
+        if not messages.confirm(
+            self, f"Archive '{doc.title}'? It leaves the lists but stays in the audit history."
+        ):
+            return True
+        assert doc.id is not None
+        repo = self.ctx.service.repo
+        self.ctx.workspace.archive(repo.get_document(doc.id))
+        self.refresh()
+        self.message.setText(f"Archived '{doc.title}'.")
+        self.changed.emit()
+        return True

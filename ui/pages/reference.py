@@ -1,0 +1,555 @@
+"""Reference data: the adequacy decisions and data bridges the rules read, and loading a newer set.
+
+The table model is a thin adapter over ``ReferenceSet.decisions`` (a ``Column`` IntEnum, a
+``SortRole`` with real values, an ``ObjectRole`` returning the ``Decision``); the proxy filters
+on the decisions themselves, never on display strings.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QUrl,
+)
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from transfers_app.domain.countries import country_name
+from transfers_app.domain.enums import Regime
+from transfers_app.errors import TransfersError
+from transfers_app.reference import load_reference
+from transfers_app.reference.loader import Decision, ReferenceSet, read_bundle_file
+from ui import messages
+from ui.context import UiContext
+from ui.pages.base import Page
+
+SortRole = Qt.ItemDataRole.UserRole + 1
+ObjectRole = Qt.ItemDataRole.UserRole + 2
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    REGIME = 0
+    DESTINATIONS = 1
+    REFERENCE = 2
+    IN_FORCE_FROM = 3
+    EXPIRES = 4
+    SCOPE = 5
+    VERIFIED = 6
+    SOURCE = 7
+
+
+HEADERS = {
+    Column.REGIME: "Regime",
+    Column.DESTINATIONS: "Destinations",
+    Column.REFERENCE: "Legal reference",
+    Column.IN_FORCE_FROM: "In force from",
+    Column.EXPIRES: "Expires",
+    Column.SCOPE: "Scope",
+    Column.VERIFIED: "Verified",
+    Column.SOURCE: "Source",
+}
+
+SCOPE_TEXT = {
+    "full": "Full",
+    "partial": "Partial",
+    "certified_recipients": "Certified recipients",
+    "international_org": "International org.",
+}
+CERT_TEXT = {
+    "dpf_eu": "EU-US Data Privacy Framework",
+    "dpf_uk": "UK Extension to the EU-US DPF",
+    "dpf_swiss": "Swiss-US Data Privacy Framework",
+}
+REGIME_ORDER = {Regime.UK: 0, Regime.EU: 1, Regime.CH: 2}
+# More destinations than this are shortened in the table (the detail pane lists them all).
+SHOWN_DESTINATIONS = 4
+UNVERIFIED_FG = QColor("#b42318")
+UNVERIFIED_BG = QColor("#fde4e1")
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def destinations_text(codes: Sequence[str], limit: int = SHOWN_DESTINATIONS) -> str:
+    names = [country_name(c) for c in codes]
+    if len(names) <= limit:
+        return ", ".join(names)
+    return f"{', '.join(names[:limit])} … (+{len(names) - limit} more)"
+
+
+def source_host(url: str) -> str:
+    host = urlparse(url).netloc
+    return host.removeprefix("www.") or url
+
+
+class DecisionModel(QAbstractTableModel):
+    """The decisions of one reference set, one row each."""
+
+    def __init__(self, decisions: Sequence[Decision] = (), parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Decision] = list(decisions)
+        self._haystacks: list[str] = [self._haystack(d) for d in self._rows]
+
+    @staticmethod
+    def _haystack(d: Decision) -> str:
+        parts = [d.id, d.regime.value, d.title, d.reference, d.scope, d.scope_note]
+        parts += d.destinations
+        parts += [country_name(c) for c in d.destinations]
+        return " ".join(parts).casefold()
+
+    def set_decisions(self, decisions: Sequence[Decision]) -> None:
+        self.beginResetModel()
+        self._rows = list(decisions)
+        self._haystacks = [self._haystack(d) for d in self._rows]
+        self.endResetModel()
+
+    def decision(self, row: int) -> Decision:
+        return self._rows[row]
+
+    def matches(self, row: int, needle: str) -> bool:
+        return needle in self._haystacks[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation is Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(Column)
+        ):
+            return HEADERS[Column(section)]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        d = self._rows[index.row()]
+        col = Column(index.column())
+        if role == ObjectRole:
+            return d
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(d, col)
+        if role == SortRole:
+            return self._sort(d, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(d, col)
+        if col is Column.VERIFIED and not d.verified:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(UNVERIFIED_FG)
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(UNVERIFIED_BG)
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+        if col is Column.SOURCE and role == Qt.ItemDataRole.ForegroundRole and d.source_urls:
+            return QBrush(QColor("#0b5cad"))
+        return None
+
+    @staticmethod
+    def _display(d: Decision, col: Column) -> str:
+        if col is Column.REGIME:
+            return d.regime.value
+        if col is Column.DESTINATIONS:
+            return destinations_text(d.destinations)
+        if col is Column.REFERENCE:
+            return d.reference
+        if col is Column.IN_FORCE_FROM:
+            return d.in_force_from.isoformat()
+        if col is Column.EXPIRES:
+            return d.expires_on.isoformat() if d.expires_on else "no end date"
+        if col is Column.SCOPE:
+            return SCOPE_TEXT.get(d.scope, d.scope)
+        if col is Column.VERIFIED:
+            return "verified" if d.verified else "UNVERIFIED"
+        return source_host(d.source_urls[0]) if d.source_urls else ""
+
+    @staticmethod
+    def _sort(d: Decision, col: Column) -> Any:
+        if col is Column.REGIME:
+            return REGIME_ORDER.get(d.regime, 9)
+        if col is Column.DESTINATIONS:
+            return country_name(d.destinations[0]).casefold() if d.destinations else ""
+        if col is Column.REFERENCE:
+            return d.reference.casefold()
+        if col is Column.IN_FORCE_FROM:
+            return d.in_force_from.toordinal()
+        if col is Column.EXPIRES:
+            # No end date sorts after every real date.
+            return d.expires_on.toordinal() if d.expires_on else 10**7
+        if col is Column.SCOPE:
+            return d.scope
+        if col is Column.VERIFIED:
+            return 1 if d.verified else 0
+        return d.source_urls[0] if d.source_urls else ""
+
+    @staticmethod
+    def _tooltip(d: Decision, col: Column) -> str | None:
+        if col is Column.DESTINATIONS:
+            return ", ".join(f"{country_name(c)} ({c})" for c in d.destinations)
+        if col is Column.REFERENCE:
+            return d.title
+        if col is Column.VERIFIED and not d.verified:
+            return d.verification_note or "Not verified against the official source"
+        if col is Column.SOURCE and d.source_urls:
+            return f"{d.source_urls[0]}\nDouble-click to open"
+        if col is Column.SCOPE and d.scope_note:
+            return d.scope_note
+        return None
+
+
+class DecisionFilter(QSortFilterProxyModel):
+    """Filters decisions by regime and by a search text (destination, reference, scope)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._regime: Regime | None = None
+        self._needle = ""
+        self.setSortRole(SortRole)
+
+    def set_regime(self, regime: Regime | None) -> None:
+        self.beginFilterChange()
+        self._regime = regime
+        self.endFilterChange()
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._needle = text.strip().casefold()
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, DecisionModel) or source_parent.isValid():
+            return True
+        d = model.decision(source_row)
+        if self._regime is not None and d.regime is not self._regime:
+            return False
+        return not self._needle or model.matches(source_row, self._needle)
+
+
+def render_decision(d: Decision) -> str:
+    def para(label: str, value: str) -> str:
+        return f"<p><b>{label}:</b> {value}</p>" if value else ""
+
+    def items(values: Sequence[str]) -> str:
+        return "<ul style='margin-top:0'>" + "".join(f"<li>{esc(v)}</li>" for v in values) + "</ul>"
+
+    dest = ", ".join(f"{esc(country_name(c))} ({esc(c)})" for c in d.destinations)
+    verified = (
+        "verified against the cited sources"
+        if d.verified
+        else "<b style='color:#b42318'>UNVERIFIED</b>"
+        + (f": {esc(d.verification_note)}" if d.verification_note else "")
+    )
+    facts = [
+        ("Destinations", dest),
+        ("Adopted", d.adopted_on.isoformat() if d.adopted_on else ""),
+        ("In force from", d.in_force_from.isoformat()),
+        ("Expires", d.expires_on.isoformat() if d.expires_on else "no end date"),
+        ("Scope", esc(SCOPE_TEXT.get(d.scope, d.scope))),
+        (
+            "Only for recipients certified under",
+            esc(CERT_TEXT.get(d.requires_certification, d.requires_certification))
+            if d.requires_certification
+            else "",
+        ),
+        (
+            "Incorporated into the EEA Agreement",
+            d.eea_incorporated_on.isoformat() if d.eea_incorporated_on else "",
+        ),
+    ]
+    rows = "".join(
+        f"<tr><td style='color:#57606a; padding-right:12px'>{label}:</td><td>{value}</td></tr>"
+        for label, value in facts
+        if value
+    )
+    parts = [
+        f"<h3>{esc(d.title)}</h3>",
+        f"<p style='color:#57606a'>{esc(d.regime.value)} · {esc(d.reference)}</p>",
+        f"<table cellspacing='0' cellpadding='1'>{rows}</table>",
+        para("Scope note", esc(d.scope_note)),
+    ]
+    if d.conditions:
+        parts.append("<p style='margin-bottom:0'><b>Conditions</b></p>" + items(d.conditions))
+    parts.append(para("Review", esc(d.review)))
+    if d.advisories:
+        parts.append("<p style='margin-bottom:0'><b>Advisories</b></p>" + items(d.advisories))
+    if not d.applies_to_general_processing:
+        parts.append(
+            "<p><i>Not used by the rules for ordinary processing (e.g. law-enforcement "
+            "data).</i></p>"
+        )
+    parts.append(para("Status", verified))
+    if d.source_urls:
+        links = "".join(f"<li><a href='{esc(u)}'>{esc(u)}</a></li>" for u in d.source_urls)
+        parts.append(f"<p style='margin-bottom:0'><b>Sources</b></p><ul>{links}</ul>")
+    return "".join(parts)
+
+
+class ReferencePage(Page):
+    title = "Reference data"
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.header = QLabel()
+        font = self.header.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.header.setFont(font)
+        self.header.setWordWrap(True)
+        self.subheader = QLabel()
+        self.subheader.setWordWrap(True)
+        self.subheader.setStyleSheet("color: #57606a;")
+        self.regime_filter = QComboBox()
+        self.regime_filter.setAccessibleName("Regime")
+        self.regime_filter.addItem("All regimes", None)
+        for regime in Regime:
+            self.regime_filter.addItem(regime.value, regime.value)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search destination, reference, scope…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search reference data")
+        self.count_label = QLabel()
+        self.load_button = QPushButton("Load newer reference file…")
+        self.load_button.setToolTip(
+            "Validate a reference-data file and use it if it is newer than the data in use"
+        )
+        self.load_button.clicked.connect(self.load_reference_file)
+
+        self.model = DecisionModel(parent=self)
+        self.proxy = DecisionFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(Column.REFERENCE, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        for col, sample in (
+            (Column.REGIME, "Regime ▲"),
+            (Column.DESTINATIONS, "Austria, Belgium, Bul"),
+            (Column.IN_FORCE_FROM, "In force from"),
+            (Column.EXPIRES, "no end date"),
+            (Column.SCOPE, "Certified recipients"),
+            (Column.VERIFIED, "UNVERIFIED"),
+            (Column.SOURCE, "eur-lex.europa.eu"),
+        ):
+            self.table.setColumnWidth(col, self.fontMetrics().horizontalAdvance(sample) + 24)
+        self.table.sortByColumn(Column.REGIME, Qt.SortOrder.AscendingOrder)
+        self.table.doubleClicked.connect(self.open_source)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
+        self.detail.anchorClicked.connect(self._open_url)
+        self.detail.setAccessibleName("Decision details")
+
+        self.regime_filter.currentIndexChanged.connect(self._regime_changed)
+        self.search.textChanged.connect(self._search_changed)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Regime:"))
+        bar.addWidget(self.regime_filter)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.count_label)
+        bar.addSpacing(12)
+        bar.addWidget(self.load_button)
+        # The detail pane sits below: the table keeps the full width for the references.
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([440, 260])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.subheader)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        self.refresh()
+
+    @property
+    def ref(self) -> ReferenceSet:
+        return self.ctx.service.ref
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        ref = self.ref
+        current = self.selected_decision()
+        self.header.setText(ref.age_text(self.ctx.today).capitalize())
+        unverified = sum(1 for d in ref.decisions if not d.verified)
+        source = "built into the app" if ref.origin == "built-in" else f"loaded from {ref.origin}"
+        self.subheader.setText(
+            f"{len(ref.decisions)} adequacy decisions and data bridges "
+            f"({unverified} UNVERIFIED), {len(ref.instruments)} transfer instruments; "
+            f"{source}. Source: {ref.source or 'not stated'}."
+        )
+        self.model.set_decisions(ref.decisions)
+        self._update_count()
+        if current is not None:
+            self.select_decision(current.id)
+        else:
+            self._show_detail(None)
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(f"{shown} of {total}" if shown != total else f"{total} rows")
+
+    def _regime_changed(self) -> None:
+        # Combo boxes hand enum members back as their plain values.
+        data = self.regime_filter.currentData()
+        self.proxy.set_regime(Regime(data) if data else None)
+        self._update_count()
+
+    def _search_changed(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._update_count()
+
+    def selected_decision(self) -> Decision | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        found = rows[0].data(ObjectRole)
+        return found if isinstance(found, Decision) else None
+
+    def select_decision(self, decision_id: str) -> bool:
+        for row in range(self.proxy.rowCount()):
+            d = self.proxy.index(row, 0).data(ObjectRole)
+            if isinstance(d, Decision) and d.id == decision_id:
+                self.table.selectRow(row)
+                return True
+        self._show_detail(None)
+        return False
+
+    def _selection_changed(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        self._show_detail(self.selected_decision())
+
+    def _show_detail(self, d: Decision | None) -> None:
+        if d is None:
+            self.detail.setHtml(
+                "<p style='color:#57606a'>Select a row to see its scope, conditions, review "
+                "and sources. Double-click a row to open its source.</p>"
+            )
+        else:
+            self.detail.setHtml(render_decision(d))
+
+    def open_source(self, index: QModelIndex) -> None:
+        d = index.data(ObjectRole)
+        if isinstance(d, Decision) and d.source_urls:
+            QDesktopServices.openUrl(QUrl(d.source_urls[0]))
+
+    def _open_url(self, url: QUrl) -> None:
+        if url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)
+
+    # -- loading a newer file ------------------------------------------------------------------
+
+    def load_reference_file(self) -> bool:
+        """Ask for a reference file, validate it and use it if it is not older; True if loaded."""
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Load newer reference file",
+            str(Path.home()),
+            "Reference data (*.json);;All files (*)",
+        )
+        if not path:
+            return False
+        return self.load_file(Path(path))
+
+    def load_file(self, path: Path) -> bool:
+        current = self.ref
+        try:
+            new = read_bundle_file(path)
+        except TransfersError as exc:
+            messages.error(self, f"<p>The reference file was not loaded.</p><p>{esc(exc)}</p>")
+            return False
+        if new.as_of < current.as_of:
+            messages.error(
+                self,
+                f"<p>{esc(path.name)} is as of {new.as_of.isoformat()}, older than the data "
+                f"in use ({current.as_of.isoformat()}): not loaded.</p>",
+            )
+            return False
+        # Written whole (temporary file, then rename), like ``transfers-app reference load``.
+        target = self.ctx.paths.reference / f"reference-{new.as_of.isoformat()}-{new.version}.json"
+        tmp = target.with_name(f".{target.name}.tmp")
+        try:
+            self.ctx.paths.ensure()
+            tmp.write_text(json.dumps(dict(new.raw), ensure_ascii=False, indent=2), "utf-8")
+            tmp.replace(target)
+        except (OSError, TransfersError) as exc:
+            tmp.unlink(missing_ok=True)
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            messages.error(self, f"<p>Cannot write {esc(target)}: {esc(reason)}</p>")
+            return False
+        self.ctx.service.ref = load_reference(self.ctx.paths.reference)
+        self.refresh()
+        self.changed.emit()
+        messages.info(
+            self,
+            f"<p>Loaded reference data <b>{esc(new.version)}</b> (as of "
+            f"{new.as_of.isoformat()}).</p><p>Saved as {esc(target)}; the rules use it "
+            "from now on.</p>",
+        )
+        return True
+
+    # -- Page ----------------------------------------------------------------------------------
+
+    def apply_filter(self, **criteria: Any) -> None:
+        """``regime`` (UK/EU/CH) and ``search`` text."""
+        regime = criteria.get("regime")
+        if regime is not None:
+            index = self.regime_filter.findData(Regime(regime).value)
+            self.regime_filter.setCurrentIndex(max(index, 0))
+        search = criteria.get("search")
+        if isinstance(search, str):
+            self.search.setText(search)
+
+    def focus_search(self) -> bool:
+        self.search.setFocus()
+        self.search.selectAll()
+        return True

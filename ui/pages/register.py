@@ -1,0 +1,410 @@
+"""The register page: every entity, searched as you type, filtered, sorted, with its status.
+
+The table paints at once from one compact query; each entity's worst status is computed in a
+background thread on its own database connection and arrives later by a signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QRunnable,
+    QSettings,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QHideEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from transfers_app.domain.countries import country_name
+from transfers_app.domain.enums import EntityKind, Lifecycle, Severity
+from transfers_app.errors import TransfersError
+from transfers_app.services.register import RegisterService
+from transfers_app.services.workspace import Workspace
+from ui import messages
+from ui.context import UiContext
+from ui.models.register_model import (
+    KIND_LABELS,
+    LIFECYCLE_LABELS,
+    OK,
+    OWN_KIND,
+    Column,
+    RegisterModel,
+    StatusValue,
+)
+from ui.pages.base import Page
+from ui.widgets.badges import StatusBadgeDelegate
+
+HEADER_KEY = "register/header"
+
+_WIDTHS = {
+    Column.NAME: 280,
+    Column.LEGAL_NAME: 220,
+    Column.KIND: 120,
+    Column.COUNTRIES: 260,
+    Column.LIFECYCLE: 100,
+}
+
+
+class _StatusSignals(QObject):
+    # (request number, {entity id: worst Severity}) or (request number, message)
+    done = Signal(int, object)
+    failed = Signal(int, str)
+
+
+class _StatusJob(QRunnable):
+    """Compute every entity's worst status on a connection of the worker thread's own."""
+
+    def __init__(self, ctx: UiContext, request: int, signals: _StatusSignals) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.request = request
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            service: RegisterService = self.ctx.service_factory()
+            worst = Workspace.worst_by_entity(service.status(self.ctx.today))
+        except Exception as exc:  # any failure becomes a message on the page, never a crash
+            self.signals.failed.emit(self.request, str(exc) or type(exc).__name__)
+            return
+        self.signals.done.emit(self.request, worst)
+
+
+class RegisterPage(Page):
+    title = "Register"
+    # Each entity's worst status arrived from the background thread (and is shown).
+    status_ready = Signal()
+
+    def __init__(
+        self, ctx: UiContext, parent: QWidget | None = None, settings: QSettings | None = None
+    ) -> None:
+        super().__init__(ctx, parent)
+        self._settings = settings if settings is not None else QSettings()
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._request = 0
+        self._generation: int | None = None
+        self._signals = _StatusSignals(self)
+        self._signals.done.connect(self._status_arrived)
+        self._signals.failed.connect(self._status_failed)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search name, legal name, country or service  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search the register")
+        self.search.setMinimumWidth(280)
+        self.kind_combo = self._combo("Kind", [(label, k) for k, label in KIND_LABELS.items()])
+        self.country_combo = self._combo("Country", [])
+        self.status_combo = self._combo(
+            "Status", [(s.value.upper(), s) for s in Severity] + [("OK (no gap)", OK)]
+        )
+        self.lifecycle_combo = self._combo(
+            "Lifecycle", [(label, lc) for lc, label in LIFECYCLE_LABELS.items()]
+        )
+        self.count_label = QLabel()
+        self.count_label.setObjectName("register-count")
+        self.status_label = QLabel()
+        self.status_label.setObjectName("register-status")
+        self.clear_button = QPushButton("Clear filters")
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.new_button = QPushButton("New entity…")
+        self.new_button.setToolTip("Add an entity to the register (Ctrl+N)")
+        self.new_button.clicked.connect(self.new_record)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 3)
+        for combo in (self.kind_combo, self.country_combo, self.status_combo, self.lifecycle_combo):
+            bar.addWidget(combo, 1)
+        bar.addWidget(self.clear_button)
+        bar.addWidget(self.new_button)
+        info = QHBoxLayout()
+        info.addWidget(self.count_label)
+        info.addStretch(1)
+        info.addWidget(self.status_label)
+
+        self.model = RegisterModel(parent=self)
+        self.table = QTableView()
+        self.table.setObjectName("register-table")
+        self.table.setAccessibleName("Register of entities")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setShowGrid(False)
+        self.table.setItemDelegateForColumn(Column.STATUS, StatusBadgeDelegate(self.table))
+        vertical = self.table.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(max(28, self.fontMetrics().height() + 12))
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        for column, width in _WIDTHS.items():
+            header.resizeSection(column, width)
+        header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
+        self._restore_header()
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(400)
+        self._save_timer.timeout.connect(self.save_header)
+        header.sectionResized.connect(self._save_timer.start)
+        header.sectionMoved.connect(self._save_timer.start)
+        header.sortIndicatorChanged.connect(self._save_timer.start)
+        self.table.activated.connect(self._activated)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addLayout(info)
+        layout.addWidget(self.table, 1)
+
+        self.search.textChanged.connect(self._search_changed)
+        for combo in (self.kind_combo, self.country_combo, self.status_combo, self.lifecycle_combo):
+            combo.currentIndexChanged.connect(self._filters_changed)
+        self.model.modelReset.connect(self._update_count)
+        self.refresh()
+
+    # -- building -------------------------------------------------------------------------
+
+    def _combo(self, what: str, items: list[tuple[str, Any]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(f"Filter by {what.lower()}")
+        combo.setToolTip(f"Show only entities of this {what.lower()}")
+        combo.addItem(f"Any {what.lower()}", None)
+        for label, value in items:
+            combo.addItem(label, value)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        return combo
+
+    def _fill_countries(self) -> None:
+        current = self.country_combo.currentData()
+        self.country_combo.blockSignals(True)
+        self.country_combo.clear()
+        self.country_combo.addItem("Any country", None)
+        for code in self.model.countries():
+            self.country_combo.addItem(f"{country_name(code)} ({code})", code)
+        if current is not None:
+            self._select(self.country_combo, current, f"{country_name(current)} ({current})")
+        self.country_combo.blockSignals(False)
+
+    @staticmethod
+    def _select(combo: QComboBox, value: Any, add_label: str = "") -> None:
+        found = combo.findData(value)
+        if found < 0 and add_label:
+            combo.addItem(add_label, value)
+            found = combo.count() - 1
+        combo.setCurrentIndex(max(found, 0))
+
+    # -- header state -----------------------------------------------------------------------
+
+    def _restore_header(self) -> None:
+        state = self._settings.value(HEADER_KEY)
+        if isinstance(state, QByteArray | bytes) and state:
+            self.table.horizontalHeader().restoreState(QByteArray(state))
+
+    def save_header(self) -> None:
+        self._settings.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if self._save_timer.isActive():
+            self._save_timer.stop()
+            self.save_header()
+        super().hideEvent(event)
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload the rows (skipped when nothing changed) and recompute the status behind."""
+        generation = self.ctx.service.repo.generation()
+        if generation == self._generation:
+            return
+        selected = self.selected_entity_id()
+        self._generation = generation
+        self.model.set_rows(self.ctx.workspace.register_rows())
+        self._fill_countries()
+        if selected is not None:
+            self.select_entity(selected)
+        self._start_status()
+
+    def _start_status(self) -> None:
+        self._request += 1
+        self.status_label.setText("Checking the status of every transfer…")
+        self._pool.start(_StatusJob(self.ctx, self._request, self._signals))
+
+    def _status_arrived(self, request: int, worst: Mapping[int, Severity]) -> None:
+        if request != self._request:
+            return  # an older computation, overtaken by a refresh
+        selected = self.selected_entity_id()
+        self.model.set_worst(worst)
+        if selected is not None and self.selected_entity_id() != selected:
+            self.select_entity(selected)
+        self.status_label.setText(f"Status as of {self.ctx.today.strftime('%d %b %Y')}")
+        self._update_count()
+        self.status_ready.emit()
+
+    def _status_failed(self, request: int, message: str) -> None:
+        if request != self._request:
+            return
+        self.status_label.setText(f"The status could not be computed: {message}")
+
+    def wait_for_background(self, msecs: int = -1) -> bool:
+        """Wait for the status computation (tests, and before closing the database)."""
+        return self._pool.waitForDone(msecs)
+
+    # -- search and filters ---------------------------------------------------------------------
+
+    def _search_changed(self, text: str) -> None:
+        self.model.set_search(text)
+
+    def _filters_changed(self) -> None:
+        self.model.set_filters(
+            kind=self.kind_combo.currentData(),
+            country=self.country_combo.currentData(),
+            status=self.status_combo.currentData(),
+            lifecycle=self.lifecycle_combo.currentData(),
+        )
+
+    def _update_count(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total_count()
+        noun = "entity" if total == 1 else "entities"
+        text = f"{shown:,} of {total:,} {noun}"
+        if self.status_combo.currentData() is not None and not self.model.status_known:
+            text += " (waiting for the status)"
+        self.count_label.setText(text)
+
+    def apply_filter(self, **criteria: Any) -> None:
+        """Set the filters from a click-through: ``status`` (a Severity or "ok"), ``country``
+        (a code), ``kind`` (an EntityKind or "own"), ``lifecycle``, ``search``."""
+        combos: list[tuple[QComboBox, Any]] = []
+        if "kind" in criteria:
+            kind = criteria["kind"]
+            combos.append(
+                (self.kind_combo, OWN_KIND if kind == OWN_KIND else _enum(EntityKind, kind))
+            )
+        if "country" in criteria:
+            code = criteria["country"]
+            combos.append((self.country_combo, str(code).upper() if code else None))
+        if "status" in criteria:
+            status = criteria["status"]
+            value: StatusValue | None = (
+                OK if status == OK else _enum(Severity, status) if status else None
+            )
+            combos.append((self.status_combo, value))
+        if "lifecycle" in criteria:
+            combos.append((self.lifecycle_combo, _enum(Lifecycle, criteria["lifecycle"])))
+        for combo, wanted in combos:
+            combo.blockSignals(True)
+            label = f"{country_name(wanted)} ({wanted})" if combo is self.country_combo else ""
+            self._select(combo, wanted, add_label=label if wanted is not None else "")
+            combo.blockSignals(False)
+        if "search" in criteria:
+            self.search.setText(str(criteria["search"] or ""))
+        self._filters_changed()
+        self._update_count()
+
+    def clear_filters(self) -> None:
+        for combo in (self.kind_combo, self.country_combo, self.status_combo, self.lifecycle_combo):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search.clear()
+        self._filters_changed()
+
+    def focus_search(self) -> bool:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+        return True
+
+    # -- selection and actions ------------------------------------------------------------------
+
+    def selected_entity_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row_at(rows[0].row()).entity_id
+
+    def select_entity(self, entity_id: int) -> bool:
+        row = self.model.row_of(entity_id)
+        if row < 0:
+            return False
+        index = self.model.index(row, Column.NAME)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_entity.emit(self.model.row_at(index.row()).entity_id)
+
+    def edit_entity(self, entity_id: int | None) -> bool:
+        """Open the entity editor here (without a main window); True when something was saved."""
+        from ui.dialogs.entity_editor import EntityEditor
+
+        saved = EntityEditor.edit(self, self.ctx, entity_id)
+        if saved is None:
+            return False
+        self.refresh()
+        if saved.id is not None:
+            self.select_entity(saved.id)
+        self.changed.emit()
+        return True
+
+    def new_record(self) -> bool:
+        self.edit_entity(None)
+        return True
+
+    def archive_selected(self) -> bool:
+        entity_id = self.selected_entity_id()
+        if entity_id is None:
+            return False
+        row = self.model.row_at(self.model.row_of(entity_id))
+        if not messages.confirm(
+            self,
+            f"Archive '{row.name}'?\n\nIt leaves the register but nothing is deleted: its "
+            "history stays in the audit log, and Edit > Undo archive brings it back.",
+        ):
+            return False
+        try:
+            self.ctx.workspace.archive_entity(entity_id)
+        except TransfersError as exc:
+            messages.error(self, str(exc))
+            return False
+        self.refresh()
+        self.changed.emit()
+        return True
+
+
+def _enum(cls: Any, value: Any) -> Any:
+    """``value`` as a member of the enum ``cls`` (members and their values are accepted)."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, cls) else cls(value)

@@ -1,0 +1,349 @@
+"""Renewals: what is overdue and what falls due within a horizon, with "mark reviewed"."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from transfers_app.domain.renewals import Reminder
+from transfers_app.errors import TransfersError
+from ui import messages
+from ui.context import UiContext
+from ui.pages.base import Page
+from ui.pages.transfers import fit_columns
+
+SortRole = Qt.ItemDataRole.UserRole + 1
+ObjectRole = Qt.ItemDataRole.UserRole + 2
+_Index = QModelIndex | QPersistentModelIndex
+_RED = QColor("#b00020")
+HORIZONS = (30, 60, 90)
+
+
+class Column(IntEnum):
+    STATE = 0
+    DUE = 1
+    DAYS_LEFT = 2
+    WHAT = 3
+    SUBJECT = 4
+    PARTIES = 5
+
+
+HEADERS = {
+    Column.STATE: "State",
+    Column.DUE: "Due",
+    Column.DAYS_LEFT: "Days left",
+    Column.WHAT: "What",
+    Column.SUBJECT: "Subject",
+    Column.PARTIES: "Parties",
+}
+WHAT_LABELS = {
+    "expiry": "Expiry",
+    "notice": "Notice deadline",
+    "review": "Document review",
+    "dpf_recheck": "DPF re-check",
+    "tia_review": "Assessment review",
+}
+
+
+def record_of(reminder: Reminder) -> tuple[str, int]:
+    """("document", 12) from the reminder's record "document 12"."""
+    kind, _, number = reminder.record.partition(" ")
+    return kind, int(number)
+
+
+def date_key(d: date | None) -> QDate:
+    """A date as Qt sorts it (a Python date would reach Qt as an opaque object);
+    a missing date sorts after every real one."""
+    d = d or date.max
+    return QDate(d.year, d.month, d.day)
+
+
+def days_text(days: int) -> str:
+    if days < 0:
+        return f"{-days} day{'s' if days != -1 else ''} overdue"
+    if days == 0:
+        return "today"
+    return f"in {days} day{'s' if days != 1 else ''}"
+
+
+class RemindersModel(QAbstractTableModel):
+    def __init__(self, reminders: list[Reminder], parent: Any = None) -> None:
+        super().__init__(parent)
+        # Overdue first, then by due date.
+        self._rows = sorted(reminders, key=lambda r: (not r.overdue, r.due_on, r.subject))
+
+    def reminder(self, row: int) -> Reminder:
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation is Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(Column)
+        ):
+            return HEADERS[Column(section)]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        r = self._rows[index.row()]
+        col = Column(index.column())
+        if role == ObjectRole:
+            return r
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col is Column.STATE:
+                return "OVERDUE" if r.overdue else "due"
+            if col is Column.DUE:
+                return r.due_on.isoformat()
+            if col is Column.DAYS_LEFT:
+                return days_text(r.days_left)
+            if col is Column.WHAT:
+                return WHAT_LABELS.get(r.what, r.what)
+            if col is Column.SUBJECT:
+                return r.subject
+            return r.parties
+        if role == SortRole:
+            if col is Column.STATE:
+                return 0 if r.overdue else 1
+            if col is Column.DUE:
+                return date_key(r.due_on)
+            if col is Column.DAYS_LEFT:
+                return r.days_left
+            return str(self.data(index, Qt.ItemDataRole.DisplayRole)).casefold()
+        if role == Qt.ItemDataRole.ForegroundRole and r.overdue:
+            return QBrush(_RED)
+        if role == Qt.ItemDataRole.FontRole and r.overdue and col is Column.STATE:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and col in (Column.SUBJECT, Column.PARTIES):
+            return f"{r.subject}\n{r.parties}"
+        return None
+
+
+class RenewalsPage(Page):
+    title = "Renewals"
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._loaded = False
+        self._fitted = False  # columns narrowed to the page's width once, when first shown
+        self.horizon = HORIZONS[0]
+        layout = QVBoxLayout(self)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Show what is overdue and what falls due within:"))
+        self.horizon_group = QButtonGroup(self)
+        self.horizon_group.setExclusive(True)
+        self.horizon_buttons: dict[int, QPushButton] = {}
+        for days in HORIZONS:
+            button = QPushButton(f"{days} days")
+            button.setCheckable(True)
+            button.setAccessibleName(f"Within {days} days")
+            self.horizon_group.addButton(button, days)
+            self.horizon_buttons[days] = button
+            top.addWidget(button)
+        top.addWidget(QLabel("or"))
+        self.custom = QSpinBox()
+        self.custom.setRange(0, 3650)
+        self.custom.setSuffix(" days")
+        self.custom.setAccessibleName("Horizon in days")
+        self.custom.setValue(self.horizon)
+        top.addWidget(self.custom)
+        top.addStretch(1)
+        self.summary = QLabel()
+        top.addWidget(self.summary)
+        layout.addLayout(top)
+
+        actions = QHBoxLayout()
+        self.mark_button = QPushButton("Mark reviewed")
+        self.mark_button.setToolTip(
+            "Record that the selected document was reviewed today; the next review follows "
+            "its review cycle"
+        )
+        self.open_button = QPushButton("Show record")
+        self.open_button.setToolTip("Show the document or assessment this reminder is about")
+        actions.addWidget(self.mark_button)
+        actions.addWidget(self.open_button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+
+        self.table = QTableView()
+        self.model = RemindersModel([], self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSortRole(SortRole)
+        self.proxy.setSourceModel(self.model)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the model's order
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        self.message = QLabel()
+        self.message.setAccessibleName("Last action")
+        layout.addWidget(self.message)
+
+        self.horizon_buttons[self.horizon].setChecked(True)
+        self.horizon_group.idClicked.connect(self.set_horizon)
+        self.custom.valueChanged.connect(self.set_horizon)
+        self.mark_button.clicked.connect(self.mark_reviewed)
+        self.open_button.clicked.connect(self.show_record)
+        self.table.doubleClicked.connect(lambda _i: self.show_record())
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        self._update_buttons()
+
+    def showEvent(self, event: Any) -> None:
+        if not self._loaded:
+            self.refresh()
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = fit_columns(self.table, {Column.SUBJECT: 220, Column.PARTIES: 120})
+
+    def set_horizon(self, days: int) -> None:
+        """Show reminders due within ``days`` (and everything overdue)."""
+        self.horizon = days
+        for d, button in self.horizon_buttons.items():
+            if d == days and not button.isChecked():
+                button.setChecked(True)
+        if days not in self.horizon_buttons:
+            # No preset matches: no preset button stays pressed.
+            self.horizon_group.setExclusive(False)
+            for button in self.horizon_buttons.values():
+                button.setChecked(False)
+            self.horizon_group.setExclusive(True)
+        if self.custom.value() != days:
+            self.custom.blockSignals(True)
+            self.custom.setValue(days)
+            self.custom.blockSignals(False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        selected = self.selected_reminder()
+        reminders = self.ctx.service.reminders(self.ctx.today, self.horizon)
+        self.model = RemindersModel(reminders, self)
+        self.proxy.setSourceModel(self.model)
+        if not self._loaded:
+            self.table.resizeColumnsToContents()
+            header = self.table.horizontalHeader()
+            header.resizeSection(Column.SUBJECT, min(header.sectionSize(Column.SUBJECT), 460))
+        self._loaded = True
+        overdue = sum(1 for r in reminders if r.overdue)
+        self.summary.setText(
+            f"{overdue} overdue, {len(reminders) - overdue} due within {self.horizon} days"
+        )
+        if selected is not None:
+            for row in range(self.proxy.rowCount()):
+                r = self.proxy.index(row, 0).data(ObjectRole)
+                if r == selected:
+                    self.table.selectRow(row)
+                    break
+        self._update_buttons()
+
+    def apply_filter(self, **criteria: Any) -> None:
+        """``days`` (or ``horizon``/``within_days``): the horizon in days."""
+        for key in ("days", "horizon", "within_days"):
+            if key in criteria:
+                self.set_horizon(int(criteria[key]))
+                return
+        if not self._loaded:
+            self.refresh()
+
+    def selected_reminder(self) -> Reminder | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        r = rows[0].data(ObjectRole)
+        return r if isinstance(r, Reminder) else None
+
+    def select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+
+    def _update_buttons(self) -> None:
+        r = self.selected_reminder()
+        self.open_button.setEnabled(r is not None)
+        reviewable = r is not None and r.what == "review"
+        self.mark_button.setEnabled(reviewable)
+        if r is not None and r.what == "tia_review":
+            self.mark_button.setToolTip("Assessment reviews are recorded on the assessment")
+        elif r is not None and not reviewable:
+            self.mark_button.setToolTip("Only a document review can be marked reviewed")
+        else:
+            self.mark_button.setToolTip(
+                "Record that the selected document was reviewed today; the next review "
+                "follows its review cycle"
+            )
+
+    def mark_reviewed(self) -> None:
+        r = self.selected_reminder()
+        if r is None or r.what != "review":
+            messages.info(self, "Select a document review to mark it reviewed.")
+            return
+        kind, number = record_of(r)
+        if kind != "document":
+            messages.info(self, "Only a document review can be marked reviewed here.")
+            return
+        try:
+            saved = self.ctx.workspace.mark_reviewed(number, self.ctx.today)
+        except TransfersError as exc:
+            text = getattr(exc, "message", None) or str(exc)
+            if getattr(exc, "field", "") == "review_cycle_months":
+                text += " (Documents, Edit details…)"
+            messages.error(self, f"Not marked reviewed: {text}.")
+            return
+        self.refresh()
+        nxt = saved.next_review_on.isoformat() if saved.next_review_on else "not set"
+        self.message.setText(
+            f"Review of '{saved.title}' recorded on {self.ctx.today.isoformat()}; "
+            f"next review {nxt}."
+        )
+        self.changed.emit()
+
+    def show_record(self) -> None:
+        r = self.selected_reminder()
+        if r is None:
+            return
+        kind, number = record_of(r)
+        if kind == "document":
+            self.navigate.emit("documents", {"document_id": number})
+        else:
+            self.navigate.emit("assessments", {"tia_id": number})

@@ -1,0 +1,587 @@
+"""Transfers: every live transfer with its mechanisms, regimes and worst gap."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from transfers_app.domain.countries import country_name
+from transfers_app.domain.enums import Access, Mechanism, Regime, Severity
+from transfers_app.domain.models import Transfer
+from transfers_app.rules.gaps import Gap
+from ui import messages
+from ui.context import UiContext
+from ui.pages.base import Page
+
+SortRole = Qt.ItemDataRole.UserRole + 1
+ObjectRole = Qt.ItemDataRole.UserRole + 2
+_Index = QModelIndex | QPersistentModelIndex
+
+MECHANISM_LABELS = {
+    Mechanism.ADEQUACY: "Adequacy",
+    Mechanism.DPF: "DPF",
+    Mechanism.EU_SCC: "EU SCCs",
+    Mechanism.UK_IDTA: "UK IDTA",
+    Mechanism.UK_ADDENDUM: "UK Addendum",
+    Mechanism.LEGACY_SCC: "Legacy SCCs",
+    Mechanism.BCR: "BCRs",
+    Mechanism.DEROGATION: "Art 49 derogation",
+}
+ACCESS_LABELS = {
+    Access.STORAGE: "Storage",
+    Access.REMOTE_ACCESS: "Remote access",
+    Access.ONWARD: "Onward transfer",
+}
+# Badge colours; the badge always carries its text as well (never colour alone).
+BADGE = {
+    Severity.CRITICAL: ("#8b0000", "#fde2e2"),
+    Severity.HIGH: ("#9a3b00", "#fdebd8"),
+    Severity.MEDIUM: ("#6b5300", "#fdf5d0"),
+    Severity.LOW: ("#24496b", "#e2edf8"),
+}
+OK_BADGE = ("#1b5e20", "#e3f3e4")
+# What the status filter understands (dashboard click-throughs use the same words).
+STATUS_CHOICES = [
+    ("", "All statuses"),
+    ("gaps", "With gaps"),
+    ("compliant", "Compliant"),
+    ("overdue", "Overdue"),
+    ("critical", "Critical"),
+    ("high", "High"),
+    ("medium", "Medium"),
+    ("low", "Low"),
+    ("not_live", "Not live"),
+]
+_STATUS_ALIASES = {"ok": "compliant", "gap": "gaps", "with_gaps": "gaps", "open": "gaps"}
+
+
+def fit_columns(table: QTableView, elastic: Mapping[int, int]) -> bool:
+    """Narrow the ``elastic`` columns (already sized to their contents; column -> narrowest
+    width) so that every column fits the table's width; False if the table is not laid out
+    yet (try again when shown).
+
+    Text that no longer fits is elided, and whole in the tooltip or a wider column.
+    """
+    header = table.horizontalHeader()
+    available = table.viewport().width()
+    if not table.isVisible() or available < 200:
+        return False
+    shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    sizes = {c: header.sectionSize(c) for c in shown}
+    candidates = [c for c in elastic if c in sizes]
+    if header.stretchLastSection() and shown:
+        # The stretched last column never gets narrower than the default section size.
+        last = shown[-1]
+        sizes[last] = max(sizes[last], header.defaultSectionSize())
+        candidates = [c for c in candidates if c != last]
+    excess = sum(sizes.values()) - available
+    room = {c: max(0, sizes[c] - elastic[c]) for c in candidates}
+    spare = sum(room.values())
+    if excess > 0 and spare > 0:
+        share = min(1.0, excess / spare)
+        for c, r in room.items():
+            header.resizeSection(c, sizes[c] - math.ceil(r * share))
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class TransferRow:
+    transfer: Transfer
+    exporter: str
+    importer: str
+    regimes: tuple[Regime, ...]
+    live: bool
+    gaps: tuple[Gap, ...]  # worst first
+    overdue: bool  # a gap whose date has passed
+
+    @property
+    def worst(self) -> Gap | None:
+        return self.gaps[0] if self.gaps else None
+
+    @property
+    def destination(self) -> str:
+        code = self.transfer.destination
+        return f"{country_name(code)} ({code})"
+
+    @property
+    def mechanisms(self) -> str:
+        uses = self.transfer.mechanisms
+        if not uses:
+            return "no mechanism"
+        return " → ".join(MECHANISM_LABELS[u.mechanism] for u in uses)
+
+    @property
+    def status_text(self) -> str:
+        if not self.live:
+            return "not live"
+        worst = self.worst
+        return worst.severity.value.upper() if worst else "OK"
+
+    def status_rank(self) -> int:
+        if not self.live:
+            return 6
+        worst = self.worst
+        return worst.severity.rank if worst else 5
+
+    def search_text(self) -> str:
+        t = self.transfer
+        return " ".join(
+            (
+                self.exporter,
+                self.importer,
+                self.destination,
+                t.service,
+                t.purpose,
+                self.mechanisms,
+                " ".join(r.value for r in self.regimes),
+            )
+        ).casefold()
+
+
+def build_rows(
+    transfers: list[Transfer],
+    names: dict[int, str],
+    statuses: dict[int, tuple[Regime, ...]],
+    gaps: dict[int, list[Gap]],
+    today: date,
+) -> list[TransferRow]:
+    """Join the transfers with the status report (``statuses``: the live ones' regimes)."""
+    rows = []
+    for t in transfers:
+        assert t.id is not None
+        own = tuple(gaps.get(t.id, ()))
+        rows.append(
+            TransferRow(
+                transfer=t,
+                exporter=names.get(t.exporter_id, f"#{t.exporter_id} (archived)"),
+                importer=names.get(t.importer_id, f"#{t.importer_id} (archived)"),
+                regimes=statuses.get(t.id, t.regimes),
+                live=t.id in statuses or t.id in gaps,
+                gaps=own,
+                overdue=any(g.due_on is not None and g.due_on < today for g in own),
+            )
+        )
+    return rows
+
+
+class Column(IntEnum):
+    STATUS = 0
+    EXPORTER = 1
+    IMPORTER = 2
+    DESTINATION = 3
+    ACCESS = 4
+    ROLE = 5
+    MECHANISMS = 6
+    REGIMES = 7
+    ISSUE = 8
+
+
+HEADERS = {
+    Column.STATUS: "Status",
+    Column.EXPORTER: "Exporter",
+    Column.IMPORTER: "Importer",
+    Column.DESTINATION: "Destination",
+    Column.ACCESS: "Access",
+    Column.ROLE: "Importer role",
+    Column.MECHANISMS: "Mechanisms",
+    Column.REGIMES: "Regimes",
+    Column.ISSUE: "Worst gap",
+}
+
+
+class TransfersModel(QAbstractTableModel):
+    def __init__(self, rows: list[TransferRow], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows = rows
+        self.haystack = [r.search_text() for r in rows]
+
+    def row(self, row: int) -> TransferRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation is Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(Column)
+        ):
+            return HEADERS[Column(section)]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        r = self._rows[index.row()]
+        col = Column(index.column())
+        if role == ObjectRole:
+            return r
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(r, col)
+        if role == SortRole:
+            if col is Column.STATUS:
+                return r.status_rank()
+            if col is Column.MECHANISMS:
+                return self._display(r, col).casefold() if r.transfer.mechanisms else ""
+            return self._display(r, col).casefold()
+        if col is Column.STATUS and r.live:
+            fg, bg = BADGE[r.worst.severity] if r.worst else OK_BADGE
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor(fg))
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor(bg))
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.ForegroundRole and not r.live:
+            return QBrush(QColor("#6b6b6b"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col in (Column.STATUS, Column.ISSUE) and r.gaps:
+                return "\n".join(f"{g.severity.value.upper()}: {g.message}" for g in r.gaps)
+            if col is Column.IMPORTER:
+                service = r.transfer.service
+                return f"{r.importer}: {service}" if service else r.importer
+            if col is Column.MECHANISMS and r.transfer.mechanisms:
+                return "Primary first, then fallbacks: " + r.mechanisms
+        return None
+
+    @staticmethod
+    def _display(r: TransferRow, col: Column) -> str:
+        t = r.transfer
+        if col is Column.EXPORTER:
+            return r.exporter
+        if col is Column.IMPORTER:
+            return r.importer
+        if col is Column.DESTINATION:
+            return r.destination
+        if col is Column.ACCESS:
+            return ACCESS_LABELS[t.access]
+        if col is Column.ROLE:
+            return t.importer_role.value
+        if col is Column.MECHANISMS:
+            return r.mechanisms
+        if col is Column.REGIMES:
+            return ", ".join(x.value for x in r.regimes)
+        if col is Column.STATUS:
+            return r.status_text
+        worst = r.worst
+        if worst is None:
+            return "" if r.live else "not live on this date (planned, ended or proposed)"
+        more = len(r.gaps) - 1
+        return worst.message + (f" (+{more} more)" if more else "")
+
+
+class TransferFilter(QSortFilterProxyModel):
+    """Filters on the rows' values, never on display strings."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.country = ""
+        self.status = ""
+        self.mechanism = ""
+        self.entity_id: int | None = None
+        self.include_not_live = False
+        self.setSortRole(SortRole)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, TransfersModel):
+            return True
+        r = model.row(source_row)
+        t = r.transfer
+        if not r.live and not (self.include_not_live or self.status == "not_live"):
+            return False
+        if self.country and t.destination != self.country:
+            return False
+        if self.entity_id is not None and self.entity_id not in (t.exporter_id, t.importer_id):
+            return False
+        if self.mechanism:
+            used = {u.mechanism.value for u in t.mechanisms}
+            if self.mechanism == "none" and used:
+                return False
+            if self.mechanism != "none" and self.mechanism not in used:
+                return False
+        if self.status and not self._status_matches(r):
+            return False
+        return all(word in model.haystack[source_row] for word in self.text.split())
+
+    def _status_matches(self, r: TransferRow) -> bool:
+        s = self.status
+        if s == "not_live":
+            return not r.live
+        if s == "compliant":
+            return r.live and not r.gaps
+        if s == "gaps":
+            return bool(r.gaps)
+        if s == "overdue":
+            return r.overdue
+        return r.worst is not None and r.worst.severity.value == s
+
+
+class TransfersPage(Page):
+    title = "Transfers"
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._loaded = False
+        self._fitted = False  # columns narrowed to the page's width once, when first shown
+        self._names: dict[int, str] = {}
+        layout = QVBoxLayout(self)
+
+        top = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search exporter, importer, country, service, mechanism…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search transfers")
+        self.country = QComboBox()
+        self.country.setAccessibleName("Destination")
+        self.country.setMinimumContentsLength(18)
+        self.status = QComboBox()
+        self.status.setAccessibleName("Status")
+        for value, label in STATUS_CHOICES:
+            self.status.addItem(label, value)
+        self.mechanism = QComboBox()
+        self.mechanism.setAccessibleName("Mechanism")
+        self.mechanism.addItem("All mechanisms", "")
+        for m, label in MECHANISM_LABELS.items():
+            self.mechanism.addItem(label, m.value)
+        self.mechanism.addItem("No mechanism", "none")
+        self.not_live = QCheckBox("Include planned and ended")
+        self.clear_button = QPushButton("Clear filters")
+        top.addWidget(self.search, 1)
+        top.addWidget(self.country)
+        top.addWidget(self.status)
+        top.addWidget(self.mechanism)
+        top.addWidget(self.not_live)
+        top.addWidget(self.clear_button)
+        layout.addLayout(top)
+
+        info = QHBoxLayout()
+        self.filter_note = QLabel()
+        self.count_label = QLabel()
+        info.addWidget(self.filter_note, 1)
+        info.addWidget(self.count_label)
+        layout.addLayout(info)
+
+        self.table = QTableView()
+        self.model = TransfersModel([], self)
+        self.proxy = TransferFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Column.STATUS, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        hint = QLabel("Double-click a transfer to open its importer.")
+        hint.setStyleSheet("color: palette(mid);")
+        layout.addWidget(hint)
+
+        self.search.textChanged.connect(self._filters_changed)
+        self.country.currentIndexChanged.connect(self._filters_changed)
+        self.status.currentIndexChanged.connect(self._filters_changed)
+        self.mechanism.currentIndexChanged.connect(self._filters_changed)
+        self.not_live.toggled.connect(self._filters_changed)
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.table.doubleClicked.connect(self._open)
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def showEvent(self, event: Any) -> None:
+        if not self._loaded:
+            self.refresh()
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = fit_columns(
+                self.table, {Column.EXPORTER: 90, Column.IMPORTER: 130, Column.MECHANISMS: 110}
+            )
+
+    def refresh(self) -> None:
+        ctx = self.ctx
+        repo = ctx.service.repo
+        report = ctx.service.status(ctx.today)
+        self._names = {i: n for i, n, _ in repo.entity_names()}
+        regimes = {
+            s.transfer.id: tuple(res.assessment.regime for res in s.results)
+            for s in report.statuses
+            if s.transfer.id is not None
+        }
+        gaps: dict[int, list[Gap]] = {}
+        for g in report.gaps:  # worst first
+            if g.transfer_id is not None:
+                gaps.setdefault(g.transfer_id, []).append(g)
+        rows = build_rows(repo.list_transfers(), self._names, regimes, gaps, ctx.today)
+        self.model = TransfersModel(rows, self)
+        self.proxy.setSourceModel(self.model)
+        self._fill_countries(rows)
+        if not self._loaded:
+            self._size_columns()
+        self._loaded = True
+        self._update_count()
+
+    def _fill_countries(self, rows: list[TransferRow]) -> None:
+        current = self.country.currentData() or self.proxy.country
+        codes = sorted({r.transfer.destination for r in rows}, key=country_name)
+        self.country.blockSignals(True)
+        self.country.clear()
+        self.country.addItem("All destinations", "")
+        for code in codes:
+            self.country.addItem(f"{country_name(code)} ({code})", code)
+        self.country.setCurrentIndex(max(0, self.country.findData(current)))
+        self.country.blockSignals(False)
+
+    def _size_columns(self) -> None:
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for col, cap in (
+            (Column.EXPORTER, 170),
+            (Column.IMPORTER, 200),
+            (Column.MECHANISMS, 200),
+        ):
+            header.resizeSection(col, min(header.sectionSize(col), cap))
+
+    def _update_count(self) -> None:
+        live = sum(1 for r in range(self.model.rowCount()) if self.model.row(r).live)
+        self.count_label.setText(f"{self.proxy.rowCount()} shown, {live} live transfers")
+        parts = []
+        if self.proxy.entity_id is not None:
+            parts.append(f"only the transfers of {self._names.get(self.proxy.entity_id, '?')}")
+        self.filter_note.setText("Showing " + ", ".join(parts) if parts else "")
+
+    # -- filters ------------------------------------------------------------------------------
+
+    def _filters_changed(self, *_args: Any) -> None:
+        p = self.proxy
+        p.beginFilterChange()
+        p.text = self.search.text().strip().casefold()
+        p.country = str(self.country.currentData() or "")
+        p.status = str(self.status.currentData() or "")
+        p.mechanism = str(self.mechanism.currentData() or "")
+        p.include_not_live = self.not_live.isChecked()
+        p.endFilterChange()
+        self._update_count()
+
+    def clear_filters(self) -> None:
+        for w in (self.search, self.country, self.status, self.mechanism, self.not_live):
+            w.blockSignals(True)
+        self.search.clear()
+        self.country.setCurrentIndex(0)
+        self.status.setCurrentIndex(0)
+        self.mechanism.setCurrentIndex(0)
+        self.not_live.setChecked(False)
+        for w in (self.search, self.country, self.status, self.mechanism, self.not_live):
+            w.blockSignals(False)
+        self.proxy.entity_id = None  # applied by _filters_changed
+        self._filters_changed()
+
+    def apply_filter(self, **criteria: Any) -> None:
+        """Show the transfers the criteria select; the other filters are cleared.
+
+        ``status``: compliant, gaps, overdue, critical, high, medium, low or not_live;
+        ``country`` (or ``destination``): an ISO code; ``mechanism``: a mechanism value or
+        "none"; ``search`` (or ``text``); ``entity_id``: transfers to or from that entity.
+        """
+        if not self._loaded:
+            self.refresh()
+        self.clear_filters()
+        status = str(criteria.get("status") or criteria.get("severity") or "").lower()
+        status = _STATUS_ALIASES.get(status, status)
+        country = str(criteria.get("country") or criteria.get("destination") or "").upper()
+        mechanism = str(criteria.get("mechanism") or "").lower()
+        text = criteria.get("search", criteria.get("text"))
+        for combo, value in (
+            (self.status, status),
+            (self.country, country),
+            (self.mechanism, mechanism),
+        ):
+            if value:
+                index = combo.findData(value)
+                if index < 0:
+                    messages.error(self, f"There is no filter for '{value}' on this page.")
+                    continue
+                combo.setCurrentIndex(index)
+        if text:
+            self.search.setText(str(text))
+        entity_id = criteria.get("entity_id")
+        if entity_id is not None:
+            self.proxy.entity_id = int(entity_id)
+            self._filters_changed()
+
+    def focus_search(self) -> bool:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+        return True
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def selected_row(self) -> TransferRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        r = rows[0].data(ObjectRole)
+        return r if isinstance(r, TransferRow) else None
+
+    def _open(self, index: QModelIndex) -> None:
+        r = index.data(ObjectRole)
+        if isinstance(r, TransferRow):
+            self.open_entity.emit(r.transfer.importer_id)
+
+    def archive_selected(self) -> bool:
+        r = self.selected_row()
+        if r is None or r.transfer.id is None:
+            return False
+        if not messages.confirm(
+            self,
+            f"Archive the transfer from {r.exporter} to {r.importer} ({r.destination})? "
+            "It leaves the register but stays in the audit history.",
+        ):
+            return True
+        repo = self.ctx.service.repo
+        self.ctx.workspace.archive(repo.get_transfer(r.transfer.id))
+        self.refresh()
+        self.changed.emit()
+        return True
