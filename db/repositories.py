@@ -230,30 +230,45 @@ class SqliteRegister:
             )
         )
 
-    def register_table(self) -> list[tuple[Any, ...]]:
+    def register_table(self, limit: int | None = None) -> list[tuple[Any, ...]]:
         """One compact row per live entity for the register view: id, name, legal name, kind,
         lifecycle, whether it is ours, its countries and services (comma-joined).
 
-        Three flat queries merged here: faster than joins on 100,000 entities.
+        ``limit`` gives the first rows in name order only (a quick first screen). Otherwise
+        three flat queries are merged here: faster than joins on 100,000 entities.
         """
         conn = self.conn
+        base = (
+            "SELECT id, name, legal_name, kind, lifecycle, exporter_regimes <> '', name_key "
+            "FROM entities WHERE archived_at IS NULL"
+        )
+        where_ids = ""
+        params: tuple[Any, ...] = ()
+        if limit is not None:
+            rows = conn.execute(base + " ORDER BY name_key, id LIMIT ?", (limit,)).fetchall()
+            ids = [r[0] for r in rows]
+            where_ids = f" AND {{col}} IN ({', '.join('?' for _ in ids)})" if ids else " AND 0"
+            params = tuple(ids)
+        else:
+            rows = conn.execute(base).fetchall()
+            rows.sort(key=itemgetter(6, 0))
         countries = dict(
             conn.execute(
-                "SELECT entity_id, group_concat(country) FROM locations "
-                "WHERE archived_at IS NULL GROUP BY entity_id"
+                "SELECT entity_id, group_concat(country) FROM locations WHERE archived_at IS NULL"
+                + where_ids.format(col="entity_id")
+                + " GROUP BY entity_id",
+                params,
             )
         )
         services = dict(
             conn.execute(
                 "SELECT importer_id, group_concat(service, '; ') FROM transfers "
-                "WHERE archived_at IS NULL AND service <> '' GROUP BY importer_id"
+                "WHERE archived_at IS NULL AND service <> ''"
+                + where_ids.format(col="importer_id")
+                + " GROUP BY importer_id",
+                params,
             )
         )
-        rows = conn.execute(
-            "SELECT id, name, legal_name, kind, lifecycle, exporter_regimes <> '', name_key "
-            "FROM entities WHERE archived_at IS NULL"
-        ).fetchall()
-        rows.sort(key=itemgetter(6, 0))
         return [
             (r[0], r[1], r[2], r[3], r[4], r[5], countries.get(r[0]), services.get(r[0]))
             for r in rows

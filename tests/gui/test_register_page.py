@@ -359,3 +359,17 @@ def test_typing_on_gives_the_same_rows_as_a_fresh_search() -> None:
         shown = [typed.row_at(r).entity_id for r in range(typed.rowCount())]
         assert shown == [fresh.row_at(r).entity_id for r in range(fresh.rowCount())], text
     assert typed.rowCount() > 0
+
+
+def test_a_large_register_paints_its_first_rows_then_loads_the_rest(
+    qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.pages.register as register_module
+
+    monkeypatch.setattr(register_module, "FIRST_ROWS", 5)
+    page = register_module.RegisterPage(ctx)
+    qtbot.addWidget(page)
+    assert page.table.model().rowCount() in (5, 20)  # the rest may already have arrived
+    assert page.wait_for_background(30000)
+    qtbot.waitUntil(lambda: page.table.model().rowCount() == 20, timeout=30000)
+    assert "loading" not in page.count_label.text()

@@ -8,10 +8,10 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from transfers_app.domain.countries import normalise_code
 from transfers_app.domain.enums import (
@@ -31,9 +31,8 @@ from transfers_app.services.register import RegisterService, StatusReport
 Archivable = TypeVar("Archivable", Entity, Location, Transfer, Document, Tia)
 
 
-@dataclass(frozen=True, slots=True)
-class RegisterRow:
-    """One line of the register table: compact, so 100,000 of them stay light."""
+class RegisterRow(NamedTuple):
+    """One line of the register table: a tuple, so 100,000 of them stay light and quick."""
 
     entity_id: int
     name: str
@@ -55,19 +54,19 @@ class Workspace:
 
     # -- register table -------------------------------------------------------------------
 
-    def register_rows(self) -> list[RegisterRow]:
+    def register_rows(self, limit: int | None = None) -> list[RegisterRow]:
+        """The register table's rows in name order (only the first ``limit`` if given)."""
+        kinds = {k.value: k for k in EntityKind}
+        lifecycles = {k.value: k for k in Lifecycle}
+        splits: dict[str | None, tuple[str, ...]] = {None: ()}
         out = []
-        for r in self.repo.register_table():
+        for r in self.repo.register_table(limit):
+            codes = splits.get(r[6])
+            if codes is None:  # the same country lists repeat: split each distinct one once
+                codes = splits[r[6]] = tuple(dict.fromkeys(c for c in r[6].split(",") if c))
             out.append(
                 RegisterRow(
-                    entity_id=r[0],
-                    name=r[1],
-                    legal_name=r[2],
-                    kind=EntityKind(r[3]),
-                    is_own=bool(r[5]),
-                    lifecycle=Lifecycle(r[4]),
-                    countries=tuple(dict.fromkeys(c for c in (r[6] or "").split(",") if c)),
-                    services=r[7] or "",
+                    r[0], r[1], r[2], kinds[r[3]], bool(r[5]), lifecycles[r[4]], codes, r[7] or ""
                 )
             )
         return out

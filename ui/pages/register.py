@@ -39,7 +39,7 @@ from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import EntityKind, Lifecycle, Severity
 from transfers_app.errors import TransfersError
 from transfers_app.services.register import RegisterService
-from transfers_app.services.workspace import Workspace
+from transfers_app.services.workspace import RegisterRow, Workspace
 from ui import messages
 from ui.context import UiContext
 from ui.models.register_model import (
@@ -69,6 +69,7 @@ class _StatusSignals(QObject):
     # (request number, {entity id: worst Severity}) or (request number, message)
     done = Signal(int, object)
     failed = Signal(int, str)
+    rows = Signal(int, object)  # (request number, every RegisterRow)
 
 
 class _StatusJob(QRunnable):
@@ -90,6 +91,29 @@ class _StatusJob(QRunnable):
         self.signals.done.emit(self.request, worst)
 
 
+STATUS_DELAY_MS = 250
+# A large register shows its first rows at once and the rest when read in the background.
+FIRST_ROWS = 2000
+
+
+class _RowsJob(QRunnable):
+    """Read every row of the register on the worker thread's own connection."""
+
+    def __init__(self, ctx: UiContext, request: int, signals: _StatusSignals) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.request = request
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            rows = Workspace(self.ctx.service_factory()).register_rows()
+        except Exception as exc:  # any failure becomes a message on the page, never a crash
+            self.signals.failed.emit(self.request, str(exc) or type(exc).__name__)
+            return
+        self.signals.rows.emit(self.request, rows)
+
+
 class RegisterPage(Page):
     title = "Register"
     # Each entity's worst status arrived from the background thread (and is shown).
@@ -107,6 +131,8 @@ class RegisterPage(Page):
         self._signals = _StatusSignals(self)
         self._signals.done.connect(self._status_arrived)
         self._signals.failed.connect(self._status_failed)
+        self._signals.rows.connect(self._rows_arrived)
+        self._loading_all = False
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name, legal name, country or service  (Ctrl+F)")
@@ -245,10 +271,31 @@ class RegisterPage(Page):
             return
         selected = self.selected_entity_id()
         self._generation = generation
-        self.model.set_rows(self.ctx.workspace.register_rows())
+        first = self.ctx.workspace.register_rows(limit=FIRST_ROWS)
+        self.model.set_rows(first)
         self._fill_countries()
         if selected is not None:
             self.select_entity(selected)
+        if len(first) < FIRST_ROWS:
+            # Start the status only once the rows are on screen: the check runs in Python
+            # and shares the interpreter with the window, so it must not delay the paint.
+            QTimer.singleShot(STATUS_DELAY_MS, self._start_status)
+            return
+        self._request += 1
+        self._loading_all = True
+        self.status_label.setText("Loading the rest of the register…")
+        self._pool.start(_RowsJob(self.ctx, self._request, self._signals))
+
+    def _rows_arrived(self, request: int, rows: list[RegisterRow]) -> None:
+        if request != self._request:
+            return
+        selected = self.selected_entity_id()
+        self._loading_all = False
+        self.model.set_rows(rows)
+        self._fill_countries()
+        if selected is not None:
+            self.select_entity(selected)
+        self._update_count()
         self._start_status()
 
     def _start_status(self) -> None:
@@ -293,7 +340,9 @@ class RegisterPage(Page):
         shown, total = self.model.rowCount(), self.model.total_count()
         noun = "entity" if total == 1 else "entities"
         text = f"{shown:,} of {total:,} {noun}"
-        if self.status_combo.currentData() is not None and not self.model.status_known:
+        if self._loading_all:
+            text = f"first {total:,} entities (loading the rest…)"
+        elif self.status_combo.currentData() is not None and not self.model.status_known:
             text += " (waiting for the status)"
         self.count_label.setText(text)
 

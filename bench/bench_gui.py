@@ -1,0 +1,155 @@
+"""Benchmark of the desktop app on a large register (figures, not pass/fail).
+
+Usage: QT_QPA_PLATFORM=offscreen python bench/bench_gui.py [--entities 100000] [--keep DIR]
+
+Measures, each in a fresh process where it matters:
+- launch to the register painted: from starting the process to the first paint of the
+  register table (its first rows; the rest and the status column arrive from a background
+  thread, and the time until every row is in the table is reported too);
+- search keystroke to repaint: typing a character into the search box until the table repaints;
+- opening an entity editor until it is painted;
+- peak memory (maximum resident set size) of the app process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHILD = r"""
+import json, resource, sys, time
+t0 = float(sys.argv[2])
+from datetime import date
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtWidgets import QApplication
+from transfers_app.cli import Context
+from transfers_app.paths import AppPaths
+from transfers_app.services.workspace import Workspace
+from ui.context import UiContext
+from ui.pages.register import RegisterPage
+
+QCoreApplication.setOrganizationName("Transfer Register Bench")
+app = QApplication([])
+cli = Context(AppPaths(__import__("pathlib").Path(sys.argv[1])), date(2026, 11, 25))
+service = cli.service()
+ctx = UiContext(service, Workspace(service), cli.paths, cli.today, cli.service)
+
+
+class Painted(QObject):
+    def __init__(self):
+        super().__init__()
+        self.at = None
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and self.at is None:
+            self.at = time.time()
+        return False
+
+
+page = RegisterPage(ctx)
+page.resize(1280, 800)
+watch = Painted()
+page.table.viewport().installEventFilter(watch)
+page.show()
+page.refresh()
+while watch.at is None:
+    app.processEvents()
+launch = watch.at - t0
+first_rows = page.table.model().rowCount()
+while page._loading_all:
+    app.processEvents()
+    time.sleep(0.005)
+all_loaded = time.time() - t0
+rows = page.table.model().rowCount()
+
+def paint_after(action):
+    watch.at = None
+    start = time.perf_counter()
+    action()
+    page.table.viewport().repaint()
+    while watch.at is None:
+        app.processEvents()
+    return time.perf_counter() - start
+
+keystrokes = []
+for text in ["s", "st", "str", "stra", "strat", "", "u", "un", "uni", "unit", ""]:
+    keystrokes.append(paint_after(lambda t=text: page.search.setText(t)))
+
+from ui.dialogs.entity_editor import EntityEditor
+entity_id = page.table.model().index(100, 0).data(0x0100 + 2).entity_id
+editor_times = []
+for i in range(5):
+    start = time.perf_counter()
+    e = service.repo.get_entity(entity_id + i)
+    dialog = EntityEditor(ctx, e)
+    dialog.show()
+    dialog.repaint()
+    app.processEvents()
+    editor_times.append(time.perf_counter() - start)
+    dialog.hide()
+    dialog.deleteLater()
+page.wait_for_background(120000) if hasattr(page, "wait_for_background") else None
+app.processEvents()
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"launch": launch, "first_rows": first_rows, "all_loaded": all_loaded,
+                  "rows": rows, "keystrokes": keystrokes,
+                  "editor": editor_times, "peak_mb": peak_mb}))
+sys.stdout.flush()
+import os
+os._exit(0)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--entities", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path)
+    args = parser.parse_args()
+    home = args.keep or Path(tempfile.mkdtemp(prefix="tr-gui-bench-"))
+    if not (home / "register.db").exists():
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "transfers_app",
+                "--data-dir",
+                str(home),
+                "demo",
+                "--entities",
+                str(args.entities),
+            ],
+            check=True,
+        )
+    runs = []
+    for _ in range(3):
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(home), repr(time.time())],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    launch = statistics.median(r["launch"] for r in runs)
+    keys = sorted(k for r in runs for k in r["keystrokes"])
+    editor = statistics.median(e for r in runs for e in r["editor"])
+    peak = max(r["peak_mb"] for r in runs)
+    loaded = statistics.median(r["all_loaded"] for r in runs)
+    print(f"register of {runs[0]['rows']:,} entities, 3 runs")
+    print(f"launch to register painted (median): {launch:.2f} s "
+          f"(first {runs[0]['first_rows']:,} rows; all rows in the table after {loaded:.2f} s)")
+    print(
+        f"search keystroke to repaint: median {statistics.median(keys) * 1000:.0f} ms, "
+        f"worst {keys[-1] * 1000:.0f} ms"
+    )
+    print(f"entity editor open to painted (median): {editor * 1000:.0f} ms")
+    print(f"peak memory (max RSS, incl. background status): {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
