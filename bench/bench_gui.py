@@ -141,8 +141,10 @@ def main() -> None:
     peak = max(r["peak_mb"] for r in runs)
     loaded = statistics.median(r["all_loaded"] for r in runs)
     print(f"register of {runs[0]['rows']:,} entities, 3 runs")
-    print(f"launch to register painted (median): {launch:.2f} s "
-          f"(first {runs[0]['first_rows']:,} rows; all rows in the table after {loaded:.2f} s)")
+    print(
+        f"launch to register painted (median): {launch:.2f} s "
+        f"(first {runs[0]['first_rows']:,} rows; all rows in the table after {loaded:.2f} s)"
+    )
     print(
         f"search keystroke to repaint: median {statistics.median(keys) * 1000:.0f} ms, "
         f"worst {keys[-1] * 1000:.0f} ms"
