@@ -318,3 +318,46 @@ def test_country_choices_have_names_and_codes() -> None:
     choices = dict((code, label) for label, code in country_choices())
     assert choices["BR"] == "Brazil (BR)"
     assert choices["EPO"].endswith("(EPO)")
+
+
+def test_add_transfer_opens_the_transfer_editor_with_the_importer_preset(
+    qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from transfers_app.domain.enums import Access, Role
+    from transfers_app.domain.models import Transfer
+    from ui.dialogs.transfer_editor import TransferEditor
+
+    calls: list[tuple[object, dict[str, object]]] = []
+    repo = ctx.service.repo
+
+    def fake_edit(parent: object, ctx_: UiContext, **kw: object) -> Transfer | None:
+        calls.append((parent, kw))
+        if kw.get("importer_id") != 8:
+            return None
+        return repo.add_transfer(
+            Transfer(2, 8, "IN", Access.REMOTE_ACCESS, Role.PROCESSOR, service="Backup support")
+        )
+
+    monkeypatch.setattr(TransferEditor, "edit", fake_edit)
+    dialog = editor(qtbot, ctx, 8)  # Stratus: a vendor, so it is the importer
+    dialog.tabs.setCurrentIndex(2)
+    rows = dialog.transfers_table.rowCount()
+    assert dialog.add_transfer_button.isEnabled()
+    qtbot.mouseClick(dialog.add_transfer_button, Qt.MouseButton.LeftButton)
+    assert calls == [(dialog, {"importer_id": 8})]
+    # The tab reloads with the new transfer selected.
+    table = dialog.transfers_table
+    assert table.rowCount() == rows + 1
+    selected = table.selectionModel().selectedRows()[0].row()
+    assert table.item(selected, 4).text() == "Backup support"
+
+    # Edit… opens the selected transfer.
+    qtbot.mouseClick(dialog.edit_transfer_button, Qt.MouseButton.LeftButton)
+    saved = next(t for t in repo.transfers_of(8) if t.service == "Backup support")
+    assert calls[-1] == (dialog, {"transfer_id": saved.id})
+
+    # For one of our own entities, it is the exporter that is preset.
+    own = editor(qtbot, ctx, 2)
+    own.tabs.setCurrentIndex(2)
+    qtbot.mouseClick(own.add_transfer_button, Qt.MouseButton.LeftButton)
+    assert calls[-1] == (own, {"exporter_id": 2})

@@ -148,3 +148,60 @@ def test_an_empty_register(qtbot: QtBot, empty_ctx: UiContext) -> None:
 def test_model_passes_the_model_tester(qtmodeltester: Any, page: TransfersPage) -> None:
     qtmodeltester.check(page.model)
     qtmodeltester.check(TransfersModel([]))
+
+
+def test_new_and_edit_open_the_transfer_editor(
+    qtbot: QtBot, page: TransfersPage, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from transfers_app.domain.models import Transfer
+    from ui.dialogs.transfer_editor import TransferEditor
+
+    repo = ctx.service.repo
+    calls: list[dict[str, object]] = []
+
+    def fake_edit(parent: object, ctx_: UiContext, **kw: object) -> Transfer | None:
+        calls.append(kw)
+        transfer_id = kw.get("transfer_id")
+        if not isinstance(transfer_id, int):
+            return None  # cancelled
+        before = repo.get_transfer(transfer_id)
+        return repo.update_transfer(replace(before, service="Overflow phone and chat support"))
+
+    monkeypatch.setattr(TransferEditor, "edit", fake_edit)
+    assert page.new_record()  # Ctrl+N
+    assert calls == [{}]
+    assert not page.edit_button.isEnabled()  # nothing selected
+    assert not page.edit_selected()
+
+    row = row_of(page, TURKISH)
+    page.table.selectRow(row)
+    transfer_id = shown(page)[row].transfer.id
+    assert page.edit_button.isEnabled()
+    with qtbot.waitSignal(page.changed):
+        qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
+    assert calls[-1] == {"transfer_id": transfer_id}
+    # Refreshed, and the edited transfer still selected.
+    assert page.selected_row() is not None
+    assert page.selected_row().transfer.service == "Overflow phone and chat support"
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_enter_on_a_row_edits_it(
+    qtbot: QtBot, page: TransfersPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.dialogs.transfer_editor import TransferEditor
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(TransferEditor, "edit", lambda parent, ctx, **kw: calls.append(kw))
+    opened: list[int] = []
+    page.open_entity.connect(opened.append)
+    page.show()
+    qtbot.waitExposed(page)
+    row = row_of(page, TURKISH)
+    page.table.setFocus()
+    page.table.selectRow(row)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert calls == [{"transfer_id": shown(page)[row].transfer.id}]
+    assert opened == []  # Enter edits; it does not also open the importer

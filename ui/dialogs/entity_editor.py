@@ -525,17 +525,41 @@ class EntityEditor(QDialog):
         )
         self._read_only(self.transfers_table)
         self.transfers_table.itemSelectionChanged.connect(self._transfer_selected)
+        self.transfers_table.itemSelectionChanged.connect(self._update_transfer_buttons)
+        self.transfers_table.doubleClicked.connect(lambda _index: self.edit_transfer())
         self.requirements = QTextBrowser()
         self.requirements.setOpenExternalLinks(True)
         self.requirements.setPlaceholderText("Select a transfer to see what the law requires.")
+        self.add_transfer_button = QPushButton("Add trans&fer…")
+        self.add_transfer_button.setToolTip(
+            "Record a transfer to or from this entity; what the law requires shows as you type"
+        )
+        self.add_transfer_button.clicked.connect(self.add_transfer)
+        self.edit_transfer_button = QPushButton("&Edit…")
+        self.edit_transfer_button.setToolTip("Edit the selected transfer (or double-click it)")
+        self.edit_transfer_button.clicked.connect(self.edit_transfer)
+        self.edit_transfer_button.setEnabled(False)
+        saved_at_once = QLabel("Transfers are saved from their own dialog, straight away.")
+        saved_at_once.setStyleSheet("color: palette(mid);")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_transfer_button)
+        buttons.addWidget(self.edit_transfer_button)
+        buttons.addStretch(1)
+        buttons.addWidget(saved_at_once)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.transfers_table, 1)
+        top_layout.addLayout(buttons)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.transfers_table)
+        splitter.addWidget(top)
         splitter.addWidget(self.requirements)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 2)
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.addWidget(splitter)
+        self._update_transfer_buttons()
         return tab
 
     def _documents_tab(self) -> QWidget:
@@ -690,6 +714,53 @@ class EntityEditor(QDialog):
             table.selectRow(0)
         else:
             self.requirements.setPlainText("This entity is not a party to any transfer.")
+        self._update_transfer_buttons()
+
+    def _selected_transfer(self) -> Transfer | None:
+        rows = self.transfers_table.selectionModel().selectedRows()
+        if not rows or not 0 <= rows[0].row() < len(self._transfers):
+            return None
+        return self._transfers[rows[0].row()]
+
+    def _update_transfer_buttons(self) -> None:
+        saved = self.original is not None and self.original.id is not None
+        self.add_transfer_button.setEnabled(saved)
+        self.edit_transfer_button.setEnabled(saved and self._selected_transfer() is not None)
+
+    def add_transfer(self) -> Transfer | None:
+        """Open the transfer editor with this entity preset: as the exporter if it is one of
+        ours, else as the importer. Reloads the tab after a save."""
+        if self.original is None or self.original.id is None:
+            return None
+        from ui.dialogs.transfer_editor import TransferEditor
+
+        me = self.original.id
+        if self.original.is_own:
+            saved = TransferEditor.edit(self, self.ctx, exporter_id=me)
+        else:
+            saved = TransferEditor.edit(self, self.ctx, importer_id=me)
+        self._after_transfer_saved(saved)
+        return saved
+
+    def edit_transfer(self) -> Transfer | None:
+        """Open the selected transfer in the transfer editor; reload the tab after a save."""
+        t = self._selected_transfer()
+        if t is None or t.id is None:
+            return None
+        from ui.dialogs.transfer_editor import TransferEditor
+
+        saved = TransferEditor.edit(self, self.ctx, transfer_id=t.id)
+        self._after_transfer_saved(saved)
+        return saved
+
+    def _after_transfer_saved(self, saved: Transfer | None) -> None:
+        if saved is None:
+            return
+        self._load_transfers()
+        for row, t in enumerate(self._transfers):
+            if t.id == saved.id:
+                self.transfers_table.selectRow(row)
+                break
 
     def _regimes_for(self, t: Transfer) -> tuple[tuple[Regime, ...], str]:
         """The regimes a transfer is assessed under, and where they come from."""

@@ -11,12 +11,14 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -384,12 +386,20 @@ class TransfersPage(Page):
         self.mechanism.addItem("No mechanism", "none")
         self.not_live = QCheckBox("Include planned and ended")
         self.clear_button = QPushButton("Clear filters")
+        self.new_button = QPushButton("New transfer…")
+        self.new_button.setToolTip("Record a new transfer (Ctrl+N)")
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.setToolTip("Edit the selected transfer (Enter)")
+        self.edit_button.setEnabled(False)
         top.addWidget(self.search, 1)
         top.addWidget(self.country)
         top.addWidget(self.status)
         top.addWidget(self.mechanism)
         top.addWidget(self.not_live)
         top.addWidget(self.clear_button)
+        top.addSpacing(12)
+        top.addWidget(self.new_button)
+        top.addWidget(self.edit_button)
         layout.addLayout(top)
 
         info = QHBoxLayout()
@@ -417,7 +427,19 @@ class TransfersPage(Page):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        hint = QLabel("Double-click a transfer to open its importer.")
+        # Enter edits the transfer (caught before the table turns it into "activated"); the
+        # same action is on the row's context menu.
+        self.table.installEventFilter(self)
+        self.edit_action = QAction("&Edit transfer… (Enter)", self.table)
+        self.edit_action.triggered.connect(self.edit_selected)
+        self.open_importer_action = QAction("&Open the importer", self.table)
+        self.open_importer_action.triggered.connect(self._open_selected_importer)
+        self.table.addAction(self.edit_action)
+        self.table.addAction(self.open_importer_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        hint = QLabel(
+            "Enter or Edit… edits the selected transfer; double-click opens its importer."
+        )
         hint.setStyleSheet("color: palette(mid);")
         layout.addWidget(hint)
 
@@ -427,7 +449,11 @@ class TransfersPage(Page):
         self.mechanism.currentIndexChanged.connect(self._filters_changed)
         self.not_live.toggled.connect(self._filters_changed)
         self.clear_button.clicked.connect(self.clear_filters)
+        self.new_button.clicked.connect(self.new_record)
+        self.edit_button.clicked.connect(self.edit_selected)
         self.table.doubleClicked.connect(self._open)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -457,6 +483,7 @@ class TransfersPage(Page):
         rows = build_rows(repo.list_transfers(), self._names, regimes, gaps, ctx.today)
         self.model = TransfersModel(rows, self)
         self.proxy.setSourceModel(self.model)
+        self._update_buttons()  # a model reset clears the selection without a signal
         self._fill_countries(rows)
         if not self._loaded:
             self._size_columns()
@@ -569,6 +596,63 @@ class TransfersPage(Page):
         r = index.data(ObjectRole)
         if isinstance(r, TransferRow):
             self.open_entity.emit(r.transfer.importer_id)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers()
+            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        ):
+            return self.edit_selected()
+        return super().eventFilter(watched, event)
+
+    def _open_selected_importer(self) -> None:
+        r = self.selected_row()
+        if r is not None:
+            self.open_entity.emit(r.transfer.importer_id)
+
+    def _update_buttons(self, *_args: Any) -> None:
+        has = self.selected_row() is not None
+        self.edit_button.setEnabled(has)
+        self.edit_action.setEnabled(has)
+        self.open_importer_action.setEnabled(has)
+
+    def new_record(self) -> bool:
+        """Ctrl+N: record a new transfer in the transfer editor."""
+        from ui.dialogs.transfer_editor import TransferEditor
+
+        self._after_save(TransferEditor.edit(self, self.ctx))
+        return True
+
+    def edit_selected(self) -> bool:
+        """Edit the selected transfer (Enter, Edit…); False if none is selected."""
+        r = self.selected_row()
+        if r is None or r.transfer.id is None:
+            return False
+        from ui.dialogs.transfer_editor import TransferEditor
+
+        self._after_save(TransferEditor.edit(self, self.ctx, transfer_id=r.transfer.id))
+        return True
+
+    def _after_save(self, saved: Transfer | None) -> None:
+        if saved is None:
+            return
+        self.refresh()
+        self.changed.emit()
+        self.select_transfer(saved.id)
+
+    def select_transfer(self, transfer_id: int | None) -> bool:
+        """Select a transfer's row if the filters show it; False otherwise."""
+        for row in range(self.proxy.rowCount()):
+            r = self.proxy.index(row, 0).data(ObjectRole)
+            if isinstance(r, TransferRow) and r.transfer.id == transfer_id:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.proxy.index(row, 0))
+                return True
+        return False
 
     def archive_selected(self) -> bool:
         r = self.selected_row()
