@@ -34,6 +34,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("renewals", "ui.pages.renewals", "RenewalsPage"),
     ("assessments", "ui.pages.assessments", "AssessmentsPage"),
     ("supplier_check", "ui.pages.supplier_check", "SupplierCheckPage"),
+    ("data_map", "ui.pages.data_map", "DataMapPage"),
     ("reference", "ui.pages.reference", "ReferencePage"),
     ("audit", "ui.pages.audit", "AuditPage"),
 ]
@@ -49,7 +50,8 @@ TOUR = (
     "transfer with its mechanisms, the signed documents and their dates, what is due, and the "
     "transfer impact assessments.</li>"
     "<li><b>Supplier check</b>: before signing a new supplier, what the law requires and "
-    "whether it is already on the register.</li>"
+    "whether it is already on the register. <b>Data map</b>: a picture of every flow, by "
+    "destination, coloured by status, exportable as PNG or SVG.</li>"
     "<li><b>Reference data</b>: the adequacy decisions and data bridges the rules use, with "
     "their dates and sources. <b>Audit log</b>: every change, before and after.</li>"
     "</ul>"
@@ -85,6 +87,7 @@ class MainWindow(QMainWindow):
             QStyle.StandardPixmap.SP_BrowserReload,
             QStyle.StandardPixmap.SP_FileDialogContentsView,
             QStyle.StandardPixmap.SP_FileDialogInfoView,
+            QStyle.StandardPixmap.SP_DriveNetIcon,
             QStyle.StandardPixmap.SP_DirIcon,
             QStyle.StandardPixmap.SP_FileDialogListView,
         ]
@@ -174,8 +177,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.act_refresh)
         view_menu.addSeparator()
         for i, (key, _, _) in enumerate(PAGES):
+            shortcut = f"Ctrl+{(i + 1) % 10}" if i < 10 else None
             act = self._action(
-                self.pages[key].title, f"Ctrl+{i + 1}", lambda _=False, k=key: self.go(k, {})
+                self.pages[key].title, shortcut, lambda _=False, k=key: self.go(k, {})
             )
             view_menu.addAction(act)
         help_menu = self.menuBar().addMenu("&Help")

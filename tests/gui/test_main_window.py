@@ -36,6 +36,7 @@ def test_every_page_is_in_the_navigation(window: MainWindow) -> None:
         "Renewals",
         "Assessments",
         "Supplier check",
+        "Data map",
         "Reference data",
         "Audit log",
     ]

@@ -95,6 +95,9 @@ def fit_columns(table: QTableView, elastic: Mapping[int, int]) -> bool:
     if not table.isVisible() or available < 200:
         return False
     shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    for c in elastic:
+        if c in shown:  # start from the width the contents want (a wider window gives room)
+            header.resizeSection(c, max(table.sizeHintForColumn(c), header.sectionSizeHint(c)))
     sizes = {c: header.sectionSize(c) for c in shown}
     candidates = [c for c in elastic if c in sizes]
     if header.stretchLastSection() and shown:
