@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from transfers_app.paths import AppPaths
-from transfers_app.services.register import RegisterService
+from transfers_app.services.register import RegisterService, StatusReport
 from transfers_app.services.workspace import Workspace
 
 
@@ -21,6 +22,27 @@ class UiContext:
     # (an SQLite connection belongs to the thread that opened it).
     service_factory: Callable[[], RegisterService]
 
+    # One status report shared by every page: computed once per register generation and
+    # reference set, whichever page (or background thread) asks first; the others wait for it.
+    _status_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _status: tuple[tuple[int, date, int], StatusReport] | None = field(default=None, repr=False)
+
     @property
     def database(self) -> str:
         return str(self.paths.database)
+
+    def status(self, service: RegisterService | None = None) -> StatusReport:
+        """The register's status today, shared across pages and threads.
+
+        ``service`` is the caller's own (a background thread's connection); it follows the
+        reference data in use, so loading a newer reference file changes every verdict.
+        """
+        service = service or self.service
+        service.ref = self.service.ref
+        with self._status_lock:
+            key = (service.repo.generation(), self.today, id(self.service.ref))
+            if self._status is not None and self._status[0] == key:
+                return self._status[1]
+            report = service.compute_status(self.today)
+            self._status = (key, report)
+            return report

@@ -285,7 +285,7 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        report = self.ctx.service.status(self.ctx.today)
+        report = self.ctx.status()
         try:
             with open(path, "w", encoding="utf-8") as fh:
                 json.dump(status_to_json(report), fh, ensure_ascii=False, indent=2)

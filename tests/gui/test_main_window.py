@@ -60,16 +60,42 @@ def test_standard_shortcuts(window: MainWindow) -> None:
     assert window.act_refresh.shortcut() == QKeySequence(QKeySequence.StandardKey.Refresh)
 
 
-def test_find_goes_to_the_register_search(window: MainWindow) -> None:
-    window.go("reference", {})
+def test_find_on_a_page_without_search_goes_to_the_register_search(
+    window: MainWindow, qtbot
+) -> None:  # type: ignore[no-untyped-def]
     window.go("dashboard", {})
-    window.find_in_page()
-    assert window.current_key() in {"dashboard", "register"}
-
-
-def test_click_through_shows_the_filtered_register(window: MainWindow) -> None:
-    window.go("register", {"status": Severity.CRITICAL})
+    window.act_find.trigger()
     assert window.current_key() == "register"
+    search = window.pages["register"].search  # type: ignore[attr-defined]
+    qtbot.waitUntil(search.hasFocus)
+
+
+def test_click_through_shows_the_filtered_register(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.go("register", {"status": Severity.CRITICAL})
+    page = window.pages["register"]
+    assert window.current_key() == "register"
+    model = page.table.model()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=60000)
+    statuses = {model.index(r, model.columnCount() - 1).data() for r in range(model.rowCount())}
+    assert model.rowCount() > 0
+    assert statuses == {"CRITICAL"}
+
+
+def test_every_page_shares_one_status_computation(
+    window: MainWindow, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    real = type(ctx.service).compute_status
+
+    def counting(self, on):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(self, on)
+
+    monkeypatch.setattr(type(ctx.service), "compute_status", counting)
+    ctx._status = None
+    first = ctx.status()
+    assert ctx.status(ctx.service_factory()) is first
+    assert len(calls) == 1
 
 
 def test_export_writes_the_status_report(

@@ -301,6 +301,8 @@ class EntityEditor(QDialog):
         self.ctx = ctx
         self.original = entity
         self.saved: Entity | None = None
+        # A transfer was saved from this editor (straight away, in its own dialog).
+        self.transfers_changed = False
         self._transfers: list[Transfer] = []
         self._transfers_loaded = False
         self._documents_loaded = False
@@ -756,6 +758,7 @@ class EntityEditor(QDialog):
     def _after_transfer_saved(self, saved: Transfer | None) -> None:
         if saved is None:
             return
+        self.transfers_changed = True
         self._load_transfers()
         for row, t in enumerate(self._transfers):
             if t.id == saved.id:
@@ -1061,4 +1064,7 @@ class EntityEditor(QDialog):
             return None
         dialog = cls(ctx, entity, parent)
         dialog.exec()
+        if dialog.saved is None and dialog.transfers_changed:
+            # Nothing changed on the entity, but its transfers did: callers must refresh.
+            return dialog.original
         return dialog.saved

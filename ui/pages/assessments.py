@@ -353,7 +353,7 @@ class AssessmentsPage(Page):
     def refresh(self) -> None:
         ctx = self.ctx
         repo = ctx.service.repo
-        report = ctx.service.status(ctx.today)
+        report = ctx.status()
         missing: dict[int, str] = {}
         for g in report.gaps:
             if g.code is GapCode.TIA_MISSING and g.transfer_id is not None:

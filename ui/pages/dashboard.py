@@ -190,8 +190,9 @@ class _Engine:
     """The background side: one service (and connection) per worker thread, kept between
     runs so the service's status cache spares a refresh when nothing changed."""
 
-    def __init__(self, factory: Callable[[], RegisterService]) -> None:
+    def __init__(self, factory: Callable[[], RegisterService], ctx: UiContext) -> None:
         self._factory = factory
+        self._ctx = ctx  # the status is shared with the other pages through the context
         self._lock = threading.Lock()
         self._service: RegisterService | None = None
         self._thread = 0
@@ -204,7 +205,7 @@ class _Engine:
                 self._service = self._factory()
                 self._thread = me
             service = self._service
-            report = service.status(on)
+            report = self._ctx.status(service)
             reminders = service.reminders(on, DUE_HORIZON_DAYS)
         return summarize(report, reminders)
 
@@ -480,7 +481,7 @@ class DashboardPage(Page):
         self.error = ""
         self._generation = 0
         self._running = False
-        self._engine = _Engine(ctx.service_factory)
+        self._engine = _Engine(ctx.service_factory, ctx)
         self._relay = _Relay()
         self._relay.done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
         self._relay.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)

@@ -387,8 +387,9 @@ def verdicts(report: StatusReport, wanted: frozenset[int]) -> dict[int, Transfer
 class _Engine:
     """One service (and SQLite connection) per worker thread, kept between runs."""
 
-    def __init__(self, factory: Callable[[], RegisterService]) -> None:
+    def __init__(self, factory: Callable[[], RegisterService], ctx: UiContext) -> None:
         self._factory = factory
+        self._ctx = ctx  # the status is shared with the other pages through the context
         self._lock = threading.Lock()
         self._service: RegisterService | None = None
         self._thread = 0
@@ -407,7 +408,7 @@ class _Engine:
 
     def status(self, on: date, wanted: frozenset[int]) -> dict[int, TransferVerdict]:
         with self._lock:
-            return verdicts(self._own_service().status(on), wanted)
+            return verdicts(self._ctx.status(self._own_service()), wanted)
 
 
 class _Relay(QObject):
@@ -1509,7 +1510,7 @@ class DataMapPage(Page):
         self.error = ""
         self._generation = 0
         self._running = False
-        self._engine = _Engine(ctx.service_factory)
+        self._engine = _Engine(ctx.service_factory, ctx)
         self._relay = _Relay()
         queued = Qt.ConnectionType.QueuedConnection
         self._relay.structure.connect(self._on_structure, queued)

@@ -84,7 +84,7 @@ class _StatusJob(QRunnable):
     def run(self) -> None:
         try:
             service: RegisterService = self.ctx.service_factory()
-            worst = Workspace.worst_by_entity(service.status(self.ctx.today))
+            worst = Workspace.worst_by_entity(self.ctx.status(service))
         except Exception as exc:  # any failure becomes a message on the page, never a crash
             self.signals.failed.emit(self.request, str(exc) or type(exc).__name__)
             return
@@ -127,7 +127,7 @@ class RegisterPage(Page):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._request = 0
-        self._generation: int | None = None
+        self._generation: tuple[int, int] | None = None
         self._signals = _StatusSignals(self)
         self._signals.done.connect(self._status_arrived)
         self._signals.failed.connect(self._status_failed)
@@ -266,7 +266,8 @@ class RegisterPage(Page):
 
     def refresh(self) -> None:
         """Reload the rows (skipped when nothing changed) and recompute the status behind."""
-        generation = self.ctx.service.repo.generation()
+        # The register's generation, and the reference set in use (a newer one changes verdicts).
+        generation = (self.ctx.service.repo.generation(), id(self.ctx.service.ref))
         if generation == self._generation:
             return
         selected = self.selected_entity_id()

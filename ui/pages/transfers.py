@@ -321,6 +321,7 @@ class TransferFilter(QSortFilterProxyModel):
         self.status = ""
         self.mechanism = ""
         self.entity_id: int | None = None
+        self.countries: frozenset[str] | None = None  # several destinations ("Other" bar)
         self.include_not_live = False
         self.setSortRole(SortRole)
 
@@ -333,6 +334,8 @@ class TransferFilter(QSortFilterProxyModel):
         if not r.live and not (self.include_not_live or self.status == "not_live"):
             return False
         if self.country and t.destination != self.country:
+            return False
+        if self.countries is not None and t.destination not in self.countries:
             return False
         if self.entity_id is not None and self.entity_id not in (t.exporter_id, t.importer_id):
             return False
@@ -472,7 +475,7 @@ class TransfersPage(Page):
     def refresh(self) -> None:
         ctx = self.ctx
         repo = ctx.service.repo
-        report = ctx.service.status(ctx.today)
+        report = ctx.status()
         self._names = {i: n for i, n, _ in repo.entity_names()}
         regimes = {
             s.transfer.id: tuple(res.assessment.regime for res in s.results)
@@ -520,6 +523,8 @@ class TransfersPage(Page):
         parts = []
         if self.proxy.entity_id is not None:
             parts.append(f"only the transfers of {self._names.get(self.proxy.entity_id, '?')}")
+        if self.proxy.countries is not None:
+            parts.append(f"to {len(self.proxy.countries)} other destinations")
         self.filter_note.setText("Showing " + ", ".join(parts) if parts else "")
 
     # -- filters ------------------------------------------------------------------------------
@@ -546,6 +551,7 @@ class TransfersPage(Page):
         for w in (self.search, self.country, self.status, self.mechanism, self.not_live):
             w.blockSignals(False)
         self.proxy.entity_id = None  # applied by _filters_changed
+        self.proxy.countries = None
         self._filters_changed()
 
     def apply_filter(self, **criteria: Any) -> None:
@@ -579,6 +585,10 @@ class TransfersPage(Page):
         entity_id = criteria.get("entity_id")
         if entity_id is not None:
             self.proxy.entity_id = int(entity_id)
+            self._filters_changed()
+        countries = criteria.get("countries")
+        if countries:
+            self.proxy.countries = frozenset(str(c).upper() for c in countries)
             self._filters_changed()
 
     def focus_search(self) -> bool:

@@ -1,0 +1,50 @@
+"""Views follow changes made elsewhere: a newer reference file, a transfer added in the editor."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from transfers_app.reference import parse_bundle
+from ui.context import UiContext
+from ui.dialogs.entity_editor import EntityEditor
+from ui.pages.transfers import ObjectRole, TransfersPage
+
+
+def test_a_newer_reference_set_changes_the_shared_status(ctx: UiContext) -> None:
+    before = ctx.status()
+    bundle = json.loads(json.dumps(dict(ctx.service.ref.raw)))
+    bundle["manifest"]["as_of"] = "2027-01-01"
+    # A (fictional) newer set without the EU-US DPF decision and the UK Extension.
+    bundle["decisions"]["decisions"] = [
+        d for d in bundle["decisions"]["decisions"] if d.get("requires_certification") is None
+    ]
+    ctx.service.ref = parse_bundle(bundle, origin="test")
+    after = ctx.status()
+    assert after is not before
+    assert len(after.gaps) != len(before.gaps)
+
+
+def test_a_transfer_saved_from_the_editor_makes_the_caller_refresh(
+    qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entity = next(e for e in ctx.service.repo.list_entities() if e.name.startswith("Lumen"))
+
+    def exec_adding_a_transfer(self: EntityEditor) -> int:
+        self._after_transfer_saved(ctx.service.repo.transfers_of(entity.id or 0)[0])
+        return 0
+
+    monkeypatch.setattr(EntityEditor, "exec", exec_adding_a_transfer)
+    result = EntityEditor.edit(None, ctx, entity.id)
+    assert result is not None and result.id == entity.id
+
+
+def test_other_destinations_filter(qtbot: QtBot, ctx: UiContext) -> None:
+    page = TransfersPage(ctx)
+    qtbot.addWidget(page)
+    page.apply_filter(countries=["TR", "BR"])
+    model = page.table.model()
+    rows = [model.index(r, 0).data(ObjectRole) for r in range(model.rowCount())]
+    assert {r.transfer.destination for r in rows} == {"TR", "BR"}
