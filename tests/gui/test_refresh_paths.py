@@ -48,3 +48,22 @@ def test_other_destinations_filter(qtbot: QtBot, ctx: UiContext) -> None:
     model = page.table.model()
     rows = [model.index(r, 0).data(ObjectRole) for r in range(model.rowCount())]
     assert {r.transfer.destination for r in rows} == {"TR", "BR"}
+
+
+def test_a_large_table_keeps_its_order_instead_of_sorting_in_python(
+    qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.widgets.tables as tables
+
+    monkeypatch.setattr(tables, "LARGE_TABLE", 5)
+    page = TransfersPage(ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.table.model().rowCount() > 5
+    assert not page.table.isSortingEnabled()
+    assert "Sorting by column is off" in page.table.horizontalHeader().toolTip()
+    monkeypatch.setattr(tables, "LARGE_TABLE", 1_000_000)
+    page._loaded = False
+    ctx.service.repo.note("test", "force a refresh")
+    page.refresh()
+    assert page.table.isSortingEnabled()

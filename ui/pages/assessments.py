@@ -35,6 +35,7 @@ from transfers_app.rules.gaps import GapCode
 from ui.context import UiContext
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
+from ui.widgets.tables import attach_model
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -362,7 +363,7 @@ class AssessmentsPage(Page):
         names = {i: n for i, n, _ in repo.entity_names()}
         rows = build_rows(repo.list_tias(), transfers, names, missing, ctx.today)
         self.model = AssessmentsModel(rows, self)
-        self.proxy.setSourceModel(self.model)
+        attach_model(self.table, self.proxy, self.model)
         if not self._loaded:
             self.table.resizeColumnsToContents()
             header = self.table.horizontalHeader()

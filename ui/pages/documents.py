@@ -51,6 +51,7 @@ from ui.context import UiContext
 from ui.dialogs.document_dialog import FILE_FILTER, KIND_LABELS, DocumentDialog
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
+from ui.widgets.tables import attach_model
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -429,7 +430,7 @@ class DocumentsPage(Page):
         self._names = names
         documents = repo.list_documents()
         self.model = DocumentsModel(documents, names, self.ctx.today, self)
-        self.proxy.setSourceModel(self.model)
+        attach_model(self.table, self.proxy, self.model)
         if not self._loaded:
             self._size_columns()
         self._loaded = True

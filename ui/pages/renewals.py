@@ -34,6 +34,7 @@ from ui import messages
 from ui.context import UiContext
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
+from ui.widgets.tables import attach_model
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -261,7 +262,7 @@ class RenewalsPage(Page):
         selected = self.selected_reminder()
         reminders = self.ctx.service.reminders(self.ctx.today, self.horizon)
         self.model = RemindersModel(reminders, self)
-        self.proxy.setSourceModel(self.model)
+        attach_model(self.table, self.proxy, self.model)
         if not self._loaded:
             self.table.resizeColumnsToContents()
             header = self.table.horizontalHeader()

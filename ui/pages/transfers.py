@@ -40,6 +40,7 @@ from transfers_app.rules.gaps import Gap
 from ui import messages
 from ui.context import UiContext
 from ui.pages.base import Page
+from ui.widgets.tables import attach_model
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -488,7 +489,7 @@ class TransfersPage(Page):
                 gaps.setdefault(g.transfer_id, []).append(g)
         rows = build_rows(repo.list_transfers(), self._names, regimes, gaps, ctx.today)
         self.model = TransfersModel(rows, self)
-        self.proxy.setSourceModel(self.model)
+        attach_model(self.table, self.proxy, self.model)
         self._update_buttons()  # a model reset clears the selection without a signal
         self._fill_countries(rows)
         if not self._loaded:
