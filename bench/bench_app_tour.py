@@ -43,8 +43,10 @@ def main() -> None:
     QThreadPool.globalInstance().waitForDone()
     app.processEvents()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"all background work done after {time.perf_counter() - start:.1f} s; "
-          f"peak memory {peak:.0f} MB")
+    print(
+        f"all background work done after {time.perf_counter() - start:.1f} s; "
+        f"peak memory {peak:.0f} MB"
+    )
     window.close()
 
 

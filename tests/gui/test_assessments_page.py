@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,11 +20,14 @@ from ui.pages.assessments import (
 
 
 @pytest.fixture
-def page(qtbot: QtBot, ctx: UiContext) -> AssessmentsPage:
+def page(qtbot: QtBot, ctx: UiContext) -> Iterator[AssessmentsPage]:
     p = AssessmentsPage(ctx)
     qtbot.addWidget(p)
     p.refresh()
-    return p
+    assert p.wait_for_background(10_000)
+    qtbot.waitUntil(lambda: p.model.rowCount() > 0)
+    yield p
+    p.wait_for_background(10_000)  # no read in flight when the database closes
 
 
 def shown(page: AssessmentsPage) -> list[AssessmentRow]:

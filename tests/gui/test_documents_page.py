@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,15 @@ STRATUS_SCC = "Stratus Cloud Terms - SCCs Module 2"
 
 
 @pytest.fixture
-def page(qtbot: QtBot, ctx: UiContext) -> DocumentsPage:
+def page(qtbot: QtBot, ctx: UiContext) -> Iterator[DocumentsPage]:
     p = DocumentsPage(ctx)
     qtbot.addWidget(p)
     p.resize(1280, 800)
     p.refresh()
-    return p
+    assert p.wait_for_background(10_000)
+    qtbot.waitUntil(lambda: p.model.rowCount() > 0)
+    yield p
+    p.wait_for_background(10_000)  # no read in flight when the database closes
 
 
 @pytest.fixture
@@ -78,6 +82,7 @@ def test_the_page_loads_when_first_shown(qtbot: QtBot, ctx: UiContext) -> None:
     qtbot.addWidget(p)
     assert p.proxy.rowCount() == 0  # nothing read before the page is seen
     p.show()
+    assert p.wait_for_background(10_000)
     qtbot.waitExposed(p)
     assert p.proxy.rowCount() > 0
     assert p.count_label.text().endswith("current")
@@ -120,6 +125,7 @@ def test_attach_file_through_the_button(
     stored = ctx.workspace.document_file(doc)
     assert stored is not None and stored.exists()
     assert stored.read_bytes() == signed_pdf.read_bytes()
+    assert page.wait_for_background(10_000)
     row = proxy_row(page, STRATUS_SCC)
     assert page.proxy.index(row, Column.FILE).data() == "stratus-signed.pdf"
     assert page.selected_document() is not None  # the selection survives the refresh
@@ -213,6 +219,7 @@ def test_open_uses_the_system_viewer_on_the_stored_file(
 
     page.attach_file(document_named(ctx, STRATUS_SCC), signed_pdf)
     select(page, STRATUS_SCC)
+    assert page.wait_for_background(10_000)
     qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
     stored = ctx.workspace.document_file(document_named(ctx, STRATUS_SCC))
     assert stored is not None
@@ -284,6 +291,7 @@ def test_renew_creates_version_two_and_history_shows_both(
     # The page shows the current version only, unless superseded versions are asked for.
     rows = [page.proxy.index(r, Column.TITLE).data() for r in range(page.proxy.rowCount())]
     assert rows.count(title) == 1
+    assert page.wait_for_background(10_000)
     page.superseded.setChecked(True)
     rows = [page.proxy.index(r, Column.TITLE).data() for r in range(page.proxy.rowCount())]
     assert rows.count(title) == 2
@@ -325,6 +333,7 @@ def test_new_document_through_the_page(
     assert doc.scc_options is not None
     assert doc.scc_options.docking_clause and doc.scc_options.clause9_option == 2
     assert doc.scc_options.governing_law == "IE"
+    assert page.wait_for_background(10_000)
     selected = page.selected_document()
     assert selected is not None and selected.id == doc.id
 

@@ -45,6 +45,8 @@ def test_other_destinations_filter(qtbot: QtBot, ctx: UiContext) -> None:
     page = TransfersPage(ctx)
     qtbot.addWidget(page)
     page.apply_filter(countries=["TR", "BR"])
+    assert page.wait_for_background(10_000)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
     model = page.table.model()
     rows = [model.index(r, 0).data(ObjectRole) for r in range(model.rowCount())]
     assert {r.transfer.destination for r in rows} == {"TR", "BR"}
@@ -59,6 +61,8 @@ def test_a_large_table_keeps_its_order_instead_of_sorting_in_python(
     page = TransfersPage(ctx)
     qtbot.addWidget(page)
     page.refresh()
+    assert page.wait_for_background(10_000)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 5)
     assert page.table.model().rowCount() > 5
     assert not page.table.isSortingEnabled()
     assert "Sorting by column is off" in page.table.horizontalHeader().toolTip()
@@ -66,4 +70,5 @@ def test_a_large_table_keeps_its_order_instead_of_sorting_in_python(
     page._loaded = False
     ctx.service.repo.note("test", "force a refresh")
     page.refresh()
-    assert page.table.isSortingEnabled()
+    assert page.wait_for_background(10_000)
+    qtbot.waitUntil(lambda: page.table.isSortingEnabled())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -19,11 +20,14 @@ STRATUS_REVIEW = "review of 'Stratus Cloud Terms - SCCs Module 2'"
 
 
 @pytest.fixture
-def page(qtbot: QtBot, ctx: UiContext) -> RenewalsPage:
+def page(qtbot: QtBot, ctx: UiContext) -> Iterator[RenewalsPage]:
     p = RenewalsPage(ctx)
     qtbot.addWidget(p)
     p.refresh()
-    return p
+    assert p.wait_for_background(10_000)
+    qtbot.waitUntil(lambda: p.model.rowCount() > 0)
+    yield p
+    p.wait_for_background(10_000)  # no read in flight when the database closes
 
 
 def subjects(page: RenewalsPage) -> list[str]:
@@ -39,21 +43,27 @@ def select(page: RenewalsPage, subject: str) -> Reminder:
 
 def test_the_horizon_changes_what_is_listed(qtbot: QtBot, page: RenewalsPage) -> None:
     assert page.horizon == 30
+    assert page.wait_for_background(10_000)
     within_30 = page.proxy.rowCount()
     qtbot.mouseClick(page.horizon_buttons[90], Qt.MouseButton.LeftButton)
     assert page.horizon == 90 and page.custom.value() == 90
+    assert page.wait_for_background(10_000)
     within_90 = page.proxy.rowCount()
     assert within_90 > within_30
     # The Australian IDTA expires in 45 days: listed within 90 days, not within 30.
     expiry = "'IDTA Keystone Europe - Keystone Australia' expires"
+    assert page.wait_for_background(10_000)
     assert expiry in subjects(page)
     page.custom.setValue(44)
+    assert page.wait_for_background(10_000)
     assert expiry not in subjects(page)
     assert not any(b.isChecked() for b in page.horizon_buttons.values())
     page.custom.setValue(45)
+    assert page.wait_for_background(10_000)
     assert expiry in subjects(page)
     page.custom.setValue(60)
     assert page.horizon_buttons[60].isChecked()
+    assert page.wait_for_background(10_000)
     assert "due within 60 days" in page.summary.text()
 
 
@@ -88,6 +98,7 @@ def test_mark_reviewed_moves_the_review_a_cycle_from_today(
     doc = ctx.service.repo.get_document(int(reminder.record.split()[1]))
     assert doc.last_reviewed_on == ctx.today
     assert doc.next_review_on == date(2027, 11, 25)
+    assert page.wait_for_background(10_000)
     assert STRATUS_REVIEW not in subjects(page)
     assert "next review 2027-11-25" in page.message.text()
 
@@ -133,6 +144,7 @@ def test_an_empty_register(qtbot: QtBot, empty_ctx: UiContext) -> None:
     p = RenewalsPage(empty_ctx)
     qtbot.addWidget(p)
     p.refresh()
+    assert p.wait_for_background(10_000)
     assert p.proxy.rowCount() == 0
     assert p.summary.text() == "0 overdue, 0 due within 30 days"
     assert not p.mark_button.isEnabled()

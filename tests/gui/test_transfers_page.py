@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,12 +16,15 @@ TURKISH = "İstanbul Çağrı Merkezi A.Ş."
 
 
 @pytest.fixture
-def page(qtbot: QtBot, ctx: UiContext) -> TransfersPage:
+def page(qtbot: QtBot, ctx: UiContext) -> Iterator[TransfersPage]:
     p = TransfersPage(ctx)
     qtbot.addWidget(p)
     p.resize(1280, 800)
     p.refresh()
-    return p
+    assert p.wait_for_background(10_000)
+    qtbot.waitUntil(lambda: p.model.rowCount() > 0)
+    yield p
+    p.wait_for_background(10_000)  # no read in flight when the database closes
 
 
 def shown(page: TransfersPage) -> list[TransferRow]:
@@ -134,6 +138,8 @@ def test_archive_asks_then_archives(
     with qtbot.waitSignal(page.changed):
         assert page.archive_selected()
     assert len(ctx.service.repo.list_transfers()) == before - 1
+    assert page.wait_for_background(10_000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == before - 1)
     assert TURKISH not in {r.importer for r in shown(page)}
 
 
@@ -141,8 +147,9 @@ def test_an_empty_register(qtbot: QtBot, empty_ctx: UiContext) -> None:
     p = TransfersPage(empty_ctx)
     qtbot.addWidget(p)
     p.refresh()
+    assert p.wait_for_background(10_000)
+    qtbot.waitUntil(lambda: p.country.count() == 1)
     assert p.proxy.rowCount() == 0
-    assert p.country.count() == 1
 
 
 def test_model_passes_the_model_tester(qtmodeltester: Any, page: TransfersPage) -> None:
@@ -182,6 +189,8 @@ def test_new_and_edit_open_the_transfer_editor(
     with qtbot.waitSignal(page.changed):
         qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
     assert calls[-1] == {"transfer_id": transfer_id}
+    assert page.wait_for_background(10_000)
+    qtbot.waitUntil(lambda: page.selected_row() is not None)
     # Refreshed, and the edited transfer still selected.
     assert page.selected_row() is not None
     assert page.selected_row().transfer.service == "Overflow phone and chat support"

@@ -32,10 +32,11 @@ from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import TiaStatus
 from transfers_app.domain.models import Tia, Transfer
 from transfers_app.rules.gaps import GapCode
+from transfers_app.services.register import RegisterService
 from ui.context import UiContext
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
-from ui.widgets.tables import attach_model
+from ui.widgets.tables import BackgroundLoader, attach_model
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -296,6 +297,8 @@ class AssessmentsPage(Page):
         super().__init__(ctx, parent)
         self._loaded = False
         self._fitted = False  # columns narrowed to the page's width once, when first shown
+        # The assessments and their status are read in a background thread.
+        self._loader = BackgroundLoader(ctx, self._rows_arrived, self._load_failed, self)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.search = QLineEdit()
@@ -343,7 +346,7 @@ class AssessmentsPage(Page):
         self.table.doubleClicked.connect(self._open)
 
     def showEvent(self, event: Any) -> None:
-        if not self._loaded:
+        if not self._loaded and not self._loader.busy:
             self.refresh()
         super().showEvent(event)
         if not self._fitted:
@@ -352,16 +355,31 @@ class AssessmentsPage(Page):
             )
 
     def refresh(self) -> None:
+        """Read the assessments and the status in the background; the rows follow."""
+        self.summary.setText("Loading…")
+        self._loader.start(self._read)
+
+    def _load_failed(self, message: str) -> None:
+        self.summary.setText(f"The assessments could not be read: {message}")
+
+    def wait_for_background(self, msecs: int = -1) -> bool:
+        """Wait for the background read and show its rows (tests, and before closing)."""
+        return self._loader.wait(msecs)
+
+    def _read(self, service: RegisterService) -> list[AssessmentRow]:
+        """The page's rows, read on a worker thread with ``service`` (its own connection)."""
         ctx = self.ctx
-        repo = ctx.service.repo
-        report = ctx.status()
+        repo = service.repo
+        report = ctx.status(service)
         missing: dict[int, str] = {}
         for g in report.gaps:
             if g.code is GapCode.TIA_MISSING and g.transfer_id is not None:
                 missing.setdefault(g.transfer_id, g.message)
         transfers = {t.id: t for t in repo.list_transfers() if t.id is not None}
         names = {i: n for i, n, _ in repo.entity_names()}
-        rows = build_rows(repo.list_tias(), transfers, names, missing, ctx.today)
+        return build_rows(repo.list_tias(), transfers, names, missing, ctx.today)
+
+    def _rows_arrived(self, rows: list[AssessmentRow]) -> None:
         self.model = AssessmentsModel(rows, self)
         attach_model(self.table, self.proxy, self.model)
         if not self._loaded:
@@ -381,9 +399,14 @@ class AssessmentsPage(Page):
         self.proxy.endFilterChange()
 
     def apply_filter(self, **criteria: Any) -> None:
-        """``state``: "missing", "overdue" or None (all); ``search`` (or ``text``)."""
+        """``state``: "missing", "overdue" or None (all); ``search`` (or ``text``).
+
+        Before the rows have arrived, the criteria are applied when they do."""
         if not self._loaded:
-            self.refresh()
+            if not self._loader.busy:
+                self.refresh()
+            self._loader.then(lambda: self.apply_filter(**criteria))
+            return
         state = str(criteria.get("state") or "").lower()
         self.state.setCurrentIndex(max(0, self.state.findData(state)))
         text = criteria.get("search", criteria.get("text"))

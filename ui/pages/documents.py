@@ -46,12 +46,13 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.enums import DocumentStatus
 from transfers_app.domain.models import Document
 from transfers_app.errors import TransfersError
+from transfers_app.services.register import RegisterService
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.document_dialog import FILE_FILTER, KIND_LABELS, DocumentDialog
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
-from ui.widgets.tables import attach_model
+from ui.widgets.tables import BackgroundLoader, attach_model
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -336,6 +337,8 @@ class DocumentsPage(Page):
         self._loaded = False
         self._fitted = False  # columns narrowed to the page's width once, when first shown
         self._names: dict[int, str] = {}
+        # The documents are read in a background thread.
+        self._loader = BackgroundLoader(ctx, self._rows_arrived, self._load_failed, self)
         self.history_dialog: HistoryDialog | None = None
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
@@ -415,7 +418,7 @@ class DocumentsPage(Page):
     # -- loading ------------------------------------------------------------------------------
 
     def showEvent(self, event: Any) -> None:
-        if not self._loaded:
+        if not self._loaded and not self._loader.busy:
             self.refresh()
         super().showEvent(event)
         if not self._fitted:
@@ -424,11 +427,27 @@ class DocumentsPage(Page):
             )
 
     def refresh(self) -> None:
+        """Read the documents in the background; the rows follow."""
+        self.count_label.setText("Loading…")
+        self._loader.start(self._read)
+
+    @staticmethod
+    def _read(service: RegisterService) -> tuple[dict[int, str], list[Document]]:
+        """Names and documents, read on a worker thread with ``service`` (its own connection)."""
+        repo = service.repo
+        return {i: n for i, n, _ in repo.entity_names()}, repo.list_documents()
+
+    def _load_failed(self, message: str) -> None:
+        self.count_label.setText(f"The documents could not be read: {message}")
+
+    def wait_for_background(self, msecs: int = -1) -> bool:
+        """Wait for the background read and show its rows (tests, and before closing)."""
+        return self._loader.wait(msecs)
+
+    def _rows_arrived(self, result: tuple[dict[int, str], list[Document]]) -> None:
         selected = self.selected_document()
-        repo = self.ctx.service.repo
-        names = {i: n for i, n, _ in repo.entity_names()}
+        names, documents = result
         self._names = names
-        documents = repo.list_documents()
         self.model = DocumentsModel(documents, names, self.ctx.today, self)
         attach_model(self.table, self.proxy, self.model)
         if not self._loaded:
@@ -453,7 +472,7 @@ class DocumentsPage(Page):
             header.resizeSection(col, min(header.sectionSize(col), cap))
 
     def _ensure_loaded(self) -> None:
-        if not self._loaded:
+        if not self._loaded and not self._loader.busy:
             self.refresh()
 
     def _update_count(self) -> None:
@@ -516,8 +535,13 @@ class DocumentsPage(Page):
         return True
 
     def apply_filter(self, **criteria: Any) -> None:
-        """``search``/``text``: search text; ``document_id``: select that document."""
-        self._ensure_loaded()
+        """``search``/``text``: search text; ``document_id``: select that document.
+
+        Before the rows have arrived, the criteria are applied when they do."""
+        if not self._loaded:
+            self._ensure_loaded()
+            self._loader.then(lambda: self.apply_filter(**criteria))
+            return
         text = criteria.get("search", criteria.get("text"))
         if text is not None:
             self.search.setText(str(text))
@@ -537,7 +561,8 @@ class DocumentsPage(Page):
     def _saved(self, doc: Document, text: str) -> None:
         self.refresh()
         if doc.id is not None:
-            self.select_document(doc.id)
+            document_id = doc.id
+            self._loader.then(lambda: self.select_document(document_id))
         self.message.setText(text)
         self.changed.emit()
 

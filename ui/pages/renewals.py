@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.renewals import Reminder
 from transfers_app.errors import TransfersError
+from transfers_app.services.register import RegisterService
 from ui import messages
 from ui.context import UiContext
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
-from ui.widgets.tables import attach_model
+from ui.widgets.tables import BackgroundLoader, attach_model
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -162,6 +163,8 @@ class RenewalsPage(Page):
         self._loaded = False
         self._fitted = False  # columns narrowed to the page's width once, when first shown
         self.horizon = HORIZONS[0]
+        # The reminders are read in a background thread.
+        self._loader = BackgroundLoader(ctx, self._rows_arrived, self._load_failed, self)
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
@@ -234,7 +237,7 @@ class RenewalsPage(Page):
         self._update_buttons()
 
     def showEvent(self, event: Any) -> None:
-        if not self._loaded:
+        if not self._loaded and not self._loader.busy:
             self.refresh()
         super().showEvent(event)
         if not self._fitted:
@@ -259,8 +262,25 @@ class RenewalsPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the reminders within the horizon in the background; the rows follow."""
+        self.summary.setText("Loading…")
+        today, horizon = self.ctx.today, self.horizon
+
+        def read(service: RegisterService) -> tuple[int, list[Reminder]]:
+            return horizon, service.reminders(today, horizon)
+
+        self._loader.start(read)
+
+    def _load_failed(self, message: str) -> None:
+        self.summary.setText(f"The reminders could not be read: {message}")
+
+    def wait_for_background(self, msecs: int = -1) -> bool:
+        """Wait for the background read and show its rows (tests, and before closing)."""
+        return self._loader.wait(msecs)
+
+    def _rows_arrived(self, result: tuple[int, list[Reminder]]) -> None:
+        horizon, reminders = result
         selected = self.selected_reminder()
-        reminders = self.ctx.service.reminders(self.ctx.today, self.horizon)
         self.model = RemindersModel(reminders, self)
         attach_model(self.table, self.proxy, self.model)
         if not self._loaded:
@@ -270,7 +290,7 @@ class RenewalsPage(Page):
         self._loaded = True
         overdue = sum(1 for r in reminders if r.overdue)
         self.summary.setText(
-            f"{overdue} overdue, {len(reminders) - overdue} due within {self.horizon} days"
+            f"{overdue} overdue, {len(reminders) - overdue} due within {horizon} days"
         )
         if selected is not None:
             for row in range(self.proxy.rowCount()):
@@ -286,7 +306,7 @@ class RenewalsPage(Page):
             if key in criteria:
                 self.set_horizon(int(criteria[key]))
                 return
-        if not self._loaded:
+        if not self._loaded and not self._loader.busy:
             self.refresh()
 
     def selected_reminder(self) -> Reminder | None:

@@ -37,10 +37,11 @@ from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Access, Mechanism, Regime, Severity
 from transfers_app.domain.models import Transfer
 from transfers_app.rules.gaps import Gap
+from transfers_app.services.register import RegisterService
 from ui import messages
 from ui.context import UiContext
 from ui.pages.base import Page
-from ui.widgets.tables import attach_model
+from ui.widgets.tables import BackgroundLoader, attach_model
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -371,6 +372,8 @@ class TransfersPage(Page):
         self._loaded = False
         self._fitted = False  # columns narrowed to the page's width once, when first shown
         self._names: dict[int, str] = {}
+        # The rows are read (and the status computed) in a background thread.
+        self._loader = BackgroundLoader(ctx, self._rows_arrived, self._load_failed, self)
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
@@ -465,7 +468,7 @@ class TransfersPage(Page):
     # -- loading ------------------------------------------------------------------------------
 
     def showEvent(self, event: Any) -> None:
-        if not self._loaded:
+        if not self._loaded and not self._loader.busy:
             self.refresh()
         super().showEvent(event)
         if not self._fitted:
@@ -474,10 +477,16 @@ class TransfersPage(Page):
             )
 
     def refresh(self) -> None:
+        """Read the transfers and their status in the background; the rows follow."""
+        self.count_label.setText("Loading…")
+        self._loader.start(self._read)
+
+    def _read(self, service: RegisterService) -> tuple[dict[int, str], list[TransferRow]]:
+        """The page's rows, read on a worker thread with ``service`` (its own connection)."""
         ctx = self.ctx
-        repo = ctx.service.repo
-        report = ctx.status()
-        self._names = {i: n for i, n, _ in repo.entity_names()}
+        repo = service.repo
+        report = ctx.status(service)
+        names = {i: n for i, n, _ in repo.entity_names()}
         regimes = {
             s.transfer.id: tuple(res.assessment.regime for res in s.results)
             for s in report.statuses
@@ -487,7 +496,10 @@ class TransfersPage(Page):
         for g in report.gaps:  # worst first
             if g.transfer_id is not None:
                 gaps.setdefault(g.transfer_id, []).append(g)
-        rows = build_rows(repo.list_transfers(), self._names, regimes, gaps, ctx.today)
+        return names, build_rows(repo.list_transfers(), names, regimes, gaps, ctx.today)
+
+    def _rows_arrived(self, result: tuple[dict[int, str], list[TransferRow]]) -> None:
+        self._names, rows = result
         self.model = TransfersModel(rows, self)
         attach_model(self.table, self.proxy, self.model)
         self._update_buttons()  # a model reset clears the selection without a signal
@@ -496,6 +508,13 @@ class TransfersPage(Page):
             self._size_columns()
         self._loaded = True
         self._update_count()
+
+    def _load_failed(self, message: str) -> None:
+        self.count_label.setText(f"The transfers could not be read: {message}")
+
+    def wait_for_background(self, msecs: int = -1) -> bool:
+        """Wait for the background read and show its rows (tests, and before closing)."""
+        return self._loader.wait(msecs)
 
     def _fill_countries(self, rows: list[TransferRow]) -> None:
         current = self.country.currentData() or self.proxy.country
@@ -561,9 +580,13 @@ class TransfersPage(Page):
         ``status``: compliant, gaps, overdue, critical, high, medium, low or not_live;
         ``country`` (or ``destination``): an ISO code; ``mechanism``: a mechanism value or
         "none"; ``search`` (or ``text``); ``entity_id``: transfers to or from that entity.
+        Before the rows have arrived, the criteria are applied when they do.
         """
         if not self._loaded:
-            self.refresh()
+            if not self._loader.busy:
+                self.refresh()
+            self._loader.then(lambda: self.apply_filter(**criteria))
+            return
         self.clear_filters()
         status = str(criteria.get("status") or criteria.get("severity") or "").lower()
         status = _STATUS_ALIASES.get(status, status)
@@ -656,7 +679,7 @@ class TransfersPage(Page):
             return
         self.refresh()
         self.changed.emit()
-        self.select_transfer(saved.id)
+        self._loader.then(lambda: self.select_transfer(saved.id))
 
     def select_transfer(self, transfer_id: int | None) -> bool:
         """Select a transfer's row if the filters show it; False otherwise."""
