@@ -455,3 +455,26 @@ def test_models_pass_the_model_tester(qtmodeltester: Any, ctx: UiContext) -> Non
     qtmodeltester.check(DocumentsModel(ctx.service.repo.list_documents(), names, ctx.today))
     qtmodeltester.check(DocumentsModel([], names, ctx.today))
     qtmodeltester.check(PartiesModel(sorted(names.items()), {1}))
+
+
+def test_escape_on_a_filled_document_form_asks_first(
+    qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.dialogs.document_dialog import DocumentDialog
+
+    asked: list[bool] = []
+
+    def refuse(parent: object) -> bool:
+        asked.append(True)
+        return False
+
+    monkeypatch.setattr("ui.messages.discard_changes", refuse)
+    dialog = DocumentDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.reject()  # nothing typed: closes without asking
+    assert asked == []
+    dialog = DocumentDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.title_edit.setText("Draft SCCs")
+    dialog.reject()
+    assert asked == [True]

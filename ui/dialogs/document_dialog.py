@@ -244,6 +244,23 @@ class DocumentDialog(QDialog):
         self._loading = False
         self._on_kind()
         self._validate()
+        self._initial = self._snapshot()
+
+    def _snapshot(self) -> str:
+        """What the form says now, to tell whether the user changed anything."""
+        try:
+            return repr((self.value(), self.file_path()))
+        except Exception:  # a half-filled field: certainly a change worth asking about
+            return "<unreadable>"
+
+    def is_dirty(self) -> bool:
+        return self._snapshot() != self._initial
+
+    def reject(self) -> None:
+        """Cancel, Esc or the close button: ask before dropping what the user typed."""
+        if self.saved is None and self.is_dirty() and not messages.discard_changes(self):
+            return
+        super().reject()
 
     # -- construction -------------------------------------------------------------------------
 
