@@ -8,7 +8,6 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -34,6 +33,7 @@ from transfers_app.domain.models import Tia, Transfer
 from transfers_app.rules.gaps import GapCode
 from transfers_app.services.register import RegisterService
 from ui.context import UiContext
+from ui.models.rows import RowsTableModel
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
 from ui.widgets.tables import BackgroundLoader, attach_model
@@ -169,10 +169,11 @@ HEADERS = {
 }
 
 
-class AssessmentsModel(QAbstractTableModel):
+class AssessmentsModel(RowsTableModel[AssessmentRow]):
+    headers = HEADERS
+
     def __init__(self, rows: list[AssessmentRow], parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows = rows
+        super().__init__(rows, parent)
         self.haystack = [
             " ".join(
                 (
@@ -186,33 +187,8 @@ class AssessmentsModel(QAbstractTableModel):
             for r in rows
         ]
 
-    def row(self, row: int) -> AssessmentRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(Column)
-        ):
-            return HEADERS[Column(section)]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        col = Column(index.column())
-        if role == ObjectRole:
-            return r
+    def cell(self, r: AssessmentRow, column: int, role: int) -> Any:
+        col = Column(column)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(r, col)
         if role == SortRole:

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelection,
     QModelIndex,
     QPersistentModelIndex,
@@ -40,6 +38,7 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.models import AuditEntry
 from ui.context import UiContext
+from ui.models.rows import RowsTableModel
 from ui.pages.base import Page
 
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -209,44 +208,15 @@ def when_text(at: datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M:%S")
 
 
-class AuditModel(QAbstractTableModel):
-    def __init__(self, rows: Sequence[AuditRow] = (), parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[AuditRow] = list(rows)
+class AuditModel(RowsTableModel[AuditRow]):
+    headers = HEADERS
 
-    def set_rows(self, rows: Sequence[AuditRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    def object_of(self, row: AuditRow) -> AuditEntry:
+        return row.entry
 
-    def row(self, index: int) -> AuditRow:
-        return self._rows[index]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(Column)
-        ):
-            return HEADERS[Column(section)]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
+    def cell(self, row: AuditRow, column: int, role: int) -> Any:
         e = row.entry
-        col = Column(index.column())
-        if role == ObjectRole:
-            return e
+        col = Column(column)
         if role == Qt.ItemDataRole.DisplayRole:
             if col is Column.WHEN:
                 return when_text(e.at)

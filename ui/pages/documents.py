@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QMimeData,
     QModelIndex,
@@ -50,6 +49,7 @@ from transfers_app.services.register import RegisterService
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.document_dialog import FILE_FILTER, KIND_LABELS, DocumentDialog
+from ui.models.rows import RowsTableModel
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
 from ui.widgets.tables import BackgroundLoader, attach_model
@@ -98,7 +98,9 @@ def date_key(d: date | None) -> QDate:
     return QDate(d.year, d.month, d.day)
 
 
-class DocumentsModel(QAbstractTableModel):
+class DocumentsModel(RowsTableModel[Document]):
+    headers = HEADERS
+
     """Documents as rows: a thin adapter (display text, real values to sort, the object)."""
 
     def __init__(
@@ -108,8 +110,7 @@ class DocumentsModel(QAbstractTableModel):
         today: date,
         parent: Any = None,
     ) -> None:
-        super().__init__(parent)
-        self._rows = documents
+        super().__init__(documents, parent)
         self._names = names
         self._today = today
         # Lower-case text each row is searched in (titles, kinds, parties, file names).
@@ -132,30 +133,8 @@ class DocumentsModel(QAbstractTableModel):
                 return row
         return -1
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(Column)
-        ):
-            return HEADERS[Column(section)]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        d = self._rows[index.row()]
-        col = Column(index.column())
-        if role == ObjectRole:
-            return d
+    def cell(self, d: Document, column: int, role: int) -> Any:
+        col = Column(column)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(d, col)
         if role == SortRole:

@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlparse
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelection,
     QModelIndex,
     QPersistentModelIndex,
@@ -48,6 +47,7 @@ from transfers_app.reference import load_reference
 from transfers_app.reference.loader import Decision, ReferenceSet, read_bundle_file
 from ui import messages
 from ui.context import UiContext
+from ui.models.rows import RowsTableModel
 from ui.pages.base import Page
 
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -111,12 +111,13 @@ def source_host(url: str) -> str:
     return host.removeprefix("www.") or url
 
 
-class DecisionModel(QAbstractTableModel):
+class DecisionModel(RowsTableModel[Decision]):
+    headers = HEADERS
+
     """The decisions of one reference set, one row each."""
 
     def __init__(self, decisions: Sequence[Decision] = (), parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Decision] = list(decisions)
+        super().__init__(decisions, parent)
         self._haystacks: list[str] = [self._haystack(d) for d in self._rows]
 
     @staticmethod
@@ -138,30 +139,8 @@ class DecisionModel(QAbstractTableModel):
     def matches(self, row: int, needle: str) -> bool:
         return needle in self._haystacks[row]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(Column)
-        ):
-            return HEADERS[Column(section)]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        d = self._rows[index.row()]
-        col = Column(index.column())
-        if role == ObjectRole:
-            return d
+    def cell(self, d: Decision, column: int, role: int) -> Any:
+        col = Column(column)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(d, col)
         if role == SortRole:

@@ -7,10 +7,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -33,13 +30,13 @@ from transfers_app.errors import TransfersError
 from transfers_app.services.register import RegisterService
 from ui import messages
 from ui.context import UiContext
+from ui.models.rows import RowsTableModel
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
 from ui.widgets.tables import BackgroundLoader, attach_model
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
-_Index = QModelIndex | QPersistentModelIndex
 _RED = QColor("#b00020")
 HORIZONS = (30, 60, 90)
 
@@ -91,39 +88,20 @@ def days_text(days: int) -> str:
     return f"in {days} day{'s' if days != 1 else ''}"
 
 
-class RemindersModel(QAbstractTableModel):
+class RemindersModel(RowsTableModel[Reminder]):
+    headers = HEADERS
+
     def __init__(self, reminders: list[Reminder], parent: Any = None) -> None:
-        super().__init__(parent)
         # Overdue first, then by due date.
-        self._rows = sorted(reminders, key=lambda r: (not r.overdue, r.due_on, r.subject))
+        super().__init__(
+            sorted(reminders, key=lambda r: (not r.overdue, r.due_on, r.subject)), parent
+        )
 
     def reminder(self, row: int) -> Reminder:
         return self._rows[row]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(Column)
-        ):
-            return HEADERS[Column(section)]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        col = Column(index.column())
-        if role == ObjectRole:
-            return r
+    def cell(self, r: Reminder, column: int, role: int) -> Any:
+        col = Column(column)
         if role == Qt.ItemDataRole.DisplayRole:
             if col is Column.STATE:
                 return "OVERDUE" if r.overdue else "due"
@@ -143,7 +121,7 @@ class RemindersModel(QAbstractTableModel):
                 return date_key(r.due_on)
             if col is Column.DAYS_LEFT:
                 return r.days_left
-            return str(self.data(index, Qt.ItemDataRole.DisplayRole)).casefold()
+            return str(self.cell(r, column, Qt.ItemDataRole.DisplayRole)).casefold()
         if role == Qt.ItemDataRole.ForegroundRole and r.overdue:
             return QBrush(_RED)
         if role == Qt.ItemDataRole.FontRole and r.overdue and col is Column.STATE:

@@ -10,7 +10,6 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QObject,
@@ -40,6 +39,7 @@ from transfers_app.rules.gaps import Gap
 from transfers_app.services.register import RegisterService
 from ui import messages
 from ui.context import UiContext
+from ui.models.rows import RowsTableModel
 from ui.pages.base import Page
 from ui.widgets.tables import BackgroundLoader, attach_model
 
@@ -222,39 +222,15 @@ HEADERS = {
 }
 
 
-class TransfersModel(QAbstractTableModel):
+class TransfersModel(RowsTableModel[TransferRow]):
+    headers = HEADERS
+
     def __init__(self, rows: list[TransferRow], parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows = rows
+        super().__init__(rows, parent)
         self.haystack = [r.search_text() for r in rows]
 
-    def row(self, row: int) -> TransferRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(Column)
-        ):
-            return HEADERS[Column(section)]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        col = Column(index.column())
-        if role == ObjectRole:
-            return r
+    def cell(self, r: TransferRow, column: int, role: int) -> Any:
+        col = Column(column)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(r, col)
         if role == SortRole:
