@@ -66,9 +66,7 @@ from transfers_app.errors import TransfersError, ValidationError
 from transfers_app.rules.destination import MODULE_NAMES, Certifications, assess_destination
 from ui import messages
 from ui.context import UiContext
-
-ERROR_COLOUR = "#b3261e"
-ERROR_STYLE = f"color: {ERROR_COLOUR};"
+from ui.widgets.forms import ERROR_COLOUR, FieldMessages
 
 KIND_CHOICES = {
     EntityKind.GROUP: "Group company",
@@ -291,7 +289,7 @@ class _LocationRow:
     original: Location | None
 
 
-class EntityEditor(QDialog):
+class EntityEditor(FieldMessages, QDialog):
     """Add or edit an entity, with its locations; shows its transfers and documents."""
 
     def __init__(
@@ -349,27 +347,6 @@ class EntityEditor(QDialog):
         self.name_edit.setFocus()
 
     # -- building ---------------------------------------------------------------------------------
-
-    def _error_label(self, field: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(f"error-{field}")
-        label.setStyleSheet(ERROR_STYLE)
-        label.setWordWrap(True)
-        label.setVisible(False)
-        self._errors[field] = label
-        return label
-
-    def _row(self, form: QFormLayout, text: str, field: str, widget: QWidget) -> None:
-        """A form row: the field, and under it the place for its validation message."""
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        column.addWidget(self._error_label(field))
-        label = QLabel(text)
-        label.setBuddy(widget)
-        form.addRow(label, box)
 
     def _line(self, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit()

@@ -91,12 +91,12 @@ from ui import messages
 from ui.context import UiContext
 from ui.dialogs.entity_editor import (
     DOCUMENT_KIND_LABELS,
-    ERROR_STYLE,
     MECHANISM_LABELS,
     REGIME_CHOICES,
     OptionalDateEdit,
     country_choices,
 )
+from ui.widgets.forms import ERROR_STYLE, FieldMessages
 
 ACCESS_CHOICES = {
     Access.STORAGE: "Storage: the data are held there",
@@ -303,7 +303,7 @@ class _TiaJob(QRunnable):
         self._relay.loaded.emit(found)
 
 
-class TransferEditor(QDialog):
+class TransferEditor(FieldMessages, QDialog):
     """Add or edit a transfer, with what the law requires beside it."""
 
     def __init__(
@@ -383,27 +383,6 @@ class TransferEditor(QDialog):
             self.destination.setFocus()
 
     # -- building ---------------------------------------------------------------------------------
-
-    def _error_label(self, field: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(f"error-{field}")
-        label.setStyleSheet(ERROR_STYLE)
-        label.setWordWrap(True)
-        label.setVisible(False)
-        self._errors[field] = label
-        return label
-
-    def _row(self, form: QFormLayout, text: str, field: str, widget: QWidget) -> None:
-        """A form row: the field, and under it the place for its validation message."""
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        column.addWidget(self._error_label(field))
-        label = QLabel(text)
-        label.setBuddy(widget)
-        form.addRow(label, box)
 
     @staticmethod
     def _form() -> QFormLayout:
