@@ -154,6 +154,7 @@ class Context:
     paths: AppPaths
     today: date
     _close: list[Callable[[], None]] = field(default_factory=list)
+    _reference: ReferenceSet | None = None
 
     def close(self) -> None:
         """Close the database so its write-ahead log is merged before the process ends."""
@@ -161,9 +162,12 @@ class Context:
             self._close.pop()()
 
     def reference(self) -> ReferenceSet:
+        """The reference data in use, read once per run (every service shares it)."""
         from transfers_app.reference import load_reference
 
-        return load_reference(self.paths.reference)
+        if self._reference is None:
+            self._reference = load_reference(self.paths.reference)
+        return self._reference
 
     def service(self) -> RegisterService:
         """A service on a new connection to the register (one per thread that needs one)."""
