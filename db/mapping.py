@@ -33,6 +33,7 @@ from transfers_app.domain.models import (
     Transfer,
 )
 from transfers_app.domain.names import name_key
+from transfers_app.domain.tia import TiaContent, TiaInputs, from_plain, to_plain
 
 
 def d2s(value: date | None) -> str | None:
@@ -490,6 +491,14 @@ TIA_COLS = (
     "created_at",
     "updated_at",
     "archived_at",
+    "title",
+    "revision",
+    "series_id",
+    "regimes",
+    "extra_transfer_ids",
+    "inputs",
+    "change_note",
+    "content",  # last: lean loads leave it out
 )
 
 
@@ -502,10 +511,20 @@ def tia_row(t: Tia) -> dict[str, Any]:
         "approved_on": d2s(t.approved_on),
         "next_review_on": d2s(t.next_review_on),
         "review_cycle_months": t.review_cycle_months,
+        "title": t.title,
+        "revision": t.revision,
+        "series_id": t.series_id,
+        "regimes": ",".join(r.value for r in t.regimes),
+        "extra_transfer_ids": ",".join(str(i) for i in t.extra_transfer_ids),
+        "inputs": json.dumps(to_plain(t.inputs), ensure_ascii=False) if t.inputs else None,
+        "change_note": t.change_note,
+        "content": json.dumps(to_plain(t.content), ensure_ascii=False) if t.content else None,
     }
 
 
 def tia_from(r: Sequence[Any]) -> Tia:
+    """A TIA from a row of ``TIA_COLS`` (without the trailing ``content`` for a lean load)."""
+    content = r[19] if len(r) > 19 else None
     return _TIA(
         id=r[0],
         transfer_id=r[1],
@@ -519,6 +538,14 @@ def tia_from(r: Sequence[Any]) -> Tia:
         created_at=s2dt(r[9]),
         updated_at=s2dt(r[10]),
         archived_at=s2dt(r[11]),
+        title=r[12],
+        revision=r[13],
+        series_id=r[14],
+        regimes=tuple(Regime(x) for x in r[15].split(",") if x),
+        extra_transfer_ids=tuple(int(x) for x in r[16].split(",") if x),
+        inputs=from_plain(TiaInputs, json.loads(r[17])) if r[17] else None,
+        change_note=r[18],
+        content=from_plain(TiaContent, json.loads(content)) if content else None,
     )
 
 

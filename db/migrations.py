@@ -175,5 +175,48 @@ def m002_own_entities_index(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_tia_structure_and_notices(db: Database) -> None:
+    # The structured TIA (issue 4): its content and the register snapshot it was made on are
+    # JSON documents (read and written whole, never queried by field).
+    db.executescript(
+        f"""
+        ALTER TABLE tias ADD COLUMN title TEXT NOT NULL DEFAULT '';
+        ALTER TABLE tias ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE tias ADD COLUMN series_id INTEGER;
+        ALTER TABLE tias ADD COLUMN regimes TEXT NOT NULL DEFAULT '';
+        ALTER TABLE tias ADD COLUMN extra_transfer_ids TEXT NOT NULL DEFAULT '';
+        ALTER TABLE tias ADD COLUMN content TEXT;
+        ALTER TABLE tias ADD COLUMN inputs TEXT;
+        ALTER TABLE tias ADD COLUMN change_note TEXT NOT NULL DEFAULT '';
+        CREATE TABLE publications (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            published_on TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            content TEXT NOT NULL
+        );
+        CREATE TABLE subprocessor_notices (
+            id INTEGER PRIMARY KEY,
+            processor_id INTEGER NOT NULL REFERENCES entities(id),
+            subprocessor_name TEXT NOT NULL CHECK (subprocessor_name <> ''),
+            subprocessor_id INTEGER REFERENCES entities(id),
+            replaces_id INTEGER REFERENCES entities(id),
+            countries TEXT NOT NULL DEFAULT '',
+            service TEXT NOT NULL DEFAULT '',
+            received_on TEXT NOT NULL,
+            notice_period_days INTEGER NOT NULL DEFAULT 30,
+            objection_deadline TEXT NOT NULL,
+            decision TEXT NOT NULL DEFAULT ''
+                CHECK (decision IN ('', 'accept', 'object', 'terminate')),
+            decided_by TEXT NOT NULL DEFAULT '',
+            decided_on TEXT,
+            notes TEXT NOT NULL DEFAULT '',
+            {_TS}
+        );
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 MIGRATION_NAMES = tuple(m.name for m in migrations._migrations)

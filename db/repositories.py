@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from db import mapping as mp
 from db.files import FileStore
-from transfers_app.domain.enums import DocumentStatus
+from transfers_app.domain.enums import DocumentStatus, TiaStatus
 from transfers_app.domain.models import (
     AuditEntry,
     CatalogueItem,
@@ -598,6 +598,9 @@ class SqliteRegister:
         ensure_valid(tia)
         with self.transaction():
             new_id, stamp = self._insert("tias", mp.tia_row(tia))
+            if tia.series_id is None:  # the first revision names its series
+                self.conn.execute("UPDATE tias SET series_id = ? WHERE id = ?", (new_id, new_id))
+                tia = replace(tia, series_id=new_id)
             saved = self._stamped(tia, new_id, stamp, 1)
             self._audit("tias", new_id, "create", None, saved)
         return saved
@@ -606,14 +609,39 @@ class SqliteRegister:
         ensure_valid(tia)
         assert tia.id is not None
         with self.transaction():
-            before = self.list_tias(tia_id=tia.id)[0]
+            before = self.get_tia(tia.id)
             stamp = self._update("tias", tia.id, tia.version, mp.tia_row(tia))
             saved = self._stamped(tia, tia.id, stamp, tia.version + 1)
             self._audit("tias", tia.id, "update", before, saved)
         return saved
 
-    def list_tias(self, tia_id: int | None = None) -> list[Tia]:
-        sql = f"SELECT {', '.join(mp.TIA_COLS)} FROM tias"
+    def revise_tia(self, old: Tia, new: Tia) -> Tia:
+        """A new revision of an assessment; the old one is superseded, in one transaction."""
+        assert old.id is not None
+        with self.transaction():
+            self.update_tia(replace(old, status=TiaStatus.SUPERSEDED))
+            return self.add_tia(
+                replace(new, id=None, series_id=old.series_id or old.id, revision=old.revision + 1)
+            )
+
+    def get_tia(self, tia_id: int) -> Tia:
+        found = self.list_tias(tia_id=tia_id, content=True)
+        if not found:
+            raise NotFoundError(f"transfer assessment {tia_id} not found")
+        return found[0]
+
+    def tia_history(self, series_id: int) -> list[Tia]:
+        """Every revision of one assessment, oldest first."""
+        rows = self.conn.execute(
+            f"SELECT {', '.join(mp.TIA_COLS)} FROM tias WHERE series_id = ? ORDER BY revision",
+            (series_id,),
+        )
+        return [mp.tia_from(r) for r in rows]
+
+    def list_tias(self, tia_id: int | None = None, content: bool = False) -> list[Tia]:
+        """Assessments (lean, without their content, unless ``content``)."""
+        cols = mp.TIA_COLS if content or tia_id is not None else mp.TIA_COLS[:-1]
+        sql = f"SELECT {', '.join(cols)} FROM tias"
         if tia_id is not None:
             rows = self.conn.execute(sql + " WHERE id = ?", (tia_id,))
         else:
@@ -762,7 +790,10 @@ class SqliteRegister:
                     for i, u in enumerate(t.mechanisms)
                 ],
             )
-            self.bulk_insert("tias", [{"id": x.id, **mp.tia_row(x)} for x in tias])
+            self.bulk_insert(
+                "tias",
+                [{"id": x.id, **mp.tia_row(x), "series_id": x.series_id or x.id} for x in tias],
+            )
             self.note("generate", f"generated a synthetic register of {len(entities)} entities")
 
     def max_id(self, table: str) -> int:

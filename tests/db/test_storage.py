@@ -6,6 +6,7 @@ import os
 import random
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -109,6 +110,8 @@ EXPECTED_TABLES = {
     "catalogue",
     "audit",
     "settings",
+    "publications",
+    "subprocessor_notices",
 }
 
 EXPECTED_ENTITY_COLUMNS = [
@@ -443,10 +446,56 @@ def test_real_upgrade_from_the_first_schema_keeps_data_and_backs_up(tmp_path: Pa
         r[0] for r in database.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
     }
     assert "entities_own" in indexes
-    assert database.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert database.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert [e.name for e in SqliteRegister(database, actor="t").own_entities()] == ["Łódź Old Ltd"]
     database.conn.close()
     (backup,) = (tmp_path / "backups").glob("old-*-before-m002_own_entities_index.db")
     check = _sqlite3.connect(backup)
     assert check.execute("SELECT name FROM entities").fetchall() == [("Łódź Old Ltd",)]
     check.close()
+
+
+def test_upgrade_from_m002_keeps_assessments_and_gives_them_structure(tmp_path: Path) -> None:
+    """A TIA saved before the structured assessment existed opens as revision 1 of its own
+    series, with no content yet, and can then be filled in and saved."""
+    import sqlite3 as _sqlite3
+
+    from sqlite_utils import Database as _Database
+
+    from db.connection import APPLICATION_ID
+    from db.migrations import migrations as _migrations
+    from transfers_app.domain.tia import TiaContent
+
+    path = tmp_path / "old.db"
+    conn = _sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    _migrations.apply(_Database(conn), stop_before="m003_tia_structure_and_notices")
+    conn.execute("PRAGMA user_version = 2")
+    stamp = "'2024-01-01T00:00:00+00:00'"
+    conn.executescript(
+        f"""
+        INSERT INTO entities (id, name, name_key, kind, lifecycle, exporter_regimes, created_at,
+            updated_at) VALUES (1, 'Us Ltd', 'us ltd', 'group', 'active', 'UK', {stamp}, {stamp});
+        INSERT INTO entities (id, name, name_key, kind, lifecycle, exporter_regimes, created_at,
+            updated_at) VALUES (2, 'Vendor Inc', 'vendor inc', 'vendor', 'active', '', {stamp},
+            {stamp});
+        INSERT INTO transfers (id, exporter_id, importer_id, destination, access, importer_role,
+            exporter_role, frequency, created_at, updated_at) VALUES (1, 1, 2, 'US', 'storage',
+            'processor', 'controller', 'continuous', {stamp}, {stamp});
+        INSERT INTO tias (id, transfer_id, status, assessor, approver, approved_on,
+            next_review_on, review_cycle_months, created_at, updated_at)
+            VALUES (7, 1, 'approved', 'Ann', 'Bob', '2024-02-01', '2025-02-01', 12, {stamp},
+            {stamp});
+        """
+    )
+    conn.commit()
+    conn.close()
+
+    database = open_db(path)
+    repo = SqliteRegister(database, actor="t")
+    (tia,) = repo.list_tias()
+    assert (tia.id, tia.revision, tia.approver, tia.content) == (7, 1, "Bob", None)
+    saved = repo.update_tia(replace(repo.get_tia(7), content=TiaContent(destination="US")))
+    assert repo.get_tia(7).content == TiaContent(destination="US")
+    assert saved.version == tia.version + 1
+    database.conn.close()

@@ -72,6 +72,7 @@ def _vendor_with_scc(repo: SqliteRegister) -> tuple[Entity, Entity, Document, Tr
         Tia(
             t.id,
             status=TiaStatus.APPROVED,
+            approver="DPO",
             approved_on=date(2023, 1, 5),
             next_review_on=date(2027, 1, 5),
         )

@@ -24,6 +24,7 @@ from transfers_app.domain.enums import (
     TiaStatus,
     VolumeBand,
 )
+from transfers_app.domain.tia import TiaContent, TiaInputs
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +179,13 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Tia:
-    """A transfer impact / risk assessment (the full structure comes with the TIA editor)."""
+    """A transfer impact / risk assessment of one transfer, or of like transfers to one importer.
+
+    ``revision`` is the assessment's own version number (a re-assessment is a new revision in
+    the same ``series_id``; the old one becomes superseded); ``version`` is the record's edit
+    counter. ``content`` is None when loaded lean (the status report needs only the header
+    and ``inputs``).
+    """
 
     transfer_id: int
     id: int | None = None
@@ -188,10 +195,28 @@ class Tia:
     approved_on: date | None = None
     next_review_on: date | None = None
     review_cycle_months: int | None = 12
+    title: str = ""
+    revision: int = 1
+    series_id: int | None = None
+    regimes: tuple[Regime, ...] = ()
+    # Further transfers to the same importer that this assessment also covers.
+    extra_transfer_ids: tuple[int, ...] = ()
+    content: TiaContent | None = None
+    inputs: TiaInputs | None = None
+    change_note: str = ""  # why this revision was made (for the change log)
     version: int = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
     archived_at: datetime | None = None
+
+    @property
+    def transfer_ids(self) -> tuple[int, ...]:
+        return (self.transfer_id, *self.extra_transfer_ids)
+
+    @property
+    def reference(self) -> str:
+        """The id a reader quotes: TIA-<series>-v<revision>."""
+        return f"TIA-{self.series_id or self.id or 0:04d}-v{self.revision}"
 
 
 @dataclass(frozen=True, slots=True)

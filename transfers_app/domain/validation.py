@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 from transfers_app.domain.countries import is_known_code
-from transfers_app.domain.enums import DocumentKind, Lifecycle, Role
+from transfers_app.domain.enums import DocumentKind, Lifecycle, Role, TiaStatus
 from transfers_app.domain.models import Document, Entity, Location, Tia, Transfer
 from transfers_app.errors import ValidationError
 
@@ -99,6 +99,38 @@ def tia_problems(t: Tia) -> list[ValidationError]:
     _order(errors, "approved_on", t.approved_on, "next_review_on", t.next_review_on)
     if t.review_cycle_months is not None and t.review_cycle_months <= 0:
         errors.append(ValidationError("review_cycle_months", "must be at least 1 month"))
+    if t.status is TiaStatus.APPROVED:
+        if not t.approver.strip():
+            errors.append(ValidationError("approver", "an approved assessment needs an approver"))
+        if t.approved_on is None:
+            errors.append(ValidationError("approved_on", "an approved assessment needs a date"))
+    if t.transfer_id in t.extra_transfer_ids:
+        errors.append(ValidationError("extra_transfer_ids", "lists the main transfer again"))
+    c = t.content
+    if c is not None:
+        for r in c.category_risks:
+            for name, score in (("inherent", r.inherent), ("residual", r.residual)):
+                if not 0 <= score <= 5:
+                    errors.append(
+                        ValidationError(
+                            f"risk score ({name})", f"{r.category}: must be 1 to 5 (0 = unscored)"
+                        )
+                    )
+        q = c.quantitative
+        if q is not None:
+            if q.period_years < 1:
+                errors.append(ValidationError("assessment period", "must be at least 1 year"))
+            if not 0 < q.threshold < 1:
+                errors.append(ValidationError("threshold", "must be between 0 % and 100 %"))
+            for b in q.bases:
+                for f in b.factors:
+                    if not 0.0 <= f.probability <= 1.0:
+                        errors.append(
+                            ValidationError(
+                                "probability",
+                                f"{b.name} / {f.label}: must be between 0 % and 100 %",
+                            )
+                        )
     return errors
 
 
