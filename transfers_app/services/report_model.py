@@ -1,0 +1,85 @@
+"""Report documents as data: services decide every word, renderers (``exports``) only lay out.
+
+A report is a title block, a list of numbered sections and a few document properties. Each
+section holds blocks: paragraphs, label/value fields, tables (which may run over many pages),
+bullet lists and bar charts. All text is plain user text: renderers escape it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class Tone(StrEnum):
+    BODY = "body"
+    NOTE = "note"  # small print, sources, method caveats
+    WARNING = "warning"  # something the reader must not miss (stale, unverified, draft)
+    STATEMENT = "statement"  # a formal statement in a box (e.g. Clause 14(d))
+
+
+@dataclass(frozen=True, slots=True)
+class Para:
+    text: str
+    tone: Tone = Tone.BODY
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """Label/value pairs laid out as a two-column table."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    # Relative column widths (any scale); None = equal.
+    widths: tuple[float, ...] | None = None
+    caption: str = ""
+    empty_text: str = "None recorded."
+    # Indexes of rows to highlight (e.g. overdue, unverified, critical).
+    flagged: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BarChart:
+    title: str
+    bars: tuple[tuple[str, int], ...]  # label, value; drawn in the given order
+
+
+Block = Para | Fields | Table | Bullets | BarChart
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDocument:
+    title: str
+    subtitle: str
+    # PDF metadata
+    author: str
+    subject: str
+    keywords: tuple[str, ...]
+    generated_on: date
+    # Printed in every footer, e.g. "TIA-0007-v2 · record version 5".
+    footer: str
+    # Shown under the title: the key facts (id, status, dates...).
+    heading: Fields
+    sections: tuple[Section, ...]
+    draft: bool = False  # watermark DRAFT on every page
+    landscape: bool = False
+    # A boxed statement right under the heading (e.g. Clause 14(d)).
+    cover_statement: str = ""
+    number_sections: bool = True
