@@ -67,6 +67,7 @@ class GapCode(StrEnum):
     DEROGATION_UNDOCUMENTED = "derogation_undocumented"
     TIA_MISSING = "tia_missing"
     TIA_OVERDUE = "tia_overdue"
+    TIA_STALE = "tia_stale"  # the register has changed since the assessment was approved
     PRIMARY_INVALID = "primary_mechanism_invalid"
     NOT_ASSESSABLE = "not_assessable"
     ARCHIVED_PARTY = "archived_party"

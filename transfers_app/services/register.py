@@ -35,6 +35,7 @@ from transfers_app.rules.gaps import (
     TransferStatus,
     evaluate_transfer,
 )
+from transfers_app.services.tia import stale_gaps
 
 DEFAULT_REGIMES = (Regime.UK, Regime.EU)
 _NOT_LIVE = frozenset({Lifecycle.PROPOSED, Lifecycle.OFFBOARDED})
@@ -108,7 +109,8 @@ def build_contexts(snap: RegisterSnapshot, on: date) -> tuple[list[TransferConte
                 docs_by_party[p].append(d)
     tias_by_transfer: dict[int, list[Tia]] = defaultdict(list)
     for tia in snap.tias:
-        tias_by_transfer[tia.transfer_id].append(tia)
+        for tid in tia.transfer_ids:  # an assessment may cover like transfers to one importer
+            tias_by_transfer[tid].append(tia)
     out: list[TransferContext] = []
     for t in snap.transfers:
         if not t.is_live_on(on):
@@ -223,6 +225,7 @@ class RegisterService:
         contexts, gaps = build_contexts(snap, on)
         statuses = [evaluate_transfer(self.ref, ctx, on) for ctx in contexts]
         gaps.extend(g for s in statuses for g in s.gaps)
+        gaps.extend(stale_gaps(snap, self.ref.version, on, self.repo.get_transfer))
         with_locations = self.repo.entity_ids_with_locations()
         for e in snap.entities.values():
             if e.id is None or e.is_own or e.lifecycle is Lifecycle.OFFBOARDED:

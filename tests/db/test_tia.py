@@ -1,0 +1,255 @@
+"""Transfer impact assessments on a real register: prefill, sign-off, staleness, revisions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from db import FileStore, SqliteRegister, open_db
+from transfers_app.domain.enums import Regime, TiaStatus
+from transfers_app.domain.models import Tia, Transfer
+from transfers_app.domain.tia import (
+    CategoryRisk,
+    Conclusion,
+    EegFinding,
+    EegRating,
+    Enforceability,
+    HumanRights,
+    Measure,
+    MeasureKind,
+    ResidualRisk,
+    TiaContent,
+    progress,
+)
+from transfers_app.errors import ValidationError
+from transfers_app.reference import builtin_reference
+from transfers_app.rules.gaps import GapCode
+from transfers_app.services.demo import load_demo
+from transfers_app.services.register import RegisterService
+from transfers_app.services.tia import TiaService
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[SqliteRegister]:
+    database = open_db(tmp_path / "r.db")
+    r = SqliteRegister(database, actor="t", files=FileStore(tmp_path / "files"))
+    load_demo(r, TODAY)
+    yield r
+    database.conn.close()
+
+
+@pytest.fixture
+def svc(repo: SqliteRegister) -> TiaService:
+    return TiaService(repo, builtin_reference())
+
+
+def _transfer_to(repo: SqliteRegister, importer_name: str, dest: str) -> Transfer:
+    ids = {n: i for i, n, _ in repo.entity_names()}
+    return next(
+        t
+        for t in repo.transfers_of(ids[importer_name])
+        if t.importer_id == ids[importer_name] and t.destination == dest
+    )
+
+
+def _complete(tia: Tia) -> Tia:
+    """Answer everything the register cannot know."""
+    assert tia.content is not None
+    c = replace(
+        tia.content,
+        description=replace(
+            tia.content.description,
+            purpose="Hosting the customer platform",
+            data_subjects=("Customers", "Service users"),
+        ),
+        eeg=tuple(EegFinding(g, EegRating.PARTLY_MET, "see profile") for g in "ABCD"),
+        problematic_law=True,
+        measures=(
+            Measure(MeasureKind.TECHNICAL, "Encryption at rest, keys held in the UK", "T1", "UC1"),
+        ),
+        review_triggers=("Reauthorisation of FISA s.702",),
+        category_risks=tuple(
+            CategoryRisk(cat, 3, 2) for cat in tia.content.description.data_categories
+        ),
+        human_rights=HumanRights.C2,
+        enforceability=Enforceability.D3,
+        conclusion=Conclusion.PROCEED_WITH_MEASURES,
+        residual_risk=ResidualRisk.LOW,
+    )
+    return replace(tia, content=c, assessor="A. Patel")
+
+
+def test_a_new_draft_is_prefilled_from_the_register(repo: SqliteRegister, svc: TiaService) -> None:
+    t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
+    draft = svc.draft_for(t.id or 0, TODAY, assessor="A. Patel")
+    c = draft.content
+    assert c is not None
+    assert c.destination == "US"
+    assert set(c.description.data_categories) == set(t.data_categories)
+    assert c.description.nature_of_processing == "Cloud hosting of the customer platform"
+    # the importer's locations (US, IE, IN) are where the data may be
+    assert {"US", "IE", "IN"} <= set(c.description.storage_locations)
+    # Stratus passes support on to Indus in India: an onward transfer the assessor must see
+    assert any(
+        "Indus Support Services" in o and "(IN)" in o for o in c.description.onward_transfers
+    )
+    assert draft.regimes == (Regime.UK, Regime.EU)
+    assert [e.guarantee for e in c.eeg] == ["A", "B", "C", "D"]
+    assert draft.inputs is not None and draft.inputs.countries == ("US",)
+
+
+def test_sign_off_needs_every_step_and_a_second_person(
+    repo: SqliteRegister, svc: TiaService
+) -> None:
+    t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
+    draft = svc.create(svc.draft_for(t.id or 0, TODAY, assessor="A. Patel"))
+    problems = svc.sign_off_problems(draft, "General Counsel")
+    assert any("European Essential Guarantees" in p for p in problems)
+    with pytest.raises(ValidationError, match="sign-off"):
+        svc.sign_off(draft, "General Counsel", TODAY)
+
+    done = _complete(draft)
+    assert svc.sign_off_problems(done, "a. patel") == [
+        "the approver must be someone other than the assessor"
+    ]
+    approved = svc.sign_off(done, "General Counsel", TODAY)
+    assert approved.status is TiaStatus.APPROVED
+    assert approved.approved_on == TODAY
+    assert approved.next_review_on == date(2027, 11, 25)  # the 12-month cycle
+
+
+def test_approval_clears_the_missing_assessment_gap(repo: SqliteRegister, svc: TiaService) -> None:
+    t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
+    status = RegisterService(repo, svc.ref)
+
+    def tia_gaps() -> set[GapCode]:
+        return {
+            g.code
+            for g in status.compute_status(TODAY).gaps
+            if g.transfer_id == t.id and g.code.value.startswith("tia")
+        }
+
+    for old in [x for x in repo.list_tias() if x.transfer_id == t.id]:
+        repo.archive(old)
+    assert GapCode.TIA_MISSING in tia_gaps()
+    draft = svc.create(svc.draft_for(t.id or 0, TODAY, assessor="A. Patel"))
+    assert GapCode.TIA_MISSING in tia_gaps()  # a draft is not an assessment
+    svc.sign_off(_complete(draft), "General Counsel", TODAY)
+    assert tia_gaps() == set()
+
+
+def test_the_destination_starts_from_the_country_profile(
+    repo: SqliteRegister, svc: TiaService
+) -> None:
+    t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
+    c = svc.draft_for(t.id or 0, TODAY).content
+    assert c is not None
+    titles = [law.title for law in c.laws]
+    assert any("FISA s.702" in x for x in titles)
+    assert any("CLOUD Act" in x for x in titles)
+    fisa = next(law for law in c.laws if "FISA s.702" in law.title)
+    assert all(src.startswith("http") for src in fisa.sources)
+    # facts the research could not verify come across flagged
+    assert any(not law.verified for law in c.laws)
+    assert {e.guarantee: e.rating for e in c.eeg}["C"] is EegRating.PARTLY_MET
+    assert c.profile_as_of == date(2026, 11, 25)
+    assert any("C-703/25 P" in trig for trig in c.review_triggers)
+
+
+def test_a_destination_without_a_profile_starts_blank(
+    repo: SqliteRegister, svc: TiaService
+) -> None:
+    t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
+    blank = svc.draft_for(t.id or 0, TODAY)
+    assert blank.content is not None
+    from transfers_app.services.tia import prefill_from_profile
+
+    none = prefill_from_profile(replace(blank.content, laws=(), review_triggers=()), "NO")
+    assert none.laws == () and none.review_triggers == ()
+
+
+def test_a_change_on_the_register_makes_the_assessment_stale_with_the_reason(
+    repo: SqliteRegister, svc: TiaService
+) -> None:
+    t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
+    for old in [x for x in repo.list_tias() if x.transfer_id == t.id]:
+        repo.archive(old)
+    approved = svc.sign_off(
+        _complete(svc.create(svc.draft_for(t.id or 0, TODAY, assessor="A. Patel"))),
+        "General Counsel",
+        TODAY,
+    )
+    status = RegisterService(repo, svc.ref)
+    assert not [g for g in status.compute_status(TODAY).gaps if g.code is GapCode.TIA_STALE]
+
+    t = repo.get_transfer(t.id or 0)
+    repo.update_transfer(replace(t, data_categories=(*t.data_categories, "Marketing Data")))
+    stale = [g for g in status.compute_status(TODAY).gaps if g.code is GapCode.TIA_STALE]
+    assert len(stale) == 1
+    assert "data categories changed: added Marketing Data" in stale[0].message
+    assert approved.reference in stale[0].message
+    assert svc.stale_reasons(repo.get_tia(approved.id or 0), TODAY) == [
+        "data categories changed: added Marketing Data"
+    ]
+
+
+def test_reassessment_is_a_new_revision_that_supersedes_on_approval(
+    repo: SqliteRegister, svc: TiaService
+) -> None:
+    t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
+    for old in [x for x in repo.list_tias() if x.transfer_id == t.id]:
+        repo.archive(old)
+    v1 = svc.sign_off(
+        _complete(svc.create(svc.draft_for(t.id or 0, TODAY, assessor="A. Patel"))),
+        "General Counsel",
+        TODAY,
+    )
+    with pytest.raises(ValidationError, match="reason"):
+        svc.reassess(v1, TODAY, "  ")
+    v2 = svc.reassess(v1, TODAY, "Onward transfer to India added")
+    assert (v2.revision, v2.status, v2.series_id) == (2, TiaStatus.DRAFT, v1.series_id)
+    assert v2.reference.endswith("-v2")
+    # v1 stays in force while v2 is drafted
+    assert repo.get_tia(v1.id or 0).status is TiaStatus.APPROVED
+    svc.sign_off(v2, "General Counsel", date(2026, 12, 1))
+    history = svc.history(v2)
+    assert [(h.revision, h.status) for h in history] == [
+        (1, TiaStatus.SUPERSEDED),
+        (2, TiaStatus.APPROVED),
+    ]
+    log = svc.change_log(v2)
+    assert {a.action for a in log} >= {"create", "update"}
+
+
+def test_one_assessment_may_cover_like_transfers_to_one_importer_only(
+    repo: SqliteRegister, svc: TiaService
+) -> None:
+    t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
+    other = _transfer_to(repo, "Meridian Recovery Services Pvt. Ltd.", "IN")
+    with pytest.raises(ValidationError, match="one importer"):
+        svc.draft_for(t.id or 0, TODAY, extra_transfer_ids=[other.id or 0])
+
+
+def test_content_survives_storage_whole(repo: SqliteRegister, svc: TiaService) -> None:
+    t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
+    saved = svc.create(_complete(svc.draft_for(t.id or 0, TODAY, assessor="A. Patel")))
+    again = repo.get_tia(saved.id or 0)
+    assert again.content == saved.content
+    assert again.inputs == saved.inputs
+    # the lean list the status report reads leaves the content out but keeps the inputs
+    lean = next(x for x in repo.list_tias() if x.id == saved.id)
+    assert lean.content is None and lean.inputs == saved.inputs
+
+
+def test_progress_lists_what_is_left_in_words() -> None:
+    steps = {s.key: s for s in progress(TiaContent(), uk=True)}
+    assert not steps["describe"].done
+    assert "data categories" in steps["describe"].missing
+    assert not steps["tra"].done
+    assert "score the data categories" in steps["tra"].missing
