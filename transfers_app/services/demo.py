@@ -9,6 +9,7 @@ loaded so the demo always has something due. Some gaps are deliberate.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -34,11 +35,25 @@ from transfers_app.domain.models import (
     Location,
     MechanismUse,
     SccOptions,
-    Tia,
     Transfer,
+)
+from transfers_app.domain.tia import (
+    AccessBasis,
+    CategoryRisk,
+    Conclusion,
+    Enforceability,
+    Factor,
+    HumanRights,
+    Measure,
+    MeasureKind,
+    Quantitative,
+    ResidualRisk,
+    TiaContent,
 )
 from transfers_app.errors import TransfersError
 from transfers_app.ports import RegisterPort
+from transfers_app.reference import builtin_reference
+from transfers_app.services.tia import ORG_ICO, ORG_NAME, TiaService
 
 # The seed policy's own categories (shared/seeds): what this organisation collects.
 DATA_CATEGORIES = [
@@ -185,21 +200,32 @@ def load_demo(repo: RegisterPort, today: date) -> int:
                 )
             )
 
+        tias = TiaService(repo, builtin_reference())
+        # Who keeps the register, for report headers and the regulator's cover letter.
+        repo.set_setting(ORG_NAME, "Keystone Access Europe Limited")
+        repo.set_setting(ORG_ICO, "ZX000000 (demo)")
+
         def tia(
             t: Transfer,
             approved: date | None,
             review: date | None,
             status: TiaStatus = TiaStatus.APPROVED,
         ) -> None:
+            """A structured assessment as an assessor would have left it: prefilled from the
+            register and the country profile on the day it was made, then answered."""
             assert t.id
+            made = approved or ago(0, 0, 14)
+            draft = tias.draft_for(t.id, made, assessor="A. Patel (Privacy Counsel)")
+            assert draft.content is not None
+            complete = status is TiaStatus.APPROVED
             repo.add_tia(
-                Tia(
-                    t.id,
+                replace(
+                    draft,
                     status=status,
-                    assessor="A. Patel (Privacy Counsel)",
                     approver="General Counsel" if approved else "",
                     approved_on=approved,
                     next_review_on=review,
+                    content=demo_answers(draft.content, complete),
                 )
             )
 
@@ -704,3 +730,77 @@ def load_demo(repo: RegisterPort, today: date) -> int:
         )
     repo.note("demo", "loaded the built-in demo register")
     return repo.count("entities")
+
+
+# Destinations whose profile shows access laws that reach a commercial importer.
+_PROBLEMATIC = frozenset({"US", "IN", "CN", "PH", "SG", "AU", "TR", "ZA", "MX", "AE"})
+
+
+def demo_answers(c: TiaContent, complete: bool) -> TiaContent:
+    """The answers a demo assessor gave. Illustrative only: the probabilities below are demo
+    inputs, not estimates of any real authority's behaviour."""
+    d = c.description
+    description = replace(
+        d,
+        purpose=d.purpose or d.nature_of_processing or "Provision of the contracted service",
+        data_subjects=d.data_subjects or ("Customers", "Service users"),
+        retention="For the term of the contract, then deleted within 90 days",
+        transmission_channels="TLS 1.3 over the public internet; administrative access via VPN",
+        minimisation="Only the fields the service needs; no special-category data",
+    )
+    if not complete:
+        return replace(c, description=description)
+    problematic = c.destination in _PROBLEMATIC
+    measures = (
+        Measure(MeasureKind.TECHNICAL, "TLS 1.3 in transit, decryption only at the importer", "T2",
+                "UC3", True),
+        Measure(MeasureKind.TECHNICAL, "Minimisation before transfer; no special-category data",
+                "T5", "", True),
+        Measure(MeasureKind.CONTRACTUAL, "Clause 15 operational: named contact, notification of "
+                "requests, challenge of over-broad requests", "C3", "", True),
+        Measure(MeasureKind.ORGANISATIONAL, "Importer's written government-access request "
+                "procedure and transparency report", "O1", "", True),
+    )  # fmt: skip
+    quantitative = None
+    if c.destination == "US":
+        quantitative = Quantitative(
+            period_years=5,
+            threshold=0.10,
+            bases=(
+                AccessBasis(
+                    "FISA s.702",
+                    (Factor("Data of foreign-intelligence interest", 0.01),
+                     Factor("Sought from the importer rather than elsewhere", 0.2),
+                     Factor("Importer is compellable and the challenge fails", 0.5)),
+                ),
+                AccessBasis(
+                    "CLOUD Act / SCA warrant",
+                    (Factor("Data relevant to a US criminal case", 0.005),
+                     Factor("Sought from the importer rather than via MLAT", 0.3),
+                     Factor("Motion to quash fails", 0.5)),
+                ),
+            ),
+        )  # fmt: skip
+    return replace(
+        c,
+        description=description,
+        tool_notes="Mechanisms as recorded on the register; documents checked for the right "
+        "module and completed annexes.",
+        circumstances="Single importer, no further onward transfer beyond the listed "
+        "sub-processors; data encrypted in transit; business-to-business service.",
+        practice="The importer's transparency report shows no requests for customer data of "
+        "this kind in the last three years.",
+        problematic_law=problematic,
+        measures=measures if problematic else (),
+        procedural_steps="No additions contradicting the SCCs; no authority consultation needed.",
+        category_risks=tuple(CategoryRisk(cat, 3, 2) for cat in description.data_categories),
+        large_organisation=False,
+        high_volume=False,
+        human_rights=HumanRights.C2,
+        enforceability=Enforceability.D3,
+        quantitative=quantitative,
+        conclusion=Conclusion.PROCEED_WITH_MEASURES if problematic else Conclusion.PROCEED,
+        residual_risk=ResidualRisk.LOW,
+        conclusion_text="With the measures recorded, the protection is essentially equivalent "
+        "for this data; the residual risk of disproportionate access is low.",
+    )

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Frequency, Regime, Severity, TiaStatus
@@ -203,6 +204,15 @@ class Organisation:
     ico_registration: str = ""
 
 
+ORG_NAME = "organisation.name"
+ORG_ICO = "organisation.ico_registration"
+
+
+def organisation_of(repo: RegisterPort) -> Organisation:
+    """The organisation that keeps the register (settings), for report headers."""
+    return Organisation(repo.get_setting(ORG_NAME) or "", repo.get_setting(ORG_ICO) or "")
+
+
 class TiaService:
     def __init__(self, repo: RegisterPort, ref: ReferenceSet) -> None:
         self.repo = repo
@@ -389,6 +399,16 @@ class TiaService:
         return sorted(out, key=lambda a: (a.at, a.id or 0))
 
     # the summary document
+
+    def organisation(self) -> Organisation:
+        return organisation_of(self.repo)
+
+    def export_pdf(self, tia_id: int, on: date, path: Path) -> Path:
+        """Write the assessment's summary PDF (atomically: no half-written file on failure)."""
+        from exports.pdf_render import write_pdf
+
+        write_pdf(self.report(tia_id, on, self.organisation()), path)
+        return path
 
     def report(
         self, tia_id: int, on: date, organisation: Organisation | None = None
