@@ -1,0 +1,160 @@
+"""The regulator's evidence pack: one ZIP, every file hashed in a manifest.
+
+The service decides what goes in (``transfers_app.services.evidence``); this module only
+writes: safe file names, the ZIP, the manifest, progress and cancellation. The ZIP is written
+to a temporary file beside the target and renamed at the end, so a cancelled or failed export
+leaves no half-written file behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+# Windows refuses these as file names whatever the extension.
+_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL"}
+    | {f"COM{i}" for i in range(1, 10)}
+    | {f"LPT{i}" for i in range(1, 10)}
+)
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_MAX_BYTES = 100  # per path component, well under every file system's 255
+
+
+def safe_component(text: str, fallback: str = "file") -> str:
+    """One path component that is safe on Windows, macOS and Linux and inside a ZIP.
+
+    Keeps letters of every script (株式会社, Łódź), drops separators, control characters,
+    characters Windows forbids and leading dots (no '..', no hidden files), avoids reserved
+    device names and keeps the name under 100 bytes of UTF-8 without splitting a character.
+    """
+    name = unicodedata.normalize("NFC", text)
+    name = _UNSAFE.sub("_", name)
+    name = re.sub(r"\s+", " ", name).strip(" ._")
+    name = re.sub(r"_+", "_", name)
+    if not name:
+        name = fallback
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > 8:
+        stem, ext = name, ""
+    if stem.split(".")[0].upper() in _RESERVED:
+        stem = f"_{stem}"
+    suffix = f".{ext}" if ext else ""
+    budget = _MAX_BYTES - len(suffix.encode())
+    encoded = stem.encode()
+    if len(encoded) > budget:
+        stem = encoded[:budget].decode("utf-8", "ignore").rstrip(" ._") or fallback
+    return stem + suffix
+
+
+class PackCancelled(Exception):
+    """The user cancelled; nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class PackEntry:
+    """One file of the pack: its path inside the ZIP (already safe) and where its bytes come
+    from: a callable (rendered when its turn comes, so memory stays flat) or a stored file."""
+
+    arcname: str
+    description: str
+    produce: Callable[[], bytes] | None = None
+    source: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PackPlan:
+    entries: tuple[PackEntry, ...]
+    # Written into the manifest as they are (JSON-ready values, built by the service).
+    manifest_info: tuple[tuple[str, Any], ...] = field(default=())
+
+
+Progress = Callable[[int, int, str], bool]  # (done, total, what) -> keep going?
+
+
+def _unique(names: Iterable[str]) -> None:
+    seen: set[str] = set()
+    for n in names:
+        key = n.casefold()  # Windows and macOS file systems ignore case
+        if key in seen:
+            raise ValueError(f"two files of the pack would be called {n}")
+        seen.add(key)
+
+
+def _check_arcname(name: str) -> None:
+    parts = name.split("/")
+    if name.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in name:
+        raise ValueError(f"unsafe path inside the pack: {name!r}")
+
+
+def write_pack(
+    plan: PackPlan,
+    target: Path,
+    progress: Progress | None = None,
+    stamp: datetime | None = None,
+) -> dict[str, Any]:
+    """Write the ZIP and return its manifest. Raises ``PackCancelled`` if ``progress``
+    returns False; the target is then untouched (and absent if it did not exist).
+
+    ``stamp`` dates every file inside the ZIP (default: now); a fixed stamp gives a pack
+    whose bytes depend only on its contents."""
+    when = (stamp or datetime.now()).timetuple()[:6]
+    for e in plan.entries:
+        _check_arcname(e.arcname)
+    _unique(e.arcname for e in plan.entries)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    files: list[dict[str, Any]] = []
+    total = len(plan.entries)
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+            for i, e in enumerate(plan.entries):
+                if progress is not None and not progress(i, total, e.arcname):
+                    raise PackCancelled
+                if e.produce is not None:
+                    data = e.produce()
+                elif e.source is not None:
+                    data = e.source.read_bytes()
+                else:  # pragma: no cover - a plan always says where bytes come from
+                    raise ValueError(f"{e.arcname}: nothing to write")
+                info = zipfile.ZipInfo(e.arcname, date_time=when)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.flag_bits |= 0x800  # names are UTF-8
+                z.writestr(info, data)
+                files.append(
+                    {
+                        "path": e.arcname,
+                        "sha256": hashlib.sha256(data).hexdigest(),
+                        "bytes": len(data),
+                        "description": e.description,
+                    }
+                )
+            manifest = {
+                **dict(plan.manifest_info),
+                "files": files,
+                "note": "SHA-256 of every file in this pack except this manifest.",
+            }
+            body = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+            info = zipfile.ZipInfo("manifest.json", date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.flag_bits |= 0x800
+            z.writestr(info, body)
+        if progress is not None and not progress(total, total, "manifest.json"):
+            raise PackCancelled
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return manifest
