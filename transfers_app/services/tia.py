@@ -407,6 +407,7 @@ class TiaService:
         """Write the assessment's summary PDF (atomically: no half-written file on failure)."""
         from exports.pdf_render import write_pdf
 
+        path.parent.mkdir(parents=True, exist_ok=True)
         write_pdf(self.report(tia_id, on, self.organisation()), path)
         return path
 
@@ -569,7 +570,9 @@ def build_report(svc: TiaService, tia: Tia, on: date, org: Organisation) -> Repo
     findings = []
     for r in tia.regimes:
         a = assess_destination(svc.ref, r, t.destination, on, t.importer_role, t.exporter_role)
-        ref = f" ({a.decision.reference})" if a.decision else ""
+        ref = ""
+        if a.decision is not None and a.decision.reference not in a.reason:
+            ref = f" ({a.decision.reference})"
         line = f"{REGIME_LABELS[r]}: {a.reason}{ref}"
         if a.scc_module:
             line += f"; SCC Module {a.scc_module} applies to these roles"
@@ -719,7 +722,7 @@ def build_report(svc: TiaService, tia: Tia, on: date, org: Organisation) -> Repo
                 Table(
                     ("Kind", "Code", "Measure", "EDPB use case", "State"),
                     measure_rows,
-                    (1.5, 0.8, 5, 3, 1.1),
+                    (1.9, 0.8, 5, 3, 1.1),
                     flagged=tuple(i for i, m in enumerate(c.measures) if not m.in_place),
                 ),
                 Para(
@@ -831,6 +834,7 @@ def build_report(svc: TiaService, tia: Tia, on: date, org: Organisation) -> Repo
                         ),
                     )
                 ),
+                Para("Events that reopen this assessment (EDPB step 6):"),
                 Bullets(
                     tuple(c.review_triggers)
                     or (
