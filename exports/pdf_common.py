@@ -1,0 +1,526 @@
+"""What every PDF of the register shares: fonts, safe text, styles and the page furniture.
+
+ReportLab's base fonts are Latin-1 only and it has no per-glyph font fallback, so this module
+registers embedded TrueType fonts (DejaVu for Latin, Greek, Cyrillic, Arabic and Hebrew; Droid
+Sans Fallback for Chinese, Japanese and Korean) and :func:`rich` turns any user string into
+Paragraph markup that names the right font for each run of characters. Every user string must go
+through :func:`rich` (or :func:`escape`) before it reaches a ``Paragraph``.
+
+Fonts are parsed once per process: the DejaVu faces on first use, the large CJK faces only when
+a document first contains a character that needs them.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Final
+
+import arabic_reshaper
+from bidi.algorithm import get_display
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.fonts import addMapping
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from transfers_app.domain.formatting import day
+
+FONT_DIR: Final = Path(__file__).with_name("fonts")
+CREATOR: Final = "Transfer Register"
+
+# Registered font names. The serif sets the body text; the sans sets headings, tables and the
+# page furniture, and is also the fallback for Arabic, Hebrew and symbols the serif lacks.
+SERIF: Final = "TR-Serif"
+SERIF_BOLD: Final = "TR-Serif-Bold"
+SERIF_ITALIC: Final = "TR-Serif-Italic"
+SANS: Final = "TR-Sans"
+SANS_BOLD: Final = "TR-Sans-Bold"
+SANS_ITALIC: Final = "TR-Sans-Oblique"
+CJK: Final = "TR-CJK"  # Droid Sans Fallback Full: Chinese (incl. Ext. A), Japanese
+CJK_KR: Final = "TR-CJK-KR"  # Droid Sans Fallback: adds Hangul, which the Full font lacks
+
+_BASE_FILES: Final = {
+    SERIF: "DejaVuSerif.ttf",
+    SERIF_BOLD: "DejaVuSerif-Bold.ttf",
+    SERIF_ITALIC: "DejaVuSerif-Italic.ttf",
+    SANS: "DejaVuSans.ttf",
+    SANS_BOLD: "DejaVuSans-Bold.ttf",
+    SANS_ITALIC: "DejaVuSans-Oblique.ttf",
+}
+_CJK_FILES: Final = ((CJK, "DroidSansFallbackFull.ttf"), (CJK_KR, "DroidSansFallback.ttf"))
+
+# -- colours -----------------------------------------------------------------------------------
+
+INK: Final = colors.HexColor("#1b1f24")
+MUTED: Final = colors.HexColor("#5b6470")
+ACCENT: Final = colors.HexColor("#1f3a5f")
+ACCENT_LIGHT: Final = colors.HexColor("#e9eef5")
+RULE: Final = colors.HexColor("#c3c9d1")
+HAIRLINE: Final = colors.HexColor("#dde1e6")
+ZEBRA: Final = colors.HexColor("#f4f6f8")
+FLAG_BG: Final = colors.HexColor("#fbe9e7")
+FLAG_INK: Final = colors.HexColor("#8c1d18")
+FLAG_RULE: Final = colors.HexColor("#c0392b")
+WARN_BG: Final = colors.HexColor("#fff5e1")
+WARN_RULE: Final = colors.HexColor("#d48a00")
+WARN_INK: Final = colors.HexColor("#5a3b00")
+STATEMENT_BG: Final = colors.HexColor("#f3f5f8")
+BAR: Final = colors.HexColor("#3b6694")
+WATERMARK: Final = colors.HexColor("#c0392b")
+
+
+# -- fonts -------------------------------------------------------------------------------------
+
+
+class _Fonts:
+    """Registered fonts and which characters each covers; filled once, under a lock."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.base_ready = False
+        self.base: frozenset[int] = frozenset()  # in every serif and sans face
+        self.fallback: frozenset[int] = frozenset()  # in DejaVu Sans regular and bold
+        self.cjk: dict[str, frozenset[int]] = {}  # registered CJK fonts, in preference order
+
+
+_FONTS = _Fonts()
+
+
+def _load(name: str, filename: str) -> frozenset[int]:
+    font = TTFont(name, str(FONT_DIR / filename))
+    if name == CJK_KR:
+        # Both Droid files call themselves "DroidSansFallback", and registerFont treats a second
+        # face of the same name as an alias of the first: rename it so it is a font of its own.
+        font.face.name = b"DroidSansFallbackKR"
+    pdfmetrics.registerFont(font)
+    return frozenset(font.face.charToGlyph)
+
+
+def register_fonts() -> None:
+    """Register the DejaVu faces with ReportLab (once per process; cheap after the first call)."""
+    if _FONTS.base_ready:
+        return
+    with _FONTS.lock:
+        if _FONTS.base_ready:
+            return
+        cover = {name: _load(name, filename) for name, filename in _BASE_FILES.items()}
+        # Family mappings let <b> and <i> inside a paragraph find the right face.
+        for family, regular, bold, italic in (
+            (SERIF, SERIF, SERIF_BOLD, SERIF_ITALIC),
+            (SANS, SANS, SANS_BOLD, SANS_ITALIC),
+        ):
+            addMapping(family, 0, 0, regular)
+            addMapping(family, 1, 0, bold)
+            addMapping(family, 0, 1, italic)
+            addMapping(family, 1, 1, bold)
+        # Page streams are Flate-compressed either way; ASCII85 on top (ReportLab's default, for
+        # 7-bit transports) costs a sixth of the render time and a quarter more bytes.
+        rl_config.useA85 = 0
+        _FONTS.base = frozenset.intersection(*cover.values())
+        _FONTS.fallback = cover[SANS] & cover[SANS_BOLD]
+        _FONTS.base_ready = True
+
+
+def _cjk_font_for(cp: int) -> str | None:
+    """The first CJK font holding ``cp``, registering the CJK fonts on first need."""
+    for name, cover in tuple(_FONTS.cjk.items()):
+        if cp in cover:
+            return name
+    if len(_FONTS.cjk) == len(_CJK_FILES):
+        return None
+    with _FONTS.lock:
+        for name, filename in _CJK_FILES:
+            if name not in _FONTS.cjk:
+                cover = _load(name, filename)
+                for bold in (0, 1):
+                    for italic in (0, 1):
+                        addMapping(name, bold, italic, name)
+                _FONTS.cjk[name] = cover
+            if cp in _FONTS.cjk[name]:
+                return name
+    return None
+
+
+def _font_key(ch: str) -> str | None:
+    """None when the paragraph's own font has ``ch``; else the registered font to use."""
+    cp = ord(ch)
+    if cp in _FONTS.base:
+        return None
+    if cp in _FONTS.fallback:
+        return SANS
+    return _cjk_font_for(cp)
+
+
+# -- safe text ---------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def escape(text: str) -> str:
+    """``text`` as literal Paragraph markup: ``<b>R&D</b>`` prints as typed."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _clean(text: str) -> str:
+    """Line breaks made "\\n", tabs spaces, control characters dropped; and composed (NFC), as
+    ReportLab cannot place a combining accent over its letter."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def _visual(line: str) -> str:
+    """Arabic joined into its presentation forms and right-to-left runs put in visual order:
+    ReportLab draws glyphs one by one, left to right, exactly as given."""
+    if not _RTL.search(line):
+        return line
+    return str(get_display(arabic_reshaper.reshape(line)))
+
+
+@functools.lru_cache(maxsize=8192)
+def rich(text: str, *, bold: bool = False) -> str:
+    """Paragraph markup printing ``text`` literally, in any script.
+
+    Escapes markup characters, keeps line breaks, shapes and reorders Arabic and Hebrew, and
+    wraps runs the body fonts lack in a font that has them (DejaVu Sans, or a CJK font).
+    ``bold`` says the paragraph is set in bold, so fallback runs stay bold where they can.
+    """
+    text = _clean(text)
+    if text.isascii():
+        return escape(text).replace("\n", "<br/>")
+    register_fonts()
+    out: list[str] = []
+    for i, line in enumerate(_visual(part) for part in text.split("\n")):
+        if i:
+            out.append("<br/>")
+        run: list[str] = []
+        key: str | None = None
+        for ch in line:
+            k = _font_key(ch)
+            if k != key and run:
+                out.append(_run(run, key, bold))
+                run = []
+            key = k
+            run.append(ch)
+        if run:
+            out.append(_run(run, key, bold))
+    return "".join(out)
+
+
+def _run(chars: list[str], key: str | None, bold: bool) -> str:
+    text = escape("".join(chars))
+    if key is None:
+        return text
+    # <font name=...> resets bold and italic to those of the named face (paraparser.ps2tt).
+    name = SANS_BOLD if key == SANS and bold else key
+    return f'<font name="{name}">{text}</font>'
+
+
+def plain(text: str, font: str, size: float, width: float) -> str | None:
+    """``text`` ready to draw as it is in ``font`` (a fast table cell), or None when it needs a
+    Paragraph: it would not fit in ``width`` or has characters ``font`` lacks."""
+    text = _clean(text)
+    if not text.isascii():
+        register_fonts()
+        text = "\n".join(_visual(line) for line in text.split("\n"))
+        extra = _FONTS.fallback if font in (SANS, SANS_BOLD) else frozenset()
+        if not all(ord(c) in _FONTS.base or ord(c) in extra for c in text if c != "\n"):
+            return None
+    for line in text.split("\n"):
+        if pdfmetrics.stringWidth(line, font, size) > width:
+            return None
+    return text
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """Printed width of plain ``text`` in ``font``, counting fallback runs in their own font."""
+    if text.isascii():
+        return float(pdfmetrics.stringWidth(text, font, size))
+    register_fonts()
+    width = 0.0
+    run: list[str] = []
+    key: str | None = None
+    for ch in text:
+        k = _font_key(ch)
+        if k != key and run:
+            width += pdfmetrics.stringWidth("".join(run), key or font, size)
+            run = []
+        key = k
+        run.append(ch)
+    return width + (pdfmetrics.stringWidth("".join(run), key or font, size) if run else 0.0)
+
+
+@functools.lru_cache(maxsize=1024)
+def fit(text: str, font: str, size: float, width: float) -> str:
+    """``text`` shortened with an ellipsis so it prints within ``width`` on one line."""
+    text = " ".join(_clean(text).split())
+    if text_width(text, font, size) <= width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:  # the longest prefix that fits with the ellipsis
+        mid = (lo + hi + 1) // 2
+        if text_width(text[:mid].rstrip() + "…", font, size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
+
+
+# -- styles ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Styles:
+    title: Any
+    subtitle: Any
+    section: Any
+    body: Any
+    body_left: Any
+    note: Any
+    warning: Any
+    statement: Any
+    caption: Any
+    label: Any
+    value: Any
+    cell: Any
+    cell_head: Any
+    cell_flag: Any
+    cell_mark: Any
+    cell_empty: Any
+    chart_label: Any
+    furniture: Any
+
+
+@functools.cache
+def styles() -> Styles:
+    """The paragraph styles of a register document (built once; ReportLab styles are shared)."""
+    register_fonts()
+    body = ParagraphStyle(
+        "body",
+        fontName=SERIF,
+        fontSize=9.8,
+        leading=14,
+        textColor=INK,
+        alignment=TA_JUSTIFY,
+        spaceAfter=6,
+    )
+    cell = ParagraphStyle("cell", fontName=SANS, fontSize=7.8, leading=10, textColor=INK)
+    boxed = {"borderPadding": (7, 9, 7, 9), "leftIndent": 9, "rightIndent": 9}
+    return Styles(
+        title=ParagraphStyle(
+            "title", fontName=SANS_BOLD, fontSize=21, leading=25, textColor=ACCENT, spaceAfter=3
+        ),
+        subtitle=ParagraphStyle(
+            "subtitle", fontName=SERIF, fontSize=12, leading=16, textColor=MUTED, spaceAfter=10
+        ),
+        section=ParagraphStyle(
+            "section",
+            fontName=SANS_BOLD,
+            fontSize=12.5,
+            leading=16,
+            textColor=ACCENT,
+            spaceBefore=14,
+            spaceAfter=7,
+            keepWithNext=1,
+        ),
+        body=body,
+        body_left=ParagraphStyle("body_left", parent=body, alignment=TA_LEFT, spaceAfter=2),
+        note=ParagraphStyle(
+            "note",
+            fontName=SANS,
+            fontSize=7.4,
+            leading=10,
+            textColor=MUTED,
+            spaceBefore=1,
+            spaceAfter=6,
+        ),
+        warning=ParagraphStyle(
+            "warning",
+            fontName=SANS,
+            fontSize=8.8,
+            leading=12.5,
+            textColor=WARN_INK,
+            backColor=WARN_BG,
+            borderColor=WARN_RULE,
+            borderWidth=0.8,
+            spaceBefore=10,
+            spaceAfter=14,
+            **boxed,
+        ),
+        statement=ParagraphStyle(
+            "statement",
+            parent=body,
+            fontName=SERIF_ITALIC,
+            fontSize=9.4,
+            leading=13.5,
+            backColor=STATEMENT_BG,
+            borderColor=ACCENT,
+            borderWidth=0.6,
+            spaceBefore=10,
+            spaceAfter=16,
+            **boxed,
+        ),
+        caption=ParagraphStyle(
+            "caption",
+            fontName=SANS_BOLD,
+            fontSize=8.4,
+            leading=11,
+            textColor=ACCENT,
+            spaceBefore=6,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
+        label=ParagraphStyle(
+            "label", fontName=SANS_BOLD, fontSize=7.8, leading=10.5, textColor=MUTED
+        ),
+        value=ParagraphStyle("value", fontName=SERIF, fontSize=9.2, leading=12, textColor=INK),
+        cell=cell,
+        cell_head=ParagraphStyle(
+            "cell_head", parent=cell, fontName=SANS_BOLD, textColor=colors.white
+        ),
+        cell_flag=ParagraphStyle("cell_flag", parent=cell, fontName=SANS_BOLD, textColor=FLAG_INK),
+        cell_mark=ParagraphStyle(
+            "cell_mark", parent=cell, fontName=SANS_BOLD, textColor=FLAG_RULE, alignment=TA_CENTER
+        ),
+        cell_empty=ParagraphStyle("cell_empty", parent=cell, fontName=SANS_ITALIC, textColor=MUTED),
+        chart_label=ParagraphStyle("chart_label", parent=cell, alignment=TA_RIGHT),
+        furniture=ParagraphStyle(
+            "furniture", fontName=SANS, fontSize=7.2, leading=9, textColor=MUTED
+        ),
+    )
+
+
+def para(text: str, style: Any) -> Any:
+    """A Paragraph of user ``text`` (escaped, any script) in ``style``."""
+    return Paragraph(rich(text, bold="Bold" in style.fontName), style)
+
+
+# -- page furniture ----------------------------------------------------------------------------
+
+MARGIN_X: Final = 20 * mm
+MARGIN_TOP: Final = 22 * mm
+MARGIN_BOTTOM: Final = 21 * mm
+
+
+@dataclass(frozen=True, slots=True)
+class Furniture:
+    """What is printed around the text of every page."""
+
+    title: str
+    subtitle: str
+    footer: str
+    generated_on: date
+
+    def first_page(self, canv: Any, doc: Any) -> None:
+        w, h = doc.pagesize
+        canv.saveState()
+        canv.setFillColor(ACCENT)
+        canv.rect(MARGIN_X, h - 12 * mm, w - 2 * MARGIN_X, 2.2, stroke=0, fill=1)
+        self._footer(canv, w)
+        canv.restoreState()
+
+    def later_pages(self, canv: Any, doc: Any) -> None:
+        w, h = doc.pagesize
+        canv.saveState()
+        y = h - 13 * mm
+        right = fit(self.subtitle, SANS, 7.2, (w - 2 * MARGIN_X) * 0.55)
+        right_w = text_width(right, SANS, 7.2)
+        left = fit(self.title, SANS_BOLD, 7.2, w - 2 * MARGIN_X - right_w - 12)
+        self._line(canv, left, MARGIN_X, y, SANS_BOLD, ACCENT)
+        self._line(canv, right, w - MARGIN_X - right_w, y, SANS, MUTED)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.line(MARGIN_X, y - 4, w - MARGIN_X, y - 4)
+        self._footer(canv, w)
+        canv.restoreState()
+
+    def _footer(self, canv: Any, w: float) -> None:
+        y = 13 * mm
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.line(MARGIN_X, y + 9, w - MARGIN_X, y + 9)
+        # Leave room on the right for "Page 999 of 999", drawn when the page count is known.
+        room = w - 2 * MARGIN_X - text_width(page_label(999, 999), SANS_BOLD, 7.6) - 18
+        self._line(canv, fit(self.footer, SANS, 7.2, room), MARGIN_X, y, SANS, INK)
+        self._line(canv, f"Generated {day(self.generated_on)}", MARGIN_X, y - 9, SANS, MUTED)
+
+    @staticmethod
+    def _line(canv: Any, text: str, x: float, y: float, font: str, colour: Any) -> None:
+        """One line of user text at baseline ``y`` (a Paragraph, so every script prints)."""
+        if not text:
+            return
+        style = ParagraphStyle("line", parent=styles().furniture, fontName=font, textColor=colour)
+        p = Paragraph(rich(text, bold="Bold" in font), style)
+        _, ph = p.wrap(10_000, 100)
+        p.drawOn(canv, x, y - ph + style.fontSize)  # its first baseline sits fontSize below its top
+
+
+def page_label(page: int, pages: int) -> str:
+    return f"Page {page} of {pages}"
+
+
+class NumberedCanvas(Canvas):  # type: ignore[misc]
+    """A canvas printing "Page X of Y": pages are held until the page count is known.
+
+    Held pages reach the PDF only in :meth:`save`, so bookmarks made meanwhile are held with
+    them (made at once, they would all point at the first page)."""
+
+    def __init__(self, *args: Any, draft: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held: list[dict[str, Any]] = []
+        self._marks: list[tuple[int, str, dict[str, Any]]] = []
+        self._draft = draft
+
+    def bookmarkPage(self, key: str, **kwargs: Any) -> None:
+        self._marks.append((len(self._held), key, kwargs))
+
+    def showPage(self) -> None:
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        pages = len(self._held)
+        marks = self._marks
+        for index, state in enumerate(self._held):
+            self.__dict__.update(state)
+            for _, key, kwargs in (m for m in marks if m[0] == index):
+                super().bookmarkPage(key, **kwargs)
+            self._page_number(pages)
+            if self._draft:
+                self._watermark()
+            super().showPage()
+        super().save()
+
+    def _page_number(self, pages: int) -> None:
+        w, _ = self._pagesize
+        self.saveState()
+        self.setFont(SANS_BOLD, 7.6)
+        self.setFillColor(ACCENT)
+        self.drawRightString(w - MARGIN_X, 13 * mm, page_label(self._pageNumber, pages))
+        self.restoreState()
+
+    def _watermark(self) -> None:
+        """DRAFT across the page, over the text but translucent, so no table can hide it."""
+        w, h = self._pagesize
+        size = min(0.55 * math.hypot(w, h) / pdfmetrics.stringWidth("DRAFT", SANS_BOLD, 1), 190)
+        self.saveState()
+        self.setFillColor(WATERMARK, alpha=0.14)
+        self.translate(w / 2, h / 2)
+        self.rotate(math.degrees(math.atan2(h, w)))
+        self.setFont(SANS_BOLD, size)
+        self.drawCentredString(0, -size * 0.36, "DRAFT")
+        self.restoreState()

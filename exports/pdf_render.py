@@ -1,0 +1,462 @@
+"""Lay out a :class:`ReportDocument` as a PDF: the renderer every report of the register uses.
+
+The service has decided every word; this module only sets it on the page (house rule 8).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import secrets
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    Indenter,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    LongTable,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
+from reportlab.platypus import Table as RLTable
+
+from exports.pdf_common import (
+    ACCENT,
+    ACCENT_LIGHT,
+    BAR,
+    CREATOR,
+    FLAG_BG,
+    FLAG_RULE,
+    HAIRLINE,
+    INK,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    RULE,
+    SANS,
+    SANS_BOLD,
+    WARN_RULE,
+    ZEBRA,
+    Furniture,
+    NumberedCanvas,
+    para,
+    plain,
+    register_fonts,
+    rich,
+    styles,
+    text_width,
+)
+from transfers_app.services.report_model import (
+    BarChart,
+    Block,
+    Bullets,
+    Fields,
+    Para,
+    ReportDocument,
+    Table,
+    Tone,
+)
+
+FLAG_MARK = "⚠"  # flagged rows say so in text too, not by colour alone
+MARK_WIDTH = 12.0
+CELL_PAD = 4.0
+# The text frame's height on landscape A4, the shorter of the two page shapes.
+_SHORTEST_FRAME = A4[0] - MARGIN_TOP - MARGIN_BOTTOM
+
+
+def render_pdf(doc: ReportDocument, *, invariant: bool = False) -> bytes:
+    """The PDF of ``doc``. With ``invariant`` the same document gives identical bytes."""
+    register_fonts()
+    pagesize = landscape(A4) if doc.landscape else A4
+    out = io.BytesIO()
+    template = _DocTemplate(
+        out,
+        pagesize=pagesize,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=doc.title,
+        author=doc.author,
+        subject=doc.subject,
+        keywords=", ".join(doc.keywords),
+        creator=CREATOR,
+        invariant=1 if invariant else 0,
+        displayDocTitle=1,
+        lang="en-GB",
+        initialFontName=SANS,  # else every page names Helvetica, a font we never embed
+    )
+    furniture = Furniture(doc.title, doc.subtitle, doc.footer, doc.generated_on)
+    frame = Frame(
+        MARGIN_X,
+        MARGIN_BOTTOM,
+        pagesize[0] - 2 * MARGIN_X,
+        pagesize[1] - MARGIN_TOP - MARGIN_BOTTOM,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="text",
+    )
+    template.addPageTemplates(
+        [
+            PageTemplate(
+                "first", [frame], onPage=furniture.first_page, autoNextPageTemplate="later"
+            ),
+            PageTemplate("later", [frame], onPage=furniture.later_pages),
+        ]
+    )
+    template.build(
+        list(_story(doc, frame._width)),
+        canvasmaker=functools.partial(NumberedCanvas, draft=doc.draft),
+    )
+    return out.getvalue()
+
+
+def write_pdf(
+    doc: ReportDocument, path: str | os.PathLike[str], *, invariant: bool = False
+) -> Path:
+    """Render ``doc`` to ``path`` atomically: on any failure the old file (or no file) remains."""
+    target = Path(path)
+    data = render_pdf(doc, invariant=invariant)
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        # os.open with 0o666 honours the umask, unlike mkstemp's 0o600.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+class _DocTemplate(BaseDocTemplate):  # type: ignore[misc]
+    """Adds each numbered section to the PDF outline (the viewer's bookmarks pane)."""
+
+    def afterFlowable(self, flowable: Any) -> None:
+        outline = getattr(flowable, "outline_title", None)
+        if outline is not None:
+            key = f"s{self.seq.nextf('outline')}"
+            # Open the section with its heading at the top of the window.
+            top = min(self.frame._y + flowable.height + 16, self.pagesize[1])
+            self.canv.bookmarkPage(key, fit="XYZ", top=top)
+            self.canv.addOutlineEntry(outline, key, level=0, closed=True)
+
+
+# -- the story ---------------------------------------------------------------------------------
+
+
+def _story(doc: ReportDocument, width: float) -> Iterator[Any]:
+    st = styles()
+    yield para(doc.title, st.title)
+    if doc.subtitle:
+        yield para(doc.subtitle, st.subtitle)
+    if doc.heading.pairs:
+        yield _heading(doc.heading, width)
+    if doc.cover_statement:
+        yield para(doc.cover_statement, st.statement)
+    for n, section in enumerate(doc.sections, start=1):
+        title = f"{n}.\u2002{section.title}" if doc.number_sections else section.title
+        heading = para(title, st.section)
+        heading.outline_title = f"{n}. {section.title}" if doc.number_sections else section.title
+        yield heading
+        for block in section.blocks:
+            yield from _block(block, width)
+
+
+def _block(block: Block, width: float) -> Iterator[Any]:
+    st = styles()
+    match block:
+        case Para(text=text, tone=Tone.WARNING):
+            # The sign says "warning" in black-and-white print too, not by the colour alone.
+            sign = f'<font name="{SANS_BOLD}" color="{WARN_RULE.hexval()}">⚠</font>\u2002'
+            yield Paragraph(sign + rich(text), st.warning)
+        case Para(text=text, tone=tone):
+            yield para(text, _TONE_STYLE[tone](st))
+        case Fields():
+            if block.pairs:
+                yield _fields(block.pairs, width)
+                yield Spacer(0, 8)
+        case Table():
+            if block.caption:
+                yield para(block.caption, st.caption)
+            yield from _table(block, width)
+            yield Spacer(0, 10)
+        case Bullets(items=items):
+            if items:
+                yield _bullets(items)
+        case BarChart():
+            yield from _chart(block, width)
+            yield Spacer(0, 10)
+
+
+_TONE_STYLE = {
+    Tone.BODY: lambda st: st.body,
+    Tone.NOTE: lambda st: st.note,
+    Tone.WARNING: lambda st: st.warning,
+    Tone.STATEMENT: lambda st: st.statement,
+}
+
+
+def _heading(fields: Fields, width: float) -> Any:
+    """The key facts under the title: two label/value pairs a row when the values are short."""
+    pairs = fields.pairs
+    per_row = 2 if len(pairs) >= 4 and all(len(v) <= 48 for _, v in pairs) else 1
+    cols = [0.15, 0.35] * 2 if per_row == 2 else [0.25, 0.75]
+    table = _pairs_table(pairs, [c * width for c in cols], per_row, pad=(7, 5, 4.5), table=RLTable)
+    table.setStyle(
+        [
+            ("BACKGROUND", (0, 0), (-1, -1), ACCENT_LIGHT),
+            ("LINEABOVE", (0, 0), (-1, 0), 1.2, ACCENT),
+            ("LINEBELOW", (0, -1), (-1, -1), 0.6, ACCENT),
+            ("LINEBELOW", (0, 0), (-1, -2), 0.3, colors.white),
+        ]
+    )
+    table.spaceAfter = 10
+    return table
+
+
+def _fields(pairs: Sequence[tuple[str, str]], width: float) -> Any:
+    table = _pairs_table(pairs, [0.3 * width, 0.7 * width], 1, pad=(2, 2, 3.75), table=LongTable)
+    table.setStyle(
+        [
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, HAIRLINE),
+            ("LINEABOVE", (0, 0), (-1, 0), 0.4, HAIRLINE),
+            ("LEFTPADDING", (1, 0), (1, -1), 8),
+        ]
+    )
+    return table
+
+
+def _pairs_table(
+    pairs: Sequence[tuple[str, str]],
+    widths: list[float],
+    per_row: int,
+    *,
+    pad: tuple[float, float, float],
+    table: Any,
+) -> Any:
+    """Label/value pairs, ``per_row`` pairs a row; ``pad`` is (left, right, top and bottom)."""
+    st = styles()
+    left, right, vertical = pad
+    rooms = [w - left - right - (6 if i % 2 else 0) for i, w in enumerate(widths)]
+    rows: list[list[Any]] = []
+    for start in range(0, len(pairs), per_row):
+        row: list[Any] = []
+        for k, (label, value) in enumerate(pairs[start : start + per_row]):
+            row += [_cell(label, st.label, rooms[2 * k]), _cell(value, st.value, rooms[2 * k + 1])]
+        rows.append(row + [""] * (len(widths) - len(row)))
+    t = table(
+        rows,
+        colWidths=widths,
+        splitInRow=max(_splits(("", v), widths[:2], st.value) for _, v in pairs),
+    )
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), vertical),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), vertical),
+        ("LEFTPADDING", (0, 0), (-1, -1), left),
+        ("RIGHTPADDING", (0, 0), (-1, -1), right),
+    ]
+    for c in range(len(widths)):  # how the plain-string cells are drawn
+        style = st.value if c % 2 else st.label
+        commands += [
+            ("FONTNAME", (c, 0), (c, -1), style.fontName),
+            ("FONTSIZE", (c, 0), (c, -1), style.fontSize),
+            ("LEADING", (c, 0), (c, -1), style.leading),
+            ("TEXTCOLOR", (c, 0), (c, -1), style.textColor),
+        ]
+    t.setStyle(commands)
+    return t
+
+
+def _column_widths(block: Table, width: float) -> list[float]:
+    """The relative widths scaled to ``width``, widened where needed so that no header word is
+    broken (the slack comes from the other columns in proportion to what they can spare)."""
+    n = len(block.headers)
+    rel = block.widths if block.widths and len(block.widths) == n else (1.0,) * n
+    rel = tuple(max(r, 0.0) for r in rel)
+    total = sum(rel) or float(n)
+    widths = [width * r / total if sum(rel) else width / n for r in rel]
+    head = styles().cell_head
+    need = [
+        max((text_width(w, head.fontName, head.fontSize) for w in h.split()), default=0.0)
+        + 2 * CELL_PAD
+        + 0.5
+        for h in block.headers
+    ]
+    if sum(need) > width:
+        return widths  # cannot be done: keep the proportions and let words break
+    short = sum(max(nd - w, 0.0) for nd, w in zip(need, widths, strict=True))
+    if short <= 0:
+        return widths
+    spare = [max(w - nd, 0.0) for nd, w in zip(need, widths, strict=True)]
+    total_spare = sum(spare)
+    return [
+        max(w, nd) if w < nd else w - short * sp / total_spare
+        for w, nd, sp in zip(widths, need, spare, strict=True)
+    ]
+
+
+def _splits(cells: Sequence[str], widths: Sequence[float], style: Any) -> int:
+    """1 when a row might not fit on a page and so must be allowed to split inside.
+
+    Rows are otherwise kept whole: splitInRow cuts a row wherever the page ends. The estimate
+    is generous (average glyph widths, no word wrap waste) against half the shortest page."""
+    tallest = 0.0
+    for text, w in zip(cells, widths, strict=False):
+        per_line = max((w - 2 * CELL_PAD) / (0.5 * style.fontSize), 1.0)
+        lines = sum(len(part) / per_line + 1 for part in text.split("\n"))
+        tallest = max(tallest, lines * style.leading)
+    return 1 if tallest > 0.5 * _SHORTEST_FRAME else 0
+
+
+def _table(block: Table, width: float) -> list[Any]:
+    st = styles()
+    n = len(block.headers)
+    for i, row in enumerate(block.rows):
+        if len(row) != n:
+            raise ValueError(
+                f"Table {block.caption or block.headers!r}: row {i + 1} has {len(row)} cells "
+                f"for {n} columns"
+            )
+    flagged = {i for i in block.flagged if 0 <= i < len(block.rows)}
+    # Flagged rows get a mark in a column hung in the left margin, so the table's own columns
+    # line up with every other table and a narrow first column is not squeezed.
+    mark = 1 if flagged else 0
+    widths = _column_widths(block, width)
+    room = [w - 2 * CELL_PAD for w in widths]
+    head = st.cell_head
+    data: list[list[Any]] = [
+        [""] * mark + [_cell(h, head, w) for h, w in zip(block.headers, room, strict=True)]
+    ]
+    commands: list[tuple[Any, ...]] = [
+        # Cells that fit on a line are plain strings (fast); these set how they are drawn.
+        ("FONTNAME", (0, 0), (-1, -1), st.cell.fontName),
+        ("FONTSIZE", (0, 0), (-1, -1), st.cell.fontSize),
+        ("LEADING", (0, 0), (-1, -1), st.cell.leading),
+        ("TEXTCOLOR", (0, 0), (-1, -1), st.cell.textColor),
+        ("FONTNAME", (0, 0), (-1, 0), head.fontName),
+        ("TEXTCOLOR", (0, 0), (-1, 0), head.textColor),
+        ("BACKGROUND", (mark, 0), (-1, 0), ACCENT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("LINEBELOW", (mark, -1), (-1, -1), 0.8, ACCENT),
+    ]
+    if mark:
+        commands += [("LEFTPADDING", (0, 0), (0, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), 0)]
+    if not block.rows:
+        data.append([para(block.empty_text, st.cell_empty)] + [""] * (n - 1))
+        commands += [("SPAN", (0, 1), (-1, 1)), ("TOPPADDING", (0, 1), (-1, 1), 5)]
+    for i, row in enumerate(block.rows):
+        r = i + 1
+        if i in flagged:
+            style = st.cell_flag
+            data.append(
+                [para(FLAG_MARK, st.cell_mark)]
+                + [_cell(c, style, w) for c, w in zip(row, room, strict=True)]
+            )
+            commands += [
+                ("FONTNAME", (0, r), (-1, r), style.fontName),
+                ("TEXTCOLOR", (0, r), (-1, r), style.textColor),
+                ("BACKGROUND", (1, r), (-1, r), FLAG_BG),
+                ("LINEBEFORE", (1, r), (1, r), 2, FLAG_RULE),
+            ]
+        else:
+            data.append(
+                [""] * mark + [_cell(c, st.cell, w) for c, w in zip(row, room, strict=True)]
+            )
+            if i % 2:
+                commands.append(("BACKGROUND", (mark, r), (-1, r), ZEBRA))
+    table = LongTable(
+        data,
+        colWidths=[MARK_WIDTH] * mark + widths,
+        repeatRows=1,
+        splitInRow=max((_splits(row, widths, st.cell) for row in block.rows), default=0),
+        hAlign="LEFT",
+    )
+    table.setStyle(commands)
+    if mark:
+        return [Indenter(left=-MARK_WIDTH), table, Indenter(left=MARK_WIDTH)]
+    return [table]
+
+
+def _cell(text: str, style: Any, room: float) -> Any:
+    """A plain string when ``text`` fits on one line in the style's font, else a Paragraph."""
+    fast = plain(text, style.fontName, style.fontSize, room)
+    return fast if fast is not None else para(text, style)
+
+
+def _bullets(items: Sequence[str]) -> Any:
+    st = styles()
+    return ListFlowable(
+        [ListItem(para(item, st.body_left), leftIndent=14, value="•") for item in items],
+        bulletType="bullet",
+        start="•",
+        bulletFontName=SANS,
+        bulletFontSize=10,
+        bulletColor=ACCENT,
+        bulletOffsetY=0.5,
+        leftIndent=14,
+        spaceAfter=8,
+    )
+
+
+def _chart(chart: BarChart, width: float) -> Iterator[Any]:
+    """Horizontal bars: labels as paragraphs (any script, wrapped), bars drawn to one scale."""
+    st = styles()
+    head = para(chart.title, st.caption) if chart.title else None
+    if not chart.bars:
+        yield KeepTogether([p for p in (head, para("No data.", st.cell_empty)) if p])
+        return
+    label_w = 0.32 * width
+    area = width - label_w
+    biggest = max((v for _, v in chart.bars), default=0)
+    room = pdfmetrics.stringWidth(f"{max(biggest, 0):,}", SANS, 7.8) + 10
+    scale = (area - room - 6) / biggest if biggest > 0 else 0.0
+    rows = []
+    for label, value in chart.bars:
+        d = Drawing(area, 15)
+        d.initialFontName = SANS  # else each drawing names Helvetica, which is not embedded
+        length = max(value, 0) * scale
+        if length > 0:
+            d.add(Rect(0, 2.5, length, 10, fillColor=BAR, strokeColor=None))
+        d.add(String(length + 4, 4.6, f"{value:,}", fontName=SANS, fontSize=7.8, fillColor=INK))
+        rows.append([para(label, st.chart_label), d])
+    table = LongTable(rows, colWidths=[label_w, area], hAlign="LEFT")
+    table.setStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("FONTNAME", (0, 0), (-1, -1), SANS),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (0, -1), 6),
+            ("RIGHTPADDING", (1, 0), (1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ("LINEBEFORE", (1, 0), (1, -1), 0.8, RULE),
+        ]
+    )
+    parts = [head, table] if head else [table]
+    # A short chart stays in one piece; a long one may run on (its title keeps with it).
+    if len(chart.bars) <= 25:
+        yield KeepTogether(parts)
+    else:
+        yield from parts
