@@ -621,15 +621,18 @@ def build_report(svc: TiaService, tia: Tia, on: date, org: Organisation) -> Repo
     # 4. Destination law and practice
     law_rows = []
     flagged = []
+    # Sources are numbered once, like footnotes: the same page is often cited by many rows.
+    source_no: dict[str, int] = {}
     for i, law in enumerate(c.laws):
         if not law.verified:
             flagged.append(i)
+        refs = [source_no.setdefault(src, len(source_no) + 1) for src in law.sources]
         law_rows.append(
             (
                 law.title + ("" if law.verified else " [unverified]"),
                 law.summary,
                 "Yes" if law.applies else "No",
-                "\n".join(law.sources) or "—",
+                " ".join(f"[{n}]" for n in refs) or "—",
             )
         )
     eeg_rows = tuple(
@@ -648,9 +651,16 @@ def build_report(svc: TiaService, tia: Tia, on: date, org: Organisation) -> Repo
         Table(
             ("Law or practice", "What it allows", "Applies", "Sources"),
             tuple(law_rows),
-            (2.2, 5, 0.9, 3.2),
+            (2.2, 6.2, 0.9, 1.3),
             caption="Laws and practices relevant to the importer (Clause 14(b)(ii))",
             flagged=tuple(flagged),
+        ),
+        Table(
+            ("No.", "Source"),
+            tuple((f"[{n}]", src) for src, n in source_no.items()),
+            (0.6, 9),
+            caption="Sources consulted",
+            empty_text="No sources recorded.",
         ),
         Table(
             ("European Essential Guarantee", "Rating", "Findings"),
