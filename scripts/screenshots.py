@@ -21,6 +21,7 @@ from transfers_app.paths import AppPaths
 from transfers_app.services.demo import load_demo
 from transfers_app.services.workspace import Workspace
 from ui.context import UiContext
+from ui.dialogs.tia_editor import TiaEditor, open_or_draft
 from ui.main_window import PAGES, MainWindow
 
 TODAY = date(2026, 11, 25)
@@ -59,6 +60,16 @@ def main() -> None:
             target = args.out / f"{key}-{size}.png"
             window.grab().save(str(target))
             print(target)
+        # The TIA editor on the demo's Stratus (US hosting) assessment: its destination step.
+        editor = TiaEditor(ctx.tias, open_or_draft(ctx.tias, TODAY, transfer_id=7), TODAY, window)
+        editor.resize(width, height)
+        editor.show()
+        editor.show_step("law")
+        settle(app, 0.5)
+        target = args.out / f"tia-editor-destination-{size}.png"
+        editor.grab().save(str(target))
+        print(target)
+        editor.done(0)
         window.close()
     cli.close()
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from transfers_app.paths import AppPaths
 from transfers_app.services.register import RegisterService, StatusReport
+from transfers_app.services.tia import TiaService
 from transfers_app.services.workspace import Workspace
 
 
@@ -26,6 +27,17 @@ class UiContext:
     # reference set, whichever page (or background thread) asks first; the others wait for it.
     _status_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _status: tuple[tuple[int, date, int], StatusReport] | None = field(default=None, repr=False)
+
+    _tias: TiaService | None = field(default=None, repr=False)
+
+    @property
+    def tias(self) -> TiaService:
+        """Transfer impact assessments on the same register, following the reference data in
+        use (loading a newer reference file changes what a new draft starts from)."""
+        if self._tias is None or self._tias.repo is not self.service.repo:
+            self._tias = TiaService(self.service.repo, self.service.ref)
+        self._tias.ref = self.service.ref
+        return self._tias
 
     @property
     def database(self) -> str:

@@ -342,6 +342,19 @@ class TransferEditor(FieldMessages, QDialog):
         panel_box = QGroupBox("What the law requires")
         panel_layout = QVBoxLayout(panel_box)
         panel_layout.addWidget(self.panel)
+        # The transfer's impact assessment: its current one, or a draft prefilled from the
+        # register (so only a saved transfer has one).
+        self.assessment_button = QPushButton("Assess&ment…")
+        saved_transfer = transfer is not None and transfer.id is not None
+        self.assessment_button.setEnabled(saved_transfer)
+        self.assessment_button.setToolTip(
+            "Open this transfer's impact / risk assessment, or start one prefilled from the "
+            "register"
+            if saved_transfer
+            else "Save the transfer first"
+        )
+        self.assessment_button.clicked.connect(self.open_assessment)
+        panel_layout.addWidget(self.assessment_button, 0, Qt.AlignmentFlag.AlignRight)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(form)
         splitter.addWidget(panel_box)
@@ -679,6 +692,17 @@ class TransferEditor(FieldMessages, QDialog):
         if entity_id not in self._documents:
             self._documents[entity_id] = self.repo.documents_of(entity_id)
         return self._documents[entity_id]
+
+    def open_assessment(self) -> Tia | None:
+        """The TIA editor on this transfer's assessment; the panel re-reads what it wrote."""
+        from ui.dialogs.tia_editor import TiaEditor
+
+        if self.original is None or self.original.id is None:
+            return None
+        saved = TiaEditor.edit(self, self.ctx, transfer_id=self.original.id)
+        if saved is not None:
+            self._load_tias()
+        return saved
 
     def _load_tias(self) -> None:
         """Read the assessments of the transfer being edited on a worker thread: the register

@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QDate,
     QModelIndex,
     QPersistentModelIndex,
+    QSettings,
     QSortFilterProxyModel,
     Qt,
 )
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -32,11 +34,12 @@ from transfers_app.domain.enums import TiaStatus
 from transfers_app.domain.models import Tia, Transfer
 from transfers_app.rules.gaps import GapCode
 from transfers_app.services.register import RegisterService
+from ui import messages
 from ui.context import UiContext
 from ui.models.rows import RowsTableModel
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
-from ui.widgets.tables import BackgroundLoader, attach_model
+from ui.widgets.tables import BackgroundLoader, HeaderMemory, attach_model
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -49,7 +52,12 @@ STATUS_LABELS = {
     TiaStatus.APPROVED: "approved",
     TiaStatus.SUPERSEDED: "superseded",
 }
-STATE_CHOICES = [("", "All assessments"), ("missing", "Missing"), ("overdue", "Review overdue")]
+STATE_CHOICES = [
+    ("", "All assessments"),
+    ("missing", "Missing"),
+    ("overdue", "Review overdue"),
+    ("stale", "No longer matches the register"),
+]
 
 
 def date_key(d: date | None) -> QDate:
@@ -70,17 +78,30 @@ class AssessmentRow:
     destination: str  # ISO code
     tia: Tia | None
     overdue: bool
-    reason: str = ""  # why an assessment is needed (missing rows)
+    # Why an approved assessment is needed and missing: on the transfer's row without one,
+    # and on its drafts (a draft is not an assessment until it is approved).
+    reason: str = ""
+    stale: str = ""  # why an approved assessment no longer matches the register
 
     @property
     def missing(self) -> bool:
-        return self.tia is None
+        if self.tia is None:
+            return True
+        return bool(self.reason) and self.tia.status in (TiaStatus.DRAFT, TiaStatus.IN_REVIEW)
 
     @property
     def state(self) -> str:
         if self.tia is None:
             return "missing"
-        return "overdue" if self.overdue else self.tia.status.value
+        if self.overdue:
+            return "overdue"
+        return "stale" if self.stale else self.tia.status.value
+
+    @property
+    def flag(self) -> str:
+        if self.missing:
+            return "MISSING" if self.tia is None else "NOT APPROVED"
+        return "OVERDUE" if self.overdue else "STALE" if self.stale else ""
 
     @property
     def transfer_text(self) -> str:
@@ -97,8 +118,14 @@ def build_rows(
     names: dict[int, str],
     missing: dict[int, str],
     today: date,
+    stale: dict[int, str] | None = None,
 ) -> list[AssessmentRow]:
-    """Rows for every assessment, then one per transfer in ``missing`` that has none."""
+    """Rows for every assessment, then one per transfer in ``missing`` that has none.
+
+    ``missing`` and ``stale`` map a transfer to the message of its gap: a draft of a transfer
+    in ``missing`` is flagged as not approved, its approved assessment in ``stale`` as stale.
+    """
+    stale = stale or {}
 
     def name(entity_id: int) -> str:
         return names.get(entity_id, f"#{entity_id} (archived)")
@@ -123,6 +150,8 @@ def build_rows(
                     and tia.next_review_on is not None
                     and tia.next_review_on < today
                 ),
+                reason=missing.get(tia.transfer_id, ""),
+                stale=(stale.get(tia.transfer_id, "") if tia.status is TiaStatus.APPROVED else ""),
             )
         )
     for transfer_id, reason in missing.items():
@@ -155,6 +184,9 @@ class Column(IntEnum):
     NEXT_REVIEW = 7
     FLAG = 8
 
+
+# Columns narrowed (to at least these widths) so that every column fits the page.
+ELASTIC: dict[int, int] = {Column.TRANSFER: 300, Column.ASSESSOR: 80, Column.APPROVER: 80}
 
 HEADERS = {
     Column.ID: "TIA",
@@ -193,7 +225,7 @@ class AssessmentsModel(RowsTableModel[AssessmentRow]):
             return self._display(r, col)
         if role == SortRole:
             return self._sort_value(r, col)
-        attention = r.missing or r.overdue
+        attention = bool(r.flag)
         if role == Qt.ItemDataRole.ForegroundRole and attention and col is Column.FLAG:
             return QBrush(_RED)
         if role == Qt.ItemDataRole.ForegroundRole and r.overdue and col is Column.NEXT_REVIEW:
@@ -202,25 +234,24 @@ class AssessmentsModel(RowsTableModel[AssessmentRow]):
             font = QFont()
             font.setBold(True)
             return font
+        why = r.reason if r.missing else r.stale
         if role == Qt.ItemDataRole.ToolTipRole and col is Column.TRANSFER:
-            return f"{r.transfer_text} ({r.destination_text})" + (
-                f"\n{r.reason}" if r.missing else ""
-            )
-        if role == Qt.ItemDataRole.ToolTipRole and r.missing:
-            return r.reason
+            return f"{r.transfer_text} ({r.destination_text})" + (f"\n{why}" if why else "")
+        if role == Qt.ItemDataRole.ToolTipRole and why:
+            return why
         return None
 
     @staticmethod
     def _display(r: AssessmentRow, col: Column) -> str:
         tia = r.tia
         if col is Column.ID:
-            return f"TIA #{tia.id}" if tia else "none"
+            return tia.reference if tia else "none"
         if col is Column.TRANSFER:
             return r.transfer_text
         if col is Column.DESTINATION:
             return r.destination_text
         if col is Column.FLAG:
-            return "MISSING" if r.missing else "OVERDUE" if r.overdue else ""
+            return r.flag
         if tia is None:
             return "missing" if col is Column.STATUS else ""
         if col is Column.STATUS:
@@ -243,7 +274,7 @@ class AssessmentsModel(RowsTableModel[AssessmentRow]):
         if col is Column.NEXT_REVIEW:
             return date_key(tia.next_review_on if tia else None)
         if col is Column.FLAG:
-            return 0 if r.missing else 1 if r.overdue else 2
+            return 0 if r.missing else 1 if r.overdue else 2 if r.stale else 3
         return cls._display(r, col).casefold()
 
 
@@ -263,13 +294,17 @@ class AssessmentFilter(QSortFilterProxyModel):
             return False
         if self.state == "overdue" and not r.overdue:
             return False
+        if self.state == "stale" and not r.stale:
+            return False
         return all(word in model.haystack[source_row] for word in self.text.split())
 
 
 class AssessmentsPage(Page):
     title = "Assessments"
 
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: UiContext, parent: QWidget | None = None, settings: QSettings | None = None
+    ) -> None:
         super().__init__(ctx, parent)
         self._loaded = False
         self._fitted = False  # columns narrowed to the page's width once, when first shown
@@ -292,7 +327,8 @@ class AssessmentsPage(Page):
         layout.addLayout(top)
         intro = QLabel(
             "Transfer impact / risk assessments on file, and the transfers whose safeguard "
-            "needs one but have none (MISSING). Double-click a row to open the importer."
+            "needs one but have none approved (MISSING, or a draft NOT APPROVED). Double-click "
+            "a row to open its assessment, or to start a prefilled one for a MISSING transfer."
         )
         intro.setWordWrap(True)
         intro.setStyleSheet("color: palette(mid);")
@@ -316,19 +352,43 @@ class AssessmentsPage(Page):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+        # Widths, order and sort as the user left them last time (then not fitted here).
+        self.header_memory = HeaderMemory(self.table, "assessments/header", settings)
+        self._fitted = self.header_memory.restored
+
+        self.open_button = QPushButton("&Open assessment")
+        self.open_button.setToolTip("Open the selected assessment (double-click, Enter)")
+        self.open_button.clicked.connect(self.open_selected)
+        self.new_button = QPushButton("&New assessment")
+        self.new_button.setToolTip(
+            "Start an assessment of the selected transfer, prefilled from the register (Ctrl+N)"
+        )
+        self.new_button.clicked.connect(self.new_record)
+        self.importer_button = QPushButton("Open &importer")
+        self.importer_button.setToolTip("Open the entity that receives the data")
+        self.importer_button.clicked.connect(self._open_importer)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.importer_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
 
         self.search.textChanged.connect(self._filters_changed)
         self.state.currentIndexChanged.connect(self._filters_changed)
         self.table.doubleClicked.connect(self._open)
+        self.table.activated.connect(self._open)
+        selection = self.table.selectionModel()
+        assert selection is not None
+        selection.selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
 
     def showEvent(self, event: Any) -> None:
         if not self._loaded and not self._loader.busy:
             self.refresh()
         super().showEvent(event)
         if not self._fitted:
-            self._fitted = fit_columns(
-                self.table, {Column.TRANSFER: 300, Column.ASSESSOR: 80, Column.APPROVER: 80}
-            )
+            self._fitted = fit_columns(self.table, ELASTIC)
 
     def refresh(self) -> None:
         """Read the assessments and the status in the background; the rows follow."""
@@ -348,25 +408,37 @@ class AssessmentsPage(Page):
         repo = service.repo
         report = ctx.status(service)
         missing: dict[int, str] = {}
+        stale: dict[int, str] = {}
         for g in report.gaps:
             if g.code is GapCode.TIA_MISSING and g.transfer_id is not None:
                 missing.setdefault(g.transfer_id, g.message)
+            elif g.code is GapCode.TIA_STALE and g.transfer_id is not None:
+                stale.setdefault(g.transfer_id, g.message)
         transfers = {t.id: t for t in repo.list_transfers() if t.id is not None}
         names = {i: n for i, n, _ in repo.entity_names()}
-        return build_rows(repo.list_tias(), transfers, names, missing, ctx.today)
+        return build_rows(repo.list_tias(), transfers, names, missing, ctx.today, stale)
 
     def _rows_arrived(self, rows: list[AssessmentRow]) -> None:
         self.model = AssessmentsModel(rows, self)
         attach_model(self.table, self.proxy, self.model)
-        if not self._loaded:
+        if not self._loaded and not self.header_memory.restored:
             self.table.resizeColumnsToContents()
             header = self.table.horizontalHeader()
             header.resizeSection(Column.TRANSFER, min(header.sectionSize(Column.TRANSFER), 400))
+            # Sized to the rows: narrow again so the Attention column stays in view.
+            self._fitted = False
+        if not self._fitted:
+            self._fitted = fit_columns(self.table, ELASTIC)
         self._loaded = True
-        n_missing = sum(1 for r in rows if r.missing)
+        n_missing = len({r.transfer_id for r in rows if r.missing})
         n_overdue = sum(1 for r in rows if r.overdue)
-        on_file = len(rows) - n_missing
-        self.summary.setText(f"{on_file} on file, {n_overdue} review overdue, {n_missing} missing")
+        n_stale = sum(1 for r in rows if r.stale)
+        on_file = sum(1 for r in rows if r.tia is not None)
+        self.summary.setText(
+            f"{on_file} on file, {n_overdue} review overdue, {n_missing} missing"
+            + (f", {n_stale} no longer matching the register" if n_stale else "")
+        )
+        self._update_buttons()
 
     def _filters_changed(self, *_args: Any) -> None:
         self.proxy.beginFilterChange()
@@ -393,6 +465,7 @@ class AssessmentsPage(Page):
                 r = self.proxy.index(row, 0).data(ObjectRole)
                 if isinstance(r, AssessmentRow) and r.tia is not None and r.tia.id == tia_id:
                     self.table.selectRow(row)
+                    self.table.scrollTo(self.proxy.index(row, 0))
                     break
 
     def focus_search(self) -> bool:
@@ -400,7 +473,70 @@ class AssessmentsPage(Page):
         self.search.selectAll()
         return True
 
+    # -- opening and starting assessments -------------------------------------------------
+
+    def selected_row(self) -> AssessmentRow | None:
+        selection = self.table.selectionModel()
+        rows = selection.selectedRows() if selection is not None else []
+        r = rows[0].data(ObjectRole) if rows else None
+        return r if isinstance(r, AssessmentRow) else None
+
+    def select_tia(self, tia_id: int | None) -> bool:
+        """Select an assessment's row if the filters show it; False otherwise."""
+        for row in range(self.proxy.rowCount()):
+            r = self.proxy.index(row, 0).data(ObjectRole)
+            if isinstance(r, AssessmentRow) and r.tia is not None and r.tia.id == tia_id:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.proxy.index(row, 0))
+                return True
+        return False
+
+    def _update_buttons(self, *_args: Any) -> None:
+        r = self.selected_row()
+        self.open_button.setEnabled(r is not None and r.tia is not None)
+        self.new_button.setEnabled(r is not None and r.tia is None)
+        self.importer_button.setEnabled(r is not None)
+
     def _open(self, index: QModelIndex) -> None:
+        """Double-click or Enter: the row's assessment, or a new one for a missing transfer."""
         r = index.data(ObjectRole)
         if isinstance(r, AssessmentRow):
+            self._edit(r)
+
+    def open_selected(self) -> bool:
+        r = self.selected_row()
+        if r is None or r.tia is None:
+            return False
+        self._edit(r)
+        return True
+
+    def new_record(self) -> bool:
+        """Ctrl+N: start the assessment of the selected transfer (or open the one it has)."""
+        r = self.selected_row()
+        if r is None:
+            messages.info(
+                self,
+                "Choose the transfer to assess: select a row marked MISSING, then New "
+                "assessment. A new assessment starts prefilled from the register.",
+            )
+            return True
+        self._edit(r)
+        return True
+
+    def _edit(self, r: AssessmentRow) -> None:
+        from ui.dialogs.tia_editor import TiaEditor
+
+        if r.tia is not None:
+            saved = TiaEditor.edit(self, self.ctx, tia_id=r.tia.id)
+        else:
+            saved = TiaEditor.edit(self, self.ctx, transfer_id=r.transfer_id)
+        if saved is None:
+            return
+        self.refresh()
+        self.changed.emit()
+        self._loader.then(lambda: self.select_tia(saved.id))
+
+    def _open_importer(self) -> None:
+        r = self.selected_row()
+        if r is not None:
             self.open_entity.emit(r.importer_id)

@@ -123,6 +123,9 @@ class DashboardData:
     by_mechanism: tuple[Bar, ...]
     next_due: tuple[Reminder, ...]
     other_countries: tuple[str, ...] = field(default=())
+    # Approved assessments past their review date, or that no longer match the register.
+    tias_overdue: int = 0
+    tias_stale: int = 0
 
 
 def _status_key(severity: Severity | None) -> str:
@@ -179,6 +182,8 @@ def summarize(
         critical_entities=len({g.entity_id for g in critical if g.entity_id is not None}),
         overdue=sum(1 for r in reminders if r.overdue),
         tias_missing=sum(1 for g in report.gaps if g.code is GapCode.TIA_MISSING),
+        tias_overdue=sum(1 for g in report.gaps if g.code is GapCode.TIA_OVERDUE),
+        tias_stale=sum(1 for g in report.gaps if g.code is GapCode.TIA_STALE),
         by_destination=tuple(countries),
         by_mechanism=tuple(mechanisms),
         next_due=tuple(due[:NEXT_DUE]),
@@ -386,11 +391,39 @@ class _RowDelegate(QStyledItemDelegate):
         return QSize(hint.width(), max(hint.height(), self._height))
 
 
+def due_target(reminder: Reminder) -> tuple[str, dict[str, Any]]:
+    """The page and criteria that show the record a reminder is about: the document on the
+    Documents page, the assessment on the Assessments page."""
+    kind, _, number = reminder.record.partition(" ")
+    if kind == "document" and number.isdigit():
+        return "documents", {"document_id": int(number)}
+    if kind == "tia" and number.isdigit():
+        return "assessments", {"tia_id": int(number)}
+    return "renewals", {}
+
+
 class _DueList(QTreeWidget):
-    """The due list; drops the parties column when narrow (they stay in the tooltip)."""
+    """The due list; drops the parties column when narrow (they stay in the tooltip). A
+    click on an item, or Enter on the current one, opens it (``opened``)."""
 
     PARTIES = 3
     PARTIES_MIN_WIDTH = 760
+    opened = Signal(object)  # the QTreeWidgetItem
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        # A single click opens (not "activated", which also fires on a double-click and,
+        # with some styles, on the click before it).
+        self.itemClicked.connect(lambda item, _column: self.opened.emit(item))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        item = self.currentItem()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and item is not None:
+            self.opened.emit(item)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -561,7 +594,11 @@ class DashboardPage(Page):
         self._mechanism_card.body.addWidget(self.mechanism_chart, 1)
 
         # What is due next.
-        due_card = _Card("Next 10 due", "double-click to open Renewals")
+        due_card = _Card("Next 10 due", "")
+        due_card.hint.setText('click one to open it · <a href="renewals">all renewals</a>')
+        due_card.hint.setTextFormat(Qt.TextFormat.RichText)
+        due_card.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        due_card.hint.linkActivated.connect(self._open_renewals)
         self.due_list = _DueList()
         self.due_list.setAccessibleName("Next 10 due")
         self.due_list.setColumnCount(4)
@@ -581,8 +618,7 @@ class DashboardPage(Page):
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         head.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.due_list.itemDoubleClicked.connect(self._open_renewals)
-        self.due_list.itemActivated.connect(self._open_renewals)
+        self.due_list.opened.connect(self._open_due)
         self.due_empty = QLabel()
         self.due_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.due_empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -692,6 +728,12 @@ class DashboardPage(Page):
     def _open_renewals(self, *_: object) -> None:
         self.navigate.emit("renewals", {})
 
+    def _open_due(self, item: QTreeWidgetItem) -> None:
+        reminder = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(reminder, Reminder):
+            page, criteria = due_target(reminder)
+            self.navigate.emit(page, criteria)
+
     # -- background status -------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -786,10 +828,16 @@ class DashboardPage(Page):
             "documents, reviews, re-checks" if d.overdue else "nothing overdue",
             colour(Severity.CRITICAL) if d.overdue else good,
         )
+        tia_also = ", ".join(
+            f"{n} {word}" for n, word in ((d.tias_overdue, "overdue"), (d.tias_stale, "stale")) if n
+        )
+        tia_caption = "transfers need an assessment" if d.tias_missing else "every TIA in place"
+        if tia_also:  # short enough for the tile; the tooltip repeats it
+            tia_caption = f"also {tia_also}" if d.tias_missing else tia_also
         self.tiles["tias"].set_figure(
             str(d.tias_missing),
-            "transfers need an assessment" if d.tias_missing else "every TIA in place",
-            colour(Severity.MEDIUM) if d.tias_missing else good,
+            tia_caption,
+            colour(Severity.MEDIUM) if d.tias_missing or tia_also else good,
         )
         self.destination_chart.set_bars(d.by_destination)
         self.mechanism_chart.set_bars(d.by_mechanism)
@@ -816,7 +864,7 @@ class DashboardPage(Page):
                 [_date_text(r.due_on), _days_text(r.days_left), r.subject, r.parties]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, r)
-            item.setToolTip(2, f"{kind}: {r.subject} ({r.record})\n{r.parties}")
+            item.setToolTip(2, f"{kind}: {r.subject} ({r.record})\n{r.parties}\nClick to open it")
             item.setToolTip(3, r.parties)
             if r.overdue:
                 item.setFont(1, bold)
