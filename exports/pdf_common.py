@@ -335,7 +335,6 @@ def styles() -> Styles:
             textColor=ACCENT,
             spaceBefore=14,
             spaceAfter=7,
-            keepWithNext=1,
         ),
         body=body,
         body_left=ParagraphStyle("body_left", parent=body, alignment=TA_LEFT, spaceAfter=2),
@@ -382,7 +381,6 @@ def styles() -> Styles:
             textColor=ACCENT,
             spaceBefore=6,
             spaceAfter=4,
-            keepWithNext=1,
         ),
         label=ParagraphStyle(
             "label", fontName=SANS_BOLD, fontSize=7.8, leading=10.5, textColor=MUTED

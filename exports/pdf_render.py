@@ -19,6 +19,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Frame,
     Indenter,
     KeepTogether,
@@ -160,6 +161,11 @@ class _DocTemplate(BaseDocTemplate):  # type: ignore[misc]
 
 # -- the story ---------------------------------------------------------------------------------
 
+# Space a heading (or a table's caption) needs below it for its first lines; less than this
+# left on the page starts it on the next one.
+HEADING_ROOM = 110
+CAPTION_ROOM = 70
+
 
 def _story(doc: ReportDocument, width: float) -> Iterator[Any]:
     st = styles()
@@ -172,6 +178,9 @@ def _story(doc: ReportDocument, width: float) -> Iterator[Any]:
         yield para(doc.cover_statement, st.statement)
     for n, section in enumerate(doc.sections, start=1):
         title = f"{n}.\u2002{section.title}" if doc.number_sections else section.title
+        # Not keepWithNext: ReportLab keeps a heading with the whole of a long table and so
+        # pushes both to a new page; a conditional break keeps it off the page foot instead.
+        yield CondPageBreak(HEADING_ROOM)
         heading = para(title, st.section)
         heading.outline_title = f"{n}. {section.title}" if doc.number_sections else section.title
         yield heading
@@ -193,6 +202,7 @@ def _block(block: Block, width: float) -> Iterator[Any]:
                 yield _fields(block.pairs, width)
                 yield Spacer(0, 8)
         case Table():
+            yield CondPageBreak(CAPTION_ROOM)
             if block.caption:
                 yield para(block.caption, st.caption)
             yield from _table(block, width)

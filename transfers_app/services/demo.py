@@ -9,11 +9,14 @@ loaded so the demo always has something due. Some gaps are deliberate.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
+from exports.evidence_pack import safe_component
 from transfers_app.domain.enums import (
     Access,
     Activity,
@@ -50,9 +53,10 @@ from transfers_app.domain.tia import (
     ResidualRisk,
     TiaContent,
 )
-from transfers_app.errors import TransfersError
+from transfers_app.errors import StorageError, TransfersError
 from transfers_app.ports import RegisterPort
 from transfers_app.reference import builtin_reference
+from transfers_app.services.report_model import Fields, Para, ReportDocument, Section
 from transfers_app.services.tia import ORG_ICO, ORG_NAME, TiaService
 
 # The seed policy's own categories (shared/seeds): what this organisation collects.
@@ -105,7 +109,9 @@ def load_demo(repo: RegisterPort, today: date) -> int:
         return today + relativedelta(years=years, months=months, days=days)
 
     owner = "Legal - Privacy"
-    with repo.transaction():
+    names: dict[int, str] = {}
+    with tempfile.TemporaryDirectory() as tmp, repo.transaction():
+        files = Path(tmp)
         seed_catalogues(repo)
 
         def ent(
@@ -119,6 +125,7 @@ def load_demo(repo: RegisterPort, today: date) -> int:
         ) -> Entity:
             e = repo.add_entity(Entity(name=name, kind=kind, owner=owner, **kw))
             assert e.id is not None
+            names[e.id] = e.legal_name or e.name
             repo.add_location(Location(e.id, country, activity, city=city))
             for cc, act, c in more:
                 repo.add_location(Location(e.id, cc, act, city=c))
@@ -170,7 +177,14 @@ def load_demo(repo: RegisterPort, today: date) -> int:
         assert uk.id and parent.id and au.id and sg.id
 
         def doc(title: str, kind: DocumentKind, parties: list[int], **kw: object) -> Document:
-            d = repo.add_document(Document(kind=kind, title=title, party_ids=tuple(parties), **kw))
+            new = Document(kind=kind, title=title, party_ids=tuple(parties), **kw)
+            copy = (
+                demo_copy(new, [names[p] for p in parties], files) if kw.get("signed_on") else None
+            )
+            try:
+                d = repo.add_document(new, copy)
+            except StorageError:  # a register without a file store: the record alone
+                d = repo.add_document(new)
             assert d.id is not None
             return d
 
@@ -804,3 +818,43 @@ def demo_answers(c: TiaContent, complete: bool) -> TiaContent:
         conclusion_text="With the measures recorded, the protection is essentially equivalent "
         "for this data; the residual risk of disproportionate access is low.",
     )
+
+
+def demo_copy(doc: Document, parties: list[str], folder: Path) -> Path:
+    """A one-page stand-in for the signed file, so the demo's documents open and travel in the
+    evidence pack. It says plainly that it is not a real agreement."""
+    from exports.pdf_render import render_pdf
+
+    body = ReportDocument(
+        title=doc.title,
+        subtitle="Demo copy: not a real agreement",
+        author="Transfer Register demo",
+        subject=doc.title,
+        keywords=("demo",),
+        generated_on=doc.signed_on or date(2026, 1, 1),
+        footer="Transfer Register demo register",
+        heading=Fields(
+            (
+                ("Document", doc.kind.value.replace("_", " ").upper()),
+                ("Parties", "; ".join(parties)),
+                ("Signed", doc.signed_on.isoformat() if doc.signed_on else "—"),
+                ("Version", doc.instrument_version or "—"),
+            )
+        ),
+        sections=(
+            Section(
+                "About this file",
+                (
+                    Para(
+                        "This page stands in for the signed agreement in the demo register of a "
+                        "fictional group. Attach the real signed file to each document of your "
+                        "own register."
+                    ),
+                ),
+            ),
+        ),
+        number_sections=False,
+    )
+    path = folder / f"{safe_component(doc.title)}.pdf"
+    path.write_bytes(render_pdf(body, invariant=True))
+    return path

@@ -10,10 +10,13 @@ user proceeds knowingly, and the pack records what was open at the time.
 
 from __future__ import annotations
 
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
 from exports.evidence_pack import PackEntry, PackPlan, safe_component
 from transfers_app.domain.enums import DocumentStatus, Severity, TiaStatus
@@ -28,7 +31,7 @@ from transfers_app.domain.models import Document, Entity, Tia, Transfer
 from transfers_app.ports import RegisterPort
 from transfers_app.reference.loader import ReferenceSet
 from transfers_app.rules.gaps import Gap, GapCode
-from transfers_app.services.register import StatusReport
+from transfers_app.services.register import RegisterService, StatusReport
 from transfers_app.services.report_model import (
     Bullets,
     Fields,
@@ -307,10 +310,6 @@ def cover_letter(
         ),
         sections=(
             Section(
-                "Contents",
-                (Table(("File", "What it is"), contents, (3, 5)),),
-            ),
-            Section(
                 "Open items at the time of this pack",
                 (
                     Para(
@@ -326,6 +325,10 @@ def cover_letter(
                         empty_text="No open items in these categories.",
                     ),
                 ),
+            ),
+            Section(
+                "Contents",
+                (Table(("File", "What it is"), contents, (3, 5)),),
             ),
             Section(
                 "Integrity",
@@ -479,3 +482,45 @@ def plan_pack(
         ),
     )  # fmt: skip
     return PackPlan(tuple(entries), info), ready
+
+
+def build_evidence_pack(
+    service: RegisterService,
+    target: Path,
+    on: date,
+    *,
+    scope: PackScope | None = None,
+    prepared_by: str = "",
+    progress: Callable[[int, int, str], bool] | None = None,
+    status: StatusReport | None = None,
+) -> tuple[dict[str, Any], Readiness]:
+    """Write the whole evidence pack to ``target`` (all of it, or nothing if cancelled or
+    failed) and return its manifest and the readiness findings it records."""
+    from exports.csv_safe import csv_bytes
+    from exports.evidence_pack import write_pack
+    from exports.pdf_render import render_pdf
+    from transfers_app.services.register_export import ExportFormat, export_register
+
+    report = status or service.status(on)
+    stamp = datetime.combine(on, datetime.now().time()).replace(microsecond=0)
+
+    def register_file(fmt: ExportFormat) -> Callable[[], bytes]:
+        def produce() -> bytes:
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / f"register.{fmt.value}"
+                export_register(
+                    service, fmt, out, on, exported_at=stamp, report=report, author=prepared_by
+                )
+                return out.read_bytes()
+
+        return produce
+
+    renderers = PackRenderers(
+        pdf=render_pdf,
+        csv=csv_bytes,
+        register_pdf=register_file(ExportFormat.PDF),
+        register_csv=register_file(ExportFormat.CSV),
+    )
+    plan, ready = plan_pack(service.repo, service.ref, report, on, renderers, scope, prepared_by)
+    manifest = write_pack(plan, target, progress, stamp)
+    return manifest, ready

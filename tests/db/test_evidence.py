@@ -1,0 +1,130 @@
+"""The readiness check and the regulator's evidence pack, on the demo register."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from db import FileStore, SqliteRegister, open_db
+from exports.evidence_pack import PackCancelled
+from transfers_app.reference import builtin_reference
+from transfers_app.services.demo import load_demo
+from transfers_app.services.evidence import PackScope, build_evidence_pack, readiness
+from transfers_app.services.register import RegisterService
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[RegisterService]:
+    database = open_db(tmp_path / "r.db")
+    repo = SqliteRegister(database, actor="t", files=FileStore(tmp_path / "files"))
+    load_demo(repo, TODAY)
+    yield RegisterService(repo, builtin_reference())
+    database.conn.close()
+
+
+def _entity(service: RegisterService, name: str) -> int:
+    return next(i for i, n, _ in service.repo.entity_names() if n == name)
+
+
+def test_readiness_sorts_the_open_gaps_by_what_an_inquiry_asks(service: RegisterService) -> None:
+    ready = readiness(service.status(TODAY))
+    counts = {key: n for key, _, n in ready.headline}
+    assert not ready.ready
+    # the demo's Turkish vendor has no mechanism; Philippines support has no approved TIA;
+    # the Singapore IDTA has expired; one vendor has no processing location
+    assert counts["no_mechanism"] >= 1
+    assert counts["assessment"] >= 1
+    assert counts["documents"] >= 1
+    assert counts["no_country"] == 1
+    messages = " ".join(f.message for f in ready.findings if f.category == "assessment")
+    assert "no longer matches the register" in messages  # the stale Stratus TIA
+
+
+def test_the_pack_holds_every_piece_of_evidence_with_its_hash(
+    service: RegisterService, tmp_path: Path
+) -> None:
+    target = tmp_path / "pack.zip"
+    manifest, ready = build_evidence_pack(service, target, TODAY, prepared_by="DPO")
+    with zipfile.ZipFile(target) as z:
+        names = z.namelist()
+        assert names[0] == "00-cover-letter.pdf" and names[-1] == "manifest.json"
+        assert {"register/register.pdf", "register/register.csv"} <= set(names)
+        assert "records/art30-transfers.csv" in names
+        tias = [n for n in names if n.startswith("assessments/")]
+        assert len(tias) == 4  # the approved ones; the Meridian draft is not evidence
+        assert any("Stratus" in n for n in tias)
+        docs = [n for n in names if n.startswith("documents/")]
+        assert any("Stratus Cloud Terms" in n for n in docs)
+        listed = json.loads(z.read("manifest.json"))
+        assert listed == manifest
+        assert {f["path"] for f in listed["files"]} == set(names) - {"manifest.json"}
+        for f in listed["files"]:
+            assert hashlib.sha256(z.read(f["path"])).hexdigest() == f["sha256"]
+        assert listed["organisation"] == "Keystone Access Europe Limited"
+        assert listed["open_items"]["assessment"] == ready.count("assessment")
+
+        cover = PdfReader(io.BytesIO(z.read("00-cover-letter.pdf")))
+        text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in cover.pages))
+        assert "ZX000000 (demo)" in text and "Information Commission" in text
+        assert "Open items at the time of this pack" in text
+        assert "records/art30-transfers.csv" in text
+
+        rows = list(
+            csv.DictReader(io.StringIO(z.read("records/art30-transfers.csv").decode("utf-8-sig")))
+        )
+        stratus = next(r for r in rows if r["Recipient"] == "Stratus Cloud Hosting, Inc.")
+        assert stratus["Third country or international organisation"] == "United States (US)"
+        assert "UK Addendum" in stratus["Transfer basis"]
+        assert stratus["Assessment"].startswith("TIA-")
+        assert "Indus Support Services" in stratus["Onward transfers"]
+
+
+def test_a_pack_for_one_supplier_holds_only_its_evidence(
+    service: RegisterService, tmp_path: Path
+) -> None:
+    stratus = _entity(service, "Stratus Cloud Hosting, Inc.")
+    manifest, _ = build_evidence_pack(
+        service, tmp_path / "p.zip", TODAY, scope=PackScope(entity_ids=frozenset({stratus}))
+    )
+    paths = [f["path"] for f in manifest["files"]]
+    assert [p for p in paths if p.startswith("assessments/")] == [
+        p for p in paths if p.startswith("assessments/") and "Stratus" in p
+    ]
+    assert all("Stratus" in p for p in paths if p.startswith("documents/"))
+    assert "Stratus" in manifest["scope"]
+
+
+def test_hostile_names_stay_inside_the_pack(service: RegisterService, tmp_path: Path) -> None:
+    repo = service.repo
+    stratus = repo.get_entity(_entity(service, "Stratus Cloud Hosting, Inc."))
+    repo.update_entity(replace(stratus, name="../../etc/passwd <b>R&D</b> CON", legal_name=""))
+    doc = next(d for d in repo.list_documents() if d.title.startswith("Stratus Cloud Terms"))
+    repo.update_document(replace(doc, title="..\\..\\windows\\system32 株式会社|?*"))
+    target = tmp_path / "pack.zip"
+    build_evidence_pack(service, target, TODAY)
+    with zipfile.ZipFile(target) as z:
+        for n in z.namelist():
+            parts = n.split("/")
+            assert not n.startswith("/") and ".." not in parts and "\\" not in n
+            assert not set(n) & set('<>:"|?*')
+        assert any("株式会社" in n for n in z.namelist())
+
+
+def test_a_cancelled_pack_leaves_no_file(service: RegisterService, tmp_path: Path) -> None:
+    target = tmp_path / "pack.zip"
+    with pytest.raises(PackCancelled):
+        build_evidence_pack(service, target, TODAY, progress=lambda done, total, what: done < 3)
+    assert list(tmp_path.glob("*pack.zip*")) == []
