@@ -28,7 +28,10 @@ from transfers_app.domain.models import (
     Entity,
     Location,
     MechanismUse,
+    NoticeDecision,
+    Publication,
     SccOptions,
+    SubprocessorNotice,
     Tia,
     Transfer,
 )
@@ -91,13 +94,36 @@ def s_to_regimes(text: str) -> tuple[Regime, ...]:
     return found
 
 
-def to_json(obj: Any) -> str:
-    def default(o: Any) -> Any:
-        if isinstance(o, (date, datetime)):
-            return o.isoformat()
-        raise TypeError(type(o).__name__)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
-    return json.dumps(asdict(obj), default=default, ensure_ascii=False, sort_keys=True)
+
+def plain(o: Any) -> dict[str, Any]:
+    """``dataclasses.asdict(o)`` with dates as ISO text, without asdict's deep copies."""
+    names = _FIELD_NAMES.get(type(o))
+    if names is None:
+        names = _FIELD_NAMES[type(o)] = tuple(f.name for f in fields(o))
+    out: dict[str, Any] = {}
+    for n in names:
+        v = getattr(o, n)
+        t = type(v)
+        if t in _SCALARS or isinstance(v, str):
+            pass
+        elif isinstance(v, (date, datetime)):
+            v = v.isoformat()
+        elif t is tuple or t is list:
+            v = [plain(x) if hasattr(type(x), "__dataclass_fields__") else x for x in v]
+        elif hasattr(t, "__dataclass_fields__"):
+            v = plain(v)
+        out[n] = v
+    return out
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def to_json(obj: Any) -> str:
+    return _ENCODER.encode(plain(obj))
 
 
 _T = TypeVar("_T")
@@ -657,4 +683,81 @@ def lean_document_from(r: Sequence[Any], parties: tuple[int, ...]) -> Document:
         party_ids=parties,
         archived_at=s2dt(r[15]),
         supersedes_id=r[16],
+    )
+
+
+# -- publications and sub-processor notices (issue 5) ------------------------------------------
+
+PUBLICATION_COLS = ("id", "kind", "published_on", "actor", "content")
+
+
+def publication_from(r: Sequence[Any]) -> Publication:
+    return Publication(
+        id=r[0], kind=r[1], published_on=date.fromisoformat(r[2]), actor=r[3], content=r[4]
+    )
+
+
+NOTICE_COLS = (
+    "id",
+    "processor_id",
+    "subprocessor_name",
+    "subprocessor_id",
+    "replaces_id",
+    "countries",
+    "service",
+    "received_on",
+    "notice_period_days",
+    "objection_deadline",
+    "decision",
+    "decided_by",
+    "decided_on",
+    "notes",
+    "version",
+    "created_at",
+    "updated_at",
+    "archived_at",
+)
+
+
+def notice_row(n: SubprocessorNotice) -> dict[str, Any]:
+    # The service resolves the notice period and deadline before saving; the columns are
+    # NOT NULL, so an unresolved notice is refused by validation first.
+    assert n.notice_period_days is not None and n.objection_deadline is not None
+    return {
+        "processor_id": n.processor_id,
+        "subprocessor_name": n.subprocessor_name,
+        "subprocessor_id": n.subprocessor_id,
+        "replaces_id": n.replaces_id,
+        "countries": ",".join(n.countries),
+        "service": n.service,
+        "received_on": n.received_on.isoformat(),
+        "notice_period_days": n.notice_period_days,
+        "objection_deadline": n.objection_deadline.isoformat(),
+        "decision": n.decision.value if n.decision else "",
+        "decided_by": n.decided_by,
+        "decided_on": d2s(n.decided_on),
+        "notes": n.notes,
+    }
+
+
+def notice_from(r: Sequence[Any]) -> SubprocessorNotice:
+    return SubprocessorNotice(
+        id=r[0],
+        processor_id=r[1],
+        subprocessor_name=r[2],
+        subprocessor_id=r[3],
+        replaces_id=r[4],
+        countries=tuple(c for c in r[5].split(",") if c),
+        service=r[6],
+        received_on=date.fromisoformat(r[7]),
+        notice_period_days=r[8],
+        objection_deadline=date.fromisoformat(r[9]),
+        decision=NoticeDecision(r[10]) if r[10] else None,
+        decided_by=r[11],
+        decided_on=s2d(r[12]),
+        notes=r[13],
+        version=r[14],
+        created_at=s2dt(r[15]),
+        updated_at=s2dt(r[16]),
+        archived_at=s2dt(r[17]),
     )

@@ -1,6 +1,7 @@
 """``transfers-app``: the composition root (paths -> database -> services -> command or GUI).
 
-Exit codes: 0 success; 1 ``status`` found gaps; 2 bad usage or bad input (one-line message).
+Exit codes: 0 success; 1 ``status`` found gaps or ``import`` left rows or places to a human;
+2 bad usage or bad input (one-line message).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -138,6 +140,80 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rem.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD")
     rem.add_argument("--json", action="store_true")
+
+    imp = sub.add_parser("import", help="import a vendor or subprocessor list (CSV or XLSX)")
+    imp.add_argument("file", type=Path, help="the list: CSV (any encoding or delimiter) or XLSX")
+    imp.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="FILE",
+        help="column mapping (JSON) to use instead of the remembered or guessed one",
+    )
+    imp.add_argument(
+        "--sheet", metavar="NAME", help="XLSX: the sheet to read (default: the first with a table)"
+    )
+    imp.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    imp.add_argument(
+        "--json", action="store_true", help="the preview as JSON (its mapping works with --mapping)"
+    )
+
+    exp = sub.add_parser("export", help="write the register (or a report) to a file")
+    exp_sub = exp.add_subparsers(
+        dest="export_command", metavar="WHAT", parser_class=_Parser, required=True
+    )
+    exp_reg = exp_sub.add_parser(
+        "register", help="the register as PDF, CSV, XLSX or JSON (JSON: all of it, lossless)"
+    )
+    exp_reg.add_argument(
+        "--format",
+        choices=["pdf", "csv", "xlsx", "json"],
+        help="file format (default: from the output file's extension)",
+    )
+    exp_reg.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    exp_reg.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD")
+    exp_tia = exp_sub.add_parser("tia", help="a transfer impact assessment's summary PDF")
+    exp_tia.add_argument("tia_id", metavar="ID", help="the assessment: 7 or TIA-0007-v2")
+    exp_tia.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    exp_pack = exp_sub.add_parser(
+        "pack", help="the regulator's evidence pack: one ZIP with a manifest of SHA-256 hashes"
+    )
+    exp_pack.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.zip")
+    exp_pack.add_argument("--from", dest="date_from", type=_date_arg, metavar="YYYY-MM-DD")
+    exp_pack.add_argument("--to", dest="date_to", type=_date_arg, metavar="YYYY-MM-DD")
+    exp_pack.add_argument(
+        "--entity",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only transfers to or from this entity (repeatable)",
+    )
+    exp_pack.add_argument(
+        "--yes",
+        action="store_true",
+        help="export even though the readiness check found open items (they are recorded)",
+    )
+    exp_pub = exp_sub.add_parser(
+        "public-list",
+        help="the public sub-processor list and its change log, as HTML or Markdown",
+    )
+    exp_pub.add_argument(
+        "--format",
+        choices=["html", "md"],
+        help="file format (default: from the output file's extension)",
+    )
+    exp_pub.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    exp_pub.add_argument(
+        "--publish",
+        action="store_true",
+        help="record this version as published: the next change log is measured from it",
+    )
+    exp_pub.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD")
+
+    imp_json = sub.add_parser(
+        "import-json",
+        help="load a register file (export register --format json) into an empty register",
+    )
+    imp_json.add_argument("file", type=Path)
 
     ref = sub.add_parser("reference", help="the legal reference data in use")
     ref_sub = ref.add_subparsers(dest="ref_command", metavar="ACTION", parser_class=_Parser)
@@ -295,8 +371,15 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_reminders(args: argparse.Namespace, ctx: Context) -> int:
+    from transfers_app.services.notices import NoticeService
+
     on = args.as_of or ctx.today
-    items = ctx.service().reminders(on, args.within)
+    service = ctx.service()
+    # With the last days to object to sub-processor notices not decided yet (Art 28(2)).
+    items = service.reminders(on, args.within) + NoticeService(service.repo).reminders(
+        on, args.within
+    )
+    items.sort(key=lambda r: (r.due_on, r.subject))
     if args.json:
         _print_json(
             {
@@ -411,6 +494,208 @@ def cmd_reference(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    """Exit 0: imported (or would import) cleanly; 1: rows not imported or locations to review."""
+    from transfers_app.services import importing as imp
+
+    table = imp.ImportService.read(args.file, args.sheet)  # a bad file: exit 2, nothing opened
+    mapping, source = None, "file"
+    if args.mapping is not None:
+        try:
+            text = args.mapping.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read the mapping {args.mapping}: {exc}") from None
+        mapping = imp.Mapping.from_json(text, args.mapping.name)
+    memory = imp.MappingMemory(ctx.paths.home / imp.MEMORY_FILE)
+    importer = imp.ImportService(ctx.service().repo, ctx.today, memory)
+    if mapping is None:
+        mapping, source = importer.mapping_for(table)
+    preview = importer.preview(table, mapping, source)
+    result = None
+    if not args.dry_run and preview.importable:
+        result = importer.apply(preview)
+        importer.remember(table, mapping)
+    if args.json:
+        _print_json(imp.preview_to_json(preview, result))
+    else:
+        print("\n".join(imp.preview_lines(preview, result, args.dry_run)))
+    return 1 if preview.count(imp.Outcome.SKIPPED) or preview.review_count else 0
+
+
+def cmd_export_register(args: argparse.Namespace, ctx: Context) -> int:
+    from datetime import UTC, datetime
+
+    from transfers_app.services.register_export import ExportFormat, export_register
+
+    fmt = ExportFormat(args.format) if args.format else ExportFormat.for_path(args.output)
+    if fmt is None:
+        raise UsageError(
+            f"cannot tell the format from {args.output.name!r}: give --format pdf, csv, xlsx "
+            "or json (or an output file ending in one of them)"
+        )
+    result = export_register(
+        ctx.service(),
+        fmt,
+        args.output,
+        args.as_of or ctx.today,
+        exported_at=datetime.now(UTC).replace(microsecond=0),
+        author=current_user(),
+    )
+    what = "records" if fmt is ExportFormat.JSON else "lines"
+    print(
+        f"Wrote the register as {fmt.value.upper()} ({result.entities:,} entities, "
+        f"{result.lines:,} {what}) to {result.path}"
+    )
+    return 0
+
+
+def cmd_export_public_list(args: argparse.Namespace, ctx: Context) -> int:
+    """The public sub-processor list; with --publish the file is written and the version
+    recorded together (a file that cannot be written publishes nothing)."""
+    from exports.public_list import render_html, render_markdown
+    from transfers_app.services.public_list import PublicListService
+
+    fmt = args.format or {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}.get(
+        args.output.suffix.lower()
+    )
+    if fmt is None:
+        raise UsageError(
+            f"cannot tell the format from {args.output.name!r}: give --format html or md "
+            "(or an output file ending in .html or .md)"
+        )
+    render = render_html if fmt == "html" else render_markdown
+    on = args.as_of or ctx.today
+    service = PublicListService(ctx.service().repo)
+    with service.repo.transaction():
+        report = service.publish(on) if args.publish else service.draft(on)
+        _write_text(args.output, render(report))
+    entries = f"{len(report.public_list.entries)} entries"
+    if not args.publish and report.published:
+        print(
+            f"Wrote the public sub-processor list ({entries}) to {args.output}: unchanged "
+            f"since the version published on {report.last_updated.isoformat()}"
+        )
+        return 0
+    since = (
+        f"since the version of {report.previous_on.isoformat()}"
+        if report.previous_on
+        else "(first version)"
+    )
+    print(
+        f"Wrote the public sub-processor list ({entries}, {len(report.changes)} changes "
+        f"{since}) to {args.output}"
+    )
+    for change in report.changes:
+        print(f"  {change.text}")
+    if args.publish:
+        print(f"Published as of {on.isoformat()}: tell customers of the changes above.")
+    else:
+        print("Not recorded as published: run again with --publish when it goes to customers.")
+    return 0
+
+
+def _tia_id(text: str, ctx: Context) -> int:
+    """7, TIA-0007 or TIA-0007-v2 (the newest revision of series 7 unless -vN is given)."""
+    m = re.fullmatch(r"(?:TIA-)?0*(\d+)(?:-v(\d+))?", text.strip(), re.IGNORECASE)
+    if m is None:
+        raise UsageError(f"assessment: {text!r} is not an assessment id (e.g. 7 or TIA-0007-v2)")
+    number, revision = int(m.group(1)), m.group(2)
+    repo = ctx.service().repo
+    if revision is None and not text.upper().startswith("TIA-"):
+        return number
+    history = repo.tia_history(number)
+    if not history:
+        raise UsageError(f"assessment: no assessment {text}")
+    if revision is None:
+        return history[-1].id or 0
+    for h in history:
+        if h.revision == int(revision):
+            return h.id or 0
+    raise UsageError(f"assessment: {text} has no revision {revision}")
+
+
+def cmd_export_tia(args: argparse.Namespace, ctx: Context) -> int:
+    from transfers_app.services.tia import TiaService
+
+    service = ctx.service()
+    tias = TiaService(service.repo, service.ref)
+    tia_id = _tia_id(args.tia_id, ctx)
+    tia = service.repo.get_tia(tia_id)
+    tias.export_pdf(tia_id, ctx.today, args.output)
+    draft = "" if tia.status.value == "approved" else f" (marked DRAFT: it is {tia.status.value})"
+    print(f"Wrote {tia.reference} to {args.output}{draft}")
+    return 0
+
+
+def cmd_export_pack(args: argparse.Namespace, ctx: Context) -> int:
+    from transfers_app.services.evidence import PackScope, build_evidence_pack, readiness
+
+    service = ctx.service()
+    ids = set()
+    if args.entity:
+        by_name = {name.casefold(): i for i, name, _ in service.repo.entity_names()}
+        for name in args.entity:
+            if name.casefold() not in by_name:
+                raise UsageError(f"--entity: no entity called {name!r} on the register")
+            ids.add(by_name[name.casefold()])
+    scope = PackScope(args.date_from, args.date_to, frozenset(ids))
+    status = service.status(ctx.today)
+    ready = readiness(status)
+    print("Readiness check: what an inquiry would find open")
+    for _, title, n in ready.headline:
+        print(f"  {n:5d}  {title}")
+    if not ready.ready and not args.yes:
+        print(
+            "Open items above: re-run with --yes to export anyway (the pack records them).",
+            file=sys.stderr,
+        )
+        return 1
+
+    def progress(done: int, total: int, what: str) -> bool:
+        print(f"  [{done + 1 if done < total else total}/{total}] {what}", file=sys.stderr)
+        return True
+
+    manifest, _ = build_evidence_pack(
+        service,
+        args.output,
+        ctx.today,
+        scope=scope,
+        prepared_by=current_user(),
+        progress=progress,
+        status=status,
+    )
+    print(f"Wrote the evidence pack ({len(manifest['files']) + 1} files) to {args.output}")
+    return 0
+
+
+# ``export WHAT``: one handler per kind of export.
+EXPORTS: dict[str, Callable[[argparse.Namespace, Context], int]] = {
+    "register": cmd_export_register,
+    "public-list": cmd_export_public_list,
+    "tia": cmd_export_tia,
+    "pack": cmd_export_pack,
+}
+
+
+def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    return EXPORTS[args.export_command](args, ctx)
+
+
+def cmd_import_json(args: argparse.Namespace, ctx: Context) -> int:
+    from transfers_app.services.register_export import import_register_json
+
+    result = import_register_json(ctx.service(), args.file)
+    counts = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in result.counts.items() if n)
+    print(f"Loaded {args.file.name} into {ctx.paths.database}: {counts or 'no records'}")
+    if result.missing_files:
+        print(
+            f"{len(result.missing_files)} signed document file(s) are not in this register's "
+            f"file store ({ctx.paths.files}): copy the files folder of the register they were "
+            "exported from into it"
+        )
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace, ctx: Context) -> int:
     try:
         from ui.app import run
@@ -424,6 +709,9 @@ COMMANDS = {
     "status": cmd_status,
     "reminders": cmd_reminders,
     "demo": cmd_demo,
+    "import": cmd_import,
+    "export": cmd_export,
+    "import-json": cmd_import_json,
     "reference": cmd_reference,
 }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 
 from transfers_app.domain.enums import (
     Access,
@@ -255,3 +256,72 @@ class RegisterSnapshot:
     transfers: tuple[Transfer, ...] = ()
     documents: dict[int, Document] = field(default_factory=dict)
     tias: tuple[Tia, ...] = ()
+
+
+# -- public subprocessor list and subprocessor change notices (issue 5) ----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """A version of something published outside the organisation (kind "public_list": the
+    public subprocessor list), kept whole so later versions can be compared with it.
+
+    ``content`` is the JSON text of what was published; the service that publishes a kind
+    owns its shape.
+    """
+
+    kind: str
+    published_on: date
+    content: str
+    actor: str = ""
+    id: int | None = None
+
+
+class NoticeDecision(StrEnum):
+    """What we decided on a processor's notice of a new or replaced sub-processor (Art 28(2))."""
+
+    ACCEPT = "accept"
+    OBJECT = "object"
+    TERMINATE = "terminate"  # terminate the processor's contract rather than accept
+
+
+@dataclass(frozen=True, slots=True)
+class SubprocessorNotice:
+    """A processor's notice that it intends to engage (or replace) a sub-processor.
+
+    Under general written authorisation (Art 28(2) GDPR, EU SCCs Clause 9(a) Option 2) the
+    processor informs us in advance and we may object until ``objection_deadline``.
+    ``subprocessor_id`` is the register's entity once known (set on acceptance);
+    ``replaces_id`` the sub-processor it replaces, if any.
+    """
+
+    processor_id: int
+    subprocessor_name: str
+    received_on: date
+    id: int | None = None
+    subprocessor_id: int | None = None
+    replaces_id: int | None = None
+    countries: tuple[str, ...] = ()
+    service: str = ""
+    # None when recording: the contract's notice period (or the default) applies.
+    notice_period_days: int | None = None
+    objection_deadline: date | None = None
+    decision: NoticeDecision | None = None
+    decided_by: str = ""
+    decided_on: date | None = None
+    notes: str = ""
+    version: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    archived_at: datetime | None = None
+
+    def days_left(self, on: date) -> int | None:
+        """Days until the objection deadline (negative once it has passed)."""
+        if self.objection_deadline is None:
+            return None
+        return (self.objection_deadline - on).days
+
+    def is_overdue(self, on: date) -> bool:
+        """Undecided after the last day to object."""
+        left = self.days_left(on)
+        return self.decision is None and left is not None and left < 0

@@ -11,7 +11,14 @@ from datetime import date
 
 from transfers_app.domain.countries import is_known_code
 from transfers_app.domain.enums import DocumentKind, Lifecycle, Role, TiaStatus
-from transfers_app.domain.models import Document, Entity, Location, Tia, Transfer
+from transfers_app.domain.models import (
+    Document,
+    Entity,
+    Location,
+    SubprocessorNotice,
+    Tia,
+    Transfer,
+)
 from transfers_app.errors import ValidationError
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -134,7 +141,42 @@ def tia_problems(t: Tia) -> list[ValidationError]:
     return errors
 
 
-def problems(obj: Entity | Location | Transfer | Document | Tia) -> list[ValidationError]:
+def notice_problems(n: SubprocessorNotice) -> list[ValidationError]:
+    """A sub-processor notice: who, where, when, and a decision only with who took it, when."""
+    errors: list[ValidationError] = []
+    if not n.subprocessor_name.strip():
+        errors.append(ValidationError("subprocessor_name", "is required"))
+    elif len(n.subprocessor_name) > MAX_NAME:
+        errors.append(ValidationError("subprocessor_name", f"is longer than {MAX_NAME} characters"))
+    if not n.countries:
+        errors.append(ValidationError("countries", "give at least one country"))
+    for code in n.countries:
+        if not is_known_code(code):
+            errors.append(ValidationError("countries", f"unknown country code {code!r}"))
+    if n.notice_period_days is not None and not 0 <= n.notice_period_days <= 365:
+        errors.append(ValidationError("notice_period_days", "must be between 0 and 365 days"))
+    _order(errors, "received_on", n.received_on, "objection_deadline", n.objection_deadline)
+    for name, other in (("subprocessor_id", n.subprocessor_id), ("replaces_id", n.replaces_id)):
+        if other is not None and other == n.processor_id:
+            errors.append(ValidationError(name, "must differ from the processor"))
+    if n.replaces_id is not None and n.replaces_id == n.subprocessor_id:
+        errors.append(ValidationError("replaces_id", "a sub-processor cannot replace itself"))
+    if n.decision is not None:
+        if not n.decided_by.strip():
+            errors.append(ValidationError("decided_by", "say who decided"))
+        if n.decided_on is None:
+            errors.append(ValidationError("decided_on", "say when it was decided"))
+        _order(errors, "received_on", n.received_on, "decided_on", n.decided_on)
+    elif n.decided_by.strip() or n.decided_on is not None:
+        errors.append(ValidationError("decision", "is missing (who and when are set)"))
+    return errors
+
+
+def problems(
+    obj: Entity | Location | Transfer | Document | Tia | SubprocessorNotice,
+) -> list[ValidationError]:
+    if isinstance(obj, SubprocessorNotice):
+        return notice_problems(obj)
     if isinstance(obj, Entity):
         return entity_problems(obj)
     if isinstance(obj, Location):
@@ -146,7 +188,9 @@ def problems(obj: Entity | Location | Transfer | Document | Tia) -> list[Validat
     return tia_problems(obj)
 
 
-def ensure_valid(obj: Entity | Location | Transfer | Document | Tia) -> None:
+def ensure_valid(
+    obj: Entity | Location | Transfer | Document | Tia | SubprocessorNotice,
+) -> None:
     found = problems(obj)
     if found:
         raise found[0]

@@ -1,0 +1,133 @@
+"""The register table as CSV for Excel: UTF-8 with a byte-order mark, RFC 4180 quoting, CRLF.
+
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read by
+a spreadsheet as a formula (OWASP "CSV injection"); such text cells get a leading ``'``, which
+Excel shows as text. Numbers and dates are written as they are (ISO 8601 dates). Rows are
+streamed to a temporary file beside the target, renamed over it only when complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from transfers_app.services.register_export import ColumnKind, ExportTable
+
+# What a spreadsheet may take for the start of a formula (or, for tab and CR, hide one behind).
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PROGRESS_EVERY = 5_000
+
+
+def neutralise(text: str) -> str:
+    """``text`` as a spreadsheet shows it but never evaluates it."""
+    return "'" + text if text.startswith(DANGEROUS_PREFIXES) else text
+
+
+@contextmanager
+def atomic_target(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A new temporary file beside ``path``, renamed over it when the block completes.
+
+    On any failure (an error, a cancel raised from a progress callback, Ctrl+C) the temporary
+    file is removed and ``path`` is left as it was: no half-written export is ever left behind.
+    The file is created with 0o666 less the umask, like any file the user saves.
+    """
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    os.close(fd)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _cell(value: Any) -> Any:
+    """A cell as written: text neutralised; numbers as they are; dates in ISO 8601 (which
+    ``str`` gives); None empty (the csv module's own rule)."""
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, int | date | None):
+        return value
+    return neutralise(str(value))
+
+
+# A dangerous first character right after a separator, in the row's text joined with the
+# separator in front: one C-level search per row, so the common case (nothing to neutralise)
+# costs no Python call per cell. A separator inside user text can only cause a false alarm,
+# and that row takes the careful path.
+_SEP = "\x1f"
+_RISK = re.compile(f"{_SEP}[=+\\-@\t\r]")
+# What number and date columns may hold and still be written as they are.
+_PLAIN_TYPES = frozenset({int, date, type(None)})
+
+
+def _picker(indexes: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """``itemgetter`` that always returns a tuple (it returns the bare item for one index)."""
+    if len(indexes) > 1:
+        return itemgetter(*indexes)
+    if indexes:
+        only = indexes[0]
+        return lambda row: (row[only],)
+    return lambda row: ()
+
+
+def write_csv(
+    table: ExportTable,
+    path: str | os.PathLike[str],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write ``table`` (header row, then its rows) to ``path``; return the rows written.
+
+    ``progress(done, total)`` is called every few thousand rows; raising from it cancels the
+    export and leaves no file.
+    """
+    kinds = [c.kind for c in table.columns]
+    texts = _picker([i for i, k in enumerate(kinds) if k is ColumnKind.TEXT])
+    others = _picker([i for i, k in enumerate(kinds) if k is not ColumnKind.TEXT])
+    width = len(kinds)
+    join, risky, plain = _SEP.join, _RISK.search, _PLAIN_TYPES.issuperset
+    total = len(table.rows)
+    # Each batch is formatted in memory and written at once: far fewer trips through the
+    # text layer than one per row. The BOM is written by hand so UTF-8 keeps its fast codec.
+    buffer = io.StringIO()
+    out = csv.writer(buffer, dialect="excel", lineterminator="\r\n")
+    with atomic_target(path) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write("\ufeff")
+            out.writerow([neutralise(c.header) for c in table.columns])
+            batch: list[Sequence[Any]] = []
+            for n, row in enumerate(table.rows, 1):
+                try:
+                    safe = (
+                        len(row) == width
+                        and not risky(_SEP + join(texts(row)))
+                        and plain(map(type, others(row)))
+                    )
+                except TypeError:  # a text cell that is not a str
+                    safe = False
+                batch.append(row if safe else [_cell(v) for v in row])
+                if len(batch) >= PROGRESS_EVERY:
+                    out.writerows(batch)
+                    batch.clear()
+                    fh.write(buffer.getvalue())
+                    buffer.seek(0)
+                    buffer.truncate()
+                    if progress is not None:
+                        progress(n, total)
+            out.writerows(batch)
+            fh.write(buffer.getvalue())
+        if progress is not None:
+            progress(total, total)
+    return total

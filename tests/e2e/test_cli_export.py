@@ -1,0 +1,177 @@
+"""``transfers-app export register`` and ``import-json`` end to end through ``cli.main``."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from transfers_app.cli import main
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every CLI call runs against a temporary data folder, never the user's."""
+    folder = tmp_path / "home"
+    monkeypatch.setenv("TRANSFERS_APP_HOME", str(folder))
+    return folder
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the CLI; argparse errors (SystemExit) are turned into their exit code too."""
+    capsys.readouterr()
+    try:
+        code = main(list(argv), today=TODAY)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 2
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+@pytest.fixture
+def demo(capsys: pytest.CaptureFixture[str], home: Path) -> Path:
+    code, _out, err = run(capsys, "demo")
+    assert code == 0, err
+    return home
+
+
+def _status(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
+    _code, out, _err = run(capsys, *argv, "status", "--json")
+    data: dict[str, Any] = json.loads(out)
+    return data
+
+
+def _without_time(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    data.pop("exported_at")
+    return data
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json", "pdf"])
+def test_export_register_writes_each_format(
+    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path, fmt: str
+) -> None:
+    if fmt == "pdf":
+        pytest.importorskip("exports.pdf_render")
+    out_file = tmp_path / f"my register.{fmt}"
+    code, out, err = run(capsys, "export", "register", "--format", fmt, "-o", str(out_file))
+    assert code == 0, err
+    assert err == ""
+    assert str(out_file) in out and fmt.upper() in out
+    data = out_file.read_bytes()
+    worst_entity = _status(capsys)["gaps"][0]["entity"]
+    if fmt == "csv":
+        assert data.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(data.decode("utf-8-sig").splitlines()))
+        assert any(worst_entity in row for row in rows)
+    elif fmt == "xlsx":
+        wb = load_workbook(out_file)
+        assert "Register" in wb.sheetnames and "Entities" in wb.sheetnames
+    elif fmt == "json":
+        assert json.loads(data)["format"] == "transfer-register/register"
+    else:
+        assert data.startswith(b"%PDF-")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_format_comes_from_the_file_name_or_is_asked_for(
+    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path
+) -> None:
+    code, _out, _err = run(capsys, "export", "register", "-o", str(tmp_path / "r.CSV"))
+    assert code == 0 and (tmp_path / "r.CSV").read_bytes().startswith(b"\xef\xbb\xbf")
+    code, out, err = run(capsys, "export", "register", "-o", str(tmp_path / "register.txt"))
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "--format" in err
+    assert not (tmp_path / "register.txt").exists()
+    code, _out, err = run(capsys, "export", "register", "--format", "docx", "-o", "x.docx")
+    assert code == 2 and "invalid choice" in err
+
+
+def test_export_needs_what_to_export(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    code, _out, err = run(capsys, "export")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_export_into_a_missing_folder_exits_2_naming_it(
+    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "no such folder" / "register.csv"
+    code, out, err = run(capsys, "export", "register", "-o", str(target))
+    assert code == 2 and out == ""
+    assert "does not exist" in err and "no such folder" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_export_as_of_a_date_judges_that_date(
+    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path
+) -> None:
+    """The status column follows --as-of, like ``status --as-of``."""
+    later = "2031-01-01"
+    code, _, _ = run(capsys, "export", "register", "--as-of", later, "-o", str(tmp_path / "a.csv"))
+    assert code == 0
+    rows = list(csv.DictReader((tmp_path / "a.csv").read_text("utf-8-sig").splitlines()))
+    _code, out, _ = run(capsys, "status", "--as-of", later, "--json")
+    gaps = json.loads(out)["gaps"]
+    worst: dict[str, str] = {}
+    for g in gaps:
+        if g["transfer_id"] is not None:
+            worst.setdefault(str(g["transfer_id"]), g["severity"])
+    assert any(row["Transfer ID"] in worst for row in rows)
+    for row in rows:
+        if row["Transfer ID"] in worst:
+            assert row["Status"].lower() == worst[row["Transfer ID"]]
+
+
+def test_json_round_trip_through_the_command_line(
+    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path
+) -> None:
+    first = tmp_path / "register.json"
+    assert run(capsys, "export", "register", "--format", "json", "-o", str(first))[0] == 0
+    copy = tmp_path / "copy"
+    code, out, err = run(capsys, "--data-dir", str(copy), "import-json", str(first))
+    assert code == 0, err
+    assert "Loaded register.json" in out and "entities" in out
+    second = tmp_path / "again.json"
+    code, _, err = run(capsys, "--data-dir", str(copy), "export", "register", "-o", str(second))
+    assert code == 0, err
+    assert _without_time(first) == _without_time(second)
+    assert _status(capsys, "--data-dir", str(copy)) == _status(capsys)
+
+
+def test_import_json_refuses_a_register_that_is_not_empty(
+    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "register.json"
+    assert run(capsys, "export", "register", "-o", str(path))[0] == 0
+    before = _status(capsys)
+    code, out, err = run(capsys, "import-json", str(path))
+    assert code == 2 and out == ""
+    assert "not empty" in err and len(err.strip().splitlines()) == 1
+    assert _status(capsys) == before
+
+
+def test_import_json_of_a_bad_file_exits_2_naming_the_record(
+    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "register.json"
+    assert run(capsys, "export", "register", "-o", str(path))[0] == 0
+    data = json.loads(path.read_text("utf-8"))
+    data["transfers"][2]["destination"] = "Narnia"
+    path.write_text(json.dumps(data), "utf-8")
+    copy = tmp_path / "copy"
+    code, out, err = run(capsys, "--data-dir", str(copy), "import-json", str(path))
+    assert code == 2 and out == ""
+    assert "transfers[2]" in err and "destination" in err and "Narnia" in err
+    code, out, _ = run(capsys, "--data-dir", str(copy), "status", "--json")
+    assert json.loads(out)["transfers_assessed"] == 0, "nothing was loaded"
+    missing = tmp_path / "missing.json"
+    code, _, err = run(capsys, "--data-dir", str(copy), "import-json", str(missing))
+    assert code == 2 and "cannot read" in err
