@@ -1,0 +1,440 @@
+"""The public sub-processor list: what customers are told, and what changed since they were told.
+
+Who is on the list (the rule, decided here once): every entity that, on the given date,
+receives a live transfer of personal data as **processor or sub-processor** in a chain that
+starts at one of our own entities. That is
+
+- our direct processors (the exporter is one of our entities), whatever their kind: a group
+  company that processes for us is a sub-processor to our customers as much as a vendor is;
+- their sub-processors recorded on the register (onward transfers whose upstream chain starts
+  at one of our entities, e.g. those created when we accept a sub-processor notice), shown
+  with the processor that engaged them.
+
+Left out: proposed and offboarded entities (not engaged yet / any more), archived records,
+transfers not started or already ended on the date, controllers (group companies or advisers
+receiving data for their own purposes) and transfers whose chain does not start with us.
+
+Each entry gives the name (and legal name when it differs), the services, the countries where
+the entity processes (its processing locations on the register; the transfers' destinations
+when it has none recorded) and the safeguards relied on, in plain words.
+
+``publish`` keeps each published version whole (table ``publications``, kind "public_list"),
+so the change log (added, removed, changed location, changed purpose) is always against what
+customers were actually shown. Customers must be told of these changes: under general written
+authorisation (Art 28(2) GDPR; EU SCCs Clause 9(a) Option 2) they may object to a new or
+replaced sub-processor.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from transfers_app.domain.countries import country_name
+from transfers_app.domain.enums import Lifecycle, Mechanism, Role
+from transfers_app.domain.models import Entity, Publication, Transfer
+from transfers_app.errors import TransfersError
+from transfers_app.ports import RegisterPort
+from transfers_app.services.tia import ORG_NAME
+
+PUBLIC_LIST = "public_list"
+SCHEMA = 1
+
+# What each mechanism means to a customer reading the list.
+SAFEGUARD_WORDS: dict[Mechanism, str] = {
+    Mechanism.ADEQUACY: "Adequacy decision",
+    Mechanism.DPF: "EU-U.S. Data Privacy Framework certification",
+    Mechanism.EU_SCC: "EU standard contractual clauses",
+    Mechanism.UK_IDTA: "UK International Data Transfer Agreement",
+    Mechanism.UK_ADDENDUM: "UK Addendum to the EU standard contractual clauses",
+    Mechanism.LEGACY_SCC: "Standard contractual clauses (pre-2021 version)",
+    Mechanism.BCR: "Binding corporate rules",
+    Mechanism.DEROGATION: "A specific-situation exception (Art 49), for occasional transfers",
+}
+NO_SAFEGUARD = "No safeguard recorded"
+
+_PROCESSING_ROLES = frozenset({Role.PROCESSOR, Role.SUBPROCESSOR})
+_ENGAGED = frozenset({Lifecycle.APPROVED, Lifecycle.ACTIVE})
+
+
+@dataclass(frozen=True, slots=True)
+class PublicEntry:
+    entity_id: int
+    name: str
+    legal_name: str  # empty when the same as the name
+    services: tuple[str, ...]
+    countries: tuple[str, ...]  # ISO codes, in the order of their names
+    safeguards: tuple[str, ...]  # plain words, primary first
+    engaged_by: tuple[str, ...] = ()  # for sub-processors of our processors: those processors
+
+    @property
+    def display_name(self) -> str:
+        """'Name (Legal name)' when the legal name differs."""
+        return f"{self.name} ({self.legal_name})" if self.legal_name else self.name
+
+    @property
+    def country_names(self) -> tuple[str, ...]:
+        return tuple(country_name(c) for c in self.countries)
+
+    @property
+    def purpose(self) -> str:
+        return "; ".join(self.services)
+
+
+@dataclass(frozen=True, slots=True)
+class PublicList:
+    as_of: date
+    organisation: str
+    entries: tuple[PublicEntry, ...]
+
+    def entry(self, entity_id: int) -> PublicEntry | None:
+        return next((e for e in self.entries if e.entity_id == entity_id), None)
+
+
+class ChangeKind(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    LOCATION = "changed location"
+    PURPOSE = "changed purpose"
+
+
+@dataclass(frozen=True, slots=True)
+class ListChange:
+    kind: ChangeKind
+    entity_id: int
+    name: str  # as shown (the current one; the last published one for a removal)
+    countries_added: tuple[str, ...] = ()
+    countries_removed: tuple[str, ...] = ()
+    # Changed purpose: the purposes before and now; changed location: the countries' names;
+    # added: the purpose; removed: the purpose last published.
+    before: str = ""
+    after: str = ""
+
+    @property
+    def detail(self) -> str:
+        """What changed, in words (without the name)."""
+        if self.kind is ChangeKind.ADDED:
+            where = ", ".join(country_name(c) for c in self.countries_added)
+            return f"{self.after or 'no service stated'}; in {where or 'no country stated'}"
+        if self.kind is ChangeKind.REMOVED:
+            return "no longer processes personal data for us"
+        if self.kind is ChangeKind.LOCATION:
+            return f"now in {self.after or 'no country stated'} (was in {self.before})"
+        return f"now: {self.after or 'none stated'} (was: {self.before or 'none stated'})"
+
+    @property
+    def text(self) -> str:
+        """One line for a log or the command line: 'Changed location: Name: now also in ...'."""
+        return f"{self.kind.value.capitalize()}: {self.name}: {self.detail}"
+
+
+@dataclass(frozen=True, slots=True)
+class PublicListReport:
+    """Everything a renderer lays out: the list, its date and its change log."""
+
+    public_list: PublicList
+    last_updated: date
+    changes: tuple[ListChange, ...]
+    # The version the changes are measured against (None: nothing published before).
+    previous_on: date | None
+    # False: a draft with changes not published yet (what the next publication would say).
+    published: bool
+
+
+# -- building the list ------------------------------------------------------------------------
+
+
+def _root_exporter(t: Transfer, by_id: dict[int, Transfer]) -> int:
+    """The exporter at the start of a transfer's chain of upstream transfers."""
+    root, seen = t, {t.id}
+    while root.parent_transfer_id is not None:
+        parent = by_id.get(root.parent_transfer_id)
+        if parent is None or parent.id in seen:
+            break
+        seen.add(parent.id)
+        root = parent
+    return root.exporter_id
+
+
+def build_list(
+    entities: dict[int, Entity],
+    transfers: list[Transfer],
+    locations: dict[int, list[str]],
+    on: date,
+    organisation: str = "",
+) -> PublicList:
+    """The list on ``on`` from the register's records (see the module's rule)."""
+    own = {i for i, e in entities.items() if e.is_own and e.archived_at is None}
+    by_id = {t.id: t for t in transfers if t.id is not None}
+    in_scope: dict[int, list[Transfer]] = defaultdict(list)
+    for t in transfers:
+        if t.importer_role not in _PROCESSING_ROLES or not t.is_live_on(on):
+            continue
+        importer = entities.get(t.importer_id)
+        if importer is None or importer.archived_at is not None:
+            continue
+        if importer.lifecycle not in _ENGAGED:
+            continue
+        if _root_exporter(t, by_id) not in own:
+            continue
+        in_scope[t.importer_id].append(t)
+    entries = []
+    for entity_id, ts in in_scope.items():
+        e = entities[entity_id]
+        services = tuple(dict.fromkeys(s for t in ts if (s := (t.service or t.purpose).strip())))
+        codes = locations.get(entity_id) or [t.destination for t in ts]
+        countries = tuple(sorted(dict.fromkeys(codes), key=lambda c: country_name(c).casefold()))
+        words = [SAFEGUARD_WORDS[u.mechanism] for t in ts for u in t.mechanisms]
+        safeguards = tuple(dict.fromkeys(words)) or (NO_SAFEGUARD,)
+        engaged_by: tuple[str, ...] = ()
+        if not any(t.exporter_id in own for t in ts):
+            engaged_by = tuple(
+                dict.fromkeys(
+                    entities[t.exporter_id].display_name for t in ts if t.exporter_id in entities
+                )
+            )
+        legal = e.legal_name.strip()
+        entries.append(
+            PublicEntry(
+                entity_id=entity_id,
+                name=e.display_name,
+                legal_name=legal if legal and legal != e.display_name else "",
+                services=services,
+                countries=countries,
+                safeguards=safeguards,
+                engaged_by=engaged_by,
+            )
+        )
+    entries.sort(key=lambda x: (x.name.casefold(), x.entity_id))
+    return PublicList(on, organisation, tuple(entries))
+
+
+def compare(previous: PublicList | None, current: PublicList) -> tuple[ListChange, ...]:
+    """Added, removed, changed location and changed purpose, in the list's order."""
+    if previous is None:
+        return tuple(
+            ListChange(ChangeKind.ADDED, e.entity_id, e.name, e.countries, (), "", e.purpose)
+            for e in current.entries
+        )
+    before = {e.entity_id: e for e in previous.entries}
+    now = {e.entity_id: e for e in current.entries}
+    out: list[ListChange] = []
+    for e in current.entries:
+        old = before.get(e.entity_id)
+        if old is None:
+            out.append(
+                ListChange(ChangeKind.ADDED, e.entity_id, e.name, e.countries, (), "", e.purpose)
+            )
+            continue
+        if set(old.countries) != set(e.countries):
+            out.append(
+                ListChange(
+                    ChangeKind.LOCATION,
+                    e.entity_id,
+                    e.name,
+                    tuple(c for c in e.countries if c not in old.countries),
+                    tuple(c for c in old.countries if c not in e.countries),
+                    ", ".join(old.country_names),
+                    ", ".join(e.country_names),
+                )
+            )
+        if old.purpose != e.purpose:
+            out.append(
+                ListChange(
+                    ChangeKind.PURPOSE, e.entity_id, e.name, before=old.purpose, after=e.purpose
+                )
+            )
+    removed = [e for e in previous.entries if e.entity_id not in now]
+    out.extend(
+        ListChange(ChangeKind.REMOVED, e.entity_id, e.name, (), e.countries, e.purpose)
+        for e in removed
+    )
+    return tuple(out)
+
+
+# -- stored form --------------------------------------------------------------------------------
+
+
+def _entry_to_plain(e: PublicEntry) -> dict[str, Any]:
+    return {
+        "entity_id": e.entity_id,
+        "name": e.name,
+        "legal_name": e.legal_name,
+        "services": list(e.services),
+        "countries": list(e.countries),
+        "safeguards": list(e.safeguards),
+        "engaged_by": list(e.engaged_by),
+    }
+
+
+def _entry_from_plain(d: dict[str, Any]) -> PublicEntry:
+    return PublicEntry(
+        entity_id=int(d["entity_id"]),
+        name=str(d.get("name", "")),
+        legal_name=str(d.get("legal_name", "")),
+        services=tuple(d.get("services", ())),
+        countries=tuple(d.get("countries", ())),
+        safeguards=tuple(d.get("safeguards", ())),
+        engaged_by=tuple(d.get("engaged_by", ())),
+    )
+
+
+def _change_to_plain(c: ListChange) -> dict[str, Any]:
+    return {
+        "kind": c.kind.value,
+        "entity_id": c.entity_id,
+        "name": c.name,
+        "countries_added": list(c.countries_added),
+        "countries_removed": list(c.countries_removed),
+        "before": c.before,
+        "after": c.after,
+    }
+
+
+def _change_from_plain(d: dict[str, Any]) -> ListChange:
+    return ListChange(
+        ChangeKind(d["kind"]),
+        int(d["entity_id"]),
+        str(d.get("name", "")),
+        tuple(d.get("countries_added", ())),
+        tuple(d.get("countries_removed", ())),
+        str(d.get("before", "")),
+        str(d.get("after", "")),
+    )
+
+
+def to_content(report: PublicListReport) -> str:
+    pl = report.public_list
+    return json.dumps(
+        {
+            "schema": SCHEMA,
+            "as_of": pl.as_of.isoformat(),
+            "organisation": pl.organisation,
+            "entries": [_entry_to_plain(e) for e in pl.entries],
+            "changes": [_change_to_plain(c) for c in report.changes],
+            "previous_on": report.previous_on.isoformat() if report.previous_on else None,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def from_publication(pub: Publication) -> PublicListReport:
+    """A published version as it was published (its list and its change log)."""
+    raw = json.loads(pub.content)
+    pl = PublicList(
+        date.fromisoformat(raw.get("as_of") or pub.published_on.isoformat()),
+        str(raw.get("organisation", "")),
+        tuple(_entry_from_plain(e) for e in raw.get("entries", ())),
+    )
+    previous = raw.get("previous_on")
+    return PublicListReport(
+        pl,
+        pub.published_on,
+        tuple(_change_from_plain(c) for c in raw.get("changes", ())),
+        date.fromisoformat(previous) if previous else None,
+        True,
+    )
+
+
+# -- the service ------------------------------------------------------------------------------
+
+
+class PublicListService:
+    def __init__(self, repo: RegisterPort) -> None:
+        self.repo = repo
+
+    def build(self, on: date) -> PublicList:
+        """The list as the register stands, for ``on``."""
+        entities = {e.id: e for e in self.repo.list_entities() if e.id is not None}
+        locations: dict[int, list[str]] = defaultdict(list)
+        for loc in self.repo.all_locations():
+            locations[loc.entity_id].append(loc.country)
+        organisation = self.repo.get_setting(ORG_NAME) or ""
+        return build_list(entities, self.repo.list_transfers(), locations, on, organisation)
+
+    def last_published(self, on: date | None = None) -> PublicListReport | None:
+        """The version last published (on or before ``on``), as it was published."""
+        pub = self.repo.last_publication(PUBLIC_LIST, on)
+        return from_publication(pub) if pub is not None else None
+
+    def changes_since_last(self, on: date) -> tuple[ListChange, ...]:
+        """What the list on ``on`` changes against the last published version: what
+        customers must be notified of. Everything is "added" when nothing was published."""
+        last = self.last_published(on)
+        return compare(last.public_list if last else None, self.build(on))
+
+    def draft(self, on: date) -> PublicListReport:
+        """The list on ``on`` with its changes since the last publication, not published.
+
+        When nothing changed since the last publication this is that version again (its
+        date as "last updated", its change log), marked published.
+        """
+        last = self.last_published(on)
+        current = self.build(on)
+        changes = compare(last.public_list if last else None, current)
+        if last is not None and not changes:
+            return PublicListReport(
+                current, last.last_updated, last.changes, last.previous_on, True
+            )
+        return PublicListReport(current, on, changes, last.last_updated if last else None, False)
+
+    def publish(self, on: date) -> PublicListReport:
+        """Record the list on ``on`` as published (with its change log), in one transaction."""
+        with self.repo.transaction():
+            last = self.last_published(on)
+            current = self.build(on)
+            changes = compare(last.public_list if last else None, current)
+            report = PublicListReport(
+                current, on, changes, last.last_updated if last else None, True
+            )
+            self.repo.add_publication(Publication(PUBLIC_LIST, on, to_content(report)))
+        return report
+
+
+# -- the file -----------------------------------------------------------------------------------
+
+# The list's file formats: "html" (a standalone page) and "md" (Markdown), by their names.
+PUBLIC_LIST_FORMATS: dict[str, str] = {"html": "HTML page", "md": "Markdown"}
+_SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+
+
+def public_list_format_for(path: Path) -> str | None:
+    """The format a file name asks for by its extension, if any."""
+    return _SUFFIXES.get(path.suffix.lower())
+
+
+def write_public_list(
+    repo: RegisterPort, fmt: str, path: Path, on: date, publish: bool = False
+) -> PublicListReport:
+    """Write the list on ``on`` to ``path`` as ``fmt`` ("html" or "md"); with ``publish`` also
+    record it as the version customers are shown. File and record together, or neither: the
+    file is written whole (a temporary file, then renamed) inside the transaction that records
+    the version, so a file that cannot be written publishes nothing."""
+    from exports.public_list import render_html, render_markdown
+
+    if fmt not in PUBLIC_LIST_FORMATS:
+        raise TransfersError(f"format: {fmt!r} is not one of html, md")
+    render = render_html if fmt == "html" else render_markdown
+    service = PublicListService(repo)
+    with repo.transaction():
+        report = service.publish(on) if publish else service.draft(on)
+        _write_whole(Path(path), render(report))
+    return report
+
+
+def _write_whole(path: Path, text: str) -> None:
+    if path.is_dir():
+        raise TransfersError(f"cannot write {path}: it is a folder; give a file name")
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, "utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise TransfersError(f"cannot write {path}: {exc.strerror or exc}") from None
