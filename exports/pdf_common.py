@@ -246,6 +246,32 @@ def plain(text: str, font: str, size: float, width: float) -> str | None:
     return text
 
 
+def visual_line(line: str) -> str:
+    """One line, cleaned, with right-to-left runs shaped and in visual order (for text drawn
+    straight onto the canvas rather than through a Paragraph)."""
+    return _visual(_clean(line))
+
+
+def covered(text: str, font: str) -> bool:
+    """Does ``font`` (a body font) have every character of ``text``?"""
+    if text.isascii():
+        return True
+    register_fonts()
+    extra = _FONTS.fallback if font in (SANS, SANS_BOLD) else frozenset()
+    return all(ord(c) in _FONTS.base or ord(c) in extra for c in text)
+
+
+def fallback_font(text: str, font: str) -> str:
+    """A font for a line ``font`` cannot print whole: the CJK font of its first character
+    outside the body fonts (the CJK fonts have Latin letters too)."""
+    register_fonts()
+    for ch in text:
+        k = _font_key(ch)
+        if k is not None and k != SANS:
+            return k
+    return SANS
+
+
 def text_width(text: str, font: str, size: float) -> float:
     """Printed width of plain ``text`` in ``font``, counting fallback runs in their own font."""
     if text.isascii():

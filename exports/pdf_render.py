@@ -20,6 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
+    Flowable,
     Frame,
     Indenter,
     KeepTogether,
@@ -38,6 +39,7 @@ from exports.pdf_common import (
     BAR,
     CREATOR,
     FLAG_BG,
+    FLAG_INK,
     FLAG_RULE,
     HAIRLINE,
     INK,
@@ -51,12 +53,16 @@ from exports.pdf_common import (
     ZEBRA,
     Furniture,
     NumberedCanvas,
+    covered,
+    fallback_font,
+    fit,
     para,
     plain,
     register_fonts,
     rich,
     styles,
     text_width,
+    visual_line,
 )
 from transfers_app.services.report_model import (
     BarChart,
@@ -345,6 +351,8 @@ def _table(block: Table, width: float) -> list[Any]:
                 f"Table {block.caption or block.headers!r}: row {i + 1} has {len(row)} cells "
                 f"for {n} columns"
             )
+    if block.compact and block.rows:
+        return [_CompactTable(block, _column_widths(block, width))]
     flagged = {i for i in block.flagged if 0 <= i < len(block.rows)}
     # Flagged rows get a mark in a column hung in the left margin, so the table's own columns
     # line up with every other table and a narrow first column is not squeezed.
@@ -470,3 +478,126 @@ def _chart(chart: BarChart, width: float) -> Iterator[Any]:
         yield KeepTogether(parts)
     else:
         yield from parts
+
+
+# -- compact tables ----------------------------------------------------------------------------
+
+COMPACT_SIZE = 7.2
+COMPACT_ROW = 11.0
+COMPACT_HEAD = 14.0
+
+
+class _CompactTable(Flowable):  # type: ignore[misc]
+    """A table of one-line rows drawn straight onto the canvas.
+
+    ReportLab's Table measures every cell and, at each page break, the rows left; on a
+    10,000-row register that is most of a minute. Here a row is one line of known height, so a
+    page break is arithmetic and a cell is shortened only when its page is drawn.
+    """
+
+    def __init__(self, block: Table, widths: list[float], start: int = 0, stop: int = -1) -> None:
+        super().__init__()
+        self.block = block
+        self.widths = widths
+        self.start = start
+        self.stop = len(block.rows) if stop < 0 else stop
+        self.flagged = frozenset(block.flagged)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = sum(self.widths)
+        self.height = COMPACT_HEAD + (self.stop - self.start) * COMPACT_ROW
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+        fits = int((avail_height - COMPACT_HEAD) // COMPACT_ROW)
+        if fits < 1:
+            return []
+        if self.start + fits >= self.stop:
+            return [self]
+        cut = self.start + fits
+        return [
+            _CompactTable(self.block, self.widths, self.start, cut),
+            _CompactTable(self.block, self.widths, cut, self.stop),
+        ]
+
+    def draw(self) -> None:
+        c = self.canv
+        top = self.height
+        xs = [0.0]
+        for w in self.widths[:-1]:
+            xs.append(xs[-1] + w)
+        rooms = [w - 2 * CELL_PAD for w in self.widths]
+        # Backgrounds first, then all the page's text in one text object (one BT/ET block).
+        c.setFillColor(ACCENT)
+        c.rect(0, top - COMPACT_HEAD, self.width, COMPACT_HEAD, stroke=0, fill=1)
+        y = top - COMPACT_HEAD
+        for i in range(self.start, self.stop):
+            y -= COMPACT_ROW
+            if i in self.flagged:
+                c.setFillColor(FLAG_BG)
+                c.rect(0, y, self.width, COMPACT_ROW, stroke=0, fill=1)
+                c.setFillColor(FLAG_RULE)
+                c.rect(0, y, 1.6, COMPACT_ROW, stroke=0, fill=1)
+            elif (i - self.start) % 2:
+                c.setFillColor(ZEBRA)
+                c.rect(0, y, self.width, COMPACT_ROW, stroke=0, fill=1)
+        text = c.beginText()
+        current: tuple[str, Any] = ("", None)
+
+        def put(x: float, y: float, font: str, colour: Any, s: str) -> None:
+            nonlocal current
+            if current != (font, colour):
+                text.setFont(font, COMPACT_SIZE)
+                text.setFillColor(colour)
+                current = (font, colour)
+            text.setTextOrigin(x, y)
+            text.textOut(s)
+
+        for x, room, h in zip(xs, rooms, self.block.headers, strict=True):
+            font, s = _one_line(h, SANS_BOLD, room)
+            put(x + CELL_PAD, top - COMPACT_HEAD + 4.2, font, colors.white, s)
+        y = top - COMPACT_HEAD
+        for i in range(self.start, self.stop):
+            y -= COMPACT_ROW
+            flagged = i in self.flagged
+            base, colour = (SANS_BOLD, FLAG_INK) if flagged else (SANS, INK)
+            if flagged:
+                mark_w = pdfmetrics.stringWidth(FLAG_MARK, SANS_BOLD, COMPACT_SIZE)
+                put(-2.5 - mark_w, y + 3.2, SANS_BOLD, FLAG_RULE, FLAG_MARK)
+            for x, room, cell in zip(xs, rooms, self.block.rows[i], strict=True):
+                if cell:
+                    font, s = _one_line(cell, base, room)
+                    put(x + CELL_PAD, y + 3.2, font, colour, s)
+        c.drawText(text)
+        c.setStrokeColor(ACCENT)
+        c.setLineWidth(0.8)
+        c.line(0, 0, self.width, 0)
+
+
+_ELLIPSIS = "…"
+
+
+def _fit_in(text: str, font: str, room: float) -> str:
+    """``text`` in ``font`` (which has all its characters) shortened to ``room``."""
+    width = pdfmetrics.stringWidth(text, font, COMPACT_SIZE)
+    if width <= room:
+        return text
+    ell = pdfmetrics.stringWidth(_ELLIPSIS, font, COMPACT_SIZE)
+    n = max(int(len(text) * (room - ell) / width), 0)
+    while n < len(text) and pdfmetrics.stringWidth(text[: n + 1], font, COMPACT_SIZE) + ell <= room:
+        n += 1
+    while n > 0 and pdfmetrics.stringWidth(text[:n], font, COMPACT_SIZE) + ell > room:
+        n -= 1
+    return text[:n].rstrip() + _ELLIPSIS
+
+
+def _one_line(text: str, font: str, room: float) -> tuple[str, str]:
+    """The font to draw ``text`` in (the base font, or one that has its characters) and the
+    text shortened to ``room``: one line, in visual order for right-to-left scripts."""
+    if text.isascii() and text.isprintable():
+        return font, _fit_in(text, font, room)
+    shaped = visual_line(" ".join(text.split()))
+    use = font if covered(shaped, font) else fallback_font(shaped, font)
+    if use == font or covered(shaped, use):
+        return use, _fit_in(shaped, use, room)
+    return use, fit(shaped, use, COMPACT_SIZE, room)

@@ -556,6 +556,8 @@ PDF_HEADERS = (
 )
 # Wide enough that no word of a cell is broken ("Group company", "Critical", "TIA-0012-v3").
 PDF_WIDTHS = (11.0, 9.0, 5.0, 9.0, 3.2, 5.2, 8.0, 11.0, 7.5, 8.5, 6.5, 17.0, 7.5)
+# One line a row: room for a name, a date with "overdue", a TIA reference and its status.
+PDF_WIDTHS_COMPACT = (14.0, 8.0, 5.0, 9.0, 3.4, 4.6, 8.5, 11.0, 6.0, 10.5, 6.5, 13.5, 10.0)
 
 
 def _pdf_row(line: RegisterLine, on: date) -> tuple[str, ...]:
@@ -581,6 +583,10 @@ def _pdf_row(line: RegisterLine, on: date) -> tuple[str, ...]:
         line.worst_gap,
         due,
     )
+
+
+# Above this many lines the PDF table prints one line per row.
+COMPACT_FROM = 500
 
 
 def register_report(
@@ -620,10 +626,12 @@ def register_report(
     table = Table(
         headers=PDF_HEADERS,
         rows=tuple(_pdf_row(line, on) for line in lines),
-        widths=PDF_WIDTHS,
+        widths=PDF_WIDTHS_COMPACT if len(lines) > COMPACT_FROM else PDF_WIDTHS,
         caption=f"The register on {day(on)}: {len(lines):,} lines",
         empty_text="The register is empty.",
         flagged=flagged,
+        # Thousands of lines: one line each (shortened; the CSV and XLSX have the full text).
+        compact=len(lines) > COMPACT_FROM,
     )
     return ReportDocument(
         title="Register of international transfers",

@@ -42,6 +42,9 @@ class Table:
     empty_text: str = "None recorded."
     # Indexes of rows to highlight (e.g. overdue, unverified, critical).
     flagged: tuple[int, ...] = ()
+    # One line per cell, shortened with an ellipsis where it does not fit: for tables of
+    # thousands of rows (the register), whose full text is in the CSV and XLSX.
+    compact: bool = False
 
 
 @dataclass(frozen=True, slots=True)

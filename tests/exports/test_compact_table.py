@@ -1,0 +1,66 @@
+"""Compact tables: thousands of one-line rows, split by page, every script printed."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from pypdf import PdfReader
+
+from exports.pdf_render import render_pdf
+from transfers_app.services.report_model import Fields, ReportDocument, Section, Table
+
+
+def _doc(rows: tuple[tuple[str, ...], ...], flagged: tuple[int, ...] = ()) -> ReportDocument:
+    return ReportDocument(
+        title="Register",
+        subtitle="compact",
+        author="t",
+        subject="s",
+        keywords=(),
+        generated_on=date(2026, 11, 25),
+        footer="f",
+        heading=Fields((("Lines", str(len(rows))),)),
+        sections=(
+            Section(
+                "The register",
+                (
+                    Table(
+                        ("Entity", "Country", "Gap"),
+                        rows,
+                        (4, 1, 6),
+                        flagged=flagged,
+                        compact=True,
+                    ),
+                ),
+            ),
+        ),
+        landscape=True,
+    )
+
+
+def test_every_row_prints_once_in_order_with_the_header_on_each_page() -> None:
+    rows = tuple((f"Vendor {i:04d}", "US", "none") for i in range(1200))
+    reader = PdfReader(io.BytesIO(render_pdf(_doc(rows))))
+    pages = [p.extract_text() for p in reader.pages]
+    assert len(pages) >= 25
+    found = [line for p in pages for line in p.splitlines() if line.startswith("Vendor ")]
+    assert [f.split()[1] for f in found] == [f"{i:04d}" for i in range(1200)]
+    body = [p for p in pages if "Vendor " in p]
+    assert all("Entity" in p and "Country" in p for p in body)
+
+
+def test_long_cells_are_shortened_and_foreign_scripts_print() -> None:
+    rows = (
+        ("株式会社テスト", "JP", "x" * 400),
+        ("Łódź Spółka z o.o.", "PL", "İstanbul A.Ş."),
+        ("<b>R&D</b> Ltd", "GB", "=cmd|' /C calc'!A0"),
+    )
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(_doc(rows, (1,))))).pages
+    )
+    assert "株式会社テスト" in text
+    assert "Łódź Spółka z o.o." in text and "İstanbul A.Ş." in text
+    assert "<b>R&D</b> Ltd" in text and "=cmd|' /C calc'!A0" in text
+    assert "x" * 400 not in text and "…" in text
+    assert "⚠" in text  # the flagged row says so in text, not colour alone
