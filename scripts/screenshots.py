@@ -21,6 +21,7 @@ from transfers_app.paths import AppPaths
 from transfers_app.services.demo import load_demo
 from transfers_app.services.workspace import Workspace
 from ui.context import UiContext
+from ui.dialogs.export_dialogs import EvidencePackDialog
 from ui.dialogs.tia_editor import TiaEditor, open_or_draft
 from ui.main_window import PAGES, MainWindow
 
@@ -70,6 +71,19 @@ def main() -> None:
         editor.grab().save(str(target))
         print(target)
         editor.done(0)
+        # The evidence pack: the readiness check on the demo register, before exporting.
+        pack = EvidencePackDialog(ctx, window)
+        pack.resize(min(width, 1100), min(height, 800))
+        pack.show()
+        for _ in range(100):
+            if pack.loaded:
+                break
+            settle(app, 0.2)
+        settle(app, 0.3)
+        target = args.out / f"evidence-pack-{size}.png"
+        pack.grab().save(str(target))
+        print(target)
+        pack.done(0)
         window.close()
     cli.close()
 

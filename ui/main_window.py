@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QToolBar,
+    QToolButton,
 )
 
 from transfers_app.domain.enums import Regime
@@ -37,6 +38,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("data_map", "ui.pages.data_map", "DataMapPage"),
     ("reference", "ui.pages.reference", "ReferencePage"),
     ("audit", "ui.pages.audit", "AuditPage"),
+    ("notices", "ui.pages.notices", "NoticesPage"),
 ]
 
 TOUR = (
@@ -54,6 +56,9 @@ TOUR = (
     "destination, coloured by status, exportable as PNG or SVG.</li>"
     "<li><b>Reference data</b>: the adequacy decisions and data bridges the rules use, with "
     "their dates and sources. <b>Audit log</b>: every change, before and after.</li>"
+    "<li><b>Subprocessor notices</b>: a processor's notice of a new or replaced "
+    "sub-processor, the last day to object, and the decision; accepting puts it on the "
+    "register.</li>"
     "</ul>"
 )
 
@@ -90,6 +95,7 @@ class MainWindow(QMainWindow):
             QStyle.StandardPixmap.SP_DriveNetIcon,
             QStyle.StandardPixmap.SP_DirIcon,
             QStyle.StandardPixmap.SP_FileDialogListView,
+            QStyle.StandardPixmap.SP_MessageBoxInformation,
         ]
         for (key, module, cls), icon in zip(PAGES, icons, strict=True):
             page = _load_page(module, cls, ctx)
@@ -144,11 +150,54 @@ class MainWindow(QMainWindow):
         self.act_new = self._action(
             "&New…", std.New, self.new_record, "Add a record on this page (an entity, a document)"
         )
+        # File > Export: Ctrl+E is the register's export (the format can be changed there).
         self.act_export = self._action(
-            "&Export status report…",
+            "Register as &PDF…",
             "Ctrl+E",
+            lambda _=False: self.export_register("pdf"),
+            "The register as a landscape PDF report, with totals and charts",
+        )
+        self.act_export_csv = self._action(
+            "Register as &CSV…",
+            None,
+            lambda _=False: self.export_register("csv"),
+            "The register as a CSV file for Excel",
+        )
+        self.act_export_xlsx = self._action(
+            "Register as &Excel (XLSX)…",
+            None,
+            lambda _=False: self.export_register("xlsx"),
+            "The register as an Excel workbook, a sheet per table",
+        )
+        self.act_export_json = self._action(
+            "Register as &JSON (lossless)…",
+            None,
+            lambda _=False: self.export_register("json"),
+            "The whole register, archived records included, to load elsewhere",
+        )
+        self.act_export_public_list = self._action(
+            "Public &subprocessor list…",
+            None,
+            self.export_public_list,
+            "The list customers are shown (HTML or Markdown), with its change log",
+        )
+        self.act_export_pack = self._action(
+            "Evidence &pack for the regulator…",
+            None,
+            self.export_evidence_pack,
+            "A readiness check, then one ZIP with the records, assessments and documents",
+        )
+        self.act_export_status = self._action(
+            "&Status report as JSON…",
+            None,
             self.export_status,
             "Save every gap on the register as JSON",
+        )
+        self.act_import = self._action(
+            "&Import suppliers…",
+            None,
+            self.import_suppliers,
+            "Import a vendor or subprocessor list (CSV or XLSX), with a preview",
         )
         self.act_quit = self._action("&Quit", std.Quit, self.close)
         self.act_find = self._action("&Find", std.Find, self.find_in_page, "Search this page")
@@ -166,8 +215,16 @@ class MainWindow(QMainWindow):
         self.act_tour = self._action("&Where things are", None, self.show_tour)
         self.act_about = self._action("&About", None, self.show_about)
         file_menu = self.menuBar().addMenu("&File")
-        for a in (self.act_new, self.act_export):
+        for a in (self.act_new, self.act_import):
             file_menu.addAction(a)
+        self.export_menu = file_menu.addMenu("&Export")
+        for a in (self.act_export, self.act_export_csv, self.act_export_xlsx, self.act_export_json):
+            self.export_menu.addAction(a)
+        self.export_menu.addSeparator()
+        self.export_menu.addAction(self.act_export_public_list)
+        self.export_menu.addAction(self.act_export_pack)
+        self.export_menu.addSeparator()
+        self.export_menu.addAction(self.act_export_status)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -196,6 +253,16 @@ class MainWindow(QMainWindow):
         )
         for a in (self.act_new, self.act_find, self.act_refresh):
             bar.addAction(a)
+        self.export_button = QToolButton()
+        self.export_button.setText("Export")
+        self.export_button.setIcon(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton)
+        )
+        self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.export_button.setToolTip("Export the register, the public list or the evidence pack")
+        self.export_button.setMenu(self.export_menu)
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        bar.addWidget(self.export_button)
         self.addToolBar(bar)
 
     # -- navigation ---------------------------------------------------------------------------
@@ -273,6 +340,35 @@ class MainWindow(QMainWindow):
 
     def refresh_all(self) -> None:
         self.register_changed()
+
+    def import_suppliers(self) -> None:
+        from ui.dialogs.import_dialog import ImportDialog
+
+        result = ImportDialog.run(self, self.ctx)
+        if result is not None:
+            self.register_changed()
+            self.statusBar().showMessage(result.summary(), 10000)
+
+    def export_register(self, fmt: str = "pdf") -> None:
+        from transfers_app.services.register_export import ExportFormat
+        from ui.dialogs.export_dialogs import RegisterExportDialog
+
+        result = RegisterExportDialog.run(self, self.ctx, ExportFormat(fmt))
+        if result is not None:
+            self.statusBar().showMessage(f"Exported the register to {result.path}", 8000)
+
+    def export_public_list(self) -> None:
+        from ui.dialogs.export_dialogs import PublicListDialog
+
+        if PublicListDialog.run(self, self.ctx) is not None:
+            self.register_changed()  # a version recorded as published shows in the audit log
+
+    def export_evidence_pack(self) -> None:
+        from ui.dialogs.export_dialogs import EvidencePackDialog
+
+        path = EvidencePackDialog.run(self, self.ctx)
+        if path is not None:
+            self.statusBar().showMessage(f"Wrote the evidence pack to {path}", 8000)
 
     def export_status(self) -> None:
         from transfers_app.services.reporting import status_to_json

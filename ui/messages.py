@@ -1,8 +1,10 @@
-"""Every message box of the app goes through here, so tests patch one place."""
+"""Every message box (and file dialog) of the app goes through here, so tests patch one place."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 TITLE = "Transfer Register"
 
@@ -30,3 +32,20 @@ def discard_changes(parent: QWidget | None) -> bool:
         QMessageBox.StandardButton.Cancel,
     )
     return answer == QMessageBox.StandardButton.Discard
+
+
+def save_file(parent: QWidget | None, title: str, suggested: Path, filters: str) -> Path | None:
+    """Ask where to save a file (the system dialog asks before replacing one); None: cancelled."""
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filters)
+    return Path(chosen) if chosen else None
+
+
+def file_saved(parent: QWidget | None, text: str) -> bool:
+    """Say a file was written; True when the user asks to open its folder."""
+    box = QMessageBox(QMessageBox.Icon.Information, TITLE, text, QMessageBox.StandardButton.Ok)
+    if parent is not None:
+        box.setParent(parent, box.windowFlags())
+    folder = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Ok)
+    box.exec()
+    return box.clickedButton() is folder

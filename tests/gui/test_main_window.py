@@ -39,6 +39,7 @@ def test_every_page_is_in_the_navigation(window: MainWindow) -> None:
         "Data map",
         "Reference data",
         "Audit log",
+        "Subprocessor notices",
     ]
     for row, (key, _, _) in enumerate(PAGES):
         window.nav.setCurrentRow(row)
