@@ -245,6 +245,9 @@ def generate(n: int, seed: int, today: date) -> SyntheticRegister:
             did = next(doc_ids)
             legacy = gap < 0.08
             expires = day(-200, 900) if rng.random() < 0.3 else None
+            start = date(2019, 3, 1) if legacy else signed
+            if expires is not None and expires < start:
+                expires = start + timedelta(days=365 * 3)  # a contract ends after it is signed
             out.documents.append(
                 Document(
                     id=did,
@@ -253,7 +256,7 @@ def generate(n: int, seed: int, today: date) -> SyntheticRegister:
                     party_ids=(own.id, e.id),
                     instrument_version="2010/87/EU" if legacy else "2021/914",
                     scc_module=None if legacy else module,
-                    signed_on=date(2019, 3, 1) if legacy else signed,
+                    signed_on=start,
                     expires_on=expires,
                     notice_period_days=90 if expires else None,
                     review_cycle_months=12,
