@@ -8,12 +8,12 @@ from collections.abc import Iterable, Sequence
 
 # A cell starting with one of these is read as a formula by Excel, LibreOffice and Sheets
 # (OWASP "CSV injection"); tab and carriage return can smuggle one in after a separator.
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: str) -> str:
     """Prefix a dangerous cell with an apostrophe so it is shown as text, never evaluated."""
-    return "'" + value if value.startswith(_DANGEROUS) else value
+    return "'" + value if value.startswith(DANGEROUS_PREFIXES) else value
 
 
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:

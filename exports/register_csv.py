@@ -20,16 +20,10 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from exports.csv_safe import neutralise
 from transfers_app.services.register_export import ColumnKind, ExportTable
 
-# What a spreadsheet may take for the start of a formula (or, for tab and CR, hide one behind).
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PROGRESS_EVERY = 5_000
-
-
-def neutralise(text: str) -> str:
-    """``text`` as a spreadsheet shows it but never evaluates it."""
-    return "'" + text if text.startswith(DANGEROUS_PREFIXES) else text
 
 
 @contextmanager

@@ -17,7 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 from db import FileStore, SqliteRegister, open_db
-from exports.register_csv import DANGEROUS_PREFIXES
+from exports.csv_safe import DANGEROUS_PREFIXES
 from exports.register_json import FORMAT, FORMAT_VERSION
 from transfers_app.domain.enums import (
     Access,

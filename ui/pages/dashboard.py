@@ -57,6 +57,7 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Mechanism, Severity
+from transfers_app.domain.formatting import MECHANISM_LABELS, NO_MECHANISM
 from transfers_app.domain.renewals import Reminder
 from transfers_app.rules.gaps import GapCode
 from transfers_app.services.register import RegisterService, StatusReport
@@ -68,7 +69,6 @@ from ui.widgets.charts import Bar, HBarChart, Series, mix, secondary_text
 _Index = QModelIndex | QPersistentModelIndex
 
 OK = "ok"  # a transfer without any gap (the register model's word for it)
-NO_MECHANISM = "none"
 OTHER = "other"
 TOP_COUNTRIES = 12
 NEXT_DUE = 10
@@ -84,17 +84,6 @@ STATUS_SERIES: tuple[Series, ...] = (
 )
 _STATUS_COLUMN = {s.key: i for i, s in enumerate(STATUS_SERIES)}
 
-MECHANISM_LABELS: dict[str, str] = {
-    Mechanism.ADEQUACY: "Adequacy",
-    Mechanism.DPF: "Data Privacy Framework",
-    Mechanism.EU_SCC: "EU SCCs",
-    Mechanism.UK_IDTA: "UK IDTA",
-    Mechanism.UK_ADDENDUM: "UK Addendum",
-    Mechanism.LEGACY_SCC: "Legacy SCCs",
-    Mechanism.BCR: "BCRs",
-    Mechanism.DEROGATION: "Art 49 derogation",
-    NO_MECHANISM: "None recorded",
-}
 
 REMINDER_KINDS = {
     "expiry": "Expiry",
