@@ -175,3 +175,41 @@ def test_import_json_of_a_bad_file_exits_2_naming_the_record(
     missing = tmp_path / "missing.json"
     code, _, err = run(capsys, "--data-dir", str(copy), "import-json", str(missing))
     assert code == 2 and "cannot read" in err
+
+
+def test_export_tia_by_number_or_reference(
+    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "export", "tia", "TIA-0004", "-o", str(tmp_path / "t.pdf"))
+    assert code == 0, err
+    assert "Wrote TIA-0004-v1" in out and (tmp_path / "t.pdf").read_bytes().startswith(b"%PDF")
+    code, out, _ = run(capsys, "export", "tia", "5", "-o", str(tmp_path / "d.pdf"))
+    assert code == 0 and "DRAFT" in out
+    code, _, err = run(capsys, "export", "tia", "TIA-0099", "-o", str(tmp_path / "x.pdf"))
+    assert code == 2 and "TIA-0099" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run(capsys, "export", "tia", "seven", "-o", str(tmp_path / "x.pdf"))
+    assert code == 2 and "not an assessment id" in err
+
+
+def test_export_pack_stops_at_open_items_unless_told(
+    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "pack.zip"
+    code, out, err = run(capsys, "export", "pack", "-o", str(target))
+    assert code == 1
+    assert "Transfers without a valid mechanism" in out and "--yes" in err
+    assert not target.exists()
+    code, out, err = run(
+        capsys,
+        "export",
+        "pack",
+        "-o",
+        str(target),
+        "--yes",
+        "--entity",
+        "Stratus Cloud Hosting, Inc.",
+    )
+    assert code == 0, err
+    assert "Wrote the evidence pack" in out
+    code, _, err = run(capsys, "export", "pack", "-o", str(target), "--entity", "Nobody Ltd")
+    assert code == 2 and "Nobody Ltd" in err
