@@ -267,6 +267,8 @@ class PackRenderers:
     csv: Callable[[Sequence[str], Sequence[Sequence[str]]], bytes]
     register_pdf: Callable[[], bytes]
     register_csv: Callable[[], bytes]
+    # Many documents at once (on every core); by default one after the other.
+    pdf_many: Callable[[Sequence[ReportDocument]], list[bytes]] | None = None
 
 
 def cover_letter(
@@ -357,6 +359,33 @@ def cover_letter(
     )
 
 
+class _Batched:
+    """PDFs rendered a batch at a time, in the order the pack asks for them: the workers stay
+    busy, and between batches the user can still cancel."""
+
+    def __init__(
+        self,
+        ids: Sequence[int],
+        build: Callable[[int], ReportDocument],
+        render_many: Callable[[Sequence[ReportDocument]], list[bytes]],
+        size: int = 12,
+    ) -> None:
+        self.order = {tia_id: i for i, tia_id in enumerate(ids)}
+        self.ids = list(ids)
+        self.build = build
+        self.render_many = render_many
+        self.size = size
+        self.ready: dict[int, bytes] = {}
+
+    def get(self, tia_id: int) -> bytes:
+        if tia_id not in self.ready:
+            start = self.order[tia_id]
+            batch = self.ids[start : start + self.size]
+            pdfs = self.render_many([self.build(i) for i in batch])
+            self.ready.update(zip(batch, pdfs, strict=True))
+        return self.ready.pop(tia_id)
+
+
 def plan_pack(
     repo: RegisterPort,
     ref: ReferenceSet,
@@ -420,19 +449,22 @@ def plan_pack(
         used.add(candidate.casefold())
         return candidate
 
-    for x in tias:
-        if x.status is not TiaStatus.APPROVED or not set(x.transfer_ids) & in_scope:
-            continue
-        importer = names.get(
-            next((t.importer_id for t in transfers if t.id == x.transfer_id), -1), ""
-        )
+    importer_of = {t.id: t.importer_id for t in transfers}
+    current = [x for x in tias if x.status is TiaStatus.APPROVED and set(x.transfer_ids) & in_scope]
+    batches = _Batched(
+        [x.id or 0 for x in current],
+        lambda tia_id: tia_svc.report(tia_id, on, org),
+        renderers.pdf_many or (lambda docs: [renderers.pdf(d) for d in docs]),
+    )
+    for x in current:
+        importer = names.get(importer_of.get(x.transfer_id, -1), "")
         arc = unique(f"assessments/{safe_component(f'{x.reference} {importer}')}.pdf")
         tia_id = x.id or 0
         entries.append(
             PackEntry(
                 arc,
                 f"Transfer impact assessment {x.reference} ({importer})",
-                lambda tia_id=tia_id: renderers.pdf(tia_svc.report(tia_id, on, org)),  # type: ignore[misc]
+                lambda tia_id=tia_id: batches.get(tia_id),  # type: ignore[misc]
             )
         )
 
@@ -498,6 +530,7 @@ def build_evidence_pack(
     failed) and return its manifest and the readiness findings it records."""
     from exports.csv_safe import csv_bytes
     from exports.evidence_pack import write_pack
+    from exports.pdf_batch import PdfPool
     from exports.pdf_render import render_pdf
     from transfers_app.services.register_export import ExportFormat, export_register
 
@@ -515,12 +548,16 @@ def build_evidence_pack(
 
         return produce
 
-    renderers = PackRenderers(
-        pdf=render_pdf,
-        csv=csv_bytes,
-        register_pdf=register_file(ExportFormat.PDF),
-        register_csv=register_file(ExportFormat.CSV),
-    )
-    plan, ready = plan_pack(service.repo, service.ref, report, on, renderers, scope, prepared_by)
-    manifest = write_pack(plan, target, progress, stamp)
+    with PdfPool() as pool:
+        renderers = PackRenderers(
+            pdf=render_pdf,
+            csv=csv_bytes,
+            register_pdf=register_file(ExportFormat.PDF),
+            register_csv=register_file(ExportFormat.CSV),
+            pdf_many=pool.render,
+        )
+        plan, ready = plan_pack(
+            service.repo, service.ref, report, on, renderers, scope, prepared_by
+        )
+        manifest = write_pack(plan, target, progress, stamp)
     return manifest, ready
