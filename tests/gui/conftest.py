@@ -51,3 +51,21 @@ def empty_ctx(tmp_path: Path) -> Iterator[UiContext]:
     yield context
     for conn in opened:
         conn.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_message_box(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message box nobody expected fails the test at once instead of waiting offscreen
+    for a click that never comes (which hangs the whole run). Tests that expect one patch
+    the function themselves, after this."""
+    from ui import messages
+
+    def unexpected(name: str):  # type: ignore[no-untyped-def]
+        def fail(*args: object, **kwargs: object) -> object:
+            texts = [a for a in args if isinstance(a, str)]
+            raise AssertionError(f"unexpected message box ui.messages.{name}: {texts}")
+
+        return fail
+
+    for name in ("error", "info", "confirm", "discard_changes", "file_saved", "save_file"):
+        monkeypatch.setattr(messages, name, unexpected(name))
