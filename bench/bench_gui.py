@@ -8,6 +8,8 @@ Measures, each in a fresh process where it matters:
   thread, and the time until every row is in the table is reported too);
 - search keystroke to repaint: typing a character into the search box until the table repaints;
 - opening an entity editor until it is painted;
+- once the background status has arrived: a filter by mechanism and by adequacy, and a sort
+  by the Next due column, each until the table repaints;
 - peak memory (maximum resident set size) of the app process.
 """
 
@@ -26,7 +28,7 @@ CHILD = r"""
 import json, resource, sys, time
 t0 = float(sys.argv[2])
 from datetime import date
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication
 from transfers_app.cli import Context
 from transfers_app.paths import AppPaths
@@ -95,10 +97,32 @@ for i in range(5):
     dialog.hide()
     dialog.deleteLater()
 page.wait_for_background(120000) if hasattr(page, "wait_for_background") else None
+while not page.model.status_known:
+    app.processEvents()
+    time.sleep(0.005)
+filters = {}
+if hasattr(page, "mechanism_combo"):
+    from transfers_app.domain.enums import Mechanism
+    from transfers_app.services.workspace import Adequacy
+    from ui.models.register_model import Column
+
+    def choose(combo, value):
+        return lambda: combo.setCurrentIndex(max(combo.findData(value), 0))
+
+    for name, combo, value in [
+        ("mechanism", page.mechanism_combo, Mechanism.EU_SCC),
+        ("adequacy", page.adequacy_combo, Adequacy.NOT_ADEQUATE),
+    ]:
+        filters[name] = [paint_after(choose(combo, value)), paint_after(choose(combo, None))]
+        filters[name] += [paint_after(choose(combo, value)), paint_after(choose(combo, None))]
+    filters["sort_next_due"] = [
+        paint_after(lambda o=o: page.table.sortByColumn(Column.NEXT_DUE, o))
+        for o in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder)
+    ] + [paint_after(lambda: page.table.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder))]
 app.processEvents()
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"launch": launch, "first_rows": first_rows, "all_loaded": all_loaded,
-                  "rows": rows, "keystrokes": keystrokes,
+                  "rows": rows, "keystrokes": keystrokes, "filters": filters,
                   "editor": editor_times, "peak_mb": peak_mb}))
 sys.stdout.flush()
 import os
@@ -150,6 +174,11 @@ def main() -> None:
         f"worst {keys[-1] * 1000:.0f} ms"
     )
     print(f"entity editor open to painted (median): {editor * 1000:.0f} ms")
+    for name in runs[0].get("filters", {}):
+        times = sorted(t for r in runs for t in r["filters"][name])
+        median = statistics.median(times) * 1000
+        label = name.replace("_", " ")
+        print(f"{label} to repaint: median {median:.0f} ms, worst {times[-1] * 1000:.0f} ms")
     print(f"peak memory (max RSS, incl. background status): {peak:.0f} MB")
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtWidgets import QTreeWidgetItem
 
 from transfers_app.domain.enums import Access, Mechanism, Role, Severity
 from transfers_app.domain.models import MechanismUse, Transfer
@@ -162,19 +163,81 @@ def test_next_due_lists_at_most_ten_overdue_first(qtbot, ctx):  # type: ignore[n
     assert first is not None and first.text(1).startswith("overdue by")
 
 
-def test_double_clicking_a_due_item_opens_renewals(qtbot, ctx):  # type: ignore[no-untyped-def]
-    page = ready_page(qtbot, ctx)
-    item = page.due_list.topLevelItem(0)
-    assert item is not None
+def _due_item(page: DashboardPage, record: str) -> QTreeWidgetItem:
+    for i in range(page.due_list.topLevelItemCount()):
+        item = page.due_list.topLevelItem(i)
+        if item is not None and item.data(0, Qt.ItemDataRole.UserRole).record == record:
+            return item
+    raise AssertionError(f"{record} is not in the due list")
+
+
+def _click(qtbot, page: DashboardPage, item: QTreeWidgetItem) -> None:  # type: ignore[no-untyped-def]
     pos = page.due_list.visualItemRect(item).center()
-    viewport = page.due_list.viewport()
+    qtbot.mouseClick(page.due_list.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def test_clicking_a_due_item_opens_its_record(qtbot, ctx):  # type: ignore[no-untyped-def]
+    page = ready_page(qtbot, ctx)
+    first = page.due_list.topLevelItem(0)
+    assert first is not None
+    assert first.data(0, Qt.ItemDataRole.UserRole).record == "document 8"  # Brightwave's DPF
     with qtbot.waitSignal(page.navigate, timeout=1000) as blocker:
-        # A real double-click starts with a press: the view only reports a double-click
-        # on the item it saw pressed.
-        qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=pos)
-        qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=pos)
-        qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+        _click(qtbot, page, first)
+    assert blocker.args == ["documents", {"document_id": 8}]
+    # An assessment's review opens the assessment.
+    with qtbot.waitSignal(page.navigate, timeout=1000) as blocker:
+        _click(qtbot, page, _due_item(page, "tia 1"))
+    assert blocker.args == ["assessments", {"tia_id": 1}]
+    # From the keyboard: Enter on the current item.
+    page.due_list.setCurrentItem(_due_item(page, "document 3"))
+    with qtbot.waitSignal(page.navigate, timeout=1000) as blocker:
+        qtbot.keyClick(page.due_list, Qt.Key.Key_Return)
+    assert blocker.args == ["documents", {"document_id": 3}]
+    # The whole list is a link away.
+    with qtbot.waitSignal(page.navigate, timeout=1000) as blocker:
+        page._due_card.hint.linkActivated.emit("renewals")
     assert blocker.args == ["renewals", {}]
+
+
+def test_a_due_item_click_selects_the_record_in_the_window(qtbot, ctx, tmp_path):  # type: ignore[no-untyped-def]
+    from ui.main_window import MainWindow
+    from ui.pages.assessments import AssessmentRow, AssessmentsPage
+    from ui.pages.documents import DocumentsPage
+
+    QCoreApplication.setOrganizationName("Transfer Register Tests")
+    QCoreApplication.setApplicationName(f"tests-{tmp_path.name}")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    dashboard = window.pages["dashboard"]
+    assert isinstance(dashboard, DashboardPage)
+    with qtbot.waitSignal(dashboard.ready, timeout=WAIT_MS):
+        window.show()
+        window.go("dashboard", {})
+    _click(qtbot, dashboard, _due_item(dashboard, "document 12"))  # Stratus's SCCs review
+    assert window.current_key() == "documents"
+    documents = window.pages["documents"]
+    assert isinstance(documents, DocumentsPage)
+    qtbot.waitUntil(lambda: documents.selected_document() is not None, timeout=WAIT_MS)
+    selected = documents.selected_document()
+    assert selected is not None and selected.id == 12
+    assert selected.title == "Stratus Cloud Terms - SCCs Module 2"
+
+    window.go("dashboard", {})
+    _click(qtbot, dashboard, _due_item(dashboard, "tia 1"))
+    assert window.current_key() == "assessments"
+    assessments = window.pages["assessments"]
+    assert isinstance(assessments, AssessmentsPage)
+
+    def selected_tia() -> int | None:
+        rows = assessments.table.selectionModel().selectedRows()
+        row = rows[0].data(Qt.ItemDataRole.UserRole + 2) if rows else None
+        return row.tia.id if isinstance(row, AssessmentRow) and row.tia else None
+
+    qtbot.waitUntil(lambda: selected_tia() == 1, timeout=WAIT_MS)
+    for page in window.pages.values():  # before the test's database connections close
+        wait = getattr(page, "wait_for_background", None)
+        if wait is not None:
+            wait()
 
 
 def test_empty_register_says_no_transfers_yet(qtbot, empty_ctx):  # type: ignore[no-untyped-def]

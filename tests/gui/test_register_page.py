@@ -1,17 +1,22 @@
-"""The register page: instant search, filters, status from a background thread, sort, archive."""
+"""The register page: instant search, filters, status from a background thread, sort, archive,
+next due dates; the column memory of every big table."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from transfers_app.domain.enums import EntityKind, Lifecycle, Severity
+from transfers_app.domain.enums import EntityKind, Lifecycle, Mechanism, Severity
 from transfers_app.domain.models import Entity
+from transfers_app.services.workspace import NO_MECHANISM, Adequacy
 from ui import messages
 from ui.context import UiContext
 from ui.models.register_model import (
@@ -198,6 +203,19 @@ def test_the_register_model_passes_the_model_tester(
     assert qtmodeltester.check(RegisterModel([])) is None
 
 
+def test_the_model_with_due_dates_adequacy_and_mechanisms_passes_the_model_tester(
+    qtmodeltester: ModelTester, ctx: UiContext
+) -> None:
+    model = RegisterModel(ctx.workspace.register_rows(on=ctx.today), today=ctx.today)
+    model.sort(Column.NEXT_DUE, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(model)
+    report = ctx.service.status(ctx.today)
+    model.set_worst(ctx.workspace.worst_by_entity(report), ctx.workspace.adequacy_by_entity(report))
+    model.set_filters(adequacy=Adequacy.NOT_ADEQUATE, mechanism=Mechanism.EU_SCC)
+    qtmodeltester.check(model)
+    assert model.rowCount() > 0
+
+
 def test_archive_then_undo(
     page: RegisterPage, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, ctx: UiContext
 ) -> None:
@@ -373,3 +391,248 @@ def test_a_large_register_paints_its_first_rows_then_loads_the_rest(
     assert page.wait_for_background(30000)
     qtbot.waitUntil(lambda: page.table.model().rowCount() == 20, timeout=30000)
     assert "loading" not in page.count_label.text()
+
+
+# -- next due --------------------------------------------------------------------------------
+
+
+def row_named(page: RegisterPage, name: str) -> int:
+    found = [r for r, n in enumerate(names(page)) if n == name]
+    assert found, name
+    return found[0]
+
+
+def test_next_due_is_the_earliest_date_renewals_lists_for_the_entity(
+    page: RegisterPage, ctx: UiContext
+) -> None:
+    """The column agrees with the Renewals page: for each entity, the earliest reminder of a
+    document it is party to or of an assessment of one of its transfers."""
+    repo = ctx.service.repo
+    earliest: dict[int, date] = {}
+    for r in ctx.service.reminders(ctx.today, 100_000):
+        kind, _, number = r.record.partition(" ")
+        if kind == "document":
+            parties = repo.get_document(int(number)).party_ids
+        else:
+            transfer = repo.get_transfer(repo.get_tia(int(number)).transfer_id)
+            parties = (transfer.exporter_id, transfer.importer_id)
+        for party in parties:
+            earliest[party] = min(r.due_on, earliest.get(party, date.max))
+    model = page.model
+    shown = {model.row_at(r).entity_id: model.row_at(r).next_due for r in range(model.rowCount())}
+    assert {k: v for k, v in shown.items() if v is not None} == earliest
+    assert len(earliest) >= 8  # the demo register has dates on many entities
+
+
+def test_next_due_says_overdue_in_words(page: RegisterPage) -> None:
+    model = page.model
+    brightwave = row_named(page, "Brightwave Marketing Cloud LLC")
+    cell = model.index(brightwave, Column.NEXT_DUE)
+    assert cell.data() == "2026-08-25 (overdue)"
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == "DPF re-check overdue by 92 days"
+    assert cell.data(Qt.ItemDataRole.ForegroundRole) is not None  # red, besides the word
+    assert cell.data(Qt.ItemDataRole.FontRole).bold()
+    australia = model.index(row_named(page, "Keystone Access Australia Pty Ltd"), Column.NEXT_DUE)
+    assert australia.data() == "2026-12-10"
+    assert australia.data(Qt.ItemDataRole.ToolTipRole) == "Notice deadline due in 15 days"
+    assert australia.data(Qt.ItemDataRole.ForegroundRole) is None
+    nothing = model.index(row_named(page, "Hartley & Crane LLP"), Column.NEXT_DUE)
+    assert nothing.data() == ""
+    assert "Nothing due" in nothing.data(Qt.ItemDataRole.ToolTipRole)
+    assert model.headerData(Column.NEXT_DUE, Qt.Orientation.Horizontal) == "Next due"
+
+
+def test_next_due_sorts_as_dates_with_the_undated_last(page: RegisterPage) -> None:
+    model = page.model
+
+    def dues() -> list[date | None]:
+        return [model.row_at(r).next_due for r in range(model.rowCount())]
+
+    page.table.sortByColumn(Column.NEXT_DUE, Qt.SortOrder.AscendingOrder)
+    ascending = dues()
+    dated = [d for d in ascending if d is not None]
+    assert ascending == dated + [None] * (len(ascending) - len(dated))
+    assert dated == sorted(dated) and len(dated) >= 8
+    assert model.index(0, Column.NEXT_DUE).data() == "2026-08-25 (overdue)"
+    # Descending: the furthest date first, and still nothing-due last.
+    page.table.sortByColumn(Column.NEXT_DUE, Qt.SortOrder.DescendingOrder)
+    descending = dues()
+    assert descending[: len(dated)] == sorted(dated, reverse=True)
+    assert descending[len(dated) :] == [None] * (len(descending) - len(dated))
+    # Equal dates (two entities party to one document) stay in name order.
+    same = [model.row_at(r).name for r, d in enumerate(dues()) if d == date(2026, 9, 25)]
+    assert same == ["Keystone Access Asia Pte. Ltd.", "Keystone Access Europe Ltd"]
+
+
+# -- adequacy and mechanism filters ------------------------------------------------------------
+
+
+def test_filter_by_adequacy_of_the_destinations(
+    qtbot: QtBot, ctx: UiContext, settings: QSettings
+) -> None:
+    page = RegisterPage(ctx, settings=settings)
+    qtbot.addWidget(page)
+    # Chosen before the status is known: the table waits for it rather than guessing.
+    page.apply_filter(adequacy=Adequacy.PARTIAL)
+    assert page.model.rowCount() == 0
+    assert "waiting for the status" in page.count_label.text()
+    with qtbot.waitSignal(page.status_ready, timeout=20_000):
+        pass
+    # Canada's commercial-organisations decision, Japan's scope, a DPF-certified US importer.
+    assert names(page) == [
+        "Maple Mail Services Inc.",
+        "Northwind Payments, Inc.",
+        "株式会社サクラ翻訳",
+    ]
+    assert page.count_label.text() == "3 of 20 entities"
+    combo = page.adequacy_combo
+    combo.setCurrentIndex(combo.findData(Adequacy.ADEQUATE))
+    assert combo.currentText() == "All destinations adequate"
+    assert names(page) == ["Lumen Analytics GmbH", "Łódź Software House sp. z o.o."]
+    combo.setCurrentIndex(combo.findData(Adequacy.NOT_ADEQUATE))
+    not_adequate = names(page)
+    # Brazil is adequate for the EU only, so the UK transfer is not; DPF without the UK
+    # Extension leaves the UK transfer to the US without adequacy.
+    assert "Pampas Data Labs Ltda." in not_adequate
+    assert "Brightwave Marketing Cloud LLC" in not_adequate
+    assert "Lumen Analytics GmbH" not in not_adequate
+    combo.setCurrentIndex(combo.findData(Adequacy.NO_LIVE_TRANSFER))
+    # Our exporter, a supplier without transfers, a proposed one (not live), a customer.
+    assert names(page) == [
+        "Coastline Print & Mail Ltd",
+        "Keystone Access Europe Ltd",
+        "Quanta Insight AI, Inc.",
+        "Storage Depot Europe B.V.",
+    ]
+    page.clear_filters()
+    assert page.model.rowCount() == 20
+
+
+def test_filter_by_mechanism_works_before_the_status(page: RegisterPage) -> None:
+    page.apply_filter(mechanism=Mechanism.DEROGATION)
+    assert page.mechanism_combo.currentText() == "Art 49 derogation"
+    assert names(page) == ["Hartley & Crane LLP"]
+    page.apply_filter(mechanism="legacy_scc")
+    assert names(page) == ["Meridian Recovery Services Pvt. Ltd."]
+    page.apply_filter(mechanism=Mechanism.DPF)
+    assert names(page) == ["Brightwave Marketing Cloud LLC", "Northwind Payments, Inc."]
+    combo = page.mechanism_combo
+    combo.setCurrentIndex(combo.findData(Mechanism.UK_IDTA))
+    assert names(page) == [
+        "Helpdesk Partners Philippines, Inc.",
+        "Keystone Access Asia Pte. Ltd.",
+        "Keystone Access Australia Pty Ltd",
+    ]
+    # Combined with another filter and the search.
+    page.apply_filter(kind=EntityKind.GROUP)
+    assert names(page) == ["Keystone Access Asia Pte. Ltd.", "Keystone Access Australia Pty Ltd"]
+    page.search.setText("australia")
+    assert names(page) == ["Keystone Access Australia Pty Ltd"]
+    page.clear_filters()
+    combo.setCurrentIndex(combo.findText("None recorded"))
+    assert combo.currentData() == NO_MECHANISM
+    assert names(page) == ["İstanbul Çağrı Merkezi A.Ş.", "Quanta Insight AI, Inc."]
+
+
+def test_apply_filter_can_select_an_entity(page: RegisterPage) -> None:
+    page.apply_filter(mechanism=Mechanism.DPF, entity_id=8)  # Stratus: hidden by the filter
+    assert page.selected_entity_id() == 8
+    assert page.mechanism_combo.currentData() is None  # the filters were cleared to show it
+
+
+# -- column memory of the other tables ----------------------------------------------------------
+
+
+def _transfers(ctx: UiContext, settings: QSettings) -> Any:
+    from ui.pages.transfers import Column as C
+    from ui.pages.transfers import TransfersPage
+
+    return TransfersPage(ctx, settings=settings), "transfers/header", C.IMPORTER
+
+
+def _documents(ctx: UiContext, settings: QSettings) -> Any:
+    from ui.pages.documents import Column as C
+    from ui.pages.documents import DocumentsPage
+
+    return DocumentsPage(ctx, settings=settings), "documents/header", C.EXPIRES
+
+
+def _renewals(ctx: UiContext, settings: QSettings) -> Any:
+    from ui.pages.renewals import Column as C
+    from ui.pages.renewals import RenewalsPage
+
+    return RenewalsPage(ctx, settings=settings), "renewals/header", C.SUBJECT
+
+
+def _assessments(ctx: UiContext, settings: QSettings) -> Any:
+    from ui.pages.assessments import AssessmentsPage
+    from ui.pages.assessments import Column as C
+
+    return AssessmentsPage(ctx, settings=settings), "assessments/header", C.DESTINATION
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+@pytest.mark.parametrize("make", [_transfers, _documents, _renewals, _assessments])
+def test_the_other_tables_remember_widths_and_sort(
+    qtbot: QtBot, ctx: UiContext, settings: QSettings, make: Any
+) -> None:
+    first, key, column = make(ctx, settings)
+    qtbot.addWidget(first)
+    first.resize(1280, 800)
+    first.show()
+    first.wait_for_background()
+    table: QTableView = first.table
+    header = table.horizontalHeader()
+    header.resizeSection(column, 177)
+    # Page code sizing columns is not a choice to remember; the user's clicks are.
+    assert settings.value(key) is None
+    # Two clicks on the column's header: sorted by it, descending.
+    middle = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    for _ in range(2):
+        qtbot.mouseClick(
+            header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(middle, header.height() // 2)
+        )
+    assert header.sortIndicatorSection() == column
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    qtbot.waitUntil(lambda: settings.value(key) is not None, timeout=3000)
+    first.close()
+
+    second, _, _ = make(ctx, settings)
+    qtbot.addWidget(second)
+    second.resize(1280, 800)
+    second.show()
+    second.wait_for_background()
+    again = second.table.horizontalHeader()
+    # The automatic sizing on the first load and on showing leaves the user's width alone.
+    assert again.sectionSize(column) == 177
+    assert again.sortIndicatorSection() == column
+    assert again.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    proxy: QSortFilterProxyModel = second.proxy
+    assert proxy.rowCount() > 1
+    keys = [proxy.index(r, column).data(proxy.sortRole()) for r in range(proxy.rowCount())]
+    assert keys == sorted(keys, reverse=True)
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_a_sort_click_is_remembered_even_if_the_page_is_left_at_once(
+    qtbot: QtBot, ctx: UiContext, settings: QSettings
+) -> None:
+    page = RegisterPage(ctx, settings=settings)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    header = page.table.horizontalHeader()
+    middle = header.sectionViewportPosition(Column.KIND) + header.sectionSize(Column.KIND) // 2
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(middle, header.height() // 2)
+    )
+    assert page.model.index(0, Column.KIND).data() == "Customer"
+    assert page.header_memory.pending  # saved a moment later...
+    page.hide()  # ...or when the page is left, whichever comes first
+    assert not page.header_memory.pending
+    page.wait_for_background()
+    again = RegisterPage(ctx, settings=settings)
+    qtbot.addWidget(again)
+    assert again.table.horizontalHeader().sortIndicatorSection() == Column.KIND
+    assert again.model.index(0, Column.KIND).data() == "Customer"
+    again.wait_for_background()

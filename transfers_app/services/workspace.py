@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
@@ -18,7 +19,9 @@ from transfers_app.domain.enums import (
     Access,
     Activity,
     EntityKind,
+    Finding,
     Lifecycle,
+    Mechanism,
     Regime,
     Role,
     Severity,
@@ -29,6 +32,39 @@ from transfers_app.errors import ValidationError
 from transfers_app.services.register import RegisterService, StatusReport
 
 Archivable = TypeVar("Archivable", Entity, Location, Transfer, Document, Tia)
+
+
+# In a row's ``mechanisms``: a transfer to the entity records no mechanism at all.
+NO_MECHANISM = "none"
+
+
+class Adequacy(StrEnum):
+    """Where an entity receives personal data, judged by the adequacy findings of the live
+    transfers to it under each regime (``RegimeResult.assessment.finding``), worst first."""
+
+    NOT_ADEQUATE = "not_adequate"  # a destination without adequacy (or not covered by the data)
+    PARTIAL = "partial"  # adequate only within a decision's scope or for certified importers
+    ADEQUATE = "adequate"  # every restricted destination has an adequacy finding
+    NOT_RESTRICTED = "not_restricted"  # its transfers stay inside the exporters' own areas
+    NO_LIVE_TRANSFER = "no_live_transfer"  # no live transfer to it was assessed
+
+
+_FINDING_RANK = {
+    Finding.NOT_ADEQUATE: 0,
+    Finding.UNKNOWN: 0,
+    Finding.ADEQUATE_IF: 1,
+    Finding.ADEQUATE: 2,
+    Finding.NOT_RESTRICTED: 3,
+}
+_ADEQUACY_OF_RANK = tuple(Adequacy)
+
+
+def _mechanism_set(recorded: str, bare: bool) -> frozenset[str]:
+    """The mechanisms of comma-joined stored values, and NO_MECHANISM if ``bare``."""
+    found: set[str] = {Mechanism(v) for v in recorded.split(",") if v}
+    if bare:
+        found.add(NO_MECHANISM)
+    return frozenset(found)
 
 
 class RegisterRow(NamedTuple):
@@ -42,6 +78,13 @@ class RegisterRow(NamedTuple):
     lifecycle: Lifecycle
     countries: tuple[str, ...]
     services: str
+    # The earliest date due on its documents and assessments, and what falls due then (a
+    # ``Reminder.what``: "expiry", "notice", "review", "dpf_recheck", "tia_review").
+    next_due: date | None = None
+    due_what: str = ""
+    # The mechanisms recorded on the transfers to it (primary or fallback), plus
+    # NO_MECHANISM when one of them records none. Rows share equal sets.
+    mechanisms: frozenset[str] = frozenset()
 
 
 class Workspace:
@@ -54,22 +97,75 @@ class Workspace:
 
     # -- register table -------------------------------------------------------------------
 
-    def register_rows(self, limit: int | None = None) -> list[RegisterRow]:
-        """The register table's rows in name order (only the first ``limit`` if given)."""
+    def register_rows(self, limit: int | None = None, on: date | None = None) -> list[RegisterRow]:
+        """The register table's rows in name order (only the first ``limit`` if given), with
+        what each entity's transfers rely on and, given ``on``, its next due date."""
         kinds = {k.value: k for k in EntityKind}
         lifecycles = {k.value: k for k in Lifecycle}
         splits: dict[str | None, tuple[str, ...]] = {None: ()}
+        table = self.repo.register_table(limit)
+        ids = due_ids = None
+        if limit is not None:
+            ids = due_ids = [r[0] for r in table]
+            if len(table) >= limit:
+                # The first screen of a large register: our own entities are party to nearly
+                # every document and transfer, so their dates are left to the full read.
+                due_ids = [r[0] for r in table if not r[5]]
+        due = self.repo.next_due_by_entity(on, due_ids) if on is not None else {}
+        used = self.repo.mechanisms_by_importer(ids)
+        parsed: dict[tuple[str, bool], frozenset[str]] = {}
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        none: frozenset[str] = frozenset()
+        no_due: tuple[date | None, str] = (None, "")
         out = []
-        for r in self.repo.register_table(limit):
+        table.reverse()
+        while table:  # each raw row dropped as its RegisterRow is made: never two whole copies
+            r = table.pop()
+            entity_id = r[0]
             codes = splits.get(r[6])
             if codes is None:  # the same country lists repeat: split each distinct one once
                 codes = splits[r[6]] = tuple(dict.fromkeys(c for c in r[6].split(",") if c))
+            mechanisms = none
+            recorded = used.get(entity_id)
+            if recorded is not None:
+                found = parsed.get(recorded)
+                if found is None:  # the same lists repeat (in any order): one set for each
+                    found = _mechanism_set(*recorded)
+                    found = parsed[recorded] = shared.setdefault(found, found)
+                mechanisms = found
+            next_due, what = due.get(entity_id, no_due)
             out.append(
                 RegisterRow(
-                    r[0], r[1], r[2], kinds[r[3]], bool(r[5]), lifecycles[r[4]], codes, r[7] or ""
+                    entity_id,
+                    r[1],
+                    r[2],
+                    kinds[r[3]],
+                    bool(r[5]),
+                    lifecycles[r[4]],
+                    codes,
+                    r[7] or "",
+                    next_due,
+                    what,
+                    mechanisms,
                 )
             )
         return out
+
+    @staticmethod
+    def adequacy_by_entity(report: StatusReport) -> dict[int, Adequacy]:
+        """How adequate each entity's destinations are, from the findings the status report
+        judged its live transfers on (entities left out received no live transfer)."""
+        rank_of = _FINDING_RANK
+        ranks: dict[int, int] = {}
+        for status in report.statuses:
+            importer = status.transfer.importer_id
+            worst = ranks.get(importer, _FINDING_RANK[Finding.NOT_RESTRICTED])
+            for result in status.results:
+                rank = rank_of[result.assessment.finding]
+                if rank < worst:
+                    worst = rank
+            ranks[importer] = worst
+        return {entity_id: _ADEQUACY_OF_RANK[rank] for entity_id, rank in ranks.items()}
 
     @staticmethod
     def worst_by_entity(report: StatusReport) -> dict[int, Severity]:

@@ -3,13 +3,15 @@
 A register can hold 100,000 entities, so the model keeps compact per-row data computed once
 (a lowercased haystack for search, sort keys built on first use) and answers a search or a
 sort with one list comprehension or one ``list.sort`` over row numbers. A
-``QSortFilterProxyModel`` would call Python once per row and per comparison instead.
+``QSortFilterProxyModel`` would call Python once per row and per comparison instead. Filters
+test domain values (enums, codes, dates), never the text shown.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Mapping, Sequence
+from datetime import date
 from enum import IntEnum
 from typing import Any
 
@@ -20,10 +22,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import EntityKind, Lifecycle, Severity
-from transfers_app.services.workspace import RegisterRow
+from transfers_app.domain.enums import EntityKind, Lifecycle, Mechanism, Severity
+from transfers_app.services.workspace import NO_MECHANISM, Adequacy, RegisterRow
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -38,6 +41,9 @@ StatusValue = Severity | str  # a Severity or OK
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_FONT = Qt.ItemDataRole.FontRole
+_LATE = QColor("#b00020")  # the overdue red of the Renewals and Assessments pages
 
 
 class Column(IntEnum):
@@ -46,7 +52,8 @@ class Column(IntEnum):
     KIND = 2
     COUNTRIES = 3
     LIFECYCLE = 4
-    STATUS = 5
+    NEXT_DUE = 5
+    STATUS = 6  # last: it stretches to the table's edge
 
 
 HEADERS = {
@@ -55,12 +62,15 @@ HEADERS = {
     Column.KIND: "Kind",
     Column.COUNTRIES: "Countries",
     Column.LIFECYCLE: "Lifecycle",
+    Column.NEXT_DUE: "Next due",
     Column.STATUS: "Status",
 }
 
 HEADER_TIPS = {
     Column.STATUS: "The worst open gap among the entity's transfers today",
     Column.COUNTRIES: "Where the entity processes the data (its processing locations)",
+    Column.NEXT_DUE: "The earliest expiry, notice deadline, review or re-check of its documents "
+    "and of its transfers' assessments; overdue ones say so",
 }
 
 OWN_KIND = "own"
@@ -77,6 +87,47 @@ LIFECYCLE_LABELS = {
     Lifecycle.OFFBOARDED: "Offboarded",
 }
 _LIFECYCLE_RANK = {lc: i for i, lc in enumerate(Lifecycle)}
+ADEQUACY_LABELS = {
+    Adequacy.NOT_ADEQUATE: "Some non-adequate destination",
+    Adequacy.PARTIAL: "Adequate in part / scope to confirm",
+    Adequacy.ADEQUATE: "All destinations adequate",
+    Adequacy.NOT_RESTRICTED: "No restricted transfer",
+    Adequacy.NO_LIVE_TRANSFER: "Receives no live transfer",
+}
+ADEQUACY_TIPS = {
+    Adequacy.NOT_ADEQUATE: "A live transfer to it goes where, under at least one exporter's "
+    "regime, there is no adequacy finding: it needs a safeguard",
+    Adequacy.PARTIAL: "Adequacy holds only within a decision's scope or for a certified importer "
+    "(DPF): confirm it applies",
+    Adequacy.ADEQUATE: "Every restricted transfer to it goes to an adequate destination",
+    Adequacy.NOT_RESTRICTED: "Its live transfers stay inside the exporters' own areas",
+    Adequacy.NO_LIVE_TRANSFER: "No live transfer to it (our exporting entities, customers, "
+    "proposed or offboarded suppliers)",
+}
+MECHANISM_LABELS: dict[str, str] = {
+    Mechanism.ADEQUACY: "Adequacy",
+    Mechanism.EU_SCC: "EU SCCs",
+    Mechanism.UK_IDTA: "UK IDTA",
+    Mechanism.UK_ADDENDUM: "UK Addendum",
+    Mechanism.BCR: "BCRs",
+    Mechanism.DEROGATION: "Art 49 derogation",
+    Mechanism.DPF: "Data Privacy Framework",
+    Mechanism.LEGACY_SCC: "Legacy SCCs",
+    NO_MECHANISM: "None recorded",
+}
+DUE_LABELS = {
+    "expiry": "Expiry",
+    "notice": "Notice deadline",
+    "review": "Document review",
+    "dpf_recheck": "DPF re-check",
+    "tia_review": "Assessment review",
+}
+# Rows without a date sort after every dated row, ascending or descending.
+_NO_DATE = date.max.toordinal() + 1
+_COLUMNS = tuple(Column)
+_ANSWERED = frozenset(
+    int(r) for r in (_DISPLAY, _TOOLTIP, _FOREGROUND, _FONT, SortRole, ObjectRole, StatusRole)
+)
 # Worst first: CRITICAL 0 .. LOW 3, then no gap, then not known yet.
 _OK_RANK = len(Severity)
 _UNKNOWN_RANK = _OK_RANK + 1
@@ -97,26 +148,46 @@ def countries_text(codes: Sequence[str]) -> str:
     return ", ".join(f"{country_name(c)} ({c})" for c in codes)
 
 
+def due_text(day: date | None, today: date | None) -> str:
+    """A next due date as shown: the date, and in words when it is today or has passed."""
+    if day is None:
+        return ""
+    if today is not None and day < today:
+        return f"{day.isoformat()} (overdue)"
+    if today is not None and day == today:
+        return f"{day.isoformat()} (today)"
+    return day.isoformat()
+
+
 class RegisterModel(QAbstractTableModel):
-    """The register's entities, with their worst status once it is known."""
+    """The register's entities, with their worst status and adequacy once they are known.
+
+    ``today`` is the date the next due dates are judged overdue against.
+    """
 
     def __init__(
         self,
         rows: Sequence[RegisterRow] = (),
         worst: Mapping[int, Severity] | None = None,
         parent: QObject | None = None,
+        today: date | None = None,
+        adequacy: Mapping[int, Adequacy] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._today = today
         self._rows: list[RegisterRow] = []
         self._hay: list[str] = []
         self._keys: dict[Column, list[Any]] = {}
         self._worst: dict[int, Severity] = dict(worst or {})
+        self._adequacy: Mapping[int, Adequacy] = adequacy or {}
         self._status_known = worst is not None
         self._search: list[str] = []
         self._kind: str | None = None
         self._country: str | None = None
         self._status: StatusValue | None = None
         self._lifecycle: Lifecycle | None = None
+        self._adequacy_filter: Adequacy | None = None
+        self._mechanism: str | None = None
         self._sort_column: Column | None = None
         self._sort_order = Qt.SortOrder.AscendingOrder
         # Row numbers as machine integers: walking 100,000 boxed ints in sorted (not memory)
@@ -142,27 +213,34 @@ class RegisterModel(QAbstractTableModel):
             hay.append(f"{r.name}\n{r.legal_name}\n{where}\n{r.services}".casefold())
         self._hay = hay
         self._keys = {}
-        name_keys = self._key_list(Column.NAME)
+        # Name keys serve once, for the name order; kept, they would cost ~7 MB at 100,000.
+        name_keys = [r.name.casefold() for r in self._rows]
         self._name_order = array("l", sorted(range(len(self._rows)), key=name_keys.__getitem__))
+        del name_keys
         self._order = self._sorted_order()
 
     def set_rows(self, rows: Sequence[RegisterRow], keep_status: bool = False) -> None:
         """Show new rows, keeping search, filters and sort; the status is unknown again
         unless ``keep_status``."""
         self.beginResetModel()
-        self._load(rows)
         if not keep_status:
             self._worst = {}
+            self._adequacy = {}
             self._status_known = False
+        self._load(rows)
         self._view = self._filtered()
         self.endResetModel()
 
-    def set_worst(self, worst: Mapping[int, Severity]) -> None:
-        """The background status computation ended: show each entity's worst status."""
-        self._worst = dict(worst)
+    def set_worst(
+        self, worst: Mapping[int, Severity], adequacy: Mapping[int, Adequacy] | None = None
+    ) -> None:
+        """The background status computation ended: show each entity's worst status, and
+        filter on how adequate its destinations are."""
+        self._worst = worst if isinstance(worst, dict) else dict(worst)
+        self._adequacy = adequacy or {}
         self._status_known = True
         self._keys.pop(Column.STATUS, None)
-        if self._status is not None:
+        if self._status is not None or self._adequacy_filter is not None:
             # Which rows a status filter shows depends on what just arrived.
             self.beginResetModel()
             self._order = self._sorted_order()
@@ -201,6 +279,15 @@ class RegisterModel(QAbstractTableModel):
             return None
         return self._worst.get(entity_id, OK)
 
+    def adequacy_of(self, entity_id: int) -> Adequacy | None:
+        """How adequate the entity's destinations are (None until the status is known)."""
+        if not self._status_known:
+            return None
+        return self._adequacy.get(entity_id, Adequacy.NO_LIVE_TRANSFER)
+
+    def is_overdue(self, row: RegisterRow) -> bool:
+        return self._today is not None and row.next_due is not None and row.next_due < self._today
+
     def countries(self) -> list[str]:
         """Every country code on the shown register, once each, sorted by country name."""
         codes = {c for r in self._rows for c in r.countries}
@@ -229,14 +316,46 @@ class RegisterModel(QAbstractTableModel):
         country: str | None = None,
         status: StatusValue | None = None,
         lifecycle: Lifecycle | None = None,
+        adequacy: Adequacy | None = None,
+        mechanism: str | None = None,
     ) -> None:
         """Show only rows of ``kind`` (an EntityKind value or "own"), located in ``country``,
-        whose worst status is ``status`` (a Severity or "ok") and in ``lifecycle``; None
-        means any."""
-        new = (kind or None, country or None, status or None, lifecycle)
-        if new != (self._kind, self._country, self._status, self._lifecycle):
-            self._kind, self._country, self._status, self._lifecycle = new
+        whose worst status is ``status`` (a Severity or "ok"), in ``lifecycle``, whose
+        destinations are ``adequacy`` and with a transfer to it on ``mechanism`` (a
+        Mechanism, or NO_MECHANISM for one that records none); None means any."""
+        new = (
+            kind or None,
+            country or None,
+            status or None,
+            lifecycle,
+            Adequacy(adequacy) if adequacy else None,  # a combo's data comes back as a str
+            mechanism or None,
+        )
+        old = (
+            self._kind,
+            self._country,
+            self._status,
+            self._lifecycle,
+            self._adequacy_filter,
+            self._mechanism,
+        )
+        if new != old:
+            (
+                self._kind,
+                self._country,
+                self._status,
+                self._lifecycle,
+                self._adequacy_filter,
+                self._mechanism,
+            ) = new
             self._refilter()
+
+    @property
+    def needs_status(self) -> bool:
+        """A filter set depends on the background status (which is not known yet)."""
+        return (self._status is not None or self._adequacy_filter is not None) and not (
+            self._status_known
+        )
 
     def _refilter(self) -> None:
         self.beginResetModel()
@@ -254,9 +373,17 @@ class RegisterModel(QAbstractTableModel):
         rows = self._rows
         flags: list[bool] | None = None
         tests: list[list[bool]] = []
+        if self.needs_status:
+            return array("l")
+        if self._adequacy_filter is not None:
+            adequacy, wanted_adequacy = self._adequacy, self._adequacy_filter
+            missing = Adequacy.NO_LIVE_TRANSFER
+            # Members on both sides (set_filters makes one of a str): identity is enough.
+            tests.append([adequacy.get(r.entity_id, missing) is wanted_adequacy for r in rows])
+        if self._mechanism is not None:
+            mechanism = self._mechanism
+            tests.append([mechanism in r.mechanisms for r in rows])
         if self._status is not None:
-            if not self._status_known:
-                return array("l")
             worst = self._worst
             if self._status == OK:
                 tests.append([r.entity_id not in worst for r in rows])
@@ -302,6 +429,8 @@ class RegisterModel(QAbstractTableModel):
                     keys = [rank_of.get(worst.get(r.entity_id), _OK_RANK) for r in self._rows]
             elif column is Column.LIFECYCLE:
                 keys = [_LIFECYCLE_RANK[r.lifecycle] for r in self._rows]
+            elif column is Column.NEXT_DUE:
+                keys = [r.next_due.toordinal() if r.next_due else _NO_DATE for r in self._rows]
             else:
                 values = [self._sort_value(r, column) for r in self._rows]
                 rank = {v: n for n, v in enumerate(sorted(set(values)))}
@@ -321,6 +450,8 @@ class RegisterModel(QAbstractTableModel):
             return (not r.countries, " ".join(country_name(c) for c in r.countries).casefold())
         if column is Column.LIFECYCLE:
             return _LIFECYCLE_RANK[r.lifecycle]
+        if column is Column.NEXT_DUE:
+            return r.next_due  # a date (None sorts last)
         if not self._status_known:
             return _UNKNOWN_RANK
         found = self._worst.get(r.entity_id)
@@ -334,6 +465,11 @@ class RegisterModel(QAbstractTableModel):
         if column is None or column is Column.NAME:
             return self._name_order[::-1] if descending else array("l", self._name_order)
         keys = self._key_list(column)
+        if column is Column.NEXT_DUE and descending:
+            # Latest first, and the rows with nothing due still last.
+            dated = [i for i in self._name_order if keys[i] != _NO_DATE]
+            dated.sort(key=keys.__getitem__, reverse=True)
+            return array("l", dated + [i for i in self._name_order if keys[i] == _NO_DATE])
         return array("l", sorted(self._name_order, key=keys.__getitem__, reverse=descending))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -376,13 +512,17 @@ class RegisterModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._view):
+        # Painting asks every cell for a dozen roles, most of them never answered here: those
+        # return at once (a repaint of the visible rows makes over a thousand calls).
+        if role not in _ANSWERED or not index.isValid():
             return None
-        i = self._view[index.row()]
-        r = self._rows[i]
+        row = index.row()
+        if not 0 <= row < len(self._view):
+            return None
+        r = self._rows[self._view[row]]
         if role == ObjectRole:
             return r
-        column = Column(index.column())
+        column = _COLUMNS[index.column()]  # indexing: much cheaper than Column(n)
         if role == SortRole:
             return self._sort_value(r, column)
         if role == StatusRole:
@@ -399,7 +539,17 @@ class RegisterModel(QAbstractTableModel):
                 return countries_text(r.countries) or "—"
             if column is Column.LIFECYCLE:
                 return LIFECYCLE_LABELS[r.lifecycle]
+            if column is Column.NEXT_DUE:
+                return due_text(r.next_due, self._today)
             return status_label(self.status_of(r.entity_id))
+        if column is Column.NEXT_DUE and role in (_FOREGROUND, _FONT):
+            if not self.is_overdue(r):
+                return None
+            if role == _FOREGROUND:
+                return QBrush(_LATE)
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == _TOOLTIP:
             if column is Column.STATUS:
                 status = self.status_of(r.entity_id)
@@ -412,4 +562,19 @@ class RegisterModel(QAbstractTableModel):
                 return countries_text(r.countries) or "No processing location recorded"
             if column is Column.NAME and r.services:
                 return r.services
+            if column is Column.NEXT_DUE:
+                return self._due_tip(r)
         return None
+
+    def _due_tip(self, r: RegisterRow) -> str:
+        if r.next_due is None:
+            return "Nothing due on its documents or assessments"
+        what = DUE_LABELS.get(r.due_what, r.due_what)
+        if self._today is None:
+            return f"{what} due on {r.next_due.isoformat()}"
+        days = (r.next_due - self._today).days
+        if days < 0:
+            return f"{what} overdue by {-days} day{'s' if days != -1 else ''}"
+        if days == 0:
+            return f"{what} due today"
+        return f"{what} due in {days} day{'s' if days != 1 else ''}"

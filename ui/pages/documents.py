@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QSettings,
     QSortFilterProxyModel,
     Qt,
     QUrl,
@@ -52,7 +53,7 @@ from ui.dialogs.document_dialog import FILE_FILTER, KIND_LABELS, DocumentDialog
 from ui.models.rows import RowsTableModel
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
-from ui.widgets.tables import BackgroundLoader, attach_model
+from ui.widgets.tables import BackgroundLoader, HeaderMemory, attach_model
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -311,7 +312,9 @@ class HistoryDialog(QDialog):
 class DocumentsPage(Page):
     title = "Documents"
 
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: UiContext, parent: QWidget | None = None, settings: QSettings | None = None
+    ) -> None:
         super().__init__(ctx, parent)
         self._loaded = False
         self._fitted = False  # columns narrowed to the page's width once, when first shown
@@ -377,6 +380,9 @@ class DocumentsPage(Page):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+        # Widths, order and sort as the user left them last time (then not fitted here).
+        self.header_memory = HeaderMemory(self.table, "documents/header", settings)
+        self._fitted = self.header_memory.restored
         self.message = QLabel()
         self.message.setAccessibleName("Last action")
         layout.addWidget(self.message)
@@ -429,7 +435,7 @@ class DocumentsPage(Page):
         self._names = names
         self.model = DocumentsModel(documents, names, self.ctx.today, self)
         attach_model(self.table, self.proxy, self.model)
-        if not self._loaded:
+        if not self._loaded and not self.header_memory.restored:
             self._size_columns()
         self._loaded = True
         if selected is not None and selected.id is not None:

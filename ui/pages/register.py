@@ -1,16 +1,17 @@
 """The register page: every entity, searched as you type, filtered, sorted, with its status.
 
-The table paints at once from one compact query; each entity's worst status is computed in a
-background thread on its own database connection and arrives later by a signal.
+The table paints at once from one compact query; each entity's worst status (and how adequate
+its destinations are) is computed in a background thread on its own database connection and
+arrives later by a signal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QByteArray,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -21,7 +22,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QHideEvent
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,37 +37,46 @@ from PySide6.QtWidgets import (
 )
 
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import EntityKind, Lifecycle, Severity
+from transfers_app.domain.enums import EntityKind, Lifecycle, Mechanism, Severity
 from transfers_app.errors import TransfersError
 from transfers_app.services.register import RegisterService
-from transfers_app.services.workspace import RegisterRow, Workspace
+from transfers_app.services.workspace import NO_MECHANISM, Adequacy, RegisterRow, Workspace
 from ui import messages
 from ui.context import UiContext
 from ui.models.register_model import (
+    ADEQUACY_LABELS,
+    ADEQUACY_TIPS,
     KIND_LABELS,
     LIFECYCLE_LABELS,
+    MECHANISM_LABELS,
     OK,
     OWN_KIND,
     Column,
     RegisterModel,
     StatusValue,
+    due_text,
 )
 from ui.pages.base import Page
 from ui.widgets.badges import StatusBadgeDelegate
+from ui.widgets.tables import HeaderMemory
 
-HEADER_KEY = "register/header"
+# Version 2: the Next due column came in before Status (a state saved with six columns
+# would give Status's width and sort to Next due).
+HEADER_KEY = "register/header-v2"
 
+# Every column fits the page in a 1280-wide window; the last one (Status) takes the rest.
 _WIDTHS = {
-    Column.NAME: 280,
-    Column.LEGAL_NAME: 220,
-    Column.KIND: 120,
-    Column.COUNTRIES: 260,
-    Column.LIFECYCLE: 100,
+    Column.NAME: 230,
+    Column.LEGAL_NAME: 150,
+    Column.KIND: 110,
+    Column.COUNTRIES: 180,
+    Column.LIFECYCLE: 85,
 }
 
 
 class _StatusSignals(QObject):
-    # (request number, {entity id: worst Severity}) or (request number, message)
+    # (request number, ({entity id: worst Severity}, {entity id: Adequacy})) or
+    # (request number, message)
     done = Signal(int, object)
     failed = Signal(int, str)
     rows = Signal(int, object)  # (request number, every RegisterRow)
@@ -84,11 +94,13 @@ class _StatusJob(QRunnable):
     def run(self) -> None:
         try:
             service: RegisterService = self.ctx.service_factory()
-            worst = Workspace.worst_by_entity(self.ctx.status(service))
+            report = self.ctx.status(service)
+            worst = Workspace.worst_by_entity(report)
+            adequacy = Workspace.adequacy_by_entity(report)
         except Exception as exc:  # any failure becomes a message on the page, never a crash
             self.signals.failed.emit(self.request, str(exc) or type(exc).__name__)
             return
-        self.signals.done.emit(self.request, worst)
+        self.signals.done.emit(self.request, (worst, adequacy))
 
 
 STATUS_DELAY_MS = 250
@@ -107,7 +119,7 @@ class _RowsJob(QRunnable):
 
     def run(self) -> None:
         try:
-            rows = Workspace(self.ctx.service_factory()).register_rows()
+            rows = Workspace(self.ctx.service_factory()).register_rows(on=self.ctx.today)
         except Exception as exc:  # any failure becomes a message on the page, never a crash
             self.signals.failed.emit(self.request, str(exc) or type(exc).__name__)
             return
@@ -123,7 +135,6 @@ class RegisterPage(Page):
         self, ctx: UiContext, parent: QWidget | None = None, settings: QSettings | None = None
     ) -> None:
         super().__init__(ctx, parent)
-        self._settings = settings if settings is not None else QSettings()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._request = 0
@@ -147,6 +158,30 @@ class RegisterPage(Page):
         self.lifecycle_combo = self._combo(
             "Lifecycle", [(label, lc) for lc, label in LIFECYCLE_LABELS.items()]
         )
+        self.adequacy_combo = self._combo(
+            "Adequacy", [(label, a) for a, label in ADEQUACY_LABELS.items()]
+        )
+        self.adequacy_combo.setToolTip(
+            "Show only entities by the adequacy of where they receive data (their live "
+            "transfers, under each exporter's regime)"
+        )
+        for i, adequacy in enumerate(ADEQUACY_LABELS, start=1):
+            self.adequacy_combo.setItemData(i, ADEQUACY_TIPS[adequacy], Qt.ItemDataRole.ToolTipRole)
+        self.mechanism_combo = self._combo(
+            "Mechanism", [(label, m) for m, label in MECHANISM_LABELS.items()]
+        )
+        self.mechanism_combo.setToolTip(
+            "Show only entities receiving a transfer that relies on this mechanism (primary or "
+            "fallback), or one with none recorded"
+        )
+        self._filter_combos = (
+            self.kind_combo,
+            self.country_combo,
+            self.status_combo,
+            self.lifecycle_combo,
+            self.adequacy_combo,
+            self.mechanism_combo,
+        )
         self.count_label = QLabel()
         self.count_label.setObjectName("register-count")
         self.status_label = QLabel()
@@ -157,18 +192,26 @@ class RegisterPage(Page):
         self.new_button.setToolTip("Add an entity to the register (Ctrl+N)")
         self.new_button.clicked.connect(self.new_record)
 
+        # The country list of a large register holds long names: the closed box stays
+        # compact (the list opens as wide as it needs).
+        self.country_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.country_combo.setMinimumContentsLength(18)
         bar = QHBoxLayout()
-        bar.addWidget(self.search, 3)
-        for combo in (self.kind_combo, self.country_combo, self.status_combo, self.lifecycle_combo):
-            bar.addWidget(combo, 1)
+        bar.addWidget(self.search, 1)
         bar.addWidget(self.clear_button)
         bar.addWidget(self.new_button)
+        filters = QHBoxLayout()
+        for combo in self._filter_combos:
+            filters.addWidget(combo)
+        filters.addStretch(1)
         info = QHBoxLayout()
         info.addWidget(self.count_label)
         info.addStretch(1)
         info.addWidget(self.status_label)
 
-        self.model = RegisterModel(parent=self)
+        self.model = RegisterModel(parent=self, today=ctx.today)
         self.table = QTableView()
         self.table.setObjectName("register-table")
         self.table.setAccessibleName("Register of entities")
@@ -192,25 +235,27 @@ class RegisterPage(Page):
         header.setHighlightSections(False)
         for column, width in _WIDTHS.items():
             header.resizeSection(column, width)
+        # Room for an overdue date in bold, its word included (never elided away).
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        header.resizeSection(
+            Column.NEXT_DUE,
+            QFontMetrics(bold).horizontalAdvance(due_text(date(2000, 1, 1), date.max)) + 20,
+        )
         header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
-        self._restore_header()
+        # Widths, order and sort as the user left them last time.
+        self.header_memory = HeaderMemory(self.table, HEADER_KEY, settings)
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self._save_timer = QTimer(self)
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(400)
-        self._save_timer.timeout.connect(self.save_header)
-        header.sectionResized.connect(self._save_timer.start)
-        header.sectionMoved.connect(self._save_timer.start)
-        header.sortIndicatorChanged.connect(self._save_timer.start)
         self.table.activated.connect(self._activated)
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(filters)
         layout.addLayout(info)
         layout.addWidget(self.table, 1)
 
         self.search.textChanged.connect(self._search_changed)
-        for combo in (self.kind_combo, self.country_combo, self.status_combo, self.lifecycle_combo):
+        for combo in self._filter_combos:
             combo.currentIndexChanged.connect(self._filters_changed)
         self.model.modelReset.connect(self._update_count)
         self.refresh()
@@ -248,19 +293,10 @@ class RegisterPage(Page):
 
     # -- header state -----------------------------------------------------------------------
 
-    def _restore_header(self) -> None:
-        state = self._settings.value(HEADER_KEY)
-        if isinstance(state, QByteArray | bytes) and state:
-            self.table.horizontalHeader().restoreState(QByteArray(state))
-
     def save_header(self) -> None:
-        self._settings.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        if self._save_timer.isActive():
-            self._save_timer.stop()
-            self.save_header()
-        super().hideEvent(event)
+        """Remember the columns' widths, order and sort now (otherwise done shortly after
+        the user changes them, or when the page is hidden)."""
+        self.header_memory.save()
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -272,7 +308,7 @@ class RegisterPage(Page):
             return
         selected = self.selected_entity_id()
         self._generation = generation
-        first = self.ctx.workspace.register_rows(limit=FIRST_ROWS)
+        first = self.ctx.workspace.register_rows(limit=FIRST_ROWS, on=self.ctx.today)
         self.model.set_rows(first)
         self._fill_countries()
         if selected is not None:
@@ -304,11 +340,14 @@ class RegisterPage(Page):
         self.status_label.setText("Checking the status of every transfer…")
         self._pool.start(_StatusJob(self.ctx, self._request, self._signals))
 
-    def _status_arrived(self, request: int, worst: Mapping[int, Severity]) -> None:
+    def _status_arrived(
+        self, request: int, result: tuple[Mapping[int, Severity], Mapping[int, Adequacy]]
+    ) -> None:
         if request != self._request:
             return  # an older computation, overtaken by a refresh
         selected = self.selected_entity_id()
-        self.model.set_worst(worst)
+        worst, adequacy = result
+        self.model.set_worst(worst, adequacy)
         if selected is not None and self.selected_entity_id() != selected:
             self.select_entity(selected)
         self.status_label.setText(f"Status as of {self.ctx.today.strftime('%d %b %Y')}")
@@ -335,6 +374,8 @@ class RegisterPage(Page):
             country=self.country_combo.currentData(),
             status=self.status_combo.currentData(),
             lifecycle=self.lifecycle_combo.currentData(),
+            adequacy=self.adequacy_combo.currentData(),
+            mechanism=self.mechanism_combo.currentData(),
         )
 
     def _update_count(self) -> None:
@@ -343,13 +384,15 @@ class RegisterPage(Page):
         text = f"{shown:,} of {total:,} {noun}"
         if self._loading_all:
             text = f"first {total:,} entities (loading the rest…)"
-        elif self.status_combo.currentData() is not None and not self.model.status_known:
+        elif self.model.needs_status:
             text += " (waiting for the status)"
         self.count_label.setText(text)
 
     def apply_filter(self, **criteria: Any) -> None:
         """Set the filters from a click-through: ``status`` (a Severity or "ok"), ``country``
-        (a code), ``kind`` (an EntityKind or "own"), ``lifecycle``, ``search``."""
+        (a code), ``kind`` (an EntityKind or "own"), ``lifecycle``, ``adequacy`` (an
+        Adequacy), ``mechanism`` (a Mechanism or "none"), ``search``; ``entity_id`` selects
+        that entity (clearing the filters if they hide it)."""
         combos: list[tuple[QComboBox, Any]] = []
         if "kind" in criteria:
             kind = criteria["kind"]
@@ -367,6 +410,16 @@ class RegisterPage(Page):
             combos.append((self.status_combo, value))
         if "lifecycle" in criteria:
             combos.append((self.lifecycle_combo, _enum(Lifecycle, criteria["lifecycle"])))
+        if "adequacy" in criteria:
+            combos.append((self.adequacy_combo, _enum(Adequacy, criteria["adequacy"])))
+        if "mechanism" in criteria:
+            mechanism = criteria["mechanism"]
+            combos.append(
+                (
+                    self.mechanism_combo,
+                    NO_MECHANISM if mechanism == NO_MECHANISM else _enum(Mechanism, mechanism),
+                )
+            )
         for combo, wanted in combos:
             combo.blockSignals(True)
             label = f"{country_name(wanted)} ({wanted})" if combo is self.country_combo else ""
@@ -376,9 +429,13 @@ class RegisterPage(Page):
             self.search.setText(str(criteria["search"] or ""))
         self._filters_changed()
         self._update_count()
+        entity_id = criteria.get("entity_id")
+        if entity_id is not None and not self.select_entity(int(entity_id)):
+            self.clear_filters()
+            self.select_entity(int(entity_id))
 
     def clear_filters(self) -> None:
-        for combo in (self.kind_combo, self.country_combo, self.status_combo, self.lifecycle_combo):
+        for combo in self._filter_combos:
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)

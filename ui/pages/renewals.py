@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QDate,
+    QSettings,
     QSortFilterProxyModel,
     Qt,
 )
@@ -33,7 +34,7 @@ from ui.context import UiContext
 from ui.models.rows import RowsTableModel
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
-from ui.widgets.tables import BackgroundLoader, attach_model
+from ui.widgets.tables import BackgroundLoader, HeaderMemory, attach_model
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -136,7 +137,9 @@ class RemindersModel(RowsTableModel[Reminder]):
 class RenewalsPage(Page):
     title = "Renewals"
 
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: UiContext, parent: QWidget | None = None, settings: QSettings | None = None
+    ) -> None:
         super().__init__(ctx, parent)
         self._loaded = False
         self._fitted = False  # columns narrowed to the page's width once, when first shown
@@ -201,6 +204,9 @@ class RenewalsPage(Page):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+        # Widths, order and sort as the user left them last time (then not fitted here).
+        self.header_memory = HeaderMemory(self.table, "renewals/header", settings)
+        self._fitted = self.header_memory.restored
         self.message = QLabel()
         self.message.setAccessibleName("Last action")
         layout.addWidget(self.message)
@@ -261,7 +267,7 @@ class RenewalsPage(Page):
         selected = self.selected_reminder()
         self.model = RemindersModel(reminders, self)
         attach_model(self.table, self.proxy, self.model)
-        if not self._loaded:
+        if not self._loaded and not self.header_memory.restored:
             self.table.resizeColumnsToContents()
             header = self.table.horizontalHeader()
             header.resizeSection(Column.SUBJECT, min(header.sectionSize(Column.SUBJECT), 460))

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSettings,
     QSortFilterProxyModel,
     Qt,
 )
@@ -41,7 +42,7 @@ from ui import messages
 from ui.context import UiContext
 from ui.models.rows import RowsTableModel
 from ui.pages.base import Page
-from ui.widgets.tables import BackgroundLoader, attach_model
+from ui.widgets.tables import BackgroundLoader, HeaderMemory, attach_model
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -343,7 +344,9 @@ class TransferFilter(QSortFilterProxyModel):
 class TransfersPage(Page):
     title = "Transfers"
 
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: UiContext, parent: QWidget | None = None, settings: QSettings | None = None
+    ) -> None:
         super().__init__(ctx, parent)
         self._loaded = False
         self._fitted = False  # columns narrowed to the page's width once, when first shown
@@ -413,6 +416,9 @@ class TransfersPage(Page):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+        # Widths, order and sort as the user left them last time (then not fitted here).
+        self.header_memory = HeaderMemory(self.table, "transfers/header", settings)
+        self._fitted = self.header_memory.restored
         # Enter edits the transfer (caught before the table turns it into "activated"); the
         # same action is on the row's context menu.
         self.table.installEventFilter(self)
@@ -480,7 +486,7 @@ class TransfersPage(Page):
         attach_model(self.table, self.proxy, self.model)
         self._update_buttons()  # a model reset clears the selection without a signal
         self._fill_countries(rows)
-        if not self._loaded:
+        if not self._loaded and not self.header_memory.restored:
             self._size_columns()
         self._loaded = True
         self._update_count()

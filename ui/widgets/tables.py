@@ -8,10 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QByteArray,
+    QCoreApplication,
+    QEvent,
     QObject,
     QRunnable,
+    QSettings,
     QSortFilterProxyModel,
     QThreadPool,
+    QTimer,
     Signal,
 )
 from PySide6.QtWidgets import QTableView
@@ -43,6 +48,83 @@ def attach_model(
         table.setSortingEnabled(True)
         table.sortByColumn(column, order)
     header.setToolTip("")
+
+
+def app_settings() -> QSettings | None:
+    """The user's preferences, or None while the application has no name (a bare
+    QApplication, as in most tests): Qt would file them under "Unknown Organization", shared
+    by every such run, so nothing is remembered then."""
+    if not QCoreApplication.organizationName():
+        return None
+    return QSettings()
+
+
+class HeaderMemory(QObject):
+    """Remember a table's column widths, column order and sort between runs.
+
+    The state of the horizontal header is restored at once (``restored`` says whether there
+    was one: the page then leaves its automatic column sizing alone) and saved under ``key``
+    shortly after the user resizes, moves or sorts a column with the mouse, or when the
+    table is hidden (its page left, the window closed) with a change not saved yet. Sizes
+    the page sets itself (fitting columns to their contents) are not saved: a register first
+    seen empty must not keep header-wide columns once it fills.
+    """
+
+    SAVE_DELAY_MS = 400
+
+    def __init__(self, table: QTableView, key: str, settings: QSettings | None = None) -> None:
+        super().__init__(table)
+        self.table = table
+        self.key = key
+        self._settings = settings if settings is not None else app_settings()
+        self._by_user = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.save)
+        header = table.horizontalHeader()
+        self.restored = self._restore()
+        header.sectionResized.connect(self._changed)
+        header.sectionMoved.connect(self._changed)
+        header.sortIndicatorChanged.connect(self._changed)
+        header.viewport().installEventFilter(self)
+        table.installEventFilter(self)
+
+    def _restore(self) -> bool:
+        if self._settings is None:
+            return False
+        state = self._settings.value(self.key)
+        if not isinstance(state, QByteArray | bytes) or not state:
+            return False
+        return self.table.horizontalHeader().restoreState(QByteArray(state))
+
+    def _changed(self, *_args: Any) -> None:
+        if self._by_user:
+            self._timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress and watched is not self.table:
+            self._by_user = True  # a drag, a double-click on a divider or a sort click
+        elif kind == QEvent.Type.MouseButtonRelease and watched is not self.table:
+            if self._by_user:
+                self._timer.start()
+        elif kind == QEvent.Type.Hide and watched is self.table and self._timer.isActive():
+            self._timer.stop()
+            self.save()
+        return False
+
+    @property
+    def pending(self) -> bool:
+        """A change waits to be saved."""
+        return self._timer.isActive()
+
+    def save(self) -> None:
+        """Save the header's state now."""
+        self._timer.stop()
+        self._by_user = False
+        if self._settings is not None:
+            self._settings.setValue(self.key, self.table.horizontalHeader().saveState())
 
 
 class _LoadJob(QRunnable):
