@@ -636,3 +636,37 @@ def test_a_sort_click_is_remembered_even_if_the_page_is_left_at_once(
     assert again.table.horizontalHeader().sortIndicatorSection() == Column.KIND
     assert again.model.index(0, Column.KIND).data() == "Customer"
     again.wait_for_background()
+
+
+def test_a_large_register_shows_due_dates_and_mechanisms_once_read(
+    qtbot: QtBot, ctx: UiContext, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.pages.register as register_module
+
+    monkeypatch.setattr(register_module, "FIRST_ROWS", 5)
+    # Hold the background read until the first screen has been looked at.
+    real_extras = register_module.Workspace.with_extras
+    release = __import__("threading").Event()
+
+    def slow_extras(self: Any, rows: Any, on: date, whole: bool = True) -> Any:
+        release.wait(20)
+        return real_extras(self, rows, on, whole)
+
+    monkeypatch.setattr(register_module.Workspace, "with_extras", slow_extras)
+    page = register_module.RegisterPage(ctx, settings=settings)
+    qtbot.addWidget(page)
+    # The first rows of a large register paint at once, their due dates not read yet.
+    assert page.model.rowCount() == 5
+    assert not page.model.extras_known
+    assert page.model.index(0, Column.NEXT_DUE).data() == CHECKING
+    page.apply_filter(mechanism=Mechanism.DPF)
+    assert page.model.rowCount() == 0
+    qtbot.waitUntil(lambda: page.model.total_count() == 20, timeout=20_000)
+    assert "waiting for the mechanisms" in page.count_label.text()
+    release.set()
+    qtbot.waitUntil(lambda: page.model.extras_known, timeout=20_000)
+    assert names(page) == ["Brightwave Marketing Cloud LLC", "Northwind Payments, Inc."]
+    assert page.model.index(0, Column.NEXT_DUE).data() == "2026-08-25 (overdue)"
+    assert page.count_label.text() == "2 of 20 entities"
+    qtbot.waitUntil(lambda: page.model.status_known, timeout=20_000)  # the status follows
+    assert "Status as of" in page.status_label.text(), page.status_label.text()

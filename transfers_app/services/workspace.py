@@ -59,12 +59,10 @@ _FINDING_RANK = {
 _ADEQUACY_OF_RANK = tuple(Adequacy)
 
 
-def _mechanism_set(recorded: str, bare: bool) -> frozenset[str]:
-    """The mechanisms of comma-joined stored values, and NO_MECHANISM if ``bare``."""
-    found: set[str] = {Mechanism(v) for v in recorded.split(",") if v}
-    if bare:
-        found.add(NO_MECHANISM)
-    return frozenset(found)
+def _mechanism_set(recorded: str) -> frozenset[str]:
+    """The mechanisms of comma-joined stored values; an empty item (a transfer recording
+    none) is NO_MECHANISM."""
+    return frozenset(Mechanism(v) if v else NO_MECHANISM for v in recorded.split(","))
 
 
 class RegisterRow(NamedTuple):
@@ -98,57 +96,57 @@ class Workspace:
     # -- register table -------------------------------------------------------------------
 
     def register_rows(self, limit: int | None = None, on: date | None = None) -> list[RegisterRow]:
-        """The register table's rows in name order (only the first ``limit`` if given), with
-        what each entity's transfers rely on and, given ``on``, its next due date."""
+        """The register table's rows in name order (only the first ``limit`` if given); given
+        ``on``, with their next due dates and mechanisms too (see ``with_extras``)."""
         kinds = {k.value: k for k in EntityKind}
         lifecycles = {k.value: k for k in Lifecycle}
         splits: dict[str | None, tuple[str, ...]] = {None: ()}
         table = self.repo.register_table(limit)
-        ids = due_ids = None
-        if limit is not None:
-            ids = due_ids = [r[0] for r in table]
-            if len(table) >= limit:
-                # The first screen of a large register: our own entities are party to nearly
-                # every document and transfer, so their dates are left to the full read.
-                due_ids = [r[0] for r in table if not r[5]]
-        due = self.repo.next_due_by_entity(on, due_ids) if on is not None else {}
-        used = self.repo.mechanisms_by_importer(ids)
-        parsed: dict[tuple[str, bool], frozenset[str]] = {}
-        shared: dict[frozenset[str], frozenset[str]] = {}
-        none: frozenset[str] = frozenset()
-        no_due: tuple[date | None, str] = (None, "")
+        whole = limit is None or len(table) < limit
         out = []
         table.reverse()
         while table:  # each raw row dropped as its RegisterRow is made: never two whole copies
             r = table.pop()
-            entity_id = r[0]
             codes = splits.get(r[6])
             if codes is None:  # the same country lists repeat: split each distinct one once
                 codes = splits[r[6]] = tuple(dict.fromkeys(c for c in r[6].split(",") if c))
+            out.append(
+                RegisterRow(
+                    r[0], r[1], r[2], kinds[r[3]], bool(r[5]), lifecycles[r[4]], codes, r[7] or ""
+                )
+            )
+        return out if on is None else self.with_extras(out, on, whole)
+
+    def with_extras(
+        self, rows: Sequence[RegisterRow], on: date, whole: bool = True
+    ) -> list[RegisterRow]:
+        """``rows`` (same order) with each entity's next due date as of ``on`` and the
+        mechanisms of the transfers to it. ``whole``: the rows are the whole register (read
+        in one pass for all); otherwise only what concerns these rows is read.
+
+        A second step rather than part of ``register_rows``: on 100,000 entities it takes
+        about a second (grouping every document, assessment and mechanism per entity), so a
+        large register shows its rows first and these when they are ready.
+        """
+        ids = None if whole else [r.entity_id for r in rows]
+        due = self.repo.next_due_by_entity(on, ids)
+        used = self.repo.mechanisms_by_importer(ids)
+        parsed: dict[str, frozenset[str]] = {}
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        none: frozenset[str] = frozenset()
+        no_due: tuple[date | None, str] = (None, "")
+        out = []
+        for r in rows:
             mechanisms = none
-            recorded = used.get(entity_id)
+            recorded = used.get(r.entity_id)
             if recorded is not None:
                 found = parsed.get(recorded)
                 if found is None:  # the same lists repeat (in any order): one set for each
-                    found = _mechanism_set(*recorded)
+                    found = _mechanism_set(recorded)
                     found = parsed[recorded] = shared.setdefault(found, found)
                 mechanisms = found
-            next_due, what = due.get(entity_id, no_due)
-            out.append(
-                RegisterRow(
-                    entity_id,
-                    r[1],
-                    r[2],
-                    kinds[r[3]],
-                    bool(r[5]),
-                    lifecycles[r[4]],
-                    codes,
-                    r[7] or "",
-                    next_due,
-                    what,
-                    mechanisms,
-                )
-            )
+            next_due, what = due.get(r.entity_id, no_due)
+            out.append(RegisterRow(*r[:8], next_due, what, mechanisms))
         return out
 
     @staticmethod

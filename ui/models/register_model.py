@@ -162,7 +162,8 @@ def due_text(day: date | None, today: date | None) -> str:
 class RegisterModel(QAbstractTableModel):
     """The register's entities, with their worst status and adequacy once they are known.
 
-    ``today`` is the date the next due dates are judged overdue against.
+    ``today`` is the date the next due dates are judged overdue against. ``extras_known``
+    False: the rows do not carry their next due dates and mechanisms yet (``set_extras``).
     """
 
     def __init__(
@@ -172,14 +173,18 @@ class RegisterModel(QAbstractTableModel):
         parent: QObject | None = None,
         today: date | None = None,
         adequacy: Mapping[int, Adequacy] | None = None,
+        extras_known: bool = True,
     ) -> None:
         super().__init__(parent)
         self._today = today
+        self._extras_known = extras_known
         self._rows: list[RegisterRow] = []
         self._hay: list[str] = []
         self._keys: dict[Column, list[Any]] = {}
         self._worst: dict[int, Severity] = dict(worst or {})
-        self._adequacy: Mapping[int, Adequacy] = adequacy or {}
+        # Each row's adequacy, in storage order (one list: a filter is a scan, not 100,000
+        # lookups in a dict).
+        self._adequacy: list[Adequacy] = []
         self._status_known = worst is not None
         self._search: list[str] = []
         self._kind: str | None = None
@@ -196,9 +201,15 @@ class RegisterModel(QAbstractTableModel):
         self._order: array[int] = array("l")  # every row, in sort order
         self._view: array[int] = array("l")  # the rows shown, in sort order
         self._load(rows)
+        if self._status_known:
+            self._adequacy = self._per_row(adequacy or {})
         self._view = self._filtered()
 
     # -- data in --------------------------------------------------------------------------
+
+    def _per_row(self, adequacy: Mapping[int, Adequacy]) -> list[Adequacy]:
+        missing = Adequacy.NO_LIVE_TRANSFER
+        return [adequacy.get(r.entity_id, missing) for r in self._rows]
 
     def _load(self, rows: Sequence[RegisterRow]) -> None:
         self._rows = list(rows)
@@ -219,17 +230,47 @@ class RegisterModel(QAbstractTableModel):
         del name_keys
         self._order = self._sorted_order()
 
-    def set_rows(self, rows: Sequence[RegisterRow], keep_status: bool = False) -> None:
+    def set_rows(
+        self, rows: Sequence[RegisterRow], keep_status: bool = False, extras_known: bool = True
+    ) -> None:
         """Show new rows, keeping search, filters and sort; the status is unknown again
-        unless ``keep_status``."""
+        unless ``keep_status``; ``extras_known`` False: the rows' due dates and mechanisms
+        follow (``set_extras``)."""
         self.beginResetModel()
-        if not keep_status:
+        self._extras_known = extras_known
+        if keep_status:
+            before = {r.entity_id: a for r, a in zip(self._rows, self._adequacy, strict=False)}
+            self._load(rows)
+            self._adequacy = self._per_row(before) if self._status_known else []
+        else:
             self._worst = {}
-            self._adequacy = {}
+            self._adequacy = []
             self._status_known = False
-        self._load(rows)
+            self._load(rows)
         self._view = self._filtered()
         self.endResetModel()
+
+    def set_extras(self, rows: Sequence[RegisterRow]) -> None:
+        """The rows shown, in the same order, now with their next due dates and mechanisms."""
+        same = len(rows) == len(self._rows) and all(
+            a.entity_id == b.entity_id for a, b in zip(rows, self._rows, strict=True)
+        )
+        if not same:  # the register changed in between: take them as new rows
+            self.set_rows(rows, keep_status=True)
+            return
+        self._rows = list(rows)
+        self._extras_known = True
+        self._keys.pop(Column.NEXT_DUE, None)
+        if self._mechanism is not None:
+            self._refilter()  # it was waiting for them
+        elif self._sort_column is Column.NEXT_DUE:
+            self._relayout()
+        elif self._view:
+            self.dataChanged.emit(
+                self.index(0, Column.NEXT_DUE),
+                self.index(len(self._view) - 1, Column.NEXT_DUE),
+                [_DISPLAY, SortRole, _TOOLTIP, _FOREGROUND, _FONT],
+            )
 
     def set_worst(
         self, worst: Mapping[int, Severity], adequacy: Mapping[int, Adequacy] | None = None
@@ -237,7 +278,7 @@ class RegisterModel(QAbstractTableModel):
         """The background status computation ended: show each entity's worst status, and
         filter on how adequate its destinations are."""
         self._worst = worst if isinstance(worst, dict) else dict(worst)
-        self._adequacy = adequacy or {}
+        self._adequacy = self._per_row(adequacy or {})
         self._status_known = True
         self._keys.pop(Column.STATUS, None)
         if self._status is not None or self._adequacy_filter is not None:
@@ -261,6 +302,11 @@ class RegisterModel(QAbstractTableModel):
     def status_known(self) -> bool:
         return self._status_known
 
+    @property
+    def extras_known(self) -> bool:
+        """The rows carry their next due dates and mechanisms."""
+        return self._extras_known
+
     def total_count(self) -> int:
         return len(self._rows)
 
@@ -278,12 +324,6 @@ class RegisterModel(QAbstractTableModel):
         if not self._status_known:
             return None
         return self._worst.get(entity_id, OK)
-
-    def adequacy_of(self, entity_id: int) -> Adequacy | None:
-        """How adequate the entity's destinations are (None until the status is known)."""
-        if not self._status_known:
-            return None
-        return self._adequacy.get(entity_id, Adequacy.NO_LIVE_TRANSFER)
 
     def is_overdue(self, row: RegisterRow) -> bool:
         return self._today is not None and row.next_due is not None and row.next_due < self._today
@@ -357,6 +397,11 @@ class RegisterModel(QAbstractTableModel):
             self._status_known
         )
 
+    @property
+    def needs_extras(self) -> bool:
+        """The mechanism filter is set and the rows' mechanisms are not read yet."""
+        return self._mechanism is not None and not self._extras_known
+
     def _refilter(self) -> None:
         self.beginResetModel()
         self._view = self._filtered()
@@ -373,13 +418,12 @@ class RegisterModel(QAbstractTableModel):
         rows = self._rows
         flags: list[bool] | None = None
         tests: list[list[bool]] = []
-        if self.needs_status:
+        if self.needs_status or self.needs_extras:
             return array("l")
         if self._adequacy_filter is not None:
-            adequacy, wanted_adequacy = self._adequacy, self._adequacy_filter
-            missing = Adequacy.NO_LIVE_TRANSFER
+            wanted_adequacy = self._adequacy_filter
             # Members on both sides (set_filters makes one of a str): identity is enough.
-            tests.append([adequacy.get(r.entity_id, missing) is wanted_adequacy for r in rows])
+            tests.append([a is wanted_adequacy for a in self._adequacy])
         if self._mechanism is not None:
             mechanism = self._mechanism
             tests.append([mechanism in r.mechanisms for r in rows])
@@ -540,7 +584,7 @@ class RegisterModel(QAbstractTableModel):
             if column is Column.LIFECYCLE:
                 return LIFECYCLE_LABELS[r.lifecycle]
             if column is Column.NEXT_DUE:
-                return due_text(r.next_due, self._today)
+                return due_text(r.next_due, self._today) if self._extras_known else CHECKING
             return status_label(self.status_of(r.entity_id))
         if column is Column.NEXT_DUE and role in (_FOREGROUND, _FONT):
             if not self.is_overdue(r):
@@ -567,6 +611,8 @@ class RegisterModel(QAbstractTableModel):
         return None
 
     def _due_tip(self, r: RegisterRow) -> str:
+        if not self._extras_known:
+            return "Reading the due dates…"
         if r.next_due is None:
             return "Nothing due on its documents or assessments"
         what = DUE_LABELS.get(r.due_what, r.due_what)

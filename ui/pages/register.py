@@ -80,6 +80,7 @@ class _StatusSignals(QObject):
     done = Signal(int, object)
     failed = Signal(int, str)
     rows = Signal(int, object)  # (request number, every RegisterRow)
+    extras = Signal(int, object)  # (request number, the same rows with due dates, mechanisms)
 
 
 class _StatusJob(QRunnable):
@@ -109,7 +110,8 @@ FIRST_ROWS = 2000
 
 
 class _RowsJob(QRunnable):
-    """Read every row of the register on the worker thread's own connection."""
+    """Read every row of the register on the worker thread's own connection, then (a second
+    signal) the same rows with their next due dates and mechanisms."""
 
     def __init__(self, ctx: UiContext, request: int, signals: _StatusSignals) -> None:
         super().__init__()
@@ -119,11 +121,12 @@ class _RowsJob(QRunnable):
 
     def run(self) -> None:
         try:
-            rows = Workspace(self.ctx.service_factory()).register_rows(on=self.ctx.today)
+            workspace = Workspace(self.ctx.service_factory())
+            rows = workspace.register_rows()
+            self.signals.rows.emit(self.request, rows)
+            self.signals.extras.emit(self.request, workspace.with_extras(rows, self.ctx.today))
         except Exception as exc:  # any failure becomes a message on the page, never a crash
             self.signals.failed.emit(self.request, str(exc) or type(exc).__name__)
-            return
-        self.signals.rows.emit(self.request, rows)
 
 
 class RegisterPage(Page):
@@ -143,6 +146,7 @@ class RegisterPage(Page):
         self._signals.done.connect(self._status_arrived)
         self._signals.failed.connect(self._status_failed)
         self._signals.rows.connect(self._rows_arrived)
+        self._signals.extras.connect(self._extras_arrived)
         self._loading_all = False
 
         self.search = QLineEdit()
@@ -308,12 +312,15 @@ class RegisterPage(Page):
             return
         selected = self.selected_entity_id()
         self._generation = generation
-        first = self.ctx.workspace.register_rows(limit=FIRST_ROWS, on=self.ctx.today)
-        self.model.set_rows(first)
+        first = self.ctx.workspace.register_rows(limit=FIRST_ROWS)
+        whole = len(first) < FIRST_ROWS
+        if whole:  # a small register: its due dates and mechanisms are quick to read
+            first = self.ctx.workspace.with_extras(first, self.ctx.today)
+        self.model.set_rows(first, extras_known=whole)
         self._fill_countries()
         if selected is not None:
             self.select_entity(selected)
-        if len(first) < FIRST_ROWS:
+        if whole:
             # Start the status only once the rows are on screen: the check runs in Python
             # and shares the interpreter with the window, so it must not delay the paint.
             QTimer.singleShot(STATUS_DELAY_MS, self._start_status)
@@ -328,9 +335,19 @@ class RegisterPage(Page):
             return
         selected = self.selected_entity_id()
         self._loading_all = False
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, extras_known=False)
         self._fill_countries()
         if selected is not None:
+            self.select_entity(selected)
+        self.status_label.setText("Reading the due dates and mechanisms…")
+        self._update_count()
+
+    def _extras_arrived(self, request: int, rows: list[RegisterRow]) -> None:
+        if request != self._request:
+            return
+        selected = self.selected_entity_id()
+        self.model.set_extras(rows)
+        if selected is not None and self.selected_entity_id() != selected:
             self.select_entity(selected)
         self._update_count()
         self._start_status()
@@ -386,6 +403,8 @@ class RegisterPage(Page):
             text = f"first {total:,} entities (loading the rest…)"
         elif self.model.needs_status:
             text += " (waiting for the status)"
+        elif self.model.needs_extras:
+            text += " (waiting for the mechanisms)"
         self.count_label.setText(text)
 
     def apply_filter(self, **criteria: Any) -> None:
