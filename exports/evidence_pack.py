@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
@@ -20,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from exports.files import atomic_target
 
 # Windows refuses these as file names whatever the extension.
 _RESERVED = frozenset(
@@ -98,6 +98,16 @@ def _check_arcname(name: str) -> None:
         raise ValueError(f"unsafe path inside the pack: {name!r}")
 
 
+def _member(name: str, when: tuple[int, ...]) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=when)  # type: ignore[arg-type]
+    # PDFs, images and office files are compressed already: storing them is as small and
+    # much quicker.
+    stored = name.lower().endswith(_COMPRESSED)
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    info.flag_bits |= 0x800  # names are UTF-8
+    return info
+
+
 def write_pack(
     plan: PackPlan,
     target: Path,
@@ -114,51 +124,37 @@ def write_pack(
         _check_arcname(e.arcname)
     _unique(e.arcname for e in plan.entries)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     files: list[dict[str, Any]] = []
     total = len(plan.entries)
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-            for i, e in enumerate(plan.entries):
-                if progress is not None and not progress(i, total, e.arcname):
-                    raise PackCancelled
-                if e.produce is not None:
-                    data = e.produce()
-                elif e.source is not None:
-                    data = e.source.read_bytes()
-                else:  # pragma: no cover - a plan always says where bytes come from
-                    raise ValueError(f"{e.arcname}: nothing to write")
-                info = zipfile.ZipInfo(e.arcname, date_time=when)
-                # PDFs, images and office files are compressed already: storing them is as
-                # small and much quicker.
-                stored = e.arcname.lower().endswith(_COMPRESSED)
-                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-                info.flag_bits |= 0x800  # names are UTF-8
-                z.writestr(info, data)
-                files.append(
-                    {
-                        "path": e.arcname,
-                        "sha256": hashlib.sha256(data).hexdigest(),
-                        "bytes": len(data),
-                        "description": e.description,
-                    }
-                )
-            manifest = {
-                **dict(plan.manifest_info),
-                "files": files,
-                "note": "SHA-256 of every file in this pack except this manifest.",
-            }
-            body = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
-            info = zipfile.ZipInfo("manifest.json", date_time=when)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.flag_bits |= 0x800
-            z.writestr(info, body)
+    with (
+        atomic_target(target) as tmp,
+        zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as z,
+    ):
+        for i, e in enumerate(plan.entries):
+            if progress is not None and not progress(i, total, e.arcname):
+                raise PackCancelled
+            if e.produce is not None:
+                data = e.produce()
+            elif e.source is not None:
+                data = e.source.read_bytes()
+            else:  # pragma: no cover - a plan always says where bytes come from
+                raise ValueError(f"{e.arcname}: nothing to write")
+            z.writestr(_member(e.arcname, when), data)
+            files.append(
+                {
+                    "path": e.arcname,
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "bytes": len(data),
+                    "description": e.description,
+                }
+            )
+        manifest = {
+            **dict(plan.manifest_info),
+            "files": files,
+            "note": "SHA-256 of every file in this pack except this manifest.",
+        }
+        body = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+        z.writestr(_member("manifest.json", when), body)
         if progress is not None and not progress(total, total, "manifest.json"):
             raise PackCancelled
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return manifest

@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import io
 import os
-import secrets
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as RLTable
 
+from exports.files import atomic_target
 from exports.pdf_common import (
     ACCENT,
     ACCENT_LIGHT,
@@ -137,18 +137,10 @@ def write_pdf(
     """Render ``doc`` to ``path`` atomically: on any failure the old file (or no file) remains."""
     target = Path(path)
     data = render_pdf(doc, invariant=invariant)
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        # os.open with 0o666 honours the umask, unlike mkstemp's 0o600.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_target(target) as tmp, open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
     return target
 
 

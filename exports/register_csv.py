@@ -12,38 +12,16 @@ import csv
 import io
 import os
 import re
-import secrets
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import date
 from operator import itemgetter
-from pathlib import Path
 from typing import Any
 
 from exports.csv_safe import neutralise
+from exports.files import atomic_target
 from transfers_app.services.register_export import ColumnKind, ExportTable
 
 PROGRESS_EVERY = 5_000
-
-
-@contextmanager
-def atomic_target(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """A new temporary file beside ``path``, renamed over it when the block completes.
-
-    On any failure (an error, a cancel raised from a progress callback, Ctrl+C) the temporary
-    file is removed and ``path`` is left as it was: no half-written export is ever left behind.
-    The file is created with 0o666 less the umask, like any file the user saves.
-    """
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    os.close(fd)
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _cell(value: Any) -> Any:

@@ -21,7 +21,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from exports.register_csv import atomic_target
+from exports.files import atomic_target
 from transfers_app.domain.models import (
     CatalogueItem,
     Document,

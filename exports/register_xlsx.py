@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from exports.csv_safe import DANGEROUS_PREFIXES
-from exports.register_csv import atomic_target
+from exports.files import atomic_target
 from transfers_app.services.register_export import ColumnKind, ExportTable
 
 DATE_FORMAT = "yyyy-mm-dd"

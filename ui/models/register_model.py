@@ -27,9 +27,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import EntityKind, Lifecycle, Mechanism, Severity
 from transfers_app.services.workspace import NO_MECHANISM, Adequacy, RegisterRow
+from ui.models.rows import ObjectRole, SortRole
 
-SortRole = Qt.ItemDataRole.UserRole + 1
-ObjectRole = Qt.ItemDataRole.UserRole + 2
 # The row's worst status for painting, as a string (a QVariant turns a StrEnum into its value):
 # a Severity value, "ok" (no gap) or None (not known yet).
 StatusRole = Qt.ItemDataRole.UserRole + 3

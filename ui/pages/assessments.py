@@ -36,13 +36,11 @@ from transfers_app.rules.gaps import GapCode
 from transfers_app.services.register import RegisterService
 from ui import messages
 from ui.context import UiContext
-from ui.models.rows import RowsTableModel
+from ui.models.rows import ObjectRole, RowsTableModel, SortRole
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
 from ui.widgets.tables import BackgroundLoader, HeaderMemory, attach_model
 
-SortRole = Qt.ItemDataRole.UserRole + 1
-ObjectRole = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
 _RED = QColor("#b00020")
 

@@ -38,11 +38,9 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.models import AuditEntry
 from ui.context import UiContext
-from ui.models.rows import RowsTableModel
+from ui.models.rows import ObjectRole, RowsTableModel, SortRole
 from ui.pages.base import Page
 
-SortRole = Qt.ItemDataRole.UserRole + 1
-ObjectRole = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
 LIMIT = 1000
 # Bookkeeping fields that change on every save: shown, but not listed as "what changed".

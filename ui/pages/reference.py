@@ -47,11 +47,9 @@ from transfers_app.reference import load_reference
 from transfers_app.reference.loader import Decision, ReferenceSet, read_bundle_file
 from ui import messages
 from ui.context import UiContext
-from ui.models.rows import RowsTableModel
+from ui.models.rows import ObjectRole, RowsTableModel, SortRole
 from ui.pages.base import Page
 
-SortRole = Qt.ItemDataRole.UserRole + 1
-ObjectRole = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
 
 

@@ -40,12 +40,10 @@ from transfers_app.rules.gaps import Gap
 from transfers_app.services.register import RegisterService
 from ui import messages
 from ui.context import UiContext
-from ui.models.rows import RowsTableModel
+from ui.models.rows import ObjectRole, RowsTableModel, SortRole
 from ui.pages.base import Page
 from ui.widgets.tables import BackgroundLoader, HeaderMemory, attach_model
 
-SortRole = Qt.ItemDataRole.UserRole + 1
-ObjectRole = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
 
 MECHANISM_LABELS = {
