@@ -257,7 +257,15 @@ class Resolver:
         for table in self.tables:
             if ref in table:
                 src = table[ref]
-                return {"ref": ref, "title": src["title"], "url": src["url"], "note": note}
+                if src["tier"] == "T3":
+                    raise ParseError(f"{where}: cites [{ref}], a weak (T3) source")
+                return {
+                    "ref": ref,
+                    "title": src["title"],
+                    "tier": src["tier"],
+                    "url": src["url"],
+                    "note": note,
+                }
         raise ParseError(f"{where}: cites [{ref}], which no source table lists")
 
 
@@ -326,9 +334,18 @@ def _trim_label(label: str) -> str:
     return label.strip(" ;:—")
 
 
+TIER = re.compile(r"\s*\[(T[123])\]\s*$")
+TIERS = ("T1", "T2", "T3")  # official, reputable secondary, weak (never cited in outputs)
+
+
 def source_row(ref: str, cell: str) -> Json:
-    """ "Title — URL ; label: URL ..." -> title, the first URL and every URL with its label."""
-    text = light(cell)
+    """ "Title — URL ; label: URL ... [Tn]" -> title, tier, the first URL and every URL with its
+    label. A T3 ("source weak") line has no link: it only records the rejected source."""
+    tier_match = TIER.search(light(cell))
+    if not tier_match:
+        raise ParseError(f"source {ref}: no tier [T1], [T2] or [T3] at the end of the line")
+    tier = tier_match.group(1)
+    text = light(cell)[: tier_match.start()].rstrip()
     first_url = URL.search(text)
     # The title ends at the last " — " before the first URL (a title may hold a dash itself).
     head = text[: first_url.start()] if first_url else text
@@ -342,9 +359,12 @@ def source_row(ref: str, cell: str) -> Json:
         url = _trim_url(m.group(0))
         links.append({"label": _trim_label(rest[pos : m.start()]), "url": url})
         pos = m.start() + len(url)
+    if tier == "T3" and links:
+        raise ParseError(f"source {ref}: a T3 source must not carry a link")
     return {
         "ref": ref,
         "title": title.strip(),
+        "tier": tier,
         "url": links[0]["url"] if links else None,
         "links": links,
         "text": text,

@@ -29,6 +29,7 @@ from transfers_app.reference.profiles import (
     Item,
     MarkerKind,
     Rating,
+    Tier,
     load_country_profiles,
     parse_country_profiles,
 )
@@ -298,6 +299,30 @@ def test_every_url_and_rating_comes_from_the_research_file(profiles: CountryProf
     )
 
 
+def test_no_item_cites_a_weak_source_and_weak_sources_carry_no_link(
+    profiles: CountryProfiles,
+) -> None:
+    sources = list(profiles.common_sources) + [s for p in profiles for s in p.sources]
+    weak = [s for s in sources if s.tier is Tier.WEAK]
+    assert weak, "the research records rejected (T3) sources"
+    assert all(s.url is None and not s.links for s in weak)
+    assert all(" [T" not in (s.url or "") for s in sources)
+    for code, it in all_items(profiles):
+        for ref in it.refs:
+            assert ref.tier.citable, f"{code}: {it.text[:60]} cites weak source {ref.ref}"
+
+
+@needs_research
+def test_every_source_line_keeps_the_tier_the_research_gives_it() -> None:
+    assert RESEARCH_FILE is not None
+    markdown = RESEARCH_FILE.read_text(encoding="utf-8")
+    expected = dict(re.findall(r"^\| ([A-Z]{1,2}-\d+) \|.*\[(T[123])\] \|$", markdown, flags=re.M))
+    profiles = load_country_profiles()
+    shipped = {s.ref: s.tier.value for s in profiles.common_sources}
+    shipped.update({s.ref: s.tier.value for p in profiles for s in p.sources})
+    assert expected and shipped == expected
+
+
 @needs_research
 def test_parser_refuses_a_citation_with_no_source(tmp_path: Path) -> None:
     assert RESEARCH_FILE is not None
@@ -306,6 +331,12 @@ def test_parser_refuses_a_citation_with_no_source(tmp_path: Path) -> None:
     assert "[S US-23]" in markdown
     with pytest.raises(build.ParseError, match="US-99"):
         build.build(markdown.replace("[S US-23]", "[S US-99]", 1))
+    with pytest.raises(build.ParseError, match=r"US-23.*tier"):
+        build.build(re.sub(r"(\| US-23 \|.*) \[T[12]\] \|", r"\1 |", markdown, count=1))
+    weak = re.search(r"^\| (US-\d+) \|.*\[T3\] \|$", markdown, flags=re.M)
+    assert weak is not None
+    with pytest.raises(build.ParseError, match=rf"\[{weak.group(1)}\], a weak"):
+        build.build(markdown.replace("[S US-23]", f"[S {weak.group(1)}]", 1))
     with pytest.raises(build.ParseError, match="Mostly met"):
         build.build(markdown.replace("| **Not met** |", "| **Mostly met** |", 1))
     # --check reports a stale file without touching it.

@@ -51,6 +51,18 @@ class Rating(StrEnum):
     OPEN = "Open"
 
 
+class Tier(StrEnum):
+    """How far a source can be relied on (the research file's source-quality pass)."""
+
+    OFFICIAL = "T1"  # legislation, courts, regulators, official gazettes
+    SECONDARY = "T2"  # law firms, IAPP, academic work, established press
+    WEAK = "T3"  # recorded as rejected; never cited in an output
+
+    @property
+    def citable(self) -> bool:
+        return self is not Tier.WEAK
+
+
 @dataclass(frozen=True, slots=True)
 class SourceLink:
     label: str  # e.g. "copy read", "official page (not opened)"; "" for the main link
@@ -63,7 +75,8 @@ class Source:
 
     ref: str
     title: str
-    url: str | None  # the first link; None only for a source cited by another source
+    tier: Tier
+    url: str | None  # the first link; None for a weak source or one cited by another source
     links: tuple[SourceLink, ...]
     text: str  # the whole entry as written, incl. notes such as "(not opened)"
 
@@ -74,6 +87,7 @@ class SourceRef:
 
     ref: str
     title: str
+    tier: Tier
     url: str | None
     note: str  # what the citation says about itself, e.g. "draft numbering r.22"
 
@@ -310,7 +324,11 @@ class _Reader:
 def _refs(r: _Reader, key: str = "refs") -> tuple[SourceRef, ...]:
     return tuple(
         SourceRef(
-            ref=x.text("ref"), title=x.text("title"), url=x.opt_text("url"), note=x.text("note")
+            ref=x.text("ref"),
+            title=x.text("title"),
+            tier=x.choice("tier", Tier),
+            url=x.opt_text("url"),
+            note=x.text("note"),
         )
         for x in r.rows(key)
     )
@@ -336,6 +354,7 @@ def _source(r: _Reader) -> Source:
     return Source(
         ref=r.text("ref"),
         title=r.text("title"),
+        tier=r.choice("tier", Tier),
         url=r.opt_text("url"),
         links=tuple(SourceLink(label=x.text("label"), url=x.text("url")) for x in r.rows("links")),
         text=r.text("text"),
