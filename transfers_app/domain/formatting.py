@@ -1,11 +1,27 @@
-"""Words for the register's codes, shared by the app, the reports and the exports."""
+"""Words for the register's codes, shared by the app, the reports and the exports.
+
+The one place where a mechanism, document kind, entity kind or status gets its words: a page,
+an export or a rule that needs a label imports it from here.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import Mechanism, Regime, Role, TiaStatus
+from transfers_app.domain.enums import (
+    Access,
+    Activity,
+    DocumentKind,
+    EntityKind,
+    Frequency,
+    Lifecycle,
+    Mechanism,
+    Regime,
+    Role,
+    Severity,
+    TiaStatus,
+)
 
 NO_MECHANISM = "none"
 
@@ -19,6 +35,83 @@ MECHANISM_LABELS: dict[str, str] = {
     Mechanism.BCR: "BCRs",
     Mechanism.DEROGATION: "Art 49 derogation",
     NO_MECHANISM: "None recorded",
+}
+
+# Short names of the primary mechanism, as written on the data map's arrows.
+MECHANISM_SHORT: dict[Mechanism, str] = {
+    Mechanism.ADEQUACY: "Adequacy",
+    Mechanism.DPF: "DPF",
+    Mechanism.EU_SCC: "SCC",
+    Mechanism.UK_IDTA: "IDTA",
+    Mechanism.UK_ADDENDUM: "SCC+Addendum",
+    Mechanism.LEGACY_SCC: "Legacy SCC",
+    Mechanism.BCR: "BCR",
+    Mechanism.DEROGATION: "Art 49",
+}
+
+# A mechanism inside a sentence ("relies on the UK IDTA but ...").
+MECHANISM_PHRASES: dict[Mechanism, str] = {
+    Mechanism.ADEQUACY: "adequacy",
+    Mechanism.DPF: "the Data Privacy Framework",
+    Mechanism.EU_SCC: "EU SCCs",
+    Mechanism.UK_IDTA: "the UK IDTA",
+    Mechanism.UK_ADDENDUM: "EU SCCs with the UK Addendum",
+    Mechanism.LEGACY_SCC: "legacy SCCs",
+    Mechanism.BCR: "BCRs",
+    Mechanism.DEROGATION: "an Art 49 derogation",
+}
+
+# What each mechanism means to a customer reading the public sub-processor list.
+SAFEGUARD_WORDS: dict[Mechanism, str] = {
+    Mechanism.ADEQUACY: "Adequacy decision",
+    Mechanism.DPF: "EU-U.S. Data Privacy Framework certification",
+    Mechanism.EU_SCC: "EU standard contractual clauses",
+    Mechanism.UK_IDTA: "UK International Data Transfer Agreement",
+    Mechanism.UK_ADDENDUM: "UK Addendum to the EU standard contractual clauses",
+    Mechanism.LEGACY_SCC: "Standard contractual clauses (pre-2021 version)",
+    Mechanism.BCR: "Binding corporate rules",
+    Mechanism.DEROGATION: "A specific-situation exception (Art 49), for occasional transfers",
+}
+
+DOCUMENT_KIND_LABELS: dict[DocumentKind, str] = {
+    DocumentKind.EU_SCC_2021: "EU SCCs (2021)",
+    DocumentKind.UK_IDTA: "UK IDTA",
+    DocumentKind.UK_ADDENDUM: "UK Addendum to the EU SCCs",
+    DocumentKind.LEGACY_SCC_2001: "Legacy SCCs 2001 (controller to controller, set I)",
+    DocumentKind.LEGACY_SCC_2004: "Legacy SCCs 2004 (controller to controller, set II)",
+    DocumentKind.LEGACY_SCC_2010: "Legacy SCCs 2010 (controller to processor)",
+    DocumentKind.BCR: "Binding corporate rules",
+    DocumentKind.DPA: "Data processing agreement (Art 28)",
+    DocumentKind.ART49_DEROGATION: "Art 49 derogation record",
+    DocumentKind.DPF_CERTIFICATION: "DPF certification evidence",
+    DocumentKind.OTHER: "Other",
+}
+
+ENTITY_KIND_LABELS: dict[EntityKind, str] = {
+    EntityKind.GROUP: "Group company",
+    EntityKind.VENDOR: "Vendor",
+    EntityKind.CUSTOMER: "Customer",
+}
+OWN_KIND_LABEL = "Our entity"
+LIFECYCLE_LABELS: dict[Lifecycle, str] = {lc: lc.value.capitalize() for lc in Lifecycle}
+SEVERITY_LABELS: dict[Severity, str] = {s: s.value.capitalize() for s in Severity}
+
+ACTIVITY_LABELS: dict[Activity, str] = {
+    Activity.HEADQUARTERS: "Headquarters",
+    Activity.HOSTING: "Hosting / storage",
+    Activity.SUPPORT: "Support / remote access",
+    Activity.BACKUP: "Backup",
+    Activity.FOLLOW_THE_SUN: "Follow-the-sun support",
+}
+ACCESS_LABELS: dict[Access, str] = {
+    Access.STORAGE: "Storage",
+    Access.REMOTE_ACCESS: "Remote access",
+    Access.ONWARD: "Onward transfer",
+}
+FREQUENCY_LABELS: dict[Frequency, str] = {
+    Frequency.ONE_OFF: "One-off",
+    Frequency.PERIODIC: "Periodic",
+    Frequency.CONTINUOUS: "Continuous",
 }
 
 REGIME_LABELS: dict[Regime, str] = {

@@ -29,6 +29,7 @@ from transfers_app.domain.enums import (
     Severity,
     TiaStatus,
 )
+from transfers_app.domain.formatting import MECHANISM_PHRASES
 from transfers_app.domain.models import Document, Entity, MechanismUse, Tia, Transfer
 from transfers_app.reference.loader import ReferenceSet
 from transfers_app.rules.destination import (
@@ -177,16 +178,6 @@ EXPECTED_KIND = {
     Mechanism.BCR: {DocumentKind.BCR},
     Mechanism.DEROGATION: {DocumentKind.ART49_DEROGATION},
     Mechanism.DPF: {DocumentKind.DPF_CERTIFICATION},
-}
-MECHANISM_LABEL = {
-    Mechanism.ADEQUACY: "adequacy",
-    Mechanism.DPF: "the Data Privacy Framework",
-    Mechanism.EU_SCC: "EU SCCs",
-    Mechanism.UK_IDTA: "the UK IDTA",
-    Mechanism.UK_ADDENDUM: "EU SCCs with the UK Addendum",
-    Mechanism.LEGACY_SCC: "legacy SCCs",
-    Mechanism.BCR: "BCRs",
-    Mechanism.DEROGATION: "an Art 49 derogation",
 }
 
 
@@ -354,7 +345,7 @@ def _check_mechanism(
     t = ctx.transfer
     imp = ctx.importer.id
     m = use.mechanism
-    label = MECHANISM_LABEL[m]
+    label = MECHANISM_PHRASES[m]
     place = country_name(t.destination)
     gaps: list[Gap] = []
 
@@ -798,7 +789,7 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
                         GapCode.PRIMARY_INVALID,
                         Severity.MEDIUM,
                         f"primary mechanism fails; relying on the fallback "
-                        f"({MECHANISM_LABEL[covered]})",
+                        f"({MECHANISM_PHRASES[covered]})",
                         t.id,
                         ctx.importer.id,
                         regime,

@@ -38,9 +38,9 @@ from transfers_app.domain.enums import (
     Activity,
     EntityKind,
     Lifecycle,
-    Mechanism,
     Role,
 )
+from transfers_app.domain.formatting import MECHANISM_LABELS
 from transfers_app.domain.models import Entity, Location, MechanismUse, Transfer
 from transfers_app.domain.names import name_key as _name_key
 from transfers_app.domain.validation import entity_problems
@@ -91,16 +91,6 @@ OUTCOME_LABELS = {
     Outcome.SKIPPED: "Not imported",
 }
 
-MECHANISM_LABELS = {
-    Mechanism.ADEQUACY: "adequacy",
-    Mechanism.DPF: "Data Privacy Framework",
-    Mechanism.EU_SCC: "EU SCCs",
-    Mechanism.UK_IDTA: "UK IDTA",
-    Mechanism.UK_ADDENDUM: "UK Addendum",
-    Mechanism.LEGACY_SCC: "legacy SCCs",
-    Mechanism.BCR: "BCRs",
-    Mechanism.DEROGATION: "Art 49 derogation",
-}
 
 # Entity fields a row may set, with the file field they come from (for messages).
 _ENTITY_FIELDS: tuple[tuple[str, Field, str], ...] = (

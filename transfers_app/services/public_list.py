@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import Lifecycle, Mechanism, Role
+from transfers_app.domain.enums import Lifecycle, Role
+from transfers_app.domain.formatting import SAFEGUARD_WORDS
 from transfers_app.domain.models import Entity, Publication, Transfer
 from transfers_app.errors import TransfersError
 from transfers_app.ports import RegisterPort
@@ -45,17 +46,6 @@ from transfers_app.services.tia import ORG_NAME
 PUBLIC_LIST = "public_list"
 SCHEMA = 1
 
-# What each mechanism means to a customer reading the list.
-SAFEGUARD_WORDS: dict[Mechanism, str] = {
-    Mechanism.ADEQUACY: "Adequacy decision",
-    Mechanism.DPF: "EU-U.S. Data Privacy Framework certification",
-    Mechanism.EU_SCC: "EU standard contractual clauses",
-    Mechanism.UK_IDTA: "UK International Data Transfer Agreement",
-    Mechanism.UK_ADDENDUM: "UK Addendum to the EU standard contractual clauses",
-    Mechanism.LEGACY_SCC: "Standard contractual clauses (pre-2021 version)",
-    Mechanism.BCR: "Binding corporate rules",
-    Mechanism.DEROGATION: "A specific-situation exception (Art 49), for occasional transfers",
-}
 NO_SAFEGUARD = "No safeguard recorded"
 
 _PROCESSING_ROLES = frozenset({Role.PROCESSOR, Role.SUBPROCESSOR})

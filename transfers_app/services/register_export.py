@@ -54,19 +54,21 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from transfers_app import __version__
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import (
-    Access,
-    Activity,
-    DocumentKind,
-    EntityKind,
-    Frequency,
-    Lifecycle,
     Severity,
     TiaStatus,
 )
 from transfers_app.domain.formatting import (
+    ACCESS_LABELS,
+    ACTIVITY_LABELS,
+    DOCUMENT_KIND_LABELS,
+    ENTITY_KIND_LABELS,
+    FREQUENCY_LABELS,
+    LIFECYCLE_LABELS,
     MECHANISM_LABELS,
     NO_MECHANISM,
+    OWN_KIND_LABEL,
     ROLE_LABELS,
+    SEVERITY_LABELS,
     TIA_STATUS_LABELS,
     country_label,
     day,
@@ -212,46 +214,8 @@ LINE_COLUMNS: tuple[Column, ...] = (
 LINE_WIDTH = len(LINE_COLUMNS)
 assert len(RegisterLine._fields) == LINE_WIDTH + 2
 
-KIND_LABELS: dict[EntityKind, str] = {
-    EntityKind.GROUP: "Group company",
-    EntityKind.VENDOR: "Vendor",
-    EntityKind.CUSTOMER: "Customer",
-}
-OWN_KIND_LABEL = "Our entity"
-LIFECYCLE_LABELS: dict[Lifecycle, str] = {lc: lc.value.capitalize() for lc in Lifecycle}
-SEVERITY_LABELS: dict[Severity, str] = {s: s.value.capitalize() for s in Severity}
 NO_GAPS = "No gaps"
 NOT_LIVE = "Not live"
-DOCUMENT_KIND_LABELS: dict[DocumentKind, str] = {
-    DocumentKind.EU_SCC_2021: "EU SCCs (2021)",
-    DocumentKind.UK_IDTA: "UK IDTA",
-    DocumentKind.UK_ADDENDUM: "UK Addendum to the EU SCCs",
-    DocumentKind.LEGACY_SCC_2001: "Legacy SCCs 2001 (C2C set I)",
-    DocumentKind.LEGACY_SCC_2004: "Legacy SCCs 2004 (C2C set II)",
-    DocumentKind.LEGACY_SCC_2010: "Legacy SCCs 2010 (C2P)",
-    DocumentKind.BCR: "Binding corporate rules",
-    DocumentKind.DPA: "Data processing agreement (Art 28)",
-    DocumentKind.ART49_DEROGATION: "Art 49 derogation record",
-    DocumentKind.DPF_CERTIFICATION: "DPF certification evidence",
-    DocumentKind.OTHER: "Other",
-}
-ACTIVITY_LABELS: dict[Activity, str] = {
-    Activity.HEADQUARTERS: "Headquarters",
-    Activity.HOSTING: "Hosting / storage",
-    Activity.SUPPORT: "Support / remote access",
-    Activity.BACKUP: "Backup",
-    Activity.FOLLOW_THE_SUN: "Follow-the-sun support",
-}
-ACCESS_LABELS: dict[Access, str] = {
-    Access.STORAGE: "Storage",
-    Access.REMOTE_ACCESS: "Remote access",
-    Access.ONWARD: "Onward transfer",
-}
-FREQUENCY_LABELS: dict[Frequency, str] = {
-    Frequency.ONE_OFF: "One-off",
-    Frequency.PERIODIC: "Periodic",
-    Frequency.CONTINUOUS: "Continuous",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,7 +242,7 @@ def gather(service: RegisterService, on: date, report: StatusReport | None = Non
 
 
 def _kind(e: Entity) -> str:
-    return OWN_KIND_LABEL if e.is_own else KIND_LABELS[e.kind]
+    return OWN_KIND_LABEL if e.is_own else ENTITY_KIND_LABELS[e.kind]
 
 
 class _Assessment(NamedTuple):
@@ -339,7 +303,7 @@ def _iso_date(stored: str | None) -> date | None:
 
 _REGIME_OF = attrgetter("assessment.regime")
 _new_line = tuple.__new__  # RegisterLine's own __new__ is a Python call per line
-_KIND_TEXT = {k.value: label for k, label in KIND_LABELS.items()}
+_KIND_TEXT = {k.value: label for k, label in ENTITY_KIND_LABELS.items()}
 _LIFECYCLE_TEXT = {k.value: label for k, label in LIFECYCLE_LABELS.items()}
 _ROLE_TEXT = {k.value: label for k, label in ROLE_LABELS.items()}
 

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Derogation, DocumentKind
+from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS
 from transfers_app.domain.models import Document, SccOptions
 from transfers_app.domain.renewals import next_review
 from transfers_app.domain.validation import problems
@@ -56,19 +57,6 @@ from ui.context import UiContext
 Mode = Literal["new", "renew", "edit"]
 _Index = QModelIndex | QPersistentModelIndex
 
-KIND_LABELS: dict[DocumentKind, str] = {
-    DocumentKind.EU_SCC_2021: "EU SCCs (2021)",
-    DocumentKind.UK_IDTA: "UK IDTA",
-    DocumentKind.UK_ADDENDUM: "UK Addendum to the EU SCCs",
-    DocumentKind.LEGACY_SCC_2001: "Legacy SCCs 2001 (controller to controller, set I)",
-    DocumentKind.LEGACY_SCC_2004: "Legacy SCCs 2004 (controller to controller, set II)",
-    DocumentKind.LEGACY_SCC_2010: "Legacy SCCs 2010 (controller to processor)",
-    DocumentKind.BCR: "Binding corporate rules",
-    DocumentKind.DPA: "Data processing agreement (Art 28)",
-    DocumentKind.ART49_DEROGATION: "Art 49 derogation record",
-    DocumentKind.DPF_CERTIFICATION: "DPF certification evidence",
-    DocumentKind.OTHER: "Other",
-}
 # What the instrument is usually called, as a hint in the version field.
 VERSION_HINTS: dict[DocumentKind, str] = {
     DocumentKind.EU_SCC_2021: "2021/914",
@@ -286,7 +274,7 @@ class DocumentDialog(QDialog):
         what = QGroupBox("Document")
         form = QFormLayout(what)
         self.kind = QComboBox()
-        for kind, label in KIND_LABELS.items():
+        for kind, label in DOCUMENT_KIND_LABELS.items():
             self.kind.addItem(label, kind.value)
         self.kind.setAccessibleName("Kind")
         self.title_edit = QLineEdit()

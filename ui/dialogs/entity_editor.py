@@ -57,9 +57,9 @@ from transfers_app.domain.enums import (
     EntityKind,
     Finding,
     Lifecycle,
-    Mechanism,
     Regime,
 )
+from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS, MECHANISM_LABELS
 from transfers_app.domain.models import Document, Entity, Location, Transfer
 from transfers_app.domain.validation import ensure_valid, problems
 from transfers_app.errors import TransfersError, ValidationError
@@ -96,29 +96,6 @@ REGIME_CHOICES = {
     Regime.UK: "UK GDPR",
     Regime.EU: "EU / EEA GDPR",
     Regime.CH: "Swiss FADP",
-}
-MECHANISM_LABELS = {
-    Mechanism.ADEQUACY: "Adequacy",
-    Mechanism.DPF: "Data Privacy Framework",
-    Mechanism.EU_SCC: "EU SCCs",
-    Mechanism.UK_IDTA: "UK IDTA",
-    Mechanism.UK_ADDENDUM: "UK Addendum",
-    Mechanism.LEGACY_SCC: "Legacy SCCs",
-    Mechanism.BCR: "BCRs",
-    Mechanism.DEROGATION: "Art 49 derogation",
-}
-DOCUMENT_KIND_LABELS = {
-    DocumentKind.EU_SCC_2021: "EU SCCs (2021)",
-    DocumentKind.UK_IDTA: "UK IDTA",
-    DocumentKind.UK_ADDENDUM: "UK Addendum",
-    DocumentKind.LEGACY_SCC_2001: "Legacy SCCs (2001)",
-    DocumentKind.LEGACY_SCC_2004: "Legacy SCCs (2004)",
-    DocumentKind.LEGACY_SCC_2010: "Legacy SCCs (2010)",
-    DocumentKind.BCR: "BCRs",
-    DocumentKind.DPA: "Data processing agreement",
-    DocumentKind.ART49_DEROGATION: "Art 49 derogation record",
-    DocumentKind.DPF_CERTIFICATION: "DPF certification",
-    DocumentKind.OTHER: "Other",
 }
 FINDING_LABELS = {
     Finding.NOT_RESTRICTED: ("Not a restricted transfer", "#2e7d32"),

@@ -66,6 +66,7 @@ from transfers_app.domain.enums import (
     Severity,
     VolumeBand,
 )
+from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS, MECHANISM_LABELS
 from transfers_app.domain.models import Document, Entity, MechanismUse, Tia, Transfer
 from transfers_app.domain.names import name_key
 from transfers_app.domain.validation import problems
@@ -90,8 +91,6 @@ from transfers_app.services.register import RegisterService
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.entity_editor import (
-    DOCUMENT_KIND_LABELS,
-    MECHANISM_LABELS,
     REGIME_CHOICES,
     OptionalDateEdit,
     country_choices,

@@ -25,8 +25,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import EntityKind, Lifecycle, Mechanism, Severity
-from transfers_app.services.workspace import NO_MECHANISM, Adequacy, RegisterRow
+from transfers_app.domain.enums import Lifecycle, Severity
+from transfers_app.domain.formatting import (
+    ENTITY_KIND_LABELS,
+    LIFECYCLE_LABELS,
+    OWN_KIND_LABEL,
+)
+from transfers_app.services.workspace import Adequacy, RegisterRow
 from ui.models.rows import ObjectRole, SortRole
 
 # The row's worst status for painting, as a string (a QVariant turns a StrEnum into its value):
@@ -73,17 +78,8 @@ HEADER_TIPS = {
 }
 
 OWN_KIND = "own"
-KIND_LABELS: dict[str, str] = {
-    OWN_KIND: "Our entity",
-    EntityKind.GROUP: "Group company",
-    EntityKind.VENDOR: "Vendor",
-    EntityKind.CUSTOMER: "Customer",
-}
-LIFECYCLE_LABELS = {
-    Lifecycle.PROPOSED: "Proposed",
-    Lifecycle.APPROVED: "Approved",
-    Lifecycle.ACTIVE: "Active",
-    Lifecycle.OFFBOARDED: "Offboarded",
+KIND_LABELS: dict[str, str] = {OWN_KIND: OWN_KIND_LABEL} | {
+    k.value: v for k, v in ENTITY_KIND_LABELS.items()
 }
 _LIFECYCLE_RANK = {lc: i for i, lc in enumerate(Lifecycle)}
 ADEQUACY_LABELS = {
@@ -102,17 +98,6 @@ ADEQUACY_TIPS = {
     Adequacy.NOT_RESTRICTED: "Its live transfers stay inside the exporters' own areas",
     Adequacy.NO_LIVE_TRANSFER: "No live transfer to it (our exporting entities, customers, "
     "proposed or offboarded suppliers)",
-}
-MECHANISM_LABELS: dict[str, str] = {
-    Mechanism.ADEQUACY: "Adequacy",
-    Mechanism.EU_SCC: "EU SCCs",
-    Mechanism.UK_IDTA: "UK IDTA",
-    Mechanism.UK_ADDENDUM: "UK Addendum",
-    Mechanism.BCR: "BCRs",
-    Mechanism.DEROGATION: "Art 49 derogation",
-    Mechanism.DPF: "Data Privacy Framework",
-    Mechanism.LEGACY_SCC: "Legacy SCCs",
-    NO_MECHANISM: "None recorded",
 }
 DUE_LABELS = {
     "expiry": "Expiry",

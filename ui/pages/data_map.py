@@ -74,9 +74,9 @@ from PySide6.QtWidgets import (
 )
 
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import Access, Lifecycle, Mechanism, Severity
+from transfers_app.domain.enums import Access, Lifecycle, Severity
+from transfers_app.domain.formatting import MECHANISM_PHRASES, MECHANISM_SHORT
 from transfers_app.domain.models import Transfer
-from transfers_app.rules.gaps import MECHANISM_LABEL
 from transfers_app.services.register import RegisterService, StatusReport
 from ui import messages
 from ui.context import UiContext
@@ -98,17 +98,6 @@ StatusValue = Severity | str  # a Severity, OK or NOT_ASSESSED; None while check
 DEFAULT_LIMIT = 200  # importers drawn at most
 SMALL_REGISTER = 4_000  # transfers and entities read in the GUI thread up to this size
 
-# Short names of the primary mechanism, as written on the arrows.
-MECHANISM_SHORT: dict[Mechanism, str] = {
-    Mechanism.ADEQUACY: "Adequacy",
-    Mechanism.DPF: "DPF",
-    Mechanism.EU_SCC: "SCC",
-    Mechanism.UK_IDTA: "IDTA",
-    Mechanism.UK_ADDENDUM: "SCC+Addendum",
-    Mechanism.LEGACY_SCC: "Legacy SCC",
-    Mechanism.BCR: "BCR",
-    Mechanism.DEROGATION: "Art 49",
-}
 NO_MECHANISM = "none"
 
 ACCESS_LABELS: dict[str, str] = {
@@ -1173,7 +1162,7 @@ class MapEdgeItem(QGraphicsItem):
             service = f" · {t.service}" if t.service else ""
             lines.append(f"Transfer {t.id} to {destination_label(t.destination)}: {what}{service}")
             if t.mechanisms:
-                names_ = [MECHANISM_LABEL[m.mechanism] for m in t.mechanisms]
+                names_ = [MECHANISM_PHRASES[m.mechanism] for m in t.mechanisms]
                 fallback = f" (fallback: {', '.join(names_[1:])})" if len(names_) > 1 else ""
                 lines.append(f"  relies on {names_[0]}{fallback}")
             else:

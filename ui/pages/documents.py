@@ -44,12 +44,13 @@ from PySide6.QtWidgets import (
 )
 
 from transfers_app.domain.enums import DocumentStatus
+from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS
 from transfers_app.domain.models import Document
 from transfers_app.errors import TransfersError
 from transfers_app.services.register import RegisterService
 from ui import messages
 from ui.context import UiContext
-from ui.dialogs.document_dialog import FILE_FILTER, KIND_LABELS, DocumentDialog
+from ui.dialogs.document_dialog import FILE_FILTER, DocumentDialog
 from ui.models.rows import ObjectRole, RowsTableModel, SortRole
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
@@ -120,7 +121,13 @@ class DocumentsModel(RowsTableModel[Document]):
 
     def _search_text(self, d: Document) -> str:
         return " ".join(
-            (d.title, KIND_LABELS[d.kind], self._parties(d), d.instrument_version, d.file_name)
+            (
+                d.title,
+                DOCUMENT_KIND_LABELS[d.kind],
+                self._parties(d),
+                d.instrument_version,
+                d.file_name,
+            )
         ).casefold()
 
     def document(self, row: int) -> Document:
@@ -171,7 +178,7 @@ class DocumentsModel(RowsTableModel[Document]):
                 " (superseded)" if d.status is DocumentStatus.SUPERSEDED else ""
             )
         if col is Column.KIND:
-            return KIND_LABELS[d.kind]
+            return DOCUMENT_KIND_LABELS[d.kind]
         if col is Column.PARTIES:
             return self._parties(d)
         if col is Column.MODULE:

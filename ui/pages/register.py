@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import EntityKind, Lifecycle, Mechanism, Severity
+from transfers_app.domain.formatting import LIFECYCLE_LABELS, MECHANISM_LABELS
 from transfers_app.errors import TransfersError
 from transfers_app.services.register import RegisterService
 from transfers_app.services.workspace import NO_MECHANISM, Adequacy, RegisterRow, Workspace
@@ -47,8 +48,6 @@ from ui.models.register_model import (
     ADEQUACY_LABELS,
     ADEQUACY_TIPS,
     KIND_LABELS,
-    LIFECYCLE_LABELS,
-    MECHANISM_LABELS,
     OK,
     OWN_KIND,
     Column,

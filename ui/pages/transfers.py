@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import Access, Mechanism, Regime, Severity
+from transfers_app.domain.enums import Mechanism, Regime, Severity
+from transfers_app.domain.formatting import ACCESS_LABELS, MECHANISM_LABELS
 from transfers_app.domain.models import Transfer
 from transfers_app.rules.gaps import Gap
 from transfers_app.services.register import RegisterService
@@ -46,21 +47,6 @@ from ui.widgets.tables import BackgroundLoader, HeaderMemory, attach_model
 
 _Index = QModelIndex | QPersistentModelIndex
 
-MECHANISM_LABELS = {
-    Mechanism.ADEQUACY: "Adequacy",
-    Mechanism.DPF: "DPF",
-    Mechanism.EU_SCC: "EU SCCs",
-    Mechanism.UK_IDTA: "UK IDTA",
-    Mechanism.UK_ADDENDUM: "UK Addendum",
-    Mechanism.LEGACY_SCC: "Legacy SCCs",
-    Mechanism.BCR: "BCRs",
-    Mechanism.DEROGATION: "Art 49 derogation",
-}
-ACCESS_LABELS = {
-    Access.STORAGE: "Storage",
-    Access.REMOTE_ACCESS: "Remote access",
-    Access.ONWARD: "Onward transfer",
-}
 # Badge colours; the badge always carries its text as well (never colour alone).
 BADGE = {
     Severity.CRITICAL: ("#8b0000", "#fde2e2"),
@@ -368,8 +354,8 @@ class TransfersPage(Page):
         self.mechanism = QComboBox()
         self.mechanism.setAccessibleName("Mechanism")
         self.mechanism.addItem("All mechanisms", "")
-        for m, label in MECHANISM_LABELS.items():
-            self.mechanism.addItem(label, m.value)
+        for m in Mechanism:
+            self.mechanism.addItem(MECHANISM_LABELS[m], m.value)
         self.mechanism.addItem("No mechanism", "none")
         self.not_live = QCheckBox("Include planned and ended")
         self.clear_button = QPushButton("Clear filters")

@@ -1,4 +1,4 @@
-"""The storage port the services depend on (implemented by ``db.SqliteRegister``)."""
+"""The storage ports the services depend on (implemented in ``db/``)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,10 @@
+"""The ports: ``typing.Protocol``s the services depend on, implemented by the adapters that the
+composition root (``transfers_app.cli``) builds and injects.
+
+- ``storage``: the register's repositories and unit of work (``db/`` implements them).
+- ``files``: the writers and readers of files (``exports/`` implements them).
+"""
+
+from transfers_app.ports.storage import RegisterPort, RegisterRecords
+
+__all__ = ["RegisterPort", "RegisterRecords"]

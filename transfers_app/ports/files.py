@@ -1,0 +1,1 @@
+"""Ports for files: the writers and readers the services use, implemented in ``exports/``."""
