@@ -28,7 +28,7 @@ def main() -> None:
     app = QApplication([])
     cli = Context(AppPaths(Path(sys.argv[1])), date(2026, 11, 25))
     service = cli.service()
-    ctx = UiContext(service, Workspace(service), cli.paths, cli.today, cli.service)
+    ctx = UiContext(service, Workspace(service), cli.paths, cli.today, cli.service, cli.files())
     start = time.perf_counter()
     window = MainWindow(ctx)
     window.resize(1280, 800)

@@ -32,6 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db import FileStore, SqliteRegister, open_db
+from exports import file_adapters
 from exports.register_csv import write_csv
 from transfers_app.reference import builtin_reference
 from transfers_app.services import register_export as rx
@@ -75,7 +76,13 @@ def bench_csv(n: int, root: Path, repeat: int) -> None:
     out = root / "register.csv"
     result, t_total = timed(
         lambda: rx.export_register(
-            service, rx.ExportFormat.CSV, out, TODAY, exported_at=NOW, report=report
+            service,
+            file_adapters(),
+            rx.ExportFormat.CSV,
+            out,
+            TODAY,
+            exported_at=NOW,
+            report=report,
         ),
         repeat,
     )
@@ -106,7 +113,7 @@ def bench_small(n: int, root: Path, repeat: int) -> None:
         out = root / f"register.{fmt.value}"
         result, t_total = timed(
             lambda fmt=fmt, out=out: rx.export_register(
-                service, fmt, out, TODAY, exported_at=NOW, report=report
+                service, file_adapters(), fmt, out, TODAY, exported_at=NOW, report=report
             ),
             repeat,
         )

@@ -40,7 +40,7 @@ QCoreApplication.setOrganizationName("Transfer Register Bench")
 app = QApplication([])
 cli = Context(AppPaths(__import__("pathlib").Path(sys.argv[1])), date(2026, 11, 25))
 service = cli.service()
-ctx = UiContext(service, Workspace(service), cli.paths, cli.today, cli.service)
+ctx = UiContext(service, Workspace(service), cli.paths, cli.today, cli.service, cli.files())
 
 
 class Painted(QObject):

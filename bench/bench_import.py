@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from db import SqliteRegister, open_db
+from exports import file_adapters
 from transfers_app.domain.enums import EntityKind, Regime
 from transfers_app.domain.models import Entity
 from transfers_app.services.importing import ImportService, Outcome
@@ -107,7 +108,7 @@ def run_once(csv_path: Path, folder: Path) -> dict[str, float | int]:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     repo = fresh_register(folder)
-    importer = ImportService(repo, TODAY)
+    importer = ImportService(repo, file_adapters().lists, TODAY)
     marks: list[tuple[float, float]] = []
 
     def mark() -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db import FileStore, SqliteRegister, open_db
+from exports import file_adapters
 from transfers_app.reference import builtin_reference
 from transfers_app.services.evidence import build_evidence_pack
 from transfers_app.services.register import RegisterService
@@ -54,7 +55,7 @@ def main() -> None:
         status = service.status(TODAY)
         t1 = time.perf_counter()
         target = root / "pack.zip"
-        build_evidence_pack(service, target, TODAY, status=status)
+        build_evidence_pack(service, file_adapters(), target, TODAY, status=status)
         t2 = time.perf_counter()
         with zipfile.ZipFile(target) as z:
             names = z.namelist()

@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from exports.pdf_render import render_pdf
-from transfers_app.services.report_model import (
+from transfers_app.reports.document import (
     BarChart,
     Bullets,
     Fields,

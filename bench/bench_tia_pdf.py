@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db import FileStore, SqliteRegister, open_db
+from exports import file_adapters
 from exports.pdf_batch import render_pdfs
 from exports.pdf_render import render_pdf
 from transfers_app.domain.enums import TiaStatus
@@ -41,7 +42,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         database = open_db(Path(tmp) / "r.db")
         repo = SqliteRegister(database, actor="bench", files=FileStore(Path(tmp) / "files"))
-        load_demo(repo, TODAY)
+        load_demo(repo, TODAY, file_adapters().pdf)
         svc = TiaService(repo, builtin_reference())
         restricted = [
             t for t in repo.list_transfers() if t.destination in {"US", "IN", "PH", "SG", "AU"}

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from exports.pdf_render import render_pdf
-from transfers_app.services.report_model import ReportDocument
+from transfers_app.reports.document import ReportDocument
 
 
 def _render(doc: ReportDocument) -> bytes:

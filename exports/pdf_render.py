@@ -64,7 +64,7 @@ from exports.pdf_common import (
     text_width,
     visual_line,
 )
-from transfers_app.services.report_model import (
+from transfers_app.reports.document import (
     BarChart,
     Block,
     Bullets,

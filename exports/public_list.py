@@ -11,7 +11,7 @@ import html
 import re
 
 from transfers_app.domain.formatting import day
-from transfers_app.services.public_list import ChangeKind, PublicEntry, PublicListReport
+from transfers_app.reports.public_list import ChangeKind, PublicEntry, PublicListReport
 
 _CHANGE_LABELS = {
     ChangeKind.ADDED: "Added",

@@ -19,7 +19,7 @@ from typing import Any
 
 from exports.csv_safe import neutralise
 from exports.files import atomic_target
-from transfers_app.services.register_export import ColumnKind, ExportTable
+from transfers_app.reports.table import ColumnKind, ExportTable
 
 PROGRESS_EVERY = 5_000
 

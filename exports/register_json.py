@@ -15,7 +15,6 @@ import os
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
@@ -33,8 +32,9 @@ from transfers_app.domain.models import (
     Tia,
     Transfer,
 )
+from transfers_app.errors import RegisterFileError
 from transfers_app.ports import RegisterRecords
-from transfers_app.services.register_export import RegisterFileError
+from transfers_app.ports.files import RegisterFile
 
 FORMAT = "transfer-register/register"
 FORMAT_VERSION = 1
@@ -59,14 +59,6 @@ HEADER_KEYS = (
     "reference_data_version",
     "counts",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class RegisterFile:
-    records: RegisterRecords
-    exported_at: datetime | None
-    app_version: str
-    reference_version: str
 
 
 # -- the codec: compiled once per type from the dataclasses' annotations ------------------------

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from exports.csv_safe import DANGEROUS_PREFIXES
 from exports.files import atomic_target
-from transfers_app.services.register_export import ColumnKind, ExportTable
+from transfers_app.reports.table import ColumnKind, ExportTable
 
 DATE_FORMAT = "yyyy-mm-dd"
 PROGRESS_EVERY = 2_000

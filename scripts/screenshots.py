@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QThreadPool
 from PySide6.QtWidgets import QApplication
 
+from exports import file_adapters
 from transfers_app.cli import Context
 from transfers_app.paths import AppPaths
 from transfers_app.services.demo import load_demo
@@ -47,8 +48,8 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="tr-shots-"))
     cli = Context(AppPaths(home), TODAY)
     service = cli.service()
-    load_demo(service.repo, TODAY)
-    ctx = UiContext(service, Workspace(service), AppPaths(home), TODAY, cli.service)
+    load_demo(service.repo, TODAY, file_adapters().pdf)
+    ctx = UiContext(service, Workspace(service), AppPaths(home), TODAY, cli.service, cli.files())
     args.out.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
         width, height = (int(x) for x in size.split("x"))

@@ -25,6 +25,7 @@ from transfers_app.paths import AppPaths, resolve_paths
 from transfers_app.services.reporting import check_to_json, status_to_json
 
 if TYPE_CHECKING:
+    from transfers_app.ports.files import FileAdapters
     from transfers_app.reference import ReferenceSet
     from transfers_app.services.register import CheckReport, RegisterService
 
@@ -256,6 +257,12 @@ class Context:
         repo = SqliteRegister(database, actor=current_user(), files=FileStore(self.paths.files))
         return RegisterService(repo, self.reference())
 
+    def files(self) -> FileAdapters:
+        """The file writers and readers every service is handed."""
+        from exports import file_adapters
+
+        return file_adapters()
+
 
 def current_user() -> str:
     try:
@@ -439,7 +446,7 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     from transfers_app.services.demo import load_demo
 
-    count = load_demo(repo, ctx.today)
+    count = load_demo(repo, ctx.today, ctx.files().pdf)
     print(f"Loaded the demo register ({count} entities) into {ctx.paths.database}")
     print(f"Try: {PROG} status   or   {PROG}   (desktop app)")
     return 0
@@ -498,7 +505,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     """Exit 0: imported (or would import) cleanly; 1: rows not imported or locations to review."""
     from transfers_app.services import importing as imp
 
-    table = imp.ImportService.read(args.file, args.sheet)  # a bad file: exit 2, nothing opened
+    table = ctx.files().lists.read(args.file, args.sheet)  # a bad file: exit 2, nothing opened
     mapping, source = None, "file"
     if args.mapping is not None:
         try:
@@ -507,7 +514,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError(f"cannot read the mapping {args.mapping}: {exc}") from None
         mapping = imp.Mapping.from_json(text, args.mapping.name)
     memory = imp.MappingMemory(ctx.paths.home / imp.MEMORY_FILE)
-    importer = imp.ImportService(ctx.service().repo, ctx.today, memory)
+    importer = imp.ImportService(ctx.service().repo, ctx.files().lists, ctx.today, memory)
     if mapping is None:
         mapping, source = importer.mapping_for(table)
     preview = importer.preview(table, mapping, source)
@@ -535,6 +542,7 @@ def cmd_export_register(args: argparse.Namespace, ctx: Context) -> int:
         )
     result = export_register(
         ctx.service(),
+        ctx.files(),
         fmt,
         args.output,
         args.as_of or ctx.today,
@@ -552,8 +560,7 @@ def cmd_export_register(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_export_public_list(args: argparse.Namespace, ctx: Context) -> int:
     """The public sub-processor list; with --publish the file is written and the version
     recorded together (a file that cannot be written publishes nothing)."""
-    from exports.public_list import render_html, render_markdown
-    from transfers_app.services.public_list import PublicListService
+    from transfers_app.services.public_list import write_public_list
 
     fmt = args.format or {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}.get(
         args.output.suffix.lower()
@@ -563,12 +570,10 @@ def cmd_export_public_list(args: argparse.Namespace, ctx: Context) -> int:
             f"cannot tell the format from {args.output.name!r}: give --format html or md "
             "(or an output file ending in .html or .md)"
         )
-    render = render_html if fmt == "html" else render_markdown
     on = args.as_of or ctx.today
-    service = PublicListService(ctx.service().repo)
-    with service.repo.transaction():
-        report = service.publish(on) if args.publish else service.draft(on)
-        _write_text(args.output, render(report))
+    report = write_public_list(
+        ctx.service().repo, ctx.files().public_list, fmt, args.output, on, args.publish
+    )
     entries = f"{len(report.public_list.entries)} entries"
     if not args.publish and report.published:
         print(
@@ -618,7 +623,7 @@ def cmd_export_tia(args: argparse.Namespace, ctx: Context) -> int:
     from transfers_app.services.tia import TiaService
 
     service = ctx.service()
-    tias = TiaService(service.repo, service.ref)
+    tias = TiaService(service.repo, service.ref, ctx.files().pdf)
     tia_id = _tia_id(args.tia_id, ctx)
     tia = service.repo.get_tia(tia_id)
     tias.export_pdf(tia_id, ctx.today, args.output)
@@ -657,6 +662,7 @@ def cmd_export_pack(args: argparse.Namespace, ctx: Context) -> int:
 
     manifest, _ = build_evidence_pack(
         service,
+        ctx.files(),
         args.output,
         ctx.today,
         scope=scope,
@@ -684,7 +690,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_import_json(args: argparse.Namespace, ctx: Context) -> int:
     from transfers_app.services.register_export import import_register_json
 
-    result = import_register_json(ctx.service(), args.file)
+    result = import_register_json(ctx.service(), ctx.files().register_file, args.file)
     counts = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in result.counts.items() if n)
     print(f"Loaded {args.file.name} into {ctx.paths.database}: {counts or 'no records'}")
     if result.missing_files:
@@ -701,7 +707,7 @@ def cmd_gui(args: argparse.Namespace, ctx: Context) -> int:
         from ui.app import run
     except ImportError as exc:  # PySide6 missing or Qt cannot load its platform libraries
         raise UsageError(f"the desktop app cannot start: {exc}") from None
-    return run(ctx.service(), ctx.paths, ctx.today, ctx.service)
+    return run(ctx.service(), ctx.paths, ctx.today, ctx.service, ctx.files())
 
 
 COMMANDS = {

@@ -26,3 +26,11 @@ class StorageError(TransfersError):
 
 class ReferenceDataError(TransfersError):
     pass
+
+
+class PackCancelled(Exception):
+    """The user cancelled the evidence pack; nothing was written."""
+
+
+class RegisterFileError(TransfersError):
+    """A register file that cannot be loaded; the message names the file and the record."""

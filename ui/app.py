@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from transfers_app.paths import AppPaths
+from transfers_app.ports.files import FileAdapters
 from transfers_app.services.register import RegisterService
 from transfers_app.services.workspace import Workspace
 from ui import messages
@@ -88,20 +89,21 @@ def run(
     paths: AppPaths,
     today: date,
     service_factory: Callable[[], RegisterService],
+    files: FileAdapters,
 ) -> int:
     QCoreApplication.setOrganizationName("Transfer Register")
     QCoreApplication.setApplicationName("Transfer Register")
     app = QApplication.instance() or QApplication(sys.argv)
     window: list[MainWindow] = []
     install_crash_handler(paths.logs, lambda: window[0] if window else None)
-    ctx = UiContext(service, Workspace(service), paths, today, service_factory)
+    ctx = UiContext(service, Workspace(service), paths, today, service_factory, files)
     if not service.repo.count("entities") and service.repo.get_setting("first_start") is None:
         dialog = FirstStartDialog()
         dialog.exec()
         if dialog.choice == FirstStartDialog.DEMO:
             from transfers_app.services.demo import load_demo
 
-            load_demo(service.repo, today)
+            load_demo(service.repo, today, files.pdf)
         if dialog.choice:
             service.repo.set_setting("first_start", "done")
     main = MainWindow(ctx)

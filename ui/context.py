@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from transfers_app.paths import AppPaths
+from transfers_app.ports.files import FileAdapters
 from transfers_app.services.register import RegisterService, StatusReport
 from transfers_app.services.tia import TiaService
 from transfers_app.services.workspace import Workspace
@@ -22,6 +23,8 @@ class UiContext:
     # A new service on its own database connection, for work in a background thread
     # (an SQLite connection belongs to the thread that opened it).
     service_factory: Callable[[], RegisterService]
+    # The file writers and readers (PDF, CSV, XLSX, JSON, lists), built by the composition root.
+    files: FileAdapters
 
     # One status report shared by every page: computed once per register generation and
     # reference set, whichever page (or background thread) asks first; the others wait for it.
@@ -35,7 +38,7 @@ class UiContext:
         """Transfer impact assessments on the same register, following the reference data in
         use (loading a newer reference file changes what a new draft starts from)."""
         if self._tias is None or self._tias.repo is not self.service.repo:
-            self._tias = TiaService(self.service.repo, self.service.ref)
+            self._tias = TiaService(self.service.repo, self.service.ref, self.files.pdf)
         self._tias.ref = self.service.ref
         return self._tias
 

@@ -17,7 +17,8 @@ import pytest
 from pypdf import PdfReader
 
 from db import FileStore, SqliteRegister, open_db
-from exports.evidence_pack import PackCancelled
+from exports import file_adapters
+from transfers_app.errors import PackCancelled
 from transfers_app.reference import builtin_reference
 from transfers_app.services.demo import load_demo
 from transfers_app.services.evidence import PackScope, build_evidence_pack, readiness
@@ -30,7 +31,7 @@ TODAY = date(2026, 11, 25)
 def service(tmp_path: Path) -> Iterator[RegisterService]:
     database = open_db(tmp_path / "r.db")
     repo = SqliteRegister(database, actor="t", files=FileStore(tmp_path / "files"))
-    load_demo(repo, TODAY)
+    load_demo(repo, TODAY, file_adapters().pdf)
     yield RegisterService(repo, builtin_reference())
     database.conn.close()
 
@@ -57,7 +58,9 @@ def test_the_pack_holds_every_piece_of_evidence_with_its_hash(
     service: RegisterService, tmp_path: Path
 ) -> None:
     target = tmp_path / "pack.zip"
-    manifest, ready = build_evidence_pack(service, target, TODAY, prepared_by="DPO")
+    manifest, ready = build_evidence_pack(
+        service, file_adapters(), target, TODAY, prepared_by="DPO"
+    )
     with zipfile.ZipFile(target) as z:
         names = z.namelist()
         assert names[0] == "00-cover-letter.pdf" and names[-1] == "manifest.json"
@@ -97,7 +100,11 @@ def test_a_pack_for_one_supplier_holds_only_its_evidence(
 ) -> None:
     stratus = _entity(service, "Stratus Cloud Hosting, Inc.")
     manifest, _ = build_evidence_pack(
-        service, tmp_path / "p.zip", TODAY, scope=PackScope(entity_ids=frozenset({stratus}))
+        service,
+        file_adapters(),
+        tmp_path / "p.zip",
+        TODAY,
+        scope=PackScope(entity_ids=frozenset({stratus})),
     )
     paths = [f["path"] for f in manifest["files"]]
     assert [p for p in paths if p.startswith("assessments/")] == [
@@ -114,7 +121,7 @@ def test_hostile_names_stay_inside_the_pack(service: RegisterService, tmp_path: 
     doc = next(d for d in repo.list_documents() if d.title.startswith("Stratus Cloud Terms"))
     repo.update_document(replace(doc, title="..\\..\\windows\\system32 株式会社|?*"))
     target = tmp_path / "pack.zip"
-    build_evidence_pack(service, target, TODAY)
+    build_evidence_pack(service, file_adapters(), target, TODAY)
     with zipfile.ZipFile(target) as z:
         for n in z.namelist():
             parts = n.split("/")
@@ -126,5 +133,7 @@ def test_hostile_names_stay_inside_the_pack(service: RegisterService, tmp_path: 
 def test_a_cancelled_pack_leaves_no_file(service: RegisterService, tmp_path: Path) -> None:
     target = tmp_path / "pack.zip"
     with pytest.raises(PackCancelled):
-        build_evidence_pack(service, target, TODAY, progress=lambda done, total, what: done < 3)
+        build_evidence_pack(
+            service, file_adapters(), target, TODAY, progress=lambda done, total, what: done < 3
+        )
     assert list(tmp_path.glob("*pack.zip*")) == []

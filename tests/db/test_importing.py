@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from db import FileStore, SqliteRegister, open_db
+from exports import file_adapters
 from transfers_app.cli import main
 from transfers_app.domain.enums import Access, Activity, EntityKind, Lifecycle, Mechanism, Role
 from transfers_app.domain.models import Entity
@@ -39,14 +40,16 @@ HOSTILE = FIXTURES / "hostile_strings.csv"
 def repo(tmp_path: Path) -> Iterator[SqliteRegister]:
     database = open_db(tmp_path / "r.db")
     register = SqliteRegister(database, actor="t", files=FileStore(tmp_path / "files"))
-    load_demo(register, TODAY)
+    load_demo(register, TODAY, file_adapters().pdf)
     yield register
     database.conn.close()
 
 
 @pytest.fixture
 def importer(repo: SqliteRegister, tmp_path: Path) -> ImportService:
-    return ImportService(repo, TODAY, MappingMemory(tmp_path / "mappings.json"))
+    return ImportService(
+        repo, file_adapters().lists, TODAY, MappingMemory(tmp_path / "mappings.json")
+    )
 
 
 def counts(repo: SqliteRegister) -> tuple[int, int, int, int]:

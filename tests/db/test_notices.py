@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from db import SqliteRegister, open_db
+from exports import file_adapters
 from transfers_app.cli import main
 from transfers_app.domain.enums import Access, DocumentKind, EntityKind, Lifecycle, Regime, Role
 from transfers_app.domain.models import Entity, NoticeDecision, SubprocessorNotice
@@ -31,7 +32,7 @@ INDUS = "Indus Support Services Pvt. Ltd."
 def repo(tmp_path: Path) -> Iterator[SqliteRegister]:
     database = open_db(tmp_path / "r.db")
     r = SqliteRegister(database, actor="privacy-lead")
-    load_demo(r, TODAY)
+    load_demo(r, TODAY, file_adapters().pdf)
     yield r
     database.conn.close()
 

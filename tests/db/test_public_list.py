@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from db import SqliteRegister, open_db
+from exports import file_adapters
 from exports.public_list import md_escape, render_html, render_markdown
 from transfers_app.cli import main
 from transfers_app.domain.enums import Access, Activity, EntityKind, Lifecycle, Mechanism, Role
@@ -53,7 +54,7 @@ ON_THE_DEMO_LIST = {
 def repo(tmp_path: Path) -> Iterator[SqliteRegister]:
     database = open_db(tmp_path / "r.db")
     r = SqliteRegister(database, actor="privacy-lead")
-    load_demo(r, TODAY)
+    load_demo(r, TODAY, file_adapters().pdf)
     yield r
     database.conn.close()
 

@@ -16,6 +16,7 @@ import db.connection as connection
 from db import SqliteRegister, open_db
 from db.connection import APPLICATION_ID
 from db.migrations import MIGRATION_NAMES, SCHEMA_VERSION, migrations
+from exports import file_adapters
 from transfers_app.domain.enums import EntityKind
 from transfers_app.domain.models import Entity
 from transfers_app.errors import StorageError
@@ -44,7 +45,7 @@ def _make_register(path: Path, *, demo: bool = False) -> None:
     database = open_db(path)
     repo = SqliteRegister(database, actor="tester")
     if demo:
-        load_demo(repo, TODAY)
+        load_demo(repo, TODAY, file_adapters().pdf)
     else:
         repo.add_entity(Entity(name="Acme Hosting Ltd", kind=EntityKind.VENDOR))
     database.conn.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from db import FileStore, SqliteRegister, open_db
+from exports import file_adapters
 from transfers_app.domain.enums import Regime, TiaStatus
 from transfers_app.domain.models import Tia, Transfer
 from transfers_app.domain.tia import (
@@ -39,7 +40,7 @@ TODAY = date(2026, 11, 25)
 def repo(tmp_path: Path) -> Iterator[SqliteRegister]:
     database = open_db(tmp_path / "r.db")
     r = SqliteRegister(database, actor="t", files=FileStore(tmp_path / "files"))
-    load_demo(r, TODAY)
+    load_demo(r, TODAY, file_adapters().pdf)
     yield r
     database.conn.close()
 

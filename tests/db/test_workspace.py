@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from db import FileStore, SqliteRegister, open_db
+from exports import file_adapters
 from transfers_app.domain.enums import Lifecycle, Role
 from transfers_app.errors import ValidationError
 from transfers_app.reference import builtin_reference
@@ -23,7 +24,7 @@ TODAY = date(2026, 11, 25)
 def ws(tmp_path: Path) -> Iterator[Workspace]:
     database = open_db(tmp_path / "r.db")
     repo = SqliteRegister(database, actor="t", files=FileStore(tmp_path / "files"))
-    load_demo(repo, TODAY)
+    load_demo(repo, TODAY, file_adapters().pdf)
     yield Workspace(RegisterService(repo, builtin_reference()))
     database.conn.close()
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from db import FileStore, SqliteRegister, open_db
+from exports import file_adapters
 from transfers_app.cli import main
 from transfers_app.domain.countries import normalise_code
 from transfers_app.domain.enums import (
@@ -152,7 +153,7 @@ def test_archived_party_and_missing_regime_are_reported(repo: SqliteRegister) ->
 def test_one_assessment_gap_per_transfer_even_under_two_regimes(tmp_path: Path) -> None:
     database = open_db(tmp_path / "demo.db")
     repo = SqliteRegister(database, actor="t")
-    load_demo(repo, TODAY)
+    load_demo(repo, TODAY, file_adapters().pdf)
     report = RegisterService(repo, builtin_reference()).status(TODAY)
     tia_gaps = [g for g in report.gaps if g.code in (GapCode.TIA_MISSING, GapCode.TIA_OVERDUE)]
     per_transfer = [g.transfer_id for g in tia_gaps]
@@ -268,7 +269,7 @@ def test_reminders_include_the_notice_deadline(tmp_path: Path) -> None:
     """The demo's Australian IDTA expires in 45 days with 30 days' notice: notice is due first."""
     database = open_db(tmp_path / "demo.db")
     repo = SqliteRegister(database, actor="t")
-    load_demo(repo, TODAY)
+    load_demo(repo, TODAY, file_adapters().pdf)
     items = RegisterService(repo, builtin_reference()).reminders(TODAY, 90)
     notice = [r for r in items if r.what == "notice"]
     expiry = [r for r in items if r.what == "expiry" and "Australia" in r.subject]

@@ -8,7 +8,7 @@ from datetime import date
 from pypdf import PdfReader
 
 from exports.pdf_render import render_pdf
-from transfers_app.services.report_model import Fields, ReportDocument, Section, Table
+from transfers_app.reports.document import Fields, ReportDocument, Section, Table
 
 
 def _doc(rows: tuple[tuple[str, ...], ...], flagged: tuple[int, ...] = ()) -> ReportDocument:

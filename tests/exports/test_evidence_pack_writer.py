@@ -12,13 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exports.csv_safe import csv_bytes, neutralise
-from exports.evidence_pack import (
-    PackCancelled,
-    PackEntry,
-    PackPlan,
-    safe_component,
-    write_pack,
-)
+from exports.evidence_pack import write_pack
+from transfers_app.errors import PackCancelled
+from transfers_app.reports.pack import PackEntry, PackPlan, safe_component
 
 HOSTILE = [
     "../../etc/passwd",

@@ -9,22 +9,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from exports.columns import Field, Mapping, MappingError, guess_columns, header_set_key
-from exports.importers import (
-    ImportFileError,
-    Level,
-    clean_text,
-    country_from_address,
+from exports.list_reader import read_bytes, read_table
+from transfers_app.domain.columns import Field, Mapping, MappingError, guess_columns, header_set_key
+from transfers_app.domain.enums import Lifecycle, Mechanism, Role
+from transfers_app.domain.places import country_from_address, parse_locations
+from transfers_app.domain.vendor_list import (
     parse_date,
     parse_lifecycle,
-    parse_locations,
     parse_mechanisms,
     parse_role,
-    read_bytes,
     read_records,
-    read_table,
 )
-from transfers_app.domain.enums import Lifecycle, Mechanism, Role
+from transfers_app.domain.vendor_table import ImportFileError, Level, clean_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 

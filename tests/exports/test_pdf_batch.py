@@ -8,7 +8,7 @@ from datetime import date
 from pypdf import PdfReader
 
 from exports.pdf_batch import render_pdfs
-from transfers_app.services.report_model import Fields, Para, ReportDocument, Section
+from transfers_app.reports.document import Fields, Para, ReportDocument, Section
 
 
 def _doc(i: int) -> ReportDocument:

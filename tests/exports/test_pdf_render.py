@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from exports.pdf_common import escape, rich
 from exports.pdf_render import render_pdf, write_pdf
-from transfers_app.services.report_model import (
+from transfers_app.reports.document import (
     BarChart,
     Bullets,
     Fields,

@@ -17,6 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 from db import FileStore, SqliteRegister, open_db
+from exports import file_adapters
 from exports.csv_safe import DANGEROUS_PREFIXES
 from exports.register_json import FORMAT, FORMAT_VERSION
 from transfers_app.domain.enums import (
@@ -220,7 +221,7 @@ def _add_history(repo: SqliteRegister, tmp: Path) -> None:
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[RegisterService]:
     repo = _open(tmp_path / "source")
-    load_demo(repo, TODAY)
+    load_demo(repo, TODAY, file_adapters().pdf)
     _add_hostile(repo, tmp_path)
     _add_history(repo, tmp_path)
     yield RegisterService(repo, builtin_reference())
@@ -228,7 +229,7 @@ def service(tmp_path: Path) -> Iterator[RegisterService]:
 
 
 def _export(service: RegisterService, fmt: ExportFormat, path: Path, **kw: Any) -> Path:
-    export_register(service, fmt, path, TODAY, exported_at=EXPORTED_AT, **kw)
+    export_register(service, file_adapters(), fmt, path, TODAY, exported_at=EXPORTED_AT, **kw)
     return path
 
 
@@ -441,7 +442,7 @@ def test_json_round_trip_into_an_empty_register_is_lossless(
 
     target = _open(tmp_path / "target")
     copy = RegisterService(target, builtin_reference())
-    result = import_register_json(copy, first)
+    result = import_register_json(copy, file_adapters().register_file, first)
     assert result.counts["entities"] == len(data["entities"])
     # The signed file itself is not in the JSON: the import says which are missing.
     assert set(result.missing_files) == {f["sha256"] for f in data["files"]}
@@ -462,7 +463,7 @@ def test_json_import_refuses_a_register_that_is_not_empty(
     path = _export(service, ExportFormat.JSON, tmp_path / "register.json")
     before = service.repo.count("entities")
     with pytest.raises(TransfersError, match="not empty"):
-        import_register_json(service, path)
+        import_register_json(service, file_adapters().register_file, path)
     assert service.repo.count("entities") == before
 
 
@@ -514,7 +515,9 @@ def test_json_import_names_the_bad_record_and_loads_nothing(
     bad = _tampered(service, tmp_path, change)
     target = _open(tmp_path / "target")
     with pytest.raises(TransfersError, match=expected):
-        import_register_json(RegisterService(target, builtin_reference()), bad)
+        import_register_json(
+            RegisterService(target, builtin_reference()), file_adapters().register_file, bad
+        )
     assert target.count("entities") == 0 and target.count("audit") == 0
     target.conn.close()
 
@@ -530,10 +533,10 @@ def test_json_import_of_a_file_that_is_not_a_register(tmp_path: Path) -> None:
         path = tmp_path / "x.json"
         path.write_text(text, "utf-8")
         with pytest.raises(TransfersError, match=expected):
-            import_register_json(svc, path)
+            import_register_json(svc, file_adapters().register_file, path)
     path.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(TransfersError, match="not UTF-8"):
-        import_register_json(svc, path)
+        import_register_json(svc, file_adapters().register_file, path)
     assert target.count("entities") == 0
     target.conn.close()
 

@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from db import FileStore, SqliteRegister, open_db
+from exports import file_adapters
 from exports.pdf_render import render_pdf
 from transfers_app.domain.enums import TiaStatus
 from transfers_app.domain.models import Tia
@@ -27,8 +28,8 @@ TODAY = date(2026, 11, 25)
 def svc(tmp_path: Path) -> Iterator[TiaService]:
     database = open_db(tmp_path / "r.db")
     repo = SqliteRegister(database, actor="t", files=FileStore(tmp_path / "files"))
-    load_demo(repo, TODAY)
-    yield TiaService(repo, builtin_reference())
+    load_demo(repo, TODAY, file_adapters().pdf)
+    yield TiaService(repo, builtin_reference(), file_adapters().pdf)
     database.conn.close()
 
 

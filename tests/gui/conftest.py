@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from db import FileStore, SqliteRegister, open_db
+from exports import file_adapters
 from transfers_app.paths import AppPaths
 from transfers_app.reference import builtin_reference
 from transfers_app.services.demo import load_demo
@@ -31,8 +32,8 @@ def make_ctx(home: Path, demo: bool = True) -> tuple[UiContext, list[object]]:
 
     service = factory()
     if demo:
-        load_demo(service.repo, TODAY)
-    ctx = UiContext(service, Workspace(service), paths, TODAY, factory)
+        load_demo(service.repo, TODAY, file_adapters().pdf)
+    ctx = UiContext(service, Workspace(service), paths, TODAY, factory, file_adapters())
     return ctx, opened
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from exports.evidence_pack import safe_component
 from transfers_app.domain.enums import (
     Access,
     Activity,
@@ -55,8 +54,10 @@ from transfers_app.domain.tia import (
 )
 from transfers_app.errors import StorageError, TransfersError
 from transfers_app.ports import RegisterPort
+from transfers_app.ports.files import PdfRenderer
 from transfers_app.reference import builtin_reference
-from transfers_app.services.report_model import Fields, Para, ReportDocument, Section
+from transfers_app.reports.document import Fields, Para, ReportDocument, Section
+from transfers_app.reports.pack import safe_component
 from transfers_app.services.tia import ORG_ICO, ORG_NAME, TiaService
 
 # The seed policy's own categories (shared/seeds): what this organisation collects.
@@ -94,8 +95,10 @@ def seed_catalogues(repo: RegisterPort) -> None:
     )
 
 
-def load_demo(repo: RegisterPort, today: date) -> int:
-    """Load the demo register into an empty database; return the number of entities."""
+def load_demo(repo: RegisterPort, today: date, pdf: PdfRenderer | None = None) -> int:
+    """Load the demo register into an empty database; return the number of entities.
+
+    With ``pdf``, each signed document gets a one-page demo copy of its signed file."""
     if repo.count("entities"):
         raise TransfersError(
             "the register is not empty: the demo loads only into an empty "
@@ -179,7 +182,9 @@ def load_demo(repo: RegisterPort, today: date) -> int:
         def doc(title: str, kind: DocumentKind, parties: list[int], **kw: object) -> Document:
             new = Document(kind=kind, title=title, party_ids=tuple(parties), **kw)
             copy = (
-                demo_copy(new, [names[p] for p in parties], files) if kw.get("signed_on") else None
+                demo_copy(new, [names[p] for p in parties], files, pdf)
+                if pdf is not None and kw.get("signed_on")
+                else None
             )
             try:
                 d = repo.add_document(new, copy)
@@ -820,11 +825,9 @@ def demo_answers(c: TiaContent, complete: bool) -> TiaContent:
     )
 
 
-def demo_copy(doc: Document, parties: list[str], folder: Path) -> Path:
+def demo_copy(doc: Document, parties: list[str], folder: Path, pdf: PdfRenderer) -> Path:
     """A one-page stand-in for the signed file, so the demo's documents open and travel in the
     evidence pack. It says plainly that it is not a real agreement."""
-    from exports.pdf_render import render_pdf
-
     body = ReportDocument(
         title=doc.title,
         subtitle="Demo copy: not a real agreement",
@@ -856,5 +859,5 @@ def demo_copy(doc: Document, parties: list[str], folder: Path) -> Path:
         number_sections=False,
     )
     path = folder / f"{safe_component(doc.title)}.pdf"
-    path.write_bytes(render_pdf(body, invariant=True))
+    path.write_bytes(pdf.render(body, invariant=True))
     return path

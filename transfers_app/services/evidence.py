@@ -18,7 +18,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from exports.evidence_pack import PackEntry, PackPlan, safe_component
 from transfers_app.domain.enums import DocumentStatus, Severity, TiaStatus
 from transfers_app.domain.formatting import (
     MECHANISM_LABELS,
@@ -29,10 +28,9 @@ from transfers_app.domain.formatting import (
 )
 from transfers_app.domain.models import Document, Entity, Tia, Transfer
 from transfers_app.ports import RegisterPort
+from transfers_app.ports.files import FileAdapters
 from transfers_app.reference.loader import ReferenceSet
-from transfers_app.rules.gaps import Gap, GapCode
-from transfers_app.services.register import RegisterService, StatusReport
-from transfers_app.services.report_model import (
+from transfers_app.reports.document import (
     Bullets,
     Fields,
     Para,
@@ -41,6 +39,9 @@ from transfers_app.services.report_model import (
     Table,
     Tone,
 )
+from transfers_app.reports.pack import PackEntry, PackPlan, safe_component
+from transfers_app.rules.gaps import Gap, GapCode
+from transfers_app.services.register import RegisterService, StatusReport
 from transfers_app.services.tia import Organisation, TiaService, organisation_of
 
 REGULATOR = "the Information Commission (formerly the ICO)"
@@ -518,6 +519,7 @@ def plan_pack(
 
 def build_evidence_pack(
     service: RegisterService,
+    files: FileAdapters,
     target: Path,
     on: date,
     *,
@@ -528,10 +530,6 @@ def build_evidence_pack(
 ) -> tuple[dict[str, Any], Readiness]:
     """Write the whole evidence pack to ``target`` (all of it, or nothing if cancelled or
     failed) and return its manifest and the readiness findings it records."""
-    from exports.csv_safe import csv_bytes
-    from exports.evidence_pack import write_pack
-    from exports.pdf_batch import PdfPool
-    from exports.pdf_render import render_pdf
     from transfers_app.services.register_export import ExportFormat, export_register
 
     report = status or service.status(on)
@@ -542,22 +540,29 @@ def build_evidence_pack(
             with tempfile.TemporaryDirectory() as tmp:
                 out = Path(tmp) / f"register.{fmt.value}"
                 export_register(
-                    service, fmt, out, on, exported_at=stamp, report=report, author=prepared_by
+                    service,
+                    files,
+                    fmt,
+                    out,
+                    on,
+                    exported_at=stamp,
+                    report=report,
+                    author=prepared_by,
                 )
                 return out.read_bytes()
 
         return produce
 
-    with PdfPool() as pool:
+    with files.pdf.pool() as render_many:
         renderers = PackRenderers(
-            pdf=render_pdf,
-            csv=csv_bytes,
+            pdf=files.pdf.render,
+            csv=files.tables.csv_bytes,
             register_pdf=register_file(ExportFormat.PDF),
             register_csv=register_file(ExportFormat.CSV),
-            pdf_many=pool.render,
+            pdf_many=render_many,
         )
         plan, ready = plan_pack(
             service.repo, service.ref, report, on, renderers, scope, prepared_by
         )
-        manifest = write_pack(plan, target, progress, stamp)
+        manifest = files.pack.write(plan, target, progress, stamp)
     return manifest, ready

@@ -21,16 +21,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from exports.columns import LABELS, REPEATABLE, Field, Mapping, MappingError, header_set_key
-from exports.importers import (
-    CellProblem,
-    ImportFileError,
-    Level,
-    Place,
-    RowRecord,
-    Table,
-    read_records,
-    read_table,
+from transfers_app.domain.columns import (
+    LABELS,
+    REPEATABLE,
+    Field,
+    Mapping,
+    MappingError,
+    header_set_key,
 )
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import (
@@ -43,9 +40,13 @@ from transfers_app.domain.enums import (
 from transfers_app.domain.formatting import MECHANISM_LABELS
 from transfers_app.domain.models import Entity, Location, MechanismUse, Transfer
 from transfers_app.domain.names import name_key as _name_key
+from transfers_app.domain.places import Place
 from transfers_app.domain.validation import entity_problems
+from transfers_app.domain.vendor_list import RowRecord, read_records
+from transfers_app.domain.vendor_table import CellProblem, ImportFileError, Level, Table
 from transfers_app.errors import TransfersError
 from transfers_app.ports import RegisterPort
+from transfers_app.ports.files import ListReader
 
 __all__ = [
     "LABELS",
@@ -353,9 +354,14 @@ class _Group:
 
 class ImportService:
     def __init__(
-        self, repo: RegisterPort, today: date, memory: MappingMemory | None = None
+        self,
+        repo: RegisterPort,
+        lists: ListReader,
+        today: date,
+        memory: MappingMemory | None = None,
     ) -> None:
         self.repo = repo
+        self.lists = lists
         self.today = today
         self.memory = memory
         self._index: (
@@ -364,9 +370,8 @@ class ImportService:
 
     # -- reading & mapping --------------------------------------------------------------------
 
-    @staticmethod
-    def read(path: Path | str, sheet: str | None = None) -> Table:
-        return read_table(path, sheet)
+    def read(self, path: Path | str, sheet: str | None = None) -> Table:
+        return self.lists.read(Path(path), sheet)
 
     def mapping_for(self, table: Table) -> tuple[Mapping, str]:
         """The mapping last confirmed for these headers, or a guess: (mapping, "remembered" or

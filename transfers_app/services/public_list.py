@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +39,14 @@ from transfers_app.domain.formatting import SAFEGUARD_WORDS
 from transfers_app.domain.models import Entity, Publication, Transfer
 from transfers_app.errors import TransfersError
 from transfers_app.ports import RegisterPort
+from transfers_app.ports.files import PublicListRenderer
+from transfers_app.reports.public_list import (
+    ChangeKind,
+    ListChange,
+    PublicEntry,
+    PublicList,
+    PublicListReport,
+)
 from transfers_app.services.tia import ORG_NAME
 
 PUBLIC_LIST = "public_list"
@@ -50,90 +56,6 @@ NO_SAFEGUARD = "No safeguard recorded"
 
 _PROCESSING_ROLES = frozenset({Role.PROCESSOR, Role.SUBPROCESSOR})
 _ENGAGED = frozenset({Lifecycle.APPROVED, Lifecycle.ACTIVE})
-
-
-@dataclass(frozen=True, slots=True)
-class PublicEntry:
-    entity_id: int
-    name: str
-    legal_name: str  # empty when the same as the name
-    services: tuple[str, ...]
-    countries: tuple[str, ...]  # ISO codes, in the order of their names
-    safeguards: tuple[str, ...]  # plain words, primary first
-    engaged_by: tuple[str, ...] = ()  # for sub-processors of our processors: those processors
-
-    @property
-    def display_name(self) -> str:
-        """'Name (Legal name)' when the legal name differs."""
-        return f"{self.name} ({self.legal_name})" if self.legal_name else self.name
-
-    @property
-    def country_names(self) -> tuple[str, ...]:
-        return tuple(country_name(c) for c in self.countries)
-
-    @property
-    def purpose(self) -> str:
-        return "; ".join(self.services)
-
-
-@dataclass(frozen=True, slots=True)
-class PublicList:
-    as_of: date
-    organisation: str
-    entries: tuple[PublicEntry, ...]
-
-    def entry(self, entity_id: int) -> PublicEntry | None:
-        return next((e for e in self.entries if e.entity_id == entity_id), None)
-
-
-class ChangeKind(StrEnum):
-    ADDED = "added"
-    REMOVED = "removed"
-    LOCATION = "changed location"
-    PURPOSE = "changed purpose"
-
-
-@dataclass(frozen=True, slots=True)
-class ListChange:
-    kind: ChangeKind
-    entity_id: int
-    name: str  # as shown (the current one; the last published one for a removal)
-    countries_added: tuple[str, ...] = ()
-    countries_removed: tuple[str, ...] = ()
-    # Changed purpose: the purposes before and now; changed location: the countries' names;
-    # added: the purpose; removed: the purpose last published.
-    before: str = ""
-    after: str = ""
-
-    @property
-    def detail(self) -> str:
-        """What changed, in words (without the name)."""
-        if self.kind is ChangeKind.ADDED:
-            where = ", ".join(country_name(c) for c in self.countries_added)
-            return f"{self.after or 'no service stated'}; in {where or 'no country stated'}"
-        if self.kind is ChangeKind.REMOVED:
-            return "no longer processes personal data for us"
-        if self.kind is ChangeKind.LOCATION:
-            return f"now in {self.after or 'no country stated'} (was in {self.before})"
-        return f"now: {self.after or 'none stated'} (was: {self.before or 'none stated'})"
-
-    @property
-    def text(self) -> str:
-        """One line for a log or the command line: 'Changed location: Name: now also in ...'."""
-        return f"{self.kind.value.capitalize()}: {self.name}: {self.detail}"
-
-
-@dataclass(frozen=True, slots=True)
-class PublicListReport:
-    """Everything a renderer lays out: the list, its date and its change log."""
-
-    public_list: PublicList
-    last_updated: date
-    changes: tuple[ListChange, ...]
-    # The version the changes are measured against (None: nothing published before).
-    previous_on: date | None
-    # False: a draft with changes not published yet (what the next publication would say).
-    published: bool
 
 
 # -- building the list ------------------------------------------------------------------------
@@ -400,17 +322,20 @@ def public_list_format_for(path: Path) -> str | None:
 
 
 def write_public_list(
-    repo: RegisterPort, fmt: str, path: Path, on: date, publish: bool = False
+    repo: RegisterPort,
+    renderer: PublicListRenderer,
+    fmt: str,
+    path: Path,
+    on: date,
+    publish: bool = False,
 ) -> PublicListReport:
     """Write the list on ``on`` to ``path`` as ``fmt`` ("html" or "md"); with ``publish`` also
     record it as the version customers are shown. File and record together, or neither: the
     file is written whole (a temporary file, then renamed) inside the transaction that records
     the version, so a file that cannot be written publishes nothing."""
-    from exports.public_list import render_html, render_markdown
-
     if fmt not in PUBLIC_LIST_FORMATS:
         raise TransfersError(f"format: {fmt!r} is not one of html, md")
-    render = render_html if fmt == "html" else render_markdown
+    render = renderer.html if fmt == "html" else renderer.markdown
     service = PublicListService(repo)
     with repo.transaction():
         report = service.publish(on) if publish else service.draft(on)

@@ -49,7 +49,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from transfers_app import __version__
 from transfers_app.domain.countries import country_name
@@ -81,11 +81,10 @@ from transfers_app.domain.models import (
     Transfer,
 )
 from transfers_app.domain.validation import problems
-from transfers_app.errors import TransfersError, ValidationError
+from transfers_app.errors import RegisterFileError, TransfersError, ValidationError
 from transfers_app.ports import RegisterRecords
-from transfers_app.rules.gaps import Gap, GapCode
-from transfers_app.services.register import RegisterService, StatusReport
-from transfers_app.services.report_model import (
+from transfers_app.ports.files import FileAdapters, RegisterFile, RegisterFileCodec
+from transfers_app.reports.document import (
     BarChart,
     Fields,
     Para,
@@ -94,9 +93,9 @@ from transfers_app.services.report_model import (
     Table,
     Tone,
 )
-
-if TYPE_CHECKING:
-    from exports.register_json import RegisterFile
+from transfers_app.reports.table import Cell, Column, ColumnKind, ExportTable
+from transfers_app.rules.gaps import Gap, GapCode
+from transfers_app.services.register import RegisterService, StatusReport
 
 Progress = Callable[[int, int], None]
 
@@ -121,34 +120,6 @@ class ExportCancelled(TransfersError):
 
     def __init__(self) -> None:
         super().__init__("the export was cancelled; no file was written")
-
-
-# -- tables as data -------------------------------------------------------------------------
-
-
-class ColumnKind(StrEnum):
-    TEXT = "text"  # user text: neutralised against formula injection by the writers
-    DATE = "date"  # a datetime.date (or None): a real date cell in XLSX, ISO 8601 in CSV
-    NUMBER = "number"  # an int (or None)
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    header: str
-    kind: ColumnKind = ColumnKind.TEXT
-    width: float = 14.0  # in characters (XLSX column width)
-
-
-Cell = str | int | date | None
-
-
-@dataclass(frozen=True, slots=True)
-class ExportTable:
-    """One table of an export: a CSV file, or one XLSX sheet (``name`` is the sheet's)."""
-
-    name: str
-    columns: tuple[Column, ...]
-    rows: Sequence[Sequence[Cell]]
 
 
 # -- the register line ---------------------------------------------------------------------------
@@ -862,6 +833,7 @@ def _writable(path: Path) -> None:
 
 def export_register(
     service: RegisterService,
+    files: FileAdapters,
     fmt: ExportFormat,
     path: Path,
     on: date,
@@ -880,7 +852,7 @@ def export_register(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _export(service, fmt, path, on, exported_at, report, progress, author)
+        return _export(service, files, fmt, path, on, exported_at, report, progress, author)
     except OSError as exc:
         raise TransfersError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
@@ -890,6 +862,7 @@ def export_register(
 
 def _export(
     service: RegisterService,
+    files: FileAdapters,
     fmt: ExportFormat,
     path: Path,
     on: date,
@@ -899,10 +872,8 @@ def _export(
     author: str,
 ) -> ExportResult:
     if fmt is ExportFormat.JSON:
-        from exports.register_json import write_register_json
-
         records = service.repo.dump_records()
-        write_register_json(
+        files.register_file.write(
             records,
             path,
             exported_at=exported_at,
@@ -916,20 +887,15 @@ def _export(
     lines = register_lines(data)
     entities = len({line.entity_id for line in lines})
     if fmt is ExportFormat.CSV:
-        from exports.register_csv import write_csv
-
-        write_csv(register_table(lines), path, progress=progress)
+        files.tables.write_csv(register_table(lines), path, progress=progress)
     elif fmt is ExportFormat.XLSX:
-        from exports.register_xlsx import write_xlsx
-
-        write_xlsx(workbook_tables(data, lines, read_tables(service)), path, progress=progress)
+        tables = workbook_tables(data, lines, read_tables(service))
+        files.tables.write_xlsx(tables, path, progress=progress)
     else:
-        from exports.pdf_render import write_pdf
-
         doc = register_report(data, lines, generated_on=exported_at.date(), author=author)
         if progress is not None:  # the last moment to cancel: the renderer runs to the end
             progress(0, len(lines))
-        write_pdf(doc, path)
+        files.pdf.write(doc, path)
     return ExportResult(path, fmt, entities, len(lines))
 
 
@@ -947,10 +913,6 @@ class ImportResult:
     exported_at: datetime | None
     reference_version: str
     missing_files: tuple[str, ...] = field(default=())  # SHA-256 of files not in the store
-
-
-class RegisterFileError(TransfersError):
-    """A register file that cannot be loaded; the message names the file and the record."""
 
 
 def _where(table: str, index: int, obj: object) -> str:
@@ -1054,13 +1016,13 @@ def check_records(records: RegisterRecords, source: str = "the file") -> None:
             refer("subprocessor_notices", i, n, what, value, entity_ids)
 
 
-def import_register_json(service: RegisterService, path: Path) -> ImportResult:
+def import_register_json(
+    service: RegisterService, codec: RegisterFileCodec, path: Path
+) -> ImportResult:
     """Load a register file (``export register --format json``) into this EMPTY register, in
     one transaction: every record checked first, and the first bad one named."""
-    from exports.register_json import read_register_json
-
     path = Path(path)
-    parsed: RegisterFile = read_register_json(path)
+    parsed: RegisterFile = codec.read(path)
     repo = service.repo
     for table in ("entities", "locations", "documents", "transfers", "tias"):
         # Archived records are refused too, by ``load_records`` (``count`` skips them).

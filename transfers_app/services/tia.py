@@ -51,13 +51,12 @@ from transfers_app.domain.tia import (
     stale_reasons,
     tra_decision,
 )
-from transfers_app.errors import NotFoundError, ValidationError
+from transfers_app.errors import NotFoundError, TransfersError, ValidationError
 from transfers_app.ports import RegisterPort
+from transfers_app.ports.files import PdfRenderer
 from transfers_app.reference.loader import ReferenceSet
 from transfers_app.reference.profiles import CountryProfile, Item, Rating, load_country_profiles
-from transfers_app.rules.destination import assess_destination
-from transfers_app.rules.gaps import Gap, GapCode
-from transfers_app.services.report_model import (
+from transfers_app.reports.document import (
     Bullets,
     Fields,
     Para,
@@ -66,6 +65,8 @@ from transfers_app.services.report_model import (
     Table,
     Tone,
 )
+from transfers_app.rules.destination import assess_destination
+from transfers_app.rules.gaps import Gap, GapCode
 
 CLAUSE_14D = (
     "This assessment is documented under Clause 14(d) of the EU Standard Contractual Clauses "
@@ -214,9 +215,12 @@ def organisation_of(repo: RegisterPort) -> Organisation:
 
 
 class TiaService:
-    def __init__(self, repo: RegisterPort, ref: ReferenceSet) -> None:
+    def __init__(
+        self, repo: RegisterPort, ref: ReferenceSet, pdf: PdfRenderer | None = None
+    ) -> None:
         self.repo = repo
         self.ref = ref
+        self.pdf = pdf  # None: this service writes no PDF (checks and edits only)
 
     # inputs and staleness
 
@@ -405,10 +409,10 @@ class TiaService:
 
     def export_pdf(self, tia_id: int, on: date, path: Path) -> Path:
         """Write the assessment's summary PDF (atomically: no half-written file on failure)."""
-        from exports.pdf_render import write_pdf
-
+        if self.pdf is None:
+            raise TransfersError("PDF export is not available here: no PDF renderer was given")
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_pdf(self.report(tia_id, on, self.organisation()), path)
+        self.pdf.write(self.report(tia_id, on, self.organisation()), path)
         return path
 
     def report(

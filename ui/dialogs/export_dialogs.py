@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.formatting import day
 from transfers_app.domain.models import Transfer
 from transfers_app.errors import TransfersError
+from transfers_app.reports.public_list import ChangeKind, ListChange, PublicListReport
 from transfers_app.services.evidence import (
     CATEGORIES,
     OTHER,
@@ -66,9 +67,6 @@ from transfers_app.services.evidence import (
 )
 from transfers_app.services.public_list import (
     PUBLIC_LIST_FORMATS,
-    ChangeKind,
-    ListChange,
-    PublicListReport,
     PublicListService,
     public_list_format_for,
     write_public_list,
@@ -564,6 +562,7 @@ class RegisterExportDialog(_ExportDialogBase):
             job.report(0, 0, "")
             return export_register(
                 service,
+                ctx.files,
                 fmt,
                 path,
                 today,
@@ -825,9 +824,10 @@ class PublicListDialog(_ExportDialogBase):
         if not _ask_replace(self, self.save_row, path):
             return False
         publish, today = self.publish_check.isChecked(), self.ctx.today
+        renderer = self.ctx.files.public_list
 
         def work(service: RegisterService, _job: ExportJob) -> PublicListReport:
-            return write_public_list(service.repo, fmt, path, today, publish)
+            return write_public_list(service.repo, renderer, fmt, path, today, publish)
 
         def done(report: PublicListReport) -> None:
             self.outcome = report
@@ -1218,6 +1218,7 @@ class EvidencePackDialog(_ExportDialogBase):
             status = ctx.status(service)
             return build_evidence_pack(
                 service,
+                ctx.files,
                 path,
                 ctx.today,
                 scope=scope,

@@ -174,7 +174,10 @@ class ImportDialog(QDialog):
         self.setWindowTitle("Import suppliers")
         self.setMinimumSize(980, 680)
         self.importer = ImportService(
-            ctx.service.repo, ctx.today, MappingMemory(ctx.paths.home / MEMORY_FILE)
+            ctx.service.repo,
+            ctx.files.lists,
+            ctx.today,
+            MappingMemory(ctx.paths.home / MEMORY_FILE),
         )
         self.path: Path | None = None
         self.table: Table | None = None
