@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from transfers_app.domain.enums import (
-    DocumentKind,
     DocumentStatus,
     Lifecycle,
     Regime,
@@ -28,7 +27,6 @@ from transfers_app.rules.destination import (
     assess_destination,
 )
 from transfers_app.rules.gaps import (
-    DPF_RECHECK,
     Gap,
     GapCode,
     TransferContext,
@@ -279,8 +277,9 @@ class RegisterService:
                 rec,
             )
             add(d.next_review_on, "review", f"review of '{d.title}'", d.party_ids, rec)
-            if d.kind is DocumentKind.DPF_CERTIFICATION:
-                due = d.checked_on + DPF_RECHECK if d.checked_on else on
+            recheck = self.ref.evidence_recheck(d.kind)
+            if recheck is not None:  # the DPF List entry, as often as the reference data says
+                due = recheck.due_after(d.checked_on) if d.checked_on else on
                 add(due, "dpf_recheck", f"re-check DPF listing ('{d.title}')", d.party_ids, rec)
         latest: dict[int, Tia] = {}
         for tia in tias:
