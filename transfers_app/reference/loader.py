@@ -595,7 +595,7 @@ def _parse_instruments(rows: Iterable[Mapping[str, Any]]) -> dict[DocumentKind, 
             if partner not in out or regime not in out[partner].regimes:
                 raise ReferenceDataError(
                     f"instruments ({kind.value}).regimes.{regime.value}.only_with: "
-                    f"{partner.value!r} is not a {regime.value} instrument in the data"
+                    f"{partner.value!r} has no {regime.value} row in the data"
                 )
     return out
 

@@ -3,6 +3,13 @@
 Each transfer lists its mechanisms in order (primary first, then fallbacks). A regime's
 transfer is covered when at least one mechanism that applies to that regime is valid on the
 date; problems with the others are still reported, capped at medium while a fallback covers.
+Which mechanisms apply, how they combine and what each needs come from the reference data;
+each mechanism is judged by its checker (``rules.mechanisms.CHECKERS``).
+
+Layout of ``transfers_app.rules``: ``inputs`` (the read-only Protocols the rules read),
+``results`` (Gap, GapCode), ``destination`` (what the law requires for a destination),
+``context`` (one transfer's parties and documents, versions on a date, DPF evidence),
+``mechanisms`` (one checker per mechanism) and this module (the transfer's verdict).
 """
 
 from __future__ import annotations
