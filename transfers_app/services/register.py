@@ -181,7 +181,7 @@ class RegisterService:
         self.repo = repo
         self.ref = ref
         self._names: tuple[int, list[int], list[str]] | None = None
-        self._last_status: tuple[tuple[int, date, int], StatusReport] | None = None
+        self._last_status: tuple[tuple[int, date, ReferenceSet], StatusReport] | None = None
 
     def _name_keys(self) -> tuple[list[int], list[str]]:
         """The register's name keys, reloaded only after the register changed (type-ahead)."""
@@ -200,7 +200,8 @@ class RegisterService:
         the audit counter is the register's generation): a window that refreshes without an
         edit does not redo it.
         """
-        key = (self.repo.generation(), on, id(self.ref))
+        # The set itself, not its id(): a replaced set may be freed and its id reused.
+        key = (self.repo.generation(), on, self.ref)
         if self._last_status is not None and self._last_status[0] == key:
             return self._last_status[1]
         report = self.compute_status(on)
