@@ -9,6 +9,7 @@ from datetime import date
 
 from transfers_app.paths import AppPaths
 from transfers_app.ports.files import FileAdapters
+from transfers_app.reference.loader import ReferenceSet
 from transfers_app.services.register import RegisterService, StatusReport
 from transfers_app.services.tia import TiaService
 from transfers_app.services.workspace import Workspace
@@ -29,7 +30,9 @@ class UiContext:
     # One status report shared by every page: computed once per register generation and
     # reference set, whichever page (or background thread) asks first; the others wait for it.
     _status_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _status: tuple[tuple[int, date, int], StatusReport] | None = field(default=None, repr=False)
+    _status: tuple[tuple[int, date, ReferenceSet], StatusReport] | None = field(
+        default=None, repr=False
+    )
 
     _tias: TiaService | None = field(default=None, repr=False)
 
@@ -55,7 +58,8 @@ class UiContext:
         service = service or self.service
         service.ref = self.service.ref
         with self._status_lock:
-            key = (service.repo.generation(), self.today, id(self.service.ref))
+            # The set itself, not its id(): a replaced set may be freed and its id reused.
+            key = (service.repo.generation(), self.today, self.service.ref)
             if self._status is not None and self._status[0] == key:
                 return self._status[1]
             report = service.compute_status(self.today)

@@ -1,24 +1,40 @@
-"""Load and validate reference data sets (built in, or a newer bundle the user loaded)."""
+"""Load and validate reference data sets (built in, or a newer bundle the user loaded).
+
+Longer than 800 lines on purpose: the types of the data and the check of each of their fields
+sit together, section by section in the order of docs/reference-data.md, so a new field is
+added, validated and documented in one pass.
+"""
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+from dateutil.relativedelta import relativedelta
 
 from transfers_app.domain.countries import register_international_orgs
-from transfers_app.domain.enums import DocumentKind, Regime
+from transfers_app.domain.enums import DocumentKind, Mechanism, Regime
 from transfers_app.errors import ReferenceDataError
 
 BUNDLE_KEYS = ("manifest", "regimes", "eea", "decisions", "instruments", "international_orgs")
-SUPPORTED_FORMAT = 1
+# Format 2 added the mechanism table and the combination, module and assessment fields (see
+# docs/reference-data.md); a format-1 file is upgraded on reading (``_upgrade_format_1``).
+SUPPORTED_FORMAT = 2
+READABLE_FORMATS = frozenset({1, 2})
 SCOPES = frozenset({"full", "partial", "certified_recipients", "international_org"})
 CERTIFICATIONS = frozenset({"dpf_eu", "dpf_uk", "dpf_swiss"})
+RECHECK_BASES = frozenset({"policy", "law"})
+SCC_MODULES = frozenset({1, 2, 3, 4})
+
+_K = TypeVar("_K", bound=Hashable)
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +58,13 @@ class RegimeInfo:
     regulators: tuple[Regulator, ...]
     source_urls: tuple[str, ...]
     verified: bool
+    # The EEA list of eea.json is inside this regime's home area (EU: legal-facts 1).
+    home_includes_eea: bool = False
+    # A processor-to-controller transfer (SCC Module Four) needs the assessment only where the
+    # processor combines the controller's data with data it collected itself (SCC Clauses 14
+    # and 15, Module Four; legal-facts 4.2); False where the regime's own law asks for the
+    # assessment on every safeguard (UK GDPR Art 46(1A); legal-facts 3.3).
+    module_four_assessment_only_if_combined: bool = False
 
     def regulator_on(self, on: date) -> str:
         for reg in self.regulators:
@@ -83,6 +106,8 @@ class InstrumentRegime:
     usable_from: date | None = None
     new_contracts_until: date | None = None
     valid_until: date | None = None
+    # Under this regime the instrument counts only together with a document of this kind
+    # (the EU SCCs for UK transfers need the UK Addendum); alone it is no safeguard.
     only_with: DocumentKind | None = None
     note: str = ""
     verified: bool = True
@@ -98,6 +123,105 @@ class Instrument:
     verified: bool
     verification_note: str
     adopted_on: date | None = None
+    # The SCC modules (Decision (EU) 2021/914 numbering) the clauses provide: several where
+    # the parties choose one (the document records it), one where the instrument fixes the
+    # relationship (each legacy decision covered one).
+    scc_modules: frozenset[int] = frozenset()
+    # This instrument is an addendum to a document of that kind, which carries the clauses
+    # (and their module): the UK Addendum amends the EU SCCs.
+    addendum_to: DocumentKind | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MechanismRegime:
+    """How a mechanism that no instrument row describes (adequacy, the DPF, derogations)
+    stands under one regime."""
+
+    reference: str = ""
+    label: str = ""  # how the list of usable safeguards names it
+    note: str = ""
+    verified: bool = True
+    verification_note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRecheck:
+    """How often the evidence of a mechanism must be checked again (the DPF List entry)."""
+
+    every_months: int
+    basis: str  # "policy" (an organisational default) or "law"
+    reasoning: str
+    source_urls: tuple[str, ...] = ()
+
+    def due_after(self, checked_on: date) -> date:
+        """The day a check made on ``checked_on`` needs repeating."""
+        return checked_on + relativedelta(months=self.every_months)
+
+    def cutoff(self, on: date) -> date:
+        """Evidence checked before this day is overdue on ``on``."""
+        return _months_before(on, self.every_months)
+
+
+@lru_cache(maxsize=256)
+def _months_before(on: date, months: int) -> date:
+    # Keyed by values only: a register has few distinct dates, and relativedelta is slow.
+    return on - relativedelta(months=months)
+
+
+@dataclass(frozen=True, slots=True)
+class MechanismRule:
+    """What the data says about one mechanism: the documents that evidence it, where it can
+    make a transfer lawful, and whether it needs a transfer impact / risk assessment."""
+
+    mechanism: Mechanism
+    document_kinds: tuple[DocumentKind, ...]
+    needs_assessment: bool
+    # The regimes under which it can make a transfer lawful: from the row's own ``regimes``
+    # or, for a mechanism evidenced by instruments, every regime of those instrument rows.
+    regimes: Mapping[Regime, MechanismRegime]
+    evidence_recheck: EvidenceRecheck | None
+    source_urls: tuple[str, ...]
+    verified: bool
+    verification_note: str
+    from_instruments: bool = False
+
+
+class Memo(Generic[_K, _V]):
+    """A bounded memo of results derived from one reference set (the oldest entry goes first
+    when it is full). Owned by the ``ReferenceSet``: the results die with it."""
+
+    __slots__ = ("_data", "maxsize")
+
+    def __init__(self, maxsize: int) -> None:
+        self._data: dict[_K, _V] = {}
+        self.maxsize = maxsize
+
+    def get(self, key: _K) -> _V | None:
+        return self._data.get(key)
+
+    def put(self, key: _K, value: _V) -> _V:
+        data = self._data
+        if len(data) >= self.maxsize:
+            try:
+                del data[next(iter(data))]
+            except (RuntimeError, KeyError, StopIteration):
+                data.clear()  # another thread changed it meanwhile: start afresh
+        data[key] = value
+        return value
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class MemoSlot(Generic[_K, _V]):
+    """Names one memo a rule keeps on each reference set (typed: the slot fixes the key and
+    value types of the memo it hands out)."""
+
+    __slots__ = ("maxsize", "name")
+
+    def __init__(self, name: str, maxsize: int) -> None:
+        self.name = name
+        self.maxsize = maxsize
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,10 +239,16 @@ class ReferenceSet:
     decisions: tuple[Decision, ...]
     instruments: Mapping[DocumentKind, Instrument]
     international_orgs: Mapping[str, str]
+    mechanisms: Mapping[Mechanism, MechanismRule] = field(default_factory=dict)
     origin: str = "built-in"
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
     _index: dict[tuple[Regime, str], tuple[Decision, ...]] = field(default_factory=dict, repr=False)
     _certified: frozenset[str] = field(default=frozenset(), repr=False)
+    _memos: dict[MemoSlot[Any, Any], Memo[Any, Any]] = field(default_factory=dict, repr=False)
+    _applies: dict[Regime, frozenset[Mechanism]] = field(default_factory=dict, repr=False)
+    _by_kind: dict[DocumentKind, Mechanism] = field(default_factory=dict, repr=False)
+    _specific: dict[Regime, tuple[Mechanism, ...]] = field(default_factory=dict, repr=False)
+    _partners: dict[Regime, dict[Mechanism, Mechanism]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         index: dict[tuple[Regime, str], list[Decision]] = {}
@@ -133,9 +263,81 @@ class ReferenceSet:
         object.__setattr__(self, "_certified", certified)
         for key, rows in index.items():
             self._index[key] = tuple(sorted(rows, key=lambda r: r.in_force_from, reverse=True))
+        for m, rule in self.mechanisms.items():
+            for kind in rule.document_kinds:
+                self._by_kind[kind] = m
+        for regime in Regime:
+            self._applies[regime] = frozenset(
+                m for m, rule in self.mechanisms.items() if regime in rule.regimes
+            )
+            # Tools that exist only for this regime (the IDTA and the Addendum for the UK).
+            self._specific[regime] = tuple(
+                m
+                for m, rule in self.mechanisms.items()
+                if rule.from_instruments and set(rule.regimes) == {regime}
+            )
+            self._partners[regime] = self._partners_of(regime)
+
+    def _partners_of(self, regime: Regime) -> dict[Mechanism, Mechanism]:
+        """Mechanisms none of whose instruments counts alone under ``regime``, each with the
+        mechanism of the instrument it needs (``only_with``)."""
+        out: dict[Mechanism, Mechanism] = {}
+        for m, rule in self.mechanisms.items():
+            specs = [
+                spec
+                for kind in rule.document_kinds
+                if (spec := self.instrument_spec(kind, regime)) is not None
+            ]
+            if specs and all(spec.only_with is not None for spec in specs):
+                needed = specs[0].only_with
+                partner = self._by_kind.get(needed) if needed is not None else None
+                if partner is not None:
+                    out[m] = partner
+        return out
 
     def __hash__(self) -> int:
         return id(self)
+
+    def memo(self, slot: MemoSlot[_K, _V]) -> Memo[_K, _V]:
+        """This set's memo for ``slot`` (made on first use; it lives and dies with the set)."""
+        found = self._memos.get(slot)
+        if found is None:
+            found = self._memos[slot] = Memo(slot.maxsize)
+        return found
+
+    # -- mechanisms ---------------------------------------------------------------------------
+
+    def mechanisms_under(self, regime: Regime) -> frozenset[Mechanism]:
+        """The mechanisms that can make a transfer lawful under ``regime``."""
+        return self._applies.get(regime, frozenset())
+
+    def mechanism_of(self, kind: DocumentKind) -> Mechanism | None:
+        """The mechanism a document of this kind evidences (None: not a transfer tool)."""
+        return self._by_kind.get(kind)
+
+    def document_kinds(self, mechanism: Mechanism) -> tuple[DocumentKind, ...]:
+        """The document kinds that evidence ``mechanism``."""
+        rule = self.mechanisms.get(mechanism)
+        return rule.document_kinds if rule is not None else ()
+
+    def partners_under(self, regime: Regime) -> Mapping[Mechanism, Mechanism]:
+        """Mechanisms that count under ``regime`` only together with another, mapped to it
+        (the EU SCCs to the UK Addendum under UK law)."""
+        return self._partners.get(regime, {})
+
+    def specific_to(self, regime: Regime) -> tuple[Mechanism, ...]:
+        """Mechanisms whose instruments serve this regime alone, in the data's order."""
+        return self._specific.get(regime, ())
+
+    def instrument_spec(self, kind: DocumentKind, regime: Regime) -> InstrumentRegime | None:
+        inst = self.instruments.get(kind)
+        return inst.regimes.get(regime) if inst is not None else None
+
+    def evidence_recheck(self, kind: DocumentKind) -> EvidenceRecheck | None:
+        """How often evidence of this kind must be checked again (the DPF List entry)."""
+        m = self._by_kind.get(kind)
+        rule = self.mechanisms.get(m) if m is not None else None
+        return rule.evidence_recheck if rule is not None else None
 
     @property
     def certified_destinations(self) -> frozenset[str]:
@@ -212,6 +414,25 @@ def _strs(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _bool(obj: Mapping[str, Any], key: str, where: str, default: bool | None = None) -> bool:
+    """A true/false field; ``default`` None makes it required."""
+    value = obj.get(key)
+    if value is None:
+        if default is None:
+            raise ReferenceDataError(f"{where}.{key}: is required (true or false)")
+        return default
+    if not isinstance(value, bool):
+        raise ReferenceDataError(f"{where}.{key}: expected true or false, got {value!r}")
+    return value
+
+
+def _kind(value: Any, where: str) -> DocumentKind:
+    try:
+        return DocumentKind(value)
+    except ValueError:
+        raise ReferenceDataError(f"{where}: unknown document kind {value!r}") from None
+
+
 def _regime(value: Any, where: str) -> Regime:
     try:
         return Regime(value)
@@ -245,6 +466,10 @@ def _parse_regimes(rows: Iterable[Mapping[str, Any]]) -> dict[Regime, RegimeInfo
             regulators=regulators,
             source_urls=_strs(row.get("source_urls"), f"{where}.source_urls"),
             verified=bool(row.get("verified", False)),
+            home_includes_eea=_bool(row, "home_includes_eea", where),
+            module_four_assessment_only_if_combined=_bool(
+                row, "module_four_assessment_only_if_combined", where
+            ),
         )
     missing = set(Regime) - set(out)
     if missing:
@@ -317,14 +542,14 @@ def _parse_instruments(rows: Iterable[Mapping[str, Any]]) -> dict[DocumentKind, 
             kind = DocumentKind(str(row.get("kind") or row.get("id")))
         except ValueError:
             raise ReferenceDataError(f"{where}.kind: unknown kind {row.get('kind')!r}") from None
+        where = f"instruments[{i}] ({kind.value})"
+        if kind in out:
+            raise ReferenceDataError(f"{where}: a second row for the same kind")
         regimes: dict[Regime, InstrumentRegime] = {}
         for code, spec in (row.get("regimes") or {}).items():
             w = f"{where}.regimes.{code}"
             only_with = spec.get("only_with")
-            try:
-                only = DocumentKind(only_with) if only_with else None
-            except ValueError:
-                raise ReferenceDataError(f"{w}.only_with: unknown kind {only_with!r}") from None
+            only = _kind(only_with, f"{w}.only_with") if only_with else None
             regimes[_regime(code, w)] = InstrumentRegime(
                 usable_from=_date(spec.get("usable_from"), f"{w}.usable_from"),
                 new_contracts_until=_date(
@@ -335,6 +560,18 @@ def _parse_instruments(rows: Iterable[Mapping[str, Any]]) -> dict[DocumentKind, 
                 note=_str(spec, "note", w, required=False),
                 verified=bool(spec.get("verified", True)),
             )
+        modules = row.get("scc_modules") or []
+        if (
+            not isinstance(modules, list)
+            or not all(isinstance(n, int) and not isinstance(n, bool) for n in modules)
+            or not set(modules) <= SCC_MODULES
+            or len(set(modules)) != len(modules)
+        ):
+            raise ReferenceDataError(
+                f"{where}.scc_modules: expected a list of distinct module numbers 1-4, "
+                f"got {modules!r}"
+            )
+        addendum_to = row.get("addendum_to")
         out[kind] = Instrument(
             kind=kind,
             reference=_str(row, "reference", where),
@@ -344,8 +581,169 @@ def _parse_instruments(rows: Iterable[Mapping[str, Any]]) -> dict[DocumentKind, 
             verified=bool(row.get("verified", False)),
             verification_note=_str(row, "verification_note", where, required=False),
             adopted_on=_date(row.get("adopted_on"), f"{where}.adopted_on"),
+            scc_modules=frozenset(modules),
+            addendum_to=_kind(addendum_to, f"{where}.addendum_to") if addendum_to else None,
         )
+    # A combination must name an instrument the data describes.
+    for kind, inst in out.items():
+        if inst.addendum_to is not None and (
+            inst.addendum_to not in out or inst.addendum_to is kind
+        ):
+            raise ReferenceDataError(
+                f"instruments ({kind.value}).addendum_to: {inst.addendum_to.value!r} has no "
+                "instrument row of its own"
+            )
+        for regime, spec in inst.regimes.items():
+            partner = spec.only_with
+            if partner is None:
+                continue
+            if partner not in out or regime not in out[partner].regimes:
+                raise ReferenceDataError(
+                    f"instruments ({kind.value}).regimes.{regime.value}.only_with: "
+                    f"{partner.value!r} has no {regime.value} row in the data"
+                )
     return out
+
+
+def _parse_recheck(value: Any, where: str) -> EvidenceRecheck | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ReferenceDataError(f"{where}: expected an object")
+    months = value.get("every_months")
+    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 120:
+        raise ReferenceDataError(
+            f"{where}.every_months: expected a whole number of months from 1 to 120, got {months!r}"
+        )
+    basis = _str(value, "basis", where)
+    if basis not in RECHECK_BASES:
+        raise ReferenceDataError(
+            f"{where}.basis: {basis!r} is not one of {sorted(RECHECK_BASES)} (say whether "
+            "the period is the law's or an organisational default)"
+        )
+    sources = _strs(value.get("source_urls"), f"{where}.source_urls")
+    if basis == "law" and not sources:
+        raise ReferenceDataError(
+            f"{where}.source_urls: a period the law sets needs at least one source"
+        )
+    return EvidenceRecheck(
+        every_months=months,
+        basis=basis,
+        reasoning=_str(value, "reasoning", where),
+        source_urls=sources,
+    )
+
+
+def _parse_mechanisms(
+    rows: Iterable[Mapping[str, Any]], instruments: Mapping[DocumentKind, Instrument]
+) -> dict[Mechanism, MechanismRule]:
+    out: dict[Mechanism, MechanismRule] = {}
+    owner: dict[DocumentKind, Mechanism] = {}
+    for i, row in enumerate(rows):
+        where = f"mechanisms[{i}]"
+        try:
+            mechanism = Mechanism(str(row.get("mechanism")))
+        except ValueError:
+            raise ReferenceDataError(
+                f"{where}.mechanism: unknown mechanism {row.get('mechanism')!r}"
+            ) from None
+        where = f"mechanisms[{i}] ({mechanism.value})"
+        if mechanism in out:
+            raise ReferenceDataError(f"{where}: a second row for the same mechanism")
+        kinds = tuple(
+            _kind(k, f"{where}.document_kinds")
+            for k in _strs(row.get("document_kinds"), f"{where}.document_kinds")
+        )
+        for kind in kinds:
+            if kind in owner:
+                raise ReferenceDataError(
+                    f"{where}.document_kinds: {kind.value!r} already evidences "
+                    f"{owner[kind].value!r}"
+                )
+            owner[kind] = mechanism
+        sources = _strs(row.get("source_urls"), f"{where}.source_urls")
+        if not sources:
+            raise ReferenceDataError(f"{where}.source_urls: at least one source is required")
+        described = [instruments[k] for k in kinds if k in instruments]
+        given = row.get("regimes")
+        specs: dict[Regime, MechanismRegime] = {}
+        if described:
+            # One source of truth: where an instrument can be used is its row's business.
+            if given is not None:
+                raise ReferenceDataError(
+                    f"{where}.regimes: leave it out, the instrument rows of "
+                    f"{', '.join(i.kind.value for i in described)} say where it applies"
+                )
+            for inst in described:
+                for regime in inst.regimes:
+                    specs.setdefault(regime, MechanismRegime())
+        else:
+            if not isinstance(given, Mapping) or not given:
+                raise ReferenceDataError(
+                    f"{where}.regimes: required (no instrument row describes this mechanism)"
+                )
+            for code, spec in given.items():
+                w = f"{where}.regimes.{code}"
+                if not isinstance(spec, Mapping):
+                    raise ReferenceDataError(f"{w}: expected an object")
+                specs[_regime(code, w)] = MechanismRegime(
+                    reference=_str(spec, "reference", w, required=False),
+                    label=_str(spec, "label", w, required=False),
+                    note=_str(spec, "note", w, required=False),
+                    verified=_bool(spec, "verified", w, default=True),
+                    verification_note=_str(spec, "verification_note", w, required=False),
+                )
+        out[mechanism] = MechanismRule(
+            mechanism=mechanism,
+            document_kinds=kinds,
+            needs_assessment=_bool(row, "needs_assessment", where),
+            regimes=specs,
+            evidence_recheck=_parse_recheck(
+                row.get("evidence_recheck"), f"{where}.evidence_recheck"
+            ),
+            source_urls=sources,
+            verified=_bool(row, "verified", where, default=False),
+            verification_note=_str(row, "verification_note", where, required=False),
+            from_instruments=bool(described),
+        )
+    missing = [m.value for m in Mechanism if m not in out]
+    if missing:
+        raise ReferenceDataError(f"mechanisms: no row for {', '.join(missing)}")
+    for kind, inst in instruments.items():
+        if kind not in owner:
+            raise ReferenceDataError(
+                f"instruments ({kind.value}): no mechanism lists it in document_kinds"
+            )
+        if inst.addendum_to is not None and inst.addendum_to not in owner:
+            raise ReferenceDataError(
+                f"instruments ({kind.value}).addendum_to: no mechanism lists "
+                f"{inst.addendum_to.value!r}"
+            )
+    return out
+
+
+def _upgrade_format_1(bundle: Mapping[str, Any]) -> dict[str, Any]:
+    """A format-1 file as format 2: it predates the mechanism table and the combination,
+    module and assessment fields, which describe the tools themselves rather than dated
+    findings; they are taken from the built-in set. Everything the file states is kept."""
+    new: dict[str, Any] = copy.deepcopy(dict(bundle))
+    builtin = builtin_bundle()
+    new["manifest"]["format"] = 2
+    instruments = new["instruments"]
+    instruments.setdefault("mechanisms", builtin["instruments"]["mechanisms"])
+    rows = {r.get("kind"): r for r in builtin["instruments"]["instruments"]}
+    for row in instruments.get("instruments") or []:
+        known = rows.get(row.get("kind") or row.get("id"), {})
+        for key in ("scc_modules", "addendum_to"):
+            if key not in row and key in known:
+                row[key] = known[key]
+    regime_rows = {r.get("code"): r for r in builtin["regimes"]["regimes"]}
+    for row in new["regimes"].get("regimes") or []:
+        known = regime_rows.get(row.get("code"), {})
+        for key in ("home_includes_eea", "module_four_assessment_only_if_combined"):
+            if key not in row:
+                row[key] = known.get(key, False)
+    return new
 
 
 def parse_bundle(bundle: Mapping[str, Any], origin: str = "built-in") -> ReferenceSet:
@@ -370,10 +768,13 @@ def _parse_bundle(bundle: Mapping[str, Any], origin: str) -> ReferenceSet:
         raise ReferenceDataError(f"reference file lacks section(s): {', '.join(missing)}")
     manifest = bundle["manifest"]
     fmt = manifest.get("format")
-    if fmt != SUPPORTED_FORMAT:
+    if isinstance(fmt, bool) or fmt not in READABLE_FORMATS:
         raise ReferenceDataError(
-            f"manifest.format: this app reads format {SUPPORTED_FORMAT}, the file is {fmt!r}"
+            f"manifest.format: this app reads formats 1 to {SUPPORTED_FORMAT}, the file is {fmt!r}"
         )
+    if fmt == 1:
+        bundle = _upgrade_format_1(bundle)
+        manifest = bundle["manifest"]
     orgs_rows = bundle["international_orgs"].get("international_orgs") or []
     orgs = {
         _str(o, "code", "international_orgs"): _str(o, "name", "international_orgs")
@@ -402,6 +803,7 @@ def _parse_bundle(bundle: Mapping[str, Any], origin: str) -> ReferenceSet:
         (_req_date(e.get("date"), f"manifest.changelog[{i}].date"), str(e.get("event", "")))
         for i, e in enumerate(manifest.get("changelog") or [])
     )
+    instruments = _parse_instruments(bundle["instruments"].get("instruments") or [])
     return ReferenceSet(
         version=_str(manifest, "version", "manifest"),
         as_of=_req_date(manifest.get("as_of"), "manifest.as_of"),
@@ -414,7 +816,8 @@ def _parse_bundle(bundle: Mapping[str, Any], origin: str) -> ReferenceSet:
         outermost_regions=frozenset(eea.get("outermost_regions") or []),
         octs=frozenset(eea.get("octs") or []),
         decisions=_parse_decisions(bundle["decisions"].get("decisions") or [], _Known()),
-        instruments=_parse_instruments(bundle["instruments"].get("instruments") or []),
+        instruments=instruments,
+        mechanisms=_parse_mechanisms(bundle["instruments"].get("mechanisms") or [], instruments),
         international_orgs=orgs,
         origin=origin,
         raw=bundle,

@@ -14,20 +14,14 @@ from typing import NamedTuple
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import DocumentKind, Finding, Mechanism, Regime, Role
-from transfers_app.reference.loader import Decision, ReferenceSet
+from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS
+from transfers_app.reference.loader import Decision, MemoSlot, ReferenceSet
 
 MODULE_NAMES = {
     1: "Module One (controller to controller)",
     2: "Module Two (controller to processor)",
     3: "Module Three (processor to processor)",
     4: "Module Four (processor to controller)",
-}
-
-# The legacy SCC decisions and the relationship each covered (legal-facts 4.3).
-LEGACY_MODULE = {
-    DocumentKind.LEGACY_SCC_2001: 1,
-    DocumentKind.LEGACY_SCC_2004: 1,
-    DocumentKind.LEGACY_SCC_2010: 2,
 }
 
 CERT_LABEL = {
@@ -124,10 +118,26 @@ def _available(ref: ReferenceSet, kind: DocumentKind, regime: Regime, on: date) 
     return not (spec.valid_until is not None and on > spec.valid_until)
 
 
+# How the list of usable safeguards words each tool an instrument row describes (words only:
+# which tools are usable, their references, notes and modules come from the data). A note of
+# None is the instrument row's note for the regime.
+_WORDING: dict[Mechanism, tuple[str, str | None]] = {
+    Mechanism.UK_IDTA: ("UK International Data Transfer Agreement (IDTA)", ""),
+    Mechanism.UK_ADDENDUM: ("EU SCCs 2021, {module}, with the UK Addendum", ""),
+    Mechanism.EU_SCC: ("EU SCCs 2021, {module}", None),
+    Mechanism.LEGACY_SCC: ("Standard contractual clauses ({reference})", ""),
+    Mechanism.BCR: (
+        "Binding corporate rules (intra-group only)",
+        "Only for an importer in the same group bound by approved BCRs.",
+    ),
+}
+
+
 def _safeguards(
     ref: ReferenceSet, regime: Regime, module: int, on: date
 ) -> tuple[list[Safeguard], list[str]]:
-    """The Art 46 tools (and Art 49 as last resort) usable for new contracts on ``on``."""
+    """The Art 46 tools (and Art 49 as last resort) usable for new contracts on ``on``, in
+    the order of the data's mechanism table."""
     out: list[Safeguard] = []
     unverified: list[str] = []
 
@@ -140,85 +150,56 @@ def _safeguards(
             )
         return inst.reference
 
-    if regime is Regime.UK:
-        if _available(ref, DocumentKind.UK_IDTA, regime, on):
+    partners = ref.partners_under(regime)
+    for m, rule in ref.mechanisms.items():
+        if m not in ref.mechanisms_under(regime) or m in partners:
+            continue  # not a tool of this regime, or not one on its own (bare EU SCCs, UK)
+        if not rule.from_instruments:
+            spec = rule.regimes[regime]
+            if not spec.label:
+                continue  # adequacy and the DPF are findings, not safeguards to conclude
+            if not spec.verified:
+                unverified.append(spec.verification_note or f"{spec.label}: unverified")
             out.append(
                 Safeguard(
-                    Mechanism.UK_IDTA,
-                    "UK International Data Transfer Agreement (IDTA)",
-                    ref_of(DocumentKind.UK_IDTA),
+                    m,
+                    spec.label,
+                    spec.reference,
+                    needs_assessment=rule.needs_assessment,
+                    note=spec.note,
                 )
             )
-        if _available(ref, DocumentKind.UK_ADDENDUM, regime, on) and _available(
-            ref, DocumentKind.EU_SCC_2021, regime, on
-        ):
+            continue
+        label, note = _WORDING.get(m, ("", ""))
+        for kind in rule.document_kinds:
+            inst = ref.instruments.get(kind)
+            if inst is None or not _available(ref, kind, regime, on):
+                continue
+            amends = inst.addendum_to
+            if amends is not None and not _available(ref, amends, regime, on):
+                continue
+            carrier = ref.instruments[amends] if amends is not None else inst
+            if carrier.scc_modules and module not in carrier.scc_modules:
+                continue  # the clauses do not provide the relationship of these parties
+            reference = f"{ref_of(amends)} + {ref_of(kind)}" if amends is not None else ref_of(kind)
             out.append(
                 Safeguard(
-                    Mechanism.UK_ADDENDUM,
-                    f"EU SCCs 2021, {MODULE_NAMES[module]}, with the UK Addendum",
-                    f"{ref_of(DocumentKind.EU_SCC_2021)} + {ref_of(DocumentKind.UK_ADDENDUM)}",
-                    scc_module=module,
+                    m,
+                    label.format(module=MODULE_NAMES[module], reference=inst.reference)
+                    if label
+                    else DOCUMENT_KIND_LABELS[kind],
+                    reference,
+                    scc_module=module if carrier.scc_modules else None,
+                    needs_assessment=rule.needs_assessment,
+                    note=inst.regimes[regime].note if note is None else note,
                 )
             )
-    elif _available(ref, DocumentKind.EU_SCC_2021, regime, on):
-        inst = ref.instruments[DocumentKind.EU_SCC_2021]
-        note = inst.regimes[regime].note
-        out.append(
-            Safeguard(
-                Mechanism.EU_SCC,
-                f"EU SCCs 2021, {MODULE_NAMES[module]}",
-                ref_of(DocumentKind.EU_SCC_2021),
-                scc_module=module,
-                note=note,
-            )
-        )
-    for kind, legacy_module in LEGACY_MODULE.items():
-        if legacy_module == module and _available(ref, kind, regime, on):
-            out.append(
-                Safeguard(
-                    Mechanism.LEGACY_SCC,
-                    f"Standard contractual clauses ({ref.instruments[kind].reference})",
-                    ref_of(kind),
-                    scc_module=module,
-                )
-            )
-    if _available(ref, DocumentKind.BCR, regime, on):
-        out.append(
-            Safeguard(
-                Mechanism.BCR,
-                "Binding corporate rules (intra-group only)",
-                ref_of(DocumentKind.BCR),
-                note="Only for an importer in the same group bound by approved BCRs.",
-            )
-        )
-    if regime is Regime.CH:
-        unverified.append("Swiss derogations are not in the reference data: check the FADP")
-        out.append(
-            Safeguard(
-                Mechanism.DEROGATION,
-                "Derogation under Swiss law (last resort)",
-                "not in the reference data",
-                needs_assessment=False,
-                note="UNVERIFIED: the Swiss derogations are not in the reference data.",
-            )
-        )
-        return out, unverified
-    art49 = "UK GDPR Art 49" if regime is Regime.UK else "GDPR Art 49"
-    out.append(
-        Safeguard(
-            Mechanism.DEROGATION,
-            f"{art49} derogation (last resort)",
-            art49,
-            needs_assessment=False,
-            note="Only where strictly necessary; record the letter and the justification. "
-            "(That (b) and (c) are for occasional transfers is the EDPB's reading in "
-            "Guidelines 2/2018: unverified here.)",
-        )
-    )
     return out, unverified
 
 
-_CACHE: dict[tuple[int, int, str, date, int, int, Certifications], DestinationAssessment] = {}
+_ASSESSMENTS: MemoSlot[
+    tuple[Regime, str, date, Role, Role, Certifications], DestinationAssessment
+] = MemoSlot("assess_destination", maxsize=65536)
 
 
 def assess_destination(
@@ -232,22 +213,17 @@ def assess_destination(
 ) -> DestinationAssessment:
     """The assessment for this regime, destination, date, roles and certifications.
 
-    Cached: a register has many transfers but few distinct combinations. The key uses the
-    identity of the (immutable) reference set and enum members, which hash in C.
+    Memoised on the reference set (``ReferenceSet.memo``): a register has many transfers but
+    few distinct combinations, and the results go when the set does.
     """
-    key = (id(ref), id(regime), destination, on, id(importer_role), id(exporter_role), certs)
-    found = _CACHE.get(key)
+    memo = ref.memo(_ASSESSMENTS)
+    key = (regime, destination, on, importer_role, exporter_role, certs)
+    found = memo.get(key)
     if found is None:
-        if len(_CACHE) > 65536:
-            _CACHE.clear()
-        found = _CACHE[key] = _assess(
-            ref, regime, destination, on, importer_role, exporter_role, certs
+        found = memo.put(
+            key, _assess(ref, regime, destination, on, importer_role, exporter_role, certs)
         )
-        _KEEP_ALIVE[id(ref)] = ref  # an id is only unique while its object lives
     return found
-
-
-_KEEP_ALIVE: dict[int, ReferenceSet] = {}
 
 
 def _assess(
@@ -293,7 +269,7 @@ def _assess(
         )
 
     in_home = destination in info.home
-    if regime is Regime.EU and destination in ref.eea:
+    if info.home_includes_eea and destination in ref.eea:
         applies = ref.efta_eea_members.get(destination)
         in_home = applies is None or applies <= on
     if in_home:
@@ -320,7 +296,7 @@ def _assess(
                 "extended."
             )
     safeguards, sg_unverified = _safeguards(ref, regime, module, on)
-    if module == 4 and regime is not Regime.UK:
+    if module == 4 and info.module_four_assessment_only_if_combined:
         conditions.append(
             "Module Four: SCC Clauses 14 and 15, and so the transfer impact assessment, apply "
             "only where you combine the personal data received from the controller with "
@@ -329,6 +305,8 @@ def _assess(
 
     if decision is not None and decision.requires_certification:
         cert = decision.requires_certification
+        recheck = ref.evidence_recheck(DocumentKind.DPF_CERTIFICATION)
+        every = f"; re-check at least every {recheck.every_months} months" if recheck else ""
         if certs.has(cert):
             return result(
                 restricted=True,
@@ -342,7 +320,7 @@ def _assess(
                 conditions=(
                     *conditions,
                     "Confirm the importer is on the Data Privacy Framework List with active "
-                    "status and that the data are covered; re-check at least every 12 months.",
+                    f"status and that the data are covered{every}.",
                 ),
                 advisories=(
                     *advisories,

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from transfers_app.domain.enums import (
-    DocumentKind,
     DocumentStatus,
     Lifecycle,
     Regime,
@@ -28,7 +27,6 @@ from transfers_app.rules.destination import (
     assess_destination,
 )
 from transfers_app.rules.gaps import (
-    DPF_RECHECK,
     Gap,
     GapCode,
     TransferContext,
@@ -183,7 +181,7 @@ class RegisterService:
         self.repo = repo
         self.ref = ref
         self._names: tuple[int, list[int], list[str]] | None = None
-        self._last_status: tuple[tuple[int, date, int], StatusReport] | None = None
+        self._last_status: tuple[tuple[int, date, ReferenceSet], StatusReport] | None = None
 
     def _name_keys(self) -> tuple[list[int], list[str]]:
         """The register's name keys, reloaded only after the register changed (type-ahead)."""
@@ -202,7 +200,8 @@ class RegisterService:
         the audit counter is the register's generation): a window that refreshes without an
         edit does not redo it.
         """
-        key = (self.repo.generation(), on, id(self.ref))
+        # The set itself, not its id(): a replaced set may be freed and its id reused.
+        key = (self.repo.generation(), on, self.ref)
         if self._last_status is not None and self._last_status[0] == key:
             return self._last_status[1]
         report = self.compute_status(on)
@@ -279,8 +278,9 @@ class RegisterService:
                 rec,
             )
             add(d.next_review_on, "review", f"review of '{d.title}'", d.party_ids, rec)
-            if d.kind is DocumentKind.DPF_CERTIFICATION:
-                due = d.checked_on + DPF_RECHECK if d.checked_on else on
+            recheck = self.ref.evidence_recheck(d.kind)
+            if recheck is not None:  # the DPF List entry, as often as the reference data says
+                due = recheck.due_after(d.checked_on) if d.checked_on else on
                 add(due, "dpf_recheck", f"re-check DPF listing ('{d.title}')", d.party_ids, rec)
         latest: dict[int, Tia] = {}
         for tia in tias:

@@ -80,7 +80,6 @@ from transfers_app.rules.destination import (
     scc_module,
 )
 from transfers_app.rules.gaps import (
-    EXPECTED_KIND,
     GapCode,
     TransferContext,
     TransferStatus,
@@ -1162,7 +1161,7 @@ class TransferEditor(FieldMessages, QDialog):
         return list(self._uses)
 
     def _documents_for(self, mechanism: Mechanism, linked: int | None) -> list[Document]:
-        kinds = EXPECTED_KIND.get(mechanism, set())
+        kinds = self.ctx.service.ref.document_kinds(mechanism)
         return [
             d
             for d in self.documents_of(self.importer.entity_id())

@@ -40,6 +40,7 @@ from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import EntityKind, Lifecycle, Mechanism, Severity
 from transfers_app.domain.formatting import LIFECYCLE_LABELS, MECHANISM_LABELS
 from transfers_app.errors import TransfersError
+from transfers_app.reference.loader import ReferenceSet
 from transfers_app.services.register import RegisterService
 from transfers_app.services.workspace import NO_MECHANISM, Adequacy, RegisterRow, Workspace
 from ui import messages
@@ -140,7 +141,7 @@ class RegisterPage(Page):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._request = 0
-        self._generation: tuple[int, int] | None = None
+        self._generation: tuple[int, ReferenceSet] | None = None
         self._signals = _StatusSignals(self)
         self._signals.done.connect(self._status_arrived)
         self._signals.failed.connect(self._status_failed)
@@ -306,7 +307,7 @@ class RegisterPage(Page):
     def refresh(self) -> None:
         """Reload the rows (skipped when nothing changed) and recompute the status behind."""
         # The register's generation, and the reference set in use (a newer one changes verdicts).
-        generation = (self.ctx.service.repo.generation(), id(self.ctx.service.ref))
+        generation = (self.ctx.service.repo.generation(), self.ctx.service.ref)
         if generation == self._generation:
             return
         selected = self.selected_entity_id()

@@ -1,0 +1,266 @@
+"""The rules read their inputs through Protocols (transfers_app.rules.inputs).
+
+Both the domain's frozen dataclasses and compact read models (here NamedTuples, as a storage
+layer may hand out for a large register) satisfy them, and the rules give the same verdict on
+either. The module-level assignments are checked by mypy (``mypy tests/unit/test_rule_inputs.py``):
+a domain class that stopped satisfying a Protocol fails the type check.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import NamedTuple
+
+from transfers_app.domain.enums import (
+    Access,
+    Derogation,
+    DocumentKind,
+    DocumentStatus,
+    EntityKind,
+    Lifecycle,
+    Mechanism,
+    Regime,
+    Role,
+    TiaStatus,
+)
+from transfers_app.domain.models import Document, Entity, MechanismUse, Tia, Transfer
+from transfers_app.domain.tia import TiaInputs
+from transfers_app.reference.loader import builtin_reference
+from transfers_app.rules.context import TransferContext, certifications_of
+from transfers_app.rules.gaps import evaluate_transfer
+from transfers_app.rules.inputs import (
+    AssessmentView,
+    DocumentView,
+    MechanismUseView,
+    PartyView,
+    TransferView,
+)
+
+TODAY = date(2026, 11, 25)
+
+# -- the domain objects satisfy the Protocols (checked by mypy) ----------------------------------
+
+_party: PartyView = Entity("Acme Ltd", EntityKind.GROUP, id=1)
+_use: MechanismUseView = MechanismUse(Mechanism.EU_SCC, 3)
+_transfer: TransferView = Transfer(1, 2, "IN", Access.STORAGE, Role.PROCESSOR)
+_document: DocumentView = Document(DocumentKind.EU_SCC_2021, "SCCs")
+_assessment: AssessmentView = Tia(transfer_id=10)
+
+
+# -- compact read models: NamedTuples with the same members --------------------------------------
+
+
+class PartyRow(NamedTuple):
+    id: int | None
+    name: str
+    kind: EntityKind
+    lifecycle: Lifecycle
+    exporter_regimes: tuple[Regime, ...]
+
+    @property
+    def is_own(self) -> bool:
+        return bool(self.exporter_regimes)
+
+
+class UseRow(NamedTuple):
+    mechanism: Mechanism
+    document_id: int | None
+
+
+class TransferRow(NamedTuple):
+    id: int | None
+    exporter_id: int
+    importer_id: int
+    destination: str
+    access: Access
+    importer_role: Role
+    exporter_role: Role
+    regimes: tuple[Regime, ...]
+    parent_transfer_id: int | None
+    started_on: date | None
+    ended_on: date | None
+    mechanisms: tuple[UseRow, ...]
+    archived_at: datetime | None
+
+    def is_live_on(self, on: date) -> bool:
+        if self.archived_at is not None or (self.started_on and self.started_on > on):
+            return False
+        return self.ended_on is None or self.ended_on >= on
+
+
+class DocumentRow(NamedTuple):
+    id: int | None
+    kind: DocumentKind
+    title: str
+    scc_module: int | None
+    signed_on: date | None
+    effective_on: date | None
+    expires_on: date | None
+    next_review_on: date | None
+    derogation: Derogation | None
+    justification: str
+    dpf_eu: bool
+    dpf_uk_extension: bool
+    dpf_swiss: bool
+    checked_on: date | None
+    status: DocumentStatus
+    party_ids: tuple[int, ...]
+    archived_at: datetime | None
+    supersedes_id: int | None
+
+
+class AssessmentRow(NamedTuple):
+    id: int | None
+    transfer_id: int
+    extra_transfer_ids: tuple[int, ...]
+    status: TiaStatus
+    approved_on: date | None
+    next_review_on: date | None
+    archived_at: datetime | None
+    series_id: int | None
+    revision: int
+    inputs: TiaInputs | None
+
+    @property
+    def transfer_ids(self) -> tuple[int, ...]:
+        return (self.transfer_id, *self.extra_transfer_ids)
+
+    @property
+    def reference(self) -> str:
+        return f"TIA-{self.series_id or self.id or 0:04d}-v{self.revision}"
+
+
+_party_row: PartyView = PartyRow(1, "Acme Ltd", EntityKind.GROUP, Lifecycle.ACTIVE, (Regime.UK,))
+_use_row: MechanismUseView = UseRow(Mechanism.EU_SCC, None)
+
+
+def _document_row(d: Document) -> DocumentRow:
+    return DocumentRow(
+        d.id,
+        d.kind,
+        d.title,
+        d.scc_module,
+        d.signed_on,
+        d.effective_on,
+        d.expires_on,
+        d.next_review_on,
+        d.derogation,
+        d.justification,
+        d.dpf_eu,
+        d.dpf_uk_extension,
+        d.dpf_swiss,
+        d.checked_on,
+        d.status,
+        d.party_ids,
+        d.archived_at,
+        d.supersedes_id,
+    )
+
+
+def _context(rows: bool) -> TransferContext:
+    """One UK/EU transfer to India on SCCs + Addendum with a lapsed review and an overdue
+    assessment, and a stale DPF entry: as domain objects, or as read models."""
+    regimes = (Regime.EU, Regime.UK)
+    exporter = Entity("Acme Ltd", EntityKind.GROUP, id=1, exporter_regimes=regimes)
+    importer = Entity("Vendor Inc", EntityKind.VENDOR, id=2)
+    docs = [
+        Document(
+            DocumentKind.EU_SCC_2021,
+            "SCCs",
+            id=3,
+            party_ids=(1, 2),
+            scc_module=2,
+            signed_on=date(2023, 1, 10),
+            next_review_on=date(2026, 6, 1),
+        ),
+        Document(
+            DocumentKind.UK_ADDENDUM,
+            "Addendum",
+            id=4,
+            party_ids=(1, 2),
+            signed_on=date(2023, 1, 10),
+        ),
+    ]
+    uses = (MechanismUse(Mechanism.EU_SCC, 3), MechanismUse(Mechanism.UK_ADDENDUM, 4))
+    transfer = Transfer(1, 2, "IN", Access.STORAGE, Role.PROCESSOR, id=10, mechanisms=uses)
+    tia = Tia(
+        transfer_id=10,
+        id=7,
+        status=TiaStatus.APPROVED,
+        approved_on=date(2024, 1, 1),
+        next_review_on=date(2025, 1, 1),
+    )
+    if not rows:
+        return TransferContext(
+            transfer,
+            exporter,
+            importer,
+            regimes,
+            Role.CONTROLLER,
+            {3: docs[0], 4: docs[1]},
+            docs,
+            [tia],
+        )
+    doc_rows = [_document_row(d) for d in docs]
+    return TransferContext(
+        transfer=TransferRow(
+            10,
+            1,
+            2,
+            "IN",
+            Access.STORAGE,
+            Role.PROCESSOR,
+            Role.CONTROLLER,
+            (),
+            None,
+            None,
+            None,
+            tuple(UseRow(u.mechanism, u.document_id) for u in uses),
+            None,
+        ),
+        exporter=PartyRow(1, "Acme Ltd", EntityKind.GROUP, Lifecycle.ACTIVE, regimes),
+        importer=PartyRow(2, "Vendor Inc", EntityKind.VENDOR, Lifecycle.ACTIVE, ()),
+        regimes=regimes,
+        exporter_role=Role.CONTROLLER,
+        documents={3: doc_rows[0], 4: doc_rows[1]},
+        importer_documents=doc_rows,
+        tias=[
+            AssessmentRow(
+                7,
+                10,
+                (),
+                TiaStatus.APPROVED,
+                date(2024, 1, 1),
+                date(2025, 1, 1),
+                None,
+                None,
+                1,
+                None,
+            )
+        ],
+    )
+
+
+def test_the_rules_give_the_same_verdict_on_domain_objects_and_on_read_models() -> None:
+    ref = builtin_reference()
+    domain = evaluate_transfer(ref, _context(rows=False), TODAY)
+    compact = evaluate_transfer(ref, _context(rows=True), TODAY)
+    assert compact.gaps == domain.gaps
+    assert [r.covered_by for r in compact.results] == [r.covered_by for r in domain.results]
+    assert {g.code.value for g in domain.gaps} == {"review_overdue", "tia_overdue"}
+    assert [r.covered_by for r in domain.results] == [Mechanism.EU_SCC, Mechanism.UK_ADDENDUM]
+
+
+def test_dpf_evidence_is_read_from_a_read_model_and_returned_as_given() -> None:
+    row = _document_row(
+        Document(
+            DocumentKind.DPF_CERTIFICATION,
+            "DPF List entry",
+            id=5,
+            dpf_eu=True,
+            checked_on=date(2026, 1, 5),
+        )
+    )
+    certs, evidence = certifications_of([row], TODAY)
+    assert certs.dpf_eu and not certs.dpf_uk_extension
+    assert evidence is row

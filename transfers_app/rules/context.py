@@ -1,0 +1,77 @@
+"""What the rules know about one transfer, and how they read its documents on a date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import NamedTuple, TypeVar
+
+from transfers_app.domain.enums import DocumentKind, DocumentStatus, Regime, Role
+from transfers_app.rules.destination import Certifications
+from transfers_app.rules.inputs import AssessmentView, DocumentView, PartyView, TransferView
+
+_Doc = TypeVar("_Doc", bound=DocumentView)
+
+
+class TransferContext(NamedTuple):
+    """What the rules know about one transfer: its parties, documents and assessments."""
+
+    transfer: TransferView
+    exporter: PartyView
+    importer: PartyView
+    regimes: tuple[Regime, ...]
+    exporter_role: Role
+    documents: Mapping[int, DocumentView]
+    # Documents the importer is party to (not archived; any version: the rules pick the
+    # version in force on the date assessed).
+    importer_documents: Sequence[DocumentView]
+    tias: Sequence[AssessmentView]
+    successors: Mapping[int, DocumentView] = {}  # document id -> the version that replaced it
+
+
+def _start(doc: DocumentView) -> date | None:
+    return doc.effective_on or doc.signed_on
+
+
+def superseded_on(doc: DocumentView, ctx: TransferContext, on: date) -> bool:
+    """Had a newer version of this document taken effect by ``on``?"""
+    nxt = ctx.successors.get(doc.id or -1)
+    if nxt is None:
+        return doc.status is DocumentStatus.SUPERSEDED
+    start = _start(nxt)
+    return start is None or start <= on
+
+
+def version_on(doc: DocumentView, ctx: TransferContext, on: date) -> DocumentView:
+    """The version of ``doc``'s series in force on ``on`` (transfers link the newest one)."""
+    seen = {doc.id}
+    while True:
+        start = _start(doc)
+        prev = ctx.documents.get(doc.supersedes_id or -1)
+        if start is not None and start > on and prev is not None and prev.id not in seen:
+            seen.add(prev.id)
+            doc = prev
+            continue
+        return doc
+
+
+def certifications_of(
+    docs: Iterable[_Doc], on: date | None = None, ctx: TransferContext | None = None
+) -> tuple[Certifications, _Doc | None]:
+    """The importer's DPF status from its newest certification evidence checked by ``on``."""
+    best: _Doc | None = None
+    for d in docs:
+        if d.kind is not DocumentKind.DPF_CERTIFICATION or d.archived_at is not None:
+            continue
+        if on is not None and d.checked_on is not None and d.checked_on > on:
+            continue  # evidence gathered after the date assessed did not exist then
+        if ctx is not None and on is not None:
+            if superseded_on(d, ctx, on):
+                continue
+        elif d.status is not DocumentStatus.CURRENT:
+            continue
+        if best is None or (d.checked_on or date.min) > (best.checked_on or date.min):
+            best = d
+    if best is None:
+        return Certifications(), None
+    return Certifications(best.dpf_eu, best.dpf_uk_extension, best.dpf_swiss), best
