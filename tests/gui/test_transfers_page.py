@@ -70,7 +70,10 @@ def test_live_transfers_only_worst_first(page: TransfersPage, ctx: UiContext) ->
 
 def test_mechanisms_in_order_primary_first(page: TransfersPage) -> None:
     row = row_of(page, "Northwind Payments, Inc.")
-    assert page.proxy.index(row, Column.MECHANISMS).data() == "Data Privacy Framework → UK Addendum → EU SCCs"
+    assert (
+        page.proxy.index(row, Column.MECHANISMS).data()
+        == "Data Privacy Framework → UK Addendum → EU SCCs"
+    )
     assert page.proxy.index(row, Column.STATUS).data() == "OK"
     row = row_of(page, "Keystone Access Group, Inc.")
     assert page.proxy.index(row, Column.MECHANISMS).data() == "UK Addendum → EU SCCs"

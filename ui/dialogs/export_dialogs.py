@@ -12,19 +12,15 @@ from __future__ import annotations
 
 import getpass
 import html
-import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
-    QObject,
-    QRunnable,
     QSortFilterProxyModel,
     QStandardPaths,
     Qt,
-    QThreadPool,
     QUrl,
     Signal,
 )
@@ -54,7 +50,6 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.formatting import day
 from transfers_app.domain.models import Transfer
-from transfers_app.errors import TransfersError
 from transfers_app.services.evidence import (
     CATEGORIES,
     OTHER,
@@ -83,6 +78,7 @@ from transfers_app.services.register_export import (
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.document_dialog import PartiesModel, from_qdate, to_qdate
+from ui.jobs import Job, Jobs
 from ui.models.register_model import StatusRole
 from ui.models.rows import RowsTableModel, SortRole
 from ui.widgets.badges import StatusBadgeDelegate
@@ -172,83 +168,24 @@ def open_folder(path: Path) -> None:
 # -- background work ------------------------------------------------------------------------------
 
 
-class _Run(QRunnable):
-    def __init__(self, job: ExportJob) -> None:
-        super().__init__()
-        self.job = job
-
-    def run(self) -> None:
-        self.job._run()
+LOAD = "load"
+EXPORT = "export"
 
 
-class ExportJob(QObject):
-    """One piece of work on a worker thread, with a service of its own; cancellable.
+class ExportJob:
+    """What an export sees on its worker thread (a ``ui.jobs.Job`` underneath): it reports
+    through ``report(done, total, what)``, which returns False once the user has asked to
+    cancel (a register export then raises ``ExportCancelled``)."""
 
-    ``work(service, job)`` runs on the worker thread and must not touch a widget; it reports
-    through ``job.report(done, total, what)``, which returns False once the user has asked to
-    cancel (a register export then raises ``ExportCancelled``). The outcome arrives on the GUI
-    thread as exactly one of ``succeeded(result)``, ``cancelled()`` or ``failed(message)``.
-    """
+    def __init__(self, job: Job) -> None:
+        self._job = job
 
-    progressed = Signal(int, int, str)
-    succeeded = Signal(object)
-    cancelled = Signal()
-    failed = Signal(str)
-
-    def __init__(
-        self,
-        ctx: UiContext,
-        work: Callable[[RegisterService, ExportJob], Any],
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self._work = work
-        self._cancel = threading.Event()
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self.running = False
-
-    def start(self) -> None:
-        self.running = True
-        self._pool.start(_Run(self))
-
-    def cancel(self) -> None:
-        """Ask the work to stop at its next report (it leaves nothing behind)."""
-        self._cancel.set()
+    def report(self, done: int, total: int, what: str = "") -> bool:  # worker thread
+        return self._job.report((done, total, what))
 
     @property
     def cancel_requested(self) -> bool:
-        return self._cancel.is_set()
-
-    def report(self, done: int, total: int, what: str = "") -> bool:  # worker thread
-        """Tell the progress dialog; False once the user asked to cancel."""
-        self.progressed.emit(done, total, what)
-        return not self._cancel.is_set()
-
-    def _run(self) -> None:  # worker thread
-        ctx = self.ctx
-        try:
-            service = ctx.service_factory()
-            service.ref = ctx.service.ref  # follow the reference data in use
-            result = self._work(service, self)
-        except Exception as exc:  # a message in the window, never a traceback
-            self.running = False
-            if self._cancel.is_set():
-                self.cancelled.emit()
-            elif isinstance(exc, TransfersError):
-                self.failed.emit(str(exc))
-            elif isinstance(exc, OSError):
-                self.failed.emit(f"{exc.strerror or exc} ({exc.filename or 'a file'})")
-            else:
-                self.failed.emit(f"{type(exc).__name__}: {exc}" if str(exc) else repr(exc))
-            return
-        self.running = False
-        self.succeeded.emit(result)  # finished before a late Cancel was seen: it is written
-
-    def wait(self, msecs: int = -1) -> bool:
-        """Wait for the worker thread (tests, closing)."""
-        return self._pool.waitForDone(msecs)
+        return self._job.cancelled
 
 
 class ProgressDialog(QDialog):
@@ -260,7 +197,7 @@ class ProgressDialog(QDialog):
     def __init__(
         self,
         title: str,
-        job: ExportJob,
+        job: Job,
         describe: Callable[[int, int, str], str],
         parent: QWidget | None = None,
     ) -> None:
@@ -293,10 +230,9 @@ class ProgressDialog(QDialog):
         layout.addWidget(self.detail)
         layout.addLayout(row)
         self.cancel_button.clicked.connect(self.request_cancel)
-        job.progressed.connect(self._on_progress)
 
     def _on_progress(self, done: int, total: int, what: str) -> None:
-        if self.job.cancel_requested:
+        if self.job.cancelled:
             return
         if total > 0:
             self.bar.setRange(0, total)
@@ -367,7 +303,10 @@ class _ExportDialogBase(QDialog):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.job: ExportJob | None = None
+        # The reading and the writing run in the background (``ui.jobs``); a closed dialog
+        # hears nothing more.
+        self.jobs = Jobs(self, ctx)
+        self.job: Job | None = None
         self.progress: ProgressDialog | None = None
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
@@ -377,7 +316,7 @@ class _ExportDialogBase(QDialog):
 
     @property
     def busy(self) -> bool:
-        return self.job is not None and self.job.running
+        return self.jobs.busy()
 
     def _say(self, text: str, style: str = "") -> None:
         self.status_label.setStyleSheet(style)
@@ -390,20 +329,28 @@ class _ExportDialogBase(QDialog):
         describe: Callable[[int, int, str], str] | None,
         on_done: Callable[[Any], None],
         on_failed: Callable[[str], None] | None = None,
-    ) -> ExportJob:
+        key: str = EXPORT,
+    ) -> Job:
         """Start ``work`` on a worker thread, behind a progress dialog when ``describe`` is
         given; ``on_done(result)`` runs on the GUI thread if it succeeds, ``on_failed``
         (default: the export's failure message) if it fails."""
-        job = ExportJob(self.ctx, work, self)
+        job = self.jobs.start(
+            lambda service, job: work(service, ExportJob(job)),
+            lambda result: self._ended(on_done, result),
+            lambda message: self._ended(on_failed or self._failed, message),
+            key=key,
+            on_progress=self._progressed,
+            on_cancelled=lambda: self._ended(self._cancelled),
+        )
         self.job = job
         if describe is not None:
             self.progress = ProgressDialog(title, job, describe, self)
             self.progress.show()
-        job.succeeded.connect(lambda result: self._ended(on_done, result))
-        job.cancelled.connect(lambda: self._ended(self._cancelled))
-        job.failed.connect(lambda message: self._ended(on_failed or self._failed, message))
-        job.start()
         return job
+
+    def _progressed(self, value: tuple[int, int, str]) -> None:
+        if self.progress is not None:
+            self.progress._on_progress(*value)
 
     def _ended(self, then: Callable[..., None], *args: Any) -> None:
         """The work stopped: close the progress dialog, then say how it went."""
@@ -430,12 +377,13 @@ class _ExportDialogBase(QDialog):
     def wait(self, msecs: int = 60000) -> bool:
         """Wait for the background work to end (tests, closing); its outcome is delivered by
         the event loop afterwards."""
-        return self.job.wait(msecs) if self.job is not None else True
+        return self.jobs.wait(msecs)
 
     def reject(self) -> None:
         """Close while work runs: cancel it (an export then leaves nothing behind)."""
-        if self.busy and self.job is not None:
-            self.job.cancel()
+        if self.busy:
+            self.jobs.cancel(LOAD)
+            self.jobs.cancel(EXPORT)
         super().reject()
 
 
@@ -733,7 +681,9 @@ class PublicListDialog(_ExportDialogBase):
 
         self.draft = None
         self.changes_heading.setText("Reading the register…")
-        self._run("Reading the register", work, None, self._draft_ready, self._load_failed)
+        self._run(
+            "Reading the register", work, None, self._draft_ready, self._load_failed, key=LOAD
+        )
         self._update()
 
     @property
@@ -1090,7 +1040,7 @@ class EvidencePackDialog(_ExportDialogBase):
             )
             return status, service.repo.list_transfers(), names
 
-        self._run("Checking the register", work, None, self._loaded, self._load_failed)
+        self._run("Checking the register", work, None, self._loaded, self._load_failed, key=LOAD)
 
     @property
     def loaded(self) -> bool:

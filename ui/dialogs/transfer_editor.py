@@ -17,12 +17,9 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QObject,
-    QRunnable,
     QSignalBlocker,
     QStringListModel,
     Qt,
-    QThreadPool,
     Signal,
 )
 from PySide6.QtGui import QKeySequence, QStandardItem, QStandardItemModel
@@ -95,6 +92,7 @@ from ui.dialogs.entity_editor import (
     OptionalDateEdit,
     country_choices,
 )
+from ui.jobs import Job, Jobs
 from ui.widgets.forms import ERROR_STYLE, FieldMessages
 
 ACCESS_CHOICES = {
@@ -277,31 +275,6 @@ class EntityPicker(QWidget):
                 return
 
 
-class _TiaRelay(QObject):
-    """Carries the assessments read on the worker thread to the dialog (a queued signal)."""
-
-    loaded = Signal(object)  # list[Tia], or the error's text
-
-
-class _TiaJob(QRunnable):
-    def __init__(
-        self, factory: Callable[[], RegisterService], transfer_id: int, relay: _TiaRelay
-    ) -> None:
-        super().__init__()
-        self._factory = factory
-        self._transfer_id = transfer_id
-        self._relay = relay
-
-    def run(self) -> None:
-        try:
-            # An SQLite connection of this thread's own.
-            repo = self._factory().repo
-            found: object = [x for x in repo.list_tias() if x.transfer_id == self._transfer_id]
-        except Exception as exc:  # shown in the panel, never a traceback
-            found = str(exc) or type(exc).__name__
-        self._relay.loaded.emit(found)
-
-
 class TransferEditor(FieldMessages, QDialog):
     """Add or edit a transfer, with what the law requires beside it."""
 
@@ -329,6 +302,9 @@ class TransferEditor(FieldMessages, QDialog):
         self._destination_auto = transfer is None
         self._roles_auto = transfer is None
         self._loading = True
+        # The transfer's assessments are read in the background; a closed editor hears nothing.
+        self.jobs = Jobs(self, ctx)
+        self.finished.connect(self.jobs.close)
         self.setWindowTitle("Edit transfer" if transfer is not None else "New transfer")
         self.setSizeGripEnabled(True)
         self.resize(1200, 760)
@@ -709,15 +685,21 @@ class TransferEditor(FieldMessages, QDialog):
         if self.original is None or self.original.id is None:
             self._tias = []
             return
-        self._tia_relay = _TiaRelay()  # no parent: it outlives a dialog closed meanwhile
-        self._tia_relay.loaded.connect(self._tias_loaded)
-        QThreadPool.globalInstance().start(
-            _TiaJob(self.ctx.service_factory, self.original.id, self._tia_relay)
-        )
+        transfer_id = self.original.id
 
-    def _tias_loaded(self, tias: object) -> None:
-        self._tias = list(tias) if isinstance(tias, list) else []
-        self._tia_error = None if isinstance(tias, list) else str(tias)
+        def read(service: RegisterService, _job: Job) -> list[Tia]:
+            return [x for x in service.repo.list_tias() if x.transfer_id == transfer_id]
+
+        self.jobs.start(read, self._tias_loaded, self._tias_failed)
+
+    def _tias_loaded(self, tias: list[Tia]) -> None:
+        self._tias = list(tias)
+        self._tia_error = None
+        self.update_panel()
+
+    def _tias_failed(self, message: str) -> None:
+        self._tias = []
+        self._tia_error = message  # shown in the panel, never a traceback
         self.update_panel()
 
     @property

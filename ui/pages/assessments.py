@@ -36,10 +36,11 @@ from transfers_app.rules.gaps import GapCode
 from transfers_app.services.register import RegisterService
 from ui import messages
 from ui.context import UiContext
+from ui.jobs import Jobs
 from ui.models.rows import ObjectRole, RowsTableModel, SortRole
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
-from ui.widgets.tables import BackgroundLoader, HeaderMemory, attach_model
+from ui.widgets.tables import HeaderMemory, attach_model
 
 _Index = QModelIndex | QPersistentModelIndex
 _RED = QColor("#b00020")
@@ -307,7 +308,7 @@ class AssessmentsPage(Page):
         self._loaded = False
         self._fitted = False  # columns narrowed to the page's width once, when first shown
         # The assessments and their status are read in a background thread.
-        self._loader = BackgroundLoader(ctx, self._rows_arrived, self._load_failed, self)
+        self.jobs = Jobs(self, ctx)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.search = QLineEdit()
@@ -382,7 +383,7 @@ class AssessmentsPage(Page):
         self._update_buttons()
 
     def showEvent(self, event: Any) -> None:
-        if not self._loaded and not self._loader.busy:
+        if not self._loaded and not self.jobs.busy():
             self.refresh()
         super().showEvent(event)
         if not self._fitted:
@@ -391,14 +392,16 @@ class AssessmentsPage(Page):
     def refresh(self) -> None:
         """Read the assessments and the status in the background; the rows follow."""
         self.summary.setText("Loading…")
-        self._loader.start(self._read)
+        self.jobs.start(
+            lambda service, _job: self._read(service), self._rows_arrived, self._load_failed
+        )
 
     def _load_failed(self, message: str) -> None:
         self.summary.setText(f"The assessments could not be read: {message}")
 
     def wait_for_background(self, msecs: int = -1) -> bool:
         """Wait for the background read and show its rows (tests, and before closing)."""
-        return self._loader.wait(msecs)
+        return self.jobs.wait(msecs)
 
     def _read(self, service: RegisterService) -> list[AssessmentRow]:
         """The page's rows, read on a worker thread with ``service`` (its own connection)."""
@@ -449,9 +452,9 @@ class AssessmentsPage(Page):
 
         Before the rows have arrived, the criteria are applied when they do."""
         if not self._loaded:
-            if not self._loader.busy:
+            if not self.jobs.busy():
                 self.refresh()
-            self._loader.then(lambda: self.apply_filter(**criteria))
+            self.jobs.then(lambda: self.apply_filter(**criteria))
             return
         state = str(criteria.get("state") or "").lower()
         self.state.setCurrentIndex(max(0, self.state.findData(state)))
@@ -532,7 +535,7 @@ class AssessmentsPage(Page):
             return
         self.refresh()
         self.changed.emit()
-        self._loader.then(lambda: self.select_tia(saved.id))
+        self.jobs.then(lambda: self.select_tia(saved.id))
 
     def _open_importer(self) -> None:
         r = self.selected_row()

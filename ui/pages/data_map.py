@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import math
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,15 +25,12 @@ from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
-    QObject,
     QPoint,
     QPointF,
     QRect,
     QRectF,
-    QRunnable,
     QSize,
     Qt,
-    QThreadPool,
     Signal,
 )
 from PySide6.QtGui import (
@@ -80,6 +76,7 @@ from transfers_app.domain.models import Transfer
 from transfers_app.services.register import RegisterService, StatusReport
 from ui import messages
 from ui.context import UiContext
+from ui.jobs import Job, Jobs
 from ui.pages.base import Page
 from ui.widgets.badges import BADGE_COLOURS
 from ui.widgets.charts import mix
@@ -368,76 +365,6 @@ def verdicts(report: StatusReport, wanted: frozenset[int]) -> dict[int, Transfer
             gaps = sorted(s.gaps, key=lambda g: g.severity.rank)
             out[tid] = TransferVerdict(s.worst, tuple(g.message for g in gaps))
     return out
-
-
-# -- the background side -------------------------------------------------------------------------
-
-
-class _Engine:
-    """One service (and SQLite connection) per worker thread, kept between runs."""
-
-    def __init__(self, factory: Callable[[], RegisterService], ctx: UiContext) -> None:
-        self._factory = factory
-        self._ctx = ctx  # the status is shared with the other pages through the context
-        self._lock = threading.Lock()
-        self._service: RegisterService | None = None
-        self._thread = 0
-
-    def _own_service(self) -> RegisterService:
-        me = threading.get_ident()
-        if self._service is None or self._thread != me:
-            self._service = self._factory()
-            self._thread = me
-        return self._service
-
-    def structure(self, on: date, limit: int) -> MapData:
-        with self._lock:
-            repo = self._own_service().repo
-            return build_map(repo.list_transfers(), repo.register_table(), on, limit)
-
-    def status(self, on: date, wanted: frozenset[int]) -> dict[int, TransferVerdict]:
-        with self._lock:
-            return verdicts(self._ctx.status(self._own_service()), wanted)
-
-
-class _Relay(QObject):
-    """Carries results to the GUI thread (queued; no parent, so it outlives a closed page)."""
-
-    structure = Signal(int, object)
-    done = Signal(int, object)
-    failed = Signal(int, str)
-
-
-class _MapJob(QRunnable):
-    def __init__(
-        self,
-        engine: _Engine,
-        relay: _Relay,
-        on: date,
-        generation: int,
-        limit: int,
-        wanted: frozenset[int] | None,
-    ) -> None:
-        super().__init__()
-        self._engine = engine
-        self._relay = relay
-        self._on = on
-        self._generation = generation
-        self._limit = limit
-        self._wanted = wanted
-
-    def run(self) -> None:
-        try:
-            wanted = self._wanted
-            if wanted is None:
-                data = self._engine.structure(self._on, self._limit)
-                self._relay.structure.emit(self._generation, data)
-                wanted = data.transfer_ids()
-            result = self._engine.status(self._on, wanted)
-        except Exception as exc:  # shown on the page, never a traceback on the console
-            self._relay.failed.emit(self._generation, str(exc) or type(exc).__name__)
-            return
-        self._relay.done.emit(self._generation, result)
 
 
 # -- geometry --------------------------------------------------------------------------------------
@@ -1497,14 +1424,7 @@ class DataMapPage(Page):
         self.data: MapData | None = None
         self.verdicts: dict[int, TransferVerdict] | None = None
         self.error = ""
-        self._generation = 0
-        self._running = False
-        self._engine = _Engine(ctx.service_factory, ctx)
-        self._relay = _Relay()
-        queued = Qt.ConnectionType.QueuedConnection
-        self._relay.structure.connect(self._on_structure, queued)
-        self._relay.done.connect(self._on_done, queued)
-        self._relay.failed.connect(self._on_failed, queued)
+        self.jobs = Jobs(self, ctx)
         self._nodes: dict[int, MapNodeItem] = {}
         self._edges: list[MapEdgeItem] = []
         self._boxes: list[MapBoxItem] = []
@@ -1613,9 +1533,9 @@ class DataMapPage(Page):
 
     def refresh(self) -> None:
         """Read the register again and recheck its status (in the background)."""
-        self._generation += 1
         self.error = ""
-        if self._small_register():
+        small = self._small_register()
+        if small:
             repo = self.ctx.service.repo
             data = build_map(
                 repo.list_transfers(), repo.register_table(), self.ctx.today, self.limit
@@ -1624,8 +1544,21 @@ class DataMapPage(Page):
         elif self.data is None:
             self._show_message("Reading the register…")
             self._set_header("Reading the transfers on the register…")
-        if not self._running:
-            self._start()
+        # A small register's map is drawn: only its status is wanted from the background.
+        wanted = self.data.transfer_ids() if small and self.data is not None else None
+        ctx, on, limit = self.ctx, self.ctx.today, self.limit
+
+        def work(service: RegisterService, job: Job) -> dict[int, TransferVerdict]:
+            ids = wanted
+            if ids is None:
+                repo = service.repo
+                data = build_map(repo.list_transfers(), repo.register_table(), on, limit)
+                job.report(data)
+                ids = data.transfer_ids()
+            # The status is shared with the other pages through the context.
+            return verdicts(ctx.status(service), ids)
+
+        self.jobs.start(work, self._on_done, self._on_failed, on_progress=self._on_structure)
 
     def _small_register(self) -> bool:
         repo = self.ctx.service.repo
@@ -1634,41 +1567,17 @@ class DataMapPage(Page):
         )
 
     def is_checking(self) -> bool:
-        return self._running
+        return self.jobs.busy()
 
-    def _start(self) -> None:
-        self._running = True
-        wanted = self.data.transfer_ids() if self._small_register() and self.data else None
-        job = _MapJob(
-            self._engine, self._relay, self.ctx.today, self._generation, self.limit, wanted
-        )
-        QThreadPool.globalInstance().start(job)
+    def _on_structure(self, data: MapData) -> None:
+        self._show_structure(data)
 
-    def _current(self, generation: int) -> bool:
-        return generation == self._generation
-
-    def _finished(self, generation: int) -> bool:
-        """True when the result is the one wanted; otherwise start the newer check."""
-        self._running = False
-        if generation != self._generation:
-            self._start()
-            return False
-        return True
-
-    def _on_structure(self, generation: int, data: object) -> None:
-        if self._current(generation) and isinstance(data, MapData):
-            self._show_structure(data)
-
-    def _on_done(self, generation: int, result: object) -> None:
-        if not self._finished(generation) or not isinstance(result, dict):
-            return
+    def _on_done(self, result: dict[int, TransferVerdict]) -> None:
         self.verdicts = result
         self._apply_status(result)
         self.ready.emit()
 
-    def _on_failed(self, generation: int, message: str) -> None:
-        if not self._finished(generation):
-            return
+    def _on_failed(self, message: str) -> None:
         self.error = message
         if self.data is None:
             self._show_message(f"Could not read the register: {message}")

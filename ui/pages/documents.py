@@ -51,10 +51,11 @@ from transfers_app.services.register import RegisterService
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.document_dialog import FILE_FILTER, DocumentDialog
+from ui.jobs import Jobs
 from ui.models.rows import ObjectRole, RowsTableModel, SortRole
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
-from ui.widgets.tables import BackgroundLoader, HeaderMemory, attach_model
+from ui.widgets.tables import HeaderMemory, attach_model
 
 _Index = QModelIndex | QPersistentModelIndex
 _RED = QColor("#b00020")
@@ -325,7 +326,7 @@ class DocumentsPage(Page):
         self._fitted = False  # columns narrowed to the page's width once, when first shown
         self._names: dict[int, str] = {}
         # The documents are read in a background thread.
-        self._loader = BackgroundLoader(ctx, self._rows_arrived, self._load_failed, self)
+        self.jobs = Jobs(self, ctx)
         self.history_dialog: HistoryDialog | None = None
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
@@ -408,7 +409,7 @@ class DocumentsPage(Page):
     # -- loading ------------------------------------------------------------------------------
 
     def showEvent(self, event: Any) -> None:
-        if not self._loaded and not self._loader.busy:
+        if not self._loaded and not self.jobs.busy():
             self.refresh()
         super().showEvent(event)
         if not self._fitted:
@@ -419,7 +420,9 @@ class DocumentsPage(Page):
     def refresh(self) -> None:
         """Read the documents in the background; the rows follow."""
         self.count_label.setText("Loading…")
-        self._loader.start(self._read)
+        self.jobs.start(
+            lambda service, _job: self._read(service), self._rows_arrived, self._load_failed
+        )
 
     @staticmethod
     def _read(service: RegisterService) -> tuple[dict[int, str], list[Document]]:
@@ -432,7 +435,7 @@ class DocumentsPage(Page):
 
     def wait_for_background(self, msecs: int = -1) -> bool:
         """Wait for the background read and show its rows (tests, and before closing)."""
-        return self._loader.wait(msecs)
+        return self.jobs.wait(msecs)
 
     def _rows_arrived(self, result: tuple[dict[int, str], list[Document]]) -> None:
         selected = self.selected_document()
@@ -462,7 +465,7 @@ class DocumentsPage(Page):
             header.resizeSection(col, min(header.sectionSize(col), cap))
 
     def _ensure_loaded(self) -> None:
-        if not self._loaded and not self._loader.busy:
+        if not self._loaded and not self.jobs.busy():
             self.refresh()
 
     def _update_count(self) -> None:
@@ -530,7 +533,7 @@ class DocumentsPage(Page):
         Before the rows have arrived, the criteria are applied when they do."""
         if not self._loaded:
             self._ensure_loaded()
-            self._loader.then(lambda: self.apply_filter(**criteria))
+            self.jobs.then(lambda: self.apply_filter(**criteria))
             return
         text = criteria.get("search", criteria.get("text"))
         if text is not None:
@@ -552,7 +555,7 @@ class DocumentsPage(Page):
         self.refresh()
         if doc.id is not None:
             document_id = doc.id
-            self._loader.then(lambda: self.select_document(document_id))
+            self.jobs.then(lambda: self.select_document(document_id))
         self.message.setText(text)
         self.changed.emit()
 

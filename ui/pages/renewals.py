@@ -31,10 +31,11 @@ from transfers_app.errors import TransfersError
 from transfers_app.services.register import RegisterService
 from ui import messages
 from ui.context import UiContext
+from ui.jobs import Jobs
 from ui.models.rows import ObjectRole, RowsTableModel, SortRole
 from ui.pages.base import Page
 from ui.pages.transfers import fit_columns
-from ui.widgets.tables import BackgroundLoader, HeaderMemory, attach_model
+from ui.widgets.tables import HeaderMemory, attach_model
 
 _RED = QColor("#b00020")
 HORIZONS = (30, 60, 90)
@@ -143,7 +144,7 @@ class RenewalsPage(Page):
         self._fitted = False  # columns narrowed to the page's width once, when first shown
         self.horizon = HORIZONS[0]
         # The reminders are read in a background thread.
-        self._loader = BackgroundLoader(ctx, self._rows_arrived, self._load_failed, self)
+        self.jobs = Jobs(self, ctx)
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
@@ -219,7 +220,7 @@ class RenewalsPage(Page):
         self._update_buttons()
 
     def showEvent(self, event: Any) -> None:
-        if not self._loaded and not self._loader.busy:
+        if not self._loaded and not self.jobs.busy():
             self.refresh()
         super().showEvent(event)
         if not self._fitted:
@@ -251,14 +252,14 @@ class RenewalsPage(Page):
         def read(service: RegisterService) -> tuple[int, list[Reminder]]:
             return horizon, service.reminders(today, horizon)
 
-        self._loader.start(read)
+        self.jobs.start(lambda service, _job: read(service), self._rows_arrived, self._load_failed)
 
     def _load_failed(self, message: str) -> None:
         self.summary.setText(f"The reminders could not be read: {message}")
 
     def wait_for_background(self, msecs: int = -1) -> bool:
         """Wait for the background read and show its rows (tests, and before closing)."""
-        return self._loader.wait(msecs)
+        return self.jobs.wait(msecs)
 
     def _rows_arrived(self, result: tuple[int, list[Reminder]]) -> None:
         horizon, reminders = result
@@ -288,7 +289,7 @@ class RenewalsPage(Page):
             if key in criteria:
                 self.set_horizon(int(criteria[key]))
                 return
-        if not self._loaded and not self._loader.busy:
+        if not self._loaded and not self.jobs.busy():
             self.refresh()
 
     def selected_reminder(self) -> Reminder | None:

@@ -41,9 +41,10 @@ from transfers_app.rules.gaps import Gap
 from transfers_app.services.register import RegisterService
 from ui import messages
 from ui.context import UiContext
+from ui.jobs import Jobs
 from ui.models.rows import ObjectRole, RowsTableModel, SortRole
 from ui.pages.base import Page
-from ui.widgets.tables import BackgroundLoader, HeaderMemory, attach_model
+from ui.widgets.tables import HeaderMemory, attach_model
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -336,7 +337,7 @@ class TransfersPage(Page):
         self._fitted = False  # columns narrowed to the page's width once, when first shown
         self._names: dict[int, str] = {}
         # The rows are read (and the status computed) in a background thread.
-        self._loader = BackgroundLoader(ctx, self._rows_arrived, self._load_failed, self)
+        self.jobs = Jobs(self, ctx)
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
@@ -434,7 +435,7 @@ class TransfersPage(Page):
     # -- loading ------------------------------------------------------------------------------
 
     def showEvent(self, event: Any) -> None:
-        if not self._loaded and not self._loader.busy:
+        if not self._loaded and not self.jobs.busy():
             self.refresh()
         super().showEvent(event)
         if not self._fitted:
@@ -445,7 +446,9 @@ class TransfersPage(Page):
     def refresh(self) -> None:
         """Read the transfers and their status in the background; the rows follow."""
         self.count_label.setText("Loading…")
-        self._loader.start(self._read)
+        self.jobs.start(
+            lambda service, _job: self._read(service), self._rows_arrived, self._load_failed
+        )
 
     def _read(self, service: RegisterService) -> tuple[dict[int, str], list[TransferRow]]:
         """The page's rows, read on a worker thread with ``service`` (its own connection)."""
@@ -480,7 +483,7 @@ class TransfersPage(Page):
 
     def wait_for_background(self, msecs: int = -1) -> bool:
         """Wait for the background read and show its rows (tests, and before closing)."""
-        return self._loader.wait(msecs)
+        return self.jobs.wait(msecs)
 
     def _fill_countries(self, rows: list[TransferRow]) -> None:
         current = self.country.currentData() or self.proxy.country
@@ -549,9 +552,9 @@ class TransfersPage(Page):
         Before the rows have arrived, the criteria are applied when they do.
         """
         if not self._loaded:
-            if not self._loader.busy:
+            if not self.jobs.busy():
                 self.refresh()
-            self._loader.then(lambda: self.apply_filter(**criteria))
+            self.jobs.then(lambda: self.apply_filter(**criteria))
             return
         self.clear_filters()
         status = str(criteria.get("status") or criteria.get("severity") or "").lower()
@@ -645,7 +648,7 @@ class TransfersPage(Page):
             return
         self.refresh()
         self.changed.emit()
-        self._loader.then(lambda: self.select_transfer(saved.id))
+        self.jobs.then(lambda: self.select_transfer(saved.id))
 
     def select_transfer(self, transfer_id: int | None) -> bool:
         """Select a transfer's row if the filters show it; False otherwise."""
