@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -373,13 +373,13 @@ class MainWindow(QMainWindow):
     def export_status(self) -> None:
         from transfers_app.services.reporting import status_to_json
 
-        path, _ = QFileDialog.getSaveFileName(
+        path = messages.save_file(
             self,
             "Export status report",
-            f"transfer-status-{self.ctx.today.isoformat()}.json",
+            Path(f"transfer-status-{self.ctx.today.isoformat()}.json"),
             "JSON (*.json)",
         )
-        if not path:
+        if path is None:
             return
         report = self.ctx.status()
         try:

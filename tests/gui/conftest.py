@@ -67,5 +67,6 @@ def _no_unexpected_message_box(monkeypatch: pytest.MonkeyPatch) -> None:
 
         return fail
 
-    for name in ("error", "info", "confirm", "discard_changes", "file_saved", "save_file"):
+    names = ("error", "info", "confirm", "discard_changes", "file_saved", "save_file", "open_file")
+    for name in names:
         monkeypatch.setattr(messages, name, unexpected(name))

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QImage, QWheelEvent
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication
 
 from transfers_app.domain.enums import Access, Mechanism, Role, Severity
 from transfers_app.domain.models import MechanismUse, Transfer
@@ -263,9 +263,7 @@ def test_zoom_buttons_ctrl_wheel_and_fit(qtbot, ctx):  # type: ignore[no-untyped
 def test_export_png_writes_the_whole_scene(qtbot, ctx, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     page = ready_page(qtbot, ctx)
     target = tmp_path / "map"  # the suffix is added
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
-    )
+    monkeypatch.setattr("ui.messages.save_file", lambda *a, **k: target)
     qtbot.mouseClick(page.png_button, Qt.MouseButton.LeftButton)
     written = tmp_path / "map.png"
     assert written.stat().st_size > 0
@@ -285,7 +283,7 @@ def test_export_png_writes_the_whole_scene(qtbot, ctx, tmp_path, monkeypatch):  
 
 def test_export_is_cancelled_quietly(qtbot, ctx, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     page = ready_page(qtbot, ctx)
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: ("", "")))
+    monkeypatch.setattr("ui.messages.save_file", lambda *a, **k: None)
     qtbot.mouseClick(page.png_button, Qt.MouseButton.LeftButton)
     assert "saved" not in page.header_label.text()
 
@@ -294,9 +292,7 @@ def test_export_is_cancelled_quietly(qtbot, ctx, tmp_path, monkeypatch):  # type
 def test_export_svg_writes_a_drawing_with_the_country_labels(qtbot, ctx, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     page = ready_page(qtbot, ctx)
     target = tmp_path / "map.svg"
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
-    )
+    monkeypatch.setattr("ui.messages.save_file", lambda *a, **k: target)
     assert page.svg_button.isEnabled()
     qtbot.mouseClick(page.svg_button, Qt.MouseButton.LeftButton)
     text = target.read_text(encoding="utf-8")

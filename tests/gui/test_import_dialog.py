@@ -252,11 +252,7 @@ def test_outcomes_are_words_not_only_colours(qtbot: QtBot, ctx: UiContext) -> No
 def test_run_asks_for_a_file_then_imports_on_confirmation(
     qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtWidgets import QFileDialog
-
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(GERMAN), ""))
-    )
+    monkeypatch.setattr(messages, "open_file", lambda *a, **k: GERMAN)
     seen: list[ImportDialog] = []
 
     def confirm(self: ImportDialog) -> int:  # stands in for exec(): the user clicks Import
@@ -269,6 +265,6 @@ def test_run_asks_for_a_file_then_imports_on_confirmation(
     result = ImportDialog.run(None, ctx)
     assert result is not None and result.created == 5
     assert seen[0].file_edit.text() == str(GERMAN)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: ("", "")))
+    monkeypatch.setattr(messages, "open_file", lambda *a, **k: None)
     assert ImportDialog.run(None, ctx) is None  # cancelled: no dialog, nothing written
     assert len(seen) == 1

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.enums import Regime
@@ -53,9 +52,8 @@ def bundle_file(ctx: UiContext, folder: Path, as_of: str, version: str) -> Path:
 
 
 def choose_file(monkeypatch: pytest.MonkeyPatch, path: Path | str) -> None:
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), ""))
-    )
+    chosen = Path(path) if path else None  # "": the dialog was cancelled
+    monkeypatch.setattr("ui.messages.open_file", lambda *a, **k: chosen)
 
 
 def test_the_model_passes_the_model_tester(qtmodeltester: Any, ctx: UiContext) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QComboBox, QFileDialog
+from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.enums import Regime, TiaStatus
@@ -412,9 +412,7 @@ def test_export_pdf_writes_the_file(
     errors: list[str] = []
     monkeypatch.setattr(messages, "error", lambda parent, text: errors.append(text))
     target = tmp_path / "stratus"
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
-    )
+    monkeypatch.setattr(messages, "save_file", lambda *a, **k: target)
     d = editor(qtbot, ctx, fresh_draft(ctx))
     qtbot.mouseClick(d.save_button, CLICK)
     qtbot.mouseClick(d.export_button, CLICK)
@@ -429,11 +427,7 @@ def test_export_pdf_problems_are_messages(
 ) -> None:
     errors: list[str] = []
     monkeypatch.setattr(messages, "error", lambda parent, text: errors.append(text))
-    monkeypatch.setattr(
-        QFileDialog,
-        "getSaveFileName",
-        staticmethod(lambda *a, **k: (str(tmp_path / "x.pdf"), "")),
-    )
+    monkeypatch.setattr(messages, "save_file", lambda *a, **k: tmp_path / "x.pdf")
     d = editor(qtbot, ctx, fresh_draft(ctx))
     qtbot.mouseClick(d.save_button, CLICK)
 
@@ -451,7 +445,7 @@ def test_export_pdf_problems_are_messages(
     assert d.export_pdf() is None
     assert "Permission denied" in errors[-1]
     # Cancelling the file dialog writes nothing and says nothing.
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: ("", "")))
+    monkeypatch.setattr(messages, "save_file", lambda *a, **k: None)
     count = len(errors)
     assert d.export_pdf() is None and len(errors) == count
 

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -616,9 +615,9 @@ class DocumentDialog(QDialog):
         self._update_file_note()
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Choose the signed file", "", FILE_FILTER)
-        if path:
-            self.set_file(Path(path))
+        path = messages.open_file(self, "Choose the signed file", None, FILE_FILTER)
+        if path is not None:
+            self.set_file(path)
 
     def _review_base(self) -> date:
         last = self.original.last_reviewed_on if self.mode == "edit" and self.original else None

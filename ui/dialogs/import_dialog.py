@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -296,9 +295,8 @@ class ImportDialog(QDialog):
     # -- the file ------------------------------------------------------------------------------
 
     def ask_path(self) -> Path | None:
-        start = str(self.path.parent) if self.path else str(Path.home())
-        name, _ = QFileDialog.getOpenFileName(self, "Import suppliers", start, FILE_FILTER)
-        return Path(name) if name else None
+        start = self.path.parent if self.path else Path.home()
+        return messages.open_file(self, "Import suppliers", start, FILE_FILTER)
 
     def choose_file(self) -> bool:
         path = self.ask_path()

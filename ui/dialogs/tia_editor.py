@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -2126,13 +2125,13 @@ class TiaEditor(FieldMessages, QDialog):
         tia = self.tia
         if tia.id is None:
             return None
-        suggested = str(Path.home() / f"{tia.reference}.pdf")
-        chosen, _ = QFileDialog.getSaveFileName(
+        suggested = Path.home() / f"{tia.reference}.pdf"
+        chosen = messages.save_file(
             self, "Export the assessment as PDF", suggested, "PDF document (*.pdf)"
         )
-        if not chosen:
+        if chosen is None:
             return None
-        path = Path(chosen)
+        path = chosen
         if path.suffix.lower() != ".pdf":
             path = path.with_name(f"{path.name}.pdf")
         try:

@@ -54,7 +54,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QFrame,
     QGraphicsItem,
     QGraphicsScene,
@@ -1825,12 +1824,12 @@ class DataMapPage(Page):
 
     def _ask(self, suffix: str, file_filter: str, write: Callable[[Path], bool]) -> None:
         default = Path.home() / f"data-map-{self.ctx.today.isoformat()}.{suffix}"
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, f"Export the data map as {suffix.upper()}", str(default), file_filter
+        chosen = messages.save_file(
+            self, f"Export the data map as {suffix.upper()}", default, file_filter
         )
-        if not chosen:
+        if chosen is None:
             return
-        path = Path(chosen)
+        path = chosen
         if path.suffix.lower() != f".{suffix}":
             path = path.with_name(f"{path.name}.{suffix}")
         try:

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -594,11 +593,11 @@ class DocumentsPage(Page):
         doc = self._require_selection()
         if doc is None:
             return
-        path, _ = QFileDialog.getOpenFileName(
-            self, f"Attach the signed file of '{doc.title}'", "", FILE_FILTER
+        path = messages.open_file(
+            self, f"Attach the signed file of '{doc.title}'", None, FILE_FILTER
         )
-        if path:
-            self.attach_file(doc, Path(path))
+        if path is not None:
+            self.attach_file(doc, path)
 
     def attach_file(self, doc: Document, path: Path) -> Document | None:
         """Store ``path`` as the signed file of ``doc``; None if not stored (and why said)."""

@@ -27,7 +27,6 @@ from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -467,15 +466,12 @@ class ReferencePage(Page):
 
     def load_reference_file(self) -> bool:
         """Ask for a reference file, validate it and use it if it is not older; True if loaded."""
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            "Load newer reference file",
-            str(Path.home()),
-            "Reference data (*.json);;All files (*)",
+        path = messages.open_file(
+            self, "Load newer reference file", Path.home(), "Reference data (*.json);;All files (*)"
         )
-        if not path:
+        if path is None:
             return False
-        return self.load_file(Path(path))
+        return self.load_file(path)
 
     def load_file(self, path: Path) -> bool:
         current = self.ref
