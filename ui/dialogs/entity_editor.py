@@ -61,6 +61,7 @@ from transfers_app.domain.enums import (
 )
 from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS, MECHANISM_LABELS
 from transfers_app.domain.models import Document, Entity, Location, Transfer
+from transfers_app.domain.renewals import is_overdue
 from transfers_app.domain.validation import ensure_valid, problems
 from transfers_app.errors import TransfersError, ValidationError
 from transfers_app.rules.destination import MODULE_NAMES, Certifications, assess_destination
@@ -827,8 +828,8 @@ class EntityEditor(FieldMessages, QDialog):
         table.setRowCount(len(docs))
         for row, d in enumerate(docs):
             today = self.ctx.today
-            expired = d.expires_on is not None and d.expires_on < today
-            overdue = d.next_review_on is not None and d.next_review_on < today
+            expired = is_overdue(d.expires_on, today)
+            overdue = is_overdue(d.next_review_on, today)
             cells = [
                 d.title,
                 DOCUMENT_KIND_LABELS[d.kind],

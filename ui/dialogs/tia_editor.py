@@ -68,7 +68,7 @@ from transfers_app.domain.formatting import (
     percent,
 )
 from transfers_app.domain.models import Tia, Transfer
-from transfers_app.domain.renewals import next_review
+from transfers_app.domain.renewals import is_overdue, next_review
 from transfers_app.domain.tia import (
     CONCLUSION_LABELS,
     EEG_GUARANTEES,
@@ -2001,7 +2001,7 @@ class TiaEditor(FieldMessages, QDialog):
     def _next_review_text(self) -> str:
         tia = self.tia
         if tia.status is TiaStatus.APPROVED and tia.next_review_on is not None:
-            late = " (OVERDUE)" if tia.next_review_on < self.today else ""
+            late = " (OVERDUE)" if is_overdue(tia.next_review_on, self.today) else ""
             return f"{day(tia.next_review_on)}{late}"
         months = self.cycle_spin.value()
         return f"set on approval: {day(next_review(self.today, months))} if approved today"

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import TiaStatus
 from transfers_app.domain.models import Tia, Transfer
+from transfers_app.domain.renewals import is_overdue
 from transfers_app.rules.gaps import GapCode
 from transfers_app.services.register import RegisterService
 from ui import messages
@@ -145,9 +146,7 @@ def build_rows(
                 destination=t.destination,
                 tia=tia,
                 overdue=(
-                    tia.status is not TiaStatus.SUPERSEDED
-                    and tia.next_review_on is not None
-                    and tia.next_review_on < today
+                    tia.status is not TiaStatus.SUPERSEDED and is_overdue(tia.next_review_on, today)
                 ),
                 reason=missing.get(tia.transfer_id, ""),
                 stale=(stale.get(tia.transfer_id, "") if tia.status is TiaStatus.APPROVED else ""),

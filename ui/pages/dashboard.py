@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Mechanism, Severity
 from transfers_app.domain.formatting import MECHANISM_LABELS, NO_MECHANISM
-from transfers_app.domain.renewals import Reminder
+from transfers_app.domain.renewals import Reminder, when_text
 from transfers_app.rules.gaps import GapCode
 from transfers_app.services.register import RegisterService, StatusReport
 from ui.context import UiContext
@@ -332,11 +332,11 @@ class _RowDelegate(QStyledItemDelegate):
 def due_target(reminder: Reminder) -> tuple[str, dict[str, Any]]:
     """The page and criteria that show the record a reminder is about: the document on the
     Documents page, the assessment on the Assessments page."""
-    kind, _, number = reminder.record.partition(" ")
-    if kind == "document" and number.isdigit():
-        return "documents", {"document_id": int(number)}
-    if kind == "tia" and number.isdigit():
-        return "assessments", {"tia_id": int(number)}
+    found = reminder.record_of()
+    if found is not None and found[0] == "document":
+        return "documents", {"document_id": found[1]}
+    if found is not None and found[0] == "tia":
+        return "assessments", {"tia_id": found[1]}
     return "renewals", {}
 
 
@@ -414,14 +414,7 @@ class _Card(QFrame):
 
 
 def _days_text(days_left: int) -> str:
-    if days_left < 0:
-        n = -days_left
-        return f"overdue by {n} day{'s' if n != 1 else ''}"
-    if days_left == 0:
-        return "due today"
-    if days_left == 1:
-        return "tomorrow"
-    return f"in {days_left} days"
+    return when_text(days_left)
 
 
 def _date_text(d: date) -> str:

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.enums import DocumentStatus
 from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS
 from transfers_app.domain.models import Document
+from transfers_app.domain.renewals import is_overdue
 from transfers_app.errors import TransfersError
 from transfers_app.services.register import RegisterService
 from ui import messages
@@ -168,7 +169,7 @@ class DocumentsModel(RowsTableModel[Document]):
         if d.status is DocumentStatus.SUPERSEDED:
             return False
         when = d.expires_on if col is Column.EXPIRES else d.next_review_on
-        return when is not None and when < self._today
+        return is_overdue(when, self._today)
 
     def _display(self, d: Document, col: Column) -> str:
         if col is Column.TITLE:

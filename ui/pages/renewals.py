@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from transfers_app.domain.renewals import Reminder
+from transfers_app.domain.renewals import Reminder, days_left_text
 from transfers_app.errors import TransfersError
 from transfers_app.services.register import RegisterService
 from ui import messages
@@ -69,8 +69,10 @@ WHAT_LABELS = {
 
 def record_of(reminder: Reminder) -> tuple[str, int]:
     """("document", 12) from the reminder's record "document 12"."""
-    kind, _, number = reminder.record.partition(" ")
-    return kind, int(number)
+    found = reminder.record_of()
+    if found is None:
+        raise ValueError(f"a reminder about {reminder.record!r} names no record")
+    return found
 
 
 def date_key(d: date | None) -> QDate:
@@ -81,11 +83,7 @@ def date_key(d: date | None) -> QDate:
 
 
 def days_text(days: int) -> str:
-    if days < 0:
-        return f"{-days} day{'s' if days != -1 else ''} overdue"
-    if days == 0:
-        return "today"
-    return f"in {days} day{'s' if days != 1 else ''}"
+    return days_left_text(days)
 
 
 class RemindersModel(RowsTableModel[Reminder]):

@@ -37,6 +37,7 @@ from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Mechanism, Regime, Severity
 from transfers_app.domain.formatting import ACCESS_LABELS, MECHANISM_LABELS
 from transfers_app.domain.models import Transfer
+from transfers_app.domain.renewals import is_overdue
 from transfers_app.rules.gaps import Gap
 from transfers_app.services.register import RegisterService
 from ui import messages
@@ -177,7 +178,7 @@ def build_rows(
                 regimes=statuses.get(t.id, t.regimes),
                 live=t.id in statuses or t.id in gaps,
                 gaps=own,
-                overdue=any(g.due_on is not None and g.due_on < today for g in own),
+                overdue=any(is_overdue(g.due_on, today) for g in own),
             )
         )
     return rows
