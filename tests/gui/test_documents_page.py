@@ -17,8 +17,11 @@ from pytestqt.qtbot import QtBot
 from transfers_app.domain.enums import DocumentKind, DocumentStatus
 from transfers_app.domain.models import Document
 from ui.context import UiContext
-from ui.dialogs.document_dialog import DocumentDialog, PartiesModel
-from ui.pages.documents import Column, DocumentsModel, DocumentsPage, ObjectRole
+from ui.dialogs.document_dialog import DocumentDialog
+from ui.models.documents import Column, DocumentsModel
+from ui.models.parties import PartiesModel
+from ui.models.rows import ObjectRole
+from ui.pages.documents import DocumentsPage
 
 STRATUS_SCC = "Stratus Cloud Terms - SCCs Module 2"
 

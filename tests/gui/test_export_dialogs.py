@@ -28,13 +28,12 @@ from ui.context import UiContext
 from ui.dialogs import export_dialogs
 from ui.dialogs.export_dialogs import (
     CANCELLED_TEXT,
-    ChangesModel,
     EvidencePackDialog,
-    FindingsModel,
     PublicListDialog,
     RegisterExportDialog,
 )
 from ui.main_window import MainWindow
+from ui.models.exports import ChangesModel, FindingsModel
 
 TODAY = date(2026, 11, 25)  # the demo register's day (conftest)
 SLOW = 60_000  # ms: a real export on a busy 2-core machine

@@ -14,8 +14,9 @@ from transfers_app.errors import StorageError
 from transfers_app.services.importing import Field, ImportResult, Outcome
 from ui import messages
 from ui.context import UiContext
-from ui.dialogs.import_dialog import ImportDialog, PreviewModel
+from ui.dialogs.import_dialog import ImportDialog
 from ui.main_window import MainWindow
+from ui.models.import_preview import PreviewModel
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 GERMAN = FIXTURES / "unterauftragsverarbeiter_utf8_bom.csv"

@@ -14,7 +14,9 @@ from pytestqt.qtbot import QtBot
 from transfers_app.domain.enums import Regime
 from transfers_app.reference.loader import Decision
 from ui.context import UiContext
-from ui.pages.reference import Column, DecisionModel, ObjectRole, ReferencePage, SortRole
+from ui.models.reference import Column, DecisionModel
+from ui.models.rows import ObjectRole, SortRole
+from ui.pages.reference import ReferencePage
 
 
 @pytest.fixture

@@ -25,10 +25,12 @@ from transfers_app.domain.tia import (
     ResidualRisk,
 )
 from transfers_app.errors import ValidationError
+from transfers_app.services.worklists import AssessmentRow
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.tia_editor import TiaEditor, current_tia, open_or_draft
-from ui.pages.assessments import AssessmentRow, AssessmentsPage, ObjectRole
+from ui.models.rows import ObjectRole
+from ui.pages.assessments import AssessmentsPage
 from ui.pages.dashboard import summarize
 
 TODAY = date(2026, 11, 25)

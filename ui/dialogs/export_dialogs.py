@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import getpass
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from PySide6.QtCore import (
     QSortFilterProxyModel,
@@ -61,8 +61,6 @@ from transfers_app.services.evidence import (
 )
 from transfers_app.services.public_list import (
     PUBLIC_LIST_FORMATS,
-    ChangeKind,
-    ListChange,
     PublicListReport,
     PublicListService,
     public_list_format_for,
@@ -77,10 +75,15 @@ from transfers_app.services.register_export import (
 )
 from ui import messages
 from ui.context import UiContext
-from ui.dialogs.document_dialog import PartiesModel, from_qdate, to_qdate
+from ui.dialogs.document_dialog import from_qdate, to_qdate
 from ui.jobs import Job, Jobs
-from ui.models.register_model import StatusRole
-from ui.models.rows import RowsTableModel, SortRole
+from ui.models.exports import (
+    ChangesModel,
+    FindingsModel,
+    worst_first,
+)
+from ui.models.parties import PartiesModel
+from ui.models.rows import SortRole
 from ui.widgets.badges import StatusBadgeDelegate
 from ui.widgets.forms import ERROR_STYLE
 from ui.widgets.tables import app_settings
@@ -117,15 +120,6 @@ REGISTER_FORMATS: dict[ExportFormat, tuple[str, str, str]] = {
     ),
 }
 PUBLIC_LIST_FILTERS = {"html": "HTML page (*.html *.htm)", "md": "Markdown (*.md *.markdown)"}
-CHANGE_LABELS = {
-    ChangeKind.ADDED: "Added",
-    ChangeKind.REMOVED: "Removed",
-    ChangeKind.LOCATION: "Changed location",
-    ChangeKind.PURPOSE: "Changed purpose",
-}
-CATEGORY_TITLES: dict[str, str] = {key: title for key, title, _ in CATEGORIES} | {
-    OTHER[0]: OTHER[1]
-}
 CANCELLED_TEXT = "Cancelled: nothing was written."
 WRAP_ROWS = 300  # up to this many rows, a table's rows grow to show their whole text
 
@@ -566,24 +560,6 @@ class RegisterExportDialog(_ExportDialogBase):
 # -- the public sub-processor list -----------------------------------------------------------------
 
 
-class ChangesModel(RowsTableModel[ListChange]):
-    """The change log since the last published version: what customers must be told."""
-
-    KIND, NAME, DETAIL = range(3)
-    headers: ClassVar[dict[int, str]] = {KIND: "Change", NAME: "Sub-processor", DETAIL: "What"}
-
-    def cell(self, row: ListChange, column: int, role: int) -> Any:
-        if role in (Qt.ItemDataRole.DisplayRole, SortRole):
-            if column == self.KIND:
-                return CHANGE_LABELS[row.kind]
-            if column == self.NAME:
-                return row.name
-            return row.detail
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.text
-        return None
-
-
 class PublicListDialog(_ExportDialogBase):
     """The public sub-processor list (HTML or Markdown) with its change log since the version
     last published; optionally recorded as the version customers are shown."""
@@ -812,41 +788,6 @@ class PublicListDialog(_ExportDialogBase):
 
 
 # -- the evidence pack ----------------------------------------------------------------------------
-
-
-class FindingsModel(RowsTableModel[Finding]):
-    """The open items the readiness check found, worst first."""
-
-    SEVERITY, CATEGORY, ENTITY, MESSAGE = range(4)
-    headers: ClassVar[dict[int, str]] = {
-        SEVERITY: "Severity",
-        CATEGORY: "What an inquiry asks about",
-        ENTITY: "Entity",
-        MESSAGE: "Open item",
-    }
-
-    def cell(self, row: Finding, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.SEVERITY:
-                return row.severity.value.upper()
-            if column == self.CATEGORY:
-                return CATEGORY_TITLES.get(row.category, row.category)
-            if column == self.ENTITY:
-                return row.subject
-            return row.message
-        if role == StatusRole and column == self.SEVERITY:
-            return row.severity
-        if role == SortRole:
-            if column == self.SEVERITY:
-                return row.severity.rank
-            return self.cell(row, column, Qt.ItemDataRole.DisplayRole)
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.MESSAGE:
-            return row.message
-        return None
-
-
-def worst_first(findings: Sequence[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: f.severity.rank)
 
 
 class EvidencePackDialog(_ExportDialogBase):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import (
@@ -117,3 +119,35 @@ class HeaderMemory(QObject):
         self._by_user = False
         if self._settings is not None:
             self._settings.setValue(self.key, self.table.horizontalHeader().saveState())
+
+
+def fit_columns(table: QTableView, elastic: Mapping[int, int]) -> bool:
+    """Narrow the ``elastic`` columns (already sized to their contents; column -> narrowest
+    width) so that every column fits the table's width; False if the table is not laid out
+    yet (try again when shown).
+
+    Text that no longer fits is elided, and whole in the tooltip or a wider column.
+    """
+    header = table.horizontalHeader()
+    available = table.viewport().width()
+    if not table.isVisible() or available < 200:
+        return False
+    shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    for c in elastic:
+        if c in shown:  # start from the width the contents want (a wider window gives room)
+            header.resizeSection(c, max(table.sizeHintForColumn(c), header.sectionSizeHint(c)))
+    sizes = {c: header.sectionSize(c) for c in shown}
+    candidates = [c for c in elastic if c in sizes]
+    if header.stretchLastSection() and shown:
+        # The stretched last column never gets narrower than the default section size.
+        last = shown[-1]
+        sizes[last] = max(sizes[last], header.defaultSectionSize())
+        candidates = [c for c in candidates if c != last]
+    excess = sum(sizes.values()) - available
+    room = {c: max(0, sizes[c] - elastic[c]) for c in candidates}
+    spare = sum(room.values())
+    if excess > 0 and spare > 0:
+        share = min(1.0, excess / spare)
+        for c, r in room.items():
+            header.resizeSection(c, sizes[c] - math.ceil(r * share))
+    return True
