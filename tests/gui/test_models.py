@@ -25,6 +25,7 @@ from ui.models.assessments import AssessmentFilter, AssessmentsModel
 from ui.models.audit import AuditFilter, AuditModel, AuditRow
 from ui.models.documents import Column as DocumentColumn
 from ui.models.documents import DocumentFilter, DocumentsModel
+from ui.models.entity_tables import EntityDocumentsModel, EntityTransfer, EntityTransfersModel
 from ui.models.exports import ChangesModel, FindingsModel
 from ui.models.import_preview import PreviewModel
 from ui.models.notices import NoticesModel, NoticesProxy
@@ -105,6 +106,16 @@ MODELS: dict[str, Callable[[UiContext], tuple[QAbstractItemModel, QAbstractItemM
         PartiesModel([], set()),
     ),
     "import preview": lambda c: (PreviewModel(), PreviewModel()),
+    "entity transfers": lambda c: (
+        EntityTransfersModel(
+            [EntityTransfer(t, t.exporter_id == 8, "x") for t in c.service.repo.transfers_of(8)]
+        ),
+        EntityTransfersModel(),
+    ),
+    "entity documents": lambda c: (
+        EntityDocumentsModel(c.service.repo.documents_of(2), c.today),
+        EntityDocumentsModel(),
+    ),
 }
 
 

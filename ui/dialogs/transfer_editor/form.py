@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.enums import Access, Frequency, Mechanism, Regime, Role, VolumeBand
 from transfers_app.domain.models import Document
-from ui.dialogs.entity_editor import REGIME_CHOICES, OptionalDateEdit, country_choices
+from ui.dialogs.entity_editor.choices import REGIME_CHOICES, country_choices
 from ui.dialogs.transfer_editor.entity_picker import EntityPicker
 from ui.dialogs.transfer_editor.mechanisms import MechanismList
 from ui.widgets.forms import FieldMessages
+from ui.widgets.inputs import OptionalDateEdit
 
 ACCESS_CHOICES = {
     Access.STORAGE: "Storage: the data are held there",
