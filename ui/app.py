@@ -25,6 +25,7 @@ from transfers_app.ports.files import FileAdapters
 from transfers_app.services.register import RegisterService
 from transfers_app.services.workspace import Workspace
 from ui import messages
+from ui.collector import MainThreadCollector
 from ui.context import UiContext
 from ui.main_window import TOUR, MainWindow
 
@@ -94,6 +95,7 @@ def run(
     QCoreApplication.setOrganizationName("Transfer Register")
     QCoreApplication.setApplicationName("Transfer Register")
     app = QApplication.instance() or QApplication(sys.argv)
+    collector = MainThreadCollector(app)  # cycles freed on the GUI thread only
     window: list[MainWindow] = []
     install_crash_handler(paths.logs, lambda: window[0] if window else None)
     ctx = UiContext(service, Workspace(service), paths, today, service_factory, files)
@@ -109,4 +111,7 @@ def run(
     main = MainWindow(ctx)
     window.append(main)
     main.show()
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        collector.stop()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSize, Qt, QThreadPool
+from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.enums import Regime
 from transfers_app.errors import TransfersError
-from ui import messages
+from ui import jobs, messages
 from ui.context import UiContext
 from ui.pages.base import Page
 
@@ -373,13 +373,13 @@ class MainWindow(QMainWindow):
     def export_status(self) -> None:
         from transfers_app.services.reporting import status_to_json
 
-        path, _ = QFileDialog.getSaveFileName(
+        path = messages.save_file(
             self,
             "Export status report",
-            f"transfer-status-{self.ctx.today.isoformat()}.json",
+            Path(f"transfer-status-{self.ctx.today.isoformat()}.json"),
             "JSON (*.json)",
         )
-        if not path:
+        if path is None:
             return
         report = self.ctx.status()
         try:
@@ -429,5 +429,5 @@ class MainWindow(QMainWindow):
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/page", self.nav.currentRow())
         # Let background checks (dashboard, register status) finish before the app goes.
-        QThreadPool.globalInstance().waitForDone(5000)
+        jobs.runner().wait(msecs=5000)
         super().closeEvent(event)

@@ -34,6 +34,13 @@ def discard_changes(parent: QWidget | None) -> bool:
     return answer == QMessageBox.StandardButton.Discard
 
 
+def open_file(parent: QWidget | None, title: str, start: Path | None, filters: str) -> Path | None:
+    """Ask which file to open (``start``: the folder or file the dialog shows first);
+    None: cancelled."""
+    chosen, _ = QFileDialog.getOpenFileName(parent, title, str(start) if start else "", filters)
+    return Path(chosen) if chosen else None
+
+
 def save_file(parent: QWidget | None, title: str, suggested: Path, filters: str) -> Path | None:
     """Ask where to save a file (the system dialog asks before replacing one); None: cancelled."""
     chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filters)

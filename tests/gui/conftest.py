@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from db import FileStore, SqliteRegister, open_db
 from exports import file_adapters
@@ -15,6 +16,7 @@ from transfers_app.reference import builtin_reference
 from transfers_app.services.demo import load_demo
 from transfers_app.services.register import RegisterService
 from transfers_app.services.workspace import Workspace
+from ui.collector import MainThreadCollector
 from ui.context import UiContext
 
 TODAY = date(2026, 11, 25)
@@ -68,5 +70,21 @@ def _no_unexpected_message_box(monkeypatch: pytest.MonkeyPatch) -> None:
 
         return fail
 
-    for name in ("error", "info", "confirm", "discard_changes", "file_saved", "save_file"):
+    names = ("error", "info", "confirm", "discard_changes", "file_saved", "save_file", "open_file")
+    for name in names:
         monkeypatch.setattr(messages, name, unexpected(name))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collector(qapp: QApplication) -> Iterator[MainThreadCollector]:
+    """As in the app: reference cycles are collected on the GUI thread, never by a worker
+    thread that would destroy a widget of an earlier test (a crash, not a failure)."""
+    collector = MainThreadCollector(qapp)
+    yield collector
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test(_collector: MainThreadCollector) -> Iterator[None]:
+    yield
+    _collector.check()

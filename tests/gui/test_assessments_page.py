@@ -12,16 +12,13 @@ from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.enums import TiaStatus
 from transfers_app.domain.models import Tia
+from transfers_app.services.worklists import AssessmentRow
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.tia_editor import TiaEditor, open_or_draft
-from ui.pages.assessments import (
-    AssessmentRow,
-    AssessmentsModel,
-    AssessmentsPage,
-    Column,
-    ObjectRole,
-)
+from ui.models.assessments import AssessmentsModel, Column
+from ui.models.rows import ObjectRole
+from ui.pages.assessments import AssessmentsPage
 
 STRATUS_HOSTING = 7  # Keystone Access Europe Ltd -> Stratus Cloud Hosting, Inc. (US)
 

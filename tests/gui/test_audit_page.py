@@ -10,14 +10,9 @@ from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.models import AuditEntry
 from ui.context import UiContext
-from ui.pages.audit import (
-    AuditModel,
-    AuditPage,
-    AuditRow,
-    Column,
-    ObjectRole,
-    compute_diff,
-)
+from ui.models.audit import AuditModel, AuditRow, Column, compute_diff
+from ui.models.rows import ObjectRole
+from ui.pages.audit import AuditPage
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QImage, QWheelEvent
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication
 
 from transfers_app.domain.enums import Access, Mechanism, Role, Severity
 from transfers_app.domain.models import MechanismUse, Transfer
@@ -20,6 +20,7 @@ from ui.pages.data_map import (
     MapNodeItem,
     build_map,
 )
+from ui.pages.data_map.items import qpoint, qrect
 
 # The offscreen platform says this whenever a top-level widget is shown.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -263,9 +264,7 @@ def test_zoom_buttons_ctrl_wheel_and_fit(qtbot, ctx):  # type: ignore[no-untyped
 def test_export_png_writes_the_whole_scene(qtbot, ctx, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     page = ready_page(qtbot, ctx)
     target = tmp_path / "map"  # the suffix is added
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
-    )
+    monkeypatch.setattr("ui.messages.save_file", lambda *a, **k: target)
     qtbot.mouseClick(page.png_button, Qt.MouseButton.LeftButton)
     written = tmp_path / "map.png"
     assert written.stat().st_size > 0
@@ -285,7 +284,7 @@ def test_export_png_writes_the_whole_scene(qtbot, ctx, tmp_path, monkeypatch):  
 
 def test_export_is_cancelled_quietly(qtbot, ctx, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     page = ready_page(qtbot, ctx)
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: ("", "")))
+    monkeypatch.setattr("ui.messages.save_file", lambda *a, **k: None)
     qtbot.mouseClick(page.png_button, Qt.MouseButton.LeftButton)
     assert "saved" not in page.header_label.text()
 
@@ -294,9 +293,7 @@ def test_export_is_cancelled_quietly(qtbot, ctx, tmp_path, monkeypatch):  # type
 def test_export_svg_writes_a_drawing_with_the_country_labels(qtbot, ctx, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     page = ready_page(qtbot, ctx)
     target = tmp_path / "map.svg"
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
-    )
+    monkeypatch.setattr("ui.messages.save_file", lambda *a, **k: target)
     assert page.svg_button.isEnabled()
     qtbot.mouseClick(page.svg_button, Qt.MouseButton.LeftButton)
     text = target.read_text(encoding="utf-8")
@@ -333,7 +330,7 @@ def test_only_the_top_importers_are_drawn_and_the_header_says_so(qtbot, ctx):  #
 
 
 def test_a_large_register_is_read_in_the_background(qtbot, ctx, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(data_map, "SMALL_REGISTER", 0)
+    monkeypatch.setattr(data_map.page, "SMALL_REGISTER", 0)
     page = DataMapPage(ctx)
     qtbot.addWidget(page)
     # Nothing read in the GUI thread: a message until the map arrives.
@@ -413,7 +410,7 @@ def test_a_large_map_stays_within_its_limit(qtbot, ctx, monkeypatch):  # type: i
         table.append((i, f"Vendor {i:05d}", "", "vendor", "active", 0, country, "Hosting"))
         transfers.append(_transfer(i, 1, i, country))
     data = build_map(transfers, table, on, limit=200)
-    monkeypatch.setattr(data_map, "build_map", lambda *a, **k: data)
+    monkeypatch.setattr(data_map.page, "build_map", lambda *a, **k: data)
     page = ready_page(qtbot, ctx)
     assert len(page.nodes()) == 201
     assert len(page.edges()) == 200
@@ -474,13 +471,13 @@ def test_lines_run_between_the_boxes_never_through_them(qapp) -> None:  # type: 
     ]
     data = build_map(transfers, table, on)
     lay = data_map.layout_map(data, 100.0)
-    boxes = [rect for column in lay.columns for rect in column.boxes]
+    boxes = [qrect(rect) for column in lay.columns for rect in column.boxes]
     assert len(lay.legs) == len(data.edges) == 18
     for source, segments in lay.buses.items():
         exit_stub, *rest = segments
         assert exit_stub[0].x() == pytest.approx(lay.nodes[source].right())
         for a, b in rest:
-            line = QRectF(a, b).normalized().adjusted(-0.5, -0.5, 0.5, 0.5)
+            line = QRectF(qpoint(a), qpoint(b)).normalized().adjusted(-0.5, -0.5, 0.5, 0.5)
             for box in boxes:
                 assert not line.intersects(box.adjusted(1, 1, -1, -1)), (source, a, b, box)
     for leg in lay.legs:
@@ -489,7 +486,7 @@ def test_lines_run_between_the_boxes_never_through_them(qapp) -> None:  # type: 
         assert target.top() < leg.end.y() < target.bottom()
         assert leg.route[0].x() == pytest.approx(lay.nodes[leg.edge.exporter_id].right())
         # The leg runs from outside the target's box to the node.
-        box = next(b for b in boxes if b.contains(target))
+        box = next(b for b in boxes if b.contains(qrect(target)))
         assert leg.start.x() < box.left()
     ys = sorted(leg.end.y() for leg in lay.legs if leg.edge.importer_id == 10)
     assert len(ys) == 2 and ys[1] - ys[0] >= data_map.LEG_SPACING - 0.01

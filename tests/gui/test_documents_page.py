@@ -11,14 +11,17 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.enums import DocumentKind, DocumentStatus
 from transfers_app.domain.models import Document
 from ui.context import UiContext
-from ui.dialogs.document_dialog import DocumentDialog, PartiesModel
-from ui.pages.documents import Column, DocumentsModel, DocumentsPage, ObjectRole
+from ui.dialogs.document_dialog import DocumentDialog
+from ui.models.documents import Column, DocumentsModel
+from ui.models.parties import PartiesModel
+from ui.models.rows import ObjectRole
+from ui.pages.documents import DocumentsPage
 
 STRATUS_SCC = "Stratus Cloud Terms - SCCs Module 2"
 
@@ -120,9 +123,7 @@ def test_attach_file_through_the_button(
     signed_pdf: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(signed_pdf), ""))
-    )
+    monkeypatch.setattr("ui.messages.open_file", lambda *a, **k: signed_pdf)
     select(page, STRATUS_SCC)
     with qtbot.waitSignal(page.changed):
         qtbot.mouseClick(page.attach_button, Qt.MouseButton.LeftButton)

@@ -25,16 +25,17 @@ from transfers_app.services.public_list import PUBLIC_LIST, PublicListService
 from transfers_app.services.register_export import ExportFormat
 from ui import messages
 from ui.context import UiContext
-from ui.dialogs import export_dialogs
 from ui.dialogs.export_dialogs import (
     CANCELLED_TEXT,
-    ChangesModel,
     EvidencePackDialog,
-    FindingsModel,
     PublicListDialog,
     RegisterExportDialog,
 )
+from ui.dialogs.export_dialogs import base as export_base
+from ui.dialogs.export_dialogs import evidence as evidence_module
+from ui.dialogs.export_dialogs import register as export_register_module
 from ui.main_window import MainWindow
+from ui.models.exports import ChangesModel, FindingsModel
 
 TODAY = date(2026, 11, 25)  # the demo register's day (conftest)
 SLOW = 60_000  # ms: a real export on a busy 2-core machine
@@ -94,7 +95,7 @@ def test_csv_export_writes_the_demo_register_and_offers_its_folder(
     qtbot: QtBot, ctx: UiContext, said: Said, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[QUrl] = []
-    monkeypatch.setattr(export_dialogs.QDesktopServices, "openUrl", opened.append)
+    monkeypatch.setattr(export_base.QDesktopServices, "openUrl", opened.append)
     said.open_folder = True
     out = tmp_path / "out"
     out.mkdir()
@@ -137,7 +138,7 @@ def test_the_file_extension_follows_the_format(
 def gate_register_export(monkeypatch: pytest.MonkeyPatch, released: threading.Event) -> None:
     """A slow producer: the real export, held at its first progress report until the test
     has clicked Cancel; the next report then sees the cancel."""
-    real = export_dialogs.export_register
+    real = export_register_module.export_register
 
     def slow(*args: Any, progress: Callable[[int, int], None], **kwargs: Any) -> Any:
         def held(done: int, total: int) -> None:
@@ -147,7 +148,7 @@ def gate_register_export(monkeypatch: pytest.MonkeyPatch, released: threading.Ev
 
         return real(*args, progress=held, **kwargs)
 
-    monkeypatch.setattr(export_dialogs, "export_register", slow)
+    monkeypatch.setattr(export_register_module, "export_register", slow)
 
 
 @pytest.mark.parametrize("fmt", [ExportFormat.CSV, ExportFormat.XLSX])
@@ -278,7 +279,7 @@ def test_the_pack_shows_the_readiness_check_and_needs_the_acknowledgment(
 
     # Hold the pack at the Stratus assessment to see the progress dialog name it.
     released = threading.Event()
-    real = export_dialogs.build_evidence_pack
+    real = evidence_module.build_evidence_pack
 
     def held(*args: Any, progress: Callable[[int, int, str], bool], **kwargs: Any) -> Any:
         def step(done: int, total: int, what: str) -> bool:
@@ -289,7 +290,7 @@ def test_the_pack_shows_the_readiness_check_and_needs_the_acknowledgment(
 
         return real(*args, progress=step, **kwargs)
 
-    monkeypatch.setattr(export_dialogs, "build_evidence_pack", held)
+    monkeypatch.setattr(evidence_module, "build_evidence_pack", held)
     click(qtbot, dialog.export_button)
     progress = dialog.progress
     assert progress is not None
@@ -320,7 +321,7 @@ def test_cancelling_the_pack_leaves_no_zip(
     qtbot: QtBot, ctx: UiContext, said: Said, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     released = threading.Event()
-    real = export_dialogs.build_evidence_pack
+    real = evidence_module.build_evidence_pack
 
     def held(*args: Any, progress: Callable[[int, int, str], bool], **kwargs: Any) -> Any:
         def step(done: int, total: int, what: str) -> bool:
@@ -331,7 +332,7 @@ def test_cancelling_the_pack_leaves_no_zip(
 
         return real(*args, progress=step, **kwargs)
 
-    monkeypatch.setattr(export_dialogs, "build_evidence_pack", held)
+    monkeypatch.setattr(evidence_module, "build_evidence_pack", held)
     out = tmp_path / "out"
     out.mkdir()
     dialog = pack_dialog(qtbot, ctx)

@@ -14,8 +14,9 @@ from transfers_app.errors import StorageError
 from transfers_app.services.importing import Field, ImportResult, Outcome
 from ui import messages
 from ui.context import UiContext
-from ui.dialogs.import_dialog import ImportDialog, PreviewModel
+from ui.dialogs.import_dialog import ImportDialog
 from ui.main_window import MainWindow
+from ui.models.import_preview import PreviewModel
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 GERMAN = FIXTURES / "unterauftragsverarbeiter_utf8_bom.csv"
@@ -252,11 +253,7 @@ def test_outcomes_are_words_not_only_colours(qtbot: QtBot, ctx: UiContext) -> No
 def test_run_asks_for_a_file_then_imports_on_confirmation(
     qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtWidgets import QFileDialog
-
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(GERMAN), ""))
-    )
+    monkeypatch.setattr(messages, "open_file", lambda *a, **k: GERMAN)
     seen: list[ImportDialog] = []
 
     def confirm(self: ImportDialog) -> int:  # stands in for exec(): the user clicks Import
@@ -269,6 +266,6 @@ def test_run_asks_for_a_file_then_imports_on_confirmation(
     result = ImportDialog.run(None, ctx)
     assert result is not None and result.created == 5
     assert seen[0].file_edit.text() == str(GERMAN)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: ("", "")))
+    monkeypatch.setattr(messages, "open_file", lambda *a, **k: None)
     assert ImportDialog.run(None, ctx) is None  # cancelled: no dialog, nothing written
     assert len(seen) == 1

@@ -105,9 +105,7 @@ def test_export_writes_the_status_report(
     import json
 
     target = tmp_path / "status.json"
-    monkeypatch.setattr(
-        "ui.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "JSON (*.json)")
-    )
+    monkeypatch.setattr("ui.messages.save_file", lambda *a, **k: target)
     window.export_status()
     data = json.loads(target.read_text("utf-8"))
     assert data["as_of"] == "2026-11-25"

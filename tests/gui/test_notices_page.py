@@ -16,7 +16,8 @@ from transfers_app.domain.models import NoticeDecision, SubprocessorNotice
 from transfers_app.services.notices import NoticeService
 from ui.context import UiContext
 from ui.dialogs.notice_dialog import DecisionDialog, NoticeDialog
-from ui.pages.notices import Column, NoticesModel, NoticesPage
+from ui.models.notices import Column, NoticesModel
+from ui.pages.notices import NoticesPage
 
 STRATUS = "Stratus Cloud Hosting, Inc."
 INDUS = "Indus Support Services Pvt. Ltd."

@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.enums import Regime
 from transfers_app.reference.loader import Decision
 from ui.context import UiContext
-from ui.pages.reference import Column, DecisionModel, ObjectRole, ReferencePage, SortRole
+from ui.models.reference import Column, DecisionModel
+from ui.models.rows import ObjectRole, SortRole
+from ui.pages.reference import ReferencePage
 
 
 @pytest.fixture
@@ -53,9 +54,8 @@ def bundle_file(ctx: UiContext, folder: Path, as_of: str, version: str) -> Path:
 
 
 def choose_file(monkeypatch: pytest.MonkeyPatch, path: Path | str) -> None:
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), ""))
-    )
+    chosen = Path(path) if path else None  # "": the dialog was cancelled
+    monkeypatch.setattr("ui.messages.open_file", lambda *a, **k: chosen)
 
 
 def test_the_model_passes_the_model_tester(qtmodeltester: Any, ctx: UiContext) -> None:

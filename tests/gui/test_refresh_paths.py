@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 from transfers_app.reference import parse_bundle
 from ui.context import UiContext
 from ui.dialogs.entity_editor import EntityEditor
-from ui.pages.transfers import ObjectRole, TransfersPage
+from ui.models.rows import ObjectRole
+from ui.pages.transfers import TransfersPage
 
 
 def test_a_newer_reference_set_changes_the_shared_status(ctx: UiContext) -> None:

@@ -14,7 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.renewals import Reminder
 from ui.context import UiContext
-from ui.pages.renewals import Column, ObjectRole, RemindersModel, RenewalsPage
+from ui.models.renewals import Column, RemindersModel
+from ui.models.rows import ObjectRole
+from ui.pages.renewals import RenewalsPage
 
 STRATUS_REVIEW = "review of 'Stratus Cloud Terms - SCCs Module 2'"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QComboBox, QFileDialog
+from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.enums import Regime, TiaStatus
@@ -25,10 +25,12 @@ from transfers_app.domain.tia import (
     ResidualRisk,
 )
 from transfers_app.errors import ValidationError
+from transfers_app.services.worklists import AssessmentRow
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.tia_editor import TiaEditor, current_tia, open_or_draft
-from ui.pages.assessments import AssessmentRow, AssessmentsPage, ObjectRole
+from ui.models.rows import ObjectRole
+from ui.pages.assessments import AssessmentsPage
 from ui.pages.dashboard import summarize
 
 TODAY = date(2026, 11, 25)
@@ -61,36 +63,36 @@ def editor(qtbot: QtBot, ctx: UiContext, tia: Tia) -> TiaEditor:
 def fill_in(qtbot: QtBot, d: TiaEditor) -> None:
     """Answer what the register cannot know, as an assessor would, step by step."""
     d.show_step("transfer")
-    if not d.purpose_edit.toPlainText():
-        qtbot.keyClicks(d.purpose_edit, "Hosting the customer platform")
-    if not d.subjects_edit.text():
-        qtbot.keyClicks(d.subjects_edit, "Customers, Service users")
+    if not d.transfer_page.purpose_edit.toPlainText():
+        qtbot.keyClicks(d.transfer_page.purpose_edit, "Hosting the customer platform")
+    if not d.transfer_page.subjects_edit.text():
+        qtbot.keyClicks(d.transfer_page.subjects_edit, "Customers, Service users")
     d.show_step("law")
-    for combo in d.eeg_combos.values():  # the profile rates them; any it left open, here
+    for combo in d.law_page.eeg_combos.values():  # the profile rates them; any it left open, here
         if combo.currentData() == EegRating.NOT_ASSESSED:
             choose(combo, EegRating.PARTLY_MET)
-    choose(d.problematic_combo, "yes")
+    choose(d.law_page.problematic_combo, "yes")
     d.show_step("measures")
-    qtbot.mouseClick(d.add_measure_button, CLICK)
-    row = d.measures_table.rows()[-1]
+    qtbot.mouseClick(d.measures_page.add_measure_button, CLICK)
+    row = d.measures_page.measures_table.rows()[-1]
     choose(row.code, "T1")
     row.in_place.setChecked(True)
     d.show_step("tra")
-    for r in d.risks_table.rows():
+    for r in d.tra_page.risks_table.rows():
         r.inherent.setValue(3)
         r.residual.setValue(2)
-    choose(d.human_rights_combo, HumanRights.C2)
-    choose(d.enforce_combo, Enforceability.D3)
+    choose(d.tra_page.human_rights_combo, HumanRights.C2)
+    choose(d.tra_page.enforce_combo, Enforceability.D3)
     d.show_step("conclusion")
-    choose(d.conclusion_combo, Conclusion.PROCEED_WITH_MEASURES)
-    choose(d.residual_combo, ResidualRisk.LOW)
+    choose(d.conclusion_page.conclusion_combo, Conclusion.PROCEED_WITH_MEASURES)
+    choose(d.conclusion_page.residual_combo, ResidualRisk.LOW)
 
 
 def approve(qtbot: QtBot, d: TiaEditor, approver: str = "General Counsel") -> Tia:
-    d.approver_edit.clear()
-    qtbot.keyClicks(d.approver_edit, approver)
-    assert d.approve_button.isEnabled(), d.sign_off_problems()
-    qtbot.mouseClick(d.approve_button, CLICK)
+    d.signoff_page.approver_edit.clear()
+    qtbot.keyClicks(d.signoff_page.approver_edit, approver)
+    assert d.signoff_page.approve_button.isEnabled(), d.sign_off_problems()
+    qtbot.mouseClick(d.signoff_page.approve_button, CLICK)
     assert d.saved is not None and d.saved.status is TiaStatus.APPROVED
     return d.saved
 
@@ -113,19 +115,19 @@ def test_a_prefilled_draft_is_filled_step_by_step_and_signed_off(
     d = editor(qtbot, ctx, draft)
     # Prefilled from the register and the US country profile.
     assert "Stratus Cloud Hosting, Inc." in d.header.text()
-    assert "Contact" in d.categories_edit.text()
-    assert "Indus Support Services Pvt. Ltd. (IN)" in d.onward_edit.toPlainText()
+    assert "Contact" in d.transfer_page.categories_edit.text()
+    assert "Indus Support Services Pvt. Ltd. (IN)" in d.transfer_page.onward_edit.toPlainText()
     assert any("FISA s.702" in law.title for law in d.value().content.laws)  # type: ignore[union-attr]
-    assert "UK Addendum" in d.tool_view.toPlainText()
+    assert "UK Addendum" in d.tool_page.tool_view.toPlainText()
     assert d.save_button.isEnabled()  # a new draft is not on the register yet
     assert not d.step_done("transfer")
     assert "purpose" in d.step_text("transfer")
-    assert not d.approve_button.isEnabled()
-    assert "name the approver" in d.problems_label.text()
+    assert not d.signoff_page.approve_button.isEnabled()
+    assert "name the approver" in d.signoff_page.problems_label.text()
 
-    qtbot.keyClicks(d.purpose_edit, "Hosting the customer platform")
+    qtbot.keyClicks(d.transfer_page.purpose_edit, "Hosting the customer platform")
     assert not d.step_done("transfer")
-    qtbot.keyClicks(d.subjects_edit, "Customers, Service users")
+    qtbot.keyClicks(d.transfer_page.subjects_edit, "Customers, Service users")
     assert d.step_done("transfer") and d.step_text("transfer").endswith("Done")
     assert "1 of" not in d.progress_label.text()
 
@@ -134,8 +136,8 @@ def test_a_prefilled_draft_is_filled_step_by_step_and_signed_off(
         assert d.step_done(key), d.step_text(key)
     assert "8 of 8 steps done" in d.progress_label.text()
     # Four eyes: the assessor cannot approve their own assessment.
-    qtbot.keyClicks(d.approver_edit, "a. patel")
-    assert not d.approve_button.isEnabled()
+    qtbot.keyClicks(d.signoff_page.approver_edit, "a. patel")
+    assert not d.signoff_page.approve_button.isEnabled()
     assert "someone other than the assessor" in d.error_text("approver")
     assert d.sign_off_problems() == ["the approver must be someone other than the assessor"]
 
@@ -151,8 +153,8 @@ def test_a_prefilled_draft_is_filled_step_by_step_and_signed_off(
     assert stored.content.measures[0].code == "T1"
     # An approved revision is read-only: no save, no approve; reassess instead.
     assert d.step_done("signoff")
-    assert d.purpose_edit.isReadOnly() and not d.save_button.isEnabled()
-    assert d.approve_button.isHidden() and not d.reassess_box.isHidden()
+    assert d.transfer_page.purpose_edit.isReadOnly() and not d.save_button.isEnabled()
+    assert d.signoff_page.approve_button.isHidden() and not d.signoff_page.reassess_box.isHidden()
     assert "read-only" in d.note_banner.text()
 
     after = [r for r in assessments(qtbot, ctx) if r.transfer_id == STRATUS_HOSTING]
@@ -172,7 +174,7 @@ def test_save_keeps_the_dialog_open_and_is_enabled_only_after_a_change(
     assert d.tia.reference in d.header.text()
     assert not d.save_button.isEnabled() and not d.is_dirty()
     assert d.export_button.isEnabled()
-    qtbot.keyClicks(d.retention_edit, "90 days after the contract ends")
+    qtbot.keyClicks(d.transfer_page.retention_edit, "90 days after the contract ends")
     assert d.save_button.isEnabled() and d.windowTitle().endswith("*")
     assert not d.export_button.isEnabled()  # the PDF would not show the edit
     qtbot.mouseClick(d.save_button, CLICK)
@@ -181,16 +183,16 @@ def test_save_keeps_the_dialog_open_and_is_enabled_only_after_a_change(
     assert stored.content.description.retention == "90 days after the contract ends"
     assert stored.status is TiaStatus.DRAFT
     # Submit for review: saved, waiting for approval.
-    qtbot.mouseClick(d.submit_button, CLICK)
+    qtbot.mouseClick(d.signoff_page.submit_button, CLICK)
     assert ctx.service.repo.get_tia(d.saved.id or 0).status is TiaStatus.IN_REVIEW
-    assert not d.submit_button.isEnabled()
+    assert not d.signoff_page.submit_button.isEnabled()
 
 
 def test_the_uk_step_is_shown_only_for_uk_transfers(qtbot: QtBot, ctx: UiContext) -> None:
     draft = fresh_draft(ctx)
     uk = editor(qtbot, ctx, draft)
     assert uk.step_visible("tra")
-    assert [r.category.text() for r in uk.risks_table.rows()] == list(
+    assert [r.category.text() for r in uk.tra_page.risks_table.rows()] == list(
         draft.content.description.data_categories  # type: ignore[union-attr]
     )
     assert any("UK transfer risk assessment" in p for p in uk.sign_off_problems())
@@ -204,20 +206,23 @@ def test_the_uk_step_is_shown_only_for_uk_transfers(qtbot: QtBot, ctx: UiContext
 def test_the_tra_decision_follows_the_answers(qtbot: QtBot, ctx: UiContext) -> None:
     d = editor(qtbot, ctx, fresh_draft(ctx))
     d.show_step("tra")
-    assert "OPEN" in d.decision_label.text()
-    assert "score the data categories" in d.decision_label.text()
-    for r in d.risks_table.rows():
+    assert "OPEN" in d.tra_page.decision_label.text()
+    assert "score the data categories" in d.tra_page.decision_label.text()
+    for r in d.tra_page.risks_table.rows():
         r.inherent.setValue(2)
-    assert "PROCEED" in d.decision_label.text() and "Decision A" in d.decision_label.text()
-    d.risk_row("Identity").inherent.setValue(4)
-    assert "answer Q4" in d.decision_label.text()
-    assert "high" in d.decision_label.text()
-    choose(d.human_rights_combo, HumanRights.C3)
-    choose(d.enforce_combo, Enforceability.D2)
-    assert "answer Q6" in d.decision_label.text()
-    choose(d.exceptions_combo, "no")
-    assert "MAY NOT PROCEED" in d.decision_label.text()
-    assert "Decision F2" in d.decision_label.text()
+    assert (
+        "PROCEED" in d.tra_page.decision_label.text()
+        and "Decision A" in d.tra_page.decision_label.text()
+    )
+    d.tra_page.risk_row("Identity").inherent.setValue(4)
+    assert "answer Q4" in d.tra_page.decision_label.text()
+    assert "high" in d.tra_page.decision_label.text()
+    choose(d.tra_page.human_rights_combo, HumanRights.C3)
+    choose(d.tra_page.enforce_combo, Enforceability.D2)
+    assert "answer Q6" in d.tra_page.decision_label.text()
+    choose(d.tra_page.exceptions_combo, "no")
+    assert "MAY NOT PROCEED" in d.tra_page.decision_label.text()
+    assert "Decision F2" in d.tra_page.decision_label.text()
     # Unscored categories are not kept; scored ones are.
     risks = d.value().content.category_risks  # type: ignore[union-attr]
     assert {r.category: r.inherent for r in risks}["Identity"] == 4
@@ -227,38 +232,38 @@ def test_the_tra_decision_follows_the_answers(qtbot: QtBot, ctx: UiContext) -> N
 def test_the_rosenthal_estimate_is_computed_as_you_type(qtbot: QtBot, ctx: UiContext) -> None:
     d = editor(qtbot, ctx, fresh_draft(ctx))
     d.show_step("quantitative")
-    assert not d.quant_body.isEnabled()  # optional: off until asked for
+    assert not d.quantitative_page.quant_body.isEnabled()  # optional: off until asked for
     assert d.value().content.quantitative is None  # type: ignore[union-attr]
-    d.quant_check.setChecked(True)
-    assert "Add a legal basis" in d.quant_result.text()
-    qtbot.mouseClick(d.add_basis_button, CLICK)
-    qtbot.keyClicks(d.bases_table.rows()[0].name, "FISA s.702")
-    assert d.factors_title.text() == "Factors of “FISA s.702”"
+    d.quantitative_page.quant_check.setChecked(True)
+    assert "Add a legal basis" in d.quantitative_page.quant_result.text()
+    qtbot.mouseClick(d.quantitative_page.add_basis_button, CLICK)
+    qtbot.keyClicks(d.quantitative_page.bases_table.rows()[0].name, "FISA s.702")
+    assert d.quantitative_page.factors_title.text() == "Factors of “FISA s.702”"
     for label, p in (("Foreign-intelligence interest", 1.0), ("Sought from importer", 20.0)):
-        qtbot.mouseClick(d.add_factor_button, CLICK)
-        row = d.factors_table.rows()[-1]
+        qtbot.mouseClick(d.quantitative_page.add_factor_button, CLICK)
+        row = d.quantitative_page.factors_table.rows()[-1]
         qtbot.keyClicks(row.label, label)
         row.probability.setValue(p)
-    qtbot.mouseClick(d.add_factor_button, CLICK)
-    d.factors_table.rows()[-1].probability.setValue(50.0)
-    text = d.quant_result.text()
+    qtbot.mouseClick(d.quantitative_page.add_factor_button, CLICK)
+    d.quantitative_page.factors_table.rows()[-1].probability.setValue(50.0)
+    text = d.quantitative_page.quant_result.text()
     # 1 % x 20 % x 50 % = 0.1 % a year; 1 - 0.999^5 = 0.5 % over five years;
     # ln 0.1 / ln 0.999 = 2,301 years to a first case at 90 %.
     assert "0.10 %" in text and "0.50 %" in text and "2,301 years" in text
     assert "WITHIN the threshold" in text
-    assert d.bases_table.rows()[0].result.text() == "0.10 %"
+    assert d.quantitative_page.bases_table.rows()[0].result.text() == "0.10 %"
     assert "within the threshold" in d.step_text("quantitative")
-    d.threshold_spin.setValue(0.1)
-    assert "ABOVE the threshold" in d.quant_result.text()
+    d.quantitative_page.threshold_spin.setValue(0.1)
+    assert "ABOVE the threshold" in d.quantitative_page.quant_result.text()
     q = d.value().content.quantitative  # type: ignore[union-attr]
     assert q is not None and q.period_years == 5 and q.threshold == pytest.approx(0.001)
     assert [f.probability for f in q.bases[0].factors] == pytest.approx([0.01, 0.2, 0.5])
     assert q.bases[0].name == "FISA s.702"
     # A second basis: its own factors; the first keeps its own.
-    qtbot.mouseClick(d.add_basis_button, CLICK)
-    assert d.factors_table.rows() == []
-    d.bases_table.selectRow(0)
-    assert len(d.factors_table.rows()) == 3
+    qtbot.mouseClick(d.quantitative_page.add_basis_button, CLICK)
+    assert d.quantitative_page.factors_table.rows() == []
+    d.quantitative_page.bases_table.selectRow(0)
+    assert len(d.quantitative_page.factors_table.rows()) == 3
 
 
 def test_laws_from_the_profile_are_flagged_and_editable(qtbot: QtBot, ctx: UiContext) -> None:
@@ -267,33 +272,33 @@ def test_laws_from_the_profile_are_flagged_and_editable(qtbot: QtBot, ctx: UiCon
     laws = d.value().content.laws  # type: ignore[union-attr]
     flagged = [i for i, law in enumerate(laws) if not law.verified]
     assert flagged
-    table = d.laws_table
+    table = d.law_page.laws_table
     assert table.item(flagged[0], 2).text() == "UNVERIFIED"
-    assert "marked UNVERIFIED" in d.destination_label.text()
+    assert "marked UNVERIFIED" in d.law_page.destination_label.text()
     # The assessor says a law does not reach this importer.
     table.item(0, 0).setCheckState(Qt.CheckState.Unchecked)
     assert not d.value().content.laws[0].applies  # type: ignore[union-attr]
     assert d.is_dirty()
     # Edit the chosen law below the table.
     table.selectRow(1)
-    assert d.law_title_edit.text() == laws[1].title
-    d.law_title_edit.setText("RISAA 2024 (as amended)")
+    assert d.law_page.law_title_edit.text() == laws[1].title
+    d.law_page.law_title_edit.setText("RISAA 2024 (as amended)")
     assert table.item(1, 1).text() == "RISAA 2024 (as amended)"
     # Add one, remove it.
-    qtbot.mouseClick(d.add_law_button, CLICK)
-    qtbot.keyClicks(d.law_title_edit, "State secrets privilege")
+    qtbot.mouseClick(d.law_page.add_law_button, CLICK)
+    qtbot.keyClicks(d.law_page.law_title_edit, "State secrets privilege")
     assert d.value().content.laws[-1].title == "State secrets privilege"  # type: ignore[union-attr]
     assert len(d.value().content.laws) == len(laws) + 1  # type: ignore[union-attr]
-    qtbot.mouseClick(d.remove_law_button, CLICK)
+    qtbot.mouseClick(d.law_page.remove_law_button, CLICK)
     assert len(d.value().content.laws) == len(laws)  # type: ignore[union-attr]
 
 
 def test_a_catalogue_code_fills_the_measure(qtbot: QtBot, ctx: UiContext) -> None:
     d = editor(qtbot, ctx, fresh_draft(ctx))
     d.show_step("measures")
-    assert "does not say yet" in d.measures_answer.text()
-    qtbot.mouseClick(d.add_measure_button, CLICK)
-    row = d.measures_table.rows()[0]
+    assert "does not say yet" in d.measures_page.measures_answer.text()
+    qtbot.mouseClick(d.measures_page.add_measure_button, CLICK)
+    row = d.measures_page.measures_table.rows()[0]
     choose(row.code, "C1")
     assert row.kind.currentData() == MeasureKind.CONTRACTUAL
     assert row.description.text().startswith("SCC Clause 15")
@@ -301,13 +306,13 @@ def test_a_catalogue_code_fills_the_measure(qtbot: QtBot, ctx: UiContext) -> Non
     assert row.kind.currentData() == MeasureKind.TECHNICAL
     assert row.description.text().startswith("Encryption at rest")
     assert row.use_case.currentData() == "UC1"
-    assert "UC1" in d.measure_help.text()
+    assert "UC1" in d.measures_page.measure_help.text()
     row.description.setText("Encryption at rest, keys in our UK HSM")
     choose(row.code, "T2")  # ...but not the assessor's own words
     assert row.description.text() == "Encryption at rest, keys in our UK HSM"
     m = d.value().content.measures[0]  # type: ignore[union-attr]
     assert (m.kind, m.code, m.use_case, m.in_place) == (MeasureKind.TECHNICAL, "T2", "UC1", False)
-    qtbot.mouseClick(d.remove_measure_button, CLICK)
+    qtbot.mouseClick(d.measures_page.remove_measure_button, CLICK)
     assert d.value().content.measures == ()  # type: ignore[union-attr]
 
 
@@ -316,15 +321,15 @@ def test_review_triggers_and_cycle(qtbot: QtBot, ctx: UiContext) -> None:
     d.show_step("procedure")
     before = d.triggers()
     assert before  # from the country profile
-    qtbot.keyClicks(d.trigger_edit, "Importer adds a subprocessor")
-    qtbot.mouseClick(d.add_trigger_button, CLICK)
+    qtbot.keyClicks(d.procedure_page.trigger_edit, "Importer adds a subprocessor")
+    qtbot.mouseClick(d.procedure_page.add_trigger_button, CLICK)
     assert d.triggers() == (*before, "Importer adds a subprocessor")
-    d.cycle_spin.setValue(6)
-    assert "25 May 2027" in d.next_review_label.text()
+    d.procedure_page.cycle_spin.setValue(6)
+    assert "25 May 2027" in d.procedure_page.next_review_label.text()
     assert d.value().review_cycle_months == 6
-    for _ in range(d.triggers_list.count()):
-        d.triggers_list.setCurrentRow(0)
-        qtbot.mouseClick(d.remove_trigger_button, CLICK)
+    for _ in range(d.procedure_page.triggers_list.count()):
+        d.procedure_page.triggers_list.setCurrentRow(0)
+        qtbot.mouseClick(d.procedure_page.remove_trigger_button, CLICK)
     assert not d.step_done("procedure")
     assert "list the events" in d.step_text("procedure")
 
@@ -334,16 +339,16 @@ def test_reassess_asks_why_and_starts_revision_2(qtbot: QtBot, ctx: UiContext) -
     fill_in(qtbot, d)
     v1 = approve(qtbot, d)
     d.show_step("signoff")
-    assert not d.reassess_button.isEnabled()  # not without a reason
-    qtbot.keyClicks(d.reason_edit, "Onward transfer to India added")
-    qtbot.mouseClick(d.reassess_button, CLICK)
+    assert not d.signoff_page.reassess_button.isEnabled()  # not without a reason
+    qtbot.keyClicks(d.signoff_page.reason_edit, "Onward transfer to India added")
+    qtbot.mouseClick(d.signoff_page.reassess_button, CLICK)
     v2 = d.tia
     assert (v2.revision, v2.status, v2.series_id) == (2, TiaStatus.DRAFT, v1.series_id)
     assert v2.reference.endswith("-v2") and v2.reference in d.header.text()
     assert d.saved == v2
-    assert not d.purpose_edit.isReadOnly()  # a draft again
-    assert d.history_table.rowCount() == 2
-    assert d.history_table.item(1, 4).text() == "Onward transfer to India added"
+    assert not d.transfer_page.purpose_edit.isReadOnly()  # a draft again
+    assert d.signoff_page.history_table.rowCount() == 2
+    assert d.signoff_page.history_table.item(1, 4).text() == "Onward transfer to India added"
     assert ctx.service.repo.get_tia(v1.id or 0).status is TiaStatus.APPROVED  # still in force
     # Approving v2 supersedes v1.
     approve(qtbot, d, "Head of Legal")
@@ -386,7 +391,7 @@ def test_closing_with_unsaved_edits_asks_first(
 
     d = editor(qtbot, ctx, fresh_draft(ctx))
     d.open()
-    qtbot.keyClicks(d.purpose_edit, "Hosting")
+    qtbot.keyClicks(d.transfer_page.purpose_edit, "Hosting")
     answers.append(False)  # keep editing
     qtbot.mouseClick(d.close_button, CLICK)
     assert d.isVisible()
@@ -412,9 +417,7 @@ def test_export_pdf_writes_the_file(
     errors: list[str] = []
     monkeypatch.setattr(messages, "error", lambda parent, text: errors.append(text))
     target = tmp_path / "stratus"
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
-    )
+    monkeypatch.setattr(messages, "save_file", lambda *a, **k: target)
     d = editor(qtbot, ctx, fresh_draft(ctx))
     qtbot.mouseClick(d.save_button, CLICK)
     qtbot.mouseClick(d.export_button, CLICK)
@@ -429,11 +432,7 @@ def test_export_pdf_problems_are_messages(
 ) -> None:
     errors: list[str] = []
     monkeypatch.setattr(messages, "error", lambda parent, text: errors.append(text))
-    monkeypatch.setattr(
-        QFileDialog,
-        "getSaveFileName",
-        staticmethod(lambda *a, **k: (str(tmp_path / "x.pdf"), "")),
-    )
+    monkeypatch.setattr(messages, "save_file", lambda *a, **k: tmp_path / "x.pdf")
     d = editor(qtbot, ctx, fresh_draft(ctx))
     qtbot.mouseClick(d.save_button, CLICK)
 
@@ -451,7 +450,7 @@ def test_export_pdf_problems_are_messages(
     assert d.export_pdf() is None
     assert "Permission denied" in errors[-1]
     # Cancelling the file dialog writes nothing and says nothing.
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: ("", "")))
+    monkeypatch.setattr(messages, "save_file", lambda *a, **k: None)
     count = len(errors)
     assert d.export_pdf() is None and len(errors) == count
 

@@ -84,40 +84,40 @@ def test_add_a_transfer_with_its_mechanisms_in_order(qtbot: QtBot, ctx: UiContex
     assert not dialog.save_button.isEnabled()
     assert dialog.exporter_id() == KEYSTONE_EUROPE  # our only exporting entity
     assert dialog.regimes() == (Regime.UK, Regime.EU)  # the exporter's, by default
-    pick_entity(qtbot, dialog.importer, "Indus", "Indus Support Services Pvt. Ltd.")
+    pick_entity(qtbot, dialog.form.importer, "Indus", "Indus Support Services Pvt. Ltd.")
     # The destination follows where the importer works until the user chooses one.
     assert dialog.destination_code() == "IN"
-    dialog.destination.setFocus()
-    dialog.destination.clearEditText()
-    qtbot.keyClicks(dialog.destination, "India")
+    dialog.form.destination.setFocus()
+    dialog.form.destination.clearEditText()
+    qtbot.keyClicks(dialog.form.destination, "India")
     assert dialog.destination_code() == "IN"
-    choose(dialog.access_combo, Access.REMOTE_ACCESS)
-    choose(dialog.importer_role_combo, Role.PROCESSOR)
-    qtbot.keyClicks(dialog.service_edit, "Follow-the-sun support")
-    qtbot.keyClicks(dialog.purpose_edit, "24x7 incident response")
-    dialog.check_item(dialog.categories_list, "Identity")
-    dialog.check_item(dialog.categories_list, "Technical")
-    dialog.check_item(dialog.subjects_list, "Website and app users")
-    dialog.criminal_check.setChecked(True)
-    choose(dialog.frequency_combo, Frequency.PERIODIC)
-    choose(dialog.volume_combo, VolumeBand.UNDER_10K)
-    dialog.started_edit.set_value(date(2026, 12, 1))
-    qtbot.keyClicks(dialog.notes_edit, "Pilot for the winter peak.")
+    choose(dialog.form.access_combo, Access.REMOTE_ACCESS)
+    choose(dialog.form.importer_role_combo, Role.PROCESSOR)
+    qtbot.keyClicks(dialog.form.service_edit, "Follow-the-sun support")
+    qtbot.keyClicks(dialog.form.purpose_edit, "24x7 incident response")
+    dialog.form.check_item(dialog.form.categories_list, "Identity")
+    dialog.form.check_item(dialog.form.categories_list, "Technical")
+    dialog.form.check_item(dialog.form.subjects_list, "Website and app users")
+    dialog.form.criminal_check.setChecked(True)
+    choose(dialog.form.frequency_combo, Frequency.PERIODIC)
+    choose(dialog.form.volume_combo, VolumeBand.UNDER_10K)
+    dialog.form.started_edit.set_value(date(2026, 12, 1))
+    qtbot.keyClicks(dialog.form.notes_edit, "Pilot for the winter peak.")
 
     # Mechanisms: the first Add offers what the rules suggest (the UK IDTA for India).
-    qtbot.mouseClick(dialog.add_mechanism_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.form.add_mechanism_button, Qt.MouseButton.LeftButton)
     assert dialog.mechanism_combo(0).currentData() == Mechanism.UK_IDTA
-    qtbot.mouseClick(dialog.add_mechanism_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.form.add_mechanism_button, Qt.MouseButton.LeftButton)
     choose(dialog.mechanism_combo(1), Mechanism.EU_SCC)
     choose(dialog.document_combo(1), INDUS_SCC)
     # Move the EU SCCs first: they become the primary mechanism.
-    dialog.mechanisms_table.selectRow(1)
-    qtbot.mouseClick(dialog.up_button, Qt.MouseButton.LeftButton)
+    dialog.form.mechanisms_table.selectRow(1)
+    qtbot.mouseClick(dialog.form.up_button, Qt.MouseButton.LeftButton)
     assert [u.mechanism for u in dialog.mechanisms()] == [Mechanism.EU_SCC, Mechanism.UK_IDTA]
     # A third, removed again.
     row = dialog.add_mechanism(Mechanism.DEROGATION)
-    dialog.mechanisms_table.selectRow(row)
-    qtbot.mouseClick(dialog.remove_mechanism_button, Qt.MouseButton.LeftButton)
+    dialog.form.mechanisms_table.selectRow(row)
+    qtbot.mouseClick(dialog.form.remove_mechanism_button, Qt.MouseButton.LeftButton)
 
     assert dialog.save_button.isEnabled(), dialog.problems()
     value = dialog.value()
@@ -155,8 +155,8 @@ def test_india_with_a_processor_shows_module_two_and_the_idta_for_the_uk(
     qtbot: QtBot, ctx: UiContext
 ) -> None:
     dialog = editor(qtbot, ctx, importer_id=STRATUS)
-    choose(dialog.importer_role_combo, Role.PROCESSOR)
-    choose(dialog.destination, "IN")
+    choose(dialog.form.importer_role_combo, Role.PROCESSOR)
+    choose(dialog.form.destination, "IN")
     uk = regime_text(dialog, "UK")
     assert "NOT ADEQUATE" in uk
     assert "UK International Data Transfer Agreement (IDTA)" in uk
@@ -166,20 +166,20 @@ def test_india_with_a_processor_shows_module_two_and_the_idta_for_the_uk(
     eu = regime_text(dialog, "EU")
     assert "EU SCCs 2021, Module Two (controller to processor)" in eu
     # The roles change the module at once.
-    choose(dialog.importer_role_combo, Role.CONTROLLER)
+    choose(dialog.form.importer_role_combo, Role.CONTROLLER)
     assert "SCC module: Module One" in regime_text(dialog, "UK")
 
 
 def test_brazil_is_adequate_for_the_eu_and_not_for_the_uk(qtbot: QtBot, ctx: UiContext) -> None:
     dialog = editor(qtbot, ctx, importer_id=STRATUS)
-    choose(dialog.destination, "BR")
+    choose(dialog.form.destination, "BR")
     eu = regime_text(dialog, "EU")
     uk = regime_text(dialog, "UK")
     assert "ADEQUATE" in eu and "NOT ADEQUATE" not in eu
     assert "TIA / TRA: not needed" in eu
     assert "NOT ADEQUATE" in uk and "TIA / TRA: needed" in uk
     # Regimes follow the ticks: with only the EU ticked, the UK section goes.
-    dialog.regime_checks[Regime.UK].setChecked(False)
+    dialog.form.regime_checks[Regime.UK].setChecked(False)
     assert "UK GDPR:" not in dialog.panel.toPlainText()
     assert "EU / EEA GDPR:" in dialog.panel.toPlainText()
     assert dialog.value().regimes == (Regime.EU,)  # now set on the transfer
@@ -187,8 +187,8 @@ def test_brazil_is_adequate_for_the_eu_and_not_for_the_uk(qtbot: QtBot, ctx: UiC
 
 def test_bare_eu_sccs_for_a_uk_transfer_are_reported(qtbot: QtBot, ctx: UiContext) -> None:
     dialog = editor(qtbot, ctx, importer_id=STRATUS)
-    choose(dialog.destination, "IN")
-    dialog.regime_checks[Regime.EU].setChecked(False)
+    choose(dialog.form.destination, "IN")
+    dialog.form.regime_checks[Regime.EU].setChecked(False)
     dialog.add_mechanism(Mechanism.EU_SCC)
     choose(dialog.document_combo(0), STRATUS_SCC)
     text = dialog.panel.toPlainText()
@@ -204,10 +204,10 @@ def test_bare_eu_sccs_for_a_uk_transfer_are_reported(qtbot: QtBot, ctx: UiContex
 
 def test_dpf_evidence_changes_the_finding(qtbot: QtBot, ctx: UiContext) -> None:
     dialog = editor(qtbot, ctx, importer_id=STRATUS)
-    choose(dialog.destination, "US")
+    choose(dialog.form.destination, "US")
     assert "DPF evidence: none on the register" in dialog.panel.toPlainText()
     assert "NOT ADEQUATE" in regime_text(dialog, "EU")
-    dialog.importer.set_entity(NORTHWIND, "Northwind Payments, Inc.")
+    dialog.form.importer.set_entity(NORTHWIND, "Northwind Payments, Inc.")
     text = dialog.panel.toPlainText()
     assert "DPF evidence: DPF List entry - Northwind Payments" in text
     assert "ADEQUATE IF IN SCOPE" in regime_text(dialog, "EU")
@@ -217,8 +217,8 @@ def test_save_is_disabled_when_the_importer_is_the_exporter(qtbot: QtBot, ctx: U
     dialog = editor(qtbot, ctx)
     assert dialog.error_text("importer_id") == ""  # "required" waits until it is touched
     assert "Importer is required" in dialog.summary.text()
-    pick_entity(qtbot, dialog.importer, "Keystone Access Eu", "Keystone Access Europe Ltd")
-    choose(dialog.destination, "IN")
+    pick_entity(qtbot, dialog.form.importer, "Keystone Access Eu", "Keystone Access Europe Ltd")
+    choose(dialog.form.destination, "IN")
     assert not dialog.save_button.isEnabled()
     assert dialog.error_text("importer_id") == (
         "Importer: the importer must differ from the exporter"
@@ -226,34 +226,34 @@ def test_save_is_disabled_when_the_importer_is_the_exporter(qtbot: QtBot, ctx: U
     with pytest.raises(ValidationError) as raised:
         dialog.value()
     assert raised.value.field == "importer_id"
-    dialog.importer.edit.clear()
-    pick_entity(qtbot, dialog.importer, "Strat", "Stratus Cloud Hosting, Inc.")
+    dialog.form.importer.edit.clear()
+    pick_entity(qtbot, dialog.form.importer, "Strat", "Stratus Cloud Hosting, Inc.")
     assert dialog.error_text("importer_id") == ""
     assert dialog.save_button.isEnabled()
 
 
 def test_messages_beside_the_fields(qtbot: QtBot, ctx: UiContext) -> None:
     dialog = editor(qtbot, ctx, importer_id=STRATUS)
-    dialog.destination.setFocus()
-    dialog.destination.clearEditText()
-    qtbot.keyClicks(dialog.destination, "Atlantis")
+    dialog.form.destination.setFocus()
+    dialog.form.destination.clearEditText()
+    qtbot.keyClicks(dialog.form.destination, "Atlantis")
     assert dialog.error_text("destination") == (
         "Destination: 'Atlantis' is not a country or organisation"
     )
     assert not dialog.save_button.isEnabled()
-    dialog.destination.clearEditText()
-    qtbot.keyClicks(dialog.destination, "br")  # a code works too
+    dialog.form.destination.clearEditText()
+    qtbot.keyClicks(dialog.form.destination, "br")  # a code works too
     assert dialog.destination_code() == "BR" and dialog.save_button.isEnabled()
-    for check in dialog.regime_checks.values():
+    for check in dialog.form.regime_checks.values():
         check.setChecked(False)
     assert dialog.error_text("regimes").startswith("Regimes: tick at least one")
-    dialog.regime_checks[Regime.CH].setChecked(True)
-    dialog.started_edit.set_value(date(2026, 6, 1))
-    dialog.ended_edit.set_value(date(2026, 1, 1))
+    dialog.form.regime_checks[Regime.CH].setChecked(True)
+    dialog.form.started_edit.set_value(date(2026, 6, 1))
+    dialog.form.ended_edit.set_value(date(2026, 1, 1))
     assert dialog.error_text("ended_on") == "End 2026-01-01 is before start (2026-06-01)"
-    dialog.ended_edit.set_value(None)
+    dialog.form.ended_edit.set_value(None)
     assert dialog.save_button.isEnabled()
-    qtbot.keyClicks(dialog.importer.edit, "zz")  # no longer a name on the register
+    qtbot.keyClicks(dialog.form.importer.edit, "zz")  # no longer a name on the register
     assert "is not on the register" in dialog.error_text("importer_id")
     assert not dialog.save_button.isEnabled()
 
@@ -262,9 +262,9 @@ def test_importer_suggestions_come_from_the_register_a_few_at_a_time(
     qtbot: QtBot, ctx: UiContext
 ) -> None:
     dialog = editor(qtbot, ctx)
-    dialog.importer.edit.setFocus()
-    qtbot.keyClicks(dialog.importer.edit, "keystone")
-    offered = dialog.importer.offered()
+    dialog.form.importer.edit.setFocus()
+    qtbot.keyClicks(dialog.form.importer.edit, "keystone")
+    offered = dialog.form.importer.offered()
     assert offered[:4] == [
         "Keystone Access Asia Pte. Ltd.",
         "Keystone Access Australia Pty Ltd",
@@ -272,17 +272,17 @@ def test_importer_suggestions_come_from_the_register_a_few_at_a_time(
         "Keystone Access Group, Inc.",
     ]
     assert len(offered) <= SUGGESTIONS
-    dialog.importer.edit.clear()
-    qtbot.keyClicks(dialog.importer.edit, "honyaku")  # a word of the legal name
-    assert dialog.importer.offered() == ["株式会社サクラ翻訳"]
-    dialog.importer.edit.clear()
-    qtbot.keyClicks(dialog.importer.edit, "cloud stratus")  # words in any order
-    assert dialog.importer.offered() == ["Stratus Cloud Hosting, Inc."]
+    dialog.form.importer.edit.clear()
+    qtbot.keyClicks(dialog.form.importer.edit, "honyaku")  # a word of the legal name
+    assert dialog.form.importer.offered() == ["株式会社サクラ翻訳"]
+    dialog.form.importer.edit.clear()
+    qtbot.keyClicks(dialog.form.importer.edit, "cloud stratus")  # words in any order
+    assert dialog.form.importer.offered() == ["Stratus Cloud Hosting, Inc."]
     # A name typed in full is chosen on leaving the field.
-    dialog.importer.edit.clear()
-    qtbot.keyClicks(dialog.importer.edit, "lumen analytics gmbh")
-    dialog.importer.edit.editingFinished.emit()
-    assert dialog.importer.entity_id() == 7
+    dialog.form.importer.edit.clear()
+    qtbot.keyClicks(dialog.form.importer.edit, "lumen analytics gmbh")
+    dialog.form.importer.edit.editingFinished.emit()
+    assert dialog.form.importer.entity_id() == 7
 
 
 def test_a_duplicate_transfer_gets_the_repository_message(
@@ -292,7 +292,7 @@ def test_a_duplicate_transfer_gets_the_repository_message(
     monkeypatch.setattr(messages, "error", lambda parent, text: shown.append(text))
     count = ctx.service.repo.count("transfers")
     dialog = editor(qtbot, ctx, importer_id=STRATUS)
-    choose(dialog.destination, "US")  # Keystone Europe -> Stratus, US storage exists
+    choose(dialog.form.destination, "US")  # Keystone Europe -> Stratus, US storage exists
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert shown and "already on the register" in shown[0]
     assert dialog.saved is None and dialog.result() != QDialog.DialogCode.Accepted
@@ -311,11 +311,11 @@ def test_edit_an_existing_transfer(qtbot: QtBot, ctx: UiContext) -> None:
         Mechanism.EU_SCC,
     ]
     assert dialog.document_combo(0).currentData() == STRATUS_ADDENDUM
-    assert "Following the regimes of the exporter" in dialog.regimes_hint.text()
-    dialog.mechanisms_table.selectRow(1)
-    qtbot.mouseClick(dialog.up_button, Qt.MouseButton.LeftButton)
-    dialog.service_edit.clear()
-    qtbot.keyClicks(dialog.service_edit, "Hosting <platform> & backups")
+    assert "Following the regimes of the exporter" in dialog.form.regimes_hint.text()
+    dialog.form.mechanisms_table.selectRow(1)
+    qtbot.mouseClick(dialog.form.up_button, Qt.MouseButton.LeftButton)
+    dialog.form.service_edit.clear()
+    qtbot.keyClicks(dialog.form.service_edit, "Hosting <platform> & backups")
     assert dialog.is_dirty()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
@@ -329,21 +329,21 @@ def test_edit_an_existing_transfer(qtbot: QtBot, ctx: UiContext) -> None:
 def test_an_onward_transfer_from_a_vendor(qtbot: QtBot, ctx: UiContext) -> None:
     dialog = editor(qtbot, ctx, exporter_id=STRATUS)
     assert dialog.access() is Access.ONWARD
-    assert dialog.exporter_stack.currentWidget() is dialog.exporter_picker
+    assert dialog.form.exporter_stack.currentWidget() is dialog.form.exporter_picker
     assert dialog.exporter_id() == STRATUS
     # The transfer that brings the data to Stratus, and the regimes of its exporter.
-    assert dialog.upstream_combo.currentData() == STRATUS_HOSTING
+    assert dialog.form.upstream_combo.currentData() == STRATUS_HOSTING
     assert dialog.regimes() == (Regime.UK, Regime.EU)
-    assert "upstream" in dialog.regimes_hint.text()
-    assert dialog.exporter_role_combo.currentData() == Role.PROCESSOR
-    assert dialog.importer_role_combo.currentData() == Role.SUBPROCESSOR
-    pick_entity(qtbot, dialog.importer, "Indus", "Indus Support Services Pvt. Ltd.")
+    assert "upstream" in dialog.form.regimes_hint.text()
+    assert dialog.form.exporter_role_combo.currentData() == Role.PROCESSOR
+    assert dialog.form.importer_role_combo.currentData() == Role.SUBPROCESSOR
+    pick_entity(qtbot, dialog.form.importer, "Indus", "Indus Support Services Pvt. Ltd.")
     assert dialog.destination_code() == "IN"
     assert "SCC Module Three (processor to processor)" in dialog.panel.toPlainText()
     # Back to a direct transfer: the exporter is one of ours again; no upstream.
-    choose(dialog.access_combo, Access.STORAGE)
+    choose(dialog.form.access_combo, Access.STORAGE)
     assert dialog.exporter_id() == KEYSTONE_EUROPE
-    assert not dialog.upstream_combo.isEnabled()
+    assert not dialog.form.upstream_combo.isEnabled()
     assert dialog._candidate().parent_transfer_id is None
 
 
@@ -356,7 +356,7 @@ def test_user_text_is_escaped_in_the_panel(qtbot: QtBot, ctx: UiContext) -> None
         )
     )
     dialog = editor(qtbot, ctx, importer_id=INDUS)
-    choose(dialog.destination, "IN")
+    choose(dialog.form.destination, "IN")
     dialog.add_mechanism(Mechanism.UK_IDTA)
     text = dialog.panel.toPlainText()
     assert "'<b>Draft</b> IDTA & co' has no signed or effective date" in text
@@ -375,7 +375,7 @@ def test_closing_with_unsaved_edits_asks_first(
 
     dialog = editor(qtbot, ctx, importer_id=STRATUS)
     dialog.open()
-    choose(dialog.destination, "IN")
+    choose(dialog.form.destination, "IN")
     answers.append(False)  # keep editing
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible()
@@ -392,14 +392,14 @@ def test_edit_classmethod_saves_what_the_dialog_returns(
     def fake_exec(self: TransferEditor) -> int:
         seen.append(self)
         qtbot.addWidget(self)
-        choose(self.destination, "CH")
+        choose(self.form.destination, "CH")
         self.save()
         return int(self.result())
 
     monkeypatch.setattr(TransferEditor, "exec", fake_exec)
     saved = TransferEditor.edit(None, ctx, importer_id=INDUS)
     assert saved is not None and saved.id is not None
-    assert seen[0].importer.entity_id() == INDUS
+    assert seen[0].form.importer.entity_id() == INDUS
     assert ctx.service.repo.get_transfer(saved.id).destination == "CH"
     shown: list[str] = []
     monkeypatch.setattr(messages, "error", lambda parent, text: shown.append(text))

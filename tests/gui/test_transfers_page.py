@@ -9,8 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from transfers_app.services.worklists import TransferRow
 from ui.context import UiContext
-from ui.pages.transfers import Column, ObjectRole, TransferRow, TransfersModel, TransfersPage
+from ui.models.rows import ObjectRole
+from ui.models.transfers import Column, TransfersModel
+from ui.pages.transfers import TransfersPage
 
 TURKISH = "İstanbul Çağrı Merkezi A.Ş."
 

@@ -38,3 +38,46 @@ def test_notice_deadline_is_expiry_minus_notice_period() -> None:
     assert (
         notice_deadline(Document(DocumentKind.UK_IDTA, "no expiry", notice_period_days=90)) is None
     )
+
+
+def test_overdue_is_the_day_after() -> None:
+    from transfers_app.domain.renewals import days_until, is_overdue
+
+    today = date(2026, 11, 25)
+    assert not is_overdue(today, today) and not is_overdue(None, today)
+    assert is_overdue(date(2026, 11, 24), today)
+    assert days_until(date(2026, 12, 25), today) == 30
+    assert days_until(date(2026, 11, 24), today) == -1
+
+
+@pytest.mark.parametrize(
+    ("days", "phrase", "column", "when", "relative"),
+    [
+        (-3, "overdue by 3 days", "3 days overdue", "overdue by 3 days", "3 days ago"),
+        (-1, "overdue by 1 day", "1 day overdue", "overdue by 1 day", "1 day ago"),
+        (0, "due today", "today", "due today", "today"),
+        (1, "due in 1 day", "in 1 day", "tomorrow", "1 day from today"),
+        (5, "due in 5 days", "in 5 days", "in 5 days", "5 days from today"),
+    ],
+)
+def test_the_words_for_what_falls_due(
+    days: int, phrase: str, column: str, when: str, relative: str
+) -> None:
+    from transfers_app.domain.renewals import days_left_text, due_phrase, relative_days, when_text
+
+    assert due_phrase(days) == phrase
+    assert days_left_text(days) == column
+    assert when_text(days) == when
+    assert relative_days(days) == relative
+
+
+def test_a_due_date_in_a_table() -> None:
+    from transfers_app.domain.renewals import dated
+
+    today = date(2026, 11, 25)
+    assert dated(date(2026, 10, 15), today) == "2026-10-15 (overdue)"
+    assert dated(date(2026, 10, 15), today, late="expired") == "2026-10-15 (expired)"
+    assert dated(today, today) == "2026-11-25"
+    assert dated(today, today, on_the_day=True) == "2026-11-25 (today)"
+    assert dated(None, today) == ""
+    assert dated(date(2026, 10, 15), None) == "2026-10-15"

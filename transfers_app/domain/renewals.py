@@ -1,4 +1,5 @@
-"""Review cycles and due dates (dateutil, so month ends and leap days behave)."""
+"""Review cycles and due dates (dateutil, so month ends and leap days behave), and what is
+overdue: the one test and the one set of words every page shows it with."""
 
 from __future__ import annotations
 
@@ -24,6 +25,73 @@ def notice_deadline(doc: Document) -> date | None:
     return doc.expires_on - timedelta(days=doc.notice_period_days)
 
 
+def days_until(due_on: date, today: date) -> int:
+    """Days from ``today`` to ``due_on``: negative once it has passed."""
+    return (due_on - today).days
+
+
+def is_overdue(due_on: date | None, today: date) -> bool:
+    """A date is overdue the day after it: on the day itself it is due today."""
+    return due_on is not None and due_on < today
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def due_phrase(days_left: int) -> str:
+    """ "overdue by 3 days", "due today", "due in 5 days": after what is due ("Expiry ...")."""
+    if days_left < 0:
+        return f"overdue by {_days(-days_left)}"
+    if days_left == 0:
+        return "due today"
+    return f"due in {_days(days_left)}"
+
+
+def days_left_text(days_left: int) -> str:
+    """ "3 days overdue", "today", "in 5 days": a column of days left beside the due date."""
+    if days_left < 0:
+        return f"{_days(-days_left)} overdue"
+    if days_left == 0:
+        return "today"
+    return f"in {_days(days_left)}"
+
+
+def when_text(days_left: int) -> str:
+    """ "overdue by 3 days", "due today", "tomorrow", "in 5 days": a list of what falls due."""
+    if days_left < 0:
+        return f"overdue by {_days(-days_left)}"
+    if days_left == 0:
+        return "due today"
+    if days_left == 1:
+        return "tomorrow"
+    return f"in {_days(days_left)}"
+
+
+def relative_days(days_left: int) -> str:
+    """ "3 days ago", "today", "5 days from today": a deadline beside its date."""
+    if days_left < 0:
+        return f"{_days(-days_left)} ago"
+    if days_left == 0:
+        return "today"
+    return f"{_days(days_left)} from today"
+
+
+def dated(
+    due_on: date | None, today: date | None, late: str = "overdue", on_the_day: bool = False
+) -> str:
+    """A due date as shown in a table: "2026-10-15 (overdue)" once passed (``late`` names
+    what passed, e.g. "expired"), "2026-11-25 (today)" on the day if ``on_the_day``; "" for
+    no date."""
+    if due_on is None:
+        return ""
+    if today is not None and is_overdue(due_on, today):
+        return f"{due_on.isoformat()} ({late})"
+    if on_the_day and today is not None and due_on == today:
+        return f"{due_on.isoformat()} (today)"
+    return due_on.isoformat()
+
+
 @dataclass(frozen=True, slots=True)
 class Reminder:
     due_on: date
@@ -36,3 +104,8 @@ class Reminder:
     @property
     def overdue(self) -> bool:
         return self.days_left < 0
+
+    def record_of(self) -> tuple[str, int] | None:
+        """("document", 12) from the record "document 12"; None if it names no number."""
+        kind, _, number = self.record.partition(" ")
+        return (kind, int(number)) if number.isdigit() else None

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.countries import country_name, normalise_code
 from transfers_app.domain.formatting import day
 from transfers_app.domain.models import NoticeDecision, SubprocessorNotice
+from transfers_app.domain.renewals import days_until, relative_days
 from transfers_app.domain.validation import problems
 from transfers_app.errors import TransfersError, ValidationError
 from transfers_app.services.notices import (
@@ -298,14 +299,7 @@ class NoticeDialog(QDialog, FieldMessages):
         self.summary.setText("Before recording: " + "; ".join(pending) if pending else "")
         n = self.value()
         if n.objection_deadline is not None:
-            left = (n.objection_deadline - self.ctx.today).days
-            when = (
-                f"{-left} day{'s' if left != -1 else ''} ago"
-                if left < 0
-                else "today"
-                if left == 0
-                else f"{left} day{'s' if left != 1 else ''} from today"
-            )
+            when = relative_days(days_until(n.objection_deadline, self.ctx.today))
             self.deadline.setText(f"{day(n.objection_deadline)} ({when})")
         codes, _ = self._country_codes()
         self.countries_hint.setText(", ".join(country_name(c) for c in codes))

@@ -31,6 +31,7 @@ from transfers_app.domain.formatting import (
     LIFECYCLE_LABELS,
     OWN_KIND_LABEL,
 )
+from transfers_app.domain.renewals import dated, days_until, due_phrase, is_overdue
 from transfers_app.services.workspace import Adequacy, RegisterRow
 from ui.models.rows import ObjectRole, SortRole
 
@@ -134,13 +135,7 @@ def countries_text(codes: Sequence[str]) -> str:
 
 def due_text(day: date | None, today: date | None) -> str:
     """A next due date as shown: the date, and in words when it is today or has passed."""
-    if day is None:
-        return ""
-    if today is not None and day < today:
-        return f"{day.isoformat()} (overdue)"
-    if today is not None and day == today:
-        return f"{day.isoformat()} (today)"
-    return day.isoformat()
+    return dated(day, today, on_the_day=True)
 
 
 class RegisterModel(QAbstractTableModel):
@@ -310,7 +305,7 @@ class RegisterModel(QAbstractTableModel):
         return self._worst.get(entity_id, OK)
 
     def is_overdue(self, row: RegisterRow) -> bool:
-        return self._today is not None and row.next_due is not None and row.next_due < self._today
+        return self._today is not None and is_overdue(row.next_due, self._today)
 
     def countries(self) -> list[str]:
         """Every country code on the shown register, once each, sorted by country name."""
@@ -602,9 +597,4 @@ class RegisterModel(QAbstractTableModel):
         what = DUE_LABELS.get(r.due_what, r.due_what)
         if self._today is None:
             return f"{what} due on {r.next_due.isoformat()}"
-        days = (r.next_due - self._today).days
-        if days < 0:
-            return f"{what} overdue by {-days} day{'s' if days != -1 else ''}"
-        if days == 0:
-            return f"{what} due today"
-        return f"{what} due in {days} day{'s' if days != 1 else ''}"
+        return f"{what} {due_phrase(days_until(r.next_due, self._today))}"

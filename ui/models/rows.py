@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any, ClassVar, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
 
 _Index = QModelIndex | QPersistentModelIndex
 R = TypeVar("R")
+
+
+def date_key(d: date | None) -> QDate:
+    """A date for ``SortRole``: a QDate, which Qt compares as a date (a Python date would
+    reach Qt as an opaque object); a missing date sorts after every real one."""
+    d = d or date.max
+    return QDate(d.year, d.month, d.day)
 
 
 class RowsTableModel(QAbstractTableModel, Generic[R]):

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QDate,
     QModelIndex,
-    QPersistentModelIndex,
     QSettings,
-    QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,272 +22,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import TiaStatus
-from transfers_app.domain.models import Tia, Transfer
 from transfers_app.rules.gaps import GapCode
 from transfers_app.services.register import RegisterService
+from transfers_app.services.worklists import AssessmentRow, assessment_rows
 from ui import messages
 from ui.context import UiContext
-from ui.models.rows import ObjectRole, RowsTableModel, SortRole
+from ui.jobs import Jobs
+from ui.models.assessments import (
+    ELASTIC,
+    STATE_CHOICES,
+    AssessmentFilter,
+    AssessmentsModel,
+    Column,
+)
+from ui.models.rows import ObjectRole
 from ui.pages.base import Page
-from ui.pages.transfers import fit_columns
-from ui.widgets.tables import BackgroundLoader, HeaderMemory, attach_model
-
-_Index = QModelIndex | QPersistentModelIndex
-_RED = QColor("#b00020")
-
-STATUS_LABELS = {
-    TiaStatus.DRAFT: "draft",
-    TiaStatus.IN_REVIEW: "in review",
-    TiaStatus.APPROVED: "approved",
-    TiaStatus.SUPERSEDED: "superseded",
-}
-STATE_CHOICES = [
-    ("", "All assessments"),
-    ("missing", "Missing"),
-    ("overdue", "Review overdue"),
-    ("stale", "No longer matches the register"),
-]
-
-
-def date_key(d: date | None) -> QDate:
-    """A date as Qt sorts it (a Python date would reach Qt as an opaque object);
-    a missing date sorts after every real one."""
-    d = d or date.max
-    return QDate(d.year, d.month, d.day)
-
-
-@dataclass(frozen=True, slots=True)
-class AssessmentRow:
-    """An assessment on file, or (``tia`` None) a transfer that needs one and has none."""
-
-    transfer_id: int
-    exporter: str
-    importer: str
-    importer_id: int
-    destination: str  # ISO code
-    tia: Tia | None
-    overdue: bool
-    # Why an approved assessment is needed and missing: on the transfer's row without one,
-    # and on its drafts (a draft is not an assessment until it is approved).
-    reason: str = ""
-    stale: str = ""  # why an approved assessment no longer matches the register
-
-    @property
-    def missing(self) -> bool:
-        if self.tia is None:
-            return True
-        return bool(self.reason) and self.tia.status in (TiaStatus.DRAFT, TiaStatus.IN_REVIEW)
-
-    @property
-    def state(self) -> str:
-        if self.tia is None:
-            return "missing"
-        if self.overdue:
-            return "overdue"
-        return "stale" if self.stale else self.tia.status.value
-
-    @property
-    def flag(self) -> str:
-        if self.missing:
-            return "MISSING" if self.tia is None else "NOT APPROVED"
-        return "OVERDUE" if self.overdue else "STALE" if self.stale else ""
-
-    @property
-    def transfer_text(self) -> str:
-        return f"{self.exporter} → {self.importer}"
-
-    @property
-    def destination_text(self) -> str:
-        return f"{country_name(self.destination)} ({self.destination})"
-
-
-def build_rows(
-    tias: list[Tia],
-    transfers: dict[int, Transfer],
-    names: dict[int, str],
-    missing: dict[int, str],
-    today: date,
-    stale: dict[int, str] | None = None,
-) -> list[AssessmentRow]:
-    """Rows for every assessment, then one per transfer in ``missing`` that has none.
-
-    ``missing`` and ``stale`` map a transfer to the message of its gap: a draft of a transfer
-    in ``missing`` is flagged as not approved, its approved assessment in ``stale`` as stale.
-    """
-    stale = stale or {}
-
-    def name(entity_id: int) -> str:
-        return names.get(entity_id, f"#{entity_id} (archived)")
-
-    rows: list[AssessmentRow] = []
-    assessed: set[int] = set()
-    for tia in tias:
-        t = transfers.get(tia.transfer_id)
-        if t is None:
-            continue  # its transfer was archived
-        assessed.add(tia.transfer_id)
-        rows.append(
-            AssessmentRow(
-                transfer_id=tia.transfer_id,
-                exporter=name(t.exporter_id),
-                importer=name(t.importer_id),
-                importer_id=t.importer_id,
-                destination=t.destination,
-                tia=tia,
-                overdue=(
-                    tia.status is not TiaStatus.SUPERSEDED
-                    and tia.next_review_on is not None
-                    and tia.next_review_on < today
-                ),
-                reason=missing.get(tia.transfer_id, ""),
-                stale=(stale.get(tia.transfer_id, "") if tia.status is TiaStatus.APPROVED else ""),
-            )
-        )
-    for transfer_id, reason in missing.items():
-        t = transfers.get(transfer_id)
-        if t is None or transfer_id in assessed:
-            continue
-        rows.append(
-            AssessmentRow(
-                transfer_id=transfer_id,
-                exporter=name(t.exporter_id),
-                importer=name(t.importer_id),
-                importer_id=t.importer_id,
-                destination=t.destination,
-                tia=None,
-                overdue=False,
-                reason=reason,
-            )
-        )
-    return rows
-
-
-class Column(IntEnum):
-    ID = 0
-    TRANSFER = 1
-    DESTINATION = 2
-    STATUS = 3
-    ASSESSOR = 4
-    APPROVER = 5
-    APPROVED = 6
-    NEXT_REVIEW = 7
-    FLAG = 8
-
-
-# Columns narrowed (to at least these widths) so that every column fits the page.
-ELASTIC: dict[int, int] = {Column.TRANSFER: 300, Column.ASSESSOR: 80, Column.APPROVER: 80}
-
-HEADERS = {
-    Column.ID: "TIA",
-    Column.TRANSFER: "Transfer",
-    Column.DESTINATION: "Destination",
-    Column.STATUS: "Status",
-    Column.ASSESSOR: "Assessor",
-    Column.APPROVER: "Approver",
-    Column.APPROVED: "Approved",
-    Column.NEXT_REVIEW: "Next review",
-    Column.FLAG: "Attention",
-}
-
-
-class AssessmentsModel(RowsTableModel[AssessmentRow]):
-    headers = HEADERS
-
-    def __init__(self, rows: list[AssessmentRow], parent: Any = None) -> None:
-        super().__init__(rows, parent)
-        self.haystack = [
-            " ".join(
-                (
-                    r.transfer_text,
-                    r.destination_text,
-                    r.tia.assessor if r.tia else "",
-                    r.tia.approver if r.tia else "",
-                    r.state,
-                )
-            ).casefold()
-            for r in rows
-        ]
-
-    def cell(self, r: AssessmentRow, column: int, role: int) -> Any:
-        col = Column(column)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(r, col)
-        if role == SortRole:
-            return self._sort_value(r, col)
-        attention = bool(r.flag)
-        if role == Qt.ItemDataRole.ForegroundRole and attention and col is Column.FLAG:
-            return QBrush(_RED)
-        if role == Qt.ItemDataRole.ForegroundRole and r.overdue and col is Column.NEXT_REVIEW:
-            return QBrush(_RED)
-        if role == Qt.ItemDataRole.FontRole and attention and col is Column.FLAG:
-            font = QFont()
-            font.setBold(True)
-            return font
-        why = r.reason if r.missing else r.stale
-        if role == Qt.ItemDataRole.ToolTipRole and col is Column.TRANSFER:
-            return f"{r.transfer_text} ({r.destination_text})" + (f"\n{why}" if why else "")
-        if role == Qt.ItemDataRole.ToolTipRole and why:
-            return why
-        return None
-
-    @staticmethod
-    def _display(r: AssessmentRow, col: Column) -> str:
-        tia = r.tia
-        if col is Column.ID:
-            return tia.reference if tia else "none"
-        if col is Column.TRANSFER:
-            return r.transfer_text
-        if col is Column.DESTINATION:
-            return r.destination_text
-        if col is Column.FLAG:
-            return r.flag
-        if tia is None:
-            return "missing" if col is Column.STATUS else ""
-        if col is Column.STATUS:
-            return STATUS_LABELS[tia.status]
-        if col is Column.ASSESSOR:
-            return tia.assessor
-        if col is Column.APPROVER:
-            return tia.approver
-        if col is Column.APPROVED:
-            return tia.approved_on.isoformat() if tia.approved_on else ""
-        return tia.next_review_on.isoformat() if tia.next_review_on else ""
-
-    @classmethod
-    def _sort_value(cls, r: AssessmentRow, col: Column) -> Any:
-        tia = r.tia
-        if col is Column.ID:
-            return (tia.id or 0) if tia else 0
-        if col is Column.APPROVED:
-            return date_key(tia.approved_on if tia else None)
-        if col is Column.NEXT_REVIEW:
-            return date_key(tia.next_review_on if tia else None)
-        if col is Column.FLAG:
-            return 0 if r.missing else 1 if r.overdue else 2 if r.stale else 3
-        return cls._display(r, col).casefold()
-
-
-class AssessmentFilter(QSortFilterProxyModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.state = ""
-        self.text = ""
-        self.setSortRole(SortRole)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        model = self.sourceModel()
-        if not isinstance(model, AssessmentsModel):
-            return True
-        r = model.row(source_row)
-        if self.state == "missing" and not r.missing:
-            return False
-        if self.state == "overdue" and not r.overdue:
-            return False
-        if self.state == "stale" and not r.stale:
-            return False
-        return all(word in model.haystack[source_row] for word in self.text.split())
+from ui.widgets.tables import HeaderMemory, attach_model, fit_columns
 
 
 class AssessmentsPage(Page):
@@ -307,7 +50,7 @@ class AssessmentsPage(Page):
         self._loaded = False
         self._fitted = False  # columns narrowed to the page's width once, when first shown
         # The assessments and their status are read in a background thread.
-        self._loader = BackgroundLoader(ctx, self._rows_arrived, self._load_failed, self)
+        self.jobs = Jobs(self, ctx)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.search = QLineEdit()
@@ -382,7 +125,7 @@ class AssessmentsPage(Page):
         self._update_buttons()
 
     def showEvent(self, event: Any) -> None:
-        if not self._loaded and not self._loader.busy:
+        if not self._loaded and not self.jobs.busy():
             self.refresh()
         super().showEvent(event)
         if not self._fitted:
@@ -391,14 +134,16 @@ class AssessmentsPage(Page):
     def refresh(self) -> None:
         """Read the assessments and the status in the background; the rows follow."""
         self.summary.setText("Loading…")
-        self._loader.start(self._read)
+        self.jobs.start(
+            lambda service, _job: self._read(service), self._rows_arrived, self._load_failed
+        )
 
     def _load_failed(self, message: str) -> None:
         self.summary.setText(f"The assessments could not be read: {message}")
 
     def wait_for_background(self, msecs: int = -1) -> bool:
         """Wait for the background read and show its rows (tests, and before closing)."""
-        return self._loader.wait(msecs)
+        return self.jobs.wait(msecs)
 
     def _read(self, service: RegisterService) -> list[AssessmentRow]:
         """The page's rows, read on a worker thread with ``service`` (its own connection)."""
@@ -414,7 +159,7 @@ class AssessmentsPage(Page):
                 stale.setdefault(g.transfer_id, g.message)
         transfers = {t.id: t for t in repo.list_transfers() if t.id is not None}
         names = {i: n for i, n, _ in repo.entity_names()}
-        return build_rows(repo.list_tias(), transfers, names, missing, ctx.today, stale)
+        return assessment_rows(repo.list_tias(), transfers, names, missing, ctx.today, stale)
 
     def _rows_arrived(self, rows: list[AssessmentRow]) -> None:
         self.model = AssessmentsModel(rows, self)
@@ -449,9 +194,9 @@ class AssessmentsPage(Page):
 
         Before the rows have arrived, the criteria are applied when they do."""
         if not self._loaded:
-            if not self._loader.busy:
+            if not self.jobs.busy():
                 self.refresh()
-            self._loader.then(lambda: self.apply_filter(**criteria))
+            self.jobs.then(lambda: self.apply_filter(**criteria))
             return
         state = str(criteria.get("state") or "").lower()
         self.state.setCurrentIndex(max(0, self.state.findData(state)))
@@ -532,7 +277,7 @@ class AssessmentsPage(Page):
             return
         self.refresh()
         self.changed.emit()
-        self._loader.then(lambda: self.select_tia(saved.id))
+        self.jobs.then(lambda: self.select_tia(saved.id))
 
     def _open_importer(self) -> None:
         r = self.selected_row()

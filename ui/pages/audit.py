@@ -6,18 +6,10 @@ once per refresh, computes which fields changed, and only lays the result out.
 
 from __future__ import annotations
 
-import html
-import json
-from dataclasses import dataclass
-from datetime import datetime
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
     QItemSelection,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtWidgets import (
@@ -35,251 +27,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from transfers_app.domain.countries import country_name
 from transfers_app.domain.models import AuditEntry
 from ui.context import UiContext
-from ui.models.rows import ObjectRole, RowsTableModel, SortRole
+from ui.models.audit import (
+    ACTION_DONE,
+    BOOKKEEPING,
+    TABLE_TEXT,
+    AuditFilter,
+    AuditModel,
+    AuditRow,
+    Column,
+    esc,
+    field_label,
+    when_text,
+)
+from ui.models.rows import ObjectRole
 from ui.pages.base import Page
 
-_Index = QModelIndex | QPersistentModelIndex
 LIMIT = 1000
 # Bookkeeping fields that change on every save: shown, but not listed as "what changed".
-BOOKKEEPING = frozenset({"updated_at", "version"})
 CHANGED_BG = "#fff3c4"
 BOOKKEEPING_BG = "#f1f3f5"
-
-TABLE_TEXT = {
-    "entities": "entity",
-    "locations": "location",
-    "transfers": "transfer",
-    "documents": "document",
-    "tias": "assessment",
-    "catalogue": "catalogue",
-    "register": "register",
-}
-
-ACTION_DONE = {
-    "create": "created",
-    "update": "updated",
-    "archive": "archived",
-    "restore": "restored",
-    "attach": "file attached",
-}
-
-
-class Column(IntEnum):
-    WHEN = 0
-    WHO = 1
-    TABLE = 2
-    RECORD = 3
-    ACTION = 4
-    CHANGES = 5
-
-
-HEADERS = {
-    Column.WHEN: "When",
-    Column.WHO: "Who",
-    Column.TABLE: "What",
-    Column.RECORD: "Record",
-    Column.ACTION: "Action",
-    Column.CHANGES: "Changes",
-}
-
-
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def parse_record(text: str | None) -> dict[str, Any] | None:
-    """The JSON object of a record, or None (no record, or a plain-text note)."""
-    if not text:
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def field_label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
-
-
-def value_text(value: Any) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(value_text(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{field_label(str(k))}: {value_text(v)}" for k, v in value.items())
-    if isinstance(value, str) and len(value) >= 19 and value[10] == "T":
-        try:  # a timestamp: in local time, to the second
-            return when_text(datetime.fromisoformat(value))
-        except ValueError:
-            return value
-    return str(value)
-
-
-@dataclass(frozen=True, slots=True)
-class FieldChange:
-    field: str
-    before: str  # readable value, "—" when empty or absent
-    after: str
-    changed: bool
-
-
-def compute_diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[FieldChange]:
-    """Every field of the two records, in the record's order; ``changed`` when both sides exist
-    and the values differ (a creation or a deletion has nothing to compare)."""
-    old = before or {}
-    new = after or {}
-    fields = list(dict.fromkeys([*old, *new]))
-    comparable = before is not None and after is not None
-    return [
-        FieldChange(
-            name,
-            value_text(old.get(name)),
-            value_text(new.get(name)),
-            comparable and old.get(name) != new.get(name),
-        )
-        for name in fields
-    ]
-
-
-def record_label(record: dict[str, Any] | None) -> str:
-    """A few words that say which record this is (its name, or where the data goes)."""
-    if not record:
-        return ""
-    for key in ("name", "title"):
-        if record.get(key):
-            return str(record[key])
-    if isinstance(record.get("destination"), str):
-        return f"to {country_name(record['destination'])}"
-    if isinstance(record.get("country"), str):
-        return f"in {country_name(record['country'])}"
-    return ""
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRow:
-    """One audit entry with its records parsed and its changes computed."""
-
-    entry: AuditEntry
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    changes: tuple[FieldChange, ...]
-    label: str  # the record's name or title, if it has one
-
-    @classmethod
-    def of(cls, entry: AuditEntry) -> AuditRow:
-        before = parse_record(entry.before)
-        after = parse_record(entry.after)
-        return cls(
-            entry, before, after, tuple(compute_diff(before, after)), record_label(after or before)
-        )
-
-    @property
-    def changed_fields(self) -> list[str]:
-        return [c.field for c in self.changes if c.changed and c.field not in BOOKKEEPING]
-
-    @property
-    def record_text(self) -> str:
-        rid = self.entry.record_id
-        ident = f"#{rid}" if rid is not None else ""
-        return f"{ident} {self.label}".strip()
-
-    @property
-    def summary(self) -> str:
-        e = self.entry
-        if self.before is None and self.after is None:
-            return (e.after or e.before or "").strip()
-        if self.before is not None and self.after is not None:
-            changed = self.changed_fields
-            return ", ".join(field_label(f) for f in changed) if changed else "no field changed"
-        return "new record" if self.after is not None else "record removed"
-
-
-def when_text(at: datetime) -> str:
-    local = at.astimezone() if at.tzinfo is not None else at
-    return local.strftime("%Y-%m-%d %H:%M:%S")
-
-
-class AuditModel(RowsTableModel[AuditRow]):
-    headers = HEADERS
-
-    def object_of(self, row: AuditRow) -> AuditEntry:
-        return row.entry
-
-    def cell(self, row: AuditRow, column: int, role: int) -> Any:
-        e = row.entry
-        col = Column(column)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col is Column.WHEN:
-                return when_text(e.at)
-            if col is Column.WHO:
-                return e.actor
-            if col is Column.TABLE:
-                return TABLE_TEXT.get(e.table, e.table)
-            if col is Column.RECORD:
-                return row.record_text
-            if col is Column.ACTION:
-                return e.action
-            return row.summary
-        if role == SortRole:
-            if col is Column.WHEN:
-                # The audit id is the order of the writes (timestamps can tie).
-                return e.id if e.id is not None else 0
-            if col is Column.WHO:
-                return e.actor.casefold()
-            if col is Column.TABLE:
-                return e.table
-            if col is Column.RECORD:
-                return e.record_id if e.record_id is not None else -1
-            if col is Column.ACTION:
-                return e.action
-            return row.summary.casefold()
-        if role == Qt.ItemDataRole.ToolTipRole and col is Column.WHEN:
-            return e.at.isoformat()
-        if role == Qt.ItemDataRole.ToolTipRole and col is Column.CHANGES:
-            return row.summary
-        return None
-
-
-class AuditFilter(QSortFilterProxyModel):
-    """Filters entries by table, by action and by a text (who, record id or record name)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._table = ""
-        self._action = ""
-        self._needle = ""
-        self.setSortRole(SortRole)
-
-    def set_criteria(self, table: str, action: str, text: str) -> None:
-        self.beginFilterChange()
-        self._table = table
-        self._action = action
-        self._needle = text.strip().casefold()
-        self.endFilterChange()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        model = self.sourceModel()
-        if not isinstance(model, AuditModel) or source_parent.isValid():
-            return True
-        row = model.row(source_row)
-        e = row.entry
-        if self._table and e.table != self._table:
-            return False
-        if self._action and e.action != self._action:
-            return False
-        if not self._needle:
-            return True
-        needle = self._needle.removeprefix("#")
-        if e.record_id is not None and needle == str(e.record_id):
-            return True
-        return needle in e.actor.casefold() or needle in row.label.casefold()
 
 
 def render_entry(row: AuditRow, only_changed: bool = False) -> str:

@@ -1,13 +1,12 @@
 """The dashboard: the register at a glance, every figure a way into the filtered list.
 
 The status of a large register takes a while to compute, so the page paints at once with
-"checking…" and a background job (its own service and SQLite connection, from
-``ctx.service_factory``) computes the figures; they arrive through a queued signal.
+"checking…" and a background job (``ui.jobs``: its own service and SQLite connection)
+computes the figures.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,10 +17,8 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QRectF,
-    QRunnable,
     QSize,
     Qt,
-    QThreadPool,
     Signal,
 )
 from PySide6.QtGui import (
@@ -58,10 +55,11 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Mechanism, Severity
 from transfers_app.domain.formatting import MECHANISM_LABELS, NO_MECHANISM
-from transfers_app.domain.renewals import Reminder
+from transfers_app.domain.renewals import Reminder, when_text
 from transfers_app.rules.gaps import GapCode
 from transfers_app.services.register import RegisterService, StatusReport
 from ui.context import UiContext
+from ui.jobs import Job, Jobs
 from ui.pages.base import Page
 from ui.widgets.badges import BADGE_COLOURS
 from ui.widgets.charts import Bar, HBarChart, Series, mix, secondary_text
@@ -178,55 +176,6 @@ def summarize(
         next_due=tuple(due[:NEXT_DUE]),
         other_countries=other,
     )
-
-
-class _Engine:
-    """The background side: one service (and connection) per worker thread, kept between
-    runs so the service's status cache spares a refresh when nothing changed."""
-
-    def __init__(self, factory: Callable[[], RegisterService], ctx: UiContext) -> None:
-        self._factory = factory
-        self._ctx = ctx  # the status is shared with the other pages through the context
-        self._lock = threading.Lock()
-        self._service: RegisterService | None = None
-        self._thread = 0
-
-    def compute(self, on: date) -> DashboardData:
-        with self._lock:
-            me = threading.get_ident()
-            if self._service is None or self._thread != me:
-                # An SQLite connection belongs to the thread that opened it.
-                self._service = self._factory()
-                self._thread = me
-            service = self._service
-            report = self._ctx.status(service)
-            reminders = service.reminders(on, DUE_HORIZON_DAYS)
-        return summarize(report, reminders)
-
-
-class _Relay(QObject):
-    """Carries results from the worker thread to the page (queued: it lives in the GUI thread
-    and has no parent, so it outlives a page closed while a job runs)."""
-
-    done = Signal(int, object)
-    failed = Signal(int, str)
-
-
-class _StatusJob(QRunnable):
-    def __init__(self, engine: _Engine, relay: _Relay, on: date, generation: int) -> None:
-        super().__init__()
-        self._engine = engine
-        self._relay = relay
-        self._on = on
-        self._generation = generation
-
-    def run(self) -> None:
-        try:
-            data = self._engine.compute(self._on)
-        except Exception as exc:  # shown on the page, never a traceback on the console
-            self._relay.failed.emit(self._generation, str(exc) or type(exc).__name__)
-            return
-        self._relay.done.emit(self._generation, data)
 
 
 # -- widgets ------------------------------------------------------------------------------------
@@ -383,11 +332,11 @@ class _RowDelegate(QStyledItemDelegate):
 def due_target(reminder: Reminder) -> tuple[str, dict[str, Any]]:
     """The page and criteria that show the record a reminder is about: the document on the
     Documents page, the assessment on the Assessments page."""
-    kind, _, number = reminder.record.partition(" ")
-    if kind == "document" and number.isdigit():
-        return "documents", {"document_id": int(number)}
-    if kind == "tia" and number.isdigit():
-        return "assessments", {"tia_id": int(number)}
+    found = reminder.record_of()
+    if found is not None and found[0] == "document":
+        return "documents", {"document_id": found[1]}
+    if found is not None and found[0] == "tia":
+        return "assessments", {"tia_id": found[1]}
     return "renewals", {}
 
 
@@ -465,14 +414,7 @@ class _Card(QFrame):
 
 
 def _days_text(days_left: int) -> str:
-    if days_left < 0:
-        n = -days_left
-        return f"overdue by {n} day{'s' if n != 1 else ''}"
-    if days_left == 0:
-        return "due today"
-    if days_left == 1:
-        return "tomorrow"
-    return f"in {days_left} days"
+    return when_text(days_left)
 
 
 def _date_text(d: date) -> str:
@@ -501,12 +443,7 @@ class DashboardPage(Page):
         super().__init__(ctx, parent)
         self.data: DashboardData | None = None
         self.error = ""
-        self._generation = 0
-        self._running = False
-        self._engine = _Engine(ctx.service_factory, ctx)
-        self._relay = _Relay()
-        self._relay.done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
-        self._relay.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
+        self.jobs = Jobs(self, ctx)
         self._build()
         self.refresh()
 
@@ -727,38 +664,25 @@ class DashboardPage(Page):
 
     def refresh(self) -> None:
         """Recompute the figures in the background; the old ones are greyed until then."""
-        self._generation += 1
         self._show_checking()
-        if not self._running:
-            self._start()
+        ctx, on = self.ctx, self.ctx.today
+
+        def compute(service: RegisterService, _job: Job) -> DashboardData:
+            report = ctx.status(service)  # shared with the other pages through the context
+            return summarize(report, service.reminders(on, DUE_HORIZON_DAYS))
+
+        self.jobs.start(compute, self._on_done, self._on_failed)
 
     def is_checking(self) -> bool:
-        return self._running
+        return self.jobs.busy()
 
-    def _start(self) -> None:
-        self._running = True
-        job = _StatusJob(self._engine, self._relay, self.ctx.today, self._generation)
-        QThreadPool.globalInstance().start(job)
-
-    def _finished(self, generation: int) -> bool:
-        """True when the result is the one wanted; otherwise start the newer check."""
-        self._running = False
-        if generation != self._generation:
-            self._start()
-            return False
-        return True
-
-    def _on_done(self, generation: int, data: object) -> None:
-        if not self._finished(generation) or not isinstance(data, DashboardData):
-            return
+    def _on_done(self, data: DashboardData) -> None:
         self.data = data
         self.error = ""
         self._show(data)
         self.ready.emit()
 
-    def _on_failed(self, generation: int, message: str) -> None:
-        if not self._finished(generation):
-            return
+    def _on_failed(self, message: str) -> None:
         self.error = message
         self.status_label.setText(f"Could not check the register: {message}")
         self.status_label.setForegroundRole(QPalette.ColorRole.WindowText)

@@ -3,36 +3,27 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QDate,
     QMimeData,
-    QModelIndex,
-    QPersistentModelIndex,
     QSettings,
-    QSortFilterProxyModel,
     Qt,
     QUrl,
     Signal,
 )
 from PySide6.QtGui import (
-    QBrush,
-    QColor,
     QDesktopServices,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QFont,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -44,196 +35,17 @@ from PySide6.QtWidgets import (
 )
 
 from transfers_app.domain.enums import DocumentStatus
-from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS
 from transfers_app.domain.models import Document
 from transfers_app.errors import TransfersError
 from transfers_app.services.register import RegisterService
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.document_dialog import FILE_FILTER, DocumentDialog
-from ui.models.rows import ObjectRole, RowsTableModel, SortRole
+from ui.jobs import Jobs
+from ui.models.documents import Column, DocumentFilter, DocumentsModel
+from ui.models.rows import ObjectRole
 from ui.pages.base import Page
-from ui.pages.transfers import fit_columns
-from ui.widgets.tables import BackgroundLoader, HeaderMemory, attach_model
-
-_Index = QModelIndex | QPersistentModelIndex
-_RED = QColor("#b00020")
-_GREY = QColor("#6b6b6b")
-
-
-class Column(IntEnum):
-    TITLE = 0
-    VERSION = 1
-    KIND = 2
-    PARTIES = 3
-    MODULE = 4
-    SIGNED = 5
-    EXPIRES = 6
-    NEXT_REVIEW = 7
-    FILE = 8
-
-
-HEADERS = {
-    Column.TITLE: "Title",
-    Column.VERSION: "Version",
-    Column.KIND: "Kind",
-    Column.PARTIES: "Parties",
-    Column.MODULE: "SCC module",
-    Column.SIGNED: "Signed",
-    Column.EXPIRES: "Expires",
-    Column.NEXT_REVIEW: "Next review",
-    Column.FILE: "File",
-}
-_DATES = {Column.SIGNED, Column.EXPIRES, Column.NEXT_REVIEW}
-
-
-def _iso(d: date | None) -> str:
-    return d.isoformat() if d else ""
-
-
-def date_key(d: date | None) -> QDate:
-    """A date as Qt sorts it (a Python date would reach Qt as an opaque object);
-    a missing date sorts after every real one."""
-    d = d or date.max
-    return QDate(d.year, d.month, d.day)
-
-
-class DocumentsModel(RowsTableModel[Document]):
-    headers = HEADERS
-
-    """Documents as rows: a thin adapter (display text, real values to sort, the object)."""
-
-    def __init__(
-        self,
-        documents: list[Document],
-        names: dict[int, str],
-        today: date,
-        parent: Any = None,
-    ) -> None:
-        super().__init__(documents, parent)
-        self._names = names
-        self._today = today
-        # Lower-case text each row is searched in (titles, kinds, parties, file names).
-        self.haystack = [self._search_text(d) for d in documents]
-
-    def _parties(self, d: Document) -> str:
-        return ", ".join(self._names.get(p, f"#{p} (archived)") for p in d.party_ids)
-
-    def _search_text(self, d: Document) -> str:
-        return " ".join(
-            (
-                d.title,
-                DOCUMENT_KIND_LABELS[d.kind],
-                self._parties(d),
-                d.instrument_version,
-                d.file_name,
-            )
-        ).casefold()
-
-    def document(self, row: int) -> Document:
-        return self._rows[row]
-
-    def row_of(self, document_id: int) -> int:
-        for row, d in enumerate(self._rows):
-            if d.id == document_id:
-                return row
-        return -1
-
-    def cell(self, d: Document, column: int, role: int) -> Any:
-        col = Column(column)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(d, col)
-        if role == SortRole:
-            return self._sort_value(d, col)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if d.status is DocumentStatus.SUPERSEDED or (col is Column.FILE and not d.file_name):
-                return QBrush(_GREY)
-            if col in (Column.EXPIRES, Column.NEXT_REVIEW) and self._late(d, col):
-                return QBrush(_RED)
-            return None
-        if role == Qt.ItemDataRole.FontRole and d.status is DocumentStatus.SUPERSEDED:
-            font = QFont()
-            font.setItalic(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if col is Column.PARTIES:
-                return self._parties(d)
-            if col is Column.TITLE:
-                return d.notes or d.title
-            if col is Column.FILE and d.file_sha256:
-                return f"SHA-256 {d.file_sha256}"
-        return None
-
-    def _late(self, d: Document, col: Column) -> bool:
-        if d.status is DocumentStatus.SUPERSEDED:
-            return False
-        when = d.expires_on if col is Column.EXPIRES else d.next_review_on
-        return when is not None and when < self._today
-
-    def _display(self, d: Document, col: Column) -> str:
-        if col is Column.TITLE:
-            return d.title
-        if col is Column.VERSION:
-            return f"v{d.doc_version}" + (
-                " (superseded)" if d.status is DocumentStatus.SUPERSEDED else ""
-            )
-        if col is Column.KIND:
-            return DOCUMENT_KIND_LABELS[d.kind]
-        if col is Column.PARTIES:
-            return self._parties(d)
-        if col is Column.MODULE:
-            return f"Module {d.scc_module}" if d.scc_module else ""
-        if col is Column.SIGNED:
-            return _iso(d.signed_on)
-        if col is Column.EXPIRES:
-            return _iso(d.expires_on) + (" (expired)" if self._late(d, col) else "")
-        if col is Column.NEXT_REVIEW:
-            return _iso(d.next_review_on) + (" (overdue)" if self._late(d, col) else "")
-        return d.file_name or "no file"
-
-    def _sort_value(self, d: Document, col: Column) -> Any:
-        if col in _DATES:
-            # Dates sort as dates; a missing date sorts after every real one.
-            value = {
-                Column.SIGNED: d.signed_on,
-                Column.EXPIRES: d.expires_on,
-                Column.NEXT_REVIEW: d.next_review_on,
-            }[col]
-            return date_key(value)
-        if col is Column.VERSION:
-            return d.doc_version
-        if col is Column.MODULE:
-            return d.scc_module or 0
-        return self._display(d, col).casefold()
-
-
-class DocumentFilter(QSortFilterProxyModel):
-    """Filters on the documents themselves: status, id, and the search text."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.text = ""
-        self.show_superseded = False
-        self.setSortRole(SortRole)
-
-    def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self.text = text.strip().casefold()
-        self.endFilterChange()
-
-    def set_show_superseded(self, on: bool) -> None:
-        self.beginFilterChange()
-        self.show_superseded = on
-        self.endFilterChange()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        model = self.sourceModel()
-        if not isinstance(model, DocumentsModel):
-            return True
-        d = model.document(source_row)
-        if d.status is DocumentStatus.SUPERSEDED and not self.show_superseded:
-            return False
-        return all(word in model.haystack[source_row] for word in self.text.split())
+from ui.widgets.tables import HeaderMemory, attach_model, fit_columns
 
 
 def _local_file(mime: QMimeData) -> Path | None:
@@ -325,7 +137,7 @@ class DocumentsPage(Page):
         self._fitted = False  # columns narrowed to the page's width once, when first shown
         self._names: dict[int, str] = {}
         # The documents are read in a background thread.
-        self._loader = BackgroundLoader(ctx, self._rows_arrived, self._load_failed, self)
+        self.jobs = Jobs(self, ctx)
         self.history_dialog: HistoryDialog | None = None
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
@@ -408,7 +220,7 @@ class DocumentsPage(Page):
     # -- loading ------------------------------------------------------------------------------
 
     def showEvent(self, event: Any) -> None:
-        if not self._loaded and not self._loader.busy:
+        if not self._loaded and not self.jobs.busy():
             self.refresh()
         super().showEvent(event)
         if not self._fitted:
@@ -419,7 +231,9 @@ class DocumentsPage(Page):
     def refresh(self) -> None:
         """Read the documents in the background; the rows follow."""
         self.count_label.setText("Loading…")
-        self._loader.start(self._read)
+        self.jobs.start(
+            lambda service, _job: self._read(service), self._rows_arrived, self._load_failed
+        )
 
     @staticmethod
     def _read(service: RegisterService) -> tuple[dict[int, str], list[Document]]:
@@ -432,7 +246,7 @@ class DocumentsPage(Page):
 
     def wait_for_background(self, msecs: int = -1) -> bool:
         """Wait for the background read and show its rows (tests, and before closing)."""
-        return self._loader.wait(msecs)
+        return self.jobs.wait(msecs)
 
     def _rows_arrived(self, result: tuple[dict[int, str], list[Document]]) -> None:
         selected = self.selected_document()
@@ -462,7 +276,7 @@ class DocumentsPage(Page):
             header.resizeSection(col, min(header.sectionSize(col), cap))
 
     def _ensure_loaded(self) -> None:
-        if not self._loaded and not self._loader.busy:
+        if not self._loaded and not self.jobs.busy():
             self.refresh()
 
     def _update_count(self) -> None:
@@ -530,7 +344,7 @@ class DocumentsPage(Page):
         Before the rows have arrived, the criteria are applied when they do."""
         if not self._loaded:
             self._ensure_loaded()
-            self._loader.then(lambda: self.apply_filter(**criteria))
+            self.jobs.then(lambda: self.apply_filter(**criteria))
             return
         text = criteria.get("search", criteria.get("text"))
         if text is not None:
@@ -552,7 +366,7 @@ class DocumentsPage(Page):
         self.refresh()
         if doc.id is not None:
             document_id = doc.id
-            self._loader.then(lambda: self.select_document(document_id))
+            self.jobs.then(lambda: self.select_document(document_id))
         self.message.setText(text)
         self.changed.emit()
 
@@ -591,11 +405,11 @@ class DocumentsPage(Page):
         doc = self._require_selection()
         if doc is None:
             return
-        path, _ = QFileDialog.getOpenFileName(
-            self, f"Attach the signed file of '{doc.title}'", "", FILE_FILTER
+        path = messages.open_file(
+            self, f"Attach the signed file of '{doc.title}'", None, FILE_FILTER
         )
-        if path:
-            self.attach_file(doc, Path(path))
+        if path is not None:
+            self.attach_file(doc, path)
 
     def attach_file(self, doc: Document, path: Path) -> Document | None:
         """Store ``path`` as the signed file of ``doc``; None if not stored (and why said)."""

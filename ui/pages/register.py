@@ -14,11 +14,8 @@ from typing import Any
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
-    QObject,
-    QRunnable,
     QSettings,
     Qt,
-    QThreadPool,
     QTimer,
     Signal,
 )
@@ -45,6 +42,7 @@ from transfers_app.services.register import RegisterService
 from transfers_app.services.workspace import NO_MECHANISM, Adequacy, RegisterRow, Workspace
 from ui import messages
 from ui.context import UiContext
+from ui.jobs import Job, Jobs
 from ui.models.register_model import (
     ADEQUACY_LABELS,
     ADEQUACY_TIPS,
@@ -74,59 +72,11 @@ _WIDTHS = {
 }
 
 
-class _StatusSignals(QObject):
-    # (request number, ({entity id: worst Severity}, {entity id: Adequacy})) or
-    # (request number, message)
-    done = Signal(int, object)
-    failed = Signal(int, str)
-    rows = Signal(int, object)  # (request number, every RegisterRow)
-    extras = Signal(int, object)  # (request number, the same rows with due dates, mechanisms)
-
-
-class _StatusJob(QRunnable):
-    """Compute every entity's worst status on a connection of the worker thread's own."""
-
-    def __init__(self, ctx: UiContext, request: int, signals: _StatusSignals) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.request = request
-        self.signals = signals
-
-    def run(self) -> None:
-        try:
-            service: RegisterService = self.ctx.service_factory()
-            report = self.ctx.status(service)
-            worst = Workspace.worst_by_entity(report)
-            adequacy = Workspace.adequacy_by_entity(report)
-        except Exception as exc:  # any failure becomes a message on the page, never a crash
-            self.signals.failed.emit(self.request, str(exc) or type(exc).__name__)
-            return
-        self.signals.done.emit(self.request, (worst, adequacy))
-
-
 STATUS_DELAY_MS = 250
+ROWS_JOB = "rows"
+STATUS_JOB = "status"
 # A large register shows its first rows at once and the rest when read in the background.
 FIRST_ROWS = 2000
-
-
-class _RowsJob(QRunnable):
-    """Read every row of the register on the worker thread's own connection, then (a second
-    signal) the same rows with their next due dates and mechanisms."""
-
-    def __init__(self, ctx: UiContext, request: int, signals: _StatusSignals) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.request = request
-        self.signals = signals
-
-    def run(self) -> None:
-        try:
-            workspace = Workspace(self.ctx.service_factory())
-            rows = workspace.register_rows()
-            self.signals.rows.emit(self.request, rows)
-            self.signals.extras.emit(self.request, workspace.with_extras(rows, self.ctx.today))
-        except Exception as exc:  # any failure becomes a message on the page, never a crash
-            self.signals.failed.emit(self.request, str(exc) or type(exc).__name__)
 
 
 class RegisterPage(Page):
@@ -138,15 +88,10 @@ class RegisterPage(Page):
         self, ctx: UiContext, parent: QWidget | None = None, settings: QSettings | None = None
     ) -> None:
         super().__init__(ctx, parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._request = 0
+        # The rest of a large register, then everyone's status, are read in the background;
+        # a refresh supersedes a read under way.
+        self.jobs = Jobs(self, ctx)
         self._generation: tuple[int, ReferenceSet] | None = None
-        self._signals = _StatusSignals(self)
-        self._signals.done.connect(self._status_arrived)
-        self._signals.failed.connect(self._status_failed)
-        self._signals.rows.connect(self._rows_arrived)
-        self._signals.extras.connect(self._extras_arrived)
         self._loading_all = False
 
         self.search = QLineEdit()
@@ -325,14 +270,28 @@ class RegisterPage(Page):
             # and shares the interpreter with the window, so it must not delay the paint.
             QTimer.singleShot(STATUS_DELAY_MS, self._start_status)
             return
-        self._request += 1
         self._loading_all = True
         self.status_label.setText("Loading the rest of the register…")
-        self._pool.start(_RowsJob(self.ctx, self._request, self._signals))
+        today = self.ctx.today
 
-    def _rows_arrived(self, request: int, rows: list[RegisterRow]) -> None:
-        if request != self._request:
-            return
+        def read(service: RegisterService, job: Job) -> list[RegisterRow]:
+            # Every row first (shown at once), then the same rows with their next due dates
+            # and mechanisms.
+            workspace = Workspace(service)
+            rows = workspace.register_rows()
+            job.report(rows)
+            return workspace.with_extras(rows, today)
+
+        self.jobs.drop(STATUS_JOB)  # the status of rows about to be replaced
+        self.jobs.start(
+            read,
+            self._extras_arrived,
+            self._status_failed,
+            key=ROWS_JOB,
+            on_progress=self._rows_arrived,
+        )
+
+    def _rows_arrived(self, rows: list[RegisterRow]) -> None:
         selected = self.selected_entity_id()
         self._loading_all = False
         self.model.set_rows(rows, extras_known=False)
@@ -342,9 +301,7 @@ class RegisterPage(Page):
         self.status_label.setText("Reading the due dates and mechanisms…")
         self._update_count()
 
-    def _extras_arrived(self, request: int, rows: list[RegisterRow]) -> None:
-        if request != self._request:
-            return
+    def _extras_arrived(self, rows: list[RegisterRow]) -> None:
         selected = self.selected_entity_id()
         self.model.set_extras(rows)
         if selected is not None and self.selected_entity_id() != selected:
@@ -353,15 +310,20 @@ class RegisterPage(Page):
         self._start_status()
 
     def _start_status(self) -> None:
-        self._request += 1
         self.status_label.setText("Checking the status of every transfer…")
-        self._pool.start(_StatusJob(self.ctx, self._request, self._signals))
+        ctx = self.ctx
+
+        def compute(
+            service: RegisterService, _job: Job
+        ) -> tuple[Mapping[int, Severity], Mapping[int, Adequacy]]:
+            report = ctx.status(service)
+            return Workspace.worst_by_entity(report), Workspace.adequacy_by_entity(report)
+
+        self.jobs.start(compute, self._status_arrived, self._status_failed, key=STATUS_JOB)
 
     def _status_arrived(
-        self, request: int, result: tuple[Mapping[int, Severity], Mapping[int, Adequacy]]
+        self, result: tuple[Mapping[int, Severity], Mapping[int, Adequacy]]
     ) -> None:
-        if request != self._request:
-            return  # an older computation, overtaken by a refresh
         selected = self.selected_entity_id()
         worst, adequacy = result
         self.model.set_worst(worst, adequacy)
@@ -371,14 +333,13 @@ class RegisterPage(Page):
         self._update_count()
         self.status_ready.emit()
 
-    def _status_failed(self, request: int, message: str) -> None:
-        if request != self._request:
-            return
+    def _status_failed(self, message: str) -> None:
+        self._loading_all = False
         self.status_label.setText(f"The status could not be computed: {message}")
 
     def wait_for_background(self, msecs: int = -1) -> bool:
         """Wait for the status computation (tests, and before closing the database)."""
-        return self._pool.waitForDone(msecs)
+        return self.jobs.wait(msecs)
 
     # -- search and filters ---------------------------------------------------------------------
 

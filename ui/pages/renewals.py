@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QDate,
     QSettings,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -31,105 +27,21 @@ from transfers_app.errors import TransfersError
 from transfers_app.services.register import RegisterService
 from ui import messages
 from ui.context import UiContext
-from ui.models.rows import ObjectRole, RowsTableModel, SortRole
+from ui.jobs import Jobs
+from ui.models.renewals import Column, RemindersModel
+from ui.models.rows import ObjectRole, SortRole
 from ui.pages.base import Page
-from ui.pages.transfers import fit_columns
-from ui.widgets.tables import BackgroundLoader, HeaderMemory, attach_model
+from ui.widgets.tables import HeaderMemory, attach_model, fit_columns
 
-_RED = QColor("#b00020")
 HORIZONS = (30, 60, 90)
-
-
-class Column(IntEnum):
-    STATE = 0
-    DUE = 1
-    DAYS_LEFT = 2
-    WHAT = 3
-    SUBJECT = 4
-    PARTIES = 5
-
-
-HEADERS = {
-    Column.STATE: "State",
-    Column.DUE: "Due",
-    Column.DAYS_LEFT: "Days left",
-    Column.WHAT: "What",
-    Column.SUBJECT: "Subject",
-    Column.PARTIES: "Parties",
-}
-WHAT_LABELS = {
-    "expiry": "Expiry",
-    "notice": "Notice deadline",
-    "review": "Document review",
-    "dpf_recheck": "DPF re-check",
-    "tia_review": "Assessment review",
-}
 
 
 def record_of(reminder: Reminder) -> tuple[str, int]:
     """("document", 12) from the reminder's record "document 12"."""
-    kind, _, number = reminder.record.partition(" ")
-    return kind, int(number)
-
-
-def date_key(d: date | None) -> QDate:
-    """A date as Qt sorts it (a Python date would reach Qt as an opaque object);
-    a missing date sorts after every real one."""
-    d = d or date.max
-    return QDate(d.year, d.month, d.day)
-
-
-def days_text(days: int) -> str:
-    if days < 0:
-        return f"{-days} day{'s' if days != -1 else ''} overdue"
-    if days == 0:
-        return "today"
-    return f"in {days} day{'s' if days != 1 else ''}"
-
-
-class RemindersModel(RowsTableModel[Reminder]):
-    headers = HEADERS
-
-    def __init__(self, reminders: list[Reminder], parent: Any = None) -> None:
-        # Overdue first, then by due date.
-        super().__init__(
-            sorted(reminders, key=lambda r: (not r.overdue, r.due_on, r.subject)), parent
-        )
-
-    def reminder(self, row: int) -> Reminder:
-        return self._rows[row]
-
-    def cell(self, r: Reminder, column: int, role: int) -> Any:
-        col = Column(column)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col is Column.STATE:
-                return "OVERDUE" if r.overdue else "due"
-            if col is Column.DUE:
-                return r.due_on.isoformat()
-            if col is Column.DAYS_LEFT:
-                return days_text(r.days_left)
-            if col is Column.WHAT:
-                return WHAT_LABELS.get(r.what, r.what)
-            if col is Column.SUBJECT:
-                return r.subject
-            return r.parties
-        if role == SortRole:
-            if col is Column.STATE:
-                return 0 if r.overdue else 1
-            if col is Column.DUE:
-                return date_key(r.due_on)
-            if col is Column.DAYS_LEFT:
-                return r.days_left
-            return str(self.cell(r, column, Qt.ItemDataRole.DisplayRole)).casefold()
-        if role == Qt.ItemDataRole.ForegroundRole and r.overdue:
-            return QBrush(_RED)
-        if role == Qt.ItemDataRole.FontRole and r.overdue and col is Column.STATE:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole and col in (Column.SUBJECT, Column.PARTIES):
-            return f"{r.subject}\n{r.parties}"
-        return None
+    found = reminder.record_of()
+    if found is None:
+        raise ValueError(f"a reminder about {reminder.record!r} names no record")
+    return found
 
 
 class RenewalsPage(Page):
@@ -143,7 +55,7 @@ class RenewalsPage(Page):
         self._fitted = False  # columns narrowed to the page's width once, when first shown
         self.horizon = HORIZONS[0]
         # The reminders are read in a background thread.
-        self._loader = BackgroundLoader(ctx, self._rows_arrived, self._load_failed, self)
+        self.jobs = Jobs(self, ctx)
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
@@ -219,7 +131,7 @@ class RenewalsPage(Page):
         self._update_buttons()
 
     def showEvent(self, event: Any) -> None:
-        if not self._loaded and not self._loader.busy:
+        if not self._loaded and not self.jobs.busy():
             self.refresh()
         super().showEvent(event)
         if not self._fitted:
@@ -251,14 +163,14 @@ class RenewalsPage(Page):
         def read(service: RegisterService) -> tuple[int, list[Reminder]]:
             return horizon, service.reminders(today, horizon)
 
-        self._loader.start(read)
+        self.jobs.start(lambda service, _job: read(service), self._rows_arrived, self._load_failed)
 
     def _load_failed(self, message: str) -> None:
         self.summary.setText(f"The reminders could not be read: {message}")
 
     def wait_for_background(self, msecs: int = -1) -> bool:
         """Wait for the background read and show its rows (tests, and before closing)."""
-        return self._loader.wait(msecs)
+        return self.jobs.wait(msecs)
 
     def _rows_arrived(self, result: tuple[int, list[Reminder]]) -> None:
         horizon, reminders = result
@@ -288,7 +200,7 @@ class RenewalsPage(Page):
             if key in criteria:
                 self.set_horizon(int(criteria[key]))
                 return
-        if not self._loaded and not self._loader.busy:
+        if not self._loaded and not self.jobs.busy():
             self.refresh()
 
     def selected_reminder(self) -> Reminder | None:

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSettings,
-    QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,295 +27,25 @@ from PySide6.QtWidgets import (
 )
 
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import Mechanism, Regime, Severity
-from transfers_app.domain.formatting import ACCESS_LABELS, MECHANISM_LABELS
+from transfers_app.domain.enums import Mechanism
+from transfers_app.domain.formatting import MECHANISM_LABELS
 from transfers_app.domain.models import Transfer
 from transfers_app.rules.gaps import Gap
 from transfers_app.services.register import RegisterService
+from transfers_app.services.worklists import TransferRow, transfer_rows
 from ui import messages
 from ui.context import UiContext
-from ui.models.rows import ObjectRole, RowsTableModel, SortRole
+from ui.jobs import Jobs
+from ui.models.rows import ObjectRole
+from ui.models.transfers import (
+    STATUS_ALIASES,
+    STATUS_CHOICES,
+    Column,
+    TransferFilter,
+    TransfersModel,
+)
 from ui.pages.base import Page
-from ui.widgets.tables import BackgroundLoader, HeaderMemory, attach_model
-
-_Index = QModelIndex | QPersistentModelIndex
-
-# Badge colours; the badge always carries its text as well (never colour alone).
-BADGE = {
-    Severity.CRITICAL: ("#8b0000", "#fde2e2"),
-    Severity.HIGH: ("#9a3b00", "#fdebd8"),
-    Severity.MEDIUM: ("#6b5300", "#fdf5d0"),
-    Severity.LOW: ("#24496b", "#e2edf8"),
-}
-OK_BADGE = ("#1b5e20", "#e3f3e4")
-# What the status filter understands (dashboard click-throughs use the same words).
-STATUS_CHOICES = [
-    ("", "All statuses"),
-    ("gaps", "With gaps"),
-    ("compliant", "Compliant"),
-    ("overdue", "Overdue"),
-    ("critical", "Critical"),
-    ("high", "High"),
-    ("medium", "Medium"),
-    ("low", "Low"),
-    ("not_live", "Not live"),
-]
-_STATUS_ALIASES = {"ok": "compliant", "gap": "gaps", "with_gaps": "gaps", "open": "gaps"}
-
-
-def fit_columns(table: QTableView, elastic: Mapping[int, int]) -> bool:
-    """Narrow the ``elastic`` columns (already sized to their contents; column -> narrowest
-    width) so that every column fits the table's width; False if the table is not laid out
-    yet (try again when shown).
-
-    Text that no longer fits is elided, and whole in the tooltip or a wider column.
-    """
-    header = table.horizontalHeader()
-    available = table.viewport().width()
-    if not table.isVisible() or available < 200:
-        return False
-    shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
-    for c in elastic:
-        if c in shown:  # start from the width the contents want (a wider window gives room)
-            header.resizeSection(c, max(table.sizeHintForColumn(c), header.sectionSizeHint(c)))
-    sizes = {c: header.sectionSize(c) for c in shown}
-    candidates = [c for c in elastic if c in sizes]
-    if header.stretchLastSection() and shown:
-        # The stretched last column never gets narrower than the default section size.
-        last = shown[-1]
-        sizes[last] = max(sizes[last], header.defaultSectionSize())
-        candidates = [c for c in candidates if c != last]
-    excess = sum(sizes.values()) - available
-    room = {c: max(0, sizes[c] - elastic[c]) for c in candidates}
-    spare = sum(room.values())
-    if excess > 0 and spare > 0:
-        share = min(1.0, excess / spare)
-        for c, r in room.items():
-            header.resizeSection(c, sizes[c] - math.ceil(r * share))
-    return True
-
-
-@dataclass(frozen=True, slots=True)
-class TransferRow:
-    transfer: Transfer
-    exporter: str
-    importer: str
-    regimes: tuple[Regime, ...]
-    live: bool
-    gaps: tuple[Gap, ...]  # worst first
-    overdue: bool  # a gap whose date has passed
-
-    @property
-    def worst(self) -> Gap | None:
-        return self.gaps[0] if self.gaps else None
-
-    @property
-    def destination(self) -> str:
-        code = self.transfer.destination
-        return f"{country_name(code)} ({code})"
-
-    @property
-    def mechanisms(self) -> str:
-        uses = self.transfer.mechanisms
-        if not uses:
-            return "no mechanism"
-        return " → ".join(MECHANISM_LABELS[u.mechanism] for u in uses)
-
-    @property
-    def status_text(self) -> str:
-        if not self.live:
-            return "not live"
-        worst = self.worst
-        return worst.severity.value.upper() if worst else "OK"
-
-    def status_rank(self) -> int:
-        if not self.live:
-            return 6
-        worst = self.worst
-        return worst.severity.rank if worst else 5
-
-    def search_text(self) -> str:
-        t = self.transfer
-        return " ".join(
-            (
-                self.exporter,
-                self.importer,
-                self.destination,
-                t.service,
-                t.purpose,
-                self.mechanisms,
-                " ".join(r.value for r in self.regimes),
-            )
-        ).casefold()
-
-
-def build_rows(
-    transfers: list[Transfer],
-    names: dict[int, str],
-    statuses: dict[int, tuple[Regime, ...]],
-    gaps: dict[int, list[Gap]],
-    today: date,
-) -> list[TransferRow]:
-    """Join the transfers with the status report (``statuses``: the live ones' regimes)."""
-    rows = []
-    for t in transfers:
-        assert t.id is not None
-        own = tuple(gaps.get(t.id, ()))
-        rows.append(
-            TransferRow(
-                transfer=t,
-                exporter=names.get(t.exporter_id, f"#{t.exporter_id} (archived)"),
-                importer=names.get(t.importer_id, f"#{t.importer_id} (archived)"),
-                regimes=statuses.get(t.id, t.regimes),
-                live=t.id in statuses or t.id in gaps,
-                gaps=own,
-                overdue=any(g.due_on is not None and g.due_on < today for g in own),
-            )
-        )
-    return rows
-
-
-class Column(IntEnum):
-    STATUS = 0
-    EXPORTER = 1
-    IMPORTER = 2
-    DESTINATION = 3
-    ACCESS = 4
-    ROLE = 5
-    MECHANISMS = 6
-    REGIMES = 7
-    ISSUE = 8
-
-
-HEADERS = {
-    Column.STATUS: "Status",
-    Column.EXPORTER: "Exporter",
-    Column.IMPORTER: "Importer",
-    Column.DESTINATION: "Destination",
-    Column.ACCESS: "Access",
-    Column.ROLE: "Importer role",
-    Column.MECHANISMS: "Mechanisms",
-    Column.REGIMES: "Regimes",
-    Column.ISSUE: "Worst gap",
-}
-
-
-class TransfersModel(RowsTableModel[TransferRow]):
-    headers = HEADERS
-
-    def __init__(self, rows: list[TransferRow], parent: Any = None) -> None:
-        super().__init__(rows, parent)
-        self.haystack = [r.search_text() for r in rows]
-
-    def cell(self, r: TransferRow, column: int, role: int) -> Any:
-        col = Column(column)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(r, col)
-        if role == SortRole:
-            if col is Column.STATUS:
-                return r.status_rank()
-            if col is Column.MECHANISMS:
-                return self._display(r, col).casefold() if r.transfer.mechanisms else ""
-            return self._display(r, col).casefold()
-        if col is Column.STATUS and r.live:
-            fg, bg = BADGE[r.worst.severity] if r.worst else OK_BADGE
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor(fg))
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(QColor(bg))
-            if role == Qt.ItemDataRole.FontRole:
-                font = QFont()
-                font.setBold(True)
-                return font
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return Qt.AlignmentFlag.AlignCenter
-        if role == Qt.ItemDataRole.ForegroundRole and not r.live:
-            return QBrush(QColor("#6b6b6b"))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if col in (Column.STATUS, Column.ISSUE) and r.gaps:
-                return "\n".join(f"{g.severity.value.upper()}: {g.message}" for g in r.gaps)
-            if col is Column.IMPORTER:
-                service = r.transfer.service
-                return f"{r.importer}: {service}" if service else r.importer
-            if col is Column.MECHANISMS and r.transfer.mechanisms:
-                return "Primary first, then fallbacks: " + r.mechanisms
-        return None
-
-    @staticmethod
-    def _display(r: TransferRow, col: Column) -> str:
-        t = r.transfer
-        if col is Column.EXPORTER:
-            return r.exporter
-        if col is Column.IMPORTER:
-            return r.importer
-        if col is Column.DESTINATION:
-            return r.destination
-        if col is Column.ACCESS:
-            return ACCESS_LABELS[t.access]
-        if col is Column.ROLE:
-            return t.importer_role.value
-        if col is Column.MECHANISMS:
-            return r.mechanisms
-        if col is Column.REGIMES:
-            return ", ".join(x.value for x in r.regimes)
-        if col is Column.STATUS:
-            return r.status_text
-        worst = r.worst
-        if worst is None:
-            return "" if r.live else "not live on this date (planned, ended or proposed)"
-        more = len(r.gaps) - 1
-        return worst.message + (f" (+{more} more)" if more else "")
-
-
-class TransferFilter(QSortFilterProxyModel):
-    """Filters on the rows' values, never on display strings."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.text = ""
-        self.country = ""
-        self.status = ""
-        self.mechanism = ""
-        self.entity_id: int | None = None
-        self.countries: frozenset[str] | None = None  # several destinations ("Other" bar)
-        self.include_not_live = False
-        self.setSortRole(SortRole)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        model = self.sourceModel()
-        if not isinstance(model, TransfersModel):
-            return True
-        r = model.row(source_row)
-        t = r.transfer
-        if not r.live and not (self.include_not_live or self.status == "not_live"):
-            return False
-        if self.country and t.destination != self.country:
-            return False
-        if self.countries is not None and t.destination not in self.countries:
-            return False
-        if self.entity_id is not None and self.entity_id not in (t.exporter_id, t.importer_id):
-            return False
-        if self.mechanism:
-            used = {u.mechanism.value for u in t.mechanisms}
-            if self.mechanism == "none" and used:
-                return False
-            if self.mechanism != "none" and self.mechanism not in used:
-                return False
-        if self.status and not self._status_matches(r):
-            return False
-        return all(word in model.haystack[source_row] for word in self.text.split())
-
-    def _status_matches(self, r: TransferRow) -> bool:
-        s = self.status
-        if s == "not_live":
-            return not r.live
-        if s == "compliant":
-            return r.live and not r.gaps
-        if s == "gaps":
-            return bool(r.gaps)
-        if s == "overdue":
-            return r.overdue
-        return r.worst is not None and r.worst.severity.value == s
+from ui.widgets.tables import HeaderMemory, attach_model, fit_columns
 
 
 class TransfersPage(Page):
@@ -336,7 +59,7 @@ class TransfersPage(Page):
         self._fitted = False  # columns narrowed to the page's width once, when first shown
         self._names: dict[int, str] = {}
         # The rows are read (and the status computed) in a background thread.
-        self._loader = BackgroundLoader(ctx, self._rows_arrived, self._load_failed, self)
+        self.jobs = Jobs(self, ctx)
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
@@ -434,7 +157,7 @@ class TransfersPage(Page):
     # -- loading ------------------------------------------------------------------------------
 
     def showEvent(self, event: Any) -> None:
-        if not self._loaded and not self._loader.busy:
+        if not self._loaded and not self.jobs.busy():
             self.refresh()
         super().showEvent(event)
         if not self._fitted:
@@ -445,7 +168,9 @@ class TransfersPage(Page):
     def refresh(self) -> None:
         """Read the transfers and their status in the background; the rows follow."""
         self.count_label.setText("Loading…")
-        self._loader.start(self._read)
+        self.jobs.start(
+            lambda service, _job: self._read(service), self._rows_arrived, self._load_failed
+        )
 
     def _read(self, service: RegisterService) -> tuple[dict[int, str], list[TransferRow]]:
         """The page's rows, read on a worker thread with ``service`` (its own connection)."""
@@ -462,7 +187,7 @@ class TransfersPage(Page):
         for g in report.gaps:  # worst first
             if g.transfer_id is not None:
                 gaps.setdefault(g.transfer_id, []).append(g)
-        return names, build_rows(repo.list_transfers(), names, regimes, gaps, ctx.today)
+        return names, transfer_rows(repo.list_transfers(), names, regimes, gaps, ctx.today)
 
     def _rows_arrived(self, result: tuple[dict[int, str], list[TransferRow]]) -> None:
         self._names, rows = result
@@ -480,7 +205,7 @@ class TransfersPage(Page):
 
     def wait_for_background(self, msecs: int = -1) -> bool:
         """Wait for the background read and show its rows (tests, and before closing)."""
-        return self._loader.wait(msecs)
+        return self.jobs.wait(msecs)
 
     def _fill_countries(self, rows: list[TransferRow]) -> None:
         current = self.country.currentData() or self.proxy.country
@@ -549,13 +274,13 @@ class TransfersPage(Page):
         Before the rows have arrived, the criteria are applied when they do.
         """
         if not self._loaded:
-            if not self._loader.busy:
+            if not self.jobs.busy():
                 self.refresh()
-            self._loader.then(lambda: self.apply_filter(**criteria))
+            self.jobs.then(lambda: self.apply_filter(**criteria))
             return
         self.clear_filters()
         status = str(criteria.get("status") or criteria.get("severity") or "").lower()
-        status = _STATUS_ALIASES.get(status, status)
+        status = STATUS_ALIASES.get(status, status)
         country = str(criteria.get("country") or criteria.get("destination") or "").upper()
         mechanism = str(criteria.get("mechanism") or "").lower()
         text = criteria.get("search", criteria.get("text"))
@@ -645,7 +370,7 @@ class TransfersPage(Page):
             return
         self.refresh()
         self.changed.emit()
-        self._loader.then(lambda: self.select_transfer(saved.id))
+        self.jobs.then(lambda: self.select_transfer(saved.id))
 
     def select_transfer(self, transfer_id: int | None) -> bool:
         """Select a transfer's row if the filters show it; False otherwise."""

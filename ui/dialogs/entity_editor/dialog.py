@@ -9,28 +9,19 @@ disabled until the record is valid.
 
 from __future__ import annotations
 
-import html
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
-from functools import cache
 from typing import Any
 
-import pycountry
-from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import (
-    QColor,
-    QKeyEvent,
     QKeySequence,
     QStandardItem,
     QStandardItemModel,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -42,220 +33,41 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTableView,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from transfers_app.domain.countries import INTERNATIONAL_ORGS, country_name
 from transfers_app.domain.enums import (
     Activity,
-    DocumentKind,
     EntityKind,
-    Finding,
     Lifecycle,
     Regime,
 )
-from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS, MECHANISM_LABELS
 from transfers_app.domain.models import Document, Entity, Location, Transfer
 from transfers_app.domain.validation import ensure_valid, problems
 from transfers_app.errors import TransfersError, ValidationError
-from transfers_app.rules.destination import MODULE_NAMES, Certifications, assess_destination
+from transfers_app.rules.destination import Certifications
 from ui import messages
 from ui.context import UiContext
-from ui.widgets.forms import ERROR_COLOUR, FieldMessages
-
-KIND_CHOICES = {
-    EntityKind.GROUP: "Group company",
-    EntityKind.VENDOR: "Vendor / subprocessor",
-    EntityKind.CUSTOMER: "Customer (controller)",
-}
-LIFECYCLE_CHOICES = {
-    Lifecycle.PROPOSED: "Proposed",
-    Lifecycle.APPROVED: "Approved",
-    Lifecycle.ACTIVE: "Active",
-    Lifecycle.OFFBOARDED: "Offboarded",
-}
-LIFECYCLE_DATE = {
-    Lifecycle.PROPOSED: "proposed_on",
-    Lifecycle.APPROVED: "approved_on",
-    Lifecycle.ACTIVE: "active_on",
-    Lifecycle.OFFBOARDED: "offboarded_on",
-}
-ACTIVITY_CHOICES = {
-    Activity.HEADQUARTERS: "Headquarters",
-    Activity.HOSTING: "Hosting / storage",
-    Activity.SUPPORT: "Support / remote access",
-    Activity.BACKUP: "Backup",
-    Activity.FOLLOW_THE_SUN: "Follow-the-sun support",
-}
-REGIME_CHOICES = {
-    Regime.UK: "UK GDPR",
-    Regime.EU: "EU / EEA GDPR",
-    Regime.CH: "Swiss FADP",
-}
-FINDING_LABELS = {
-    Finding.NOT_RESTRICTED: ("Not a restricted transfer", "#2e7d32"),
-    Finding.ADEQUATE: ("Adequate", "#2e7d32"),
-    Finding.ADEQUATE_IF: ("Adequate only within the decision's scope", "#8a5a00"),
-    Finding.NOT_ADEQUATE: ("Not adequate: a safeguard is needed", "#b3261e"),
-    Finding.UNKNOWN: ("Unknown: the reference data does not cover this date", "#8a5a00"),
-}
-# How validation messages name the fields they mention.
-FIELD_LABELS = {
-    "name": "Name",
-    "legal_name": "Legal name",
-    "kind": "Kind",
-    "registration_number": "Registration number",
-    "address": "Address",
-    "contact_name": "Contact name",
-    "contact_email": "Contact email",
-    "website": "Website",
-    "parent_id": "Parent entity",
-    "owner": "Owner",
-    "lifecycle": "Lifecycle",
-    "proposed_on": "Proposed on",
-    "approved_on": "Approved on",
-    "active_on": "Active from",
-    "offboarded_on": "Offboarded on",
-    "exporter_regimes": "Exporter regimes",
-    "notes": "Notes",
-}
-
-
-def _fmt(d: date | None) -> str:
-    return d.strftime("%d %b %Y") if d is not None else "—"
-
-
-def human_message(error: ValidationError) -> str:
-    """A validation message that names its field in words, e.g. "Name is required"."""
-    text = error.message
-    for key, label in FIELD_LABELS.items():
-        if key != error.field and "_" in key:
-            text = text.replace(key, label.lower())
-    label = FIELD_LABELS.get(error.field, error.field.replace("_", " ").capitalize())
-    if text.startswith(("is ", "must ", "an ", "a ")) or text[:1].isdigit():
-        return f"{label} {text}"
-    return f"{label}: {text}"
-
-
-@cache
-def country_choices() -> tuple[tuple[str, str], ...]:
-    """(label, code) of every destination, sorted by name: ISO countries, then organisations."""
-    countries = sorted(
-        ((f"{country_name(c.alpha_2)} ({c.alpha_2})", c.alpha_2) for c in pycountry.countries),
-        key=lambda lc: lc[0].casefold(),
-    )
-    orgs = sorted((f"{name} ({code})", code) for code, name in INTERNATIONAL_ORGS.items())
-    return tuple(countries + orgs)
-
-
-_GROUPS: dict[tuple[int, int], list[tuple[int, str]]] = {}
-
-
-def group_entities(ctx: UiContext) -> list[tuple[int, str]]:
-    """(id, name) of the live group entities, for the parent combo (kept until a write)."""
-    repo = ctx.service.repo
-    key = (id(repo), repo.generation())
-    found = _GROUPS.get(key)
-    if found is None:
-        found = [(int(i), str(n)) for i, n in repo.group_entities()]
-        _GROUPS.clear()
-        _GROUPS[key] = found
-    return found
-
-
-class LazyComboBox(QComboBox):
-    """A combo that reads its full list when first opened or typed in: the list may come from
-    a register of 100,000 entities, and most edits never open it."""
-
-    def __init__(
-        self, loader: Callable[[], list[tuple[str, Any]]], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._loader = loader
-        self._loaded = False
-
-    def ensure_loaded(self) -> None:
-        if self._loaded:
-            return
-        self._loaded = True
-        current, text = self.currentData(), self.currentText()
-        with QSignalBlocker(self):
-            first = (self.itemText(0), self.itemData(0)) if self.count() else None
-            self.clear()
-            if first is not None:
-                self.addItem(*first)
-            for label, value in self._loader():
-                self.addItem(label, value)
-            found = self.findData(current) if current is not None else 0
-            if found < 0:  # keep a value that is not on the list
-                self.addItem(text, current)
-                found = self.count() - 1
-            self.setCurrentIndex(found)
-
-    def showPopup(self) -> None:
-        self.ensure_loaded()
-        super().showPopup()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        self.ensure_loaded()
-        super().keyPressEvent(event)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        self.ensure_loaded()
-        super().wheelEvent(event)
-
-
-class OptionalDateEdit(QWidget):
-    """A date that may be unset: a checkbox turns it on; unchecked means "not set"."""
-
-    changed = Signal()
-
-    def __init__(self, label: str, today: date, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.check = QCheckBox()
-        self.check.setToolTip(f"Set the date {label.lower()}")
-        self.check.setAccessibleName(f"{label}: set")
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("d MMM yyyy")
-        self.edit.setDate(QDate(today.year, today.month, today.day))
-        self.edit.setAccessibleName(label)
-        self.edit.setEnabled(False)
-        self.edit.setVisible(False)
-        self.hint = QLabel("not set")
-        self.hint.setEnabled(False)
-        self.hint.setBuddy(self.check)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.check)
-        layout.addWidget(self.edit, 1)
-        layout.addWidget(self.hint, 1)
-        self.setFocusProxy(self.check)
-        self.check.toggled.connect(self._toggled)
-        self.edit.dateChanged.connect(self.changed)
-
-    def _toggled(self, on: bool) -> None:
-        self.edit.setEnabled(on)
-        self.edit.setVisible(on)
-        self.hint.setVisible(not on)
-        self.changed.emit()
-
-    def value(self) -> date | None:
-        if not self.check.isChecked():
-            return None
-        q = self.edit.date()
-        return date(q.year(), q.month(), q.day())
-
-    def set_value(self, value: date | None) -> None:
-        if value is not None:
-            self.edit.setDate(QDate(value.year, value.month, value.day))
-        self.check.setChecked(value is not None)
-        self._toggled(value is not None)
+from ui.dialogs.entity_editor.choices import (
+    ACTIVITY_CHOICES,
+    FIELD_LABELS,
+    KIND_CHOICES,
+    LIFECYCLE_CHOICES,
+    LIFECYCLE_DATE,
+    REGIME_CHOICES,
+    country_choices,
+    group_entities,
+    human_message,
+)
+from ui.dialogs.entity_editor.requirements import certifications, regimes_for, requirements_html
+from ui.models.entity_tables import EntityDocumentsModel, EntityTransfer, EntityTransfersModel
+from ui.widgets.forms import FieldMessages
+from ui.widgets.inputs import LazyComboBox, OptionalDateEdit
 
 
 @dataclass
@@ -475,13 +287,13 @@ class EntityEditor(FieldMessages, QDialog):
         return tab
 
     def _transfers_tab(self) -> QWidget:
-        self.transfers_table = QTableWidget(0, 5)
-        self.transfers_table.setHorizontalHeaderLabels(
-            ["Direction", "Other party", "Destination", "Mechanisms", "Service"]
-        )
+        self.transfers_model = EntityTransfersModel(parent=self)
+        self.transfers_table = QTableView()
+        self.transfers_table.setModel(self.transfers_model)
         self._read_only(self.transfers_table)
-        self.transfers_table.itemSelectionChanged.connect(self._transfer_selected)
-        self.transfers_table.itemSelectionChanged.connect(self._update_transfer_buttons)
+        selection = self.transfers_table.selectionModel()
+        selection.selectionChanged.connect(lambda *_a: self._transfer_selected())
+        selection.selectionChanged.connect(lambda *_a: self._update_transfer_buttons())
         self.transfers_table.doubleClicked.connect(lambda _index: self.edit_transfer())
         self.requirements = QTextBrowser()
         self.requirements.setOpenExternalLinks(True)
@@ -519,10 +331,9 @@ class EntityEditor(FieldMessages, QDialog):
         return tab
 
     def _documents_tab(self) -> QWidget:
-        self.documents_table = QTableWidget(0, 6)
-        self.documents_table.setHorizontalHeaderLabels(
-            ["Title", "Kind", "Signed", "Expires", "Next review", "Version"]
-        )
+        self.documents_model = EntityDocumentsModel(today=self.ctx.today, parent=self)
+        self.documents_table = QTableView()
+        self.documents_table.setModel(self.documents_model)
         self._read_only(self.documents_table)
         tab = QWidget()
         layout = QVBoxLayout(tab)
@@ -530,7 +341,7 @@ class EntityEditor(FieldMessages, QDialog):
         return tab
 
     @staticmethod
-    def _read_only(table: QTableWidget) -> None:
+    def _read_only(table: QTableView) -> None:
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -648,29 +459,22 @@ class EntityEditor(FieldMessages, QDialog):
                 {t.importer_id if t.exporter_id == me else t.exporter_id for t in self._transfers}
             )
         )
+        self.transfers_model.set_rows(
+            EntityTransfer(t, t.exporter_id == me, self._other_name(t, me, others))
+            for t in self._transfers
+        )
         table = self.transfers_table
-        table.setRowCount(len(self._transfers))
-        for row, t in enumerate(self._transfers):
-            sends = t.exporter_id == me
-            other = t.importer_id if sends else t.exporter_id
-            mechanisms = ", ".join(MECHANISM_LABELS[m.mechanism] for m in t.mechanisms) or "none"
-            cells = [
-                "Sends to" if sends else "Receives from",
-                others.get(other, f"#{other}"),
-                f"{country_name(t.destination)} ({t.destination})",
-                mechanisms,
-                t.service,
-            ]
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                table.setItem(row, col, item)
         table.resizeColumnsToContents()
         if self._transfers:
             table.selectRow(0)
         else:
             self.requirements.setPlainText("This entity is not a party to any transfer.")
         self._update_transfer_buttons()
+
+    @staticmethod
+    def _other_name(t: Transfer, me: int, names: dict[int, str]) -> str:
+        other = t.importer_id if t.exporter_id == me else t.exporter_id
+        return names.get(other, f"#{other}")
 
     def _selected_transfer(self) -> Transfer | None:
         rows = self.transfers_table.selectionModel().selectedRows()
@@ -722,35 +526,10 @@ class EntityEditor(FieldMessages, QDialog):
     def _regimes_for(self, t: Transfer) -> tuple[tuple[Regime, ...], str]:
         """The regimes a transfer is assessed under, and where they come from."""
         repo = self.ctx.service.repo
-        root, seen = t, {t.id}
-        while not root.regimes and root.parent_transfer_id is not None:
-            try:
-                parent = repo.get_transfer(root.parent_transfer_id)
-            except TransfersError:
-                break
-            if parent.id in seen:
-                break
-            seen.add(parent.id)
-            root = parent
-        if root.regimes:
-            return root.regimes, "set on the transfer" if root is t else "of the upstream transfer"
-        try:
-            exporter = repo.get_entity(root.exporter_id)
-        except TransfersError:
-            return (), ""
-        return exporter.exporter_regimes, f"of the exporter, {exporter.name}"
+        return regimes_for(t, repo.get_transfer, repo.get_entity)
 
     def _certifications(self, importer_id: int) -> Certifications:
-        docs = [
-            d
-            for d in self.ctx.service.repo.documents_of(importer_id)
-            if d.kind is DocumentKind.DPF_CERTIFICATION
-        ]
-        return Certifications(
-            dpf_eu=any(d.dpf_eu for d in docs),
-            dpf_uk_extension=any(d.dpf_uk_extension for d in docs),
-            dpf_swiss=any(d.dpf_swiss for d in docs),
-        )
+        return certifications(self.ctx.service.repo.documents_of(importer_id))
 
     def _transfer_selected(self) -> None:
         rows = self.transfers_table.selectionModel().selectedRows()
@@ -760,59 +539,9 @@ class EntityEditor(FieldMessages, QDialog):
 
     def requirements_html(self, t: Transfer) -> str:
         """What the law requires for ``t`` today, per regime, from the rules."""
-        esc = html.escape
-        today = self.ctx.today
         regimes, source = self._regimes_for(t)
-        where = f"{country_name(t.destination)} ({t.destination})"
-        parts = [f"<h3>Transfer to {esc(where)}: what the law requires on {_fmt(today)}</h3>"]
-        recorded = ", ".join(MECHANISM_LABELS[m.mechanism] for m in t.mechanisms)
-        parts.append(
-            f"<p>Roles: exporter {esc(t.exporter_role.value)}, importer "
-            f"{esc(t.importer_role.value)}. Mechanisms recorded: "
-            f"<b>{esc(recorded or 'none')}</b>.</p>"
-        )
-        if not regimes:
-            parts.append(
-                "<p>No regime to assess: the exporter is not one of our entities and the "
-                "transfer names no regime (UK, EU or CH).</p>"
-            )
-            return "".join(parts)
-        certs = self._certifications(t.importer_id)
-        for regime in regimes:
-            a = assess_destination(
-                self.ctx.service.ref,
-                regime,
-                t.destination,
-                today,
-                t.importer_role,
-                t.exporter_role,
-                certs,
-            )
-            finding, colour = FINDING_LABELS[a.finding]
-            parts.append(
-                f"<h4>{esc(REGIME_CHOICES[regime])} <small>(regimes {esc(source)})</small></h4>"
-                f"<p><b style='color:{colour}'>{esc(finding)}</b><br>{esc(a.reason)}</p>"
-            )
-            if a.conditions:
-                items = "".join(f"<li>{esc(c)}</li>" for c in a.conditions)
-                parts.append(f"<p>Conditions of the decision:</p><ul>{items}</ul>")
-            if a.needs_mechanism and a.safeguards:
-                items = "".join(
-                    f"<li><b>{esc(s.label)}</b><br><small>{esc(s.reference)}"
-                    + (f"<br>{esc(s.note)}" if s.note else "")
-                    + "</small></li>"
-                    for s in a.safeguards
-                )
-                parts.append(f"<p>Safeguards that would do:</p><ul>{items}</ul>")
-            if a.needs_mechanism and a.scc_module is not None:
-                parts.append(f"<p>SCC module: <b>{esc(MODULE_NAMES[a.scc_module])}</b></p>")
-            if a.needs_mechanism:
-                required = "required" if a.tia_required else "not required"
-                parts.append(
-                    f"<p>{esc(a.assessment_name)}: <b>{required}</b>. "
-                    f"Regulator: {esc(a.regulator)}.</p>"
-                )
-        return "".join(parts)
+        certs = self._certifications(t.importer_id) if regimes else Certifications()
+        return requirements_html(t, regimes, source, certs, self.ctx.service.ref, self.ctx.today)
 
     def _load_documents(self) -> None:
         self._documents_loaded = True
@@ -823,26 +552,8 @@ class EntityEditor(FieldMessages, QDialog):
             self.ctx.service.repo.documents_of(me),
             key=lambda d: (d.title.casefold(), -d.doc_version),
         )
+        self.documents_model.set_rows(docs)
         table = self.documents_table
-        table.setRowCount(len(docs))
-        for row, d in enumerate(docs):
-            today = self.ctx.today
-            expired = d.expires_on is not None and d.expires_on < today
-            overdue = d.next_review_on is not None and d.next_review_on < today
-            cells = [
-                d.title,
-                DOCUMENT_KIND_LABELS[d.kind],
-                _fmt(d.signed_on),
-                _fmt(d.expires_on) + (" (expired)" if expired else ""),
-                _fmt(d.next_review_on) + (" (overdue)" if overdue else ""),
-                f"v{d.doc_version} ({d.status.value})",
-            ]
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                if (col == 3 and expired) or (col == 4 and overdue):
-                    item.setForeground(QColor(ERROR_COLOUR))
-                table.setItem(row, col, item)
         table.resizeColumnsToContents()
 
     # -- state, validation ---------------------------------------------------------------------

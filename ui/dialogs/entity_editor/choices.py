@@ -1,0 +1,120 @@
+"""The entity editor's choices and words: kinds, lifecycles, activities, regimes, the
+destinations, and how validation messages name their fields."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+import pycountry
+
+from transfers_app.domain.countries import INTERNATIONAL_ORGS, country_name
+from transfers_app.domain.enums import (
+    Activity,
+    EntityKind,
+    Finding,
+    Lifecycle,
+    Regime,
+)
+from transfers_app.errors import ValidationError
+from ui.context import UiContext
+
+KIND_CHOICES = {
+    EntityKind.GROUP: "Group company",
+    EntityKind.VENDOR: "Vendor / subprocessor",
+    EntityKind.CUSTOMER: "Customer (controller)",
+}
+LIFECYCLE_CHOICES = {
+    Lifecycle.PROPOSED: "Proposed",
+    Lifecycle.APPROVED: "Approved",
+    Lifecycle.ACTIVE: "Active",
+    Lifecycle.OFFBOARDED: "Offboarded",
+}
+LIFECYCLE_DATE = {
+    Lifecycle.PROPOSED: "proposed_on",
+    Lifecycle.APPROVED: "approved_on",
+    Lifecycle.ACTIVE: "active_on",
+    Lifecycle.OFFBOARDED: "offboarded_on",
+}
+ACTIVITY_CHOICES = {
+    Activity.HEADQUARTERS: "Headquarters",
+    Activity.HOSTING: "Hosting / storage",
+    Activity.SUPPORT: "Support / remote access",
+    Activity.BACKUP: "Backup",
+    Activity.FOLLOW_THE_SUN: "Follow-the-sun support",
+}
+REGIME_CHOICES = {
+    Regime.UK: "UK GDPR",
+    Regime.EU: "EU / EEA GDPR",
+    Regime.CH: "Swiss FADP",
+}
+FINDING_LABELS = {
+    Finding.NOT_RESTRICTED: ("Not a restricted transfer", "#2e7d32"),
+    Finding.ADEQUATE: ("Adequate", "#2e7d32"),
+    Finding.ADEQUATE_IF: ("Adequate only within the decision's scope", "#8a5a00"),
+    Finding.NOT_ADEQUATE: ("Not adequate: a safeguard is needed", "#b3261e"),
+    Finding.UNKNOWN: ("Unknown: the reference data does not cover this date", "#8a5a00"),
+}
+# How validation messages name the fields they mention.
+FIELD_LABELS = {
+    "name": "Name",
+    "legal_name": "Legal name",
+    "kind": "Kind",
+    "registration_number": "Registration number",
+    "address": "Address",
+    "contact_name": "Contact name",
+    "contact_email": "Contact email",
+    "website": "Website",
+    "parent_id": "Parent entity",
+    "owner": "Owner",
+    "lifecycle": "Lifecycle",
+    "proposed_on": "Proposed on",
+    "approved_on": "Approved on",
+    "active_on": "Active from",
+    "offboarded_on": "Offboarded on",
+    "exporter_regimes": "Exporter regimes",
+    "notes": "Notes",
+}
+
+
+def long_date(d: date | None) -> str:
+    """ "25 May 2024"; "—" for no date."""
+    return d.strftime("%d %b %Y") if d is not None else "—"
+
+
+def human_message(error: ValidationError) -> str:
+    """A validation message that names its field in words, e.g. "Name is required"."""
+    text = error.message
+    for key, label in FIELD_LABELS.items():
+        if key != error.field and "_" in key:
+            text = text.replace(key, label.lower())
+    label = FIELD_LABELS.get(error.field, error.field.replace("_", " ").capitalize())
+    if text.startswith(("is ", "must ", "an ", "a ")) or text[:1].isdigit():
+        return f"{label} {text}"
+    return f"{label}: {text}"
+
+
+@cache
+def country_choices() -> tuple[tuple[str, str], ...]:
+    """(label, code) of every destination, sorted by name: ISO countries, then organisations."""
+    countries = sorted(
+        ((f"{country_name(c.alpha_2)} ({c.alpha_2})", c.alpha_2) for c in pycountry.countries),
+        key=lambda lc: lc[0].casefold(),
+    )
+    orgs = sorted((f"{name} ({code})", code) for code, name in INTERNATIONAL_ORGS.items())
+    return tuple(countries + orgs)
+
+
+_GROUPS: dict[tuple[int, int], list[tuple[int, str]]] = {}
+
+
+def group_entities(ctx: UiContext) -> list[tuple[int, str]]:
+    """(id, name) of the live group entities, for the parent combo (kept until a write)."""
+    repo = ctx.service.repo
+    key = (id(repo), repo.generation())
+    found = _GROUPS.get(key)
+    if found is None:
+        found = [(int(i), str(n)) for i, n in repo.group_entities()]
+        _GROUPS.clear()
+        _GROUPS[key] = found
+    return found

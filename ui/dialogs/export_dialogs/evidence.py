@@ -1,0 +1,432 @@
+"""The regulator's evidence pack: a readiness check, then one ZIP with the records,
+assessments and documents."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QDateEdit,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from transfers_app.domain.formatting import day
+from transfers_app.domain.models import Transfer
+from transfers_app.services.evidence import (
+    CATEGORIES,
+    OTHER,
+    Finding,
+    PackScope,
+    Readiness,
+    build_evidence_pack,
+    readiness,
+)
+from transfers_app.services.register import RegisterService, StatusReport
+from ui import messages
+from ui.context import UiContext
+from ui.dialogs.document_dialog import from_qdate, to_qdate
+from ui.dialogs.export_dialogs.base import (
+    LOAD,
+    NOTE_STYLE,
+    ExportDialogBase,
+    ExportJob,
+    SaveRow,
+    ask_replace,
+    current_user,
+    default_folder,
+)
+from ui.models.exports import (
+    FindingsModel,
+    worst_first,
+)
+from ui.models.parties import PartiesModel
+from ui.models.rows import SortRole
+from ui.widgets.badges import StatusBadgeDelegate
+from ui.widgets.forms import ERROR_STYLE
+
+# -- the evidence pack ----------------------------------------------------------------------------
+
+
+class EvidencePackDialog(ExportDialogBase):
+    """The regulator's evidence pack: the readiness check first, then the scope, then the ZIP
+    (written whole or not at all) behind a progress dialog naming each file."""
+
+    failure_text = "The evidence pack was not written; nothing was left behind."
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.status: StatusReport | None = None
+        self.transfers: list[Transfer] = []
+        self.readiness: Readiness | None = None
+        self.outcome: tuple[dict[str, Any], Readiness] | None = None
+        self.written_to: Path | None = None
+        self._findings_key: tuple[Finding, ...] | None = None
+        self.setWindowTitle("Evidence pack for the regulator")
+        layout = QVBoxLayout(self)
+
+        check = QGroupBox("Readiness check: what an inquiry would find open")
+        cv = QVBoxLayout(check)
+        self.check_heading = QLabel("Checking the register…")
+        self.check_heading.setWordWrap(True)
+        self.headline = QGridLayout()
+        self.headline.setHorizontalSpacing(10)
+        self.headline.setVerticalSpacing(2)
+        self.count_labels: dict[str, QLabel] = {}
+        rows = [(key, title) for key, title, _ in CATEGORIES] + [OTHER]
+        half = (len(rows) + 1) // 2
+        big = QFont(self.font())
+        big.setBold(True)
+        big.setPointSizeF(max(big.pointSizeF(), 9.0) * 1.25)
+        for i, (key, title) in enumerate(rows):
+            count = QLabel("…")
+            count.setFont(big)
+            count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            count.setMinimumWidth(count.fontMetrics().horizontalAdvance("0000"))
+            count.setAccessibleName(title)
+            text = QLabel(title)
+            text.setBuddy(count)
+            r, c = i % half, (i // half) * 2
+            self.headline.addWidget(count, r, c)
+            self.headline.addWidget(text, r, c + 1)
+            self.count_labels[key] = count
+        self.headline.setColumnStretch(1, 1)
+        self.headline.setColumnStretch(3, 1)
+        self.findings_model = FindingsModel()
+        self.findings_proxy = QSortFilterProxyModel(self)
+        self.findings_proxy.setSourceModel(self.findings_model)
+        self.findings_proxy.setSortRole(SortRole)
+        self.findings_table = QTableView()
+        self.findings_table.setModel(self.findings_proxy)
+        self.findings_table.setAccessibleName("Open items")
+        self.findings_table.setItemDelegateForColumn(
+            FindingsModel.SEVERITY, StatusBadgeDelegate(self.findings_table)
+        )
+        self.findings_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.findings_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.findings_table.verticalHeader().setVisible(False)
+        self.findings_table.setWordWrap(False)
+        self.findings_table.setSortingEnabled(True)
+        self.findings_table.sortByColumn(FindingsModel.SEVERITY, Qt.SortOrder.AscendingOrder)
+        header = self.findings_table.horizontalHeader()
+        for column, width in (
+            (FindingsModel.SEVERITY, 110),
+            (FindingsModel.CATEGORY, 215),
+            (FindingsModel.ENTITY, 210),
+        ):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        self.open_note = QLabel()
+        self.open_note.setWordWrap(True)
+        self.open_note.setStyleSheet(NOTE_STYLE)
+        self.open_note.setVisible(False)
+        cv.addWidget(self.check_heading)
+        cv.addLayout(self.headline)
+        cv.addWidget(self.findings_table, 1)
+        cv.addWidget(self.open_note)
+        layout.addWidget(check, 1)
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self._build_scope(), 1)
+        bottom.addWidget(self._build_pack(), 1)
+        layout.addLayout(bottom)
+        layout.addWidget(self.status_label)
+        buttons = QDialogButtonBox()
+        self.export_button = buttons.addButton(
+            "Export anyway…", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.export_button.clicked.connect(self.start)
+        self.close_button.clicked.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(1100, 800)
+        self._update()
+        self.load()
+
+    def _build_scope(self) -> QGroupBox:
+        box = QGroupBox("Scope")
+        v = QVBoxLayout(box)
+        self.scope_group = QButtonGroup(self)
+        self.scope_all = QRadioButton("The whole register")
+        self.scope_dates = QRadioButton("Transfers live between")
+        self.scope_entities = QRadioButton("Transfers of the chosen entities")
+        for b in (self.scope_all, self.scope_dates, self.scope_entities):
+            self.scope_group.addButton(b)
+        self.scope_all.setChecked(True)
+        today = self.ctx.today
+        self.date_from = QDateEdit(to_qdate(date(today.year - 1, today.month, 1)))
+        self.date_to = QDateEdit(to_qdate(today))
+        for edit, name in ((self.date_from, "From"), (self.date_to, "To")):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setAccessibleName(name)
+            edit.dateChanged.connect(self._scope_changed)
+        dates = QHBoxLayout()
+        dates.addWidget(self.scope_dates)
+        dates.addWidget(self.date_from)
+        dates.addWidget(QLabel("and"))
+        dates.addWidget(self.date_to)
+        dates.addStretch(1)
+        self.entity_filter = QLineEdit()
+        self.entity_filter.setPlaceholderText("Find an entity…")
+        self.entity_filter.setClearButtonEnabled(True)
+        self.entity_filter.setAccessibleName("Find an entity")
+        self.entities_model = PartiesModel([], set(), self)
+        self.entities_proxy = QSortFilterProxyModel(self)
+        self.entities_proxy.setSourceModel(self.entities_model)
+        self.entities_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.entity_list = QListView()
+        self.entity_list.setModel(self.entities_proxy)
+        self.entity_list.setAccessibleName("Entities in the pack")
+        self.entity_list.setUniformItemSizes(True)
+        self.entity_list.setMinimumHeight(100)
+        self.entity_list.setMaximumHeight(170)
+        self.entity_filter.textChanged.connect(self.entities_proxy.setFilterFixedString)
+        self.entities_model.checked_changed.connect(self._entities_ticked)
+        self.scope_group.buttonToggled.connect(lambda _b, _on: self._scope_changed())
+        v.addWidget(self.scope_all)
+        v.addLayout(dates)
+        v.addWidget(self.scope_entities)
+        v.addWidget(self.entity_filter)
+        v.addWidget(self.entity_list, 1)
+        return box
+
+    def _build_pack(self) -> QGroupBox:
+        box = QGroupBox("The pack")
+        v = QVBoxLayout(box)
+        form = QFormLayout()
+        self.prepared_by = QLineEdit(current_user())
+        self.prepared_by.setAccessibleName("Prepared by")
+        form.addRow("&Prepared by:", self.prepared_by)
+        self.save_row = SaveRow()
+        self.save_row.set_path(default_folder() / f"evidence-pack-{self.ctx.today.isoformat()}.zip")
+        self.save_row.button.clicked.connect(self.choose_path)
+        self.save_row.changed.connect(self._update)
+        save_label = QLabel("&Save to:")
+        save_label.setBuddy(self.save_row.edit)
+        form.addRow(save_label, self.save_row)
+        v.addLayout(form)
+        contents = QLabel(
+            "One ZIP: a cover letter (organisation, date, scope, contents and the open items), "
+            "the register as PDF and CSV, the transfer records in the Art 30(1)(e) shape, the "
+            "current assessments, the current signed safeguard documents, and manifest.json "
+            "with the SHA-256 of every file."
+        )
+        contents.setWordWrap(True)
+        contents.setStyleSheet("color: palette(placeholder-text);")
+        v.addWidget(contents)
+        self.ack_check = QCheckBox("I have reviewed the open items")
+        self.ack_check.setToolTip("The pack records them; tick to export anyway")
+        self.ack_check.toggled.connect(self._update)
+        v.addStretch(1)
+        v.addWidget(self.ack_check)
+        return box
+
+    # -- the readiness check -----------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read the status, the transfers and the entities in the background."""
+        ctx = self.ctx
+
+        def work(
+            service: RegisterService, _job: ExportJob
+        ) -> tuple[StatusReport, list[Transfer], list[tuple[int, str]]]:
+            status = ctx.status(service)
+            names = sorted(
+                ((i, n) for i, n, _ in service.repo.entity_names()),
+                key=lambda p: p[1].casefold(),
+            )
+            return status, service.repo.list_transfers(), names
+
+        self._run("Checking the register", work, None, self._loaded, self._load_failed, key=LOAD)
+
+    @property
+    def loaded(self) -> bool:
+        return self.readiness is not None
+
+    def _load_failed(self, message: str) -> None:
+        self.check_heading.setStyleSheet(ERROR_STYLE)
+        self.check_heading.setText(f"Could not check the register: {message}")
+
+    def _loaded(self, data: tuple[StatusReport, list[Transfer], list[tuple[int, str]]]) -> None:
+        status, transfers, names = data
+        self.status, self.transfers = status, transfers
+        self.entities_model = PartiesModel(names, set(), self)
+        self.entities_model.checked_changed.connect(self._entities_ticked)
+        self.entities_proxy.setSourceModel(self.entities_model)
+        self._scope_changed()
+
+    def scope(self) -> PackScope:
+        if self.scope_dates.isChecked():
+            return PackScope(from_qdate(self.date_from.date()), from_qdate(self.date_to.date()))
+        if self.scope_entities.isChecked():
+            return PackScope(entity_ids=frozenset(self.entities_model.checked))
+        return PackScope()
+
+    def _entities_ticked(self) -> None:
+        if self.entities_model.checked and not self.scope_entities.isChecked():
+            self.scope_entities.setChecked(True)  # ticking an entity means "these entities"
+        else:
+            self._scope_changed()
+
+    def _scope_changed(self, *_args: Any) -> None:
+        if self.status is None:
+            return
+        scope = self.scope()
+        scoped = bool(scope.entity_ids or scope.date_from or scope.date_to)
+        # As the pack computes it: the open gaps of the transfers in scope (and of the chosen
+        # entities themselves).
+        in_scope = {t.id for t in self.transfers if t.id is not None and scope.transfer_in(t)}
+        self._show_readiness(
+            readiness(self.status, in_scope if scoped else None, set(scope.entity_ids))
+        )
+
+    def _show_readiness(self, ready: Readiness) -> None:
+        self.readiness = ready
+        for key, _, n in ready.headline:
+            label = self.count_labels[key]
+            label.setText(str(n))
+            bad = n and key != OTHER[0]
+            label.setStyleSheet(ERROR_STYLE if bad else "")
+        findings = tuple(worst_first(ready.findings))
+        self.findings_model.set_rows(findings)
+        inquiry = sum(n for k, _, n in ready.headline if k != OTHER[0])
+        if ready.ready:
+            self.check_heading.setText(
+                f"Nothing open on {day(ready.on)} in what an inquiry asks about first"
+                + (f"; {len(findings)} other open gaps are listed below." if findings else ".")
+            )
+        else:
+            self.check_heading.setText(
+                f"{inquiry} open item{'s' if inquiry != 1 else ''} on {day(ready.on)} in what "
+                "an inquiry asks about first, worst first below."
+            )
+        self.open_note.setText(
+            "The pack will record these open items: the cover letter lists them and "
+            "manifest.json carries them, so the regulator sees what was open on the day."
+        )
+        self.open_note.setVisible(bool(findings))
+        if findings != self._findings_key:
+            # Different open items: they must be reviewed again before exporting anyway.
+            self._findings_key = findings
+            self.ack_check.setChecked(False)
+        self._update()
+
+    # -- the pack ----------------------------------------------------------------------------
+
+    def path(self) -> Path | None:
+        return self.save_row.path()
+
+    def set_path(self, path: Path) -> None:
+        self.save_row.set_path(path)
+
+    def choose_path(self) -> None:
+        suggested = self.path() or default_folder() / "evidence-pack.zip"
+        chosen = messages.save_file(
+            self, "Save the evidence pack", suggested, "ZIP archive (*.zip)"
+        )
+        if chosen is None:
+            return
+        if chosen.suffix.lower() != ".zip":
+            chosen = chosen.with_name(f"{chosen.name}.zip")
+        self.save_row.set_path(chosen, confirmed=True)
+
+    def blocker(self) -> str:
+        """Why the pack cannot be exported yet ("" when it can)."""
+        if self.readiness is None:
+            return "Checking the register…"
+        if self.scope_entities.isChecked() and not self.entities_model.checked:
+            return "Tick at least one entity, or choose another scope."
+        if self.scope_dates.isChecked() and self.date_from.date() > self.date_to.date():
+            return "The start of the date range is after its end."
+        if self.path() is None:
+            return "Choose where to save the pack."
+        if not self.readiness.ready and not self.ack_check.isChecked():
+            return "Tick “I have reviewed the open items” to export anyway."
+        return ""
+
+    def _update(self) -> None:
+        ready = self.readiness is not None and self.readiness.ready
+        self.ack_check.setVisible(not ready)
+        self.export_button.setText("Export…" if ready else "Export anyway…")
+        blocker = self.blocker()
+        self.export_button.setEnabled(not blocker and not self.busy)
+        self.export_button.setToolTip(blocker)
+
+    def start(self) -> bool:
+        path = self.path()
+        if path is None or self.blocker() or self.busy:
+            return False
+        if not ask_replace(self, self.save_row, path):
+            return False
+        ctx, scope = self.ctx, self.scope()
+        prepared_by = self.prepared_by.text().strip()
+
+        def work(service: RegisterService, job: ExportJob) -> tuple[dict[str, Any], Readiness]:
+            status = ctx.status(service)
+            return build_evidence_pack(
+                service,
+                ctx.files,
+                path,
+                ctx.today,
+                scope=scope,
+                prepared_by=prepared_by,
+                progress=job.report,
+                status=status,
+            )
+
+        def describe(done: int, total: int, what: str) -> str:
+            if not what:
+                return "Reading the register…"
+            step = min(done + 1, total)
+            return f"Writing {what} … ({step} of {total})"
+
+        self._say("")
+        self.outcome = None
+        self._run("Writing the evidence pack", work, describe, lambda r: self._written(path, r))
+        self._update()
+        return True
+
+    def _written(self, path: Path, result: tuple[dict[str, Any], Readiness]) -> None:
+        manifest, _ = result
+        self.outcome = result
+        self.written_to = path
+        self._update()
+        files = len(manifest["files"]) + 1  # and the manifest itself
+        self._saved(path, f"Wrote the evidence pack ({files} files) to {path}")
+
+    def _cancelled(self) -> None:
+        super()._cancelled()
+        self._update()
+
+    def _failed(self, message: str) -> None:
+        self._update()
+        super()._failed(message)
+
+    @classmethod
+    def run(cls, parent: QWidget | None, ctx: UiContext) -> Path | None:
+        dialog = cls(ctx, parent)
+        dialog.exec()
+        return dialog.written_to

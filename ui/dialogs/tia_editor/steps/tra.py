@@ -1,0 +1,171 @@
+"""The UK transfer risk assessment (UK GDPR Art 46(1A), the ICO's 'data protection test'):
+the harm each category of data could do (Q2), then Q3 to Q6; the decision follows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtWidgets import QAbstractSpinBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
+
+from transfers_app.domain.tia import (
+    ENFORCEABILITY_LABELS,
+    HUMAN_RIGHTS_LABELS,
+    CategoryRisk,
+    Enforceability,
+    HumanRights,
+    TiaContent,
+)
+from transfers_app.services.tia import TRA_CAVEAT
+from ui.dialogs.tia_editor.state import EXCEPTIONS_LABELS, esc, from_yes_no, yes_no
+from ui.dialogs.tia_editor.steps.base import StepPage, lock, set_combo
+from ui.widgets.widget_table import WidgetTable
+
+
+@dataclass
+class RiskRow:
+    category: QLineEdit
+    inherent: QSpinBox
+    residual: QSpinBox
+
+    def widgets(self) -> tuple[QWidget, ...]:
+        return (self.category, self.inherent, self.residual)
+
+
+class TraStep(StepPage):
+    """``categories()`` gives step 1's data categories (a row each to score)."""
+
+    def __init__(
+        self, categories: Callable[[], tuple[str, ...]], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._categories = categories
+        self.risks_table: WidgetTable[RiskRow] = WidgetTable(
+            ["Category of personal data", "Inherent risk (1–5)", "After safeguards (1–5)"],
+            stretch=(0,),
+        )
+        self.risks_table.setAccessibleName("Risk scores")
+        self.risks_table.setMinimumHeight(200)
+        self.risks_table.edited.connect(self._emit)
+        self.add_risk_button = self._button("&Add category", lambda: self.add_risk())
+        self.remove_risk_button = self._button("&Remove", self.risks_table.remove_selected)
+        self.fill_risks_button = self._button(
+            "Take the categories from step 1",
+            self.fill_risks,
+            "Add a row for every data category of step 1 that has none",
+        )
+        buttons = QHBoxLayout()
+        for b in (self.add_risk_button, self.remove_risk_button, self.fill_risks_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.large_check = self._check("Large organisation (Q3)")
+        self.volume_check = self._check("High volume of data or people (Q3)")
+        sizes = QHBoxLayout()
+        sizes.addWidget(self.large_check)
+        sizes.addWidget(self.volume_check)
+        sizes.addStretch(1)
+
+        self.human_rights_combo = self._choice(HUMAN_RIGHTS_LABELS, "Q4 human rights")
+        self.human_rights_notes = self._line("Q4 notes", "Why")
+        self.enforce_combo = self._choice(ENFORCEABILITY_LABELS, "Q5 enforceability")
+        self.enforce_notes = self._line("Q5 notes", "Why")
+        self.exceptions_combo = self._choice(EXCEPTIONS_LABELS, "Q6 exceptions")
+        questions = self._form()
+        self._row(questions, "Q4 Human rights", "human_rights", self.human_rights_combo)
+        questions.addRow("", self.human_rights_notes)
+        self._row(questions, "Q5 Enforceability", "enforceability", self.enforce_combo)
+        questions.addRow("", self.enforce_notes)
+        self._row(questions, "Q6 Exceptions", "exceptions", self.exceptions_combo)
+
+        self.decision_label: QLabel = self._rich()
+        self.decision_label.setObjectName("tra-decision")
+        caveat = self._intro(esc(TRA_CAVEAT))
+        self._lay_out(
+            self._intro(
+                "The ICO's transfer risk assessment (UK GDPR Art 46(1A), the 'data protection "
+                "test'): score the harm each category of data could do to people (Q2), then "
+                "answer Q3 to Q6. The decision follows as you answer."
+            ),
+            self._box("Q2 Risk of harm per category of data", self.risks_table, buttons, sizes),
+            self._box("Q4 to Q6", questions),
+            self._box("Decision", self.decision_label, caveat),
+        )
+
+    def fill(self, c: TiaContent, uk: bool) -> None:
+        self.risks_table.clear_rows()
+        scored = {r.category.casefold() for r in c.category_risks}
+        for r in c.category_risks:
+            self.add_risk(r)
+        if uk:
+            # Every category of the transfer gets a row to score; unscored rows are not kept.
+            for category in c.description.data_categories:
+                if category.casefold() not in scored:
+                    self.add_risk(CategoryRisk(category))
+        self.large_check.setChecked(c.large_organisation)
+        self.volume_check.setChecked(c.high_volume)
+        set_combo(self.human_rights_combo, c.human_rights)
+        self.human_rights_notes.setText(c.human_rights_notes)
+        set_combo(self.enforce_combo, c.enforceability)
+        self.enforce_notes.setText(c.enforceability_notes)
+        set_combo(self.exceptions_combo, yes_no(c.exceptions_apply))
+        self.risks_table.clearSelection()
+
+    def set_editable(self, editable: bool) -> None:
+        super().set_editable(editable)
+        for r in self.risks_table.rows():
+            for w in r.widgets():
+                lock(w, editable)
+
+    def answers(self) -> dict[str, Any]:
+        """The TiaContent fields this step answers."""
+        return {
+            "category_risks": tuple(
+                CategoryRisk(r.category.text().strip(), r.inherent.value(), r.residual.value())
+                for r in self.risks_table.rows()
+                if r.category.text().strip() and (r.inherent.value() or r.residual.value())
+            ),
+            "large_organisation": self.large_check.isChecked(),
+            "high_volume": self.volume_check.isChecked(),
+            "human_rights": HumanRights(self.human_rights_combo.currentData()),
+            "human_rights_notes": self.human_rights_notes.text().strip(),
+            "enforceability": Enforceability(self.enforce_combo.currentData()),
+            "enforceability_notes": self.enforce_notes.text().strip(),
+            "exceptions_apply": from_yes_no(str(self.exceptions_combo.currentData())),
+        }
+
+    def add_risk(self, risk: CategoryRisk | None = None) -> int:
+        category = QLineEdit(risk.category if risk else "")
+        category.setAccessibleName("Category")
+        category.setPlaceholderText("Category of data")
+        spins = []
+        for name, value in (
+            ("Inherent risk", risk.inherent if risk else 0),
+            ("Residual risk", risk.residual if risk else 0),
+        ):
+            spin = QSpinBox()
+            spin.setAccessibleName(name)
+            spin.setRange(0, 5)
+            spin.setSpecialValueText("not scored")
+            spin.setValue(value)
+            spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.UpDownArrows)
+            spins.append(spin)
+        row = RiskRow(category, spins[0], spins[1])
+        for w in row.widgets():
+            lock(w, self.editable)
+        number = self.risks_table.add_row(row, row.widgets(), select=risk is None)
+        if risk is None:
+            category.setFocus()
+        return number
+
+    def fill_risks(self) -> None:
+        have = {r.category.text().strip().casefold() for r in self.risks_table.rows()}
+        for category in self._categories():
+            if category.casefold() not in have:
+                self.add_risk(CategoryRisk(category))
+
+    def risk_row(self, category: str) -> RiskRow:
+        for r in self.risks_table.rows():
+            if r.category.text().strip() == category:
+                return r
+        raise KeyError(category)
