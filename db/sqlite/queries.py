@@ -152,7 +152,7 @@ class SqliteQueries:
             i: EntityFacts(i, name, kinds[kind], lifecycles[life], regimes[own])
             for i, name, kind, life, own in conn.execute(
                 "SELECT id, name, kind, lifecycle, exporter_regimes FROM entities "
-                "WHERE archived_at IS NULL"
+                "WHERE archived_at IS NULL ORDER BY id"
             )
         }
 
@@ -187,7 +187,8 @@ class SqliteQueries:
             for r in conn.execute(
                 "SELECT id, kind, title, scc_module, signed_on, effective_on, expires_on, "
                 "next_review_on, derogation, justification, dpf_eu, dpf_uk_extension, "
-                "dpf_swiss, checked_on, status, archived_at, supersedes_id FROM documents"
+                "dpf_swiss, checked_on, status, archived_at, supersedes_id FROM documents "
+                "ORDER BY id"
             )
         }
         del parties
@@ -214,7 +215,7 @@ class SqliteQueries:
             for r in conn.execute(
                 "SELECT id, exporter_id, importer_id, destination, access, importer_role, "
                 "exporter_role, regimes, parent_transfer_id, started_on, ended_on "
-                "FROM transfers WHERE archived_at IS NULL"
+                "FROM transfers WHERE archived_at IS NULL ORDER BY id"
             )
         )
         del mechanisms
