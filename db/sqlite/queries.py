@@ -378,23 +378,26 @@ class SqliteQueries:
         if entity_ids is not None:
             only = f" AND t.importer_id{_IN_IDS}"
             params["ids"] = _ids_param(entity_ids)
-        rows = self._s.conn.execute(
-            "SELECT t.importer_id, group_concat(DISTINCT m.mechanism), "
-            "max(m.transfer_id IS NULL) FROM transfers t "
-            "LEFT JOIN transfer_mechanisms m ON m.transfer_id = t.id "
-            f"WHERE t.archived_at IS NULL{only} GROUP BY t.importer_id",
-            params,
+        # One string per importer: its transfers' mechanisms (repeats possible; "" for a
+        # transfer recording none), read into a dict by dict() itself, then each distinct
+        # string decoded once (DISTINCT in SQL costs more than the repeats).
+        stored = dict(
+            self._s.conn.execute(
+                "SELECT t.importer_id, group_concat(coalesce(m.mechanism, '')) "
+                "FROM transfers t LEFT JOIN transfer_mechanisms m ON m.transfer_id = t.id "
+                f"WHERE t.archived_at IS NULL{only} GROUP BY t.importer_id",
+                params,
+            )
         )
-        decoded: dict[tuple[str | None, int], MechanismsUsed] = {}
         shared: dict[MechanismsUsed, MechanismsUsed] = {}  # the same sets in another order
-        out: dict[int, MechanismsUsed] = {}
-        for entity_id, stored, unrecorded in rows:
-            used = decoded.get((stored, unrecorded))
-            if used is None:
-                found = MechanismsUsed(frozenset(_mechanism_list(stored)), bool(unrecorded))
-                used = decoded[stored, unrecorded] = shared.setdefault(found, found)
-            out[entity_id] = used
-        return out
+
+        def decode(text: str) -> MechanismsUsed:
+            items = text.split(",")
+            found = MechanismsUsed(frozenset(MECHANISMS[m] for m in items if m), "" in items)
+            return shared.setdefault(found, found)
+
+        decoded = Decoded(decode)
+        return {entity_id: decoded[text] for entity_id, text in stored.items()}
 
     # -- the exports -----------------------------------------------------------------------------
 
