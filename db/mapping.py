@@ -83,6 +83,9 @@ def _json_tuple(text: str) -> tuple[str, ...]:
     return found
 
 
+json_tuple = _json_tuple  # a JSON list of strings as stored (data categories, subjects)
+
+
 def regimes_to_s(regimes: Sequence[Regime]) -> str:
     return ",".join(r.value for r in regimes)
 
@@ -124,6 +127,11 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 def to_json(obj: Any) -> str:
     return _ENCODER.encode(plain(obj))
+
+
+def json_text(plain_dict: dict[str, Any]) -> str:
+    """``plain_dict`` as the audit log stores it (``to_json`` of a record already plain)."""
+    return _ENCODER.encode(plain_dict)
 
 
 _T = TypeVar("_T")

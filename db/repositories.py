@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -16,6 +15,8 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 
 from db import mapping as mp
+from db.errors import integrity_message as _integrity_message
+from db.errors import translate_errors as _translate_errors
 from db.files import FileStore
 from transfers_app.domain.enums import DocumentStatus, TiaStatus
 from transfers_app.domain.models import (
@@ -1249,43 +1250,6 @@ class SqliteRegister:
                 [{**mp.notice_row(n), **kept(n)} for n in records.notices],
             )
             self.note("load", note)
-
-
-def _integrity_message(exc: sqlite3.IntegrityError) -> str:
-    text = str(exc)
-    if "transfers" in text and "UNIQUE" in text:
-        return (
-            "this transfer is already on the register (same exporter, importer, "
-            "destination, kind of access and upstream transfer); edit that one instead"
-        )
-    if "FOREIGN KEY" in text:
-        return "the change refers to a record that does not exist (was it archived or removed?)"
-    return f"the change was refused by the database: {text}"
-
-
-def _translate_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """A damaged file surfaces as one clear StorageError, never as an sqlite3 traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except sqlite3.IntegrityError as exc:
-            raise StorageError(_integrity_message(exc)) from None
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StorageError(
-                    "the register is in use by another program and stayed locked; close the "
-                    "other program or try again in a moment (nothing was changed)"
-                ) from None
-            raise StorageError(f"the register database cannot be used: {exc}") from None
-        except sqlite3.DatabaseError as exc:
-            raise StorageError(
-                f"the register database cannot be read ({exc}); it may be damaged. "
-                "Restore it from the backups folder beside it."
-            ) from None
-
-    return wrapper
 
 
 for _name, _member in list(vars(SqliteRegister).items()):

@@ -5,6 +5,38 @@ composition root (``transfers_app.cli``) builds and injects.
 - ``files``: the writers and readers of files (``exports/`` implements them).
 """
 
-from transfers_app.ports.storage import RegisterPort, RegisterRecords
+from transfers_app.ports.storage import (
+    AssessmentRepository,
+    AuditRepository,
+    BulkRecords,
+    DocumentRepository,
+    EntityRepository,
+    NameIndex,
+    NoticeRepository,
+    PublicationRepository,
+    RegisterPort,
+    RegisterQueries,
+    RegisterRecords,
+    SettingsRepository,
+    Store,
+    TransferRepository,
+    UnitOfWork,
+)
 
-__all__ = ["RegisterPort", "RegisterRecords"]
+__all__ = [
+    "AssessmentRepository",
+    "AuditRepository",
+    "BulkRecords",
+    "DocumentRepository",
+    "EntityRepository",
+    "NameIndex",
+    "NoticeRepository",
+    "PublicationRepository",
+    "RegisterPort",
+    "RegisterQueries",
+    "RegisterRecords",
+    "SettingsRepository",
+    "Store",
+    "TransferRepository",
+    "UnitOfWork",
+]

@@ -1,7 +1,13 @@
-"""The storage ports the services depend on (implemented in ``db/``)."""
+"""The storage ports the services depend on (implemented in ``db/``).
+
+``Store`` and the repositories below it are the ports of issue 9: one small repository per
+aggregate, handed out by a unit of work. ``RegisterPort`` is the single port it replaces; it
+stays until every caller has moved over (then it goes, with ``db.SqliteRegister``).
+"""
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -21,6 +27,18 @@ from transfers_app.domain.models import (
     SubprocessorNotice,
     Tia,
     Transfer,
+)
+from transfers_app.domain.readmodels import (
+    AssessmentHead,
+    Counts,
+    EntityRow,
+    EntityTransferLine,
+    MechanismsUsed,
+    NameCandidate,
+    NameHit,
+    NameKeys,
+    NextDue,
+    RulesSnapshot,
 )
 
 T = TypeVar("T", Entity, Location, Transfer, Document, Tia)
@@ -130,3 +148,312 @@ class RegisterPort(Protocol):
     def assessment_heads(self) -> list[tuple[Any, ...]]: ...
     def dump_records(self) -> RegisterRecords: ...
     def load_records(self, records: RegisterRecords, note: str) -> None: ...
+
+
+# -- repositories per aggregate, handed out by a unit of work (issue 9) -------------------------
+#
+# Each write is validated (``transfers_app.domain.validation.ensure_valid``), audited (who,
+# when, the record before and after) and versioned: an update or archive whose ``version`` is
+# not the stored one is refused with StorageError ("... was changed elsewhere ..."), an unknown
+# id raises NotFoundError, a refusal by the database is one clear StorageError. Records are
+# archived, never deleted. Every method is its own transaction unless called inside
+# ``Store.transaction()``, which then commits or rolls back everything together.
+#
+# ``builtins.list`` in annotations: inside these classes ``list`` names the method.
+
+
+class EntityRepository(Protocol):
+    """Entities (suppliers, customers, our own group) with their processing locations."""
+
+    def add(self, e: Entity) -> Entity: ...
+    def update(self, e: Entity) -> Entity: ...
+    def get(self, entity_id: int) -> Entity: ...
+    def list(self, include_archived: bool = False) -> builtins.list[Entity]:
+        """In name order (comparison key, then id)."""
+        ...
+
+    def own(self) -> builtins.list[Entity]:
+        """Our own live exporting entities (non-empty ``exporter_regimes``), in name order."""
+        ...
+
+    def archive(self, e: Entity) -> Entity: ...
+    def restore(self, e: Entity) -> Entity: ...
+    def locations(self, entity_id: int | None = None) -> builtins.list[Location]:
+        """The live locations of one entity, or of every entity (None), by id."""
+        ...
+
+    def add_location(self, loc: Location) -> Location: ...
+    def update_location(self, loc: Location) -> Location: ...
+    def archive_location(self, loc: Location) -> Location: ...
+    def restore_location(self, loc: Location) -> Location: ...
+
+
+class NameIndex(Protocol):
+    """Entity names for look-ups: the type-ahead, the supplier check, choice lists."""
+
+    def names(self, ids: Sequence[int] | None = None) -> dict[int, str]:
+        """The names of these entities (archived ones too), or of every live entity (None)."""
+        ...
+
+    def keys(self) -> NameKeys:
+        """The comparison keys of every live entity's name."""
+        ...
+
+    def with_key_prefix(self, prefix: str, limit: int) -> builtins.list[NameHit]:
+        """Live entities whose name or legal-name key starts with ``prefix`` (a key)."""
+        ...
+
+    def with_word_prefixes(
+        self, prefixes: Sequence[str], limit: int
+    ) -> builtins.list[NameCandidate]:
+        """Live entities with a word of their name or legal name starting with a prefix."""
+        ...
+
+    def groups(self) -> builtins.list[NameHit]:
+        """Live group entities in name order (the choices of a parent)."""
+        ...
+
+
+class TransferRepository(Protocol):
+    def add(self, t: Transfer) -> Transfer: ...
+    def update(self, t: Transfer) -> Transfer: ...
+    def get(self, transfer_id: int) -> Transfer: ...
+    def get_many(self, ids: Iterable[int]) -> dict[int, Transfer]:
+        """The transfers of these ids that exist (archived ones too), in one read."""
+        ...
+
+    def list(self, include_archived: bool = False) -> builtins.list[Transfer]:
+        """By id."""
+        ...
+
+    def of_entity(self, entity_id: int) -> builtins.list[Transfer]:
+        """Live transfers the entity exports or imports, by id."""
+        ...
+
+    def archive(self, t: Transfer) -> Transfer: ...
+    def restore(self, t: Transfer) -> Transfer: ...
+
+
+class DocumentRepository(Protocol):
+    """Documents with their parties, signed files (kept once by SHA-256) and versions."""
+
+    def add(self, doc: Document, file: Path | None = None) -> Document: ...
+    def update(self, doc: Document, file: Path | None = None) -> Document: ...
+    def renew(self, old: Document, new: Document, file: Path | None = None) -> Document:
+        """``new`` becomes the next version of ``old``'s series; ``old`` is kept, superseded,
+        and the transfers that relied on it rely on the new version."""
+        ...
+
+    def get(self, doc_id: int) -> Document: ...
+    def list(self, include_archived: bool = False) -> builtins.list[Document]:
+        """By id."""
+        ...
+
+    def of_entity(self, entity_id: int) -> builtins.list[Document]:
+        """Documents (any version, not archived) the entity is a party to, by id."""
+        ...
+
+    def history(self, doc: Document) -> builtins.list[Document]:
+        """Every version of the document's series, oldest first."""
+        ...
+
+    def file_path(self, sha256: str) -> Path | None:
+        """Where a stored signed file is, if this register holds it."""
+        ...
+
+    def archive(self, doc: Document) -> Document: ...
+    def restore(self, doc: Document) -> Document: ...
+
+
+class AssessmentRepository(Protocol):
+    """Transfer impact assessments (TIAs) and their revisions."""
+
+    def add(self, tia: Tia) -> Tia: ...
+    def update(self, tia: Tia) -> Tia: ...
+    def revise(self, old: Tia, new: Tia) -> Tia:
+        """``new`` becomes the next revision of ``old``'s series; ``old`` is superseded."""
+        ...
+
+    def get(self, tia_id: int) -> Tia:
+        """With its content."""
+        ...
+
+    def list(self, content: bool = False) -> builtins.list[Tia]:
+        """The live assessments by id, without their content unless ``content``."""
+        ...
+
+    def history(self, series_id: int) -> builtins.list[Tia]:
+        """Every revision of one assessment with its content, oldest first."""
+        ...
+
+    def archive(self, tia: Tia) -> Tia: ...
+    def restore(self, tia: Tia) -> Tia: ...
+
+
+class NoticeRepository(Protocol):
+    """Processors' notices of new or replaced sub-processors."""
+
+    def add(self, n: SubprocessorNotice) -> SubprocessorNotice: ...
+    def update(self, n: SubprocessorNotice) -> SubprocessorNotice: ...
+    def get(self, notice_id: int) -> SubprocessorNotice: ...
+    def list(self, include_archived: bool = False) -> builtins.list[SubprocessorNotice]:
+        """Newest received first."""
+        ...
+
+
+class PublicationRepository(Protocol):
+    """What was published outside the organisation, each version kept whole."""
+
+    def add(self, pub: Publication) -> Publication:
+        """Recorded as published by the store's actor."""
+        ...
+
+    def list(self, kind: str, on: date | None = None) -> builtins.list[Publication]:
+        """Publications of ``kind`` (those published on or before ``on``), newest first."""
+        ...
+
+    def last(self, kind: str, on: date | None = None) -> Publication | None: ...
+
+
+class SettingsRepository(Protocol):
+    """Settings (key and text) and the catalogues of data categories and data subjects."""
+
+    def get(self, key: str) -> str | None: ...
+    def set(self, key: str, value: str) -> None: ...
+    def catalogue(self, name: str) -> builtins.list[CatalogueItem]:
+        """The items of one catalogue ("data_category" or "data_subject") in order added."""
+        ...
+
+    def add_catalogue_items(self, items: Iterable[CatalogueItem]) -> None:
+        """Adds the items not there yet (same catalogue and name), each audited."""
+        ...
+
+
+class AuditRepository(Protocol):
+    def entries(
+        self, limit: int = 200, table: str | None = None, record_id: int | None = None
+    ) -> builtins.list[AuditEntry]:
+        """Newest first; ``table`` is an ``AuditEntry.table`` ("entities", "documents"...)."""
+        ...
+
+    def note(self, action: str, detail: str) -> None:
+        """An audit entry for a bulk action (a demo load, a generated register)."""
+        ...
+
+    def generation(self) -> int:
+        """A number that changes whenever anything on the register changes."""
+        ...
+
+
+class RegisterQueries(Protocol):
+    """Whole-register reads for the rules, the big tables and the reports, as typed read
+    models built in a constant number of queries."""
+
+    def snapshot(self) -> RulesSnapshot: ...
+    def register_rows(self, limit: int | None = None) -> builtins.list[EntityRow]:
+        """One row per live entity in name order (comparison key, then id); only the first
+        ``limit`` given one."""
+        ...
+
+    def next_due(self, on: date, entity_ids: Sequence[int] | None = None) -> dict[int, NextDue]:
+        """Each entity's earliest due date and what falls due then: its current documents'
+        expiry, last day for notice, next review and DPF re-check (``on`` if never checked),
+        and the next review of the newest live assessment of each transfer it is a party to.
+        Entities with nothing due are left out; ``entity_ids`` limits the read to those."""
+        ...
+
+    def mechanisms_used(self, entity_ids: Sequence[int] | None = None) -> dict[int, MechanismsUsed]:
+        """For each entity receiving a live transfer, the mechanisms recorded on those."""
+        ...
+
+    def register_lines(self) -> builtins.list[EntityTransferLine]:
+        """The exports' register table, in name order (comparison key, entity id, transfer id)."""
+        ...
+
+    def assessment_heads(self) -> builtins.list[AssessmentHead]:
+        """Every live assessment's header, by id."""
+        ...
+
+    def counts(self) -> Counts: ...
+    def entities_with_locations(self) -> frozenset[int]: ...
+
+
+class BulkRecords(Protocol):
+    """Whole-register writes and reads: the lossless JSON export and its import, generated
+    registers and imported spreadsheets."""
+
+    def dump(self) -> RegisterRecords:
+        """Every record, archived ones included, by id, with versions and timestamps."""
+        ...
+
+    def load(self, records: RegisterRecords, note: str) -> None:
+        """Writes a whole register into an EMPTY one, keeping ids, versions and timestamps;
+        audited once (``note``). Refused (StorageError) if the register holds records."""
+        ...
+
+    def add_generated(
+        self,
+        entities: Sequence[Entity],
+        locations: Sequence[Location],
+        documents: Sequence[Document],
+        transfers: Sequence[Transfer],
+        tias: Sequence[Tia],
+    ) -> None:
+        """Inserts a generated register (ids preset, trusted), audited once."""
+        ...
+
+    def add_many(
+        self,
+        entities: Sequence[Entity],
+        locations: Sequence[Location],
+        transfers: Sequence[Transfer],
+    ) -> builtins.list[int]:
+        """Adds new entities with their locations and transfers (an import), each validated
+        and audited; a location or transfer names a new entity by ``-(its position in
+        entities + 1)``. Returns the new entities' ids."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """The repositories, all working in one transaction."""
+
+    @property
+    def entities(self) -> EntityRepository: ...
+    @property
+    def names(self) -> NameIndex: ...
+    @property
+    def transfers(self) -> TransferRepository: ...
+    @property
+    def documents(self) -> DocumentRepository: ...
+    @property
+    def assessments(self) -> AssessmentRepository: ...
+    @property
+    def notices(self) -> NoticeRepository: ...
+    @property
+    def publications(self) -> PublicationRepository: ...
+    @property
+    def settings(self) -> SettingsRepository: ...
+    @property
+    def audit(self) -> AuditRepository: ...
+    @property
+    def queries(self) -> RegisterQueries: ...
+    @property
+    def records(self) -> BulkRecords: ...
+
+
+class Store(UnitOfWork, Protocol):
+    """A register: its repositories for reads and single writes (each its own transaction),
+    and ``transaction()`` for several writes that succeed or fail together.
+
+    ``with store.transaction() as tx: tx.entities.add(e); tx.transfers.add(t)`` - an error
+    inside rolls back every write of the block; a transaction opened inside another joins it
+    (its own writes roll back alone if the error is caught inside the outer block).
+    """
+
+    @property
+    def actor(self) -> str:
+        """Who is audited as making the changes."""
+        ...
+
+    def transaction(self) -> AbstractContextManager[UnitOfWork]: ...
+    def close(self) -> None: ...

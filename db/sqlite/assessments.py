@@ -1,0 +1,85 @@
+"""Transfer impact assessments (TIAs) and their revisions."""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import replace
+
+from db import mapping as mp
+from db.errors import translated
+from db.sqlite.rows import tia_from
+from db.sqlite.session import TIAS, Session
+from transfers_app.domain.enums import TiaStatus
+from transfers_app.domain.models import Tia
+from transfers_app.domain.validation import ensure_valid
+
+_WHOLE = f"SELECT {', '.join(mp.TIA_COLS)} FROM tias"
+# Without the content (the last column): the lists and the rules never read it.
+_LEAN = f"SELECT {', '.join(mp.TIA_COLS[:-1])} FROM tias"
+
+
+@translated
+class SqliteAssessments:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(self, tia: Tia) -> Tia:
+        ensure_valid(tia)
+        s = self._s
+        with s.atomic():
+            new_id, stamp = s.insert(TIAS, mp.tia_row(tia))
+            if tia.series_id is None:  # the first revision names its series
+                s.conn.execute("UPDATE tias SET series_id = ? WHERE id = ?", (new_id, new_id))
+                tia = replace(tia, series_id=new_id)
+            saved = s.stamped(tia, new_id, stamp, 1)
+            s.audit(TIAS.name, new_id, "create", None, saved)
+        return saved
+
+    def update(self, tia: Tia) -> Tia:
+        ensure_valid(tia)
+        s = self._s
+        tia_id = s.require_id(TIAS, tia.id)
+        with s.atomic():
+            before = self.get(tia_id)
+            stamp = s.update(TIAS, tia_id, tia.version, mp.tia_row(tia))
+            saved = s.stamped(
+                replace(tia, created_at=before.created_at), tia_id, stamp, tia.version + 1
+            )
+            s.audit(TIAS.name, tia_id, "update", before, saved)
+        return saved
+
+    def revise(self, old: Tia, new: Tia) -> Tia:
+        s = self._s
+        old_id = s.require_id(TIAS, old.id)
+        with s.atomic():
+            self.update(replace(old, status=TiaStatus.SUPERSEDED))
+            return self.add(
+                replace(
+                    new,
+                    id=None,
+                    series_id=old.series_id or old_id,
+                    revision=old.revision + 1,
+                    version=0,
+                    created_at=None,
+                )
+            )
+
+    def get(self, tia_id: int) -> Tia:
+        return tia_from(self._s.one(TIAS, mp.TIA_COLS, tia_id))
+
+    def list(self, content: bool = False) -> builtins.list[Tia]:
+        sql = _WHOLE if content else _LEAN
+        rows = self._s.conn.execute(f"{sql} WHERE archived_at IS NULL ORDER BY id")
+        return [tia_from(r) for r in rows]
+
+    def history(self, series_id: int) -> builtins.list[Tia]:
+        rows = self._s.conn.execute(
+            f"{_WHOLE} WHERE series_id = ? ORDER BY revision, id", (series_id,)
+        )
+        return [tia_from(r) for r in rows]
+
+    def archive(self, tia: Tia) -> Tia:
+        return self._s.set_archived(TIAS, tia, archive=True)
+
+    def restore(self, tia: Tia) -> Tia:
+        return self._s.set_archived(TIAS, tia, archive=False)

@@ -1,0 +1,212 @@
+"""What every SQLite repository shares: the connection, the actor, the clock, the file store,
+transactions (savepoints when nested) and the versioned, audited writes of one record."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from db import mapping as mp
+from db.errors import storage_errors
+from db.files import FileStore
+from transfers_app.domain.models import (
+    Document,
+    Entity,
+    Location,
+    SubprocessorNotice,
+    Tia,
+    Transfer,
+)
+from transfers_app.errors import NotFoundError, StorageError
+
+Versioned = TypeVar("Versioned", Entity, Location, Transfer, Document, Tia, SubprocessorNotice)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table of versioned records: its SQL name and what a message calls one record."""
+
+    name: str
+    label: str
+
+
+ENTITIES = Table("entities", "entity")
+LOCATIONS = Table("locations", "location")
+TRANSFERS = Table("transfers", "transfer")
+DOCUMENTS = Table("documents", "document")
+TIAS = Table("tias", "transfer assessment")
+NOTICES = Table("subprocessor_notices", "sub-processor notice")
+
+_savepoints = itertools.count(1)
+
+
+class Session:
+    """One open register database, shared by the repositories of one store."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        actor: str,
+        files: FileStore | None,
+        now: Callable[[], datetime],
+    ) -> None:
+        self.conn = conn
+        self.actor = actor
+        self.files = files
+        self.now = now
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Everything inside is written together or not at all; inside another transaction,
+        a savepoint (an error rolls back to it, the outer transaction decides the rest)."""
+        conn = self.conn
+        with storage_errors():
+            if conn.in_transaction:
+                name = f"tr_{next(_savepoints)}"
+                conn.execute(f"SAVEPOINT {name}")
+                try:
+                    yield
+                except BaseException:
+                    # An error may have ended the whole transaction already.
+                    if conn.in_transaction:
+                        conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                        conn.execute(f"RELEASE SAVEPOINT {name}")
+                    raise
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            else:
+                conn.execute("BEGIN")
+                try:
+                    yield
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.rollback()
+                    raise
+
+    # -- audit ---------------------------------------------------------------------------------
+
+    def audit(
+        self,
+        table: str,
+        record_id: int | None,
+        action: str,
+        before: object | None,
+        after: object | None,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO audit (at, actor, table_name, record_id, action, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.now().isoformat(),
+                self.actor,
+                table,
+                record_id,
+                action,
+                mp.to_json(before) if before is not None else None,
+                mp.to_json(after) if after is not None else None,
+            ),
+        )
+
+    def note(self, action: str, detail: str) -> None:
+        self.conn.execute(
+            "INSERT INTO audit (at, actor, table_name, record_id, action, before, after) "
+            "VALUES (?, ?, 'register', NULL, ?, NULL, ?)",
+            (self.now().isoformat(), self.actor, action, detail),
+        )
+
+    # -- one versioned record --------------------------------------------------------------------
+
+    def insert(self, table: Table, row: dict[str, Any]) -> tuple[int, str]:
+        """Inserts a new record at version 1; returns its id and time stamp."""
+        stamp = self.now().isoformat()
+        row = {**row, "created_at": stamp, "updated_at": stamp, "version": 1}
+        cur = self.conn.execute(
+            f"INSERT INTO {table.name} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            tuple(row.values()),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid, stamp
+
+    @staticmethod
+    def require_id(table: Table, record_id: int | None) -> int:
+        if record_id is None:
+            raise NotFoundError(f"{table.label} has no id: add it first")
+        return record_id
+
+    def update(
+        self, table: Table, record_id: int, expected_version: int, row: dict[str, Any]
+    ) -> str:
+        """Writes ``row`` over the record if it is still at ``expected_version`` (optimistic
+        locking); returns the time stamp. A stale version or a missing record is refused."""
+        stamp = self.now().isoformat()
+        sets = ", ".join(f"{k} = ?" for k in row)
+        cur = self.conn.execute(
+            f"UPDATE {table.name} SET {sets}, updated_at = ?, version = version + 1 "
+            "WHERE id = ? AND version = ?",
+            (*row.values(), stamp, record_id, expected_version),
+        )
+        if cur.rowcount != 1:
+            found = self.conn.execute(
+                f"SELECT version FROM {table.name} WHERE id = ?", (record_id,)
+            ).fetchone()
+            if found is None:
+                raise NotFoundError(f"{table.label} {record_id} does not exist")
+            raise StorageError(
+                f"{table.label} {record_id} was changed elsewhere since it was opened "
+                f"(version {found[0]}, expected {expected_version}); reload and try again"
+            )
+        return stamp
+
+    @staticmethod
+    def stamped(obj: Versioned, record_id: int, stamp: str, version: int) -> Versioned:
+        when = datetime.fromisoformat(stamp)
+        return replace(
+            obj, id=record_id, version=version, created_at=obj.created_at or when, updated_at=when
+        )
+
+    def set_archived(self, table: Table, obj: Versioned, archive: bool) -> Versioned:
+        """Archives (hides, never deletes) or restores a record, versioned and audited."""
+        action = "archive" if archive else "restore"
+        if obj.id is None:
+            raise NotFoundError(f"cannot {action} an unsaved {table.label}")
+        when = self.now() if archive else None
+        with self.atomic():
+            stamp = self.update(
+                table, obj.id, obj.version, {"archived_at": when.isoformat() if when else None}
+            )
+            saved = replace(self.stamped(obj, obj.id, stamp, obj.version + 1), archived_at=when)
+            self.audit(table.name, obj.id, action, obj, saved)
+        return saved
+
+    def one(self, table: Table, cols: tuple[str, ...], record_id: int) -> tuple[Any, ...]:
+        row: tuple[Any, ...] | None = self.conn.execute(
+            f"SELECT {', '.join(cols)} FROM {table.name} WHERE id = ?", (record_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"{table.label} {record_id} does not exist")
+        return row
+
+    def max_id(self, table: str) -> int:
+        return int(self.conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
+
+    def bulk_insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Inserts prepared rows (ids set) at once; the caller holds the transaction."""
+        if not rows:
+            return
+        stamp = self.now().isoformat()
+        cols = list(rows[0])
+        extra = [c for c in ("created_at", "updated_at", "version") if c not in cols]
+        fill = tuple({"created_at": stamp, "updated_at": stamp, "version": 1}[c] for c in extra)
+        self.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(cols + extra)}) "
+            f"VALUES ({', '.join('?' * len(cols + extra))})",
+            (tuple(r[c] for c in cols) + fill for r in rows),
+        )

@@ -1,0 +1,73 @@
+"""The storage contract: every adapter of ``transfers_app.ports.storage.Store`` passes the
+tests of this folder. Add an engine by adding it to ``ADAPTERS`` (a PostgreSQL store: a
+server started for the session, one fresh database per test).
+
+What is tested is what a user relies on: records come back as saved, edits are versioned,
+audited and refused when stale, archive hides without deleting, multi-step writes happen
+whole or not at all, and the read models say the same as the records. Engine details (file
+damage, WAL, migrations, statement counts) are tested beside the engine, not here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from contract_samples import ACTOR, StoreFactory
+from fakes.memory_store import MemoryStore
+
+from db import open_db
+from db.files import FileStore
+from db.sqlite import SqliteStore
+from transfers_app.ports.storage import Store
+
+START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+class Clock:
+    """Ticks one second per call: every write gets its own time stamp."""
+
+    def __init__(self) -> None:
+        self.t = START
+
+    def __call__(self) -> datetime:
+        self.t += timedelta(seconds=1)
+        return self.t
+
+
+def _sqlite(folder: Path) -> Store:
+    return SqliteStore(
+        open_db(folder / "register.db"),
+        actor=ACTOR,
+        files=FileStore(folder / "files"),
+        now=Clock(),
+    )
+
+
+def _memory(folder: Path) -> Store:
+    return MemoryStore(actor=ACTOR, files=FileStore(folder / "files"), now=Clock())
+
+
+ADAPTERS: dict[str, Callable[[Path], Store]] = {"sqlite": _sqlite, "memory": _memory}
+
+
+@pytest.fixture(params=sorted(ADAPTERS))
+def new_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
+    """Makes empty stores of one adapter (each in its own folder)."""
+    made: list[Store] = []
+
+    def make() -> Store:
+        store = ADAPTERS[request.param](tmp_path / f"store{len(made)}")
+        made.append(store)
+        return store
+
+    yield make
+    for store in made:
+        store.close()
+
+
+@pytest.fixture
+def store(new_store: StoreFactory) -> Store:
+    return new_store()

@@ -1,0 +1,471 @@
+"""The in-memory whole-register reads and writes: the typed read models and the bulk records
+(see ``memory_store``). Plain loops over the dicts: the SQLite store computes the same in SQL."""
+
+from __future__ import annotations
+
+import builtins
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from db.mapping import to_json
+from fakes.memory_core import (
+    Core,
+    R,
+    name_order,
+    new_record,
+    stored_parties,
+)
+from transfers_app.domain.enums import DocumentKind, DocumentStatus, TiaStatus
+from transfers_app.domain.models import (
+    AuditEntry,
+    Document,
+    Entity,
+    Location,
+    Tia,
+    Transfer,
+)
+from transfers_app.domain.readmodels import (
+    AssessmentFacts,
+    AssessmentHead,
+    Counts,
+    DocumentFacts,
+    DueKind,
+    EntityFacts,
+    EntityRow,
+    EntityTransferLine,
+    MechanismsUsed,
+    NextDue,
+    RulesSnapshot,
+    TransferData,
+    TransferFacts,
+)
+from transfers_app.domain.validation import ensure_valid
+from transfers_app.errors import StorageError
+from transfers_app.ports.storage import RegisterRecords
+
+
+def _document_due(d: Document, on: date) -> tuple[date, DueKind] | None:
+    """A current document's earliest due date, as ``SqliteQueries.next_due`` computes it (on a
+    tie, notice before expiry before review before the DPF re-check)."""
+    dates: list[tuple[date, int, DueKind]] = []
+    if d.expires_on is not None:
+        dates.append((d.expires_on, 1, DueKind.EXPIRY))
+        if d.notice_period_days:
+            dates.append((d.expires_on - timedelta(days=d.notice_period_days), 0, DueKind.NOTICE))
+    if d.next_review_on is not None:
+        dates.append((d.next_review_on, 2, DueKind.REVIEW))
+    if d.kind is DocumentKind.DPF_CERTIFICATION:
+        due = d.checked_on + relativedelta(months=12) if d.checked_on else on
+        dates.append((due, 3, DueKind.DPF_RECHECK))
+    if not dates:
+        return None
+    day, _, what = min(dates)
+    return day, what
+
+
+class MemoryQueries:
+    def __init__(self, core: Core) -> None:
+        self._c = core
+
+    def _live_entities(self) -> builtins.list[Entity]:
+        found = self._c.state.entities.values()
+        return sorted((e for e in found if e.archived_at is None), key=name_order)
+
+    def _countries(self, entity_id: int) -> tuple[str, ...]:
+        locations = self._c.state.locations
+        return tuple(
+            dict.fromkeys(
+                loc.country
+                for _, loc in sorted(locations.items())
+                if loc.entity_id == entity_id and loc.archived_at is None
+            )
+        )
+
+    def _received(self) -> dict[int, builtins.list[Transfer]]:
+        by_importer: dict[int, list[Transfer]] = defaultdict(list)
+        for _, t in sorted(self._c.state.transfers.items()):
+            if t.archived_at is None:
+                by_importer[t.importer_id].append(t)
+        return by_importer
+
+    def snapshot(self) -> RulesSnapshot:
+        s = self._c.state
+        entities = {
+            e.id or 0: EntityFacts(e.id, e.name, e.kind, e.lifecycle, e.exporter_regimes)
+            for e in s.entities.values()
+            if e.archived_at is None
+        }
+        documents = {
+            d.id or 0: DocumentFacts(
+                d.id,
+                d.kind,
+                d.title,
+                d.scc_module,
+                d.signed_on,
+                d.effective_on,
+                d.expires_on,
+                d.next_review_on,
+                d.derogation,
+                d.justification,
+                d.dpf_eu,
+                d.dpf_uk_extension,
+                d.dpf_swiss,
+                d.checked_on,
+                d.status,
+                d.party_ids,
+                d.archived_at,
+                d.supersedes_id,
+            )
+            for d in s.documents.values()
+        }
+        transfers = tuple(
+            TransferFacts(
+                t.id,
+                t.exporter_id,
+                t.importer_id,
+                t.destination,
+                t.access,
+                t.importer_role,
+                t.exporter_role,
+                t.regimes,
+                t.parent_transfer_id,
+                t.started_on,
+                t.ended_on,
+                t.mechanisms,
+                t.archived_at,
+            )
+            for _, t in sorted(s.transfers.items())
+            if t.archived_at is None
+        )
+        tias = tuple(
+            AssessmentFacts(
+                x.id,
+                x.transfer_id,
+                x.extra_transfer_ids,
+                x.status,
+                x.approved_on,
+                x.next_review_on,
+                x.archived_at,
+                x.series_id,
+                x.revision,
+                x.inputs,
+            )
+            for _, x in sorted(s.tias.items())
+            if x.archived_at is None
+        )
+        covered = {
+            i
+            for x in tias
+            if x.status is TiaStatus.APPROVED and x.inputs is not None
+            for i in x.transfer_ids
+        }
+        data = {
+            t.id or 0: TransferData(t.data_categories, t.data_subjects)
+            for t in s.transfers.values()
+            if t.id in covered and t.archived_at is None
+        }
+        return RulesSnapshot(
+            entities, transfers, documents, tias, self.entities_with_locations(), data
+        )
+
+    def register_rows(self, limit: int | None = None) -> builtins.list[EntityRow]:
+        entities = self._live_entities()[:limit]
+        received = self._received()
+        return [
+            EntityRow(
+                e.id or 0,
+                e.name,
+                e.legal_name,
+                e.kind,
+                e.is_own,
+                e.lifecycle,
+                self._countries(e.id or 0),
+                tuple(t.service for t in received.get(e.id or 0, ()) if t.service),
+            )
+            for e in entities
+        ]
+
+    def next_due(self, on: date, entity_ids: Sequence[int] | None = None) -> dict[int, NextDue]:
+        s = self._c.state
+        candidates: dict[int, list[tuple[date, DueKind]]] = defaultdict(list)
+        for d in s.documents.values():
+            if d.archived_at is None and d.status is DocumentStatus.CURRENT:
+                due = _document_due(d, on)
+                if due is not None:
+                    for p in d.party_ids:
+                        candidates[p].append(due)
+        newest: dict[int, Tia] = {}
+        for x in s.tias.values():
+            if x.archived_at is None:
+                cur = newest.get(x.transfer_id)
+                rank = (x.approved_on or date.min, x.id or 0)
+                if cur is None or rank > (cur.approved_on or date.min, cur.id or 0):
+                    newest[x.transfer_id] = x
+        for x in newest.values():
+            if x.next_review_on is not None:
+                t = s.transfers[x.transfer_id]
+                for party in (t.exporter_id, t.importer_id):
+                    candidates[party].append((x.next_review_on, DueKind.TIA_REVIEW))
+        wanted = None if entity_ids is None else set(entity_ids)
+        return {
+            i: NextDue(*min(dues, key=lambda due: due[0]))
+            for i, dues in candidates.items()
+            if wanted is None or i in wanted
+        }
+
+    def mechanisms_used(self, entity_ids: Sequence[int] | None = None) -> dict[int, MechanismsUsed]:
+        wanted = None if entity_ids is None else set(entity_ids)
+        return {
+            i: MechanismsUsed(
+                frozenset(u.mechanism for t in ts for u in t.mechanisms),
+                any(not t.mechanisms for t in ts),
+            )
+            for i, ts in self._received().items()
+            if wanted is None or i in wanted
+        }
+
+    def register_lines(self) -> builtins.list[EntityTransferLine]:
+        s = self._c.state
+        received = self._received()
+        out = []
+        for e in self._live_entities():
+            i = e.id or 0
+            head = (i, e.name, e.kind, e.lifecycle, e.is_own, self._countries(i))
+            transfers = received.get(i)
+            if not transfers:
+                out.append(
+                    EntityTransferLine(
+                        *head,
+                        None,
+                        None,
+                        None,
+                        False,
+                        (),
+                        None,
+                        None,
+                        (),
+                        (),
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                    )
+                )
+                continue
+            for t in transfers:
+                x = s.entities.get(t.exporter_id)
+                doc_id = next(
+                    (u.document_id for u in t.mechanisms if u.document_id is not None), None
+                )
+                d = s.documents.get(doc_id) if doc_id is not None else None
+                out.append(
+                    EntityTransferLine(
+                        *head,
+                        t.id,
+                        t.exporter_id,
+                        x.name if x else None,
+                        x is not None and x.archived_at is not None,
+                        x.exporter_regimes if x else (),
+                        t.importer_role,
+                        t.destination,
+                        t.regimes,
+                        tuple(u.mechanism for u in t.mechanisms),
+                        d.id if d else None,
+                        d.title if d else None,
+                        d.signed_on if d else None,
+                        d.expires_on if d else None,
+                        d.next_review_on if d else None,
+                    )
+                )
+        return out
+
+    def assessment_heads(self) -> builtins.list[AssessmentHead]:
+        return [
+            AssessmentHead(
+                x.id or 0,
+                x.transfer_id,
+                x.extra_transfer_ids,
+                x.series_id,
+                x.revision,
+                x.status,
+                x.approved_on,
+                x.next_review_on,
+            )
+            for _, x in sorted(self._c.state.tias.items())
+            if x.archived_at is None
+        ]
+
+    def counts(self) -> Counts:
+        s = self._c.state
+
+        def live(table: dict[int, Any]) -> int:
+            return sum(1 for r in table.values() if r.archived_at is None)
+
+        return Counts(
+            live(s.entities),
+            live(s.locations),
+            live(s.transfers),
+            live(s.documents),
+            live(s.tias),
+            len(s.audit),
+        )
+
+    def entities_with_locations(self) -> frozenset[int]:
+        return frozenset(
+            loc.entity_id for loc in self._c.state.locations.values() if loc.archived_at is None
+        )
+
+
+class MemoryBulkRecords:
+    def __init__(self, core: Core) -> None:
+        self._c = core
+
+    def dump(self) -> RegisterRecords:
+        s = self._c.state
+
+        def by_id(table: dict[int, Any]) -> tuple[Any, ...]:
+            return tuple(r for _, r in sorted(table.items()))
+
+        return RegisterRecords(
+            entities=by_id(s.entities),
+            locations=by_id(s.locations),
+            documents=by_id(s.documents),
+            transfers=by_id(s.transfers),
+            tias=by_id(s.tias),
+            catalogue=by_id(s.catalogue),
+            files=tuple(f for _, f in sorted(s.files.items())),
+            publications=by_id(s.publications),
+            notices=by_id(s.notices),
+        )
+
+    def load(self, records: RegisterRecords, note: str) -> None:
+        c = self._c
+        s = c.state
+        for name, table in (
+            ("entities", s.entities),
+            ("locations", s.locations),
+            ("documents", s.documents),
+            ("transfers", s.transfers),
+            ("tias", s.tias),
+            ("catalogue", s.catalogue),
+            ("files", s.files),
+            ("publications", s.publications),
+            ("subprocessor notices", s.notices),
+        ):
+            if table:
+                raise StorageError(
+                    f"the register is not empty (it has {name}): a register file loads only "
+                    "into an empty one (use --data-dir to start a new one)"
+                )
+        stamp = c.now()
+
+        def kept(obj: R) -> R:
+            return replace(
+                obj,
+                version=max(obj.version, 1),
+                created_at=obj.created_at or stamp,
+                updated_at=obj.updated_at or stamp,
+            )
+
+        with c.atomic():
+            for f in records.files:
+                s.files[f.sha256] = replace(f, stored_at=f.stored_at or stamp)
+            for e in records.entities:
+                s.entities[e.id or 0] = kept(e)
+            for loc in records.locations:
+                s.locations[loc.id or 0] = kept(loc)
+            for d in records.documents:
+                s.documents[d.id or 0] = stored_parties(kept(d))
+            for t in records.transfers:
+                s.transfers[t.id or 0] = kept(t)
+            for x in records.tias:
+                s.tias[x.id or 0] = kept(x)
+            for item in records.catalogue:
+                s.catalogue[item.id or 0] = item
+            for p in records.publications:
+                s.publications[p.id or 0] = p
+            for n in records.notices:
+                s.notices[n.id or 0] = kept(n)
+            c.note("load", note)
+
+    def add_generated(
+        self,
+        entities: Sequence[Entity],
+        locations: Sequence[Location],
+        documents: Sequence[Document],
+        transfers: Sequence[Transfer],
+        tias: Sequence[Tia],
+    ) -> None:
+        c = self._c
+        s = c.state
+        with c.atomic():
+            # As the SQLite store: trusted records with their ids, version 1, never archived.
+            stamp = c.now()
+            for e in entities:
+                s.entities[e.id or 0] = new_record(e, e.id or 0, stamp)
+            for loc in locations:
+                s.locations[loc.id or 0] = new_record(loc, loc.id or 0, stamp)
+            for d in documents:
+                s.documents[d.id or 0] = stored_parties(new_record(d, d.id or 0, stamp))
+            for t in transfers:
+                s.transfers[t.id or 0] = new_record(t, t.id or 0, stamp)
+            for x in tias:
+                s.tias[x.id or 0] = new_record(
+                    replace(x, series_id=x.series_id or x.id), x.id or 0, stamp
+                )
+            c.note("generate", f"generated a synthetic register of {len(entities)} entities")
+
+    def add_many(
+        self,
+        entities: Sequence[Entity],
+        locations: Sequence[Location],
+        transfers: Sequence[Transfer],
+    ) -> builtins.list[int]:
+        for group in (entities, locations, transfers):
+            for obj in group:
+                ensure_valid(obj)
+        c = self._c
+        s = c.state
+        with c.atomic():
+            first = c.next_id(s.entities)
+            ids = list(range(first, first + len(entities)))
+
+            def real(i: int) -> int:
+                return ids[-i - 1] if i < 0 else i
+
+            stamp = c.now()
+            made: list[tuple[str, Any]] = []
+            for i, e in zip(ids, entities, strict=True):
+                made.append(("entities", s.entities.setdefault(i, new_record(e, i, stamp))))
+            base = c.next_id(s.locations)
+            for k, loc in enumerate(locations):
+                placed = new_record(replace(loc, entity_id=real(loc.entity_id)), base + k, stamp)
+                made.append(("locations", s.locations.setdefault(base + k, placed)))
+            base = c.next_id(s.transfers)
+            for k, t in enumerate(transfers):
+                saved = new_record(
+                    replace(t, importer_id=real(t.importer_id), exporter_id=real(t.exporter_id)),
+                    base + k,
+                    stamp,
+                )
+                made.append(("transfers", s.transfers.setdefault(base + k, saved)))
+            for table, saved in made:
+                s.audit.append(
+                    AuditEntry(
+                        stamp,
+                        c.actor,
+                        table,
+                        saved.id,
+                        "create",
+                        None,
+                        to_json(saved),
+                        len(s.audit) + 1,
+                    )
+                )
+        return ids

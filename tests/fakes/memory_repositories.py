@@ -1,0 +1,457 @@
+"""The in-memory repositories of one aggregate each (see ``memory_store``)."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from fakes.memory_core import (
+    CATALOGUES,
+    Core,
+    name_keys_of,
+    name_order,
+    stored_parties,
+)
+from transfers_app.domain.enums import DocumentStatus, TiaStatus
+from transfers_app.domain.models import (
+    AuditEntry,
+    CatalogueItem,
+    Document,
+    Entity,
+    Location,
+    Publication,
+    SubprocessorNotice,
+    Tia,
+    Transfer,
+)
+from transfers_app.domain.names import name_key
+from transfers_app.domain.readmodels import (
+    NameCandidate,
+    NameHit,
+    NameKeys,
+)
+from transfers_app.domain.validation import ensure_valid
+from transfers_app.errors import NotFoundError, StorageError
+
+
+class MemoryEntities:
+    def __init__(self, core: Core) -> None:
+        self._c = core
+
+    def add(self, e: Entity) -> Entity:
+        ensure_valid(e)
+        c = self._c
+        with c.atomic():
+            saved = c.created(e, c.state.entities)
+            c.audit("entities", saved.id, "create", None, saved)
+        return saved
+
+    def update(self, e: Entity) -> Entity:
+        ensure_valid(e)
+        c = self._c
+        with c.atomic():
+            before, saved = c.updated("entity", c.state.entities, e)
+            c.audit("entities", e.id, "update", before, saved)
+        return saved
+
+    def get(self, entity_id: int) -> Entity:
+        return self._c.get("entity", self._c.state.entities, entity_id)
+
+    def list(self, include_archived: bool = False) -> builtins.list[Entity]:
+        found = self._c.state.entities.values()
+        return sorted(
+            (e for e in found if include_archived or e.archived_at is None), key=name_order
+        )
+
+    def own(self) -> builtins.list[Entity]:
+        return [e for e in self.list() if e.exporter_regimes]
+
+    def archive(self, e: Entity) -> Entity:
+        return self._c.set_archived("entity", "entities", self._c.state.entities, e, True)
+
+    def restore(self, e: Entity) -> Entity:
+        return self._c.set_archived("entity", "entities", self._c.state.entities, e, False)
+
+    def locations(self, entity_id: int | None = None) -> builtins.list[Location]:
+        return [
+            loc
+            for _, loc in sorted(self._c.state.locations.items())
+            if loc.archived_at is None and (entity_id is None or loc.entity_id == entity_id)
+        ]
+
+    def add_location(self, loc: Location) -> Location:
+        ensure_valid(loc)
+        c = self._c
+        with c.atomic():
+            saved = c.created(loc, c.state.locations)
+            c.audit("locations", saved.id, "create", None, saved)
+        return saved
+
+    def update_location(self, loc: Location) -> Location:
+        ensure_valid(loc)
+        c = self._c
+        with c.atomic():
+            before, saved = c.updated("location", c.state.locations, loc)
+            c.audit("locations", loc.id, "update", before, saved)
+        return saved
+
+    def archive_location(self, loc: Location) -> Location:
+        return self._c.set_archived("location", "locations", self._c.state.locations, loc, True)
+
+    def restore_location(self, loc: Location) -> Location:
+        return self._c.set_archived("location", "locations", self._c.state.locations, loc, False)
+
+
+class MemoryNames:
+    def __init__(self, core: Core) -> None:
+        self._c = core
+
+    def _live(self) -> builtins.list[Entity]:
+        return [e for _, e in sorted(self._c.state.entities.items()) if e.archived_at is None]
+
+    def names(self, ids: Sequence[int] | None = None) -> dict[int, str]:
+        entities = self._c.state.entities
+        if ids is None:
+            return {e.id: e.name for e in self._live() if e.id is not None}
+        return {i: entities[i].name for i in ids if i in entities}
+
+    def keys(self) -> NameKeys:
+        live = [(e.id or 0, name_key(e.name)) for e in self._live()]
+        return NameKeys(tuple(i for i, _ in live), tuple(k for _, k in live))
+
+    def with_key_prefix(self, prefix: str, limit: int) -> builtins.list[NameHit]:
+        hits = [
+            NameHit(e.id or 0, e.name)
+            for e in self._live()
+            if any(k and k.startswith(prefix) for k in name_keys_of(e))
+        ]
+        return hits[:limit]
+
+    def with_word_prefixes(
+        self, prefixes: Sequence[str], limit: int
+    ) -> builtins.list[NameCandidate]:
+        out = []
+        for e in self._live():
+            keys = name_keys_of(e)
+            words = {w for w in " ".join(keys).split() if len(w) >= 2}
+            if any(w.startswith(p) for w in words for p in prefixes):
+                out.append(NameCandidate(e.id or 0, *keys))
+        return out[:limit]
+
+    def groups(self) -> builtins.list[NameHit]:
+        live = sorted(self._live(), key=name_order)
+        return [NameHit(e.id or 0, e.name) for e in live if e.kind.value == "group"]
+
+
+class MemoryTransfers:
+    def __init__(self, core: Core) -> None:
+        self._c = core
+
+    def add(self, t: Transfer) -> Transfer:
+        ensure_valid(t)
+        c = self._c
+        with c.atomic():
+            saved = c.created(t, c.state.transfers)
+            c.audit("transfers", saved.id, "create", None, saved)
+        return saved
+
+    def update(self, t: Transfer) -> Transfer:
+        ensure_valid(t)
+        c = self._c
+        with c.atomic():
+            before, saved = c.updated("transfer", c.state.transfers, t)
+            c.audit("transfers", t.id, "update", before, saved)
+        return saved
+
+    def get(self, transfer_id: int) -> Transfer:
+        return self._c.get("transfer", self._c.state.transfers, transfer_id)
+
+    def get_many(self, ids: Iterable[int]) -> dict[int, Transfer]:
+        found = self._c.state.transfers
+        return {i: found[i] for i in sorted(set(ids)) if i in found}
+
+    def list(self, include_archived: bool = False) -> builtins.list[Transfer]:
+        return [
+            t
+            for _, t in sorted(self._c.state.transfers.items())
+            if include_archived or t.archived_at is None
+        ]
+
+    def of_entity(self, entity_id: int) -> builtins.list[Transfer]:
+        return [t for t in self.list() if entity_id in (t.exporter_id, t.importer_id)]
+
+    def archive(self, t: Transfer) -> Transfer:
+        return self._c.set_archived("transfer", "transfers", self._c.state.transfers, t, True)
+
+    def restore(self, t: Transfer) -> Transfer:
+        return self._c.set_archived("transfer", "transfers", self._c.state.transfers, t, False)
+
+
+class MemoryDocuments:
+    def __init__(self, core: Core) -> None:
+        self._c = core
+
+    def _store_file(self, doc: Document, file: Path | None) -> Document:
+        if file is None:
+            return doc
+        c = self._c
+        if c.files is None:
+            raise StorageError("this register has no file store configured")
+        stored = c.files.put(file)
+        c.state.files.setdefault(stored.sha256, replace(stored, stored_at=c.now()))
+        return replace(doc, file_sha256=stored.sha256, file_name=file.name)
+
+    def add(self, doc: Document, file: Path | None = None) -> Document:
+        ensure_valid(doc)
+        c = self._c
+        with c.atomic():
+            doc = self._store_file(doc, file)
+            new_id = c.next_id(c.state.documents)
+            if doc.series_id is None:  # the first version names its series
+                doc = replace(doc, series_id=new_id)
+            saved = c.created(doc, c.state.documents, new_id)
+            c.state.documents[new_id] = stored_parties(saved)
+            c.audit("documents", new_id, "create", None, saved)
+        return saved
+
+    def update(self, doc: Document, file: Path | None = None) -> Document:
+        ensure_valid(doc)
+        c = self._c
+        with c.atomic():
+            doc = self._store_file(doc, file)
+            before, saved = c.updated("document", c.state.documents, doc)
+            c.state.documents[saved.id or 0] = stored_parties(saved)
+            c.audit("documents", doc.id, "update", before, saved)
+        return saved
+
+    def renew(self, old: Document, new: Document, file: Path | None = None) -> Document:
+        c = self._c
+        if old.id is None:
+            raise NotFoundError("document has no id: add it first")
+        with c.atomic():
+            current = self.get(old.id)
+            if current.status is DocumentStatus.SUPERSEDED:
+                raise StorageError(f"'{current.title}' was already renewed or replaced")
+            self.update(replace(current, status=DocumentStatus.SUPERSEDED))
+            saved = self.add(
+                replace(
+                    new,
+                    id=None,
+                    series_id=current.series_id or current.id,
+                    doc_version=current.doc_version + 1,
+                    supersedes_id=current.id,
+                    status=DocumentStatus.CURRENT,
+                    version=0,
+                    created_at=None,
+                ),
+                file,
+            )
+            transfers = MemoryTransfers(c)
+            for t in list(c.state.transfers.values()):
+                if any(u.document_id == old.id for u in t.mechanisms):
+                    uses = tuple(
+                        replace(u, document_id=saved.id) if u.document_id == old.id else u
+                        for u in t.mechanisms
+                    )
+                    transfers.update(replace(t, mechanisms=uses))
+        return saved
+
+    def get(self, doc_id: int) -> Document:
+        return self._c.get("document", self._c.state.documents, doc_id)
+
+    def list(self, include_archived: bool = False) -> builtins.list[Document]:
+        return [
+            d
+            for _, d in sorted(self._c.state.documents.items())
+            if include_archived or d.archived_at is None
+        ]
+
+    def of_entity(self, entity_id: int) -> builtins.list[Document]:
+        return [d for d in self.list() if entity_id in d.party_ids]
+
+    def history(self, doc: Document) -> builtins.list[Document]:
+        series = doc.series_id or doc.id
+        found = [d for d in self._c.state.documents.values() if d.series_id == series]
+        return sorted(found, key=lambda d: (d.doc_version, d.id or 0))
+
+    def file_path(self, sha256: str) -> Path | None:
+        files = self._c.files
+        if files is None:
+            return None
+        path = files.path_for(sha256)
+        return path if path.exists() else None
+
+    def archive(self, doc: Document) -> Document:
+        return self._c.set_archived("document", "documents", self._c.state.documents, doc, True)
+
+    def restore(self, doc: Document) -> Document:
+        return self._c.set_archived("document", "documents", self._c.state.documents, doc, False)
+
+
+class MemoryAssessments:
+    def __init__(self, core: Core) -> None:
+        self._c = core
+
+    def add(self, tia: Tia) -> Tia:
+        ensure_valid(tia)
+        c = self._c
+        with c.atomic():
+            new_id = c.next_id(c.state.tias)
+            if tia.series_id is None:  # the first revision names its series
+                tia = replace(tia, series_id=new_id)
+            saved = c.created(tia, c.state.tias, new_id)
+            c.audit("tias", new_id, "create", None, saved)
+        return saved
+
+    def update(self, tia: Tia) -> Tia:
+        ensure_valid(tia)
+        c = self._c
+        with c.atomic():
+            before, saved = c.updated("transfer assessment", c.state.tias, tia)
+            c.audit("tias", tia.id, "update", before, saved)
+        return saved
+
+    def revise(self, old: Tia, new: Tia) -> Tia:
+        if old.id is None:
+            raise NotFoundError("transfer assessment has no id: add it first")
+        with self._c.atomic():
+            self.update(replace(old, status=TiaStatus.SUPERSEDED))
+            return self.add(
+                replace(
+                    new,
+                    id=None,
+                    series_id=old.series_id or old.id,
+                    revision=old.revision + 1,
+                    version=0,
+                    created_at=None,
+                )
+            )
+
+    def get(self, tia_id: int) -> Tia:
+        return self._c.get("transfer assessment", self._c.state.tias, tia_id)
+
+    def list(self, content: bool = False) -> builtins.list[Tia]:
+        return [
+            x if content else replace(x, content=None)
+            for _, x in sorted(self._c.state.tias.items())
+            if x.archived_at is None
+        ]
+
+    def history(self, series_id: int) -> builtins.list[Tia]:
+        found = [x for x in self._c.state.tias.values() if x.series_id == series_id]
+        return sorted(found, key=lambda x: (x.revision, x.id or 0))
+
+    def archive(self, tia: Tia) -> Tia:
+        return self._c.set_archived("transfer assessment", "tias", self._c.state.tias, tia, True)
+
+    def restore(self, tia: Tia) -> Tia:
+        return self._c.set_archived("transfer assessment", "tias", self._c.state.tias, tia, False)
+
+
+class MemoryNotices:
+    def __init__(self, core: Core) -> None:
+        self._c = core
+
+    def add(self, n: SubprocessorNotice) -> SubprocessorNotice:
+        ensure_valid(n)
+        c = self._c
+        with c.atomic():
+            saved = c.created(n, c.state.notices)
+            c.audit("subprocessor_notices", saved.id, "create", None, saved)
+        return saved
+
+    def update(self, n: SubprocessorNotice) -> SubprocessorNotice:
+        ensure_valid(n)
+        c = self._c
+        with c.atomic():
+            before, saved = c.updated("sub-processor notice", c.state.notices, n)
+            c.audit("subprocessor_notices", n.id, "update", before, saved)
+        return saved
+
+    def get(self, notice_id: int) -> SubprocessorNotice:
+        return self._c.get("sub-processor notice", self._c.state.notices, notice_id)
+
+    def list(self, include_archived: bool = False) -> builtins.list[SubprocessorNotice]:
+        found = [n for n in self._c.state.notices.values() if include_archived or not n.archived_at]
+        return sorted(found, key=lambda n: (n.received_on, n.id or 0), reverse=True)
+
+
+class MemoryPublications:
+    def __init__(self, core: Core) -> None:
+        self._c = core
+
+    def add(self, pub: Publication) -> Publication:
+        c = self._c
+        with c.atomic():
+            new_id = c.next_id(c.state.publications)
+            saved = c.state.publications[new_id] = replace(pub, id=new_id, actor=c.actor)
+            c.audit("publications", new_id, "publish", None, saved)
+        return saved
+
+    def list(self, kind: str, on: date | None = None) -> builtins.list[Publication]:
+        found = [
+            p
+            for p in self._c.state.publications.values()
+            if p.kind == kind and (on is None or p.published_on <= on)
+        ]
+        return sorted(found, key=lambda p: (p.published_on, p.id or 0), reverse=True)
+
+    def last(self, kind: str, on: date | None = None) -> Publication | None:
+        found = self.list(kind, on)
+        return found[0] if found else None
+
+
+class MemorySettings:
+    def __init__(self, core: Core) -> None:
+        self._c = core
+
+    def get(self, key: str) -> str | None:
+        return self._c.state.settings.get(key)
+
+    def set(self, key: str, value: str) -> None:
+        self._c.state.settings[key] = value
+
+    def catalogue(self, name: str) -> builtins.list[CatalogueItem]:
+        return [i for _, i in sorted(self._c.state.catalogue.items()) if i.catalogue == name]
+
+    def add_catalogue_items(self, items: Iterable[CatalogueItem]) -> None:
+        c = self._c
+        with c.atomic():
+            table = c.state.catalogue
+            for item in items:
+                if item.catalogue not in CATALOGUES:
+                    raise StorageError(
+                        "the change was refused by the database: CHECK constraint failed: catalogue"
+                    )
+                if any(
+                    (i.catalogue, i.name) == (item.catalogue, item.name) for i in table.values()
+                ):
+                    continue
+                new_id = c.next_id(table)
+                table[new_id] = replace(item, id=new_id)
+                c.audit("catalogue", new_id, "create", None, item)
+
+
+class MemoryAudit:
+    def __init__(self, core: Core) -> None:
+        self._c = core
+
+    def entries(
+        self, limit: int = 200, table: str | None = None, record_id: int | None = None
+    ) -> builtins.list[AuditEntry]:
+        found = [
+            a
+            for a in reversed(self._c.state.audit)
+            if (not table or a.table == table) and (record_id is None or a.record_id == record_id)
+        ]
+        return found[:limit]
+
+    def note(self, action: str, detail: str) -> None:
+        with self._c.atomic():
+            self._c.note(action, detail)
+
+    def generation(self) -> int:
+        return len(self._c.state.audit)

@@ -1,0 +1,70 @@
+"""An in-memory ``Store``: every storage port implemented with dicts, for service tests that
+run in milliseconds.
+
+It behaves as the SQLite store does where a user could tell (``tests/db/contract`` runs the
+same suite on both): the same validation, record versions and stale-write refusal, audit
+entries (same tables, actions and JSON), archive instead of delete, references that must
+exist, the one-live-transfer rule, orders of lists, and transactions that roll back whole
+(a nested one to where it began). It is not fast on large registers and keeps no files on
+disk beyond the optional ``FileStore``.
+
+The record JSON of the audit log comes from ``db.mapping.to_json``: the audit format is one
+definition whatever the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from db.files import FileStore
+from fakes.memory_core import Core, utcnow
+from fakes.memory_queries import MemoryBulkRecords, MemoryQueries
+from fakes.memory_repositories import (
+    MemoryAssessments,
+    MemoryAudit,
+    MemoryDocuments,
+    MemoryEntities,
+    MemoryNames,
+    MemoryNotices,
+    MemoryPublications,
+    MemorySettings,
+    MemoryTransfers,
+)
+
+
+class MemoryStore:
+    """Implements ``transfers_app.ports.storage.Store`` in memory."""
+
+    def __init__(
+        self,
+        *,
+        actor: str = "tester",
+        files: FileStore | None = None,
+        now: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._core = core = Core(actor, files, now)
+        self.entities = MemoryEntities(core)
+        self.names = MemoryNames(core)
+        self.transfers = MemoryTransfers(core)
+        self.documents = MemoryDocuments(core)
+        self.assessments = MemoryAssessments(core)
+        self.notices = MemoryNotices(core)
+        self.publications = MemoryPublications(core)
+        self.settings = MemorySettings(core)
+        self.audit = MemoryAudit(core)
+        self.queries = MemoryQueries(core)
+        self.records = MemoryBulkRecords(core)
+
+    @property
+    def actor(self) -> str:
+        return self._core.actor
+
+    @contextmanager
+    def transaction(self) -> Iterator[MemoryStore]:
+        with self._core.atomic():
+            yield self
+
+    def close(self) -> None:
+        pass
