@@ -82,9 +82,12 @@ def run_import(path: Path) -> tuple[int, dict[str, Any] | None, str]:
     from transfers_app.cli import main
 
     out, err = io.StringIO(), io.StringIO()
-    with tempfile.TemporaryDirectory() as home:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(["--data-dir", home, "import", str(path), "--dry-run", "--json"], TODAY)
+    with (
+        tempfile.TemporaryDirectory() as home,
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        code = main(["--data-dir", home, "import", str(path), "--dry-run", "--json"], TODAY)
     data = json.loads(out.getvalue()) if out.getvalue().strip() else None
     return code, data, err.getvalue()
 

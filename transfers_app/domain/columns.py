@@ -95,6 +95,7 @@ _SYNONYM_TEXT: dict[Field, str] = {
     Field.NAME: (
         "name|vendor|vendor name|vendors|supplier|supplier name|suppliers|subprocessor|"
         "subprocessors|sub processor|sub processors|subprocessor name|sub processor name|"
+        "subcontractor|subcontractors|sub contractor|sub contractors|"
         "processor|processor name|company|company name|provider|provider name|"
         "service provider|third party|third party name|entity|entity name|organisation|"
         "organization|organisation name|organization name|recipient|recipient name|partner|"
@@ -218,6 +219,7 @@ MIN_SCORE = 75.0
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
+_NUMBER = re.compile(r"^[#№]?\s*\d+[.)]?$")
 
 
 def normalise_header(text: str) -> str:
@@ -270,6 +272,12 @@ def score_header(header: str) -> dict[Field, float]:
 
 
 def _values_suggest(values: Iterable[str]) -> Field | None:
+    """The field a column's values plainly belong to, whatever its header says: email
+    addresses, web addresses, transfer mechanisms ("Standard Data Protection Clauses", "No
+    transfer"); None for anything else."""
+    # Imported here: vendor_list reads the cells with the fields defined in this module.
+    from transfers_app.domain.vendor_list import names_a_mechanism
+
     sample = [v.strip() for v in values if v and v.strip()][:50]
     if len(sample) < 2:
         return None
@@ -277,7 +285,23 @@ def _values_suggest(values: Iterable[str]) -> Field | None:
         return Field.CONTACT_EMAIL
     if sum(1 for v in sample if _URL.match(v)) >= 0.6 * len(sample):
         return Field.WEBSITE
+    if sum(1 for v in sample if names_a_mechanism(v)) >= 0.6 * len(sample):
+        return Field.MECHANISM
     return None
+
+
+def _numbers(values: Iterable[str]) -> bool:
+    sample = [v.strip() for v in values if v and v.strip()]
+    return bool(sample) and all(_NUMBER.match(v) for v in sample)
+
+
+# What a column whose values are plainly of one kind may still be, whatever its header says:
+# "Details of sub-sub processors" full of links is not the vendor's name.
+_ALLOWED_BY_VALUES: dict[Field, frozenset[Field]] = {
+    Field.CONTACT_EMAIL: frozenset({Field.CONTACT_EMAIL, Field.CONTACT_NAME, Field.NOTES}),
+    Field.WEBSITE: frozenset({Field.WEBSITE, Field.NOTES}),
+    Field.MECHANISM: frozenset({Field.MECHANISM, Field.NOTES}),
+}
 
 
 def guess_columns(
@@ -285,14 +309,19 @@ def guess_columns(
 ) -> dict[str, Field]:
     """The likeliest field of each column (columns left out are ignored).
 
-    ``samples`` are a few values per column (same order as ``headers``) for the columns whose
-    header says nothing. Each field goes to its best column; only the repeatable fields
-    (locations, notes, data categories and subjects) may take several.
+    ``samples`` are a few values per column (same order as ``headers``): they name the columns
+    whose header says nothing, and overrule a header whose column plainly holds something
+    else (links, email addresses, transfer mechanisms). Each field goes to its best column;
+    only the repeatable fields (locations, notes, data categories and subjects) may take
+    several.
     """
+    by_values = [_values_suggest(column) for column in samples]
     candidates: list[tuple[float, int, Field]] = []
     for i, h in enumerate(headers):
+        kind = by_values[i] if i < len(by_values) else None
+        allowed = _ALLOWED_BY_VALUES.get(kind) if kind is not None else None
         for f, score in score_header(h).items():
-            if score >= MIN_SCORE:
+            if score >= MIN_SCORE and (allowed is None or f in allowed):
                 candidates.append((score, -i, f))
     candidates.sort(reverse=True)
     chosen: dict[int, Field] = {}
@@ -303,14 +332,16 @@ def guess_columns(
             continue
         chosen[i] = f
         taken.add(f)
-    for i, column in enumerate(samples):
-        if i < len(headers) and i not in chosen:
-            by_values = _values_suggest(column)
-            if by_values is not None and by_values not in taken:
-                chosen[i] = by_values
-                taken.add(by_values)
+    for i, suggested in enumerate(by_values):
+        if i < len(headers) and i not in chosen and suggested and suggested not in taken:
+            chosen[i] = suggested
+            taken.add(suggested)
     if Field.NAME not in taken and headers and 0 not in chosen:
-        chosen[0] = Field.NAME  # most lists start with the name
+        # Most lists start with the name; after a column of row numbers ("#"), the next.
+        numbered = _numbers(samples[0]) if samples else False
+        first = 1 if numbered and len(headers) > 1 and 1 not in chosen else 0
+        if not (numbered and first == 0):
+            chosen[first] = Field.NAME
     return {headers[i]: chosen[i] for i in sorted(chosen)}
 
 

@@ -1,8 +1,16 @@
 """Places in a vendor list's location cells, resolved as a careful person would: "Germany,
 Finland, United States", "USA (US Cloud) or Germany (EU Cloud)", "Deutschland", "Untied
 States", "1 Main St, Dublin 2, Ireland", "San Francisco, CA 94105" become ISO 3166-1 codes;
-regions ("EU", "Worldwide", "Region chosen by customer") are kept, with the text, for a human
-to resolve.
+regions ("EU", "Worldwide", "Region designated by Customer") are kept, with the text, for a
+human to resolve, and the countries beside them still count ("Global, USA, EU, Australia").
+
+A wrong country is worse than a question: it looks settled. So a cell shaped like one address
+("Köln, D", "Mountain View, CA", "Baarsjesweg 285-H, 1058 AE Amsterdam, Netherlands") is read
+as one place, its last part deciding with the city before it as evidence; letters inside a
+postcode are never a country; two-letter codes that are everyday words ("IN", "DE") are not
+read inside sentences; a code that is both a US state and a country after an unknown city is
+left to a human. Links ("can be found at openai.com/policies/...") and "n/a" are not places.
+The names themselves (aliases, cities, regions, states) are data, in ``place_names``.
 """
 
 from __future__ import annotations
@@ -12,8 +20,26 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from transfers_app.domain.countries import INTERNATIONAL_ORGS, country_name
+from transfers_app.domain.place_names import (
+    CHOICE_WORDS,
+    CITIES,
+    CLOUD_REGIONS,
+    COUNTRY_ALIASES,
+    CUSTOMER_WORDS,
+    DASHES,
+    EUROPE,
+    NOT_A_PLACE,
+    OPEN_REGIONS,
+    REGIONS,
+    SIGNS,
+    SUBDIVISIONS,
+    US_CITY_STATE,
+    US_STATE_TEXT,
+    WORD_CODES,
+)
 from transfers_app.domain.vendor_table import MAX_PLACE_TEXT, clean_text, fold_key
 
 
@@ -38,292 +64,6 @@ class Place:
             return f"'{self.text}' is {what}: choose the countries"
         return self.code + (f" ({self.city})" if self.city else "")
 
-
-# Names people type that ISO spells differently (keys are folded by ``fold_key``).
-_COUNTRY_ALIASES: dict[str, str] = {
-    "usa": "US",
-    "u s a": "US",
-    "u s": "US",
-    "us": "US",
-    "america": "US",
-    "the us": "US",
-    "the usa": "US",
-    "the united states": "US",
-    "united states of america": "US",
-    "etats unis": "US",
-    "eeuu": "US",
-    "ee uu": "US",
-    "uk": "GB",
-    "u k": "GB",
-    "the uk": "GB",
-    "great britain": "GB",
-    "britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "england and wales": "GB",
-    "grossbritannien": "GB",
-    "angleterre": "GB",
-    "inglaterra": "GB",
-    "gran bretana": "GB",
-    "grande bretagne": "GB",
-    "holland": "NL",
-    "the netherlands": "NL",
-    "hollande": "NL",
-    "holanda": "NL",
-    "korea": "KR",
-    "south korea": "KR",
-    "republic of korea": "KR",
-    "north korea": "KP",
-    "russia": "RU",
-    "turkey": "TR",
-    "turkiye": "TR",
-    "czech republic": "CZ",
-    "vietnam": "VN",
-    "taiwan": "TW",
-    "iran": "IR",
-    "syria": "SY",
-    "laos": "LA",
-    "bolivia": "BO",
-    "venezuela": "VE",
-    "tanzania": "TZ",
-    "moldova": "MD",
-    "macedonia": "MK",
-    "ivory coast": "CI",
-    "swaziland": "SZ",
-    "burma": "MM",
-    "uae": "AE",
-    "u a e": "AE",
-    "emirates": "AE",
-    "dubai": "AE",
-    "hong kong": "HK",
-    "hong kong sar": "HK",
-    "macau": "MO",
-    "palestine": "PS",
-    "vatican": "VA",
-    "cape verde": "CV",
-    "east timor": "TL",
-    "brunei": "BN",
-    "el": "GR",
-    "schweiz": "CH",
-    "suisse": "CH",
-    "svizzera": "CH",
-    "osterreich": "AT",
-    "sverige": "SE",
-    "norge": "NO",
-    "danmark": "DK",
-    "suomi": "FI",
-    "polska": "PL",
-    "cesko": "CZ",
-    "magyarorszag": "HU",
-    "espana": "ES",
-    "italia": "IT",
-    "nederland": "NL",
-    "belgie": "BE",
-    "belgique": "BE",
-    "eire": "IE",
-    "hellas": "GR",
-    "brasil": "BR",
-    "mexico": "MX",
-    "nippon": "JP",
-    "nihon": "JP",
-    "zhongguo": "CN",
-    "prc": "CN",
-    "mainland china": "CN",
-    "bharat": "IN",
-    "european patent office": "EPO",
-}
-
-# Well-known cities (data centres, business hubs) and their country, in the spellings teams
-# use. Ambiguous names (San José, Cambridge) are left out rather than guessed.
-_CITY_NAMES: dict[str, str] = {
-    "GB": (
-        "london|manchester|edinburgh|glasgow|cardiff|belfast|birmingham|leeds|bristol|"
-        "reading|slough|newcastle upon tyne"
-    ),
-    "IE": "dublin|cork|galway|limerick",
-    "FR": "paris|lyon|marseille|toulouse|lille|nantes|strasbourg|bordeaux",
-    "DE": (
-        "berlin|frankfurt|frankfurt am main|frankfurt main|frankfurt a m|hamburg|munich|"
-        "munchen|cologne|koln|dusseldorf|stuttgart|nuremberg|nurnberg|leipzig|dresden|"
-        "hannover|bonn|karlsruhe|walldorf"
-    ),
-    "NL": "amsterdam|rotterdam|the hague|den haag|utrecht|eindhoven|groningen",
-    "BE": "brussels|bruxelles|brussel|antwerp|antwerpen|ghent",
-    "CH": "zurich|geneva|geneve|genf|basel|bern|berne|lausanne|zug",
-    "AT": "vienna|wien|graz|linz|salzburg",
-    "ES": "madrid|barcelona|valencia|seville|sevilla|malaga",
-    "PT": "lisbon|lisboa|porto|oporto",
-    "IT": "milan|milano|rome|roma|turin|torino|bologna",
-    "GR": "athens|athina|thessaloniki",
-    "SE": "stockholm|gothenburg|goteborg|malmo",
-    "NO": "oslo|bergen",
-    "DK": "copenhagen|kobenhavn|aarhus",
-    "FI": "helsinki|espoo|hamina|tampere",
-    "EE": "tallinn",
-    "LV": "riga",
-    "LT": "vilnius",
-    "PL": "warsaw|warszawa|krakow|wroclaw|gdansk|lodz|poznan|katowice",
-    "CZ": "prague|praha|brno",
-    "SK": "bratislava",
-    "HU": "budapest",
-    "RO": "bucharest|bucuresti|cluj napoca|cluj|iasi",
-    "BG": "sofia",
-    "HR": "zagreb",
-    "SI": "ljubljana",
-    "RS": "belgrade|beograd|novi sad",
-    "UA": "kyiv|kiev|lviv|kharkiv",
-    "BY": "minsk",
-    "RU": "moscow|moskva|saint petersburg|st petersburg",
-    "TR": "istanbul|ankara|izmir",
-    "IL": "tel aviv|tel aviv yafo|haifa",
-    "AE": "abu dhabi",
-    "SA": "riyadh|jeddah",
-    "QA": "doha",
-    "EG": "cairo",
-    "ZA": "johannesburg|cape town|durban",
-    "NG": "lagos",
-    "KE": "nairobi",
-    "IS": "reykjavik",
-    "MT": "valletta",
-    "CY": "nicosia|limassol",
-    "US": (
-        "new york|new york city|nyc|san francisco|los angeles|seattle|chicago|boston|"
-        "austin|dallas|houston|atlanta|miami|denver|ashburn|reston|herndon|mountain view|"
-        "palo alto|menlo park|redmond|cupertino|sunnyvale|santa clara|san mateo|"
-        "salt lake city|phoenix|philadelphia|pittsburgh|des moines|council bluffs|"
-        "the dalles|san diego|minneapolis|detroit|nashville|charlotte|raleigh|"
-        "washington dc|washington d c|las vegas|san antonio|columbus|silicon valley"
-    ),
-    "CA": "toronto|montreal|vancouver|ottawa|calgary|quebec city",
-    "MX": "mexico city|ciudad de mexico|cdmx|monterrey|guadalajara|queretaro",
-    "BR": "sao paulo|rio de janeiro|belo horizonte",
-    "AR": "buenos aires|cordoba argentina",
-    "CL": "santiago de chile",
-    "CO": "bogota|medellin",
-    "PE": "lima",
-    "UY": "montevideo",
-    "IN": (
-        "bangalore|bengaluru|mumbai|bombay|chennai|madras|hyderabad|pune|gurgaon|gurugram|"
-        "noida|new delhi|delhi|kolkata|ahmedabad"
-    ),
-    "PH": "manila|makati|cebu|cebu city|quezon city|taguig",
-    "MY": "kuala lumpur|penang|cyberjaya",
-    "ID": "jakarta",
-    "TH": "bangkok",
-    "VN": "ho chi minh city|saigon|hanoi",
-    "JP": "tokyo|osaka|yokohama",
-    "KR": "seoul|busan",
-    "CN": "beijing|shanghai|shenzhen|guangzhou|hangzhou",
-    "TW": "taipei",
-    "PK": "karachi|lahore|islamabad",
-    "BD": "dhaka",
-    "LK": "colombo",
-    "AU": "sydney|melbourne|brisbane|canberra|adelaide",
-    "NZ": "auckland|wellington",
-}
-_CITIES: dict[str, str] = {
-    name: code for code, names in _CITY_NAMES.items() for name in names.split("|")
-}
-
-# Cloud regions, as providers name them in subprocessor lists.
-_CLOUD_REGIONS: dict[str, str] = {
-    **dict.fromkeys(
-        ["us east 1", "us east 2", "us west 1", "us west 2", "us central1", "us east1", "us west1"],
-        "US",
-    ),
-    **dict.fromkeys(["east us", "east us 2", "west us", "west us 2", "central us"], "US"),
-    **dict.fromkeys(["north central us", "south central us"], "US"),
-    "eu west 1": "IE",
-    "eu west 2": "GB",
-    "eu west 3": "FR",
-    "eu central 1": "DE",
-    "eu central 2": "CH",
-    "eu north 1": "SE",
-    "eu south 1": "IT",
-    "eu south 2": "ES",
-    "ap south 1": "IN",
-    "ap northeast 1": "JP",
-    "ap northeast 2": "KR",
-    "ap northeast 3": "JP",
-    "ap southeast 1": "SG",
-    "ap southeast 2": "AU",
-    "ap east 1": "HK",
-    "ca central 1": "CA",
-    "sa east 1": "BR",
-    "me south 1": "BH",
-    "me central 1": "AE",
-    "af south 1": "ZA",
-    "il central 1": "IL",
-    "europe west1": "BE",
-    "europe west2": "GB",
-    "europe west3": "DE",
-    "europe west4": "NL",
-    "europe west6": "CH",
-    "europe west9": "FR",
-    "europe north1": "FI",
-    "west europe": "NL",
-    "north europe": "IE",
-    "uk south": "GB",
-    "uk west": "GB",
-    "france central": "FR",
-    "germany west central": "DE",
-    "switzerland north": "CH",
-}
-
-# Regions and answers that are not a country: a human has to say which countries they mean.
-_REGION_WORDS: dict[str, str] = {
-    "EU": "eu|e u|european union|europaische union|union europeenne|union europea|ue",
-    "EEA": "eea|e e a|european economic area|ewr|eee|eu eea|eu and eea|eu ewr",
-    "Europe": "europe|europa|european|continental europe",
-    "worldwide": (
-        "worldwide|world wide|global|globally|international|weltweit|monde|monde entier|"
-        "mondial|mundial|todo el mundo|all countries|anywhere|global follow the sun|"
-        "follow the sun"
-    ),
-    "Asia-Pacific": "apac|asia pacific|asia|asien",
-    "EMEA": "emea",
-    "the Americas": "americas|north america|nordamerika",
-    "Latin America": "latam|latin america|south america|lateinamerika",
-    "the Middle East": "middle east|mena",
-    "Africa": "africa|afrika|afrique",
-    "the Nordics": "nordics|scandinavia|nordic countries",
-    "DACH (Germany, Austria, Switzerland)": "dach",
-    "Benelux": "benelux",
-    "several countries": (
-        "multiple|various|several|multiple countries|various countries|several countries|"
-        "diverse|divers|varios|verschiedene"
-    ),
-    "not stated": (
-        "tbd|tbc|unknown|n a|not known|unbekannt|inconnu|desconocido|to be confirmed|"
-        "to be determined|cloud|the cloud"
-    ),
-    "'NA': Namibia, North America or not applicable?": "na",
-}
-_REGIONS: dict[str, str] = {
-    word: label for label, words in _REGION_WORDS.items() for word in words.split("|")
-}
-
-_CUSTOMER_WORDS = ("customer", "client", "kunde", "cliente", "tenant", "controller")
-_CHOICE_WORDS = (
-    "choice",
-    "choose",
-    "chosen",
-    "select",
-    "elect",
-    "option",
-    "wahl",
-    "gewahlt",
-    "ausgewahlt",
-    "choix",
-    "choisi",
-    "eleccion",
-    "elegid",
-    "seleccion",
-    "depend",
-    "abhangig",
-)
 
 _LANGUAGES = ("de", "fr", "es", "it", "nl", "pt", "pl", "sv", "da")
 
@@ -357,7 +97,7 @@ def _country_index() -> dict[str, str]:
         # A word that names different countries in different languages is not guessed.
         if k not in index and len(codes) == 1:
             index[k] = next(iter(codes))
-    for k, code in _COUNTRY_ALIASES.items():
+    for k, code in COUNTRY_ALIASES.items():
         index[k] = code
     return index
 
@@ -378,27 +118,11 @@ def _codes() -> dict[str, str]:
     return out
 
 
-# US states, the District of Columbia and the territories, by postal code (ISO 3166-2:US), as
-# a table: loading pycountry's subdivisions for them would cost a tenth of a second per run.
-_US_STATE_TEXT = (
-    "AK=alaska|AL=alabama|AR=arkansas|AS=american samoa|AZ=arizona|CA=california|"
-    "CO=colorado|CT=connecticut|DC=district of columbia|DE=delaware|FL=florida|GA=georgia|"
-    "GU=guam|HI=hawaii|IA=iowa|ID=idaho|IL=illinois|IN=indiana|KS=kansas|KY=kentucky|"
-    "LA=louisiana|MA=massachusetts|MD=maryland|ME=maine|MI=michigan|MN=minnesota|"
-    "MO=missouri|MP=northern mariana islands|MS=mississippi|MT=montana|NC=north carolina|"
-    "ND=north dakota|NE=nebraska|NH=new hampshire|NJ=new jersey|NM=new mexico|NV=nevada|"
-    "NY=new york|OH=ohio|OK=oklahoma|OR=oregon|PA=pennsylvania|PR=puerto rico|"
-    "RI=rhode island|SC=south carolina|SD=south dakota|TN=tennessee|TX=texas|"
-    "UM=united states minor outlying islands|UT=utah|VA=virginia|VI=virgin islands u s|"
-    "VT=vermont|WA=washington|WI=wisconsin|WV=west virginia|WY=wyoming"
-)
-
-
 @cache
 def _us_states() -> tuple[dict[str, str], frozenset[str]]:
     """US state names (folded) -> postal code, and the set of postal codes."""
     names: dict[str, str] = {}
-    for pair in _US_STATE_TEXT.split("|"):
+    for pair in US_STATE_TEXT.split("|"):
         abbr, name = pair.split("=")
         names[name] = abbr
     return names, frozenset(names.values())
@@ -420,7 +144,7 @@ def _fuzzy_keys() -> dict[int, tuple[list[str], list[str]]]:
 @cache
 def _city_keys() -> dict[int, list[str]]:
     by_length: dict[int, list[str]] = {}
-    for k in _CITIES:
+    for k in CITIES:
         by_length.setdefault(len(k), []).append(k)
     return by_length
 
@@ -429,7 +153,6 @@ _US_ZIP = re.compile(r"\b([A-Z]{2})\.?\s+(\d{5})(?:-\d{4})?\b")
 _US_STATE_ZIP = re.compile(r"\b([A-Za-z][A-Za-z .]+?)\s+(\d{5})(?:-\d{4})?\s*$")
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 _CA_POSTCODE = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
-_POSTCODE_WORDS = re.compile(r"\b(?:[A-Z]{1,2}-)?\d{3,6}(?:-\d{3,4})?\b|\b\d{2}-\d{3}\b")
 _STREET = re.compile(
     r"\d|\b(?:street|st|road|rd|avenue|ave|lane|drive|dr|way|suite|floor|fl|building|"
     r"house|plaza|square|place|park|boulevard|blvd|po box|strasse|str|weg|platz|allee|"
@@ -468,11 +191,11 @@ def _split_top(text: str) -> list[str]:
 
 
 def _region_of(key: str) -> str:
-    if key in _REGIONS:
-        return _REGIONS[key]
+    if key in REGIONS:
+        return REGIONS[key]
     words = key.split()
-    if any(w.startswith(_CUSTOMER_WORDS) for w in words) and any(
-        w.startswith(_CHOICE_WORDS) for w in words
+    if any(w.startswith(CUSTOMER_WORDS) for w in words) and any(
+        w.startswith(CHOICE_WORDS) for w in words
     ):
         return "chosen by the customer"
     if any(w.startswith(("depend", "abhangig")) for w in words):
@@ -480,14 +203,21 @@ def _region_of(key: str) -> str:
     return ""
 
 
+# A Dutch postcode ("1058 AE"): its two letters are not a word of the city's name.
+_NL_POSTCODE_KEY = re.compile(r"\b\d{4} [a-z]{2}\b")
+_NL_POSTCODE = re.compile(r"\b\d{4}\s?[A-Z]{2}\b")
+
+
 def _city(key: str) -> str | None:
-    if key in _CITIES:
-        return _CITIES[key]
-    # "10115 Berlin", "Dublin 2", "75008 Paris Cedex", "D02 X285 Dublin"
+    if key in CITIES:
+        return CITIES[key]
+    # "10115 Berlin", "Dublin 2", "75008 Paris Cedex", "D02 X285 Dublin", "1058 AE Amsterdam"
     stripped = " ".join(
-        w for w in key.split() if not any(ch.isdigit() for ch in w) and w != "cedex"
+        w
+        for w in _NL_POSTCODE_KEY.sub(" ", key).split()
+        if not any(ch.isdigit() for ch in w) and w != "cedex"
     )
-    return _CITIES.get(stripped)
+    return CITIES.get(stripped)
 
 
 def _exact(piece: str) -> Place | None:
@@ -501,12 +231,12 @@ def _exact(piece: str) -> Place | None:
             return None  # "NA": more often "not applicable" than Namibia
         return Place(piece, _codes()[letters])
     if key in ("u s", "u k", "u s a", "u a e"):
-        return Place(piece, _COUNTRY_ALIASES[key])
+        return Place(piece, COUNTRY_ALIASES[key])
     index = _country_index()
     if key in index:
         return Place(piece, index[key])
-    if key in _CLOUD_REGIONS:
-        return Place(piece, _CLOUD_REGIONS[key])
+    if key in CLOUD_REGIONS:
+        return Place(piece, CLOUD_REGIONS[key])
     code = _city(key)
     if code is not None:
         return Place(piece, code, city=_title(piece))
@@ -514,6 +244,7 @@ def _exact(piece: str) -> Place | None:
 
 
 def _title(piece: str) -> str:
+    piece = _NL_POSTCODE.sub(" ", piece)
     text = " ".join(w for w in piece.split() if not any(ch.isdigit() for ch in w))
     return text.strip(" ,.-") or piece.strip()
 
@@ -530,15 +261,17 @@ def _us_address(text: str) -> Place | None:
 
 
 def _fuzzy(piece: str) -> Place | None:
-    """A country (or city) name with a typo: at most one edit in a short name, two in a long one,
-    and only when no other country is as close."""
+    """A country (or city) name with a typo: at most one edit (two in a name longer than 13
+    letters), and only when no other country is as close. Two edits in a shorter word turn
+    place names into countries ("Cambridge" is two edits from "Cambodge", French for
+    Cambodia)."""
     from rapidfuzz import process
     from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
     key = fold_key(piece)
     if len(key) < 5 or len(key) > 40:
         return None
-    edits = 1 if len(key) <= 7 else 2 if len(key) <= 13 else 3
+    edits = 1 if len(key) <= 13 else 2
     by_length = _fuzzy_keys()
     hits: list[tuple[str, int, str]] = []
     for length in range(len(key) - edits, len(key) + edits + 1):
@@ -566,7 +299,7 @@ def _fuzzy(piece: str) -> Place | None:
             for h in process.extract(key, cities, scorer=Levenshtein.distance, score_cutoff=2)
             if DamerauLevenshtein.distance(key, h[0]) <= 1
         ]
-        codes_found = {_CITIES[h[0]] for h in city_hits}
+        codes_found = {CITIES[h[0]] for h in city_hits}
         if len(codes_found) == 1:
             city = city_hits[0][0].title()
             return Place(
@@ -594,9 +327,22 @@ def _display(key: str) -> str:
     return key.title()
 
 
+# Postcodes whose letters look like country codes: Dutch ("1058 AE"), British ("EC3A 7LP"),
+# Canadian ("M5V 3L9"); and US ZIP codes after their state ("CA 94105").
+_POSTCODES = re.compile(
+    r"\b\d{4}\s?[A-Z]{2}\b|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|"
+    r"\b[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?\b"
+)
+
+
 def _in_words(piece: str) -> list[Place]:
-    """Country, city or region names inside free text ("Servers in Germany")."""
-    words = piece.split()
+    """Country, city or region names inside free text ("Servers in Germany").
+
+    Two-letter codes count only where they are written as codes in mixed-case text: never
+    inside a postcode ("1058 AE Amsterdam"), never when they are everyday words ("IN", "DE",
+    "IT": "HOSTED IN THE EU"); in text written in capitals three letters are words too."""
+    shouting = len(piece.split()) >= 3 and piece.isupper()
+    words = _POSTCODES.sub(" ", piece).split()
     keys = [fold_key(w) for w in words]
     found: list[Place] = []
     i = 0
@@ -612,15 +358,27 @@ def _in_words(piece: str) -> list[Place]:
                 continue
             short = len(key.replace(" ", "")) <= 3
             # Short words count only when written as codes are ("US", "EU"), not "us".
-            if short and not original.isupper():
+            compact = original.replace(" ", "")
+            if short and (not original.isupper() or compact in WORD_CODES):
+                continue
+            # In capitals, three letters are as often a word as a code ("ARE", "CAN", "PER").
+            if (
+                short
+                and shouting
+                and len(compact) == 3
+                and compact not in ("USA", "UAE")
+                and key not in REGIONS
+            ):
                 continue
             if key in index or (short and key.replace(" ", "") in _codes()):
                 code = index.get(key) or _codes()[key.replace(" ", "")]
                 hit = Place(piece, code, note=f"found '{original}' in '{piece}'")
-            elif key in _CITIES:
-                hit = Place(piece, _CITIES[key], city=original, note=f"found '{original}'")
-            elif key in _REGIONS and (len(key) > 3 or original.isupper()):
-                hit = Place(piece, None, region=_REGIONS[key])
+            elif key in CLOUD_REGIONS and not short:
+                hit = Place(piece, CLOUD_REGIONS[key], note=f"found '{original}' in '{piece}'")
+            elif key in CITIES:
+                hit = Place(piece, CITIES[key], city=original, note=f"found '{original}'")
+            elif key in REGIONS and (len(key) > 3 or original.isupper()):
+                hit = Place(piece, None, region=REGIONS[key])
             if hit is not None:
                 i += n
                 break
@@ -644,6 +402,9 @@ def _resolve_piece(piece: str, depth: int = 0) -> list[Place]:
         if not main:
             return inside
         base = _resolve_piece(main, depth + 1)
+        if len(base) == 1 and base[0].region in OPEN_REGIONS and inside:
+            # "Customer's choice (EU or US)": the choice stays open, the countries count.
+            return [base[0], *inside]
         if len(base) == 1 and base[0].code is None and base[0].region and inside:
             # "EU (Amsterdam)": the region narrowed down by the place in brackets.
             names = ", ".join(_place_name(p) for p in inside)
@@ -688,31 +449,209 @@ def _resolve_piece(piece: str, depth: int = 0) -> list[Place]:
     return [Place(piece, None)]
 
 
-def _address_place(parts: Sequence[str], text: str) -> Place | None:
-    """The country of an address: the last part that names one (a country, a US state and
-    ZIP, a UK postcode, a well-known city); its city if one of the parts is a known one."""
-    us = _us_address(text)
-    country: str | None = us.code if us else None
-    note = us.note if us else ""
-    if country is None:
-        for part in reversed(parts):
-            found = _exact(part)
-            if found is None and _UK_POSTCODE.search(part.upper()):
-                found = Place(part, "GB")
-            if found is None and len(fold_key(part)) >= 5 and not _STREET.search(part):
-                found = _fuzzy(part)
-            if found is not None and found.code:
-                country, note = found.code, found.note
-                break
-    if country is None:
+class _Part(NamedTuple):
+    """One comma- or line-separated part of an address, and what it is."""
+
+    text: str
+    kind: str  # country, code, sign, state, city, street, region, other
+    code: str | None = None  # the country it names (a code: its ISO reading, None for "WA")
+    note: str = ""
+
+
+_TAIL_KINDS = frozenset({"country", "code", "sign", "state"})
+_EMAIL_OR_LINK = re.compile(r"@|https?://|www\.", re.IGNORECASE)
+_ZIP = re.compile(r"\b\d{5}(?:-\d{4})?\b")
+
+
+def _part(text: str, last: bool = False) -> _Part | None:
+    """What one part of an address is; None for nothing (blank, an email, a link)."""
+    t = text.strip(" \t.,;:*")
+    if not t or _EMAIL_OR_LINK.search(t):
         return None
-    city = ""
-    for part in parts:
-        code = _city(fold_key(part))
-        if code == country:
-            city = _title(part)
-            break
-    return Place(text, country, city=city, note=note, from_address=True)
+    key = fold_key(t)
+    if not key:
+        return None
+    _, abbrs = _us_states()
+    if t.isalpha() and t.isupper() and len(t) <= 3:
+        if t in SIGNS:
+            return _Part(t, "sign", SIGNS[t])
+        iso = _codes().get(t.lower()) if t != "NA" else None
+        if iso is not None or t in abbrs or any(t in s for s in SUBDIVISIONS.values()):
+            return _Part(t, "code", iso)
+    if _region_of(key):
+        return _Part(t, "region")
+    found = _exact(t)
+    if found is None and any(ch.isdigit() for ch in t):
+        # "L-1855 Luxembourg", "10115 Berlin": the place after its postcode.
+        bare = _title(t)
+        found = _exact(bare) if bare != t else None
+    if found is not None and found.code is not None:
+        return _Part(t, "city" if found.city else "country", found.code)
+    states, _ = _us_states()
+    if key in states:
+        return _Part(t, "state", "US")
+    if any(ch.isdigit() for ch in t) or _STREET.search(t):
+        return _Part(t, "street")
+    if last and len(key) >= 5:
+        typo = _fuzzy(t)
+        if typo is not None and typo.code and not typo.city:
+            return _Part(t, "country", typo.code, typo.note)
+    return _Part(t, "other")
+
+
+def _split_commas(text: str) -> list[str]:
+    """The parts of an address: split at commas, semicolons and line breaks outside brackets."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+        elif depth == 0 and ch in ",;\n":
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _read_address(parts: Sequence[str], text: str, strict: bool) -> Place | None:
+    """The country (and city) of an address or of a "City, Country" cell.
+
+    ``strict`` (a location cell): only text shaped like one address, the last part naming the
+    country ("Köln, D", "Seattle, WA", "1 Main St, Dublin 2, Ireland") and no other part
+    naming one, so that "Germany, Finland" stays a list. Otherwise (an address cell): the last
+    part that names a country, or failing that the last well-known city.
+
+    The last part decides, with the cities before it as evidence: "Mountain View, CA" is
+    California (a US city), "Toronto, CA" Canada, "Cambridge, MA" Massachusetts (a known US
+    pair); "Dublin, IR" is Dublin, Ireland whatever IR says. A code that is both a US state
+    and a country, after a city the app does not know, is left to a human.
+    """
+    readings = [r for i, p in enumerate(parts) if (r := _part(p, i == len(parts) - 1))]
+    if not readings:
+        return None
+    tail_at = next(
+        (i for i in range(len(readings) - 1, -1, -1) if readings[i].kind in _TAIL_KINDS), None
+    )
+    if strict and (
+        len(readings) < 2
+        or tail_at != len(readings) - 1
+        or not all(_inside(r, readings[-1]) for r in readings[:-1])
+    ):
+        return None
+    us = None if strict else _us_address(text)
+    code: str | None
+    note = ""
+    if us is not None:
+        code = "US"
+    elif tail_at is None:
+        cities = [r for r in readings if r.kind == "city"]
+        uk = next((r for r in readings if _UK_POSTCODE.search(r.text.upper())), None)
+        if cities:
+            code = cities[-1].code
+        elif uk is not None:
+            code = "GB"
+        else:
+            return None
+    else:
+        tail = readings[tail_at]
+        before = readings[:tail_at]
+        city_code = next((r.code for r in reversed(before) if r.kind == "city"), None)
+        code, note = tail.code, tail.note
+        if tail.kind == "country" and city_code not in (None, code):
+            states, _ = _us_states()
+            if city_code == "US" and fold_key(tail.text) in states:
+                code = "US"  # "Atlanta, Georgia"
+            elif strict:
+                return None  # "London, Germany": two places, read as a list
+        elif tail.kind == "sign" and city_code not in (None, code):
+            code = city_code
+        elif tail.kind == "code":
+            code, note = _code_after(tail, before, city_code, text)
+            if code is None:
+                if not note:
+                    return None
+                return Place(text, None, region=note)
+        elif tail.kind == "state":
+            code = "US"
+    if code is None:
+        return None
+    city = next((_title(r.text) for r in readings if r.kind == "city" and r.code == code), "")
+    return Place(text, code, city=city, note=note, from_address=not strict)
+
+
+def _inside(part: _Part, tail: _Part) -> bool:
+    """Whether a part before the last can belong to the one address the last part ends: a
+    street, a city, a word, or a state or province of the country the last part names
+    ("Los Angeles, CA, USA", "Toronto, ON, Canada")."""
+    if part.kind in ("city", "street", "other"):
+        return True
+    _, abbrs = _us_states()
+    if tail.code == "US" and (part.kind == "state" or part.text in abbrs):
+        return True
+    if part.kind == "code":
+        return part.code == tail.code or part.text in SUBDIVISIONS.get(tail.code or "", ())
+    return False
+
+
+def _code_after(
+    tail: _Part, before: Sequence[_Part], city_code: str | None, text: str
+) -> tuple[str | None, str]:
+    """The country of "City, XX" (a two- or three-letter code after a place): (code, note), or
+    (None, what a human must decide), or (None, "") when the text is not an address."""
+    _, abbrs = _us_states()
+    is_state = tail.text in abbrs
+    iso = tail.code
+    province_of = [c for c, codes in SUBDIVISIONS.items() if tail.text in codes]
+    if is_state and (
+        any((fold_key(r.text), tail.text) in US_CITY_STATE for r in before)
+        or any(_ZIP.search(r.text) for r in before)
+    ):
+        return "US", ""
+    if city_code is not None:
+        if city_code == iso or (is_state and city_code == "US") or city_code in province_of:
+            return city_code, ""
+        city = next(r.text for r in reversed(before) if r.kind == "city")
+        said = f"{tail.text} is {country_name(iso)}" if iso else f"{tail.text} is no country"
+        return city_code, f"read '{text}' as {country_name(city_code)} ({city}); {said}"
+    readings = [
+        *([country_name(iso)] if iso else []),
+        *([f"the US state {tail.text}"] if is_state else []),
+        *(f"a state or province of {country_name(c)}" for c in province_of),
+    ]
+    codes = [*([iso] if iso else []), *(["US"] if is_state else []), *province_of]
+    if len(set(codes)) == 1:
+        return codes[0], ""
+    if codes:
+        return None, f"'{tail.text}': " + " or ".join(readings) + "?"
+    return None, ""
+
+
+def _without_links(text: str) -> str:
+    """The cell without the sentences that point to a web page ("Details can be found at
+    openai.com/policies/..."): a link is not a place, and not one for a human to choose."""
+    if not _LINK.search(text):
+        return text
+    lines = []
+    for line in text.split("\n"):
+        kept = " ".join(s for s in _SENTENCE_END.split(line) if not _LINK.search(s))
+        if kept.strip(" .,;:"):
+            lines.append(kept)
+    return "\n".join(lines)
+
+
+_LINK = re.compile(
+    r"(?:https?://|www\.)\S+|\b[a-z0-9-]{2,}(?:\.[a-z0-9-]+)*\."
+    r"(?:com|org|net|io|ai|dev|app|co|eu|info|cloud|de|fr|uk|nl|ie|ch|es|it)\b(?:/\S*)?",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+
+
+def _no_place(text: str) -> bool:
+    return text.strip() in DASHES or fold_key(text) in NOT_A_PLACE
 
 
 @lru_cache(maxsize=65536)
@@ -726,16 +665,32 @@ def parse_locations(text: str) -> tuple[Place, ...]:
         return ()
     if len(text) > MAX_PLACE_TEXT:
         return (Place(text[:80] + "…", None, region="too long to read as places"),)
+    text = _without_links(text)
+    if not text or _no_place(text):
+        return ()
     whole = (_exact(text) or _us_address(text)) if "\n" not in text else None
     if whole is not None:
         found: list[Place] = [whole]
         if whole.code == "US" and not whole.city and any(ch.isdigit() for ch in text):
-            parts = [p for p in _split_top(text)[0::2] if p.strip()]
-            found = [_address_place(parts, text) or whole]
-        return merge_places(found)
+            found = [_read_address(_split_commas(text), text, strict=False) or whole]
+        return merge_places(Place(p.text, p.code, p.city, note=p.note) for p in found)
+    parts = _split_commas(text)
+    if len(parts) > 1:
+        address = _read_address(parts, text, strict=True)
+        if address is not None:
+            return (address,)
+    places = _read_list(text)
     region = _region_of(fold_key(text))
-    if region and not _PAREN.match(text):
+    if region and not _PAREN.match(text) and not any(p.code for p in places):
+        # "Depends on the customer's choice / contract": one answer, not two places.
         return (Place(text, None, region=region),)
+    if any(p.code in EUROPE for p in places):
+        places = tuple(p for p in places if p.code or p.region != "Europe")
+    return places
+
+
+def _read_list(text: str) -> tuple[Place, ...]:
+    """The places of a cell that lists several ("Germany, Finland, United States")."""
     raw = _split_top(text)
     parts = raw[0::2]
     seps = raw[1::2]
@@ -763,10 +718,13 @@ def parse_locations(text: str) -> tuple[Place, ...]:
             pending.append((part, _resolve_piece(part)))
     unresolved = [p for p, found in pending if all(x.code is None and not x.region for x in found)]
     if unresolved and any(_STREET.search(p) for p in unresolved):
-        address = _address_place([p for p, _ in pending], text)
-        if address is not None:
+        address = _read_address([p for p, _ in pending], text, strict=False)
+        if address is not None and address.code is not None:
             keep = [x for p, found in pending if p not in unresolved for x in found]
-            places = [address, *[x for x in keep if x.code != address.code]]
+            places = [
+                Place(text, address.code, address.city, note=address.note),
+                *[x for x in keep if x.code != address.code],
+            ]
             return merge_places(places)
     for _, found in pending:
         places.extend(found)
@@ -787,15 +745,67 @@ def merge_places(places: Iterable[Place]) -> tuple[Place, ...]:
     return tuple(out.values())
 
 
+_WIDE_GAP = re.compile(r"[ \t\u00a0]{2,}")
+
+
+_NAME_THEN_COUNTRY = (
+    re.compile(r"^(?P<name>.+?)\s+[–—-]\s+(?P<country>[^–—-]+)$"),
+    re.compile(r"^(?P<name>.+),\s*(?P<country>[^,]+)$"),
+    re.compile(r"^(?P<name>.+?)\s*\((?P<country>[^()]+)\)$"),
+)
+
+
+def split_name_and_address(text: str) -> tuple[str, str] | None:
+    """A name cell that holds where the vendor is too: (name, address), or None when it holds
+    a name only.
+
+    An address ("MessageBird B.V., Baarsjesweg 285-H, 1058 AE Amsterdam, Netherlands") starts
+    at the first part after the name with a number or a street word, and must name a country;
+    the parts before it are the name, legal form included ("HubSpot, Inc., 25 First Street,
+    ..."). Wide gaps count as line breaks: they are what is left of the line breaks of a cell
+    pasted from a document. A country alone after a dash, a comma or in brackets ("Airfold,
+    Inc. – United States of America") counts when it is spelt out, never a code ("Acme, SA").
+    """
+    lines, _ = clean_text(_WIDE_GAP.sub("\n", text), multiline=True)
+    parts = _split_commas(lines)
+    start = next(
+        (k for k in range(1, len(parts)) if _STREET.search(parts[k])),
+        None,
+    )
+    if start is not None and any(ch.isdigit() for part in parts[start:] for ch in part):
+        address = ", ".join(parts[start:])
+        place = country_from_address(address)
+        if place is not None and place.code is not None:
+            return ", ".join(parts[:start]), address
+    line = " ".join(lines.split())
+    states, _ = _us_states()
+    for pattern in _NAME_THEN_COUNTRY:
+        m = pattern.match(line)
+        if m is None:
+            continue
+        country = m.group("country").strip()
+        found = _exact(country)
+        key = fold_key(country)
+        if (
+            found is not None
+            and found.code is not None
+            and not found.city
+            and len(key.replace(" ", "")) > 3
+            and key not in states
+            and fold_key(m.group("name"))
+        ):
+            return m.group("name").strip(" ,"), country
+    return None
+
+
 @lru_cache(maxsize=16384)
 def country_from_address(text: str) -> Place | None:
     """The country an address is in ("1 Main St, Dublin 2, Ireland" -> IE), or None."""
     cleaned, _ = clean_text(text, multiline=True)
     if not cleaned or len(cleaned) > MAX_PLACE_TEXT:
         return None
-    parts = [p for p in re.split(r"\s*(?:\n|,|;)\s*", cleaned) if p.strip()]
-    found = _address_place(parts, cleaned)
-    if found is not None:
+    found = _read_address(_split_commas(cleaned), cleaned, strict=False)
+    if found is not None and found.code is not None:
         return found
     places = [p for p in parse_locations(cleaned) if p.code]
     if len({p.code for p in places}) == 1:

@@ -14,7 +14,13 @@ from typing import TypeVar
 
 from transfers_app.domain.columns import Field, Mapping
 from transfers_app.domain.enums import EntityKind, Lifecycle, Mechanism, Role
-from transfers_app.domain.places import Place, country_from_address, merge_places, parse_locations
+from transfers_app.domain.places import (
+    Place,
+    country_from_address,
+    merge_places,
+    parse_locations,
+    split_name_and_address,
+)
 from transfers_app.domain.vendor_table import (
     FORMULA_START,
     MAX_NAME,
@@ -188,6 +194,8 @@ _MECHANISM_PATTERNS: list[tuple[re.Pattern[str], Mechanism | None]] = [
 ]
 _NO_MECHANISM = re.compile(
     r"^(?:n a|na|none|not applicable|not required|no transfer|intra eu|within the eu|eu|eea|"
+    r"no international transfer|no third country transfer|kein transfer|keine ubermittlung|"
+    r"kein drittlandtransfer|pas de transfert|aucun transfert|sin transferencia|"
     r"nicht erforderlich|keine|entfallt|sans objet|aucun|no aplica|ninguno|)$"
 )
 
@@ -220,6 +228,23 @@ def parse_mechanisms(text: str) -> tuple[tuple[Mechanism, ...], str]:
     if not mechs and not warning:
         warning = f"'{text}' is not a transfer mechanism the app knows; kept in the notes"
     return mechs, warning
+
+
+# What a safeguards column says when no mechanism is needed. Not "EU" or "n/a": in a location
+# column those are places, or nothing.
+_NO_TRANSFER = re.compile(
+    r"^(?:no transfer|no international transfer|no third country transfer|not required|"
+    r"kein transfer|keine ubermittlung|kein drittlandtransfer|nicht erforderlich|"
+    r"pas de transfert|aucun transfert|sin transferencia)$"
+)
+
+
+@lru_cache(maxsize=16384)
+def names_a_mechanism(text: str) -> bool:
+    """Whether a cell names a transfer mechanism ("Standard Data Protection Clauses (Art. 46
+    para. 2 lit. c GDPR)") or says no transfer takes place: what a safeguards column holds."""
+    key = fold_key(text)
+    return bool(key) and (bool(_NO_TRANSFER.match(key)) or bool(parse_mechanisms(text)[0]))
 
 
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
@@ -464,6 +489,23 @@ def _read_row(
         problems.append(CellProblem(n, col(f) if f else "", level, message))
 
     name = text(Field.NAME)
+    # A list that gives each vendor as "Acme S.A., 38 Avenue John F. Kennedy, L-1855
+    # Luxembourg" in one cell: the name is the first part, the rest is its address.
+    name_address = ""
+    if name:
+        raw_name = next(
+            (c for c in (row.cells[i] for i in cols.get(Field.NAME, ())) if isinstance(c, str)),
+            "",
+        )
+        split = split_name_and_address(raw_name)
+        if split is not None:
+            name, name_address = clean_text(split[0])[0], split[1]
+            problem(
+                Field.NAME,
+                Level.WARNING,
+                f"the name cell holds an address too: read the name as '{name}' and the "
+                f"address as '{name_address}'",
+            )
     legal_name = text(Field.LEGAL_NAME)
     if not name and legal_name:
         name = legal_name
@@ -511,7 +553,7 @@ def _read_row(
                 elif p.note:
                     problems.append(CellProblem(n, headers[i], Level.WARNING, p.note))
 
-    address = text(Field.ADDRESS)
+    address = text(Field.ADDRESS) or name_address
     address_place = country_from_address(address) if address else None
     if address and address_place is None and not locations:
         problem(

@@ -173,11 +173,22 @@ def _filled(record: Sequence[Cell]) -> int:
     return sum(1 for c in record if (c.strip() if isinstance(c, str) else True))
 
 
+# A header names a field in a few words; a longer cell that happens to hold "service" or
+# "provider" ("Migration zu einem Anbieter mit Sitz in der EU") is a value.
+_HEADER_WORDS = 6
+
+
+def _names_a_field(cell: str) -> bool:
+    return len(cell.split()) <= _HEADER_WORDS and max(score_header(cell).values(), default=0) >= 75
+
+
 def _header_index(records: Sequence[Sequence[Cell]]) -> int | None:
     """Which of the first rows is the header: the first wide row whose cells name fields.
 
     Title rows ("Subprocessors - updated March 2025") fill one cell of a wide table and blank
-    rows none; both are skipped. Without any recognisable header, the first wide row.
+    rows none; both are skipped. Failing a row that names two fields, the first that names
+    one in short text cells only ("Unterauftragnehmer; Aufgabe; Schutz Drittstaatentransfer");
+    without any recognisable header, the first wide row.
     """
     head = list(records[:30])
     width = max((_filled(r) for r in head), default=0)
@@ -185,6 +196,7 @@ def _header_index(records: Sequence[Sequence[Cell]]) -> int | None:
         return None
     wide = max(1, (width + 1) // 2) if width > 1 else 1
     first_wide: int | None = None
+    first_weak: int | None = None
     for i, rec in enumerate(head[:20]):
         filled = _filled(rec)
         if filled < wide or (width > 1 and filled < 2):
@@ -192,10 +204,14 @@ def _header_index(records: Sequence[Sequence[Cell]]) -> int | None:
         if first_wide is None:
             first_wide = i
         texts = [c for c in rec if isinstance(c, str) and c.strip()]
-        named = sum(1 for c in texts if max(score_header(c).values(), default=0) >= 75)
-        if named >= min(2, len(texts)) and len(texts) == filled:
+        if len(texts) != filled:
+            continue
+        named = sum(1 for c in texts if _names_a_field(c))
+        if named >= min(2, len(texts)):
             return i
-    return first_wide
+        if named and first_weak is None and all(len(c) <= 60 for c in texts):
+            first_weak = i
+    return first_weak if first_weak is not None else first_wide
 
 
 def _column_letter(i: int) -> str:
