@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import warnings
 from collections import Counter
 from datetime import date, datetime, time
@@ -70,7 +71,14 @@ def decode(data: bytes, name: str = "the file") -> tuple[str, str]:
     """The text of a CSV and the encoding it was read with.
 
     A byte-order mark decides; without one, strict UTF-8 is tried first (it rarely decodes
-    anything else by accident), then Windows-1252, what Excel writes on Western Windows.
+    anything else by accident), then Windows-1252, what Excel writes on Western Windows, or
+    Windows-1250 (Central European) when Windows-1252 turns its letters into symbols ("£ódŸ",
+    "D³uga" for "Łódź", "Długa").
+
+    Measured against charset-normalizer on the real lists and tricky files
+    (``bench/bench_real_lists.py --reading``): the library takes French Windows-1252 for
+    Windows-1250 ("Lumière" as "Lumičre") and Polish Windows-1250 for Windows-1252, so these
+    rules stay.
     """
     boms = (
         (b"\xff\xfe\x00\x00", "utf-32"),
@@ -108,9 +116,30 @@ def decode(data: bytes, name: str = "the file") -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252"), "cp1252"
+        text, encoding = data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
-        return data.decode("latin-1"), "latin-1"
+        text, encoding = data.decode("latin-1"), "latin-1"
+    misread = _symbols_in_words(text)
+    if misread:
+        try:
+            central = data.decode("cp1250")
+        except UnicodeDecodeError:
+            return text, encoding
+        if _symbols_in_words(central) < misread:
+            return central, "cp1250"
+    return text, encoding
+
+
+def _symbols_in_words(text: str) -> int:
+    """Symbols and superscripts that start or sit inside a word ("£ódŸ", "D³uga"): letters of
+    another code page read with the wrong one. Punctuation ("¿Qué", "“priority”") and symbols
+    before numbers ("£5", "€12k") do not count."""
+    count = 0
+    for i, ch in enumerate(text[:-1]):
+        kind = unicodedata.category(ch) if ord(ch) > 127 else ""
+        if kind[:1] in ("S", "N") and kind != "Nd" and text[i + 1].isalpha():
+            count += 1
+    return count
 
 
 def sniff_delimiter(text: str) -> str:

@@ -157,6 +157,7 @@ ENCODING_LABELS = {
     "utf-16-be": "UTF-16 (big-endian, no BOM)",
     "utf-32": "UTF-32",
     "cp1252": "Windows-1252",
+    "cp1250": "Windows-1250 (Central European)",
     "latin-1": "Latin-1",
 }
 DELIMITER_LABELS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
