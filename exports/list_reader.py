@@ -135,11 +135,15 @@ def _symbols_in_words(text: str) -> int:
     another code page read with the wrong one. Punctuation ("¿Qué", "“priority”") and symbols
     before numbers ("£5", "€12k") do not count."""
     count = 0
-    for i, ch in enumerate(text[:-1]):
-        kind = unicodedata.category(ch) if ord(ch) > 127 else ""
-        if kind[:1] in ("S", "N") and kind != "Nd" and text[i + 1].isalpha():
+    for m in _BEFORE_A_LETTER.finditer(text):
+        kind = unicodedata.category(m.group())
+        if kind[0] in ("S", "N") and kind != "Nd":
             count += 1
     return count
+
+
+# A character outside ASCII followed by a letter: the only places worth a closer look.
+_BEFORE_A_LETTER = re.compile(r"[^\x00-\x7f](?=[^\W\d_])")
 
 
 def sniff_delimiter(text: str) -> str:

@@ -275,6 +275,7 @@ def test_a_name_cell_with_an_address_is_split(cell: str, name: str, code: str) -
         "Wildbit LLC – Postmark",
         "Segment  Inc.",
         "Acme, SA",  # a legal form, not Saudi Arabia
+        "NTT DATA (Spain)",  # a qualifier a register may keep in the name
         "Studio 71, LLC",
     ],
 )

@@ -746,12 +746,14 @@ def merge_places(places: Iterable[Place]) -> tuple[Place, ...]:
 
 
 _WIDE_GAP = re.compile(r"[ \t\u00a0]{2,}")
+_MAY_HOLD_MORE = re.compile(r"[,;\n]|[ \t\u00a0]{2}|\s[–—-]\s")
 
 
+# Not "Acme (Germany)": a country in brackets is often part of the name a register keeps
+# ("Salesforce (EU)"), and two such rows would merge into one "Acme".
 _NAME_THEN_COUNTRY = (
     re.compile(r"^(?P<name>.+?)\s+[–—-]\s+(?P<country>[^–—-]+)$"),
     re.compile(r"^(?P<name>.+),\s*(?P<country>[^,]+)$"),
-    re.compile(r"^(?P<name>.+?)\s*\((?P<country>[^()]+)\)$"),
 )
 
 
@@ -763,9 +765,11 @@ def split_name_and_address(text: str) -> tuple[str, str] | None:
     at the first part after the name with a number or a street word, and must name a country;
     the parts before it are the name, legal form included ("HubSpot, Inc., 25 First Street,
     ..."). Wide gaps count as line breaks: they are what is left of the line breaks of a cell
-    pasted from a document. A country alone after a dash, a comma or in brackets ("Airfold,
-    Inc. – United States of America") counts when it is spelt out, never a code ("Acme, SA").
+    pasted from a document. A country alone after a dash or a comma ("Airfold, Inc. – United
+    States of America") counts when it is spelt out, never a code ("Acme, SA").
     """
+    if not _MAY_HOLD_MORE.search(text):  # most names: one part, nothing to split
+        return None
     lines, _ = clean_text(_WIDE_GAP.sub("\n", text), multiline=True)
     parts = _split_commas(lines)
     start = next(
