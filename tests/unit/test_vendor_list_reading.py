@@ -135,6 +135,8 @@ def test_a_known_city_outweighs_a_misprinted_code_and_says_so() -> None:
         ("SERVERS ARE IN THE USA", ["US"], []),  # ARE is not the Emirates here
         ("Data centres IN Frankfurt", ["DE"], []),
         ("AWS eu-west-1", ["IE"], []),
+        # Not one address: the first part names a country of its own.
+        ("Remote access from India, Philippines", ["IN", "PH"], []),
     ],
 )
 def test_words_in_sentences(text: str, expected: list[str], regions: list[str]) -> None:

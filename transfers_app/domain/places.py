@@ -453,7 +453,7 @@ class _Part(NamedTuple):
     """One comma- or line-separated part of an address, and what it is."""
 
     text: str
-    kind: str  # country, code, sign, state, city, street, region, other
+    kind: str  # country, code, sign, state, city, street, region, mentions (places), other
     code: str | None = None  # the country it names (a code: its ISO reading, None for "WA")
     note: str = ""
 
@@ -496,6 +496,8 @@ def _part(text: str, last: bool = False) -> _Part | None:
         typo = _fuzzy(t)
         if typo is not None and typo.code and not typo.city:
             return _Part(t, "country", typo.code, typo.note)
+    if len(key.split()) > 1 and _in_words(t):
+        return _Part(t, "mentions")  # "Remote access from India": a place of its own
     return _Part(t, "other")
 
 
