@@ -58,13 +58,49 @@ class BarChart:
     bars: tuple[tuple[str, int], ...]  # label, value; drawn in the given order
 
 
-Block = Para | Fields | Table | Bullets | BarChart
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """One person who signs: their part ("Assessed by", "Approved by"), name, role and the
+    date they signed (empty for a line still to be signed)."""
+
+    part: str
+    name: str
+    role: str = ""
+    signed_on: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Signatures:
+    """A sign-off block: one row per signer with a line to sign on."""
+
+    signers: tuple[Signer, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One numbered source, as a bibliography lists it (never a bare URL)."""
+
+    number: int
+    title: str
+    publisher: str
+    date: str  # as the source dates itself ("18 Jun 2021", "2026"); "" when undated
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class References:
+    items: tuple[Reference, ...]
+
+
+Block = Para | Fields | Table | Bullets | BarChart | Signatures | References
 
 
 @dataclass(frozen=True, slots=True)
 class Section:
     title: str
     blocks: tuple[Block, ...]
+    # The section ends its page (a decision page that stands on its own before the detail).
+    page_break_after: bool = False
 
 
 @dataclass(frozen=True, slots=True)
