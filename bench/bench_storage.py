@@ -105,7 +105,7 @@ def main() -> None:
                 ),
                 (
                     "new queries.next_due + mechanisms_used",
-                    lambda: (q.next_due(TODAY), q.mechanisms_used()),
+                    lambda: (q.next_due(TODAY, recheck_months=12), q.mechanisms_used()),
                 ),
             ],
         ),
@@ -121,7 +121,7 @@ def main() -> None:
                 ),
                 (
                     "new queries.next_due + mechanisms_used",
-                    lambda: (q.next_due(TODAY, ids), q.mechanisms_used(ids)),
+                    lambda: (q.next_due(TODAY, ids, recheck_months=12), q.mechanisms_used(ids)),
                 ),
             ],
         ),

@@ -277,7 +277,7 @@ def test_due_dates_and_mechanisms_are_the_old_ones(
 ) -> None:
     old, new = both
     for ids in (None, [r.entity_id for r in new.queries.register_rows(40)]):
-        due = new.queries.next_due(TODAY, ids)
+        due = new.queries.next_due(TODAY, ids, recheck_months=12)
         assert {i: (d.on, d.what.value) for i, d in due.items()} == old.next_due_by_entity(
             TODAY, ids
         )
