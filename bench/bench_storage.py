@@ -11,7 +11,7 @@ is in the app.
 Beside each read, the service that consumes it: the register page's rows
 (``Workspace.register_rows`` / ``with_extras``) and the exports' register lines
 (``register_export.register_lines``, from the read model and the status).
-(``SqliteRegister``, the single port these replaced, is gone; its figures are in the README.)
+(The single repository these replaced is gone; its figures are in the README.)
 """
 
 from __future__ import annotations
