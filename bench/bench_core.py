@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from db import FileStore, SqliteStore, open_db
+from transfers_app.cli import configure_process
 from transfers_app.domain.enums import Role
 from transfers_app.reference import builtin_reference
 from transfers_app.services.demo import seed_catalogues
@@ -71,6 +72,7 @@ def bench(n: int, folder: Path) -> None:
 
 
 def main() -> None:
+    configure_process()  # as the app's own process is (its garbage-collector thresholds)
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--keep", type=Path, help="keep the generated registers here")

@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
 from exports.register_csv import write_csv
+from transfers_app.cli import configure_process
 from transfers_app.reference import builtin_reference
 from transfers_app.services import register_export as rx
 from transfers_app.services.app import AppServices
@@ -123,6 +124,7 @@ def bench_small(n: int, root: Path, repeat: int) -> None:
 
 
 def main() -> None:
+    configure_process()  # as the app's own process is (its garbage-collector thresholds)
     parser = argparse.ArgumentParser()
     parser.add_argument("--csv-size", type=int, default=100_000)
     parser.add_argument("--size", type=int, default=10_000)

@@ -14,7 +14,6 @@ from exports import file_adapters
 from transfers_app.paths import AppPaths
 from transfers_app.reference import builtin_reference
 from transfers_app.services.app import AppServices
-from transfers_app.services.importing import MEMORY_FILE, MappingMemory
 from transfers_app.services.reference import ReferenceSource
 from ui.collector import MainThreadCollector
 from ui.context import UiContext
@@ -31,8 +30,7 @@ def make_ctx(home: Path, demo: bool = True) -> tuple[UiContext, list[AppServices
 
     def factory() -> AppServices:
         store = SqliteStore(open_db(paths.database), actor="tester", files=FileStore(paths.files))
-        mappings = MappingMemory(paths.home / MEMORY_FILE)
-        services = AppServices.build(store, reference, files, TODAY, mappings)
+        services = AppServices.build(store, reference, files, TODAY, paths.import_mappings)
         opened.append(services)
         return services
 

@@ -45,6 +45,7 @@ from transfers_app.domain.validation import entity_problems
 from transfers_app.domain.vendor_list import RowRecord, read_records
 from transfers_app.domain.vendor_table import CellProblem, ImportFileError, Level, Table
 from transfers_app.errors import TransfersError
+from transfers_app.paths import IMPORT_MAPPINGS_FILE
 from transfers_app.ports.files import ListReader
 from transfers_app.ports.storage import Store
 
@@ -71,7 +72,7 @@ __all__ = [
 name_key = lru_cache(maxsize=200_000)(_name_key)
 
 # Where the desktop app and the command line remember mappings (in the data folder).
-MEMORY_FILE = "import-mappings.json"
+MEMORY_FILE = IMPORT_MAPPINGS_FILE
 
 
 class ImportFailed(TransfersError):
