@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QApplication
 
 from transfers_app.cli import Context
 from transfers_app.paths import AppPaths
-from transfers_app.services.workspace import Workspace
 from ui.context import UiContext
 from ui.main_window import PAGES, MainWindow
 
@@ -27,8 +26,7 @@ def main() -> None:
     QCoreApplication.setOrganizationName("Transfer Register Bench")
     app = QApplication([])
     cli = Context(AppPaths(Path(sys.argv[1])), date(2026, 11, 25))
-    service = cli.service()
-    ctx = UiContext(service, Workspace(service), cli.paths, cli.today, cli.service, cli.files())
+    ctx = UiContext(cli.services(), cli.worker_services(), cli.paths, cli.today)
     start = time.perf_counter()
     window = MainWindow(ctx)
     window.resize(1280, 800)

@@ -15,10 +15,12 @@ import time
 from datetime import date
 from pathlib import Path
 
-from db import FileStore, SqliteRegister, open_db
+from db import FileStore, SqliteStore, open_db
+from transfers_app.cli import configure_process
 from transfers_app.domain.enums import Role
 from transfers_app.reference import builtin_reference
 from transfers_app.services.demo import seed_catalogues
+from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
 from transfers_app.services.synthetic import generate
 
@@ -38,14 +40,16 @@ def bench(n: int, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "register.db"
     reg, t_gen = timed(lambda: generate(n, 1, TODAY))
-    repo = SqliteRegister(open_db(path), actor="bench", files=FileStore(folder / "files"))
+    repo = SqliteStore(open_db(path), actor="bench", files=FileStore(folder / "files"))
     seed_catalogues(repo)
     _, t_save = timed(
-        lambda: repo.bulk_add(reg.entities, reg.locations, reg.documents, reg.transfers, reg.tias)
+        lambda: repo.records.add_generated(
+            reg.entities, reg.locations, reg.documents, reg.transfers, reg.tias
+        )
     )
-    repo.db.conn.close()
+    repo.close()
     db, t_open = timed(lambda: open_db(path), repeat=5)
-    service = RegisterService(SqliteRegister(db, actor="bench"), builtin_reference())
+    service = RegisterService(SqliteStore(db, actor="bench"), ReferenceSource(builtin_reference()))
     report, t_status = timed(lambda: service.compute_status(TODAY), repeat=3)
     service.check("Stratus Cloud", ["US", "IN"], Role.PROCESSOR, TODAY)  # warm caches
     _, t_check = timed(
@@ -68,6 +72,7 @@ def bench(n: int, folder: Path) -> None:
 
 
 def main() -> None:
+    configure_process()  # as the app's own process is (its garbage-collector thresholds)
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--keep", type=Path, help="keep the generated registers here")

@@ -18,7 +18,6 @@ Targets (issue 5): CSV of 100,000 entities under 2 s; register PDF of 10,000 und
 from __future__ import annotations
 
 import argparse
-import gc
 import shutil
 import statistics
 import sys
@@ -31,13 +30,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from db import FileStore, SqliteRegister, open_db
+from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
 from exports.register_csv import write_csv
+from transfers_app.cli import configure_process
 from transfers_app.reference import builtin_reference
 from transfers_app.services import register_export as rx
+from transfers_app.services.app import AppServices
 from transfers_app.services.demo import seed_catalogues
-from transfers_app.services.register import RegisterService
+from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.synthetic import generate
 
 TODAY = date(2026, 11, 25)
@@ -53,17 +54,19 @@ def timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[Any, float]:
     return result, statistics.median(times)
 
 
-def register(n: int, folder: Path) -> RegisterService:
+def register(n: int, folder: Path) -> AppServices:
     path = folder / "register.db"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         reg = generate(n, 1, TODAY)
-        repo = SqliteRegister(open_db(path), actor="bench", files=FileStore(folder / "files"))
+        repo = SqliteStore(open_db(path), actor="bench", files=FileStore(folder / "files"))
         seed_catalogues(repo)
-        repo.bulk_add(reg.entities, reg.locations, reg.documents, reg.transfers, reg.tias)
-        repo.db.conn.close()
-    repo = SqliteRegister(open_db(path), actor="bench", files=FileStore(folder / "files"))
-    return RegisterService(repo, builtin_reference())
+        repo.records.add_generated(
+            reg.entities, reg.locations, reg.documents, reg.transfers, reg.tias
+        )
+        repo.close()
+    repo = SqliteStore(open_db(path), actor="bench", files=FileStore(folder / "files"))
+    return AppServices.build(repo, ReferenceSource(builtin_reference()), file_adapters(), TODAY)
 
 
 def size(path: Path) -> str:
@@ -71,28 +74,19 @@ def size(path: Path) -> str:
 
 
 def bench_csv(n: int, root: Path, repeat: int) -> None:
-    service = register(n, root / f"n{n}")
-    report, t_status = timed(lambda: service.compute_status(TODAY))
+    services = register(n, root / f"n{n}")
+    report, t_status = timed(lambda: services.register.compute_status(TODAY))
     out = root / "register.csv"
     result, t_total = timed(
-        lambda: rx.export_register(
-            service,
-            file_adapters(),
-            rx.ExportFormat.CSV,
-            out,
-            TODAY,
-            exported_at=NOW,
-            report=report,
+        lambda: services.exports.register(
+            rx.ExportFormat.CSV, out, TODAY, exported_at=NOW, report=report
         ),
         repeat,
     )
-    gc.disable()  # as export_register does
-    try:
-        data, t_read = timed(lambda: rx.gather(service, TODAY, report), repeat)
-        lines, t_lines = timed(lambda: rx.register_lines(data), repeat)
-        _, t_write = timed(lambda: write_csv(rx.register_table(lines), out), repeat)
-    finally:
-        gc.enable()
+    store = services.register.store
+    data, t_read = timed(lambda: rx.gather(store, services.register, TODAY, report), repeat)
+    lines, t_lines = timed(lambda: rx.register_lines(data), repeat)
+    _, t_write = timed(lambda: write_csv(rx.register_table(lines), out), repeat)
     print(
         f"| CSV | {n:,} | {result.lines:,} lines, {size(out)} | **{t_total:.2f} s** | "
         f"read {t_read:.2f} s + lines {t_lines:.2f} s + write {t_write:.2f} s "
@@ -101,8 +95,8 @@ def bench_csv(n: int, root: Path, repeat: int) -> None:
 
 
 def bench_small(n: int, root: Path, repeat: int) -> None:
-    service = register(n, root / f"n{n}")
-    report, t_status = timed(lambda: service.compute_status(TODAY))
+    services = register(n, root / f"n{n}")
+    report, t_status = timed(lambda: services.register.compute_status(TODAY))
     for fmt in (rx.ExportFormat.XLSX, rx.ExportFormat.JSON, rx.ExportFormat.PDF):
         if fmt is rx.ExportFormat.PDF:
             try:
@@ -112,8 +106,8 @@ def bench_small(n: int, root: Path, repeat: int) -> None:
                 continue
         out = root / f"register.{fmt.value}"
         result, t_total = timed(
-            lambda fmt=fmt, out=out: rx.export_register(
-                service, file_adapters(), fmt, out, TODAY, exported_at=NOW, report=report
+            lambda fmt=fmt, out=out: services.exports.register(
+                fmt, out, TODAY, exported_at=NOW, report=report
             ),
             repeat,
         )
@@ -130,6 +124,7 @@ def bench_small(n: int, root: Path, repeat: int) -> None:
 
 
 def main() -> None:
+    configure_process()  # as the app's own process is (its garbage-collector thresholds)
     parser = argparse.ArgumentParser()
     parser.add_argument("--csv-size", type=int, default=100_000)
     parser.add_argument("--size", type=int, default=10_000)

@@ -32,15 +32,14 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication
 from transfers_app.cli import Context
 from transfers_app.paths import AppPaths
-from transfers_app.services.workspace import Workspace
 from ui.context import UiContext
 from ui.pages.register import RegisterPage
 
 QCoreApplication.setOrganizationName("Transfer Register Bench")
 app = QApplication([])
 cli = Context(AppPaths(__import__("pathlib").Path(sys.argv[1])), date(2026, 11, 25))
-service = cli.service()
-ctx = UiContext(service, Workspace(service), cli.paths, cli.today, cli.service, cli.files())
+services = cli.services()
+ctx = UiContext(services, cli.worker_services(), cli.paths, cli.today)
 
 
 class Painted(QObject):
@@ -93,7 +92,7 @@ entity_id = page.table.model().index(100, 0).data(0x0100 + 2).entity_id
 editor_times = []
 for i in range(5):
     start = time.perf_counter()
-    e = service.repo.get_entity(entity_id + i)
+    e = services.entities.get(entity_id + i)
     dialog = EntityEditor(ctx, e)
     dialog.show()
     dialog.repaint()

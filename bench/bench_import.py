@@ -20,7 +20,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from db import SqliteRegister, open_db
+from db import SqliteStore, open_db
 from exports import file_adapters
 from transfers_app.domain.enums import EntityKind, Regime
 from transfers_app.domain.models import Entity
@@ -91,9 +91,9 @@ def messy_csv(path: Path, rows: int, seed: int = 1, exporter: bool = True) -> No
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
 
 
-def fresh_register(folder: Path) -> SqliteRegister:
-    repo = SqliteRegister(open_db(folder / "register.db"), actor="bench")
-    repo.add_entity(
+def fresh_register(folder: Path) -> SqliteStore:
+    repo = SqliteStore(open_db(folder / "register.db"), actor="bench")
+    repo.entities.add(
         Entity(
             name=OWN,
             kind=EntityKind.GROUP,
@@ -141,7 +141,7 @@ def run_once(csv_path: Path, folder: Path) -> dict[str, float | int]:
     ):
         figures[name] = marks[b][0] - marks[a][0]
         figures[f"{name}_cpu"] = marks[b][1] - marks[a][1]
-    repo.db.conn.close()
+    repo.close()
     return figures
 
 

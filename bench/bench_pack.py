@@ -3,9 +3,10 @@
     python bench/bench_pack.py [--entities 1000]
 
 Generates a synthetic register (seed 1), attaches a distinct signed file (about 60 KB) to
-every document, then times `build_evidence_pack` for the whole register: cover letter,
-register PDF and CSV, Art 30 records, every approved assessment's PDF, every current document
-file, manifest. Figures, not pass/fail. Target (issue 5): 1,000 entities under 20 s.
+every document, then times the evidence pack (`ExportService.evidence_pack`) for the whole
+register: cover letter, register PDF and CSV, Art 30 records, every approved assessment's PDF,
+every current document file, manifest. Figures, not pass/fail. Target (issue 5): 1,000 entities
+under 20 s.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from db import FileStore, SqliteRegister, open_db
+from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
 from transfers_app.reference import builtin_reference
-from transfers_app.services.evidence import build_evidence_pack
-from transfers_app.services.register import RegisterService
+from transfers_app.services.app import AppServices
+from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.synthetic import generate
 
 TODAY = date(2026, 11, 25)
@@ -39,23 +40,27 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         database = open_db(root / "r.db")
-        repo = SqliteRegister(database, actor="bench", files=FileStore(root / "files"))
+        repo = SqliteStore(database, actor="bench", files=FileStore(root / "files"))
         reg = generate(args.entities, 1, TODAY)
-        repo.bulk_add(reg.entities, reg.locations, reg.documents, reg.transfers, reg.tias)
+        repo.records.add_generated(
+            reg.entities, reg.locations, reg.documents, reg.transfers, reg.tias
+        )
         signed = root / "signed"
         signed.mkdir()
         filler = os.urandom(60_000)
-        with repo.transaction():
-            for d in repo.list_documents():
+        with repo.transaction() as tx:
+            for d in tx.documents.list():
                 f = signed / f"{d.id} signed.pdf"
                 f.write_bytes(b"%PDF-1.4\n% signed copy " + str(d.id).encode() + filler)
-                repo.update_document(replace(d), f)
-        service = RegisterService(repo, builtin_reference())
+                tx.documents.update(replace(d), f)
+        services = AppServices.build(
+            repo, ReferenceSource(builtin_reference()), file_adapters(), TODAY
+        )
         t0 = time.perf_counter()
-        status = service.status(TODAY)
+        status = services.register.status(TODAY)
         t1 = time.perf_counter()
         target = root / "pack.zip"
-        build_evidence_pack(service, file_adapters(), target, TODAY, status=status)
+        services.exports.evidence_pack(target, TODAY, status=status)
         t2 = time.perf_counter()
         with zipfile.ZipFile(target) as z:
             names = z.namelist()
@@ -66,7 +71,7 @@ def main() -> None:
             f"({len(names)} files: {tias} assessments, {docs} documents; "
             f"{target.stat().st_size // 1024 // 1024} MB)"
         )
-        database.conn.close()
+        repo.close()
 
 
 if __name__ == "__main__":

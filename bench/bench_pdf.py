@@ -4,8 +4,8 @@
 
 Figures, not pass/fail. Targets: a typical TIA PDF (about 3 pages) well under 300 ms; 500 TIA
 PDFs in under a minute. The documents are built here, shaped like
-``transfers_app.services.tia.build_report`` (same sections, fields and tables), so the figure is
-the renderer's alone.
+``transfers_app.services.tia_report.build_report`` (same sections, fields and tables), so the
+figure is the renderer's alone.
 """
 
 from __future__ import annotations

@@ -1,16 +1,17 @@
-"""Benchmark of the storage read path (figures, not pass/fail): ``SqliteRegister`` (old) against
-the repositories of ``db.sqlite.SqliteStore`` (new) on one generated register.
+"""Benchmark of the storage read path (figures, not pass/fail): the read models of
+``db.sqlite.SqliteStore`` on one generated register, and what the services make of them.
 
 Usage: python bench/bench_storage.py [--entities 100000] [--data DIR] [--repeat 3]
 
 The register is generated once into ``DIR`` (default ``bench/out/storage-n<entities>``) and
-reused by later runs. Old and new run in turn on the same open database, each read ``--repeat``
-times; the table gives medians of wall time (and of process CPU time, steadier on a shared
-machine). The garbage collector stays on, as it is in the app.
+reused by later runs. Each read runs ``--repeat`` times; the table gives medians of wall time
+(and of process CPU time, steadier on a shared machine). The garbage collector stays on, as it
+is in the app.
 
-Where the old read hands back stored values that its caller then decodes (the register page's
-rows, due dates and mechanisms), a second "old" row times it as the page uses it
-(``Workspace.register_rows`` / ``with_extras``): the new read models come decoded.
+Beside each read, the service that consumes it: the register page's rows
+(``Workspace.register_rows`` / ``with_extras``) and the exports' register lines
+(``register_export.register_lines``, from the read model and the status).
+(The single repository these replaced is gone; its figures are in the README.)
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from db import FileStore, SqliteRegister, open_db
-from db.sqlite import SqliteStore
+from db import FileStore, SqliteStore, open_db
+from transfers_app.domain.enums import DocumentKind
 from transfers_app.reference import builtin_reference
+from transfers_app.services import register_export as rx
 from transfers_app.services.demo import seed_catalogues
+from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
 from transfers_app.services.synthetic import generate
 from transfers_app.services.workspace import Workspace
@@ -43,10 +46,10 @@ def ensure_register(n: int, folder: Path) -> Path:
     print(f"generating a register of {n:,} entities in {folder} (once)...", flush=True)
     start = time.perf_counter()
     reg = generate(n, 1, TODAY)
-    repo = SqliteRegister(open_db(path), actor="bench", files=FileStore(folder / "files"))
+    repo = SqliteStore(open_db(path), actor="bench", files=FileStore(folder / "files"))
     seed_catalogues(repo)
-    repo.bulk_add(reg.entities, reg.locations, reg.documents, reg.transfers, reg.tias)
-    repo.db.conn.close()
+    repo.records.add_generated(reg.entities, reg.locations, reg.documents, reg.transfers, reg.tias)
+    repo.close()
     print(f"  done in {time.perf_counter() - start:.1f} s\n", flush=True)
     return path
 
@@ -66,46 +69,38 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     folder = args.data or Path(__file__).parent / "out" / f"storage-n{args.entities}"
-    database = open_db(ensure_register(args.entities, folder))
-    old = SqliteRegister(database, actor="bench")
-    new = SqliteStore(database, actor="bench")
-    page = Workspace(RegisterService(old, builtin_reference()))
-    q = new.queries
+    store = SqliteStore(open_db(ensure_register(args.entities, folder)), actor="bench")
+    register = RegisterService(store, ReferenceSource(builtin_reference()))
+    page = Workspace(store, register)
+    q = store.queries
+    recheck = register.ref.evidence_recheck(DocumentKind.DPF_CERTIFICATION)
+    months = recheck.every_months if recheck is not None else None
+    ids = [r.entity_id for r in q.register_rows(FIRST_SCREEN)]
+    report = register.compute_status(TODAY)
+    data = rx.gather(store, register, TODAY, report)
 
     cases: list[tuple[str, list[tuple[str, Callable[[], Any]]]]] = [
-        (
-            "rules' snapshot",
-            [("old snapshot()", old.snapshot), ("new queries.snapshot()", q.snapshot)],
-        ),
+        ("rules' snapshot", [("queries.snapshot()", q.snapshot)]),
         (
             "register page rows, all",
             [
-                ("old register_table()", old.register_table),
-                ("old + Workspace.register_rows decoding", page.register_rows),
-                ("new queries.register_rows()", q.register_rows),
+                ("queries.register_rows()", q.register_rows),
+                ("Workspace.register_rows()", page.register_rows),
             ],
         ),
         (
             f"register page rows, first {FIRST_SCREEN:,}",
             [
-                ("old register_table(2000)", lambda: old.register_table(FIRST_SCREEN)),
-                (
-                    "old + Workspace.register_rows decoding",
-                    lambda: page.register_rows(FIRST_SCREEN),
-                ),
-                ("new queries.register_rows(2000)", lambda: q.register_rows(FIRST_SCREEN)),
+                ("queries.register_rows(2000)", lambda: q.register_rows(FIRST_SCREEN)),
+                ("Workspace.register_rows(2000)", lambda: page.register_rows(FIRST_SCREEN)),
             ],
         ),
         (
             "next due + mechanisms, whole register",
             [
                 (
-                    "old next_due_by_entity + mechanisms_by_importer",
-                    lambda: (old.next_due_by_entity(TODAY), old.mechanisms_by_importer()),
-                ),
-                (
-                    "new queries.next_due + mechanisms_used",
-                    lambda: (q.next_due(TODAY), q.mechanisms_used()),
+                    "queries.next_due + mechanisms_used",
+                    lambda: (q.next_due(TODAY, recheck_months=months), q.mechanisms_used()),
                 ),
             ],
         ),
@@ -113,32 +108,27 @@ def main() -> None:
             f"next due + mechanisms, first {FIRST_SCREEN:,} entities",
             [
                 (
-                    "old next_due_by_entity + mechanisms_by_importer",
+                    "queries.next_due + mechanisms_used",
                     lambda: (
-                        old.next_due_by_entity(TODAY, ids),
-                        old.mechanisms_by_importer(ids),
+                        q.next_due(TODAY, ids, recheck_months=months),
+                        q.mechanisms_used(ids),
                     ),
-                ),
-                (
-                    "new queries.next_due + mechanisms_used",
-                    lambda: (q.next_due(TODAY, ids), q.mechanisms_used(ids)),
                 ),
             ],
         ),
         (
             "exports' register lines",
             [
-                ("old register_lines()", old.register_lines),
-                ("new queries.register_lines()", q.register_lines),
+                ("queries.register_lines()", q.register_lines),
+                ("register_export.register_lines()", lambda: rx.register_lines(data)),
             ],
         ),
     ]
-    ids = [r.entity_id for r in q.register_rows(FIRST_SCREEN)]
     counts = q.counts()
     print(
         f"Register: {counts.entities:,} entities, {counts.transfers:,} transfers, "
         f"{counts.documents:,} documents, {counts.assessments:,} assessments "
-        f"(medians of {args.repeat}, old and new in turn)\n"
+        f"(medians of {args.repeat})\n"
     )
     print("| read | implementation | wall | CPU |")
     print("|---|---|---:|---:|")
@@ -156,7 +146,7 @@ def main() -> None:
                 f"| {statistics.median(cpus[name]):.3f} s |",
                 flush=True,
             )
-    database.conn.close()
+    store.close()
 
 
 if __name__ == "__main__":

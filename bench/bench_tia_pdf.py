@@ -23,13 +23,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from db import FileStore, SqliteRegister, open_db
+from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
 from exports.pdf_batch import render_pdfs
 from exports.pdf_render import render_pdf
 from transfers_app.domain.enums import TiaStatus
 from transfers_app.reference import builtin_reference
 from transfers_app.services.demo import demo_answers, load_demo
+from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.tia import TiaService
 
 TODAY = date(2026, 11, 25)
@@ -41,19 +42,19 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         database = open_db(Path(tmp) / "r.db")
-        repo = SqliteRegister(database, actor="bench", files=FileStore(Path(tmp) / "files"))
+        repo = SqliteStore(database, actor="bench", files=FileStore(Path(tmp) / "files"))
         load_demo(repo, TODAY, file_adapters().pdf)
-        svc = TiaService(repo, builtin_reference())
+        svc = TiaService(repo, ReferenceSource(builtin_reference()))
         restricted = [
-            t for t in repo.list_transfers() if t.destination in {"US", "IN", "PH", "SG", "AU"}
+            t for t in repo.transfers.list() if t.destination in {"US", "IN", "PH", "SG", "AU"}
         ]
         ids = []
-        with repo.transaction():
+        with repo.transaction() as tx:
             for i in range(args.count):
                 t = restricted[i % len(restricted)]
                 draft = svc.draft_for(t.id or 0, TODAY, assessor="Bench Assessor")
                 assert draft.content is not None
-                saved = repo.add_tia(
+                saved = tx.assessments.add(
                     replace(
                         draft,
                         status=TiaStatus.APPROVED,
@@ -101,7 +102,7 @@ def main() -> None:
             f"{len(ids)} TIA PDFs, one worker per core ({os.cpu_count()}): {elapsed:.1f} s "
             f"(reports built in {built:.1f} s; {total // 1024 // 1024} MB)"
         )
-        database.conn.close()
+        repo.close()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 from db.connection import open_db
 from db.files import FileStore
-from db.repositories import SqliteRegister
 from db.sqlite import SqliteStore
 
-__all__ = ["FileStore", "SqliteRegister", "SqliteStore", "open_db"]
+__all__ = ["FileStore", "SqliteStore", "open_db"]

@@ -16,11 +16,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QThreadPool
 from PySide6.QtWidgets import QApplication
 
-from exports import file_adapters
 from transfers_app.cli import Context
 from transfers_app.paths import AppPaths
-from transfers_app.services.demo import load_demo
-from transfers_app.services.workspace import Workspace
 from ui.context import UiContext
 from ui.dialogs.export_dialogs import EvidencePackDialog
 from ui.dialogs.tia_editor import TiaEditor, open_or_draft
@@ -47,9 +44,9 @@ def main() -> None:
     app = QApplication([])
     home = Path(tempfile.mkdtemp(prefix="tr-shots-"))
     cli = Context(AppPaths(home), TODAY)
-    service = cli.service()
-    load_demo(service.repo, TODAY, file_adapters().pdf)
-    ctx = UiContext(service, Workspace(service), AppPaths(home), TODAY, cli.service, cli.files())
+    services = cli.services()
+    services.setup.load_demo(TODAY)
+    ctx = UiContext(services, cli.worker_services(), AppPaths(home), TODAY)
     args.out.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
         width, height = (int(x) for x in size.split("x"))
@@ -63,7 +60,9 @@ def main() -> None:
             window.grab().save(str(target))
             print(target)
         # The TIA editor on the demo's Stratus (US hosting) assessment: its destination step.
-        editor = TiaEditor(ctx.tias, open_or_draft(ctx.tias, TODAY, transfer_id=7), TODAY, window)
+        editor = TiaEditor(
+            ctx.services.tias, open_or_draft(ctx.services.tias, TODAY, transfer_id=7), TODAY, window
+        )
         editor.resize(width, height)
         editor.show()
         editor.show_step("law")

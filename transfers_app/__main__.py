@@ -1,7 +1,5 @@
 """``python -m transfers_app``."""
 
-import sys
+from transfers_app.cli import run
 
-from transfers_app.cli import main
-
-sys.exit(main())
+run()

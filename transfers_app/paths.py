@@ -15,6 +15,8 @@ import platformdirs
 from transfers_app.errors import StorageError
 
 ENV_HOME = "TRANSFERS_APP_HOME"
+# The column mappings the user confirmed for imported lists, by their headers.
+IMPORT_MAPPINGS_FILE = "import-mappings.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,10 @@ class AppPaths:
     @property
     def logs(self) -> Path:
         return self.home / "logs"
+
+    @property
+    def import_mappings(self) -> Path:
+        return self.home / IMPORT_MAPPINGS_FILE
 
     def ensure(self) -> AppPaths:
         try:

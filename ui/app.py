@@ -21,9 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from transfers_app.paths import AppPaths
-from transfers_app.ports.files import FileAdapters
-from transfers_app.services.register import RegisterService
-from transfers_app.services.workspace import Workspace
+from transfers_app.services.app import AppServices
 from ui import messages
 from ui.collector import MainThreadCollector
 from ui.context import UiContext
@@ -86,28 +84,27 @@ def install_crash_handler(logs: Path, parent: Callable[[], QWidget | None]) -> N
 
 
 def run(
-    service: RegisterService,
+    services: AppServices,
+    services_factory: Callable[[], AppServices],
     paths: AppPaths,
     today: date,
-    service_factory: Callable[[], RegisterService],
-    files: FileAdapters,
 ) -> int:
+    """Run the desktop app on ``services`` (the GUI thread's); ``services_factory`` gives each
+    background job services of its own."""
     QCoreApplication.setOrganizationName("Transfer Register")
     QCoreApplication.setApplicationName("Transfer Register")
     app = QApplication.instance() or QApplication(sys.argv)
     collector = MainThreadCollector(app)  # cycles freed on the GUI thread only
     window: list[MainWindow] = []
     install_crash_handler(paths.logs, lambda: window[0] if window else None)
-    ctx = UiContext(service, Workspace(service), paths, today, service_factory, files)
-    if not service.repo.count("entities") and service.repo.get_setting("first_start") is None:
+    ctx = UiContext(services, services_factory, paths, today)
+    if services.setup.first_start_pending():
         dialog = FirstStartDialog()
         dialog.exec()
         if dialog.choice == FirstStartDialog.DEMO:
-            from transfers_app.services.demo import load_demo
-
-            load_demo(service.repo, today, files.pdf)
+            services.setup.load_demo(today)
         if dialog.choice:
-            service.repo.set_setting("first_start", "done")
+            services.setup.first_start_done()
     main = MainWindow(ctx)
     window.append(main)
     main.show()

@@ -1,11 +1,11 @@
 """One job runner for every piece of background work in the app (Vorta's JobsManager).
 
 A page or dialog owns a ``Jobs`` (``self.jobs = Jobs(self, ctx)``) and starts work with
-``self.jobs.start(work, on_done, on_failed)``. ``work(service, job)`` runs on a worker thread
-with a service of its own from ``ctx.service_factory`` (an SQLite connection belongs to the
-thread that opened it) and must not touch a widget; it may ``job.report(value)`` along the way
-(progress, or a first part of its result). Its outcome reaches the GUI thread through the
-runner's one relay:
+``self.jobs.start(work, on_done, on_failed)``. ``work(services, job)`` runs on a worker thread
+with services of their own from ``ctx.services_factory`` (a register's connection belongs to
+the thread that opened it; they are closed when the work is done) and must not touch a widget;
+it may ``job.report(value)`` along the way (progress, or a first part of its result). Its
+outcome reaches the GUI thread through the runner's one relay:
 
 - ``on_done(result)``, or ``on_failed(message)`` (the error as one line for the user, never a
   traceback), or ``on_cancelled()`` when the user cancelled it (``jobs.cancel()``);
@@ -37,7 +37,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from transfers_app.errors import TransfersError
 
 if TYPE_CHECKING:
-    from transfers_app.services.register import RegisterService
+    from transfers_app.services.app import AppServices
     from ui.context import UiContext
 
 T = TypeVar("T")
@@ -258,7 +258,7 @@ class Jobs:
 
     def start(
         self,
-        work: Callable[[RegisterService, Job], T],
+        work: Callable[[AppServices, Job], T],
         on_done: Callable[[T], object],
         on_failed: Callable[[str], object] | None = None,
         *,
@@ -266,20 +266,22 @@ class Jobs:
         on_progress: Callable[[Any], object] | None = None,
         on_cancelled: Callable[[], object] | None = None,
     ) -> Job:
-        """Run ``work(service, job)`` in the background with a service of its own; the older
+        """Run ``work(services, job)`` in the background with services of its own; the older
         job with the same ``key`` is superseded."""
         ctx = self.ctx
         if ctx is None:
-            raise RuntimeError("Jobs made without a context cannot give work a service")
+            raise RuntimeError("Jobs made without a context cannot give work services")
 
-        def with_service(job: Job) -> T:
-            service = ctx.service_factory()
-            service.ref = ctx.service.ref  # follow the reference data in use
-            job.raise_if_cancelled()
-            return work(service, job)
+        def with_services(job: Job) -> T:
+            services = ctx.services_factory()
+            try:
+                job.raise_if_cancelled()
+                return work(services, job)
+            finally:
+                services.close()
 
         return self.start_plain(
-            with_service,
+            with_services,
             on_done,
             on_failed,
             key=key,
@@ -297,7 +299,7 @@ class Jobs:
         on_progress: Callable[[Any], object] | None = None,
         on_cancelled: Callable[[], object] | None = None,
     ) -> Job:
-        """Run ``work(job)`` in the background (no service: it brings what it needs)."""
+        """Run ``work(job)`` in the background (no services: it brings what it needs)."""
         job = Job(self, key, work)
         self._callbacks[job.number] = _Callbacks(on_done, on_failed, on_progress, on_cancelled)
         self._latest[key] = job

@@ -320,22 +320,22 @@ class MainWindow(QMainWindow):
 
     def archive_selected(self) -> None:
         if self._guard(self.current_page().archive_selected):
-            self.act_undo.setEnabled(self.ctx.workspace.can_undo_archive())
+            self.act_undo.setEnabled(self.ctx.services.workspace.can_undo_archive())
 
     def undo_archive(self) -> None:
-        restored = self._guard(self.ctx.workspace.undo_archive)
+        restored = self._guard(self.ctx.services.workspace.undo_archive)
         if restored is not None:
             label = getattr(restored, "name", None) or getattr(restored, "title", None) or "record"
             self.statusBar().showMessage(f"Restored '{label}'", 5000)
             self.register_changed()
-        self.act_undo.setEnabled(self.ctx.workspace.can_undo_archive())
+        self.act_undo.setEnabled(self.ctx.services.workspace.can_undo_archive())
 
     def register_changed(self) -> None:
         """Something was saved: refresh the page in view now, the others when shown."""
         current = self.current_key()
         self._dirty = {k for k in self.pages if k != current}
         self._guard(self.pages[current].refresh)
-        self.act_undo.setEnabled(self.ctx.workspace.can_undo_archive())
+        self.act_undo.setEnabled(self.ctx.services.workspace.can_undo_archive())
         self._update_status_bar()
 
     def refresh_all(self) -> None:
@@ -396,7 +396,7 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         from transfers_app import __version__
 
-        ref = self.ctx.service.ref
+        ref = self.ctx.ref
         messages.info(
             self,
             f"<b>Transfer Register</b> {__version__}<br>The register of international "
@@ -406,7 +406,7 @@ class MainWindow(QMainWindow):
 
     def _update_status_bar(self) -> None:
         self.db_label.setText(f"Database: {self.ctx.database}")
-        ref = self.ctx.service.ref
+        ref = self.ctx.ref
         self.ref_label.setText(ref.age_text(self.ctx.today).capitalize())
 
     # -- settings -------------------------------------------------------------------------------

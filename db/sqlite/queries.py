@@ -84,8 +84,11 @@ def _mechanism_list(stored: str | None) -> tuple[Mechanism, ...]:
 
 
 # A document's dates side by side, then the earliest; '9999' stands for "no such date" (min()
-# of SQL is NULL if any argument is). 12 months after 29 February is 28 February (dateutil's
-# relativedelta, which the reminders use), where SQLite gives 1 March.
+# of SQL is NULL if any argument is). The DPF re-check falls :months after the last check
+# (never, if :months is NULL); N months after a day past the end of a shorter month is that
+# month's last day (31 August + 6 months is 28 or 29 February, 29 February + 12 months is 28
+# February), as dateutil's relativedelta, which the reminders use, says, where SQLite's own
+# '+N months' runs into the next month.
 _NEXT_DUE_SQL = """
     WITH dated AS (
         SELECT id,
@@ -94,11 +97,13 @@ _NEXT_DUE_SQL = """
                 THEN date(expires_on, '-' || notice_period_days || ' days')
                 ELSE '9999' END AS notice,
             coalesce(next_review_on, '9999') AS review,
-            CASE WHEN kind <> 'dpf_certification' THEN '9999'
+            CASE WHEN kind <> 'dpf_certification' OR :months IS NULL THEN '9999'
                 WHEN checked_on IS NULL THEN :on
-                WHEN substr(checked_on, 6) = '02-29'
-                    THEN date(checked_on, '+12 months', '-1 day')
-                ELSE date(checked_on, '+12 months') END AS recheck
+                ELSE min(
+                    date(checked_on, '+' || :months || ' months'),
+                    date(checked_on, 'start of month', '+' || (:months + 1) || ' months',
+                        '-1 day')
+                ) END AS recheck
         FROM documents WHERE archived_at IS NULL AND status = 'current'
     ),
     document_due AS (
@@ -341,7 +346,13 @@ class SqliteQueries:
             for i, name, legal, kind, life, own, cs, ss in rows
         ]
 
-    def next_due(self, on: date, entity_ids: Sequence[int] | None = None) -> dict[int, NextDue]:
+    def next_due(
+        self,
+        on: date,
+        entity_ids: Sequence[int] | None = None,
+        *,
+        recheck_months: int | None,
+    ) -> dict[int, NextDue]:
         fill = {
             "tias_of": "",
             "join": "document_due d JOIN document_parties p",
@@ -349,7 +360,7 @@ class SqliteQueries:
             "only_exporters": "",
             "only_importers": "",
         }
-        params: dict[str, Any] = {"on": on.isoformat()}
+        params: dict[str, Any] = {"on": on.isoformat(), "months": recheck_months}
         if entity_ids is not None:  # read only what concerns these entities
             params["ids"] = _ids_param(entity_ids)
             fill.update(

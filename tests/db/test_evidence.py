@@ -16,32 +16,34 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from db import FileStore, SqliteRegister, open_db
+from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
 from transfers_app.errors import PackCancelled
 from transfers_app.reference import builtin_reference
+from transfers_app.services.app import AppServices
 from transfers_app.services.demo import load_demo
-from transfers_app.services.evidence import PackScope, build_evidence_pack, readiness
-from transfers_app.services.register import RegisterService
+from transfers_app.services.evidence import PackScope, readiness
+from transfers_app.services.reference import ReferenceSource
 
 TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[RegisterService]:
+def service(tmp_path: Path) -> Iterator[AppServices]:
     database = open_db(tmp_path / "r.db")
-    repo = SqliteRegister(database, actor="t", files=FileStore(tmp_path / "files"))
+    repo = SqliteStore(database, actor="t", files=FileStore(tmp_path / "files"))
     load_demo(repo, TODAY, file_adapters().pdf)
-    yield RegisterService(repo, builtin_reference())
-    database.conn.close()
+    services = AppServices.build(repo, ReferenceSource(builtin_reference()), file_adapters(), TODAY)
+    yield services
+    services.close()
 
 
-def _entity(service: RegisterService, name: str) -> int:
-    return next(i for i, n, _ in service.repo.entity_names() if n == name)
+def _entity(service: AppServices, name: str) -> int:
+    return next(i for i, n in service.register.store.names.names().items() if n == name)
 
 
-def test_readiness_sorts_the_open_gaps_by_what_an_inquiry_asks(service: RegisterService) -> None:
-    ready = readiness(service.status(TODAY))
+def test_readiness_sorts_the_open_gaps_by_what_an_inquiry_asks(service: AppServices) -> None:
+    ready = readiness(service.register.status(TODAY))
     counts = {key: n for key, _, n in ready.headline}
     assert not ready.ready
     # the demo's Turkish vendor has no mechanism; Philippines support has no approved TIA;
@@ -55,12 +57,10 @@ def test_readiness_sorts_the_open_gaps_by_what_an_inquiry_asks(service: Register
 
 
 def test_the_pack_holds_every_piece_of_evidence_with_its_hash(
-    service: RegisterService, tmp_path: Path
+    service: AppServices, tmp_path: Path
 ) -> None:
     target = tmp_path / "pack.zip"
-    manifest, ready = build_evidence_pack(
-        service, file_adapters(), target, TODAY, prepared_by="DPO"
-    )
+    manifest, ready = service.exports.evidence_pack(target, TODAY, prepared_by="DPO")
     with zipfile.ZipFile(target) as z:
         names = z.namelist()
         assert names[0] == "00-cover-letter.pdf" and names[-1] == "manifest.json"
@@ -96,12 +96,10 @@ def test_the_pack_holds_every_piece_of_evidence_with_its_hash(
 
 
 def test_a_pack_for_one_supplier_holds_only_its_evidence(
-    service: RegisterService, tmp_path: Path
+    service: AppServices, tmp_path: Path
 ) -> None:
     stratus = _entity(service, "Stratus Cloud Hosting, Inc.")
-    manifest, _ = build_evidence_pack(
-        service,
-        file_adapters(),
+    manifest, _ = service.exports.evidence_pack(
         tmp_path / "p.zip",
         TODAY,
         scope=PackScope(entity_ids=frozenset({stratus})),
@@ -114,14 +112,14 @@ def test_a_pack_for_one_supplier_holds_only_its_evidence(
     assert "Stratus" in manifest["scope"]
 
 
-def test_hostile_names_stay_inside_the_pack(service: RegisterService, tmp_path: Path) -> None:
-    repo = service.repo
-    stratus = repo.get_entity(_entity(service, "Stratus Cloud Hosting, Inc."))
-    repo.update_entity(replace(stratus, name="../../etc/passwd <b>R&D</b> CON", legal_name=""))
-    doc = next(d for d in repo.list_documents() if d.title.startswith("Stratus Cloud Terms"))
-    repo.update_document(replace(doc, title="..\\..\\windows\\system32 株式会社|?*"))
+def test_hostile_names_stay_inside_the_pack(service: AppServices, tmp_path: Path) -> None:
+    repo = service.register.store
+    stratus = repo.entities.get(_entity(service, "Stratus Cloud Hosting, Inc."))
+    repo.entities.update(replace(stratus, name="../../etc/passwd <b>R&D</b> CON", legal_name=""))
+    doc = next(d for d in repo.documents.list() if d.title.startswith("Stratus Cloud Terms"))
+    repo.documents.update(replace(doc, title="..\\..\\windows\\system32 株式会社|?*"))
     target = tmp_path / "pack.zip"
-    build_evidence_pack(service, file_adapters(), target, TODAY)
+    service.exports.evidence_pack(target, TODAY)
     with zipfile.ZipFile(target) as z:
         for n in z.namelist():
             parts = n.split("/")
@@ -130,10 +128,8 @@ def test_hostile_names_stay_inside_the_pack(service: RegisterService, tmp_path: 
         assert any("株式会社" in n for n in z.namelist())
 
 
-def test_a_cancelled_pack_leaves_no_file(service: RegisterService, tmp_path: Path) -> None:
+def test_a_cancelled_pack_leaves_no_file(service: AppServices, tmp_path: Path) -> None:
     target = tmp_path / "pack.zip"
     with pytest.raises(PackCancelled):
-        build_evidence_pack(
-            service, file_adapters(), target, TODAY, progress=lambda done, total, what: done < 3
-        )
+        service.exports.evidence_pack(target, TODAY, progress=lambda done, total, what: done < 3)
     assert list(tmp_path.glob("*pack.zip*")) == []

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from db import FileStore, SqliteRegister, open_db
+from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
 from transfers_app.cli import main
 from transfers_app.domain.enums import Access, Activity, EntityKind, Lifecycle, Mechanism, Role
@@ -37,28 +37,24 @@ HOSTILE = FIXTURES / "hostile_strings.csv"
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Iterator[SqliteRegister]:
+def repo(tmp_path: Path) -> Iterator[SqliteStore]:
     database = open_db(tmp_path / "r.db")
-    register = SqliteRegister(database, actor="t", files=FileStore(tmp_path / "files"))
+    register = SqliteStore(database, actor="t", files=FileStore(tmp_path / "files"))
     load_demo(register, TODAY, file_adapters().pdf)
     yield register
-    database.conn.close()
+    register.close()
 
 
 @pytest.fixture
-def importer(repo: SqliteRegister, tmp_path: Path) -> ImportService:
+def importer(repo: SqliteStore, tmp_path: Path) -> ImportService:
     return ImportService(
         repo, file_adapters().lists, TODAY, MappingMemory(tmp_path / "mappings.json")
     )
 
 
-def counts(repo: SqliteRegister) -> tuple[int, int, int, int]:
-    return (
-        repo.count("entities"),
-        repo.count("locations"),
-        repo.count("transfers"),
-        repo.count("audit"),
-    )
+def counts(repo: SqliteStore) -> tuple[int, int, int, int]:
+    now = repo.queries.counts()
+    return (now.entities, now.locations, now.transfers, now.audit_entries)
 
 
 def preview_of(importer: ImportService, path: Path, **changes: object):  # type: ignore[no-untyped-def]
@@ -69,8 +65,8 @@ def preview_of(importer: ImportService, path: Path, **changes: object):  # type:
     return importer.preview(table, mapping, source)
 
 
-def entity_named(repo: SqliteRegister, name: str) -> Entity:
-    (found,) = [e for e in repo.list_entities() if e.name == name]
+def entity_named(repo: SqliteStore, name: str) -> Entity:
+    (found,) = [e for e in repo.entities.list() if e.name == name]
     return found
 
 
@@ -78,7 +74,7 @@ def entity_named(repo: SqliteRegister, name: str) -> Entity:
 
 
 def test_preview_shows_every_row_and_writes_nothing(
-    repo: SqliteRegister, importer: ImportService
+    repo: SqliteStore, importer: ImportService
 ) -> None:
     before = counts(repo)
     preview = preview_of(importer, GERMAN)
@@ -105,25 +101,25 @@ def test_preview_shows_every_row_and_writes_nothing(
 
 
 def test_apply_writes_entities_locations_and_notes_then_a_reimport_changes_nothing(
-    repo: SqliteRegister, importer: ImportService
+    repo: SqliteStore, importer: ImportService
 ) -> None:
-    entities_before = repo.count("entities")
+    entities_before = repo.queries.counts().entities
     result = importer.apply(preview_of(importer, GERMAN))
     assert (result.created, result.updated) == (5, 1)
-    assert repo.count("entities") == entities_before + 5
+    assert repo.queries.counts().entities == entities_before + 5
     wolke = entity_named(repo, "Wolke Sieben Rechenzentrum AG")
     assert wolke.kind is EntityKind.VENDOR
     assert wolke.lifecycle is Lifecycle.ACTIVE
     assert "Purpose: Hosting" in wolke.notes and "Role: subprocessor" in wolke.notes
     assert wolke.id is not None
-    assert [loc.country for loc in repo.locations_of(wolke.id)] == ["US", "IE"]
+    assert [loc.country for loc in repo.entities.locations(wolke.id)] == ["US", "IE"]
     paris = entity_named(repo, "Bureau Français SARL")
     assert paris.id is not None
-    hq = [loc for loc in repo.locations_of(paris.id) if loc.activity is Activity.HEADQUARTERS]
+    hq = [loc for loc in repo.entities.locations(paris.id) if loc.activity is Activity.HEADQUARTERS]
     assert [(loc.country, loc.city) for loc in hq] == [("FR", "Paris")]
     weltweit = entity_named(repo, "Weltweit Support GmbH")
     assert "Location to review: Weltweit" in weltweit.notes
-    assert repo.audit_log(limit=1)[0].action == "import"
+    assert repo.audit.entries(limit=1)[0].action == "import"
 
     after = counts(repo)
     again = preview_of(importer, GERMAN)
@@ -135,7 +131,7 @@ def test_apply_writes_entities_locations_and_notes_then_a_reimport_changes_nothi
 
 
 def test_a_changed_file_shows_each_change_before_and_after(
-    repo: SqliteRegister, importer: ImportService, tmp_path: Path
+    repo: SqliteStore, importer: ImportService, tmp_path: Path
 ) -> None:
     importer.apply(preview_of(importer, CP1252))
     edited = tmp_path / "vendors.csv"
@@ -159,15 +155,17 @@ def test_a_changed_file_shows_each_change_before_and_after(
     assert [(c.field, c.after) for c in preview.changes_of(muller)] == [("locations", "Poland")]
     importer.apply(preview)
     assert entity_named(repo, "Nordlicht Analytics Oy").website.endswith("/privacy")
-    assert repo.count("entities") == 20 + 7
+    assert repo.queries.counts().entities == 20 + 7
 
 
 def test_a_failure_in_any_row_leaves_the_register_as_it_was(
-    repo: SqliteRegister, importer: ImportService, monkeypatch: pytest.MonkeyPatch
+    repo: SqliteStore, importer: ImportService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     preview = preview_of(importer, CP1252)
     before = counts(repo)
-    real = repo.bulk_insert
+    # The SQLite session every repository of the store writes through.
+    session = repo._session
+    real = session.bulk_insert
 
     def failing(table, rows):  # type: ignore[no-untyped-def]
         # The locations go in after every new entity has been written.
@@ -175,7 +173,7 @@ def test_a_failure_in_any_row_leaves_the_register_as_it_was(
             raise StorageError("disk I/O error")
         return real(table, rows)
 
-    monkeypatch.setattr(repo, "bulk_insert", failing)
+    monkeypatch.setattr(session, "bulk_insert", failing)
     with pytest.raises(ImportFailed) as caught:
         importer.apply(preview)
     message = str(caught.value)
@@ -183,12 +181,12 @@ def test_a_failure_in_any_row_leaves_the_register_as_it_was(
     assert "nothing was imported" in message
     assert counts(repo) == before
     assert not [
-        e for e in repo.list_entities(include_archived=True) if e.name == "Société Générale"
+        e for e in repo.entities.list(include_archived=True) if e.name == "Société Générale"
     ]
 
 
 def test_a_failure_after_the_last_row_still_leaves_nothing_behind(
-    repo: SqliteRegister, importer: ImportService, monkeypatch: pytest.MonkeyPatch
+    repo: SqliteStore, importer: ImportService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     preview = preview_of(importer, MESSY)  # entities, locations, transfers and an update
     before = counts(repo)
@@ -197,19 +195,20 @@ def test_a_failure_after_the_last_row_still_leaves_nothing_behind(
     def full_disk(action: str, detail: str) -> None:
         raise StorageError("database or disk is full")
 
-    monkeypatch.setattr(repo, "note", full_disk)  # the import's audit note, written last
+    # The import's audit note, written last.
+    monkeypatch.setattr(repo.audit, "note", full_disk)
     with pytest.raises(ImportFailed, match="disk is full; nothing was imported"):
         importer.apply(preview)
     assert counts(repo) == before
-    assert repo.get_entity(stratus.id or 0) == stratus
-    assert not [e for e in repo.list_entities() if e.name == "Shamrock Mail Ltd"]
+    assert repo.entities.get(stratus.id or 0) == stratus
+    assert not [e for e in repo.entities.list() if e.name == "Shamrock Mail Ltd"]
 
 
 def test_a_preview_made_before_the_register_changed_is_refused(
-    repo: SqliteRegister, importer: ImportService
+    repo: SqliteStore, importer: ImportService
 ) -> None:
     preview = preview_of(importer, CP1252)
-    repo.add_entity(Entity(name="Société Générale", kind=EntityKind.VENDOR))
+    repo.entities.add(Entity(name="Société Générale", kind=EntityKind.VENDOR))
     before = counts(repo)
     with pytest.raises(ImportFailed, match="changed since the preview"):
         importer.apply(preview)
@@ -219,11 +218,11 @@ def test_a_preview_made_before_the_register_changed_is_refused(
     socgen = next(r for r in again.rows if r.name == "Société Générale")
     assert socgen.outcome is Outcome.CHANGED
     importer.apply(again)
-    assert len([e for e in repo.list_entities() if e.name == "Société Générale"]) == 1
+    assert len([e for e in repo.entities.list() if e.name == "Société Générale"]) == 1
 
 
 def test_transfers_are_created_when_the_file_names_our_sending_entity(
-    repo: SqliteRegister, importer: ImportService
+    repo: SqliteStore, importer: ImportService
 ) -> None:
     preview = preview_of(importer, MESSY)
     assert preview.transfers_planned
@@ -245,7 +244,7 @@ def test_transfers_are_created_when_the_file_names_our_sending_entity(
     assert stratus_id is not None
     new_transfer = next(
         t
-        for t in repo.transfers_of(stratus_id)
+        for t in repo.transfers.of_entity(stratus_id)
         if t.destination == "DE" and t.exporter_id == own.id
     )
     assert [m.mechanism for m in new_transfer.mechanisms] == [
@@ -256,22 +255,22 @@ def test_transfers_are_created_when_the_file_names_our_sending_entity(
     assert new_transfer.data_categories == ("Identity", "Contact", "Technical")
     assert new_transfer.access is Access.STORAGE
     assert new_transfer.started_on is None
-    stratus_after = repo.get_entity(stratus_id)
+    stratus_after = repo.entities.get(stratus_id)
     assert stratus_after.active_on == date(2023, 3, 15)  # 15/03/2023: day first
     shamrock = entity_named(repo, "Shamrock Mail Ltd")
     assert shamrock.id is not None
-    (loc,) = repo.locations_of(shamrock.id)
+    (loc,) = repo.entities.locations(shamrock.id)
     assert (loc.country, loc.city, loc.activity) == ("IE", "Dublin", Activity.HEADQUARTERS)
     assert entity_named(repo, "Bay Area Insights Inc.").lifecycle is Lifecycle.PROPOSED
     assert entity_named(repo, "Bay Area Insights Inc.").proposed_on == TODAY
     assert entity_named(repo, "Privacy Shield Legacy LLC").lifecycle is Lifecycle.OFFBOARDED
-    assert not [e for e in repo.list_entities() if e.name == "Stratus Cloud Hosting"]
+    assert not [e for e in repo.entities.list() if e.name == "Stratus Cloud Hosting"]
     again = preview_of(importer, MESSY)
     assert again.count(Outcome.NEW) == again.count(Outcome.CHANGED) == 0
 
 
 def test_our_entity_chosen_for_the_whole_file_gets_a_transfer_per_country(
-    repo: SqliteRegister, importer: ImportService
+    repo: SqliteStore, importer: ImportService
 ) -> None:
     table = importer.read(CP1252)
     mapping, _ = importer.mapping_for(table)
@@ -283,7 +282,7 @@ def test_our_entity_chosen_for_the_whole_file_gets_a_transfer_per_country(
     importer.apply(preview)
     nordlicht = entity_named(repo, "Nordlicht Analytics Oy")
     assert nordlicht.id is not None
-    transfers = repo.transfers_of(nordlicht.id)
+    transfers = repo.transfers.of_entity(nordlicht.id)
     assert sorted(t.destination for t in transfers) == ["DE", "FI", "US"]
     assert {(t.importer_role, t.exporter_role) for t in transfers} == {
         (Role.SUBPROCESSOR, Role.PROCESSOR)
@@ -292,7 +291,7 @@ def test_our_entity_chosen_for_the_whole_file_gets_a_transfer_per_country(
 
 
 def test_rows_naming_the_same_supplier_become_one_entity(
-    repo: SqliteRegister, importer: ImportService, tmp_path: Path
+    repo: SqliteStore, importer: ImportService, tmp_path: Path
 ) -> None:
     path = tmp_path / "lines.csv"
     path.write_text(
@@ -310,12 +309,12 @@ def test_rows_naming_the_same_supplier_become_one_entity(
     importer.apply(preview)
     orbit = entity_named(repo, "Orbit Mail GmbH")
     assert orbit.id is not None and orbit.website == "https://orbit.example"
-    assert [loc.country for loc in repo.locations_of(orbit.id)] == ["DE", "AT"]
+    assert [loc.country for loc in repo.entities.locations(orbit.id)] == ["DE", "AT"]
     assert "Service: Newsletters" in orbit.notes and "Service: Transactional email" in orbit.notes
 
 
 def test_matched_by_legal_name_when_the_trading_name_differs(
-    repo: SqliteRegister, importer: ImportService, tmp_path: Path
+    repo: SqliteStore, importer: ImportService, tmp_path: Path
 ) -> None:
     path = tmp_path / "legal.csv"
     path.write_text(
@@ -330,9 +329,9 @@ def test_matched_by_legal_name_when_the_trading_name_differs(
 
 
 def test_an_archived_namesake_is_not_reused_silently(
-    repo: SqliteRegister, importer: ImportService, tmp_path: Path
+    repo: SqliteStore, importer: ImportService, tmp_path: Path
 ) -> None:
-    repo.archive(entity_named(repo, "Lumen Analytics GmbH"))
+    repo.entities.archive(entity_named(repo, "Lumen Analytics GmbH"))
     preview = preview_of(importer, GERMAN)
     lumen = next(r for r in preview.rows if r.name == "Lumen Analytics GmbH")
     assert lumen.outcome is Outcome.NEW
@@ -340,7 +339,7 @@ def test_an_archived_namesake_is_not_reused_silently(
 
 
 def test_rows_with_errors_are_not_imported_and_name_row_and_column(
-    repo: SqliteRegister, importer: ImportService, tmp_path: Path
+    repo: SqliteStore, importer: ImportService, tmp_path: Path
 ) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(
@@ -360,7 +359,7 @@ def test_rows_with_errors_are_not_imported_and_name_row_and_column(
 
 
 def test_every_row_with_an_error_means_nothing_to_import(
-    repo: SqliteRegister, importer: ImportService
+    repo: SqliteStore, importer: ImportService
 ) -> None:
     preview = preview_of(importer, CP1252, Vendor_Name=None)
     assert preview.count(Outcome.SKIPPED) == 7
@@ -369,10 +368,10 @@ def test_every_row_with_an_error_means_nothing_to_import(
 
 
 def test_hostile_strings_are_stored_as_text_exactly(
-    repo: SqliteRegister, importer: ImportService
+    repo: SqliteStore, importer: ImportService
 ) -> None:
     importer.apply(preview_of(importer, HOSTILE))
-    names = {e.name for e in repo.list_entities()}
+    names = {e.name for e in repo.entities.list()}
     for expected in (
         '=HYPERLINK("http://evil.example","Click me")',
         "<b>R&D</b> Ltd",
@@ -385,7 +384,7 @@ def test_hostile_strings_are_stored_as_text_exactly(
     ):
         assert expected in names
     assert "X" * 301 not in names
-    assert repo.count("entities") == 20 + 9
+    assert repo.queries.counts().entities == 20 + 9
     # "Łódź sp. z o.o." is not the demo's "Łódź Software House sp. z o.o.": a new entity.
     assert len([n for n in names if n.startswith("Łódź")]) == 2
 

@@ -1,5 +1,8 @@
 """Sub-processor change notices: the deadline to object, and decisions that change the register
-(accepting puts the sub-processor and its onward transfers on it, all at once or not at all)."""
+(accepting puts the sub-processor and its onward transfers on it, all at once or not at all).
+
+The service on the in-memory store (``tests/fakes``), the demo register loaded into it; the
+command at the end runs end to end on SQLite."""
 
 from __future__ import annotations
 
@@ -10,17 +13,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.memory_store import MemoryStore
 
-from db import SqliteRegister, open_db
+from db import SqliteStore, open_db
 from exports import file_adapters
 from transfers_app.cli import main
 from transfers_app.domain.enums import Access, DocumentKind, EntityKind, Lifecycle, Regime, Role
 from transfers_app.domain.models import Entity, NoticeDecision, SubprocessorNotice
 from transfers_app.errors import ValidationError
+from transfers_app.ports.storage import Store
 from transfers_app.reference import builtin_reference
 from transfers_app.services.demo import load_demo
 from transfers_app.services.notices import DEFAULT_NOTICE_DAYS, NoticeService, objection_deadline
 from transfers_app.services.public_list import PublicListService
+from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
 
 TODAY = date(2026, 11, 25)
@@ -29,30 +35,28 @@ INDUS = "Indus Support Services Pvt. Ltd."
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Iterator[SqliteRegister]:
-    database = open_db(tmp_path / "r.db")
-    r = SqliteRegister(database, actor="privacy-lead")
+def repo() -> Iterator[Store]:
+    r = MemoryStore(actor="privacy-lead")
     load_demo(r, TODAY, file_adapters().pdf)
     yield r
-    database.conn.close()
 
 
 @pytest.fixture
-def svc(repo: SqliteRegister) -> NoticeService:
+def svc(repo: Store) -> NoticeService:
     return NoticeService(repo)
 
 
-def entity(repo: SqliteRegister, name: str) -> Entity:
-    return next(e for e in repo.list_entities() if e.name == name)
+def entity(repo: Store, name: str) -> Entity:
+    return next(e for e in repo.entities.list() if e.name == name)
 
 
-def eid(repo: SqliteRegister, name: str) -> int:
+def eid(repo: Store, name: str) -> int:
     found = entity(repo, name).id
     assert found is not None
     return found
 
 
-def notice(repo: SqliteRegister, **kw: Any) -> SubprocessorNotice:
+def notice(repo: Store, **kw: Any) -> SubprocessorNotice:
     fields: dict[str, Any] = {
         "processor_id": eid(repo, STRATUS),
         "subprocessor_name": "Nimbus Backup GmbH",
@@ -64,8 +68,9 @@ def notice(repo: SqliteRegister, **kw: Any) -> SubprocessorNotice:
     return SubprocessorNotice(**fields)
 
 
-def counts(repo: SqliteRegister) -> tuple[int, int, int]:
-    return repo.count("entities"), repo.count("locations"), repo.count("transfers")
+def counts(repo: Store) -> tuple[int, int, int]:
+    now = repo.queries.counts()
+    return now.entities, now.locations, now.transfers
 
 
 # -- the deadline to object --------------------------------------------------------------------
@@ -92,23 +97,23 @@ def test_a_negative_period_names_the_field() -> None:
 
 
 def test_the_period_comes_from_the_dpa_then_clause_9_then_30_days(
-    repo: SqliteRegister, svc: NoticeService
+    repo: Store, svc: NoticeService
 ) -> None:
     lumen = eid(repo, "Lumen Analytics GmbH")
     # The Lumen DPA on the register states no notice period, and Lumen has no SCCs.
     assert svc.notice_period(lumen, TODAY).days == DEFAULT_NOTICE_DAYS
     assert "default" in svc.notice_period(lumen, TODAY).source
-    dpa = next(d for d in repo.documents_of(lumen) if d.kind is DocumentKind.DPA)
-    repo.update_document(replace(dpa, notice_period_days=14))
+    dpa = next(d for d in repo.documents.of_entity(lumen) if d.kind is DocumentKind.DPA)
+    repo.documents.update(replace(dpa, notice_period_days=14))
     period = svc.notice_period(lumen, TODAY)
     assert period.days == 14 and "Lumen Analytics DPA (Art 28)" in period.source
     saved = svc.record(notice(repo, processor_id=lumen, received_on=date(2027, 2, 20)))
     assert saved.notice_period_days == 14 and saved.objection_deadline == date(2027, 3, 6)
     # Stratus's SCCs choose Clause 9 Option 2 with "30 days" written in.
     stratus = eid(repo, STRATUS)
-    scc = next(d for d in repo.documents_of(stratus) if d.kind is DocumentKind.EU_SCC_2021)
+    scc = next(d for d in repo.documents.of_entity(stratus) if d.kind is DocumentKind.EU_SCC_2021)
     assert scc.scc_options is not None
-    repo.update_document(
+    repo.documents.update(
         replace(scc, scc_options=replace(scc.scc_options, clause9_period="45 days"))
     )
     assert svc.notice_period(stratus, TODAY).days == 45
@@ -118,15 +123,15 @@ def test_the_period_comes_from_the_dpa_then_clause_9_then_30_days(
     assert given.objection_deadline == date(2026, 11, 20)
 
 
-def test_record_normalises_and_is_audited(repo: SqliteRegister, svc: NoticeService) -> None:
+def test_record_normalises_and_is_audited(repo: Store, svc: NoticeService) -> None:
     saved = svc.record(
         notice(repo, subprocessor_name="  Nimbus Backup GmbH ", countries=("de", "Switzerland"))
     )
     assert saved.id is not None and saved.version == 1
     assert saved.subprocessor_name == "Nimbus Backup GmbH" and saved.countries == ("DE", "CH")
     assert saved.objection_deadline == date(2026, 12, 10) and saved.decision is None
-    assert repo.get_notice(saved.id) == saved
-    assert repo.audit_log(table="subprocessor_notices")[0].action == "create"
+    assert repo.notices.get(saved.id) == saved
+    assert repo.audit.entries(table="subprocessor_notices")[0].action == "create"
 
 
 @pytest.mark.parametrize(
@@ -139,17 +144,15 @@ def test_record_normalises_and_is_audited(repo: SqliteRegister, svc: NoticeServi
     ],
 )
 def test_record_names_the_field_of_a_problem(
-    repo: SqliteRegister, svc: NoticeService, change: dict[str, Any], field: str
+    repo: Store, svc: NoticeService, change: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(ValidationError) as caught:
         svc.record(notice(repo, **change))
     assert caught.value.field == field
-    assert repo.list_notices() == []
+    assert repo.notices.list() == []
 
 
-def test_a_notice_cannot_replace_its_own_processor(
-    repo: SqliteRegister, svc: NoticeService
-) -> None:
+def test_a_notice_cannot_replace_its_own_processor(repo: Store, svc: NoticeService) -> None:
     with pytest.raises(ValidationError, match="replaces_id: must differ from the processor"):
         svc.record(notice(repo, replaces_id=eid(repo, STRATUS)))
 
@@ -158,19 +161,19 @@ def test_a_notice_cannot_replace_its_own_processor(
 
 
 def test_accept_puts_the_subprocessor_its_locations_and_transfers_on_the_register(
-    repo: SqliteRegister, svc: NoticeService
+    repo: Store, svc: NoticeService
 ) -> None:
     before = counts(repo)
     n = svc.record(notice(repo))
     done = svc.decide(n, NoticeDecision.ACCEPT, "A. Patel (DPO)", TODAY)
     assert done.created_entity and done.subprocessor is not None
-    sub = repo.get_entity(done.subprocessor.id or 0)
+    sub = repo.entities.get(done.subprocessor.id or 0)
     assert sub.name == "Nimbus Backup GmbH" and sub.kind is EntityKind.VENDOR
     assert sub.lifecycle is Lifecycle.ACTIVE and sub.active_on == TODAY
-    assert sorted(loc.country for loc in repo.locations_of(sub.id or 0)) == ["CH", "DE"]
+    assert sorted(loc.country for loc in repo.entities.locations(sub.id or 0)) == ["CH", "DE"]
     stratus = eid(repo, STRATUS)
-    upstream = next(t for t in repo.transfers_of(stratus) if t.importer_id == stratus)
-    onward = [t for t in repo.transfers_of(sub.id or 0) if t.importer_id == sub.id]
+    upstream = next(t for t in repo.transfers.of_entity(stratus) if t.importer_id == stratus)
+    onward = [t for t in repo.transfers.of_entity(sub.id or 0) if t.importer_id == sub.id]
     assert sorted(t.destination for t in onward) == ["CH", "DE"]
     for t in onward:
         assert t.exporter_id == stratus and t.exporter_role is Role.PROCESSOR
@@ -179,11 +182,11 @@ def test_accept_puts_the_subprocessor_its_locations_and_transfers_on_the_registe
         assert t.service == "Offsite backups" and t.started_on == TODAY
         assert t.data_categories == upstream.data_categories
     assert counts(repo) == (before[0] + 1, before[1] + 2, before[2] + 2)
-    saved = repo.get_notice(n.id or 0)
+    saved = repo.notices.get(n.id or 0)
     assert saved.decision is NoticeDecision.ACCEPT and saved.subprocessor_id == sub.id
     assert saved.decided_by == "A. Patel (DPO)" and saved.decided_on == TODAY
     # The regimes are those of the upstream chain (our UK entity: UK and EU GDPR).
-    report = RegisterService(repo, builtin_reference()).status(TODAY)
+    report = RegisterService(repo, ReferenceSource(builtin_reference())).status(TODAY)
     judged = {s.transfer.id: s for s in report.statuses}
     for t in onward:
         assert {r.assessment.regime for r in judged[t.id].results} == {Regime.UK, Regime.EU}
@@ -194,12 +197,12 @@ def test_accept_puts_the_subprocessor_its_locations_and_transfers_on_the_registe
 
 
 def test_a_failure_half_way_through_accepting_leaves_nothing(
-    repo: SqliteRegister, svc: NoticeService, monkeypatch: pytest.MonkeyPatch
+    repo: Store, svc: NoticeService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     n = svc.record(notice(repo, replaces_id=eid(repo, INDUS)))
     before = counts(repo)
-    audit_before = len(repo.audit_log(limit=10_000))
-    real = repo.add_transfer
+    audit_before = len(repo.audit.entries(limit=10_000))
+    real = repo.transfers.add
     calls: list[int] = []
 
     def second_fails(t: Any) -> Any:
@@ -208,29 +211,29 @@ def test_a_failure_half_way_through_accepting_leaves_nothing(
             raise ValidationError("destination", "the disk is full (simulated)")
         return real(t)
 
-    monkeypatch.setattr(repo, "add_transfer", second_fails)
+    monkeypatch.setattr(repo.transfers, "add", second_fails)
     with pytest.raises(ValidationError, match="simulated"):
         svc.decide(n, NoticeDecision.ACCEPT, "DPO", TODAY)
     assert len(calls) == 2  # the entity, its locations and one transfer had been written
     assert counts(repo) == before
-    assert len(repo.audit_log(limit=10_000)) == audit_before
-    assert not any(e.name == "Nimbus Backup GmbH" for e in repo.list_entities())
-    assert repo.get_notice(n.id or 0).decision is None
+    assert len(repo.audit.entries(limit=10_000)) == audit_before
+    assert not any(e.name == "Nimbus Backup GmbH" for e in repo.entities.list())
+    assert repo.notices.get(n.id or 0).decision is None
     indus = eid(repo, INDUS)
-    assert all(t.ended_on is None for t in repo.transfers_of(indus))
+    assert all(t.ended_on is None for t in repo.transfers.of_entity(indus))
     # Once the failure is gone the same decision goes through.
-    monkeypatch.setattr(repo, "add_transfer", real)
+    monkeypatch.setattr(repo.transfers, "add", real)
     assert svc.decide(n, NoticeDecision.ACCEPT, "DPO", TODAY).created_entity
 
 
 def test_a_replacement_ends_the_replaced_subprocessors_transfers(
-    repo: SqliteRegister, svc: NoticeService
+    repo: Store, svc: NoticeService
 ) -> None:
     indus, stratus = eid(repo, INDUS), eid(repo, STRATUS)
     n = svc.record(notice(repo, replaces_id=indus, countries=("DE",)))
     done = svc.decide(n, NoticeDecision.ACCEPT, "DPO", TODAY)
     assert len(done.transfers_ended) == 1
-    ended = repo.get_transfer(done.transfers_ended[0].id or 0)
+    ended = repo.transfers.get(done.transfers_ended[0].id or 0)
     assert ended.importer_id == indus and ended.exporter_id == stratus
     assert ended.ended_on == TODAY and "replaced by Nimbus Backup GmbH" in ended.notes
     # The change log customers get the next day: one added, one removed.
@@ -240,21 +243,21 @@ def test_a_replacement_ends_the_replaced_subprocessors_transfers(
 
 
 def test_accept_links_an_entity_already_on_the_register_by_its_name(
-    repo: SqliteRegister, svc: NoticeService
+    repo: Store, svc: NoticeService
 ) -> None:
     indus = eid(repo, INDUS)
     before = counts(repo)
     n = svc.record(notice(repo, subprocessor_name="indus support services", countries=("IN",)))
     done = svc.decide(n, NoticeDecision.ACCEPT, "DPO", TODAY)
     assert not done.created_entity and done.subprocessor is not None
-    assert done.subprocessor.id == indus and repo.get_notice(n.id or 0).subprocessor_id == indus
+    assert done.subprocessor.id == indus and repo.notices.get(n.id or 0).subprocessor_id == indus
     # Its location and its onward transfer from Stratus were already there: nothing doubled.
     assert done.locations_added == () and done.transfers_added == ()
     assert counts(repo) == before
 
 
 def test_accept_from_a_processor_without_transfers_uses_our_regimes(
-    repo: SqliteRegister, svc: NoticeService
+    repo: Store, svc: NoticeService
 ) -> None:
     coastline = eid(repo, "Coastline Print & Mail Ltd")
     n = svc.record(
@@ -265,13 +268,11 @@ def test_accept_from_a_processor_without_transfers_uses_our_regimes(
     assert t.parent_transfer_id is None and set(t.regimes) == {Regime.UK, Regime.EU}
 
 
-def test_the_processor_itself_is_not_its_own_subprocessor(
-    repo: SqliteRegister, svc: NoticeService
-) -> None:
+def test_the_processor_itself_is_not_its_own_subprocessor(repo: Store, svc: NoticeService) -> None:
     n = svc.record(notice(repo, subprocessor_name="STRATUS CLOUD HOSTING"))
     with pytest.raises(ValidationError, match="is the processor itself"):
         svc.decide(n, NoticeDecision.ACCEPT, "DPO", TODAY)
-    assert repo.get_notice(n.id or 0).decision is None
+    assert repo.notices.get(n.id or 0).decision is None
 
 
 # -- objecting, terminating, validation -----------------------------------------------------------
@@ -279,20 +280,20 @@ def test_the_processor_itself_is_not_its_own_subprocessor(
 
 @pytest.mark.parametrize("decision", [NoticeDecision.OBJECT, NoticeDecision.TERMINATE])
 def test_object_and_terminate_record_the_decision_only(
-    repo: SqliteRegister, svc: NoticeService, decision: NoticeDecision
+    repo: Store, svc: NoticeService, decision: NoticeDecision
 ) -> None:
     n = svc.record(notice(repo, replaces_id=eid(repo, INDUS)))
     before = counts(repo)
     done = svc.decide(n, decision, "General Counsel", TODAY)
     assert counts(repo) == before
-    assert all(t.ended_on is None for t in repo.transfers_of(eid(repo, INDUS)))
-    saved = repo.get_notice(n.id or 0)
+    assert all(t.ended_on is None for t in repo.transfers.of_entity(eid(repo, INDUS)))
+    saved = repo.notices.get(n.id or 0)
     assert saved.decision is decision and saved.decided_by == "General Counsel"
     assert "register is unchanged" in done.summary
-    assert repo.audit_log(table="subprocessor_notices")[0].action == "update"
+    assert repo.audit.entries(table="subprocessor_notices")[0].action == "update"
 
 
-def test_decision_validation_names_the_field(repo: SqliteRegister, svc: NoticeService) -> None:
+def test_decision_validation_names_the_field(repo: Store, svc: NoticeService) -> None:
     n = svc.record(notice(repo))
     with pytest.raises(ValidationError) as caught:
         svc.decide(n, NoticeDecision.ACCEPT, "  ", TODAY)
@@ -303,13 +304,13 @@ def test_decision_validation_names_the_field(repo: SqliteRegister, svc: NoticeSe
     with pytest.raises(ValidationError) as caught:
         svc.decide(n, "maybe", "DPO", TODAY)  # type: ignore[arg-type]
     assert caught.value.field == "decision"
-    assert repo.get_notice(n.id or 0).decision is None
+    assert repo.notices.get(n.id or 0).decision is None
     svc.decide(n, NoticeDecision.OBJECT, "DPO", TODAY)
     with pytest.raises(ValidationError, match="already decided: objected by DPO on 25 Nov 2026"):
         svc.decide(n, NoticeDecision.ACCEPT, "DPO", TODAY)
 
 
-def test_overdue_notices_show_in_the_reminders(repo: SqliteRegister, svc: NoticeService) -> None:
+def test_overdue_notices_show_in_the_reminders(repo: Store, svc: NoticeService) -> None:
     late = svc.record(notice(repo, received_on=date(2026, 10, 1)))  # deadline 31 Oct
     soon = svc.record(notice(repo, subprocessor_name="Soon GmbH", received_on=date(2026, 11, 20)))
     assert [n.id for n in svc.overdue(TODAY)] == [late.id]
@@ -330,13 +331,13 @@ def test_overdue_notices_show_in_the_reminders(repo: SqliteRegister, svc: Notice
     assert svc.views(TODAY)[-1].decision_text == "Objected by DPO on 25 Nov 2026"
 
 
-def test_hostile_names_are_kept_as_written(repo: SqliteRegister, svc: NoticeService) -> None:
+def test_hostile_names_are_kept_as_written(repo: Store, svc: NoticeService) -> None:
     hostile = "<b>R&D</b> | *株式会社テスト* شركة\nŁódź İstanbul"
     n = svc.record(notice(repo, subprocessor_name=hostile, service="<script>alert(1)</script>"))
     done = svc.decide(n, NoticeDecision.ACCEPT, "DPO", TODAY)
     assert done.subprocessor is not None
-    assert repo.get_entity(done.subprocessor.id or 0).name == hostile
-    assert svc.entity_named(hostile) == repo.get_entity(done.subprocessor.id or 0)
+    assert repo.entities.get(done.subprocessor.id or 0).name == hostile
+    assert svc.entity_named(hostile) == repo.entities.get(done.subprocessor.id or 0)
 
 
 def test_the_reminders_command_lists_undecided_deadlines(
@@ -345,7 +346,7 @@ def test_the_reminders_command_lists_undecided_deadlines(
     home = ["--data-dir", str(tmp_path / "home")]
     assert main([*home, "demo"], today=TODAY) == 0
     database = open_db(tmp_path / "home" / "register.db")
-    repo = SqliteRegister(database, actor="t")
+    repo = SqliteStore(database, actor="t")
     NoticeService(repo).record(notice(repo, received_on=date(2026, 10, 1)))
     database.conn.close()
     capsys.readouterr()

@@ -1,5 +1,8 @@
 """The public sub-processor list: who is on it, what a publication records, what changed since,
-and HTML / Markdown that show every name exactly as written."""
+and HTML / Markdown that show every name exactly as written.
+
+The service on the in-memory store (``tests/fakes``), the demo register loaded into it; the
+commands at the end run end to end on SQLite."""
 
 from __future__ import annotations
 
@@ -12,13 +15,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from fakes.memory_store import MemoryStore
 
-from db import SqliteRegister, open_db
+from db import SqliteStore, open_db
 from exports import file_adapters
 from exports.public_list import md_escape, render_html, render_markdown
 from transfers_app.cli import main
 from transfers_app.domain.enums import Access, Activity, EntityKind, Lifecycle, Mechanism, Role
 from transfers_app.domain.models import Entity, Location, MechanismUse, Transfer
+from transfers_app.ports.storage import Store
 from transfers_app.services.demo import load_demo
 from transfers_app.services.public_list import (
     NO_SAFEGUARD,
@@ -51,34 +56,32 @@ ON_THE_DEMO_LIST = {
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Iterator[SqliteRegister]:
-    database = open_db(tmp_path / "r.db")
-    r = SqliteRegister(database, actor="privacy-lead")
+def repo() -> Iterator[MemoryStore]:
+    r = MemoryStore(actor="privacy-lead")
     load_demo(r, TODAY, file_adapters().pdf)
     yield r
-    database.conn.close()
 
 
 @pytest.fixture
-def svc(repo: SqliteRegister) -> PublicListService:
+def svc(repo: Store) -> PublicListService:
     return PublicListService(repo)
 
 
-def entity(repo: SqliteRegister, name: str) -> Entity:
-    return next(e for e in repo.list_entities() if e.name == name)
+def entity(repo: Store, name: str) -> Entity:
+    return next(e for e in repo.entities.list() if e.name == name)
 
 
-def add_hostile_vendor(repo: SqliteRegister) -> Entity:
+def add_hostile_vendor(repo: Store) -> Entity:
     uk = entity(repo, "Keystone Access Europe Ltd")
     assert uk.id
     with repo.transaction():
-        e = repo.add_entity(
+        e = repo.entities.add(
             Entity(name=HOSTILE_NAME, kind=EntityKind.VENDOR, legal_name=HOSTILE_LEGAL)
         )
         assert e.id
-        repo.add_location(Location(e.id, "TR", Activity.HOSTING, city="İstanbul"))
-        repo.add_location(Location(e.id, "PL", Activity.SUPPORT, city="Łódź"))
-        repo.add_transfer(
+        repo.entities.add_location(Location(e.id, "TR", Activity.HOSTING, city="İstanbul"))
+        repo.entities.add_location(Location(e.id, "PL", Activity.SUPPORT, city="Łódź"))
+        repo.transfers.add(
             Transfer(
                 exporter_id=uk.id,
                 importer_id=e.id,
@@ -125,7 +128,7 @@ def test_the_demo_list_names_our_processors_and_their_subprocessors(
 
 
 def test_left_out_proposed_controllers_customers_and_ended_transfers(
-    repo: SqliteRegister, svc: PublicListService
+    repo: Store, svc: PublicListService
 ) -> None:
     names = {e.name for e in svc.build(TODAY).entries}
     assert "Quanta Insight AI, Inc." not in names  # proposed
@@ -134,22 +137,20 @@ def test_left_out_proposed_controllers_customers_and_ended_transfers(
     assert "Storage Depot Europe B.V." not in names  # a customer
     assert "Coastline Print & Mail Ltd" not in names  # no transfer
     maple = entity(repo, "Maple Mail Services Inc.")
-    t = repo.transfers_of(maple.id or 0)[0]
-    repo.update_transfer(replace(t, ended_on=TODAY))
+    t = repo.transfers.of_entity(maple.id or 0)[0]
+    repo.transfers.update(replace(t, ended_on=TODAY))
     assert "Maple Mail Services Inc." in {e.name for e in svc.build(TODAY).entries}
     assert "Maple Mail Services Inc." not in {e.name for e in svc.build(LATER).entries}
     pampas = entity(repo, "Pampas Data Labs Ltda.")
-    repo.update_entity(replace(pampas, lifecycle=Lifecycle.OFFBOARDED, offboarded_on=TODAY))
+    repo.entities.update(replace(pampas, lifecycle=Lifecycle.OFFBOARDED, offboarded_on=TODAY))
     assert "Pampas Data Labs Ltda." not in {e.name for e in svc.build(TODAY).entries}
 
 
-def test_a_group_company_processing_for_us_is_listed(
-    repo: SqliteRegister, svc: PublicListService
-) -> None:
+def test_a_group_company_processing_for_us_is_listed(repo: Store, svc: PublicListService) -> None:
     uk = entity(repo, "Keystone Access Europe Ltd")
     asia = entity(repo, "Keystone Access Asia Pte. Ltd.")
-    t = next(t for t in repo.transfers_of(asia.id or 0) if t.exporter_id == uk.id)
-    repo.update_transfer(replace(t, importer_role=Role.PROCESSOR, service="Payroll support"))
+    t = next(t for t in repo.transfers.of_entity(asia.id or 0) if t.exporter_id == uk.id)
+    repo.transfers.update(replace(t, importer_role=Role.PROCESSOR, service="Payroll support"))
     entry = next(e for e in svc.build(TODAY).entries if e.name == asia.name)
     assert entry.purpose == "Payroll support" and entry.country_names == ("Singapore",)
 
@@ -158,30 +159,28 @@ def test_a_group_company_processing_for_us_is_listed(
 
 
 def test_publish_records_the_version_and_an_audit_entry(
-    repo: SqliteRegister, svc: PublicListService
+    repo: Store, svc: PublicListService
 ) -> None:
     report = svc.publish(TODAY)
     assert report.published and report.previous_on is None
     assert {c.kind for c in report.changes} == {ChangeKind.ADDED}
     assert len(report.changes) == len(ON_THE_DEMO_LIST)
-    pub = repo.last_publication(PUBLIC_LIST)
+    pub = repo.publications.last(PUBLIC_LIST)
     assert pub is not None and pub.published_on == TODAY and pub.actor == "privacy-lead"
     content = json.loads(pub.content)
     assert {e["name"] for e in content["entries"]} == ON_THE_DEMO_LIST
-    assert repo.audit_log(table="publications")[0].action == "publish"
+    assert repo.audit.entries(table="publications")[0].action == "publish"
     # Nothing changed since: no change to notify, and "last updated" stays the publication's.
     assert svc.changes_since_last(LATER) == ()
     again = svc.draft(LATER)
     assert again.last_updated == TODAY and again.published
 
 
-def test_a_changed_location_is_in_the_change_log(
-    repo: SqliteRegister, svc: PublicListService
-) -> None:
+def test_a_changed_location_is_in_the_change_log(repo: Store, svc: PublicListService) -> None:
     svc.publish(TODAY)
     lumen = entity(repo, "Lumen Analytics GmbH")
-    loc = repo.locations_of(lumen.id or 0)[0]
-    repo.update_location(replace(loc, country="FR", city="Paris"))
+    loc = repo.entities.locations(lumen.id or 0)[0]
+    repo.entities.update_location(replace(loc, country="FR", city="Paris"))
     changes = svc.changes_since_last(LATER)
     assert len(changes) == 1
     change = changes[0]
@@ -201,17 +200,17 @@ def test_a_changed_location_is_in_the_change_log(
     published = svc.publish(LATER)
     assert published.changes == changes and published.previous_on == TODAY
     assert svc.changes_since_last(LATER) == ()
-    assert len(repo.publications(PUBLIC_LIST)) == 2
+    assert len(repo.publications.list(PUBLIC_LIST)) == 2
     # The earlier version is kept as it was published.
-    assert [p.published_on for p in repo.publications(PUBLIC_LIST, TODAY)] == [TODAY]
+    assert [p.published_on for p in repo.publications.list(PUBLIC_LIST, TODAY)] == [TODAY]
 
 
-def test_added_removed_and_changed_purpose(repo: SqliteRegister, svc: PublicListService) -> None:
+def test_added_removed_and_changed_purpose(repo: Store, svc: PublicListService) -> None:
     svc.publish(TODAY)
     maple = entity(repo, "Maple Mail Services Inc.")
-    repo.update_entity(replace(maple, lifecycle=Lifecycle.OFFBOARDED, offboarded_on=TODAY))
-    lumen = repo.transfers_of(entity(repo, "Lumen Analytics GmbH").id or 0)[0]
-    repo.update_transfer(replace(lumen, service="Product analytics"))
+    repo.entities.update(replace(maple, lifecycle=Lifecycle.OFFBOARDED, offboarded_on=TODAY))
+    lumen = repo.transfers.of_entity(entity(repo, "Lumen Analytics GmbH").id or 0)[0]
+    repo.transfers.update(replace(lumen, service="Product analytics"))
     hostile = add_hostile_vendor(repo)
     changes = {c.kind: c for c in svc.changes_since_last(LATER)}
     assert set(changes) == {ChangeKind.ADDED, ChangeKind.REMOVED, ChangeKind.PURPOSE}
@@ -224,15 +223,16 @@ def test_added_removed_and_changed_purpose(repo: SqliteRegister, svc: PublicList
 
 
 def test_publish_is_all_or_nothing(
-    repo: SqliteRegister, svc: PublicListService, monkeypatch: pytest.MonkeyPatch
+    repo: Store, svc: PublicListService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*_a: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(repo, "_audit", broken)
+    # The publication's audit entry fails once its row is written.
+    monkeypatch.setattr(repo._core, "audit", broken)
     with pytest.raises(RuntimeError):
         svc.publish(TODAY)
-    assert repo.publications(PUBLIC_LIST) == []
+    assert repo.publications.list(PUBLIC_LIST) == []
 
 
 # -- rendering ---------------------------------------------------------------------------------
@@ -264,9 +264,7 @@ class _Cells(HTMLParser):
             self._cell.append(data)
 
 
-def test_html_escapes_every_string_and_stands_alone(
-    repo: SqliteRegister, svc: PublicListService
-) -> None:
+def test_html_escapes_every_string_and_stands_alone(repo: Store, svc: PublicListService) -> None:
     add_hostile_vendor(repo)
     page = render_html(svc.publish(TODAY))
     assert page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
@@ -291,9 +289,7 @@ def test_html_escapes_every_string_and_stands_alone(
         assert name in page
 
 
-def test_markdown_escapes_so_the_table_never_breaks(
-    repo: SqliteRegister, svc: PublicListService
-) -> None:
+def test_markdown_escapes_so_the_table_never_breaks(repo: Store, svc: PublicListService) -> None:
     add_hostile_vendor(repo)
     md = render_markdown(svc.publish(TODAY))
     rows = [line for line in md.splitlines() if line.startswith("|")]
@@ -326,15 +322,12 @@ def test_md_escape_keeps_text_on_one_line() -> None:
     assert md_escape("x|y") == "x\\|y"
 
 
-def test_an_empty_register_gives_an_empty_list(tmp_path: Path) -> None:
-    database = open_db(tmp_path / "empty.db")
-    repo = SqliteRegister(database, actor="t")
-    report = PublicListService(repo).draft(TODAY)
+def test_an_empty_register_gives_an_empty_list() -> None:
+    report = PublicListService(MemoryStore(actor="t")).draft(TODAY)
     assert report.public_list.entries == () and report.changes == ()
     assert "No sub-processors." in render_html(report)
     assert "| No sub-processors. | | | |" in render_markdown(report)
     assert "# Our sub-processors" in render_markdown(report)
-    database.conn.close()
 
 
 # -- the command line ------------------------------------------------------------------------
@@ -364,9 +357,9 @@ def test_export_public_list_from_the_command_line(
     assert "Last updated: 25 Nov 2026" in md.read_text("utf-8")
     # A location changes: the draft says so, and says it is not published yet.
     database = open_db(tmp_path / "home" / "register.db")
-    repo = SqliteRegister(database, actor="t")
+    repo = SqliteStore(database, actor="t")
     lumen = entity(repo, "Lumen Analytics GmbH")
-    repo.update_location(replace(repo.locations_of(lumen.id or 0)[0], country="FR"))
+    repo.entities.update_location(replace(repo.entities.locations(lumen.id or 0)[0], country="FR"))
     database.conn.close()
     assert main([*home, *later], today=LATER) == 0
     out = capsys.readouterr().out
@@ -388,5 +381,5 @@ def test_a_file_that_cannot_be_written_publishes_nothing(
     assert main([*home, "export", "public-list", "-o", str(target), "--publish"]) == 2
     assert "cannot write" in capsys.readouterr().err
     database = open_db(tmp_path / "home" / "register.db")
-    assert SqliteRegister(database, actor="t").publications(PUBLIC_LIST) == []
+    assert SqliteStore(database, actor="t").publications.list(PUBLIC_LIST) == []
     database.conn.close()

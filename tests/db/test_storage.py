@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import db.connection as connection
-from db import SqliteRegister, open_db
+from db import SqliteStore, open_db
 from db.connection import APPLICATION_ID
 from db.migrations import MIGRATION_NAMES, SCHEMA_VERSION, migrations
 from exports import file_adapters
@@ -43,11 +43,11 @@ def opened() -> Iterator[list[sqlite3.Connection]]:
 def _make_register(path: Path, *, demo: bool = False) -> None:
     """A real register file on disk, closed (WAL checkpointed into the main file)."""
     database = open_db(path)
-    repo = SqliteRegister(database, actor="tester")
+    repo = SqliteStore(database, actor="tester")
     if demo:
         load_demo(repo, TODAY, file_adapters().pdf)
     else:
-        repo.add_entity(Entity(name="Acme Hosting Ltd", kind=EntityKind.VENDOR))
+        repo.entities.add(Entity(name="Acme Hosting Ltd", kind=EntityKind.VENDOR))
     database.conn.close()
     assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
 
@@ -86,7 +86,7 @@ def test_reopening_a_register_keeps_its_data_and_makes_no_backup(tmp_path: Path)
     _make_register(path)
     database = open_db(path)
     try:
-        names = [e.name for e in SqliteRegister(database, actor="t").list_entities()]
+        names = [e.name for e in SqliteStore(database, actor="t").entities.list()]
         assert names == ["Acme Hosting Ltd"]
         assert database.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert database.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -276,11 +276,11 @@ def test_damaged_register_raises_only_storage_error(tmp_path: Path, damage: str)
     database = None
     try:
         database = open_db(path)
-        repo = SqliteRegister(database, actor="tester")
-        repo.snapshot()
-        repo.audit_log(limit=10_000)
-        repo.catalogue("data_category")
-        repo.all_locations()
+        repo = SqliteStore(database, actor="tester")
+        repo.queries.snapshot()
+        repo.audit.entries(limit=10_000)
+        repo.settings.catalogue("data_category")
+        repo.entities.locations()
     except StorageError:
         pass
     finally:
@@ -454,7 +454,7 @@ def test_real_upgrade_from_the_first_schema_keeps_data_and_backs_up(tmp_path: Pa
     }
     assert "entities_own" in indexes
     assert database.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert [e.name for e in SqliteRegister(database, actor="t").own_entities()] == ["Łódź Old Ltd"]
+    assert [e.name for e in SqliteStore(database, actor="t").entities.own()] == ["Łódź Old Ltd"]
     database.conn.close()
     (backup,) = (tmp_path / "backups").glob("old-*-before-m002_own_entities_index.db")
     check = _sqlite3.connect(backup)
@@ -499,10 +499,12 @@ def test_upgrade_from_m002_keeps_assessments_and_gives_them_structure(tmp_path: 
     conn.close()
 
     database = open_db(path)
-    repo = SqliteRegister(database, actor="t")
-    (tia,) = repo.list_tias()
+    repo = SqliteStore(database, actor="t")
+    (tia,) = repo.assessments.list()
     assert (tia.id, tia.revision, tia.approver, tia.content) == (7, 1, "Bob", None)
-    saved = repo.update_tia(replace(repo.get_tia(7), content=TiaContent(destination="US")))
-    assert repo.get_tia(7).content == TiaContent(destination="US")
+    saved = repo.assessments.update(
+        replace(repo.assessments.get(7), content=TiaContent(destination="US"))
+    )
+    assert repo.assessments.get(7).content == TiaContent(destination="US")
     assert saved.version == tia.version + 1
     database.conn.close()

@@ -1,17 +1,19 @@
-"""The supplier check finds a supplier already on the register under a slightly other name."""
+"""The supplier check finds a supplier already on the register under a slightly other name.
+
+On the in-memory store (``tests/fakes``): the service, not the engine, is under test."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
+from fakes.memory_store import MemoryStore
 
-from db import SqliteRegister, open_db
 from transfers_app.domain.enums import EntityKind, Finding, Regime, Role
 from transfers_app.domain.models import Entity
 from transfers_app.reference import builtin_reference
+from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
 
 NAMES = [
@@ -23,11 +25,11 @@ NAMES = [
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> RegisterService:
-    repo = SqliteRegister(open_db(tmp_path / "r.db"), actor="t")
+def service() -> RegisterService:
+    repo = MemoryStore(actor="t")
     for n in NAMES:
-        repo.add_entity(Entity(n, EntityKind.VENDOR))
-    return RegisterService(repo, builtin_reference())
+        repo.entities.add(Entity(n, EntityKind.VENDOR))
+    return RegisterService(repo, ReferenceSource(builtin_reference()))
 
 
 @pytest.mark.parametrize(
@@ -65,12 +67,12 @@ def test_check_on_a_register_without_own_entities_assesses_uk_and_eu(
         ("Sakura Honyaku", "株式会社サクラ翻訳"),  # its legal name in Latin letters
     ],
 )
-def test_other_spellings_are_found(tmp_path: Path, query: str, expected: str) -> None:
-    repo = SqliteRegister(open_db(tmp_path / "r.db"), actor="t")
+def test_other_spellings_are_found(query: str, expected: str) -> None:
+    repo = MemoryStore(actor="t")
     for n in NAMES:
         legal = "Sakura Honyaku Kabushiki Kaisha" if n.startswith("株式会社") else ""
-        repo.add_entity(Entity(n, EntityKind.VENDOR, legal_name=legal))
-    service = RegisterService(repo, builtin_reference())
+        repo.entities.add(Entity(n, EntityKind.VENDOR, legal_name=legal))
+    service = RegisterService(repo, ReferenceSource(builtin_reference()))
     assert expected in [s.name for s in service.similar_entities(query)]
 
 
@@ -79,6 +81,6 @@ def test_status_is_recomputed_after_any_change(service: RegisterService) -> None
     on = date(2026, 11, 25)
     first = service.status(on)
     assert service.status(on) is first  # nothing changed: the same report
-    vendor = service.repo.list_entities()[0]
-    service.repo.update_entity(replace(vendor, notes="changed"))
+    vendor = service.store.entities.list()[0]
+    service.store.entities.update(replace(vendor, notes="changed"))
     assert service.status(on) is not first

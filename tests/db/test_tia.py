@@ -1,4 +1,6 @@
-"""Transfer impact assessments on a real register: prefill, sign-off, staleness, revisions."""
+"""Transfer impact assessments on the demo register: prefill, sign-off, staleness, revisions.
+
+The service on the in-memory store (``tests/fakes``)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from fakes.memory_store import MemoryStore
 
-from db import FileStore, SqliteRegister, open_db
+from db import FileStore
 from exports import file_adapters
 from transfers_app.domain.enums import Regime, TiaStatus
 from transfers_app.domain.models import Tia, Transfer
@@ -27,9 +30,11 @@ from transfers_app.domain.tia import (
     progress,
 )
 from transfers_app.errors import ValidationError
+from transfers_app.ports.storage import Store
 from transfers_app.reference import builtin_reference
 from transfers_app.rules.gaps import GapCode
 from transfers_app.services.demo import load_demo
+from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
 from transfers_app.services.tia import TiaService
 
@@ -37,24 +42,22 @@ TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Iterator[SqliteRegister]:
-    database = open_db(tmp_path / "r.db")
-    r = SqliteRegister(database, actor="t", files=FileStore(tmp_path / "files"))
+def repo(tmp_path: Path) -> Iterator[Store]:
+    r = MemoryStore(actor="t", files=FileStore(tmp_path / "files"))
     load_demo(r, TODAY, file_adapters().pdf)
     yield r
-    database.conn.close()
 
 
 @pytest.fixture
-def svc(repo: SqliteRegister) -> TiaService:
-    return TiaService(repo, builtin_reference())
+def svc(repo: Store) -> TiaService:
+    return TiaService(repo, ReferenceSource(builtin_reference()))
 
 
-def _transfer_to(repo: SqliteRegister, importer_name: str, dest: str) -> Transfer:
-    ids = {n: i for i, n, _ in repo.entity_names()}
+def _transfer_to(repo: Store, importer_name: str, dest: str) -> Transfer:
+    ids = {n: i for i, n in repo.names.names().items()}
     return next(
         t
-        for t in repo.transfers_of(ids[importer_name])
+        for t in repo.transfers.of_entity(ids[importer_name])
         if t.importer_id == ids[importer_name] and t.destination == dest
     )
 
@@ -86,7 +89,7 @@ def _complete(tia: Tia) -> Tia:
     return replace(tia, content=c, assessor="A. Patel")
 
 
-def test_a_new_draft_is_prefilled_from_the_register(repo: SqliteRegister, svc: TiaService) -> None:
+def test_a_new_draft_is_prefilled_from_the_register(repo: Store, svc: TiaService) -> None:
     t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
     draft = svc.draft_for(t.id or 0, TODAY, assessor="A. Patel")
     c = draft.content
@@ -105,9 +108,7 @@ def test_a_new_draft_is_prefilled_from_the_register(repo: SqliteRegister, svc: T
     assert draft.inputs is not None and draft.inputs.countries == ("US",)
 
 
-def test_sign_off_needs_every_step_and_a_second_person(
-    repo: SqliteRegister, svc: TiaService
-) -> None:
+def test_sign_off_needs_every_step_and_a_second_person(repo: Store, svc: TiaService) -> None:
     t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
     draft = svc.create(svc.draft_for(t.id or 0, TODAY, assessor="A. Patel"))
     problems = svc.sign_off_problems(draft, "General Counsel")
@@ -125,9 +126,9 @@ def test_sign_off_needs_every_step_and_a_second_person(
     assert approved.next_review_on == date(2027, 11, 25)  # the 12-month cycle
 
 
-def test_approval_clears_the_missing_assessment_gap(repo: SqliteRegister, svc: TiaService) -> None:
+def test_approval_clears_the_missing_assessment_gap(repo: Store, svc: TiaService) -> None:
     t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
-    status = RegisterService(repo, svc.ref)
+    status = RegisterService(repo, svc.reference)
 
     def tia_gaps() -> set[GapCode]:
         return {
@@ -136,8 +137,8 @@ def test_approval_clears_the_missing_assessment_gap(repo: SqliteRegister, svc: T
             if g.transfer_id == t.id and g.code.value.startswith("tia")
         }
 
-    for old in [x for x in repo.list_tias() if x.transfer_id == t.id]:
-        repo.archive(old)
+    for old in [x for x in repo.assessments.list() if x.transfer_id == t.id]:
+        repo.assessments.archive(old)
     assert GapCode.TIA_MISSING in tia_gaps()
     draft = svc.create(svc.draft_for(t.id or 0, TODAY, assessor="A. Patel"))
     assert GapCode.TIA_MISSING in tia_gaps()  # a draft is not an assessment
@@ -145,9 +146,7 @@ def test_approval_clears_the_missing_assessment_gap(repo: SqliteRegister, svc: T
     assert tia_gaps() == set()
 
 
-def test_the_destination_starts_from_the_country_profile(
-    repo: SqliteRegister, svc: TiaService
-) -> None:
+def test_the_destination_starts_from_the_country_profile(repo: Store, svc: TiaService) -> None:
     t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
     c = svc.draft_for(t.id or 0, TODAY).content
     assert c is not None
@@ -163,9 +162,7 @@ def test_the_destination_starts_from_the_country_profile(
     assert any("C-703/25 P" in trig for trig in c.review_triggers)
 
 
-def test_a_destination_without_a_profile_starts_blank(
-    repo: SqliteRegister, svc: TiaService
-) -> None:
+def test_a_destination_without_a_profile_starts_blank(repo: Store, svc: TiaService) -> None:
     t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
     blank = svc.draft_for(t.id or 0, TODAY)
     assert blank.content is not None
@@ -176,36 +173,36 @@ def test_a_destination_without_a_profile_starts_blank(
 
 
 def test_a_change_on_the_register_makes_the_assessment_stale_with_the_reason(
-    repo: SqliteRegister, svc: TiaService
+    repo: Store, svc: TiaService
 ) -> None:
     t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
-    for old in [x for x in repo.list_tias() if x.transfer_id == t.id]:
-        repo.archive(old)
+    for old in [x for x in repo.assessments.list() if x.transfer_id == t.id]:
+        repo.assessments.archive(old)
     approved = svc.sign_off(
         _complete(svc.create(svc.draft_for(t.id or 0, TODAY, assessor="A. Patel"))),
         "General Counsel",
         TODAY,
     )
-    status = RegisterService(repo, svc.ref)
+    status = RegisterService(repo, svc.reference)
     assert not [g for g in status.compute_status(TODAY).gaps if g.code is GapCode.TIA_STALE]
 
-    t = repo.get_transfer(t.id or 0)
-    repo.update_transfer(replace(t, data_categories=(*t.data_categories, "Marketing Data")))
+    t = repo.transfers.get(t.id or 0)
+    repo.transfers.update(replace(t, data_categories=(*t.data_categories, "Marketing Data")))
     stale = [g for g in status.compute_status(TODAY).gaps if g.code is GapCode.TIA_STALE]
     assert len(stale) == 1
     assert "data categories changed: added Marketing Data" in stale[0].message
     assert approved.reference in stale[0].message
-    assert svc.stale_reasons(repo.get_tia(approved.id or 0), TODAY) == [
+    assert svc.stale_reasons(repo.assessments.get(approved.id or 0), TODAY) == [
         "data categories changed: added Marketing Data"
     ]
 
 
 def test_reassessment_is_a_new_revision_that_supersedes_on_approval(
-    repo: SqliteRegister, svc: TiaService
+    repo: Store, svc: TiaService
 ) -> None:
     t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
-    for old in [x for x in repo.list_tias() if x.transfer_id == t.id]:
-        repo.archive(old)
+    for old in [x for x in repo.assessments.list() if x.transfer_id == t.id]:
+        repo.assessments.archive(old)
     v1 = svc.sign_off(
         _complete(svc.create(svc.draft_for(t.id or 0, TODAY, assessor="A. Patel"))),
         "General Counsel",
@@ -217,7 +214,7 @@ def test_reassessment_is_a_new_revision_that_supersedes_on_approval(
     assert (v2.revision, v2.status, v2.series_id) == (2, TiaStatus.DRAFT, v1.series_id)
     assert v2.reference.endswith("-v2")
     # v1 stays in force while v2 is drafted
-    assert repo.get_tia(v1.id or 0).status is TiaStatus.APPROVED
+    assert repo.assessments.get(v1.id or 0).status is TiaStatus.APPROVED
     svc.sign_off(v2, "General Counsel", date(2026, 12, 1))
     history = svc.history(v2)
     assert [(h.revision, h.status) for h in history] == [
@@ -229,7 +226,7 @@ def test_reassessment_is_a_new_revision_that_supersedes_on_approval(
 
 
 def test_one_assessment_may_cover_like_transfers_to_one_importer_only(
-    repo: SqliteRegister, svc: TiaService
+    repo: Store, svc: TiaService
 ) -> None:
     t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
     other = _transfer_to(repo, "Meridian Recovery Services Pvt. Ltd.", "IN")
@@ -237,14 +234,14 @@ def test_one_assessment_may_cover_like_transfers_to_one_importer_only(
         svc.draft_for(t.id or 0, TODAY, extra_transfer_ids=[other.id or 0])
 
 
-def test_content_survives_storage_whole(repo: SqliteRegister, svc: TiaService) -> None:
+def test_content_survives_storage_whole(repo: Store, svc: TiaService) -> None:
     t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
     saved = svc.create(_complete(svc.draft_for(t.id or 0, TODAY, assessor="A. Patel")))
-    again = repo.get_tia(saved.id or 0)
+    again = repo.assessments.get(saved.id or 0)
     assert again.content == saved.content
     assert again.inputs == saved.inputs
     # the lean list the status report reads leaves the content out but keeps the inputs
-    lean = next(x for x in repo.list_tias() if x.id == saved.id)
+    lean = next(x for x in repo.assessments.list() if x.id == saved.id)
     assert lean.content is None and lean.inputs == saved.inputs
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from db import SqliteRegister, open_db
+from db import SqliteStore, open_db
 from transfers_app.domain.enums import EntityKind
 from transfers_app.domain.models import Entity
 
@@ -25,11 +25,11 @@ names = st.text(
 def test_any_name_round_trips(tmp_path: Path, name: str, notes: str) -> None:
     database = open_db(tmp_path / "fuzz.db")
     try:
-        repo = SqliteRegister(database, actor="fuzzer")
-        saved = repo.add_entity(Entity(name=name, kind=EntityKind.VENDOR, notes=notes))
+        repo = SqliteStore(database, actor="fuzzer")
+        saved = repo.entities.add(Entity(name=name, kind=EntityKind.VENDOR, notes=notes))
         assert saved.id is not None
-        loaded = repo.get_entity(saved.id)
+        loaded = repo.entities.get(saved.id)
         assert (loaded.name, loaded.notes) == (name, notes)
-        assert repo.audit_log(table="entities", record_id=saved.id)[0].after is not None
+        assert repo.audit.entries(table="entities", record_id=saved.id)[0].after is not None
     finally:
         database.conn.close()

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from db import FileStore, SqliteRegister, open_db
+from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
 from transfers_app.domain.enums import Lifecycle, Role
 from transfers_app.errors import ValidationError
 from transfers_app.reference import builtin_reference
 from transfers_app.services.demo import load_demo
+from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
 from transfers_app.services.workspace import Workspace
 
@@ -21,32 +22,40 @@ TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture
-def ws(tmp_path: Path) -> Iterator[Workspace]:
-    database = open_db(tmp_path / "r.db")
-    repo = SqliteRegister(database, actor="t", files=FileStore(tmp_path / "files"))
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
+    repo = SqliteStore(open_db(tmp_path / "r.db"), actor="t", files=FileStore(tmp_path / "files"))
     load_demo(repo, TODAY, file_adapters().pdf)
-    yield Workspace(RegisterService(repo, builtin_reference()))
-    database.conn.close()
+    yield repo
+    repo.close()
 
 
-def test_register_rows_list_every_live_entity_with_its_countries(ws: Workspace) -> None:
+@pytest.fixture
+def ws(store: SqliteStore) -> Workspace:
+    return Workspace(store, RegisterService(store, ReferenceSource(builtin_reference())))
+
+
+def test_register_rows_list_every_live_entity_with_its_countries(
+    ws: Workspace, store: SqliteStore
+) -> None:
     rows = {r.name: r for r in ws.register_rows()}
-    assert len(rows) == ws.repo.count("entities")
+    assert len(rows) == store.queries.counts().entities
     assert rows["Stratus Cloud Hosting, Inc."].countries == ("US", "IE", "IN")
     assert rows["Keystone Access Europe Ltd"].is_own
     assert "Cloud hosting" in rows["Stratus Cloud Hosting, Inc."].services
 
 
-def test_mark_reviewed_moves_the_next_review_by_the_cycle(ws: Workspace) -> None:
-    doc = next(d for d in ws.repo.list_documents() if d.title.startswith("Stratus Cloud Terms"))
+def test_mark_reviewed_moves_the_next_review_by_the_cycle(
+    ws: Workspace, store: SqliteStore
+) -> None:
+    doc = next(d for d in store.documents.list() if d.title.startswith("Stratus Cloud Terms"))
     assert doc.id and doc.review_cycle_months == 12
     done = ws.mark_reviewed(doc.id, date(2026, 1, 31))
     assert done.last_reviewed_on == date(2026, 1, 31)
     assert done.next_review_on == date(2027, 1, 31)
 
 
-def test_mark_reviewed_without_a_cycle_names_the_field(ws: Workspace) -> None:
-    doc = next(d for d in ws.repo.list_documents() if d.review_cycle_months is None)
+def test_mark_reviewed_without_a_cycle_names_the_field(ws: Workspace, store: SqliteStore) -> None:
+    doc = next(d for d in store.documents.list() if d.review_cycle_months is None)
     with pytest.raises(ValidationError, match="review_cycle_months"):
         ws.mark_reviewed(doc.id or 0, TODAY)
 
@@ -61,8 +70,10 @@ def test_archive_can_be_undone(ws: Workspace) -> None:
     assert not ws.can_undo_archive()
 
 
-def test_proposed_supplier_is_added_with_its_transfers_in_one_go(ws: Workspace) -> None:
-    before = ws.service.status(TODAY)
+def test_proposed_supplier_is_added_with_its_transfers_in_one_go(
+    ws: Workspace, store: SqliteStore
+) -> None:
+    before = ws.register.status(TODAY)
     new = ws.add_proposed_supplier(
         "Nimbus Notes Inc.",
         ["US", "in"],
@@ -72,14 +83,14 @@ def test_proposed_supplier_is_added_with_its_transfers_in_one_go(ws: Workspace) 
         service_text="Meeting notes",
     )
     assert new.lifecycle is Lifecycle.PROPOSED
-    transfers = [t for t in ws.repo.list_transfers() if t.importer_id == new.id]
+    transfers = [t for t in store.transfers.list() if t.importer_id == new.id]
     assert sorted(t.destination for t in transfers) == ["IN", "US"]
     # Not live yet: proposing a supplier adds no gap to the status.
-    assert len(ws.service.status(TODAY).gaps) == len(before.gaps)
+    assert len(ws.register.status(TODAY).gaps) == len(before.gaps)
 
 
-def test_a_bad_country_adds_nothing(ws: Workspace) -> None:
-    count = ws.repo.count("entities")
+def test_a_bad_country_adds_nothing(ws: Workspace, store: SqliteStore) -> None:
+    count = store.queries.counts().entities
     with pytest.raises(ValidationError, match="countries"):
         ws.add_proposed_supplier("Bad Co", ["US", "XX"], Role.PROCESSOR, [], TODAY)
-    assert ws.repo.count("entities") == count
+    assert store.queries.counts().entities == count

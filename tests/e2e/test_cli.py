@@ -402,3 +402,24 @@ def test_status_on_register_with_a_corrupt_page_gives_a_message_not_a_traceback(
     assert code == 2
     assert len(err.strip().splitlines()) == 1
     assert db_path.read_bytes() == content
+
+
+def test_the_entry_point_collects_less_often_and_main_leaves_the_process_alone(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command's own process collects garbage less often (a status builds millions of
+    objects); ``main``, which tests and other programs call, changes nothing of the process."""
+    from transfers_app import cli
+
+    before = gc.get_threshold()
+    try:
+        assert run(capsys, "status")[0] == 0
+        assert gc.get_threshold() == before
+        monkeypatch.setattr("sys.argv", ["transfers-app", "--version"])
+        with pytest.raises(SystemExit) as done:
+            cli.run()
+        assert done.value.code == 0
+        assert gc.get_threshold() == cli.GC_THRESHOLDS != before
+        assert capsys.readouterr().out.startswith("transfers-app ")
+    finally:
+        gc.set_threshold(*before)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from db import FileStore, SqliteRegister, open_db
+from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
 from transfers_app.cli import main
 from transfers_app.domain.countries import normalise_code
@@ -31,24 +31,25 @@ from transfers_app.reference import builtin_reference, load_reference
 from transfers_app.rules.destination import assess_destination
 from transfers_app.rules.gaps import GapCode
 from transfers_app.services.demo import load_demo
+from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
 
 TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> SqliteRegister:
+def repo(tmp_path: Path) -> SqliteStore:
     database = open_db(tmp_path / "r.db")
-    yield SqliteRegister(database, actor="tester", files=FileStore(tmp_path / "files"))
+    yield SqliteStore(database, actor="tester", files=FileStore(tmp_path / "files"))
     database.conn.close()
 
 
-def _vendor_with_scc(repo: SqliteRegister) -> tuple[Entity, Entity, Document, Transfer]:
-    us = repo.add_entity(Entity("Us Ltd", EntityKind.GROUP, exporter_regimes=(Regime.EU,)))
-    vendor = repo.add_entity(Entity("Vendor Pvt Ltd", EntityKind.VENDOR))
+def _vendor_with_scc(repo: SqliteStore) -> tuple[Entity, Entity, Document, Transfer]:
+    us = repo.entities.add(Entity("Us Ltd", EntityKind.GROUP, exporter_regimes=(Regime.EU,)))
+    vendor = repo.entities.add(Entity("Vendor Pvt Ltd", EntityKind.VENDOR))
     assert us.id and vendor.id
-    repo.add_location(Location(vendor.id, "IN", Activity.HOSTING))
-    scc = repo.add_document(
+    repo.entities.add_location(Location(vendor.id, "IN", Activity.HOSTING))
+    scc = repo.documents.add(
         Document(
             DocumentKind.EU_SCC_2021,
             "SCCs 2023",
@@ -57,7 +58,7 @@ def _vendor_with_scc(repo: SqliteRegister) -> tuple[Entity, Entity, Document, Tr
             signed_on=date(2023, 1, 10),
         )
     )
-    t = repo.add_transfer(
+    t = repo.transfers.add(
         Transfer(
             us.id,
             vendor.id,
@@ -69,7 +70,7 @@ def _vendor_with_scc(repo: SqliteRegister) -> tuple[Entity, Entity, Document, Tr
         )
     )
     assert t.id
-    repo.add_tia(
+    repo.assessments.add(
         Tia(
             t.id,
             status=TiaStatus.APPROVED,
@@ -81,50 +82,52 @@ def _vendor_with_scc(repo: SqliteRegister) -> tuple[Entity, Entity, Document, Tr
     return us, vendor, scc, t
 
 
-def test_a_renewal_does_not_rewrite_the_past(repo: SqliteRegister) -> None:
+def test_a_renewal_does_not_rewrite_the_past(repo: SqliteStore) -> None:
     """Renewing SCCs with a version effective next year: today and last year both stay clean,
     because each date is judged on the version in force then."""
     _, _, scc, t = _vendor_with_scc(repo)
-    new = repo.renew_document(
+    new = repo.documents.renew(
         scc,
         replace(scc, title="SCCs 2027", signed_on=date(2026, 11, 1), effective_on=date(2027, 1, 1)),
     )
-    service = RegisterService(repo, builtin_reference())
+    service = RegisterService(repo, ReferenceSource(builtin_reference()))
     assert [g.message for g in service.status(date(2024, 6, 1)).gaps] == []
     assert [g.message for g in service.status(TODAY).gaps] == []
     # From 2027 the new version is the one relied on.
-    assert repo.get_transfer(t.id or 0).mechanisms[0].document_id == new.id
+    assert repo.transfers.get(t.id or 0).mechanisms[0].document_id == new.id
 
 
-def test_renewal_repoints_transfers_with_an_audited_new_version(repo: SqliteRegister) -> None:
+def test_renewal_repoints_transfers_with_an_audited_new_version(repo: SqliteStore) -> None:
     _, _, scc, t = _vendor_with_scc(repo)
-    new = repo.renew_document(scc, replace(scc, title="SCCs renewed", signed_on=TODAY))
-    after = repo.get_transfer(t.id or 0)
+    new = repo.documents.renew(scc, replace(scc, title="SCCs renewed", signed_on=TODAY))
+    after = repo.transfers.get(t.id or 0)
     assert after.version == t.version + 1
     assert after.mechanisms[0].document_id == new.id
-    updates = [e for e in repo.audit_log(table="transfers", record_id=t.id) if e.action == "update"]
+    updates = [
+        e for e in repo.audit.entries(table="transfers", record_id=t.id) if e.action == "update"
+    ]
     assert updates and str(scc.id) in (updates[0].before or "")
 
 
-def test_an_identical_live_transfer_is_refused_with_a_clear_message(repo: SqliteRegister) -> None:
+def test_an_identical_live_transfer_is_refused_with_a_clear_message(repo: SqliteStore) -> None:
     _, _, _, t = _vendor_with_scc(repo)
     with pytest.raises(StorageError, match="already on the register"):
-        repo.add_transfer(replace(t, id=None, version=0))
-    repo.archive(repo.get_transfer(t.id or 0))
-    again = repo.add_transfer(replace(t, id=None, version=0))  # archived ones do not block
+        repo.transfers.add(replace(t, id=None, version=0))
+    repo.transfers.archive(repo.transfers.get(t.id or 0))
+    again = repo.transfers.add(replace(t, id=None, version=0))  # archived ones do not block
     assert again.id != t.id
 
 
 def test_a_locked_register_says_in_use_not_damaged(tmp_path: Path) -> None:
     path = tmp_path / "locked.db"
     database = open_db(path)
-    repo = SqliteRegister(database, actor="t")
+    repo = SqliteStore(database, actor="t")
     other = sqlite3.connect(path, timeout=0)
     other.execute("BEGIN EXCLUSIVE")
     database.conn.execute("PRAGMA busy_timeout = 50")
     try:
         with pytest.raises(StorageError, match="in use") as info:
-            repo.add_entity(Entity("Vendor", EntityKind.VENDOR))
+            repo.entities.add(Entity("Vendor", EntityKind.VENDOR))
         assert "backup" not in str(info.value).lower()
     finally:
         other.rollback()
@@ -132,29 +135,35 @@ def test_a_locked_register_says_in_use_not_damaged(tmp_path: Path) -> None:
         database.conn.close()
 
 
-def test_archived_party_and_missing_regime_are_reported(repo: SqliteRegister) -> None:
+def test_archived_party_and_missing_regime_are_reported(repo: SqliteStore) -> None:
     _, vendor, _, _ = _vendor_with_scc(repo)
-    sub = repo.add_entity(Entity("Sub Co Ltd", EntityKind.VENDOR))
+    sub = repo.entities.add(Entity("Sub Co Ltd", EntityKind.VENDOR))
     assert sub.id and vendor.id
     # A vendor-to-vendor transfer recorded without any regime: nothing can be assessed.
-    repo.add_transfer(
+    repo.transfers.add(
         Transfer(
             vendor.id, sub.id, "CN", Access.STORAGE, Role.SUBPROCESSOR, exporter_role=Role.PROCESSOR
         )
     )
-    repo.archive(repo.get_entity(vendor.id))
-    codes = {g.code for g in RegisterService(repo, builtin_reference()).status(TODAY).gaps}
+    repo.entities.archive(repo.entities.get(vendor.id))
+    codes = {
+        g.code
+        for g in RegisterService(repo, ReferenceSource(builtin_reference())).status(TODAY).gaps
+    }
     assert GapCode.ARCHIVED_PARTY in codes
-    repo.restore(repo.get_entity(vendor.id))
-    codes = {g.code for g in RegisterService(repo, builtin_reference()).status(TODAY).gaps}
+    repo.entities.restore(repo.entities.get(vendor.id))
+    codes = {
+        g.code
+        for g in RegisterService(repo, ReferenceSource(builtin_reference())).status(TODAY).gaps
+    }
     assert GapCode.NOT_ASSESSABLE in codes
 
 
 def test_one_assessment_gap_per_transfer_even_under_two_regimes(tmp_path: Path) -> None:
     database = open_db(tmp_path / "demo.db")
-    repo = SqliteRegister(database, actor="t")
+    repo = SqliteStore(database, actor="t")
     load_demo(repo, TODAY, file_adapters().pdf)
-    report = RegisterService(repo, builtin_reference()).status(TODAY)
+    report = RegisterService(repo, ReferenceSource(builtin_reference())).status(TODAY)
     tia_gaps = [g for g in report.gaps if g.code in (GapCode.TIA_MISSING, GapCode.TIA_OVERDUE)]
     per_transfer = [g.transfer_id for g in tia_gaps]
     assert len(per_transfer) == len(set(per_transfer))
@@ -268,9 +277,9 @@ def test_a_broken_file_in_the_reference_folder_never_stops_the_app(
 def test_reminders_include_the_notice_deadline(tmp_path: Path) -> None:
     """The demo's Australian IDTA expires in 45 days with 30 days' notice: notice is due first."""
     database = open_db(tmp_path / "demo.db")
-    repo = SqliteRegister(database, actor="t")
+    repo = SqliteStore(database, actor="t")
     load_demo(repo, TODAY, file_adapters().pdf)
-    items = RegisterService(repo, builtin_reference()).reminders(TODAY, 90)
+    items = RegisterService(repo, ReferenceSource(builtin_reference())).reminders(TODAY, 90)
     notice = [r for r in items if r.what == "notice"]
     expiry = [r for r in items if r.what == "expiry" and "Australia" in r.subject]
     assert notice and expiry

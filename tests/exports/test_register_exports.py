@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from db import FileStore, SqliteRegister, open_db
+from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
 from exports.csv_safe import DANGEROUS_PREFIXES
 from exports.register_json import FORMAT, FORMAT_VERSION
@@ -57,17 +57,16 @@ from transfers_app.domain.tia import (
 )
 from transfers_app.errors import TransfersError
 from transfers_app.reference import builtin_reference
+from transfers_app.services.app import AppServices
 from transfers_app.services.demo import load_demo
-from transfers_app.services.register import RegisterService
+from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register_export import (
     LINE_COLUMNS,
     NO_GAPS,
     SEVERITY_LABELS,
     ExportCancelled,
     ExportFormat,
-    export_register,
     gather,
-    import_register_json,
     register_lines,
     register_report,
 )
@@ -96,23 +95,25 @@ HOSTILE = (
 ALL_NAMES = HOSTILE + INJECTIONS
 
 
-def _open(folder: Path) -> SqliteRegister:
+def _open(folder: Path) -> SqliteStore:
     folder.mkdir(parents=True, exist_ok=True)
-    return SqliteRegister(
+    return SqliteStore(
         open_db(folder / "register.db"), actor="tester", files=FileStore(folder / "files")
     )
 
 
-def _add_hostile(repo: SqliteRegister, tmp: Path) -> None:
+def _add_hostile(repo: SqliteStore, tmp: Path) -> None:
     """One vendor per hostile name, each receiving a transfer under a document of that name."""
-    own = repo.own_entities()[0]
+    own = repo.entities.own()[0]
     assert own.id is not None
     for i, name in enumerate(ALL_NAMES):
-        e = repo.add_entity(Entity(name=name, kind=EntityKind.VENDOR, notes=name, legal_name=name))
+        e = repo.entities.add(
+            Entity(name=name, kind=EntityKind.VENDOR, notes=name, legal_name=name)
+        )
         assert e.id is not None
-        repo.add_location(Location(e.id, "US", Activity.HOSTING, city=name))
+        repo.entities.add_location(Location(e.id, "US", Activity.HOSTING, city=name))
         signed = date(2025, 1, 1 + i)
-        doc = repo.add_document(
+        doc = repo.documents.add(
             Document(
                 kind=DocumentKind.EU_SCC_2021,
                 title=name,
@@ -122,7 +123,7 @@ def _add_hostile(repo: SqliteRegister, tmp: Path) -> None:
                 expires_on=date(2027, 1, 1 + i),
             )
         )
-        repo.add_transfer(
+        repo.transfers.add(
             Transfer(
                 exporter_id=own.id,
                 importer_id=e.id,
@@ -137,18 +138,18 @@ def _add_hostile(repo: SqliteRegister, tmp: Path) -> None:
         )
 
 
-def _add_history(repo: SqliteRegister, tmp: Path) -> None:
+def _add_history(repo: SqliteStore, tmp: Path) -> None:
     """Records a plain demo lacks: an archived entity, a renewed document with a signed file,
     an assessment with its full content and inputs."""
-    own = repo.own_entities()[0]
+    own = repo.entities.own()[0]
     assert own.id is not None
-    gone = repo.add_entity(Entity(name="Archived Vendor Ltd", kind=EntityKind.VENDOR))
-    repo.archive(gone)
+    gone = repo.entities.add(Entity(name="Archived Vendor Ltd", kind=EntityKind.VENDOR))
+    repo.entities.archive(gone)
     signed = tmp / "signed scc.pdf"
     signed.write_bytes(b"%PDF-1.4 signed copy\n")
-    vendor = next(e for e in repo.list_entities() if e.name == HOSTILE[0])
+    vendor = next(e for e in repo.entities.list() if e.name == HOSTILE[0])
     assert vendor.id is not None
-    old = repo.add_document(
+    old = repo.documents.add(
         Document(
             kind=DocumentKind.UK_IDTA,
             title="IDTA v1",
@@ -159,8 +160,8 @@ def _add_history(repo: SqliteRegister, tmp: Path) -> None:
         ),
         signed,
     )
-    repo.renew_document(old, replace(old, title="IDTA v2", signed_on=date(2025, 5, 1)), signed)
-    transfer = next(t for t in repo.list_transfers() if t.importer_id == vendor.id)
+    repo.documents.renew(old, replace(old, title="IDTA v2", signed_on=date(2025, 5, 1)), signed)
+    transfer = next(t for t in repo.transfers.list() if t.importer_id == vendor.id)
     assert transfer.id is not None
     content = TiaContent(
         description=TransferDescription(purpose="Hosting", data_categories=("Identity",)),
@@ -186,10 +187,10 @@ def _add_history(repo: SqliteRegister, tmp: Path) -> None:
         reference_version="2026.11.25",
         transfer_ids=(transfer.id,),
     )
-    repo.add_publication(
+    repo.publications.add(
         Publication("public_list", date(2026, 10, 1), json.dumps({"entries": [vendor.name]}))
     )
-    repo.add_notice(
+    repo.notices.add(
         SubprocessorNotice(
             processor_id=vendor.id,
             subprocessor_name=HOSTILE[1],
@@ -203,7 +204,7 @@ def _add_history(repo: SqliteRegister, tmp: Path) -> None:
             decided_on=date(2026, 11, 10),
         )
     )
-    repo.add_tia(
+    repo.assessments.add(
         Tia(
             transfer.id,
             status=TiaStatus.APPROVED,
@@ -219,17 +220,21 @@ def _add_history(repo: SqliteRegister, tmp: Path) -> None:
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[RegisterService]:
+def service(tmp_path: Path) -> Iterator[AppServices]:
     repo = _open(tmp_path / "source")
     load_demo(repo, TODAY, file_adapters().pdf)
     _add_hostile(repo, tmp_path)
     _add_history(repo, tmp_path)
-    yield RegisterService(repo, builtin_reference())
-    repo.conn.close()
+    yield _services(repo)
+    repo.close()
 
 
-def _export(service: RegisterService, fmt: ExportFormat, path: Path, **kw: Any) -> Path:
-    export_register(service, file_adapters(), fmt, path, TODAY, exported_at=EXPORTED_AT, **kw)
+def _services(store: SqliteStore) -> AppServices:
+    return AppServices.build(store, ReferenceSource(builtin_reference()), file_adapters(), TODAY)
+
+
+def _export(service: AppServices, fmt: ExportFormat, path: Path, **kw: Any) -> Path:
+    service.exports.register(fmt, path, TODAY, exported_at=EXPORTED_AT, **kw)
     return path
 
 
@@ -238,12 +243,12 @@ def _read_csv(path: Path) -> list[list[str]]:
         return list(csv.reader(fh))
 
 
-def _expected_lines(service: RegisterService) -> int:
+def _expected_lines(service: AppServices) -> int:
     """Lines the register table should have: each live entity's received live transfers, or
     one line when it receives none (counted from the repository, not from the export)."""
-    entities = {e.id for e in service.repo.list_entities()}
+    entities = {e.id for e in service.register.store.entities.list()}
     received: dict[int, int] = {}
-    for t in service.repo.list_transfers():
+    for t in service.register.store.transfers.list():
         if t.importer_id in entities:
             received[t.importer_id] = received.get(t.importer_id, 0) + 1
     return sum(received.get(i, 1) for i in entities if i is not None)
@@ -253,7 +258,7 @@ def _expected_lines(service: RegisterService) -> int:
 
 
 def test_csv_is_utf8_with_bom_crlf_and_one_line_per_received_transfer(
-    service: RegisterService, tmp_path: Path
+    service: AppServices, tmp_path: Path
 ) -> None:
     path = _export(service, ExportFormat.CSV, tmp_path / "register.csv")
     raw = path.read_bytes()
@@ -265,7 +270,7 @@ def test_csv_is_utf8_with_bom_crlf_and_one_line_per_received_transfer(
     assert {len(r) for r in rows} == {len(LINE_COLUMNS)}
 
 
-def test_csv_neutralises_every_formula_prefix(service: RegisterService, tmp_path: Path) -> None:
+def test_csv_neutralises_every_formula_prefix(service: AppServices, tmp_path: Path) -> None:
     rows = _read_csv(_export(service, ExportFormat.CSV, tmp_path / "register.csv"))
     entity_col = [c.header for c in LINE_COLUMNS].index("Entity")
     names = [r[entity_col] for r in rows[1:]]
@@ -278,7 +283,7 @@ def test_csv_neutralises_every_formula_prefix(service: RegisterService, tmp_path
             assert not cell.startswith(DANGEROUS_PREFIXES), f"live formula cell {cell!r}"
 
 
-def test_csv_keeps_hostile_text_exactly(service: RegisterService, tmp_path: Path) -> None:
+def test_csv_keeps_hostile_text_exactly(service: AppServices, tmp_path: Path) -> None:
     path = _export(service, ExportFormat.CSV, tmp_path / "register.csv")
     rows = _read_csv(path)
     cells = {c for r in rows for c in r}
@@ -288,12 +293,12 @@ def test_csv_keeps_hostile_text_exactly(service: RegisterService, tmp_path: Path
     assert b'"The ""Quoted"", Company\nSecond line Ltd"' in path.read_bytes()
 
 
-def test_csv_status_agrees_with_the_status_report(service: RegisterService, tmp_path: Path) -> None:
+def test_csv_status_agrees_with_the_status_report(service: AppServices, tmp_path: Path) -> None:
     rows = _read_csv(_export(service, ExportFormat.CSV, tmp_path / "register.csv"))
     head = [c.header for c in LINE_COLUMNS]
     tid, status, gaps = head.index("Transfer ID"), head.index("Status"), head.index("Gaps")
     by_transfer = {r[tid]: r for r in rows[1:] if r[tid]}
-    report = service.status(TODAY)
+    report = service.register.status(TODAY)
     assert report.statuses
     for s in report.statuses:
         row = by_transfer[str(s.transfer.id)]
@@ -305,7 +310,7 @@ def test_csv_status_agrees_with_the_status_report(service: RegisterService, tmp_
 
 
 def test_xlsx_sheets_frozen_header_filters_and_typed_dates(
-    service: RegisterService, tmp_path: Path
+    service: AppServices, tmp_path: Path
 ) -> None:
     path = _export(service, ExportFormat.XLSX, tmp_path / "register.xlsx")
     wb = load_workbook(path)
@@ -322,9 +327,9 @@ def test_xlsx_sheets_frozen_header_filters_and_typed_dates(
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
         assert all(ws.cell(1, c).font.bold for c in range(1, ws.max_column + 1))
         assert ws.column_dimensions["B"].width > 8
-    assert wb["Entities"].max_row - 1 == len(service.repo.list_entities())
-    assert wb["Transfers"].max_row - 1 == len(service.repo.list_transfers())
-    assert wb["Documents"].max_row - 1 == len(service.repo.list_documents())
+    assert wb["Entities"].max_row - 1 == len(service.register.store.entities.list())
+    assert wb["Transfers"].max_row - 1 == len(service.register.store.transfers.list())
+    assert wb["Documents"].max_row - 1 == len(service.register.store.documents.list())
     assert wb["Register"].max_row - 1 == _expected_lines(service)
     docs = wb["Documents"]
     head = [c.value for c in docs[1]]
@@ -336,12 +341,12 @@ def test_xlsx_sheets_frozen_header_filters_and_typed_dates(
     for cell in signed_dates:
         assert cell.is_date, f"{cell.coordinate} holds {cell.value!r}, not a date"
         assert "yy" in cell.number_format
-    recorded = {d.signed_on for d in service.repo.list_documents() if d.signed_on}
+    recorded = {d.signed_on for d in service.register.store.documents.list() if d.signed_on}
     assert {c.value.date() for c in signed_dates} == recorded
 
 
 def test_xlsx_never_holds_a_formula_and_keeps_hostile_text(
-    service: RegisterService, tmp_path: Path
+    service: AppServices, tmp_path: Path
 ) -> None:
     wb = load_workbook(_export(service, ExportFormat.XLSX, tmp_path / "register.xlsx"))
     for ws in wb.worksheets:
@@ -360,8 +365,8 @@ def test_xlsx_never_holds_a_formula_and_keeps_hostile_text(
     assert sum(1 for n in names if n.startswith(DANGEROUS_PREFIXES)) == len(INJECTIONS) - 1
 
 
-def test_xlsx_replaces_characters_xml_cannot_hold(service: RegisterService, tmp_path: Path) -> None:
-    service.repo.add_entity(Entity(name="Bell\x07 Ltd", kind=EntityKind.VENDOR))
+def test_xlsx_replaces_characters_xml_cannot_hold(service: AppServices, tmp_path: Path) -> None:
+    service.register.store.entities.add(Entity(name="Bell\x07 Ltd", kind=EntityKind.VENDOR))
     wb = load_workbook(_export(service, ExportFormat.XLSX, tmp_path / "register.xlsx"))
     assert "Bell\ufffd Ltd" in {r[1].value for r in wb["Entities"].iter_rows(min_row=2)}
 
@@ -370,12 +375,12 @@ def test_xlsx_replaces_characters_xml_cannot_hold(service: RegisterService, tmp_
 
 
 def test_pdf_is_landscape_with_summary_charts_and_the_full_table(
-    service: RegisterService,
+    service: AppServices,
 ) -> None:
     pdf_render = pytest.importorskip("exports.pdf_render")
     from pypdf import PdfReader
 
-    data = gather(service, TODAY)
+    data = gather(service.register.store, service.register, TODAY)
     lines = register_lines(data)
     doc = register_report(data, lines)
     assert doc.landscape
@@ -386,7 +391,7 @@ def test_pdf_is_landscape_with_summary_charts_and_the_full_table(
     for i, text in enumerate(pages, 1):
         assert f"Page {i} of {n}" in text
     text = "\n".join(pages)
-    report = service.status(TODAY)
+    report = service.register.status(TODAY)
     assert "Summary" in pages[0]
     assert f"Compliant (no gap)\n{report.compliant_transfers:,}" in text
     assert f"Assessed (live on the date)\n{report.transfers_assessed:,}" in text
@@ -408,8 +413,8 @@ def test_pdf_is_landscape_with_summary_charts_and_the_full_table(
             assert "".join(line.entity.split())[:12] in flat, f"{line.entity!r} not listed"
 
 
-def test_pdf_flags_critical_and_high_lines(service: RegisterService) -> None:
-    data = gather(service, TODAY)
+def test_pdf_flags_critical_and_high_lines(service: AppServices) -> None:
+    data = gather(service.register.store, service.register, TODAY)
     lines = register_lines(data)
     doc = register_report(data, lines)
     table = doc.sections[-1].blocks[-1]
@@ -428,12 +433,12 @@ def _json_without_time(path: Path) -> dict[str, Any]:
 
 
 def test_json_round_trip_into_an_empty_register_is_lossless(
-    service: RegisterService, tmp_path: Path
+    service: AppServices, tmp_path: Path
 ) -> None:
     first = _export(service, ExportFormat.JSON, tmp_path / "register.json")
     data = json.loads(first.read_text("utf-8"))
     assert data["format"] == FORMAT and data["format_version"] == FORMAT_VERSION
-    assert data["reference_data_version"] == service.ref.version
+    assert data["reference_data_version"] == service.reference.current.version
     assert any(e["archived_at"] for e in data["entities"]), "archived records are kept"
     assert any(d["supersedes_id"] for d in data["documents"]), "version chains are kept"
     assert data["files"] and all(len(f["sha256"]) == 64 for f in data["files"])
@@ -441,33 +446,33 @@ def test_json_round_trip_into_an_empty_register_is_lossless(
     assert data["catalogue"] and data["publications"] and data["subprocessor_notices"]
 
     target = _open(tmp_path / "target")
-    copy = RegisterService(target, builtin_reference())
-    result = import_register_json(copy, file_adapters().register_file, first)
+    copy = _services(target)
+    result = copy.exports.import_json(first)
     assert result.counts["entities"] == len(data["entities"])
     # The signed file itself is not in the JSON: the import says which are missing.
     assert set(result.missing_files) == {f["sha256"] for f in data["files"]}
     second = _export(copy, ExportFormat.JSON, tmp_path / "again.json")
     assert _json_without_time(first) == _json_without_time(second)
     assert first.read_text("utf-8").split("\n", 3)[3] == second.read_text("utf-8").split("\n", 3)[3]
-    assert status_to_json(copy.compute_status(TODAY)) == status_to_json(
-        service.compute_status(TODAY)
+    assert status_to_json(copy.register.compute_status(TODAY)) == status_to_json(
+        service.register.compute_status(TODAY)
     )
     for name in ALL_NAMES:
-        assert name in {e.name for e in target.list_entities()}
-    target.conn.close()
+        assert name in {e.name for e in target.entities.list()}
+    target.close()
 
 
 def test_json_import_refuses_a_register_that_is_not_empty(
-    service: RegisterService, tmp_path: Path
+    service: AppServices, tmp_path: Path
 ) -> None:
     path = _export(service, ExportFormat.JSON, tmp_path / "register.json")
-    before = service.repo.count("entities")
+    before = service.register.store.queries.counts().entities
     with pytest.raises(TransfersError, match="not empty"):
-        import_register_json(service, file_adapters().register_file, path)
-    assert service.repo.count("entities") == before
+        service.exports.import_json(path)
+    assert service.register.store.queries.counts().entities == before
 
 
-def _tampered(service: RegisterService, tmp_path: Path, change: Any) -> Path:
+def _tampered(service: AppServices, tmp_path: Path, change: Any) -> Path:
     path = _export(service, ExportFormat.JSON, tmp_path / "register.json")
     data = json.loads(path.read_text("utf-8"))
     change(data)
@@ -510,21 +515,19 @@ def _tampered(service: RegisterService, tmp_path: Path, change: Any) -> Path:
     ],
 )
 def test_json_import_names_the_bad_record_and_loads_nothing(
-    service: RegisterService, tmp_path: Path, change: Any, expected: str
+    service: AppServices, tmp_path: Path, change: Any, expected: str
 ) -> None:
     bad = _tampered(service, tmp_path, change)
     target = _open(tmp_path / "target")
     with pytest.raises(TransfersError, match=expected):
-        import_register_json(
-            RegisterService(target, builtin_reference()), file_adapters().register_file, bad
-        )
-    assert target.count("entities") == 0 and target.count("audit") == 0
-    target.conn.close()
+        _services(target).exports.import_json(bad)
+    assert target.queries.counts().entities == 0 and target.queries.counts().audit_entries == 0
+    target.close()
 
 
 def test_json_import_of_a_file_that_is_not_a_register(tmp_path: Path) -> None:
     target = _open(tmp_path / "target")
-    svc = RegisterService(target, builtin_reference())
+    svc = _services(target)
     for text, expected in (
         ('{"entities": [', "invalid JSON at line 1"),
         ('{"hello": 1}', "not a Transfer Register file"),
@@ -533,12 +536,12 @@ def test_json_import_of_a_file_that_is_not_a_register(tmp_path: Path) -> None:
         path = tmp_path / "x.json"
         path.write_text(text, "utf-8")
         with pytest.raises(TransfersError, match=expected):
-            import_register_json(svc, file_adapters().register_file, path)
+            svc.exports.import_json(path)
     path.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(TransfersError, match="not UTF-8"):
-        import_register_json(svc, file_adapters().register_file, path)
-    assert target.count("entities") == 0
-    target.conn.close()
+        svc.exports.import_json(path)
+    assert target.queries.counts().entities == 0
+    target.close()
 
 
 # -- failures leave nothing behind -------------------------------------------------------------
@@ -546,7 +549,7 @@ def test_json_import_of_a_file_that_is_not_a_register(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", [ExportFormat.CSV, ExportFormat.XLSX, ExportFormat.JSON])
 def test_a_cancelled_export_leaves_no_file_and_keeps_the_old_one(
-    service: RegisterService, tmp_path: Path, fmt: ExportFormat
+    service: AppServices, tmp_path: Path, fmt: ExportFormat
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -566,7 +569,7 @@ def test_a_cancelled_export_leaves_no_file_and_keeps_the_old_one(
 
 
 def test_a_failed_pdf_leaves_no_file(
-    service: RegisterService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    service: AppServices, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pdf_render = pytest.importorskip("exports.pdf_render")
 
@@ -581,7 +584,7 @@ def test_a_failed_pdf_leaves_no_file(
     assert list(out.iterdir()) == []
 
 
-def test_export_into_a_missing_folder_names_it(service: RegisterService, tmp_path: Path) -> None:
+def test_export_into_a_missing_folder_names_it(service: AppServices, tmp_path: Path) -> None:
     with pytest.raises(TransfersError, match="does not exist"):
         _export(service, ExportFormat.CSV, tmp_path / "nowhere" / "register.csv")
     with pytest.raises(TransfersError, match="is a folder"):

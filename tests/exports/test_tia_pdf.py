@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from db import FileStore, SqliteRegister, open_db
+from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
 from exports.pdf_render import render_pdf
 from transfers_app.domain.enums import TiaStatus
 from transfers_app.domain.models import Tia
 from transfers_app.reference import builtin_reference
 from transfers_app.services.demo import load_demo
+from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.tia import TiaService
 
 TODAY = date(2026, 11, 25)
@@ -27,18 +28,18 @@ TODAY = date(2026, 11, 25)
 @pytest.fixture
 def svc(tmp_path: Path) -> Iterator[TiaService]:
     database = open_db(tmp_path / "r.db")
-    repo = SqliteRegister(database, actor="t", files=FileStore(tmp_path / "files"))
+    repo = SqliteStore(database, actor="t", files=FileStore(tmp_path / "files"))
     load_demo(repo, TODAY, file_adapters().pdf)
-    yield TiaService(repo, builtin_reference(), file_adapters().pdf)
-    database.conn.close()
+    yield TiaService(repo, ReferenceSource(builtin_reference()), file_adapters().pdf)
+    repo.close()
 
 
 def _tia(svc: TiaService, importer: str) -> Tia:
-    names = svc.repo.names_of([t.importer_id for t in svc.repo.list_transfers()])
-    for x in svc.repo.list_tias():
-        t = svc.repo.get_transfer(x.transfer_id)
+    names = svc.store.names.names([t.importer_id for t in svc.store.transfers.list()])
+    for x in svc.store.assessments.list():
+        t = svc.store.transfers.get(x.transfer_id)
         if names[t.importer_id] == importer:
-            return svc.repo.get_tia(x.id or 0)
+            return svc.store.assessments.get(x.id or 0)
     raise AssertionError(importer)
 
 
@@ -87,10 +88,10 @@ def test_a_draft_is_watermarked_on_every_page(svc: TiaService) -> None:
 
 def test_hostile_and_foreign_names_print_literally(svc: TiaService) -> None:
     tia = _tia(svc, "Stratus Cloud Hosting, Inc.")
-    importer = svc.repo.get_entity(svc.repo.get_transfer(tia.transfer_id).importer_id)
-    svc.repo.update_entity(replace(importer, legal_name="<b>R&D</b> Łódź İstanbul Ltd"))
+    importer = svc.store.entities.get(svc.store.transfers.get(tia.transfer_id).importer_id)
+    svc.store.entities.update(replace(importer, legal_name="<b>R&D</b> Łódź İstanbul Ltd"))
     assert tia.content is not None
-    svc.repo.update_tia(
+    svc.store.assessments.update(
         replace(
             tia,
             assessor="Zoë <script>alert(1)</script>",

@@ -49,7 +49,7 @@ from transfers_app.errors import StorageError
 from transfers_app.ports.storage import RegisterRecords
 
 
-def _document_due(d: Document, on: date) -> tuple[date, DueKind] | None:
+def _document_due(d: Document, on: date, recheck_months: int | None) -> tuple[date, DueKind] | None:
     """A current document's earliest due date, as ``SqliteQueries.next_due`` computes it (on a
     tie, notice before expiry before review before the DPF re-check)."""
     dates: list[tuple[date, int, DueKind]] = []
@@ -59,8 +59,8 @@ def _document_due(d: Document, on: date) -> tuple[date, DueKind] | None:
             dates.append((d.expires_on - timedelta(days=d.notice_period_days), 0, DueKind.NOTICE))
     if d.next_review_on is not None:
         dates.append((d.next_review_on, 2, DueKind.REVIEW))
-    if d.kind is DocumentKind.DPF_CERTIFICATION:
-        due = d.checked_on + relativedelta(months=12) if d.checked_on else on
+    if d.kind is DocumentKind.DPF_CERTIFICATION and recheck_months is not None:
+        due = d.checked_on + relativedelta(months=recheck_months) if d.checked_on else on
         dates.append((due, 3, DueKind.DPF_RECHECK))
     if not dates:
         return None
@@ -190,12 +190,18 @@ class MemoryQueries:
             for e in entities
         ]
 
-    def next_due(self, on: date, entity_ids: Sequence[int] | None = None) -> dict[int, NextDue]:
+    def next_due(
+        self,
+        on: date,
+        entity_ids: Sequence[int] | None = None,
+        *,
+        recheck_months: int | None,
+    ) -> dict[int, NextDue]:
         s = self._c.state
         candidates: dict[int, list[tuple[date, DueKind]]] = defaultdict(list)
         for d in s.documents.values():
             if d.archived_at is None and d.status is DocumentStatus.CURRENT:
-                due = _document_due(d, on)
+                due = _document_due(d, on, recheck_months)
                 if due is not None:
                     for p in d.party_ids:
                         candidates[p].append(due)

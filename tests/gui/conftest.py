@@ -9,34 +9,42 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from db import FileStore, SqliteRegister, open_db
+from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
 from transfers_app.paths import AppPaths
 from transfers_app.reference import builtin_reference
-from transfers_app.services.demo import load_demo
-from transfers_app.services.register import RegisterService
-from transfers_app.services.workspace import Workspace
+from transfers_app.services.app import AppServices
+from transfers_app.services.reference import ReferenceSource
 from ui.collector import MainThreadCollector
 from ui.context import UiContext
+from ui.jobs import runner
 
 TODAY = date(2026, 11, 25)
 
 
-def make_ctx(home: Path, demo: bool = True) -> tuple[UiContext, list[object]]:
+def make_ctx(home: Path, demo: bool = True) -> tuple[UiContext, list[AppServices]]:
     paths = AppPaths(home).ensure()
-    opened: list[object] = []
+    opened: list[AppServices] = []
+    reference = ReferenceSource(builtin_reference())
+    files = file_adapters()
 
-    def factory() -> RegisterService:
-        database = open_db(paths.database)
-        opened.append(database.conn)
-        repo = SqliteRegister(database, actor="tester", files=FileStore(paths.files))
-        return RegisterService(repo, builtin_reference())
+    def factory() -> AppServices:
+        store = SqliteStore(open_db(paths.database), actor="tester", files=FileStore(paths.files))
+        services = AppServices.build(store, reference, files, TODAY, paths.import_mappings)
+        opened.append(services)
+        return services
 
-    service = factory()
+    services = factory()
     if demo:
-        load_demo(service.repo, TODAY, file_adapters().pdf)
-    ctx = UiContext(service, Workspace(service), paths, TODAY, factory, file_adapters())
-    return ctx, opened
+        services.setup.load_demo(TODAY)
+    return UiContext(services, factory, paths, TODAY), opened
+
+
+def _close(opened: list[AppServices]) -> None:
+    # Background jobs first: a connection closed under a running job crashes the process.
+    runner().wait()
+    for services in opened:
+        services.close()
 
 
 @pytest.fixture
@@ -44,16 +52,14 @@ def ctx(tmp_path: Path) -> Iterator[UiContext]:
     """The demo register (20 entities, deliberate gaps) as the app sees it on 2026-11-25."""
     context, opened = make_ctx(tmp_path / "app")
     yield context
-    for conn in opened:
-        conn.close()  # type: ignore[attr-defined]
+    _close(opened)
 
 
 @pytest.fixture
 def empty_ctx(tmp_path: Path) -> Iterator[UiContext]:
     context, opened = make_ctx(tmp_path / "empty", demo=False)
     yield context
-    for conn in opened:
-        conn.close()  # type: ignore[attr-defined]
+    _close(opened)
 
 
 @pytest.fixture(autouse=True)

@@ -121,7 +121,9 @@ class FakeEditor:
     ) -> Tia | None:
         self.calls.append({"tia_id": tia_id, "transfer_id": transfer_id})
         dialog = TiaEditor(
-            ctx.tias, open_or_draft(ctx.tias, ctx.today, tia_id, transfer_id), ctx.today
+            ctx.services.tias,
+            open_or_draft(ctx.services.tias, ctx.today, tia_id, transfer_id),
+            ctx.today,
         )
         self.qtbot.addWidget(dialog)
         self.dialogs.append(dialog)
@@ -187,13 +189,13 @@ def test_ctrl_n_without_a_selection_explains(
 def test_a_stale_assessment_is_flagged_with_the_reason(
     qtbot: QtBot, ctx: UiContext, page: AssessmentsPage
 ) -> None:
-    repo = ctx.service.repo
-    t = repo.get_transfer(STRATUS_HOSTING)
+    repo = ctx.services.register.store
+    t = repo.transfers.get(STRATUS_HOSTING)
     approved = [
-        x for x in repo.list_tias() if x.transfer_id == t.id and x.status.value == "approved"
+        x for x in repo.assessments.list() if x.transfer_id == t.id and x.status.value == "approved"
     ]
     assert approved and approved[0].inputs is not None  # the demo's TIA took a snapshot
-    repo.update_transfer(replace(t, data_categories=(*t.data_categories, "Marketing Data")))
+    repo.transfers.update(replace(t, data_categories=(*t.data_categories, "Marketing Data")))
     page.refresh()
     assert page.wait_for_background(10_000)
     page.apply_filter(state="stale")

@@ -32,19 +32,21 @@ def shown(page: AuditPage) -> list[AuditEntry]:
 
 
 def stratus(ctx: UiContext) -> int:
-    found = next(e for e in ctx.service.repo.list_entities() if e.name.startswith("Stratus"))
+    found = next(
+        e for e in ctx.services.register.store.entities.list() if e.name.startswith("Stratus")
+    )
     assert found.id is not None
     return found.id
 
 
 def test_the_model_passes_the_model_tester(qtmodeltester: Any, ctx: UiContext) -> None:
-    model = AuditModel([AuditRow.of(e) for e in ctx.service.repo.audit_log(1000)])
+    model = AuditModel([AuditRow.of(e) for e in ctx.services.register.store.audit.entries(1000)])
     qtmodeltester.check(model)
 
 
 def test_lists_the_latest_entries_newest_first(page: AuditPage, ctx: UiContext) -> None:
     entries = shown(page)
-    assert len(entries) == ctx.service.repo.count("audit")
+    assert len(entries) == ctx.services.register.store.queries.counts().audit_entries
     ids = [e.id or 0 for e in entries]
     assert ids == sorted(ids, reverse=True)
     assert entries[0].action == "demo"  # the demo load is noted last
@@ -54,10 +56,10 @@ def test_lists_the_latest_entries_newest_first(page: AuditPage, ctx: UiContext) 
 def test_an_update_shows_the_changed_field_with_old_and_new_value(
     page: AuditPage, ctx: UiContext
 ) -> None:
-    entity = ctx.service.repo.get_entity(stratus(ctx))
+    entity = ctx.services.register.store.entities.get(stratus(ctx))
     old_owner = entity.owner
     assert old_owner
-    ctx.service.repo.update_entity(
+    ctx.services.register.store.entities.update(
         replace(entity, owner="Procurement", notes="Renegotiated <DPA> & SCCs")
     )
     page.refresh()
@@ -95,7 +97,9 @@ def test_filters_by_table_action_and_text(page: AuditPage, ctx: UiContext) -> No
     page.search.setText("stratus")  # the record's name
     assert [e.record_id for e in shown(page)] == [entity_id]
     page.search.setText("tester")  # who
-    assert len(shown(page)) == len(ctx.service.repo.audit_log(1000, table="entities"))
+    assert len(shown(page)) == len(
+        ctx.services.register.store.audit.entries(1000, table="entities")
+    )
     page.search.setText("nobody")
     assert shown(page) == []
     assert page.count_label.text().startswith("0 of ")
@@ -103,8 +107,8 @@ def test_filters_by_table_action_and_text(page: AuditPage, ctx: UiContext) -> No
 
 def test_filters_survive_a_refresh(page: AuditPage, ctx: UiContext) -> None:
     page.apply_filter(table="entities", search="stratus")
-    entity = ctx.service.repo.get_entity(stratus(ctx))
-    ctx.service.repo.update_entity(replace(entity, website="https://stratus.example"))
+    entity = ctx.services.register.store.entities.get(stratus(ctx))
+    ctx.services.register.store.entities.update(replace(entity, website="https://stratus.example"))
     page.refresh()
     assert page.table_filter.currentData() == "entities"
     assert [e.action for e in shown(page)] == ["update", "create"]
@@ -131,5 +135,5 @@ def test_compute_diff() -> None:
 def test_empty_register(qtbot: QtBot, empty_ctx: UiContext) -> None:
     page = AuditPage(empty_ctx)
     qtbot.addWidget(page)
-    assert page.proxy.rowCount() == empty_ctx.service.repo.count("audit")
+    assert page.proxy.rowCount() == empty_ctx.services.register.store.queries.counts().audit_entries
     assert page.focus_search()

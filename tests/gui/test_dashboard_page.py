@@ -49,8 +49,8 @@ def test_paints_at_once_then_fills_in_from_the_background(qtbot, ctx):  # type: 
 
 def test_headline_tiles_show_the_register_status(qtbot, ctx):  # type: ignore[no-untyped-def]
     page = ready_page(qtbot, ctx)
-    report = ctx.service.status(ctx.today)
-    reminders = ctx.service.reminders(ctx.today, 3660)
+    report = ctx.services.register.status(ctx.today)
+    reminders = ctx.services.register.reminders(ctx.today, 3660)
     assert page.tiles["critical"].value_text() == str(report.count(Severity.CRITICAL))
     assert report.count(Severity.CRITICAL) > 0  # the demo register has critical gaps
     assert page.tiles["compliant"].value_text() == str(report.compliant_transfers)
@@ -105,7 +105,7 @@ def test_destination_chart_has_turkiye_and_a_click_lists_its_transfers(qtbot, ct
 
 def test_destination_bars_count_transfers_by_worst_status(qtbot, ctx):  # type: ignore[no-untyped-def]
     page = ready_page(qtbot, ctx)
-    report = ctx.service.status(ctx.today)
+    report = ctx.services.register.status(ctx.today)
     bars = {b.key: b for b in page.destination_chart.bars()}
     to_us = [s for s in report.statuses if s.transfer.destination == "US"]
     assert bars["US"].total == len(to_us)
@@ -120,7 +120,7 @@ def test_destination_bars_count_transfers_by_worst_status(qtbot, ctx):  # type: 
 
 def test_mechanism_chart_counts_primary_mechanisms_and_none(qtbot, ctx):  # type: ignore[no-untyped-def]
     page = ready_page(qtbot, ctx)
-    report = ctx.service.status(ctx.today)
+    report = ctx.services.register.status(ctx.today)
     chart = page.mechanism_chart
     bars = {b.key: b for b in chart.bars()}
     dpf = sum(
@@ -269,7 +269,7 @@ def test_a_failing_check_is_a_message_not_a_traceback(qtbot, ctx):  # type: igno
     def broken() -> object:
         raise OSError("the database is locked")
 
-    ctx.service_factory = broken
+    ctx.services_factory = broken
     page = DashboardPage(ctx)
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.ready, timeout=WAIT_MS):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from transfers_app.domain.enums import Access, Mechanism, Role, Severity
+from transfers_app.domain.enums import Access, EntityKind, Lifecycle, Mechanism, Role, Severity
 from transfers_app.domain.models import MechanismUse, Transfer
+from transfers_app.domain.readmodels import EntityRow
 from ui.context import UiContext
 from ui.pages import data_map
 from ui.pages.data_map import (
@@ -42,7 +44,7 @@ def ready_page(  # type: ignore[no-untyped-def]
 
 
 def entity_id(ctx: UiContext, name: str) -> int:
-    for row in ctx.service.repo.register_table():
+    for row in ctx.services.register.store.queries.register_rows():
         if row[1] == name:
             return int(row[0])
     raise AssertionError(f"{name} is not on the register")
@@ -364,6 +366,23 @@ def _transfer(
     )
 
 
+def _rows(table: list[tuple[Any, ...]]) -> list[EntityRow]:
+    """Entity rows from (id, name, legal name, kind, lifecycle, ours, country, service)."""
+    return [
+        EntityRow(
+            r[0],
+            r[1],
+            r[2],
+            EntityKind(r[3]),
+            bool(r[5]),
+            Lifecycle(r[4]),
+            (r[6],) if r[6] else (),
+            (r[7],) if r[7] else (),
+        )
+        for r in table
+    ]
+
+
 def test_build_map_keeps_the_busiest_importers_and_counts_the_rest() -> None:
     on = date(2026, 11, 25)
     table = [(1, "Us Ltd", "", "group", "active", 1, "GB", None)]
@@ -380,7 +399,7 @@ def test_build_map_keeps_the_busiest_importers_and_counts_the_rest() -> None:
     # A proposed supplier's transfer is left out, as the status check leaves it out.
     table.append((9001, "Maybe Inc.", "", "vendor", "proposed", 0, "US", None))
     transfers.append(_transfer(6001, 1, 9001, "US"))
-    data = build_map(transfers, table, on, limit=50)
+    data = build_map(transfers, _rows(table), on, limit=50)
     assert data.importers == 3001
     assert data.shown_importers == 50
     assert data.transfers == 3003
@@ -409,7 +428,7 @@ def test_a_large_map_stays_within_its_limit(qtbot, ctx, monkeypatch):  # type: i
         country = countries[i % len(countries)]
         table.append((i, f"Vendor {i:05d}", "", "vendor", "active", 0, country, "Hosting"))
         transfers.append(_transfer(i, 1, i, country))
-    data = build_map(transfers, table, on, limit=200)
+    data = build_map(transfers, _rows(table), on, limit=200)
     monkeypatch.setattr(data_map.page, "build_map", lambda *a, **k: data)
     page = ready_page(qtbot, ctx)
     assert len(page.nodes()) == 201
@@ -469,7 +488,7 @@ def test_lines_run_between_the_boxes_never_through_them(qapp) -> None:  # type: 
         _transfer(201, 30, 31, "PL", parent=200),
         _transfer(202, 30, 15, "PH", parent=200),  # back to a direct importer, on the left
     ]
-    data = build_map(transfers, table, on)
+    data = build_map(transfers, _rows(table), on)
     lay = data_map.layout_map(data, 100.0)
     boxes = [qrect(rect) for column in lay.columns for rect in column.boxes]
     assert len(lay.legs) == len(data.edges) == 18

@@ -30,10 +30,10 @@ STRATUS_SCC = "Stratus Cloud Terms - SCCs Module 2"
 def page(qtbot: QtBot, ctx: UiContext) -> Iterator[DocumentsPage]:
     # The demo attaches a demo copy to every signed document; these tests start from two
     # whose signed files have not been attached yet.
-    repo = ctx.service.repo
-    for d in repo.list_documents():
+    repo = ctx.services.register.store
+    for d in repo.documents.list():
         if d.title in (STRATUS_SCC, "Helpdesk Partners IDTA"):
-            repo.update_document(replace(d, file_sha256=None, file_name=""))
+            repo.documents.update(replace(d, file_sha256=None, file_name=""))
     p = DocumentsPage(ctx)
     qtbot.addWidget(p)
     p.resize(1280, 800)
@@ -52,7 +52,7 @@ def signed_pdf(tmp_path: Path) -> Path:
 
 
 def document_named(ctx: UiContext, title: str) -> Document:
-    docs = [d for d in ctx.service.repo.list_documents() if d.title == title]
+    docs = [d for d in ctx.services.register.store.documents.list() if d.title == title]
     assert len(docs) == 1, title
     return docs[0]
 
@@ -73,7 +73,11 @@ def select(page: DocumentsPage, title: str) -> None:
 def test_lists_current_documents_with_labels_and_no_file(
     page: DocumentsPage, ctx: UiContext
 ) -> None:
-    current = [d for d in ctx.service.repo.list_documents() if d.status is DocumentStatus.CURRENT]
+    current = [
+        d
+        for d in ctx.services.register.store.documents.list()
+        if d.status is DocumentStatus.CURRENT
+    ]
     assert page.proxy.rowCount() == len(current)
     row = proxy_row(page, STRATUS_SCC)
     cell = {c: page.proxy.index(row, c).data() for c in Column}
@@ -130,7 +134,7 @@ def test_attach_file_through_the_button(
     doc = document_named(ctx, STRATUS_SCC)
     assert doc.file_sha256
     assert doc.file_name == "stratus-signed.pdf"
-    stored = ctx.workspace.document_file(doc)
+    stored = ctx.services.workspace.document_file(doc)
     assert stored is not None and stored.exists()
     assert stored.read_bytes() == signed_pdf.read_bytes()
     assert page.wait_for_background(10_000)
@@ -177,7 +181,7 @@ def test_drop_a_file_on_a_row_attaches_it_to_that_document(
     assert drop.isAccepted()
     doc = document_named(ctx, target)
     assert doc.file_name == "stratus-signed.pdf"
-    stored = ctx.workspace.document_file(doc)
+    stored = ctx.services.workspace.document_file(doc)
     assert stored is not None and stored.exists()
     assert document_named(ctx, STRATUS_SCC).file_sha256 is None
 
@@ -229,7 +233,7 @@ def test_open_uses_the_system_viewer_on_the_stored_file(
     select(page, STRATUS_SCC)
     assert page.wait_for_background(10_000)
     qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
-    stored = ctx.workspace.document_file(document_named(ctx, STRATUS_SCC))
+    stored = ctx.services.workspace.document_file(document_named(ctx, STRATUS_SCC))
     assert stored is not None
     # The viewer gets a copy under the file's own name (the store names files by hash only).
     (url,) = opened
@@ -286,7 +290,7 @@ def test_renew_creates_version_two_and_history_shows_both(
     with qtbot.waitSignal(page.changed):
         qtbot.mouseClick(page.renew_button, Qt.MouseButton.LeftButton)
 
-    history = ctx.service.repo.document_history(old)
+    history = ctx.services.register.store.documents.history(old)
     assert [(d.doc_version, d.status) for d in history] == [
         (1, DocumentStatus.SUPERSEDED),
         (2, DocumentStatus.CURRENT),
@@ -319,7 +323,7 @@ def test_new_document_through_the_page(
     def fill_and_accept(dialog: DocumentDialog) -> int:
         dialog.kind.setCurrentIndex(dialog.kind.findData(DocumentKind.EU_SCC_2021.value))
         dialog.title_edit.setText("Maple Mail SCCs Module 2")
-        for entity_id, name, _ in ctx.service.repo.entity_names():
+        for entity_id, name in ctx.services.register.store.names.names().items():
             if name in ("Keystone Access Europe Ltd", "Maple Mail Services Inc."):
                 dialog.parties.set_checked(entity_id, True)
         dialog.module.setCurrentIndex(dialog.module.findData(2))
@@ -332,10 +336,10 @@ def test_new_document_through_the_page(
         return int(dialog.result())
 
     monkeypatch.setattr(DocumentDialog, "exec", fill_and_accept)
-    before = len(ctx.service.repo.list_documents())
+    before = len(ctx.services.register.store.documents.list())
     with qtbot.waitSignal(page.changed):
         qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
-    assert len(ctx.service.repo.list_documents()) == before + 1
+    assert len(ctx.services.register.store.documents.list()) == before + 1
     doc = document_named(ctx, "Maple Mail SCCs Module 2")
     assert doc.scc_module == 2
     assert doc.scc_options is not None
@@ -388,7 +392,7 @@ def test_save_disabled_until_title_given(
 ) -> None:
     assert not dialog.save_button.isEnabled()
     assert "title" in dialog.summary.text()
-    dialog.parties.set_checked(ctx.service.repo.entity_names()[0][0], True)
+    dialog.parties.set_checked(next(iter(ctx.services.register.store.names.names())), True)
     assert not dialog.save_button.isEnabled()
     qtbot.keyClicks(dialog.title_edit, "Group IDTA")
     assert dialog.save_button.isEnabled()
@@ -403,7 +407,7 @@ def test_expiry_before_signed_date_is_said_beside_the_expiry(
     qtbot: QtBot, dialog: DocumentDialog, ctx: UiContext
 ) -> None:
     qtbot.keyClicks(dialog.title_edit, "Old terms")
-    dialog.parties.set_checked(ctx.service.repo.entity_names()[0][0], True)
+    dialog.parties.set_checked(next(iter(ctx.services.register.store.names.names())), True)
     dialog.signed.set_value(date(2026, 3, 1))
     dialog.expires.set_value(date(2025, 3, 1))
     label = dialog.errors["expires_on"]
@@ -429,7 +433,7 @@ def test_art49_needs_a_ground_and_a_justification(
 ) -> None:
     choose_kind(dialog, DocumentKind.ART49_DEROGATION)
     qtbot.keyClicks(dialog.title_edit, "Art 49 record")
-    dialog.parties.set_checked(ctx.service.repo.entity_names()[0][0], True)
+    dialog.parties.set_checked(next(iter(ctx.services.register.store.names.names())), True)
     assert not dialog.save_button.isEnabled()
     assert dialog.errors["derogation"].isVisibleTo(dialog)
     dialog.derogation.setCurrentIndex(5)  # 49(1)(e)
@@ -450,7 +454,7 @@ def test_accept_saves_and_reports_errors_without_closing(
     d = DocumentDialog(ctx, save=failing_save)
     qtbot.addWidget(d)
     d.title_edit.setText("X")
-    d.parties.set_checked(ctx.service.repo.entity_names()[0][0], True)
+    d.parties.set_checked(next(iter(ctx.services.register.store.names.names())), True)
     said: list[str] = []
     monkeypatch.setattr("ui.messages.error", lambda _p, text: said.append(text))
     d.accept()
@@ -459,8 +463,10 @@ def test_accept_saves_and_reports_errors_without_closing(
 
 
 def test_models_pass_the_model_tester(qtmodeltester: Any, ctx: UiContext) -> None:
-    names = {i: n for i, n, _ in ctx.service.repo.entity_names()}
-    qtmodeltester.check(DocumentsModel(ctx.service.repo.list_documents(), names, ctx.today))
+    names = ctx.services.register.store.names.names()
+    qtmodeltester.check(
+        DocumentsModel(ctx.services.register.store.documents.list(), names, ctx.today)
+    )
     qtmodeltester.check(DocumentsModel([], names, ctx.today))
     qtmodeltester.check(PartiesModel(sorted(names.items()), {1}))
 

@@ -17,7 +17,7 @@ from ui.dialogs.entity_editor import EntityEditor, country_choices
 
 
 def editor(qtbot: QtBot, ctx: UiContext, entity_id: int | None = None) -> EntityEditor:
-    entity = ctx.service.repo.get_entity(entity_id) if entity_id else None
+    entity = ctx.services.register.store.entities.get(entity_id) if entity_id else None
     dialog = EntityEditor(ctx, entity)
     qtbot.addWidget(dialog)
     return dialog
@@ -58,7 +58,7 @@ def test_create_an_entity_with_a_location(qtbot: QtBot, ctx: UiContext) -> None:
     assert dialog.result() == QDialog.DialogCode.Accepted
     saved = dialog.saved
     assert saved is not None and saved.id is not None
-    stored = ctx.service.repo.get_entity(saved.id)
+    stored = ctx.services.register.store.entities.get(saved.id)
     assert stored.name == "Aurora Payroll"
     assert stored.legal_name == "Aurora Payroll Oy"
     assert stored.kind is EntityKind.VENDOR
@@ -67,7 +67,7 @@ def test_create_an_entity_with_a_location(qtbot: QtBot, ctx: UiContext) -> None:
     assert stored.website == "https://aurora.example"
     assert stored.lifecycle is Lifecycle.ACTIVE
     assert stored.notes == "Payroll for the Nordic team."
-    [location] = ctx.service.repo.locations_of(saved.id)
+    [location] = ctx.services.register.store.entities.locations(saved.id)
     assert (location.country, location.activity, location.city) == (
         "FI",
         Activity.HOSTING,
@@ -162,12 +162,12 @@ def test_closing_with_unsaved_edits_asks_first(
     dialog.close()
     assert not dialog.isVisible()
     assert answers == []
-    assert ctx.service.repo.get_entity(8).owner == "Legal - Privacy"
+    assert ctx.services.register.store.entities.get(8).owner == "Legal - Privacy"
 
 
 def test_edit_an_entity_and_its_locations(qtbot: QtBot, ctx: UiContext) -> None:
-    repo = ctx.service.repo
-    before = repo.locations_of(8)
+    repo = ctx.services.register.store
+    before = repo.entities.locations(8)
     assert [loc.country for loc in before] == ["US", "IE", "IN"]
     dialog = editor(qtbot, ctx, 8)
     assert dialog.windowTitle() == "Edit Stratus Cloud Hosting, Inc."
@@ -183,8 +183,8 @@ def test_edit_an_entity_and_its_locations(qtbot: QtBot, ctx: UiContext) -> None:
     qtbot.keyClicks(dialog.legal_name_edit, "Stratus Cloud Hosting Incorporated")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert repo.get_entity(8).legal_name == "Stratus Cloud Hosting Incorporated"
-    after = repo.locations_of(8)
+    assert repo.entities.get(8).legal_name == "Stratus Cloud Hosting Incorporated"
+    after = repo.entities.locations(8)
     assert [(loc.country, loc.city) for loc in after] == [
         ("US", "Ashburn"),
         ("IE", before[1].city),
@@ -198,7 +198,7 @@ def test_a_save_that_fails_is_a_message_and_writes_nothing(
 ) -> None:
     shown: list[str] = []
     monkeypatch.setattr(messages, "error", lambda parent, text: shown.append(text))
-    repo = ctx.service.repo
+    repo = ctx.services.register.store
     dialog = editor(qtbot, ctx)
     qtbot.keyClicks(dialog.name_edit, "Half Written Ltd")
     dialog.add_location()
@@ -207,14 +207,14 @@ def test_a_save_that_fails_is_a_message_and_writes_nothing(
     def broken(loc: object) -> object:
         raise StorageError("the database is locked")
 
-    monkeypatch.setattr(repo, "add_location", broken)
-    entities = repo.count("entities")
+    monkeypatch.setattr(repo.entities, "add_location", broken)
+    entities = repo.queries.counts().entities
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert shown and "the database is locked" in shown[0]
     assert dialog.result() != QDialog.DialogCode.Accepted and dialog.saved is None
     # One transaction: the entity was not left behind without its location.
-    assert repo.count("entities") == entities
-    assert "Half Written Ltd" not in {name for _, name, _ in repo.entity_names()}
+    assert repo.queries.counts().entities == entities
+    assert "Half Written Ltd" not in {name for _, name in repo.names.names().items()}
 
 
 def test_transfers_tab_shows_what_the_law_requires(qtbot: QtBot, ctx: UiContext) -> None:
@@ -307,7 +307,7 @@ def test_edit_classmethod_wraps_exec(
     monkeypatch.setattr(EntityEditor, "exec", fake_exec)
     saved = EntityEditor.edit(None, ctx, 7)
     assert saved is not None and saved.owner == "Procurement"
-    assert ctx.service.repo.get_entity(7).owner == "Procurement"
+    assert ctx.services.register.store.entities.get(7).owner == "Procurement"
 
     shown: list[str] = []
     monkeypatch.setattr(messages, "error", lambda parent, text: shown.append(text))
@@ -329,13 +329,13 @@ def test_add_transfer_opens_the_transfer_editor_with_the_importer_preset(
     from ui.dialogs.transfer_editor import TransferEditor
 
     calls: list[tuple[object, dict[str, object]]] = []
-    repo = ctx.service.repo
+    repo = ctx.services.register.store
 
     def fake_edit(parent: object, ctx_: UiContext, **kw: object) -> Transfer | None:
         calls.append((parent, kw))
         if kw.get("importer_id") != 8:
             return None
-        return repo.add_transfer(
+        return repo.transfers.add(
             Transfer(2, 8, "IN", Access.REMOTE_ACCESS, Role.PROCESSOR, service="Backup support")
         )
 
@@ -354,7 +354,7 @@ def test_add_transfer_opens_the_transfer_editor_with_the_importer_preset(
 
     # Edit… opens the selected transfer.
     qtbot.mouseClick(dialog.edit_transfer_button, Qt.MouseButton.LeftButton)
-    saved = next(t for t in repo.transfers_of(8) if t.service == "Backup support")
+    saved = next(t for t in repo.transfers.of_entity(8) if t.service == "Backup support")
     assert calls[-1] == (dialog, {"transfer_id": saved.id})
 
     # For one of our own entities, it is the exporter that is preset.

@@ -21,6 +21,7 @@ from transfers_app.domain.enums import Activity, Severity
 from transfers_app.domain.models import Location
 from transfers_app.errors import TransfersError
 from transfers_app.services.evidence import readiness
+from transfers_app.services.exporting import ExportService
 from transfers_app.services.public_list import PUBLIC_LIST, PublicListService
 from transfers_app.services.register_export import ExportFormat
 from ui import messages
@@ -32,8 +33,6 @@ from ui.dialogs.export_dialogs import (
     RegisterExportDialog,
 )
 from ui.dialogs.export_dialogs import base as export_base
-from ui.dialogs.export_dialogs import evidence as evidence_module
-from ui.dialogs.export_dialogs import register as export_register_module
 from ui.main_window import MainWindow
 from ui.models.exports import ChangesModel, FindingsModel
 
@@ -138,7 +137,7 @@ def test_the_file_extension_follows_the_format(
 def gate_register_export(monkeypatch: pytest.MonkeyPatch, released: threading.Event) -> None:
     """A slow producer: the real export, held at its first progress report until the test
     has clicked Cancel; the next report then sees the cancel."""
-    real = export_register_module.export_register
+    real = ExportService.register
 
     def slow(*args: Any, progress: Callable[[int, int], None], **kwargs: Any) -> Any:
         def held(done: int, total: int) -> None:
@@ -148,7 +147,7 @@ def gate_register_export(monkeypatch: pytest.MonkeyPatch, released: threading.Ev
 
         return real(*args, progress=held, **kwargs)
 
-    monkeypatch.setattr(export_register_module, "export_register", slow)
+    monkeypatch.setattr(ExportService, "register", slow)
 
 
 @pytest.mark.parametrize("fmt", [ExportFormat.CSV, ExportFormat.XLSX])
@@ -279,7 +278,7 @@ def test_the_pack_shows_the_readiness_check_and_needs_the_acknowledgment(
 
     # Hold the pack at the Stratus assessment to see the progress dialog name it.
     released = threading.Event()
-    real = evidence_module.build_evidence_pack
+    real = ExportService.evidence_pack
 
     def held(*args: Any, progress: Callable[[int, int, str], bool], **kwargs: Any) -> Any:
         def step(done: int, total: int, what: str) -> bool:
@@ -290,7 +289,7 @@ def test_the_pack_shows_the_readiness_check_and_needs_the_acknowledgment(
 
         return real(*args, progress=step, **kwargs)
 
-    monkeypatch.setattr(evidence_module, "build_evidence_pack", held)
+    monkeypatch.setattr(ExportService, "evidence_pack", held)
     click(qtbot, dialog.export_button)
     progress = dialog.progress
     assert progress is not None
@@ -321,7 +320,7 @@ def test_cancelling_the_pack_leaves_no_zip(
     qtbot: QtBot, ctx: UiContext, said: Said, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     released = threading.Event()
-    real = evidence_module.build_evidence_pack
+    real = ExportService.evidence_pack
 
     def held(*args: Any, progress: Callable[[int, int, str], bool], **kwargs: Any) -> Any:
         def step(done: int, total: int, what: str) -> bool:
@@ -332,7 +331,7 @@ def test_cancelling_the_pack_leaves_no_zip(
 
         return real(*args, progress=step, **kwargs)
 
-    monkeypatch.setattr(evidence_module, "build_evidence_pack", held)
+    monkeypatch.setattr(ExportService, "evidence_pack", held)
     out = tmp_path / "out"
     out.mkdir()
     dialog = pack_dialog(qtbot, ctx)
@@ -383,7 +382,7 @@ def test_a_register_that_cannot_be_read_is_said_in_the_dialog(
     def locked() -> Any:
         raise TransfersError("the register is locked by another program")
 
-    monkeypatch.setattr(ctx, "service_factory", locked)
+    monkeypatch.setattr(ctx, "services_factory", locked)
     dialog = EvidencePackDialog(ctx)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: "locked" in dialog.check_heading.text(), timeout=SLOW)
@@ -404,10 +403,10 @@ def test_the_findings_model_is_a_well_behaved_qt_model(
 
 def published_then_moved(ctx: UiContext) -> None:
     """The list published a month ago; since then Stratus also hosts in Germany."""
-    repo = ctx.service.repo
+    repo = ctx.services.register.store
     PublicListService(repo).publish(TODAY - timedelta(days=30))
-    stratus = next(i for i, name, _ in repo.entity_names() if name == STRATUS)
-    repo.add_location(Location(stratus, "DE", Activity.HOSTING, city="Frankfurt"))
+    stratus = next(i for i, name in repo.names.names().items() if name == STRATUS)
+    repo.entities.add_location(Location(stratus, "DE", Activity.HOSTING, city="Frankfurt"))
 
 
 def public_dialog(qtbot: QtBot, ctx: UiContext) -> PublicListDialog:
@@ -450,9 +449,9 @@ def test_the_public_list_shows_the_change_log_and_publishing_records_it(
     assert "Stratus Cloud Hosting" in text and "Germany" in text
     assert "Draft" not in text
     assert "Recorded as published" in said.saved[0]
-    service = PublicListService(ctx.service.repo)
+    service = ctx.services.public_list
     assert service.changes_since_last(TODAY) == ()  # customers were told: nothing pending
-    last = ctx.service.repo.last_publication(PUBLIC_LIST, TODAY)
+    last = ctx.services.register.store.publications.last(PUBLIC_LIST, TODAY)
     assert last is not None and last.published_on == TODAY
     # Opened again: nothing left to publish.
     again = public_dialog(qtbot, ctx)
@@ -473,14 +472,14 @@ def test_a_public_list_that_cannot_be_written_publishes_nothing(
     assert "nothing was published" in said.errors[0]
     assert "list.html" in said.errors[0]
     assert dialog.outcome is None
-    pending = PublicListService(ctx.service.repo).changes_since_last(TODAY)
+    pending = ctx.services.public_list.changes_since_last(TODAY)
     assert [c.name for c in pending] == [STRATUS]
 
 
 def test_the_changes_model_is_a_well_behaved_qt_model(
     qtbot: QtBot, ctx: UiContext, qtmodeltester: Any
 ) -> None:
-    model = ChangesModel(PublicListService(ctx.service.repo).changes_since_last(TODAY))
+    model = ChangesModel(ctx.services.public_list.changes_since_last(TODAY))
     assert model.rowCount() > 0
     qtmodeltester.check(model)
 

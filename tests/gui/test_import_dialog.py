@@ -89,22 +89,22 @@ def test_import_is_disabled_when_no_row_can_be_imported(qtbot: QtBot, ctx: UiCon
     dialog.set_column("Unterauftragsverarbeiter", None)
     assert set(column(dialog, "Status")) == {"Not imported"}
     assert not dialog.import_button.isEnabled()
-    before = ctx.service.repo.count("entities")
+    before = ctx.services.register.store.queries.counts().entities
     dialog.accept()
-    assert ctx.service.repo.count("entities") == before
+    assert ctx.services.register.store.queries.counts().entities == before
 
 
 def test_import_writes_everything_and_the_mapping_is_remembered(
     qtbot: QtBot, ctx: UiContext
 ) -> None:
-    before = ctx.service.repo.count("entities")
+    before = ctx.services.register.store.queries.counts().entities
     dialog = dialog_for(qtbot, ctx, GERMAN)
     dialog.set_column("Zweck", Field.SERVICE)
     with qtbot.waitSignal(dialog.accepted):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert dialog.imported is not None
     assert (dialog.imported.created, dialog.imported.updated) == (5, 1)
-    assert ctx.service.repo.count("entities") == before + 5
+    assert ctx.services.register.store.queries.counts().entities == before + 5
 
     again = dialog_for(qtbot, ctx, GERMAN)
     assert "as you mapped them last time" in again.read_label.text()
@@ -119,18 +119,26 @@ def test_a_failed_import_says_why_writes_nothing_and_stays_open(
     shown: list[str] = []
     monkeypatch.setattr(messages, "error", lambda parent, text: shown.append(text))
     dialog = dialog_for(qtbot, ctx, CP1252)
-    repo = ctx.service.repo
-    before = (repo.count("entities"), repo.count("locations"), repo.count("audit"))
+    repo = ctx.services.register.store
+    before = (
+        repo.queries.counts().entities,
+        repo.queries.counts().locations,
+        repo.queries.counts().audit_entries,
+    )
 
     def broken(action: str, detail: str) -> None:  # the import's audit note, written last
         raise StorageError("the disk is full")
 
-    monkeypatch.setattr(repo, "note", broken)
+    monkeypatch.setattr(repo.audit, "note", broken)
     dialog.show()
     dialog.accept()
     assert dialog.isVisible() and dialog.imported is None
     assert shown == ["<p>the disk is full; nothing was imported</p>"]
-    assert (repo.count("entities"), repo.count("locations"), repo.count("audit")) == before
+    assert (
+        repo.queries.counts().entities,
+        repo.queries.counts().locations,
+        repo.queries.counts().audit_entries,
+    ) == before
 
 
 def test_an_unreadable_file_is_a_message_naming_it(
@@ -189,10 +197,10 @@ def test_choosing_our_sending_entity_plans_transfers(qtbot: QtBot, ctx: UiContex
     assert column(dialog, "What changes")[2] == "new entity, 3 transfers"
     dialog.accept()
     assert dialog.imported is not None and dialog.imported.transfers_added == 8
-    repo = ctx.service.repo
-    (nordlicht,) = [e for e in repo.list_entities() if e.name == "Nordlicht Analytics Oy"]
+    repo = ctx.services.register.store
+    (nordlicht,) = [e for e in repo.entities.list() if e.name == "Nordlicht Analytics Oy"]
     assert nordlicht.kind is EntityKind.GROUP and nordlicht.id is not None
-    transfers = repo.transfers_of(nordlicht.id)
+    transfers = repo.transfers.of_entity(nordlicht.id)
     assert {t.importer_role for t in transfers} == {Role.SUBPROCESSOR}
 
 

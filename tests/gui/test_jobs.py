@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from transfers_app.errors import TransfersError
-from transfers_app.services.register import RegisterService
+from transfers_app.services.app import AppServices
 from ui.context import UiContext
 from ui.jobs import Job, JobCancelled, Jobs, error_text
 
@@ -23,9 +23,9 @@ def test_the_result_arrives_on_the_gui_thread(qtbot: QtBot, ctx: UiContext) -> N
     worker: list[bool] = []
     gui = threading.get_ident()
 
-    def work(service: RegisterService, job: Job) -> int:
+    def work(services: AppServices, job: Job) -> int:
         worker.append(threading.get_ident() == gui)
-        return service.repo.count("entities")
+        return services.audit.counts().entities
 
     jobs.start(work, lambda n: seen.append((n, threading.get_ident() == gui)))
     assert jobs.busy()
@@ -41,7 +41,7 @@ def test_an_error_arrives_as_one_line(qtbot: QtBot, ctx: UiContext) -> None:
     done: list[object] = []
     failed: list[str] = []
 
-    def broken(service: RegisterService, job: Job) -> None:
+    def broken(services: AppServices, job: Job) -> None:
         raise TransfersError("the register is locked by another user")
 
     jobs.start(broken, done.append, failed.append)
@@ -61,14 +61,14 @@ def test_a_newer_job_supersedes_an_older_one(qtbot: QtBot, ctx: UiContext) -> No
     ran: list[str] = []
     got: list[str] = []
 
-    def first(service: RegisterService, job: Job) -> str:
+    def first(services: AppServices, job: Job) -> str:
         ran.append("first")
         release.wait(10)
         stopped.append(job.cancelled)
         return "first"
 
     def named(name: str) -> Any:
-        def work(service: RegisterService, job: Job) -> str:
+        def work(services: AppServices, job: Job) -> str:
             ran.append(name)
             return name
 
@@ -127,7 +127,7 @@ def test_cancel_progress_and_then(qtbot: QtBot, ctx: UiContext) -> None:
     progress: list[object] = []
     outcome: list[str] = []
 
-    def steps(service: RegisterService, job: Job) -> str:
+    def steps(services: AppServices, job: Job) -> str:
         job.report((1, 3))
         release.wait(10)
         if not job.report((2, 3)):

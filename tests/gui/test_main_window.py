@@ -86,16 +86,16 @@ def test_every_page_shares_one_status_computation(
     window: MainWindow, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[int] = []
-    real = type(ctx.service).compute_status
+    real = type(ctx.services.register).compute_status
 
     def counting(self, on):  # type: ignore[no-untyped-def]
         calls.append(1)
         return real(self, on)
 
-    monkeypatch.setattr(type(ctx.service), "compute_status", counting)
+    monkeypatch.setattr(type(ctx.services.register), "compute_status", counting)
     ctx._status = None
     first = ctx.status()
-    assert ctx.status(ctx.service_factory()) is first
+    assert ctx.status(ctx.services_factory()) is first
     assert len(calls) == 1
 
 

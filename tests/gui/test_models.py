@@ -12,8 +12,7 @@ from PySide6.QtCore import QAbstractItemModel, QDate, QSortFilterProxyModel
 
 from transfers_app.domain.models import NoticeDecision, SubprocessorNotice
 from transfers_app.services.evidence import readiness
-from transfers_app.services.notices import NoticeService, NoticeView
-from transfers_app.services.public_list import PublicListService
+from transfers_app.services.notices import NoticeView
 from transfers_app.services.worklists import (
     AssessmentRow,
     TransferRow,
@@ -40,12 +39,14 @@ from ui.models.transfers import TransferFilter, TransfersModel
 
 
 def _names(ctx: UiContext) -> dict[int, str]:
-    return {i: n for i, n, _ in ctx.service.repo.entity_names()}
+    return ctx.services.register.store.names.names()
 
 
 def _notices(ctx: UiContext) -> list[NoticeView]:
-    service = NoticeService(ctx.service.repo)
-    stratus = next(e.id for e in ctx.service.repo.list_entities() if e.name.startswith("Stratus"))
+    service = ctx.services.notices
+    stratus = next(
+        e.id for e in ctx.services.register.store.entities.list() if e.name.startswith("Stratus")
+    )
     assert stratus is not None
     for name, received in (("Late Backup GmbH", date(2026, 10, 1)), ("Mail AG", ctx.today)):
         notice = SubprocessorNotice(
@@ -58,29 +59,29 @@ def _notices(ctx: UiContext) -> list[NoticeView]:
 
 
 def _transfer_rows(ctx: UiContext) -> list[TransferRow]:
-    repo = ctx.service.repo
-    return transfer_rows(repo.list_transfers(), _names(ctx), {}, {}, ctx.today)
+    repo = ctx.services.register.store
+    return transfer_rows(repo.transfers.list(), _names(ctx), {}, {}, ctx.today)
 
 
 def _assessment_rows(ctx: UiContext) -> list[AssessmentRow]:
-    repo = ctx.service.repo
-    transfers = {t.id: t for t in repo.list_transfers() if t.id is not None}
-    return assessment_rows(repo.list_tias(), transfers, _names(ctx), {}, ctx.today)
+    repo = ctx.services.register.store
+    transfers = {t.id: t for t in repo.transfers.list() if t.id is not None}
+    return assessment_rows(repo.assessments.list(), transfers, _names(ctx), {}, ctx.today)
 
 
 # name -> (model from the demo register, an empty one)
 MODELS: dict[str, Callable[[UiContext], tuple[QAbstractItemModel, QAbstractItemModel]]] = {
     "register": lambda c: (
-        RegisterModel(c.workspace.register_rows(), today=c.today),
+        RegisterModel(c.services.workspace.register_rows(), today=c.today),
         RegisterModel(today=c.today),
     ),
     "transfers": lambda c: (TransfersModel(_transfer_rows(c)), TransfersModel([])),
     "documents": lambda c: (
-        DocumentsModel(c.service.repo.list_documents(), _names(c), c.today),
+        DocumentsModel(c.services.register.store.documents.list(), _names(c), c.today),
         DocumentsModel([], {}, c.today),
     ),
     "renewals": lambda c: (
-        RemindersModel(c.service.reminders(c.today, 365)),
+        RemindersModel(c.services.register.reminders(c.today, 365)),
         RemindersModel([]),
     ),
     "assessments": lambda c: (AssessmentsModel(_assessment_rows(c)), AssessmentsModel([])),
@@ -89,12 +90,12 @@ MODELS: dict[str, Callable[[UiContext], tuple[QAbstractItemModel, QAbstractItemM
         NoticesModel([]),
     ),
     "audit": lambda c: (
-        AuditModel([AuditRow.of(e) for e in c.service.repo.audit_log(200)]),
+        AuditModel([AuditRow.of(e) for e in c.services.register.store.audit.entries(200)]),
         AuditModel(),
     ),
-    "reference": lambda c: (DecisionModel(c.service.ref.decisions), DecisionModel()),
+    "reference": lambda c: (DecisionModel(c.ref.decisions), DecisionModel()),
     "public list changes": lambda c: (
-        ChangesModel(PublicListService(c.service.repo).draft(c.today).changes),
+        ChangesModel(c.services.public_list.draft(c.today).changes),
         ChangesModel(),
     ),
     "readiness findings": lambda c: (
@@ -108,12 +109,15 @@ MODELS: dict[str, Callable[[UiContext], tuple[QAbstractItemModel, QAbstractItemM
     "import preview": lambda c: (PreviewModel(), PreviewModel()),
     "entity transfers": lambda c: (
         EntityTransfersModel(
-            [EntityTransfer(t, t.exporter_id == 8, "x") for t in c.service.repo.transfers_of(8)]
+            [
+                EntityTransfer(t, t.exporter_id == 8, "x")
+                for t in c.services.register.store.transfers.of_entity(8)
+            ]
         ),
         EntityTransfersModel(),
     ),
     "entity documents": lambda c: (
-        EntityDocumentsModel(c.service.repo.documents_of(2), c.today),
+        EntityDocumentsModel(c.services.register.store.documents.of_entity(2), c.today),
         EntityDocumentsModel(),
     ),
 }
@@ -132,20 +136,21 @@ def test_object_role_gives_the_read_model(ctx: UiContext) -> None:
     rows = _transfer_rows(ctx)
     model = TransfersModel(rows)
     assert model.index(0, 3).data(ObjectRole) is rows[0]
-    register = RegisterModel(ctx.workspace.register_rows(), today=ctx.today)
+    register = RegisterModel(ctx.services.workspace.register_rows(), today=ctx.today)
     assert register.index(0, 0).data(ObjectRole) is register.row_at(0)
 
 
 def test_sort_role_gives_real_values(ctx: UiContext) -> None:
-    docs = DocumentsModel(ctx.service.repo.list_documents(), _names(ctx), ctx.today)
+    docs = DocumentsModel(ctx.services.register.store.documents.list(), _names(ctx), ctx.today)
     signed = docs.index(0, DocumentColumn.SIGNED).data(SortRole)
     assert isinstance(signed, QDate)  # a date, sorted as a date
     assert isinstance(docs.index(0, DocumentColumn.VERSION).data(SortRole), int)
-    reminders = RemindersModel(ctx.service.reminders(ctx.today, 365))
+    reminders = RemindersModel(ctx.services.register.reminders(ctx.today, 365))
     assert isinstance(reminders.index(0, ReminderColumn.DUE).data(SortRole), QDate)
     assert isinstance(reminders.index(0, ReminderColumn.DAYS_LEFT).data(SortRole), int)
     register = RegisterModel(
-        ctx.workspace.with_extras(ctx.workspace.register_rows(), ctx.today), today=ctx.today
+        ctx.services.workspace.with_extras(ctx.services.workspace.register_rows(), ctx.today),
+        today=ctx.today,
     )
     due = [register.index(r, RegisterColumn.NEXT_DUE).data(SortRole) for r in range(20)]
     assert any(d is not None for d in due)

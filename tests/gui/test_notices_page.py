@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.models import NoticeDecision, SubprocessorNotice
-from transfers_app.services.notices import NoticeService
 from ui.context import UiContext
 from ui.dialogs.notice_dialog import DecisionDialog, NoticeDialog
 from ui.models.notices import Column, NoticesModel
@@ -25,13 +24,13 @@ HOSTILE = "<b>R&D</b> | 株式会社テスト شركة Łódź"
 
 
 def entity_id(ctx: UiContext, name: str) -> int:
-    found = next(e.id for e in ctx.service.repo.list_entities() if e.name == name)
+    found = next(e.id for e in ctx.services.register.store.entities.list() if e.name == name)
     assert found is not None
     return found
 
 
 def record(ctx: UiContext, name: str, received: date, **kw: Any) -> SubprocessorNotice:
-    return NoticeService(ctx.service.repo).record(
+    return ctx.services.notices.record(
         SubprocessorNotice(
             processor_id=entity_id(ctx, STRATUS),
             subprocessor_name=name,
@@ -48,7 +47,7 @@ def notices(ctx: UiContext) -> list[SubprocessorNotice]:
     late = record(ctx, "Late Backup GmbH", date(2026, 10, 1))  # last day 31 Oct: overdue
     soon = record(ctx, "Soon Mail AG", date(2026, 11, 20), countries=("CH", "DE"))
     done = record(ctx, "Done Logs Ltd", date(2026, 11, 1))
-    NoticeService(ctx.service.repo).decide(done, NoticeDecision.OBJECT, "DPO", date(2026, 11, 5))
+    ctx.services.notices.decide(done, NoticeDecision.OBJECT, "DPO", date(2026, 11, 5))
     return [late, soon, done]
 
 
@@ -141,7 +140,7 @@ def test_buttons_follow_the_selection(page: NoticesPage) -> None:
 def test_the_record_dialog_computes_the_deadline_from_the_contract(
     qtbot: QtBot, ctx: UiContext
 ) -> None:
-    service = NoticeService(ctx.service.repo)
+    service = ctx.services.notices
     d = NoticeDialog(ctx, service)
     qtbot.addWidget(d)
     assert not d.save_button.isEnabled()  # nothing filled in yet, and no message shouted
@@ -171,7 +170,7 @@ def test_the_record_dialog_computes_the_deadline_from_the_contract(
 def test_a_period_entered_by_hand_and_problems_beside_the_fields(
     qtbot: QtBot, ctx: UiContext
 ) -> None:
-    d = NoticeDialog(ctx, NoticeService(ctx.service.repo))
+    d = NoticeDialog(ctx, ctx.services.notices)
     qtbot.addWidget(d)
     d.processor.setCurrentIndex(d.processor.findText(STRATUS))
     d.name.setText("Nimbus")
@@ -230,7 +229,7 @@ def test_an_empty_register_has_nothing_to_choose(qtbot: QtBot, empty_ctx: UiCont
 def test_accept_from_the_page_puts_the_subprocessor_in_the_register(
     qtbot: QtBot, page: NoticesPage, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert "Soon Mail AG" not in {r.name for r in ctx.workspace.register_rows()}
+    assert "Soon Mail AG" not in {r.name for r in ctx.services.workspace.register_rows()}
     seen: list[str] = []
 
     def fake_exec(d: DecisionDialog) -> QDialog.DialogCode:
@@ -245,7 +244,7 @@ def test_accept_from_the_page_puts_the_subprocessor_in_the_register(
     with qtbot.waitSignal(page.changed):
         qtbot.mouseClick(page.decide_button, Qt.MouseButton.LeftButton)
     assert seen and "adds ‘Soon Mail AG’ to the register" in seen[0]
-    row = next(r for r in ctx.workspace.register_rows() if r.name == "Soon Mail AG")
+    row = next(r for r in ctx.services.workspace.register_rows() if r.name == "Soon Mail AG")
     assert set(row.countries) == {"CH", "DE"} and "Offsite backups" in row.services
     n = page.selected_notice()
     assert n is not None and n.decision is NoticeDecision.ACCEPT
@@ -261,7 +260,7 @@ def test_accept_from_the_page_puts_the_subprocessor_in_the_register(
 def test_the_decision_dialog_says_what_each_choice_does(
     qtbot: QtBot, ctx: UiContext, notices: list[SubprocessorNotice]
 ) -> None:
-    service = NoticeService(ctx.service.repo)
+    service = ctx.services.notices
     n = record(ctx, HOSTILE, date(2026, 11, 20), replaces_id=entity_id(ctx, INDUS))
     d = DecisionDialog(ctx, service, n, STRATUS, INDUS)
     qtbot.addWidget(d)
@@ -289,7 +288,7 @@ def test_a_refused_decision_is_a_message_and_the_dialog_stays(
 ) -> None:
     said: list[str] = []
     monkeypatch.setattr("ui.messages.error", lambda _parent, text: said.append(text))
-    service = NoticeService(ctx.service.repo)
+    service = ctx.services.notices
     n = record(ctx, "Stratus Cloud Hosting", date(2026, 11, 20))  # the processor itself
     d = DecisionDialog(ctx, service, n, STRATUS)
     qtbot.addWidget(d)
@@ -299,11 +298,11 @@ def test_a_refused_decision_is_a_message_and_the_dialog_stays(
         "processor itself"
     ]
     assert d.result() != QDialog.DialogCode.Accepted
-    assert service.repo.get_notice(n.id or 0).decision is None
+    assert ctx.services.register.store.notices.get(n.id or 0).decision is None
 
 
 def test_model_passes_the_model_tester(
     qtmodeltester: Any, ctx: UiContext, notices: list[SubprocessorNotice]
 ) -> None:
-    qtmodeltester.check(NoticesModel(NoticeService(ctx.service.repo).views(ctx.today)))
+    qtmodeltester.check(NoticesModel(ctx.services.notices.views(ctx.today)))
     qtmodeltester.check(NoticesModel([]))

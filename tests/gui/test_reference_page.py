@@ -45,7 +45,7 @@ def rows(page: ReferencePage) -> list[Decision]:
 
 def bundle_file(ctx: UiContext, folder: Path, as_of: str, version: str) -> Path:
     # A deep copy: the built-in set is cached and must stay untouched.
-    raw: dict[str, Any] = json.loads(json.dumps(dict(ctx.service.ref.raw)))
+    raw: dict[str, Any] = json.loads(json.dumps(dict(ctx.ref.raw)))
     raw["manifest"]["as_of"] = as_of
     raw["manifest"]["version"] = version
     path = folder / f"bundle-{version}.json"
@@ -59,12 +59,12 @@ def choose_file(monkeypatch: pytest.MonkeyPatch, path: Path | str) -> None:
 
 
 def test_the_model_passes_the_model_tester(qtmodeltester: Any, ctx: UiContext) -> None:
-    model = DecisionModel(ctx.service.ref.decisions)
+    model = DecisionModel(ctx.ref.decisions)
     qtmodeltester.check(model)
 
 
 def test_header_shows_version_and_age(page: ReferencePage, ctx: UiContext) -> None:
-    assert ctx.service.ref.version in page.header.text()
+    assert ctx.ref.version in page.header.text()
     assert "today" in page.header.text()
     assert "UNVERIFIED" in page.subheader.text()
 
@@ -147,7 +147,7 @@ def test_loading_a_newer_file_updates_the_page_and_the_rules(
         assert page.load_reference_file()
     assert said["error"] == []
     assert len(said["info"]) == 1 and "2027.01.15" in said["info"][0]
-    assert ctx.service.ref.version == "2027.01.15"
+    assert ctx.ref.version == "2027.01.15"
     assert "2027.01.15" in page.header.text()
     assert "as of 2027-01-15" in page.header.text()
     written = list(ctx.paths.reference.glob("*.json"))
@@ -163,7 +163,7 @@ def test_an_older_or_broken_file_changes_nothing(
     monkeypatch: pytest.MonkeyPatch,
     case: str,
 ) -> None:
-    before = ctx.service.ref
+    before = ctx.ref
     header = page.header.text()
     if case == "older":
         path: Path | str = bundle_file(ctx, tmp_path, "2020-01-01", "2020.01.01")
@@ -179,7 +179,7 @@ def test_an_older_or_broken_file_changes_nothing(
     changed: list[bool] = []
     page.changed.connect(lambda: changed.append(True))
     assert not page.load_reference_file()
-    assert ctx.service.ref is before
+    assert ctx.ref is before
     assert page.header.text() == header
     assert not changed
     assert said["info"] == []

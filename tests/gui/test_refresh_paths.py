@@ -16,13 +16,13 @@ from ui.pages.transfers import TransfersPage
 
 def test_a_newer_reference_set_changes_the_shared_status(ctx: UiContext) -> None:
     before = ctx.status()
-    bundle = json.loads(json.dumps(dict(ctx.service.ref.raw)))
+    bundle = json.loads(json.dumps(dict(ctx.ref.raw)))
     bundle["manifest"]["as_of"] = "2027-01-01"
     # A (fictional) newer set without the EU-US DPF decision and the UK Extension.
     bundle["decisions"]["decisions"] = [
         d for d in bundle["decisions"]["decisions"] if d.get("requires_certification") is None
     ]
-    ctx.service.ref = parse_bundle(bundle, origin="test")
+    ctx.services.reference.replace(parse_bundle(bundle, origin="test"))
     after = ctx.status()
     assert after is not before
     assert len(after.gaps) != len(before.gaps)
@@ -31,10 +31,14 @@ def test_a_newer_reference_set_changes_the_shared_status(ctx: UiContext) -> None
 def test_a_transfer_saved_from_the_editor_makes_the_caller_refresh(
     qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    entity = next(e for e in ctx.service.repo.list_entities() if e.name.startswith("Lumen"))
+    entity = next(
+        e for e in ctx.services.register.store.entities.list() if e.name.startswith("Lumen")
+    )
 
     def exec_adding_a_transfer(self: EntityEditor) -> int:
-        self._after_transfer_saved(ctx.service.repo.transfers_of(entity.id or 0)[0])
+        self._after_transfer_saved(
+            ctx.services.register.store.transfers.of_entity(entity.id or 0)[0]
+        )
         return 0
 
     monkeypatch.setattr(EntityEditor, "exec", exec_adding_a_transfer)
@@ -69,7 +73,7 @@ def test_a_large_table_keeps_its_order_instead_of_sorting_in_python(
     assert "Sorting by column is off" in page.table.horizontalHeader().toolTip()
     monkeypatch.setattr(tables, "LARGE_TABLE", 1_000_000)
     page._loaded = False
-    ctx.service.repo.note("test", "force a refresh")
+    ctx.services.register.store.audit.note("test", "force a refresh")
     page.refresh()
     assert page.wait_for_background(10_000)
     qtbot.waitUntil(lambda: page.table.isSortingEnabled())

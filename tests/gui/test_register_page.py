@@ -189,10 +189,10 @@ def test_sort_keeps_the_selection_on_the_same_entity(
 def test_the_register_model_passes_the_model_tester(
     qtmodeltester: ModelTester, ctx: UiContext
 ) -> None:
-    rows = ctx.workspace.register_rows()
+    rows = ctx.services.workspace.register_rows()
     model = RegisterModel(rows)
     qtmodeltester.check(model)
-    worst = ctx.workspace.worst_by_entity(ctx.service.status(ctx.today))
+    worst = ctx.services.workspace.worst_by_entity(ctx.services.register.status(ctx.today))
     model.set_worst(worst)
     model.sort(Column.STATUS, Qt.SortOrder.AscendingOrder)
     model.set_search("keystone")
@@ -206,11 +206,14 @@ def test_the_register_model_passes_the_model_tester(
 def test_the_model_with_due_dates_adequacy_and_mechanisms_passes_the_model_tester(
     qtmodeltester: ModelTester, ctx: UiContext
 ) -> None:
-    model = RegisterModel(ctx.workspace.register_rows(on=ctx.today), today=ctx.today)
+    model = RegisterModel(ctx.services.workspace.register_rows(on=ctx.today), today=ctx.today)
     model.sort(Column.NEXT_DUE, Qt.SortOrder.DescendingOrder)
     qtmodeltester.check(model)
-    report = ctx.service.status(ctx.today)
-    model.set_worst(ctx.workspace.worst_by_entity(report), ctx.workspace.adequacy_by_entity(report))
+    report = ctx.services.register.status(ctx.today)
+    model.set_worst(
+        ctx.services.workspace.worst_by_entity(report),
+        ctx.services.workspace.adequacy_by_entity(report),
+    )
     model.set_filters(adequacy=Adequacy.NOT_ADEQUATE, mechanism=Mechanism.EU_SCC)
     qtmodeltester.check(model)
     assert model.rowCount() > 0
@@ -233,8 +236,8 @@ def test_archive_then_undo(
     assert "Stratus Cloud Hosting, Inc." in asked[0]
     assert "Stratus Cloud Hosting, Inc." not in names(page)
     assert page.count_label.text() == "19 of 19 entities"
-    assert ctx.workspace.can_undo_archive()
-    restored = ctx.workspace.undo_archive()
+    assert ctx.services.workspace.can_undo_archive()
+    restored = ctx.services.workspace.undo_archive()
     assert restored is not None and restored.id == 8
     page.refresh()
     assert "Stratus Cloud Hosting, Inc." in names(page)
@@ -252,7 +255,7 @@ def test_archive_asks_first(
     page.select_entity(8)
     assert page.archive_selected() is False
     assert page.model.row_of(8) >= 0
-    assert not ctx.workspace.can_undo_archive()
+    assert not ctx.services.workspace.can_undo_archive()
 
 
 def test_enter_opens_the_selected_entity(page: RegisterPage, qtbot: QtBot) -> None:
@@ -272,7 +275,9 @@ def test_new_record_opens_the_editor_and_reports_the_change(
 
     def fake_edit(parent: object, context: UiContext, entity_id: int | None) -> Entity:
         calls.append(entity_id)
-        return context.service.repo.add_entity(Entity("Aurora Payroll Oy", EntityKind.VENDOR))
+        return context.services.register.store.entities.add(
+            Entity("Aurora Payroll Oy", EntityKind.VENDOR)
+        )
 
     monkeypatch.setattr(EntityEditor, "edit", staticmethod(fake_edit))
     with qtbot.waitSignal(page.changed, timeout=1000):
@@ -340,7 +345,7 @@ def test_a_failed_status_computation_is_a_message_not_a_crash(
     def broken() -> object:
         raise StorageError("the database is locked")
 
-    ctx.service_factory = broken  # type: ignore[assignment]
+    ctx.services_factory = broken  # type: ignore[assignment]
     page = RegisterPage(ctx, settings=settings)
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: "could not be computed" in page.status_label.text(), timeout=5000)
@@ -407,14 +412,14 @@ def test_next_due_is_the_earliest_date_renewals_lists_for_the_entity(
 ) -> None:
     """The column agrees with the Renewals page: for each entity, the earliest reminder of a
     document it is party to or of an assessment of one of its transfers."""
-    repo = ctx.service.repo
+    repo = ctx.services.register.store
     earliest: dict[int, date] = {}
-    for r in ctx.service.reminders(ctx.today, 100_000):
+    for r in ctx.services.register.reminders(ctx.today, 100_000):
         kind, _, number = r.record.partition(" ")
         if kind == "document":
-            parties = repo.get_document(int(number)).party_ids
+            parties = repo.documents.get(int(number)).party_ids
         else:
-            transfer = repo.get_transfer(repo.get_tia(int(number)).transfer_id)
+            transfer = repo.transfers.get(repo.assessments.get(int(number)).transfer_id)
             parties = (transfer.exporter_id, transfer.importer_id)
         for party in parties:
             earliest[party] = min(r.due_on, earliest.get(party, date.max))

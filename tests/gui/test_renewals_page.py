@@ -97,7 +97,7 @@ def test_mark_reviewed_moves_the_review_a_cycle_from_today(
     assert page.mark_button.isEnabled()
     with qtbot.waitSignal(page.changed):
         qtbot.mouseClick(page.mark_button, Qt.MouseButton.LeftButton)
-    doc = ctx.service.repo.get_document(int(reminder.record.split()[1]))
+    doc = ctx.services.register.store.documents.get(int(reminder.record.split()[1]))
     assert doc.last_reviewed_on == ctx.today
     assert doc.next_review_on == date(2027, 11, 25)
     assert page.wait_for_background(10_000)
@@ -117,9 +117,9 @@ def test_mark_reviewed_only_for_document_reviews(page: RenewalsPage) -> None:
 def test_a_document_without_review_cycle_is_a_message(
     qtbot: QtBot, page: RenewalsPage, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    repo = ctx.service.repo
-    doc = next(d for d in repo.list_documents() if d.title.startswith("Stratus Cloud Terms"))
-    repo.update_document(replace(doc, review_cycle_months=None))
+    repo = ctx.services.register.store
+    doc = next(d for d in repo.documents.list() if d.title.startswith("Stratus Cloud Terms"))
+    repo.documents.update(replace(doc, review_cycle_months=None))
     page.refresh()
     said: list[str] = []
     monkeypatch.setattr("ui.messages.error", lambda _parent, text: said.append(text))
@@ -127,7 +127,7 @@ def test_a_document_without_review_cycle_is_a_message(
     with qtbot.assertNotEmitted(page.changed):
         qtbot.mouseClick(page.mark_button, Qt.MouseButton.LeftButton)
     assert len(said) == 1 and "has no review cycle" in said[0]
-    assert repo.get_document(doc.id or 0).next_review_on == doc.next_review_on
+    assert repo.documents.get(doc.id or 0).next_review_on == doc.next_review_on
 
 
 def test_show_record_navigates_to_the_document(qtbot: QtBot, page: RenewalsPage) -> None:
@@ -153,5 +153,5 @@ def test_an_empty_register(qtbot: QtBot, empty_ctx: UiContext) -> None:
 
 
 def test_model_passes_the_model_tester(qtmodeltester: Any, ctx: UiContext) -> None:
-    qtmodeltester.check(RemindersModel(ctx.service.reminders(ctx.today, 90)))
+    qtmodeltester.check(RemindersModel(ctx.services.register.reminders(ctx.today, 90)))
     qtmodeltester.check(RemindersModel([]))

@@ -205,11 +205,15 @@ def test_add_as_proposed_creates_the_supplier_and_its_transfers(
         page.add_button.click()
     assert said["error"] == []
     assert len(said["info"]) == 1 and "proposed" in said["info"][0]
-    added = [e for e in ctx.service.repo.list_entities() if e.name == "Acme Translation Ltd"]
+    added = [
+        e for e in ctx.services.register.store.entities.list() if e.name == "Acme Translation Ltd"
+    ]
     assert len(added) == 1
     supplier = added[0]
     assert supplier.lifecycle is Lifecycle.PROPOSED
-    transfers = [t for t in ctx.service.repo.list_transfers() if t.importer_id == supplier.id]
+    transfers = [
+        t for t in ctx.services.register.store.transfers.list() if t.importer_id == supplier.id
+    ]
     assert sorted(t.destination for t in transfers) == ["BR", "IN"]
     assert all(t.importer_role is Role.PROCESSOR for t in transfers)
     assert all(t.data_categories == (first.text(),) for t in transfers)
@@ -223,13 +227,13 @@ def test_adding_a_near_duplicate_asks_first(
     page: SupplierCheckPage, ctx: UiContext, said: dict[str, list[str]], monkeypatch: Any
 ) -> None:
     monkeypatch.setattr("ui.messages.confirm", lambda parent, text: said["confirm"].append(text))
-    before = ctx.service.repo.count("entities")
+    before = ctx.services.register.store.queries.counts().entities
     page.name_edit.setText("Stratus Cloud Hosting")
     page.countries.add_country("US")
     page.add_to_register()
     assert len(said["confirm"]) == 1
     assert "Stratus Cloud Hosting, Inc." in said["confirm"][0]
-    assert ctx.service.repo.count("entities") == before
+    assert ctx.services.register.store.queries.counts().entities == before
     assert said["info"] == []
 
 

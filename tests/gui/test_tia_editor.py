@@ -47,15 +47,15 @@ def choose(combo: QComboBox, value: object) -> None:
 
 def fresh_draft(ctx: UiContext, transfer_id: int = STRATUS_HOSTING) -> Tia:
     """A new prefilled draft, the transfer's earlier assessments archived (so it is missing)."""
-    repo = ctx.service.repo
-    for old in repo.list_tias():
+    repo = ctx.services.register.store
+    for old in repo.assessments.list():
         if transfer_id in old.transfer_ids:
-            repo.archive(old)
-    return ctx.tias.draft_for(transfer_id, TODAY, assessor="A. Patel")
+            repo.assessments.archive(old)
+    return ctx.services.tias.draft_for(transfer_id, TODAY, assessor="A. Patel")
 
 
 def editor(qtbot: QtBot, ctx: UiContext, tia: Tia) -> TiaEditor:
-    dialog = TiaEditor(ctx.tias, tia, TODAY)
+    dialog = TiaEditor(ctx.services.tias, tia, TODAY)
     qtbot.addWidget(dialog)
     return dialog
 
@@ -145,7 +145,7 @@ def test_a_prefilled_draft_is_filled_step_by_step_and_signed_off(
     assert approved.approved_on == TODAY
     assert approved.next_review_on == date(2027, 11, 25)  # the 12-month cycle
     assert approved.approver == "General Counsel"
-    stored = ctx.service.repo.get_tia(approved.id or 0)
+    stored = ctx.services.register.store.assessments.get(approved.id or 0)
     assert stored.status is TiaStatus.APPROVED
     assert stored.content is not None
     assert stored.content.description.purpose == "Hosting the customer platform"
@@ -178,13 +178,15 @@ def test_save_keeps_the_dialog_open_and_is_enabled_only_after_a_change(
     assert d.save_button.isEnabled() and d.windowTitle().endswith("*")
     assert not d.export_button.isEnabled()  # the PDF would not show the edit
     qtbot.mouseClick(d.save_button, CLICK)
-    stored = ctx.service.repo.get_tia(d.saved.id or 0)
+    stored = ctx.services.register.store.assessments.get(d.saved.id or 0)
     assert stored.content is not None
     assert stored.content.description.retention == "90 days after the contract ends"
     assert stored.status is TiaStatus.DRAFT
     # Submit for review: saved, waiting for approval.
     qtbot.mouseClick(d.signoff_page.submit_button, CLICK)
-    assert ctx.service.repo.get_tia(d.saved.id or 0).status is TiaStatus.IN_REVIEW
+    assert (
+        ctx.services.register.store.assessments.get(d.saved.id or 0).status is TiaStatus.IN_REVIEW
+    )
     assert not d.signoff_page.submit_button.isEnabled()
 
 
@@ -349,10 +351,12 @@ def test_reassess_asks_why_and_starts_revision_2(qtbot: QtBot, ctx: UiContext) -
     assert not d.transfer_page.purpose_edit.isReadOnly()  # a draft again
     assert d.signoff_page.history_table.rowCount() == 2
     assert d.signoff_page.history_table.item(1, 4).text() == "Onward transfer to India added"
-    assert ctx.service.repo.get_tia(v1.id or 0).status is TiaStatus.APPROVED  # still in force
+    assert (
+        ctx.services.register.store.assessments.get(v1.id or 0).status is TiaStatus.APPROVED
+    )  # still in force
     # Approving v2 supersedes v1.
     approve(qtbot, d, "Head of Legal")
-    assert ctx.service.repo.get_tia(v1.id or 0).status is TiaStatus.SUPERSEDED
+    assert ctx.services.register.store.assessments.get(v1.id or 0).status is TiaStatus.SUPERSEDED
 
 
 def test_a_change_on_the_register_shows_the_stale_banner(qtbot: QtBot, ctx: UiContext) -> None:
@@ -360,10 +364,10 @@ def test_a_change_on_the_register_shows_the_stale_banner(qtbot: QtBot, ctx: UiCo
     fill_in(qtbot, d)
     approved = approve(qtbot, d)
     assert d.stale_banner.isHidden()
-    repo = ctx.service.repo
-    t = repo.get_transfer(STRATUS_HOSTING)
-    repo.update_transfer(replace(t, data_categories=(*t.data_categories, "Marketing Data")))
-    again = editor(qtbot, ctx, repo.get_tia(approved.id or 0))
+    repo = ctx.services.register.store
+    t = repo.transfers.get(STRATUS_HOSTING)
+    repo.transfers.update(replace(t, data_categories=(*t.data_categories, "Marketing Data")))
+    again = editor(qtbot, ctx, repo.assessments.get(approved.id or 0))
     assert not again.stale_banner.isHidden()
     assert "data categories changed: added Marketing Data" in again.stale_banner.text()
     assert "Reassess" in again.stale_banner.text()
@@ -456,8 +460,8 @@ def test_export_pdf_problems_are_messages(
 
 
 def test_a_transfer_opens_its_current_assessment_or_a_new_draft(ctx: UiContext) -> None:
-    svc = ctx.tias
-    tias = ctx.service.repo.list_tias()
+    svc = ctx.services.tias
+    tias = ctx.services.register.store.assessments.list()
     on_file = current_tia(tias, STRATUS_HOSTING)
     assert on_file is not None
     assert open_or_draft(svc, TODAY, transfer_id=STRATUS_HOSTING).id == on_file.id
@@ -482,7 +486,7 @@ def test_the_edit_classmethod_returns_what_was_written(
     monkeypatch.setattr(TiaEditor, "exec", fake_exec)
     saved = TiaEditor.edit(None, ctx, transfer_id=HELPDESK)
     assert saved is not None and saved.id is not None
-    assert ctx.service.repo.get_tia(saved.id).transfer_id == HELPDESK
+    assert ctx.services.register.store.assessments.get(saved.id).transfer_id == HELPDESK
     shown: list[str] = []
     monkeypatch.setattr(messages, "error", lambda parent, text: shown.append(text))
     assert TiaEditor.edit(None, ctx, tia_id=999_999) is None
@@ -492,9 +496,9 @@ def test_the_edit_classmethod_returns_what_was_written(
 def test_an_assessment_recorded_without_content_starts_from_the_register(
     qtbot: QtBot, ctx: UiContext
 ) -> None:
-    repo = ctx.service.repo
-    bare = repo.add_tia(Tia(HELPDESK, assessor="A. Patel", regimes=(Regime.UK,)))
-    d = editor(qtbot, ctx, repo.get_tia(bare.id or 0))
+    repo = ctx.services.register.store
+    bare = repo.assessments.add(Tia(HELPDESK, assessor="A. Patel", regimes=(Regime.UK,)))
+    d = editor(qtbot, ctx, repo.assessments.get(bare.id or 0))
     assert "recorded without its content" in d.note_banner.text()
     assert d.value().content is not None
     assert d.value().content.destination == "PH"  # type: ignore[union-attr]
@@ -512,10 +516,12 @@ def test_the_transfer_editor_opens_the_transfers_assessment(
         parent: object, c: UiContext, tia_id: int | None = None, transfer_id: int | None = None
     ) -> Tia | None:
         calls.append({"parent": parent, "transfer_id": transfer_id})
-        return c.tias.create(c.tias.draft_for(HELPDESK, TODAY, assessor="A. Patel"))
+        return c.services.tias.create(
+            c.services.tias.draft_for(HELPDESK, TODAY, assessor="A. Patel")
+        )
 
     monkeypatch.setattr(TiaEditor, "edit", fake_edit)
-    dialog = TransferEditor(ctx, ctx.service.repo.get_transfer(HELPDESK))
+    dialog = TransferEditor(ctx, ctx.services.register.store.transfers.get(HELPDESK))
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.tias_loaded)
     assert dialog.assessment_button.isEnabled()

@@ -78,7 +78,7 @@ pytestmark = pytest.mark.qt_log_ignore(
 
 
 def test_add_a_transfer_with_its_mechanisms_in_order(qtbot: QtBot, ctx: UiContext) -> None:
-    repo = ctx.service.repo
+    repo = ctx.services.register.store
     dialog = editor(qtbot, ctx)
     assert dialog.windowTitle() == "New transfer"
     assert not dialog.save_button.isEnabled()
@@ -127,7 +127,7 @@ def test_add_a_transfer_with_its_mechanisms_in_order(qtbot: QtBot, ctx: UiContex
     assert dialog.result() == QDialog.DialogCode.Accepted
     saved = dialog.saved
     assert saved is not None and saved.id is not None
-    stored = repo.get_transfer(saved.id)
+    stored = repo.transfers.get(saved.id)
     assert stored.mechanisms == (
         MechanismUse(Mechanism.EU_SCC, INDUS_SCC),
         MechanismUse(Mechanism.UK_IDTA, None),
@@ -290,18 +290,18 @@ def test_a_duplicate_transfer_gets_the_repository_message(
 ) -> None:
     shown: list[str] = []
     monkeypatch.setattr(messages, "error", lambda parent, text: shown.append(text))
-    count = ctx.service.repo.count("transfers")
+    count = ctx.services.register.store.queries.counts().transfers
     dialog = editor(qtbot, ctx, importer_id=STRATUS)
     choose(dialog.form.destination, "US")  # Keystone Europe -> Stratus, US storage exists
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert shown and "already on the register" in shown[0]
     assert dialog.saved is None and dialog.result() != QDialog.DialogCode.Accepted
-    assert ctx.service.repo.count("transfers") == count
+    assert ctx.services.register.store.queries.counts().transfers == count
 
 
 def test_edit_an_existing_transfer(qtbot: QtBot, ctx: UiContext) -> None:
-    repo = ctx.service.repo
-    before = repo.get_transfer(STRATUS_HOSTING)
+    repo = ctx.services.register.store
+    before = repo.transfers.get(STRATUS_HOSTING)
     dialog = editor(qtbot, ctx, transfer=before)
     assert dialog.windowTitle() == "Edit transfer"
     assert not dialog.is_dirty()
@@ -319,7 +319,7 @@ def test_edit_an_existing_transfer(qtbot: QtBot, ctx: UiContext) -> None:
     assert dialog.is_dirty()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    after = repo.get_transfer(STRATUS_HOSTING)
+    after = repo.transfers.get(STRATUS_HOSTING)
     assert after.version == before.version + 1
     assert after.service == "Hosting <platform> & backups"
     assert [u.mechanism for u in after.mechanisms] == [Mechanism.EU_SCC, Mechanism.UK_ADDENDUM]
@@ -348,7 +348,7 @@ def test_an_onward_transfer_from_a_vendor(qtbot: QtBot, ctx: UiContext) -> None:
 
 
 def test_user_text_is_escaped_in_the_panel(qtbot: QtBot, ctx: UiContext) -> None:
-    ctx.service.repo.add_document(
+    ctx.services.register.store.documents.add(
         Document(
             kind=DocumentKind.UK_IDTA,
             title="<b>Draft</b> IDTA & co",
@@ -367,7 +367,7 @@ def test_closing_with_unsaved_edits_asks_first(
 ) -> None:
     answers: list[bool] = []
     monkeypatch.setattr(messages, "discard_changes", lambda parent: answers.pop(0))
-    dialog = editor(qtbot, ctx, transfer=ctx.service.repo.get_transfer(STRATUS_HOSTING))
+    dialog = editor(qtbot, ctx, transfer=ctx.services.register.store.transfers.get(STRATUS_HOSTING))
     dialog.setModal(False)
     dialog.open()
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)  # no edit: no question
@@ -400,7 +400,7 @@ def test_edit_classmethod_saves_what_the_dialog_returns(
     saved = TransferEditor.edit(None, ctx, importer_id=INDUS)
     assert saved is not None and saved.id is not None
     assert seen[0].form.importer.entity_id() == INDUS
-    assert ctx.service.repo.get_transfer(saved.id).destination == "CH"
+    assert ctx.services.register.store.transfers.get(saved.id).destination == "CH"
     shown: list[str] = []
     monkeypatch.setattr(messages, "error", lambda parent, text: shown.append(text))
     assert TransferEditor.edit(None, ctx, transfer_id=999_999) is None
@@ -409,7 +409,7 @@ def test_edit_classmethod_saves_what_the_dialog_returns(
 
 def test_an_existing_transfer_is_judged_with_its_assessments(qtbot: QtBot, ctx: UiContext) -> None:
     intra_group = 1  # Keystone Europe -> the US parent: its approved TIA is overdue for review
-    dialog = editor(qtbot, ctx, transfer=ctx.service.repo.get_transfer(intra_group))
+    dialog = editor(qtbot, ctx, transfer=ctx.services.register.store.transfers.get(intra_group))
     # The assessments are read on a worker thread, then the panel judges them too.
     qtbot.waitUntil(lambda: dialog.tias_loaded)
     text = dialog.panel.toPlainText()

@@ -111,7 +111,9 @@ def test_apply_filter_from_the_dashboard(page: TransfersPage, ctx: UiContext) ->
     assert shown(page) and all(r.overdue for r in shown(page))
     page.apply_filter(status="gaps", country="US")
     assert all(r.gaps and r.transfer.destination == "US" for r in shown(page))
-    stratus = next(i for i, n, _ in ctx.service.repo.entity_names() if n.startswith("Stratus"))
+    stratus = next(
+        i for i, n in ctx.services.register.store.names.names().items() if n.startswith("Stratus")
+    )
     page.apply_filter(entity_id=stratus)
     assert len(shown(page)) == 2  # to Stratus, and Stratus onward to India
     assert "Stratus Cloud Hosting" in page.filter_note.text()
@@ -138,10 +140,10 @@ def test_archive_asks_then_archives(
 ) -> None:
     monkeypatch.setattr("ui.messages.confirm", lambda _p, _t: True)
     page.table.selectRow(row_of(page, TURKISH))
-    before = len(ctx.service.repo.list_transfers())
+    before = len(ctx.services.register.store.transfers.list())
     with qtbot.waitSignal(page.changed):
         assert page.archive_selected()
-    assert len(ctx.service.repo.list_transfers()) == before - 1
+    assert len(ctx.services.register.store.transfers.list()) == before - 1
     assert page.wait_for_background(10_000)
     qtbot.waitUntil(lambda: page.model.rowCount() == before - 1)
     assert TURKISH not in {r.importer for r in shown(page)}
@@ -169,7 +171,7 @@ def test_new_and_edit_open_the_transfer_editor(
     from transfers_app.domain.models import Transfer
     from ui.dialogs.transfer_editor import TransferEditor
 
-    repo = ctx.service.repo
+    repo = ctx.services.register.store
     calls: list[dict[str, object]] = []
 
     def fake_edit(parent: object, ctx_: UiContext, **kw: object) -> Transfer | None:
@@ -177,8 +179,8 @@ def test_new_and_edit_open_the_transfer_editor(
         transfer_id = kw.get("transfer_id")
         if not isinstance(transfer_id, int):
             return None  # cancelled
-        before = repo.get_transfer(transfer_id)
-        return repo.update_transfer(replace(before, service="Overflow phone and chat support"))
+        before = repo.transfers.get(transfer_id)
+        return repo.transfers.update(replace(before, service="Overflow phone and chat support"))
 
     monkeypatch.setattr(TransferEditor, "edit", fake_edit)
     assert page.new_record()  # Ctrl+N

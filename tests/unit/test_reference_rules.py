@@ -12,12 +12,11 @@ import gc
 import weakref
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.memory_store import MemoryStore
 
-from db import SqliteRegister, open_db
 from transfers_app.domain.enums import (
     Access,
     DocumentKind,
@@ -41,7 +40,9 @@ from transfers_app.reference.loader import (
 from transfers_app.rules.destination import Certifications, assess_destination
 from transfers_app.rules.gaps import GapCode, TransferContext, TransferStatus, evaluate_transfer
 from transfers_app.rules.mechanisms import CHECKERS
+from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
+from transfers_app.services.workspace import Workspace
 
 EU, UK, CH = Regime.EU, Regime.UK, Regime.CH
 M = Mechanism
@@ -365,10 +366,10 @@ def test_without_a_recheck_period_old_dpf_evidence_is_not_reported() -> None:
     assert status.gaps == ()
 
 
-def test_reminders_list_the_dpf_recheck_after_the_period_in_the_data(tmp_path: Path) -> None:
-    repo = SqliteRegister(open_db(tmp_path / "register.db"), actor="test")
-    vendor = repo.add_entity(Entity(name="Stratus Cloud Hosting, Inc.", kind=EntityKind.VENDOR))
-    repo.add_document(
+def test_reminders_list_the_dpf_recheck_after_the_period_in_the_data() -> None:
+    repo = MemoryStore(actor="test")
+    vendor = repo.entities.add(Entity(name="Stratus Cloud Hosting, Inc.", kind=EntityKind.VENDOR))
+    repo.documents.add(
         Document(
             kind=DocumentKind.DPF_CERTIFICATION,
             title="DPF List entry",
@@ -379,7 +380,7 @@ def test_reminders_list_the_dpf_recheck_after_the_period_in_the_data(tmp_path: P
     )
 
     def due(ref: ReferenceSet) -> list[date]:
-        items = RegisterService(repo, ref).reminders(date(2026, 6, 1), 400)
+        items = RegisterService(repo, ReferenceSource(ref)).reminders(date(2026, 6, 1), 400)
         return [r.due_on for r in items if r.what == "dpf_recheck"]
 
     assert due(builtin_reference()) == [date(2027, 3, 31)]
@@ -387,7 +388,33 @@ def test_reminders_list_the_dpf_recheck_after_the_period_in_the_data(tmp_path: P
     assert due(six) == [date(2026, 9, 30)]
     none = bundle_with(lambda b: mechanism(b, "dpf").pop("evidence_recheck"))
     assert due(none) == []
-    repo.conn.close()
+
+
+def test_the_register_page_due_date_follows_the_recheck_period_in_the_data() -> None:
+    """The register page's "next due" reads the same period as the reminders (no 12 months
+    written into the storage's query)."""
+    repo = MemoryStore(actor="test")
+    vendor = repo.entities.add(Entity(name="Stratus Cloud Hosting, Inc.", kind=EntityKind.VENDOR))
+    repo.documents.add(
+        Document(
+            kind=DocumentKind.DPF_CERTIFICATION,
+            title="DPF List entry",
+            party_ids=(vendor.id or 0,),
+            dpf_eu=True,
+            checked_on=date(2025, 8, 31),
+        )
+    )
+
+    def due(ref: ReferenceSet) -> tuple[date | None, str]:
+        source = ReferenceSource(ref)
+        (row,) = Workspace(repo, RegisterService(repo, source)).register_rows(on=date(2026, 1, 1))
+        return row.next_due, row.due_what
+
+    assert due(builtin_reference()) == (date(2026, 8, 31), "dpf_recheck")
+    six = bundle_with(lambda b: mechanism(b, "dpf")["evidence_recheck"].update(every_months=6))
+    assert due(six) == (date(2026, 2, 28), "dpf_recheck")
+    none = bundle_with(lambda b: mechanism(b, "dpf").pop("evidence_recheck"))
+    assert due(none) == (None, "")
 
 
 # -- validation: a bad field is refused, naming the row and the field -----------------------------

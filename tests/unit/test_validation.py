@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from db import SqliteRegister, open_db
+from db import SqliteStore, open_db
 from transfers_app.domain.enums import Access, DocumentKind, EntityKind, Lifecycle, Role
 from transfers_app.domain.models import Document, Entity, Location, Transfer
 from transfers_app.domain.validation import problems
@@ -81,9 +81,9 @@ def test_valid_records_have_no_problems() -> None:
 
 def test_invalid_record_is_not_written(tmp_path: Path) -> None:
     database = open_db(tmp_path / "r.db")
-    repo = SqliteRegister(database, actor="t")
+    repo = SqliteStore(database, actor="t")
     with pytest.raises(ValidationError, match="contact_email"):
-        repo.add_entity(Entity("Vendor", EntityKind.VENDOR, contact_email="nope"))
-    assert repo.count("entities") == 0
-    assert repo.audit_log() == []
+        repo.entities.add(Entity("Vendor", EntityKind.VENDOR, contact_email="nope"))
+    assert repo.queries.counts().entities == 0
+    assert repo.audit.entries() == []
     database.conn.close()

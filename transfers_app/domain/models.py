@@ -6,7 +6,7 @@ Every stored record carries ``id`` (``None`` until saved), ``version`` (bumped o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -246,16 +246,6 @@ class StoredFile:
     size: int
     original_name: str
     stored_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RegisterSnapshot:
-    """Everything the rules need to judge the whole register, loaded in one go."""
-
-    entities: dict[int, Entity] = field(default_factory=dict)
-    transfers: tuple[Transfer, ...] = ()
-    documents: dict[int, Document] = field(default_factory=dict)
-    tias: tuple[Tia, ...] = ()
 
 
 # -- public subprocessor list and subprocessor change notices (issue 5) ----------------------

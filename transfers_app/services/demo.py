@@ -53,12 +53,14 @@ from transfers_app.domain.tia import (
     TiaContent,
 )
 from transfers_app.errors import StorageError, TransfersError
-from transfers_app.ports import RegisterPort
 from transfers_app.ports.files import PdfRenderer
+from transfers_app.ports.storage import Store, UnitOfWork
 from transfers_app.reference import builtin_reference
 from transfers_app.reports.document import Fields, Para, ReportDocument, Section
 from transfers_app.reports.pack import safe_component
-from transfers_app.services.tia import ORG_ICO, ORG_NAME, TiaService
+from transfers_app.services.organisation import ORG_ICO, ORG_NAME
+from transfers_app.services.reference import ReferenceSource
+from transfers_app.services.tia import TiaService
 
 # The seed policy's own categories (shared/seeds): what this organisation collects.
 DATA_CATEGORIES = [
@@ -88,18 +90,18 @@ DATA_SUBJECTS = [
 ]
 
 
-def seed_catalogues(repo: RegisterPort) -> None:
-    repo.add_catalogue_items(
+def seed_catalogues(uow: UnitOfWork) -> None:
+    uow.settings.add_catalogue_items(
         [CatalogueItem("data_category", n, d) for n, d in DATA_CATEGORIES]
         + [CatalogueItem("data_subject", n, d) for n, d in DATA_SUBJECTS]
     )
 
 
-def load_demo(repo: RegisterPort, today: date, pdf: PdfRenderer | None = None) -> int:
+def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
     """Load the demo register into an empty database; return the number of entities.
 
     With ``pdf``, each signed document gets a one-page demo copy of its signed file."""
-    if repo.count("entities"):
+    if store.queries.counts().entities:
         raise TransfersError(
             "the register is not empty: the demo loads only into an empty "
             "register (use --data-dir to start a separate one)"
@@ -113,9 +115,9 @@ def load_demo(repo: RegisterPort, today: date, pdf: PdfRenderer | None = None) -
 
     owner = "Legal - Privacy"
     names: dict[int, str] = {}
-    with tempfile.TemporaryDirectory() as tmp, repo.transaction():
+    with tempfile.TemporaryDirectory() as tmp, store.transaction() as tx:
         files = Path(tmp)
-        seed_catalogues(repo)
+        seed_catalogues(tx)
 
         def ent(
             name: str,
@@ -126,12 +128,12 @@ def load_demo(repo: RegisterPort, today: date, pdf: PdfRenderer | None = None) -
             *more: tuple[str, Activity, str],
             **kw: object,
         ) -> Entity:
-            e = repo.add_entity(Entity(name=name, kind=kind, owner=owner, **kw))
+            e = tx.entities.add(Entity(name=name, kind=kind, owner=owner, **kw))
             assert e.id is not None
             names[e.id] = e.legal_name or e.name
-            repo.add_location(Location(e.id, country, activity, city=city))
+            tx.entities.add_location(Location(e.id, country, activity, city=city))
             for cc, act, c in more:
-                repo.add_location(Location(e.id, cc, act, city=c))
+                tx.entities.add_location(Location(e.id, cc, act, city=c))
             return e
 
         parent = ent(
@@ -187,9 +189,9 @@ def load_demo(repo: RegisterPort, today: date, pdf: PdfRenderer | None = None) -
                 else None
             )
             try:
-                d = repo.add_document(new, copy)
+                d = tx.documents.add(new, copy)
             except StorageError:  # a register without a file store: the record alone
-                d = repo.add_document(new)
+                d = tx.documents.add(new)
             assert d.id is not None
             return d
 
@@ -205,7 +207,7 @@ def load_demo(repo: RegisterPort, today: date, pdf: PdfRenderer | None = None) -
             **kw: object,
         ) -> Transfer:
             assert importer.id and exporter.id
-            return repo.add_transfer(
+            return tx.transfers.add(
                 Transfer(
                     exporter_id=exporter.id,
                     importer_id=importer.id,
@@ -219,10 +221,11 @@ def load_demo(repo: RegisterPort, today: date, pdf: PdfRenderer | None = None) -
                 )
             )
 
-        tias = TiaService(repo, builtin_reference())
+        # The drafts start from the built-in reference data, whatever the register uses.
+        tias = TiaService(store, ReferenceSource(builtin_reference()))
         # Who keeps the register, for report headers and the regulator's cover letter.
-        repo.set_setting(ORG_NAME, "Keystone Access Europe Limited")
-        repo.set_setting(ORG_ICO, "ZX000000 (demo)")
+        tx.settings.set(ORG_NAME, "Keystone Access Europe Limited")
+        tx.settings.set(ORG_ICO, "ZX000000 (demo)")
 
         def tia(
             t: Transfer,
@@ -237,7 +240,7 @@ def load_demo(repo: RegisterPort, today: date, pdf: PdfRenderer | None = None) -
             draft = tias.draft_for(t.id, made, assessor="A. Patel (Privacy Counsel)")
             assert draft.content is not None
             complete = status is TiaStatus.APPROVED
-            repo.add_tia(
+            tx.assessments.add(
                 replace(
                     draft,
                     status=status,
@@ -728,7 +731,7 @@ def load_demo(repo: RegisterPort, today: date, pdf: PdfRenderer | None = None) -
         )
 
         # A vendor recorded without any location yet.
-        repo.add_entity(
+        tx.entities.add(
             Entity(
                 name="Coastline Print & Mail Ltd",
                 kind=EntityKind.VENDOR,
@@ -747,8 +750,8 @@ def load_demo(repo: RegisterPort, today: date, pdf: PdfRenderer | None = None) -
             "Rotterdam",
             notes="Facility operator; we process tenant data on its behalf.",
         )
-    repo.note("demo", "loaded the built-in demo register")
-    return repo.count("entities")
+    store.audit.note("demo", "loaded the built-in demo register")
+    return store.queries.counts().entities
 
 
 # Destinations whose profile shows access laws that reach a commercial importer.

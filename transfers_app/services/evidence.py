@@ -10,13 +10,10 @@ user proceeds knowingly, and the pack records what was open at the time.
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
-from typing import Any
+from datetime import date
 
 from transfers_app.domain.enums import DocumentStatus, Severity, TiaStatus
 from transfers_app.domain.formatting import (
@@ -27,9 +24,7 @@ from transfers_app.domain.formatting import (
     day,
 )
 from transfers_app.domain.models import Document, Entity, Tia, Transfer
-from transfers_app.ports import RegisterPort
-from transfers_app.ports.files import FileAdapters
-from transfers_app.reference.loader import ReferenceSet
+from transfers_app.ports.storage import Store
 from transfers_app.reports.document import (
     Bullets,
     Fields,
@@ -41,8 +36,9 @@ from transfers_app.reports.document import (
 )
 from transfers_app.reports.pack import PackEntry, PackPlan, safe_component
 from transfers_app.rules.gaps import Gap, GapCode
-from transfers_app.services.register import RegisterService, StatusReport
-from transfers_app.services.tia import Organisation, TiaService, organisation_of
+from transfers_app.services.organisation import Organisation, organisation_of
+from transfers_app.services.register import StatusReport
+from transfers_app.services.tia import TiaService
 
 REGULATOR = "the Information Commission (formerly the ICO)"
 
@@ -388,8 +384,8 @@ class _Batched:
 
 
 def plan_pack(
-    repo: RegisterPort,
-    ref: ReferenceSet,
+    store: Store,
+    tias: TiaService,
     status: StatusReport,
     on: date,
     renderers: PackRenderers,
@@ -398,19 +394,19 @@ def plan_pack(
 ) -> tuple[PackPlan, Readiness]:
     """Every file of the pack, in order, with where its bytes come from."""
     scope = scope or PackScope()
-    entities = {e.id: e for e in repo.list_entities() if e.id is not None}
+    ref = tias.ref
+    entities = {e.id: e for e in store.entities.list() if e.id is not None}
     names = {i: e.name for i, e in entities.items()}
-    transfers = [t for t in repo.list_transfers() if scope.transfer_in(t)]
+    transfers = [t for t in store.transfers.list() if scope.transfer_in(t)]
     in_scope = {t.id for t in transfers if t.id is not None}
-    documents = {d.id: d for d in repo.list_documents() if d.id is not None}
-    tias = repo.list_tias()
+    documents = {d.id: d for d in store.documents.list() if d.id is not None}
+    assessments = store.assessments.list()
     ready = readiness(
         status,
         in_scope if (scope.entity_ids or scope.date_from or scope.date_to) else None,
         set(scope.entity_ids),
     )
-    org = organisation_of(repo)
-    tia_svc = TiaService(repo, ref)
+    org = organisation_of(store)
 
     def regimes_of(t: Transfer) -> tuple[str, ...]:
         regimes = t.regimes or (
@@ -419,7 +415,7 @@ def plan_pack(
         return tuple(REGIME_LABELS[r] for r in regimes)
 
     entries: list[PackEntry] = []
-    rows = art30_rows(transfers, entities, documents, tias, regimes_of)
+    rows = art30_rows(transfers, entities, documents, assessments, regimes_of)
     entries.append(
         PackEntry(
             "register/register.pdf",
@@ -451,10 +447,12 @@ def plan_pack(
         return candidate
 
     importer_of = {t.id: t.importer_id for t in transfers}
-    current = [x for x in tias if x.status is TiaStatus.APPROVED and set(x.transfer_ids) & in_scope]
+    current = [
+        x for x in assessments if x.status is TiaStatus.APPROVED and set(x.transfer_ids) & in_scope
+    ]
     batches = _Batched(
         [x.id or 0 for x in current],
-        lambda tia_id: tia_svc.report(tia_id, on, org),
+        lambda tia_id: tias.report(tia_id, on, org),
         renderers.pdf_many or (lambda docs: [renderers.pdf(d) for d in docs]),
     )
     for x in current:
@@ -475,7 +473,7 @@ def plan_pack(
         d = documents.get(doc_id)
         if d is None or d.status is not DocumentStatus.CURRENT or not d.file_sha256:
             continue
-        path = repo.stored_file(d.file_sha256)
+        path = store.documents.file_path(d.file_sha256)
         if path is None:
             continue
         ext = d.file_name.rpartition(".")[2] if "." in d.file_name else "bin"
@@ -515,54 +513,3 @@ def plan_pack(
         ),
     )  # fmt: skip
     return PackPlan(tuple(entries), info), ready
-
-
-def build_evidence_pack(
-    service: RegisterService,
-    files: FileAdapters,
-    target: Path,
-    on: date,
-    *,
-    scope: PackScope | None = None,
-    prepared_by: str = "",
-    progress: Callable[[int, int, str], bool] | None = None,
-    status: StatusReport | None = None,
-) -> tuple[dict[str, Any], Readiness]:
-    """Write the whole evidence pack to ``target`` (all of it, or nothing if cancelled or
-    failed) and return its manifest and the readiness findings it records."""
-    from transfers_app.services.register_export import ExportFormat, export_register
-
-    report = status or service.status(on)
-    stamp = datetime.combine(on, datetime.now().time()).replace(microsecond=0)
-
-    def register_file(fmt: ExportFormat) -> Callable[[], bytes]:
-        def produce() -> bytes:
-            with tempfile.TemporaryDirectory() as tmp:
-                out = Path(tmp) / f"register.{fmt.value}"
-                export_register(
-                    service,
-                    files,
-                    fmt,
-                    out,
-                    on,
-                    exported_at=stamp,
-                    report=report,
-                    author=prepared_by,
-                )
-                return out.read_bytes()
-
-        return produce
-
-    with files.pdf.pool() as render_many:
-        renderers = PackRenderers(
-            pdf=files.pdf.render,
-            csv=files.tables.csv_bytes,
-            register_pdf=register_file(ExportFormat.PDF),
-            register_csv=register_file(ExportFormat.CSV),
-            pdf_many=render_many,
-        )
-        plan, ready = plan_pack(
-            service.repo, service.ref, report, on, renderers, scope, prepared_by
-        )
-        manifest = files.pack.write(plan, target, progress, stamp)
-    return manifest, ready

@@ -45,8 +45,9 @@ from transfers_app.domain.validation import entity_problems
 from transfers_app.domain.vendor_list import RowRecord, read_records
 from transfers_app.domain.vendor_table import CellProblem, ImportFileError, Level, Table
 from transfers_app.errors import TransfersError
-from transfers_app.ports import RegisterPort
+from transfers_app.paths import IMPORT_MAPPINGS_FILE
 from transfers_app.ports.files import ListReader
+from transfers_app.ports.storage import Store
 
 __all__ = [
     "LABELS",
@@ -71,7 +72,7 @@ __all__ = [
 name_key = lru_cache(maxsize=200_000)(_name_key)
 
 # Where the desktop app and the command line remember mappings (in the data folder).
-MEMORY_FILE = "import-mappings.json"
+MEMORY_FILE = IMPORT_MAPPINGS_FILE
 
 
 class ImportFailed(TransfersError):
@@ -355,12 +356,12 @@ class _Group:
 class ImportService:
     def __init__(
         self,
-        repo: RegisterPort,
+        store: Store,
         lists: ListReader,
         today: date,
         memory: MappingMemory | None = None,
     ) -> None:
-        self.repo = repo
+        self._store = store
         self.lists = lists
         self.today = today
         self.memory = memory
@@ -386,7 +387,7 @@ class ImportService:
         return self.memory.remember(table.headers, mapping) if self.memory else False
 
     def own_entities(self) -> list[tuple[int, str]]:
-        return [(e.id, e.name) for e in self.repo.own_entities() if e.id is not None]
+        return [(e.id, e.name) for e in self._store.entities.own() if e.id is not None]
 
     # -- preview --------------------------------------------------------------------------------
 
@@ -394,7 +395,7 @@ class ImportService:
         self, table: Table, mapping: Mapping, mapping_source: str = "guessed"
     ) -> ImportPreview:
         """Every row as it will be saved; nothing is written."""
-        generation = self.repo.generation()
+        generation = self._store.audit.generation()
         result = read_records(table, mapping)
         notes = list(result.notes)
         if Field.NAME not in {f for _, f in mapping.columns}:
@@ -455,12 +456,12 @@ class ImportService:
             if match is not None and match.id is not None:
                 if locations_by_entity is None:
                     locations_by_entity = defaultdict(list)
-                    for loc in self.repo.all_locations():
+                    for loc in self._store.entities.locations():
                         locations_by_entity[loc.entity_id].append(loc)
                 if transfers_planned and transfer_keys is None:
                     transfer_keys = {
                         (t.exporter_id, t.importer_id, t.destination, t.access)
-                        for t in self.repo.list_transfers()
+                        for t in self._store.transfers.list()
                     }
             plan, problems = self._plan(
                 group,
@@ -529,7 +530,7 @@ class ImportService:
             return self._index[1]
         by_key: dict[str, list[Entity]] = defaultdict(list)
         by_legal: dict[str, list[Entity]] = defaultdict(list)
-        existing = self.repo.list_entities(include_archived=True)
+        existing = self._store.entities.list(include_archived=True)
         for e in existing:
             by_key[name_key(e.name)].append(e)
             if e.legal_name.strip():
@@ -776,7 +777,7 @@ class ImportService:
             raise ImportFailed(
                 f"nothing to import from {preview.source}: every row is unchanged or has an error"
             )
-        if self.repo.generation() != preview.generation:
+        if self._store.audit.generation() != preview.generation:
             raise ImportFailed(
                 "the register changed since the preview was made: preview the file again "
                 "(nothing was imported)"
@@ -794,15 +795,13 @@ class ImportService:
         new_plans = [p for p in preview.plans if p.existing is None]
         new_locations: list[Location] = []
         new_transfers: list[Transfer] = []
-        with self.repo.transaction():
+        with self._store.transaction() as tx:
             for plan in preview.plans:
                 if plan.existing is None or plan.outcome is Outcome.UNCHANGED:
                     continue
                 try:
                     saved = (
-                        self.repo.update_entity(plan.entity)
-                        if plan.entity_changed
-                        else plan.existing
+                        tx.entities.update(plan.entity) if plan.entity_changed else plan.existing
                     )
                 except TransfersError as exc:
                     raise ImportFailed(
@@ -824,12 +823,12 @@ class ImportService:
                 new_transfers.extend(replace(t, importer_id=-(i + 1)) for t in plan.new_transfers)
             try:
                 ids.extend(
-                    self.repo.add_many([p.entity for p in new_plans], new_locations, new_transfers)
+                    tx.records.add_many([p.entity for p in new_plans], new_locations, new_transfers)
                 )
             except TransfersError as exc:
                 raise ImportFailed(f"{exc}; nothing was imported") from None
             created, locations, transfers = len(new_plans), len(new_locations), len(new_transfers)
-            self.repo.note(
+            tx.audit.note(
                 "import",
                 f"imported {preview.source}: {created} new, {updated} changed, "
                 f"{locations} locations, {transfers} transfers",

@@ -52,7 +52,7 @@ from transfers_app.domain.names import name_key
 from transfers_app.domain.renewals import Reminder
 from transfers_app.domain.validation import ensure_valid
 from transfers_app.errors import ValidationError
-from transfers_app.ports import RegisterPort
+from transfers_app.ports.storage import Store
 
 DEFAULT_NOTICE_DAYS = 30
 DECISION_LABELS: dict[NoticeDecision, str] = {
@@ -151,8 +151,13 @@ class Decided:
 
 
 class NoticeService:
-    def __init__(self, repo: RegisterPort) -> None:
-        self.repo = repo
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    @property
+    def actor(self) -> str:
+        """Who is audited as deciding (the default name of the person deciding)."""
+        return self._store.actor
 
     # -- the notice period -----------------------------------------------------------------------
 
@@ -160,7 +165,7 @@ class NoticeService:
         """The processor's contractual notice period for sub-processor changes on ``on``."""
         docs = [
             d
-            for d in self.repo.documents_of(processor_id)
+            for d in self._store.documents.of_entity(processor_id)
             if d.status is DocumentStatus.CURRENT and d.archived_at is None
         ]
         # Documents in force on the day first, then the most recently signed.
@@ -186,7 +191,7 @@ class NoticeService:
             raise ValidationError("id", "this notice is already recorded")
         if notice.decision is not None:
             raise ValidationError("decision", "record the notice first, then decide on it")
-        processor = self.repo.get_entity(notice.processor_id)
+        processor = self._store.entities.get(notice.processor_id)
         if processor.archived_at is not None:
             raise ValidationError("processor_id", f"'{processor.name}' is archived")
         countries = tuple(dict.fromkeys(normalise_code(c, "countries") for c in notice.countries))
@@ -204,7 +209,7 @@ class NoticeService:
             else None,
         )
         ensure_valid(prepared)
-        return self.repo.add_notice(prepared)
+        return self._store.notices.add(prepared)
 
     # -- deciding ----------------------------------------------------------------------------------
 
@@ -224,7 +229,7 @@ class NoticeService:
             raise ValidationError(
                 "decision", f"{decision!r} is not a decision: accept, object or terminate"
             ) from None
-        current = self.repo.get_notice(notice.id)
+        current = self._store.notices.get(notice.id)
         if current.decision is not None:
             raise ValidationError(
                 "decision",
@@ -233,11 +238,11 @@ class NoticeService:
             )
         decided = replace(notice, decision=decision, decided_by=by.strip(), decided_on=on)
         ensure_valid(decided)
-        with self.repo.transaction():
+        with self._store.transaction():
             if decision is not NoticeDecision.ACCEPT:
-                return Decided(self.repo.update_notice(decided))
+                return Decided(self._store.notices.update(decided))
             result = self._accept(decided, on)
-            saved = self.repo.update_notice(
+            saved = self._store.notices.update(
                 replace(decided, subprocessor_id=result.subprocessor_id)
             )
             return Decided(
@@ -251,31 +256,31 @@ class NoticeService:
 
     def _accept(self, n: SubprocessorNotice, on: date) -> _Accepted:
         assert n.id is not None
-        processor = self.repo.get_entity(n.processor_id)
+        processor = self._store.entities.get(n.processor_id)
         assert processor.id is not None
         entity, created = self._subprocessor_entity(n, processor, on)
         assert entity.id is not None
         sub_id = entity.id
-        have = {loc.country for loc in self.repo.locations_of(sub_id)}
+        have = {loc.country for loc in self._store.entities.locations(sub_id)}
         locations = tuple(
-            self.repo.add_location(Location(sub_id, cc, Activity.HOSTING))
+            self._store.entities.add_location(Location(sub_id, cc, Activity.HOSTING))
             for cc in n.countries
             if cc not in have
         )
         source = f"sub-processor notice #{n.id} from {processor.name}, accepted by {n.decided_by}"
         upstream = [
             t
-            for t in self.repo.transfers_of(processor.id)
+            for t in self._store.transfers.of_entity(processor.id)
             if t.importer_id == processor.id
             and t.importer_role in _PROCESSING
             and (t.ended_on is None or t.ended_on >= on)
         ]
         # Without an upstream transfer on the register there is no chain to inherit the
         # regimes from: those of our own entities apply (the processor works for us).
-        regimes = () if upstream else _own_regimes(self.repo.own_entities())
+        regimes = () if upstream else _own_regimes(self._store.entities.own())
         existing = {
             (t.exporter_id, t.destination, t.access, t.parent_transfer_id): t
-            for t in self.repo.transfers_of(sub_id)
+            for t in self._store.transfers.of_entity(sub_id)
             if t.importer_id == sub_id
         }
         added: list[Transfer] = []
@@ -287,13 +292,13 @@ class NoticeService:
                 if found is not None:
                     if found.ended_on is not None and found.ended_on < on:
                         added.append(
-                            self.repo.update_transfer(
+                            self._store.transfers.update(
                                 replace(found, ended_on=None, notes=_note(found.notes, source))
                             )
                         )
                     continue
                 added.append(
-                    self.repo.add_transfer(
+                    self._store.transfers.add(
                         Transfer(
                             exporter_id=processor.id,
                             importer_id=sub_id,
@@ -318,14 +323,16 @@ class NoticeService:
         ended: list[Transfer] = []
         if n.replaces_id is not None:
             why = f"Ended: replaced by {entity.name} ({source})."
-            for t in self.repo.transfers_of(n.replaces_id):
+            for t in self._store.transfers.of_entity(n.replaces_id):
                 if t.importer_id != n.replaces_id or t.exporter_id != processor.id:
                     continue
                 if t.ended_on is not None and t.ended_on <= on:
                     continue
                 end = on if t.started_on is None or t.started_on <= on else t.started_on
                 ended.append(
-                    self.repo.update_transfer(replace(t, ended_on=end, notes=_note(t.notes, why)))
+                    self._store.transfers.update(
+                        replace(t, ended_on=end, notes=_note(t.notes, why))
+                    )
                 )
         return _Accepted(sub_id, entity, created, locations, tuple(added), tuple(ended))
 
@@ -335,7 +342,7 @@ class NoticeService:
         """The entity the notice names: the one linked, one with the same name key, or new."""
         found: Entity | None = None
         if n.subprocessor_id is not None:
-            found = self.repo.get_entity(n.subprocessor_id)
+            found = self._store.entities.get(n.subprocessor_id)
         else:
             found = self.entity_named(n.subprocessor_name)
         if found is not None:
@@ -344,9 +351,9 @@ class NoticeService:
                     "subprocessor_name", f"'{n.subprocessor_name}' is the processor itself"
                 )
             if found.archived_at is not None:
-                found = self.repo.restore(found)
+                found = self._store.entities.restore(found)
             if found.lifecycle is not Lifecycle.ACTIVE:
-                found = self.repo.update_entity(
+                found = self._store.entities.update(
                     replace(
                         found,
                         lifecycle=Lifecycle.ACTIVE,
@@ -355,7 +362,7 @@ class NoticeService:
                     )
                 )
             return found, False
-        created = self.repo.add_entity(
+        created = self._store.entities.add(
             Entity(
                 name=n.subprocessor_name.strip(),
                 kind=EntityKind.VENDOR,
@@ -374,8 +381,8 @@ class NoticeService:
         key = name_key(name)
         if not key.strip():
             return None
-        for entity_id, _ in self.repo.entities_with_key_prefix(key, 50):
-            e = self.repo.get_entity(entity_id)
+        for hit in self._store.names.with_key_prefix(key, 50):
+            e = self._store.entities.get(hit.entity_id)
             if key in (name_key(e.name), name_key(e.legal_name) if e.legal_name else ""):
                 return e
         return None
@@ -384,10 +391,10 @@ class NoticeService:
         """(id, name) of the entities that may send us a notice: those receiving a transfer
         as processor or sub-processor, in name order (every vendor and group company on a
         register that records no such transfer yet)."""
-        entities = {e.id: e for e in self.repo.list_entities() if e.id is not None}
+        entities = {e.id: e for e in self._store.entities.list() if e.id is not None}
         ids = {
             t.importer_id
-            for t in self.repo.list_transfers()
+            for t in self._store.transfers.list()
             if t.importer_role in _PROCESSING and t.importer_id in entities
         }
         if not ids:
@@ -401,24 +408,24 @@ class NoticeService:
         transfers not ended by ``on``): what a new one may replace."""
         ids = {
             t.importer_id
-            for t in self.repo.transfers_of(processor_id)
+            for t in self._store.transfers.of_entity(processor_id)
             if t.exporter_id == processor_id and (t.ended_on is None or t.ended_on >= on)
         }
-        names = self.repo.names_of(sorted(ids))
+        names = self._store.names.names(sorted(ids))
         return sorted(names.items(), key=lambda kv: (name_key(kv[1]), kv[0]))
 
     # -- lists and reminders -----------------------------------------------------------------------
 
     def views(self, on: date) -> list[NoticeView]:
         """Every notice with its names; undecided ones first, nearest deadline first."""
-        notices = self.repo.list_notices()
+        notices = self._store.notices.list()
         ids = {
             i
             for n in notices
             for i in (n.processor_id, n.subprocessor_id, n.replaces_id)
             if i is not None
         }
-        names = self.repo.names_of(sorted(ids))
+        names = self._store.names.names(sorted(ids))
         out = [
             NoticeView(
                 n,
@@ -442,7 +449,7 @@ class NoticeService:
 
     def overdue(self, on: date) -> list[SubprocessorNotice]:
         """Undecided notices whose objection deadline has passed."""
-        return [n for n in self.repo.list_notices() if n.is_overdue(on)]
+        return [n for n in self._store.notices.list() if n.is_overdue(on)]
 
     def reminders(self, on: date, within_days: int) -> list[Reminder]:
         """Objection deadlines of undecided notices within ``within_days`` (or past)."""

@@ -38,8 +38,8 @@ from transfers_app.domain.enums import Lifecycle, Role
 from transfers_app.domain.formatting import SAFEGUARD_WORDS
 from transfers_app.domain.models import Entity, Publication, Transfer
 from transfers_app.errors import TransfersError
-from transfers_app.ports import RegisterPort
 from transfers_app.ports.files import PublicListRenderer
+from transfers_app.ports.storage import Store
 from transfers_app.reports.public_list import (
     ChangeKind,
     ListChange,
@@ -47,7 +47,7 @@ from transfers_app.reports.public_list import (
     PublicList,
     PublicListReport,
 )
-from transfers_app.services.tia import ORG_NAME
+from transfers_app.services.organisation import ORG_NAME
 
 PUBLIC_LIST = "public_list"
 SCHEMA = 1
@@ -258,21 +258,22 @@ def from_publication(pub: Publication) -> PublicListReport:
 
 
 class PublicListService:
-    def __init__(self, repo: RegisterPort) -> None:
-        self.repo = repo
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     def build(self, on: date) -> PublicList:
         """The list as the register stands, for ``on``."""
-        entities = {e.id: e for e in self.repo.list_entities() if e.id is not None}
+        store = self._store
+        entities = {e.id: e for e in store.entities.list() if e.id is not None}
         locations: dict[int, list[str]] = defaultdict(list)
-        for loc in self.repo.all_locations():
+        for loc in store.entities.locations():
             locations[loc.entity_id].append(loc.country)
-        organisation = self.repo.get_setting(ORG_NAME) or ""
-        return build_list(entities, self.repo.list_transfers(), locations, on, organisation)
+        organisation = store.settings.get(ORG_NAME) or ""
+        return build_list(entities, store.transfers.list(), locations, on, organisation)
 
     def last_published(self, on: date | None = None) -> PublicListReport | None:
         """The version last published (on or before ``on``), as it was published."""
-        pub = self.repo.last_publication(PUBLIC_LIST, on)
+        pub = self._store.publications.last(PUBLIC_LIST, on)
         return from_publication(pub) if pub is not None else None
 
     def changes_since_last(self, on: date) -> tuple[ListChange, ...]:
@@ -298,14 +299,35 @@ class PublicListService:
 
     def publish(self, on: date) -> PublicListReport:
         """Record the list on ``on`` as published (with its change log), in one transaction."""
-        with self.repo.transaction():
+        with self._store.transaction() as tx:
             last = self.last_published(on)
             current = self.build(on)
             changes = compare(last.public_list if last else None, current)
             report = PublicListReport(
                 current, on, changes, last.last_updated if last else None, True
             )
-            self.repo.add_publication(Publication(PUBLIC_LIST, on, to_content(report)))
+            tx.publications.add(Publication(PUBLIC_LIST, on, to_content(report)))
+        return report
+
+    def write(
+        self,
+        renderer: PublicListRenderer,
+        fmt: str,
+        path: Path,
+        on: date,
+        publish: bool = False,
+    ) -> PublicListReport:
+        """Write the list on ``on`` to ``path`` as ``fmt`` ("html" or "md"); with ``publish``
+        also record it as the version customers are shown. File and record together, or
+        neither: the file is written whole (a temporary file, then renamed) inside the
+        transaction that records the version, so a file that cannot be written publishes
+        nothing."""
+        if fmt not in PUBLIC_LIST_FORMATS:
+            raise TransfersError(f"format: {fmt!r} is not one of html, md")
+        render = renderer.html if fmt == "html" else renderer.markdown
+        with self._store.transaction():
+            report = self.publish(on) if publish else self.draft(on)
+            _write_whole(Path(path), render(report))
         return report
 
 
@@ -319,28 +341,6 @@ _SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 def public_list_format_for(path: Path) -> str | None:
     """The format a file name asks for by its extension, if any."""
     return _SUFFIXES.get(path.suffix.lower())
-
-
-def write_public_list(
-    repo: RegisterPort,
-    renderer: PublicListRenderer,
-    fmt: str,
-    path: Path,
-    on: date,
-    publish: bool = False,
-) -> PublicListReport:
-    """Write the list on ``on`` to ``path`` as ``fmt`` ("html" or "md"); with ``publish`` also
-    record it as the version customers are shown. File and record together, or neither: the
-    file is written whole (a temporary file, then renamed) inside the transaction that records
-    the version, so a file that cannot be written publishes nothing."""
-    if fmt not in PUBLIC_LIST_FORMATS:
-        raise TransfersError(f"format: {fmt!r} is not one of html, md")
-    render = renderer.html if fmt == "html" else renderer.markdown
-    service = PublicListService(repo)
-    with repo.transaction():
-        report = service.publish(on) if publish else service.draft(on)
-        _write_whole(Path(path), render(report))
-    return report
 
 
 def _write_whole(path: Path, text: str) -> None:

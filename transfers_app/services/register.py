@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,10 +14,17 @@ from transfers_app.domain.enums import (
     Role,
     Severity,
 )
-from transfers_app.domain.models import Document, Entity, RegisterSnapshot, Tia, Transfer
+from transfers_app.domain.models import Tia
 from transfers_app.domain.names import name_key
+from transfers_app.domain.readmodels import (
+    AssessmentFacts,
+    DocumentFacts,
+    EntityFacts,
+    RulesSnapshot,
+    TransferFacts,
+)
 from transfers_app.domain.renewals import Reminder, notice_deadline
-from transfers_app.ports import RegisterPort
+from transfers_app.ports.storage import Store
 from transfers_app.reference.loader import ReferenceSet
 from transfers_app.rules.destination import (
     NO_CERTS,
@@ -33,6 +39,7 @@ from transfers_app.rules.gaps import (
     TransferStatus,
     evaluate_transfer,
 )
+from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.tia import stale_gaps
 
 DEFAULT_REGIMES = (Regime.UK, Regime.EU)
@@ -72,7 +79,7 @@ class CheckReport:
 
 
 def _inherited_regimes(
-    t: Transfer, by_id: dict[int | None, Transfer], entities: dict[int, Entity]
+    t: TransferFacts, by_id: dict[int | None, TransferFacts], entities: dict[int, EntityFacts]
 ) -> tuple[Regime, ...]:
     """Regimes of an onward transfer: those of the transfer at the root of its chain."""
     root = t
@@ -89,7 +96,7 @@ def _inherited_regimes(
     return exporter.exporter_regimes if exporter else ()
 
 
-def build_contexts(snap: RegisterSnapshot, on: date) -> tuple[list[TransferContext], list[Gap]]:
+def build_contexts(snap: RulesSnapshot, on: date) -> tuple[list[TransferContext], list[Gap]]:
     """Pair each live transfer with its parties, documents, assessments and regimes.
 
     Also returns the gaps of transfers the rules cannot assess: a party archived while the
@@ -97,15 +104,15 @@ def build_contexts(snap: RegisterSnapshot, on: date) -> tuple[list[TransferConte
     """
     problems: list[Gap] = []
     by_id = {t.id: t for t in snap.transfers}
-    docs_by_party: dict[int, list[Document]] = defaultdict(list)
-    successors: dict[int, Document] = {}
+    docs_by_party: dict[int, list[DocumentFacts]] = defaultdict(list)
+    successors: dict[int, DocumentFacts] = {}
     for d in snap.documents.values():
         if d.supersedes_id is not None:
             successors[d.supersedes_id] = d
         if d.archived_at is None:
             for p in d.party_ids:
                 docs_by_party[p].append(d)
-    tias_by_transfer: dict[int, list[Tia]] = defaultdict(list)
+    tias_by_transfer: dict[int, list[AssessmentFacts]] = defaultdict(list)
     for tia in snap.tias:
         for tid in tia.transfer_ids:  # an assessment may cover like transfers to one importer
             tias_by_transfer[tid].append(tia)
@@ -177,18 +184,30 @@ def _gap_sort_key(g: Gap, names: dict[int, str]) -> tuple[int, date, str, int]:
 
 
 class RegisterService:
-    def __init__(self, repo: RegisterPort, ref: ReferenceSet) -> None:
-        self.repo = repo
-        self.ref = ref
-        self._names: tuple[int, list[int], list[str]] | None = None
+    """The register as the rules judge it: status, reminders and the supplier check."""
+
+    def __init__(self, store: Store, reference: ReferenceSource) -> None:
+        self.store = store
+        self.reference = reference
+        self._names: tuple[int, tuple[int, ...], list[str]] | None = None
         self._last_status: tuple[tuple[int, date, ReferenceSet], StatusReport] | None = None
 
-    def _name_keys(self) -> tuple[list[int], list[str]]:
-        """The register's name keys, reloaded only after the register changed (type-ahead)."""
-        generation = self.repo.generation()
+    @property
+    def ref(self) -> ReferenceSet:
+        """The reference data in use (shared by every service of the run)."""
+        return self.reference.current
+
+    def generation(self) -> int:
+        """Changes whenever anything on the register changes."""
+        return self.store.audit.generation()
+
+    def _name_keys(self) -> tuple[tuple[int, ...], list[str]]:
+        """The register's name keys, reloaded only after the register changed (type-ahead);
+        the keys as a list, which the fuzzy matcher reads fastest."""
+        generation = self.store.audit.generation()
         if self._names is None or self._names[0] != generation:
-            ids, keys = self.repo.name_keys()
-            self._names = (generation, ids, keys)
+            found = self.store.names.keys()
+            self._names = (generation, found.ids, list(found.keys))
         return self._names[1], self._names[2]
 
     # -- status ------------------------------------------------------------------------------
@@ -201,7 +220,7 @@ class RegisterService:
         edit does not redo it.
         """
         # The set itself, not its id(): a replaced set may be freed and its id reused.
-        key = (self.repo.generation(), on, self.ref)
+        key = (self.store.audit.generation(), on, self.ref)
         if self._last_status is not None and self._last_status[0] == key:
             return self._last_status[1]
         report = self.compute_status(on)
@@ -210,26 +229,16 @@ class RegisterService:
 
     def compute_status(self, on: date) -> StatusReport:
         """``status`` without the cache (benchmarks, and callers that must recompute)."""
-        # Millions of short-lived objects: the cyclic GC only slows this down.
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return self._compute(on)
-        finally:
-            if gc_was_enabled:
-                gc.enable()
-
-    def _compute(self, on: date) -> StatusReport:
-        snap = self.repo.snapshot()
+        ref = self.ref
+        snap = self.store.queries.snapshot()
         contexts, gaps = build_contexts(snap, on)
-        statuses = [evaluate_transfer(self.ref, ctx, on) for ctx in contexts]
+        statuses = [evaluate_transfer(ref, ctx, on) for ctx in contexts]
         gaps.extend(g for s in statuses for g in s.gaps)
-        gaps.extend(stale_gaps(snap, self.ref.version, on, self.repo.get_transfer))
-        with_locations = self.repo.entity_ids_with_locations()
+        gaps.extend(stale_gaps(snap, ref.version, on))
         for e in snap.entities.values():
             if e.id is None or e.is_own or e.lifecycle is Lifecycle.OFFBOARDED:
                 continue
-            if e.id not in with_locations:
+            if e.id not in snap.located:
                 gaps.append(
                     Gap(
                         GapCode.ENTITY_NO_COUNTRY,
@@ -250,9 +259,10 @@ class RegisterService:
 
         Reads full documents (notice periods and review cycles are not in the rules' snapshot).
         """
-        names = {i: n for i, n, _ in self.repo.entity_names()}
-        documents = self.repo.list_documents()
-        tias = self.repo.list_tias()
+        store = self.store
+        names = store.names.names()
+        documents = store.documents.list()
+        tias = store.assessments.list()
         out: list[Reminder] = []
 
         def add(
@@ -288,10 +298,14 @@ class RegisterService:
                 cur = latest.get(tia.transfer_id)
                 if cur is None or (tia.approved_on or date.min) >= (cur.approved_on or date.min):
                     latest[tia.transfer_id] = tia
-        for tia in latest.values():
-            if tia.next_review_on is None or (tia.next_review_on - on).days > within_days:
-                continue
-            t = self.repo.get_transfer(tia.transfer_id)
+        reviews_due = [
+            tia
+            for tia in latest.values()
+            if tia.next_review_on is not None and (tia.next_review_on - on).days <= within_days
+        ]
+        transfers = store.transfers.get_many(tia.transfer_id for tia in reviews_due)
+        for tia in reviews_due:
+            t = transfers[tia.transfer_id]
             parties = [t.exporter_id, t.importer_id]
             add(
                 tia.next_review_on,
@@ -326,29 +340,29 @@ class RegisterService:
         def hit(entity_id: int, score: float) -> None:
             scores[entity_id] = max(scores.get(entity_id, 0.0), round(score, 1))
 
-        for entity_id, _ in self.repo.entities_with_key_prefix(key, limit):
-            hit(entity_id, 100.0)
+        names = self.store.names
+        for found in names.with_key_prefix(key, limit):
+            hit(found.entity_id, 100.0)
         ids, keys = self._name_keys()
         for _, score, i in process.extract(
             key, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=threshold
         ):
             hit(ids[i], score)
         prefixes = sorted({w[:4] for w in key.split() if len(w) >= 3})
-        candidates = self.repo.entities_with_word_prefixes(prefixes, 20_000)
-        for keys_of in (1, 2):
-            choices = [str(c[keys_of]) for c in candidates]
+        candidates = names.with_word_prefixes(prefixes, 20_000)
+        for choices in ([c.name_key for c in candidates], [c.legal_key for c in candidates]):
             for _, score, i in process.extract(
                 key, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=threshold
             ):
                 if choices[i]:
-                    hit(candidates[i][0], score)
+                    hit(candidates[i].entity_id, score)
         best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        names = self.repo.names_of([i for i, _ in best])
-        return [SimilarEntity(i, names[i], score) for i, score in best if i in names]
+        found_names = names.names([i for i, _ in best])
+        return [SimilarEntity(i, found_names[i], score) for i, score in best if i in found_names]
 
     def exporter_regimes(self) -> tuple[Regime, ...]:
         seen: dict[Regime, None] = {}
-        for e in self.repo.own_entities():
+        for e in self.store.entities.own():
             for r in e.exporter_regimes:
                 seen[r] = None
         return tuple(seen)

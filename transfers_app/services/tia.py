@@ -9,37 +9,25 @@ the assessment was made; when the register drifts, the assessment is stale.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple, Protocol
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Frequency, Regime, Severity, TiaStatus
-from transfers_app.domain.formatting import (
-    MECHANISM_LABELS,
-    REGIME_LABELS,
-    ROLE_LABELS,
-    TIA_STATUS_LABELS,
-    country_label,
-    day,
-    percent,
-)
 from transfers_app.domain.models import (
     AuditEntry,
-    Entity,
-    RegisterSnapshot,
+    Document,
+    MechanismUse,
     Tia,
     Transfer,
 )
+from transfers_app.domain.readmodels import RulesSnapshot, TransferFacts
 from transfers_app.domain.renewals import next_review
 from transfers_app.domain.tia import (
-    CONCLUSION_LABELS,
     EEG_GUARANTEES,
-    EEG_RATING_LABELS,
-    ENFORCEABILITY_LABELS,
-    HUMAN_RIGHTS_LABELS,
-    USE_CASES,
     EegFinding,
     EegRating,
     LawItem,
@@ -47,47 +35,18 @@ from transfers_app.domain.tia import (
     TiaInputs,
     TransferDescription,
     progress,
-    rosenthal,
     stale_reasons,
-    tra_decision,
 )
-from transfers_app.errors import NotFoundError, TransfersError, ValidationError
-from transfers_app.ports import RegisterPort
+from transfers_app.errors import TransfersError, ValidationError
 from transfers_app.ports.files import PdfRenderer
+from transfers_app.ports.storage import Store
 from transfers_app.reference.loader import ReferenceSet
 from transfers_app.reference.profiles import CountryProfile, Item, Rating, load_country_profiles
-from transfers_app.reports.document import (
-    Bullets,
-    Fields,
-    Para,
-    ReportDocument,
-    Section,
-    Table,
-    Tone,
-)
-from transfers_app.rules.destination import assess_destination
+from transfers_app.reports.document import ReportDocument
 from transfers_app.rules.gaps import Gap, GapCode
-
-CLAUSE_14D = (
-    "This assessment is documented under Clause 14(d) of the EU Standard Contractual Clauses "
-    "(Decision (EU) 2021/914) and, for UK transfers, as the transfer risk assessment (the "
-    "'data protection test' of UK GDPR Art 46(1A)). It is kept available to the competent "
-    "supervisory authority on request: for the UK, the Information Commission (formerly the "
-    "ICO)."
-)
-
-ROSENTHAL_CAVEAT = (
-    "Method: the Rosenthal (VISCHER) probability method as summarised in the reference data "
-    "(legal-facts.md 5.6). Per legal basis the per-year factors are multiplied; "
-    "p(year) = 1 − Π(1 − p(basis)); over N years P = 1 − (1 − p(year))^N; years until a "
-    "first case at 90 % = ln 0.1 / ln(1 − p(year)). The method's structure is reconstructed "
-    "and unverified [M]: check it against the current VISCHER template."
-)
-
-TRA_CAVEAT = (
-    "The ICO decision points A–F follow a third-party implementation of the ICO TRA tool and "
-    "have not been matched against the ICO template text; the 1–5 risk scale is unverified [M]."
-)
+from transfers_app.services.organisation import Organisation, organisation_of
+from transfers_app.services.reference import ReferenceSource
+from transfers_app.services.tia_report import build_report
 
 _FREQUENCY = {
     Frequency.ONE_OFF: "one-off",
@@ -99,9 +58,44 @@ _FREQUENCY = {
 # -- the snapshot of inputs --------------------------------------------------------------------
 
 
+class CoveredTransfer(Protocol):
+    """What an assessment's inputs record of a transfer it covers (``Transfer``'s fields)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def destination(self) -> str: ...
+    @property
+    def mechanisms(self) -> tuple[MechanismUse, ...]: ...
+    @property
+    def data_categories(self) -> tuple[str, ...]: ...
+    @property
+    def data_subjects(self) -> tuple[str, ...]: ...
+
+
+class Named(Protocol):
+    """An entity's id and name (``Entity``, ``EntityFacts``)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def name(self) -> str: ...
+
+
+class _Covered(NamedTuple):
+    """A covered transfer from the rules' snapshot: its facts and the data it carries."""
+
+    id: int | None
+    destination: str
+    mechanisms: tuple[MechanismUse, ...]
+    data_categories: tuple[str, ...]
+    data_subjects: tuple[str, ...]
+    importer_id: int
+
+
 def compute_inputs(
-    covered: Sequence[Transfer],
-    importer: Entity,
+    covered: Sequence[CoveredTransfer],
+    importer: Named,
     onward: Iterable[str],
     reference_version: str,
     on: date,
@@ -126,7 +120,7 @@ def compute_inputs(
 
 
 def _onward_of(
-    importer_id: int, transfers: Iterable[Transfer], names: Mapping[int, str]
+    importer_id: int, transfers: Iterable[Transfer | TransferFacts], names: Mapping[int, str]
 ) -> list[str]:
     """The importer's own onward transfers (its subprocessors), as 'Name (CC)'."""
     return [
@@ -136,16 +130,11 @@ def _onward_of(
     ]
 
 
-def stale_gaps(
-    snap: RegisterSnapshot,
-    reference_version: str,
-    on: date,
-    load_transfer: Callable[[int], Transfer],
-) -> list[Gap]:
+def stale_gaps(snap: RulesSnapshot, reference_version: str, on: date) -> list[Gap]:
     """A gap for every approved, current assessment whose inputs the register has left behind.
 
-    The snapshot's transfers are lean (no data categories): the few transfers that approved
-    assessments cover are read whole with ``load_transfer``.
+    The data the covered transfers carry comes with the snapshot (``transfer_data``): nothing
+    is read per transfer.
     """
     approved = [
         x
@@ -154,21 +143,30 @@ def stale_gaps(
     ]
     if not approved:
         return []
-    by_exporter: dict[int, list[Transfer]] = defaultdict(list)
+    by_exporter: dict[int, list[TransferFacts]] = defaultdict(list)
+    by_id: dict[int | None, TransferFacts] = {}
     for t in snap.transfers:
         by_exporter[t.exporter_id].append(t)
+        by_id[t.id] = t
     names = {i: e.name for i, e in snap.entities.items()}
     out = []
     for tia in approved:
         assert tia.inputs is not None
         live = []
         for i in tia.transfer_ids:
-            try:
-                t = load_transfer(i)
-            except NotFoundError:
-                continue
-            if t.archived_at is None:
-                live.append(t)
+            facts, data = by_id.get(i), snap.transfer_data.get(i)
+            if facts is None or data is None:
+                continue  # archived (or gone): the snapshot holds live transfers only
+            live.append(
+                _Covered(
+                    facts.id,
+                    facts.destination,
+                    facts.mechanisms,
+                    data.data_categories,
+                    data.data_subjects,
+                    facts.importer_id,
+                )
+            )
         if not live:
             continue  # nothing left to assess: the transfer's own status says so
         importer = snap.entities.get(live[0].importer_id)
@@ -199,33 +197,56 @@ def stale_gaps(
 # -- the service ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Organisation:
-    name: str = ""
-    ico_registration: str = ""
-
-
-ORG_NAME = "organisation.name"
-ORG_ICO = "organisation.ico_registration"
-
-
-def organisation_of(repo: RegisterPort) -> Organisation:
-    """The organisation that keeps the register (settings), for report headers."""
-    return Organisation(repo.get_setting(ORG_NAME) or "", repo.get_setting(ORG_ICO) or "")
-
-
 class TiaService:
     def __init__(
-        self, repo: RegisterPort, ref: ReferenceSet, pdf: PdfRenderer | None = None
+        self, store: Store, reference: ReferenceSource, pdf: PdfRenderer | None = None
     ) -> None:
-        self.repo = repo
-        self.ref = ref
+        self.store = store
+        self.reference = reference
         self.pdf = pdf  # None: this service writes no PDF (checks and edits only)
+
+    @property
+    def ref(self) -> ReferenceSet:
+        """The reference data in use (a new draft starts from it)."""
+        return self.reference.current
+
+    # reads
+
+    def get(self, tia_id: int) -> Tia:
+        """With its content."""
+        return self.store.assessments.get(tia_id)
+
+    def assessments(self) -> list[Tia]:
+        """The live assessments by id, without their content."""
+        return self.store.assessments.list()
+
+    def of_transfer(self, transfer_id: int) -> list[Tia]:
+        """The live assessments made for this transfer (without their content)."""
+        return [x for x in self.store.assessments.list() if x.transfer_id == transfer_id]
+
+    def transfers(self, ids: Iterable[int]) -> dict[int, Transfer]:
+        """The transfers of these ids that are on the register (archived ones too)."""
+        return self.store.transfers.get_many(ids)
+
+    def names(self, ids: Iterable[int]) -> dict[int, str]:
+        return self.store.names.names(sorted(set(ids)))
+
+    def documents(self, ids: Iterable[int]) -> dict[int, Document | None]:
+        """The documents of these ids (None for one that cannot be read)."""
+        out: dict[int, Document | None] = {}
+        for i in ids:
+            if i not in out:
+                try:
+                    out[i] = self.store.documents.get(i)
+                except TransfersError:
+                    out[i] = None
+        return out
 
     # inputs and staleness
 
-    def _covered(self, tia: Tia) -> list[Transfer]:
-        return [self.repo.get_transfer(i) for i in tia.transfer_ids]
+    def covered(self, tia: Tia) -> list[Transfer]:
+        """The transfers it covers (NotFoundError if one is not on the register)."""
+        return [self.store.transfers.get(i) for i in tia.transfer_ids]
 
     def inputs_for(self, transfers: Sequence[Transfer], on: date) -> TiaInputs:
         if not transfers:
@@ -235,10 +256,10 @@ class TiaService:
             raise ValidationError(
                 "transfers", "one assessment covers transfers to one importer only"
             )
-        importer = self.repo.get_entity(transfers[0].importer_id)
-        onward_transfers = self.repo.transfers_of(importer.id or 0)
+        importer = self.store.entities.get(transfers[0].importer_id)
+        onward_transfers = self.store.transfers.of_entity(importer.id or 0)
         ids = {t.importer_id for t in onward_transfers}
-        names = self.repo.names_of(sorted(ids))
+        names = self.store.names.names(sorted(ids))
         return compute_inputs(
             transfers,
             importer,
@@ -250,7 +271,7 @@ class TiaService:
     def stale_reasons(self, tia: Tia, on: date) -> list[str]:
         if tia.inputs is None:
             return []
-        live = [t for t in self._covered(tia) if t.archived_at is None]
+        live = [t for t in self.covered(tia) if t.archived_at is None]
         if not live:
             return ["the transfers it covers have been archived"]
         return stale_reasons(tia.inputs, self.inputs_for(live, on))
@@ -258,7 +279,7 @@ class TiaService:
     def regimes_of(self, t: Transfer) -> tuple[Regime, ...]:
         if t.regimes:
             return t.regimes
-        return self.repo.get_entity(t.exporter_id).exporter_regimes
+        return self.store.entities.get(t.exporter_id).exporter_regimes
 
     # drafting
 
@@ -270,12 +291,12 @@ class TiaService:
         extra_transfer_ids: Sequence[int] = (),
     ) -> Tia:
         """A new draft assessment prefilled from the register and the country profile."""
-        t = self.repo.get_transfer(transfer_id)
-        extra = [self.repo.get_transfer(i) for i in extra_transfer_ids]
+        t = self.store.transfers.get(transfer_id)
+        extra = [self.store.transfers.get(i) for i in extra_transfer_ids]
         covered = [t, *extra]
         inputs = self.inputs_for(covered, on)
-        importer = self.repo.get_entity(t.importer_id)
-        locations = sorted({loc.country for loc in self.repo.locations_of(importer.id or 0)})
+        importer = self.store.entities.get(t.importer_id)
+        locations = sorted({loc.country for loc in self.store.entities.locations(importer.id or 0)})
         special = []
         if any(x.special_category for x in covered):
             special.append("special-category data (Art 9)")
@@ -312,13 +333,13 @@ class TiaService:
         )
 
     def create(self, tia: Tia) -> Tia:
-        return self.repo.add_tia(tia)
+        return self.store.assessments.add(tia)
 
     def save(self, tia: Tia) -> Tia:
         """Save edits; an approved assessment edited in place goes back to draft."""
         if tia.id is None:
-            return self.repo.add_tia(tia)
-        return self.repo.update_tia(tia)
+            return self.store.assessments.add(tia)
+        return self.store.assessments.update(tia)
 
     def sign_off_problems(self, tia: Tia, approver: str) -> list[str]:
         problems: list[str] = []
@@ -341,8 +362,8 @@ class TiaService:
         if problems:
             raise ValidationError("sign-off", "; ".join(problems))
         cycle = tia.review_cycle_months or 12
-        with self.repo.transaction():
-            fresh = self.inputs_for(self._covered(tia), on)
+        with self.store.transaction():
+            fresh = self.inputs_for(self.covered(tia), on)
             approved = replace(
                 tia,
                 status=TiaStatus.APPROVED,
@@ -363,7 +384,7 @@ class TiaService:
             raise ValidationError("status", "only an approved assessment can be reassessed")
         if not why.strip():
             raise ValidationError("reason", "say why the assessment is reopened")
-        inputs = self.inputs_for(self._covered(tia), on)
+        inputs = self.inputs_for(self.covered(tia), on)
         new = replace(
             tia,
             id=None,
@@ -377,15 +398,15 @@ class TiaService:
             series_id=tia.series_id or tia.id,
             version=0,
         )
-        return self.repo.add_tia(new)
+        return self.store.assessments.add(new)
 
     def approve_revision(self, tia: Tia, approver: str, on: date) -> Tia:
         """Approve a revision and supersede the earlier approved one, in one transaction."""
-        with self.repo.transaction():
+        with self.store.transaction() as tx:
             saved = self.approve(tia, approver, on)
-            for old in self.repo.tia_history(saved.series_id or saved.id or 0):
+            for old in tx.assessments.history(saved.series_id or saved.id or 0):
                 if old.id != saved.id and old.status is TiaStatus.APPROVED:
-                    self.repo.update_tia(replace(old, status=TiaStatus.SUPERSEDED))
+                    tx.assessments.update(replace(old, status=TiaStatus.SUPERSEDED))
             return saved
 
     def sign_off(self, tia: Tia, approver: str, on: date) -> Tia:
@@ -393,19 +414,24 @@ class TiaService:
         return self.approve_revision(tia, approver, on)
 
     def history(self, tia: Tia) -> list[Tia]:
-        return self.repo.tia_history(tia.series_id or tia.id or 0)
+        """Every revision of ``tia``'s series, oldest first."""
+        return self.series(tia.series_id or tia.id or 0)
+
+    def series(self, series_id: int) -> list[Tia]:
+        """Every revision of the series (its first revision's id), oldest first; [] if none."""
+        return self.store.assessments.history(series_id)
 
     def change_log(self, tia: Tia) -> list[AuditEntry]:
         out: list[AuditEntry] = []
         for rev in self.history(tia):
             if rev.id is not None:
-                out.extend(self.repo.audit_log(limit=200, table="tias", record_id=rev.id))
+                out.extend(self.store.audit.entries(limit=200, table="tias", record_id=rev.id))
         return sorted(out, key=lambda a: (a.at, a.id or 0))
 
     # the summary document
 
     def organisation(self) -> Organisation:
-        return organisation_of(self.repo)
+        return organisation_of(self.store)
 
     def export_pdf(self, tia_id: int, on: date, path: Path) -> Path:
         """Write the assessment's summary PDF (atomically: no half-written file on failure)."""
@@ -418,7 +444,7 @@ class TiaService:
     def report(
         self, tia_id: int, on: date, organisation: Organisation | None = None
     ) -> ReportDocument:
-        tia = self.repo.get_tia(tia_id)
+        tia = self.store.assessments.get(tia_id)
         return build_report(self, tia, on, organisation or Organisation())
 
 
@@ -468,429 +494,3 @@ def profile_content(content: TiaContent, profile: CountryProfile) -> TiaContent:
         eeg=tuple(eeg) or content.eeg,
         review_triggers=tuple(x.text for x in profile.review_triggers),
     )
-
-
-# -- report -----------------------------------------------------------------------------------
-
-
-def _yes_no(v: bool | None, unanswered: str = "Not answered") -> str:
-    return unanswered if v is None else ("Yes" if v else "No")
-
-
-def _action(a: AuditEntry) -> str:
-    return {"create": "Created", "update": "Edited", "archive": "Archived"}.get(
-        a.action, a.action.capitalize()
-    )
-
-
-def build_report(svc: TiaService, tia: Tia, on: date, org: Organisation) -> ReportDocument:
-    repo = svc.repo
-    c = tia.content or TiaContent()
-    d = c.description
-    covered = svc._covered(tia)
-    t = covered[0]
-    exporter = repo.get_entity(t.exporter_id)
-    importer = repo.get_entity(t.importer_id)
-    uk = Regime.UK in tia.regimes
-    stale = svc.stale_reasons(tia, on) if tia.status is TiaStatus.APPROVED else []
-
-    heading = Fields(
-        (
-            ("Assessment", tia.reference),
-            ("Status", TIA_STATUS_LABELS[tia.status]),
-            ("Regimes", ", ".join(REGIME_LABELS[r] for r in tia.regimes) or "—"),
-            ("Exporter", exporter.legal_name or exporter.name),
-            ("Importer", importer.legal_name or importer.name),
-            ("Destination", country_label(c.destination or t.destination)),
-            ("Assessor", tia.assessor or "—"),
-            ("Approver", tia.approver or "—"),
-            ("Approved on", day(tia.approved_on)),
-            ("Next review", day(tia.next_review_on)),
-        )
-    )
-    sections: list[Section] = []
-
-    # 1. Transfer description (Annex I.B)
-    transfers_rows = tuple(
-        (
-            f"T{x.id}",
-            f"{repo.get_entity(x.exporter_id).name} → {importer.name}",
-            country_label(x.destination),
-            ROLE_LABELS[x.importer_role],
-            x.service or "—",
-        )
-        for x in covered
-    )
-    blocks: list[object] = [
-        Fields(
-            (
-                ("Purpose", d.purpose or "—"),
-                ("Nature of the processing", d.nature_of_processing or "—"),
-                ("Categories of personal data", ", ".join(d.data_categories) or "—"),
-                ("Categories of data subjects", ", ".join(d.data_subjects) or "—"),
-                ("Sensitive data", d.special_categories or "None"),
-                ("Vulnerable data subjects", _yes_no(d.vulnerable_subjects)),
-                ("Frequency", d.frequency or "—"),
-                ("Volume", d.volume or "—"),
-                ("Retention", d.retention or "—"),
-                ("Format of the data", d.data_format.value),
-                ("Transmission channels", d.transmission_channels or "—"),
-                (
-                    "Storage and access locations",
-                    ", ".join(map(country_label, d.storage_locations)) or "—",
-                ),
-                ("Data minimisation", d.minimisation or "—"),
-            )
-        ),
-        Table(
-            ("Transfer", "Parties", "Destination", "Importer role", "Service"),
-            transfers_rows,
-            (1, 4, 2.2, 1.6, 3),
-            caption="Transfers covered by this assessment",
-        ),
-        Table(
-            ("Onward transfer / sub-processor",),
-            tuple((o,) for o in d.onward_transfers),
-            caption="Onward transfers and sub-processors",
-        ),
-    ]
-    sections.append(Section("Transfer description", tuple(blocks)))  # type: ignore[arg-type]
-
-    # 2. Transfer tool
-    tool_rows = []
-    for x in covered:
-        for pos, m in enumerate(x.mechanisms):
-            doc = repo.get_document(m.document_id) if m.document_id else None
-            tool_rows.append(
-                (
-                    f"T{x.id}",
-                    ("Primary" if pos == 0 else "Fallback"),
-                    MECHANISM_LABELS.get(m.mechanism, m.mechanism.value),
-                    doc.title if doc else "—",
-                    day(doc.signed_on) if doc else "—",
-                    day(doc.expires_on) if doc else "—",
-                )
-            )
-    findings = []
-    for r in tia.regimes:
-        a = assess_destination(svc.ref, r, t.destination, on, t.importer_role, t.exporter_role)
-        ref = ""
-        if a.decision is not None and a.decision.reference not in a.reason:
-            ref = f" ({a.decision.reference})"
-        line = f"{REGIME_LABELS[r]}: {a.reason}{ref}"
-        if a.scc_module:
-            line += f"; SCC Module {a.scc_module} applies to these roles"
-        findings.append(line)
-    sections.append(
-        Section(
-            "Transfer tool",
-            (
-                Table(
-                    ("Transfer", "Use", "Mechanism", "Document", "Signed", "Expires"),
-                    tuple(tool_rows),
-                    (1, 1.3, 2, 4, 1.5, 1.5),
-                    empty_text="No mechanism recorded on the register.",
-                ),
-                Bullets(tuple(findings)),
-                Para(c.tool_notes or "No further notes on the transfer tool."),
-            ),
-        )
-    )
-
-    # 3. Data risk (ICO Q2)
-    risk_rows = tuple(
-        (r.category, str(r.inherent or "—"), str(r.residual or "—")) for r in c.category_risks
-    )
-    decision = tra_decision(c)
-    risk_blocks: list[object] = [
-        Table(
-            ("Category of personal data", "Inherent risk (1–5)", "Residual risk (1–5)"),
-            risk_rows,
-            (4, 2, 2),
-            empty_text="Categories not scored.",
-        ),
-        Fields(
-            (
-                ("Sensitive data", d.special_categories or "None"),
-                ("Vulnerable data subjects", _yes_no(d.vulnerable_subjects)),
-                ("Harm risk (decision A)", decision.harm or "not scored"),
-                ("Investigation level (decision B)", decision.investigation.value or "none needed"),
-            )
-        ),
-    ]
-    if uk:
-        risk_blocks.append(Para(TRA_CAVEAT, Tone.NOTE))
-    sections.append(Section("Risk of the data", tuple(risk_blocks)))  # type: ignore[arg-type]
-
-    # 4. Destination law and practice
-    law_rows = []
-    flagged = []
-    # Sources are numbered once, like footnotes: the same page is often cited by many rows.
-    source_no: dict[str, int] = {}
-    for i, law in enumerate(c.laws):
-        if not law.verified:
-            flagged.append(i)
-        refs = [source_no.setdefault(src, len(source_no) + 1) for src in law.sources]
-        law_rows.append(
-            (
-                law.title + ("" if law.verified else " [unverified]"),
-                law.summary,
-                "Yes" if law.applies else "No",
-                " ".join(f"[{n}]" for n in refs) or "—",
-            )
-        )
-    eeg_rows = tuple(
-        (
-            f"{e.guarantee}. {EEG_GUARANTEES.get(e.guarantee, '')}",
-            EEG_RATING_LABELS[e.rating],
-            e.notes,
-        )
-        for e in c.eeg
-    )
-    dest_blocks: list[object] = [
-        Para(
-            f"Destination: {country_label(c.destination)}."
-            + (f" Country profile as of {day(c.profile_as_of)}." if c.profile_as_of else "")
-        ),
-        Table(
-            ("Law or practice", "What it allows", "Applies", "Sources"),
-            tuple(law_rows),
-            (2.2, 6.2, 0.9, 1.3),
-            caption="Laws and practices relevant to the importer (Clause 14(b)(ii))",
-            flagged=tuple(flagged),
-        ),
-        Table(
-            ("No.", "Source"),
-            tuple((f"[{n}]", src) for src, n in source_no.items()),
-            (0.6, 9),
-            caption="Sources consulted",
-            empty_text="No sources recorded.",
-        ),
-        Table(
-            ("European Essential Guarantee", "Rating", "Findings"),
-            eeg_rows,
-            (3.5, 1.4, 5),
-            caption="Assessment against the European Essential Guarantees (EDPB 02/2020)",
-        ),
-        Fields(
-            (
-                ("Specific circumstances (Clause 14(b)(i))", c.circumstances or "—"),
-                ("Practical experience and sources", c.practice or "—"),
-                ("Problematic legislation applies", _yes_no(c.problematic_law)),
-            )
-        ),
-    ]
-    if flagged:
-        dest_blocks.append(
-            Para(
-                f"{len(flagged)} of the facts above are marked unverified in the reference "
-                "profile: check them against a source before relying on them.",
-                Tone.WARNING,
-            )
-        )
-    sections.append(Section("Destination law and practice", tuple(dest_blocks)))  # type: ignore[arg-type]
-
-    # 5. Enforceability and human rights (ICO Q4, Q5)
-    sections.append(
-        Section(
-            "Enforceability and human rights",
-            (
-                Fields(
-                    (
-                        ("Human rights (Q4)", HUMAN_RIGHTS_LABELS[c.human_rights]),
-                        ("Notes", c.human_rights_notes or "—"),
-                        ("Enforceability (Q5)", ENFORCEABILITY_LABELS[c.enforceability]),
-                        ("Notes", c.enforceability_notes or "—"),
-                        (
-                            "Exceptions for significant-risk data (Q6)",
-                            _yes_no(
-                                c.exceptions_apply,
-                                "Not needed"
-                                if decision.significant_risk is False
-                                else "Not answered",
-                            ),
-                        ),
-                        ("TRA outcome", decision.outcome or "open"),
-                        ("Reasoning", decision.explanation),
-                    )
-                ),
-            ),
-        )
-    )
-
-    # 6. Supplementary measures
-    measure_rows = tuple(
-        (
-            m.kind.value.capitalize(),
-            m.code or "—",
-            m.description,
-            (f"{m.use_case}: {USE_CASES[m.use_case][0]}" if m.use_case in USE_CASES else "—"),
-            "In place" if m.in_place else "Planned",
-        )
-        for m in c.measures
-    )
-    sections.append(
-        Section(
-            "Supplementary measures",
-            (
-                Table(
-                    ("Kind", "Code", "Measure", "EDPB use case", "State"),
-                    measure_rows,
-                    (1.9, 0.8, 5, 3, 1.1),
-                    flagged=tuple(i for i, m in enumerate(c.measures) if not m.in_place),
-                ),
-                Para(
-                    "Procedural steps: " + (c.procedural_steps or "none needed."),
-                ),
-            ),
-        )
-    )
-
-    # 7. Quantitative estimate (optional)
-    if c.quantitative is not None and c.quantitative.bases:
-        q = c.quantitative
-        res = rosenthal(q)
-        rows = []
-        for b, est in zip(q.bases, res.bases, strict=True):
-            factors = "; ".join(f"{f.label} {percent(f.probability)}" for f in b.factors)
-            rows.append((b.name, factors or "—", percent(est.per_year)))
-        years = "never" if res.years_at_90 is None else f"{res.years_at_90:,.0f} years"
-        sections.append(
-            Section(
-                "Quantitative estimate of prohibited lawful access",
-                (
-                    Table(
-                        ("Legal basis", "Per-year factors", "Per year"),
-                        tuple(rows),
-                        (2.5, 6, 1.4),
-                    ),
-                    Fields(
-                        (
-                            ("Probability per year", percent(res.per_year)),
-                            (f"Probability over {q.period_years} years", percent(res.cumulative)),
-                            ("At least one case, with 90 % probability, within", years),
-                            (
-                                "Organisation's threshold",
-                                f"{percent(q.threshold)} over {q.period_years} years",
-                            ),
-                            (
-                                "Result",
-                                "Within the threshold"
-                                if res.within_threshold
-                                else "ABOVE the threshold",
-                            ),
-                        )
-                    ),
-                    Para(ROSENTHAL_CAVEAT, Tone.NOTE),
-                ),
-            )
-        )
-
-    # 8. Conclusion
-    conclusion_blocks: list[object] = [
-        Fields(
-            (
-                ("Conclusion", CONCLUSION_LABELS[c.conclusion]),
-                ("Residual risk", c.residual_risk.value or "not rated"),
-                ("Reasoning", c.conclusion_text or "—"),
-                ("Art 49 fallback", c.art49_fallback or "None"),
-            )
-        )
-    ]
-    if stale:
-        conclusion_blocks.append(
-            Para(
-                "This assessment no longer matches the register and must be reviewed: "
-                + "; ".join(stale)
-                + ".",
-                Tone.WARNING,
-            )
-        )
-    sections.append(Section("Conclusion and residual risk", tuple(conclusion_blocks)))  # type: ignore[arg-type]
-
-    # 9. Sign-off, review triggers, change log
-    log_rows = tuple(
-        (
-            a.at.strftime("%d %b %Y %H:%M"),
-            a.actor,
-            f"{_action(a)} revision {_revision_of(a)}",
-        )
-        for a in svc.change_log(tia)
-    )
-    revisions = tuple(
-        (
-            f"v{r.revision}",
-            TIA_STATUS_LABELS[r.status],
-            day(r.approved_on),
-            r.approver or "—",
-            r.change_note or ("First assessment" if r.revision == 1 else "—"),
-        )
-        for r in svc.history(tia)
-    )
-    sections.append(
-        Section(
-            "Sign-off, review and change log",
-            (
-                Fields(
-                    (
-                        ("Assessor", tia.assessor or "—"),
-                        ("Approver", tia.approver or "—"),
-                        ("Approved on", day(tia.approved_on)),
-                        ("Review cycle", f"{tia.review_cycle_months or 12} months"),
-                        ("Next review", day(tia.next_review_on)),
-                        (
-                            "Register snapshot taken",
-                            day(tia.inputs.taken_on if tia.inputs else None),
-                        ),
-                        (
-                            "Reference data",
-                            tia.inputs.reference_version if tia.inputs else svc.ref.version,
-                        ),
-                    )
-                ),
-                Para("Events that reopen this assessment (EDPB step 6):"),
-                Bullets(
-                    tuple(c.review_triggers)
-                    or (
-                        "Change of law in the destination, of importer, or of the data transferred",
-                    )
-                ),
-                Table(
-                    ("Revision", "Status", "Approved", "Approver", "Why"),
-                    revisions,
-                    (1, 1.4, 1.5, 2, 5),
-                    caption="Revisions",
-                ),
-                Table(("When", "Who", "What"), log_rows, (2, 2.5, 5), caption="Change log"),
-            ),
-        )
-    )
-
-    draft = tia.status is not TiaStatus.APPROVED
-    org_name = org.name or (exporter.legal_name or exporter.name)
-    return ReportDocument(
-        title="Transfer impact assessment",
-        subtitle=f"{tia.title or importer.name} — {tia.reference}",
-        author=tia.assessor or org_name,
-        subject=(
-            f"Transfer impact assessment {tia.reference}: {importer.name} "
-            f"({c.destination or t.destination})"
-        ),
-        keywords=("TIA", "transfer risk assessment", "Clause 14", tia.reference),
-        generated_on=on,
-        footer=f"{org_name} · {tia.reference} · record version {tia.version}",
-        heading=heading,
-        sections=tuple(sections),
-        draft=draft,
-        cover_statement=CLAUSE_14D,
-    )
-
-
-def _revision_of(a: AuditEntry) -> str:
-    import json
-
-    try:
-        body = json.loads(a.after or a.before or "{}")
-    except ValueError:
-        return "?"
-    return str(body.get("revision", "?"))

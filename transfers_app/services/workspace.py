@@ -18,17 +18,19 @@ from transfers_app.domain.countries import normalise_code
 from transfers_app.domain.enums import (
     Access,
     Activity,
+    DocumentKind,
     EntityKind,
     Finding,
     Lifecycle,
-    Mechanism,
     Regime,
     Role,
     Severity,
 )
 from transfers_app.domain.models import Document, Entity, Location, Tia, Transfer
+from transfers_app.domain.readmodels import EntityRow, MechanismsUsed
 from transfers_app.domain.renewals import next_review
 from transfers_app.errors import ValidationError
+from transfers_app.ports.storage import Store
 from transfers_app.services.register import RegisterService, StatusReport
 
 Archivable = TypeVar("Archivable", Entity, Location, Transfer, Document, Tia)
@@ -59,12 +61,6 @@ _FINDING_RANK = {
 _ADEQUACY_OF_RANK = tuple(Adequacy)
 
 
-def _mechanism_set(recorded: str) -> frozenset[str]:
-    """The mechanisms of comma-joined stored values; an empty item (a transfer recording
-    none) is NO_MECHANISM."""
-    return frozenset(Mechanism(v) if v else NO_MECHANISM for v in recorded.split(","))
-
-
 class RegisterRow(NamedTuple):
     """One line of the register table: a tuple, so 100,000 of them stay light and quick."""
 
@@ -88,9 +84,9 @@ class RegisterRow(NamedTuple):
 class Workspace:
     """What the desktop app does to the register, on top of ``RegisterService``."""
 
-    def __init__(self, service: RegisterService) -> None:
-        self.service = service
-        self.repo = service.repo
+    def __init__(self, store: Store, register: RegisterService) -> None:
+        self._store = store
+        self.register = register
         self._last_archived: list[Entity | Location | Transfer | Document | Tia] = []
 
     # -- register table -------------------------------------------------------------------
@@ -98,24 +94,28 @@ class Workspace:
     def register_rows(self, limit: int | None = None, on: date | None = None) -> list[RegisterRow]:
         """The register table's rows in name order (only the first ``limit`` if given); given
         ``on``, with their next due dates and mechanisms too (see ``with_extras``)."""
-        kinds = {k.value: k for k in EntityKind}
-        lifecycles = {k.value: k for k in Lifecycle}
-        splits: dict[str | None, tuple[str, ...]] = {None: ()}
-        table = self.repo.register_table(limit)
-        whole = limit is None or len(table) < limit
+        rows = self._store.queries.register_rows(limit)
+        whole = limit is None or len(rows) < limit
+        services: dict[tuple[str, ...], str] = {(): ""}
         out = []
-        table.reverse()
-        while table:  # each raw row dropped as its RegisterRow is made: never two whole copies
-            r = table.pop()
-            codes = splits.get(r[6])
-            if codes is None:  # the same country lists repeat: split each distinct one once
-                codes = splits[r[6]] = tuple(dict.fromkeys(c for c in r[6].split(",") if c))
+        rows.reverse()
+        while rows:  # each read row dropped as its RegisterRow is made: never two whole copies
+            r = rows.pop()
+            text = services.get(r.services)
+            if text is None:  # the same services repeat: one text for each distinct list
+                text = services[r.services] = "; ".join(r.services)
             out.append(
                 RegisterRow(
-                    r[0], r[1], r[2], kinds[r[3]], bool(r[5]), lifecycles[r[4]], codes, r[7] or ""
+                    r.entity_id, r.name, r.legal_name, r.kind, r.is_own, r.lifecycle, r.countries,
+                    text,
                 )
-            )
+            )  # fmt: skip
         return out if on is None else self.with_extras(out, on, whole)
+
+    def entity_rows(self) -> list[EntityRow]:
+        """Every live entity as the register page reads it (name order), for views that draw
+        the register whole (the data map)."""
+        return self._store.queries.register_rows()
 
     def with_extras(
         self, rows: Sequence[RegisterRow], on: date, whole: bool = True
@@ -129,24 +129,36 @@ class Workspace:
         large register shows its rows first and these when they are ready.
         """
         ids = None if whole else [r.entity_id for r in rows]
-        due = self.repo.next_due_by_entity(on, ids)
-        used = self.repo.mechanisms_by_importer(ids)
-        parsed: dict[str, frozenset[str]] = {}
-        shared: dict[frozenset[str], frozenset[str]] = {}
+        # The DPF re-check period is the reference data's (none: no re-check falls due).
+        recheck = self.register.ref.evidence_recheck(DocumentKind.DPF_CERTIFICATION)
+        queries = self._store.queries
+        due = queries.next_due(
+            on, ids, recheck_months=recheck.every_months if recheck is not None else None
+        )
+        used = queries.mechanisms_used(ids)
+        sets: dict[MechanismsUsed, frozenset[str]] = {}
         none: frozenset[str] = frozenset()
-        no_due: tuple[date | None, str] = (None, "")
         out = []
         for r in rows:
             mechanisms = none
             recorded = used.get(r.entity_id)
             if recorded is not None:
-                found = parsed.get(recorded)
-                if found is None:  # the same lists repeat (in any order): one set for each
-                    found = _mechanism_set(recorded)
-                    found = parsed[recorded] = shared.setdefault(found, found)
+                found = sets.get(recorded)
+                if found is None:  # rows share equal sets: one for each distinct use
+                    found = frozenset(recorded.mechanisms)
+                    if recorded.unrecorded:
+                        found |= {NO_MECHANISM}
+                    sets[recorded] = found
                 mechanisms = found
-            next_due, what = due.get(r.entity_id, no_due)
-            out.append(RegisterRow(*r[:8], next_due, what, mechanisms))
+            next_due = due.get(r.entity_id)
+            out.append(
+                RegisterRow(
+                    *r[:8],
+                    next_due.on if next_due else None,
+                    next_due.what if next_due else "",
+                    mechanisms,
+                )
+            )
         return out
 
     @staticmethod
@@ -178,11 +190,28 @@ class Workspace:
 
     def archive_entity(self, entity_id: int) -> Entity:
         """Archive (never delete) an entity; the last archive can be undone."""
-        return self.archive(self.repo.get_entity(entity_id))
+        return self.archive(self._store.entities.get(entity_id))
+
+    def archive_transfer(self, transfer_id: int) -> Transfer:
+        return self.archive(self._store.transfers.get(transfer_id))
+
+    def archive_document(self, document_id: int) -> Document:
+        return self.archive(self._store.documents.get(document_id))
 
     def archive(self, record: Archivable) -> Archivable:
         """Archive any record (entity, location, transfer, document, TIA); undo restores it."""
-        archived = self.repo.archive(record)
+        store = self._store
+        archived: Entity | Location | Transfer | Document | Tia
+        if isinstance(record, Entity):
+            archived = store.entities.archive(record)
+        elif isinstance(record, Location):
+            archived = store.entities.archive_location(record)
+        elif isinstance(record, Transfer):
+            archived = store.transfers.archive(record)
+        elif isinstance(record, Document):
+            archived = store.documents.archive(record)
+        else:
+            archived = store.assessments.archive(record)
         self._last_archived.append(archived)
         return archived
 
@@ -195,27 +224,28 @@ class Workspace:
             return None
         last = self._last_archived.pop()
         assert last.id is not None
+        store = self._store
         if isinstance(last, Entity):
-            return self.repo.restore(self.repo.get_entity(last.id))
+            return store.entities.restore(store.entities.get(last.id))
         if isinstance(last, Transfer):
-            return self.repo.restore(self.repo.get_transfer(last.id))
+            return store.transfers.restore(store.transfers.get(last.id))
         if isinstance(last, Document):
-            return self.repo.restore(self.repo.get_document(last.id))
+            return store.documents.restore(store.documents.get(last.id))
         if isinstance(last, Location):
-            return self.repo.restore(last)
-        return self.repo.restore(last)
+            return store.entities.restore_location(last)
+        return store.assessments.restore(last)
 
     # -- documents ---------------------------------------------------------------------------
 
     def mark_reviewed(self, document_id: int, on: date) -> Document:
         """Record a review done on ``on``; the next one follows the document's review cycle."""
-        doc = self.repo.get_document(document_id)
+        doc = self._store.documents.get(document_id)
         if not doc.review_cycle_months:
             raise ValidationError(
                 "review_cycle_months",
                 f"'{doc.title}' has no review cycle: set one to compute the next review",
             )
-        return self.repo.update_document(
+        return self._store.documents.update(
             replace(
                 doc,
                 last_reviewed_on=on,
@@ -225,7 +255,7 @@ class Workspace:
 
     def document_file(self, doc: Document) -> Path | None:
         """Where the signed file of ``doc`` is kept, if it has one and it is there."""
-        return self.repo.stored_file(doc.file_sha256) if doc.file_sha256 else None
+        return self._store.documents.file_path(doc.file_sha256) if doc.file_sha256 else None
 
     def viewable_copy(self, doc: Document) -> Path | None:
         """A copy of the signed file under its original name, for the system viewer.
@@ -261,10 +291,10 @@ class Workspace:
         codes = [normalise_code(c, "countries") for c in countries]
         if not codes:
             raise ValidationError("countries", "give at least one country")
-        own = self.repo.own_entities()
+        own = self._store.entities.own()
         exporter = next((e for e in own if e.id == exporter_id), own[0] if own else None)
-        with self.repo.transaction():
-            supplier = self.repo.add_entity(
+        with self._store.transaction() as tx:
+            supplier = tx.entities.add(
                 Entity(
                     name=name.strip(),
                     kind=EntityKind.VENDOR,
@@ -276,9 +306,9 @@ class Workspace:
             assert supplier.id is not None
             for i, code in enumerate(dict.fromkeys(codes)):
                 activity = Activity.HEADQUARTERS if i == 0 else Activity.HOSTING
-                self.repo.add_location(Location(supplier.id, code, activity))
+                tx.entities.add_location(Location(supplier.id, code, activity))
                 if exporter is not None and exporter.id is not None:
-                    self.repo.add_transfer(
+                    tx.transfers.add(
                         Transfer(
                             exporter_id=exporter.id,
                             importer_id=supplier.id,

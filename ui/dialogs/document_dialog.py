@@ -233,7 +233,7 @@ class DocumentDialog(QDialog):
         self.party_filter.setClearButtonEnabled(True)
         self.party_filter.setAccessibleName("Find a party")
         names = sorted(
-            ((i, n) for i, n, _ in self.ctx.service.repo.entity_names()),
+            self.ctx.services.entities.names().items(),
             key=lambda p: p[1].casefold(),
         )
         checked = set(self.original.party_ids) if self.original else set()
@@ -743,16 +743,16 @@ class DocumentDialog(QDialog):
         ``document`` None: a new document. Otherwise ``mode`` "renew" (the default) saves a new
         version with ``renew_document``; "edit" corrects this version in place.
         """
-        repo = ctx.service.repo
+        documents = ctx.services.documents
         chosen: Mode = mode or ("renew" if document is not None else "new")
 
         def save(doc: Document, path: Path | None) -> Document:
             if chosen == "new":
-                return repo.add_document(doc, path)
+                return documents.add(doc, path)
             assert document is not None
             if chosen == "renew":
-                return repo.renew_document(document, doc, path)
-            return repo.update_document(doc, path)
+                return documents.renew(document, doc, path)
+            return documents.update(doc, path)
 
         dialog = cls(ctx, document, chosen, save, parent)
         if dialog.exec() == QDialog.DialogCode.Accepted:

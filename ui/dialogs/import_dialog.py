@@ -41,14 +41,11 @@ from transfers_app.domain.enums import EntityKind, Role
 from transfers_app.errors import TransfersError
 from transfers_app.services.importing import (
     LABELS,
-    MEMORY_FILE,
     OUTCOME_LABELS,
     Field,
     ImportPreview,
     ImportResult,
-    ImportService,
     Mapping,
-    MappingMemory,
     Outcome,
     PreviewRow,
     Table,
@@ -105,12 +102,7 @@ class ImportDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle("Import suppliers")
         self.setMinimumSize(980, 680)
-        self.importer = ImportService(
-            ctx.service.repo,
-            ctx.files.lists,
-            ctx.today,
-            MappingMemory(ctx.paths.home / MEMORY_FILE),
-        )
+        self.importer = ctx.services.imports
         self.path: Path | None = None
         self.table: Table | None = None
         self.mapping = Mapping()

@@ -398,7 +398,7 @@ class DecisionDialog(QDialog, FieldMessages):
 
         form = QFormLayout()
         outer.addLayout(form)
-        self.by = QLineEdit(ctx.service.repo.actor)
+        self.by = QLineEdit(service.actor)
         self.by.setAccessibleName("Decided by")
         self._row(form, "Decided &by:", "decided_by", self.by)
         self.on = _date_edit(ctx.today, "Decided on")

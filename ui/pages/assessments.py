@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from transfers_app.rules.gaps import GapCode
-from transfers_app.services.register import RegisterService
+from transfers_app.services.app import AppServices
 from transfers_app.services.worklists import AssessmentRow, assessment_rows
 from ui import messages
 from ui.context import UiContext
@@ -135,7 +135,7 @@ class AssessmentsPage(Page):
         """Read the assessments and the status in the background; the rows follow."""
         self.summary.setText("Loading…")
         self.jobs.start(
-            lambda service, _job: self._read(service), self._rows_arrived, self._load_failed
+            lambda services, _job: self._read(services), self._rows_arrived, self._load_failed
         )
 
     def _load_failed(self, message: str) -> None:
@@ -145,11 +145,10 @@ class AssessmentsPage(Page):
         """Wait for the background read and show its rows (tests, and before closing)."""
         return self.jobs.wait(msecs)
 
-    def _read(self, service: RegisterService) -> list[AssessmentRow]:
-        """The page's rows, read on a worker thread with ``service`` (its own connection)."""
+    def _read(self, services: AppServices) -> list[AssessmentRow]:
+        """The page's rows, read on a worker thread with its own ``services``."""
         ctx = self.ctx
-        repo = service.repo
-        report = ctx.status(service)
+        report = ctx.status(services)
         missing: dict[int, str] = {}
         stale: dict[int, str] = {}
         for g in report.gaps:
@@ -157,9 +156,10 @@ class AssessmentsPage(Page):
                 missing.setdefault(g.transfer_id, g.message)
             elif g.code is GapCode.TIA_STALE and g.transfer_id is not None:
                 stale.setdefault(g.transfer_id, g.message)
-        transfers = {t.id: t for t in repo.list_transfers() if t.id is not None}
-        names = {i: n for i, n, _ in repo.entity_names()}
-        return assessment_rows(repo.list_tias(), transfers, names, missing, ctx.today, stale)
+        transfers = {t.id: t for t in services.transfers.list() if t.id is not None}
+        names = services.entities.names()
+        tias = services.tias.assessments()
+        return assessment_rows(tias, transfers, names, missing, ctx.today, stale)
 
     def _rows_arrived(self, rows: list[AssessmentRow]) -> None:
         self.model = AssessmentsModel(rows, self)

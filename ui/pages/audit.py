@@ -185,10 +185,10 @@ class AuditPage(Page):
 
     def refresh(self) -> None:
         selected = self.selected_row()
-        entries = self.ctx.service.repo.audit_log(LIMIT)
+        entries = self.ctx.services.audit.entries(LIMIT)
         rows = [AuditRow.of(e) for e in entries]
         self.model.set_rows(rows)
-        total = self.ctx.service.repo.count("audit")
+        total = self.ctx.services.audit.counts().audit_entries
         shown = f"the latest {LIMIT:,} of {total:,}" if total > len(rows) else f"all {total:,}"
         self.header.setText(
             f"<b>Every change to the register</b>, newest first: {shown} changes. "

@@ -1,7 +1,7 @@
 """The dashboard: the register at a glance, every figure a way into the filtered list.
 
 The status of a large register takes a while to compute, so the page paints at once with
-"checking…" and a background job (``ui.jobs``: its own service and SQLite connection)
+"checking…" and a background job (``ui.jobs``: its own services and register connection)
 computes the figures.
 """
 
@@ -57,7 +57,8 @@ from transfers_app.domain.enums import Mechanism, Severity
 from transfers_app.domain.formatting import MECHANISM_LABELS, NO_MECHANISM
 from transfers_app.domain.renewals import Reminder, when_text
 from transfers_app.rules.gaps import GapCode
-from transfers_app.services.register import RegisterService, StatusReport
+from transfers_app.services.app import AppServices
+from transfers_app.services.register import StatusReport
 from ui.context import UiContext
 from ui.jobs import Job, Jobs
 from ui.pages.base import Page
@@ -667,9 +668,9 @@ class DashboardPage(Page):
         self._show_checking()
         ctx, on = self.ctx, self.ctx.today
 
-        def compute(service: RegisterService, _job: Job) -> DashboardData:
-            report = ctx.status(service)  # shared with the other pages through the context
-            return summarize(report, service.reminders(on, DUE_HORIZON_DAYS))
+        def compute(services: AppServices, _job: Job) -> DashboardData:
+            report = ctx.status(services)  # shared with the other pages through the context
+            return summarize(report, services.register.reminders(on, DUE_HORIZON_DAYS))
 
         self.jobs.start(compute, self._on_done, self._on_failed)
 

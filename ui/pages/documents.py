@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.enums import DocumentStatus
 from transfers_app.domain.models import Document
 from transfers_app.errors import TransfersError
-from transfers_app.services.register import RegisterService
+from transfers_app.services.app import AppServices
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.document_dialog import FILE_FILTER, DocumentDialog
@@ -232,14 +232,13 @@ class DocumentsPage(Page):
         """Read the documents in the background; the rows follow."""
         self.count_label.setText("Loading…")
         self.jobs.start(
-            lambda service, _job: self._read(service), self._rows_arrived, self._load_failed
+            lambda services, _job: self._read(services), self._rows_arrived, self._load_failed
         )
 
     @staticmethod
-    def _read(service: RegisterService) -> tuple[dict[int, str], list[Document]]:
-        """Names and documents, read on a worker thread with ``service`` (its own connection)."""
-        repo = service.repo
-        return {i: n for i, n, _ in repo.entity_names()}, repo.list_documents()
+    def _read(services: AppServices) -> tuple[dict[int, str], list[Document]]:
+        """Names and documents, read on a worker thread with its own ``services``."""
+        return services.entities.names(), services.documents.list()
 
     def _load_failed(self, message: str) -> None:
         self.count_label.setText(f"The documents could not be read: {message}")
@@ -353,7 +352,7 @@ class DocumentsPage(Page):
             self.superseded.setChecked(bool(criteria["superseded"]))
         document_id = criteria.get("document_id")
         if document_id is not None:
-            doc = self.ctx.service.repo.get_document(int(document_id))
+            doc = self.ctx.services.documents.get(int(document_id))
             if doc.status is DocumentStatus.SUPERSEDED:
                 self.superseded.setChecked(True)
             if not self.select_document(int(document_id)):
@@ -418,14 +417,14 @@ class DocumentsPage(Page):
             return None
         assert doc.id is not None
         try:
-            current = self.ctx.service.repo.get_document(doc.id)
+            current = self.ctx.services.documents.get(doc.id)
             if current.file_sha256 and not messages.confirm(
                 self,
                 f"'{current.title}' already has the file {current.file_name}. Replace it with "
                 f"{path.name}? (The old file stays in the audit history.)",
             ):
                 return None
-            saved = self.ctx.service.repo.update_document(current, path)
+            saved = self.ctx.services.documents.update(current, path)
         except TransfersError as exc:
             messages.error(self, f"The file was not attached: {exc}")
             return None
@@ -460,7 +459,7 @@ class DocumentsPage(Page):
         doc = self._require_selection()
         if doc is None:
             return
-        path = self.ctx.workspace.viewable_copy(doc)
+        path = self.ctx.services.workspace.viewable_copy(doc)
         if path is None:
             if doc.file_sha256:
                 messages.error(
@@ -482,7 +481,7 @@ class DocumentsPage(Page):
         doc = self._require_selection()
         if doc is None:
             return None
-        versions = self.ctx.service.repo.document_history(doc)
+        versions = self.ctx.services.documents.history(doc)
         self.history_dialog = HistoryDialog(versions, self._names, self.ctx.today, self)
         self.history_dialog.open()
         return self.history_dialog
@@ -496,8 +495,7 @@ class DocumentsPage(Page):
         ):
             return True
         assert doc.id is not None
-        repo = self.ctx.service.repo
-        self.ctx.workspace.archive(repo.get_document(doc.id))
+        self.ctx.services.workspace.archive_document(doc.id)
         self.refresh()
         self.message.setText(f"Archived '{doc.title}'.")
         self.changed.emit()

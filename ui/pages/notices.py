@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.formatting import day
 from transfers_app.domain.models import SubprocessorNotice
-from transfers_app.services.notices import NoticeService, NoticeView
+from transfers_app.services.notices import NoticeView
 from ui.context import UiContext
 from ui.dialogs.notice_dialog import DEADLINE_RULE, DecisionDialog, NoticeDialog
 from ui.models.notices import ELASTIC, Column, NoticesModel, NoticesProxy
@@ -37,7 +37,7 @@ class NoticesPage(Page):
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.service = NoticeService(ctx.service.repo)
+        self.service = ctx.services.notices
         self._fitted = False
         layout = QVBoxLayout(self)
 

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Regime
 from transfers_app.errors import TransfersError
-from transfers_app.reference import load_reference
 from transfers_app.reference.loader import Decision, ReferenceSet, read_bundle_file
 from ui import messages
 from ui.context import UiContext
@@ -202,7 +201,7 @@ class ReferencePage(Page):
 
     @property
     def ref(self) -> ReferenceSet:
-        return self.ctx.service.ref
+        return self.ctx.ref
 
     # -- showing -------------------------------------------------------------------------------
 
@@ -312,7 +311,7 @@ class ReferencePage(Page):
             reason = exc.strerror if isinstance(exc, OSError) else str(exc)
             messages.error(self, f"<p>Cannot write {esc(target)}: {esc(reason)}</p>")
             return False
-        self.ctx.service.ref = load_reference(self.ctx.paths.reference)
+        self.ctx.services.reference.load(self.ctx.paths.reference)
         self.refresh()
         self.changed.emit()
         messages.info(

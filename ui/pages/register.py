@@ -38,7 +38,7 @@ from transfers_app.domain.enums import EntityKind, Lifecycle, Mechanism, Severit
 from transfers_app.domain.formatting import LIFECYCLE_LABELS, MECHANISM_LABELS
 from transfers_app.errors import TransfersError
 from transfers_app.reference.loader import ReferenceSet
-from transfers_app.services.register import RegisterService
+from transfers_app.services.app import AppServices
 from transfers_app.services.workspace import NO_MECHANISM, Adequacy, RegisterRow, Workspace
 from ui import messages
 from ui.context import UiContext
@@ -252,15 +252,16 @@ class RegisterPage(Page):
     def refresh(self) -> None:
         """Reload the rows (skipped when nothing changed) and recompute the status behind."""
         # The register's generation, and the reference set in use (a newer one changes verdicts).
-        generation = (self.ctx.service.repo.generation(), self.ctx.service.ref)
+        generation = (self.ctx.services.audit.generation(), self.ctx.ref)
         if generation == self._generation:
             return
         selected = self.selected_entity_id()
         self._generation = generation
-        first = self.ctx.workspace.register_rows(limit=FIRST_ROWS)
+        workspace = self.ctx.services.workspace
+        first = workspace.register_rows(limit=FIRST_ROWS)
         whole = len(first) < FIRST_ROWS
         if whole:  # a small register: its due dates and mechanisms are quick to read
-            first = self.ctx.workspace.with_extras(first, self.ctx.today)
+            first = workspace.with_extras(first, self.ctx.today)
         self.model.set_rows(first, extras_known=whole)
         self._fill_countries()
         if selected is not None:
@@ -274,10 +275,10 @@ class RegisterPage(Page):
         self.status_label.setText("Loading the rest of the register…")
         today = self.ctx.today
 
-        def read(service: RegisterService, job: Job) -> list[RegisterRow]:
+        def read(services: AppServices, job: Job) -> list[RegisterRow]:
             # Every row first (shown at once), then the same rows with their next due dates
             # and mechanisms.
-            workspace = Workspace(service)
+            workspace = services.workspace
             rows = workspace.register_rows()
             job.report(rows)
             return workspace.with_extras(rows, today)
@@ -314,9 +315,9 @@ class RegisterPage(Page):
         ctx = self.ctx
 
         def compute(
-            service: RegisterService, _job: Job
+            services: AppServices, _job: Job
         ) -> tuple[Mapping[int, Severity], Mapping[int, Adequacy]]:
-            report = ctx.status(service)
+            report = ctx.status(services)
             return Workspace.worst_by_entity(report), Workspace.adequacy_by_entity(report)
 
         self.jobs.start(compute, self._status_arrived, self._status_failed, key=STATUS_JOB)
@@ -481,7 +482,7 @@ class RegisterPage(Page):
         ):
             return False
         try:
-            self.ctx.workspace.archive_entity(entity_id)
+            self.ctx.services.workspace.archive_entity(entity_id)
         except TransfersError as exc:
             messages.error(self, str(exc))
             return False

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.renewals import Reminder
 from transfers_app.errors import TransfersError
-from transfers_app.services.register import RegisterService
+from transfers_app.services.app import AppServices
 from ui import messages
 from ui.context import UiContext
 from ui.jobs import Jobs
@@ -160,10 +160,12 @@ class RenewalsPage(Page):
         self.summary.setText("Loading…")
         today, horizon = self.ctx.today, self.horizon
 
-        def read(service: RegisterService) -> tuple[int, list[Reminder]]:
-            return horizon, service.reminders(today, horizon)
+        def read(services: AppServices) -> tuple[int, list[Reminder]]:
+            return horizon, services.register.reminders(today, horizon)
 
-        self.jobs.start(lambda service, _job: read(service), self._rows_arrived, self._load_failed)
+        self.jobs.start(
+            lambda services, _job: read(services), self._rows_arrived, self._load_failed
+        )
 
     def _load_failed(self, message: str) -> None:
         self.summary.setText(f"The reminders could not be read: {message}")
@@ -238,7 +240,7 @@ class RenewalsPage(Page):
             messages.info(self, "Only a document review can be marked reviewed here.")
             return
         try:
-            saved = self.ctx.workspace.mark_reviewed(number, self.ctx.today)
+            saved = self.ctx.services.workspace.mark_reviewed(number, self.ctx.today)
         except TransfersError as exc:
             text = getattr(exc, "message", None) or str(exc)
             if getattr(exc, "field", "") == "review_cycle_months":

@@ -74,7 +74,7 @@ class SupplierCheckPage(Page):
         self.name_edit.setClearButtonEnabled(True)
         self.service_edit = QLineEdit()
         self.service_edit.setPlaceholderText("What they would do, e.g. cloud hosting (optional)")
-        self.countries = CountryPicker(destination_choices(ctx.service.ref.international_orgs))
+        self.countries = CountryPicker(destination_choices(ctx.ref.international_orgs))
         self.importer_role = QComboBox()
         for role in (Role.PROCESSOR, Role.SUBPROCESSOR, Role.CONTROLLER):
             self.importer_role.addItem(ROLE_TEXT[role].capitalize(), role.value)
@@ -187,10 +187,10 @@ class SupplierCheckPage(Page):
     # -- inputs --------------------------------------------------------------------------------
 
     def _load_register_choices(self) -> None:
-        repo = self.ctx.service.repo
+        services = self.ctx.services
         chosen = set(self.selected_categories())
         self.categories.clear()
-        for item in repo.catalogue("data_category"):
+        for item in services.settings.catalogue("data_category"):
             row = QListWidgetItem(item.name)
             row.setToolTip(item.description)
             row.setFlags(row.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -199,7 +199,7 @@ class SupplierCheckPage(Page):
             self.categories.addItem(row)
         current = self.exporter.currentData()
         self.exporter.clear()
-        for e in repo.own_entities():
+        for e in services.entities.own():
             self.exporter.addItem(e.name, e.id)
         if self.exporter.count() == 0:
             self.exporter.addItem("(no entity of ours on the register)", None)
@@ -207,7 +207,7 @@ class SupplierCheckPage(Page):
         self.exporter.setCurrentIndex(max(index, 0))
 
     def _set_default_regimes(self) -> None:
-        own = self.ctx.service.exporter_regimes()
+        own = self.ctx.services.register.exporter_regimes()
         chosen = set(own or DEFAULT_REGIMES)
         for regime, box in self.regime_boxes.items():
             box.blockSignals(True)
@@ -273,7 +273,7 @@ class SupplierCheckPage(Page):
             if not codes or not regimes:
                 self._show_incomplete(name, codes, regimes)
                 return
-            report = self.ctx.service.check(
+            report = self.ctx.services.register.check(
                 name,
                 codes,
                 importer_role,
@@ -286,7 +286,7 @@ class SupplierCheckPage(Page):
             self._show(f"<p style='color:#b42318'><b>Cannot run the check:</b> {esc(exc)}</p>")
             return
         self.report = report
-        self._show(render_report(report, self.ctx.service.ref, importer_role, exporter_role))
+        self._show(render_report(report, self.ctx.ref, importer_role, exporter_role))
 
     def _show_incomplete(self, name: str, codes: list[str], regimes: list[Regime]) -> None:
         parts = []
@@ -309,7 +309,7 @@ class SupplierCheckPage(Page):
                 "organisation such as the EPO) to see what the law requires.</p>"
             )
         if name:
-            parts.append(render_similar(self.ctx.service.similar_entities(name)))
+            parts.append(render_similar(self.ctx.services.register.similar_entities(name)))
         self._show("".join(parts))
 
     def _show(self, body: str) -> None:
@@ -336,7 +336,8 @@ class SupplierCheckPage(Page):
         if not name or not codes:
             messages.error(self, "Give the supplier's name and at least one country first.")
             return
-        close = [s for s in self.ctx.service.similar_entities(name) if s.score >= DUPLICATE_SCORE]
+        similar = self.ctx.services.register.similar_entities(name)
+        close = [s for s in similar if s.score >= DUPLICATE_SCORE]
         if close and not messages.confirm(
             self,
             f"<p>Already on the register: <b>{esc(close[0].name)}</b> "
@@ -346,7 +347,7 @@ class SupplierCheckPage(Page):
             return
         exporter = self.exporter.currentData()
         try:
-            supplier = self.ctx.workspace.add_proposed_supplier(
+            supplier = self.ctx.services.workspace.add_proposed_supplier(
                 name,
                 codes,
                 importer_role,

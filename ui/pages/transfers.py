@@ -31,7 +31,7 @@ from transfers_app.domain.enums import Mechanism
 from transfers_app.domain.formatting import MECHANISM_LABELS
 from transfers_app.domain.models import Transfer
 from transfers_app.rules.gaps import Gap
-from transfers_app.services.register import RegisterService
+from transfers_app.services.app import AppServices
 from transfers_app.services.worklists import TransferRow, transfer_rows
 from ui import messages
 from ui.context import UiContext
@@ -169,15 +169,14 @@ class TransfersPage(Page):
         """Read the transfers and their status in the background; the rows follow."""
         self.count_label.setText("Loading…")
         self.jobs.start(
-            lambda service, _job: self._read(service), self._rows_arrived, self._load_failed
+            lambda services, _job: self._read(services), self._rows_arrived, self._load_failed
         )
 
-    def _read(self, service: RegisterService) -> tuple[dict[int, str], list[TransferRow]]:
-        """The page's rows, read on a worker thread with ``service`` (its own connection)."""
+    def _read(self, services: AppServices) -> tuple[dict[int, str], list[TransferRow]]:
+        """The page's rows, read on a worker thread with its own ``services``."""
         ctx = self.ctx
-        repo = service.repo
-        report = ctx.status(service)
-        names = {i: n for i, n, _ in repo.entity_names()}
+        report = ctx.status(services)
+        names = services.entities.names()
         regimes = {
             s.transfer.id: tuple(res.assessment.regime for res in s.results)
             for s in report.statuses
@@ -187,7 +186,8 @@ class TransfersPage(Page):
         for g in report.gaps:  # worst first
             if g.transfer_id is not None:
                 gaps.setdefault(g.transfer_id, []).append(g)
-        return names, transfer_rows(repo.list_transfers(), names, regimes, gaps, ctx.today)
+        rows = transfer_rows(services.transfers.list(), names, regimes, gaps, ctx.today)
+        return names, rows
 
     def _rows_arrived(self, result: tuple[dict[int, str], list[TransferRow]]) -> None:
         self._names, rows = result
@@ -392,8 +392,7 @@ class TransfersPage(Page):
             "It leaves the register but stays in the audit history.",
         ):
             return True
-        repo = self.ctx.service.repo
-        self.ctx.workspace.archive(repo.get_transfer(r.transfer.id))
+        self.ctx.services.workspace.archive_transfer(r.transfer.id)
         self.refresh()
         self.changed.emit()
         return True

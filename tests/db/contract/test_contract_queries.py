@@ -84,7 +84,7 @@ def test_next_due_picks_each_entitys_earliest_date_and_says_what(store: Store) -
         assessment(t, approved_on=date(2026, 1, 1), next_review_on=date(2026, 12, 24))
     )
 
-    due = store.queries.next_due(TODAY)
+    due = store.queries.next_due(TODAY, recheck_months=12)
     assert due == {
         _id(own): NextDue(date(2026, 12, 1), DueKind.NOTICE),
         _id(stratus): NextDue(date(2026, 12, 1), DueKind.NOTICE),
@@ -92,10 +92,45 @@ def test_next_due_picks_each_entitys_earliest_date_and_says_what(store: Store) -
         _id(leap): NextDue(date(2025, 2, 28), DueKind.DPF_RECHECK),
         _id(assessed): NextDue(date(2026, 12, 24), DueKind.TIA_REVIEW),
     }
-    assert store.queries.next_due(TODAY, [_id(leap), _id(quiet), 999]) == {
+    assert store.queries.next_due(TODAY, [_id(leap), _id(quiet), 999], recheck_months=12) == {
         _id(leap): due[_id(leap)]
     }
-    assert store.queries.next_due(TODAY, []) == {}
+    assert store.queries.next_due(TODAY, [], recheck_months=12) == {}
+
+
+def test_next_due_dpf_recheck_follows_the_period_given(store: Store) -> None:
+    # The period comes from the reference data; months end as dateutil's relativedelta says.
+    august = store.entities.add(vendor("August Inc."))
+    leap = store.entities.add(vendor("Leap Inc."))
+    mid = store.entities.add(vendor("Mid Inc."))
+    never = store.entities.add(vendor("Never Inc."))
+    store.documents.add(dpf((_id(august),), date(2025, 8, 31)))
+    store.documents.add(dpf((_id(leap),), date(2024, 2, 29)))
+    store.documents.add(dpf((_id(mid),), date(2025, 1, 15)))
+    store.documents.add(dpf((_id(never),), None))
+
+    def dates(months: int | None) -> dict[int, date]:
+        due = store.queries.next_due(TODAY, recheck_months=months)
+        assert all(d.what is DueKind.DPF_RECHECK for d in due.values())
+        return {i: d.on for i, d in due.items()}
+
+    assert dates(6) == {
+        _id(august): date(2026, 2, 28),
+        _id(leap): date(2024, 8, 29),
+        _id(mid): date(2025, 7, 15),
+        _id(never): TODAY,
+    }
+    assert dates(12) == {
+        _id(august): date(2026, 8, 31),
+        _id(leap): date(2025, 2, 28),
+        _id(mid): date(2026, 1, 15),
+        _id(never): TODAY,
+    }
+    # Six months from 31 August 2023 end in a leap February.
+    store.documents.add(dpf((_id(august),), date(2023, 8, 31)))
+    assert dates(6)[_id(august)] == date(2024, 2, 29)
+    # No re-check period in the reference data: no re-check falls due.
+    assert dates(None) == {}
 
 
 def test_next_due_without_notice_is_the_expiry_or_the_review(store: Store) -> None:
@@ -104,7 +139,7 @@ def test_next_due_without_notice_is_the_expiry_or_the_review(store: Store) -> No
     b = store.entities.add(vendor("B Ltd"))
     store.documents.add(scc((_id(a),), notice_period_days=None, expires_on=date(2027, 1, 1)))
     store.documents.add(scc((_id(b),), notice_period_days=0, next_review_on=date(2026, 12, 31)))
-    due = store.queries.next_due(TODAY)
+    due = store.queries.next_due(TODAY, recheck_months=12)
     assert due[_id(a)] == NextDue(date(2027, 1, 1), DueKind.EXPIRY)
     assert due[_id(b)] == NextDue(date(2026, 12, 31), DueKind.REVIEW)
     assert _id(own) not in due

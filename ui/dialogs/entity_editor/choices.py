@@ -105,16 +105,6 @@ def country_choices() -> tuple[tuple[str, str], ...]:
     return tuple(countries + orgs)
 
 
-_GROUPS: dict[tuple[int, int], list[tuple[int, str]]] = {}
-
-
 def group_entities(ctx: UiContext) -> list[tuple[int, str]]:
-    """(id, name) of the live group entities, for the parent combo (kept until a write)."""
-    repo = ctx.service.repo
-    key = (id(repo), repo.generation())
-    found = _GROUPS.get(key)
-    if found is None:
-        found = [(int(i), str(n)) for i, n in repo.group_entities()]
-        _GROUPS.clear()
-        _GROUPS[key] = found
-    return found
+    """(id, name) of the live group entities, for the parent combo."""
+    return [(g.entity_id, g.name) for g in ctx.services.entities.groups()]

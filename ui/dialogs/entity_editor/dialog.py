@@ -372,7 +372,7 @@ class EntityEditor(FieldMessages, QDialog):
         self.contact_name_edit.setText(e.contact_name)
         self.contact_email_edit.setText(e.contact_email)
         if e.parent_id is not None:
-            names = self.ctx.service.repo.names_of([e.parent_id])
+            names = self.ctx.services.entities.names([e.parent_id])
             self.parent_combo.addItem(names.get(e.parent_id, f"#{e.parent_id}"), e.parent_id)
             self.parent_combo.setCurrentIndex(1)
         self.owner_edit.setText(e.owner)
@@ -384,7 +384,7 @@ class EntityEditor(FieldMessages, QDialog):
             check.setChecked(regime in e.exporter_regimes)
         self.notes_edit.setPlainText(e.notes)
         if e.id is not None:
-            self._original_locations = self.ctx.service.repo.locations_of(e.id)
+            self._original_locations = self.ctx.services.entities.locations(e.id)
             for loc in self._original_locations:
                 self.add_location(loc)
 
@@ -451,10 +451,9 @@ class EntityEditor(FieldMessages, QDialog):
         if self.original is None or self.original.id is None:
             return
         me = self.original.id
-        repo = self.ctx.service.repo
-        self._transfers = repo.transfers_of(me)
+        self._transfers = self.ctx.services.transfers.of_entity(me)
         self._transfers.sort(key=lambda t: (t.exporter_id != me, t.destination, t.id or 0))
-        others = repo.names_of(
+        others = self.ctx.services.entities.names(
             sorted(
                 {t.importer_id if t.exporter_id == me else t.exporter_id for t in self._transfers}
             )
@@ -525,11 +524,11 @@ class EntityEditor(FieldMessages, QDialog):
 
     def _regimes_for(self, t: Transfer) -> tuple[tuple[Regime, ...], str]:
         """The regimes a transfer is assessed under, and where they come from."""
-        repo = self.ctx.service.repo
-        return regimes_for(t, repo.get_transfer, repo.get_entity)
+        services = self.ctx.services
+        return regimes_for(t, services.transfers.get, services.entities.get)
 
     def _certifications(self, importer_id: int) -> Certifications:
-        return certifications(self.ctx.service.repo.documents_of(importer_id))
+        return certifications(self.ctx.services.documents.of_entity(importer_id))
 
     def _transfer_selected(self) -> None:
         rows = self.transfers_table.selectionModel().selectedRows()
@@ -541,7 +540,7 @@ class EntityEditor(FieldMessages, QDialog):
         """What the law requires for ``t`` today, per regime, from the rules."""
         regimes, source = self._regimes_for(t)
         certs = self._certifications(t.importer_id) if regimes else Certifications()
-        return requirements_html(t, regimes, source, certs, self.ctx.service.ref, self.ctx.today)
+        return requirements_html(t, regimes, source, certs, self.ctx.ref, self.ctx.today)
 
     def _load_documents(self) -> None:
         self._documents_loaded = True
@@ -549,7 +548,7 @@ class EntityEditor(FieldMessages, QDialog):
             return
         me = self.original.id
         docs: list[Document] = sorted(
-            self.ctx.service.repo.documents_of(me),
+            self.ctx.services.documents.of_entity(me),
             key=lambda d: (d.title.casefold(), -d.doc_version),
         )
         self.documents_model.set_rows(docs)
@@ -676,13 +675,10 @@ class EntityEditor(FieldMessages, QDialog):
         if self.original is not None and not self.is_dirty():
             self.accept()  # nothing changed: nothing to write
             return None
-        repo = self.ctx.service.repo
         try:
             entity = self.value()
-            with repo.transaction():
-                saved = repo.add_entity(entity) if entity.id is None else repo.update_entity(entity)
-                assert saved.id is not None
-                self._save_locations(saved.id)
+            locations = [loc for loc in self._locations(entity.id or 0) if loc is not None]
+            saved = self.ctx.services.entities.save(entity, locations, self._original_locations)
         except TransfersError as exc:
             messages.error(self, f"The entity was not saved.\n\n{exc}")
             return None
@@ -690,28 +686,6 @@ class EntityEditor(FieldMessages, QDialog):
         self._initial = self._snapshot()
         self.accept()
         return saved
-
-    def _save_locations(self, entity_id: int) -> None:
-        repo = self.ctx.service.repo
-        originals = {o.id: o for o in self._original_locations if o.id is not None}
-        kept: set[int] = set()
-        for loc in self._locations(entity_id):
-            assert loc is not None  # validated
-            if loc.id is None:
-                repo.add_location(loc)
-                continue
-            kept.add(loc.id)
-            before = originals[loc.id]
-            if (loc.country, loc.activity, loc.city) == (
-                before.country,
-                before.activity,
-                before.city,
-            ):
-                continue
-            repo.update_location(replace(loc, version=before.version))
-        for before in self._original_locations:
-            if before.id not in kept:
-                repo.archive(before)
 
     def reject(self) -> None:
         """Cancel, Esc or the window's close button: ask before dropping unsaved edits."""
@@ -723,7 +697,7 @@ class EntityEditor(FieldMessages, QDialog):
     def edit(cls, parent: QWidget | None, ctx: UiContext, entity_id: int | None) -> Entity | None:
         """Open the editor on an entity (None: a new one); the saved entity, or None."""
         try:
-            entity = ctx.service.repo.get_entity(entity_id) if entity_id else None
+            entity = ctx.services.entities.get(entity_id) if entity_id else None
         except TransfersError as exc:
             messages.error(parent, str(exc))
             return None

@@ -2,7 +2,7 @@
 the regulator's evidence pack, one module each, on a shared base.
 
 Built with data, testable without ``exec()``: set the widgets, call ``start()`` (or click the
-export button) and wait for ``result``. The work runs on a background thread with a service of
+export button) and wait for ``result``. The work runs on a background thread with services of
 its own (``ui.jobs``), behind a modal progress dialog whose Cancel stops it: the services then
 leave no file behind, and the dialog says so.
 """

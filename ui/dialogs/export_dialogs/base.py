@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from transfers_app.services.register import RegisterService
+from transfers_app.services.app import AppServices
 from transfers_app.services.register_export import (
     ExportFormat,
 )
@@ -270,7 +270,7 @@ class ExportDialogBase(QDialog):
     def _run(
         self,
         title: str,
-        work: Callable[[RegisterService, ExportJob], Any],
+        work: Callable[[AppServices, ExportJob], Any],
         describe: Callable[[int, int, str], str] | None,
         on_done: Callable[[Any], None],
         on_failed: Callable[[str], None] | None = None,
@@ -280,7 +280,7 @@ class ExportDialogBase(QDialog):
         given; ``on_done(result)`` runs on the GUI thread if it succeeds, ``on_failed``
         (default: the export's failure message) if it fails."""
         job = self.jobs.start(
-            lambda service, job: work(service, ExportJob(job)),
+            lambda services, job: work(services, ExportJob(job)),
             lambda result: self._ended(on_done, result),
             lambda message: self._ended(on_failed or self._failed, message),
             key=key,

@@ -34,16 +34,16 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.formatting import day
 from transfers_app.domain.models import Transfer
+from transfers_app.services.app import AppServices
 from transfers_app.services.evidence import (
     CATEGORIES,
     OTHER,
     Finding,
     PackScope,
     Readiness,
-    build_evidence_pack,
     readiness,
 )
-from transfers_app.services.register import RegisterService, StatusReport
+from transfers_app.services.register import StatusReport
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.document_dialog import from_qdate, to_qdate
@@ -251,14 +251,11 @@ class EvidencePackDialog(ExportDialogBase):
         ctx = self.ctx
 
         def work(
-            service: RegisterService, _job: ExportJob
+            services: AppServices, _job: ExportJob
         ) -> tuple[StatusReport, list[Transfer], list[tuple[int, str]]]:
-            status = ctx.status(service)
-            names = sorted(
-                ((i, n) for i, n, _ in service.repo.entity_names()),
-                key=lambda p: p[1].casefold(),
-            )
-            return status, service.repo.list_transfers(), names
+            status = ctx.status(services)
+            names = sorted(services.entities.names().items(), key=lambda p: p[1].casefold())
+            return status, services.transfers.list(), names
 
         self._run("Checking the register", work, None, self._loaded, self._load_failed, key=LOAD)
 
@@ -384,11 +381,9 @@ class EvidencePackDialog(ExportDialogBase):
         ctx, scope = self.ctx, self.scope()
         prepared_by = self.prepared_by.text().strip()
 
-        def work(service: RegisterService, job: ExportJob) -> tuple[dict[str, Any], Readiness]:
-            status = ctx.status(service)
-            return build_evidence_pack(
-                service,
-                ctx.files,
+        def work(services: AppServices, job: ExportJob) -> tuple[dict[str, Any], Readiness]:
+            status = ctx.status(services)
+            return services.exports.evidence_pack(
                 path,
                 ctx.today,
                 scope=scope,

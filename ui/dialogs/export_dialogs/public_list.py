@@ -23,13 +23,8 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.formatting import day
 from transfers_app.reports.public_list import PublicListReport
-from transfers_app.services.public_list import (
-    PUBLIC_LIST_FORMATS,
-    PublicListService,
-    public_list_format_for,
-    write_public_list,
-)
-from transfers_app.services.register import RegisterService
+from transfers_app.services.app import AppServices
+from transfers_app.services.public_list import PUBLIC_LIST_FORMATS, public_list_format_for
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.export_dialogs.base import (
@@ -142,8 +137,8 @@ class PublicListDialog(ExportDialogBase):
         """Read the draft (the list today and its changes) in the background."""
         today = self.ctx.today
 
-        def work(service: RegisterService, _job: ExportJob) -> PublicListReport:
-            return PublicListService(service.repo).draft(today)
+        def work(services: AppServices, _job: ExportJob) -> PublicListReport:
+            return services.public_list.draft(today)
 
         self.draft = None
         self.changes_heading.setText("Reading the register…")
@@ -241,10 +236,9 @@ class PublicListDialog(ExportDialogBase):
         if not ask_replace(self, self.save_row, path):
             return False
         publish, today = self.publish_check.isChecked(), self.ctx.today
-        renderer = self.ctx.files.public_list
 
-        def work(service: RegisterService, _job: ExportJob) -> PublicListReport:
-            return write_public_list(service.repo, renderer, fmt, path, today, publish)
+        def work(services: AppServices, _job: ExportJob) -> PublicListReport:
+            return services.exports.public_list(fmt, path, today, publish)
 
         def done(report: PublicListReport) -> None:
             self.outcome = report

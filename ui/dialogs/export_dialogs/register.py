@@ -22,13 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from transfers_app.domain.formatting import day
-from transfers_app.services.register import RegisterService
-from transfers_app.services.register_export import (
-    ExportCancelled,
-    ExportFormat,
-    ExportResult,
-    export_register,
-)
+from transfers_app.services.app import AppServices
+from transfers_app.services.exporting import ExportResult
+from transfers_app.services.register_export import ExportCancelled, ExportFormat
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.export_dialogs.base import (
@@ -154,7 +150,7 @@ class RegisterExportDialog(ExportDialogBase):
         author = current_user()
         exported_at = datetime.now(UTC).replace(microsecond=0)
 
-        def work(service: RegisterService, job: ExportJob) -> ExportResult:
+        def work(services: AppServices, job: ExportJob) -> ExportResult:
             def progress(done: int, total: int) -> None:
                 # The PDF reports once, just before it is laid out (which then runs to the
                 # end): a busy bar rather than one stuck at 0%.
@@ -162,11 +158,9 @@ class RegisterExportDialog(ExportDialogBase):
                 if not job.report(*step):
                     raise ExportCancelled
 
-            report = ctx.status(service)
+            report = ctx.status(services)
             job.report(0, 0, "")
-            return export_register(
-                service,
-                ctx.files,
+            return services.exports.register(
                 fmt,
                 path,
                 today,

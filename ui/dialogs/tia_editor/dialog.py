@@ -16,7 +16,6 @@ approved revision is read-only and reopened with Reassess, which starts the next
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -40,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.enums import Regime, TiaStatus
 from transfers_app.domain.formatting import day
-from transfers_app.domain.models import Document, Tia, Transfer
+from transfers_app.domain.models import Tia, Transfer
 from transfers_app.domain.tia import (
     EEG_GUARANTEES,
     EegFinding,
@@ -91,7 +90,6 @@ class TiaEditor(QDialog):
     ) -> None:
         super().__init__(parent)
         self.service = service
-        self.repo = service.repo
         self.today = today
         self.tia = tia
         # The last assessment written from this dialog (None: nothing was written).
@@ -240,10 +238,11 @@ class TiaEditor(QDialog):
         self._loading = True
         try:
             self.tia = tia
-            self._transfers = []
-            for transfer_id in tia.transfer_ids:
-                with contextlib.suppress(TransfersError):
-                    self._transfers.append(self.repo.get_transfer(transfer_id))
+            try:
+                found = self.service.transfers(tia.transfer_ids)
+            except TransfersError:
+                found = {}
+            self._transfers = [found[i] for i in tia.transfer_ids if i in found]
             regimes = tia.regimes
             if not regimes and self._transfers:
                 try:
@@ -280,18 +279,16 @@ class TiaEditor(QDialog):
             return [tia]
 
     def _fill(self, tia: Tia, c: TiaContent) -> None:
-        names = self.repo.names_of(
-            sorted({i for t in self._transfers for i in (t.exporter_id, t.importer_id)})
+        names = self.service.names(
+            i for t in self._transfers for i in (t.exporter_id, t.importer_id)
         )
         self.transfer_page.fill(tia, c.description, covered_html(self._transfers, names))
-        documents: dict[int, Document | None] = {}
-        for t in self._transfers:
-            for use in t.mechanisms:
-                if use.document_id is not None and use.document_id not in documents:
-                    try:
-                        documents[use.document_id] = self.repo.get_document(use.document_id)
-                    except TransfersError:
-                        documents[use.document_id] = None
+        documents = self.service.documents(
+            use.document_id
+            for t in self._transfers
+            for use in t.mechanisms
+            if use.document_id is not None
+        )
         register = tool_html(
             self.service.ref, self.today, self._regimes, self._transfers, names, documents
         )
@@ -569,7 +566,7 @@ class TiaEditor(QDialog):
     ) -> Tia | None:
         """Open an assessment (``tia_id``), or a transfer's current one, or a new prefilled
         draft for it; the last assessment written, or None if nothing was."""
-        service = ctx.tias
+        service = ctx.services.tias
         try:
             tia = open_or_draft(service, ctx.today, tia_id, transfer_id)
         except TransfersError as exc:

@@ -157,13 +157,13 @@ def open_or_draft(
     """The assessment ``tia_id``, else the transfer's current one, else a new prefilled
     draft for the transfer (not saved yet)."""
     if tia_id is not None:
-        return service.repo.get_tia(tia_id)
+        return service.get(tia_id)
     if transfer_id is None:
         raise ValueError("an assessment or a transfer is needed")
-    tias = service.repo.list_tias()
+    tias = service.assessments()
     found = current_tia(tias, transfer_id)
     if found is not None and found.id is not None:
-        return service.repo.get_tia(found.id)
+        return service.get(found.id)
     return service.draft_for(transfer_id, today, assessor=last_assessor(tias))
 
 

@@ -52,7 +52,7 @@ from transfers_app.rules.destination import (
 from transfers_app.rules.gaps import (
     TransferStatus,
 )
-from transfers_app.services.register import RegisterService
+from transfers_app.services.app import AppServices
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.transfer_editor.form import ROLE_CHOICES, TransferFields
@@ -93,7 +93,7 @@ class TransferEditor(FieldMessages, QDialog):
         super().__init__(parent)
         self.ctx = ctx
         # What the editor reads from the register, read once and kept while it is open.
-        self.lookups = RegisterLookups(ctx.service.repo)
+        self.lookups = RegisterLookups(ctx.services)
         self.original = transfer
         self.saved: Transfer | None = None
         self.state = TransferFormState.of(transfer)
@@ -240,8 +240,8 @@ class TransferEditor(FieldMessages, QDialog):
             return
         transfer_id = self.original.id
 
-        def read(service: RegisterService, _job: Job) -> list[Tia]:
-            return [x for x in service.repo.list_tias() if x.transfer_id == transfer_id]
+        def read(services: AppServices, _job: Job) -> list[Tia]:
+            return services.tias.of_transfer(transfer_id)
 
         self.jobs.start(read, self._tias_loaded, self._tias_failed)
 
@@ -562,7 +562,7 @@ class TransferEditor(FieldMessages, QDialog):
         return list(self.state.uses)
 
     def _documents_for(self, mechanism: Mechanism, linked: int | None) -> list[Document]:
-        kinds = self.ctx.service.ref.document_kinds(mechanism)
+        kinds = self.ctx.ref.document_kinds(mechanism)
         return documents_for(kinds, linked, self.documents_of(self.form.importer.entity_id()))
 
     def _fill_mechanisms(self, select: int | None = None) -> None:
@@ -658,7 +658,7 @@ class TransferEditor(FieldMessages, QDialog):
     def assessments(self) -> dict[Regime, DestinationAssessment]:
         """What the law requires under each ticked regime, for the destination and roles."""
         code = self.destination_code()
-        ref = self.ctx.service.ref
+        ref = self.ctx.ref
         certified = code is not None and code in ref.certified_destinations
         return assessments(
             ref,
@@ -684,7 +684,7 @@ class TransferEditor(FieldMessages, QDialog):
                     docs.append(linked)
                     known.add(use.document_id)
         return evaluate(
-            self.ctx.service.ref,
+            self.ctx.ref,
             t,
             self._entity(t.exporter_id or None),
             importer,
@@ -704,7 +704,7 @@ class TransferEditor(FieldMessages, QDialog):
     def requirements_html(self) -> str:
         """The panel: per regime what the destination needs, then the transfer's problems."""
         code = self.destination_code()
-        ref = self.ctx.service.ref
+        ref = self.ctx.ref
         missing = [
             what
             for what, ok in (
@@ -739,14 +739,8 @@ class TransferEditor(FieldMessages, QDialog):
         if self.original is not None and not self.is_dirty():
             self.accept()  # nothing changed: nothing to write
             return None
-        repo = self.ctx.service.repo
         try:
-            transfer = self.value()
-            saved = (
-                repo.add_transfer(transfer)
-                if transfer.id is None
-                else repo.update_transfer(transfer)
-            )
+            saved = self.ctx.services.transfers.save(self.value())
         except TransfersError as exc:
             messages.error(self, f"The transfer was not saved.\n\n{exc}")
             return None
@@ -773,7 +767,7 @@ class TransferEditor(FieldMessages, QDialog):
         """Open the editor on a transfer (None: a new one, with the exporter or importer
         preset); the saved transfer, or None if nothing was saved."""
         try:
-            transfer = ctx.service.repo.get_transfer(transfer_id) if transfer_id else None
+            transfer = ctx.services.transfers.get(transfer_id) if transfer_id else None
         except TransfersError as exc:
             messages.error(parent, str(exc))
             return None

@@ -3,65 +3,42 @@ life: a register of 100,000 entities is never read whole for one transfer."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from transfers_app.domain.models import Document, Entity, Location, Transfer
-from transfers_app.domain.names import name_key
+from transfers_app.domain.models import CatalogueItem, Document, Entity, Location, Transfer
 from transfers_app.errors import TransfersError
-from transfers_app.ports import RegisterPort
+from transfers_app.services.app import AppServices
 
 SUGGESTIONS = 30
 
 
 class RegisterLookups:
-    """The entities, documents, locations and transfers the editor needs, from ``repo``."""
+    """The entities, documents, locations and transfers the editor needs, from ``services``."""
 
-    def __init__(self, repo: RegisterPort) -> None:
-        self.repo = repo
+    def __init__(self, services: AppServices) -> None:
+        self.services = services
         self._entities: dict[int, Entity | None] = {}
         self._documents: dict[int, list[Document]] = {}
 
     def search_entities(self, text: str) -> list[tuple[int, str]]:
         """Live entities whose name (or legal name) starts with the text, then those with a
         word starting with every word typed: indexed queries, a few dozen rows at most."""
-        key = name_key(text)
-        if not key:
-            return []
-        hits = dict(self.repo.entities_with_key_prefix(key, SUGGESTIONS))
-        ranked = sorted(hits.items(), key=lambda kv: (kv[1].casefold(), kv[0]))
-        words = [w for w in key.split() if len(w) >= 2]
-        if len(hits) < SUGGESTIONS and words:
-            more: list[int] = []
-            for entity_id, nk, lk in self.repo.entities_with_word_prefixes(words, 500):
-                if entity_id in hits:
-                    continue
-                have = f"{nk} {lk}".split()
-                if all(any(h.startswith(w) for h in have) for w in words):
-                    more.append(entity_id)
-                if len(more) >= SUGGESTIONS - len(hits):
-                    break
-            names = self.repo.names_of(more)
-            ranked += sorted(
-                ((i, names[i]) for i in more if i in names), key=lambda kv: kv[1].casefold()
-            )
-        return ranked
+        return [(h.entity_id, h.name) for h in self.services.entities.search(text, SUGGESTIONS)]
 
     def own_entities(self) -> list[Entity]:
-        own = list(self.repo.own_entities())
+        own = self.services.entities.own()
         for e in own:
             if e.id is not None:
                 self._entities[e.id] = e
         return own
 
-    def catalogue(self, kind: str) -> list[Any]:
-        return list(self.repo.catalogue(kind))
+    def catalogue(self, kind: str) -> list[CatalogueItem]:
+        return self.services.settings.catalogue(kind)
 
     def entity(self, entity_id: int | None) -> Entity | None:
         if entity_id is None:
             return None
         if entity_id not in self._entities:
             try:
-                self._entities[entity_id] = self.repo.get_entity(entity_id)
+                self._entities[entity_id] = self.services.entities.get(entity_id)
             except TransfersError:
                 self._entities[entity_id] = None
         return self._entities[entity_id]
@@ -74,20 +51,20 @@ class RegisterLookups:
         if entity_id is None:
             return []
         if entity_id not in self._documents:
-            self._documents[entity_id] = self.repo.documents_of(entity_id)
+            self._documents[entity_id] = self.services.documents.of_entity(entity_id)
         return self._documents[entity_id]
 
     def document(self, document_id: int) -> Document | None:
         try:
-            return self.repo.get_document(document_id)
+            return self.services.documents.get(document_id)
         except TransfersError:
             return None
 
     def transfer(self, transfer_id: int) -> Transfer:
-        return self.repo.get_transfer(transfer_id)
+        return self.services.transfers.get(transfer_id)
 
     def transfers_of(self, entity_id: int) -> list[Transfer]:
-        return list(self.repo.transfers_of(entity_id))
+        return self.services.transfers.of_entity(entity_id)
 
     def locations_of(self, entity_id: int) -> list[Location]:
-        return list(self.repo.locations_of(entity_id))
+        return self.services.entities.locations(entity_id)

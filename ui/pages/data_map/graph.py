@@ -8,12 +8,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Access, Lifecycle, Severity
 from transfers_app.domain.formatting import MECHANISM_SHORT
 from transfers_app.domain.models import Transfer
+from transfers_app.domain.readmodels import EntityRow
 
 if TYPE_CHECKING:
     from transfers_app.services.register import StatusReport
@@ -150,17 +151,16 @@ class MapData:
 
 def build_map(
     transfers: Sequence[Transfer],
-    table: Sequence[tuple[Any, ...]],
+    table: Sequence[EntityRow],
     on: date,
     limit: int = DEFAULT_LIMIT,
 ) -> MapData:
     """The map of the live transfers on ``on``.
 
-    ``table`` holds the register's rows as ``repo.register_table()`` gives them: (id, name,
-    legal name, kind, lifecycle, is_own, countries, services). Transfers to a proposed or
-    offboarded importer are left out, as the status check leaves them out.
+    ``table`` holds the register's live entities (``Workspace.entity_rows``). Transfers to a
+    proposed or offboarded importer are left out, as the status check leaves them out.
     """
-    info = {int(r[0]): r for r in table}
+    info = {r.entity_id: r for r in table}
     live: list[Transfer] = []
     for t in transfers:
         if t.id is None or not t.is_live_on(on) or t.exporter_id == t.importer_id:
@@ -168,12 +168,12 @@ def build_map(
         exporter, importer = info.get(t.exporter_id), info.get(t.importer_id)
         if exporter is None or importer is None:
             continue
-        if importer[4] in (Lifecycle.PROPOSED, Lifecycle.OFFBOARDED):
+        if importer.lifecycle in (Lifecycle.PROPOSED, Lifecycle.OFFBOARDED):
             continue
         live.append(t)
 
     def is_own(entity_id: int) -> bool:
-        return bool(info[entity_id][5])
+        return info[entity_id].is_own
 
     incoming: dict[int, list[Transfer]] = defaultdict(list)
     for t in live:
@@ -187,51 +187,47 @@ def build_map(
         country[entity_id] = Counter(t.destination for t in ts).most_common(1)[0][0]
 
     def rank(entity_id: int) -> tuple[int, str, int]:
-        return (-len(incoming[entity_id]), str(info[entity_id][1]).casefold(), entity_id)
+        return (-len(incoming[entity_id]), info[entity_id].name.casefold(), entity_id)
 
     ranked = sorted(incoming, key=rank)
     shown = set(ranked[:limit])
     own_ids = sorted(
         {i for t in live for i in (t.exporter_id, t.importer_id) if is_own(i)},
-        key=lambda i: (str(info[i][1]).casefold(), i),
+        key=lambda i: (info[i].name.casefold(), i),
     )
     # Exporters that are neither ours nor importers anywhere (e.g. a customer's transfer).
     others = sorted(
         {t.exporter_id for t in live if not is_own(t.exporter_id)} - set(incoming),
-        key=lambda i: (str(info[i][1]).casefold(), i),
+        key=lambda i: (info[i].name.casefold(), i),
     )
     sources = (*own_ids, *others)
-
-    def first_country(entity_id: int) -> str:
-        countries = info[entity_id][6]
-        return str(countries).split(",")[0] if countries else ""
 
     nodes: dict[int, MapNode] = {}
     for entity_id in sources:
         row = info[entity_id]
         nodes[entity_id] = MapNode(
             entity_id,
-            str(row[1]),
-            str(row[2] or ""),
-            str(row[3]),
-            first_country(entity_id),
+            row.name,
+            row.legal_name,
+            row.kind.value,
+            row.countries[0] if row.countries else "",
             0,
             0,
-            bool(row[5]),
-            str(row[7] or ""),
+            row.is_own,
+            "; ".join(row.services),
         )
     for entity_id in ranked[:limit]:
         row = info[entity_id]
         nodes[entity_id] = MapNode(
             entity_id,
-            str(row[1]),
-            str(row[2] or ""),
-            str(row[3]),
+            row.name,
+            row.legal_name,
+            row.kind.value,
             country[entity_id],
             tier[entity_id],
             len(incoming[entity_id]),
             False,
-            str(row[7] or ""),
+            "; ".join(row.services),
         )
 
     pairs: dict[tuple[int, int], list[Transfer]] = defaultdict(list)

@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from transfers_app.domain.enums import Severity
-from transfers_app.services.register import RegisterService
+from transfers_app.services.app import AppServices
 from ui import messages
 from ui.context import UiContext
 from ui.jobs import Job, Jobs
@@ -227,9 +227,12 @@ class DataMapPage(Page):
         self.error = ""
         small = self._small_register()
         if small:
-            repo = self.ctx.service.repo
+            services = self.ctx.services
             data = build_map(
-                repo.list_transfers(), repo.register_table(), self.ctx.today, self.limit
+                services.transfers.list(),
+                services.workspace.entity_rows(),
+                self.ctx.today,
+                self.limit,
             )
             self._show_structure(data)
         elif self.data is None:
@@ -239,23 +242,21 @@ class DataMapPage(Page):
         wanted = self.data.transfer_ids() if small and self.data is not None else None
         ctx, on, limit = self.ctx, self.ctx.today, self.limit
 
-        def work(service: RegisterService, job: Job) -> dict[int, TransferVerdict]:
+        def work(services: AppServices, job: Job) -> dict[int, TransferVerdict]:
             ids = wanted
             if ids is None:
-                repo = service.repo
-                data = build_map(repo.list_transfers(), repo.register_table(), on, limit)
+                rows = services.workspace.entity_rows()
+                data = build_map(services.transfers.list(), rows, on, limit)
                 job.report(data)
                 ids = data.transfer_ids()
             # The status is shared with the other pages through the context.
-            return verdicts(ctx.status(service), ids)
+            return verdicts(ctx.status(services), ids)
 
         self.jobs.start(work, self._on_done, self._on_failed, on_progress=self._on_structure)
 
     def _small_register(self) -> bool:
-        repo = self.ctx.service.repo
-        return repo.count("transfers") <= SMALL_REGISTER and repo.count("entities") <= (
-            SMALL_REGISTER
-        )
+        counts = self.ctx.services.audit.counts()
+        return counts.transfers <= SMALL_REGISTER and counts.entities <= SMALL_REGISTER
 
     def is_checking(self) -> bool:
         return self.jobs.busy()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from transfers_app.domain.tia import AccessBasis, Factor, Quantitative
-from transfers_app.services.tia import ROSENTHAL_CAVEAT
+from transfers_app.services.tia_report import ROSENTHAL_CAVEAT
 from ui.dialogs.tia_editor.state import basis_results, esc, quantitative_html
 from ui.dialogs.tia_editor.steps.base import StepPage, lock
 from ui.widgets.widget_table import WidgetTable

@@ -17,7 +17,7 @@ from transfers_app.domain.tia import (
     HumanRights,
     TiaContent,
 )
-from transfers_app.services.tia import TRA_CAVEAT
+from transfers_app.services.tia_report import TRA_CAVEAT
 from ui.dialogs.tia_editor.state import EXCEPTIONS_LABELS, esc, from_yes_no, yes_no
 from ui.dialogs.tia_editor.steps.base import StepPage, lock, set_combo
 from ui.widgets.widget_table import WidgetTable

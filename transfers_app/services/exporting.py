@@ -1,0 +1,218 @@
+"""The exports and imports of whole files, on the file adapters the composition root built:
+the register (PDF, CSV, XLSX, lossless JSON) and its JSON import, the regulator's evidence pack,
+the public sub-processor list, and an assessment's summary PDF.
+
+``ExportService`` is what the app and the command line call; the functions below it do the
+work (``export_register`` is also what the evidence pack puts inside the pack).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from transfers_app import __version__
+from transfers_app.errors import TransfersError
+from transfers_app.ports.files import FileAdapters
+from transfers_app.ports.storage import RegisterRecords, Store
+from transfers_app.reports.public_list import PublicListReport
+from transfers_app.services.evidence import PackRenderers, PackScope, Readiness, plan_pack
+from transfers_app.services.public_list import PublicListService
+from transfers_app.services.register import RegisterService, StatusReport
+from transfers_app.services.register_export import (
+    ExportFormat,
+    Progress,
+    gather,
+    register_lines,
+    register_report,
+    register_table,
+)
+from transfers_app.services.register_file import ImportResult, import_register_json
+from transfers_app.services.register_workbook import read_tables, workbook_tables
+from transfers_app.services.tia import TiaService
+
+
+class ExportService:
+    """Every file the register is written to or read from."""
+
+    def __init__(
+        self,
+        store: Store,
+        register: RegisterService,
+        tias: TiaService,
+        public_list: PublicListService,
+        files: FileAdapters,
+    ) -> None:
+        self._store = store
+        self._register = register
+        self._tias = tias
+        self._public_list = public_list
+        self.files = files
+
+    def register(
+        self,
+        fmt: ExportFormat,
+        path: Path,
+        on: date,
+        *,
+        exported_at: datetime,
+        report: StatusReport | None = None,
+        progress: Progress | None = None,
+        author: str = "",
+    ) -> ExportResult:
+        """The register as ``fmt`` (see ``export_register``)."""
+        return export_register(
+            self._store,
+            self._register,
+            self.files,
+            fmt,
+            path,
+            on,
+            exported_at=exported_at,
+            report=report,
+            progress=progress,
+            author=author,
+        )
+
+    def import_json(self, path: Path) -> ImportResult:
+        """Load a register file (the JSON export) into this empty register."""
+        return import_register_json(self._store, self.files.register_file, path)
+
+    def public_list(
+        self, fmt: str, path: Path, on: date, publish: bool = False
+    ) -> PublicListReport:
+        """The public sub-processor list as ``fmt`` ("html" or "md"); with ``publish`` also
+        recorded as published, together with the file or not at all."""
+        return self._public_list.write(self.files.public_list, fmt, path, on, publish)
+
+    def tia_pdf(self, tia_id: int, on: date, path: Path) -> Path:
+        """An assessment's summary PDF."""
+        return self._tias.export_pdf(tia_id, on, path)
+
+    def evidence_pack(
+        self,
+        target: Path,
+        on: date,
+        *,
+        scope: PackScope | None = None,
+        prepared_by: str = "",
+        progress: Callable[[int, int, str], bool] | None = None,
+        status: StatusReport | None = None,
+    ) -> tuple[dict[str, Any], Readiness]:
+        """Write the whole evidence pack to ``target`` (all of it, or nothing if cancelled or
+        failed) and return its manifest and the readiness findings it records."""
+        files = self.files
+        report = status or self._register.status(on)
+        stamp = datetime.combine(on, datetime.now().time()).replace(microsecond=0)
+
+        def register_file(fmt: ExportFormat) -> Callable[[], bytes]:
+            def produce() -> bytes:
+                with tempfile.TemporaryDirectory() as tmp:
+                    out = Path(tmp) / f"register.{fmt.value}"
+                    self.register(
+                        fmt, out, on, exported_at=stamp, report=report, author=prepared_by
+                    )
+                    return out.read_bytes()
+
+            return produce
+
+        with files.pdf.pool() as render_many:
+            renderers = PackRenderers(
+                pdf=files.pdf.render,
+                csv=files.tables.csv_bytes,
+                register_pdf=register_file(ExportFormat.PDF),
+                register_csv=register_file(ExportFormat.CSV),
+                pdf_many=render_many,
+            )
+            plan, ready = plan_pack(
+                self._store, self._tias, report, on, renderers, scope, prepared_by
+            )
+            manifest = files.pack.write(plan, target, progress, stamp)
+        return manifest, ready
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    path: Path
+    format: ExportFormat
+    entities: int
+    lines: int  # table rows written (records for JSON)
+
+
+def _writable(path: Path) -> None:
+    if path.is_dir():
+        raise TransfersError(f"cannot write {path}: it is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise TransfersError(f"cannot write {path}: the folder {path.parent} does not exist")
+
+
+def export_register(
+    store: Store,
+    register: RegisterService,
+    files: FileAdapters,
+    fmt: ExportFormat,
+    path: Path,
+    on: date,
+    *,
+    exported_at: datetime,
+    report: StatusReport | None = None,
+    progress: Progress | None = None,
+    author: str = "",
+) -> ExportResult:
+    """Write the register to ``path`` in ``fmt``: all of it, or (on any failure, or when
+    ``progress`` raises ``ExportCancelled``) nothing. Errors a user can cause (a folder that
+    does not exist, a read-only or locked file) become a ``TransfersError`` naming the file."""
+    path = Path(path)
+    _writable(path)
+    try:
+        return _export(store, register, files, fmt, path, on, exported_at, report, progress, author)
+    except OSError as exc:
+        raise TransfersError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _export(
+    store: Store,
+    register: RegisterService,
+    files: FileAdapters,
+    fmt: ExportFormat,
+    path: Path,
+    on: date,
+    exported_at: datetime,
+    report: StatusReport | None,
+    progress: Progress | None,
+    author: str,
+) -> ExportResult:
+    if fmt is ExportFormat.JSON:
+        records = store.records.dump()
+        files.register_file.write(
+            records,
+            path,
+            exported_at=exported_at,
+            reference_version=register.ref.version,
+            app_version=__version__,
+            progress=progress,
+        )
+        live = sum(1 for e in records.entities if e.archived_at is None)
+        return ExportResult(path, fmt, live, _record_count(records))
+    data = gather(store, register, on, report)
+    lines = register_lines(data)
+    entities = len({line.entity_id for line in lines})
+    if fmt is ExportFormat.CSV:
+        files.tables.write_csv(register_table(lines), path, progress=progress)
+    elif fmt is ExportFormat.XLSX:
+        tables = workbook_tables(data, lines, read_tables(store))
+        files.tables.write_xlsx(tables, path, progress=progress)
+    else:
+        doc = register_report(data, lines, generated_on=exported_at.date(), author=author)
+        if progress is not None:  # the last moment to cancel: the renderer runs to the end
+            progress(0, len(lines))
+        files.pdf.write(doc, path)
+    return ExportResult(path, fmt, entities, len(lines))
+
+
+def _record_count(records: RegisterRecords) -> int:
+    return sum(len(getattr(records, f.name)) for f in fields(records))
