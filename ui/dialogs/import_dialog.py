@@ -39,17 +39,19 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.enums import EntityKind, Role
 from transfers_app.errors import TransfersError
-from transfers_app.services.importing import (
-    LABELS,
+from transfers_app.services.import_preview import (
     OUTCOME_LABELS,
-    Field,
     ImportPreview,
     ImportResult,
-    Mapping,
     Outcome,
     PreviewRow,
-    Table,
     describe_row,
+)
+from transfers_app.services.importing import (
+    LABELS,
+    Field,
+    Mapping,
+    Table,
 )
 from ui import messages
 from ui.context import UiContext

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from transfers_app.services.importing import (
+from transfers_app.services.import_preview import (
     OUTCOME_LABELS,
     ImportPreview,
     Outcome,
