@@ -2,6 +2,8 @@
 
 Expected values come from /work/shared/reference/legal-facts.md (the ground truth), not from the
 code: sections 1 (EEA), 2 (EU adequacy), 3.1 (UK), 4.2-4.4 (SCCs, legacy SCCs, IDTA), 7.1 (CH).
+
+Longer than 800 lines on purpose: one table of scenarios, each beside the fact it checks.
 """
 
 from __future__ import annotations

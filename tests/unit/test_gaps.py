@@ -3,6 +3,9 @@
 Each scenario is a small register (exporter, importer, documents, TIAs, one transfer) built from
 the domain dataclasses, evaluated on a date. Expected outcomes follow
 /work/shared/reference/legal-facts.md (sections 2-4 and 8).
+
+Longer than 800 lines on purpose: one table of scenarios reads best in one file, each scenario
+beside the legal fact it checks.
 """
 
 from __future__ import annotations

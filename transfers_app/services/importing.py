@@ -1,7 +1,7 @@
 """Import a vendor or subprocessor list: preview every row as it will be saved, then write all
 of it in one transaction, or none of it.
 
-``ImportService.read(path)`` reads the file (``exports.importers``), ``mapping_for(table)``
+``ImportService.read(path)`` reads the file (the ``ListReader`` port), ``mapping_for(table)``
 gives the remembered or guessed column mapping, ``preview(table, mapping)`` decides everything
 (matches with entities already on the register, field-by-field changes, new locations and
 transfers, problems per row) without writing, and ``apply(preview)`` writes it. Importing the
