@@ -24,11 +24,11 @@ from transfers_app.cli import main
 from transfers_app.domain.enums import Access, Activity, EntityKind, Lifecycle, Mechanism, Role
 from transfers_app.domain.models import Entity, Location, MechanismUse, Transfer
 from transfers_app.ports.storage import Store
+from transfers_app.reports.public_list import ChangeKind
 from transfers_app.services.demo import load_demo
 from transfers_app.services.public_list import (
     NO_SAFEGUARD,
     PUBLIC_LIST,
-    ChangeKind,
     PublicListService,
 )
 
@@ -223,7 +223,7 @@ def test_added_removed_and_changed_purpose(repo: Store, svc: PublicListService) 
 
 
 def test_publish_is_all_or_nothing(
-    repo: Store, svc: PublicListService, monkeypatch: pytest.MonkeyPatch
+    repo: MemoryStore, svc: PublicListService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*_a: object) -> None:
         raise RuntimeError("disk full")

@@ -297,14 +297,14 @@ def test_read_only_register_is_refused(tmp_path: Path, monkeypatch: pytest.Monke
 
     if os.geteuid() == 0:
         # root ignores file permissions: simulate a read-only file for open_db's check.
-        real_access = connection.os.access
+        real_access = os.access
 
         def fake_access(p: object, mode: int, *args: object, **kw: object) -> bool:
             if Path(str(p)) == path and mode & os.W_OK:
                 return False
-            return real_access(p, mode, *args, **kw)  # type: ignore[arg-type]
+            return bool(real_access(p, mode, *args, **kw))  # type: ignore[arg-type]
 
-        monkeypatch.setattr(connection.os, "access", fake_access)
+        monkeypatch.setattr(os, "access", fake_access)
     else:
         path.chmod(0o444)
 

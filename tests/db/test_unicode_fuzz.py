@@ -12,7 +12,7 @@ from transfers_app.domain.enums import EntityKind
 from transfers_app.domain.models import Entity
 
 names = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"),
     min_size=1,
     max_size=80,
 ).filter(lambda s: s.strip() != "")

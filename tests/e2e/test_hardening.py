@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -38,7 +39,7 @@ TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> SqliteStore:
+def repo(tmp_path: Path) -> Iterator[SqliteStore]:
     database = open_db(tmp_path / "r.db")
     yield SqliteStore(database, actor="tester", files=FileStore(tmp_path / "files"))
     database.conn.close()

@@ -30,6 +30,7 @@ from transfers_app.domain.enums import (
     Severity,
     TiaStatus,
 )
+from transfers_app.domain.formatting import SEVERITY_LABELS
 from transfers_app.domain.models import (
     Document,
     Entity,
@@ -57,13 +58,13 @@ from transfers_app.domain.tia import (
 )
 from transfers_app.errors import TransfersError
 from transfers_app.reference import builtin_reference
+from transfers_app.reports.document import Table
 from transfers_app.services.app import AppServices
 from transfers_app.services.demo import load_demo
 from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register_export import (
     LINE_COLUMNS,
     NO_GAPS,
-    SEVERITY_LABELS,
     ExportCancelled,
     ExportFormat,
     gather,
@@ -418,6 +419,7 @@ def test_pdf_flags_critical_and_high_lines(service: AppServices) -> None:
     lines = register_lines(data)
     doc = register_report(data, lines)
     table = doc.sections[-1].blocks[-1]
+    assert isinstance(table, Table)
     flagged = set(table.flagged)
     for i, line in enumerate(lines):
         assert (i in flagged) == (line.severity in (Severity.CRITICAL, Severity.HIGH))
@@ -427,7 +429,7 @@ def test_pdf_flags_critical_and_high_lines(service: AppServices) -> None:
 
 
 def _json_without_time(path: Path) -> dict[str, Any]:
-    data = json.loads(path.read_text("utf-8"))
+    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
     data.pop("exported_at")
     return data
 

@@ -31,7 +31,7 @@ def test_a_worker_thread_never_collects_a_cycle_the_gui_thread_then_does(
     worker.join()
     assert alive() is not None, "a worker thread ran the cyclic collector"
     # The next check on the GUI thread, once the youngest generation is over its threshold:
-    kept = [{} for _ in range(gc.get_threshold()[0] + 1)]
+    kept: list[dict[str, int]] = [{} for _ in range(gc.get_threshold()[0] + 1)]
     assert _collector.check() > 0
     assert alive() is None
     assert kept

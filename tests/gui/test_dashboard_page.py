@@ -200,8 +200,9 @@ def test_clicking_a_due_item_opens_its_record(qtbot, ctx):  # type: ignore[no-un
 
 
 def test_a_due_item_click_selects_the_record_in_the_window(qtbot, ctx, tmp_path):  # type: ignore[no-untyped-def]
+    from transfers_app.services.worklists import AssessmentRow
     from ui.main_window import MainWindow
-    from ui.pages.assessments import AssessmentRow, AssessmentsPage
+    from ui.pages.assessments import AssessmentsPage
     from ui.pages.documents import DocumentsPage
 
     QCoreApplication.setOrganizationName("Transfer Register Tests")

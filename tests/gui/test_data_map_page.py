@@ -125,9 +125,9 @@ def test_the_arrow_from_the_uk_entity_to_istanbul_says_none(qtbot, ctx):  # type
 def test_mechanism_labels_on_the_arrows(qtbot, ctx):  # type: ignore[no-untyped-def]
     page = ready_page(qtbot, ctx)
     uk = entity_id(ctx, UK)
-    labels = {
-        page.data.nodes[e.importer_id].name: e.label for e in page.edges() if e.exporter_id == uk
-    }  # type: ignore[union-attr]
+    assert page.data is not None
+    nodes = page.data.nodes
+    labels = {nodes[e.importer_id].name: e.label for e in page.edges() if e.exporter_id == uk}
     assert labels["Northwind Payments, Inc."] == "DPF"
     assert labels["Keystone Access Group, Inc."] == "SCC+Addendum"
     assert labels["Keystone Access Australia Pty Ltd"] == "IDTA"
@@ -385,7 +385,9 @@ def _rows(table: list[tuple[Any, ...]]) -> list[EntityRow]:
 
 def test_build_map_keeps_the_busiest_importers_and_counts_the_rest() -> None:
     on = date(2026, 11, 25)
-    table = [(1, "Us Ltd", "", "group", "active", 1, "GB", None)]
+    table: list[tuple[int, str, str, str, str, int, str, str | None]] = [
+        (1, "Us Ltd", "", "group", "active", 1, "GB", None)
+    ]
     transfers = []
     for i in range(2, 3002):
         country = "US" if i % 3 else "IN"
@@ -421,7 +423,9 @@ def test_build_map_keeps_the_busiest_importers_and_counts_the_rest() -> None:
 def test_a_large_map_stays_within_its_limit(qtbot, ctx, monkeypatch):  # type: ignore[no-untyped-def]
     """The layout of 200 importers with a "more" line per box lays out without overlaps."""
     on = date(2026, 11, 25)
-    table = [(1, "Us Ltd", "", "group", "active", 1, "GB", None)]
+    table: list[tuple[int, str, str, str, str, int, str, str | None]] = [
+        (1, "Us Ltd", "", "group", "active", 1, "GB", None)
+    ]
     transfers = []
     countries = ["US", "IN", "DE", "PH", "BR", "JP", "TR", "CA"]
     for i in range(2, 2002):
@@ -469,7 +473,7 @@ def test_lines_run_between_the_boxes_never_through_them(qapp) -> None:  # type: 
     every shared line stays in the gutters and gaps, and the labels into one importer do not
     overlap."""
     on = date(2026, 11, 25)
-    table = [
+    table: list[tuple[int, str, str, str, str, int, str, str | None]] = [
         (1, "Us UK Ltd", "", "group", "active", 1, "GB", None),
         (2, "Us Ireland Ltd", "", "group", "active", 1, "IE", None),
     ]

@@ -157,8 +157,8 @@ def drag_enter(pos: QPointF, mime: QMimeData) -> QDragEnterEvent:
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    try:
-        return QDragEnterEvent(pos, *args)
+    try:  # the installed version's stubs know one of the two signatures only
+        return QDragEnterEvent(pos, *args)  # type: ignore[call-overload,no-any-return,unused-ignore]
     except TypeError:
         return QDragEnterEvent(pos.toPoint(), *args)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.enums import Activity, Severity
@@ -32,7 +32,6 @@ from ui.dialogs.export_dialogs import (
     PublicListDialog,
     RegisterExportDialog,
 )
-from ui.dialogs.export_dialogs import base as export_base
 from ui.main_window import MainWindow
 from ui.models.exports import ChangesModel, FindingsModel
 
@@ -94,7 +93,7 @@ def test_csv_export_writes_the_demo_register_and_offers_its_folder(
     qtbot: QtBot, ctx: UiContext, said: Said, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[QUrl] = []
-    monkeypatch.setattr(export_base.QDesktopServices, "openUrl", opened.append)
+    monkeypatch.setattr(QDesktopServices, "openUrl", opened.append)
     said.open_folder = True
     out = tmp_path / "out"
     out.mkdir()
@@ -417,10 +416,7 @@ def public_dialog(qtbot: QtBot, ctx: UiContext) -> PublicListDialog:
 
 
 def rows(model: ChangesModel) -> list[tuple[str, str, str]]:
-    return [
-        tuple(model.index(r, c).data() for c in range(3))  # type: ignore[misc]
-        for r in range(model.rowCount())
-    ]
+    return [tuple(model.index(r, c).data() for c in range(3)) for r in range(model.rowCount())]
 
 
 def test_the_public_list_shows_the_change_log_and_publishing_records_it(

@@ -7,6 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.enums import EntityKind, Role
@@ -160,7 +161,9 @@ def test_hostile_strings_are_shown_as_text_never_as_markup(qtbot: QtBot, ctx: Ui
     assert "<b>R&D</b> Ltd" in names
     assert '=HYPERLINK("http://evil.example","Click me")' in names
     website_row = dialog.table.headers.index("Website") if dialog.table else -1
-    tip = dialog.mapping_table.item(website_row, 1).toolTip()
+    item = dialog.mapping_table.item(website_row, 1)
+    assert item is not None
+    tip = item.toolTip()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in tip and "<script>" not in tip
     model = dialog.preview_model
     row = names.index("<b>R&D</b> Ltd")
@@ -235,7 +238,8 @@ def test_file_menu_import_refreshes_the_window(
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     file_menu = window.menuBar().actions()[0].menu()
-    assert "&Import suppliers…" in [a.text() for a in file_menu.actions()]  # type: ignore[union-attr]
+    assert isinstance(file_menu, QMenu)
+    assert "&Import suppliers…" in [a.text() for a in file_menu.actions()]
     refreshed: list[bool] = []
     monkeypatch.setattr(window, "register_changed", lambda: refreshed.append(True))
     result = ImportResult("list.csv", 2, 1, 0, 0, 3, 0, 0, (1, 2, 3))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence
+from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.enums import Severity
 from ui import messages
@@ -62,8 +63,8 @@ def test_standard_shortcuts(window: MainWindow) -> None:
 
 
 def test_find_on_a_page_without_search_goes_to_the_register_search(
-    window: MainWindow, qtbot
-) -> None:  # type: ignore[no-untyped-def]
+    window: MainWindow, qtbot: QtBot
+) -> None:
     window.go("dashboard", {})
     window.act_find.trigger()
     assert window.current_key() == "register"
@@ -133,7 +134,7 @@ def test_crash_handler_writes_a_log_and_tells_the_user(
     try:
         raise RuntimeError("boom")
     except RuntimeError:
-        sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+        sys.excepthook(*sys.exc_info())
     (log,) = (tmp_path / "logs").glob("crash-*.log")
     assert "RuntimeError: boom" in log.read_text("utf-8")
     assert told and str(log) in told[0]

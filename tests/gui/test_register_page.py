@@ -16,18 +16,17 @@ from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.enums import EntityKind, Lifecycle, Mechanism, Severity
 from transfers_app.domain.models import Entity
-from transfers_app.services.workspace import NO_MECHANISM, Adequacy
+from transfers_app.services.workspace import NO_MECHANISM, Adequacy, Workspace
 from ui import messages
 from ui.context import UiContext
 from ui.models.register_model import (
     CHECKING,
     OK,
     Column,
-    ObjectRole,
     RegisterModel,
-    SortRole,
     StatusRole,
 )
+from ui.models.rows import ObjectRole, SortRole
 from ui.pages.register import HEADER_KEY, RegisterPage
 
 
@@ -549,29 +548,29 @@ def test_apply_filter_can_select_an_entity(page: RegisterPage) -> None:
 
 
 def _transfers(ctx: UiContext, settings: QSettings) -> Any:
-    from ui.pages.transfers import Column as C
+    from ui.models.transfers import Column as C
     from ui.pages.transfers import TransfersPage
 
     return TransfersPage(ctx, settings=settings), "transfers/header", C.IMPORTER
 
 
 def _documents(ctx: UiContext, settings: QSettings) -> Any:
-    from ui.pages.documents import Column as C
+    from ui.models.documents import Column as C
     from ui.pages.documents import DocumentsPage
 
     return DocumentsPage(ctx, settings=settings), "documents/header", C.EXPIRES
 
 
 def _renewals(ctx: UiContext, settings: QSettings) -> Any:
-    from ui.pages.renewals import Column as C
+    from ui.models.renewals import Column as C
     from ui.pages.renewals import RenewalsPage
 
     return RenewalsPage(ctx, settings=settings), "renewals/header", C.SUBJECT
 
 
 def _assessments(ctx: UiContext, settings: QSettings) -> Any:
+    from ui.models.assessments import Column as C
     from ui.pages.assessments import AssessmentsPage
-    from ui.pages.assessments import Column as C
 
     return AssessmentsPage(ctx, settings=settings), "assessments/header", C.DESTINATION
 
@@ -650,14 +649,14 @@ def test_a_large_register_shows_due_dates_and_mechanisms_once_read(
 
     monkeypatch.setattr(register_module, "FIRST_ROWS", 5)
     # Hold the background read until the first screen has been looked at.
-    real_extras = register_module.Workspace.with_extras
+    real_extras = Workspace.with_extras
     release = __import__("threading").Event()
 
     def slow_extras(self: Any, rows: Any, on: date, whole: bool = True) -> Any:
         release.wait(20)
         return real_extras(self, rows, on, whole)
 
-    monkeypatch.setattr(register_module.Workspace, "with_extras", slow_extras)
+    monkeypatch.setattr(Workspace, "with_extras", slow_extras)
     page = register_module.RegisterPage(ctx, settings=settings)
     qtbot.addWidget(page)
     # The first rows of a large register paint at once, their due dates not read yet.

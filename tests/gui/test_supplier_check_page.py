@@ -48,7 +48,7 @@ def section(text: str, start: str, end: str | None = None) -> str:
 def test_india_processor_needs_module_two_idta_and_an_assessment(
     qtbot: QtBot, page: SupplierCheckPage
 ) -> None:
-    qtbot.keyClicks(page.name_edit, "Acme Translation Ltd")  # type: ignore[no-untyped-call]
+    qtbot.keyClicks(page.name_edit, "Acme Translation Ltd")
     assert page.countries.add_country("India (IN)")
     page.importer_role.setCurrentIndex(page.importer_role.findData(Role.CONTROLLER.value))
     page.update_verdict()
@@ -75,7 +75,7 @@ def test_the_verdict_follows_typing_after_the_debounce(
     page.countries.add_country("in")
     page.update_verdict()
     assert page.report is not None and page.report.name == ""
-    qtbot.keyClicks(page.name_edit, "Nimbus")  # type: ignore[no-untyped-call]
+    qtbot.keyClicks(page.name_edit, "Nimbus")
     assert page._timer.isActive()
     assert page._timer.interval() == DEBOUNCE_MS
     qtbot.waitUntil(lambda: page.report is not None and page.report.name == "Nimbus")

@@ -198,8 +198,9 @@ def test_new_and_edit_open_the_transfer_editor(
     assert page.wait_for_background(10_000)
     qtbot.waitUntil(lambda: page.selected_row() is not None)
     # Refreshed, and the edited transfer still selected.
-    assert page.selected_row() is not None
-    assert page.selected_row().transfer.service == "Overflow phone and chat support"
+    selected = page.selected_row()
+    assert selected is not None
+    assert selected.transfer.service == "Overflow phone and chat support"
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints")

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from _pytest.mark import ParameterSet
 
 from transfers_app.domain.countries import normalise_code
 from transfers_app.domain.enums import Finding, Mechanism, Regime, Role
 from transfers_app.errors import ValidationError
-from transfers_app.reference.loader import builtin_reference
+from transfers_app.reference.loader import ReferenceSet, builtin_reference
 from transfers_app.rules.destination import (
     NO_CERTS,
     Certifications,
@@ -36,12 +37,12 @@ DPF_SWISS = Certifications(dpf_swiss=True)
 
 
 @pytest.fixture(scope="module")
-def ref():  # type: ignore[no-untyped-def]
+def ref() -> ReferenceSet:
     return builtin_reference()
 
 
 def assess(
-    ref,  # type: ignore[no-untyped-def]
+    ref: ReferenceSet,
     regime: Regime,
     dest: str,
     on: date,
@@ -72,7 +73,14 @@ class Expect:
 NR = Expect(Finding.NOT_RESTRICTED, restricted=False, tia=False)
 
 
-def row(regime, dest, on, expect, certs=NO_CERTS, id=""):  # type: ignore[no-untyped-def]
+def row(
+    regime: Regime,
+    dest: str,
+    on: date,
+    expect: Expect,
+    certs: Certifications = NO_CERTS,
+    id: str = "",
+) -> ParameterSet:
     return pytest.param(regime, dest, on, certs, expect, id=id)
 
 

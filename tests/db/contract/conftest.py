@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from contract_samples import ACTOR, StoreFactory
 from fakes.memory_store import MemoryStore
+from support.contract_samples import ACTOR, StoreFactory
 
 from db import open_db
 from db.files import FileStore

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from contract_samples import (
+from support.contract_samples import (
     ACTOR,
     TODAY,
     StoreFactory,

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from contract_samples import assessment, dpf, parties, scc, transfer, vendor
+from support.contract_samples import assessment, dpf, parties, scc, transfer, vendor
 
 from transfers_app.domain.enums import DocumentStatus, Mechanism, TiaStatus
 from transfers_app.domain.models import MechanismUse

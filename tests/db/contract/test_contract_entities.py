@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 
 import pytest
-from contract_samples import ACTOR, location, own_entity, vendor
+from support.contract_samples import ACTOR, location, own_entity, vendor
 
 from transfers_app.domain.enums import Activity, EntityKind, Lifecycle, Regime
 from transfers_app.domain.models import Entity

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from contract_samples import own_entity, parties, scc, transfer, vendor
+from support.contract_samples import own_entity, parties, scc, transfer, vendor
 
 from transfers_app.domain.enums import Access, EntityKind, Mechanism, Role
 from transfers_app.domain.models import Entity, MechanismUse

@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from contract_samples import TODAY, assessment, dpf, location, own_entity, scc, transfer, vendor
+from support.contract_samples import (
+    TODAY,
+    assessment,
+    dpf,
+    location,
+    own_entity,
+    scc,
+    transfer,
+    vendor,
+)
 
 from transfers_app.domain.enums import DocumentStatus, Lifecycle, Mechanism, Regime, TiaStatus
 from transfers_app.domain.models import Entity, MechanismUse, Tia, Transfer

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from contract_samples import ACTOR, location, notice, parties, scc, transfer, vendor
+from support.contract_samples import ACTOR, location, notice, parties, scc, transfer, vendor
 
 from transfers_app.domain.models import CatalogueItem, NoticeDecision, Publication
 from transfers_app.errors import NotFoundError, StorageError
