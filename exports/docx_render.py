@@ -415,10 +415,23 @@ class _Body:
     def __init__(self, document: Any, width: int) -> None:
         self.document = document
         self.width = width
-        self.styles = document.styles
+        # python-docx looks a style up by name through every style of the template each time
+        # one is assigned (most of the time of a render): by id, once.
+        self.ids = {s.name: s.style_id for s in document.styles}
+
+    def styled(self, p: Paragraph, style: str) -> Paragraph:
+        if style != "Normal":
+            p._p.get_or_add_pPr().style = self.ids[style]
+        return p
 
     def para(self, text: str = "", style: str = "Normal") -> Paragraph:
-        p: Paragraph = self.document.add_paragraph(style=self.styles[style])
+        p = self.styled(self.document.add_paragraph(), style)
+        if text:
+            _run(p, text)
+        return p
+
+    def cell_para(self, cell: _Cell, text: str = "", style: str = "Value") -> Paragraph:
+        p = self.styled(cell.add_paragraph(), style)
         if text:
             _run(p, text)
         return p
@@ -526,8 +539,7 @@ class _Body:
         colour: str | None = None,
         shade: str | None = None,
     ) -> Paragraph:
-        p: Paragraph = cell.paragraphs[0]
-        p.style = self.styles[style]
+        p = self.styled(cell.paragraphs[0], style)
         if text:
             _run(p, text, bold=bold, italic=italic, colour=colour)
         if shade:
@@ -626,15 +638,15 @@ class _Body:
         """Part, a ruled line to sign on, then name, role and date (a line when not dated)."""
         signature, name, role, signed = SIGNER_LABELS
         part = self.fill(cell, signer.part, "Label", bold=True, colour=ACCENT)
-        sign = cell.add_paragraph(style=self.styles["Value"])
+        sign = self.cell_para(cell)
         sign.paragraph_format.space_before = Pt(24)
         sign.paragraph_format.right_indent = Mm(6)
         _rule_below(sign._p.get_or_add_pPr())
-        lines = [part, sign, cell.add_paragraph(signature, style=self.styles["Label"])]
+        lines = [part, sign, self.cell_para(cell, signature, "Label")]
         for label, value in ((name, signer.name), (role, signer.role), (signed, signer.signed_on)):
             if label == role and not value:
                 continue
-            p = cell.add_paragraph(style=self.styles["Value"])
+            p = self.cell_para(cell)
             p.paragraph_format.tab_stops.add_tab_stop(Mm(16))
             _run(p, label, colour=MUTED, font=SANS).font.size = Pt(8)
             p.add_run("\t")
