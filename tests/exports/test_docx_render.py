@@ -20,7 +20,7 @@ from docx.text.paragraph import Paragraph
 from test_pdf_render import ARABIC, CJK, HOSTILE, KOREAN, LATIN_EXTENDED, make_doc
 
 from exports import file_adapters
-from exports.docx_render import clean, render_docx, write_docx
+from exports.docx_render import CELL_MARGINS, HEAD_EM, clean, render_docx, write_docx
 from transfers_app.reports.document import (
     BarChart,
     Bullets,
@@ -364,3 +364,14 @@ def test_the_adapter_behind_the_port(tmp_path: Path) -> None:
     assert docx.render(doc) == render_docx(doc)
     out = docx.write(doc, tmp_path / "a.docx")
     assert out.read_bytes() == render_docx(doc)
+
+
+def test_no_header_word_is_broken_by_a_narrow_column() -> None:
+    headers = ("Transfer", "Use", "Document", "Applies")
+    table = Table(headers, (("T1", "Primary", "x" * 80, "Yes"),), (0.4, 1, 9, 0.3))
+    doc = make_doc(sections=(Section("Tool", (table,)),))
+    grid = tables(read(render_docx(doc)))[-1]._tbl.tblGrid
+    widths = [int(c.w) for c in grid.gridCol_lst]
+    for word, w in zip(headers, widths, strict=True):
+        assert w + 635 >= len(word) * HEAD_EM + CELL_MARGINS, word  # Word stores twips
+    assert widths[2] == max(widths)  # the room came from the wide column
