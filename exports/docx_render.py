@@ -77,7 +77,7 @@ MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = Mm(20), Mm(22), Mm(21)
 # A chart of up to this many bars is kept on one page.
 KEEP_BARS = 15
 # A paragraph this short opening a section is read with its heading (exports.pdf_render).
-LEAD_IN = 200
+LEAD_IN = 320
 
 # What XML 1.0 cannot carry, and the control characters the PDF drops too.
 _INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -403,10 +403,10 @@ def _run(
 # -- the body ------------------------------------------------------------------------------------
 
 
-# Room for a header word: Calibri Bold 8 pt averages under 0.6 em a character (0.7 allows for a
-# wider face where Calibri is missing, as in LibreOffice without Carlito); Word's default
-# cell margins are 0.19 cm a side.
-HEAD_EM = 0.7 * 8 * 12700  # EMU per character
+# Room for a header word: Calibri Bold 8 pt averages under 0.6 em a character; 0.75 leaves room
+# for DejaVu Sans Bold, which LibreOffice puts in Calibri's place where Calibri is missing.
+# Word's default cell margins are 0.19 cm a side.
+HEAD_EM = 0.75 * 8 * 12700  # EMU per character
 CELL_MARGINS = 2 * 0.19 * 360000  # EMU
 
 

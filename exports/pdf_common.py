@@ -586,6 +586,31 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]
 TALL_ROW: Final = 0.5
 # What a block with no first line to measure keeps with its heading, in points.
 SPLIT_MIN: Final = 30
+# A page less full than this share is not left behind to keep a block whole.
+NEAR_EMPTY: Final = 0.4
+
+
+def _frame_height(frame: Any) -> float:
+    return float(frame._height - frame._topPadding - frame._bottomPadding)
+
+
+class KeepWhole(KeepTogether):  # type: ignore[misc]
+    """A small block (a chart, a sign-off block) kept on one page: moved whole to the next
+    page when it does not fit below what precedes it, unless that would leave this page less
+    than ``NEAR_EMPTY`` full, or the block is taller than a page; then it runs on from here,
+    breaking where its parts may break (between rows)."""
+
+    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+        if getattr(self, "_wrapInfo", None) != (avail_width, avail_height):
+            self.wrap(avail_width, avail_height)
+        parts = list(self._content)
+        frame = getattr(self, "_frame", None)
+        if avail_height >= self._H or frame is None or getattr(frame, "_atTop", False):
+            return [NullActionFlowable(), *parts]
+        full = _frame_height(frame)
+        if full < self._H or full - avail_height < NEAR_EMPTY * full:
+            return [NullActionFlowable(), *parts]
+        return [FrameBreak(), *parts]
 
 
 class KeepWithStart(Flowable):  # type: ignore[misc]
@@ -611,7 +636,10 @@ class KeepWithStart(Flowable):  # type: ignore[misc]
         parts = [*self.heads, *self.body]
         if frame is None or getattr(frame, "_atTop", False):
             return [NullActionFlowable(), *parts]
-        full = frame._height - frame._topPadding - frame._bottomPadding
+        full = _frame_height(frame)
+        # A block kept whole is kept whole with its heading too, unless it would then leave
+        # this page near-empty (KeepWhole runs on from here in that case).
+        whole = full - avail_height >= NEAR_EMPTY * full
         need = 0.0
         for f in self.heads:
             _, h = f.wrapOn(self.canv, avail_width, full)
@@ -619,15 +647,16 @@ class KeepWithStart(Flowable):  # type: ignore[misc]
         first = next((f for f in self.body if not isinstance(f, FrameActionFlowable)), None)
         if first is not None:
             room = full - need
-            need += first.getSpaceBefore() + start_height(first, self.canv, avail_width, room)
+            start = start_height(first, self.canv, avail_width, room, whole=whole)
+            need += first.getSpaceBefore() + start
         if need > avail_height:
             return [FrameBreak(), *parts]
         return [NullActionFlowable(), *parts]
 
 
-def start_height(f: Any, canv: Any, width: float, room: float) -> float:
+def start_height(f: Any, canv: Any, width: float, room: float, *, whole: bool = True) -> float:
     """How much of ``f`` must share a page with the heading above it (``room`` is what a fresh
-    page leaves for it below the heading)."""
+    page leaves for it below the heading; ``whole``: a block kept whole is kept whole here)."""
     _, h = f.wrapOn(canv, width, room)
     if isinstance(f, RLTable):
         rows: list[float] = list(getattr(f, "_rowHeights", None) or [h])
@@ -647,8 +676,11 @@ def start_height(f: Any, canv: Any, width: float, room: float) -> float:
             top = bottom = pad
         return 2 * leading + float(top) + float(bottom)
     if isinstance(f, KeepTogether):
-        whole = float(getattr(f, "_H", h))  # its wrap() says "too tall" to be asked to split
-        return whole if whole <= room else SPLIT_MIN
+        height = float(getattr(f, "_H", h))  # its wrap() says "too tall" to be asked to split
+        if whole and height <= room:
+            return height
+        content = [c for c in f._content if not isinstance(c, FrameActionFlowable)]
+        return start_height(content[0], canv, width, room) if content else 0.0
     start = getattr(f, "start_height", None)
     if callable(start):
         return float(start())

@@ -22,7 +22,6 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     Indenter,
-    KeepTogether,
     ListFlowable,
     ListItem,
     LongTable,
@@ -54,6 +53,7 @@ from exports.pdf_common import (
     WARN_RULE,
     ZEBRA,
     Furniture,
+    KeepWhole,
     KeepWithStart,
     NumberedCanvas,
     covered,
@@ -134,7 +134,7 @@ def render_pdf(doc: ReportDocument, *, invariant: bool = False) -> bytes:
         ]
     )
     template.build(
-        list(_story(doc, frame._width, frame._height)),
+        list(_story(doc, frame._width)),
         canvasmaker=functools.partial(NumberedCanvas, draft=doc.draft),
     )
     return out.getvalue()
@@ -168,14 +168,12 @@ class _DocTemplate(BaseDocTemplate):  # type: ignore[misc]
 
 # -- the story ---------------------------------------------------------------------------------
 
-# A paragraph this short right after a heading is read with it ("Destination: United States.")
-# and so stays with what follows too.
-LEAD_IN = 200
-# A chart or sign-off block up to this share of the page is kept in one piece.
-KEEP_WHOLE = 0.4
+# A paragraph this short (three lines or so) right after a heading is read with it
+# ("Destination: United States.", a note on the table below) and so stays with what follows too.
+LEAD_IN = 320
 
 
-def _story(doc: ReportDocument, width: float, height: float) -> Iterator[Any]:
+def _story(doc: ReportDocument, width: float) -> Iterator[Any]:
     st = styles()
     yield para(doc.title, st.title)
     if doc.subtitle:
@@ -189,19 +187,17 @@ def _story(doc: ReportDocument, width: float, height: float) -> Iterator[Any]:
         title = f"{n}.\u2002{section.title}" if doc.number_sections else section.title
         heading = para(title, st.section)
         heading.outline_title = f"{n}. {section.title}" if doc.number_sections else section.title
-        yield from _section([heading], section.blocks, width, height)
+        yield from _section([heading], section.blocks, width)
         if section.page_break_after and n < last:
             yield PageBreak()
 
 
-def _section(
-    heads: list[Any], blocks: Sequence[Block], width: float, height: float
-) -> Iterator[Any]:
+def _section(heads: list[Any], blocks: Sequence[Block], width: float) -> Iterator[Any]:
     """The blocks of a section, each heading (the section's, a caption, a lead-in paragraph)
     kept on the page with the start of what follows it."""
     pending = heads
     for i, block in enumerate(blocks):
-        caption, body = _block(block, width, height)
+        caption, body = _block(block, width)
         follows = i + 1 < len(blocks)
         if isinstance(block, Para) and follows and _leads_in(block, pending):
             pending = [*pending, *caption, *body]
@@ -224,7 +220,7 @@ def _leads_in(block: Para, pending: Sequence[Any]) -> bool:
     return bool(pending) and len(pending) <= 2 and len(text) <= LEAD_IN
 
 
-def _block(block: Block, width: float, height: float) -> tuple[list[Any], list[Any]]:
+def _block(block: Block, width: float) -> tuple[list[Any], list[Any]]:
     """(headings kept with the block's start, the block's flowables)."""
     st = styles()
     match block:
@@ -244,9 +240,9 @@ def _block(block: Block, width: float, height: float) -> tuple[list[Any], list[A
         case Bullets(items=items):
             return [], [_bullets(items)] if items else []
         case BarChart():
-            return _chart(block, width, height)
+            return _chart(block, width)
         case Signatures(signers=signers):
-            return [], [_signatures(signers, width, height)] if signers else []
+            return [], [_signatures(signers, width)] if signers else []
         case References(items=items):
             return [], [_reference(item, width) for item in items]
     raise TypeError(f"Not a report block: {block!r}")  # pragma: no cover
@@ -500,10 +496,7 @@ def _bullets(items: Sequence[str]) -> Any:
     )
 
 
-CHART_ROW = 18.0  # a bar's row: 15 points of drawing and its padding
-
-
-def _chart(chart: BarChart, width: float, height: float) -> tuple[list[Any], list[Any]]:
+def _chart(chart: BarChart, width: float) -> tuple[list[Any], list[Any]]:
     """Horizontal bars: labels as paragraphs (any script, wrapped), bars drawn to one scale."""
     st = styles()
     head = [para(chart.title, st.caption)] if chart.title else []
@@ -536,10 +529,9 @@ def _chart(chart: BarChart, width: float, height: float) -> tuple[list[Any], lis
             ("LINEBEFORE", (1, 0), (1, -1), 0.8, RULE),
         ]
     )
-    # A short chart stays in one piece; a long one runs on by rows (its title kept with the
-    # first), as a long one kept whole would leave most of a page empty before it.
-    whole = len(rows) * CHART_ROW <= KEEP_WHOLE * height
-    return head, [KeepTogether([table]) if whole else table, Spacer(0, 10)]
+    # A chart that fits on a page stays in one piece, unless keeping it so would leave the
+    # page before near-empty; then it runs on by rows, its title kept with the first.
+    return head, [KeepWhole([table]), Spacer(0, 10)]
 
 
 # -- sign-off and references -------------------------------------------------------------------
@@ -549,9 +541,9 @@ SIGN_GAP = 18.0  # between two signers side by side
 DATE_SPACE = 18.0  # room above the line to write the date on
 
 
-def _signatures(signers: Sequence[Signer], width: float, height: float) -> Any:
+def _signatures(signers: Sequence[Signer], width: float) -> Any:
     """Two signers a row, each with a line to sign on; a signer's block is never cut across
-    pages, and the whole block stays on one page when it is small."""
+    pages, and the whole block stays on one page (see ``KeepWhole``)."""
     col = (width - SIGN_GAP) / 2
     cells = [_signer(s, col) for s in signers]
     rows = [cells[i : i + 2] + [""] * (2 - len(cells[i : i + 2])) for i in range(0, len(cells), 2)]
@@ -566,8 +558,7 @@ def _signatures(signers: Sequence[Signer], width: float, height: float) -> Any:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
         ]
     )
-    _, h = table.wrap(width, height)
-    return KeepTogether([table]) if h <= KEEP_WHOLE * height else table
+    return KeepWhole([table])
 
 
 def _signer(signer: Signer, width: float) -> Any:
