@@ -375,3 +375,13 @@ def test_no_header_word_is_broken_by_a_narrow_column() -> None:
     for word, w in zip(headers, widths, strict=True):
         assert w + 635 >= len(word) * HEAD_EM + CELL_MARGINS, word  # Word stores twips
     assert widths[2] == max(widths)  # the room came from the wide column
+
+
+def test_building_the_adapters_loads_no_word_library() -> None:
+    """The command line builds every adapter at start-up: python-docx loads on first use."""
+    import subprocess
+    import sys
+
+    code = "import sys, exports; exports.file_adapters(); print('docx' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
