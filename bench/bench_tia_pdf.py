@@ -1,12 +1,14 @@
 """Time TIA summary PDFs end to end: report built by the service from the register, then
-rendered (the path `transfers-app export tia` and the evidence pack take).
+rendered (the path `transfers-app export tia` and the evidence pack take); and the same report
+as a Word document.
 
     python bench/bench_tia_pdf.py [--count 500]
 
 Loads the demo register into a temporary database, adds ``--count`` approved assessments of
 its restricted transfers (prefilled from the register and the country profiles, answered as
-the demo assessor answers), then times one PDF (median of 15, warm) and all of them.
-Figures, not pass/fail. Targets (issue 4): one TIA PDF under 300 ms; 500 in under a minute.
+the demo assessor answers), then times one PDF (median of 15, warm), one DOCX (likewise) and
+all the PDFs. Figures, not pass/fail. Targets (issues 4, 10): one TIA PDF under 300 ms; 500 in
+under a minute.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
+from exports.docx_render import render_docx
 from exports.pdf_batch import render_pdfs
 from exports.pdf_render import render_pdf
 from transfers_app.domain.enums import TiaStatus
@@ -84,6 +87,20 @@ def main() -> None:
         print(
             f"one TIA PDF (US, {len(pdf) // 1024} KB): build {build:.0f} ms + render "
             f"{render:.0f} ms = {build + render:.0f} ms (median of 15)"
+        )
+
+        first = time.perf_counter()
+        docx = render_docx(svc.report(ids[0], TODAY, org))
+        print(f"first DOCX in the process: {(time.perf_counter() - first) * 1000:.0f} ms")
+        docx_times = []
+        for _ in range(15):
+            doc = svc.report(ids[0], TODAY, org)
+            t0 = time.perf_counter()
+            docx = render_docx(doc)
+            docx_times.append(time.perf_counter() - t0)
+        print(
+            f"one TIA DOCX (US, {len(docx) // 1024} KB): render "
+            f"{statistics.median(docx_times) * 1000:.0f} ms (median of 15)"
         )
 
         t0 = time.perf_counter()

@@ -1,9 +1,9 @@
-"""The file adapters: PDF, CSV, XLSX, JSON, HTML/Markdown, the evidence pack's ZIP, and the
-readers of vendor lists. Each implements a port of ``transfers_app.ports.files``; the
-composition root builds them with ``file_adapters()`` and hands them to the services.
+"""The file adapters: PDF, Word (DOCX), CSV, XLSX, JSON, HTML/Markdown, the evidence pack's
+ZIP, and the readers of vendor lists. Each implements a port of ``transfers_app.ports.files``;
+the composition root builds them with ``file_adapters()`` and hands them to the services.
 
-Modules import lazily where a library is heavy (ReportLab, openpyxl), so a command that writes
-no file does not pay for them at start-up.
+Modules import lazily where a library is heavy (ReportLab, python-docx, openpyxl), so a command
+that writes no file does not pay for them at start-up.
 """
 
 from __future__ import annotations
@@ -45,6 +45,18 @@ class ReportlabPdf:
 
         with PdfPool() as workers:
             yield workers.render
+
+
+class WordDocx:
+    def render(self, doc: ReportDocument) -> bytes:
+        from exports.docx_render import render_docx
+
+        return render_docx(doc)
+
+    def write(self, doc: ReportDocument, path: Path) -> Path:
+        from exports.docx_render import write_docx
+
+        return write_docx(doc, path)
 
 
 class TableFiles:
@@ -124,6 +136,7 @@ def file_adapters() -> FileAdapters:
 
     return FileAdapters(
         pdf=ReportlabPdf(),
+        docx=WordDocx(),
         tables=TableFiles(),
         register_file=JsonRegisterFile(),
         public_list=PublicListPages(),

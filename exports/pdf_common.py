@@ -17,6 +17,7 @@ import math
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -33,7 +34,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus.doctemplate import FrameActionFlowable, FrameBreak, NullActionFlowable
 
 from transfers_app.domain.formatting import day
 
@@ -329,6 +332,10 @@ class Styles:
     cell_empty: Any
     chart_label: Any
     furniture: Any
+    reference: Any
+    sign_part: Any
+    sign_label: Any
+    sign_name: Any
 
 
 @functools.cache
@@ -424,6 +431,28 @@ def styles() -> Styles:
         chart_label=ParagraphStyle("chart_label", parent=cell, alignment=TA_RIGHT),
         furniture=ParagraphStyle(
             "furniture", fontName=SANS, fontSize=7.2, leading=9, textColor=MUTED
+        ),
+        reference=ParagraphStyle(
+            "reference",
+            parent=body,
+            fontSize=8.8,
+            leading=12,
+            alignment=TA_LEFT,
+            leftIndent=26,
+            bulletIndent=0,
+            bulletFontName=SANS,
+            bulletFontSize=8.2,
+            spaceAfter=4,
+            allowWidows=0,  # an entry of up to three lines is never split
+        ),
+        sign_part=ParagraphStyle(
+            "sign_part", fontName=SANS_BOLD, fontSize=8.6, leading=11, textColor=ACCENT
+        ),
+        sign_label=ParagraphStyle(
+            "sign_label", fontName=SANS, fontSize=7.4, leading=10, textColor=MUTED
+        ),
+        sign_name=ParagraphStyle(
+            "sign_name", fontName=SERIF_BOLD, fontSize=9.4, leading=12, textColor=INK
         ),
     )
 
@@ -548,3 +577,111 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]
         self.setFont(SANS_BOLD, size)
         self.drawCentredString(0, -size * 0.36, "DRAFT")
         self.restoreState()
+
+
+# -- keeping a heading with what follows ---------------------------------------------------------
+
+# A table row taller than this share of the page is divided into rows (it might not fit on any
+# page); every other row is kept whole.
+TALL_ROW: Final = 0.5
+# What a block with no first line to measure keeps with its heading, in points.
+SPLIT_MIN: Final = 30
+# A page less full than this share is not left behind to keep a block whole.
+NEAR_EMPTY: Final = 0.4
+
+
+def _frame_height(frame: Any) -> float:
+    return float(frame._height - frame._topPadding - frame._bottomPadding)
+
+
+class KeepWhole(KeepTogether):  # type: ignore[misc]
+    """A small block (a chart, a sign-off block) kept on one page: moved whole to the next
+    page when it does not fit below what precedes it, unless that would leave this page less
+    than ``NEAR_EMPTY`` full, or the block is taller than a page; then it runs on from here,
+    breaking where its parts may break (between rows)."""
+
+    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+        if getattr(self, "_wrapInfo", None) != (avail_width, avail_height):
+            self.wrap(avail_width, avail_height)
+        parts = list(self._content)
+        frame = getattr(self, "_frame", None)
+        if avail_height >= self._H or frame is None or getattr(frame, "_atTop", False):
+            return [NullActionFlowable(), *parts]
+        full = _frame_height(frame)
+        if full < self._H or full - avail_height < NEAR_EMPTY * full:
+            return [NullActionFlowable(), *parts]
+        return [FrameBreak(), *parts]
+
+
+class KeepWithStart(Flowable):  # type: ignore[misc]
+    """Headings (a section title, a table's caption, a paragraph that introduces a list) kept on
+    the page with the start of what follows: the first lines of a paragraph, a table's header
+    and first row, a small block whole. When that does not fit, all of it starts a new page.
+
+    ReportLab's ``keepWithNext`` keeps a heading with the *whole* of what follows, so a heading
+    before a long table pushes both to a new page and leaves the page before near-empty; this
+    keeps it with the start only, and the rest flows on as usual.
+    """
+
+    def __init__(self, heads: Sequence[Any], body: Sequence[Any]) -> None:
+        super().__init__()
+        self.heads = list(heads)
+        self.body = list(body)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return avail_width, 0xFFFFFF  # always "too tall": the frame asks split() what to do
+
+    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+        frame = getattr(self, "_frame", None)
+        parts = [*self.heads, *self.body]
+        if frame is None or getattr(frame, "_atTop", False):
+            return [NullActionFlowable(), *parts]
+        full = _frame_height(frame)
+        # A block kept whole is kept whole with its heading too, unless it would then leave
+        # this page near-empty (KeepWhole runs on from here in that case).
+        whole = full - avail_height >= NEAR_EMPTY * full
+        need = 0.0
+        for f in self.heads:
+            _, h = f.wrapOn(self.canv, avail_width, full)
+            need += f.getSpaceBefore() + h + f.getSpaceAfter()
+        first = next((f for f in self.body if not isinstance(f, FrameActionFlowable)), None)
+        if first is not None:
+            room = full - need
+            start = start_height(first, self.canv, avail_width, room, whole=whole)
+            need += first.getSpaceBefore() + start
+        if need > avail_height:
+            return [FrameBreak(), *parts]
+        return [NullActionFlowable(), *parts]
+
+
+def start_height(f: Any, canv: Any, width: float, room: float, *, whole: bool = True) -> float:
+    """How much of ``f`` must share a page with the heading above it (``room`` is what a fresh
+    page leaves for it below the heading; ``whole``: a block kept whole is kept whole here)."""
+    _, h = f.wrapOn(canv, width, room)
+    if isinstance(f, RLTable):
+        rows: list[float] = list(getattr(f, "_rowHeights", None) or [h])
+        header = f.repeatRows if isinstance(f.repeatRows, int) else max(f.repeatRows) + 1
+        head = sum(rows[:header])
+        if len(rows) <= header:
+            return float(h)
+        return head + rows[header]
+    if isinstance(f, Paragraph):
+        leading = float(f.style.leading)
+        if h <= 3 * leading:
+            return float(h)
+        pad = f.style.borderPadding if f.style.borderWidth else 0
+        if isinstance(pad, (tuple, list)):  # CSS order: top, right, bottom, left
+            top, bottom = (pad[0], pad[2]) if len(pad) >= 3 else (pad[0], pad[0])
+        else:
+            top = bottom = pad
+        return 2 * leading + float(top) + float(bottom)
+    if isinstance(f, KeepTogether):
+        height = float(getattr(f, "_H", h))  # its wrap() says "too tall" to be asked to split
+        if whole and height <= room:
+            return height
+        content = [c for c in f._content if not isinstance(c, FrameActionFlowable)]
+        return start_height(content[0], canv, width, room) if content else 0.0
+    start = getattr(f, "start_height", None)
+    if callable(start):
+        return float(start())
+    return float(min(h, 2 * SPLIT_MIN))

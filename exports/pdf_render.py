@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,14 +19,13 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     BaseDocTemplate,
-    CondPageBreak,
     Flowable,
     Frame,
     Indenter,
-    KeepTogether,
     ListFlowable,
     ListItem,
     LongTable,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -49,11 +49,15 @@ from exports.pdf_common import (
     RULE,
     SANS,
     SANS_BOLD,
+    TALL_ROW,
     WARN_RULE,
     ZEBRA,
     Furniture,
+    KeepWhole,
+    KeepWithStart,
     NumberedCanvas,
     covered,
+    escape,
     fallback_font,
     fit,
     para,
@@ -65,12 +69,17 @@ from exports.pdf_common import (
     visual_line,
 )
 from transfers_app.reports.document import (
+    SIGNER_LABELS,
     BarChart,
     Block,
     Bullets,
     Fields,
     Para,
+    Reference,
+    References,
     ReportDocument,
+    Signatures,
+    Signer,
     Table,
     Tone,
 )
@@ -159,10 +168,9 @@ class _DocTemplate(BaseDocTemplate):  # type: ignore[misc]
 
 # -- the story ---------------------------------------------------------------------------------
 
-# Space a heading (or a table's caption) needs below it for its first lines; less than this
-# left on the page starts it on the next one.
-HEADING_ROOM = 110
-CAPTION_ROOM = 70
+# A paragraph this short (three lines or so) right after a heading is read with it
+# ("Destination: United States.", a note on the table below) and so stays with what follows too.
+LEAD_IN = 320
 
 
 def _story(doc: ReportDocument, width: float) -> Iterator[Any]:
@@ -174,43 +182,70 @@ def _story(doc: ReportDocument, width: float) -> Iterator[Any]:
         yield _heading(doc.heading, width)
     if doc.cover_statement:
         yield para(doc.cover_statement, st.statement)
+    last = len(doc.sections)
     for n, section in enumerate(doc.sections, start=1):
         title = f"{n}.\u2002{section.title}" if doc.number_sections else section.title
-        # Not keepWithNext: ReportLab keeps a heading with the whole of a long table and so
-        # pushes both to a new page; a conditional break keeps it off the page foot instead.
-        yield CondPageBreak(HEADING_ROOM)
         heading = para(title, st.section)
         heading.outline_title = f"{n}. {section.title}" if doc.number_sections else section.title
-        yield heading
-        for block in section.blocks:
-            yield from _block(block, width)
+        yield from _section([heading], section.blocks, width)
+        if section.page_break_after and n < last:
+            yield PageBreak()
 
 
-def _block(block: Block, width: float) -> Iterator[Any]:
+def _section(heads: list[Any], blocks: Sequence[Block], width: float) -> Iterator[Any]:
+    """The blocks of a section, each heading (the section's, a caption, a lead-in paragraph)
+    kept on the page with the start of what follows it."""
+    pending = heads
+    for i, block in enumerate(blocks):
+        caption, body = _block(block, width)
+        follows = i + 1 < len(blocks)
+        if isinstance(block, Para) and follows and _leads_in(block, pending):
+            pending = [*pending, *caption, *body]
+            continue
+        if not body:
+            pending = [*pending, *caption]
+            continue
+        yield KeepWithStart([*pending, *caption], body)
+        pending = []
+    yield from pending
+
+
+def _leads_in(block: Para, pending: Sequence[Any]) -> bool:
+    """Is ``block`` read as part of the heading above what follows it?"""
+    if block.tone not in (Tone.BODY, Tone.NOTE):
+        return False
+    text = block.text.rstrip()
+    if text.endswith(":"):
+        return True  # introduces the list or table below it
+    return bool(pending) and len(pending) <= 2 and len(text) <= LEAD_IN
+
+
+def _block(block: Block, width: float) -> tuple[list[Any], list[Any]]:
+    """(headings kept with the block's start, the block's flowables)."""
     st = styles()
     match block:
         case Para(text=text, tone=Tone.WARNING):
             # The sign says "warning" in black-and-white print too, not by the colour alone.
             sign = f'<font name="{SANS_BOLD}" color="{WARN_RULE.hexval()}">⚠</font>\u2002'
-            yield Paragraph(sign + rich(text), st.warning)
+            return [], [Paragraph(sign + rich(text), st.warning)]
         case Para(text=text, tone=tone):
-            yield para(text, _TONE_STYLE[tone](st))
+            return [], [para(text, _TONE_STYLE[tone](st))]
         case Fields():
-            if block.pairs:
-                yield _fields(block.pairs, width)
-                yield Spacer(0, 8)
+            if not block.pairs:
+                return [], []
+            return [], [_fields(block.pairs, width), Spacer(0, 8)]
         case Table():
-            yield CondPageBreak(CAPTION_ROOM)
-            if block.caption:
-                yield para(block.caption, st.caption)
-            yield from _table(block, width)
-            yield Spacer(0, 10)
+            caption = [para(block.caption, st.caption)] if block.caption else []
+            return caption, [*_table(block, width), Spacer(0, 10)]
         case Bullets(items=items):
-            if items:
-                yield _bullets(items)
+            return [], [_bullets(items)] if items else []
         case BarChart():
-            yield from _chart(block, width)
-            yield Spacer(0, 10)
+            return _chart(block, width)
+        case Signatures(signers=signers):
+            return [], [_signatures(signers, width)] if signers else []
+        case References(items=items):
+            return [], [_reference(item, width) for item in items]
+    raise TypeError(f"Not a report block: {block!r}")  # pragma: no cover
 
 
 _TONE_STYLE = {
@@ -226,13 +261,14 @@ def _heading(fields: Fields, width: float) -> Any:
     pairs = fields.pairs
     per_row = 2 if len(pairs) >= 4 and all(len(v) <= 48 for _, v in pairs) else 1
     cols = [0.15, 0.35] * 2 if per_row == 2 else [0.25, 0.75]
-    table = _pairs_table(pairs, [c * width for c in cols], per_row, pad=(7, 5, 4.5), table=RLTable)
+    table = _pairs_table(
+        pairs, [c * width for c in cols], per_row, pad=(7, 5, 4.5), rule=(0.3, colors.white)
+    )
     table.setStyle(
         [
             ("BACKGROUND", (0, 0), (-1, -1), ACCENT_LIGHT),
             ("LINEABOVE", (0, 0), (-1, 0), 1.2, ACCENT),
             ("LINEBELOW", (0, -1), (-1, -1), 0.6, ACCENT),
-            ("LINEBELOW", (0, 0), (-1, -2), 0.3, colors.white),
         ]
     )
     table.spaceAfter = 10
@@ -240,10 +276,11 @@ def _heading(fields: Fields, width: float) -> Any:
 
 
 def _fields(pairs: Sequence[tuple[str, str]], width: float) -> Any:
-    table = _pairs_table(pairs, [0.3 * width, 0.7 * width], 1, pad=(2, 2, 3.75), table=LongTable)
+    table = _pairs_table(
+        pairs, [0.3 * width, 0.7 * width], 1, pad=(2, 2, 3.75), rule=(0.4, HAIRLINE)
+    )
     table.setStyle(
         [
-            ("LINEBELOW", (0, 0), (-1, -1), 0.4, HAIRLINE),
             ("LINEABOVE", (0, 0), (-1, 0), 0.4, HAIRLINE),
             ("LEFTPADDING", (1, 0), (1, -1), 8),
         ]
@@ -257,23 +294,14 @@ def _pairs_table(
     per_row: int,
     *,
     pad: tuple[float, float, float],
-    table: Any,
+    rule: tuple[float, Any],
 ) -> Any:
-    """Label/value pairs, ``per_row`` pairs a row; ``pad`` is (left, right, top and bottom)."""
+    """Label/value pairs, ``per_row`` pairs a row; ``pad`` is (left, right, top and bottom);
+    ``rule`` (width, colour) is drawn below each pair, not between the parts of a divided one."""
     st = styles()
     left, right, vertical = pad
     rooms = [w - left - right - (6 if i % 2 else 0) for i, w in enumerate(widths)]
     rows: list[list[Any]] = []
-    for start in range(0, len(pairs), per_row):
-        row: list[Any] = []
-        for k, (label, value) in enumerate(pairs[start : start + per_row]):
-            row += [_cell(label, st.label, rooms[2 * k]), _cell(value, st.value, rooms[2 * k + 1])]
-        rows.append(row + [""] * (len(widths) - len(row)))
-    t = table(
-        rows,
-        colWidths=widths,
-        splitInRow=max(_splits(("", v), widths[:2], st.value) for _, v in pairs),
-    )
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), vertical),
@@ -281,6 +309,21 @@ def _pairs_table(
         ("LEFTPADDING", (0, 0), (-1, -1), left),
         ("RIGHTPADDING", (0, 0), (-1, -1), right),
     ]
+    for start in range(0, len(pairs), per_row):
+        row: list[Any] = []
+        texts: list[str] = []
+        for k, (label, value) in enumerate(pairs[start : start + per_row]):
+            row += [_cell(label, st.label, rooms[2 * k]), _cell(value, st.value, rooms[2 * k + 1])]
+            texts += [label, value]
+        row += [""] * (len(widths) - len(row))
+        first = len(rows)
+        if _might_be_tall(texts, widths, st.value):
+            rows += _divided(row, rooms, TALL_ROW * _SHORTEST_FRAME - 2 * vertical)
+            commands += _joined(first, len(rows) - 1)
+        else:
+            rows.append(row)
+        commands.append(("LINEBELOW", (0, len(rows) - 1), (-1, len(rows) - 1), *rule))
+    t = LongTable(rows, colWidths=widths)
     for c in range(len(widths)):  # how the plain-string cells are drawn
         style = st.value if c % 2 else st.label
         commands += [
@@ -321,17 +364,45 @@ def _column_widths(block: Table, width: float) -> list[float]:
     ]
 
 
-def _splits(cells: Sequence[str], widths: Sequence[float], style: Any) -> int:
-    """1 when a row might not fit on a page and so must be allowed to split inside.
-
-    Rows are otherwise kept whole: splitInRow cuts a row wherever the page ends. The estimate
-    is generous (average glyph widths, no word wrap waste) against half the shortest page."""
+def _might_be_tall(cells: Sequence[str], widths: Sequence[float], style: Any) -> bool:
+    """Might this row be taller than ``TALL_ROW`` of a page? The estimate is generous (average
+    glyph widths, no word-wrap waste); only such rows are measured and divided."""
     tallest = 0.0
     for text, w in zip(cells, widths, strict=False):
         per_line = max((w - 2 * CELL_PAD) / (0.5 * style.fontSize), 1.0)
         lines = sum(len(part) / per_line + 1 for part in text.split("\n"))
         tallest = max(tallest, lines * style.leading)
-    return 1 if tallest > 0.5 * _SHORTEST_FRAME else 0
+    return bool(tallest > TALL_ROW * _SHORTEST_FRAME)
+
+
+def _divided(cells: list[Any], rooms: Sequence[float], limit: float) -> list[list[Any]]:
+    """A row too tall for a page as rows of at most ``limit`` points, each cell's text carried
+    on from one to the next. Rows are never cut (``splitInRow`` stays 0): only a row that no
+    page might hold is divided, and then where its lines end, not through a line."""
+    columns: list[list[Any]] = []
+    for cell, room in zip(cells, rooms, strict=False):
+        parts: list[Any] = []
+        rest = cell
+        while isinstance(rest, Paragraph):
+            _, h = rest.wrap(room, limit)
+            pieces = rest.split(room, limit) if h > limit else []
+            if len(pieces) < 2:
+                break
+            parts.append(pieces[0])
+            rest = pieces[1]
+        columns.append([*parts, rest])
+    depth = max(len(c) for c in columns)
+    return [[c[k] if k < len(c) else "" for c in columns] for k in range(depth)]
+
+
+def _joined(first: int, last: int) -> list[tuple[Any, ...]]:
+    """Table commands that draw rows ``first``..``last`` (one row divided) as one."""
+    if last <= first:
+        return []
+    return [
+        ("BOTTOMPADDING", (0, first), (-1, last - 1), 0),
+        ("TOPPADDING", (0, first + 1), (-1, last), 0),
+    ]
 
 
 def _table(block: Table, width: float) -> list[Any]:
@@ -376,33 +447,28 @@ def _table(block: Table, width: float) -> list[Any]:
     if not block.rows:
         data.append([para(block.empty_text, st.cell_empty)] + [""] * (n - 1))
         commands += [("SPAN", (0, 1), (-1, 1)), ("TOPPADDING", (0, 1), (-1, 1), 5)]
+    limit = TALL_ROW * _SHORTEST_FRAME - 6.5
     for i, row in enumerate(block.rows):
-        r = i + 1
+        style = st.cell_flag if i in flagged else st.cell
+        cells = [_cell(c, style, w) for c, w in zip(row, room, strict=True)]
+        first = len(data)
+        tall = _might_be_tall(row, widths, style)
+        parts = _divided(cells, room, limit) if tall else [cells]
+        for k, part in enumerate(parts):
+            lead = para(FLAG_MARK, st.cell_mark) if i in flagged and k == 0 else ""
+            data.append([lead] * mark + part)
+        last = len(data) - 1
+        commands += _joined(first, last)
         if i in flagged:
-            style = st.cell_flag
-            data.append(
-                [para(FLAG_MARK, st.cell_mark)]
-                + [_cell(c, style, w) for c, w in zip(row, room, strict=True)]
-            )
             commands += [
-                ("FONTNAME", (0, r), (-1, r), style.fontName),
-                ("TEXTCOLOR", (0, r), (-1, r), style.textColor),
-                ("BACKGROUND", (1, r), (-1, r), FLAG_BG),
-                ("LINEBEFORE", (1, r), (1, r), 2, FLAG_RULE),
+                ("FONTNAME", (0, first), (-1, last), style.fontName),
+                ("TEXTCOLOR", (0, first), (-1, last), style.textColor),
+                ("BACKGROUND", (1, first), (-1, last), FLAG_BG),
+                ("LINEBEFORE", (1, first), (1, last), 2, FLAG_RULE),
             ]
-        else:
-            data.append(
-                [""] * mark + [_cell(c, st.cell, w) for c, w in zip(row, room, strict=True)]
-            )
-            if i % 2:
-                commands.append(("BACKGROUND", (mark, r), (-1, r), ZEBRA))
-    table = LongTable(
-        data,
-        colWidths=[MARK_WIDTH] * mark + widths,
-        repeatRows=1,
-        splitInRow=max((_splits(row, widths, st.cell) for row in block.rows), default=0),
-        hAlign="LEFT",
-    )
+        elif i % 2:
+            commands.append(("BACKGROUND", (mark, first), (-1, last), ZEBRA))
+    table = LongTable(data, colWidths=[MARK_WIDTH] * mark + widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(commands)
     if mark:
         return [Indenter(left=-MARK_WIDTH), table, Indenter(left=MARK_WIDTH)]
@@ -430,13 +496,12 @@ def _bullets(items: Sequence[str]) -> Any:
     )
 
 
-def _chart(chart: BarChart, width: float) -> Iterator[Any]:
+def _chart(chart: BarChart, width: float) -> tuple[list[Any], list[Any]]:
     """Horizontal bars: labels as paragraphs (any script, wrapped), bars drawn to one scale."""
     st = styles()
-    head = para(chart.title, st.caption) if chart.title else None
+    head = [para(chart.title, st.caption)] if chart.title else []
     if not chart.bars:
-        yield KeepTogether([p for p in (head, para("No data.", st.cell_empty)) if p])
-        return
+        return head, [para("No data.", st.cell_empty), Spacer(0, 10)]
     label_w = 0.32 * width
     area = width - label_w
     biggest = max((v for _, v in chart.bars), default=0)
@@ -464,12 +529,127 @@ def _chart(chart: BarChart, width: float) -> Iterator[Any]:
             ("LINEBEFORE", (1, 0), (1, -1), 0.8, RULE),
         ]
     )
-    parts = [head, table] if head else [table]
-    # A short chart stays in one piece; a long one may run on (its title keeps with it).
-    if len(chart.bars) <= 25:
-        yield KeepTogether(parts)
-    else:
-        yield from parts
+    # A chart that fits on a page stays in one piece, unless keeping it so would leave the
+    # page before near-empty; then it runs on by rows, its title kept with the first.
+    return head, [KeepWhole([table]), Spacer(0, 10)]
+
+
+# -- sign-off and references -------------------------------------------------------------------
+
+SIGN_SPACE = 30.0  # room above the line to sign on
+SIGN_GAP = 18.0  # between two signers side by side
+DATE_SPACE = 18.0  # room above the line to write the date on
+
+
+def _signatures(signers: Sequence[Signer], width: float) -> Any:
+    """Two signers a row, each with a line to sign on; a signer's block is never cut across
+    pages, and the whole block stays on one page (see ``KeepWhole``)."""
+    col = (width - SIGN_GAP) / 2
+    cells = [_signer(s, col) for s in signers]
+    rows = [cells[i : i + 2] + [""] * (2 - len(cells[i : i + 2])) for i in range(0, len(cells), 2)]
+    table = LongTable(rows, colWidths=[col + SIGN_GAP, col], hAlign="LEFT", splitInRow=0)
+    table.setStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (0, -1), SIGN_GAP),
+            ("TOPPADDING", (0, 0), (-1, -1), 6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+        ]
+    )
+    return KeepWhole([table])
+
+
+def _signer(signer: Signer, width: float) -> Any:
+    st = styles()
+    label_w = 0.22 * width
+    rows: list[list[Any]] = [
+        [para(signer.part, st.sign_part), ""],
+        ["", ""],  # the space to sign in, ruled below
+        [para(SIGNATURE, st.sign_label), ""],
+        [para(NAME, st.sign_label), para(signer.name, st.sign_name)],
+    ]
+    if signer.role:
+        rows.append([para(ROLE, st.sign_label), para(signer.role, st.value)])
+    rows.append([para(DATE, st.sign_label), para(signer.signed_on, st.value)])
+    last = len(rows) - 1
+    commands: list[tuple[Any, ...]] = [
+        ("SPAN", (0, 0), (-1, 0)),
+        ("SPAN", (0, 1), (-1, 1)),
+        ("SPAN", (0, 2), (-1, 2)),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LINEBELOW", (0, 1), (-1, 1), 0.8, INK),
+        ("TOPPADDING", (0, 3), (-1, 3), 4),
+    ]
+    heights: list[float | None] = [None, SIGN_SPACE] + [None] * (len(rows) - 2)
+    if not signer.signed_on:  # a line to write the date on
+        commands.append(("LINEBELOW", (1, last), (1, last), 0.5, INK))
+        heights[last] = DATE_SPACE
+    table = RLTable(rows, colWidths=[label_w, width - label_w], rowHeights=heights)
+    table.setStyle(commands)
+    return table
+
+
+# The words around a signer: the renderers share them (``transfers_app.reports.document``).
+SIGNATURE, NAME, ROLE, DATE = SIGNER_LABELS
+
+
+def _reference(ref: Reference, width: float) -> Any:
+    """One entry of the bibliography: "[n] Title. Publisher, date. URL", the URL a link broken
+    only where a URL may break (after a slash, a dot, a hyphen...), never inside a word."""
+    style = styles().reference
+    room = width - style.leftIndent - style.rightIndent
+    href = escape(ref.url).replace('"', "&quot;")
+    link = f'<a href="{href}" color="{ACCENT.hexval()}">'
+    lines = [
+        "".join(f"{link}{rich(text)}</a>" if is_url else rich(text) for text, is_url in line)
+        for line in _entry_lines(ref.citation(), ref.url, style.fontName, style.fontSize, room)
+    ]
+    return Paragraph("<br/>".join(lines), style, bulletText=f"[{ref.number}]")
+
+
+# Where a URL may break: after these characters, not before a slash.
+_URL_BREAK = re.compile(r"(?<=[/.\-_?&=#~+,;])(?=[^/])")
+
+
+def _entry_lines(
+    citation: str, url: str, font: str, size: float, room: float
+) -> list[list[tuple[str, bool]]]:
+    """The entry in lines of at most ``room`` points, each line (text, is the URL) pieces:
+    words break at spaces, the URL (which follows on the citation's last line) where a URL may
+    break. A piece wider than a line is left to the paragraph to break."""
+
+    def width(text: str) -> float:
+        return text_width(text, font, size)
+
+    lines: list[list[tuple[str, bool]]] = []
+    line = ""
+    for word in citation.split():
+        candidate = f"{line} {word}" if line else word
+        if line and width(candidate) > room:
+            lines.append([(line, False)])
+            candidate = word
+        line = candidate
+    current: list[tuple[str, bool]] = [(f"{line} " if url else line, False)] if line else []
+    used = width(f"{line} ") if line else 0.0
+    piece = ""
+    for chunk in (c for c in _URL_BREAK.split(url) if c):
+        if (piece or current) and used + width(piece + chunk) > room:
+            if piece:
+                current.append((piece, True))
+            lines.append(current)
+            current, piece, used = [], "", 0.0
+        piece += chunk
+    if piece:
+        current.append((piece, True))
+    if current:
+        lines.append(current)
+    return lines
 
 
 # -- compact tables ----------------------------------------------------------------------------
@@ -499,6 +679,10 @@ class _CompactTable(Flowable):  # type: ignore[misc]
         self.width = sum(self.widths)
         self.height = COMPACT_HEAD + (self.stop - self.start) * COMPACT_ROW
         return self.width, self.height
+
+    def start_height(self) -> float:
+        """What must share a page with its heading: the header and a row."""
+        return COMPACT_HEAD + COMPACT_ROW
 
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
         fits = int((avail_height - COMPACT_HEAD) // COMPACT_ROW)

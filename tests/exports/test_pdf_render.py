@@ -20,8 +20,12 @@ from transfers_app.reports.document import (
     Bullets,
     Fields,
     Para,
+    Reference,
+    References,
     ReportDocument,
     Section,
+    Signatures,
+    Signer,
     Table,
     Tone,
 )
@@ -412,3 +416,87 @@ def test_write_pdf_keeps_the_old_file_when_the_write_fails(
         write_pdf(make_doc(), target)
     assert target.read_bytes() == b"the previous version"
     assert [p.name for p in tmp_path.iterdir()] == ["tia.pdf"]
+
+
+# -- sign-off blocks and references ----------------------------------------------------------------
+
+SIGNERS = Signatures(
+    (
+        Signer("Assessed by", "A. Patel", "Privacy Counsel", "25 Oct 2024"),
+        Signer("Approved by", "Maria Gonzalez", "General Counsel", ""),
+        Signer("Reviewed by", "Zoë Ångström"),
+    )
+)
+LONG_URL = (
+    "https://www.edpb.europa.eu/system/files/2021-06/"
+    "edpb_recommendations_202001vo.2.0_supplementarymeasurestransferstools_en.pdf"
+)
+REFS = References(
+    (
+        Reference(
+            1,
+            "Recommendations 01/2020 on measures that supplement transfer tools",
+            "European Data Protection Board",
+            "18 Jun 2021",
+            LONG_URL,
+        ),
+        Reference(2, "Privacy Act 1988", "Federal Register of Legislation", "2024"),
+        Reference(3, "Guidance <b>&", "ICO", "", "https://ico.org.uk/?a=1&b=2"),
+    )
+)
+
+
+def test_signers_print_with_their_part_name_role_and_date() -> None:
+    text = flat(" ".join(pages_text(render_pdf(make_doc(sections=(Section("Sign", (SIGNERS,)),))))))
+    for expected in (
+        "Assessed by Signature Name A. Patel",
+        "Role Privacy Counsel",
+        "Date 25 Oct 2024",
+        "Name Maria Gonzalez",
+        "Role General Counsel",
+        "Reviewed by Signature Name Zoë Ångström Date",  # no role: no "Role" line
+    ):
+        assert expected in text, expected
+    assert text.count("Signature") == 3
+
+
+def test_a_signer_block_is_never_cut_across_pages() -> None:
+    for n in range(200, 700, 25):
+        doc = make_doc(sections=(Section("Sign", (Para("word " * n), SIGNERS)),))
+        pages = [flat(p) for p in pages_text(render_pdf(doc))]
+        for first, last in (("Assessed by", "25 Oct 2024"), ("Reviewed by", "Ångström")):
+            on = [i for i, p in enumerate(pages) if first in p]
+            assert on and all(last in pages[i] for i in on), (n, first)
+        # Three signers are a small block: all on one page.
+        assert len({i for i, p in enumerate(pages) if "Signature" in p}) == 1, n
+
+
+def test_references_are_numbered_entries_with_links() -> None:
+    data = render_pdf(make_doc(sections=(Section("Sources", (REFS,)),)))
+    text = flat(" ".join(pages_text(data)))
+    assert (
+        "[1] Recommendations 01/2020 on measures that supplement transfer tools. European Data "
+        "Protection Board, 18 Jun 2021. https://www.edpb.europa.eu/" in text
+    )
+    assert LONG_URL in text.replace(" ", "")  # wrapped, but whole
+    assert "[2] Privacy Act 1988. Federal Register of Legislation, 2024. [3]" in text
+    assert "[3] Guidance <b>&. ICO. https://ico.org.uk/?a=1&b=2" in text
+    links = [
+        a.get_object()["/A"]["/URI"]
+        for page in PdfReader(io.BytesIO(data)).pages
+        for a in page.get("/Annots", [])
+    ]
+    assert sorted(set(links)) == sorted({LONG_URL, "https://ico.org.uk/?a=1&b=2"})
+
+
+def test_a_url_breaks_only_where_a_url_may_break() -> None:
+    from exports.pdf_common import SERIF
+    from exports.pdf_render import _entry_lines
+
+    for room in (120.0, 200.0, 300.0, 450.0):
+        lines = _entry_lines(REFS.items[0].citation(), LONG_URL, SERIF, 8.8, room)
+        url = [text for line in lines for text, is_url in line if is_url]
+        assert "".join(url) == LONG_URL
+        assert all(piece[-1] in "/.-_?&=#~+,;" for piece in url[:-1]), url
+        # the entry opens with its citation, never with the URL
+        assert not lines[0][0][1]

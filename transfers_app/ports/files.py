@@ -51,6 +51,19 @@ class PdfRenderer(Protocol):
         ...
 
 
+class DocxRenderer(Protocol):
+    """A report as a Word document (.docx), for lawyers who edit before signing: the same
+    report model, and so the same words, as the PDF."""
+
+    def render(self, doc: ReportDocument) -> bytes:
+        """The same document gives the same bytes (dated by ``doc.generated_on``)."""
+        ...
+
+    def write(self, doc: ReportDocument, path: Path) -> Path:
+        """Atomically: on any failure the old file (or no file) remains."""
+        ...
+
+
 class TableWriter(Protocol):
     def write_csv(
         self, table: ExportTable, path: Path, *, progress: Progress | None = None
@@ -114,6 +127,7 @@ class FileAdapters:
     """Every file port, as the composition root hands them to the services."""
 
     pdf: PdfRenderer
+    docx: DocxRenderer
     tables: TableWriter
     register_file: RegisterFileCodec
     public_list: PublicListRenderer

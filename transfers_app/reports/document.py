@@ -69,6 +69,10 @@ class Signer:
     signed_on: str = ""
 
 
+# The words printed around each signer (a line to sign on, then these labels), in every format.
+SIGNER_LABELS = ("Signature", "Name", "Role", "Date")
+
+
 @dataclass(frozen=True, slots=True)
 class Signatures:
     """A sign-off block: one row per signer with a line to sign on."""
@@ -85,6 +89,12 @@ class Reference:
     publisher: str
     date: str  # as the source dates itself ("18 Jun 2021", "2026"); "" when undated
     url: str = ""
+
+    def citation(self) -> str:
+        """ "Title. Publisher, date." (what precedes the URL), the same in every format."""
+        rest = ", ".join(p for p in (self.publisher.strip(), self.date.strip()) if p)
+        parts = (p if p[-1] in ".?!" else f"{p}." for p in (self.title.strip(), rest) if p)
+        return " ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
