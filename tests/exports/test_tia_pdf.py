@@ -143,7 +143,7 @@ def test_export_writes_the_file_atomically(svc: TiaService, tmp_path: Path) -> N
 
 
 def demo_reports(svc: TiaService) -> list[ReportDocument]:
-    return [svc.report(x.id or 0, TODAY, svc.organisation()) for x in svc.repo.list_tias()]
+    return [svc.report(x.id or 0, TODAY, svc.organisation()) for x in svc.assessments()]
 
 
 def headings(doc: ReportDocument) -> set[str]:
