@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -202,8 +203,8 @@ def test_an_older_or_broken_file_changes_nothing(
 INTERNAL = ("legal-facts", ".md", "[M]", "[S]", "[T3]")
 
 
-def test_every_source_the_page_shows_is_a_t1_or_t2_citation(page: ReferencePage) -> None:
-    markers = t3_markers(legal_facts_text())
+def details(page: ReferencePage) -> Iterator[tuple[Decision, set[str], str]]:
+    """Each decision with the links and the text of its detail pane."""
     for d in rows(page):
         assert page.select_decision(d.id)
         # toHtml() escapes an escaped ampersand once more.
@@ -211,7 +212,17 @@ def test_every_source_the_page_shows_is_a_t1_or_t2_citation(page: ReferencePage)
             html.unescape(html.unescape(h))
             for h in re.findall(r'href="([^"]*)"', page.detail.toHtml())
         }
-        text = page.detail.toPlainText()
+        yield d, links, page.detail.toPlainText()
+
+
+def test_the_page_links_no_site_the_research_rates_weak(page: ReferencePage) -> None:
+    markers = t3_markers(legal_facts_text())
+    for d, links, _text in details(page):
+        assert not any(is_t3(url, markers) for url in links), d.id
+
+
+def test_every_source_the_page_shows_is_a_t1_or_t2_citation(page: ReferencePage) -> None:
+    for d, links, text in details(page):
         assert d.citations, d.id
         for n, c in enumerate(d.citations, start=1):
             assert c.tier in ("T1", "T2")
@@ -219,7 +230,6 @@ def test_every_source_the_page_shows_is_a_t1_or_t2_citation(page: ReferencePage)
             assert c.text() in text, (d.id, n)
         # The only links are the citations' addresses.
         assert links == {c.url for c in d.citations if c.url}, d.id
-        assert not any(is_t3(url, markers) for url in links), d.id
         for s in d.rejected_sources:
             assert s.title not in text and s.publisher not in text
         for word in INTERNAL:
