@@ -333,6 +333,9 @@ def print_check(report: CheckReport) -> None:
                 f"   Legal reference: {a.decision.reference}"
                 f"{'' if a.decision.verified else ' [UNVERIFIED]'}"
             )
+            # The first citation is the one to cite (official first); T1/T2 only.
+            for cited in a.decision.citations[:1]:
+                print(f"   Source: {cited.text()}" + (f" <{cited.url}>" if cited.url else ""))
         if a.safeguards:
             title = (
                 "Fallback safeguards" if a.finding is Finding.ADEQUATE_IF else "Safeguards that fit"

@@ -341,7 +341,7 @@ def test_reference_load_older_bundle_is_refused(
     assert code == 2
     assert "older.json" in err
     code, out, _ = run(capsys, "reference", "show")
-    assert "2026.11.25" in out
+    assert "2026.12.07" in out
 
 
 # -- synthetic register -----------------------------------------------------------------------

@@ -192,7 +192,7 @@ def test_an_organisation_added_by_a_newer_reference_file_becomes_a_destination(
     bundle = json.loads(json.dumps(dict(builtin_reference().raw)))
     bundle["manifest"]["as_of"] = "2027-01-01"
     bundle["international_orgs"]["international_orgs"].append(
-        {"code": "ESOX", "name": "Example Space Organisation", "source_urls": ["https://x"]}
+        {"code": "ESOX", "name": "Example Space Organisation"}
     )
     folder = tmp_path / "reference"
     folder.mkdir()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
+from source_tiers import as_format_2, is_t3, legal_facts_text, t3_markers
 
 from transfers_app.domain.enums import Regime
 from transfers_app.reference.loader import Decision
@@ -79,7 +83,7 @@ def test_brazil_is_adequate_for_the_eu_but_not_the_uk(page: ReferencePage) -> No
     assert "2026/179" in page.proxy.index(row, Column.REFERENCE).data()
     assert page.proxy.index(row, Column.REGIME).data() == "EU"
     assert page.proxy.index(row, Column.VERIFIED).data() == "verified"
-    assert page.proxy.index(row, Column.SOURCE).data() == "eur-lex.europa.eu"
+    assert page.proxy.index(row, Column.SOURCE).data() == "European Commission (EUR-Lex)"
 
 
 def test_unverified_rows_say_so(page: ReferencePage) -> None:
@@ -121,7 +125,9 @@ def test_detail_shows_scope_note_conditions_and_sources(page: ReferencePage) -> 
     assert "Only for recipients certified under:" in text
     assert "EU-US Data Privacy Framework" in text
     assert d.conditions[0] in text
-    assert d.source_urls[0] in text
+    first = d.citations[0]
+    assert f"{first.title}, {first.publisher}, 10 July 2023" in text
+    assert first.url in text
 
 
 def test_double_click_opens_the_source(
@@ -190,3 +196,94 @@ def test_an_older_or_broken_file_changes_nothing(
         assert len(said["error"]) == 1
         message = said["error"][0]
         assert {"older": "older than", "broken": "not valid JSON"}.get(case, "lacks") in message
+
+
+# -- sources: T1/T2 citations only, never a weak site or an internal file name ------------------
+
+INTERNAL = ("legal-facts", ".md", "[M]", "[S]", "[T3]")
+
+
+def details(page: ReferencePage) -> Iterator[tuple[Decision, set[str], str]]:
+    """Each decision with the links and the text of its detail pane."""
+    for d in rows(page):
+        assert page.select_decision(d.id)
+        # toHtml() escapes an escaped ampersand once more.
+        links = {
+            html.unescape(html.unescape(h))
+            for h in re.findall(r'href="([^"]*)"', page.detail.toHtml())
+        }
+        yield d, links, page.detail.toPlainText()
+
+
+def test_the_page_links_no_site_the_research_rates_weak(page: ReferencePage) -> None:
+    markers = t3_markers(legal_facts_text())
+    for d, links, _text in details(page):
+        assert not any(is_t3(url, markers) for url in links), d.id
+
+
+def test_every_source_the_page_shows_is_a_t1_or_t2_citation(page: ReferencePage) -> None:
+    for d, links, text in details(page):
+        assert d.citations, d.id
+        for n, c in enumerate(d.citations, start=1):
+            assert c.tier in ("T1", "T2")
+            assert c.title and c.publisher
+            assert c.text() in text, (d.id, n)
+        # The only links are the citations' addresses.
+        assert links == {c.url for c in d.citations if c.url}, d.id
+        for s in d.rejected_sources:
+            assert s.title not in text and s.publisher not in text
+        for word in INTERNAL:
+            assert word not in text, (d.id, word)
+    for label in (page.header, page.subheader):
+        for word in INTERNAL:
+            assert word not in label.text()
+    assert "research of 25 Nov 2026, source tiers reviewed 7 Dec 2026" in page.subheader.text()
+    assert "70 official and 33 reputable secondary sources" in page.subheader.text()
+
+
+def test_the_source_column_names_the_publisher_and_tells_the_full_citation(
+    page: ReferencePage,
+) -> None:
+    page.search.setText("2023/1795")
+    index = page.proxy.index(0, Column.SOURCE)
+    d = index.data(ObjectRole)
+    assert isinstance(d, Decision)
+    assert index.data() == "European Commission (EUR-Lex)"
+    tip = page.proxy.index(0, Column.SOURCE).data(Qt.ItemDataRole.ToolTipRole)
+    assert d.citations[0].text() in tip and d.citations[0].url in tip
+
+
+def test_a_format_2_file_shows_its_addresses_as_unrated_and_cites_none(
+    page: ReferencePage,
+    ctx: UiContext,
+    tmp_path: Path,
+    said: dict[str, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    raw: dict[str, Any] = json.loads(json.dumps(dict(ctx.ref.raw)))
+    as_format_2(raw)
+    raw["manifest"]["as_of"] = "2027-01-15"
+    raw["manifest"]["version"] = "2027.01.15"
+    path = tmp_path / "old-format.json"
+    path.write_text(json.dumps(raw), "utf-8")
+    choose_file(monkeypatch, path)
+    assert page.load_reference_file(), said
+    assert "sources unrated (never cited)" in page.subheader.text()
+    assert page.select_decision("eu-br-2026-179")
+    text = page.detail.toPlainText()
+    assert "no official or reputable source to cite" in text
+    assert "Unrated sources" in text
+    assert "https://eur-lex.europa.eu/eli/dec_impl/2026/179/oj" in text
+    assert "href" not in page.detail.toHtml().split("Unrated sources")[1]
+
+
+def test_a_file_of_the_same_date_but_an_older_version_is_refused_as_older(
+    page: ReferencePage,
+    ctx: UiContext,
+    tmp_path: Path,
+    said: dict[str, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    choose_file(monkeypatch, bundle_file(ctx, tmp_path, ctx.ref.as_of.isoformat(), "2026.11.25"))
+    assert not page.load_reference_file()
+    assert len(said["error"]) == 1 and "older than" in said["error"][0]

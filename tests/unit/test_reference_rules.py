@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from fakes.memory_store import MemoryStore
+from source_tiers import as_format_2
 
 from transfers_app.domain.enums import (
     Access,
@@ -456,7 +457,7 @@ BAD = [
     ),
     (
         _set(lambda b: mechanism(b, "dpf")["evidence_recheck"], basis="law"),
-        r"\(dpf\)\.evidence_recheck\.source_urls: a period the law sets needs at least one",
+        r"\(dpf\)\.evidence_recheck\.sources: a period the law sets needs at least one",
     ),
     (
         _drop(lambda b: mechanism(b, "dpf")["evidence_recheck"], "reasoning"),
@@ -484,8 +485,8 @@ BAD = [
     ),
     (_unlisted_bcr, r"instruments \(bcr\): no mechanism lists it in document_kinds"),
     (
-        _set(lambda b: mechanism(b, "bcr"), source_urls=[]),
-        r"mechanisms\[6\] \(bcr\)\.source_urls: at least one source is required",
+        _set(lambda b: mechanism(b, "bcr"), sources=[]),
+        r"mechanisms\[6\] \(bcr\)\.sources: at least one source is required",
     ),
     (
         _set(lambda b: instrument(b, "eu_scc_2021"), scc_modules=[1, 5]),
@@ -512,8 +513,8 @@ BAD = [
         r"regimes\[1\]\.module_four_assessment_only_if_combined: expected true or false, got 1",
     ),
     (
-        _set(lambda b: b["manifest"], format=3),
-        r"manifest\.format: this app reads formats 1 to 2, the file is 3",
+        _set(lambda b: b["manifest"], format=4),
+        r"manifest\.format: this app reads formats 1 to 3, the file is 4",
     ),
 ]
 
@@ -531,6 +532,7 @@ def test_a_bad_field_is_refused_naming_the_row_and_the_field(
 
 def _as_format_1(b: Bundle) -> None:
     """The built-in set as a file written before format 2."""
+    as_format_2(b)
     b["manifest"]["format"] = 1
     del b["instruments"]["mechanisms"]
     for row in b["instruments"]["instruments"]:
@@ -544,7 +546,7 @@ def _as_format_1(b: Bundle) -> None:
 def test_a_format_1_file_reads_as_the_same_rules() -> None:
     old = bundle_with(_as_format_1)
     new = builtin_reference()
-    assert old.raw["manifest"]["format"] == 2
+    assert old.raw["manifest"]["format"] == 3
     assert "mechanisms" in old.raw["instruments"]
     scenarios: list[tuple[str, tuple[Regime, ...], tuple[Mechanism, ...], tuple[Document, ...]]] = [
         ("IN", (UK,), (M.EU_SCC,), (SCC_M2,)),

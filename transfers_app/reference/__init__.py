@@ -2,7 +2,12 @@
 
 from transfers_app.reference.loader import (
     BUNDLE_KEYS,
+    CITED_TIERS,
+    SOURCE_TIERS,
+    ChangeEvent,
+    Citation,
     Decision,
+    EeaFacts,
     EvidenceRecheck,
     Instrument,
     InstrumentRegime,
@@ -12,6 +17,7 @@ from transfers_app.reference.loader import (
     MemoSlot,
     ReferenceSet,
     RegimeInfo,
+    Source,
     builtin_reference,
     load_reference,
     parse_bundle,
@@ -19,7 +25,12 @@ from transfers_app.reference.loader import (
 
 __all__ = [
     "BUNDLE_KEYS",
+    "CITED_TIERS",
+    "SOURCE_TIERS",
+    "ChangeEvent",
+    "Citation",
     "Decision",
+    "EeaFacts",
     "EvidenceRecheck",
     "Instrument",
     "InstrumentRegime",
@@ -29,6 +40,7 @@ __all__ = [
     "MemoSlot",
     "ReferenceSet",
     "RegimeInfo",
+    "Source",
     "builtin_reference",
     "load_reference",
     "parse_bundle",

@@ -2,13 +2,15 @@
 
 Longer than 800 lines on purpose: the types of the data and the check of each of their fields
 sit together, section by section in the order of docs/reference-data.md, so a new field is
-added, validated and documented in one pass.
+added, validated and documented in one pass. The source table and the citations rows make of it
+are in ``sources.py`` (re-exported here: ``Citation``, ``Source``).
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,12 +24,57 @@ from dateutil.relativedelta import relativedelta
 from transfers_app.domain.countries import register_international_orgs
 from transfers_app.domain.enums import DocumentKind, Mechanism, Regime
 from transfers_app.errors import ReferenceDataError
+from transfers_app.reference.sources import (
+    CITED_TIERS,
+    SOURCE_TIERS,
+    Citation,
+    Source,
+    Sourced,
+    cite,
+    parse_source_table,
+    upgrade_format_2,
+)
 
-BUNDLE_KEYS = ("manifest", "regimes", "eea", "decisions", "instruments", "international_orgs")
-# Format 2 added the mechanism table and the combination, module and assessment fields (see
-# docs/reference-data.md); a format-1 file is upgraded on reading (``_upgrade_format_1``).
-SUPPORTED_FORMAT = 2
-READABLE_FORMATS = frozenset({1, 2})
+__all__ = [
+    "BUNDLE_KEYS",
+    "CITED_TIERS",
+    "SOURCE_TIERS",
+    "ChangeEvent",
+    "Citation",
+    "Decision",
+    "EeaFacts",
+    "EvidenceRecheck",
+    "Instrument",
+    "InstrumentRegime",
+    "MechanismRegime",
+    "MechanismRule",
+    "Memo",
+    "MemoSlot",
+    "ReferenceSet",
+    "RegimeInfo",
+    "Regulator",
+    "Source",
+    "builtin_bundle",
+    "builtin_reference",
+    "load_reference",
+    "parse_bundle",
+    "read_bundle_file",
+]
+
+BUNDLE_KEYS = (
+    "manifest",
+    "regimes",
+    "eea",
+    "decisions",
+    "instruments",
+    "international_orgs",
+    "sources",
+)
+# Format 2 added the mechanism table and the combination, module and assessment fields;
+# format 3 the source table, which rows cite by id (see docs/reference-data.md). Older files
+# are upgraded on reading (``_upgrade_format_1``, ``_upgrade_format_2``).
+SUPPORTED_FORMAT = 3
+READABLE_FORMATS = frozenset({1, 2, 3})
 SCOPES = frozenset({"full", "partial", "certified_recipients", "international_org"})
 CERTIFICATIONS = frozenset({"dpf_eu", "dpf_uk", "dpf_swiss"})
 RECHECK_BASES = frozenset({"policy", "law"})
@@ -45,7 +92,7 @@ class Regulator:
 
 
 @dataclass(frozen=True, slots=True)
-class RegimeInfo:
+class RegimeInfo(Sourced):
     code: Regime
     name: str
     home: frozenset[str]
@@ -56,7 +103,7 @@ class RegimeInfo:
     assessment_name: str
     assessment_basis: str
     regulators: tuple[Regulator, ...]
-    source_urls: tuple[str, ...]
+    sources: tuple[Source, ...]
     verified: bool
     # The EEA list of eea.json is inside this regime's home area (EU: legal-facts 1).
     home_includes_eea: bool = False
@@ -65,6 +112,8 @@ class RegimeInfo:
     # and 15, Module Four; legal-facts 4.2); False where the regime's own law asks for the
     # assessment on every safeguard (UK GDPR Art 46(1A); legal-facts 3.3).
     module_four_assessment_only_if_combined: bool = False
+    verification_note: str = ""
+    rejected_sources: tuple[Source, ...] = ()
 
     def regulator_on(self, on: date) -> str:
         for reg in self.regulators:
@@ -76,7 +125,7 @@ class RegimeInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(Sourced):
     id: str
     regime: Regime
     destinations: tuple[str, ...]
@@ -92,10 +141,12 @@ class Decision:
     review: str
     eea_incorporated_on: date | None
     advisories: tuple[str, ...]
-    source_urls: tuple[str, ...]
+    sources: tuple[Source, ...]
     verified: bool
     verification_note: str
     applies_to_general_processing: bool = True
+    # Weak (T3) sources the research rejected for facts of this row: a record, never cited.
+    rejected_sources: tuple[Source, ...] = ()
 
     def in_force_on(self, on: date) -> bool:
         return self.in_force_from <= on and (self.expires_on is None or on <= self.expires_on)
@@ -114,12 +165,12 @@ class InstrumentRegime:
 
 
 @dataclass(frozen=True, slots=True)
-class Instrument:
+class Instrument(Sourced):
     kind: DocumentKind
     reference: str
     current_version: str
     regimes: Mapping[Regime, InstrumentRegime]
-    source_urls: tuple[str, ...]
+    sources: tuple[Source, ...]
     verified: bool
     verification_note: str
     adopted_on: date | None = None
@@ -130,6 +181,7 @@ class Instrument:
     # This instrument is an addendum to a document of that kind, which carries the clauses
     # (and their module): the UK Addendum amends the EU SCCs.
     addendum_to: DocumentKind | None = None
+    rejected_sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,13 +197,13 @@ class MechanismRegime:
 
 
 @dataclass(frozen=True, slots=True)
-class EvidenceRecheck:
+class EvidenceRecheck(Sourced):
     """How often the evidence of a mechanism must be checked again (the DPF List entry)."""
 
     every_months: int
     basis: str  # "policy" (an organisational default) or "law"
     reasoning: str
-    source_urls: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
 
     def due_after(self, checked_on: date) -> date:
         """The day a check made on ``checked_on`` needs repeating."""
@@ -169,7 +221,7 @@ def _months_before(on: date, months: int) -> date:
 
 
 @dataclass(frozen=True, slots=True)
-class MechanismRule:
+class MechanismRule(Sourced):
     """What the data says about one mechanism: the documents that evidence it, where it can
     make a transfer lawful, and whether it needs a transfer impact / risk assessment."""
 
@@ -180,10 +232,33 @@ class MechanismRule:
     # or, for a mechanism evidenced by instruments, every regime of those instrument rows.
     regimes: Mapping[Regime, MechanismRegime]
     evidence_recheck: EvidenceRecheck | None
-    source_urls: tuple[str, ...]
+    sources: tuple[Source, ...]
     verified: bool
     verification_note: str
     from_instruments: bool = False
+    rejected_sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeEvent(Sourced):
+    """One entry of the manifest's changelog: what changed in the law, when, and its sources."""
+
+    on: date
+    event: str
+    sources: tuple[Source, ...] = ()
+    verified: bool = True
+    verification_note: str = ""
+    rejected_sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EeaFacts(Sourced):
+    """The sources and verification of the EEA lists (eea.json)."""
+
+    sources: tuple[Source, ...] = ()
+    verified: bool = True
+    verification_note: str = ""
+    rejected_sources: tuple[Source, ...] = ()
 
 
 class Memo(Generic[_K, _V]):
@@ -240,6 +315,11 @@ class ReferenceSet:
     instruments: Mapping[DocumentKind, Instrument]
     international_orgs: Mapping[str, str]
     mechanisms: Mapping[Mechanism, MechanismRule] = field(default_factory=dict)
+    # The source table, every tier, in the data's order (rows hold their own sources).
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    changes: tuple[ChangeEvent, ...] = ()
+    eea_facts: EeaFacts = field(default_factory=EeaFacts)
+    international_org_sources: Mapping[str, tuple[Source, ...]] = field(default_factory=dict)
     origin: str = "built-in"
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
     _index: dict[tuple[Regime, str], tuple[Decision, ...]] = field(default_factory=dict, repr=False)
@@ -361,6 +441,16 @@ class ReferenceSet:
     def age_days(self, today: date) -> int:
         return (today - self.as_of).days
 
+    @property
+    def freshness(self) -> tuple[date, tuple[int, ...]]:
+        """Orders reference sets: the later research date, then the later version (a set
+        revised without new research, e.g. its sources re-rated, is newer than the last)."""
+        return self.as_of, tuple(int(n) for n in re.findall(r"\d+", self.version))
+
+    def sources_of_tier(self, tier: str) -> tuple[Source, ...]:
+        """The sources of the table with this tier, in the data's order."""
+        return tuple(s for s in self.sources.values() if s.tier == tier)
+
     def age_text(self, today: date) -> str:
         days = self.age_days(today)
         if days <= 0:
@@ -440,7 +530,9 @@ def _regime(value: Any, where: str) -> Regime:
         raise ReferenceDataError(f"{where}: unknown regime {value!r} (use EU, UK or CH)") from None
 
 
-def _parse_regimes(rows: Iterable[Mapping[str, Any]]) -> dict[Regime, RegimeInfo]:
+def _parse_regimes(
+    rows: Iterable[Mapping[str, Any]], table: Mapping[str, Source]
+) -> dict[Regime, RegimeInfo]:
     out: dict[Regime, RegimeInfo] = {}
     for i, row in enumerate(rows):
         where = f"regimes[{i}]"
@@ -453,6 +545,9 @@ def _parse_regimes(rows: Iterable[Mapping[str, Any]]) -> dict[Regime, RegimeInfo
             )
             for j, r in enumerate(row.get("regulators") or [])
         )
+        verified = bool(row.get("verified", False))
+        note = _str(row, "verification_note", where, required=False)
+        sources, rejected = cite(row, where, table, verified=verified, note=note)
         out[code] = RegimeInfo(
             code=code,
             name=_str(row, "name", where),
@@ -464,12 +559,14 @@ def _parse_regimes(rows: Iterable[Mapping[str, Any]]) -> dict[Regime, RegimeInfo
             assessment_name=_str(row, "assessment_name", where, required=False),
             assessment_basis=_str(row, "assessment_basis", where, required=False),
             regulators=regulators,
-            source_urls=_strs(row.get("source_urls"), f"{where}.source_urls"),
-            verified=bool(row.get("verified", False)),
+            sources=sources,
+            verified=verified,
             home_includes_eea=_bool(row, "home_includes_eea", where),
             module_four_assessment_only_if_combined=_bool(
                 row, "module_four_assessment_only_if_combined", where
             ),
+            verification_note=note,
+            rejected_sources=rejected,
         )
     missing = set(Regime) - set(out)
     if missing:
@@ -477,7 +574,9 @@ def _parse_regimes(rows: Iterable[Mapping[str, Any]]) -> dict[Regime, RegimeInfo
     return out
 
 
-def _parse_decisions(rows: Iterable[Mapping[str, Any]], known: set[str]) -> tuple[Decision, ...]:
+def _parse_decisions(
+    rows: Iterable[Mapping[str, Any]], known: set[str], table: Mapping[str, Source]
+) -> tuple[Decision, ...]:
     out: list[Decision] = []
     seen: set[str] = set()
     for i, row in enumerate(rows):
@@ -499,9 +598,9 @@ def _parse_decisions(rows: Iterable[Mapping[str, Any]], known: set[str]) -> tupl
         for dest in dests:
             if dest not in known:
                 raise ReferenceDataError(f"{where}.destinations: unknown code {dest!r}")
-        sources = _strs(row.get("source_urls"), f"{where}.source_urls")
-        if not sources:
-            raise ReferenceDataError(f"{where}.source_urls: at least one source is required")
+        verified = bool(row.get("verified", False))
+        note = _str(row, "verification_note", where, required=False)
+        sources, rejected = cite(row, where, table, verified=verified, note=note, required=True)
         in_force = _req_date(row.get("in_force_from"), f"{where}.in_force_from")
         expires = _date(row.get("expires_on"), f"{where}.expires_on")
         if expires is not None and expires < in_force:
@@ -525,16 +624,19 @@ def _parse_decisions(rows: Iterable[Mapping[str, Any]], known: set[str]) -> tupl
                     row.get("eea_incorporated_on"), f"{where}.eea_incorporated_on"
                 ),
                 advisories=_strs(row.get("advisories"), f"{where}.advisories"),
-                source_urls=sources,
-                verified=bool(row.get("verified", False)),
-                verification_note=_str(row, "verification_note", where, required=False),
+                sources=sources,
+                verified=verified,
+                verification_note=note,
                 applies_to_general_processing=bool(row.get("applies_to_general_processing", True)),
+                rejected_sources=rejected,
             )
         )
     return tuple(out)
 
 
-def _parse_instruments(rows: Iterable[Mapping[str, Any]]) -> dict[DocumentKind, Instrument]:
+def _parse_instruments(
+    rows: Iterable[Mapping[str, Any]], table: Mapping[str, Source]
+) -> dict[DocumentKind, Instrument]:
     out: dict[DocumentKind, Instrument] = {}
     for i, row in enumerate(rows):
         where = f"instruments[{i}]"
@@ -572,17 +674,21 @@ def _parse_instruments(rows: Iterable[Mapping[str, Any]]) -> dict[DocumentKind, 
                 f"got {modules!r}"
             )
         addendum_to = row.get("addendum_to")
+        verified = bool(row.get("verified", False))
+        note = _str(row, "verification_note", where, required=False)
+        sources, rejected = cite(row, where, table, verified=verified, note=note)
         out[kind] = Instrument(
             kind=kind,
             reference=_str(row, "reference", where),
             current_version=_str(row, "current_version", where, required=False),
             regimes=regimes,
-            source_urls=_strs(row.get("source_urls"), f"{where}.source_urls"),
-            verified=bool(row.get("verified", False)),
-            verification_note=_str(row, "verification_note", where, required=False),
+            sources=sources,
+            verified=verified,
+            verification_note=note,
             adopted_on=_date(row.get("adopted_on"), f"{where}.adopted_on"),
             scc_modules=frozenset(modules),
             addendum_to=_kind(addendum_to, f"{where}.addendum_to") if addendum_to else None,
+            rejected_sources=rejected,
         )
     # A combination must name an instrument the data describes.
     for kind, inst in out.items():
@@ -605,7 +711,7 @@ def _parse_instruments(rows: Iterable[Mapping[str, Any]]) -> dict[DocumentKind, 
     return out
 
 
-def _parse_recheck(value: Any, where: str) -> EvidenceRecheck | None:
+def _parse_recheck(value: Any, where: str, table: Mapping[str, Source]) -> EvidenceRecheck | None:
     if value is None:
         return None
     if not isinstance(value, Mapping):
@@ -621,21 +727,23 @@ def _parse_recheck(value: Any, where: str) -> EvidenceRecheck | None:
             f"{where}.basis: {basis!r} is not one of {sorted(RECHECK_BASES)} (say whether "
             "the period is the law's or an organisational default)"
         )
-    sources = _strs(value.get("source_urls"), f"{where}.source_urls")
+    sources, _ = cite(value, where, table, verified=None)
     if basis == "law" and not sources:
         raise ReferenceDataError(
-            f"{where}.source_urls: a period the law sets needs at least one source"
+            f"{where}.sources: a period the law sets needs at least one source"
         )
     return EvidenceRecheck(
         every_months=months,
         basis=basis,
         reasoning=_str(value, "reasoning", where),
-        source_urls=sources,
+        sources=sources,
     )
 
 
 def _parse_mechanisms(
-    rows: Iterable[Mapping[str, Any]], instruments: Mapping[DocumentKind, Instrument]
+    rows: Iterable[Mapping[str, Any]],
+    instruments: Mapping[DocumentKind, Instrument],
+    table: Mapping[str, Source],
 ) -> dict[Mechanism, MechanismRule]:
     out: dict[Mechanism, MechanismRule] = {}
     owner: dict[DocumentKind, Mechanism] = {}
@@ -661,9 +769,9 @@ def _parse_mechanisms(
                     f"{owner[kind].value!r}"
                 )
             owner[kind] = mechanism
-        sources = _strs(row.get("source_urls"), f"{where}.source_urls")
-        if not sources:
-            raise ReferenceDataError(f"{where}.source_urls: at least one source is required")
+        verified = _bool(row, "verified", where, default=False)
+        note = _str(row, "verification_note", where, required=False)
+        sources, rejected = cite(row, where, table, verified=verified, note=note, required=True)
         described = [instruments[k] for k in kinds if k in instruments]
         given = row.get("regimes")
         specs: dict[Regime, MechanismRegime] = {}
@@ -699,12 +807,13 @@ def _parse_mechanisms(
             needs_assessment=_bool(row, "needs_assessment", where),
             regimes=specs,
             evidence_recheck=_parse_recheck(
-                row.get("evidence_recheck"), f"{where}.evidence_recheck"
+                row.get("evidence_recheck"), f"{where}.evidence_recheck", table
             ),
-            source_urls=sources,
-            verified=_bool(row, "verified", where, default=False),
-            verification_note=_str(row, "verification_note", where, required=False),
+            sources=sources,
+            verified=verified,
+            verification_note=note,
             from_instruments=bool(described),
+            rejected_sources=rejected,
         )
     missing = [m.value for m in Mechanism if m not in out]
     if missing:
@@ -730,7 +839,19 @@ def _upgrade_format_1(bundle: Mapping[str, Any]) -> dict[str, Any]:
     builtin = builtin_bundle()
     new["manifest"]["format"] = 2
     instruments = new["instruments"]
-    instruments.setdefault("mechanisms", builtin["instruments"]["mechanisms"])
+    if "mechanisms" not in instruments:
+        # The built-in rows cite the built-in source table: bring the sources they cite.
+        instruments["mechanisms"] = builtin["instruments"]["mechanisms"]
+        cited = {
+            i
+            for row in instruments["mechanisms"]
+            for i in [*row.get("sources", []), *row.get("rejected_sources", [])]
+        }
+        table = new.setdefault("sources", {}).setdefault("sources", [])
+        have = {s.get("id") for s in table if isinstance(s, Mapping)}
+        table.extend(
+            s for s in builtin["sources"]["sources"] if s["id"] in cited and s["id"] not in have
+        )
     rows = {r.get("kind"): r for r in builtin["instruments"]["instruments"]}
     for row in instruments.get("instruments") or []:
         known = rows.get(row.get("kind") or row.get("id"), {})
@@ -763,24 +884,35 @@ def parse_bundle(bundle: Mapping[str, Any], origin: str = "built-in") -> Referen
 def _parse_bundle(bundle: Mapping[str, Any], origin: str) -> ReferenceSet:
     if not isinstance(bundle, Mapping):
         raise ReferenceDataError("a reference file must hold one JSON object")
-    missing = [k for k in BUNDLE_KEYS if k not in bundle]
+    manifest = bundle.get("manifest")
+    fmt = manifest.get("format") if isinstance(manifest, Mapping) else None
+    # The source table came with format 3; an older file has none (it is built on upgrading).
+    needed = BUNDLE_KEYS if fmt == SUPPORTED_FORMAT else BUNDLE_KEYS[:-1]
+    missing = [k for k in needed if k not in bundle]
     if missing:
         raise ReferenceDataError(f"reference file lacks section(s): {', '.join(missing)}")
-    manifest = bundle["manifest"]
-    fmt = manifest.get("format")
     if isinstance(fmt, bool) or fmt not in READABLE_FORMATS:
         raise ReferenceDataError(
             f"manifest.format: this app reads formats 1 to {SUPPORTED_FORMAT}, the file is {fmt!r}"
         )
     if fmt == 1:
         bundle = _upgrade_format_1(bundle)
-        manifest = bundle["manifest"]
+    if fmt in (1, 2):
+        bundle = upgrade_format_2(bundle)
+    manifest = bundle["manifest"]
+    table = parse_source_table(bundle["sources"].get("sources"))
     orgs_rows = bundle["international_orgs"].get("international_orgs") or []
-    orgs = {
-        _str(o, "code", "international_orgs"): _str(o, "name", "international_orgs")
-        for o in orgs_rows
-    }
+    orgs: dict[str, str] = {}
+    org_sources: dict[str, tuple[Source, ...]] = {}
+    for i, o in enumerate(orgs_rows):
+        code = _str(o, "code", f"international_orgs[{i}]")
+        where = f"international_orgs[{i}] ({code})"
+        orgs[code] = _str(o, "name", where)
+        org_sources[code], _ = cite(o, where, table, verified=None)
     eea = bundle["eea"]
+    eea_verified = bool(eea.get("verified", False))
+    eea_note = _str(eea, "verification_note", "eea", required=False)
+    eea_sources, eea_rejected = cite(eea, "eea", table, verified=eea_verified, note=eea_note)
     eu = frozenset(c["code"] for c in eea.get("eu_members") or [])
     efta = {
         c["code"]: _date(c.get("gdpr_applies_from"), f"eea.efta_eea_members.{c['code']}")
@@ -799,29 +931,55 @@ def _parse_bundle(bundle: Mapping[str, Any], origin: str) -> ReferenceSet:
         def __contains__(self, code: object) -> bool:
             return isinstance(code, str) and (code in orgs or is_known_code(code))
 
-    changelog = tuple(
-        (_req_date(e.get("date"), f"manifest.changelog[{i}].date"), str(e.get("event", "")))
-        for i, e in enumerate(manifest.get("changelog") or [])
-    )
-    instruments = _parse_instruments(bundle["instruments"].get("instruments") or [])
+    changes = _parse_changelog(manifest.get("changelog") or [], table)
+    instruments = _parse_instruments(bundle["instruments"].get("instruments") or [], table)
     return ReferenceSet(
         version=_str(manifest, "version", "manifest"),
         as_of=_req_date(manifest.get("as_of"), "manifest.as_of"),
         title=_str(manifest, "title", "manifest", required=False),
         source=_str(manifest, "source", "manifest", required=False),
-        changelog=changelog,
-        regimes=_parse_regimes(bundle["regimes"].get("regimes") or []),
+        changelog=tuple((c.on, c.event) for c in changes),
+        regimes=_parse_regimes(bundle["regimes"].get("regimes") or [], table),
         eu_members=eu,
         efta_eea_members=efta,
         outermost_regions=frozenset(eea.get("outermost_regions") or []),
         octs=frozenset(eea.get("octs") or []),
-        decisions=_parse_decisions(bundle["decisions"].get("decisions") or [], _Known()),
+        decisions=_parse_decisions(bundle["decisions"].get("decisions") or [], _Known(), table),
         instruments=instruments,
-        mechanisms=_parse_mechanisms(bundle["instruments"].get("mechanisms") or [], instruments),
+        mechanisms=_parse_mechanisms(
+            bundle["instruments"].get("mechanisms") or [], instruments, table
+        ),
         international_orgs=orgs,
+        sources=table,
+        changes=changes,
+        eea_facts=EeaFacts(eea_sources, eea_verified, eea_note, eea_rejected),
+        international_org_sources=org_sources,
         origin=origin,
         raw=bundle,
     )
+
+
+def _parse_changelog(
+    entries: Iterable[Mapping[str, Any]], table: Mapping[str, Source]
+) -> tuple[ChangeEvent, ...]:
+    out: list[ChangeEvent] = []
+    for i, e in enumerate(entries):
+        where = f"manifest.changelog[{i}]"
+        on = _req_date(e.get("date"), f"{where}.date")
+        verified = _bool(e, "verified", where, default=True)
+        note = _str(e, "verification_note", where, required=False)
+        sources, rejected = cite(e, where, table, verified=verified, note=note)
+        out.append(
+            ChangeEvent(
+                on=on,
+                event=_str(e, "event", where),
+                sources=sources,
+                verified=verified,
+                verification_note=note,
+                rejected_sources=rejected,
+            )
+        )
+    return tuple(out)
 
 
 def builtin_bundle() -> dict[str, Any]:
@@ -868,6 +1026,6 @@ def _newest(user_dir: Path | None) -> ReferenceSet:
             candidate = read_bundle_file(path)
         except ReferenceDataError:
             continue  # a broken file never replaces working data; `reference load` reports it
-        if candidate.as_of >= best.as_of:
+        if candidate.freshness >= best.freshness:
             best = candidate
     return best

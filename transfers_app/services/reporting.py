@@ -30,7 +30,7 @@ def check_to_json(report: CheckReport) -> dict[str, Any]:
                     "expires_on": a.decision.expires_on.isoformat()
                     if a.decision.expires_on
                     else None,
-                    "source_urls": list(a.decision.source_urls),
+                    "sources": [c.as_json() for c in a.decision.citations],
                     "verified": a.decision.verified,
                 },
                 "reason": a.reason,

@@ -11,7 +11,6 @@ import html
 from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
-from urllib.parse import urlparse
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Regime
-from transfers_app.reference.loader import Decision
+from transfers_app.reference.loader import Citation, Decision
 from ui.models.rows import RowsTableModel, SortRole
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -76,9 +75,9 @@ def destinations_text(codes: Sequence[str], limit: int = SHOWN_DESTINATIONS) -> 
     return f"{', '.join(names[:limit])} … (+{len(names) - limit} more)"
 
 
-def source_host(url: str) -> str:
-    host = urlparse(url).netloc
-    return host.removeprefix("www.") or url
+def first_citation(d: Decision) -> Citation | None:
+    """The source an output cites for ``d`` (T1/T2 only, an official one first)."""
+    return d.citations[0] if d.citations else None
 
 
 class DecisionModel(RowsTableModel[Decision]):
@@ -126,8 +125,9 @@ class DecisionModel(RowsTableModel[Decision]):
                 font = QFont()
                 font.setBold(True)
                 return font
-        if col is Column.SOURCE and role == Qt.ItemDataRole.ForegroundRole and d.source_urls:
-            return QBrush(QColor("#0b5cad"))
+        if col is Column.SOURCE and role == Qt.ItemDataRole.ForegroundRole:
+            cited = first_citation(d)
+            return QBrush(QColor("#0b5cad")) if cited is not None and cited.url else None
         return None
 
     @staticmethod
@@ -146,7 +146,8 @@ class DecisionModel(RowsTableModel[Decision]):
             return SCOPE_TEXT.get(d.scope, d.scope)
         if col is Column.VERIFIED:
             return "verified" if d.verified else "UNVERIFIED"
-        return source_host(d.source_urls[0]) if d.source_urls else ""
+        cited = first_citation(d)
+        return cited.publisher if cited is not None else ""
 
     @staticmethod
     def _sort(d: Decision, col: Column) -> Any:
@@ -165,7 +166,8 @@ class DecisionModel(RowsTableModel[Decision]):
             return d.scope
         if col is Column.VERIFIED:
             return 1 if d.verified else 0
-        return d.source_urls[0] if d.source_urls else ""
+        cited = first_citation(d)
+        return cited.publisher.casefold() if cited is not None else ""
 
     @staticmethod
     def _tooltip(d: Decision, col: Column) -> str | None:
@@ -175,8 +177,13 @@ class DecisionModel(RowsTableModel[Decision]):
             return d.title
         if col is Column.VERIFIED and not d.verified:
             return d.verification_note or "Not verified against the official source"
-        if col is Column.SOURCE and d.source_urls:
-            return f"{d.source_urls[0]}\nDouble-click to open"
+        if col is Column.SOURCE:
+            cited = first_citation(d)
+            if cited is None:
+                return "No T1/T2 source: nothing to cite"
+            if cited.url:
+                return f"{cited.text()}\n{cited.url}\nDouble-click to open"
+            return cited.text()
         if col is Column.SCOPE and d.scope_note:
             return d.scope_note
         return None

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Regime
 from transfers_app.errors import TransfersError
-from transfers_app.reference.loader import Decision, ReferenceSet, read_bundle_file
+from transfers_app.reference.loader import Citation, Decision, ReferenceSet, read_bundle_file
 from ui import messages
 from ui.context import UiContext
 from ui.models.reference import (
@@ -45,9 +45,38 @@ from ui.models.reference import (
     DecisionFilter,
     DecisionModel,
     esc,
+    first_citation,
 )
 from ui.models.rows import ObjectRole
 from ui.pages.base import Page
+
+
+def render_citation(c: Citation) -> str:
+    """ "Title, Publisher, date" with the address under it (a link), never a bare address."""
+    title = f"<a href='{esc(c.url)}'>{esc(c.title)}</a>" if c.url else esc(c.title)
+    rest = c.text()[len(c.title) :]
+    address = f"<br><span style='color:#57606a'>{esc(c.url)}</span>" if c.url else ""
+    return f"{title}{esc(rest)}{address}"
+
+
+def render_sources(d: Decision) -> str:
+    """The row's citations (T1/T2), numbered in the order to cite them; the unrated addresses
+    of an older reference file apart, plainly labelled. Weak (T3) sources are not shown."""
+    parts: list[str] = []
+    if d.citations:
+        items = "".join(f"<li>{render_citation(c)}</li>" for c in d.citations)
+        parts.append(f"<p style='margin-bottom:0'><b>Sources</b></p><ol>{items}</ol>")
+    else:
+        parts.append("<p><b>Sources:</b> no official or reputable source to cite.</p>")
+    unrated = d.unrated_sources
+    if unrated:
+        items = "".join(f"<li>{esc(s.title)}</li>" for s in unrated)
+        parts.append(
+            "<p style='margin-bottom:0'><b>Unrated sources</b> (from a reference file "
+            "written before sources were rated; not checked, never cited)</p>"
+            f"<ul style='color:#57606a'>{items}</ul>"
+        )
+    return "".join(parts)
 
 
 def render_decision(d: Decision) -> str:
@@ -103,9 +132,7 @@ def render_decision(d: Decision) -> str:
             "data).</i></p>"
         )
     parts.append(para("Status", verified))
-    if d.source_urls:
-        links = "".join(f"<li><a href='{esc(u)}'>{esc(u)}</a></li>" for u in d.source_urls)
-        parts.append(f"<p style='margin-bottom:0'><b>Sources</b></p><ul>{links}</ul>")
+    parts.append(render_sources(d))
     return "".join(parts)
 
 
@@ -163,7 +190,7 @@ class ReferencePage(Page):
             (Column.EXPIRES, "no end date"),
             (Column.SCOPE, "Certified recipients"),
             (Column.VERIFIED, "UNVERIFIED"),
-            (Column.SOURCE, "eur-lex.europa.eu"),
+            (Column.SOURCE, "European Commission (EUR-Lex)"),
         ):
             self.table.setColumnWidth(col, self.fontMetrics().horizontalAdvance(sample) + 24)
         self.table.sortByColumn(Column.REGIME, Qt.SortOrder.AscendingOrder)
@@ -211,10 +238,15 @@ class ReferencePage(Page):
         self.header.setText(ref.age_text(self.ctx.today).capitalize())
         unverified = sum(1 for d in ref.decisions if not d.verified)
         source = "built into the app" if ref.origin == "built-in" else f"loaded from {ref.origin}"
+        official, secondary = len(ref.sources_of_tier("T1")), len(ref.sources_of_tier("T2"))
+        unrated = len(ref.sources_of_tier("unrated"))
+        rated = f"cites {official} official and {secondary} reputable secondary sources"
+        if unrated:
+            rated += f"; {unrated} sources unrated (never cited)"
         self.subheader.setText(
             f"{len(ref.decisions)} adequacy decisions and data bridges "
             f"({unverified} UNVERIFIED), {len(ref.instruments)} transfer instruments; "
-            f"{source}. Source: {ref.source or 'not stated'}."
+            f"{source}. {ref.source or 'Origin of the data not stated'}; {rated}."
         )
         self.model.set_decisions(ref.decisions)
         self._update_count()
@@ -267,8 +299,9 @@ class ReferencePage(Page):
 
     def open_source(self, index: QModelIndex) -> None:
         d = index.data(ObjectRole)
-        if isinstance(d, Decision) and d.source_urls:
-            QDesktopServices.openUrl(QUrl(d.source_urls[0]))
+        cited = first_citation(d) if isinstance(d, Decision) else None
+        if cited is not None and cited.url:
+            QDesktopServices.openUrl(QUrl(cited.url))
 
     def _open_url(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https"):
@@ -292,11 +325,15 @@ class ReferencePage(Page):
         except TransfersError as exc:
             messages.error(self, f"<p>The reference file was not loaded.</p><p>{esc(exc)}</p>")
             return False
-        if new.as_of < current.as_of:
+        # The same research date with an earlier version is older too (the rules would keep
+        # using the data in use).
+        if new.freshness < current.freshness:
             messages.error(
                 self,
-                f"<p>{esc(path.name)} is as of {new.as_of.isoformat()}, older than the data "
-                f"in use ({current.as_of.isoformat()}): not loaded.</p>",
+                f"<p>{esc(path.name)} is as of {new.as_of.isoformat()} (version "
+                f"{esc(new.version)}), older than the data in use "
+                f"({current.as_of.isoformat()}, version {esc(current.version)}): "
+                "not loaded.</p>",
             )
             return False
         # Written whole (temporary file, then rename), like ``transfers-app reference load``.
