@@ -498,10 +498,11 @@ def cmd_reference(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     if action == "load":
         new = read_bundle_file(args.file)
-        if new.as_of < ref.as_of:
+        if new.freshness < ref.freshness:
             raise UsageError(
-                f"{args.file.name} is as of {new.as_of.isoformat()}, older than "
-                f"the data in use ({ref.as_of.isoformat()}); not loaded"
+                f"{args.file.name} (version {new.version}, as of {new.as_of.isoformat()}) is "
+                f"older than the data in use (version {ref.version}, as of "
+                f"{ref.as_of.isoformat()}); not loaded"
             )
         ctx.paths.ensure()
         target = ctx.paths.reference / f"reference-{new.as_of.isoformat()}-{new.version}.json"

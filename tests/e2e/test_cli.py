@@ -344,6 +344,21 @@ def test_reference_load_older_bundle_is_refused(
     assert "2026.12.07" in out
 
 
+def test_reference_load_of_an_older_version_of_the_same_date_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    exported = tmp_path / "bundle.json"
+    assert run(capsys, "reference", "export", "-o", str(exported))[0] == 0
+    bundle = json.loads(exported.read_text("utf-8"))
+    bundle["manifest"]["version"] = "2026.11.25"  # same as_of as the data in use, older version
+    older = tmp_path / "same-date-older.json"
+    older.write_text(json.dumps(bundle), "utf-8")
+    code, _out, err = run(capsys, "reference", "load", str(older))
+    assert code == 2
+    assert "same-date-older.json (version 2026.11.25" in err and "not loaded" in err
+    assert not list((tmp_path / "home" / "reference").glob("*.json"))
+
+
 # -- synthetic register -----------------------------------------------------------------------
 
 
