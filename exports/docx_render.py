@@ -34,7 +34,26 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from exports.files import atomic_target
+from exports import house_style
+from exports.files import write_bytes_atomically
+from exports.house_style import (
+    ACCENT,
+    ACCENT_LIGHT,
+    DRAFT,
+    FLAG_BG,
+    FLAG_INK,
+    FLAG_MARK,
+    FLAG_RULE,
+    HAIRLINE,
+    INK,
+    LEAD_IN,
+    MUTED,
+    STATEMENT_BG,
+    WARN_BG,
+    WARN_INK,
+    WARN_RULE,
+    ZEBRA,
+)
 from transfers_app.domain.formatting import day
 from transfers_app.reports.document import (
     SIGNER_LABELS,
@@ -52,32 +71,15 @@ from transfers_app.reports.document import (
     Tone,
 )
 
-# The PDF's palette (exports.pdf_common), as Word wants it: hex without "#".
-INK = "1B1F24"
-MUTED = "5B6470"
-ACCENT = "1F3A5F"
-ACCENT_LIGHT = "E9EEF5"
-HAIRLINE = "DDE1E6"
-ZEBRA = "F4F6F8"
-FLAG_BG = "FBE9E7"
-FLAG_INK = "8C1D18"
-FLAG_RULE = "C0392B"
-WARN_BG = "FFF5E1"
-WARN_RULE = "D48A00"
-WARN_INK = "5A3B00"
-STATEMENT_BG = "F3F5F8"
-DRAFT = "C0392B"
-
 SERIF = "Cambria"  # Word's own faces: present wherever Word is, and on the lawyer's machine
 SANS = "Calibri"
-FLAG_MARK = "⚠"
 
 PAGE_A4 = (Mm(210), Mm(297))
-MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = Mm(20), Mm(22), Mm(21)
+MARGIN_X = Mm(house_style.MARGIN_X_MM)
+MARGIN_TOP = Mm(house_style.MARGIN_TOP_MM)
+MARGIN_BOTTOM = Mm(house_style.MARGIN_BOTTOM_MM)
 # A chart of up to this many bars is kept on one page.
 KEEP_BARS = 15
-# A paragraph this short opening a section is read with its heading (exports.pdf_render).
-LEAD_IN = 320
 
 # What XML 1.0 cannot carry, and the control characters the PDF drops too.
 _INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -105,13 +107,7 @@ def render_docx(doc: ReportDocument) -> bytes:
 
 def write_docx(doc: ReportDocument, path: str | os.PathLike[str]) -> Path:
     """Write ``doc`` to ``path`` atomically: on any failure the old file (or no file) remains."""
-    target = Path(path)
-    data = render_docx(doc)
-    with atomic_target(target) as tmp, open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    return target
+    return write_bytes_atomically(path, render_docx(doc))
 
 
 # -- the package ---------------------------------------------------------------------------------
