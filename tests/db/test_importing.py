@@ -13,13 +13,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 from support.cli import entity_count, run_cli
+from support.stores import demo_sqlite, entity_named
 
-from db import FileStore, SqliteStore, open_db
+from db import SqliteStore
 from exports import file_adapters
 from transfers_app.domain.enums import Access, Activity, EntityKind, Lifecycle, Mechanism, Role
 from transfers_app.domain.models import Entity
 from transfers_app.errors import StorageError
-from transfers_app.services.demo import load_demo
 from transfers_app.services.importing import (
     Field,
     ImportFailed,
@@ -38,9 +38,7 @@ HOSTILE = FIXTURES / "hostile_strings.csv"
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Iterator[SqliteStore]:
-    database = open_db(tmp_path / "r.db")
-    register = SqliteStore(database, actor="t", files=FileStore(tmp_path / "files"))
-    load_demo(register, TODAY, file_adapters().pdf)
+    register = demo_sqlite(tmp_path)
     yield register
     register.close()
 
@@ -63,11 +61,6 @@ def preview_of(importer: ImportService, path: Path, **changes: object):  # type:
     for header, f in changes.items():
         mapping = mapping.with_column(header.replace("_", " "), f, table.headers)  # type: ignore[arg-type]
     return importer.preview(table, mapping, source)
-
-
-def entity_named(repo: SqliteStore, name: str) -> Entity:
-    (found,) = [e for e in repo.entities.list() if e.name == name]
-    return found
 
 
 # -- preview ------------------------------------------------------------------------------------
