@@ -42,11 +42,6 @@ class Clock:
         return self.t
 
 
-@pytest.fixture(autouse=True)
-def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRANSFERS_APP_HOME", str(tmp_path / "app-home"))
-
-
 def _open(path: Path, files: Path | None = None) -> SqliteStore:
     database = open_db(path)
     return SqliteStore(

@@ -25,12 +25,6 @@ from transfers_app.services.demo import load_demo
 TODAY = date(2026, 11, 25)
 
 
-@pytest.fixture(autouse=True)
-def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Never let anything fall back to the real user data folder.
-    monkeypatch.setenv("TRANSFERS_APP_HOME", str(tmp_path / "app-home"))
-
-
 @pytest.fixture
 def opened() -> Iterator[list[sqlite3.Connection]]:
     """Collects connections a test opens and closes them afterwards."""
