@@ -14,6 +14,16 @@ import pytest
 from support.cli import TODAY, entity_count, run_cli, run_cli_cleanly
 
 SEVERITY_ORDER = ["critical", "high", "medium", "low"]
+# The supplier check for a US processor the demo register already knows.
+CHECK_STRATUS = (
+    "check",
+    "--name",
+    "Stratus Cloud Hosting",
+    "--country",
+    "US",
+    "--role",
+    "processor",
+)
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:  # type: ignore[type-arg]
@@ -135,17 +145,7 @@ def test_check_unknown_country_exits_2_naming_the_code(
 
 
 def test_check_us_processor_without_dpf(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
-    code, report = run_json(
-        capsys,
-        "check",
-        "--name",
-        "Stratus Cloud Hosting",
-        "--country",
-        "US",
-        "--role",
-        "processor",
-        "--json",
-    )
+    code, report = run_json(capsys, *CHECK_STRATUS, "--json")
     assert code == 0
     assert report["as_of"] == "2026-11-25"
     by_regime = _assessments(report)
@@ -164,19 +164,7 @@ def test_check_us_processor_without_dpf(capsys: pytest.CaptureFixture[str], demo
 def test_check_us_processor_with_dpf_and_uk_extension(
     capsys: pytest.CaptureFixture[str], demo: Path
 ) -> None:
-    code, report = run_json(
-        capsys,
-        "check",
-        "--name",
-        "Stratus Cloud Hosting",
-        "--country",
-        "US",
-        "--role",
-        "processor",
-        "--dpf",
-        "--dpf-uk-extension",
-        "--json",
-    )
+    code, report = run_json(capsys, *CHECK_STRATUS, "--dpf", "--dpf-uk-extension", "--json")
     assert code == 0
     by_regime = _assessments(report)
     assert set(by_regime) == {"UK", "EU"}
@@ -185,9 +173,7 @@ def test_check_us_processor_with_dpf_and_uk_extension(
 
 
 def test_check_text_output(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
-    code, out, err = run_cli(
-        capsys, "check", "--name", "Stratus Cloud Hosting", "--country", "US", "--role", "processor"
-    )
+    code, out, err = run_cli(capsys, *CHECK_STRATUS)
     assert code == 0
     assert err == ""
     assert "Supplier check: Stratus Cloud Hosting (as of 2026-11-25)" in out
