@@ -6,16 +6,13 @@ Usage: python bench/bench_core.py [--sizes 10000 100000] [--keep DIR]
 from __future__ import annotations
 
 import argparse
-import shutil
-import statistics
 import subprocess
 import sys
-import tempfile
-import time
-from datetime import date
 from pathlib import Path
 
-from db import FileStore, SqliteStore, open_db
+from harness import TODAY, open_store, timed, work_folder
+
+from db import SqliteStore, open_db
 from transfers_app.cli import configure_process
 from transfers_app.domain.enums import Role
 from transfers_app.reference import builtin_reference
@@ -24,23 +21,12 @@ from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
 from transfers_app.services.synthetic import generate
 
-TODAY = date(2026, 11, 25)
-
-
-def timed(fn, repeat: int = 1):  # type: ignore[no-untyped-def]
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return result, statistics.median(times)
-
 
 def bench(n: int, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "register.db"
     reg, t_gen = timed(lambda: generate(n, 1, TODAY))
-    repo = SqliteStore(open_db(path), actor="bench", files=FileStore(folder / "files"))
+    repo = open_store(folder)
     seed_catalogues(repo)
     _, t_save = timed(
         lambda: repo.records.add_generated(
@@ -89,13 +75,9 @@ def main() -> None:
         "| check (warm) | CLI check (end to end) |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    root = args.keep or Path(tempfile.mkdtemp(prefix="tr-bench-"))
-    try:
+    with work_folder(args.keep, "tr-bench-") as root:
         for n in args.sizes:
             bench(n, root / f"n{n}")
-    finally:
-        if args.keep is None:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

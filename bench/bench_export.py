@@ -18,55 +18,30 @@ Targets (issue 5): CSV of 100,000 entities under 2 s; register PDF of 10,000 und
 from __future__ import annotations
 
 import argparse
-import shutil
-import statistics
 import sys
-import tempfile
-import time
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from db import FileStore, SqliteStore, open_db
+from harness import TODAY, ensure_generated, open_store, timed, work_folder
+
 from exports import file_adapters
 from exports.register_csv import write_csv
 from transfers_app.cli import configure_process
 from transfers_app.reference import builtin_reference
 from transfers_app.services import register_export as rx
 from transfers_app.services.app import AppServices
-from transfers_app.services.demo import seed_catalogues
 from transfers_app.services.reference import ReferenceSource
-from transfers_app.services.synthetic import generate
 
-TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
-def timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[Any, float]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return result, statistics.median(times)
-
-
 def register(n: int, folder: Path) -> AppServices:
-    path = folder / "register.db"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        reg = generate(n, 1, TODAY)
-        repo = SqliteStore(open_db(path), actor="bench", files=FileStore(folder / "files"))
-        seed_catalogues(repo)
-        repo.records.add_generated(
-            reg.entities, reg.locations, reg.documents, reg.transfers, reg.tias
-        )
-        repo.close()
-    repo = SqliteStore(open_db(path), actor="bench", files=FileStore(folder / "files"))
-    return AppServices.build(repo, ReferenceSource(builtin_reference()), file_adapters(), TODAY)
+    ensure_generated(n, folder)
+    return AppServices.build(
+        open_store(folder), ReferenceSource(builtin_reference()), file_adapters(), TODAY
+    )
 
 
 def size(path: Path) -> str:
@@ -134,15 +109,11 @@ def main() -> None:
     )
     parser.add_argument("--keep", type=Path, help="keep (or reuse) the generated registers here")
     args = parser.parse_args()
-    root = args.keep or Path(tempfile.mkdtemp(prefix="tr-bench-export-"))
     print("| export | entities | output | time (median) | where it goes |")
     print("|---|---:|---|---:|---|")
-    try:
+    with work_folder(args.keep, "tr-bench-export-") as root:
         bench_csv(args.csv_size, root, args.repeat)
         bench_small(args.size, root, args.small_repeat)
-    finally:
-        if args.keep is None:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -15,10 +15,10 @@ import argparse
 import random
 import shutil
 import statistics
-import tempfile
 import time
-from datetime import date
 from pathlib import Path
+
+from harness import TODAY, work_folder
 
 from db import SqliteStore, open_db
 from exports import file_adapters
@@ -26,7 +26,6 @@ from transfers_app.domain.enums import EntityKind, Regime
 from transfers_app.domain.models import Entity
 from transfers_app.services.importing import ImportService, Outcome
 
-TODAY = date(2026, 11, 25)
 OWN = "Keystone Access Europe Ltd"
 
 LOCATIONS = [
@@ -145,20 +144,13 @@ def run_once(csv_path: Path, folder: Path) -> dict[str, float | int]:
     return figures
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", type=Path, help="keep the CSVs and registers in this folder")
-    args = parser.parse_args()
-    base = args.keep or Path(tempfile.mkdtemp(prefix="bench-import-"))
-    base.mkdir(parents=True, exist_ok=True)
+def report(base: Path, rows: int, repeat: int) -> None:
     for exporter, label in ((False, "vendor list"), (True, "with a data-exporter column")):
-        csv_path = base / f"suppliers-{args.rows}{'-exporter' if exporter else ''}.csv"
-        messy_csv(csv_path, args.rows, exporter=exporter)
-        runs = [run_once(csv_path, base / f"run{i}") for i in range(args.repeat)]
+        csv_path = base / f"suppliers-{rows}{'-exporter' if exporter else ''}.csv"
+        messy_csv(csv_path, rows, exporter=exporter)
+        runs = [run_once(csv_path, base / f"run{i}") for i in range(repeat)]
         size = csv_path.stat().st_size / 1e6
-        print(f"{args.rows:,}-row CSV, {label} ({size:.1f} MB), {args.repeat} runs")
+        print(f"{rows:,}-row CSV, {label} ({size:.1f} MB), {repeat} runs")
         first = runs[0]
         print(
             f"  written: {first['entities']:,} entities, {first['locations']:,} locations, "
@@ -172,8 +164,17 @@ def main() -> None:
                 f"  {key:<17} median {statistics.median(wall):6.2f} s "
                 f"[{statistics.median(cpu):5.2f} s]  (min {min(wall):.2f}, max {max(wall):.2f})"
             )
-    if args.keep is None:
-        shutil.rmtree(base)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="keep the CSVs and registers in this folder")
+    args = parser.parse_args()
+    with work_folder(args.keep, "bench-import-") as base:
+        base.mkdir(parents=True, exist_ok=True)
+        report(base, args.rows, args.repeat)
 
 
 if __name__ == "__main__":

@@ -18,19 +18,17 @@ import tempfile
 import time
 import zipfile
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from db import FileStore, SqliteStore, open_db
+from harness import TODAY, open_store
+
 from exports import file_adapters
 from transfers_app.reference import builtin_reference
 from transfers_app.services.app import AppServices
 from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.synthetic import generate
-
-TODAY = date(2026, 11, 25)
 
 
 def main() -> None:
@@ -39,8 +37,7 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        database = open_db(root / "r.db")
-        repo = SqliteStore(database, actor="bench", files=FileStore(root / "files"))
+        repo = open_store(root)
         reg = generate(args.entities, 1, TODAY)
         repo.records.add_generated(
             reg.entities, reg.locations, reg.documents, reg.transfers, reg.tias

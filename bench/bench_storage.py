@@ -20,21 +20,19 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from db import FileStore, SqliteStore, open_db
+from harness import TODAY, ensure_generated, timed
+
+from db import SqliteStore, open_db
 from transfers_app.domain.enums import DocumentKind
 from transfers_app.reference import builtin_reference
 from transfers_app.services import register_export as rx
-from transfers_app.services.demo import seed_catalogues
 from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
-from transfers_app.services.synthetic import generate
 from transfers_app.services.workspace import Workspace
 
-TODAY = date(2026, 11, 25)
 FIRST_SCREEN = 2_000
 
 
@@ -42,19 +40,13 @@ def ensure_register(n: int, folder: Path) -> Path:
     path = folder / "register.db"
     if path.exists():
         return path
-    folder.mkdir(parents=True, exist_ok=True)
     print(f"generating a register of {n:,} entities in {folder} (once)...", flush=True)
-    start = time.perf_counter()
-    reg = generate(n, 1, TODAY)
-    repo = SqliteStore(open_db(path), actor="bench", files=FileStore(folder / "files"))
-    seed_catalogues(repo)
-    repo.records.add_generated(reg.entities, reg.locations, reg.documents, reg.transfers, reg.tias)
-    repo.close()
-    print(f"  done in {time.perf_counter() - start:.1f} s\n", flush=True)
+    _, took = timed(lambda: ensure_generated(n, folder))
+    print(f"  done in {took:.1f} s\n", flush=True)
     return path
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, float]:
+def wall_and_cpu(fn: Callable[[], Any]) -> tuple[float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
     result = fn()
     out = time.perf_counter() - wall, time.process_time() - cpu
@@ -137,7 +129,7 @@ def main() -> None:
         cpus: dict[str, list[float]] = {name: [] for name, _ in variants}
         for _ in range(args.repeat):
             for name, fn in variants:
-                wall, cpu = timed(fn)
+                wall, cpu = wall_and_cpu(fn)
                 walls[name].append(wall)
                 cpus[name].append(cpu)
         for name, _ in variants:

@@ -20,12 +20,12 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from db import FileStore, SqliteStore, open_db
+from harness import TODAY, open_store
+
 from exports import file_adapters
 from exports.docx_render import render_docx
 from exports.pdf_batch import render_pdfs
@@ -36,16 +36,13 @@ from transfers_app.services.demo import demo_answers, load_demo
 from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.tia import TiaService
 
-TODAY = date(2026, 11, 25)
-
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=500)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        database = open_db(Path(tmp) / "r.db")
-        repo = SqliteStore(database, actor="bench", files=FileStore(Path(tmp) / "files"))
+        repo = open_store(Path(tmp))
         load_demo(repo, TODAY, file_adapters().pdf)
         svc = TiaService(repo, ReferenceSource(builtin_reference()))
         restricted = [

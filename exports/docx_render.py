@@ -34,7 +34,26 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from exports.files import atomic_target
+from exports import house_style
+from exports.files import write_bytes_atomically
+from exports.house_style import (
+    ACCENT,
+    ACCENT_LIGHT,
+    DRAFT,
+    FLAG_BG,
+    FLAG_INK,
+    FLAG_MARK,
+    FLAG_RULE,
+    HAIRLINE,
+    INK,
+    LEAD_IN,
+    MUTED,
+    STATEMENT_BG,
+    WARN_BG,
+    WARN_INK,
+    WARN_RULE,
+    ZEBRA,
+)
 from transfers_app.domain.formatting import day
 from transfers_app.reports.document import (
     SIGNER_LABELS,
@@ -52,32 +71,15 @@ from transfers_app.reports.document import (
     Tone,
 )
 
-# The PDF's palette (exports.pdf_common), as Word wants it: hex without "#".
-INK = "1B1F24"
-MUTED = "5B6470"
-ACCENT = "1F3A5F"
-ACCENT_LIGHT = "E9EEF5"
-HAIRLINE = "DDE1E6"
-ZEBRA = "F4F6F8"
-FLAG_BG = "FBE9E7"
-FLAG_INK = "8C1D18"
-FLAG_RULE = "C0392B"
-WARN_BG = "FFF5E1"
-WARN_RULE = "D48A00"
-WARN_INK = "5A3B00"
-STATEMENT_BG = "F3F5F8"
-DRAFT = "C0392B"
-
 SERIF = "Cambria"  # Word's own faces: present wherever Word is, and on the lawyer's machine
 SANS = "Calibri"
-FLAG_MARK = "⚠"
 
 PAGE_A4 = (Mm(210), Mm(297))
-MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = Mm(20), Mm(22), Mm(21)
+MARGIN_X = Mm(house_style.MARGIN_X_MM)
+MARGIN_TOP = Mm(house_style.MARGIN_TOP_MM)
+MARGIN_BOTTOM = Mm(house_style.MARGIN_BOTTOM_MM)
 # A chart of up to this many bars is kept on one page.
 KEEP_BARS = 15
-# A paragraph this short opening a section is read with its heading (exports.pdf_render).
-LEAD_IN = 320
 
 # What XML 1.0 cannot carry, and the control characters the PDF drops too.
 _INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -105,13 +107,7 @@ def render_docx(doc: ReportDocument) -> bytes:
 
 def write_docx(doc: ReportDocument, path: str | os.PathLike[str]) -> Path:
     """Write ``doc`` to ``path`` atomically: on any failure the old file (or no file) remains."""
-    target = Path(path)
-    data = render_docx(doc)
-    with atomic_target(target) as tmp, open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    return target
+    return write_bytes_atomically(path, render_docx(doc))
 
 
 # -- the package ---------------------------------------------------------------------------------
@@ -175,30 +171,22 @@ def _stable_zip(data: bytes, on: date) -> bytes:
 def _styles(document: Any) -> None:
     styles = document.styles
     normal = styles["Normal"]
-    normal.font.name = SERIF
-    normal.font.size = Pt(10)
-    normal.font.color.rgb = RGBColor.from_string(INK)
+    _font(normal, SERIF, 10, INK)
     _lang(normal.element, "en-GB")
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.1
 
     title = styles["Title"]
-    title.font.name = SANS
-    title.font.size = Pt(22)
+    _font(title, SANS, 22, ACCENT)
     title.font.bold = True
-    title.font.color.rgb = RGBColor.from_string(ACCENT)
     title.paragraph_format.space_after = Pt(2)
     subtitle = styles["Subtitle"]
-    subtitle.font.name = SERIF
-    subtitle.font.size = Pt(12)
+    _font(subtitle, SERIF, 12, MUTED)
     subtitle.font.italic = False
-    subtitle.font.color.rgb = RGBColor.from_string(MUTED)
     subtitle.paragraph_format.space_after = Pt(10)
 
     heading = styles["Heading 1"]
-    heading.font.name = SANS
-    heading.font.size = Pt(13)
-    heading.font.color.rgb = RGBColor.from_string(ACCENT)
+    _font(heading, SANS, 13, ACCENT)
     heading.paragraph_format.space_before = Pt(16)
     heading.paragraph_format.space_after = Pt(6)
 
@@ -208,9 +196,7 @@ def _styles(document: Any) -> None:
     def add(name: str, *, font: str = SERIF, size: float = 10, colour: str = INK) -> Any:
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = normal
-        style.font.name = font
-        style.font.size = Pt(size)
-        style.font.color.rgb = RGBColor.from_string(colour)
+        _font(style, font, size, colour)
         return style
 
     add("Note", font=SANS, size=7.5, colour=MUTED)
@@ -242,6 +228,12 @@ def _styles(document: Any) -> None:
     reference.paragraph_format.keep_together = True
     reference.paragraph_format.space_after = Pt(4)
     add("Furniture", font=SANS, size=7.5, colour=MUTED).paragraph_format.space_after = Pt(0)
+
+
+def _font(style: Any, name: str, size: float, colour: str) -> None:
+    style.font.name = name
+    style.font.size = Pt(size)
+    style.font.color.rgb = RGBColor.from_string(colour)
 
 
 def _lang(style: Any, tag: str) -> None:
@@ -283,24 +275,31 @@ _AFTER_SHADING = (
 )
 
 
+def _line(side: str, colour: str, size: int, *, space: int) -> Any:
+    """A single border line on ``side`` (size in eighths of a point, space in points)."""
+    border = OxmlElement(f"w:{side}")
+    for key, value in (
+        ("val", "single"),
+        ("sz", str(size)),
+        ("space", str(space)),
+        ("color", colour),
+    ):
+        border.set(qn(f"w:{key}"), value)
+    return border
+
+
 def _box(ppr: Any, rule: str, fill: str, *, size: int) -> None:
     """A ruled box round a paragraph, shaded ``fill``."""
     borders = OxmlElement("w:pBdr")
     for side in ("top", "left", "bottom", "right"):
-        border = OxmlElement(f"w:{side}")
-        for key, value in (("val", "single"), ("sz", str(size)), ("space", "4"), ("color", rule)):
-            border.set(qn(f"w:{key}"), value)
-        borders.append(border)
+        borders.append(_line(side, rule, size, space=4))
     ppr.insert_element_before(borders, "w:shd", *_AFTER_SHADING)
     ppr.insert_element_before(_shading(fill), *_AFTER_SHADING)
 
 
 def _rule_below(ppr: Any, colour: str = INK, size: int = 6) -> None:
     borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("val", "single"), ("sz", str(size)), ("space", "1"), ("color", colour)):
-        bottom.set(qn(f"w:{key}"), value)
-    borders.append(bottom)
+    borders.append(_line("bottom", colour, size, space=1))
     ppr.insert_element_before(borders, "w:shd", *_AFTER_SHADING)
 
 
@@ -530,14 +529,13 @@ class _Body:
         tbl_pr = table._tbl.tblPr
         edges = OxmlElement("w:tblBorders")
         for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            element = OxmlElement(f"w:{edge}")
             size, colour = borders.get(edge, (0, "auto"))
-            element.set(qn("w:val"), "single" if size else "nil")
             if size:
-                element.set(qn("w:sz"), str(size))
-                element.set(qn("w:space"), "0")
-                element.set(qn("w:color"), colour)
-            edges.append(element)
+                edges.append(_line(edge, colour, size, space=0))
+            else:
+                element = OxmlElement(f"w:{edge}")
+                element.set(qn("w:val"), "nil")
+                edges.append(element)
         tbl_pr.insert_element_before(
             edges, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
         )

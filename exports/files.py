@@ -27,3 +27,14 @@ def atomic_target(path: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_bytes_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` through :func:`atomic_target`, flushed to disk before the
+    rename, so the file is either the old one (or absent) or all of ``data``."""
+    target = Path(path)
+    with atomic_target(target) as tmp, open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    return target

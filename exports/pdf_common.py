@@ -17,7 +17,7 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,6 +38,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus.doctemplate import FrameActionFlowable, FrameBreak, NullActionFlowable
 
+from exports import house_style
 from transfers_app.domain.formatting import day
 
 FONT_DIR: Final = Path(__file__).with_name("fonts")
@@ -66,22 +67,27 @@ _CJK_FILES: Final = ((CJK, "DroidSansFallbackFull.ttf"), (CJK_KR, "DroidSansFall
 
 # -- colours -----------------------------------------------------------------------------------
 
-INK: Final = colors.HexColor("#1b1f24")
-MUTED: Final = colors.HexColor("#5b6470")
-ACCENT: Final = colors.HexColor("#1f3a5f")
-ACCENT_LIGHT: Final = colors.HexColor("#e9eef5")
-RULE: Final = colors.HexColor("#c3c9d1")
-HAIRLINE: Final = colors.HexColor("#dde1e6")
-ZEBRA: Final = colors.HexColor("#f4f6f8")
-FLAG_BG: Final = colors.HexColor("#fbe9e7")
-FLAG_INK: Final = colors.HexColor("#8c1d18")
-FLAG_RULE: Final = colors.HexColor("#c0392b")
-WARN_BG: Final = colors.HexColor("#fff5e1")
-WARN_RULE: Final = colors.HexColor("#d48a00")
-WARN_INK: Final = colors.HexColor("#5a3b00")
-STATEMENT_BG: Final = colors.HexColor("#f3f5f8")
-BAR: Final = colors.HexColor("#3b6694")
-WATERMARK: Final = colors.HexColor("#c0392b")
+
+def _colour(hex_rgb: str) -> colors.Color:
+    return colors.HexColor(f"#{hex_rgb}")
+
+
+INK: Final = _colour(house_style.INK)
+MUTED: Final = _colour(house_style.MUTED)
+ACCENT: Final = _colour(house_style.ACCENT)
+ACCENT_LIGHT: Final = _colour(house_style.ACCENT_LIGHT)
+RULE: Final = _colour(house_style.RULE)
+HAIRLINE: Final = _colour(house_style.HAIRLINE)
+ZEBRA: Final = _colour(house_style.ZEBRA)
+FLAG_BG: Final = _colour(house_style.FLAG_BG)
+FLAG_INK: Final = _colour(house_style.FLAG_INK)
+FLAG_RULE: Final = _colour(house_style.FLAG_RULE)
+WARN_BG: Final = _colour(house_style.WARN_BG)
+WARN_RULE: Final = _colour(house_style.WARN_RULE)
+WARN_INK: Final = _colour(house_style.WARN_INK)
+STATEMENT_BG: Final = _colour(house_style.STATEMENT_BG)
+BAR: Final = _colour(house_style.BAR)
+WATERMARK: Final = _colour(house_style.DRAFT)
 
 
 # -- fonts -------------------------------------------------------------------------------------
@@ -210,22 +216,27 @@ def rich(text: str, *, bold: bool = False) -> str:
     for i, line in enumerate(_visual(part) for part in text.split("\n")):
         if i:
             out.append("<br/>")
-        run: list[str] = []
-        key: str | None = None
-        for ch in line:
-            k = _font_key(ch)
-            if k != key and run:
-                out.append(_run(run, key, bold))
-                run = []
-            key = k
-            run.append(ch)
-        if run:
-            out.append(_run(run, key, bold))
+        out.extend(_run(run, key, bold) for key, run in _font_runs(line))
     return "".join(out)
 
 
-def _run(chars: list[str], key: str | None, bold: bool) -> str:
-    text = escape("".join(chars))
+def _font_runs(line: str) -> Iterator[tuple[str | None, str]]:
+    """``line`` cut where the font changes: (the ``_font_key`` of the run, the run)."""
+    run: list[str] = []
+    key: str | None = None
+    for ch in line:
+        k = _font_key(ch)
+        if k != key and run:
+            yield key, "".join(run)
+            run = []
+        key = k
+        run.append(ch)
+    if run:
+        yield key, "".join(run)
+
+
+def _run(run: str, key: str | None, bold: bool) -> str:
+    text = escape(run)
     if key is None:
         return text
     # <font name=...> resets bold and italic to those of the named face (paraparser.ps2tt).
@@ -240,8 +251,7 @@ def plain(text: str, font: str, size: float, width: float) -> str | None:
     if not text.isascii():
         register_fonts()
         text = "\n".join(_visual(line) for line in text.split("\n"))
-        extra = _FONTS.fallback if font in (SANS, SANS_BOLD) else frozenset()
-        if not all(ord(c) in _FONTS.base or ord(c) in extra for c in text if c != "\n"):
+        if not covered(text.replace("\n", ""), font):
             return None
     for line in text.split("\n"):
         if pdfmetrics.stringWidth(line, font, size) > width:
@@ -280,17 +290,9 @@ def text_width(text: str, font: str, size: float) -> float:
     if text.isascii():
         return float(pdfmetrics.stringWidth(text, font, size))
     register_fonts()
-    width = 0.0
-    run: list[str] = []
-    key: str | None = None
-    for ch in text:
-        k = _font_key(ch)
-        if k != key and run:
-            width += pdfmetrics.stringWidth("".join(run), key or font, size)
-            run = []
-        key = k
-        run.append(ch)
-    return width + (pdfmetrics.stringWidth("".join(run), key or font, size) if run else 0.0)
+    return float(
+        sum(pdfmetrics.stringWidth(run, key or font, size) for key, run in _font_runs(text))
+    )
 
 
 @functools.lru_cache(maxsize=1024)
@@ -464,9 +466,9 @@ def para(text: str, style: Any) -> Any:
 
 # -- page furniture ----------------------------------------------------------------------------
 
-MARGIN_X: Final = 20 * mm
-MARGIN_TOP: Final = 22 * mm
-MARGIN_BOTTOM: Final = 21 * mm
+MARGIN_X: Final = house_style.MARGIN_X_MM * mm
+MARGIN_TOP: Final = house_style.MARGIN_TOP_MM * mm
+MARGIN_BOTTOM: Final = house_style.MARGIN_BOTTOM_MM * mm
 
 
 @dataclass(frozen=True, slots=True)

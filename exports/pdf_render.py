@@ -32,7 +32,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as RLTable
 
-from exports.files import atomic_target
+from exports.files import write_bytes_atomically
+from exports.house_style import FLAG_MARK, LEAD_IN
 from exports.pdf_common import (
     ACCENT,
     ACCENT_LIGHT,
@@ -84,7 +85,6 @@ from transfers_app.reports.document import (
     Tone,
 )
 
-FLAG_MARK = "⚠"  # flagged rows say so in text too, not by colour alone
 MARK_WIDTH = 12.0
 CELL_PAD = 4.0
 # The text frame's height on landscape A4, the shorter of the two page shapes.
@@ -144,13 +144,7 @@ def write_pdf(
     doc: ReportDocument, path: str | os.PathLike[str], *, invariant: bool = False
 ) -> Path:
     """Render ``doc`` to ``path`` atomically: on any failure the old file (or no file) remains."""
-    target = Path(path)
-    data = render_pdf(doc, invariant=invariant)
-    with atomic_target(target) as tmp, open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    return target
+    return write_bytes_atomically(path, render_pdf(doc, invariant=invariant))
 
 
 class _DocTemplate(BaseDocTemplate):  # type: ignore[misc]
@@ -167,10 +161,6 @@ class _DocTemplate(BaseDocTemplate):  # type: ignore[misc]
 
 
 # -- the story ---------------------------------------------------------------------------------
-
-# A paragraph this short (three lines or so) right after a heading is read with it
-# ("Destination: United States.", a note on the table below) and so stays with what follows too.
-LEAD_IN = 320
 
 
 def _story(doc: ReportDocument, width: float) -> Iterator[Any]:

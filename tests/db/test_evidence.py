@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from support.stores import demo_sqlite
 
-from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
 from transfers_app.errors import PackCancelled
 from transfers_app.reference import builtin_reference
 from transfers_app.services.app import AppServices
-from transfers_app.services.demo import load_demo
 from transfers_app.services.evidence import PackScope, readiness
 from transfers_app.services.reference import ReferenceSource
 
@@ -30,10 +29,9 @@ TODAY = date(2026, 11, 25)
 
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[AppServices]:
-    database = open_db(tmp_path / "r.db")
-    repo = SqliteStore(database, actor="t", files=FileStore(tmp_path / "files"))
-    load_demo(repo, TODAY, file_adapters().pdf)
-    services = AppServices.build(repo, ReferenceSource(builtin_reference()), file_adapters(), TODAY)
+    services = AppServices.build(
+        demo_sqlite(tmp_path), ReferenceSource(builtin_reference()), file_adapters(), TODAY
+    )
     yield services
     services.close()
 

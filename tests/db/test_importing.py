@@ -12,14 +12,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from support.cli import entity_count, run_cli
+from support.stores import demo_sqlite, entity_named
 
-from db import FileStore, SqliteStore, open_db
+from db import SqliteStore
 from exports import file_adapters
-from transfers_app.cli import main
 from transfers_app.domain.enums import Access, Activity, EntityKind, Lifecycle, Mechanism, Role
 from transfers_app.domain.models import Entity
 from transfers_app.errors import StorageError
-from transfers_app.services.demo import load_demo
 from transfers_app.services.importing import (
     Field,
     ImportFailed,
@@ -38,9 +38,7 @@ HOSTILE = FIXTURES / "hostile_strings.csv"
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Iterator[SqliteStore]:
-    database = open_db(tmp_path / "r.db")
-    register = SqliteStore(database, actor="t", files=FileStore(tmp_path / "files"))
-    load_demo(register, TODAY, file_adapters().pdf)
+    register = demo_sqlite(tmp_path)
     yield register
     register.close()
 
@@ -63,11 +61,6 @@ def preview_of(importer: ImportService, path: Path, **changes: object):  # type:
     for header, f in changes.items():
         mapping = mapping.with_column(header.replace("_", " "), f, table.headers)  # type: ignore[arg-type]
     return importer.preview(table, mapping, source)
-
-
-def entity_named(repo: SqliteStore, name: str) -> Entity:
-    (found,) = [e for e in repo.entities.list() if e.name == name]
-    return found
 
 
 # -- preview ------------------------------------------------------------------------------------
@@ -416,38 +409,20 @@ def test_the_mapping_is_remembered_per_set_of_headers(
 # -- command line -------------------------------------------------------------------------------
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        code = main(list(argv), today=TODAY)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def entity_count(home: Path) -> int:
-    conn = sqlite3.connect(home / "register.db")
-    try:
-        return int(conn.execute("SELECT count(*) FROM entities").fetchone()[0])
-    finally:
-        conn.close()
-
-
 @pytest.fixture
 def home(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Path:
     folder = tmp_path / "cli-home"
     monkeypatch.setenv("TRANSFERS_APP_HOME", str(folder))
-    assert run(capsys, "demo")[0] == 0
+    assert run_cli(capsys, "demo")[0] == 0
     return folder
 
 
 def test_cli_dry_run_json_previews_without_writing(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(capsys, "import", str(MESSY), "--dry-run", "--json")
+    code, out, err = run_cli(capsys, "import", str(MESSY), "--dry-run", "--json")
     assert err == ""
     assert code == 1  # a location is left to a human
     report = json.loads(out)
@@ -472,23 +447,23 @@ def test_cli_dry_run_json_previews_without_writing(
     worldwide = next(r for r in report["rows"] if r["review"])
     assert worldwide["review"] == ["Worldwide"]
     assert worldwide["problems"][0]["level"] == "review"
-    assert entity_count(home) == 20
+    assert entity_count(home / "register.db") == 20
 
 
 def test_cli_imports_then_a_second_run_is_unchanged(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "import", str(CP1252))
+    code, out, _ = run_cli(capsys, "import", str(CP1252))
     assert code == 1  # "Region chosen by customer" needs a human
     assert "Imported vendors_windows1252.csv: 7 new" in out
     assert "row 8     New          Flexi CRM Ltd" in out
     assert "'Region chosen by customer' is a region" in out
-    assert entity_count(home) == 27
-    code, out, _ = run(capsys, "import", str(CP1252))
+    assert entity_count(home / "register.db") == 27
+    code, out, _ = run_cli(capsys, "import", str(CP1252))
     assert "Columns (remembered)" in out
     assert "0 new, 0 changed, 7 unchanged" in out
     assert "Nothing to import" in out
-    assert entity_count(home) == 27
+    assert entity_count(home / "register.db") == 27
 
 
 def test_cli_clean_file_exits_0(
@@ -496,9 +471,9 @@ def test_cli_clean_file_exits_0(
 ) -> None:
     path = tmp_path / "clean.csv"
     path.write_text("Supplier;Land\nKlar GmbH;Österreich\n", "utf-8")
-    code, out, _ = run(capsys, "import", str(path))
+    code, out, _ = run_cli(capsys, "import", str(path))
     assert code == 0, out
-    assert entity_count(home) == 21
+    assert entity_count(home / "register.db") == 21
 
 
 def test_cli_mapping_file_and_its_errors(
@@ -509,7 +484,7 @@ def test_cli_mapping_file_and_its_errors(
         json.dumps({"columns": {"Unterauftragsverarbeiter": "name", "Zweck": "service"}}),
         "utf-8",
     )
-    code, out, _ = run(
+    code, out, _ = run_cli(
         capsys, "import", str(GERMAN), "--mapping", str(mapping), "--json", "--dry-run"
     )
     report = json.loads(out)
@@ -517,25 +492,25 @@ def test_cli_mapping_file_and_its_errors(
     assert report["mapping_source"] == "file"
     assert all(r["countries"] == [] for r in report["rows"])
     mapping.write_text('{"columns": {"Unterauftragsverarbeiter": "firm"}}', "utf-8")
-    code, out, err = run(capsys, "import", str(GERMAN), "--mapping", str(mapping))
+    code, out, err = run_cli(capsys, "import", str(GERMAN), "--mapping", str(mapping))
     assert code == 2 and out == ""
     assert err.count("\n") == 1
     assert "mapping.json: column 'Unterauftragsverarbeiter' maps to 'firm'" in err
-    code, _, err = run(capsys, "import", str(GERMAN), "--mapping", str(tmp_path / "none.json"))
+    code, _, err = run_cli(capsys, "import", str(GERMAN), "--mapping", str(tmp_path / "none.json"))
     assert code == 2 and "cannot read the mapping" in err
 
 
 def test_cli_unreadable_file_exit_2_with_one_line(
     home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    code, out, err = run(capsys, "import", str(tmp_path / "missing.csv"))
+    code, out, err = run_cli(capsys, "import", str(tmp_path / "missing.csv"))
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and "missing.csv does not exist" in err
     fake = tmp_path / "old.xls"
     fake.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64)
-    code, _, err = run(capsys, "import", str(fake))
+    code, _, err = run_cli(capsys, "import", str(fake))
     assert code == 2 and "old.xls is an old-style Excel .xls file" in err
-    assert entity_count(home) == 20
+    assert entity_count(home / "register.db") == 20
 
 
 def test_cli_xlsx_with_a_sheet(
@@ -551,9 +526,9 @@ def test_cli_xlsx_with_a_sheet(
     data.append(["Subprocessor", "Location", "Since"])
     data.append(["Tabula Rasa SAS", "France", date(2022, 5, 17)])
     wb.save(path)
-    code, _, err = run(capsys, "import", str(path), "--sheet", "Vendors")
+    code, _, err = run_cli(capsys, "import", str(path), "--sheet", "Vendors")
     assert code == 2 and "has no sheet 'Vendors'; its sheets are: 'Notes', 'Subprocessors'" in err
-    code, out, _ = run(capsys, "import", str(path), "--sheet", "Subprocessors", "--json")
+    code, out, _ = run_cli(capsys, "import", str(path), "--sheet", "Subprocessors", "--json")
     assert code == 0
     report = json.loads(out)
     assert report["read_as"]["sheet"] == "Subprocessors"
@@ -574,7 +549,7 @@ def test_cli_import_into_an_empty_register_creates_the_data_folder(
     folder = tmp_path / "fresh"
     copy = tmp_path / "copy.csv"
     shutil.copy(GERMAN, copy)
-    code, out, _ = run(capsys, "--data-dir", str(folder), "import", str(copy))
+    code, out, _ = run_cli(capsys, "--data-dir", str(folder), "import", str(copy))
     assert code == 1
-    assert "6 new" in out and entity_count(folder) == 6
+    assert "6 new" in out and entity_count(folder / "register.db") == 6
     assert (folder / "import-mappings.json").exists()

@@ -6,24 +6,21 @@ command at the end runs end to end on SQLite."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.memory_store import MemoryStore
+from support.stores import demo_memory, entity_named
 
 from db import SqliteStore, open_db
-from exports import file_adapters
 from transfers_app.cli import main
 from transfers_app.domain.enums import Access, DocumentKind, EntityKind, Lifecycle, Regime, Role
-from transfers_app.domain.models import Entity, NoticeDecision, SubprocessorNotice
+from transfers_app.domain.models import NoticeDecision, SubprocessorNotice
 from transfers_app.errors import ValidationError
 from transfers_app.ports.storage import Store
 from transfers_app.reference import builtin_reference
-from transfers_app.services.demo import load_demo
 from transfers_app.services.notices import DEFAULT_NOTICE_DAYS, NoticeService, objection_deadline
 from transfers_app.services.public_list import PublicListService
 from transfers_app.services.reference import ReferenceSource
@@ -35,10 +32,8 @@ INDUS = "Indus Support Services Pvt. Ltd."
 
 
 @pytest.fixture
-def repo() -> Iterator[Store]:
-    r = MemoryStore(actor="privacy-lead")
-    load_demo(r, TODAY, file_adapters().pdf)
-    yield r
+def repo() -> Store:
+    return demo_memory()
 
 
 @pytest.fixture
@@ -46,12 +41,8 @@ def svc(repo: Store) -> NoticeService:
     return NoticeService(repo)
 
 
-def entity(repo: Store, name: str) -> Entity:
-    return next(e for e in repo.entities.list() if e.name == name)
-
-
 def eid(repo: Store, name: str) -> int:
-    found = entity(repo, name).id
+    found = entity_named(repo, name).id
     assert found is not None
     return found
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -16,16 +15,15 @@ from pathlib import Path
 
 import pytest
 from fakes.memory_store import MemoryStore
+from support.stores import demo_memory, entity_named
 
 from db import SqliteStore, open_db
-from exports import file_adapters
 from exports.public_list import md_escape, render_html, render_markdown
 from transfers_app.cli import main
 from transfers_app.domain.enums import Access, Activity, EntityKind, Lifecycle, Mechanism, Role
 from transfers_app.domain.models import Entity, Location, MechanismUse, Transfer
 from transfers_app.ports.storage import Store
 from transfers_app.reports.public_list import ChangeKind
-from transfers_app.services.demo import load_demo
 from transfers_app.services.public_list import (
     NO_SAFEGUARD,
     PUBLIC_LIST,
@@ -56,10 +54,8 @@ ON_THE_DEMO_LIST = {
 
 
 @pytest.fixture
-def repo() -> Iterator[MemoryStore]:
-    r = MemoryStore(actor="privacy-lead")
-    load_demo(r, TODAY, file_adapters().pdf)
-    yield r
+def repo() -> MemoryStore:
+    return demo_memory()
 
 
 @pytest.fixture
@@ -67,12 +63,8 @@ def svc(repo: Store) -> PublicListService:
     return PublicListService(repo)
 
 
-def entity(repo: Store, name: str) -> Entity:
-    return next(e for e in repo.entities.list() if e.name == name)
-
-
 def add_hostile_vendor(repo: Store) -> Entity:
-    uk = entity(repo, "Keystone Access Europe Ltd")
+    uk = entity_named(repo, "Keystone Access Europe Ltd")
     assert uk.id
     with repo.transaction():
         e = repo.entities.add(
@@ -136,19 +128,19 @@ def test_left_out_proposed_controllers_customers_and_ended_transfers(
     assert "Keystone Access Group, Inc." not in names  # group company as controller
     assert "Storage Depot Europe B.V." not in names  # a customer
     assert "Coastline Print & Mail Ltd" not in names  # no transfer
-    maple = entity(repo, "Maple Mail Services Inc.")
+    maple = entity_named(repo, "Maple Mail Services Inc.")
     t = repo.transfers.of_entity(maple.id or 0)[0]
     repo.transfers.update(replace(t, ended_on=TODAY))
     assert "Maple Mail Services Inc." in {e.name for e in svc.build(TODAY).entries}
     assert "Maple Mail Services Inc." not in {e.name for e in svc.build(LATER).entries}
-    pampas = entity(repo, "Pampas Data Labs Ltda.")
+    pampas = entity_named(repo, "Pampas Data Labs Ltda.")
     repo.entities.update(replace(pampas, lifecycle=Lifecycle.OFFBOARDED, offboarded_on=TODAY))
     assert "Pampas Data Labs Ltda." not in {e.name for e in svc.build(TODAY).entries}
 
 
 def test_a_group_company_processing_for_us_is_listed(repo: Store, svc: PublicListService) -> None:
-    uk = entity(repo, "Keystone Access Europe Ltd")
-    asia = entity(repo, "Keystone Access Asia Pte. Ltd.")
+    uk = entity_named(repo, "Keystone Access Europe Ltd")
+    asia = entity_named(repo, "Keystone Access Asia Pte. Ltd.")
     t = next(t for t in repo.transfers.of_entity(asia.id or 0) if t.exporter_id == uk.id)
     repo.transfers.update(replace(t, importer_role=Role.PROCESSOR, service="Payroll support"))
     entry = next(e for e in svc.build(TODAY).entries if e.name == asia.name)
@@ -178,7 +170,7 @@ def test_publish_records_the_version_and_an_audit_entry(
 
 def test_a_changed_location_is_in_the_change_log(repo: Store, svc: PublicListService) -> None:
     svc.publish(TODAY)
-    lumen = entity(repo, "Lumen Analytics GmbH")
+    lumen = entity_named(repo, "Lumen Analytics GmbH")
     loc = repo.entities.locations(lumen.id or 0)[0]
     repo.entities.update_location(replace(loc, country="FR", city="Paris"))
     changes = svc.changes_since_last(LATER)
@@ -207,9 +199,9 @@ def test_a_changed_location_is_in_the_change_log(repo: Store, svc: PublicListSer
 
 def test_added_removed_and_changed_purpose(repo: Store, svc: PublicListService) -> None:
     svc.publish(TODAY)
-    maple = entity(repo, "Maple Mail Services Inc.")
+    maple = entity_named(repo, "Maple Mail Services Inc.")
     repo.entities.update(replace(maple, lifecycle=Lifecycle.OFFBOARDED, offboarded_on=TODAY))
-    lumen = repo.transfers.of_entity(entity(repo, "Lumen Analytics GmbH").id or 0)[0]
+    lumen = repo.transfers.of_entity(entity_named(repo, "Lumen Analytics GmbH").id or 0)[0]
     repo.transfers.update(replace(lumen, service="Product analytics"))
     hostile = add_hostile_vendor(repo)
     changes = {c.kind: c for c in svc.changes_since_last(LATER)}
@@ -358,7 +350,7 @@ def test_export_public_list_from_the_command_line(
     # A location changes: the draft says so, and says it is not published yet.
     database = open_db(tmp_path / "home" / "register.db")
     repo = SqliteStore(database, actor="t")
-    lumen = entity(repo, "Lumen Analytics GmbH")
+    lumen = entity_named(repo, "Lumen Analytics GmbH")
     repo.entities.update_location(replace(repo.entities.locations(lumen.id or 0)[0], country="FR"))
     database.conn.close()
     assert main([*home, *later], today=LATER) == 0

@@ -42,11 +42,6 @@ class Clock:
         return self.t
 
 
-@pytest.fixture(autouse=True)
-def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRANSFERS_APP_HOME", str(tmp_path / "app-home"))
-
-
 def _open(path: Path, files: Path | None = None) -> SqliteStore:
     database = open_db(path)
     return SqliteStore(
@@ -76,6 +71,18 @@ def _own_and_vendor(repo: SqliteStore) -> tuple[Entity, Entity]:
     )
     vendor = repo.entities.add(Entity(name="Stratus Cloud Hosting, Inc.", kind=EntityKind.VENDOR))
     return own, vendor
+
+
+def _us_processor(exporter_id: int, importer_id: int, *uses: MechanismUse) -> Transfer:
+    """A processor in the US that stores the exporter's data, on ``uses``."""
+    return Transfer(
+        exporter_id=exporter_id,
+        importer_id=importer_id,
+        destination="US",
+        access=Access.STORAGE,
+        importer_role=Role.PROCESSOR,
+        mechanisms=uses,
+    )
 
 
 # -- entities: versions, timestamps, audit ---------------------------------------------------
@@ -333,16 +340,11 @@ def test_renew_document_supersedes_old_and_moves_mechanisms(
     )
     other = repo.documents.add(Document(kind=DocumentKind.DPA, title="Stratus DPA"))
     t = repo.transfers.add(
-        Transfer(
-            exporter_id=own.id,
-            importer_id=vendor.id,
-            destination="US",
-            access=Access.STORAGE,
-            importer_role=Role.PROCESSOR,
-            mechanisms=(
-                MechanismUse(Mechanism.UK_IDTA, old.id),
-                MechanismUse(Mechanism.EU_SCC, other.id),
-            ),
+        _us_processor(
+            own.id,
+            vendor.id,
+            MechanismUse(Mechanism.UK_IDTA, old.id),
+            MechanismUse(Mechanism.EU_SCC, other.id),
         )
     )
     assert old.id and t.id and other.id
@@ -420,16 +422,7 @@ def test_transfer_to_missing_importer_is_refused_without_partial_rows(
     before = _counts(repo)
 
     with pytest.raises(StorageError):
-        repo.transfers.add(
-            Transfer(
-                exporter_id=own.id,
-                importer_id=9999,
-                destination="US",
-                access=Access.STORAGE,
-                importer_role=Role.PROCESSOR,
-                mechanisms=(MechanismUse(Mechanism.EU_SCC, doc.id),),
-            )
-        )
+        repo.transfers.add(_us_processor(own.id, 9999, MechanismUse(Mechanism.EU_SCC, doc.id)))
 
     assert _counts(repo) == before
     assert repo.transfers.list(include_archived=True) == []
@@ -443,16 +436,11 @@ def test_failure_in_a_later_step_rolls_back_the_earlier_ones(repo: SqliteStore) 
 
     with pytest.raises(StorageError):
         repo.transfers.add(
-            Transfer(
-                exporter_id=own.id,
-                importer_id=vendor.id,
-                destination="US",
-                access=Access.STORAGE,
-                importer_role=Role.PROCESSOR,
-                mechanisms=(
-                    MechanismUse(Mechanism.ADEQUACY),
-                    MechanismUse(Mechanism.EU_SCC, 424242),  # no such document
-                ),
+            _us_processor(
+                own.id,
+                vendor.id,
+                MechanismUse(Mechanism.ADEQUACY),
+                MechanismUse(Mechanism.EU_SCC, 424242),  # no such document
             )
         )
 
@@ -460,15 +448,7 @@ def test_failure_in_a_later_step_rolls_back_the_earlier_ones(repo: SqliteStore) 
     assert repo.transfers.list(include_archived=True) == []
 
     # The register is still usable afterwards.
-    ok = repo.transfers.add(
-        Transfer(
-            exporter_id=own.id,
-            importer_id=vendor.id,
-            destination="US",
-            access=Access.STORAGE,
-            importer_role=Role.PROCESSOR,
-        )
-    )
+    ok = repo.transfers.add(_us_processor(own.id, vendor.id))
     assert ok.id is not None
     assert _rows(repo, "transfers") == 1
 

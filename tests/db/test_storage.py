@@ -25,12 +25,6 @@ from transfers_app.services.demo import load_demo
 TODAY = date(2026, 11, 25)
 
 
-@pytest.fixture(autouse=True)
-def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Never let anything fall back to the real user data folder.
-    monkeypatch.setenv("TRANSFERS_APP_HOME", str(tmp_path / "app-home"))
-
-
 @pytest.fixture
 def opened() -> Iterator[list[sqlite3.Connection]]:
     """Collects connections a test opens and closes them afterwards."""
@@ -50,6 +44,15 @@ def _make_register(path: Path, *, demo: bool = False) -> None:
         repo.entities.add(Entity(name="Acme Hosting Ltd", kind=EntityKind.VENDOR))
     database.conn.close()
     assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+
+
+def _write_behind_the_app(path: Path, *statements: str) -> None:
+    """Run ``statements`` on the file with plain sqlite3, as another program would."""
+    conn = sqlite3.connect(path)
+    for sql in statements:
+        conn.execute(sql)
+    conn.commit()
+    conn.close()
 
 
 def _sidecars(path: Path) -> list[Path]:
@@ -199,11 +202,11 @@ def test_random_bytes_file_is_refused_and_left_untouched(tmp_path: Path) -> None
 
 def test_sqlite_file_of_another_app_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "other.db"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, title TEXT)")
-    conn.execute("INSERT INTO recipes (title) VALUES ('Pierogi')")
-    conn.commit()
-    conn.close()
+    _write_behind_the_app(
+        path,
+        "CREATE TABLE recipes (id INTEGER PRIMARY KEY, title TEXT)",
+        "INSERT INTO recipes (title) VALUES ('Pierogi')",
+    )
     content = path.read_bytes()
 
     with pytest.raises(StorageError, match="not a Transfer Register"):
@@ -320,10 +323,7 @@ def test_read_only_register_is_refused(tmp_path: Path, monkeypatch: pytest.Monke
 def test_register_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "register.db"
     _make_register(path)
-    conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    conn.commit()
-    conn.close()
+    _write_behind_the_app(path, f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     content = path.read_bytes()
 
     with pytest.raises(StorageError, match="newer version"):
@@ -336,13 +336,11 @@ def test_register_from_a_newer_version_is_refused(tmp_path: Path) -> None:
 def test_register_with_unknown_applied_migration_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "register.db"
     _make_register(path)
-    conn = sqlite3.connect(path)
-    conn.execute(
+    _write_behind_the_app(
+        path,
         "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-        "VALUES ('transfers_app', 'm999_from_the_future', '2030-01-01')"
+        "VALUES ('transfers_app', 'm999_from_the_future', '2030-01-01')",
     )
-    conn.commit()
-    conn.close()
 
     with pytest.raises(StorageError, match="newer version"):
         open_db(path)

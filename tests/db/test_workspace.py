@@ -7,13 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.stores import demo_sqlite
 
-from db import FileStore, SqliteStore, open_db
-from exports import file_adapters
+from db import SqliteStore
 from transfers_app.domain.enums import Lifecycle, Role
 from transfers_app.errors import ValidationError
 from transfers_app.reference import builtin_reference
-from transfers_app.services.demo import load_demo
 from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
 from transfers_app.services.workspace import Workspace
@@ -23,8 +22,7 @@ TODAY = date(2026, 11, 25)
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    repo = SqliteStore(open_db(tmp_path / "r.db"), actor="t", files=FileStore(tmp_path / "files"))
-    load_demo(repo, TODAY, file_adapters().pdf)
+    repo = demo_sqlite(tmp_path)
     yield repo
     repo.close()
 

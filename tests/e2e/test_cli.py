@@ -11,51 +11,24 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.cli import TODAY, entity_count, run_cli, run_cli_cleanly
 
-from transfers_app.cli import main
-
-TODAY = date(2026, 11, 25)
 SEVERITY_ORDER = ["critical", "high", "medium", "low"]
-
-
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every CLI call runs against a temporary data folder, never the user's."""
-    folder = tmp_path / "home"
-    monkeypatch.setenv("TRANSFERS_APP_HOME", str(folder))
-    return folder
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the CLI; argparse errors (SystemExit) are turned into their exit code too."""
-    capsys.readouterr()
-    try:
-        code = main(list(argv), today=TODAY)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    return code, out, err
+# The supplier check for a US processor the demo register already knows.
+CHECK_STRATUS = (
+    "check",
+    "--name",
+    "Stratus Cloud Hosting",
+    "--country",
+    "US",
+    "--role",
+    "processor",
+)
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:  # type: ignore[type-arg]
-    code, out, err = run(capsys, *argv)
-    assert "Traceback" not in err
+    code, out, _err = run_cli_cleanly(capsys, *argv)
     return code, json.loads(out)
-
-
-@pytest.fixture
-def demo(capsys: pytest.CaptureFixture[str], home: Path) -> Path:
-    code, _out, err = run(capsys, "demo")
-    assert code == 0, err
-    return home
-
-
-def _entity_count(db_path: Path) -> int:
-    conn = sqlite3.connect(db_path)
-    try:
-        return int(conn.execute("SELECT count(*) FROM entities").fetchone()[0])
-    finally:
-        conn.close()
 
 
 def _assessments(report: dict) -> dict[str, dict]:  # type: ignore[type-arg]
@@ -68,34 +41,34 @@ def _assessments(report: dict) -> dict[str, dict]:  # type: ignore[type-arg]
 
 
 def test_demo_loads_and_prints(capsys: pytest.CaptureFixture[str], home: Path) -> None:
-    code, out, err = run(capsys, "demo")
+    code, out, err = run_cli(capsys, "demo")
     assert code == 0
     assert err == ""
     m = re.search(r"Loaded the demo register \((\d+) entities\)", out)
     assert m, out
     assert str(home / "register.db") in out
-    assert _entity_count(home / "register.db") == int(m.group(1)) > 10
+    assert entity_count(home / "register.db") == int(m.group(1)) > 10
 
 
 def test_demo_on_non_empty_register_exits_2_with_one_line(
     capsys: pytest.CaptureFixture[str], demo: Path
 ) -> None:
-    before = _entity_count(demo / "register.db")
-    code, out, err = run(capsys, "demo")
+    before = entity_count(demo / "register.db")
+    code, out, err = run_cli(capsys, "demo")
     assert code == 2
     assert out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
     assert "not empty" in lines[0]
     assert "Traceback" not in err
-    assert _entity_count(demo / "register.db") == before
+    assert entity_count(demo / "register.db") == before
 
 
 def test_demo_with_data_dir_uses_that_folder(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, home: Path
 ) -> None:
     target = tmp_path / "elsewhere"
-    code, _out, _ = run(capsys, "--data-dir", str(target), "demo")
+    code, _out, _ = run_cli(capsys, "--data-dir", str(target), "demo")
     assert code == 0
     assert (target / "register.db").is_file()
     assert not (home / "register.db").exists()
@@ -105,7 +78,7 @@ def test_demo_with_data_dir_uses_that_folder(
 
 
 def test_status_on_demo_exits_1_worst_first(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
-    code, out, err = run(capsys, "status")
+    code, out, err = run_cli(capsys, "status")
     assert code == 1
     assert err == ""
     lines = out.splitlines()
@@ -149,7 +122,7 @@ def test_status_on_empty_register_exits_0(capsys: pytest.CaptureFixture[str]) ->
 def test_status_with_impossible_date_exits_2_naming_it(
     capsys: pytest.CaptureFixture[str], demo: Path
 ) -> None:
-    code, _out, err = run(capsys, "status", "--as-of", "2026-02-30")
+    code, _out, err = run_cli(capsys, "status", "--as-of", "2026-02-30")
     assert code == 2
     assert "2026-02-30" in err
     assert len(err.strip().splitlines()) == 1
@@ -162,7 +135,9 @@ def test_status_with_impossible_date_exits_2_naming_it(
 def test_check_unknown_country_exits_2_naming_the_code(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, _out, err = run(capsys, "check", "--name", "X", "--country", "XX", "--role", "processor")
+    code, _out, err = run_cli(
+        capsys, "check", "--name", "X", "--country", "XX", "--role", "processor"
+    )
     assert code == 2
     assert "'XX'" in err
     assert len(err.strip().splitlines()) == 1
@@ -170,17 +145,7 @@ def test_check_unknown_country_exits_2_naming_the_code(
 
 
 def test_check_us_processor_without_dpf(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
-    code, report = run_json(
-        capsys,
-        "check",
-        "--name",
-        "Stratus Cloud Hosting",
-        "--country",
-        "US",
-        "--role",
-        "processor",
-        "--json",
-    )
+    code, report = run_json(capsys, *CHECK_STRATUS, "--json")
     assert code == 0
     assert report["as_of"] == "2026-11-25"
     by_regime = _assessments(report)
@@ -199,19 +164,7 @@ def test_check_us_processor_without_dpf(capsys: pytest.CaptureFixture[str], demo
 def test_check_us_processor_with_dpf_and_uk_extension(
     capsys: pytest.CaptureFixture[str], demo: Path
 ) -> None:
-    code, report = run_json(
-        capsys,
-        "check",
-        "--name",
-        "Stratus Cloud Hosting",
-        "--country",
-        "US",
-        "--role",
-        "processor",
-        "--dpf",
-        "--dpf-uk-extension",
-        "--json",
-    )
+    code, report = run_json(capsys, *CHECK_STRATUS, "--dpf", "--dpf-uk-extension", "--json")
     assert code == 0
     by_regime = _assessments(report)
     assert set(by_regime) == {"UK", "EU"}
@@ -220,9 +173,7 @@ def test_check_us_processor_with_dpf_and_uk_extension(
 
 
 def test_check_text_output(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
-    code, out, err = run(
-        capsys, "check", "--name", "Stratus Cloud Hosting", "--country", "US", "--role", "processor"
-    )
+    code, out, err = run_cli(capsys, *CHECK_STRATUS)
     assert code == 0
     assert err == ""
     assert "Supplier check: Stratus Cloud Hosting (as of 2026-11-25)" in out
@@ -284,7 +235,7 @@ def test_reminders_json_lists_overdue_items(capsys: pytest.CaptureFixture[str], 
 
 
 def test_reference_show_prints_as_of(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _err = run(capsys, "reference", "show")
+    code, out, _err = run_cli(capsys, "reference", "show")
     assert code == 0
     assert "2026-11-25" in out
     assert "built-in" in out
@@ -295,7 +246,7 @@ def test_reference_load_invalid_json_exits_2_naming_the_file(
 ) -> None:
     bad = tmp_path / "broken-bundle.json"
     bad.write_text('{"manifest": {', "utf-8")
-    code, _out, err = run(capsys, "reference", "load", str(bad))
+    code, _out, err = run_cli(capsys, "reference", "load", str(bad))
     assert code == 2
     assert "broken-bundle.json" in err
     assert len(err.strip().splitlines()) == 1
@@ -307,7 +258,7 @@ def test_reference_export_then_load_newer_bundle(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     exported = tmp_path / "bundle.json"
-    code, out, err = run(capsys, "reference", "export", "-o", str(exported))
+    code, out, err = run_cli(capsys, "reference", "export", "-o", str(exported))
     assert code == 0, err
     bundle = json.loads(exported.read_text("utf-8"))
     assert bundle["manifest"]["as_of"] == "2026-11-25"
@@ -317,11 +268,11 @@ def test_reference_export_then_load_newer_bundle(
     newer = tmp_path / "newer.json"
     newer.write_text(json.dumps(bundle, ensure_ascii=False), "utf-8")
 
-    code, out, err = run(capsys, "reference", "load", str(newer))
+    code, out, err = run_cli(capsys, "reference", "load", str(newer))
     assert code == 0, err
     assert "2027.03.01-test" in out
 
-    code, out, err = run(capsys, "reference", "show")
+    code, out, err = run_cli(capsys, "reference", "show")
     assert code == 0
     assert "2027.03.01-test" in out
     assert "2027-03-01" in out
@@ -331,16 +282,16 @@ def test_reference_load_older_bundle_is_refused(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     exported = tmp_path / "bundle.json"
-    assert run(capsys, "reference", "export", "-o", str(exported))[0] == 0
+    assert run_cli(capsys, "reference", "export", "-o", str(exported))[0] == 0
     bundle = json.loads(exported.read_text("utf-8"))
     bundle["manifest"]["as_of"] = "2025-01-01"
     bundle["manifest"]["version"] = "2025.01.01"
     older = tmp_path / "older.json"
     older.write_text(json.dumps(bundle), "utf-8")
-    code, out, err = run(capsys, "reference", "load", str(older))
+    code, out, err = run_cli(capsys, "reference", "load", str(older))
     assert code == 2
     assert "older.json" in err
-    code, out, _ = run(capsys, "reference", "show")
+    code, out, _ = run_cli(capsys, "reference", "show")
     assert "2026.12.07" in out
 
 
@@ -348,12 +299,12 @@ def test_reference_load_of_an_older_version_of_the_same_date_is_refused(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     exported = tmp_path / "bundle.json"
-    assert run(capsys, "reference", "export", "-o", str(exported))[0] == 0
+    assert run_cli(capsys, "reference", "export", "-o", str(exported))[0] == 0
     bundle = json.loads(exported.read_text("utf-8"))
     bundle["manifest"]["version"] = "2026.11.25"  # same as_of as the data in use, older version
     older = tmp_path / "same-date-older.json"
     older.write_text(json.dumps(bundle), "utf-8")
-    code, _out, err = run(capsys, "reference", "load", str(older))
+    code, _out, err = run_cli(capsys, "reference", "load", str(older))
     assert code == 2
     assert "same-date-older.json (version 2026.11.25" in err and "not loaded" in err
     assert not list((tmp_path / "home" / "reference").glob("*.json"))
@@ -366,13 +317,13 @@ def test_synthetic_demo_then_status_json(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     folder = tmp_path / "big"
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys, "--data-dir", str(folder), "demo", "--entities", "500", "--seed", "7"
     )
     assert code == 0, err
     assert "500 entities" in out
     assert "seed 7" in out
-    assert _entity_count(folder / "register.db") == 500
+    assert entity_count(folder / "register.db") == 500
 
     code, report = run_json(capsys, "--data-dir", str(folder), "status", "--json")
     assert code in (0, 1)
@@ -382,7 +333,7 @@ def test_synthetic_demo_then_status_json(
     assert code == (1 if report["gaps"] else 0)
 
     # A second generation into the same (non-empty) folder is refused.
-    code, out, err = run(capsys, "--data-dir", str(folder), "demo", "--entities", "10")
+    code, out, err = run_cli(capsys, "--data-dir", str(folder), "demo", "--entities", "10")
     assert code == 2
     assert "not empty" in err
 
@@ -413,7 +364,7 @@ def test_status_on_register_with_a_corrupt_page_gives_a_message_not_a_traceback(
     db_path.write_bytes(bytes(data))
     content = bytes(data)
 
-    code, _out, err = run(capsys, "status")
+    code, _out, err = run_cli(capsys, "status")
     assert code == 2
     assert len(err.strip().splitlines()) == 1
     assert db_path.read_bytes() == content
@@ -428,7 +379,7 @@ def test_the_entry_point_collects_less_often_and_main_leaves_the_process_alone(
 
     before = gc.get_threshold()
     try:
-        assert run(capsys, "status")[0] == 0
+        assert run_cli(capsys, "status")[0] == 0
         assert gc.get_threshold() == before
         monkeypatch.setattr("sys.argv", ["transfers-app", "--version"])
         with pytest.raises(SystemExit) as done:

@@ -4,43 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-
-from transfers_app.cli import main
-
-TODAY = date(2026, 11, 25)
-
-
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every CLI call runs against a temporary data folder, never the user's."""
-    folder = tmp_path / "home"
-    monkeypatch.setenv("TRANSFERS_APP_HOME", str(folder))
-    return folder
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the CLI; argparse errors (SystemExit) are turned into their exit code too."""
-    capsys.readouterr()
-    try:
-        code = main(list(argv), today=TODAY)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
-
-
-@pytest.fixture
-def demo(capsys: pytest.CaptureFixture[str], home: Path) -> Path:
-    code, _out, err = run(capsys, "demo")
-    assert code == 0, err
-    return home
+from support.cli import run_cli_cleanly as run
 
 
 def _status(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:

@@ -10,10 +10,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.cli import TODAY, run_cli_cleanly
 
 from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
-from transfers_app.cli import main
 from transfers_app.domain.countries import normalise_code
 from transfers_app.domain.enums import (
     Access,
@@ -34,8 +34,6 @@ from transfers_app.rules.gaps import GapCode
 from transfers_app.services.demo import load_demo
 from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
-
-TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture
@@ -203,13 +201,7 @@ def test_an_organisation_added_by_a_newer_reference_file_becomes_a_destination(
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    capsys.readouterr()
-    try:
-        code = main(list(argv), today=TODAY)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
+    code, out, err = run_cli_cleanly(capsys, *argv)
     return code, out + err
 
 

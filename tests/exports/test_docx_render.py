@@ -17,7 +17,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
-from test_pdf_render import ARABIC, CJK, HOSTILE, KOREAN, LATIN_EXTENDED, make_doc
+from support.report_samples import ARABIC, CJK, HOSTILE, KOREAN, LATIN_EXTENDED, make_doc
 
 from exports import file_adapters
 from exports.docx_render import CELL_MARGINS, HEAD_EM, clean, render_docx, write_docx

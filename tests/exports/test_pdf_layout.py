@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from test_pdf_render import make_doc
+from support.report_samples import flat_pages, make_doc
 
 from exports.pdf_common import MARGIN_BOTTOM, MARGIN_TOP
 from exports.pdf_render import render_pdf
@@ -43,10 +43,6 @@ WORDS = TEXT.split(" ")
 
 def words(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n))
-
-
-def pages_text(data: bytes) -> list[str]:
-    return [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages]
 
 
 def page_of(pages: Sequence[str], marker: str) -> int:
@@ -150,7 +146,7 @@ def headings_doc(seed: int, sections: int = 44) -> ReportDocument:
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_every_heading_shares_its_page_with_the_start_of_its_section(seed: int) -> None:
     doc = headings_doc(seed)
-    pages = pages_text(render_pdf(doc))
+    pages = flat_pages(render_pdf(doc))
     assert len(pages) > 8
     pushed = 0
     for n in range(1, len(doc.sections) + 1):
@@ -176,7 +172,7 @@ def test_a_caption_stays_with_its_table() -> None:
                 ),
             )
         )
-    pages = pages_text(render_pdf(make_doc(sections=tuple(sections))))
+    pages = flat_pages(render_pdf(make_doc(sections=tuple(sections))))
     for n in range(1, 30):
         assert page_of(pages, f"T{n}CAPTION") == page_of(pages, f"T{n}ROW0 "), n
 
@@ -215,7 +211,7 @@ def rows_doc(seed: int, tall: int | None = None) -> ReportDocument:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_no_table_row_is_cut_across_pages(seed: int) -> None:
-    pages = pages_text(render_pdf(rows_doc(seed)))
+    pages = flat_pages(render_pdf(rows_doc(seed)))
     assert len(pages) >= 5
     for i in range(140):
         page = page_of(pages, f"R{i}C0a ")
@@ -224,7 +220,7 @@ def test_no_table_row_is_cut_across_pages(seed: int) -> None:
 
 
 def test_only_a_row_taller_than_a_page_is_cut() -> None:
-    pages = pages_text(render_pdf(rows_doc(4, tall=30)))
+    pages = flat_pages(render_pdf(rows_doc(4, tall=30)))
     assert page_of(pages, "R30C1a ") < page_of(pages, "R30C1z")  # it cannot fit anywhere
     for i in (*range(30), *range(31, 90)):
         for j in range(3):
@@ -233,7 +229,7 @@ def test_only_a_row_taller_than_a_page_is_cut() -> None:
 
 def test_a_table_never_leaves_only_its_header_on_a_page() -> None:
     data = render_pdf(rows_doc(5))
-    for k, text in enumerate(pages_text(data)):
+    for k, text in enumerate(flat_pages(data)):
         if "Head A Head B Head C" in text:
             assert re.search(r"R\d+C0a ", text.split("Head A Head B Head C", 1)[1]), k
 
@@ -283,7 +279,7 @@ def test_a_page_break_after_a_section_starts_the_next_on_a_new_page() -> None:
             Section("Detail", (Para("DETAIL text."),), page_break_after=True),
         )
     )
-    pages = pages_text(render_pdf(doc))
+    pages = flat_pages(render_pdf(doc))
     assert len(pages) == 2  # none after the last section
     assert "DECISION text." in pages[0] and "DETAIL text." not in pages[0]
     assert "2. Detail DETAIL text." in pages[1]
@@ -294,5 +290,5 @@ def test_a_small_chart_is_kept_whole() -> None:
     rng = random.Random(3)
     for n in range(20, 400, 23):
         doc = make_doc(sections=(Section("Text", (Para(words(rng, n)), chart)),))
-        pages = pages_text(render_pdf(doc))
+        pages = flat_pages(render_pdf(doc))
         assert page_of(pages, "CHART title") == page_of(pages, "BAR0 ") == page_of(pages, "BAR9 ")

@@ -6,12 +6,22 @@ import io
 import re
 import unicodedata
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from support.report_samples import (
+    ARABIC,
+    CJK,
+    HOSTILE,
+    KOREAN,
+    LATIN_EXTENDED,
+    flat,
+    flat_pages,
+    make_doc,
+    pages_text,
+)
 
 from exports.pdf_common import escape, rich
 from exports.pdf_render import render_pdf, write_pdf
@@ -29,81 +39,6 @@ from transfers_app.reports.document import (
     Table,
     Tone,
 )
-
-HOSTILE = ("<b>R&D</b> Ltd", "A & B <script>", "=cmd|' /C calc'!A0")
-LATIN_EXTENDED = (
-    "Łódź Spółka z o.o.",
-    "İstanbul Veri A.Ş.",
-    "ığüşöç Ğ",
-    "Ελληνική Εταιρεία Α.Ε.",
-    "ООО «Данные»",
-)
-CJK = ("株式会社テスト", "北京数据有限公司")
-KOREAN = "삼성전자 주식회사"
-ARABIC = "شركة البيانات"
-
-
-def make_doc(**changes: Any) -> ReportDocument:
-    doc = ReportDocument(
-        title="Transfer impact assessment",
-        subtitle="Acme Cloud Services Inc. — TIA-0007",
-        author="Jane Assessor",
-        subject="Transfer impact assessment TIA-0007",
-        keywords=("TIA", "Clause 14", "TIA-0007"),
-        generated_on=date(2026, 11, 25),
-        footer="Example Holdings Ltd · TIA-0007 · record version 5",
-        heading=Fields((("Assessment", "TIA-0007"), ("Status", "In review"))),
-        cover_statement="Documented under Clause 14(d) of the EU Standard Contractual Clauses.",
-        sections=(
-            Section(
-                "Transfer description",
-                (
-                    Para("The exporter transfers customer support records to the importer."),
-                    Fields(
-                        (("Purpose", "Customer support ticketing"), ("Volume", "40,000 a year"))
-                    ),
-                    Para("Source: the register as of 25 Nov 2026.", Tone.NOTE),
-                ),
-            ),
-            Section(
-                "Transfers covered",
-                (
-                    Table(
-                        ("Ref", "Importer", "Mechanism"),
-                        (("T1", "Acme Cloud", "EU SCCs"), ("T2", "Beta Hosting", "None recorded")),
-                        (1, 4, 2),
-                        caption="Transfers covered by this assessment",
-                        flagged=(1,),
-                    ),
-                    Table(
-                        ("When", "Who", "What"),
-                        (),
-                        caption="Change log",
-                        empty_text="No changes yet.",
-                    ),
-                ),
-            ),
-            Section(
-                "Destination law and practice",
-                (
-                    Para("Reference data older than 12 months.", Tone.WARNING),
-                    Bullets(("Section 702 FISA applies.", "EO 14086 limits bulk collection.")),
-                    BarChart("Transfers by destination", (("United States", 182), ("India", 64))),
-                    Para("The exporter confirms the information above.", Tone.STATEMENT),
-                ),
-            ),
-        ),
-    )
-    return replace(doc, **changes)
-
-
-def pages_text(data: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
-
-
-def flat(text: str) -> str:
-    """Extracted text with line breaks and runs of spaces made single spaces."""
-    return " ".join(text.split())
 
 
 def embedded_fonts(data: bytes) -> set[str]:
@@ -463,7 +398,7 @@ def test_signers_print_with_their_part_name_role_and_date() -> None:
 def test_a_signer_block_is_never_cut_across_pages() -> None:
     for n in range(200, 700, 25):
         doc = make_doc(sections=(Section("Sign", (Para("word " * n), SIGNERS)),))
-        pages = [flat(p) for p in pages_text(render_pdf(doc))]
+        pages = flat_pages(render_pdf(doc))
         for first, last in (("Assessed by", "25 Oct 2024"), ("Reviewed by", "Ångström")):
             on = [i for i, p in enumerate(pages) if first in p]
             assert on and all(last in pages[i] for i in on), (n, first)

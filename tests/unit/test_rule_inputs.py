@@ -1,21 +1,20 @@
 """The rules read their inputs through Protocols (transfers_app.rules.inputs).
 
-Both the domain's frozen dataclasses and compact read models (here NamedTuples, as a storage
-layer may hand out for a large register) satisfy them, and the rules give the same verdict on
-either. The module-level assignments are checked by mypy (``mypy tests/unit/test_rule_inputs.py``):
-a domain class that stopped satisfying a Protocol fails the type check.
+Both the domain's frozen dataclasses and the compact read models storage hands out for a large
+register (the NamedTuples of ``transfers_app.domain.readmodels``) satisfy them, and the rules
+give the same verdict on either. The module-level assignments are checked by mypy
+(``mypy tests/unit/test_rule_inputs.py``): a domain class that stopped satisfying a Protocol
+fails the type check.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import NamedTuple
 
 from transfers_app.domain.enums import (
     Access,
-    Derogation,
     DocumentKind,
-    DocumentStatus,
     EntityKind,
     Lifecycle,
     Mechanism,
@@ -24,7 +23,12 @@ from transfers_app.domain.enums import (
     TiaStatus,
 )
 from transfers_app.domain.models import Document, Entity, MechanismUse, Tia, Transfer
-from transfers_app.domain.tia import TiaInputs
+from transfers_app.domain.readmodels import (
+    AssessmentFacts,
+    DocumentFacts,
+    EntityFacts,
+    TransferFacts,
+)
 from transfers_app.reference.loader import builtin_reference
 from transfers_app.rules.context import TransferContext, certifications_of
 from transfers_app.rules.gaps import evaluate_transfer
@@ -47,19 +51,7 @@ _document: DocumentView = Document(DocumentKind.EU_SCC_2021, "SCCs")
 _assessment: AssessmentView = Tia(transfer_id=10)
 
 
-# -- compact read models: NamedTuples with the same members --------------------------------------
-
-
-class PartyRow(NamedTuple):
-    id: int | None
-    name: str
-    kind: EntityKind
-    lifecycle: Lifecycle
-    exporter_regimes: tuple[Regime, ...]
-
-    @property
-    def is_own(self) -> bool:
-        return bool(self.exporter_regimes)
+# -- the read models storage hands out (transfers_app.domain.readmodels) ----------------------
 
 
 class UseRow(NamedTuple):
@@ -67,94 +59,13 @@ class UseRow(NamedTuple):
     document_id: int | None
 
 
-class TransferRow(NamedTuple):
-    id: int | None
-    exporter_id: int
-    importer_id: int
-    destination: str
-    access: Access
-    importer_role: Role
-    exporter_role: Role
-    regimes: tuple[Regime, ...]
-    parent_transfer_id: int | None
-    started_on: date | None
-    ended_on: date | None
-    mechanisms: tuple[UseRow, ...]
-    archived_at: datetime | None
-
-    def is_live_on(self, on: date) -> bool:
-        if self.archived_at is not None or (self.started_on and self.started_on > on):
-            return False
-        return self.ended_on is None or self.ended_on >= on
-
-
-class DocumentRow(NamedTuple):
-    id: int | None
-    kind: DocumentKind
-    title: str
-    scc_module: int | None
-    signed_on: date | None
-    effective_on: date | None
-    expires_on: date | None
-    next_review_on: date | None
-    derogation: Derogation | None
-    justification: str
-    dpf_eu: bool
-    dpf_uk_extension: bool
-    dpf_swiss: bool
-    checked_on: date | None
-    status: DocumentStatus
-    party_ids: tuple[int, ...]
-    archived_at: datetime | None
-    supersedes_id: int | None
-
-
-class AssessmentRow(NamedTuple):
-    id: int | None
-    transfer_id: int
-    extra_transfer_ids: tuple[int, ...]
-    status: TiaStatus
-    approved_on: date | None
-    next_review_on: date | None
-    archived_at: datetime | None
-    series_id: int | None
-    revision: int
-    inputs: TiaInputs | None
-
-    @property
-    def transfer_ids(self) -> tuple[int, ...]:
-        return (self.transfer_id, *self.extra_transfer_ids)
-
-    @property
-    def reference(self) -> str:
-        return f"TIA-{self.series_id or self.id or 0:04d}-v{self.revision}"
-
-
-_party_row: PartyView = PartyRow(1, "Acme Ltd", EntityKind.GROUP, Lifecycle.ACTIVE, (Regime.UK,))
+_party_row: PartyView = EntityFacts(1, "Acme Ltd", EntityKind.GROUP, Lifecycle.ACTIVE, (Regime.UK,))
 _use_row: MechanismUseView = UseRow(Mechanism.EU_SCC, None)
 
 
-def _document_row(d: Document) -> DocumentRow:
-    return DocumentRow(
-        d.id,
-        d.kind,
-        d.title,
-        d.scc_module,
-        d.signed_on,
-        d.effective_on,
-        d.expires_on,
-        d.next_review_on,
-        d.derogation,
-        d.justification,
-        d.dpf_eu,
-        d.dpf_uk_extension,
-        d.dpf_swiss,
-        d.checked_on,
-        d.status,
-        d.party_ids,
-        d.archived_at,
-        d.supersedes_id,
-    )
+def _document_row(d: Document) -> DocumentFacts:
+    # The facts records carry the domain object's fields of the same names.
+    return DocumentFacts._make(getattr(d, f) for f in DocumentFacts._fields)
 
 
 def _context(rows: bool) -> TransferContext:
@@ -203,7 +114,7 @@ def _context(rows: bool) -> TransferContext:
         )
     doc_rows = [_document_row(d) for d in docs]
     return TransferContext(
-        transfer=TransferRow(
+        transfer=TransferFacts(
             10,
             1,
             2,
@@ -215,17 +126,17 @@ def _context(rows: bool) -> TransferContext:
             None,
             None,
             None,
-            tuple(UseRow(u.mechanism, u.document_id) for u in uses),
+            uses,
             None,
         ),
-        exporter=PartyRow(1, "Acme Ltd", EntityKind.GROUP, Lifecycle.ACTIVE, regimes),
-        importer=PartyRow(2, "Vendor Inc", EntityKind.VENDOR, Lifecycle.ACTIVE, ()),
+        exporter=EntityFacts(1, "Acme Ltd", EntityKind.GROUP, Lifecycle.ACTIVE, regimes),
+        importer=EntityFacts(2, "Vendor Inc", EntityKind.VENDOR, Lifecycle.ACTIVE, ()),
         regimes=regimes,
         exporter_role=Role.CONTROLLER,
         documents={3: doc_rows[0], 4: doc_rows[1]},
         importer_documents=doc_rows,
         tias=[
-            AssessmentRow(
+            AssessmentFacts(
                 7,
                 10,
                 (),

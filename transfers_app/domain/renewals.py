@@ -39,42 +39,36 @@ def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
 
+def _relative(days_left: int, past: str, today: str, ahead: str) -> str:
+    """``days_left`` in one of three wordings; ``{}`` in ``past`` and ``ahead`` stands for the
+    number of days ("3 days")."""
+    if days_left < 0:
+        return past.format(_days(-days_left))
+    if days_left == 0:
+        return today
+    return ahead.format(_days(days_left))
+
+
 def due_phrase(days_left: int) -> str:
     """ "overdue by 3 days", "due today", "due in 5 days": after what is due ("Expiry ...")."""
-    if days_left < 0:
-        return f"overdue by {_days(-days_left)}"
-    if days_left == 0:
-        return "due today"
-    return f"due in {_days(days_left)}"
+    return _relative(days_left, "overdue by {}", "due today", "due in {}")
 
 
 def days_left_text(days_left: int) -> str:
     """ "3 days overdue", "today", "in 5 days": a column of days left beside the due date."""
-    if days_left < 0:
-        return f"{_days(-days_left)} overdue"
-    if days_left == 0:
-        return "today"
-    return f"in {_days(days_left)}"
+    return _relative(days_left, "{} overdue", "today", "in {}")
 
 
 def when_text(days_left: int) -> str:
     """ "overdue by 3 days", "due today", "tomorrow", "in 5 days": a list of what falls due."""
-    if days_left < 0:
-        return f"overdue by {_days(-days_left)}"
-    if days_left == 0:
-        return "due today"
     if days_left == 1:
         return "tomorrow"
-    return f"in {_days(days_left)}"
+    return _relative(days_left, "overdue by {}", "due today", "in {}")
 
 
 def relative_days(days_left: int) -> str:
     """ "3 days ago", "today", "5 days from today": a deadline beside its date."""
-    if days_left < 0:
-        return f"{_days(-days_left)} ago"
-    if days_left == 0:
-        return "today"
-    return f"{_days(days_left)} from today"
+    return _relative(days_left, "{} ago", "today", "{} from today")
 
 
 def dated(

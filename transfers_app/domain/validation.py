@@ -34,12 +34,17 @@ def _order(
         )
 
 
+def _name(errors: list[ValidationError], field: str, value: str) -> None:
+    """An organisation's name: given, and not longer than ``MAX_NAME``."""
+    if not value.strip():
+        errors.append(ValidationError(field, "is required"))
+    elif len(value) > MAX_NAME:
+        errors.append(ValidationError(field, f"is longer than {MAX_NAME} characters"))
+
+
 def entity_problems(e: Entity) -> list[ValidationError]:
     errors: list[ValidationError] = []
-    if not e.name.strip():
-        errors.append(ValidationError("name", "is required"))
-    elif len(e.name) > MAX_NAME:
-        errors.append(ValidationError("name", f"is longer than {MAX_NAME} characters"))
+    _name(errors, "name", e.name)
     if e.contact_email and not _EMAIL.match(e.contact_email.strip()):
         errors.append(
             ValidationError("contact_email", f"{e.contact_email!r} is not an email address")
@@ -144,10 +149,7 @@ def tia_problems(t: Tia) -> list[ValidationError]:
 def notice_problems(n: SubprocessorNotice) -> list[ValidationError]:
     """A sub-processor notice: who, where, when, and a decision only with who took it, when."""
     errors: list[ValidationError] = []
-    if not n.subprocessor_name.strip():
-        errors.append(ValidationError("subprocessor_name", "is required"))
-    elif len(n.subprocessor_name) > MAX_NAME:
-        errors.append(ValidationError("subprocessor_name", f"is longer than {MAX_NAME} characters"))
+    _name(errors, "subprocessor_name", n.subprocessor_name)
     if not n.countries:
         errors.append(ValidationError("countries", "give at least one country"))
     for code in n.countries:

@@ -6,9 +6,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import NamedTuple, TypeVar
 
-from transfers_app.domain.enums import DocumentKind, DocumentStatus, Regime, Role
+from transfers_app.domain.enums import DocumentKind, DocumentStatus, Regime, Role, Severity
 from transfers_app.rules.destination import Certifications
 from transfers_app.rules.inputs import AssessmentView, DocumentView, PartyView, TransferView
+from transfers_app.rules.results import Gap, GapCode
 
 _Doc = TypeVar("_Doc", bound=DocumentView)
 
@@ -27,6 +28,20 @@ class TransferContext(NamedTuple):
     importer_documents: Sequence[DocumentView]
     tias: Sequence[AssessmentView]
     successors: Mapping[int, DocumentView] = {}  # document id -> the version that replaced it
+
+    def gap(
+        self,
+        regime: Regime,
+        code: GapCode,
+        severity: Severity,
+        message: str,
+        document_id: int | None = None,
+        due_on: date | None = None,
+    ) -> Gap:
+        """A problem with this transfer under ``regime``, filed against its importer."""
+        return Gap(
+            code, severity, message, self.transfer.id, self.importer.id, regime, document_id, due_on
+        )
 
 
 def _start(doc: DocumentView) -> date | None:

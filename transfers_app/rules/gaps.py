@@ -22,7 +22,7 @@ from typing import NamedTuple
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Finding, Mechanism, Regime, Severity, TiaStatus
 from transfers_app.domain.formatting import MECHANISM_PHRASES
-from transfers_app.reference.loader import ReferenceSet
+from transfers_app.reference.loader import Decision, ReferenceSet
 from transfers_app.rules.context import (
     TransferContext,
     certifications_of,
@@ -95,7 +95,6 @@ MODULE4_TIA = (
 
 
 def _tia_gaps(ctx: TransferContext, regime: Regime, on: date, name: str) -> list[Gap]:
-    t = ctx.transfer
     live = [x for x in ctx.tias if x.archived_at is None]
     # An assessment approved after the evaluation date did not exist on that date.
     approved = [
@@ -110,30 +109,35 @@ def _tia_gaps(ctx: TransferContext, regime: Regime, on: date, name: str) -> list
         else:
             why = " (only a draft exists)" if live else ""
         return [
-            Gap(
+            ctx.gap(
+                regime,
                 GapCode.TIA_MISSING,
                 Severity.HIGH,
                 f"{name or GENERIC_ASSESSMENT} required but not approved{why}",
-                t.id,
-                ctx.importer.id,
-                regime,
             )
         ]
     newest = max(approved, key=lambda x: x.approved_on or date.min)
     if newest.next_review_on is not None and newest.next_review_on < on:
         return [
-            Gap(
+            ctx.gap(
+                regime,
                 GapCode.TIA_OVERDUE,
                 Severity.MEDIUM,
                 f"transfer assessment review was due on {newest.next_review_on.isoformat()}",
-                t.id,
-                ctx.importer.id,
-                regime,
-                None,
-                newest.next_review_on,
+                due_on=newest.next_review_on,
             )
         ]
     return []
+
+
+def _unverified(ctx: TransferContext, regime: Regime, how: str, decision: Decision) -> Gap:
+    return ctx.gap(
+        regime,
+        GapCode.UNVERIFIED_FACT,
+        Severity.LOW,
+        f"{how} {decision.reference}, which the reference data marks "
+        f"unverified: {decision.verification_note or 'check the source'}",
+    )
 
 
 def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> TransferStatus:
@@ -154,13 +158,11 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
                     a,
                     None,
                     (
-                        Gap(
+                        ctx.gap(
+                            regime,
                             GapCode.NOT_ASSESSABLE,
                             Severity.LOW,
                             a.reason,
-                            t.id,
-                            ctx.importer.id,
-                            regime,
                         ),
                     ),
                 )
@@ -169,17 +171,7 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
         if a.finding in (Finding.NOT_RESTRICTED, Finding.ADEQUATE):
             unverified: tuple[Gap, ...] = ()
             if a.decision is not None and not a.decision.verified:
-                unverified = (
-                    Gap(
-                        GapCode.UNVERIFIED_FACT,
-                        Severity.LOW,
-                        f"adequate under {a.decision.reference}, which the reference data marks "
-                        f"unverified: {a.decision.verification_note or 'check the source'}",
-                        t.id,
-                        ctx.importer.id,
-                        regime,
-                    ),
-                )
+                unverified = (_unverified(ctx, regime, "adequate under", a.decision),)
             results.append(
                 RegimeResult(a, Mechanism.ADEQUACY if a.restricted else None, unverified)
             )
@@ -207,15 +199,13 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
                     else "a safeguard"
                 )
                 gaps.append(
-                    Gap(
+                    ctx.gap(
+                        regime,
                         GapCode.NO_SAFEGUARD,
                         Severity.HIGH if partial else Severity.CRITICAL,
                         f"restricted {regime.value} transfer to "
                         f"{country_name(t.destination)} with no mechanism on the "
                         f"register: needs {what}",
-                        t.id,
-                        ctx.importer.id,
-                        regime,
                     )
                 )
             elif len(uses) == 1 and gaps:
@@ -226,14 +216,12 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
                 )
             else:
                 gaps.append(
-                    Gap(
+                    ctx.gap(
+                        regime,
                         GapCode.NO_VALID_MECHANISM,
                         Severity.CRITICAL,
                         f"no valid {regime.value} transfer mechanism on "
                         f"{on.isoformat()}: every mechanism listed has a problem",
-                        t.id,
-                        ctx.importer.id,
-                        regime,
                     )
                 )
         else:
@@ -245,14 +233,12 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
             ]
             if failed_first:
                 gaps.append(
-                    Gap(
+                    ctx.gap(
+                        regime,
                         GapCode.PRIMARY_INVALID,
                         Severity.MEDIUM,
                         f"primary mechanism fails; relying on the fallback "
                         f"({MECHANISM_PHRASES[covered]})",
-                        t.id,
-                        ctx.importer.id,
-                        regime,
                     )
                 )
             if ref.mechanisms[covered].needs_assessment:
@@ -272,17 +258,7 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
             and a.decision is not None
             and not a.decision.verified
         ):
-            gaps.append(
-                Gap(
-                    GapCode.UNVERIFIED_FACT,
-                    Severity.LOW,
-                    f"relies on {a.decision.reference}, which the reference data marks "
-                    f"unverified: {a.decision.verification_note or 'check the source'}",
-                    t.id,
-                    ctx.importer.id,
-                    regime,
-                )
-            )
+            gaps.append(_unverified(ctx, regime, "relies on", a.decision))
         results.append(RegimeResult(a, covered, tuple(gaps)))
     return TransferStatus(t, tuple(results), merge_gaps(results))
 

@@ -80,6 +80,10 @@ class MechanismChecker:
         raise NotImplementedError
 
 
+def _fails(gap: Gap) -> Verdict:
+    return (False, [gap])
+
+
 class AdequacyChecker(MechanismChecker):
     """An adequacy decision / UK approval regulations / Swiss Annex 1 listing that covers the
     importer without certification (the DPF has its own checker)."""
@@ -97,21 +101,15 @@ class AdequacyChecker(MechanismChecker):
     ) -> Verdict:
         d = a.decision
         if d is None or a.finding is Finding.NOT_ADEQUATE or d.requires_certification:
-            t = ctx.transfer
-            return (
-                False,
-                [
-                    Gap(
-                        GapCode.WRONG_MECHANISM,
-                        Severity.CRITICAL,
-                        f"relies on adequacy, but {country_name(t.destination)} has no "
-                        f"{regime.value} adequacy finding that covers this importer on "
-                        f"{on.isoformat()}",
-                        t.id,
-                        ctx.importer.id,
-                        regime,
-                    )
-                ],
+            return _fails(
+                ctx.gap(
+                    regime,
+                    GapCode.WRONG_MECHANISM,
+                    Severity.CRITICAL,
+                    f"relies on adequacy, but {country_name(ctx.transfer.destination)} has no "
+                    f"{regime.value} adequacy finding that covers this importer on "
+                    f"{on.isoformat()}",
+                )
             )
         return (True, [])
 
@@ -132,78 +130,56 @@ class DpfChecker(MechanismChecker):
         ref: ReferenceSet,
         on: date,
     ) -> Verdict:
-        t = ctx.transfer
-        imp = ctx.importer.id
         d = a.decision
         if d is None or not d.requires_certification:
-            return (
-                False,
-                [
-                    Gap(
-                        GapCode.WRONG_MECHANISM,
-                        Severity.CRITICAL,
-                        f"relies on the Data Privacy Framework, which does not cover "
-                        f"{regime.value} transfers to {country_name(t.destination)} on "
-                        f"{on.isoformat()}",
-                        t.id,
-                        imp,
-                        regime,
-                    )
-                ],
+            return _fails(
+                ctx.gap(
+                    regime,
+                    GapCode.WRONG_MECHANISM,
+                    Severity.CRITICAL,
+                    f"relies on the Data Privacy Framework, which does not cover "
+                    f"{regime.value} transfers to {country_name(ctx.transfer.destination)} on "
+                    f"{on.isoformat()}",
+                )
             )
         evidence: DocumentView | None
         if use.document_id is not None and use.document_id in ctx.documents:
             linked = version_on(ctx.documents[use.document_id], ctx, on)
             certs, evidence = certifications_of([linked], on, ctx)
             if evidence is None:
-                return (
-                    False,
-                    [
-                        Gap(
-                            GapCode.DOCUMENT_SUPERSEDED,
-                            Severity.HIGH,
-                            f"the DPF evidence '{linked.title}' is archived, replaced or was "
-                            f"checked only after {on.isoformat()}",
-                            t.id,
-                            imp,
-                            regime,
-                            linked.id,
-                        )
-                    ],
+                return _fails(
+                    ctx.gap(
+                        regime,
+                        GapCode.DOCUMENT_SUPERSEDED,
+                        Severity.HIGH,
+                        f"the DPF evidence '{linked.title}' is archived, replaced or was "
+                        f"checked only after {on.isoformat()}",
+                        linked.id,
+                    )
                 )
         else:
             certs, evidence = certifications_of(ctx.importer_documents, on, ctx)
         if evidence is None:
-            return (
-                False,
-                [
-                    Gap(
-                        GapCode.MISSING_DOCUMENT,
-                        Severity.HIGH,
-                        "relies on the Data Privacy Framework but no certification "
-                        "evidence is on the register",
-                        t.id,
-                        imp,
-                        regime,
-                    )
-                ],
+            return _fails(
+                ctx.gap(
+                    regime,
+                    GapCode.MISSING_DOCUMENT,
+                    Severity.HIGH,
+                    "relies on the Data Privacy Framework but no certification "
+                    "evidence is on the register",
+                )
             )
         if not certs.has(d.requires_certification):
             what = _CERT_PHRASES[d.requires_certification]
-            return (
-                False,
-                [
-                    Gap(
-                        GapCode.WRONG_MECHANISM,
-                        Severity.CRITICAL,
-                        f"relies on the DPF for a {regime.value} transfer, but the "
-                        f"importer's evidence does not show certification under {what}",
-                        t.id,
-                        imp,
-                        regime,
-                        evidence.id,
-                    )
-                ],
+            return _fails(
+                ctx.gap(
+                    regime,
+                    GapCode.WRONG_MECHANISM,
+                    Severity.CRITICAL,
+                    f"relies on the DPF for a {regime.value} transfer, but the "
+                    f"importer's evidence does not show certification under {what}",
+                    evidence.id,
+                )
             )
         rule = ref.mechanisms.get(use.mechanism)
         recheck = rule.evidence_recheck if rule is not None else None
@@ -212,14 +188,12 @@ class DpfChecker(MechanismChecker):
             return (
                 True,
                 [
-                    Gap(
+                    ctx.gap(
+                        regime,
                         GapCode.DPF_NOT_RECHECKED,
                         Severity.MEDIUM,
                         f"DPF listing last checked {checked.isoformat() if checked else 'never'}"
                         f"; re-check at least every {recheck.every_months} months",
-                        t.id,
-                        imp,
-                        regime,
                         evidence.id,
                         recheck.due_after(checked) if checked else None,
                     )
@@ -247,57 +221,47 @@ def document_problems(
 ) -> list[Gap]:
     """What makes a document unusable on ``on``: replaced, unsigned, not yet or no longer in
     force."""
-    t = ctx.transfer
-    imp = ctx.importer.id
     out: list[Gap] = []
     if doc.archived_at is not None or superseded_on(doc, ctx, on):
         out.append(
-            Gap(
+            ctx.gap(
+                regime,
                 GapCode.DOCUMENT_SUPERSEDED,
                 Severity.HIGH,
                 f"{what}: document '{doc.title}' is superseded or archived; link the "
                 "current version",
-                t.id,
-                imp,
-                regime,
                 doc.id,
             )
         )
     start = doc.effective_on or doc.signed_on
     if start is None:
         out.append(
-            Gap(
+            ctx.gap(
+                regime,
                 GapCode.MISSING_DOCUMENT,
                 Severity.HIGH,
                 f"{what}: '{doc.title}' has no signed or effective date (not signed?)",
-                t.id,
-                imp,
-                regime,
                 doc.id,
             )
         )
     elif start > on:
         out.append(
-            Gap(
+            ctx.gap(
+                regime,
                 GapCode.DOCUMENT_NOT_YET_EFFECTIVE,
                 Severity.HIGH,
                 f"{what}: '{doc.title}' takes effect only on {start.isoformat()}",
-                t.id,
-                imp,
-                regime,
                 doc.id,
                 start,
             )
         )
     if doc.expires_on is not None and doc.expires_on < on:
         out.append(
-            Gap(
+            ctx.gap(
+                regime,
                 GapCode.DOCUMENT_EXPIRED,
                 Severity.CRITICAL,
                 f"{what}: '{doc.title}' expired on {doc.expires_on.isoformat()}",
-                t.id,
-                imp,
-                regime,
                 doc.id,
                 doc.expires_on,
             )
@@ -308,13 +272,11 @@ def document_problems(
 def review_gaps(doc: DocumentView, ctx: TransferContext, regime: Regime, on: date) -> list[Gap]:
     if doc.next_review_on is not None and doc.next_review_on < on:
         return [
-            Gap(
+            ctx.gap(
+                regime,
                 GapCode.REVIEW_OVERDUE,
                 Severity.MEDIUM,
                 f"review of '{doc.title}' was due on {doc.next_review_on.isoformat()}",
-                ctx.transfer.id,
-                ctx.importer.id,
-                regime,
                 doc.id,
                 doc.next_review_on,
             )
@@ -337,47 +299,35 @@ class DocumentChecker(MechanismChecker):
         ref: ReferenceSet,
         on: date,
     ) -> Verdict:
-        t = ctx.transfer
-        imp = ctx.importer.id
         label = MECHANISM_PHRASES[use.mechanism]
         kinds = ref.document_kinds(use.mechanism)
         doc = find_document(use, ctx, on, kinds)
         if doc is None:
-            return (
-                False,
-                [
-                    Gap(
-                        GapCode.MISSING_DOCUMENT,
-                        Severity.HIGH,
-                        f"relies on {label} but no such document is on the register",
-                        t.id,
-                        imp,
-                        regime,
-                    )
-                ],
+            return _fails(
+                ctx.gap(
+                    regime,
+                    GapCode.MISSING_DOCUMENT,
+                    Severity.HIGH,
+                    f"relies on {label} but no such document is on the register",
+                )
             )
         if doc.kind not in kinds:
-            return (
-                False,
-                [
-                    Gap(
-                        GapCode.WRONG_MECHANISM,
-                        Severity.HIGH,
-                        f"relies on {label} but the linked document '{doc.title}' is a "
-                        f"{doc.kind.value.replace('_', ' ')}",
-                        t.id,
-                        imp,
-                        regime,
-                        doc.id,
-                    )
-                ],
+            return _fails(
+                ctx.gap(
+                    regime,
+                    GapCode.WRONG_MECHANISM,
+                    Severity.HIGH,
+                    f"relies on {label} but the linked document '{doc.title}' is a "
+                    f"{doc.kind.value.replace('_', ' ')}",
+                    doc.id,
+                )
             )
         inst = ref.instruments.get(doc.kind)
         spec = inst.regimes.get(regime) if inst is not None else None
         if spec is not None and spec.only_with is not None:
             # Alone, this instrument is no safeguard under this regime (the combined use was
             # taken out before checking: see ``uses_under``).
-            return (False, [_bare_gap(doc, spec.only_with, ctx, regime, ref)])
+            return _fails(_bare_gap(doc, spec.only_with, ctx, regime, ref))
         problems = document_problems(doc, ctx, regime, on, label)
         valid = not problems
         carrier = doc  # the document that carries the clauses, and so the SCC module
@@ -388,14 +338,12 @@ class DocumentChecker(MechanismChecker):
             partner = _partner_document(partner_kind, ctx, ref, on)
             if partner is None:
                 problems.append(
-                    Gap(
+                    ctx.gap(
+                        regime,
                         GapCode.MISSING_DOCUMENT,
                         Severity.HIGH,
                         f"{kind_phrase(doc.kind)} has no {kind_phrase(partner_kind)} to attach "
                         "to on the register",
-                        t.id,
-                        imp,
-                        regime,
                         doc.id,
                     )
                 )
@@ -416,19 +364,14 @@ class DocumentChecker(MechanismChecker):
             problems.append(wrong_module)
             valid = False
         if inst is not None and spec is None:
-            return (
-                False,
-                [
-                    Gap(
-                        GapCode.WRONG_MECHANISM,
-                        Severity.HIGH,
-                        f"{label} are not a {regime.value} transfer tool in the reference data",
-                        t.id,
-                        imp,
-                        regime,
-                        doc.id,
-                    )
-                ],
+            return _fails(
+                ctx.gap(
+                    regime,
+                    GapCode.WRONG_MECHANISM,
+                    Severity.HIGH,
+                    f"{label} are not a {regime.value} transfer tool in the reference data",
+                    doc.id,
+                )
             )
         more = self.extra(doc, inst, ctx, regime, on)
         problems.extend(more)
@@ -464,33 +407,28 @@ class LegacySccChecker(DocumentChecker):
         if inst is None or spec is None:
             return []
         out: list[Gap] = []
-        t = ctx.transfer
         last_new = spec.new_contracts_until
         if last_new is not None and doc.signed_on is not None and doc.signed_on > last_new:
             out.append(
-                Gap(
+                ctx.gap(
+                    regime,
                     GapCode.LEGACY_SCC_TOO_LATE,
                     Severity.CRITICAL,
                     f"'{doc.title}' was signed on {doc.signed_on.isoformat()}, after "
                     f"the last day legacy SCCs could be used for new {regime.value} "
                     f"contracts ({last_new.isoformat()})",
-                    t.id,
-                    ctx.importer.id,
-                    regime,
                     doc.id,
                 )
             )
         if spec.valid_until is not None and on > spec.valid_until:
             out.append(
-                Gap(
+                ctx.gap(
+                    regime,
                     GapCode.LEGACY_SCC_EXPIRED,
                     Severity.CRITICAL,
                     f"'{doc.title}' is on legacy SCCs (Decision "
                     f"{inst.current_version or doc.kind.value}), no longer valid for "
                     f"{regime.value} transfers after {spec.valid_until.isoformat()}",
-                    t.id,
-                    ctx.importer.id,
-                    regime,
                     doc.id,
                     spec.valid_until,
                 )
@@ -512,14 +450,12 @@ class BcrChecker(DocumentChecker):
         if ctx.importer.kind is EntityKind.GROUP:
             return []
         return [
-            Gap(
+            ctx.gap(
+                regime,
                 GapCode.WRONG_MECHANISM,
                 Severity.HIGH,
                 "BCRs cover only transfers within the group, and the importer is "
                 "not a group entity",
-                ctx.transfer.id,
-                ctx.importer.id,
-                regime,
                 doc.id,
             )
         ]
@@ -538,13 +474,11 @@ class DerogationChecker(DocumentChecker):
         if doc.derogation is not None and doc.justification.strip():
             return []
         return [
-            Gap(
+            ctx.gap(
+                regime,
                 GapCode.DEROGATION_UNDOCUMENTED,
                 Severity.HIGH,
                 "Art 49 derogation without its letter and a written justification",
-                ctx.transfer.id,
-                ctx.importer.id,
-                regime,
                 doc.id,
             )
         ]
@@ -602,14 +536,12 @@ def _bare_gap(
         for kind in ref.document_kinds(m)
     ]
     alternative = f" (or use {' or '.join(others)})" if others else ""
-    return Gap(
+    return ctx.gap(
+        regime,
         GapCode.UK_BARE_EU_SCC,
         Severity.CRITICAL,
         f"{regime.value} transfer relies on bare {kind_phrase(doc.kind)}: they need "
         f"{kind_phrase(needs)}{alternative}",
-        ctx.transfer.id,
-        ctx.importer.id,
-        regime,
         doc.id,
     )
 
@@ -645,26 +577,22 @@ def _module_gap(
         (fixed,) = inst.scc_modules
         if fixed == expected:
             return None
-        return Gap(
+        return ctx.gap(
+            regime,
             GapCode.WRONG_MODULE,
             Severity.HIGH,
             f"'{doc.title}' is a {MODULE_NAMES[fixed].split('(')[1][:-1]} set of clauses, "
             f"but {ctx.exporter_role.value} to {t.importer_role.value} needs "
             f"{MODULE_NAMES[expected]}",
-            t.id,
-            ctx.importer.id,
-            regime,
             doc.id,
         )
     if doc.scc_module is None or doc.scc_module == expected:
         return None
-    return Gap(
+    return ctx.gap(
+        regime,
         GapCode.WRONG_MODULE,
         Severity.HIGH,
         f"'{doc.title}' uses SCC Module {doc.scc_module}, but {ctx.exporter_role.value} to "
         f"{t.importer_role.value} needs Module {expected}",
-        t.id,
-        ctx.importer.id,
-        regime,
         doc.id,
     )

@@ -2,8 +2,8 @@
 the register (PDF, CSV, XLSX, lossless JSON) and its JSON import, the regulator's evidence pack,
 the public sub-processor list, and an assessment's summary PDF.
 
-``ExportService`` is what the app and the command line call; the functions below it do the
-work (``export_register`` is also what the evidence pack puts inside the pack).
+``ExportService`` is what the app and the command line call (its ``register`` is also what the
+evidence pack puts inside the pack).
 """
 
 from __future__ import annotations
@@ -64,19 +64,42 @@ class ExportService:
         progress: Progress | None = None,
         author: str = "",
     ) -> ExportResult:
-        """The register as ``fmt`` (see ``export_register``)."""
-        return export_register(
-            self._store,
-            self._register,
-            self.files,
-            fmt,
-            path,
-            on,
-            exported_at=exported_at,
-            report=report,
-            progress=progress,
-            author=author,
-        )
+        """Write the register to ``path`` in ``fmt``: all of it, or (on any failure, or when
+        ``progress`` raises ``ExportCancelled``) nothing. Errors a user can cause (a folder that
+        does not exist, a read-only or locked file) become a ``TransfersError`` naming the file.
+        """
+        path = Path(path)
+        _writable(path)
+        store, files = self._store, self.files
+        try:
+            if fmt is ExportFormat.JSON:
+                records = store.records.dump()
+                files.register_file.write(
+                    records,
+                    path,
+                    exported_at=exported_at,
+                    reference_version=self._register.ref.version,
+                    app_version=__version__,
+                    progress=progress,
+                )
+                live = sum(1 for e in records.entities if e.archived_at is None)
+                return ExportResult(path, fmt, live, _record_count(records))
+            data = gather(store, self._register, on, report)
+            lines = register_lines(data)
+            entities = len({line.entity_id for line in lines})
+            if fmt is ExportFormat.CSV:
+                files.tables.write_csv(register_table(lines), path, progress=progress)
+            elif fmt is ExportFormat.XLSX:
+                tables = workbook_tables(data, lines, read_tables(store))
+                files.tables.write_xlsx(tables, path, progress=progress)
+            else:
+                doc = register_report(data, lines, generated_on=exported_at.date(), author=author)
+                if progress is not None:  # the last moment to cancel: the renderer runs to the end
+                    progress(0, len(lines))
+                files.pdf.write(doc, path)
+            return ExportResult(path, fmt, entities, len(lines))
+        except OSError as exc:
+            raise TransfersError(f"cannot write {path}: {exc.strerror or exc}") from None
 
     def import_json(self, path: Path) -> ImportResult:
         """Load a register file (the JSON export) into this empty register."""
@@ -148,70 +171,6 @@ def _writable(path: Path) -> None:
         raise TransfersError(f"cannot write {path}: it is a folder; give a file name")
     if not path.parent.is_dir():
         raise TransfersError(f"cannot write {path}: the folder {path.parent} does not exist")
-
-
-def export_register(
-    store: Store,
-    register: RegisterService,
-    files: FileAdapters,
-    fmt: ExportFormat,
-    path: Path,
-    on: date,
-    *,
-    exported_at: datetime,
-    report: StatusReport | None = None,
-    progress: Progress | None = None,
-    author: str = "",
-) -> ExportResult:
-    """Write the register to ``path`` in ``fmt``: all of it, or (on any failure, or when
-    ``progress`` raises ``ExportCancelled``) nothing. Errors a user can cause (a folder that
-    does not exist, a read-only or locked file) become a ``TransfersError`` naming the file."""
-    path = Path(path)
-    _writable(path)
-    try:
-        return _export(store, register, files, fmt, path, on, exported_at, report, progress, author)
-    except OSError as exc:
-        raise TransfersError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def _export(
-    store: Store,
-    register: RegisterService,
-    files: FileAdapters,
-    fmt: ExportFormat,
-    path: Path,
-    on: date,
-    exported_at: datetime,
-    report: StatusReport | None,
-    progress: Progress | None,
-    author: str,
-) -> ExportResult:
-    if fmt is ExportFormat.JSON:
-        records = store.records.dump()
-        files.register_file.write(
-            records,
-            path,
-            exported_at=exported_at,
-            reference_version=register.ref.version,
-            app_version=__version__,
-            progress=progress,
-        )
-        live = sum(1 for e in records.entities if e.archived_at is None)
-        return ExportResult(path, fmt, live, _record_count(records))
-    data = gather(store, register, on, report)
-    lines = register_lines(data)
-    entities = len({line.entity_id for line in lines})
-    if fmt is ExportFormat.CSV:
-        files.tables.write_csv(register_table(lines), path, progress=progress)
-    elif fmt is ExportFormat.XLSX:
-        tables = workbook_tables(data, lines, read_tables(store))
-        files.tables.write_xlsx(tables, path, progress=progress)
-    else:
-        doc = register_report(data, lines, generated_on=exported_at.date(), author=author)
-        if progress is not None:  # the last moment to cancel: the renderer runs to the end
-            progress(0, len(lines))
-        files.pdf.write(doc, path)
-    return ExportResult(path, fmt, entities, len(lines))
 
 
 def _record_count(records: RegisterRecords) -> int:

@@ -49,7 +49,7 @@ from transfers_app.domain.models import (
     Transfer,
 )
 from transfers_app.domain.names import name_key
-from transfers_app.domain.renewals import Reminder
+from transfers_app.domain.renewals import Reminder, days_left_text
 from transfers_app.domain.validation import ensure_valid
 from transfers_app.errors import ValidationError
 from transfers_app.ports.storage import Store
@@ -71,13 +71,8 @@ def objection_deadline(received_on: date, notice_period_days: int) -> date:
     return received_on + timedelta(days=notice_period_days)
 
 
-def days_text(days: int) -> str:
-    """'in 3 days', 'today', '2 days overdue'."""
-    if days < 0:
-        return f"{-days} day{'s' if days != -1 else ''} overdue"
-    if days == 0:
-        return "today"
-    return f"in {days} day{'s' if days != 1 else ''}"
+# The notice dialog's name for the days-left wording ('in 3 days', 'today', '2 days overdue').
+days_text = days_left_text
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,43 @@
+"""Running the command line inside a test, as a user would run it."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from transfers_app.cli import main
+
+TODAY = date(2026, 11, 25)
+
+
+def run_cli(
+    capsys: pytest.CaptureFixture[str], *argv: str, today: date = TODAY
+) -> tuple[int, str, str]:
+    """Run ``transfers_app.cli.main``: (exit code, stdout, stderr). Argparse errors (SystemExit)
+    are turned into their exit code too."""
+    capsys.readouterr()
+    try:
+        code = main(list(argv), today=today)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 2
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_cli_cleanly(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """``run_cli``, and whatever it exits with, no traceback reaches the user."""
+    code, out, err = run_cli(capsys, *argv)
+    assert "Traceback" not in err
+    return code, out, err
+
+
+def entity_count(db_path: Path) -> int:
+    """Entities in the register file, read behind the application's back."""
+    conn = sqlite3.connect(db_path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM entities").fetchone()[0])
+    finally:
+        conn.close()

@@ -1,0 +1,104 @@
+"""A sample report model and the reading back of rendered PDFs, for the renderer tests (PDF
+and Word render the same model)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from pypdf import PdfReader
+
+from transfers_app.reports.document import (
+    BarChart,
+    Bullets,
+    Fields,
+    Para,
+    ReportDocument,
+    Section,
+    Table,
+    Tone,
+)
+
+# Names that break naive renderers: markup and formula characters, then scripts beyond Latin-1.
+HOSTILE = ("<b>R&D</b> Ltd", "A & B <script>", "=cmd|' /C calc'!A0")
+LATIN_EXTENDED = (
+    "Łódź Spółka z o.o.",
+    "İstanbul Veri A.Ş.",
+    "ığüşöç Ğ",
+    "Ελληνική Εταιρεία Α.Ε.",
+    "ООО «Данные»",
+)
+CJK = ("株式会社テスト", "北京数据有限公司")
+KOREAN = "삼성전자 주식회사"
+ARABIC = "شركة البيانات"
+
+
+def make_doc(**changes: Any) -> ReportDocument:
+    doc = ReportDocument(
+        title="Transfer impact assessment",
+        subtitle="Acme Cloud Services Inc. — TIA-0007",
+        author="Jane Assessor",
+        subject="Transfer impact assessment TIA-0007",
+        keywords=("TIA", "Clause 14", "TIA-0007"),
+        generated_on=date(2026, 11, 25),
+        footer="Example Holdings Ltd · TIA-0007 · record version 5",
+        heading=Fields((("Assessment", "TIA-0007"), ("Status", "In review"))),
+        cover_statement="Documented under Clause 14(d) of the EU Standard Contractual Clauses.",
+        sections=(
+            Section(
+                "Transfer description",
+                (
+                    Para("The exporter transfers customer support records to the importer."),
+                    Fields(
+                        (("Purpose", "Customer support ticketing"), ("Volume", "40,000 a year"))
+                    ),
+                    Para("Source: the register as of 25 Nov 2026.", Tone.NOTE),
+                ),
+            ),
+            Section(
+                "Transfers covered",
+                (
+                    Table(
+                        ("Ref", "Importer", "Mechanism"),
+                        (("T1", "Acme Cloud", "EU SCCs"), ("T2", "Beta Hosting", "None recorded")),
+                        (1, 4, 2),
+                        caption="Transfers covered by this assessment",
+                        flagged=(1,),
+                    ),
+                    Table(
+                        ("When", "Who", "What"),
+                        (),
+                        caption="Change log",
+                        empty_text="No changes yet.",
+                    ),
+                ),
+            ),
+            Section(
+                "Destination law and practice",
+                (
+                    Para("Reference data older than 12 months.", Tone.WARNING),
+                    Bullets(("Section 702 FISA applies.", "EO 14086 limits bulk collection.")),
+                    BarChart("Transfers by destination", (("United States", 182), ("India", 64))),
+                    Para("The exporter confirms the information above.", Tone.STATEMENT),
+                ),
+            ),
+        ),
+    )
+    return replace(doc, **changes)
+
+
+def pages_text(data: bytes) -> list[str]:
+    """The text pypdf extracts from each page of a PDF."""
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def flat(text: str) -> str:
+    """Extracted text with line breaks and runs of spaces made single spaces."""
+    return " ".join(text.split())
+
+
+def flat_pages(data: bytes) -> list[str]:
+    """Each page's text, flattened (``flat``)."""
+    return [flat(text) for text in pages_text(data)]
