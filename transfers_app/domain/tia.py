@@ -212,6 +212,7 @@ class EegFinding:
     guarantee: str  # "A".."D"
     rating: EegRating = EegRating.NOT_ASSESSED
     notes: str = ""
+    verified: bool = True  # False where the notes carry facts the profile marks unverified
 
 
 @dataclass(frozen=True, slots=True)
@@ -539,10 +540,8 @@ def progress(c: TiaContent, uk: bool, regimes: Sequence[Regime] = ()) -> list[St
             bool(c.destination)
             and len(c.eeg) == 4
             and all(e.rating is not EegRating.NOT_ASSESSED for e in c.eeg)
-            and c.problematic_law is not None
-            and all(law.reasoning.strip() for law in c.laws),
-            "rate the four European Essential Guarantees, say for each law whether it reaches "
-            "the importer and why, and say whether problematic law applies",
+            and c.problematic_law is not None,
+            "rate the four European Essential Guarantees and say whether problematic law applies",
         ),
         StepProgress(
             "measures",

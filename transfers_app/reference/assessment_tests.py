@@ -180,6 +180,9 @@ class AssessmentTests:
     ico_tra: IcoTraQuestions
     use_cases: UseCases
     rosenthal: MethodNote
+    # The country profiles' common sources that are documents this file cites too ("C-4":
+    # Schrems II): a bibliography cites this file's fuller citation for them.
+    profile_refs: Mapping[str, Citation]
 
     def for_regime(self, regime: Regime, on: date) -> AssessmentTest | None:
         """The test in force for ``regime`` on ``on`` (None: the data has none)."""
@@ -397,7 +400,18 @@ def parse_assessment_tests(data: Mapping[str, Any]) -> AssessmentTests:
             verified=ros.flag("verified"),
             note=ros.text("note"),
         ),
+        profile_refs=_profile_refs(r.child("profile_refs"), known),
     )
+
+
+def _profile_refs(r: _Reader, known: Mapping[str, Citation]) -> dict[str, Citation]:
+    out = {}
+    for ref in r.data:
+        name = r.text(ref)
+        if name not in known:
+            raise r.fail(ref, f"the name of one of the file's citations, not {name!r}")
+        out[ref] = known[name]
+    return out
 
 
 @cache
