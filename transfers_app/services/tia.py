@@ -608,7 +608,7 @@ class TiaService:
         if left:
             raise ValidationError(
                 "sign-off",
-                f"approval refused: {approver} has not accepted {len(left)} fact"
+                f"approval refused: {split_person(approver)[0]} has not accepted {len(left)} fact"
                 f"{'s' if len(left) != 1 else ''} the assessment relies on that could not be "
                 "independently verified: " + "; ".join(f.statement for f in left),
             )
@@ -718,7 +718,8 @@ class TiaService:
             tools = ()
         for x in tools:
             if x.needs_assessment and not x.valid:
-                notes.append(f"{x.regime.value} tool {x.name}: {x.status}.")
+                docs = f" ({'; '.join(x.documents)})" if x.documents else ""
+                notes.append(f"The {x.regime.value} tool, {x.name}{docs}, is {x.status}.")
         return notes
 
     # the summary document
@@ -738,7 +739,13 @@ class TiaService:
         if self.pdf is None:
             raise TransfersError("PDF export is not available here: no PDF renderer was given")
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.pdf.write(self.report(tia_id, on, self.organisation()), path)
+        tia = self.store.assessments.get(tia_id)
+        frozen = self.approved_document(tia)
+        if frozen is not None:
+            # The document as approved, to the byte: the same file however often it is made.
+            self.pdf.write(frozen, path, invariant=True)
+        else:
+            self.pdf.write(self.report(tia_id, on, self.organisation()), path)
         return path
 
     def report(

@@ -485,10 +485,14 @@ def unverified_facts(
     when = profile_as_of or research
     for law in c.laws:
         if not law.verified:
-            add(f"law:{law.title}", f"{law.title}: {strip_markers(law.summary)}", when)
+            add(f"law:{law.title}", f"{law.title}: {clean(strip_markers(law.summary))}", when)
     for e in c.eeg:
         if not e.verified:
-            add(f"eeg:{e.guarantee}", f"Guarantee {e.guarantee}: {strip_markers(e.notes)}", when)
+            add(
+                f"eeg:{e.guarantee}",
+                f"Guarantee {e.guarantee}: {clean(strip_markers(e.notes))}",
+                when,
+            )
     cases = [m.use_case for m in c.measures if m.use_case]
     if clear_case is not None:
         cases.append(clear_case.code)
@@ -528,3 +532,10 @@ def strip_markers(text: str, cite: Mapping[str, int] | None = None) -> str:
 
     text = _BRACKET.sub(replace, text.replace("**", ""))
     return re.sub(r"\s+([.,;:)])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+
+
+def clean(text: str) -> str:
+    """Research wording that has no place in a document a regulator reads."""
+    text = re.sub(r"\s*\((?:see )?legal-facts(?:\.md)?[^()]*\)", "", text)
+    text = re.sub(r"legal-facts(?:\.md)?(?: section)? ?[\d.]*", "the reference data", text)
+    return text.replace("weak sources", "unverified reports")

@@ -360,7 +360,7 @@ def measures_section(facts: AssessmentFacts, bib: Bibliography) -> Section:
     effective = [u for u in fitting if u.effective]
     d = c.description
     facts_words = (
-        f"The importer holds the data {FORMAT_WORDS[d.data_format]}; the keys or "
+        f"{facts.importer.name} holds the data {FORMAT_WORDS[d.data_format]}; the keys or "
         f"re-identification data are held by {KEY_WORDS[d.key_holder.value]}"
         + ("; the data only transits the destination" if d.transit_only else "")
         + "."

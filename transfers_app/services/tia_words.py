@@ -47,6 +47,7 @@ from transfers_app.services.tia_analysis import (
     Importer,
     RegimeTool,
     UnverifiedFact,
+    clean,
     clear_data_case,
     strip_markers,
     unverified_facts,
@@ -76,13 +77,6 @@ LEVELS = {
     InvestigationLevel.LEVEL_2: "a level 2 investigation",
     InvestigationLevel.LEVEL_3: "a level 3 investigation (the fullest)",
 }
-
-
-def clean(text: str) -> str:
-    """Research wording that has no place in a document a regulator reads."""
-    text = re.sub(r"\s*\((?:see )?legal-facts(?:\.md)?[^()]*\)", "", text)
-    text = re.sub(r"legal-facts(?:\.md)?(?: section)? ?[\d.]*", "the reference data", text)
-    return text.replace("weak sources", "unverified reports")
 
 
 # -- the facts --------------------------------------------------------------------------------
