@@ -64,6 +64,7 @@ from transfers_app.rules.gaps import Gap, GapCode
 from transfers_app.services.organisation import Organisation, organisation_of
 from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.tia_analysis import (
+    Importer,
     UnverifiedFact,
     fitting_use_cases,
     importer_of,
@@ -490,6 +491,14 @@ class TiaService:
             reference=self.ref,
             history=tuple(history),
         )
+
+    def importer(self, tia: Tia) -> Importer:
+        """The importer as the reasoning names it (its kind, role, service, activities)."""
+        t = self.store.transfers.get(tia.transfer_id)
+        entity = self.store.entities.get(t.importer_id)
+        located = self.store.entities.locations(entity.id or 0)
+        exporter = self.store.entities.get(t.exporter_id)
+        return importer_of(entity, t, (loc.activity for loc in located), exporter)
 
     def unverified_facts(self, tia: Tia, on: date) -> list[UnverifiedFact]:
         """The facts ``tia`` relies on that the research could not verify, each of which the

@@ -33,6 +33,7 @@ from transfers_app.reference.assessment_tests import Citation
 from transfers_app.reports.document import Block, Bullets, Fields, Para, Section, Table, Tone
 from transfers_app.services.tia_analysis import (
     UnverifiedFact,
+    clean,
     encrypted_in_transit,
     fitting_use_cases,
     law_view,
@@ -46,7 +47,6 @@ from transfers_app.services.tia_words import (
     AssessmentFacts,
     Bibliography,
     SectionNumbers,
-    clean,
     clear_data_words,
     conclusion_words,
     listing,
