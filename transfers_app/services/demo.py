@@ -500,8 +500,9 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
             exporter=host,
             exporter_role=Role.PROCESSOR,
             parent_transfer_id=th.id,
-            # Recorded after the hosting assessment was approved: that assessment is stale.
-            started_on=assessments.fresh,
+            # In use since before, but recorded only after the hosting assessment was approved
+            # (Stratus told us late): that assessment is stale.
+            started_on=ago(2),
         )
 
         # Customer service: Philippines, IDTA + SCCs, but no TIA yet.
