@@ -132,10 +132,14 @@ def test_page_one_is_the_decision_with_a_conclusion_per_regime(svc: TiaService) 
     assert "Tool (UK GDPR) the UK Addendum (B1.0) with the EU SCCs, Module 2" in text
     assert "Tool (EU GDPR) the EU SCCs (Decision (EU) 2021/914), Module 2" in text
     assert "Primary" not in text and "Fallback: EU SCCs" not in text
-    # The UK data protection test (the assessment is dated after 5 Feb 2026) and the EU test
-    assert "acting reasonably and proportionately" in text.lower()
-    assert "would not be materially lower than under the UK GDPR" in text
-    assert "essentially equivalent to that guaranteed within the EU" in text
+    # The UK data protection test (the assessment is dated after 5 Feb 2026) and the EU test,
+    # each with its conclusion; their full wording is in the conclusions
+    assert "UK GDPR not materially lower Proceed with the supplementary measures" in text
+    assert "EU GDPR essentially equivalent Proceed with the supplementary measures" in text
+    whole = " ".join(_words(doc))
+    assert "Acting reasonably and proportionately, Keystone Access Europe Limited" in whole
+    assert "would not be materially lower than under the UK GDPR" in whole
+    assert "essentially equivalent to that guaranteed within the EU" in whole
     # The status and the sign-off, by named people
     assert "Approved on 25 Nov 2026 by Maria Santos" in text
     (signatures,) = [b for b in decision.blocks if isinstance(b, Signatures)]

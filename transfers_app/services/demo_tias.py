@@ -434,7 +434,10 @@ class DemoAssessments:
             uk_method="edpb",
             practice="Stratus publishes a twice-yearly transparency report: it has disclosed no "
             "enterprise customer content to a government in the periods it covers, and it "
-            "commits to challenge requests for customer data.",
+            "commits to challenge requests for customer data. The laws that reach it as a "
+            "provider are limited by EO 14086 (necessity and proportionality) with redress "
+            "before the Data Protection Review Court; weighed with that record, they do not "
+            "impinge on the clauses for this data.",
             problematic_law=False,
             measures=(
                 Measure(

@@ -109,11 +109,16 @@ class RegimeTool:
     fallback: str  # the next tool listed for the regime, named; "" when none
     needs_assessment: bool  # does this regime's tool call for the assessment?
     scc_module: int | None
+    dated: tuple[tuple[str, str], ...] = ()  # (title, its dates in words) of each document
 
     @property
     def line(self) -> str:
-        """The tool in one line, for the decision page."""
-        docs = "; ".join(self.documents)
+        """The tool in one line, for the decision page (documents signed together once)."""
+        if self.dated and len({d for _, d in self.dated}) == 1:
+            titles = " and ".join(f"'{t}'" for t, _ in self.dated)
+            docs = f"{titles}, {self.dated[0][1]}"
+        else:
+            docs = "; ".join(f"'{t}', {d}" for t, d in self.dated)
         text = f"{self.name}" + (f" ({docs})" if docs else "") + f": {self.status}"
         return text + (f". Fallback: {self.fallback}" if self.fallback else ". No fallback")
 
@@ -166,7 +171,12 @@ def tool_name(
 
 def document_words(doc: Document, on: date) -> str:
     """A document and its dates in words: signed, in force from, expiry."""
-    parts = [f"'{doc.title}'"]
+    return f"'{doc.title}', {document_dates(doc, on)}"
+
+
+def document_dates(doc: Document, on: date) -> str:
+    """A document's dates in words: signed, in force from, expiry."""
+    parts: list[str] = []
     parts.append(f"signed {day(doc.signed_on)}" if doc.signed_on else "not signed")
     if doc.effective_on and doc.effective_on != doc.signed_on:
         parts.append(f"in force from {day(doc.effective_on)}")
@@ -256,6 +266,9 @@ def regime_tools(
                 status=status,
                 fallback=fallback,
                 needs_assessment=rule.needs_assessment if rule is not None else True,
+                dated=tuple(
+                    (d.title, document_dates(d, on)) for d in (doc, partner) if d is not None
+                ),
                 scc_module=_module(partner or doc, expected)
                 if use.mechanism in (Mechanism.EU_SCC, Mechanism.UK_ADDENDUM)
                 else None,

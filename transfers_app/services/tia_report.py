@@ -49,7 +49,6 @@ from transfers_app.services.tia_words import (
     AssessmentFacts,
     Bibliography,
     SectionNumbers,
-    clear_data_words,
     conclusion_words,
     listing,
     signer_parts,
@@ -80,7 +79,7 @@ def build_report(facts: AssessmentFacts) -> ReportDocument:
     unverified = facts.unverified
     if unverified:
         sections.append(unverified_section(facts, unverified))
-    sections.append(review_section(facts))
+    sections.append(review_section(facts, documented(facts)))
     sections.append(Section("References", (References(tuple(bib.items)),)))
     org_name = facts.organisation.name or (facts.exporter.legal_name or facts.exporter.name)
     title = title_of(facts)
@@ -96,21 +95,11 @@ def build_report(facts: AssessmentFacts) -> ReportDocument:
             (
                 ("Assessment", tia.reference),
                 ("Status", _status_short(tia)),
-                (
-                    "Assessed under",
-                    "; ".join(
-                        f"{REGIME_LABELS[x.regime]}: {t.standard}"
-                        for x in facts.assessed
-                        if (t := facts.test(x.regime)) is not None
-                    )
-                    or "no regime calls for an assessment",
-                ),
                 ("Date of the assessment", day(facts.on)),
             )
         ),
         sections=tuple(sections),
         draft=tia.status is not TiaStatus.APPROVED,
-        cover_statement=_documented(facts),
     )
 
 
@@ -120,7 +109,8 @@ def _status_short(tia: Tia) -> str:
     return f"{TIA_STATUS_LABELS[tia.status]}: not approved"
 
 
-def _documented(facts: AssessmentFacts) -> str:
+def documented(facts: AssessmentFacts) -> str:
+    """Under which provision the assessment is documented, and for which regulator."""
     out = []
     for x in facts.assessed:
         test = facts.test(x.regime)
@@ -157,8 +147,9 @@ def _countries(facts: AssessmentFacts) -> str:
 def _data(c: TiaContent) -> str:
     d = c.description
     cats = listing(list(d.data_categories), "not recorded")
-    subjects = listing(list(d.data_subjects), "")
-    text = f"{cats}" + (f", about {subjects.lower()}" if subjects else "")
+    # Subjects by semicolons: one may hold an "and" of its own ("Tenants and permitted users").
+    subjects = "; ".join(x.lower() for x in d.data_subjects)
+    text = f"{cats}" + (f", about: {subjects}" if subjects else "")
     text += f"; sensitive data: {d.special_categories or 'none'}"
     if d.vulnerable_subjects:
         text += "; includes children or other vulnerable people"
@@ -215,30 +206,52 @@ def _decision(facts: AssessmentFacts, bib: Bibliography, n: SectionNumbers) -> S
             )
             continue
         rc = c.conclusion_for(x.regime)
-        text, test = conclusion_words(facts, x, n.measures)
+        _, test = conclusion_words(facts, x, n.measures)
         rows.append(
             (
                 REGIME_LABELS[x.regime],
                 test.standard if test is not None else "no test in the reference data",
                 CONCLUSION_LABELS[rc.conclusion],
                 RESIDUAL[rc.residual_risk].capitalize(),
-                "; ".join(rc.conditions) or "None beyond the measures recorded",
+                "; ".join(rc.conditions)
+                or ("None beyond the measures recorded" if rc.decided else "—"),
             )
         )
-        if text and test is not None:
-            statements.append(
-                Para(f"{REGIME_LABELS[x.regime]}: {text}{bib.cite_all(test.citations)}")
-            )
+
     case = facts.clear_case
-    if case is not None and any(x.regime is not Regime.UK for x in facts.assessed):
-        statements.append(Para(clear_data_words(facts, case, bib), Tone.NOTE))
+    if case is not None and facts.eu_like:
+        statements.append(
+            Para(
+                f"{facts.importer.name} needs the data in the clear (EDPB Use Case "
+                f"{case.code[2:]}): no technical measure protects it from public authorities, so "
+                + (
+                    "under EU law the transfer must not start or must be suspended unless an "
+                    "Art 49 derogation applies."
+                    if facts.content.problematic_law
+                    else f"the conclusions rest on the assessment of the law of "
+                    f"{country_name(facts.destination)} (section 4)."
+                )
+            )
+        )
+    if rows and any(x.needs_assessment for x in facts.tools):
+        statements.insert(
+            0,
+            Para(
+                f"Section {n.conclusions} gives the conclusion under "
+                + listing([f"the {REGIME_LABELS[x.regime]}" for x in facts.assessed])
+                + " in the words of "
+                + ("each test" if len(facts.assessed) > 1 else "its test")
+                + ", with its legal basis.",
+                Tone.NOTE,
+            ),
+        )
     status, warn = status_words(facts)
     blocks: list[Block] = [
         Fields(tuple(pairs)),
         Table(
             ("Regime", "Test", "Conclusion", "Residual risk", "Conditions"),
             tuple(rows),
-            (1.4, 1.8, 2.6, 1.2, 3),
+            (1.2, 1.6, 2.4, 1.1, 4),
             caption="Conclusion per regime",
         ),
         *statements,

@@ -194,8 +194,8 @@ def destination_section(facts: AssessmentFacts, bib: Bibliography) -> Section:
         summary = bib.marked(law.summary)
         if not re.search(r"\[\d+\]", law.summary + summary):
             summary += "".join(bib.cite(_given(s)) for s in law.sources)
-        if not law.verified:
-            flagged.append(i)
+        if not law.verified and c.acceptance(f"law:{law.title}") is None:
+            flagged.append(i)  # still to be accepted: the reader must not miss it
         rows.append((law.title, summary, "Yes" if applies else "No", clean(why)))
     eeg_rows = tuple(
         (
@@ -395,7 +395,7 @@ def measures_section(facts: AssessmentFacts, bib: Bibliography) -> Section:
     ]
     case = facts.clear_case
     if case is not None:
-        blocks.append(Para(clear_data_words(facts, case, bib)))
+        blocks.append(Para(clear_data_words(facts, case, bib, facts.eu_like)))
     blocks.append(Para("Procedural steps: " + (c.procedural_steps or "none needed.")))
     return Section("Supplementary measures", tuple(blocks))
 
@@ -451,6 +451,12 @@ def conclusions_section(facts: AssessmentFacts, bib: Bibliography, n: SectionNum
             blocks.append(Para(text + bib.cite_all(test.citations)))
         else:
             blocks.append(Para("Not yet concluded.", Tone.WARNING))
+        case = facts.clear_case
+        eu_test = x.regime is not Regime.UK
+        if case is not None and (eu_test or not facts.eu_like):
+            # The data in the clear: what that means under this test (said once, under the
+            # EU or Swiss test where there is one).
+            blocks.append(Para(clear_data_words(facts, case, bib, eu_test)))
         blocks.append(
             Fields(
                 (
@@ -518,7 +524,7 @@ def change_log(facts: AssessmentFacts) -> list[LogEntry]:
     return sorted(entries, key=lambda e: e.on)
 
 
-def review_section(facts: AssessmentFacts) -> Section:
+def review_section(facts: AssessmentFacts, documented: str = "") -> Section:
     tia, c = facts.tia, facts.content
     inputs = tia.inputs
     revisions = tuple(
@@ -536,6 +542,7 @@ def review_section(facts: AssessmentFacts) -> Section:
     return Section(
         "Review and change log",
         (
+            Para(documented, Tone.STATEMENT),
             Fields(
                 (
                     ("Review cycle", f"{tia.review_cycle_months or 12} months"),

@@ -266,12 +266,17 @@ class SectionNumbers:
         self.unverified = n + 1
 
 
-def clear_data_words(facts: AssessmentFacts, case: UseCaseRow, bib: Bibliography) -> str:
+def clear_data_words(
+    facts: AssessmentFacts, case: UseCaseRow, bib: Bibliography, eu_test: bool = True
+) -> str:
+    """What data in the clear at the importer means (EDPB Annex 2): under an EU or Swiss test
+    with problematic law, that the transfer must not start; otherwise that the conclusion
+    rests on the law, not on technical measures (the UK test weighs the risk as a whole)."""
     uc = facts.tests.use_cases
     use_case = f"EDPB Use Case {case.code[2:]}: {case.title}"
     template = (
         uc.clear_data_with_problematic_law
-        if facts.content.problematic_law
+        if facts.content.problematic_law and eu_test
         else uc.clear_data_statement
     )
     words = template.format(
