@@ -268,3 +268,23 @@ def test_progress_lists_what_is_left_in_words() -> None:
     assert "data categories" in steps["describe"].missing
     assert not steps["tra"].done
     assert "score the data categories" in steps["tra"].missing
+
+
+def test_the_next_review_follows_the_cycle_to_the_day(repo: Store, svc: TiaService) -> None:
+    """Approval + 12 months is 12 months (dateutil): a leap day reviews on 28 Feb."""
+    t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
+    leap = date(2028, 2, 29)
+    done = _complete(svc.create(svc.draft_for(t.id or 0, TODAY, assessor="A. Patel")))
+    approved = svc.sign_off(done, APPROVER, leap, accept=_accepting(svc, done, leap))
+    assert approved.next_review_on == date(2029, 2, 28)
+    six = replace(done, id=None, version=0, review_cycle_months=6, series_id=None)
+    end = date(2027, 8, 31)
+    later = svc.sign_off(svc.create(six), APPROVER, end, accept=_accepting(svc, six, end))
+    assert later.next_review_on == date(2028, 2, 29)
+
+
+def test_a_change_log_entry_may_not_postdate_the_approval(repo: Store, svc: TiaService) -> None:
+    t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
+    done = _complete(svc.create(svc.draft_for(t.id or 0, TODAY, assessor="A. Patel")))
+    problems = svc.sign_off_problems(done, APPROVER, date(2026, 11, 1))  # before the draft
+    assert any("the change log has an entry dated after the approval" in p for p in problems)
