@@ -228,8 +228,8 @@ def _decision(facts: AssessmentFacts, bib: Bibliography, n: SectionNumbers) -> S
                     "under EU law the transfer must not start or must be suspended unless an "
                     "Art 49 derogation applies."
                     if facts.content.problematic_law
-                    else f"the conclusions rest on the assessment of the law of "
-                    f"{country_name(facts.destination)} (section 4)."
+                    else "the conclusions rest on the assessment of the destination's law and "
+                    f"practice ({country_name(facts.destination)}, section 4)."
                 )
             )
         )
