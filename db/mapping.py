@@ -331,6 +331,8 @@ TIA_COLS = (
     "change_note",
     "content",  # last: lean loads leave it out
 )
+# With the document as approved: read by ``get`` and the whole-register dump only.
+TIA_FULL_COLS = (*TIA_COLS, "approved_document")
 
 
 def tia_row(t: Tia) -> dict[str, Any]:

@@ -218,5 +218,13 @@ def m003_tia_structure_and_notices(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_tia_approved_document(db: Database) -> None:
+    # An approved assessment is reproduced exactly as approved (issue 10): the document built
+    # on approval is kept with the record (JSON of ``transfers_app.reports.codec``), written
+    # once. Assessments approved before this migration have none and are rebuilt on export.
+    db.execute("ALTER TABLE tias ADD COLUMN approved_document TEXT")
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 MIGRATION_NAMES = tuple(m.name for m in migrations._migrations)

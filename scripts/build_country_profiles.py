@@ -32,7 +32,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = REPO / "transfers_app" / "reference" / "data" / "country_profiles.json"
 SOURCE_NAME = "country-profiles.md"
-FORMAT = 1
+FORMAT = 2  # 2: each source carries its citation (publisher, title, date)
 
 # The research file names countries in English; the app keys them by ISO 3166-1 alpha-2.
 COUNTRY_CODES = {
@@ -265,6 +265,7 @@ class Resolver:
                     "tier": src["tier"],
                     "url": src["url"],
                     "note": note,
+                    "citation": src["citation"],
                 }
         raise ParseError(f"{where}: cites [{ref}], which no source table lists")
 
@@ -338,6 +339,160 @@ TIER = re.compile(r"\s*\[(T[123])\]\s*$")
 TIERS = ("T1", "T2", "T3")  # official, reputable secondary, weak (never cited in outputs)
 
 
+# Who publishes an official text, by the site it is on: the name a bibliography gives for a
+# link whose line names no publisher (a line that does, "Brookings, \"Title\" (date)", wins).
+PUBLISHERS = {
+    "eur-lex.europa.eu": "EUR-Lex (Publications Office of the European Union)",
+    "edpb.europa.eu": "European Data Protection Board",
+    "www.edpb.europa.eu": "European Data Protection Board",
+    "commission.europa.eu": "European Commission",
+    "curia.europa.eu": "Court of Justice of the European Union",
+    "legislation.gov.uk": "legislation.gov.uk (The National Archives)",
+    "www.legislation.gov.uk": "legislation.gov.uk (The National Archives)",
+    "ico.org.uk": "Information Commissioner's Office",
+    "cy.ico.org.uk": "Information Commissioner's Office",
+    "gov.uk": "UK Government",
+    "uscode.house.gov": "Office of the Law Revision Counsel, US House of Representatives",
+    "www.govinfo.gov": "U.S. Government Publishing Office (govinfo)",
+    "www.justice.gov": "U.S. Department of Justice",
+    "usdoj.gov": "U.S. Department of Justice",
+    "www.intel.gov": "Office of the Director of National Intelligence",
+    "trade.gov": "U.S. International Trade Administration",
+    "sso.agc.gov.sg": "Singapore Statutes Online (Attorney-General's Chambers)",
+    "egazette.gov.in": "Gazette of India",
+    "www.oaic.gov.au": "Office of the Australian Information Commissioner",
+    "inslm.gov.au": "Independent National Security Legislation Monitor",
+    "aph.gov.au": "Parliament of Australia",
+    "www.ato.gov.au": "Australian Taxation Office (legal database)",
+    "corrigan.austlii.edu.au": "AustLII",
+    "www.in.gov.br": "Diário Oficial da União (Brazil)",
+    "lawphil.net": "Lawphil Project (Arellano Law Foundation)",
+    "kararlarbilgibankasi.anayasa.gov.tr": "Constitutional Court of Türkiye",
+    "www.concourt.org.za": "Constitutional Court of South Africa",
+    "www.nsicop-cpsnr.ca": "National Security and Intelligence Committee of Parliamentarians",
+    "decisions.scc-csc.ca": "Supreme Court of Canada",
+    "scc-csc.lexum.com": "Supreme Court of Canada",
+    "decisions.fca-caf.gc.ca": "Federal Court of Canada",
+    "www.parl.ca": "Parliament of Canada (LEGISinfo)",
+    "www.ourcommons.ca": "House of Commons of Canada",
+    "en.npc.gov.cn.cdurl.cn": "National People's Congress of China",
+}
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_FULL = rf"\d{{1,2}} {_MONTHS} \d{{4}}"
+_MONTH_YEAR = rf"{_MONTHS} \d{{4}}"
+_YEAR = r"(?:19|20)\d{2}"
+_ANY_DATE = rf"{_FULL}|{_MONTH_YEAR}|{_YEAR}"
+# A parenthetical that dates the source: "(10 Feb 2026)", "(updated Dec 2022)",
+# "(11 Jun 2026: House voted ...)", "(2023)".
+_DATING = re.compile(rf"^(?:updated |reviewed |published |approved )?({_ANY_DATE})(?:$|[:;,])")
+_TRAILING_DATE = re.compile(rf",\s*({_FULL})\s*$")
+_FIRST_FULL = re.compile(rf"\b({_FULL})\b")
+_LONE_YEAR = re.compile(rf"(?<![\w.-])({_YEAR})(?![\w-])")
+# Notes about how the research read a source: not part of a citation.
+_RESEARCH_NOTE = re.compile(
+    r"not opened|read via|copy|checked against|cited before|legal-facts|wording checked",
+    re.IGNORECASE,
+)
+# "Publisher, \"Title\"" (a comma then a quote) or "Publisher, Title" with a short name; a
+# head that names an instrument ("Draft DPDP Rules, G.S.R. ...") is a title, not a publisher.
+_QUOTED_AFTER = re.compile(r"^(.{2,80}?),\s+(?=[\"“])")
+_SHORT_HEAD = re.compile(r"^([^,\"“(]{2,60}?(?:\([^()]*\))?),\s+(?=[A-Za-z])")
+_INSTRUMENT = re.compile(
+    r"\b(?:Rules|Act|Decision|Regulations?|Code|Bill|Memorandum|Statement|Directive|Order|"
+    r"text|Public Law|v)\b|^S\. \d|§"
+)
+_INSTRUMENT_OR_NUMBER = re.compile(rf"{_INSTRUMENT.pattern}|\bLaw\b|\d{{3,}}")
+
+
+def _parentheticals(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each top-level parenthetical of ``text`` (nested ones inside)."""
+    spans, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i + 1))
+    return spans
+
+
+def _without_research_notes(text: str) -> str:
+    """``text`` without parenthetical notes about how the research read the source."""
+    out, last = "", 0
+    for a, b in _parentheticals(text):
+        if _RESEARCH_NOTE.search(text[a:b]):
+            out += text[last:a].rstrip()
+            last = b
+    return re.sub(r"\s{2,}", " ", out + text[last:]).strip(" ;,")
+
+
+def _date_of(text: str, official: bool) -> str:
+    """The date a source line gives the source; "" when it gives none (never guessed).
+
+    A dating parenthetical or a trailing ", 20 Apr 2024" dates any source. An official text
+    (T1) is also dated by the first full date it names, else by the year in its name ("Act
+    2023", "2014 SCC 43"); a commentary's other dates are those of what it discusses."""
+    for a, b in _parentheticals(text):
+        dating = _DATING.match(text[a + 1 : b - 1].strip())
+        if dating:
+            return dating.group(1)
+    found = _TRAILING_DATE.search(text)
+    if found:
+        return found.group(1)
+    if official:
+        for pattern in (_FIRST_FULL, _LONE_YEAR):
+            found = pattern.search(text)
+            if found:
+                return found.group(1)
+    return ""
+
+
+def citation_parts(title: str, url: str | None, tier: str, label: str = "") -> Json:
+    """The publisher, title and date of a source line, for a bibliography.
+
+    The publisher is the name before the first comma of a line written "Publisher, Title"
+    (or "Publisher, \"Title\""), else the publisher of the site the link is on, else the
+    site's name. A link the research read as a summary of the named document says so."""
+    text = _without_research_notes(title)
+    publisher, rest = "", text
+    head = _QUOTED_AFTER.match(text)
+    if head is not None and (_INSTRUMENT.search(head.group(1)) or len(head.group(1).split()) > 5):
+        head = None
+    if head is None:
+        head = _SHORT_HEAD.match(text)
+        if head is not None and _INSTRUMENT_OR_NUMBER.search(head.group(1)):
+            head = None
+    if head is not None:
+        publisher, rest = head.group(1).strip(), text[head.end() :]
+    quoted = re.match(r"^[\"“]([^\"”]+)[\"”]\s*(.*)$", rest)
+    if quoted:
+        after = quoted.group(2)
+        spans = _parentheticals(after)
+        if spans and spans[0][0] == 0:  # the note right after the title: its date, or context
+            after = after[spans[0][1] :]
+        after = after.strip(" ,;")
+        cite_title = quoted.group(1).strip() + (f", {after}" if after else "")
+    else:
+        cite_title = rest
+    cite_title = re.sub(r"\s*\((?:" + _ANY_DATE + r")\)\s*$", "", cite_title).strip(" ,;")
+    if "summary" in label.lower() and "summary" not in cite_title.lower():
+        cite_title += " (summary)"
+    if not publisher:
+        host = re.sub(r"^https?://", "", url or "").split("/")[0]
+        publisher = (
+            PUBLISHERS.get(host)
+            or PUBLISHERS.get(host.removeprefix("www."))
+            or (host.removeprefix("www."))
+        )
+    return {"title": cite_title, "publisher": publisher, "date": _date_of(title, tier == "T1")}
+
+
 def source_row(ref: str, cell: str) -> Json:
     """ "Title — URL ; label: URL ... [Tn]" -> title, tier, the first URL and every URL with its
     label. A T3 ("source weak") line has no link: it only records the rejected source."""
@@ -361,13 +516,16 @@ def source_row(ref: str, cell: str) -> Json:
         pos = m.start() + len(url)
     if tier == "T3" and links:
         raise ParseError(f"source {ref}: a T3 source must not carry a link")
+    url = links[0]["url"] if links else None
+    label = links[0]["label"] if links else ""
     return {
         "ref": ref,
         "title": title.strip(),
         "tier": tier,
-        "url": links[0]["url"] if links else None,
+        "url": url,
         "links": links,
         "text": text,
+        "citation": citation_parts(title.strip(), url, tier, label),
     }
 
 

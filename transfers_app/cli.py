@@ -630,8 +630,16 @@ def cmd_export_tia(args: argparse.Namespace, ctx: Context) -> int:
     tia_id = _tia_id(args.tia_id, ctx)
     tia = services.tias.get(tia_id)
     services.exports.tia_pdf(tia_id, ctx.today, args.output)
-    draft = "" if tia.status.value == "approved" else f" (marked DRAFT: it is {tia.status.value})"
-    print(f"Wrote {tia.reference} to {args.output}{draft}")
+    if tia.approved_document is not None:
+        kept = f" as approved on {tia.approved_on.isoformat() if tia.approved_on else '?'}"
+    elif tia.status.value == "approved":
+        kept = " (approved before documents were kept: rebuilt from today's register)"
+    else:
+        kept = f" (marked DRAFT: it is {tia.status.value})"
+    print(f"Wrote {tia.reference} to {args.output}{kept}")
+    # What changed since approval is said here, never inside the document as approved.
+    for note in services.tias.status_notes(tia, ctx.today):
+        print(f"  {note}")
     return 0
 
 

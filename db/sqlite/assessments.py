@@ -1,8 +1,14 @@
-"""Transfer impact assessments (TIAs) and their revisions."""
+"""Transfer impact assessments (TIAs) and their revisions.
+
+The document as approved (``Tia.approved_document``) is written once and kept: an update that
+brings None (a record read by ``list`` or ``history``, which leave it out) keeps it, and one
+that brings a different document is refused. The audit records its SHA-256, not the text.
+"""
 
 from __future__ import annotations
 
 import builtins
+import hashlib
 from dataclasses import replace
 
 from db import mapping as mp
@@ -12,10 +18,20 @@ from db.sqlite.session import TIAS, Session
 from transfers_app.domain.enums import TiaStatus
 from transfers_app.domain.models import Tia
 from transfers_app.domain.validation import ensure_valid
+from transfers_app.errors import StorageError
 
 _WHOLE = f"SELECT {', '.join(mp.TIA_COLS)} FROM tias"
 # Without the content (the last column): the lists and the rules never read it.
 _LEAN = f"SELECT {', '.join(mp.TIA_COLS[:-1])} FROM tias"
+
+
+def audited(tia: Tia) -> Tia:
+    """The record as the audit keeps it: the approved document by its digest."""
+    doc = tia.approved_document
+    if doc is None:
+        return tia
+    digest = hashlib.sha256(doc.encode("utf-8")).hexdigest()
+    return replace(tia, approved_document=f"sha256:{digest}")
 
 
 @translated
@@ -27,12 +43,14 @@ class SqliteAssessments:
         ensure_valid(tia)
         s = self._s
         with s.atomic():
-            new_id, stamp = s.insert(TIAS, mp.tia_row(tia))
+            new_id, stamp = s.insert(
+                TIAS, {**mp.tia_row(tia), "approved_document": tia.approved_document}
+            )
             if tia.series_id is None:  # the first revision names its series
                 s.conn.execute("UPDATE tias SET series_id = ? WHERE id = ?", (new_id, new_id))
                 tia = replace(tia, series_id=new_id)
             saved = s.stamped(tia, new_id, stamp, 1)
-            s.audit(TIAS.name, new_id, "create", None, saved)
+            s.audit(TIAS.name, new_id, "create", None, audited(saved))
         return saved
 
     def update(self, tia: Tia) -> Tia:
@@ -41,11 +59,24 @@ class SqliteAssessments:
         tia_id = s.require_id(TIAS, tia.id)
         with s.atomic():
             before = self.get(tia_id)
-            stamp = s.update(TIAS, tia_id, tia.version, mp.tia_row(tia))
+            row = mp.tia_row(tia)
+            kept = before.approved_document
+            if tia.approved_document is not None and tia.approved_document != kept:
+                if kept is not None:
+                    raise StorageError(
+                        f"{tia.reference} was approved: the document as approved cannot be "
+                        "changed (reassess it to make a new revision)"
+                    )
+                row["approved_document"] = tia.approved_document
+                kept = tia.approved_document
+            stamp = s.update(TIAS, tia_id, tia.version, row)
             saved = s.stamped(
-                replace(tia, created_at=before.created_at), tia_id, stamp, tia.version + 1
+                replace(tia, created_at=before.created_at, approved_document=kept),
+                tia_id,
+                stamp,
+                tia.version + 1,
             )
-            s.audit(TIAS.name, tia_id, "update", before, saved)
+            s.audit(TIAS.name, tia_id, "update", audited(before), audited(saved))
         return saved
 
     def revise(self, old: Tia, new: Tia) -> Tia:
@@ -65,7 +96,7 @@ class SqliteAssessments:
             )
 
     def get(self, tia_id: int) -> Tia:
-        return tia_from(self._s.one(TIAS, mp.TIA_COLS, tia_id))
+        return tia_from(self._s.one(TIAS, mp.TIA_FULL_COLS, tia_id))
 
     def list(self, content: bool = False) -> builtins.list[Tia]:
         sql = _WHOLE if content else _LEAN

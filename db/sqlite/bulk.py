@@ -87,7 +87,7 @@ class SqliteBulkRecords:
             transfers=tuple(
                 transfer_from(r, mechs.get(r[0], ())) for r in rows("transfers", mp.TRANSFER_COLS)
             ),
-            tias=tuple(tia_from(r) for r in rows("tias", mp.TIA_COLS)),
+            tias=tuple(tia_from(r) for r in rows("tias", mp.TIA_FULL_COLS)),
             catalogue=tuple(
                 CatalogueItem(r[1], r[2], r[3], r[0])
                 for r in rows("catalogue", ("id", "catalogue", "name", "description"))
@@ -162,7 +162,13 @@ class SqliteBulkRecords:
                     for i, u in enumerate(t.mechanisms)
                 ],
             )
-            s.bulk_insert("tias", [{**mp.tia_row(x), **kept(x)} for x in records.tias])
+            s.bulk_insert(
+                "tias",
+                [
+                    {**mp.tia_row(x), "approved_document": x.approved_document, **kept(x)}
+                    for x in records.tias
+                ],
+            )
             conn.executemany(
                 "INSERT INTO catalogue (id, catalogue, name, description) VALUES (?, ?, ?, ?)",
                 [(c.id, c.catalogue, c.name, c.description) for c in records.catalogue],

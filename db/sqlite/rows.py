@@ -241,7 +241,8 @@ def document_from(r: Sequence[Any], parties: tuple[int, ...]) -> Document:
 
 
 def tia_from(r: Sequence[Any]) -> Tia:
-    """From a row of ``db.mapping.TIA_COLS`` (without the last, ``content``, for a lean read)."""
+    """From a row of ``db.mapping.TIA_COLS`` (without the last, ``content``, for a lean read;
+    with the document as approved after it: ``TIA_FULL_COLS``)."""
     content = r[19] if len(r) > 19 else None
     return Tia(
         id=r[0],
@@ -264,6 +265,7 @@ def tia_from(r: Sequence[Any]) -> Tia:
         inputs=inputs_of(r[17]),
         change_note=r[18],
         content=from_plain(TiaContent, json.loads(content)) if content else None,
+        approved_document=r[20] if len(r) > 20 else None,
     )
 
 

@@ -11,6 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from support.cli import run_cli_cleanly as run
 
+from transfers_app.reference import builtin_reference
+
 
 def _status(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
     _code, out, _err = run(capsys, *argv, "status", "--json")
@@ -182,3 +184,29 @@ def test_export_pack_stops_at_open_items_unless_told(
     assert "Wrote the evidence pack" in out
     code, _, err = run(capsys, "export", "pack", "-o", str(target), "--entity", "Nobody Ltd")
     assert code == 2 and "Nobody Ltd" in err
+
+
+def test_export_tia_reproduces_the_approved_document_after_a_reference_update(
+    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path
+) -> None:
+    """An approved assessment exported before and after `reference load` of a newer bundle:
+    the same file, to the byte; what changed is said beside it."""
+    before = tmp_path / "before.pdf"
+    code, out, err = run(capsys, "export", "tia", "TIA-0002", "-o", str(before))
+    assert code == 0, err
+    assert "as approved on 2026-11-25" in out and "Stale" not in out
+    bundle = tmp_path / "newer.json"
+    code, _, err = run(capsys, "reference", "export", "-o", str(bundle))
+    assert code == 0, err
+    data = json.loads(bundle.read_text(encoding="utf-8"))
+    data["manifest"]["version"], data["manifest"]["as_of"] = "2027.01.15", "2027-01-15"
+    bundle.write_text(json.dumps(data), encoding="utf-8")
+    code, out, err = run(capsys, "reference", "load", str(bundle))
+    assert code == 0 and "2027.01.15" in out, err
+    after = tmp_path / "after.pdf"
+    code, out, err = run(capsys, "export", "tia", "TIA-0002", "-o", str(after))
+    assert code == 0, err
+    assert after.read_bytes() == before.read_bytes()
+    assert "Stale: it no longer matches the register" in out
+    shipped = builtin_reference().version
+    assert f"legal reference data changed: {shipped} → 2027.01.15" in out

@@ -1,7 +1,11 @@
-"""The TIA summary PDF, read back as a reviewer would read it."""
+"""The TIA document, read back from the PDF as a regulator would read it: the decision page,
+the test and the conclusion under each regime, no internal material, the bibliography, the
+document frozen on approval, and the approval refused while an unverified fact is unaccepted.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import unicodedata
@@ -23,9 +27,12 @@ from exports import file_adapters
 from exports.docx_render import render_docx
 from exports.pdf_common import MARGIN_BOTTOM, MARGIN_TOP
 from exports.pdf_render import render_pdf
-from transfers_app.domain.enums import TiaStatus
+from transfers_app.domain.enums import Regime, TiaStatus
 from transfers_app.domain.models import Tia
-from transfers_app.reference import builtin_reference
+from transfers_app.domain.tia import EEG_GUARANTEES, Conclusion, ResidualRisk
+from transfers_app.errors import ValidationError
+from transfers_app.reference import builtin_reference, parse_bundle
+from transfers_app.reference.loader import builtin_bundle
 from transfers_app.reports.document import (
     BarChart,
     Bullets,
@@ -44,6 +51,21 @@ from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.tia import TiaService
 
 TODAY = date(2026, 11, 25)
+RESEARCH = next(
+    (p / "shared" / "reference" for p in Path(__file__).resolve().parents
+     if (p / "shared" / "reference" / "legal-facts.md").is_file()),
+    None,
+)  # fmt: skip
+# Words of the research that have no place in a document: markers, file names, notes, to-dos
+# and the ICO template's letter codes.
+INTERNAL = (
+    re.compile(r"\[(S|M|I)\b[^\]]*\]"),
+    re.compile(r"legal-facts|country-profiles|\.md\b"),
+    re.compile(r"third-party implementation|reconstructed and unverified"),
+    re.compile(r"score the data categories|answer Q[0-9]|\(Q[0-9]\)"),
+    re.compile(r"\b[CD][1-5]:"),
+    re.compile(r"\bDecision [A-F]\d?\b"),
+)
 
 
 @pytest.fixture
@@ -64,51 +86,280 @@ def _tia(svc: TiaService, importer: str) -> Tia:
     raise AssertionError(importer)
 
 
-def _text(pdf: bytes) -> tuple[PdfReader, list[str]]:
+def _pages(pdf: bytes) -> tuple[PdfReader, list[str]]:
     reader = PdfReader(io.BytesIO(pdf))
-    return reader, [p.extract_text() for p in reader.pages]
+    return reader, [re.sub(r"\s+", " ", p.extract_text()) for p in reader.pages]
 
 
-def test_an_approved_assessment_prints_every_section(svc: TiaService) -> None:
+def _words(doc: ReportDocument) -> list[str]:
+    """Every piece of text the document's blocks hold, outside the bibliography."""
+    out = [doc.title, doc.subtitle, doc.cover_statement, *(v for p in doc.heading.pairs for v in p)]
+    for s in doc.sections:
+        out.append(s.title)
+        for b in s.blocks:
+            if isinstance(b, Para):
+                out.append(b.text)
+            elif isinstance(b, Fields):
+                out.extend(v for pair in b.pairs for v in pair)
+            elif isinstance(b, Table):
+                out.extend([b.caption, *b.headers, *(c for r in b.rows for c in r)])
+            elif isinstance(b, Bullets):
+                out.extend(b.items)
+            elif isinstance(b, Signatures):
+                out.extend(f"{x.part} {x.name} {x.role} {x.signed_on}" for x in b.signers)
+    return out
+
+
+def _references(doc: ReportDocument) -> References:
+    found = [b for s in doc.sections for b in s.blocks if isinstance(b, References)]
+    assert len(found) == 1
+    return found[0]
+
+
+def _t3_domains() -> set[str]:
+    """The sites the research rejected as weak (its [T3] lines)."""
+    assert RESEARCH is not None
+    domains: set[str] = set()
+    for name in ("legal-facts.md", "country-profiles.md"):
+        for line in (RESEARCH / name).read_text(encoding="utf-8").splitlines():
+            if "[T3]" not in line:
+                continue
+            for weak in re.findall(r"source weak: ([^;)\]]+)", line):
+                domains.update(w for w in re.findall(r"[\w-]+(?:\.[\w-]+)+", weak))
+            domains.update(re.findall(r"https?://([^/\s]+)[^\s]*\s*\[T3\]", line))
+    return {d.removeprefix("www.") for d in domains if "." in d}
+
+
+# -- page 1 and the regimes ----------------------------------------------------------------------
+
+
+def test_page_one_is_the_decision_with_a_conclusion_per_regime(svc: TiaService) -> None:
+    tia = _tia(svc, "Stratus Cloud Hosting, Inc.")  # UK and EU, approved 25 Nov 2026
+    doc = svc.report(tia.id or 0, TODAY)
+    decision = doc.sections[0]
+    assert decision.title == "Decision" and decision.page_break_after
+    text = " ".join(_words(dataclasses.replace(doc, sections=(decision,))))
+    # What is assessed, with the tool per regime (never "Primary: UK Addendum")
+    assert "Keystone Access Europe Limited" in text and "Stratus Cloud Hosting, Inc." in text
+    assert "Tool (UK GDPR) the UK Addendum (B1.0) with the EU SCCs, Module 2" in text
+    assert "Tool (EU GDPR) the EU SCCs (Decision (EU) 2021/914), Module 2" in text
+    assert "Primary" not in text and "Fallback: EU SCCs" not in text
+    # The UK data protection test (the assessment is dated after 5 Feb 2026) and the EU test,
+    # each with its conclusion; their full wording is in the conclusions
+    assert "UK GDPR not materially lower Proceed with the supplementary measures" in text
+    assert "EU GDPR essentially equivalent Proceed with the supplementary measures" in text
+    whole = " ".join(_words(doc))
+    assert "Acting reasonably and proportionately, Keystone Access Europe Limited" in whole
+    assert "would not be materially lower than under the UK GDPR" in whole
+    assert "essentially equivalent to that guaranteed within the EU" in whole
+    # The status and the sign-off, by named people
+    assert "Approved on 25 Nov 2026 by Maria Santos" in text
+    (signatures,) = [b for b in decision.blocks if isinstance(b, Signatures)]
+    assert [(s.part, s.name, s.role) for s in signatures.signers] == [
+        ("Assessed by", "Anita Patel", "Privacy Counsel"),
+        ("Approved by", "Maria Santos", "General Counsel"),
+    ]
+    _, pages = _pages(render_pdf(doc))
+    assert "Conclusion per regime" in pages[0] and "UK GDPR" in pages[0]
+
+
+def test_an_idta_transfer_cites_the_idta_never_the_sccs(svc: TiaService) -> None:
+    tia = _tia(svc, "Keystone Access Australia Pty Ltd")  # UK only, on the IDTA
+    doc = svc.report(tia.id or 0, TODAY)
+    text = " ".join(_words(doc))
+    assert doc.title == "Transfer risk assessment"
+    assert "IDTA Part four" in text and "International Data Transfer Agreement" in text
+    assert "data protection test is met" in text
+    for wrong in ("Clause 14", "Clause 15", "SCC Module", "Module 1", "essentially equivalent"):
+        assert wrong not in text, wrong
+
+
+def test_an_assessment_before_the_duaa_applies_the_ico_approach(svc: TiaService) -> None:
+    tia = _tia(svc, "Keystone Access Group, Inc.")  # approved 25 Oct 2025, UK and EU
+    assert tia.approved_on is not None and tia.approved_on < date(2026, 2, 5)
+    text = " ".join(_words(svc.report(tia.id or 0, TODAY)))
+    assert "does not significantly increase the risk to the data subjects' privacy" in text
+    assert "materially lower" not in text  # the DUAA test was not in force
+    assert "essentially equivalent to that guaranteed within the EU" in text
+    # nothing the document shows is dated after its approval
+    assert "2026" not in text.replace("25 Oct 2026", "")  # its review date, set on approval
+
+
+# -- what a regulator must never read -------------------------------------------------------------
+
+
+def test_no_internal_material_and_no_weak_source_in_any_demo_assessment(svc: TiaService) -> None:
+    weak = _t3_domains() if RESEARCH is not None else set()
+    for x in svc.store.assessments.list():
+        doc = svc.report(x.id or 0, TODAY)
+        _, pages = _pages(render_pdf(doc))
+        text = " ".join(pages)
+        body = " ".join(_words(doc))
+        for pattern in INTERNAL:
+            assert not pattern.search(text), (x.reference, pattern.pattern)
+            assert not pattern.search(body), (x.reference, pattern.pattern)
+        assert "http" not in body  # sources are cited as [n]: their addresses are in the list
+        refs = _references(doc)
+        assert refs.items, x.reference
+        for r in refs.items:
+            assert r.title and r.publisher and r.url.startswith("http"), r
+            host = re.sub(r"^https?://", "", r.url).split("/")[0].removeprefix("www.")
+            assert host not in weak, (x.reference, r.url)
+        for domain in weak:
+            assert domain not in text, (x.reference, domain)
+        numbers = {int(n) for n in re.findall(r"\[(\d+)\]", body)}
+        assert numbers == {r.number for r in refs.items}, x.reference  # each cited, each listed
+
+
+def test_answers_carry_their_question_and_reasoning_not_codes(svc: TiaService) -> None:
+    tia = _tia(svc, "Keystone Access Australia Pty Ltd")
+    text = " ".join(_words(svc.report(tia.id or 0, TODAY)))
+    assert (
+        "Is the transfer significantly increasing the risk of a human rights breach in the "
+        "destination country" in text
+    )
+    assert "capability notices of the TOLA Act are addressed to communications providers" in text
+    # each law says whether it reaches this importer and why
+    assert "is not such a provider, so it cannot be compelled under this law" in text
+
+
+def test_no_prefilled_paragraph_is_the_same_in_every_assessment(svc: TiaService) -> None:
+    headings = {f"{k}. {v}" for k, v in EEG_GUARANTEES.items()}  # the EDPB's own titles
+    texts = [
+        {w for w in _words(svc.report(x.id or 0, TODAY)) if len(w) >= 60 and w not in headings}
+        for x in svc.store.assessments.list()
+    ]
+    assert len(texts) == 5
+    assert set.intersection(*texts) == set()
+
+
+def test_data_in_the_clear_means_use_case_6_or_7_and_the_conclusion_says_so(
+    svc: TiaService,
+) -> None:
+    host = _tia(svc, "Stratus Cloud Hosting, Inc.")
+    text = " ".join(_words(svc.report(host.id or 0, TODAY)))
+    assert "EDPB Use Case 6" in text and "not on technical measures" in text
+    assert "Use Case 1" not in text and "Use Case 3" not in text  # the data is in the clear
+    parent = _tia(svc, "Keystone Access Group, Inc.")
+    assert "EDPB Use Case 7" in " ".join(_words(svc.report(parent.id or 0, TODAY)))
+
+
+# -- frozen on approval ------------------------------------------------------------------------
+
+
+def _newer_reference(version: str = "2027.01.15") -> ReferenceSource:
+    bundle = builtin_bundle()
+    bundle["manifest"] = {**bundle["manifest"], "version": version, "as_of": "2027-01-15"}
+    return ReferenceSource(parse_bundle(bundle, origin="test"))
+
+
+def test_an_approved_assessment_is_reproduced_exactly_as_approved(
+    svc: TiaService, tmp_path: Path
+) -> None:
+    tia = _tia(svc, "Keystone Access Australia Pty Ltd")
+    first = svc.export_pdf(tia.id or 0, TODAY, tmp_path / "a.pdf").read_bytes()
+    assert svc.status_notes(tia, TODAY) == []
+    # The register and the reference data change afterwards...
+    later = date(2027, 2, 1)
+    t = svc.store.transfers.get(tia.transfer_id)
+    svc.store.transfers.update(replace(t, data_categories=(*t.data_categories, "Marketing")))
+    svc.reference.replace(_newer_reference().current)
+    again = svc.export_pdf(tia.id or 0, later, tmp_path / "b.pdf").read_bytes()
+    assert again == first  # ... the document is the one approved, to the byte
+    _, pages = _pages(again)
+    text = " ".join(pages)
+    shipped = builtin_reference().version
+    assert shipped in text and "2027.01.15" not in text and "Marketing" not in text
+    # ... and what changed is said beside it
+    notes = svc.status_notes(svc.get(tia.id or 0), later)
+    assert any("data categories changed: added Marketing" in n for n in notes)
+    assert any(f"legal reference data changed: {shipped} → 2027.01.15" in n for n in notes)
+
+
+def test_the_demo_says_beside_the_document_what_changed_since_approval(svc: TiaService) -> None:
+    notes = {
+        x.title: svc.status_notes(svc.get(x.id or 0), TODAY) for x in svc.store.assessments.list()
+    }
+    host = " ".join(notes["Stratus Cloud Hosting, Inc.: United States"])
+    assert "added Indus Support Services Pvt. Ltd. (IN)" in host
+    parent = " ".join(notes["Keystone Access Group, Inc.: United States"])
+    assert "Review overdue: the review was due on 25 Oct 2026" in parent
+    singapore = " ".join(notes["Keystone Access Asia Pte. Ltd.: Singapore"])
+    assert "expired on 5 Nov 2026" in singapore
+    assert notes["Keystone Access Australia Pty Ltd: Australia"] == []
+    assert notes["Meridian Recovery Services Pvt. Ltd.: India"] == []  # a draft is live
+
+
+def test_approval_is_refused_while_an_unverified_fact_is_unaccepted(svc: TiaService) -> None:
     tia = _tia(svc, "Stratus Cloud Hosting, Inc.")
-    reader, pages = _text(render_pdf(svc.report(tia.id or 0, TODAY, svc.organisation())))
-    text = "\n".join(pages)
-    for heading in (
-        "Transfer description",
-        "Transfer tool",
-        "Risk of the data",
-        "Destination law and practice",
-        "Enforceability and human rights",
-        "Supplementary measures",
-        "Quantitative estimate",
-        "Conclusion and residual risk",
-        "Sign-off, review and change log",
-    ):
-        assert heading in text, heading
-    assert "Clause 14(d)" in text and "Information Commission" in text
-    assert tia.reference in text
-    assert "FISA" in text  # from the country profile
-    assert "unverified" in text  # facts the research could not verify say so
-    # the register changed after approval (a new sub-processor): the PDF says so
-    assert "no longer matches the register" in re.sub(r"\s+", " ", text)
+    draft = svc.reassess(tia, TODAY, "Indus Support Services added as a sub-processor")
+    assert draft.content is not None
+    facts = svc.unverified_facts(draft, TODAY)
+    assert facts and all(f.key for f in facts)
+    some = [f.key for f in facts[1:]]
+    with pytest.raises(ValidationError, match="approval refused: Maria Santos has not accepted 1"):
+        svc.sign_off(draft, "Maria Santos (General Counsel)", TODAY, accept=some)
+    assert svc.get(tia.id or 0).status is TiaStatus.APPROVED  # nothing changed
+    # the draft's document says what must still be accepted
+    text = " ".join(_words(svc.report(draft.id or 0, TODAY)))
+    assert "not yet accepted" in text
+    approved = svc.sign_off(
+        draft, "Maria Santos (General Counsel)", TODAY, accept=[f.key for f in facts]
+    )
+    done = " ".join(_words(svc.report(approved.id or 0, TODAY)))
+    assert "not independently verified as of" in done.lower()
+    assert "accepted by Maria Santos on 25 Nov 2026" in done
+
+
+def test_a_role_or_a_login_is_not_a_signature(svc: TiaService) -> None:
+    draft = _tia(svc, "Meridian Recovery Services Pvt. Ltd.")
+    for who in ("General Counsel", "Head of Legal", "jsmith", "DOMAIN\\jsmith"):
+        problems = svc.sign_off_problems(draft, who, TODAY)
+        assert any("name the approver as a person" in p for p in problems), who
+
+
+def test_an_undecided_regime_keeps_the_assessment_from_approval(svc: TiaService) -> None:
+    tia = _tia(svc, "Stratus Cloud Hosting, Inc.")
+    draft = svc.reassess(tia, TODAY, "yearly review")
+    assert draft.content is not None
+    eu_open = replace(
+        draft,
+        content=replace(
+            draft.content,
+            conclusions=tuple(x for x in draft.content.conclusions if x.regime is Regime.UK),
+        ),
+    )
+    problems = svc.sign_off_problems(eu_open, "Maria Santos", TODAY)
+    assert any("state the conclusion and the residual risk under EU law" in p for p in problems)
+    suspend = draft.content.with_conclusion(
+        replace(draft.content.conclusion_for(Regime.EU), conclusion=Conclusion.SUSPEND)
+    )
+    text = " ".join(_words(svc.report(svc.save(replace(draft, content=suspend)).id or 0, TODAY)))
+    assert "the transfer must not start or must be suspended (Clause 14(f)" in text
+    assert ResidualRisk.MEDIUM.value.capitalize() in text
+
+
+# -- the document as a file ---------------------------------------------------------------------
+
+
+def test_the_pdf_is_numbered_titled_and_watermarked_only_for_a_draft(svc: TiaService) -> None:
+    tia = _tia(svc, "Stratus Cloud Hosting, Inc.")
+    reader, pages = _pages(render_pdf(svc.report(tia.id or 0, TODAY)))
     n = len(reader.pages)
-    assert n >= 2
     assert f"Page 1 of {n}" in pages[0] and f"Page {n} of {n}" in pages[-1]
-    assert "DRAFT" not in text
+    assert not any("DRAFT" in p for p in pages)
     meta = reader.metadata
     assert meta is not None and tia.reference in (meta.subject or "")
     assert meta.title == "Transfer impact assessment"
-
-
-def test_a_draft_is_watermarked_on_every_page(svc: TiaService) -> None:
-    tia = _tia(svc, "Meridian Recovery Services Pvt. Ltd.")
-    assert tia.status is TiaStatus.DRAFT
-    _, pages = _text(render_pdf(svc.report(tia.id or 0, TODAY)))
+    draft = _tia(svc, "Meridian Recovery Services Pvt. Ltd.")
+    assert draft.status is TiaStatus.DRAFT
+    _, pages = _pages(render_pdf(svc.report(draft.id or 0, TODAY)))
     assert all("DRAFT" in p for p in pages)
+    assert "NOT VALID on 25 Nov 2026" in pages[0]  # the legacy clauses, said on page 1
 
 
 def test_hostile_and_foreign_names_print_literally(svc: TiaService) -> None:
-    tia = _tia(svc, "Stratus Cloud Hosting, Inc.")
+    tia = _tia(svc, "Meridian Recovery Services Pvt. Ltd.")  # a draft: built from the register
     importer = svc.store.entities.get(svc.store.transfers.get(tia.transfer_id).importer_id)
     svc.store.entities.update(replace(importer, legal_name="<b>R&D</b> Łódź İstanbul Ltd"))
     assert tia.content is not None
@@ -116,18 +367,17 @@ def test_hostile_and_foreign_names_print_literally(svc: TiaService) -> None:
         replace(
             tia,
             assessor="Zoë <script>alert(1)</script>",
-            content=replace(tia.content, conclusion_text="Risk & reward <i>balanced</i>"),
+            content=replace(tia.content, practice="Risk & reward <i>balanced</i>"),
         )
     )
-    _, pages = _text(render_pdf(svc.report(tia.id or 0, TODAY)))
-    text = re.sub(r"\s+", " ", "\n".join(pages))
+    _, pages = _pages(render_pdf(svc.report(tia.id or 0, TODAY)))
+    text = " ".join(pages)
     assert "<b>R&D</b> Łódź İstanbul Ltd" in text
-    assert "Zoë <script>alert(1)</script>" in text
     assert "Risk & reward <i>balanced</i>" in text
 
 
 def test_rendering_twice_gives_the_same_bytes(svc: TiaService) -> None:
-    tia = _tia(svc, "Stratus Cloud Hosting, Inc.")
+    tia = _tia(svc, "Meridian Recovery Services Pvt. Ltd.")
     doc = svc.report(tia.id or 0, TODAY)
     assert render_pdf(doc, invariant=True) == render_pdf(doc, invariant=True)
 

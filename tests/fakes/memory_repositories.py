@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -291,6 +292,14 @@ class MemoryDocuments:
         return self._c.set_archived("document", "documents", self._c.state.documents, doc, False)
 
 
+def audited(tia: Tia) -> Tia:
+    """The record as the audit keeps it: the approved document by its digest (as SQLite)."""
+    doc = tia.approved_document
+    if doc is None:
+        return tia
+    return replace(tia, approved_document="sha256:" + hashlib.sha256(doc.encode()).hexdigest())
+
+
 class MemoryAssessments:
     def __init__(self, core: Core) -> None:
         self._c = core
@@ -303,15 +312,28 @@ class MemoryAssessments:
             if tia.series_id is None:  # the first revision names its series
                 tia = replace(tia, series_id=new_id)
             saved = c.created(tia, c.state.tias, new_id)
-            c.audit("tias", new_id, "create", None, saved)
+            c.audit("tias", new_id, "create", None, audited(saved))
         return saved
 
     def update(self, tia: Tia) -> Tia:
         ensure_valid(tia)
         c = self._c
         with c.atomic():
-            before, saved = c.updated("transfer assessment", c.state.tias, tia)
-            c.audit("tias", tia.id, "update", before, saved)
+            stored = c.state.tias.get(tia.id or -1)
+            kept = stored.approved_document if stored is not None else None
+            # As SQLite: the document as approved is written once, never changed or cleared.
+            if tia.approved_document is not None and kept not in (None, tia.approved_document):
+                raise StorageError(
+                    f"{tia.reference} was approved: the document as approved cannot be "
+                    "changed (reassess it to make a new revision)"
+                )
+            before, saved = c.updated(
+                "transfer assessment",
+                c.state.tias,
+                tia,
+                approved_document=tia.approved_document or kept,
+            )
+            c.audit("tias", tia.id, "update", audited(before), audited(saved))
         return saved
 
     def revise(self, old: Tia, new: Tia) -> Tia:
@@ -335,13 +357,17 @@ class MemoryAssessments:
 
     def list(self, content: bool = False) -> builtins.list[Tia]:
         return [
-            x if content else replace(x, content=None)
+            replace(x, approved_document=None, content=x.content if content else None)
             for _, x in sorted(self._c.state.tias.items())
             if x.archived_at is None
         ]
 
     def history(self, series_id: int) -> builtins.list[Tia]:
-        found = [x for x in self._c.state.tias.values() if x.series_id == series_id]
+        found = [
+            replace(x, approved_document=None)
+            for x in self._c.state.tias.values()
+            if x.series_id == series_id
+        ]
         return sorted(found, key=lambda x: (x.revision, x.id or 0))
 
     def archive(self, tia: Tia) -> Tia:

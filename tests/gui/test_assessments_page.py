@@ -62,7 +62,7 @@ def test_keystone_access_group_is_overdue(page: AssessmentsPage) -> None:
     assert cell[Column.ID] == r.tia.reference  # e.g. TIA-0001-v1, as the PDF quotes it
     assert cell[Column.TRANSFER] == "Keystone Access Europe Ltd → Keystone Access Group, Inc."
     assert cell[Column.STATUS] == "approved"
-    assert cell[Column.APPROVER] == "General Counsel"
+    assert cell[Column.APPROVER] == "Maria Santos (General Counsel)"
     assert cell[Column.NEXT_REVIEW] == "2026-10-25"
     assert cell[Column.FLAG] == "OVERDUE"
 
@@ -200,12 +200,14 @@ def test_a_stale_assessment_is_flagged_with_the_reason(
     assert page.wait_for_background(10_000)
     page.apply_filter(state="stale")
     rows = shown(page)
-    assert [x.transfer_id for x in rows] == [t.id]
-    assert rows[0].flag == "STALE"
-    assert "data categories changed: added Marketing Data" in page.proxy.index(0, Column.FLAG).data(
-        Qt.ItemDataRole.ToolTipRole
-    )
-    assert "1 no longer matching the register" in page.summary.text()
+    # The demo's two assessments approved with older reference data are stale too.
+    assert sorted(x.transfer_id for x in rows) == [1, 3, t.id]
+    row = next(i for i, x in enumerate(rows) if x.transfer_id == t.id)
+    assert rows[row].flag == "STALE"
+    assert "data categories changed: added Marketing Data" in page.proxy.index(
+        row, Column.FLAG
+    ).data(Qt.ItemDataRole.ToolTipRole)
+    assert "3 no longer matching the register" in page.summary.text()
 
 
 def test_an_empty_register(qtbot: QtBot, empty_ctx: UiContext) -> None:

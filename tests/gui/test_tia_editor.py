@@ -18,9 +18,11 @@ from transfers_app.domain.enums import Regime, TiaStatus
 from transfers_app.domain.models import Tia
 from transfers_app.domain.tia import (
     Conclusion,
+    DataFormat,
     EegRating,
     Enforceability,
     HumanRights,
+    KeyHolder,
     MeasureKind,
     ResidualRisk,
 )
@@ -60,9 +62,15 @@ def editor(qtbot: QtBot, ctx: UiContext, tia: Tia) -> TiaEditor:
     return dialog
 
 
+APPROVER = "Maria Santos (General Counsel)"
+
+
 def fill_in(qtbot: QtBot, d: TiaEditor) -> None:
     """Answer what the register cannot know, as an assessor would, step by step."""
     d.show_step("transfer")
+    # Encrypted at rest with the keys kept by the exporter: the storage use case fits.
+    choose(d.transfer_page.format_combo, DataFormat.ENCRYPTED)
+    choose(d.transfer_page.key_combo, KeyHolder.EXPORTER)
     if not d.transfer_page.purpose_edit.toPlainText():
         qtbot.keyClicks(d.transfer_page.purpose_edit, "Hosting the customer platform")
     if not d.transfer_page.subjects_edit.text():
@@ -82,15 +90,20 @@ def fill_in(qtbot: QtBot, d: TiaEditor) -> None:
         r.inherent.setValue(3)
         r.residual.setValue(2)
     choose(d.tra_page.human_rights_combo, HumanRights.C2)
+    qtbot.keyClicks(d.tra_page.human_rights_notes, "The importer holds ciphertext only")
     choose(d.tra_page.enforce_combo, Enforceability.D3)
+    qtbot.keyClicks(d.tra_page.enforce_notes, "UK courts under the Addendum")
     d.show_step("conclusion")
-    choose(d.conclusion_page.conclusion_combo, Conclusion.PROCEED_WITH_MEASURES)
-    choose(d.conclusion_page.residual_combo, ResidualRisk.LOW)
+    for regime in d.conclusion_page.regimes:  # one conclusion under each regime
+        box = d.conclusion_page.regime_boxes[regime]
+        choose(box.conclusion, Conclusion.PROCEED_WITH_MEASURES)
+        choose(box.residual, ResidualRisk.LOW)
 
 
-def approve(qtbot: QtBot, d: TiaEditor, approver: str = "General Counsel") -> Tia:
+def approve(qtbot: QtBot, d: TiaEditor, approver: str = APPROVER) -> Tia:
     d.signoff_page.approver_edit.clear()
     qtbot.keyClicks(d.signoff_page.approver_edit, approver)
+    qtbot.mouseClick(d.signoff_page.accept_all_button, CLICK)  # the unverified facts
     assert d.signoff_page.approve_button.isEnabled(), d.sign_off_problems()
     qtbot.mouseClick(d.signoff_page.approve_button, CLICK)
     assert d.saved is not None and d.saved.status is TiaStatus.APPROVED
@@ -135,6 +148,10 @@ def test_a_prefilled_draft_is_filled_step_by_step_and_signed_off(
     for key in ("transfer", "law", "measures", "procedure", "tra", "conclusion"):
         assert d.step_done(key), d.step_text(key)
     assert "8 of 8 steps done" in d.progress_label.text()
+    # The unverified facts the assessment relies on are listed for the approver to accept.
+    assert d.signoff_page.facts_table.rowCount() > 0
+    assert any("accept each fact" in p for p in d.sign_off_problems())
+    qtbot.mouseClick(d.signoff_page.accept_all_button, CLICK)
     # Four eyes: the assessor cannot approve their own assessment.
     qtbot.keyClicks(d.signoff_page.approver_edit, "a. patel")
     assert not d.signoff_page.approve_button.isEnabled()
@@ -144,7 +161,7 @@ def test_a_prefilled_draft_is_filled_step_by_step_and_signed_off(
     approved = approve(qtbot, d)
     assert approved.approved_on == TODAY
     assert approved.next_review_on == date(2027, 11, 25)  # the 12-month cycle
-    assert approved.approver == "General Counsel"
+    assert approved.approver == APPROVER
     stored = ctx.services.register.store.assessments.get(approved.id or 0)
     assert stored.status is TiaStatus.APPROVED
     assert stored.content is not None
@@ -297,6 +314,9 @@ def test_laws_from_the_profile_are_flagged_and_editable(qtbot: QtBot, ctx: UiCon
 
 def test_a_catalogue_code_fills_the_measure(qtbot: QtBot, ctx: UiContext) -> None:
     d = editor(qtbot, ctx, fresh_draft(ctx))
+    d.show_step("transfer")  # data the importer cannot read: the storage use case fits
+    choose(d.transfer_page.format_combo, DataFormat.ENCRYPTED)
+    choose(d.transfer_page.key_combo, KeyHolder.EXPORTER)
     d.show_step("measures")
     assert "does not say yet" in d.measures_page.measures_answer.text()
     qtbot.mouseClick(d.measures_page.add_measure_button, CLICK)
@@ -355,7 +375,7 @@ def test_reassess_asks_why_and_starts_revision_2(qtbot: QtBot, ctx: UiContext) -
         ctx.services.register.store.assessments.get(v1.id or 0).status is TiaStatus.APPROVED
     )  # still in force
     # Approving v2 supersedes v1.
-    approve(qtbot, d, "Head of Legal")
+    approve(qtbot, d, "Dev Raman (Head of Legal)")
     assert ctx.services.register.store.assessments.get(v1.id or 0).status is TiaStatus.SUPERSEDED
 
 
@@ -373,7 +393,8 @@ def test_a_change_on_the_register_shows_the_stale_banner(qtbot: QtBot, ctx: UiCo
     assert "Reassess" in again.stale_banner.text()
     # The dashboard counts it beside the missing and overdue ones.
     figures = summarize(ctx.status(), [])
-    assert figures.tias_stale == 1 and figures.tias_overdue == 1
+    # this one, and the demo's two made with older reference data
+    assert figures.tias_stale == 3 and figures.tias_overdue == 1
 
 
 def test_closing_with_unsaved_edits_asks_first(
@@ -468,7 +489,7 @@ def test_a_transfer_opens_its_current_assessment_or_a_new_draft(ctx: UiContext) 
     # Helpdesk Partners has none: a prefilled draft, by the register's last assessor.
     draft = open_or_draft(svc, TODAY, transfer_id=HELPDESK)
     assert draft.id is None and draft.transfer_id == HELPDESK
-    assert draft.assessor == "A. Patel (Privacy Counsel)"
+    assert draft.assessor == "Anita Patel (Privacy Counsel)"
     assert draft.content is not None and draft.content.destination == "PH"
 
 

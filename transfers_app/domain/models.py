@@ -205,6 +205,10 @@ class Tia:
     content: TiaContent | None = None
     inputs: TiaInputs | None = None
     change_note: str = ""  # why this revision was made (for the change log)
+    # The document as approved (``reports.codec`` JSON), written once on approval and never
+    # changed: exporting the assessment later reproduces it whatever changed since. Lists and
+    # histories load without it (None); storage keeps the stored one when given None.
+    approved_document: str | None = None
     version: int = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None

@@ -1,9 +1,12 @@
 """The structured transfer impact assessment (TIA / UK transfer risk assessment).
 
 One ``TiaContent`` holds what the assessor answers, organised as the method sources ask
-(legal-facts.md section 5): the EDPB's six steps (Recommendations 01/2020 v2.0), the four
+(legal-facts section 5): the EDPB's six steps (Recommendations 01/2020 v2.0), the four
 European Essential Guarantees (Recommendations 02/2020), the SCC Clause 14(b) factors, the ICO
-TRA questions and decision points, and the optional Rosenthal probability estimate.
+TRA questions and decision points, and the optional Rosenthal probability estimate; then a
+conclusion per regime assessed (``RegimeConclusion``: a transfer from the UK and the EU meets
+two tests and gets two conclusions), the unverified facts the approver accepted
+(``AcceptedFact``) and the assessment's own change log, with named people (``LogEntry``).
 ``TiaInputs`` is the snapshot of the register the assessment was made on: when the register
 drifts from it, the assessment is stale (``stale_reasons``).
 
@@ -17,10 +20,13 @@ import dataclasses
 import math
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum, StrEnum
 from typing import Any, NamedTuple, TypeVar
+
+from transfers_app.domain.enums import Regime
 
 # -- vocabularies ---------------------------------------------------------------------------
 
@@ -59,9 +65,21 @@ class MeasureKind(StrEnum):
 
 
 class DataFormat(StrEnum):
+    """The state of the data at the importer (legal-facts 5.3a)."""
+
     CLEAR = "clear"
     PSEUDONYMISED = "pseudonymised"
     ENCRYPTED = "encrypted"  # encrypted with keys the importer does not hold
+    SPLIT = "split"  # split between processors so that none can reconstruct it
+
+
+class KeyHolder(StrEnum):
+    """Who holds the decryption keys or the re-identification data (legal-facts 5.3a)."""
+
+    EXPORTER = "exporter"
+    TRUSTED_PARTY = "trusted_party"  # an entity the exporter entrusts in the EEA/UK or adequate
+    IMPORTER = "importer"
+    NONE = "none"  # nothing is encrypted or pseudonymised
 
 
 class Conclusion(StrEnum):
@@ -71,9 +89,11 @@ class Conclusion(StrEnum):
     SUSPEND = "suspend"  # do not start / suspend or end the transfer (EDPB paras 50-51)
 
 
+# Words that hold under every regime's test (the EU's standard is "essentially equivalent",
+# the UK's "not materially lower": the test's own conclusion says which).
 CONCLUSION_LABELS = {
     Conclusion.UNDECIDED: "Not yet concluded",
-    Conclusion.PROCEED: "Proceed: protection essentially equivalent without further measures",
+    Conclusion.PROCEED: "Proceed: the test is met without further measures",
     Conclusion.PROCEED_WITH_MEASURES: "Proceed with the supplementary measures recorded",
     Conclusion.SUSPEND: "Do not start, or suspend or end, the transfer",
 }
@@ -116,21 +136,25 @@ class Enforceability(StrEnum):
     D5 = "D5"  # enforceability-risk data remains
 
 
+# The answers in words: the letters are the ICO template's decision points, which a reader
+# of the assessment does not need (and which the research could not match to the template).
 HUMAN_RIGHTS_LABELS = {
     HumanRights.UNANSWERED: "Not answered",
-    HumanRights.C1: "C1: no human-rights concerns",
-    HumanRights.C2: "C2: concerns, but the transfer does not significantly increase the risk",
-    HumanRights.C3: "C3: every category significantly increases the risk",
-    HumanRights.C4: "C4: some categories significantly increase the risk",
+    HumanRights.C1: "No: there are no human-rights concerns in the destination for this data",
+    HumanRights.C2: "No: there are concerns in the destination, but the transfer does not "
+    "significantly increase the risk for this data",
+    HumanRights.C3: "Yes: the transfer significantly increases the risk for every category of data",
+    HumanRights.C4: "Yes, for some categories of data: those categories are significant-risk data",
 }
 
 ENFORCEABILITY_LABELS = {
     Enforceability.UNANSWERED: "Not answered",
-    Enforceability.D1: "D1: only low or moderate risk data",
-    Enforceability.D2: "D2: no enforcement concerns",
-    Enforceability.D3: "D3: the importer is likely to accept UK courts or arbitration",
-    Enforceability.D4: "D4: other factors make the safeguard enforceable",
-    Enforceability.D5: "D5: data at risk because the safeguard cannot be enforced",
+    Enforceability.D1: "Yes: only low or moderate risk data is transferred",
+    Enforceability.D2: "Yes: there are no concerns about enforcing the safeguard",
+    Enforceability.D3: "Yes: the importer is likely to accept the jurisdiction of the UK courts "
+    "or arbitration",
+    Enforceability.D4: "Yes: other factors make the safeguard enforceable",
+    Enforceability.D5: "No: some data is at risk because the safeguard cannot be enforced",
 }
 
 # EDPB Annex 2 use cases (legal-facts.md 5.3). UC4/UC5 conditions and UC7 are unverified [M].
@@ -162,6 +186,9 @@ class TransferDescription:
     frequency: str = ""
     retention: str = ""
     data_format: DataFormat = DataFormat.CLEAR
+    key_holder: KeyHolder = KeyHolder.IMPORTER
+    transit_only: bool = False  # the data only passes through the destination (EDPB UC3)
+    protected_recipient: bool = False  # local law shields the importer from access (UC4)
     transmission_channels: str = ""
     storage_locations: tuple[str, ...] = ()  # ISO codes where the data is stored or accessed
     onward_transfers: tuple[str, ...] = ()  # "Name (country): service"
@@ -177,6 +204,7 @@ class LawItem:
     sources: tuple[str, ...] = ()  # URLs or citations
     verified: bool = True  # False for facts the reference data marks [M]
     applies: bool = True  # the assessor's view whether it reaches this importer and data
+    reasoning: str = ""  # why it does or does not reach this importer (its kind, its sector)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +212,7 @@ class EegFinding:
     guarantee: str  # "A".."D"
     rating: EegRating = EegRating.NOT_ASSESSED
     notes: str = ""
+    verified: bool = True  # False where the notes carry facts the profile marks unverified
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +258,44 @@ class Quantitative:
 
 
 @dataclass(frozen=True, slots=True)
+class RegimeConclusion:
+    """The conclusion under one regime's test (a UK and EU transfer has one of each)."""
+
+    regime: Regime
+    conclusion: Conclusion = Conclusion.UNDECIDED
+    residual_risk: ResidualRisk = ResidualRisk.UNRATED
+    conditions: tuple[str, ...] = ()  # what must stay true for the conclusion to hold
+    text: str = ""  # the assessor's reasoning, after the test's own wording
+
+    @property
+    def decided(self) -> bool:
+        return (
+            self.conclusion is not Conclusion.UNDECIDED
+            and self.residual_risk is not ResidualRisk.UNRATED
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedFact:
+    """A fact the research could not verify, which the approver accepted for this assessment."""
+
+    key: str  # stable across edits: "law:FISA s.702", "use_case:UC6", "test:ch-scc-clause-14"
+    statement: str
+    as_of: date  # not independently verified as of this date (the research date)
+    accepted_by: str
+    accepted_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One event of the assessment, by a named person (never a computer login)."""
+
+    on: date
+    by: str
+    event: str
+
+
+@dataclass(frozen=True, slots=True)
 class TiaContent:
     # Step 1: know the transfer
     description: TransferDescription = field(default_factory=TransferDescription)
@@ -239,6 +306,9 @@ class TiaContent:
     profile_as_of: date | None = None  # date of the country profile the laws started from
     laws: tuple[LawItem, ...] = ()
     practice: str = ""  # importer's experience of requests, transparency reports, case law
+    # Is the importer a provider of electronic communication services, a telecom or another
+    # communications provider (the kind of organisation many access laws can compel)?
+    communications_provider: bool | None = None
     circumstances: str = ""  # Clause 14(b)(i): chain length, actors, channels, sector
     eeg: tuple[EegFinding, ...] = ()
     problematic_law: bool | None = None  # does problematic legislation reach this transfer?
@@ -247,6 +317,8 @@ class TiaContent:
     procedural_steps: str = ""
     # Step 6
     review_triggers: tuple[str, ...] = ()
+    # UK: the method of the data protection test (an id of the assessment test's methods)
+    uk_method: str = "ico_tra_tool"
     # UK: ICO TRA
     category_risks: tuple[CategoryRisk, ...] = ()
     large_organisation: bool = False
@@ -258,11 +330,35 @@ class TiaContent:
     exceptions_apply: bool | None = None  # Q6: Art 49 exceptions cover all significant-risk data
     # Optional quantitative estimate
     quantitative: Quantitative | None = None
-    # Conclusion
+    # Conclusion, per regime assessed. The three single fields are the conclusion of an
+    # assessment written before conclusions were per regime: a regime without its own
+    # conclusion reads them (``conclusion_for``).
+    conclusions: tuple[RegimeConclusion, ...] = ()
     conclusion: Conclusion = Conclusion.UNDECIDED
     residual_risk: ResidualRisk = ResidualRisk.UNRATED
     conclusion_text: str = ""
     art49_fallback: str = ""
+    # Sign-off
+    accepted: tuple[AcceptedFact, ...] = ()
+    log: tuple[LogEntry, ...] = ()
+
+    def conclusion_for(self, regime: Regime) -> RegimeConclusion:
+        found = next((x for x in self.conclusions if x.regime is regime), None)
+        if found is not None:
+            return found
+        return RegimeConclusion(
+            regime, self.conclusion, self.residual_risk, (), self.conclusion_text
+        )
+
+    def with_conclusion(self, new: RegimeConclusion) -> TiaContent:
+        """This content with ``new`` as its regime's conclusion (others kept, in order)."""
+        others = tuple(x for x in self.conclusions if x.regime is not new.regime)
+        order = {r: i for i, r in enumerate(Regime)}
+        merged = sorted((*others, new), key=lambda x: order[x.regime])
+        return dataclasses.replace(self, conclusions=tuple(merged))
+
+    def acceptance(self, key: str) -> AcceptedFact | None:
+        return next((a for a in self.accepted if a.key == key), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,8 +517,14 @@ class StepProgress(NamedTuple):
     missing: str  # what is still to answer, in words
 
 
-def progress(c: TiaContent, uk: bool) -> list[StepProgress]:
-    """How far the assessment has got, step by step (for the editor and the sign-off check)."""
+ICO_TRA_TOOL = "ico_tra_tool"  # the UK method whose questions the TRA step answers
+
+
+def progress(c: TiaContent, uk: bool, regimes: Sequence[Regime] = ()) -> list[StepProgress]:
+    """How far the assessment has got, step by step (for the editor and the sign-off check).
+
+    ``regimes``: the regimes assessed, each of which needs its own conclusion (none given:
+    one conclusion is enough, as before conclusions were per regime)."""
     d = c.description
     steps = [
         StepProgress(
@@ -455,22 +557,37 @@ def progress(c: TiaContent, uk: bool) -> list[StepProgress]:
             "list the events that reopen the assessment",
         ),
     ]
-    if uk:
+    if uk and c.uk_method == ICO_TRA_TOOL:
         decision = tra_decision(c)
+        unexplained = (
+            decision.outcome
+            and decision.significant_risk is not None
+            and not (c.human_rights_notes.strip() and c.enforceability_notes.strip())
+        )
         steps.append(
             StepProgress(
-                "tra", "UK transfer risk assessment", bool(decision.outcome), decision.explanation
+                "tra",
+                "UK transfer risk assessment",
+                bool(decision.outcome) and not unexplained,
+                "give the reasoning for the answers to Questions 4 and 5"
+                if unexplained
+                else decision.explanation,
             )
         )
-    steps.append(
-        StepProgress(
-            "conclusion",
-            "Conclusion",
-            c.conclusion is not Conclusion.UNDECIDED
-            and c.residual_risk is not ResidualRisk.UNRATED,
-            "state the conclusion and the residual risk",
+    if regimes:
+        open_regimes = [r.value for r in regimes if not c.conclusion_for(r).decided]
+        done = not open_regimes
+        missing = (
+            "state the conclusion and the residual risk under "
+            + " and ".join(open_regimes)
+            + (" law" if len(open_regimes) == 1 else " law each")
         )
-    )
+    else:
+        done = c.conclusion is not Conclusion.UNDECIDED and (
+            c.residual_risk is not ResidualRisk.UNRATED
+        )
+        missing = "state the conclusion and the residual risk"
+    steps.append(StepProgress("conclusion", "Conclusion", done, missing))
     return steps
 
 

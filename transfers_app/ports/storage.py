@@ -173,7 +173,12 @@ class DocumentRepository(Protocol):
 
 
 class AssessmentRepository(Protocol):
-    """Transfer impact assessments (TIAs) and their revisions."""
+    """Transfer impact assessments (TIAs) and their revisions.
+
+    ``Tia.approved_document`` (the document as approved, ``reports.codec`` JSON) is written
+    once and kept: ``get`` returns it; ``list`` and ``history`` leave it out (None); an update
+    that brings None keeps the stored one, one that brings another is refused (StorageError);
+    the audit records its SHA-256 instead of its text."""
 
     def add(self, tia: Tia) -> Tia: ...
     def update(self, tia: Tia) -> Tia: ...
@@ -182,7 +187,7 @@ class AssessmentRepository(Protocol):
         ...
 
     def get(self, tia_id: int) -> Tia:
-        """With its content."""
+        """With its content and its document as approved."""
         ...
 
     def list(self, content: bool = False) -> builtins.list[Tia]:

@@ -31,7 +31,8 @@ from typing import Any, TypeVar
 from transfers_app.errors import ReferenceDataError
 
 DATA_FILE = "country_profiles.json"
-SUPPORTED_FORMAT = 1
+# Format 2: each source carries its citation (title, publisher, date) for a bibliography.
+SUPPORTED_FORMAT = 2
 
 
 class MarkerKind(StrEnum):
@@ -70,6 +71,16 @@ class SourceLink:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceCitation:
+    """How a bibliography cites a source: its title, its publisher (or author, or the site it
+    is on) and its date as the research line gives it ("" when it gives none)."""
+
+    title: str
+    publisher: str
+    date: str
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     """One row of a source list: a profile's (``US-1``) or the common one (``C-1``)."""
 
@@ -79,6 +90,7 @@ class Source:
     url: str | None  # the first link; None for a weak source or one cited by another source
     links: tuple[SourceLink, ...]
     text: str  # the whole entry as written, incl. notes such as "(not opened)"
+    citation: SourceCitation
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +102,7 @@ class SourceRef:
     tier: Tier
     url: str | None
     note: str  # what the citation says about itself, e.g. "draft numbering r.22"
+    citation: SourceCitation
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +334,11 @@ class _Reader:
             raise self._fail(key, f"one of: {allowed} (not {value!r})") from None
 
 
+def _citation(r: _Reader) -> SourceCitation:
+    c = r.child("citation")
+    return SourceCitation(c.text("title"), c.text("publisher"), c.text("date"))
+
+
 def _refs(r: _Reader, key: str = "refs") -> tuple[SourceRef, ...]:
     return tuple(
         SourceRef(
@@ -329,6 +347,7 @@ def _refs(r: _Reader, key: str = "refs") -> tuple[SourceRef, ...]:
             tier=x.choice("tier", Tier),
             url=x.opt_text("url"),
             note=x.text("note"),
+            citation=_citation(x),
         )
         for x in r.rows(key)
     )
@@ -358,6 +377,7 @@ def _source(r: _Reader) -> Source:
         url=r.opt_text("url"),
         links=tuple(SourceLink(label=x.text("label"), url=x.text("url")) for x in r.rows("links")),
         text=r.text("text"),
+        citation=_citation(r),
     )
 
 

@@ -10,7 +10,6 @@ loaded so the demo always has something due. Some gaps are deliberate.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -27,7 +26,6 @@ from transfers_app.domain.enums import (
     Mechanism,
     Regime,
     Role,
-    TiaStatus,
     VolumeBand,
 )
 from transfers_app.domain.models import (
@@ -39,28 +37,13 @@ from transfers_app.domain.models import (
     SccOptions,
     Transfer,
 )
-from transfers_app.domain.tia import (
-    AccessBasis,
-    CategoryRisk,
-    Conclusion,
-    Enforceability,
-    Factor,
-    HumanRights,
-    Measure,
-    MeasureKind,
-    Quantitative,
-    ResidualRisk,
-    TiaContent,
-)
 from transfers_app.errors import StorageError, TransfersError
 from transfers_app.ports.files import PdfRenderer
 from transfers_app.ports.storage import Store, UnitOfWork
-from transfers_app.reference import builtin_reference
 from transfers_app.reports.document import Fields, Para, ReportDocument, Section
 from transfers_app.reports.pack import safe_component
+from transfers_app.services.demo_tias import DemoAssessments
 from transfers_app.services.organisation import ORG_ICO, ORG_NAME
-from transfers_app.services.reference import ReferenceSource
-from transfers_app.services.tia import TiaService
 
 # The seed policy's own categories (shared/seeds): what this organisation collects.
 DATA_CATEGORIES = [
@@ -221,35 +204,11 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
                 )
             )
 
-        # The drafts start from the built-in reference data, whatever the register uses.
-        tias = TiaService(store, ReferenceSource(builtin_reference()))
         # Who keeps the register, for report headers and the regulator's cover letter.
         tx.settings.set(ORG_NAME, "Keystone Access Europe Limited")
         tx.settings.set(ORG_ICO, "ZX000000 (demo)")
-
-        def tia(
-            t: Transfer,
-            approved: date | None,
-            review: date | None,
-            status: TiaStatus = TiaStatus.APPROVED,
-        ) -> None:
-            """A structured assessment as an assessor would have left it: prefilled from the
-            register and the country profile on the day it was made, then answered."""
-            assert t.id
-            made = approved or ago(0, 0, 14)
-            draft = tias.draft_for(t.id, made, assessor="A. Patel (Privacy Counsel)")
-            assert draft.content is not None
-            complete = status is TiaStatus.APPROVED
-            tx.assessments.add(
-                replace(
-                    draft,
-                    status=status,
-                    approver="General Counsel" if approved else "",
-                    approved_on=approved,
-                    next_review_on=review,
-                    content=demo_answers(draft.content, complete),
-                )
-            )
+        # The assessments, made through the real sign-off on days that could have happened.
+        assessments = DemoAssessments(store, today)
 
         scc = SccOptions(
             docking_clause=True,
@@ -305,7 +264,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
             volume=VolumeBand.UNDER_1M,
             started_on=ago(3, 2),
         )
-        tia(t, ago(2, 1), ago(0, 1))
+        assessments.group_parent(t)
 
         # Sister entities: Australia on the IDTA (current), Singapore on an expired IDTA.
         idta_au = doc(
@@ -332,7 +291,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
             regimes=(Regime.UK,),
             notes="UK customers only: EU data stays in the UK.",
         )
-        tia(t, ago(0, 10), ahead(0, 2))
+        assessments.australia(t)
         idta_sg = doc(
             "IDTA Keystone Europe - Keystone Asia",
             DocumentKind.UK_IDTA,
@@ -354,7 +313,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
             started_on=ago(3),
             regimes=(Regime.UK,),
         )
-        tia(t, ago(1, 2), ahead(0, 4))
+        assessments.singapore(t)
 
         # Payments: US, DPF with UK Extension, SCC fallback. Compliant.
         pay = ent(
@@ -512,7 +471,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
             volume=VolumeBand.UNDER_1M,
             started_on=ago(2, 4),
         )
-        tia(th, ago(0, 6), ahead(0, 6))
+        assessments.cloud_host(th)
         sub = ent(
             "Indus Support Services Pvt. Ltd.",
             EntityKind.VENDOR,
@@ -541,6 +500,8 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
             exporter=host,
             exporter_role=Role.PROCESSOR,
             parent_transfer_id=th.id,
+            # In use since before, but recorded only after the hosting assessment was approved
+            # (Stratus told us late): that assessment is stale.
             started_on=ago(2),
         )
 
@@ -606,7 +567,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
             [(Mechanism.LEGACY_SCC, old)],
             started_on=date(2019, 5, 2),
         )
-        tia(td, None, None, TiaStatus.DRAFT)
+        assessments.debt_collector(td)
 
         # Translation: Japan (APPI adequacy, private sector only).
         jp = ent(
@@ -752,80 +713,6 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         )
     store.audit.note("demo", "loaded the built-in demo register")
     return store.queries.counts().entities
-
-
-# Destinations whose profile shows access laws that reach a commercial importer.
-_PROBLEMATIC = frozenset({"US", "IN", "CN", "PH", "SG", "AU", "TR", "ZA", "MX", "AE"})
-
-
-def demo_answers(c: TiaContent, complete: bool) -> TiaContent:
-    """The answers a demo assessor gave. Illustrative only: the probabilities below are demo
-    inputs, not estimates of any real authority's behaviour."""
-    d = c.description
-    description = replace(
-        d,
-        purpose=d.purpose or d.nature_of_processing or "Provision of the contracted service",
-        data_subjects=d.data_subjects or ("Customers", "Service users"),
-        retention="For the term of the contract, then deleted within 90 days",
-        transmission_channels="TLS 1.3 over the public internet; administrative access via VPN",
-        minimisation="Only the fields the service needs; no special-category data",
-    )
-    if not complete:
-        return replace(c, description=description)
-    problematic = c.destination in _PROBLEMATIC
-    measures = (
-        Measure(MeasureKind.TECHNICAL, "TLS 1.3 in transit, decryption only at the importer", "T2",
-                "UC3", True),
-        Measure(MeasureKind.TECHNICAL, "Minimisation before transfer; no special-category data",
-                "T5", "", True),
-        Measure(MeasureKind.CONTRACTUAL, "Clause 15 operational: named contact, notification of "
-                "requests, challenge of over-broad requests", "C3", "", True),
-        Measure(MeasureKind.ORGANISATIONAL, "Importer's written government-access request "
-                "procedure and transparency report", "O1", "", True),
-    )  # fmt: skip
-    quantitative = None
-    if c.destination == "US":
-        quantitative = Quantitative(
-            period_years=5,
-            threshold=0.10,
-            bases=(
-                AccessBasis(
-                    "FISA s.702",
-                    (Factor("Data of foreign-intelligence interest", 0.01),
-                     Factor("Sought from the importer rather than elsewhere", 0.2),
-                     Factor("Importer is compellable and the challenge fails", 0.5)),
-                ),
-                AccessBasis(
-                    "CLOUD Act / SCA warrant",
-                    (Factor("Data relevant to a US criminal case", 0.005),
-                     Factor("Sought from the importer rather than via MLAT", 0.3),
-                     Factor("Motion to quash fails", 0.5)),
-                ),
-            ),
-        )  # fmt: skip
-    return replace(
-        c,
-        description=description,
-        tool_notes="Mechanisms as recorded on the register; documents checked for the right "
-        "module and completed annexes.",
-        circumstances="Single importer, no further onward transfer beyond the listed "
-        "sub-processors; data encrypted in transit; business-to-business service.",
-        practice="The importer's transparency report shows no requests for customer data of "
-        "this kind in the last three years.",
-        problematic_law=problematic,
-        measures=measures if problematic else (),
-        procedural_steps="No additions contradicting the SCCs; no authority consultation needed.",
-        category_risks=tuple(CategoryRisk(cat, 3, 2) for cat in description.data_categories),
-        large_organisation=False,
-        high_volume=False,
-        human_rights=HumanRights.C2,
-        enforceability=Enforceability.D3,
-        quantitative=quantitative,
-        conclusion=Conclusion.PROCEED_WITH_MEASURES if problematic else Conclusion.PROCEED,
-        residual_risk=ResidualRisk.LOW,
-        conclusion_text="With the measures recorded, the protection is essentially equivalent "
-        "for this data; the residual risk of disproportionate access is low.",
-    )
 
 
 def demo_copy(doc: Document, parties: list[str], folder: Path, pdf: PdfRenderer) -> Path:

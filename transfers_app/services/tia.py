@@ -4,10 +4,19 @@ The register already knows the parties, countries, data and mechanisms of a tran
 assessment starts from them (and from the destination's country profile), so the assessor
 only answers what the register cannot know. ``TiaInputs`` records what the register said when
 the assessment was made; when the register drifts, the assessment is stale.
+
+Approval freezes the assessment: the document built that day (``tia_report``) is stored with
+the record (``Tia.approved_document``, ``reports.codec``) and every later export renders it,
+whatever the register or the reference data have become; what has changed since is said
+beside it (``status_notes``), never inside it. Approval needs every step answered, a second
+person, named people (not roles or logins), and the approver's acceptance of each fact the
+assessment relies on that the research could not verify.
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -16,7 +25,8 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import Frequency, Regime, Severity, TiaStatus
+from transfers_app.domain.enums import DocumentStatus, Frequency, Regime, Severity, TiaStatus
+from transfers_app.domain.formatting import day
 from transfers_app.domain.models import (
     AuditEntry,
     Document,
@@ -25,12 +35,16 @@ from transfers_app.domain.models import (
     Transfer,
 )
 from transfers_app.domain.readmodels import RulesSnapshot, TransferFacts
-from transfers_app.domain.renewals import next_review
+from transfers_app.domain.renewals import is_overdue, next_review
 from transfers_app.domain.tia import (
     EEG_GUARANTEES,
+    ICO_TRA_TOOL,
+    AcceptedFact,
+    Conclusion,
+    DataFormat,
     EegFinding,
-    EegRating,
-    LawItem,
+    KeyHolder,
+    LogEntry,
     TiaContent,
     TiaInputs,
     TransferDescription,
@@ -40,13 +54,37 @@ from transfers_app.domain.tia import (
 from transfers_app.errors import TransfersError, ValidationError
 from transfers_app.ports.files import PdfRenderer
 from transfers_app.ports.storage import Store
+from transfers_app.reference.assessment_tests import AssessmentTests, load_assessment_tests
 from transfers_app.reference.loader import ReferenceSet
-from transfers_app.reference.profiles import CountryProfile, Item, Rating, load_country_profiles
+from transfers_app.reference.profiles import load_country_profiles
+from transfers_app.reports.codec import document_from_json, document_to_json
 from transfers_app.reports.document import ReportDocument
+from transfers_app.rules.context import TransferContext
 from transfers_app.rules.gaps import Gap, GapCode
 from transfers_app.services.organisation import Organisation, organisation_of
 from transfers_app.services.reference import ReferenceSource
-from transfers_app.services.tia_report import build_report
+from transfers_app.services.tia_analysis import (
+    Importer,
+    UnverifiedFact,
+    fitting_use_cases,
+    importer_of,
+    regime_tools,
+)
+from transfers_app.services.tia_prefill import (
+    circumstances_text,
+    prefill_from_profile,
+    profile_content,
+)
+from transfers_app.services.tia_report import AssessmentFacts, build_report
+
+__all__ = [
+    "TiaService",
+    "compute_inputs",
+    "person_problem",
+    "prefill_from_profile",
+    "profile_content",
+    "stale_gaps",
+]
 
 _FREQUENCY = {
     Frequency.ONE_OFF: "one-off",
@@ -194,16 +232,57 @@ def stale_gaps(snap: RulesSnapshot, reference_version: str, on: date) -> list[Ga
     return out
 
 
+# -- who signs ---------------------------------------------------------------------------------
+
+# Words that name a role or a department rather than a person ("General Counsel", "Legal").
+_ROLE_WORDS = frozenset(
+    {
+        *("counsel", "officer", "team", "department", "dept", "legal", "privacy", "dpo"),
+        *("committee", "board", "office", "compliance", "manager", "director", "head"),
+        *("lead", "admin", "administrator", "assessor", "approver"),
+    }
+)
+
+
+def person_problem(part: str, value: str) -> str | None:
+    """Why ``value`` does not name a person for the sign-off (None when it does): a person is
+    named by first and last name, the role optionally in brackets ("Maria Santos (General
+    Counsel)"); a role, a department or a computer login is not a signature."""
+    name = value.split("(", 1)[0].strip()
+    words = [w.strip(".,").lower() for w in name.replace(".", ". ").split()]
+    if (
+        len([w for w in words if w]) < 2
+        or any(w in _ROLE_WORDS for w in words)
+        or re.search(r"[@\\\\/_]|\d", name)
+    ):
+        return (
+            f"name the {part} as a person, first and last name with the role in brackets "
+            "(e.g. 'Maria Santos (General Counsel)'), not a role or a computer login"
+        )
+    return None
+
+
+def split_person(value: str) -> tuple[str, str]:
+    """("Maria Santos", "General Counsel") from "Maria Santos (General Counsel)"."""
+    name, _, role = value.partition("(")
+    return name.strip(), role.rstrip(") ").strip()
+
+
 # -- the service ---------------------------------------------------------------------------------
 
 
 class TiaService:
     def __init__(
-        self, store: Store, reference: ReferenceSource, pdf: PdfRenderer | None = None
+        self,
+        store: Store,
+        reference: ReferenceSource,
+        pdf: PdfRenderer | None = None,
+        tests: AssessmentTests | None = None,
     ) -> None:
         self.store = store
         self.reference = reference
         self.pdf = pdf  # None: this service writes no PDF (checks and edits only)
+        self.tests = tests or load_assessment_tests()
 
     @property
     def ref(self) -> ReferenceSet:
@@ -296,7 +375,9 @@ class TiaService:
         covered = [t, *extra]
         inputs = self.inputs_for(covered, on)
         importer = self.store.entities.get(t.importer_id)
-        locations = sorted({loc.country for loc in self.store.entities.locations(importer.id or 0)})
+        exporter = self.store.entities.get(t.exporter_id)
+        located = self.store.entities.locations(importer.id or 0)
+        locations = sorted({loc.country for loc in located})
         special = []
         if any(x.special_category for x in covered):
             special.append("special-category data (Art 9)")
@@ -310,22 +391,34 @@ class TiaService:
             special_categories=", ".join(special),
             volume=str(t.volume.value) if t.volume else "",
             frequency=_FREQUENCY[t.frequency],
+            data_format=DataFormat.CLEAR,
+            key_holder=KeyHolder.IMPORTER,
             storage_locations=tuple(dict.fromkeys([*inputs.countries, *locations])),
             onward_transfers=inputs.subprocessors,
         )
+        who = importer_of(importer, t, (loc.activity for loc in located), exporter)
         content = TiaContent(
             description=description,
             destination=t.destination,
             eeg=tuple(EegFinding(g) for g in EEG_GUARANTEES),
+            circumstances=circumstances_text(
+                who,
+                exporter.legal_name or exporter.name,
+                covered,
+                description.storage_locations,
+                inputs.subprocessors,
+            ),
+            log=(LogEntry(on, assessor.strip(), "Draft started from the register"),)
+            if assessor.strip()
+            else (),
         )
         content = prefill_from_profile(content, t.destination)
         regimes = tuple(dict.fromkeys(r for x in covered for r in self.regimes_of(x)))
-        name = importer.name
         return Tia(
             transfer_id=t.id or 0,
             status=TiaStatus.DRAFT,
             assessor=assessor,
-            title=f"{name}: {country_name(t.destination)}",
+            title=f"{importer.name}: {country_name(t.destination)}",
             regimes=regimes,
             extra_transfer_ids=tuple(x.id or 0 for x in extra),
             content=content,
@@ -341,43 +434,219 @@ class TiaService:
             return self.store.assessments.add(tia)
         return self.store.assessments.update(tia)
 
-    def sign_off_problems(self, tia: Tia, approver: str) -> list[str]:
+    # what the assessment finds (for the report, the sign-off and the editor)
+
+    def facts(
+        self, tia: Tia, on: date, organisation: Organisation | None = None
+    ) -> AssessmentFacts:
+        """Everything the document of ``tia`` says, read from the register and the reference
+        data as on ``on`` (the approval date for an approved revision)."""
+        store = self.store
+        covered = self.covered(tia)
+        t = covered[0]
+        exporter = store.entities.get(t.exporter_id)
+        importer = store.entities.get(t.importer_id)
+        located = store.entities.locations(importer.id or 0)
+        importer_docs = [
+            d for d in store.documents.of_entity(importer.id or 0) if d.archived_at is None
+        ]
+        documents: dict[int, Document] = {d.id: d for d in importer_docs if d.id is not None}
+        for x in covered:
+            for use in x.mechanisms:
+                if use.document_id is not None and use.document_id not in documents:
+                    with contextlib.suppress(TransfersError):
+                        documents[use.document_id] = store.documents.get(use.document_id)
+        successors = {d.supersedes_id: d for d in documents.values() if d.supersedes_id}
+        ctx = TransferContext(
+            transfer=t,
+            exporter=exporter,
+            importer=importer,
+            regimes=tia.regimes,
+            exporter_role=t.exporter_role,
+            documents=documents,
+            importer_documents=sorted(
+                importer_docs,
+                key=lambda d: (
+                    t.exporter_id not in d.party_ids,
+                    d.status is DocumentStatus.SUPERSEDED,
+                ),
+            ),
+            tias=(),
+            successors=successors,
+        )
+        who = importer_of(importer, t, (loc.activity for loc in located), exporter)
+        history = self.history(tia) if tia.id is not None else [tia]
+        return AssessmentFacts(
+            tia=tia,
+            on=on,
+            organisation=organisation or self.organisation(),
+            exporter=exporter,
+            importer_entity=importer,
+            importer=who,
+            transfers=tuple(covered),
+            exporter_names={x.exporter_id: store.entities.get(x.exporter_id).name for x in covered},
+            tools=regime_tools(self.ref, ctx, tia.regimes, on, documents),
+            tests=self.tests,
+            profile=load_country_profiles().get(t.destination),
+            reference=self.ref,
+            history=tuple(history),
+        )
+
+    def importer(self, tia: Tia) -> Importer:
+        """The importer as the reasoning names it (its kind, role, service, activities)."""
+        t = self.store.transfers.get(tia.transfer_id)
+        entity = self.store.entities.get(t.importer_id)
+        located = self.store.entities.locations(entity.id or 0)
+        exporter = self.store.entities.get(t.exporter_id)
+        return importer_of(entity, t, (loc.activity for loc in located), exporter)
+
+    def unverified_facts(self, tia: Tia, on: date) -> list[UnverifiedFact]:
+        """The facts ``tia`` relies on that the research could not verify, each of which the
+        approver must accept (``approve(accept=...)``)."""
+        return self.facts(tia, on).unverified
+
+    def unaccepted(self, tia: Tia, approver: str, on: date) -> list[UnverifiedFact]:
+        """Those the approver has not accepted (yet) for this revision."""
+        c = tia.content or TiaContent()
+        name = approver.strip().casefold()
+        return [
+            f
+            for f in self.unverified_facts(tia, on)
+            if (a := c.acceptance(f.key)) is None or a.accepted_by.strip().casefold() != name
+        ]
+
+    # sign-off
+
+    def sign_off_problems(self, tia: Tia, approver: str, on: date | None = None) -> list[str]:
+        """What stands before approval, in words: every step answered, coherent conclusions,
+        a second person, and people named as people."""
         problems: list[str] = []
         if tia.content is None:
             return ["the assessment has no content yet"]
+        c = tia.content
         uk = Regime.UK in tia.regimes
-        problems.extend(f"{s.title}: {s.missing}" for s in progress(tia.content, uk) if not s.done)
+        assessed = self._assessed_regimes(tia, on)
+        problems.extend(f"{s.title}: {s.missing}" for s in progress(c, uk, assessed) if not s.done)
+        if uk and c.uk_method != ICO_TRA_TOOL:
+            test = self.tests.for_regime(Regime.UK, on or date.max)
+            method = test.method(c.uk_method) if test is not None else None
+            if method is None:
+                problems.append(f"UK method: '{c.uk_method}' is not a method of the UK test")
+            elif not method.available_for(c.destination):
+                problems.append(
+                    f"UK method: {method.name} is available only for "
+                    + ", ".join(country_name(x) for x in method.only_for)
+                )
+        problems.extend(self._coherence(tia, assessed))
         if not approver.strip():
             problems.append("name the approver")
         elif approver.strip().casefold() == tia.assessor.strip().casefold():
             problems.append("the approver must be someone other than the assessor")
+        elif (why := person_problem("approver", approver)) is not None:
+            problems.append(why)
         if not tia.assessor.strip():
             problems.append("name the assessor")
+        elif (why := person_problem("assessor", tia.assessor)) is not None:
+            problems.append(why)
+        if on is not None:
+            late = [e for e in c.log if e.on > on]
+            if late:
+                problems.append(
+                    f"the change log has an entry dated after the approval ({day(late[0].on)}: "
+                    f"{late[0].event}): approve on or after it"
+                )
         return problems
 
-    def approve(self, tia: Tia, approver: str, on: date) -> Tia:
-        """Sign off: every step answered, a second person approves, the next review is set
-        from the review cycle and the register's current state becomes the basis."""
-        problems = self.sign_off_problems(tia, approver)
+    def _assessed_regimes(self, tia: Tia, on: date | None) -> tuple[Regime, ...]:
+        """The regimes whose tool calls for the assessment (each needs its own conclusion);
+        all of them when the register cannot say."""
+        if on is None:
+            return tia.regimes
+        try:
+            tools = self.facts(tia, on).tools
+        except TransfersError:
+            return tia.regimes
+        needing = tuple(x.regime for x in tools if x.needs_assessment)
+        return needing or tia.regimes
+
+    def _coherence(self, tia: Tia, assessed: Sequence[Regime]) -> list[str]:
+        """The EDPB's use cases against the facts (legal-facts 5.3a): a use case is claimed only
+        where its conditions hold; data in the clear at the importer with problematic law
+        leaves no effective technical measure, so an EU or Swiss 'proceed' cannot stand."""
+        c = tia.content or TiaContent()
+        out = []
+        fitting = {u.code for u in fitting_use_cases(c.description, self.tests)}
+        for m in c.measures:
+            if m.use_case and m.use_case not in fitting:
+                row = self.tests.use_cases.get(m.use_case)
+                title = row.title if row is not None else m.use_case
+                out.append(
+                    f"measure '{m.description}': EDPB Use Case {m.use_case[2:]} ({title}) does "
+                    "not fit the recorded facts (the state of the data at the importer, who "
+                    "holds the keys): remove the use case or correct the facts"
+                )
+        if c.description.data_format is DataFormat.CLEAR and c.problematic_law:
+            for regime in assessed:
+                if regime is Regime.UK:
+                    continue  # the UK test weighs the risk as a whole (Art 46(7)-(8))
+                if c.conclusion_for(regime).conclusion in (
+                    Conclusion.PROCEED,
+                    Conclusion.PROCEED_WITH_MEASURES,
+                ):
+                    out.append(
+                        f"{regime.value} conclusion: the importer has the data in the clear and "
+                        "problematic law applies, for which the EDPB found no effective "
+                        "technical measure (Use Case 6 or 7): conclude 'do not start, or "
+                        "suspend', rely on an Art 49 derogation, or revisit whether the law "
+                        "impinges on this transfer"
+                    )
+        return out
+
+    def approve(self, tia: Tia, approver: str, on: date, accept: Iterable[str] = ()) -> Tia:
+        """Sign off: every step answered, a second person approves (and accepts by key each
+        unverified fact the assessment relies on), the next review follows the cycle, the
+        register's current state becomes the basis, and the document as approved is frozen
+        with the record."""
+        approver = approver.strip()
+        problems = self.sign_off_problems(tia, approver, on)
         if problems:
             raise ValidationError("sign-off", "; ".join(problems))
+        assert tia.content is not None
+        content = _accept(tia.content, self.unverified_facts(tia, on), accept, approver, on)
+        left = self.unaccepted(replace(tia, content=content), approver, on)
+        if left:
+            raise ValidationError(
+                "sign-off",
+                f"approval refused: {split_person(approver)[0]} has not accepted {len(left)} fact"
+                f"{'s' if len(left) != 1 else ''} the assessment relies on that could not be "
+                "independently verified: " + "; ".join(f.statement for f in left),
+            )
         cycle = tia.review_cycle_months or 12
+        content = replace(
+            content,
+            log=(*content.log, LogEntry(on, approver, f"Approved revision {tia.revision}")),
+        )
         with self.store.transaction():
             fresh = self.inputs_for(self.covered(tia), on)
             approved = replace(
                 tia,
                 status=TiaStatus.APPROVED,
-                approver=approver.strip(),
+                approver=approver,
                 approved_on=on,
                 next_review_on=next_review(on, cycle),
                 inputs=fresh,
+                content=content,
             )
-            return self.save(approved)
+            frozen = build_report(self.facts(approved, on))
+            return self.save(replace(approved, approved_document=document_to_json(frozen)))
 
-    def submit_for_review(self, tia: Tia) -> Tia:
-        return self.save(replace(tia, status=TiaStatus.IN_REVIEW))
+    def submit_for_review(self, tia: Tia, on: date | None = None) -> Tia:
+        c = tia.content or TiaContent()
+        if on is not None and tia.assessor.strip():
+            c = replace(c, log=(*c.log, LogEntry(on, tia.assessor.strip(), "Submitted for review")))
+        return self.save(replace(tia, status=TiaStatus.IN_REVIEW, content=c))
 
-    def reassess(self, tia: Tia, on: date, why: str) -> Tia:
+    def reassess(self, tia: Tia, on: date, why: str, by: str = "") -> Tia:
         """Reopen an approved assessment: a new draft revision with the current inputs; the
         approved one stays in force (and in the history) until the new one is approved."""
         if tia.status is not TiaStatus.APPROVED:
@@ -385,6 +654,8 @@ class TiaService:
         if not why.strip():
             raise ValidationError("reason", "say why the assessment is reopened")
         inputs = self.inputs_for(self.covered(tia), on)
+        who = by.strip() or tia.assessor.strip()
+        c = tia.content or TiaContent()
         new = replace(
             tia,
             id=None,
@@ -397,21 +668,29 @@ class TiaService:
             revision=tia.revision + 1,
             series_id=tia.series_id or tia.id,
             version=0,
+            approved_document=None,
+            content=replace(
+                c,
+                accepted=(),  # the next approver accepts for the next revision
+                log=(LogEntry(on, who, f"Reassessment opened: {why.strip()}"),),
+            ),
         )
         return self.store.assessments.add(new)
 
-    def approve_revision(self, tia: Tia, approver: str, on: date) -> Tia:
+    def approve_revision(
+        self, tia: Tia, approver: str, on: date, accept: Iterable[str] = ()
+    ) -> Tia:
         """Approve a revision and supersede the earlier approved one, in one transaction."""
         with self.store.transaction() as tx:
-            saved = self.approve(tia, approver, on)
+            saved = self.approve(tia, approver, on, accept)
             for old in tx.assessments.history(saved.series_id or saved.id or 0):
                 if old.id != saved.id and old.status is TiaStatus.APPROVED:
                     tx.assessments.update(replace(old, status=TiaStatus.SUPERSEDED))
             return saved
 
-    def sign_off(self, tia: Tia, approver: str, on: date) -> Tia:
+    def sign_off(self, tia: Tia, approver: str, on: date, accept: Iterable[str] = ()) -> Tia:
         """What the app calls: approve, superseding any earlier approved revision."""
-        return self.approve_revision(tia, approver, on)
+        return self.approve_revision(tia, approver, on, accept)
 
     def history(self, tia: Tia) -> list[Tia]:
         """Every revision of ``tia``'s series, oldest first."""
@@ -422,75 +701,88 @@ class TiaService:
         return self.store.assessments.history(series_id)
 
     def change_log(self, tia: Tia) -> list[AuditEntry]:
+        """The storage audit of every revision (who wrote what, by computer login)."""
         out: list[AuditEntry] = []
         for rev in self.history(tia):
             if rev.id is not None:
                 out.extend(self.store.audit.entries(limit=200, table="tias", record_id=rev.id))
         return sorted(out, key=lambda a: (a.at, a.id or 0))
 
+    # what has changed since approval (said beside the frozen document, never in it)
+
+    def status_notes(self, tia: Tia, on: date) -> list[str]:
+        """For an approved revision: why it no longer matches the register, whether its review
+        is overdue, and any tool that is no longer valid, in words; [] when none applies."""
+        if tia.status is not TiaStatus.APPROVED:
+            return []
+        notes = []
+        stale = self.stale_reasons(tia, on)
+        if stale:
+            notes.append("Stale: it no longer matches the register: " + "; ".join(stale) + ".")
+        if is_overdue(tia.next_review_on, on):
+            notes.append(f"Review overdue: the review was due on {day(tia.next_review_on)}.")
+        try:
+            tools = self.facts(tia, on).tools
+        except TransfersError:
+            tools = ()
+        for x in tools:
+            if x.needs_assessment and not x.valid:
+                docs = f" ({'; '.join(x.documents)})" if x.documents else ""
+                notes.append(f"The {x.regime.value} tool, {x.name}{docs}, is {x.status}.")
+        return notes
+
     # the summary document
 
     def organisation(self) -> Organisation:
         return organisation_of(self.store)
+
+    def approved_document(self, tia: Tia) -> ReportDocument | None:
+        """The document as approved (None: not approved, or approved before documents were
+        kept)."""
+        if tia.approved_document is None:
+            return None
+        return document_from_json(tia.approved_document)
 
     def export_pdf(self, tia_id: int, on: date, path: Path) -> Path:
         """Write the assessment's summary PDF (atomically: no half-written file on failure)."""
         if self.pdf is None:
             raise TransfersError("PDF export is not available here: no PDF renderer was given")
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.pdf.write(self.report(tia_id, on, self.organisation()), path)
+        tia = self.store.assessments.get(tia_id)
+        frozen = self.approved_document(tia)
+        if frozen is not None:
+            # The document as approved, to the byte: the same file however often it is made.
+            self.pdf.write(frozen, path, invariant=True)
+        else:
+            self.pdf.write(self.report(tia_id, on, self.organisation()), path)
         return path
 
     def report(
         self, tia_id: int, on: date, organisation: Organisation | None = None
     ) -> ReportDocument:
+        """The document: as approved for an approved (or superseded) revision that kept it,
+        else built from the register and the reference data as on ``on``."""
         tia = self.store.assessments.get(tia_id)
-        return build_report(self, tia, on, organisation or Organisation())
+        frozen = self.approved_document(tia)
+        if frozen is not None:
+            return frozen
+        when = tia.approved_on if tia.status is TiaStatus.APPROVED and tia.approved_on else on
+        return build_report(self.facts(tia, when, organisation))
 
 
-# -- country profiles ---------------------------------------------------------------------------
-
-
-def prefill_from_profile(content: TiaContent, destination: str) -> TiaContent:
-    """Start the destination section from the shipped country profile, where there is one:
-    its access laws and redress (with sources, unverified facts flagged), its indicative
-    ratings against the four guarantees and its review triggers. The assessor edits them."""
-    profile = load_country_profiles().get(destination)
-    if profile is None:
-        return content
-    return profile_content(content, profile)
-
-
-_RATINGS = {
-    Rating.LARGELY_MET: EegRating.LARGELY_MET,
-    Rating.PARTLY_MET: EegRating.PARTLY_MET,
-    Rating.NOT_MET: EegRating.NOT_MET,
-    Rating.OPEN: EegRating.OPEN,
-}
-
-
-def _law(title: str, item: Item) -> LawItem:
-    return LawItem(
-        title=title,
-        summary=item.text,
-        sources=tuple(dict.fromkeys(r.url or r.ref for r in item.refs)),
-        verified=item.verified,
-    )
-
-
-def profile_content(content: TiaContent, profile: CountryProfile) -> TiaContent:
-    laws = [_law(x.label or "Access law", x) for x in profile.access_laws]
-    laws.extend(_law("Redress", x) for x in profile.redress)
-    eeg = []
-    for e in profile.eeg:
-        note = e.facts.text
-        if e.rating_qualifier:
-            note = f"Profile rating: {e.rating.value} {e.rating_qualifier}. {note}"
-        eeg.append(EegFinding(e.letter, _RATINGS.get(e.rating, EegRating.OPEN), note))
-    return replace(
-        content,
-        profile_as_of=profile.as_of,
-        laws=tuple(laws),
-        eeg=tuple(eeg) or content.eeg,
-        review_triggers=tuple(x.text for x in profile.review_triggers),
-    )
+def _accept(
+    c: TiaContent,
+    facts: Sequence[UnverifiedFact],
+    keys: Iterable[str],
+    approver: str,
+    on: date,
+) -> TiaContent:
+    """``c`` with the approver's acceptance of each fact named in ``keys`` recorded."""
+    wanted = set(keys)
+    if not wanted:
+        return c
+    kept = [a for a in c.accepted if a.key not in wanted]
+    new = [
+        AcceptedFact(f.key, f.statement, f.as_of, approver, on) for f in facts if f.key in wanted
+    ]
+    return replace(c, accepted=(*kept, *new))

@@ -168,3 +168,37 @@ def test_assessments_are_archived_not_deleted(store: Store) -> None:
         store.assessments.add(assessment(t, approver=""))
     with pytest.raises(NotFoundError):
         store.assessments.get(999)
+
+
+def test_the_document_as_approved_is_written_once_and_kept(store: Store) -> None:
+    own, stratus = parties(store)
+    t = store.transfers.add(transfer(own, stratus))
+    draft = store.assessments.add(assessment(t, status=TiaStatus.DRAFT, approved_on=None))
+    assert draft.id is not None and draft.approved_document is None
+    frozen = '{"format":1,"document":"as approved"}'
+    approved = store.assessments.update(
+        replace(draft, status=TiaStatus.APPROVED, approved_on=date(2026, 1, 10),
+                approved_document=frozen)
+    )  # fmt: skip
+    assert store.assessments.get(draft.id).approved_document == frozen
+    # Lists and histories leave the document out (they feed tables, not exports) ...
+    assert store.assessments.list()[0].approved_document is None
+    lean = store.assessments.history(draft.id)[0]
+    assert lean.approved_document is None
+    # ... and writing such a record back keeps it: superseding does not lose what was approved.
+    store.assessments.update(replace(lean, status=TiaStatus.SUPERSEDED))
+    again = store.assessments.get(draft.id)
+    assert (again.status, again.approved_document) == (TiaStatus.SUPERSEDED, frozen)
+    # A different document is refused, and nothing is written.
+    generation = store.audit.generation()
+    with pytest.raises(StorageError, match="cannot be changed"):
+        store.assessments.update(replace(again, approved_document='{"other": 1}'))
+    assert store.assessments.get(draft.id).approved_document == frozen
+    assert store.audit.generation() == generation
+    # The audit keeps its digest, not the document; the register's dump keeps the document.
+    after = json.loads(store.audit.entries(table="tias", record_id=draft.id)[0].after or "{}")
+    digest = hashlib.sha256(frozen.encode()).hexdigest()
+    assert after["approved_document"] == f"sha256:{digest}"
+    dumped = {x.id: x for x in store.records.dump().tias}
+    assert dumped[draft.id].approved_document == frozen
+    assert approved.approved_document == frozen

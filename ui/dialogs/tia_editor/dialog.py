@@ -43,6 +43,7 @@ from transfers_app.domain.models import Tia, Transfer
 from transfers_app.domain.tia import (
     EEG_GUARANTEES,
     EegFinding,
+    LawItem,
     StepProgress,
     TiaContent,
     progress,
@@ -50,6 +51,13 @@ from transfers_app.domain.tia import (
 from transfers_app.domain.validation import problems
 from transfers_app.errors import TransfersError
 from transfers_app.services.tia import TiaService
+from transfers_app.services.tia_analysis import (
+    Importer,
+    UnverifiedFact,
+    encrypted_in_transit,
+    fitting_use_cases,
+    law_view,
+)
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.tia_editor.state import (
@@ -102,6 +110,9 @@ class TiaEditor(QDialog):
         self._transfers: list[Transfer] = []
         self._stale: list[str] = []
         self._history: list[Tia] = []
+        self._base = TiaContent()
+        self._importer: Importer | None = None
+        self._unverified: list[UnverifiedFact] = []
         self.setWindowTitle("Transfer impact assessment")
         self.setSizeGripEnabled(True)
         self.resize(1240, 780)
@@ -252,7 +263,9 @@ class TiaEditor(QDialog):
             self._regimes = regimes
             self._uk = Regime.UK in regimes
             content, self._prefilled = self._content_of(tia)
+            self._base = content
             self._editable = tia.status in (TiaStatus.DRAFT, TiaStatus.IN_REVIEW)
+            self._prepare(tia, content)
             self._fill(tia, content)
             self._stale = self._read_stale(tia)
             self._history = self._read_history(tia)
@@ -262,11 +275,57 @@ class TiaEditor(QDialog):
         self._initial = self._candidate()
         self._changed()
 
+    def _prepare(self, tia: Tia, content: TiaContent) -> None:
+        """What the pages need from the register and the reference data: the importer (for the
+        laws' reasoning), the regimes assessed with their tests, the UK methods."""
+        try:
+            self._importer = self.service.importer(tia)
+        except TransfersError:
+            self._importer = None
+        self.law_page.set_reasoner(self._reason)
+        tests = {}
+        for regime in self._regimes:
+            test = self.service.tests.for_regime(regime, tia.approved_on or self.today)
+            if test is not None:
+                tests[regime] = f"{test.name}: {test.standard}"
+        self.conclusion_page.set_regimes(self._assessed(tia), tests)
+        uk = self.service.tests.for_regime(Regime.UK, tia.approved_on or self.today)
+        destination = content.destination or (
+            self._transfers[0].destination if self._transfers else ""
+        )
+        methods = [(m.id, m.name) for m in uk.methods if m.available_for(destination)] if uk else []
+        self.tra_page.set_methods(
+            methods or [("ico_tra_tool", "the ICO's TRA tool")], content.uk_method
+        )
+
+    def _assessed(self, tia: Tia) -> tuple[Regime, ...]:
+        """The regimes whose tool calls for the assessment, each concluded on its own."""
+        if tia.id is None and not self._transfers:
+            return self._regimes
+        try:
+            tools = self.service.facts(replace(tia, regimes=self._regimes), self.today).tools
+        except TransfersError:
+            return self._regimes
+        return tuple(x.regime for x in tools if x.needs_assessment) or self._regimes
+
+    def _reason(self, law: LawItem) -> tuple[bool, str]:
+        if self._importer is None:
+            return law.applies, law.reasoning
+        c = self._base
+        return law_view(
+            law,
+            self._importer,
+            self.law_page.destination or c.destination,
+            self.law_page.provider(),
+            encrypted_in_transit(replace(c, measures=self.measures_page.measures())),
+        )
+
     def _read_stale(self, tia: Tia) -> list[str]:
+        """What has changed since approval (said beside the document as approved)."""
         if tia.id is None:
             return []
         try:
-            return self.service.stale_reasons(tia, self.today)
+            return self.service.status_notes(tia, self.today)
         except TransfersError as exc:
             return [str(exc)]
 
@@ -325,7 +384,9 @@ class TiaEditor(QDialog):
 
     def _content(self) -> TiaContent:
         law = self.law_page
-        return TiaContent(
+        # What no page edits (the accepted facts, the log) is kept as loaded.
+        return replace(
+            self._base,
             description=self.transfer_page.description(),
             tool_notes=self.tool_page.notes(),
             destination=law.destination,
@@ -333,8 +394,9 @@ class TiaEditor(QDialog):
             laws=law.laws(),
             practice=law.practice_edit.toPlainText().strip(),
             circumstances=law.circumstances_edit.toPlainText().strip(),
-            eeg=law.eeg(),
+            eeg=law.eeg(self._base.eeg),
             problematic_law=law.problematic_law(),
+            communications_provider=law.provider(),
             measures=self.measures_page.measures(),
             procedural_steps=self.procedure_page.procedural_steps(),
             review_triggers=self.procedure_page.triggers(),
@@ -381,7 +443,24 @@ class TiaEditor(QDialog):
         """What still stands in the way of approval (empty: Approve is enabled)."""
         if not self._editable:
             return []
-        return self.service.sign_off_problems(self._candidate(), self.approver())
+        tia = self._candidate()
+        found = self.service.sign_off_problems(tia, self.approver(), self.today)
+        ticked = set(self.signoff_page.accepted_keys())
+        left = [f for f in self._unverified if f.key not in ticked]
+        if left:
+            found.append(
+                f"the approver must accept each fact not independently verified ({len(left)} "
+                "not accepted)"
+            )
+        return found
+
+    def _read_unverified(self, tia: Tia) -> list[UnverifiedFact]:
+        if not tia.transfer_ids:
+            return []
+        try:
+            return self.service.unverified_facts(tia, tia.approved_on or self.today)
+        except TransfersError:
+            return []
 
     # -- reacting to edits ---------------------------------------------------------------------
 
@@ -390,6 +469,16 @@ class TiaEditor(QDialog):
             return
         tia = self._candidate()
         content = tia.content if tia.content is not None else self._content()
+        self._unverified = self._read_unverified(tia)
+        self.signoff_page.show_facts(
+            self._unverified,
+            content.accepted,
+            self.approver() if self._editable else tia.approver,
+            self._editable,
+        )
+        self.measures_page.set_fitting(
+            {u.code for u in fitting_use_cases(content.description, self.service.tests)}
+        )
         found = self.sign_off_problems()
         self._update_steps(content, found)
         self.tra_page.decision_label.setText(tra_html(content))
@@ -418,10 +507,10 @@ class TiaEditor(QDialog):
 
     def step_progress(self) -> dict[str, StepProgress]:
         content = self._candidate().content or self._content()
-        return {s.key: s for s in progress(content, self._uk)}
+        return {s.key: s for s in progress(content, self._uk, self.conclusion_page.regimes)}
 
     def _update_steps(self, content: TiaContent, problems_left: list[str]) -> None:
-        found = {s.key: s for s in progress(content, self._uk)}
+        found = {s.key: s for s in progress(content, self._uk, self.conclusion_page.regimes)}
         done = sum(1 for s in found.values() if s.done)
         self.progress_label.setText(f"<b>{done} of {len(found)} steps done</b>")
         for row, line in enumerate(step_lines(found, content, self.tia, problems_left)):
@@ -476,7 +565,7 @@ class TiaEditor(QDialog):
         if self.tia.status is not TiaStatus.DRAFT:
             return None
         try:
-            saved = self.service.submit_for_review(self.value())
+            saved = self.service.submit_for_review(self.value(), on=self.today)
         except TransfersError as exc:
             self._failed("The assessment was not submitted.", exc)
             return None
@@ -491,7 +580,12 @@ class TiaEditor(QDialog):
                 messages.error(self, "Not approved yet:\n\n" + "\n".join(f"• {p}" for p in found))
             return None
         try:
-            saved = self.service.sign_off(self.value(), self.approver(), self.today)
+            saved = self.service.sign_off(
+                self.value(),
+                self.approver(),
+                self.today,
+                accept=self.signoff_page.accepted_keys(),
+            )
         except TransfersError as exc:
             self._failed("The assessment was not approved.", exc)
             return None

@@ -30,6 +30,7 @@ from transfers_app.domain.renewals import is_overdue, next_review
 from transfers_app.domain.tia import (
     USE_CASES,
     DataFormat,
+    KeyHolder,
     MeasureKind,
     Quantitative,
     ResidualRisk,
@@ -64,6 +65,14 @@ DATA_FORMAT_LABELS = {
     DataFormat.CLEAR: "In the clear",
     DataFormat.PSEUDONYMISED: "Pseudonymised (the key stays with the exporter)",
     DataFormat.ENCRYPTED: "Encrypted (the importer holds no key)",
+    DataFormat.SPLIT: "Split between processors (none can reconstruct it)",
+}
+KEY_HOLDER_LABELS = {
+    KeyHolder.IMPORTER: "The importer",
+    KeyHolder.EXPORTER: "The exporter alone",
+    KeyHolder.TRUSTED_PARTY: "An entity the exporter entrusts in the UK, the EEA or an adequate "
+    "country",
+    KeyHolder.NONE: "No one: nothing is encrypted",
 }
 MEASURE_KIND_LABELS = {
     MeasureKind.TECHNICAL: "Technical",
@@ -86,6 +95,11 @@ PROBLEMATIC_LAW_LABELS = {
     "": "Not answered",
     "yes": "Yes: law or practice in the destination may impinge on the safeguard",
     "no": "No: nothing in the destination's law or practice reaches this transfer",
+}
+PROVIDER_LABELS = {
+    "": "Not established (laws that compel such providers are treated as reaching it)",
+    "yes": "Yes: it provides electronic communication or other communications services",
+    "no": "No: it provides no communication service",
 }
 EXCEPTIONS_LABELS = {
     "": "Not answered",

@@ -4,6 +4,7 @@ applies. The laws come prefilled from the destination's country profile."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -32,6 +33,7 @@ from transfers_app.domain.tia import (
 )
 from ui.dialogs.tia_editor.state import (
     PROBLEMATIC_LAW_LABELS,
+    PROVIDER_LABELS,
     TODO_COLOUR,
     esc,
     from_yes_no,
@@ -41,11 +43,20 @@ from ui.dialogs.tia_editor.state import (
 )
 from ui.dialogs.tia_editor.steps.base import StepPage, set_combo
 
+# (applies, why) of a law for this importer: the assessor's reasoning where written, else the
+# service's reasoning from what the law reaches and what the importer is.
+Reasoner = Callable[[LawItem], tuple[bool, str]]
+
+
+def _no_reasoning(law: LawItem) -> tuple[bool, str]:
+    return law.applies, law.reasoning
+
 
 class LawStep(StepPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._laws: list[LawItem] = []
+        self._reasoner: Reasoner = _no_reasoning
         self._filling = False  # the detail form is being filled from its table row
         self._destination = ""
         self._profile_as_of: date | None = None
@@ -80,18 +91,23 @@ class LawStep(StepPage):
         self.law_title_edit = self._line("Law or practice")
         self.law_summary_edit = self._text("What it allows", 3)
         self.law_sources_edit = self._text("Sources", 2, "One URL or citation per line")
+        self.law_reasoning_edit = self._text(
+            "Why", 2, "Why it does or does not reach this importer (its kind, its sector)"
+        )
         self.law_applies_check = self._check("Reaches this importer and this data")
         self.law_verified_check = self._check("Verified against a source")
         # Edits of the chosen law go back to its row (and from there to ``edited``).
         self.law_title_edit.textChanged.connect(self._law_edited)
         self.law_summary_edit.textChanged.connect(self._law_edited)
         self.law_sources_edit.textChanged.connect(self._law_edited)
-        self.law_applies_check.toggled.connect(self._law_edited)
+        self.law_reasoning_edit.textChanged.connect(self._law_edited)
+        self.law_applies_check.toggled.connect(self._applies_toggled)
         self.law_verified_check.toggled.connect(self._law_edited)
         detail = self._form()
         self._row(detail, "Law or practice", "law_title", self.law_title_edit)
         self._row(detail, "What it allows", "law_summary", self.law_summary_edit)
         self._row(detail, "Sources", "law_sources", self.law_sources_edit)
+        self._row(detail, "Why", "law_reasoning", self.law_reasoning_edit)
         checks = QHBoxLayout()
         checks.addWidget(self.law_applies_check)
         checks.addWidget(self.law_verified_check)
@@ -131,6 +147,12 @@ class LawStep(StepPage):
             "The importer's experience of requests, transparency reports, case law",
         )
         self.problematic_combo = self._choice(PROBLEMATIC_LAW_LABELS, "Does problematic law apply?")
+        self.provider_combo = self._choice(
+            PROVIDER_LABELS, "Is the importer a provider of communication services?"
+        )
+        self.provider_combo.currentIndexChanged.connect(self._provider_changed)
+        importer = self._form()
+        self._row(importer, "Communications provider", "provider", self.provider_combo)
         context = self._form()
         self._row(context, "Circumstances", "circumstances", self.circumstances_edit)
         self._row(context, "Practice", "practice", self.practice_edit)
@@ -138,6 +160,15 @@ class LawStep(StepPage):
 
         self._lay_out(
             self.destination_label,
+            self._box(
+                "The importer (which laws reach it depends on what it is)",
+                self._intro(
+                    "Many access laws compel only providers of electronic communication "
+                    "services, telecoms or other communications providers (e.g. US FISA s.702, "
+                    "the Australian TOLA Act): say whether the importer is one."
+                ),
+                importer,
+            ),
             self._box(
                 "Laws and practices relevant to the importer (Clause 14(b)(ii))",
                 self.laws_table,
@@ -150,8 +181,20 @@ class LawStep(StepPage):
 
     # -- filling and reading ---------------------------------------------------------------
 
+    def set_reasoner(self, reasoner: Reasoner) -> None:
+        self._reasoner = reasoner
+
+    def provider(self) -> bool | None:
+        return from_yes_no(str(self.provider_combo.currentData()))
+
+    def _provider_changed(self, *_args: object) -> None:
+        self._fill_laws(select=self._law_row())
+        self.edited.emit()
+
     def fill(self, c: TiaContent, destination: str) -> None:
         self._destination = destination
+        with QSignalBlocker(self.provider_combo):
+            set_combo(self.provider_combo, yes_no(c.communications_provider))
         self._profile_as_of = c.profile_as_of
         self._laws = list(c.laws)
         self._fill_laws()
@@ -180,15 +223,21 @@ class LawStep(StepPage):
     def laws(self) -> tuple[LawItem, ...]:
         return tuple(law for law in self._laws if law.title or law.summary)
 
-    def eeg(self) -> tuple[EegFinding, ...]:
-        return tuple(
-            EegFinding(
-                letter,
-                EegRating(self.eeg_combos[letter].currentData()),
-                self.eeg_notes[letter].toPlainText().strip(),
+    def eeg(self, before: tuple[EegFinding, ...] = ()) -> tuple[EegFinding, ...]:
+        """The four findings; a note the assessor left as the profile wrote it keeps the
+        profile's verification flag."""
+        was = {e.guarantee: e for e in before}
+        out = []
+        for letter in EEG_GUARANTEES:
+            notes = self.eeg_notes[letter].toPlainText().strip()
+            old = was.get(letter)
+            verified = old.verified if old is not None and old.notes == notes else True
+            out.append(
+                EegFinding(
+                    letter, EegRating(self.eeg_combos[letter].currentData()), notes, verified
+                )
             )
-            for letter in EEG_GUARANTEES
-        )
+        return tuple(out)
 
     def problematic_law(self) -> bool | None:
         return from_yes_no(str(self.problematic_combo.currentData()))
@@ -212,12 +261,14 @@ class LawStep(StepPage):
 
     def _fill_law_row(self, row: int, law: LawItem) -> None:
         table = self.laws_table
-        applies = QTableWidgetItem("applies" if law.applies else "does not")
+        reaches, why = self._reasoner(law)
+        applies = QTableWidgetItem("applies" if reaches else "does not")
+        applies.setToolTip(why)
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if self.editable:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         applies.setFlags(flags)
-        applies.setCheckState(Qt.CheckState.Checked if law.applies else Qt.CheckState.Unchecked)
+        applies.setCheckState(Qt.CheckState.Checked if reaches else Qt.CheckState.Unchecked)
         title = QTableWidgetItem(law.title or "(untitled)")
         title.setToolTip(law.title)
         check = QTableWidgetItem("sourced" if law.verified else "UNVERIFIED")
@@ -246,7 +297,10 @@ class LawStep(StepPage):
             self.law_title_edit.setText(law.title if law else "")
             self.law_summary_edit.setPlainText(law.summary if law else "")
             self.law_sources_edit.setPlainText("\n".join(law.sources) if law else "")
-            self.law_applies_check.setChecked(law.applies if law else False)
+            reaches, why = self._reasoner(law) if law else (False, "")
+            self.law_reasoning_edit.setPlainText(law.reasoning if law else "")
+            self.law_reasoning_edit.setPlaceholderText(why)
+            self.law_applies_check.setChecked(reaches)
             self.law_verified_check.setChecked(law.verified if law else False)
         finally:
             self._filling = False
@@ -265,10 +319,39 @@ class LawStep(StepPage):
             sources=split_list(self.law_sources_edit.toPlainText(), "\n"),
             verified=self.law_verified_check.isChecked(),
             applies=self.law_applies_check.isChecked(),
+            reasoning=self.law_reasoning_edit.toPlainText().strip(),
         )
         if law == self._laws[row]:
             return
         self._laws[row] = law
+        with QSignalBlocker(self.laws_table):
+            self._fill_law_row(row, law)
+        self.edited.emit()
+
+    def _overruled(self, law: LawItem, applies: bool) -> LawItem:
+        """The law with the assessor's answer: their own words where the reasoning they have
+        no longer fits it."""
+        reaches, _ = self._reasoner(law)
+        if applies == reaches and not law.reasoning:
+            return replace(law, applies=applies)
+        why = law.reasoning or (
+            "The assessor considers that it reaches this importer."
+            if applies
+            else "The assessor considers that it does not reach this importer."
+        )
+        return replace(law, applies=applies, reasoning=why)
+
+    def _applies_toggled(self, applies: bool) -> None:
+        if self._filling:
+            return
+        row = self._law_row()
+        if row is None:
+            return
+        law = self._overruled(self._laws[row], applies)
+        if law == self._laws[row]:
+            return
+        self._laws[row] = law
+        self._law_selected()
         with QSignalBlocker(self.laws_table):
             self._fill_law_row(row, law)
         self.edited.emit()
@@ -278,9 +361,9 @@ class LawStep(StepPage):
             return
         applies = item.checkState() == Qt.CheckState.Checked
         law = self._laws[item.row()]
-        if law.applies == applies:
+        if self._reasoner(law)[0] == applies:
             return
-        self._laws[item.row()] = replace(law, applies=applies)
+        self._laws[item.row()] = self._overruled(law, applies)
         with QSignalBlocker(self.laws_table):
             item.setText("applies" if applies else "does not")
         if item.row() == self._law_row():

@@ -1,11 +1,16 @@
 """Step 4, the supplementary measures (EDPB step 4): picked from the catalogue of the
-country profiles (which fills the text) with the EDPB Annex 2 use case they rely on."""
+country profiles (which fills the text) with the EDPB Annex 2 use case they rely on. A use
+case is offered only when the recorded facts meet its conditions (who holds the keys, the
+state of the data at the importer, transit only, a protected recipient): the others stay in
+the list, greyed, with the reason."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from transfers_app.domain.tia import USE_CASES, Measure, MeasureKind
@@ -50,6 +55,7 @@ class MeasuresStep(StepPage):
         buttons.addWidget(self.add_measure_button)
         buttons.addWidget(self.remove_measure_button)
         buttons.addStretch(1)
+        self._fitting: frozenset[str] = frozenset(USE_CASES)
         self.measure_help: QLabel = self._rich()
         self.measure_help.setStyleSheet(MUTED_STYLE)
         self._lay_out(
@@ -62,6 +68,30 @@ class MeasuresStep(StepPage):
             self.measures_answer,
             self._box("Measures", self.measures_table, buttons, self.measure_help),
         )
+
+    def set_fitting(self, codes: Collection[str]) -> None:
+        """The use cases whose conditions the recorded facts meet: only those are offered."""
+        fitting = frozenset(codes)
+        if fitting == self._fitting:
+            return
+        self._fitting = fitting
+        for r in self.measures_table.rows():
+            self._offer(r.use_case)
+
+    def _offer(self, combo: QComboBox) -> None:
+        model = combo.model()
+        if not isinstance(model, QStandardItemModel):
+            return
+        for i in range(combo.count()):
+            code = str(combo.itemData(i) or "")
+            item = model.item(i)
+            if not code or item is None:
+                continue
+            fits = code in self._fitting
+            item.setEnabled(fits or code == combo.currentData())
+            text, effect, _verified = USE_CASES[code]
+            why = "" if fits else " Not offered: the recorded facts do not meet its conditions."
+            item.setToolTip(f"{code}: {text}. EDPB: {effect}.{why}")
 
     def fill(self, measures: tuple[Measure, ...]) -> None:
         self.measures_table.clear_rows()
@@ -117,6 +147,7 @@ class MeasuresStep(StepPage):
         use_case.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
+        self._offer(use_case)
         in_place = QCheckBox()
         in_place.setAccessibleName("In place")
         in_place.setToolTip("Ticked: implemented. Unticked: still planned")
@@ -153,7 +184,7 @@ class MeasuresStep(StepPage):
             row.description.setCursorPosition(0)
         row.catalogue_text = text
         use_case = use_case_of(helps)
-        if use_case and not row.use_case.currentData():
+        if use_case in self._fitting and not row.use_case.currentData():
             set_combo(row.use_case, use_case)
         self._measure_selected()
 

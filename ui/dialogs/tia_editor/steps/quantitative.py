@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from transfers_app.domain.tia import AccessBasis, Factor, Quantitative
-from transfers_app.services.tia_report import ROSENTHAL_CAVEAT
+from transfers_app.reference.assessment_tests import load_assessment_tests
 from ui.dialogs.tia_editor.state import basis_results, esc, quantitative_html
 from ui.dialogs.tia_editor.steps.base import StepPage, lock
 from ui.widgets.widget_table import WidgetTable
@@ -114,7 +114,10 @@ class QuantitativeStep(StepPage):
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self._box("Settings", settings))
         body.addWidget(self._box("Legal bases and their factors", columns))
-        body.addWidget(self._box("Result", self.quant_result, self._intro(esc(ROSENTHAL_CAVEAT))))
+        caveat = esc(load_assessment_tests().rosenthal.note) + (
+            " The approver accepts this at sign-off when the estimate is used."
+        )
+        body.addWidget(self._box("Result", self.quant_result, self._intro(caveat)))
         self.quant_check.toggled.connect(self.quant_body.setEnabled)
         self._lay_out(
             self._intro(

@@ -3,11 +3,20 @@ the harm each category of data could do (Q2), then Q3 to Q6; the decision follow
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtWidgets import QAbstractSpinBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
 
 from transfers_app.domain.tia import (
     ENFORCEABILITY_LABELS,
@@ -17,7 +26,7 @@ from transfers_app.domain.tia import (
     HumanRights,
     TiaContent,
 )
-from transfers_app.services.tia_report import TRA_CAVEAT
+from transfers_app.reference.assessment_tests import load_assessment_tests
 from ui.dialogs.tia_editor.state import EXCEPTIONS_LABELS, esc, from_yes_no, yes_no
 from ui.dialogs.tia_editor.steps.base import StepPage, lock, set_combo
 from ui.widgets.widget_table import WidgetTable
@@ -67,9 +76,13 @@ class TraStep(StepPage):
         sizes.addStretch(1)
 
         self.human_rights_combo = self._choice(HUMAN_RIGHTS_LABELS, "Q4 human rights")
-        self.human_rights_notes = self._line("Q4 notes", "Why")
+        self.human_rights_notes = self._line(
+            "Q4 notes", "Why: the destination's law and practice for this data and these people"
+        )
         self.enforce_combo = self._choice(ENFORCEABILITY_LABELS, "Q5 enforceability")
-        self.enforce_notes = self._line("Q5 notes", "Why")
+        self.enforce_notes = self._line(
+            "Q5 notes", "Why: where and how the safeguard can be enforced against the importer"
+        )
         self.exceptions_combo = self._choice(EXCEPTIONS_LABELS, "Q6 exceptions")
         questions = self._form()
         self._row(questions, "Q4 Human rights", "human_rights", self.human_rights_combo)
@@ -80,17 +93,37 @@ class TraStep(StepPage):
 
         self.decision_label: QLabel = self._rich()
         self.decision_label.setObjectName("tra-decision")
-        caveat = self._intro(esc(TRA_CAVEAT))
+        tra = load_assessment_tests().ico_tra
+        caveat = self._intro(
+            esc(tra.scale_note)
+            + " The approver accepts this, with the assessment's other unverified facts, at "
+            "sign-off."
+        )
+        self.method_combo = QComboBox()
+        self.method_combo.setAccessibleName("UK method")
+        self.method_combo.currentIndexChanged.connect(self._emit)
+        method = self._form()
+        self._row(method, "&Method", "uk_method", self.method_combo)
         self._lay_out(
             self._intro(
-                "The ICO's transfer risk assessment (UK GDPR Art 46(1A), the 'data protection "
-                "test'): score the harm each category of data could do to people (Q2), then "
-                "answer Q3 to Q6. The decision follows as you answer."
+                "The UK transfer risk assessment: the ICO accepts its TRA tool, the EDPB's "
+                "approach, or (for the US) the UK government's published analysis. With the "
+                "ICO's tool, score the harm each category of data could do to people (Q2), then "
+                "answer Q3 to Q6 with your reasoning. The decision follows as you answer."
             ),
+            self._box("Method", method),
             self._box("Q2 Risk of harm per category of data", self.risks_table, buttons, sizes),
             self._box("Q4 to Q6", questions),
             self._box("Decision", self.decision_label, caveat),
         )
+
+    def set_methods(self, methods: Sequence[tuple[str, str]], chosen: str) -> None:
+        """The UK test's methods available for this destination (id, name)."""
+        with QSignalBlocker(self.method_combo):
+            self.method_combo.clear()
+            for key, name in methods:
+                self.method_combo.addItem(name[:1].upper() + name[1:], key)
+            set_combo(self.method_combo, chosen)
 
     def fill(self, c: TiaContent, uk: bool) -> None:
         self.risks_table.clear_rows()
@@ -120,6 +153,7 @@ class TraStep(StepPage):
     def answers(self) -> dict[str, Any]:
         """The TiaContent fields this step answers."""
         return {
+            "uk_method": str(self.method_combo.currentData() or "ico_tra_tool"),
             "category_risks": tuple(
                 CategoryRisk(r.category.text().strip(), r.inherent.value(), r.residual.value())
                 for r in self.risks_table.rows()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QWidget
 
 from transfers_app.domain.models import Tia
-from transfers_app.domain.tia import DataFormat, TransferDescription
-from ui.dialogs.tia_editor.state import DATA_FORMAT_LABELS, split_list
+from transfers_app.domain.tia import DataFormat, KeyHolder, TransferDescription
+from ui.dialogs.tia_editor.state import DATA_FORMAT_LABELS, KEY_HOLDER_LABELS, split_list
 from ui.dialogs.tia_editor.steps.base import StepPage, set_combo
 
 
@@ -31,6 +31,13 @@ class TransferStep(StepPage):
         self.frequency_edit = self._line("Frequency", "e.g. continuous")
         self.retention_edit = self._line("Retention", "How long the importer keeps the data")
         self.format_combo = self._choice(DATA_FORMAT_LABELS, "Format of the data")
+        self.key_combo = self._choice(KEY_HOLDER_LABELS, "Who holds the keys")
+        self.transit_check = self._check(
+            "The data only passes through the destination (decrypted outside it)"
+        )
+        self.protected_check = self._check(
+            "The destination's law shields the importer from access (a protected recipient)"
+        )
         self.channels_edit = self._line("Transmission channels", "e.g. TLS 1.3 over the internet")
         self.locations_edit = self._line(
             "Storage and access locations", "ISO codes, comma-separated, e.g. US, IE, IN"
@@ -52,7 +59,10 @@ class TransferStep(StepPage):
         self._row(how, "Volume", "volume", self.volume_edit)
         self._row(how, "Frequency", "frequency", self.frequency_edit)
         self._row(how, "Retention", "retention", self.retention_edit)
-        self._row(how, "Format", "format", self.format_combo)
+        self._row(how, "State at the importer", "format", self.format_combo)
+        self._row(how, "Keys held by", "key_holder", self.key_combo)
+        how.addRow("", self.transit_check)
+        how.addRow("", self.protected_check)
         self._row(how, "Channels", "channels", self.channels_edit)
         self._row(how, "Locations", "locations", self.locations_edit)
         self._row(how, "Onward transfers", "onward", self.onward_edit)
@@ -80,6 +90,9 @@ class TransferStep(StepPage):
         self.frequency_edit.setText(d.frequency)
         self.retention_edit.setText(d.retention)
         set_combo(self.format_combo, d.data_format)
+        set_combo(self.key_combo, d.key_holder)
+        self.transit_check.setChecked(d.transit_only)
+        self.protected_check.setChecked(d.protected_recipient)
         self.channels_edit.setText(d.transmission_channels)
         self.locations_edit.setText(", ".join(d.storage_locations))
         self.onward_edit.setPlainText("\n".join(d.onward_transfers))
@@ -103,6 +116,9 @@ class TransferStep(StepPage):
             frequency=self.frequency_edit.text().strip(),
             retention=self.retention_edit.text().strip(),
             data_format=DataFormat(self.format_combo.currentData()),
+            key_holder=KeyHolder(self.key_combo.currentData()),
+            transit_only=self.transit_check.isChecked(),
+            protected_recipient=self.protected_check.isChecked(),
             transmission_channels=self.channels_edit.text().strip(),
             storage_locations=tuple(c.upper() for c in split_list(self.locations_edit.text())),
             onward_transfers=split_list(self.onward_edit.toPlainText(), "\n"),
