@@ -10,12 +10,12 @@ import pycountry
 
 from transfers_app.domain.countries import INTERNATIONAL_ORGS, country_name
 from transfers_app.domain.enums import (
-    Activity,
     EntityKind,
     Finding,
     Lifecycle,
     Regime,
 )
+from transfers_app.domain.formatting import ACTIVITY_LABELS, LIFECYCLE_LABELS
 from transfers_app.errors import ValidationError
 from ui.context import UiContext
 
@@ -24,25 +24,14 @@ KIND_CHOICES = {
     EntityKind.VENDOR: "Vendor / subprocessor",
     EntityKind.CUSTOMER: "Customer (controller)",
 }
-LIFECYCLE_CHOICES = {
-    Lifecycle.PROPOSED: "Proposed",
-    Lifecycle.APPROVED: "Approved",
-    Lifecycle.ACTIVE: "Active",
-    Lifecycle.OFFBOARDED: "Offboarded",
-}
+LIFECYCLE_CHOICES = LIFECYCLE_LABELS
 LIFECYCLE_DATE = {
     Lifecycle.PROPOSED: "proposed_on",
     Lifecycle.APPROVED: "approved_on",
     Lifecycle.ACTIVE: "active_on",
     Lifecycle.OFFBOARDED: "offboarded_on",
 }
-ACTIVITY_CHOICES = {
-    Activity.HEADQUARTERS: "Headquarters",
-    Activity.HOSTING: "Hosting / storage",
-    Activity.SUPPORT: "Support / remote access",
-    Activity.BACKUP: "Backup",
-    Activity.FOLLOW_THE_SUN: "Follow-the-sun support",
-}
+ACTIVITY_CHOICES = ACTIVITY_LABELS
 REGIME_CHOICES = {
     Regime.UK: "UK GDPR",
     Regime.EU: "EU / EEA GDPR",
