@@ -77,6 +77,7 @@ class TablePage(Page, Generic[T]):
     noun = "rows"
 
     table: QTableView
+    model: QAbstractItemModel
     proxy: QSortFilterProxyModel
     header_memory: HeaderMemory
 
