@@ -22,6 +22,7 @@ from transfers_app.services.worklists import AssessmentRow, assessment_rows
 from ui import messages
 from ui.context import UiContext
 from ui.models.assessments import (
+    CAPS,
     ELASTIC,
     STATE_CHOICES,
     AssessmentFilter,
@@ -32,8 +33,6 @@ from ui.models.rows import ObjectRole
 from ui.pages.base import TablePage
 from ui.widgets.inputs import SearchBox
 from ui.widgets.tables import fit_columns, select_row_where, selected_object
-
-_CAPS = {Column.TRANSFER: 400}
 
 
 class AssessmentsPage(TablePage[list[AssessmentRow]]):
@@ -73,7 +72,7 @@ class AssessmentsPage(TablePage[list[AssessmentRow]]):
         self.model = AssessmentsModel([], self)
         self.proxy = AssessmentFilter(self)
         self.proxy.setSourceModel(self.model)
-        self._setup_table(Column.FLAG, "assessments/header", settings, elastic=ELASTIC, caps=_CAPS)
+        self._setup_table(Column.FLAG, "assessments/header", settings, elastic=ELASTIC, caps=CAPS)
         layout.addWidget(self.table, 1)
 
         self.open_button = QPushButton("&Open assessment")

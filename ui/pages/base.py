@@ -85,9 +85,8 @@ class TablePage(Page, Generic[T]):
         super().__init__(ctx, parent)
         self._loaded = False
         self._fitted = False  # columns narrowed to the page's width once, when first shown
-        # Keyed by column number or by an IntEnum of columns (Mapping keys are invariant).
-        self._elastic: Mapping[Any, int] = {}
-        self._caps: Mapping[Any, int] = {}
+        self._elastic: Mapping[int, int] = {}
+        self._caps: Mapping[int, int] = {}
         self.jobs = Jobs(self, ctx)
 
     def _setup_table(
@@ -96,8 +95,8 @@ class TablePage(Page, Generic[T]):
         header_key: str,
         settings: QSettings | None,
         *,
-        elastic: Mapping[Any, int],
-        caps: Mapping[Any, int],
+        elastic: Mapping[int, int],
+        caps: Mapping[int, int],
         order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
     ) -> None:
         """Show ``self.proxy`` in ``self.table`` as the app's lists are shown, with the header

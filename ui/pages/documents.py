@@ -39,7 +39,7 @@ from transfers_app.services.app import AppServices
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.document_dialog import FILE_FILTER, DocumentDialog
-from ui.models.documents import Column, DocumentFilter, DocumentsModel
+from ui.models.documents import CAPS, ELASTIC, Column, DocumentFilter, DocumentsModel
 from ui.models.rows import ObjectRole
 from ui.pages.base import TablePage
 from ui.widgets.inputs import SearchBox
@@ -47,14 +47,6 @@ from ui.widgets.tables import selected_object, size_columns
 
 # What one background read gives: the entities' names, and the documents.
 _Read = tuple[dict[int, str], list[Document]]
-_ELASTIC = {Column.TITLE: 150, Column.KIND: 90, Column.PARTIES: 110}
-_CAPS = {
-    Column.TITLE: 220,
-    Column.VERSION: 100,
-    Column.KIND: 160,
-    Column.PARTIES: 180,
-    Column.MODULE: 85,
-}
 
 
 def _local_file(mime: QMimeData) -> Path | None:
@@ -198,7 +190,7 @@ class DocumentsPage(TablePage[_Read]):
         self.proxy = DocumentFilter(self)
         self.model = DocumentsModel([], {}, ctx.today, self)
         self.proxy.setSourceModel(self.model)
-        self._setup_table(Column.TITLE, "documents/header", settings, elastic=_ELASTIC, caps=_CAPS)
+        self._setup_table(Column.TITLE, "documents/header", settings, elastic=ELASTIC, caps=CAPS)
         layout.addWidget(self.table, 1)
         self.message = QLabel()
         self.message.setAccessibleName("Last action")

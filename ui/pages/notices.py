@@ -22,7 +22,7 @@ from transfers_app.domain.models import SubprocessorNotice
 from transfers_app.services.notices import NoticeView
 from ui.context import UiContext
 from ui.dialogs.notice_dialog import DEADLINE_RULE, DecisionDialog, NoticeDialog
-from ui.models.notices import ELASTIC, Column, NoticesModel, NoticesProxy
+from ui.models.notices import CAPS, ELASTIC, NoticesModel, NoticesProxy
 from ui.models.rows import SortRole
 from ui.pages.base import Page
 from ui.widgets.tables import (
@@ -34,10 +34,6 @@ from ui.widgets.tables import (
 )
 
 _RED = QColor("#b00020")
-_CAPS: dict[int, int] = {
-    column: 260
-    for column in (Column.PROCESSOR, Column.SUBPROCESSOR, Column.REPLACES, Column.DECISION)
-}
 
 
 class NoticesPage(Page):
@@ -117,7 +113,7 @@ class NoticesPage(Page):
         selected = self.selected_notice()
         views = self.service.views(self.ctx.today)
         self.model.set_rows(views)
-        size_columns(self.table, _CAPS)
+        size_columns(self.table, CAPS)
         if self.isVisible():
             self._fitted = fit_columns(self.table, ELASTIC)
         waiting = sum(1 for v in views if v.notice.decision is None)

@@ -22,7 +22,7 @@ from transfers_app.errors import TransfersError
 from transfers_app.services.app import AppServices
 from ui import messages
 from ui.context import UiContext
-from ui.models.renewals import Column, RemindersModel
+from ui.models.renewals import CAPS, ELASTIC, RemindersModel
 from ui.models.rows import SortRole
 from ui.pages.base import TablePage
 from ui.widgets.tables import select_row_where, selected_object
@@ -30,8 +30,6 @@ from ui.widgets.tables import select_row_where, selected_object
 HORIZONS = (30, 60, 90)
 # What one background read gives: the horizon it read within, and the reminders.
 _Read = tuple[int, list[Reminder]]
-_ELASTIC = {Column.SUBJECT: 220, Column.PARTIES: 120}
-_CAPS = {Column.SUBJECT: 460}
 
 
 def record_of(reminder: Reminder) -> tuple[str, int]:
@@ -99,7 +97,7 @@ class RenewalsPage(TablePage[_Read]):
         self.proxy.setSortRole(SortRole)
         self.proxy.setSourceModel(self.model)
         # -1: the rows keep the model's order until the user sorts them.
-        self._setup_table(-1, "renewals/header", settings, elastic=_ELASTIC, caps=_CAPS)
+        self._setup_table(-1, "renewals/header", settings, elastic=ELASTIC, caps=CAPS)
         layout.addWidget(self.table, 1)
         self.message = QLabel()
         self.message.setAccessibleName("Last action")

@@ -35,6 +35,8 @@ from ui import messages
 from ui.context import UiContext
 from ui.models.rows import ObjectRole
 from ui.models.transfers import (
+    CAPS,
+    ELASTIC,
     STATUS_ALIASES,
     STATUS_CHOICES,
     Column,
@@ -47,8 +49,6 @@ from ui.widgets.tables import select_row_where, selected_object
 
 # What one background read gives: the entities' names, and the rows.
 _Read = tuple[dict[int, str], list[TransferRow]]
-_ELASTIC = {Column.EXPORTER: 90, Column.IMPORTER: 130, Column.MECHANISMS: 110}
-_CAPS = {Column.EXPORTER: 170, Column.IMPORTER: 200, Column.MECHANISMS: 200}
 
 
 class TransfersPage(TablePage[_Read]):
@@ -112,7 +112,7 @@ class TransfersPage(TablePage[_Read]):
         self.model = TransfersModel([], self)
         self.proxy = TransferFilter(self)
         self.proxy.setSourceModel(self.model)
-        self._setup_table(Column.STATUS, "transfers/header", settings, elastic=_ELASTIC, caps=_CAPS)
+        self._setup_table(Column.STATUS, "transfers/header", settings, elastic=ELASTIC, caps=CAPS)
         layout.addWidget(self.table, 1)
         # Enter edits the transfer (caught before the table turns it into "activated"); the
         # same action is on the row's context menu.
