@@ -18,6 +18,7 @@ from transfers_app.domain.enums import (
 from transfers_app.domain.formatting import ACTIVITY_LABELS, LIFECYCLE_LABELS
 from transfers_app.errors import ValidationError
 from ui.context import UiContext
+from ui.dialogs.field_words import field_message
 
 KIND_CHOICES = {
     EntityKind.GROUP: "Group company",
@@ -73,14 +74,7 @@ def long_date(d: date | None) -> str:
 
 def human_message(error: ValidationError) -> str:
     """A validation message that names its field in words, e.g. "Name is required"."""
-    text = error.message
-    for key, label in FIELD_LABELS.items():
-        if key != error.field and "_" in key:
-            text = text.replace(key, label.lower())
-    label = FIELD_LABELS.get(error.field, error.field.replace("_", " ").capitalize())
-    if text.startswith(("is ", "must ", "an ", "a ")) or text[:1].isdigit():
-        return f"{label} {text}"
-    return f"{label}: {text}"
+    return field_message(error, FIELD_LABELS, ("is ", "must ", "an ", "a "))
 
 
 @cache
