@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from support.widgets import WAIT_MS, PageLoader
 
 from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
@@ -60,6 +62,14 @@ def empty_ctx(tmp_path: Path) -> Iterator[UiContext]:
     context, opened = make_ctx(tmp_path / "empty", demo=False)
     yield context
     _close(opened)
+
+
+@pytest.fixture
+def load_page(qtbot: QtBot) -> Iterator[PageLoader]:
+    loader = PageLoader(qtbot)
+    yield loader
+    for page in loader.pages:
+        page.wait_for_background(WAIT_MS)  # no read in flight when the database closes
 
 
 @pytest.fixture(autouse=True)

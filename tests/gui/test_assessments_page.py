@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from support.widgets import PageLoader, shown_objects
 
 from transfers_app.domain.enums import TiaStatus
 from transfers_app.domain.models import Tia
@@ -17,25 +17,18 @@ from ui import messages
 from ui.context import UiContext
 from ui.dialogs.tia_editor import TiaEditor, open_or_draft
 from ui.models.assessments import AssessmentsModel, Column
-from ui.models.rows import ObjectRole
 from ui.pages.assessments import AssessmentsPage
 
 STRATUS_HOSTING = 7  # Keystone Access Europe Ltd -> Stratus Cloud Hosting, Inc. (US)
 
 
 @pytest.fixture
-def page(qtbot: QtBot, ctx: UiContext) -> Iterator[AssessmentsPage]:
-    p = AssessmentsPage(ctx)
-    qtbot.addWidget(p)
-    p.refresh()
-    assert p.wait_for_background(10_000)
-    qtbot.waitUntil(lambda: p.model.rowCount() > 0)
-    yield p
-    p.wait_for_background(10_000)  # no read in flight when the database closes
+def page(ctx: UiContext, load_page: PageLoader) -> AssessmentsPage:
+    return load_page(AssessmentsPage(ctx))
 
 
 def shown(page: AssessmentsPage) -> list[AssessmentRow]:
-    return [page.proxy.index(r, 0).data(ObjectRole) for r in range(page.proxy.rowCount())]
+    return shown_objects(page.proxy, AssessmentRow)
 
 
 def by_importer(page: AssessmentsPage, importer: str) -> tuple[int, AssessmentRow]:
@@ -210,12 +203,8 @@ def test_a_stale_assessment_is_flagged_with_the_reason(
     assert "3 no longer matching the register" in page.summary.text()
 
 
-def test_an_empty_register(qtbot: QtBot, empty_ctx: UiContext) -> None:
-    p = AssessmentsPage(empty_ctx)
-    qtbot.addWidget(p)
-    p.refresh()
-    # Wait for the read: the register's connection must not close under it.
-    assert p.wait_for_background(10_000)
+def test_an_empty_register(empty_ctx: UiContext, load_page: PageLoader) -> None:
+    p = load_page(AssessmentsPage(empty_ctx), rows=False)
     assert p.proxy.rowCount() == 0
     assert p.summary.text() == "0 on file, 0 review overdue, 0 missing"
 

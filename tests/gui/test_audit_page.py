@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
+from support.widgets import shown_objects
 
 from transfers_app.domain.models import AuditEntry
 from ui.context import UiContext
 from ui.models.audit import AuditModel, AuditRow, Column, compute_diff
-from ui.models.rows import ObjectRole
 from ui.pages.audit import AuditPage
 
 
@@ -23,12 +23,7 @@ def page(qtbot: QtBot, ctx: UiContext) -> AuditPage:
 
 
 def shown(page: AuditPage) -> list[AuditEntry]:
-    out = []
-    for r in range(page.proxy.rowCount()):
-        entry = page.proxy.index(r, 0).data(ObjectRole)
-        assert isinstance(entry, AuditEntry)
-        out.append(entry)
-    return out
+    return shown_objects(page.proxy, AuditEntry)
 
 
 def stratus(ctx: UiContext) -> int:

@@ -157,24 +157,15 @@ def test_the_onward_arrow_from_stratus_to_indus(qtbot, ctx):  # type: ignore[no-
     assert "onward from transfer" in edge.toolTip()
 
 
-def test_clicking_the_stratus_node_opens_its_record(qtbot, ctx):  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("name", [STRATUS, UK], ids=["an importer", "our own entity"])
+def test_clicking_a_node_opens_its_record(qtbot, ctx, name):  # type: ignore[no-untyped-def]
     page = ready_page(qtbot, ctx)
-    stratus = entity_id(ctx, STRATUS)
-    item = page.node_item(stratus)
+    entity = entity_id(ctx, name)
+    item = page.node_item(entity)
     assert item is not None
     with qtbot.waitSignal(page.open_entity, timeout=1000) as blocker:
         click_item(qtbot, page, item)
-    assert blocker.args == [stratus]
-
-
-def test_clicking_our_entity_opens_it_too(qtbot, ctx):  # type: ignore[no-untyped-def]
-    page = ready_page(qtbot, ctx)
-    uk = entity_id(ctx, UK)
-    item = page.node_item(uk)
-    assert item is not None
-    with qtbot.waitSignal(page.open_entity, timeout=1000) as blocker:
-        click_item(qtbot, page, item)
-    assert blocker.args == [uk]
+    assert blocker.args == [entity]
 
 
 def test_clicking_a_country_title_lists_its_transfers(qtbot, ctx):  # type: ignore[no-untyped-def]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
+from support.widgets import PageLoader
 
 from transfers_app.domain.enums import DocumentKind, DocumentStatus
 from transfers_app.domain.models import Document
@@ -27,21 +27,14 @@ STRATUS_SCC = "Stratus Cloud Terms - SCCs Module 2"
 
 
 @pytest.fixture
-def page(qtbot: QtBot, ctx: UiContext) -> Iterator[DocumentsPage]:
+def page(ctx: UiContext, load_page: PageLoader) -> DocumentsPage:
     # The demo attaches a demo copy to every signed document; these tests start from two
     # whose signed files have not been attached yet.
     repo = ctx.services.register.store
     for d in repo.documents.list():
         if d.title in (STRATUS_SCC, "Helpdesk Partners IDTA"):
             repo.documents.update(replace(d, file_sha256=None, file_name=""))
-    p = DocumentsPage(ctx)
-    qtbot.addWidget(p)
-    p.resize(1280, 800)
-    p.refresh()
-    assert p.wait_for_background(10_000)
-    qtbot.waitUntil(lambda: p.model.rowCount() > 0)
-    yield p
-    p.wait_for_background(10_000)  # no read in flight when the database closes
+    return load_page(DocumentsPage(ctx), (1280, 800))
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
+from support.widgets import choose
 
 from transfers_app.domain.enums import Activity, EntityKind, Lifecycle, Regime
 from transfers_app.errors import StorageError
@@ -21,12 +22,6 @@ def editor(qtbot: QtBot, ctx: UiContext, entity_id: int | None = None) -> Entity
     dialog = EntityEditor(ctx, entity)
     qtbot.addWidget(dialog)
     return dialog
-
-
-def choose(combo: object, value: object) -> None:
-    index = combo.findData(value)  # type: ignore[attr-defined]
-    assert index >= 0, value
-    combo.setCurrentIndex(index)  # type: ignore[attr-defined]
 
 
 def test_create_an_entity_with_a_location(qtbot: QtBot, ctx: UiContext) -> None:

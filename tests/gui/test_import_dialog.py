@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
+from support.widgets import choose
 
 from transfers_app.domain.enums import EntityKind, Role
 from transfers_app.errors import StorageError
@@ -35,12 +36,6 @@ def column(dialog: ImportDialog, name: str) -> list[str]:
     model = dialog.preview_model
     col = next(c for c, h in PreviewModel.headers.items() if h == name)
     return [model.index(r, col).data() for r in range(model.rowCount())]
-
-
-def choose(combo: object, value: object) -> None:
-    index = combo.findData(value)  # type: ignore[attr-defined]
-    assert index >= 0, value
-    combo.setCurrentIndex(index)  # type: ignore[attr-defined]
 
 
 def test_the_guess_is_shown_and_every_row_is_previewed(qtbot: QtBot, ctx: UiContext) -> None:

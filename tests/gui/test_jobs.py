@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -15,10 +16,15 @@ from ui.context import UiContext
 from ui.jobs import Job, JobCancelled, Jobs, error_text
 
 
-def test_the_result_arrives_on_the_gui_thread(qtbot: QtBot, ctx: UiContext) -> None:
+@pytest.fixture
+def jobs(qtbot: QtBot, ctx: UiContext) -> Jobs:
+    """The background work of a widget the test's bot owns."""
     owner = QWidget()
     qtbot.addWidget(owner)
-    jobs = Jobs(owner, ctx)
+    return Jobs(owner, ctx)
+
+
+def test_the_result_arrives_on_the_gui_thread(qtbot: QtBot, jobs: Jobs) -> None:
     seen: list[tuple[object, bool]] = []
     worker: list[bool] = []
     gui = threading.get_ident()
@@ -34,10 +40,7 @@ def test_the_result_arrives_on_the_gui_thread(qtbot: QtBot, ctx: UiContext) -> N
     assert not jobs.busy()
 
 
-def test_an_error_arrives_as_one_line(qtbot: QtBot, ctx: UiContext) -> None:
-    owner = QWidget()
-    qtbot.addWidget(owner)
-    jobs = Jobs(owner, ctx)
+def test_an_error_arrives_as_one_line(jobs: Jobs) -> None:
     done: list[object] = []
     failed: list[str] = []
 
@@ -52,10 +55,7 @@ def test_an_error_arrives_as_one_line(qtbot: QtBot, ctx: UiContext) -> None:
     assert error_text(KeyError("x")) == "KeyError: 'x'"
 
 
-def test_a_newer_job_supersedes_an_older_one(qtbot: QtBot, ctx: UiContext) -> None:
-    owner = QWidget()
-    qtbot.addWidget(owner)
-    jobs = Jobs(owner, ctx)
+def test_a_newer_job_supersedes_an_older_one(qtbot: QtBot, jobs: Jobs) -> None:
     release = threading.Event()
     stopped: list[bool] = []
     ran: list[str] = []
@@ -84,10 +84,7 @@ def test_a_newer_job_supersedes_an_older_one(qtbot: QtBot, ctx: UiContext) -> No
     assert ran == ["first", "third"] and stopped == [True]
 
 
-def test_jobs_with_other_keys_are_kept(qtbot: QtBot, ctx: UiContext) -> None:
-    owner = QWidget()
-    qtbot.addWidget(owner)
-    jobs = Jobs(owner, ctx)
+def test_jobs_with_other_keys_are_kept(jobs: Jobs) -> None:
     got: list[str] = []
     jobs.start(lambda s, j: "rows", got.append, key="rows")
     jobs.start(lambda s, j: "status", got.append, key="status")
@@ -119,10 +116,7 @@ def test_a_closed_dialog_hears_nothing_and_nothing_breaks(qtbot: QtBot, ctx: UiC
     assert heard == []
 
 
-def test_cancel_progress_and_then(qtbot: QtBot, ctx: UiContext) -> None:
-    owner = QWidget()
-    qtbot.addWidget(owner)
-    jobs = Jobs(owner, ctx)
+def test_cancel_progress_and_then(qtbot: QtBot, jobs: Jobs) -> None:
     release = threading.Event()
     progress: list[object] = []
     outcome: list[str] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -11,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from pytestqt.qtbot import QtBot
+from support.widgets import PageLoader
 
 from transfers_app.domain.renewals import Reminder
 from ui.context import UiContext
@@ -22,14 +22,8 @@ STRATUS_REVIEW = "review of 'Stratus Cloud Terms - SCCs Module 2'"
 
 
 @pytest.fixture
-def page(qtbot: QtBot, ctx: UiContext) -> Iterator[RenewalsPage]:
-    p = RenewalsPage(ctx)
-    qtbot.addWidget(p)
-    p.refresh()
-    assert p.wait_for_background(10_000)
-    qtbot.waitUntil(lambda: p.model.rowCount() > 0)
-    yield p
-    p.wait_for_background(10_000)  # no read in flight when the database closes
+def page(ctx: UiContext, load_page: PageLoader) -> RenewalsPage:
+    return load_page(RenewalsPage(ctx))
 
 
 def subjects(page: RenewalsPage) -> list[str]:
@@ -142,11 +136,8 @@ def test_apply_filter_sets_the_horizon(page: RenewalsPage) -> None:
     assert page.horizon == 90 and page.horizon_buttons[90].isChecked()
 
 
-def test_an_empty_register(qtbot: QtBot, empty_ctx: UiContext) -> None:
-    p = RenewalsPage(empty_ctx)
-    qtbot.addWidget(p)
-    p.refresh()
-    assert p.wait_for_background(10_000)
+def test_an_empty_register(empty_ctx: UiContext, load_page: PageLoader) -> None:
+    p = load_page(RenewalsPage(empty_ctx), rows=False)
     assert p.proxy.rowCount() == 0
     assert p.summary.text() == "0 overdue, 0 due within 30 days"
     assert not p.mark_button.isEnabled()

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
+from support.widgets import choose
 
 from transfers_app.domain.enums import (
     Access,
@@ -39,12 +40,6 @@ def editor(qtbot: QtBot, ctx: UiContext, **kw: object) -> TransferEditor:
     dialog = TransferEditor(ctx, **kw)  # type: ignore[arg-type]
     qtbot.addWidget(dialog)
     return dialog
-
-
-def choose(combo: object, value: object) -> None:
-    index = combo.findData(value)  # type: ignore[attr-defined]
-    assert index >= 0, value
-    combo.setCurrentIndex(index)  # type: ignore[attr-defined]
 
 
 def pick_entity(qtbot: QtBot, picker: EntityPicker, typed: str, name: str) -> None:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from support.widgets import PageLoader, shown_objects
 
 from transfers_app.services.worklists import TransferRow
 from ui.context import UiContext
-from ui.models.rows import ObjectRole
 from ui.models.transfers import Column, TransfersModel
 from ui.pages.transfers import TransfersPage
 
@@ -19,21 +18,12 @@ TURKISH = "İstanbul Çağrı Merkezi A.Ş."
 
 
 @pytest.fixture
-def page(qtbot: QtBot, ctx: UiContext) -> Iterator[TransfersPage]:
-    p = TransfersPage(ctx)
-    qtbot.addWidget(p)
-    p.resize(1280, 800)
-    p.refresh()
-    assert p.wait_for_background(10_000)
-    qtbot.waitUntil(lambda: p.model.rowCount() > 0)
-    yield p
-    p.wait_for_background(10_000)  # no read in flight when the database closes
+def page(ctx: UiContext, load_page: PageLoader) -> TransfersPage:
+    return load_page(TransfersPage(ctx), (1280, 800))
 
 
 def shown(page: TransfersPage) -> list[TransferRow]:
-    rows = [page.proxy.index(r, 0).data(ObjectRole) for r in range(page.proxy.rowCount())]
-    assert all(isinstance(r, TransferRow) for r in rows)
-    return rows
+    return shown_objects(page.proxy, TransferRow)
 
 
 def row_of(page: TransfersPage, importer: str) -> int:
@@ -149,11 +139,8 @@ def test_archive_asks_then_archives(
     assert TURKISH not in {r.importer for r in shown(page)}
 
 
-def test_an_empty_register(qtbot: QtBot, empty_ctx: UiContext) -> None:
-    p = TransfersPage(empty_ctx)
-    qtbot.addWidget(p)
-    p.refresh()
-    assert p.wait_for_background(10_000)
+def test_an_empty_register(qtbot: QtBot, empty_ctx: UiContext, load_page: PageLoader) -> None:
+    p = load_page(TransfersPage(empty_ctx), rows=False)
     qtbot.waitUntil(lambda: p.country.count() == 1)
     assert p.proxy.rowCount() == 0
 

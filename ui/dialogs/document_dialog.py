@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -52,8 +51,11 @@ from transfers_app.rules.destination import MODULE_NAMES
 from ui import messages
 from ui.context import UiContext
 from ui.models.parties import PartiesModel
+from ui.widgets.forms import FieldMessages, save_cancel_row
 
 Mode = Literal["new", "renew", "edit"]
+# Messages that only say a field is still empty: shown once the field is touched.
+_ONLY_EMPTY = ("is required", "tick at least one party")
 _Index = QModelIndex | QPersistentModelIndex
 
 # What the instrument is usually called, as a hint in the version field.
@@ -143,8 +145,10 @@ class OptionalDate(QWidget):
         self.check.setChecked(value is not None)
 
 
-class DocumentDialog(QDialog):
+class DocumentDialog(FieldMessages, QDialog):
     """Every field of a document, with the problems shown beside the fields."""
+
+    error_style = "color: #b00020;"
 
     def __init__(
         self,
@@ -160,7 +164,8 @@ class DocumentDialog(QDialog):
         self.original = document
         self._save = save
         self.saved: Document | None = None
-        self.errors: dict[str, QLabel] = {}
+        self._errors: dict[str, QLabel] = {}
+        self.errors = self._errors  # the messages by field, as the tests read them
         self._touched: set[str] = set()
         self._loading = True
         self.setWindowTitle(TITLES[self.mode])
@@ -221,9 +226,9 @@ class DocumentDialog(QDialog):
         self.title_edit.setAccessibleName("Title")
         self.instrument = QLineEdit()
         self.instrument.setAccessibleName("Instrument version")
-        self._row(form, "&Kind:", self.kind, "kind")
-        self._row(form, "&Title:", self.title_edit, "title")
-        self._row(form, "Instrument &version:", self.instrument, "instrument_version")
+        self._row(form, "&Kind:", "kind", self.kind)
+        self._row(form, "&Title:", "title", self.title_edit)
+        self._row(form, "Instrument &version:", "instrument_version", self.instrument)
         left.addWidget(what)
 
         parties_box = QGroupBox("Parties")
@@ -309,12 +314,12 @@ class DocumentDialog(QDialog):
         self.review_hint = QLabel()
         self.review_hint.setWordWrap(True)
         self.review_hint.setStyleSheet("color: palette(mid);")
-        self._row(df, "&Signed on:", self.signed, "signed_on")
-        self._row(df, "&Effective from:", self.effective, "effective_on")
-        self._row(df, "E&xpires on:", self.expires, "expires_on")
-        self._row(df, "&Notice period:", self.notice, "notice_period_days")
-        self._row(df, "&Review cycle:", self.cycle, "review_cycle_months")
-        self._row(df, "Next revie&w:", self.review, "next_review_on")
+        self._row(df, "&Signed on:", "signed_on", self.signed)
+        self._row(df, "&Effective from:", "effective_on", self.effective)
+        self._row(df, "E&xpires on:", "expires_on", self.expires)
+        self._row(df, "&Notice period:", "notice_period_days", self.notice)
+        self._row(df, "&Review cycle:", "review_cycle_months", self.cycle)
+        self._row(df, "Next revie&w:", "next_review_on", self.review)
         df.addRow("", self.review_hint)
         right.addWidget(dates)
 
@@ -351,9 +356,9 @@ class DocumentDialog(QDialog):
         self.forum = QLineEdit()
         self.forum.setPlaceholderText("courts of…")
         self.forum.setAccessibleName("Clause 18 forum")
-        self._row(sf, "&Module:", self.module, "scc_module")
+        self._row(sf, "&Module:", "scc_module", self.module)
         sf.addRow("", self.docking)
-        self._row(sf, "Clause &9:", self.clause9, "clause9_option")
+        self._row(sf, "Clause &9:", "clause9_option", self.clause9)
         sf.addRow("Clause 9 period:", self.clause9_period)
         sf.addRow("", self.clause11)
         sf.addRow("Clause 13 authority:", self.clause13)
@@ -375,8 +380,8 @@ class DocumentDialog(QDialog):
             "Why the transfer is necessary and occasional, and what it is limited to"
         )
         self.justification.setMaximumHeight(90)
-        self._row(af, "&Ground:", self.derogation, "derogation")
-        self._row(af, "&Justification:", self.justification, "justification")
+        self._row(af, "&Ground:", "derogation", self.derogation)
+        self._row(af, "&Justification:", "justification", self.justification)
         right.addWidget(self.art49_box)
 
         self.dpf_box = QGroupBox("Data Privacy Framework listing")
@@ -389,7 +394,7 @@ class DocumentDialog(QDialog):
         pf.addRow("Listed under:", self.dpf_eu)
         pf.addRow("", self.dpf_uk)
         pf.addRow("", self.dpf_swiss)
-        self._row(pf, "&Checked on:", self.checked_on, "checked_on")
+        self._row(pf, "&Checked on:", "checked_on", self.checked_on)
         right.addWidget(self.dpf_box)
         right.addStretch(1)
         for combo in (
@@ -410,21 +415,17 @@ class DocumentDialog(QDialog):
         for spin in (self.notice, self.cycle):
             spin.setMaximumWidth(200)
 
-        bottom = QHBoxLayout()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        bottom, self.save_button, _cancel = save_cancel_row(
+            self.summary,
+            self.accept,
+            self.reject,
+            save_text="Save new version" if self.mode == "renew" else "",
+            save_shortcut=False,
         )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        if self.mode == "renew":
-            self.save_button.setText("Save new version")
-        bottom.addWidget(self.summary, 1)
-        bottom.addWidget(self.buttons)
         outer.addLayout(bottom)
 
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         self.kind.currentIndexChanged.connect(lambda _i: self._on_kind())
         self.module.currentIndexChanged.connect(lambda _i: self._on_module())
         self.file_button.clicked.connect(self.choose_file)
@@ -464,27 +465,6 @@ class DocumentDialog(QDialog):
                 "Renew instead, so the history keeps both."
             )
         return "A signed contract, certification record or other evidence of a safeguard."
-
-    def _error_label(self, field: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(f"error-{field}")
-        label.setWordWrap(True)
-        label.setStyleSheet("color: #b00020;")
-        label.setVisible(False)
-        self.errors[field] = label
-        return label
-
-    def _row(self, form: QFormLayout, text: str, widget: QWidget, field: str) -> None:
-        """A form row with the field and, beneath it, the message about it (hidden if none)."""
-        box = QWidget()
-        v = QVBoxLayout(box)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(2)
-        v.addWidget(widget)
-        v.addWidget(self._error_label(field))
-        label = QLabel(text)
-        label.setBuddy(widget)
-        form.addRow(label, box)
 
     # -- data in ------------------------------------------------------------------------------
 
@@ -682,19 +662,7 @@ class DocumentDialog(QDialog):
 
     def _validate(self) -> None:
         found = self.problems()
-        by_field: dict[str, list[str]] = {}
-        for p in found:
-            by_field.setdefault(p.field, []).append(p.message)
-        pending: list[str] = []
-        for field, label in self.errors.items():
-            texts = by_field.pop(field, [])
-            shown = bool(texts) and (field in self._touched or not self._only_required(texts))
-            label.setText("; ".join(texts) if shown else "")
-            label.setVisible(shown)
-            if texts and not shown:
-                pending.append(f"{_field_label(field)} {'; '.join(texts)}")
-        for field, texts in by_field.items():  # a rule about a field without a widget
-            pending.append(f"{_field_label(field)}: {'; '.join(texts)}")
+        pending = self._show_messages(found, self._touched, _ONLY_EMPTY, _field_label)
         self.save_button.setEnabled(not found)
         self.summary.setText("Before saving: " + "; ".join(pending) if pending else "")
         doc = self.value()
@@ -707,11 +675,6 @@ class DocumentDialog(QDialog):
             self.review_hint.setText("Set a review cycle to have reviews come up in Renewals.")
         else:
             self.review_hint.setText("")
-
-    @staticmethod
-    def _only_required(texts: list[str]) -> bool:
-        """Messages that only say something is still empty wait until the field is touched."""
-        return all(t in ("is required", "tick at least one party") for t in texts)
 
     def accept(self) -> None:
         found = self.problems()

@@ -44,13 +44,15 @@ from transfers_app.services.notices import (
 )
 from ui import messages
 from ui.context import UiContext
-from ui.widgets.forms import FieldMessages
+from ui.widgets.forms import FieldMessages, save_cancel_row
 
 DEADLINE_RULE = (
     "The last day to object is the day the notice was received plus the notice period: the "
     "one in the processor's DPA on the register, else the period in Clause 9 of its EU SCCs, "
     f"else {DEFAULT_NOTICE_DAYS} days."
 )
+# Messages that only say a field is still empty: shown once the field is touched.
+_ONLY_EMPTY = ("is required", "give at least one country")
 
 
 def to_qdate(d: date) -> QDate:
@@ -74,6 +76,16 @@ def _date_edit(value: date, name: str) -> QDateEdit:
     edit.setAccessibleName(name)
     edit.setMinimumWidth(130)
     return edit
+
+
+def _stacked(field: QWidget, hint: QLabel) -> QWidget:
+    """A field with its hint under it, as one form cell."""
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(field)
+    column.addWidget(hint)
+    return box
 
 
 class NoticeDialog(QDialog, FieldMessages):
@@ -112,23 +124,13 @@ class NoticeDialog(QDialog, FieldMessages):
         self.name.setPlaceholderText("as the notice names it")
         self.name_hint = QLabel()
         self.name_hint.setWordWrap(True)
-        name_box = QWidget()
-        name_col = QVBoxLayout(name_box)
-        name_col.setContentsMargins(0, 0, 0, 0)
-        name_col.addWidget(self.name)
-        name_col.addWidget(self.name_hint)
-        self._row(form, "&Sub-processor:", "subprocessor_name", name_box)
+        self._row(form, "&Sub-processor:", "subprocessor_name", _stacked(self.name, self.name_hint))
 
         self.countries = QLineEdit()
         self.countries.setAccessibleName("Countries")
         self.countries.setPlaceholderText("codes or names, separated by commas: DE, CH")
         self.countries_hint = QLabel()
-        countries_box = QWidget()
-        countries_col = QVBoxLayout(countries_box)
-        countries_col.setContentsMargins(0, 0, 0, 0)
-        countries_col.addWidget(self.countries)
-        countries_col.addWidget(self.countries_hint)
-        self._row(form, "&Countries:", "countries", countries_box)
+        self._row(form, "&Countries:", "countries", _stacked(self.countries, self.countries_hint))
 
         self.service_edit = QLineEdit()
         self.service_edit.setAccessibleName("Service")
@@ -178,20 +180,13 @@ class NoticeDialog(QDialog, FieldMessages):
         rule.setWordWrap(True)
         outer.addWidget(rule)
 
-        bottom = QHBoxLayout()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        bottom, self.save_button, _cancel = save_cancel_row(
+            self.summary, self.accept, self.reject, save_text="Record notice", save_shortcut=False
         )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Record notice")
-        bottom.addWidget(self.summary, 1)
-        bottom.addWidget(self.buttons)
         outer.addLayout(bottom)
 
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         self.processor.currentIndexChanged.connect(lambda _i: self._on_processor())
         self.received.dateChanged.connect(lambda _d: self._on_period_basis())
         self.use_contract.toggled.connect(lambda _on: self._on_period_basis())
@@ -281,20 +276,9 @@ class NoticeDialog(QDialog, FieldMessages):
 
     def _validate(self) -> None:
         found = self.problems()
-        by_field: dict[str, list[str]] = {}
-        for p in found:
-            by_field.setdefault(p.field, []).append(p.message)
-        pending: list[str] = []
-        for field, label in self._errors.items():
-            texts = by_field.pop(field, [])
-            required_only = all(t in ("is required", "give at least one country") for t in texts)
-            shown = bool(texts) and (field in self._touched or not required_only)
-            label.setText("; ".join(texts) if shown else "")
-            label.setVisible(shown)
-            if texts and not shown:
-                pending.append(f"{field.replace('_', ' ')} {'; '.join(texts)}")
-        for field, texts in by_field.items():
-            pending.append(f"{field.replace('_', ' ')}: {'; '.join(texts)}")
+        pending = self._show_messages(
+            found, self._touched, _ONLY_EMPTY, lambda field: field.replace("_", " ")
+        )
         self.save_button.setEnabled(not found)
         self.summary.setText("Before recording: " + "; ".join(pending) if pending else "")
         n = self.value()

@@ -48,6 +48,8 @@ class Column(IntEnum):
 
 # Columns narrowed (to at least these widths) so that every column fits the page.
 ELASTIC: dict[int, int] = {Column.TRANSFER: 300, Column.ASSESSOR: 80, Column.APPROVER: 80}
+# The widest a column is made when first sized to its contents.
+CAPS: dict[int, int] = {Column.TRANSFER: 400}
 
 HEADERS = {
     Column.ID: "TIA",

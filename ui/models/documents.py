@@ -47,6 +47,16 @@ HEADERS = {
     Column.NEXT_REVIEW: "Next review",
     Column.FILE: "File",
 }
+# Columns that give up width (down to these) so that every column fits the page, and the
+# widest a column is made when first sized to its contents.
+ELASTIC: dict[int, int] = {Column.TITLE: 150, Column.KIND: 90, Column.PARTIES: 110}
+CAPS: dict[int, int] = {
+    Column.TITLE: 220,
+    Column.VERSION: 100,
+    Column.KIND: 160,
+    Column.PARTIES: 180,
+    Column.MODULE: 85,
+}
 _DATES = {Column.SIGNED, Column.EXPIRES, Column.NEXT_REVIEW}
 
 

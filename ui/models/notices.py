@@ -50,6 +50,11 @@ ELASTIC: dict[int, int] = {
     Column.REPLACES: 90,
     Column.DECISION: 150,
 }
+# The widest a column is made when sized to its contents.
+CAPS: dict[int, int] = {
+    column: 260
+    for column in (Column.PROCESSOR, Column.SUBPROCESSOR, Column.REPLACES, Column.DECISION)
+}
 
 
 class NoticesModel(RowsTableModel[NoticeView]):

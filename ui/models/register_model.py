@@ -242,13 +242,9 @@ class RegisterModel(QAbstractTableModel):
         self._keys.pop(Column.NEXT_DUE, None)
         if self._mechanism is not None:
             self._refilter()  # it was waiting for them
-        elif self._sort_column is Column.NEXT_DUE:
-            self._relayout()
-        elif self._view:
-            self.dataChanged.emit(
-                self.index(0, Column.NEXT_DUE),
-                self.index(len(self._view) - 1, Column.NEXT_DUE),
-                [_DISPLAY, SortRole, _TOOLTIP, _FOREGROUND, _FONT],
+        else:
+            self._column_arrived(
+                Column.NEXT_DUE, [_DISPLAY, SortRole, _TOOLTIP, _FOREGROUND, _FONT]
             )
 
     def set_worst(
@@ -266,13 +262,17 @@ class RegisterModel(QAbstractTableModel):
             self._order = self._sorted_order()
             self._view = self._filtered()
             self.endResetModel()
-        elif self._sort_column is Column.STATUS:
+        else:
+            self._column_arrived(Column.STATUS, [_DISPLAY, StatusRole, SortRole, _TOOLTIP])
+
+    def _column_arrived(self, column: Column, roles: list[int]) -> None:
+        """A column's values arrived: sort the rows again if they are sorted by it, else
+        repaint the column (``roles`` changed)."""
+        if self._sort_column is column:
             self._relayout()
         elif self._view:
             self.dataChanged.emit(
-                self.index(0, Column.STATUS),
-                self.index(len(self._view) - 1, Column.STATUS),
-                [_DISPLAY, StatusRole, SortRole, _TOOLTIP],
+                self.index(0, column), self.index(len(self._view) - 1, column), roles
             )
 
     # -- what is shown ------------------------------------------------------------------------

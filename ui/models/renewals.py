@@ -35,6 +35,10 @@ HEADERS = {
     Column.SUBJECT: "Subject",
     Column.PARTIES: "Parties",
 }
+# Columns that give up width (down to these) so that every column fits the page, and the
+# widest a column is made when first sized to its contents.
+ELASTIC: dict[int, int] = {Column.SUBJECT: 220, Column.PARTIES: 120}
+CAPS: dict[int, int] = {Column.SUBJECT: 460}
 WHAT_LABELS = {
     "expiry": "Expiry",
     "notice": "Notice deadline",

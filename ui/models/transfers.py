@@ -66,6 +66,10 @@ HEADERS = {
     Column.REGIMES: "Regimes",
     Column.ISSUE: "Worst gap",
 }
+# Columns that give up width (down to these) so that every column fits the page, and the
+# widest a column is made when first sized to its contents.
+ELASTIC: dict[int, int] = {Column.EXPORTER: 90, Column.IMPORTER: 130, Column.MECHANISMS: 110}
+CAPS: dict[int, int] = {Column.EXPORTER: 170, Column.IMPORTER: 200, Column.MECHANISMS: 200}
 
 
 class TransfersModel(RowsTableModel[TransferRow]):

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QSettings,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QSettings
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -27,8 +21,8 @@ from transfers_app.services.app import AppServices
 from transfers_app.services.worklists import AssessmentRow, assessment_rows
 from ui import messages
 from ui.context import UiContext
-from ui.jobs import Jobs
 from ui.models.assessments import (
+    CAPS,
     ELASTIC,
     STATE_CHOICES,
     AssessmentFilter,
@@ -36,27 +30,26 @@ from ui.models.assessments import (
     Column,
 )
 from ui.models.rows import ObjectRole
-from ui.pages.base import Page
-from ui.widgets.tables import HeaderMemory, attach_model, fit_columns
+from ui.pages.base import TablePage
+from ui.widgets.inputs import SearchBox
+from ui.widgets.tables import fit_columns, select_row_where, selected_object
 
 
-class AssessmentsPage(Page):
+class AssessmentsPage(TablePage[list[AssessmentRow]]):
+    """The assessments and their status are read in the background."""
+
     title = "Assessments"
+    noun = "assessments"
+    model: AssessmentsModel
+    proxy: AssessmentFilter
 
     def __init__(
         self, ctx: UiContext, parent: QWidget | None = None, settings: QSettings | None = None
     ) -> None:
         super().__init__(ctx, parent)
-        self._loaded = False
-        self._fitted = False  # columns narrowed to the page's width once, when first shown
-        # The assessments and their status are read in a background thread.
-        self.jobs = Jobs(self, ctx)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search transfer, country, assessor…")
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search assessments")
+        self.search = SearchBox("Search transfer, country, assessor…", "Search assessments")
         self.state = QComboBox()
         self.state.setAccessibleName("Show")
         for value, label in STATE_CHOICES:
@@ -79,23 +72,8 @@ class AssessmentsPage(Page):
         self.model = AssessmentsModel([], self)
         self.proxy = AssessmentFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Column.FLAG, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        self._setup_table(Column.FLAG, "assessments/header", settings, elastic=ELASTIC, caps=CAPS)
         layout.addWidget(self.table, 1)
-        # Widths, order and sort as the user left them last time (then not fitted here).
-        self.header_memory = HeaderMemory(self.table, "assessments/header", settings)
-        self._fitted = self.header_memory.restored
 
         self.open_button = QPushButton("&Open assessment")
         self.open_button.setToolTip("Open the selected assessment (double-click, Enter)")
@@ -124,55 +102,35 @@ class AssessmentsPage(Page):
         selection.selectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
-    def showEvent(self, event: Any) -> None:
-        if not self._loaded and not self.jobs.busy():
-            self.refresh()
-        super().showEvent(event)
-        if not self._fitted:
-            self._fitted = fit_columns(self.table, ELASTIC)
+    def _show_status(self, text: str) -> None:
+        self.summary.setText(text)
 
-    def refresh(self) -> None:
-        """Read the assessments and the status in the background; the rows follow."""
-        self.summary.setText("Loading…")
-        self.jobs.start(
-            lambda services, _job: self._read(services), self._rows_arrived, self._load_failed
-        )
-
-    def _load_failed(self, message: str) -> None:
-        self.summary.setText(f"The assessments could not be read: {message}")
-
-    def wait_for_background(self, msecs: int = -1) -> bool:
-        """Wait for the background read and show its rows (tests, and before closing)."""
-        return self.jobs.wait(msecs)
-
-    def _read(self, services: AppServices) -> list[AssessmentRow]:
-        """The page's rows, read on a worker thread with its own ``services``."""
+    def _reader(self) -> Callable[[AppServices], list[AssessmentRow]]:
         ctx = self.ctx
-        report = ctx.status(services)
-        missing: dict[int, str] = {}
-        stale: dict[int, str] = {}
-        for g in report.gaps:
-            if g.code is GapCode.TIA_MISSING and g.transfer_id is not None:
-                missing.setdefault(g.transfer_id, g.message)
-            elif g.code is GapCode.TIA_STALE and g.transfer_id is not None:
-                stale.setdefault(g.transfer_id, g.message)
-        transfers = {t.id: t for t in services.transfers.list() if t.id is not None}
-        names = services.entities.names()
-        tias = services.tias.assessments()
-        return assessment_rows(tias, transfers, names, missing, ctx.today, stale)
+
+        def read(services: AppServices) -> list[AssessmentRow]:
+            report = ctx.status(services)
+            missing: dict[int, str] = {}
+            stale: dict[int, str] = {}
+            for g in report.gaps:
+                if g.code is GapCode.TIA_MISSING and g.transfer_id is not None:
+                    missing.setdefault(g.transfer_id, g.message)
+                elif g.code is GapCode.TIA_STALE and g.transfer_id is not None:
+                    stale.setdefault(g.transfer_id, g.message)
+            transfers = {t.id: t for t in services.transfers.list() if t.id is not None}
+            names = services.entities.names()
+            tias = services.tias.assessments()
+            return assessment_rows(tias, transfers, names, missing, ctx.today, stale)
+
+        return read
 
     def _rows_arrived(self, rows: list[AssessmentRow]) -> None:
         self.model = AssessmentsModel(rows, self)
-        attach_model(self.table, self.proxy, self.model)
-        if not self._loaded and not self.header_memory.restored:
-            self.table.resizeColumnsToContents()
-            header = self.table.horizontalHeader()
-            header.resizeSection(Column.TRANSFER, min(header.sectionSize(Column.TRANSFER), 400))
+        if self._attach(self.model):
             # Sized to the rows: narrow again so the Attention column stays in view.
             self._fitted = False
         if not self._fitted:
             self._fitted = fit_columns(self.table, ELASTIC)
-        self._loaded = True
         n_missing = len({r.transfer_id for r in rows if r.missing})
         n_overdue = sum(1 for r in rows if r.overdue)
         n_stale = sum(1 for r in rows if r.stale)
@@ -193,10 +151,7 @@ class AssessmentsPage(Page):
         """``state``: "missing", "overdue" or None (all); ``search`` (or ``text``).
 
         Before the rows have arrived, the criteria are applied when they do."""
-        if not self._loaded:
-            if not self.jobs.busy():
-                self.refresh()
-            self.jobs.then(lambda: self.apply_filter(**criteria))
+        if self._after_load(lambda: self.apply_filter(**criteria)):
             return
         state = str(criteria.get("state") or "").lower()
         self.state.setCurrentIndex(max(0, self.state.findData(state)))
@@ -204,35 +159,23 @@ class AssessmentsPage(Page):
         self.search.setText(str(text) if text else "")
         tia_id = criteria.get("tia_id")
         if tia_id is not None:
-            for row in range(self.proxy.rowCount()):
-                r = self.proxy.index(row, 0).data(ObjectRole)
-                if isinstance(r, AssessmentRow) and r.tia is not None and r.tia.id == tia_id:
-                    self.table.selectRow(row)
-                    self.table.scrollTo(self.proxy.index(row, 0))
-                    break
+            self.select_tia(tia_id)
 
     def focus_search(self) -> bool:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
-        return True
+        return self.search.take_focus()
 
     # -- opening and starting assessments -------------------------------------------------
 
     def selected_row(self) -> AssessmentRow | None:
-        selection = self.table.selectionModel()
-        rows = selection.selectedRows() if selection is not None else []
-        r = rows[0].data(ObjectRole) if rows else None
+        r = selected_object(self.table)
         return r if isinstance(r, AssessmentRow) else None
 
     def select_tia(self, tia_id: int | None) -> bool:
         """Select an assessment's row if the filters show it; False otherwise."""
-        for row in range(self.proxy.rowCount()):
-            r = self.proxy.index(row, 0).data(ObjectRole)
-            if isinstance(r, AssessmentRow) and r.tia is not None and r.tia.id == tia_id:
-                self.table.selectRow(row)
-                self.table.scrollTo(self.proxy.index(row, 0))
-                return True
-        return False
+        return select_row_where(
+            self.table,
+            lambda r: isinstance(r, AssessmentRow) and r.tia is not None and r.tia.id == tia_id,
+        )
 
     def _update_buttons(self, *_args: Any) -> None:
         r = self.selected_row()

@@ -13,13 +13,10 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -41,8 +38,9 @@ from ui.models.audit import (
     field_label,
     when_text,
 )
-from ui.models.rows import ObjectRole
 from ui.pages.base import Page
+from ui.widgets.inputs import SearchBox
+from ui.widgets.tables import select_row_where, setup_list_table
 
 LIMIT = 1000
 # Bookkeeping fields that change on every save: shown, but not listed as "what changed".
@@ -114,10 +112,7 @@ class AuditPage(Page):
         self.table_filter.setAccessibleName("Record type")
         self.action_filter = QComboBox()
         self.action_filter.setAccessibleName("Action")
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search who, record number or name…")
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search the audit log")
+        self.search = SearchBox("Search who, record number or name…", "Search the audit log")
         self.count_label = QLabel()
         self.only_changed = QCheckBox("Only changed fields")
         self.only_changed.toggled.connect(self._show_selected)
@@ -126,17 +121,13 @@ class AuditPage(Page):
         self.proxy = AuditFilter(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
+        setup_list_table(
+            self.table,
+            self.proxy,
+            Column.WHEN,
+            self.fontMetrics().height() + 8,
+            Qt.SortOrder.DescendingOrder,
+        )
         for col, sample in (
             (Column.WHEN, "2026-11-25 14:21:48"),
             (Column.WHO, "someone.long"),
@@ -144,9 +135,7 @@ class AuditPage(Page):
             (Column.RECORD, "#12 Stratus Cloud Hosting"),
             (Column.ACTION, "restore"),
         ):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, self.fontMetrics().horizontalAdvance(sample) + 24)
-        self.table.sortByColumn(Column.WHEN, Qt.SortOrder.DescendingOrder)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.detail = QTextBrowser()
         self.detail.setAccessibleName("Change details")
@@ -234,11 +223,12 @@ class AuditPage(Page):
         return self.model.row(source.row()) if source.isValid() else None
 
     def select_entry(self, audit_id: int) -> bool:
-        for r in range(self.proxy.rowCount()):
-            entry = self.proxy.index(r, 0).data(ObjectRole)
-            if isinstance(entry, AuditEntry) and entry.id == audit_id:
-                self.table.selectRow(r)
-                return True
+        if select_row_where(
+            self.table,
+            lambda entry: isinstance(entry, AuditEntry) and entry.id == audit_id,
+            scroll=False,
+        ):
+            return True
         self._show_detail(None)
         return False
 
@@ -270,6 +260,4 @@ class AuditPage(Page):
             self.search.setText(str(search))
 
     def focus_search(self) -> bool:
-        self.search.setFocus()
-        self.search.selectAll()
-        return True
+        return self.search.take_focus()

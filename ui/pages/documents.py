@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import (
     QMimeData,
     QSettings,
-    Qt,
     QUrl,
     Signal,
 )
@@ -25,9 +25,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -41,11 +39,14 @@ from transfers_app.services.app import AppServices
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.document_dialog import FILE_FILTER, DocumentDialog
-from ui.jobs import Jobs
-from ui.models.documents import Column, DocumentFilter, DocumentsModel
+from ui.models.documents import CAPS, ELASTIC, Column, DocumentFilter, DocumentsModel
 from ui.models.rows import ObjectRole
-from ui.pages.base import Page
-from ui.widgets.tables import HeaderMemory, attach_model, fit_columns
+from ui.pages.base import TablePage
+from ui.widgets.inputs import SearchBox
+from ui.widgets.tables import selected_object, size_columns
+
+# What one background read gives: the entities' names, and the documents.
+_Read = tuple[dict[int, str], list[Document]]
 
 
 def _local_file(mime: QMimeData) -> Path | None:
@@ -54,6 +55,25 @@ def _local_file(mime: QMimeData) -> Path | None:
         return None
     files = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
     return files[0] if len(files) == 1 else None
+
+
+def _offer(event: QDragEnterEvent | QDragMoveEvent) -> bool:
+    """Accept a drag that carries one local file; ignore any other (False)."""
+    if _local_file(event.mimeData()) is None:
+        event.ignore()
+        return False
+    event.acceptProposedAction()
+    return True
+
+
+def _take(event: QDropEvent) -> Path | None:
+    """The one local file dropped, the drop accepted; None (the drop ignored) otherwise."""
+    path = _local_file(event.mimeData())
+    if path is None:
+        event.ignore()
+    else:
+        event.acceptProposedAction()
+    return path
 
 
 class DocumentTable(QTableView):
@@ -68,27 +88,18 @@ class DocumentTable(QTableView):
         self.setDropIndicatorShown(False)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _local_file(event.mimeData()) is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        _offer(event)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if _local_file(event.mimeData()) is None:
-            event.ignore()
-            return
-        row = self.rowAt(event.position().toPoint().y())
-        if row >= 0:
-            self.selectRow(row)  # show which document will receive the file
-        event.acceptProposedAction()
+        if _offer(event):
+            row = self.rowAt(event.position().toPoint().y())
+            if row >= 0:
+                self.selectRow(row)  # show which document will receive the file
 
     def dropEvent(self, event: QDropEvent) -> None:
-        path = _local_file(event.mimeData())
-        if path is None:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.file_dropped.emit(str(path), self.rowAt(event.position().toPoint().y()))
+        path = _take(event)
+        if path is not None:
+            self.file_dropped.emit(str(path), self.rowAt(event.position().toPoint().y()))
 
 
 class HistoryDialog(QDialog):
@@ -115,38 +126,34 @@ class HistoryDialog(QDialog):
         # The kind and module do not change between versions; the dates and files do.
         self.table.setColumnHidden(Column.KIND, True)
         self.table.setColumnHidden(Column.MODULE, True)
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        for col, cap in ((Column.TITLE, 260), (Column.PARTIES, 240)):
-            header.resizeSection(col, min(header.sectionSize(col), cap))
+        size_columns(self.table, {Column.TITLE: 260, Column.PARTIES: 240})
+        self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
 
-class DocumentsPage(Page):
+class DocumentsPage(TablePage[_Read]):
+    """The documents are read in the background."""
+
     title = "Documents"
+    noun = "documents"
+    table: DocumentTable
+    model: DocumentsModel
+    proxy: DocumentFilter
 
     def __init__(
         self, ctx: UiContext, parent: QWidget | None = None, settings: QSettings | None = None
     ) -> None:
         super().__init__(ctx, parent)
-        self._loaded = False
-        self._fitted = False  # columns narrowed to the page's width once, when first shown
         self._names: dict[int, str] = {}
-        # The documents are read in a background thread.
-        self.jobs = Jobs(self, ctx)
         self.history_dialog: HistoryDialog | None = None
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search title, kind, party, file…")
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search documents")
+        self.search = SearchBox("Search title, kind, party, file…", "Search documents")
         self.superseded = QCheckBox("Show superseded versions")
         self.count_label = QLabel()
         top.addWidget(self.search, 1)
@@ -183,23 +190,8 @@ class DocumentsPage(Page):
         self.proxy = DocumentFilter(self)
         self.model = DocumentsModel([], {}, ctx.today, self)
         self.proxy.setSourceModel(self.model)
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Column.TITLE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        self._setup_table(Column.TITLE, "documents/header", settings, elastic=ELASTIC, caps=CAPS)
         layout.addWidget(self.table, 1)
-        # Widths, order and sort as the user left them last time (then not fitted here).
-        self.header_memory = HeaderMemory(self.table, "documents/header", settings)
-        self._fitted = self.header_memory.restored
         self.message = QLabel()
         self.message.setAccessibleName("Last action")
         layout.addWidget(self.message)
@@ -219,64 +211,25 @@ class DocumentsPage(Page):
 
     # -- loading ------------------------------------------------------------------------------
 
-    def showEvent(self, event: Any) -> None:
-        if not self._loaded and not self.jobs.busy():
-            self.refresh()
-        super().showEvent(event)
-        if not self._fitted:
-            self._fitted = fit_columns(
-                self.table, {Column.TITLE: 150, Column.KIND: 90, Column.PARTIES: 110}
-            )
+    def _reader(self) -> Callable[[AppServices], _Read]:
+        def read(services: AppServices) -> _Read:
+            return services.entities.names(), services.documents.list()
 
-    def refresh(self) -> None:
-        """Read the documents in the background; the rows follow."""
-        self.count_label.setText("Loading…")
-        self.jobs.start(
-            lambda services, _job: self._read(services), self._rows_arrived, self._load_failed
-        )
+        return read
 
-    @staticmethod
-    def _read(services: AppServices) -> tuple[dict[int, str], list[Document]]:
-        """Names and documents, read on a worker thread with its own ``services``."""
-        return services.entities.names(), services.documents.list()
+    def _show_status(self, text: str) -> None:
+        self.count_label.setText(text)
 
-    def _load_failed(self, message: str) -> None:
-        self.count_label.setText(f"The documents could not be read: {message}")
-
-    def wait_for_background(self, msecs: int = -1) -> bool:
-        """Wait for the background read and show its rows (tests, and before closing)."""
-        return self.jobs.wait(msecs)
-
-    def _rows_arrived(self, result: tuple[dict[int, str], list[Document]]) -> None:
+    def _rows_arrived(self, result: _Read) -> None:
         selected = self.selected_document()
         names, documents = result
         self._names = names
         self.model = DocumentsModel(documents, names, self.ctx.today, self)
-        attach_model(self.table, self.proxy, self.model)
-        if not self._loaded and not self.header_memory.restored:
-            self._size_columns()
-        self._loaded = True
+        self._attach(self.model)
         if selected is not None and selected.id is not None:
             self.select_document(selected.id)
         self._update_count()
         self._update_buttons()
-
-    def _size_columns(self) -> None:
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        caps = {
-            Column.TITLE: 220,
-            Column.VERSION: 100,
-            Column.KIND: 160,
-            Column.PARTIES: 180,
-            Column.MODULE: 85,
-        }
-        for col, cap in caps.items():
-            header.resizeSection(col, min(header.sectionSize(col), cap))
-
-    def _ensure_loaded(self) -> None:
-        if not self._loaded and not self.jobs.busy():
-            self.refresh()
 
     def _update_count(self) -> None:
         shown = self.proxy.rowCount()
@@ -290,10 +243,7 @@ class DocumentsPage(Page):
     # -- selection ----------------------------------------------------------------------------
 
     def selected_document(self) -> Document | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows:
-            return None
-        doc = rows[0].data(ObjectRole)
+        doc = selected_object(self.table)
         return doc if isinstance(doc, Document) else None
 
     def select_document(self, document_id: int) -> bool:
@@ -333,17 +283,13 @@ class DocumentsPage(Page):
         self._update_count()
 
     def focus_search(self) -> bool:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
-        return True
+        return self.search.take_focus()
 
     def apply_filter(self, **criteria: Any) -> None:
         """``search``/``text``: search text; ``document_id``: select that document.
 
         Before the rows have arrived, the criteria are applied when they do."""
-        if not self._loaded:
-            self._ensure_loaded()
-            self.jobs.then(lambda: self.apply_filter(**criteria))
+        if self._after_load(lambda: self.apply_filter(**criteria)):
             return
         text = criteria.get("search", criteria.get("text"))
         if text is not None:
@@ -442,18 +388,12 @@ class DocumentsPage(Page):
         self.attach_file(doc, Path(path))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _local_file(event.mimeData()) is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        _offer(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        path = _local_file(event.mimeData())
-        if path is None:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self._on_table_drop(str(path), -1)
+        path = _take(event)
+        if path is not None:
+            self._on_table_drop(str(path), -1)
 
     def open_selected(self) -> None:
         doc = self._require_selection()

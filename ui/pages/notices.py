@@ -8,10 +8,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -24,10 +22,16 @@ from transfers_app.domain.models import SubprocessorNotice
 from transfers_app.services.notices import NoticeView
 from ui.context import UiContext
 from ui.dialogs.notice_dialog import DEADLINE_RULE, DecisionDialog, NoticeDialog
-from ui.models.notices import ELASTIC, Column, NoticesModel, NoticesProxy
-from ui.models.rows import ObjectRole, SortRole
+from ui.models.notices import CAPS, ELASTIC, NoticesModel, NoticesProxy
+from ui.models.rows import SortRole
 from ui.pages.base import Page
-from ui.widgets.tables import fit_columns
+from ui.widgets.tables import (
+    fit_columns,
+    select_row_where,
+    selected_object,
+    setup_list_table,
+    size_columns,
+)
 
 _RED = QColor("#b00020")
 
@@ -73,19 +77,8 @@ class NoticesPage(Page):
         self.proxy = NoticesProxy(self)
         self.proxy.setSortRole(SortRole)
         self.proxy.setSourceModel(self.model)
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # -1: the service's order until the user sorts.
+        setup_list_table(self.table, self.proxy, -1, self.fontMetrics().height() + 10)
         layout.addWidget(self.table, 1)
 
         self.empty = QLabel(
@@ -120,10 +113,7 @@ class NoticesPage(Page):
         selected = self.selected_notice()
         views = self.service.views(self.ctx.today)
         self.model.set_rows(views)
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        for col in (Column.PROCESSOR, Column.SUBPROCESSOR, Column.REPLACES, Column.DECISION):
-            header.resizeSection(col, min(header.sectionSize(col), 260))
+        size_columns(self.table, CAPS)
         if self.isVisible():
             self._fitted = fit_columns(self.table, ELASTIC)
         waiting = sum(1 for v in views if v.notice.decision is None)
@@ -152,10 +142,7 @@ class NoticesPage(Page):
     # -- selection ------------------------------------------------------------------------------
 
     def selected_notice(self) -> SubprocessorNotice | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        n = rows[0].data(ObjectRole)
+        n = selected_object(self.table)
         return n if isinstance(n, SubprocessorNotice) else None
 
     def selected_view(self) -> NoticeView | None:
@@ -165,12 +152,11 @@ class NoticesPage(Page):
         return self.model.view(self.proxy.mapToSource(rows[0]).row())
 
     def select_notice(self, notice_id: int | None) -> bool:
-        for row in range(self.proxy.rowCount()):
-            n = self.proxy.index(row, 0).data(ObjectRole)
-            if isinstance(n, SubprocessorNotice) and n.id == notice_id:
-                self.table.selectRow(row)
-                return True
-        return False
+        return select_row_where(
+            self.table,
+            lambda n: isinstance(n, SubprocessorNotice) and n.id == notice_id,
+            scroll=False,
+        )
 
     def _update_buttons(self) -> None:
         n = self.selected_notice()

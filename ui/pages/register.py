@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -56,6 +55,7 @@ from ui.models.register_model import (
 )
 from ui.pages.base import Page
 from ui.widgets.badges import StatusBadgeDelegate
+from ui.widgets.inputs import SearchBox
 from ui.widgets.tables import HeaderMemory
 
 # Version 2: the Next due column came in before Status (a state saved with six columns
@@ -94,10 +94,9 @@ class RegisterPage(Page):
         self._generation: tuple[int, ReferenceSet] | None = None
         self._loading_all = False
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search name, legal name, country or service  (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search the register")
+        self.search = SearchBox(
+            "Search name, legal name, country or service  (Ctrl+F)", "Search the register"
+        )
         self.search.setMinimumWidth(280)
         self.kind_combo = self._combo("Kind", [(label, k) for k, label in KIND_LABELS.items()])
         self.country_combo = self._combo("Country", [])
@@ -424,9 +423,7 @@ class RegisterPage(Page):
         self._filters_changed()
 
     def focus_search(self) -> bool:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
-        return True
+        return self.search.take_focus()
 
     # -- selection and actions ------------------------------------------------------------------
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import (
-    QSettings,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QSettings, QSortFilterProxyModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -27,13 +22,14 @@ from transfers_app.errors import TransfersError
 from transfers_app.services.app import AppServices
 from ui import messages
 from ui.context import UiContext
-from ui.jobs import Jobs
-from ui.models.renewals import Column, RemindersModel
-from ui.models.rows import ObjectRole, SortRole
-from ui.pages.base import Page
-from ui.widgets.tables import HeaderMemory, attach_model, fit_columns
+from ui.models.renewals import CAPS, ELASTIC, RemindersModel
+from ui.models.rows import SortRole
+from ui.pages.base import TablePage
+from ui.widgets.tables import select_row_where, selected_object
 
 HORIZONS = (30, 60, 90)
+# What one background read gives: the horizon it read within, and the reminders.
+_Read = tuple[int, list[Reminder]]
 
 
 def record_of(reminder: Reminder) -> tuple[str, int]:
@@ -44,18 +40,18 @@ def record_of(reminder: Reminder) -> tuple[str, int]:
     return found
 
 
-class RenewalsPage(Page):
+class RenewalsPage(TablePage[_Read]):
+    """The reminders are read in the background."""
+
     title = "Renewals"
+    noun = "reminders"
+    model: RemindersModel
 
     def __init__(
         self, ctx: UiContext, parent: QWidget | None = None, settings: QSettings | None = None
     ) -> None:
         super().__init__(ctx, parent)
-        self._loaded = False
-        self._fitted = False  # columns narrowed to the page's width once, when first shown
         self.horizon = HORIZONS[0]
-        # The reminders are read in a background thread.
-        self.jobs = Jobs(self, ctx)
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
@@ -100,23 +96,9 @@ class RenewalsPage(Page):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSortRole(SortRole)
         self.proxy.setSourceModel(self.model)
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the model's order
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # -1: the rows keep the model's order until the user sorts them.
+        self._setup_table(-1, "renewals/header", settings, elastic=ELASTIC, caps=CAPS)
         layout.addWidget(self.table, 1)
-        # Widths, order and sort as the user left them last time (then not fitted here).
-        self.header_memory = HeaderMemory(self.table, "renewals/header", settings)
-        self._fitted = self.header_memory.restored
         self.message = QLabel()
         self.message.setAccessibleName("Last action")
         layout.addWidget(self.message)
@@ -129,13 +111,6 @@ class RenewalsPage(Page):
         self.table.doubleClicked.connect(lambda _i: self.show_record())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self._update_buttons()
-
-    def showEvent(self, event: Any) -> None:
-        if not self._loaded and not self.jobs.busy():
-            self.refresh()
-        super().showEvent(event)
-        if not self._fitted:
-            self._fitted = fit_columns(self.table, {Column.SUBJECT: 220, Column.PARTIES: 120})
 
     def set_horizon(self, days: int) -> None:
         """Show reminders due within ``days`` (and everything overdue)."""
@@ -155,45 +130,28 @@ class RenewalsPage(Page):
             self.custom.blockSignals(False)
         self.refresh()
 
-    def refresh(self) -> None:
-        """Read the reminders within the horizon in the background; the rows follow."""
-        self.summary.setText("Loading…")
+    def _reader(self) -> Callable[[AppServices], _Read]:
         today, horizon = self.ctx.today, self.horizon
 
-        def read(services: AppServices) -> tuple[int, list[Reminder]]:
+        def read(services: AppServices) -> _Read:
             return horizon, services.register.reminders(today, horizon)
 
-        self.jobs.start(
-            lambda services, _job: read(services), self._rows_arrived, self._load_failed
-        )
+        return read
 
-    def _load_failed(self, message: str) -> None:
-        self.summary.setText(f"The reminders could not be read: {message}")
+    def _show_status(self, text: str) -> None:
+        self.summary.setText(text)
 
-    def wait_for_background(self, msecs: int = -1) -> bool:
-        """Wait for the background read and show its rows (tests, and before closing)."""
-        return self.jobs.wait(msecs)
-
-    def _rows_arrived(self, result: tuple[int, list[Reminder]]) -> None:
+    def _rows_arrived(self, result: _Read) -> None:
         horizon, reminders = result
         selected = self.selected_reminder()
         self.model = RemindersModel(reminders, self)
-        attach_model(self.table, self.proxy, self.model)
-        if not self._loaded and not self.header_memory.restored:
-            self.table.resizeColumnsToContents()
-            header = self.table.horizontalHeader()
-            header.resizeSection(Column.SUBJECT, min(header.sectionSize(Column.SUBJECT), 460))
-        self._loaded = True
+        self._attach(self.model)
         overdue = sum(1 for r in reminders if r.overdue)
         self.summary.setText(
             f"{overdue} overdue, {len(reminders) - overdue} due within {horizon} days"
         )
         if selected is not None:
-            for row in range(self.proxy.rowCount()):
-                r = self.proxy.index(row, 0).data(ObjectRole)
-                if r == selected:
-                    self.table.selectRow(row)
-                    break
+            select_row_where(self.table, lambda r: r == selected, scroll=False)
         self._update_buttons()
 
     def apply_filter(self, **criteria: Any) -> None:
@@ -202,14 +160,10 @@ class RenewalsPage(Page):
             if key in criteria:
                 self.set_horizon(int(criteria[key]))
                 return
-        if not self._loaded and not self.jobs.busy():
-            self.refresh()
+        self._ensure_loaded()
 
     def selected_reminder(self) -> Reminder | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        r = rows[0].data(ObjectRole)
+        r = selected_object(self.table)
         return r if isinstance(r, Reminder) else None
 
     def select_row(self, row: int) -> None:

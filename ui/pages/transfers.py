@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -13,13 +14,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -35,38 +33,43 @@ from transfers_app.services.app import AppServices
 from transfers_app.services.worklists import TransferRow, transfer_rows
 from ui import messages
 from ui.context import UiContext
-from ui.jobs import Jobs
 from ui.models.rows import ObjectRole
 from ui.models.transfers import (
+    CAPS,
+    ELASTIC,
     STATUS_ALIASES,
     STATUS_CHOICES,
     Column,
     TransferFilter,
     TransfersModel,
 )
-from ui.pages.base import Page
-from ui.widgets.tables import HeaderMemory, attach_model, fit_columns
+from ui.pages.base import TablePage
+from ui.widgets.inputs import SearchBox
+from ui.widgets.tables import select_row_where, selected_object
+
+# What one background read gives: the entities' names, and the rows.
+_Read = tuple[dict[int, str], list[TransferRow]]
 
 
-class TransfersPage(Page):
+class TransfersPage(TablePage[_Read]):
+    """The rows (and their status) are read in the background."""
+
     title = "Transfers"
+    noun = "transfers"
+    model: TransfersModel
+    proxy: TransferFilter
 
     def __init__(
         self, ctx: UiContext, parent: QWidget | None = None, settings: QSettings | None = None
     ) -> None:
         super().__init__(ctx, parent)
-        self._loaded = False
-        self._fitted = False  # columns narrowed to the page's width once, when first shown
         self._names: dict[int, str] = {}
-        # The rows are read (and the status computed) in a background thread.
-        self.jobs = Jobs(self, ctx)
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search exporter, importer, country, service, mechanism…")
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search transfers")
+        self.search = SearchBox(
+            "Search exporter, importer, country, service, mechanism…", "Search transfers"
+        )
         self.country = QComboBox()
         self.country.setAccessibleName("Destination")
         self.country.setMinimumContentsLength(18)
@@ -109,23 +112,8 @@ class TransfersPage(Page):
         self.model = TransfersModel([], self)
         self.proxy = TransferFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Column.STATUS, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        self._setup_table(Column.STATUS, "transfers/header", settings, elastic=ELASTIC, caps=CAPS)
         layout.addWidget(self.table, 1)
-        # Widths, order and sort as the user left them last time (then not fitted here).
-        self.header_memory = HeaderMemory(self.table, "transfers/header", settings)
-        self._fitted = self.header_memory.restored
         # Enter edits the transfer (caught before the table turns it into "activated"); the
         # same action is on the row's context menu.
         self.table.installEventFilter(self)
@@ -156,56 +144,36 @@ class TransfersPage(Page):
 
     # -- loading ------------------------------------------------------------------------------
 
-    def showEvent(self, event: Any) -> None:
-        if not self._loaded and not self.jobs.busy():
-            self.refresh()
-        super().showEvent(event)
-        if not self._fitted:
-            self._fitted = fit_columns(
-                self.table, {Column.EXPORTER: 90, Column.IMPORTER: 130, Column.MECHANISMS: 110}
-            )
-
-    def refresh(self) -> None:
-        """Read the transfers and their status in the background; the rows follow."""
-        self.count_label.setText("Loading…")
-        self.jobs.start(
-            lambda services, _job: self._read(services), self._rows_arrived, self._load_failed
-        )
-
-    def _read(self, services: AppServices) -> tuple[dict[int, str], list[TransferRow]]:
-        """The page's rows, read on a worker thread with its own ``services``."""
+    def _reader(self) -> Callable[[AppServices], _Read]:
         ctx = self.ctx
-        report = ctx.status(services)
-        names = services.entities.names()
-        regimes = {
-            s.transfer.id: tuple(res.assessment.regime for res in s.results)
-            for s in report.statuses
-            if s.transfer.id is not None
-        }
-        gaps: dict[int, list[Gap]] = {}
-        for g in report.gaps:  # worst first
-            if g.transfer_id is not None:
-                gaps.setdefault(g.transfer_id, []).append(g)
-        rows = transfer_rows(services.transfers.list(), names, regimes, gaps, ctx.today)
-        return names, rows
 
-    def _rows_arrived(self, result: tuple[dict[int, str], list[TransferRow]]) -> None:
+        def read(services: AppServices) -> _Read:
+            report = ctx.status(services)
+            names = services.entities.names()
+            regimes = {
+                s.transfer.id: tuple(res.assessment.regime for res in s.results)
+                for s in report.statuses
+                if s.transfer.id is not None
+            }
+            gaps: dict[int, list[Gap]] = {}
+            for g in report.gaps:  # worst first
+                if g.transfer_id is not None:
+                    gaps.setdefault(g.transfer_id, []).append(g)
+            rows = transfer_rows(services.transfers.list(), names, regimes, gaps, ctx.today)
+            return names, rows
+
+        return read
+
+    def _rows_arrived(self, result: _Read) -> None:
         self._names, rows = result
         self.model = TransfersModel(rows, self)
-        attach_model(self.table, self.proxy, self.model)
+        self._attach(self.model)
         self._update_buttons()  # a model reset clears the selection without a signal
         self._fill_countries(rows)
-        if not self._loaded and not self.header_memory.restored:
-            self._size_columns()
-        self._loaded = True
         self._update_count()
 
-    def _load_failed(self, message: str) -> None:
-        self.count_label.setText(f"The transfers could not be read: {message}")
-
-    def wait_for_background(self, msecs: int = -1) -> bool:
-        """Wait for the background read and show its rows (tests, and before closing)."""
-        return self.jobs.wait(msecs)
+    def _show_status(self, text: str) -> None:
+        self.count_label.setText(text)
 
     def _fill_countries(self, rows: list[TransferRow]) -> None:
         current = self.country.currentData() or self.proxy.country
@@ -217,16 +185,6 @@ class TransfersPage(Page):
             self.country.addItem(f"{country_name(code)} ({code})", code)
         self.country.setCurrentIndex(max(0, self.country.findData(current)))
         self.country.blockSignals(False)
-
-    def _size_columns(self) -> None:
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        for col, cap in (
-            (Column.EXPORTER, 170),
-            (Column.IMPORTER, 200),
-            (Column.MECHANISMS, 200),
-        ):
-            header.resizeSection(col, min(header.sectionSize(col), cap))
 
     def _update_count(self) -> None:
         live = sum(1 for r in range(self.model.rowCount()) if self.model.row(r).live)
@@ -273,10 +231,7 @@ class TransfersPage(Page):
         "none"; ``search`` (or ``text``); ``entity_id``: transfers to or from that entity.
         Before the rows have arrived, the criteria are applied when they do.
         """
-        if not self._loaded:
-            if not self.jobs.busy():
-                self.refresh()
-            self.jobs.then(lambda: self.apply_filter(**criteria))
+        if self._after_load(lambda: self.apply_filter(**criteria)):
             return
         self.clear_filters()
         status = str(criteria.get("status") or criteria.get("severity") or "").lower()
@@ -307,17 +262,12 @@ class TransfersPage(Page):
             self._filters_changed()
 
     def focus_search(self) -> bool:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
-        return True
+        return self.search.take_focus()
 
     # -- actions ------------------------------------------------------------------------------
 
     def selected_row(self) -> TransferRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        r = rows[0].data(ObjectRole)
+        r = selected_object(self.table)
         return r if isinstance(r, TransferRow) else None
 
     def _open(self, index: QModelIndex) -> None:
@@ -374,13 +324,9 @@ class TransfersPage(Page):
 
     def select_transfer(self, transfer_id: int | None) -> bool:
         """Select a transfer's row if the filters show it; False otherwise."""
-        for row in range(self.proxy.rowCount()):
-            r = self.proxy.index(row, 0).data(ObjectRole)
-            if isinstance(r, TransferRow) and r.transfer.id == transfer_id:
-                self.table.selectRow(row)
-                self.table.scrollTo(self.proxy.index(row, 0))
-                return True
-        return False
+        return select_row_where(
+            self.table, lambda r: isinstance(r, TransferRow) and r.transfer.id == transfer_id
+        )
 
     def archive_selected(self) -> bool:
         r = self.selected_row()

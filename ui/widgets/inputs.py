@@ -1,5 +1,5 @@
-"""Inputs the editors share: a date that may be unset, and a combo that reads its long list
-only when opened."""
+"""Inputs the pages and editors share: a page's search box, a date that may be unset, and a
+combo that reads its long list only when opened."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QSignalBlocker, Signal
+from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import (
     QKeyEvent,
     QWheelEvent,
@@ -18,8 +18,26 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QWidget,
 )
+
+
+class SearchBox(QLineEdit):
+    """A page's search field: it says what it searches, clears with one click, and takes
+    the cursor on Ctrl+F with its text selected (to type over)."""
+
+    def __init__(self, placeholder: str, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        self.setClearButtonEnabled(True)
+        self.setAccessibleName(name)
+
+    def take_focus(self) -> bool:
+        """Ctrl+F: the cursor here, the text selected; True (the page has a search)."""
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.selectAll()
+        return True
 
 
 class LazyComboBox(QComboBox):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import (
@@ -14,15 +14,78 @@ from PySide6.QtCore import (
     QObject,
     QSettings,
     QSortFilterProxyModel,
+    Qt,
     QTimer,
 )
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from ui.models.rows import ObjectRole
 
 # Sorting through a proxy model compares rows in Python: fine for thousands of rows, but for
 # a register of 100,000 it would freeze the window for a long time. Above this, the rows keep
 # the page's own order and a click on a header does not sort (search and filters still work).
 LARGE_TABLE = 20_000
 LARGE_TIP = f"Sorting by column is off above {LARGE_TABLE:,} rows: use the search and filters."
+
+
+def setup_list_table(
+    table: QTableView,
+    model: QAbstractItemModel,
+    sort_column: int,
+    row_height: int,
+    order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
+) -> None:
+    """Show ``model`` (usually a filter proxy) in ``table`` as the app's lists are shown:
+    sorted by ``sort_column`` (-1: the model's own order), one whole row selected at a time,
+    read-only, one line per row with alternating colours, every column resizable by the user
+    and the last one filling the rest.
+
+    ``row_height`` comes from the page, whose font the rows were always measured with."""
+    table.setModel(model)
+    table.setSortingEnabled(True)
+    table.sortByColumn(sort_column, order)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    vertical = table.verticalHeader()
+    vertical.setVisible(False)
+    vertical.setDefaultSectionSize(row_height)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+
+
+def size_columns(table: QTableView, caps: Mapping[int, int]) -> None:
+    """Size every column to its contents, none of the ``caps`` columns wider than its cap."""
+    table.resizeColumnsToContents()
+    header = table.horizontalHeader()
+    for column, cap in caps.items():
+        header.resizeSection(column, min(header.sectionSize(column), cap))
+
+
+def selected_object(table: QTableView) -> object:
+    """What the selected row holds (its ``ObjectRole``); None when no row is selected."""
+    selection = table.selectionModel()
+    rows = selection.selectedRows() if selection is not None else []
+    return rows[0].data(ObjectRole) if rows else None
+
+
+def select_row_where(
+    table: QTableView, matches: Callable[[object], bool], *, scroll: bool = True
+) -> bool:
+    """Select the first row shown whose object ``matches`` (scrolled to, if ``scroll``);
+    False when the filters show none."""
+    model = table.model()
+    for row in range(model.rowCount()):
+        index = model.index(row, 0)
+        if matches(index.data(ObjectRole)):
+            table.selectRow(row)
+            if scroll:
+                table.scrollTo(index)
+            return True
+    return False
 
 
 def attach_model(

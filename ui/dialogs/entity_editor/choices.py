@@ -10,39 +10,29 @@ import pycountry
 
 from transfers_app.domain.countries import INTERNATIONAL_ORGS, country_name
 from transfers_app.domain.enums import (
-    Activity,
     EntityKind,
     Finding,
     Lifecycle,
     Regime,
 )
+from transfers_app.domain.formatting import ACTIVITY_LABELS, LIFECYCLE_LABELS
 from transfers_app.errors import ValidationError
 from ui.context import UiContext
+from ui.dialogs.field_words import field_message
 
 KIND_CHOICES = {
     EntityKind.GROUP: "Group company",
     EntityKind.VENDOR: "Vendor / subprocessor",
     EntityKind.CUSTOMER: "Customer (controller)",
 }
-LIFECYCLE_CHOICES = {
-    Lifecycle.PROPOSED: "Proposed",
-    Lifecycle.APPROVED: "Approved",
-    Lifecycle.ACTIVE: "Active",
-    Lifecycle.OFFBOARDED: "Offboarded",
-}
+LIFECYCLE_CHOICES = LIFECYCLE_LABELS
 LIFECYCLE_DATE = {
     Lifecycle.PROPOSED: "proposed_on",
     Lifecycle.APPROVED: "approved_on",
     Lifecycle.ACTIVE: "active_on",
     Lifecycle.OFFBOARDED: "offboarded_on",
 }
-ACTIVITY_CHOICES = {
-    Activity.HEADQUARTERS: "Headquarters",
-    Activity.HOSTING: "Hosting / storage",
-    Activity.SUPPORT: "Support / remote access",
-    Activity.BACKUP: "Backup",
-    Activity.FOLLOW_THE_SUN: "Follow-the-sun support",
-}
+ACTIVITY_CHOICES = ACTIVITY_LABELS
 REGIME_CHOICES = {
     Regime.UK: "UK GDPR",
     Regime.EU: "EU / EEA GDPR",
@@ -84,14 +74,7 @@ def long_date(d: date | None) -> str:
 
 def human_message(error: ValidationError) -> str:
     """A validation message that names its field in words, e.g. "Name is required"."""
-    text = error.message
-    for key, label in FIELD_LABELS.items():
-        if key != error.field and "_" in key:
-            text = text.replace(key, label.lower())
-    label = FIELD_LABELS.get(error.field, error.field.replace("_", " ").capitalize())
-    if text.startswith(("is ", "must ", "an ", "a ")) or text[:1].isdigit():
-        return f"{label} {text}"
-    return f"{label}: {text}"
+    return field_message(error, FIELD_LABELS, ("is ", "must ", "an ", "a "))
 
 
 @cache

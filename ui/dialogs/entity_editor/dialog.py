@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import (
-    QKeySequence,
     QStandardItem,
     QStandardItemModel,
 )
@@ -22,9 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -65,8 +61,9 @@ from ui.dialogs.entity_editor.choices import (
     human_message,
 )
 from ui.dialogs.entity_editor.requirements import certifications, regimes_for, requirements_html
+from ui.dialogs.record_editor import RecordEditor
 from ui.models.entity_tables import EntityDocumentsModel, EntityTransfer, EntityTransfersModel
-from ui.widgets.forms import FieldMessages
+from ui.widgets.forms import FieldMessages, save_cancel_row
 from ui.widgets.inputs import LazyComboBox, OptionalDateEdit
 
 
@@ -78,8 +75,10 @@ class _LocationRow:
     original: Location | None
 
 
-class EntityEditor(FieldMessages, QDialog):
+class EntityEditor(FieldMessages, RecordEditor[Entity]):
     """Add or edit an entity, with its locations; shows its transfers and documents."""
+
+    noun = "entity"
 
     def __init__(
         self, ctx: UiContext, entity: Entity | None, parent: QWidget | None = None
@@ -111,20 +110,9 @@ class EntityEditor(FieldMessages, QDialog):
                 self.tabs.setTabToolTip(i, "Save the entity first")
 
         self.general_error = self._error_label("general")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        bottom, self.save_button, self.cancel_button = save_cancel_row(
+            self.general_error, self.save, self.reject
         )
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        assert save is not None and cancel is not None
-        self.save_button = save
-        self.cancel_button = cancel
-        self.save_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
-        self.save_button.clicked.connect(self.save)
-        self.cancel_button.clicked.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.general_error, 1)
-        bottom.addWidget(self.buttons)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
@@ -142,13 +130,6 @@ class EntityEditor(FieldMessages, QDialog):
         edit.setPlaceholderText(placeholder)
         edit.textChanged.connect(self._changed)
         return edit
-
-    @staticmethod
-    def _form() -> QFormLayout:
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        return form
 
     def _details_tab(self) -> QWidget:
         today = self.ctx.today
@@ -196,29 +177,34 @@ class EntityEditor(FieldMessages, QDialog):
         self.notes_edit.textChanged.connect(self._changed)
 
         identity = QGroupBox("Identity")
-        form = self._form()
-        self._row(form, "&Name *", "name", self.name_edit)
-        self._row(form, "Le&gal name", "legal_name", self.legal_name_edit)
-        self._row(form, "&Kind", "kind", self.kind_combo)
-        self._row(form, "&Registration no.", "registration_number", self.registration_edit)
-        self._row(form, "Address", "address", self.address_edit)
-        self._row(form, "&Website", "website", self.website_edit)
-        identity.setLayout(form)
+        identity.setLayout(
+            self._field_form(
+                ("&Name *", "name", self.name_edit),
+                ("Le&gal name", "legal_name", self.legal_name_edit),
+                ("&Kind", "kind", self.kind_combo),
+                ("&Registration no.", "registration_number", self.registration_edit),
+                ("Address", "address", self.address_edit),
+                ("&Website", "website", self.website_edit),
+            )
+        )
 
         contact = QGroupBox("Contact")
-        form = self._form()
-        self._row(form, "Contact na&me", "contact_name", self.contact_name_edit)
-        self._row(form, "Contact &email", "contact_email", self.contact_email_edit)
-        contact.setLayout(form)
+        contact.setLayout(
+            self._field_form(
+                ("Contact na&me", "contact_name", self.contact_name_edit),
+                ("Contact &email", "contact_email", self.contact_email_edit),
+            )
+        )
 
         governance = QGroupBox("Group and lifecycle")
-        form = self._form()
-        self._row(form, "&Parent entity", "parent_id", self.parent_combo)
-        self._row(form, "Owner", "owner", self.owner_edit)
-        self._row(form, "L&ifecycle", "lifecycle", self.lifecycle_combo)
-        for field, edit in self.date_edits.items():
-            self._row(form, FIELD_LABELS[field], field, edit)
-        governance.setLayout(form)
+        governance.setLayout(
+            self._field_form(
+                ("&Parent entity", "parent_id", self.parent_combo),
+                ("Owner", "owner", self.owner_edit),
+                ("L&ifecycle", "lifecycle", self.lifecycle_combo),
+                *((FIELD_LABELS[f], f, edit) for f, edit in self.date_edits.items()),
+            )
+        )
 
         ours = QGroupBox("Our own entity")
         ours_layout = QVBoxLayout(ours)
@@ -668,30 +654,14 @@ class EntityEditor(FieldMessages, QDialog):
 
     # -- saving and closing ---------------------------------------------------------------------
 
-    def save(self) -> Entity | None:
-        """Write the entity and its locations in one transaction; close on success."""
-        if not self._validate():
-            return None
-        if self.original is not None and not self.is_dirty():
-            self.accept()  # nothing changed: nothing to write
-            return None
-        try:
-            entity = self.value()
-            locations = [loc for loc in self._locations(entity.id or 0) if loc is not None]
-            saved = self.ctx.services.entities.save(entity, locations, self._original_locations)
-        except TransfersError as exc:
-            messages.error(self, f"The entity was not saved.\n\n{exc}")
-            return None
-        self.saved = saved
-        self._initial = self._snapshot()
-        self.accept()
-        return saved
+    def _write(self) -> Entity:
+        """The entity and its locations, in one transaction."""
+        entity = self.value()
+        locations = [loc for loc in self._locations(entity.id or 0) if loc is not None]
+        return self.ctx.services.entities.save(entity, locations, self._original_locations)
 
-    def reject(self) -> None:
-        """Cancel, Esc or the window's close button: ask before dropping unsaved edits."""
-        if self.saved is None and self.is_dirty() and not messages.discard_changes(self):
-            return
-        super().reject()
+    def _mark_clean(self) -> None:
+        self._initial = self._snapshot()
 
     @classmethod
     def edit(cls, parent: QWidget | None, ctx: UiContext, entity_id: int | None) -> Entity | None:

@@ -20,6 +20,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -241,9 +243,15 @@ def ask_replace(parent: QWidget, row: SaveRow, path: Path) -> bool:
 
 
 class ExportDialogBase(QDialog):
-    """What the three export dialogs share: a job, its progress dialog and its outcome."""
+    """What the three export dialogs share: the file to write, the action and Close buttons,
+    a job, its progress dialog and its outcome.
+
+    A subclass says what its action does (``start``), how the file is chosen
+    (``choose_path``) and what its buttons allow now (``_update``, also run when the file
+    changes and when the work fails or is cancelled)."""
 
     failure_text = "Nothing was written."
+    save_row: SaveRow
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -262,6 +270,42 @@ class ExportDialogBase(QDialog):
     @property
     def busy(self) -> bool:
         return self.jobs.busy()
+
+    def start(self) -> bool:
+        """Start the dialog's work; False if it did not start."""
+        raise NotImplementedError
+
+    def choose_path(self) -> None:
+        """Choose the file to write in the system's save dialog."""
+        raise NotImplementedError
+
+    def _update(self) -> None:
+        """Enable what the dialog's state allows."""
+
+    def _add_save_row(self, form: QFormLayout, path: Path) -> None:
+        """The "Save to:" row of ``form``: the file to write (``path`` at first), Choose…"""
+        self.save_row = SaveRow()
+        self.save_row.set_path(path)
+        self.save_row.button.clicked.connect(self.choose_path)
+        self.save_row.changed.connect(self._update)
+        save_label = QLabel("&Save to:")
+        save_label.setBuddy(self.save_row.edit)
+        form.addRow(save_label, self.save_row)
+
+    def _action_buttons(self, text: str) -> tuple[QDialogButtonBox, QPushButton]:
+        """The dialog's foot: its action (``text``; it runs ``start``) and Close."""
+        buttons = QDialogButtonBox()
+        action = buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        action.clicked.connect(self.start)
+        self.close_button.clicked.connect(self.reject)
+        return buttons, action
+
+    def path(self) -> Path | None:
+        return self.save_row.path()
+
+    def set_path(self, path: Path) -> None:
+        self.save_row.set_path(path)
 
     def _say(self, text: str, style: str = "") -> None:
         self.status_label.setStyleSheet(style)
@@ -306,8 +350,10 @@ class ExportDialogBase(QDialog):
 
     def _cancelled(self) -> None:
         self._say(CANCELLED_TEXT)
+        self._update()
 
     def _failed(self, message: str) -> None:
+        self._update()
         self._say(f"Not written: {message}", ERROR_STYLE)
         messages.error(self, rich(f"{self.failure_text}\n\n{message}"))
 

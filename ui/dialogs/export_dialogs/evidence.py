@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QDateEdit,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -52,7 +51,6 @@ from ui.dialogs.export_dialogs.base import (
     NOTE_STYLE,
     ExportDialogBase,
     ExportJob,
-    SaveRow,
     ask_replace,
     current_user,
     default_folder,
@@ -153,13 +151,7 @@ class EvidencePackDialog(ExportDialogBase):
         bottom.addWidget(self._build_pack(), 1)
         layout.addLayout(bottom)
         layout.addWidget(self.status_label)
-        buttons = QDialogButtonBox()
-        self.export_button = buttons.addButton(
-            "Export anyway…", QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.export_button.clicked.connect(self.start)
-        self.close_button.clicked.connect(self.reject)
+        buttons, self.export_button = self._action_buttons("Export anyway…")
         layout.addWidget(buttons)
         self.resize(1100, 800)
         self._update()
@@ -220,13 +212,9 @@ class EvidencePackDialog(ExportDialogBase):
         self.prepared_by = QLineEdit(current_user())
         self.prepared_by.setAccessibleName("Prepared by")
         form.addRow("&Prepared by:", self.prepared_by)
-        self.save_row = SaveRow()
-        self.save_row.set_path(default_folder() / f"evidence-pack-{self.ctx.today.isoformat()}.zip")
-        self.save_row.button.clicked.connect(self.choose_path)
-        self.save_row.changed.connect(self._update)
-        save_label = QLabel("&Save to:")
-        save_label.setBuddy(self.save_row.edit)
-        form.addRow(save_label, self.save_row)
+        self._add_save_row(
+            form, default_folder() / f"evidence-pack-{self.ctx.today.isoformat()}.zip"
+        )
         v.addLayout(form)
         contents = QLabel(
             "One ZIP: a cover letter (organisation, date, scope, contents and the open items), "
@@ -333,12 +321,6 @@ class EvidencePackDialog(ExportDialogBase):
 
     # -- the pack ----------------------------------------------------------------------------
 
-    def path(self) -> Path | None:
-        return self.save_row.path()
-
-    def set_path(self, path: Path) -> None:
-        self.save_row.set_path(path)
-
     def choose_path(self) -> None:
         suggested = self.path() or default_folder() / "evidence-pack.zip"
         chosen = messages.save_file(
@@ -411,14 +393,6 @@ class EvidencePackDialog(ExportDialogBase):
         self._update()
         files = len(manifest["files"]) + 1  # and the manifest itself
         self._saved(path, f"Wrote the evidence pack ({files} files) to {path}")
-
-    def _cancelled(self) -> None:
-        super()._cancelled()
-        self._update()
-
-    def _failed(self, message: str) -> None:
-        self._update()
-        super()._failed(message)
 
     @classmethod
     def run(cls, parent: QWidget | None, ctx: UiContext) -> Path | None:

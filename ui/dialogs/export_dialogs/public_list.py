@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,7 +32,6 @@ from ui.dialogs.export_dialogs.base import (
     WRAP_ROWS,
     ExportDialogBase,
     ExportJob,
-    SaveRow,
     ask_replace,
     default_folder,
 )
@@ -99,12 +97,7 @@ class PublicListDialog(ExportDialogBase):
             button.toggled.connect(lambda on, k=key: self._format_changed(k) if on else None)
         fmt_row.addStretch(1)
         form.addRow("Format:", fmt_row)
-        self.save_row = SaveRow()
-        self.save_row.button.clicked.connect(self.choose_path)
-        self.save_row.changed.connect(self._update)
-        save_label = QLabel("&Save to:")
-        save_label.setBuddy(self.save_row.edit)
-        form.addRow(save_label, self.save_row)
+        self._add_save_row(form, default_folder() / f"subprocessors-{ctx.today.isoformat()}.html")
         layout.addLayout(form)
         self.publish_check = QCheckBox("Record as published (this is the version customers see)")
         self.publish_note = QLabel(
@@ -118,15 +111,10 @@ class PublicListDialog(ExportDialogBase):
         layout.addWidget(self.publish_check)
         layout.addWidget(self.publish_note)
         layout.addWidget(self.status_label)
-        buttons = QDialogButtonBox()
-        self.write_button = buttons.addButton("Write", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.write_button.clicked.connect(self.start)
-        self.close_button.clicked.connect(self.reject)
+        buttons, self.write_button = self._action_buttons("Write")
         self.publish_check.toggled.connect(self._update)
         layout.addWidget(buttons)
         self.format_buttons["html"].setChecked(True)
-        self.save_row.set_path(default_folder() / f"subprocessors-{ctx.today.isoformat()}.html")
         self.resize(900, 620)
         self._update()
         self.load()
@@ -199,12 +187,6 @@ class PublicListDialog(ExportDialogBase):
             self.save_row.set_path(path.with_name(f"{stem}.{fmt}"))
         self._update()
 
-    def path(self) -> Path | None:
-        return self.save_row.path()
-
-    def set_path(self, path: Path) -> None:
-        self.save_row.set_path(path)
-
     def choose_path(self) -> None:
         fmt = self.format()
         suggested = self.path() or default_folder() / f"subprocessors.{fmt}"
@@ -260,10 +242,6 @@ class PublicListDialog(ExportDialogBase):
         self._run("Writing the public sub-processor list", work, None, done)
         self._update()
         return True
-
-    def _failed(self, message: str) -> None:
-        self._update()
-        super()._failed(message)
 
     @classmethod
     def run(cls, parent: QWidget | None, ctx: UiContext) -> PublicListReport | None:

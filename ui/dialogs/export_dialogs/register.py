@@ -4,14 +4,12 @@ file."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -31,7 +29,6 @@ from ui.dialogs.export_dialogs.base import (
     REGISTER_FORMATS,
     ExportDialogBase,
     ExportJob,
-    SaveRow,
     ask_replace,
     current_user,
     default_folder,
@@ -79,23 +76,13 @@ class RegisterExportDialog(ExportDialogBase):
             button.toggled.connect(lambda on, f=f: self._format_changed(f) if on else None)
         layout.addWidget(box)
         form = QFormLayout()
-        self.save_row = SaveRow()
-        self.save_row.button.clicked.connect(self.choose_path)
-        self.save_row.changed.connect(self._update)
-        save_label = QLabel("&Save to:")
-        save_label.setBuddy(self.save_row.edit)
-        form.addRow(save_label, self.save_row)
+        self._add_save_row(form, default_folder() / self._file_name(fmt))
         layout.addLayout(form)
         layout.addWidget(self.status_label)
         layout.addStretch(1)
-        buttons = QDialogButtonBox()
-        self.export_button = buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.export_button.clicked.connect(self.start)
-        self.close_button.clicked.connect(self.reject)
+        buttons, self.export_button = self._action_buttons("Export")
         layout.addWidget(buttons)
         self.set_format(fmt)
-        self.save_row.set_path(default_folder() / self._file_name(fmt))
         self.resize(760, self.sizeHint().height())
 
     def _file_name(self, fmt: ExportFormat) -> str:
@@ -114,12 +101,6 @@ class RegisterExportDialog(ExportDialogBase):
             stem = path.stem if ExportFormat.for_path(path) is not None else path.name
             self.save_row.set_path(path.with_name(f"{stem}.{fmt.value}"))
         self._update()
-
-    def path(self) -> Path | None:
-        return self.save_row.path()
-
-    def set_path(self, path: Path) -> None:
-        self.save_row.set_path(path)
 
     def choose_path(self) -> None:
         fmt = self.format()
@@ -194,14 +175,6 @@ class RegisterExportDialog(ExportDialogBase):
             f"Wrote the register as {result.format.value.upper()} ({result.entities:,} "
             f"entities, {result.lines:,} {what}) to {result.path}",
         )
-
-    def _cancelled(self) -> None:
-        super()._cancelled()
-        self._update()
-
-    def _failed(self, message: str) -> None:
-        self._update()
-        super()._failed(message)
 
     @classmethod
     def run(

@@ -18,13 +18,9 @@ from PySide6.QtCore import (
     QSignalBlocker,
     Qt,
 )
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
@@ -55,6 +51,7 @@ from transfers_app.rules.gaps import (
 from transfers_app.services.app import AppServices
 from ui import messages
 from ui.context import UiContext
+from ui.dialogs.record_editor import RecordEditor
 from ui.dialogs.transfer_editor.form import ROLE_CHOICES, TransferFields
 from ui.dialogs.transfer_editor.lookups import RegisterLookups
 from ui.dialogs.transfer_editor.requirements import (
@@ -76,11 +73,13 @@ from ui.dialogs.transfer_editor.state import (
     suggested_mechanism,
 )
 from ui.jobs import Job, Jobs
-from ui.widgets.forms import ERROR_STYLE, FieldMessages
+from ui.widgets.forms import ERROR_STYLE, FieldMessages, save_cancel_row
 
 
-class TransferEditor(FieldMessages, QDialog):
+class TransferEditor(FieldMessages, RecordEditor[Transfer]):
     """Add or edit a transfer, with what the law requires beside it."""
+
+    noun = "transfer"
 
     def __init__(
         self,
@@ -143,20 +142,9 @@ class TransferEditor(FieldMessages, QDialog):
         self.summary.setObjectName("error-general")
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet(ERROR_STYLE)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        bottom, self.save_button, self.cancel_button = save_cancel_row(
+            self.summary, self.save, self.reject
         )
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        assert save is not None and cancel is not None
-        self.save_button = save
-        self.cancel_button = cancel
-        self.save_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
-        self.save_button.clicked.connect(self.save)
-        self.cancel_button.clicked.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.summary, 1)
-        bottom.addWidget(self.buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
@@ -732,28 +720,11 @@ class TransferEditor(FieldMessages, QDialog):
 
     # -- saving and closing ---------------------------------------------------------------------
 
-    def save(self) -> Transfer | None:
-        """Write the transfer; close on success, stay open with a message on an error."""
-        if not self._validate():
-            return None
-        if self.original is not None and not self.is_dirty():
-            self.accept()  # nothing changed: nothing to write
-            return None
-        try:
-            saved = self.ctx.services.transfers.save(self.value())
-        except TransfersError as exc:
-            messages.error(self, f"The transfer was not saved.\n\n{exc}")
-            return None
-        self.saved = saved
-        self._initial = self._candidate()
-        self.accept()
-        return saved
+    def _write(self) -> Transfer:
+        return self.ctx.services.transfers.save(self.value())
 
-    def reject(self) -> None:
-        """Cancel, Esc or the window's close button: ask before dropping unsaved edits."""
-        if self.saved is None and self.is_dirty() and not messages.discard_changes(self):
-            return
-        super().reject()
+    def _mark_clean(self) -> None:
+        self._initial = self._candidate()
 
     @classmethod
     def edit(

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -103,14 +102,16 @@ class TransferFields(FieldMessages, QScrollArea):
         roles_box.setLayout(roles)
 
         parties = QGroupBox("Who sends to whom")
-        form = self._form()
-        self._row(form, "&Kind of access", "access", self.access_combo)
-        self._row(form, "E&xporter *", "exporter_id", self.exporter_stack)
-        self._row(form, "&Importer *", "importer_id", self.importer)
-        self._row(form, "&Upstream transfer", "parent_transfer_id", self.upstream_combo)
-        self._row(form, "&Roles", "roles", roles_box)
+        parties.setLayout(
+            self._field_form(
+                ("&Kind of access", "access", self.access_combo),
+                ("E&xporter *", "exporter_id", self.exporter_stack),
+                ("&Importer *", "importer_id", self.importer),
+                ("&Upstream transfer", "parent_transfer_id", self.upstream_combo),
+                ("&Roles", "roles", roles_box),
+            )
+        )
         self._errors["exporter_role"] = self._errors["importer_role"] = self._errors["roles"]
-        parties.setLayout(form)
 
         # Where, and under which law.
         self._countries = QStandardItemModel(self)
@@ -152,10 +153,12 @@ class TransferFields(FieldMessages, QScrollArea):
         regimes_column.addWidget(self.regimes_hint)
 
         where = QGroupBox("Where, and under which law")
-        form = self._form()
-        self._row(form, "&Destination *", "destination", self.destination)
-        self._row(form, "Re&gimes", "regimes", regimes_box)
-        where.setLayout(form)
+        where.setLayout(
+            self._field_form(
+                ("&Destination *", "destination", self.destination),
+                ("Re&gimes", "regimes", regimes_box),
+            )
+        )
 
         # Mechanisms, in order.
         mechanisms = MechanismList(documents_for, self._error_label("mechanisms"))
@@ -202,9 +205,10 @@ class TransferFields(FieldMessages, QScrollArea):
         how.addWidget(volume_label)
         how.addWidget(self.volume_combo, 1)
         data = QGroupBox("What data, and why")
-        form = self._form()
-        self._row(form, "&Service", "service", self.service_edit)
-        self._row(form, "Pu&rpose", "purpose", self.purpose_edit)
+        form = self._field_form(
+            ("&Service", "service", self.service_edit),
+            ("Pu&rpose", "purpose", self.purpose_edit),
+        )
         form.addRow(lists)
         form.addRow(flags)
         frequency_label = QLabel("&Frequency")
@@ -220,11 +224,13 @@ class TransferFields(FieldMessages, QScrollArea):
         self.notes_edit.setAccessibleName("Notes")
         self.notes_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
         dates = QGroupBox("Dates and notes")
-        form = self._form()
-        self._row(form, "S&tarts", "started_on", self.started_edit)
-        self._row(form, "&Ends", "ended_on", self.ended_edit)
-        self._row(form, "&Notes", "notes", self.notes_edit)
-        dates.setLayout(form)
+        dates.setLayout(
+            self._field_form(
+                ("S&tarts", "started_on", self.started_edit),
+                ("&Ends", "ended_on", self.ended_edit),
+                ("&Notes", "notes", self.notes_edit),
+            )
+        )
 
         body = QWidget()
         column = QVBoxLayout(body)
@@ -236,13 +242,6 @@ class TransferFields(FieldMessages, QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWidget(body)
         self.setMinimumWidth(560)
-
-    @staticmethod
-    def _form() -> QFormLayout:
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        return form
 
     @staticmethod
     def _combo(choices: dict[Any, str], name: str) -> QComboBox:

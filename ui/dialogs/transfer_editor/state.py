@@ -24,6 +24,7 @@ from transfers_app.domain.models import Document, Entity, Location, MechanismUse
 from transfers_app.domain.validation import problems as domain_problems
 from transfers_app.errors import TransfersError, ValidationError
 from transfers_app.rules.destination import DestinationAssessment
+from ui.dialogs.field_words import field_message
 
 # How validation messages name the fields they mention.
 FIELD_LABELS = {
@@ -51,14 +52,7 @@ REQUIRED = "is required"
 
 def human_message(error: ValidationError) -> str:
     """A validation message that names its field in words, e.g. "Importer is required"."""
-    text = error.message
-    for key, label in FIELD_LABELS.items():
-        if key != error.field and "_" in key:
-            text = text.replace(key, label.lower())
-    label = FIELD_LABELS.get(error.field, error.field.replace("_", " ").capitalize())
-    if text.startswith(("is ", "must ")) or text[:1].isdigit():
-        return f"{label} {text}"
-    return f"{label}: {text}"
+    return field_message(error, FIELD_LABELS)
 
 
 def default_roles(access: Access) -> tuple[Role, Role]:

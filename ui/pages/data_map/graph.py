@@ -202,32 +202,29 @@ def build_map(
     )
     sources = (*own_ids, *others)
 
+    def node(entity_id: int, where: str, level: int, transfers_in: int, own: bool) -> MapNode:
+        row = info[entity_id]
+        return MapNode(
+            entity_id,
+            row.name,
+            row.legal_name,
+            row.kind.value,
+            where,
+            level,
+            transfers_in,
+            own,
+            "; ".join(row.services),
+        )
+
     nodes: dict[int, MapNode] = {}
     for entity_id in sources:
         row = info[entity_id]
-        nodes[entity_id] = MapNode(
-            entity_id,
-            row.name,
-            row.legal_name,
-            row.kind.value,
-            row.countries[0] if row.countries else "",
-            0,
-            0,
-            row.is_own,
-            "; ".join(row.services),
+        nodes[entity_id] = node(
+            entity_id, row.countries[0] if row.countries else "", 0, 0, row.is_own
         )
     for entity_id in ranked[:limit]:
-        row = info[entity_id]
-        nodes[entity_id] = MapNode(
-            entity_id,
-            row.name,
-            row.legal_name,
-            row.kind.value,
-            country[entity_id],
-            tier[entity_id],
-            len(incoming[entity_id]),
-            False,
-            "; ".join(row.services),
+        nodes[entity_id] = node(
+            entity_id, country[entity_id], tier[entity_id], len(incoming[entity_id]), False
         )
 
     pairs: dict[tuple[int, int], list[Transfer]] = defaultdict(list)

@@ -156,8 +156,36 @@ def _badge(painter: QPainter, right: float, centre_y: float, status: StatusValue
     return box
 
 
-class MapNodeItem(QGraphicsItem):
+class _MapItem(QGraphicsItem):
+    """A picture on the map: ``draw`` paints it (antialiased unless told otherwise) within
+    ``boundingRect()``, its ``_rect`` widened by ``margin`` unless the item says otherwise."""
+
+    _rect: QRectF
+    margin = 0.0
+    antialiased = True
+
+    def boundingRect(self) -> QRectF:
+        m = self.margin
+        return QRectF(self._rect).adjusted(-m, -m, m, m)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        if self.antialiased:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self.draw(painter)
+
+    def draw(self, painter: QPainter) -> None:
+        raise NotImplementedError
+
+
+class MapNodeItem(_MapItem):
     """An entity: rounded, coloured by its worst incoming transfer, with the status word."""
+
+    margin = 1.0
 
     def __init__(self, node: MapNode, rect: QRectF, parent: QGraphicsItem | None = None) -> None:
         super().__init__(parent)
@@ -170,9 +198,6 @@ class MapNodeItem(QGraphicsItem):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAcceptHoverEvents(True)
         self._sync_tooltip()
-
-    def boundingRect(self) -> QRectF:
-        return QRectF(self._rect).adjusted(-1, -1, 1, 1)
 
     def status_word(self) -> str:
         return "" if self.node.tier == 0 else status_word(self.status)
@@ -215,15 +240,9 @@ class MapNodeItem(QGraphicsItem):
         lines.append("Click to open the record")
         self.setToolTip("\n".join(lines))
 
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,
-        widget: QWidget | None = None,
-    ) -> None:
+    def draw(self, painter: QPainter) -> None:
         r = self._rect
         own = self.node.tier == 0
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         shape = QPainterPath()
         shape.addRoundedRect(r.adjusted(0.75, 0.75, -0.75, -0.75), 8, 8)
         name_m, sub_m = QFontMetricsF(_name_font()), QFontMetricsF(_sub_font())
@@ -267,8 +286,10 @@ class MapNodeItem(QGraphicsItem):
         return QFontMetricsF(_name_font()).elidedText(self.name, Qt.TextElideMode.ElideRight, width)
 
 
-class MapBoxItem(QGraphicsItem):
+class MapBoxItem(_MapItem):
     """A labelled box: one destination country (or our entities)."""
+
+    margin = 1.0
 
     def __init__(
         self,
@@ -298,9 +319,6 @@ class MapBoxItem(QGraphicsItem):
                 + "\nClick the title to list these transfers"
             )
 
-    def boundingRect(self) -> QRectF:
-        return QRectF(self._rect).adjusted(-1, -1, 1, 1)
-
     def title_rect(self) -> QRectF:
         return QRectF(0, 0, self._rect.width(), BOX_HEAD - 4)
 
@@ -312,14 +330,8 @@ class MapBoxItem(QGraphicsItem):
     def more_text(self) -> str:
         return f"+ {self.hidden:,} more" if self.hidden else ""
 
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,
-        widget: QWidget | None = None,
-    ) -> None:
+    def draw(self, painter: QPainter) -> None:
         r = self._rect
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(QPen(BOX_BORDER, 1))
         painter.setBrush(BOX_FILL)
         painter.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 10, 10)
@@ -349,7 +361,7 @@ class MapBoxItem(QGraphicsItem):
             )
 
 
-class MapEdgeItem(QGraphicsItem):
+class MapEdgeItem(_MapItem):
     """One arrow: the last leg into an importer, with its arrow head and mechanism label.
 
     ``path()`` is the leg; ``route`` the whole way from the exporter (whose shared part is
@@ -438,13 +450,7 @@ class MapEdgeItem(QGraphicsItem):
                     lines.append(f"  • and {len(verdict.messages) - 3} more")
         self.setToolTip("\n".join(lines))
 
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,
-        widget: QWidget | None = None,
-    ) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    def draw(self, painter: QPainter) -> None:
         colour = _line_colour(self.status)
         tip = self.end
         base = QPointF(tip.x() - self.ARROW, tip.y())
@@ -465,7 +471,7 @@ class MapEdgeItem(QGraphicsItem):
         painter.drawText(self._pill, int(Qt.AlignmentFlag.AlignCenter), text)
 
 
-class MapBusItem(QGraphicsItem):
+class MapBusItem(_MapItem):
     """The shared lines of one exporter (drawn once, neutral), with a dot at each branch."""
 
     def __init__(self, segments: list[tuple[QPointF, QPointF]], dots: list[QPointF]) -> None:
@@ -480,16 +486,7 @@ class MapBusItem(QGraphicsItem):
         self._rect = rect.adjusted(-3, -3, 3, 3)
         self.setZValue(0)
 
-    def boundingRect(self) -> QRectF:
-        return QRectF(self._rect)
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,
-        widget: QWidget | None = None,
-    ) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    def draw(self, painter: QPainter) -> None:
         pen = QPen(BUS, 1.7)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
@@ -501,8 +498,10 @@ class MapBusItem(QGraphicsItem):
             painter.drawEllipse(d, 2.6, 2.6)
 
 
-class MapTextItem(QGraphicsItem):
+class MapTextItem(_MapItem):
     """A line of text in the picture (title, column headings)."""
+
+    antialiased = False
 
     def __init__(self, text: str, pos: QPointF, font: QFont, colour: QColor) -> None:
         super().__init__()
@@ -513,15 +512,7 @@ class MapTextItem(QGraphicsItem):
         self._rect = QRectF(0, 0, metrics.horizontalAdvance(text) + 4, metrics.height())
         self.setPos(pos)
 
-    def boundingRect(self) -> QRectF:
-        return QRectF(self._rect)
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,
-        widget: QWidget | None = None,
-    ) -> None:
+    def draw(self, painter: QPainter) -> None:
         painter.setFont(self._font)
         painter.setPen(self._colour)
         painter.drawText(
@@ -529,7 +520,7 @@ class MapTextItem(QGraphicsItem):
         )
 
 
-class MapLegendItem(QGraphicsItem):
+class MapLegendItem(_MapItem):
     """What the colours, words, lines and labels mean (part of the exported picture)."""
 
     STATUSES: tuple[tuple[StatusValue, str], ...] = (
@@ -572,16 +563,7 @@ class MapLegendItem(QGraphicsItem):
         out.append(("pill", x, w))
         return out
 
-    def boundingRect(self) -> QRectF:
-        return QRectF(self._rect)
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,
-        widget: QWidget | None = None,
-    ) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    def draw(self, painter: QPainter) -> None:
         y = self._rect.center().y()
         flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         texts = dict(self.STATUSES)
