@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from transfers_app.services.app import AppServices
     from transfers_app.services.reference import ReferenceSource
     from transfers_app.services.register import CheckReport
+    from transfers_app.services.tia import TiaFormat
 
 PROG = "transfers-app"
 
@@ -174,9 +175,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp_reg.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     exp_reg.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD")
-    exp_tia = exp_sub.add_parser("tia", help="a transfer impact assessment's summary PDF")
+    exp_tia = exp_sub.add_parser(
+        "tia", help="a transfer impact assessment as PDF, or as Word (DOCX) to edit before signing"
+    )
     exp_tia.add_argument("tia_id", metavar="ID", help="the assessment: 7 or TIA-0007-v2")
-    exp_tia.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    exp_tia.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf|FILE.docx")
+    exp_tia.add_argument(
+        "--format",
+        choices=["pdf", "docx"],
+        help="file format (default: from the output file's extension)",
+    )
     exp_pack = exp_sub.add_parser(
         "pack", help="the regulator's evidence pack: one ZIP with a manifest of SHA-256 hashes"
     )
@@ -625,11 +633,35 @@ def _tia_id(text: str, ctx: Context) -> int:
     raise UsageError(f"assessment: {text} has no revision {revision}")
 
 
+def _tia_format(output: Path, asked: str | None) -> TiaFormat:
+    """The format from the extension, or --format for a name without one; a name whose
+    extension says another format, or none of ours, is refused."""
+    from transfers_app.services.tia import TiaFormat
+
+    named = TiaFormat.for_path(output)
+    if output.suffix and named is None:
+        raise UsageError(
+            f"output: {output.name!r} ends in {output.suffix!r}; an assessment is written as "
+            ".pdf or .docx"
+        )
+    if named is not None and asked is not None and named.value != asked:
+        raise UsageError(
+            f"output: {output.name!r} is a .{named.value} file name but --format is {asked}; "
+            "make them agree"
+        )
+    if named is not None:
+        return named
+    if asked is None:
+        raise UsageError(f"output: {output.name!r} has no extension: end it in .pdf or .docx")
+    return TiaFormat(asked)
+
+
 def cmd_export_tia(args: argparse.Namespace, ctx: Context) -> int:
+    fmt = _tia_format(args.output, args.format)  # a bad name: exit 2 before anything opens
     services = ctx.services()
     tia_id = _tia_id(args.tia_id, ctx)
     tia = services.tias.get(tia_id)
-    services.exports.tia_pdf(tia_id, ctx.today, args.output)
+    services.exports.tia(tia_id, ctx.today, args.output, fmt)
     if tia.approved_document is not None:
         kept = f" as approved on {tia.approved_on.isoformat() if tia.approved_on else '?'}"
     elif tia.status.value == "approved":

@@ -162,6 +162,33 @@ def test_export_tia_by_number_or_reference(
     assert code == 2 and "not an assessment id" in err
 
 
+def test_export_tia_as_word_and_the_format_from_the_file_name(
+    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path
+) -> None:
+    from docx import Document as WordDocument
+
+    word = tmp_path / "t.docx"
+    code, out, err = run(capsys, "export", "tia", "TIA-0004", "-o", str(word))
+    assert code == 0, err
+    assert "Wrote TIA-0004-v1" in out
+    text = "\n".join(p.text for p in WordDocument(str(word)).paragraphs)
+    assert "TIA-0004-v1" in text and "Decision" in text
+    # No extension: --format says which.
+    bare = tmp_path / "bare"
+    code, _, err = run(capsys, "export", "tia", "4", "-o", str(bare), "--format", "docx")
+    assert code == 0, err
+    assert bare.read_bytes()[:2] == b"PK"
+    # A name that says another format, or none of ours, or nothing at all: refused, no file.
+    for argv, says in (
+        (["-o", str(tmp_path / "a.pdf"), "--format", "docx"], "make them agree"),
+        (["-o", str(tmp_path / "a.txt")], "'.txt'"),
+        (["-o", str(tmp_path / "noext")], "no extension"),
+    ):
+        code, _, err = run(capsys, "export", "tia", "4", *argv)
+        assert code == 2 and says in err and len(err.strip().splitlines()) == 1
+    assert not any((tmp_path / n).exists() for n in ("a.pdf", "a.txt", "noext"))
+
+
 def test_export_pack_stops_at_open_items_unless_told(
     capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path
 ) -> None:

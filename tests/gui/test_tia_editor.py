@@ -452,7 +452,25 @@ def test_export_pdf_writes_the_file(
     assert str(pdf) in d.message.text()
 
 
-def test_export_pdf_problems_are_messages(
+def test_export_as_word_when_the_file_name_says_docx(
+    qtbot: QtBot, ctx: UiContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docx import Document as WordDocument
+
+    errors: list[str] = []
+    monkeypatch.setattr(messages, "error", lambda parent, text: errors.append(text))
+    target = tmp_path / "stratus.docx"
+    monkeypatch.setattr(messages, "save_file", lambda *a, **k: target)
+    d = editor(qtbot, ctx, fresh_draft(ctx))
+    qtbot.mouseClick(d.save_button, CLICK)
+    qtbot.mouseClick(d.export_button, CLICK)
+    assert errors == []
+    assert "Saved the Word document to" in d.message.text()
+    text = "\n".join(p.text for p in WordDocument(str(target)).paragraphs)
+    assert d.tia.reference in text
+
+
+def test_export_problems_are_messages(
     qtbot: QtBot, ctx: UiContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     errors: list[str] = []
@@ -464,20 +482,20 @@ def test_export_pdf_problems_are_messages(
     def missing(*_args: object) -> Path:
         raise ImportError("No module named 'exports.pdf_render'")
 
-    monkeypatch.setattr(d.service, "export_pdf", missing)
-    assert d.export_pdf() is None
+    monkeypatch.setattr(d.service, "export", missing)
+    assert d.export_document() is None
     assert "not available" in errors[-1]
 
     def locked(*_args: object) -> Path:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(d.service, "export_pdf", locked)
-    assert d.export_pdf() is None
+    monkeypatch.setattr(d.service, "export", locked)
+    assert d.export_document() is None
     assert "Permission denied" in errors[-1]
     # Cancelling the file dialog writes nothing and says nothing.
     monkeypatch.setattr(messages, "save_file", lambda *a, **k: None)
     count = len(errors)
-    assert d.export_pdf() is None and len(errors) == count
+    assert d.export_document() is None and len(errors) == count
 
 
 def test_a_transfer_opens_its_current_assessment_or_a_new_draft(ctx: UiContext) -> None:

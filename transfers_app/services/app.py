@@ -89,7 +89,7 @@ class AppServices:
 
     @cached_property
     def tias(self) -> TiaService:
-        return TiaService(self._store, self.reference, self.files.pdf)
+        return TiaService(self._store, self.reference, self.files.pdf, docx=self.files.docx)
 
     @cached_property
     def audit(self) -> AuditService:

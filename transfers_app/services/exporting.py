@@ -33,7 +33,7 @@ from transfers_app.services.register_export import (
 )
 from transfers_app.services.register_file import ImportResult, import_register_json
 from transfers_app.services.register_workbook import read_tables, workbook_tables
-from transfers_app.services.tia import TiaService
+from transfers_app.services.tia import TiaFormat, TiaService
 
 
 class ExportService:
@@ -112,9 +112,9 @@ class ExportService:
         recorded as published, together with the file or not at all."""
         return self._public_list.write(self.files.public_list, fmt, path, on, publish)
 
-    def tia_pdf(self, tia_id: int, on: date, path: Path) -> Path:
-        """An assessment's summary PDF."""
-        return self._tias.export_pdf(tia_id, on, path)
+    def tia(self, tia_id: int, on: date, path: Path, fmt: TiaFormat = TiaFormat.PDF) -> Path:
+        """An assessment as PDF or Word."""
+        return self._tias.export(tia_id, on, path, fmt)
 
     def evidence_pack(
         self,

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -52,7 +53,7 @@ from transfers_app.domain.tia import (
     stale_reasons,
 )
 from transfers_app.errors import TransfersError, ValidationError
-from transfers_app.ports.files import PdfRenderer
+from transfers_app.ports.files import DocxRenderer, PdfRenderer
 from transfers_app.ports.storage import Store
 from transfers_app.reference.assessment_tests import AssessmentTests, load_assessment_tests
 from transfers_app.reference.loader import ReferenceSet
@@ -271,6 +272,22 @@ def split_person(value: str) -> tuple[str, str]:
 # -- the service ---------------------------------------------------------------------------------
 
 
+class TiaFormat(StrEnum):
+    """The files an assessment is exported to: PDF to send, Word for lawyers who edit it
+    before signing. Both lay out the same document."""
+
+    PDF = "pdf"
+    DOCX = "docx"
+
+    @classmethod
+    def for_path(cls, path: Path) -> TiaFormat | None:
+        """The format a file name asks for by its extension, if it names one."""
+        try:
+            return cls(path.suffix.lower().lstrip("."))
+        except ValueError:
+            return None
+
+
 class TiaService:
     def __init__(
         self,
@@ -278,10 +295,13 @@ class TiaService:
         reference: ReferenceSource,
         pdf: PdfRenderer | None = None,
         tests: AssessmentTests | None = None,
+        docx: DocxRenderer | None = None,
     ) -> None:
         self.store = store
         self.reference = reference
-        self.pdf = pdf  # None: this service writes no PDF (checks and edits only)
+        # None: this service writes no such file (checks and edits only).
+        self.pdf = pdf
+        self.docx = docx
         self.tests = tests or load_assessment_tests()
 
     @property
@@ -745,16 +765,24 @@ class TiaService:
 
     def export_pdf(self, tia_id: int, on: date, path: Path) -> Path:
         """Write the assessment's summary PDF (atomically: no half-written file on failure)."""
+        return self.export(tia_id, on, path, TiaFormat.PDF)
+
+    def export(self, tia_id: int, on: date, path: Path, fmt: TiaFormat) -> Path:
+        """Write the assessment as ``fmt`` (atomically). An approved revision is the document
+        as approved; a draft is built from today's register."""
+        tia = self.store.assessments.get(tia_id)
+        frozen = self.approved_document(tia)
+        document = frozen or self.report(tia_id, on, self.organisation())
+        if fmt is TiaFormat.DOCX:
+            if self.docx is None:
+                raise TransfersError("Word export is not available here: no Word renderer")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return self.docx.write(document, path)
         if self.pdf is None:
             raise TransfersError("PDF export is not available here: no PDF renderer was given")
         path.parent.mkdir(parents=True, exist_ok=True)
-        tia = self.store.assessments.get(tia_id)
-        frozen = self.approved_document(tia)
-        if frozen is not None:
-            # The document as approved, to the byte: the same file however often it is made.
-            self.pdf.write(frozen, path, invariant=True)
-        else:
-            self.pdf.write(self.report(tia_id, on, self.organisation()), path)
+        # The document as approved, to the byte: the same file however often it is made.
+        self.pdf.write(document, path, invariant=frozen is not None)
         return path
 
     def report(

@@ -50,7 +50,7 @@ from transfers_app.domain.tia import (
 )
 from transfers_app.domain.validation import problems
 from transfers_app.errors import TransfersError
-from transfers_app.services.tia import TiaService
+from transfers_app.services.tia import TiaFormat, TiaService
 from transfers_app.services.tia_analysis import (
     Importer,
     UnverifiedFact,
@@ -182,8 +182,8 @@ class TiaEditor(QDialog):
         splitter.setChildrenCollapsible(False)
 
         # Bottom: export, messages, save and close.
-        self.export_button = QPushButton("Export &PDF…")
-        self.export_button.clicked.connect(self.export_pdf)
+        self.export_button = QPushButton("Export PDF or &Word…")
+        self.export_button.clicked.connect(self.export_document)
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
@@ -609,26 +609,31 @@ class TiaEditor(QDialog):
         self.steps.setCurrentRow(0)
         return new
 
-    def export_pdf(self) -> Path | None:
-        """Save the saved assessment's summary as a PDF (asks where)."""
+    def export_document(self) -> Path | None:
+        """Save the saved assessment as a PDF, or as a Word document to edit before signing
+        (asks where; the file name's extension chooses, PDF when it names neither)."""
         tia = self.tia
         if tia.id is None:
             return None
         suggested = Path.home() / f"{tia.reference}.pdf"
         chosen = messages.save_file(
-            self, "Export the assessment as PDF", suggested, "PDF document (*.pdf)"
+            self,
+            "Export the assessment",
+            suggested,
+            "PDF document (*.pdf);;Word document (*.docx)",
         )
         if chosen is None:
             return None
-        path = chosen
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(f"{path.name}.pdf")
+        fmt = TiaFormat.for_path(chosen)
+        path = chosen if fmt is not None else chosen.with_name(f"{chosen.name}.pdf")
+        fmt = fmt or TiaFormat.PDF
+        what = "Word document" if fmt is TiaFormat.DOCX else "PDF"
         try:
-            written = self.service.export_pdf(tia.id, self.today, path)
+            written = self.service.export(tia.id, self.today, path, fmt)
         except ImportError:
             messages.error(
                 self,
-                "PDF export is not available in this version of the app (its PDF renderer is "
+                f"{what} export is not available in this version of the app (its renderer is "
                 "missing). Nothing was written.",
             )
             return None
@@ -636,10 +641,10 @@ class TiaEditor(QDialog):
             messages.error(self, f"Could not write {path}:\n{exc.strerror or exc}")
             return None
         except TransfersError as exc:
-            messages.error(self, f"The PDF was not made.\n\n{exc}")
+            messages.error(self, f"The {what} was not made.\n\n{exc}")
             return None
         self.message.setStyleSheet(f"color: {DONE_COLOUR};")
-        self.message.setText(f"Saved the PDF to {written}")
+        self.message.setText(f"Saved the {what} to {written}")
         return written
 
     # -- closing -------------------------------------------------------------------------------
