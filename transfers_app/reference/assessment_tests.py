@@ -28,21 +28,12 @@ from typing import Any
 from transfers_app.domain.enums import Mechanism, Regime
 from transfers_app.errors import ReferenceDataError
 
+# One citation type for every source the app prints (re-exported for the TIA services).
+from transfers_app.reference.sources import Citation as Citation
+
 DATA_FILE = "assessment_tests.json"
 SUPPORTED_FORMAT = 1
 TIERS = ("T1", "T2")  # a T3 source is never cited, so the file may not hold one
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """A source as a bibliography cites it. Same shape as the reference loader's ``Citation``
-    (the integrator unifies the two): ``date`` as the source dates itself, "" when undated."""
-
-    title: str
-    publisher: str
-    date: str
-    url: str
-    tier: str  # "T1" (official) or "T2" (reputable secondary)
 
 
 @dataclass(frozen=True, slots=True)
