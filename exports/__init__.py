@@ -12,20 +12,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from transfers_app.ports.files import (
-    FileAdapters,
-    PackProgress,
-    Progress,
-    RegisterFile,
-    RenderMany,
-)
-from transfers_app.ports.storage import RegisterRecords
-from transfers_app.reports.document import ReportDocument
-from transfers_app.reports.pack import PackPlan
-from transfers_app.reports.public_list import PublicListReport
-from transfers_app.reports.table import ExportTable
+from transfers_app.ports.files import FileAdapters
+
+if TYPE_CHECKING:
+    from transfers_app.domain.vendor_table import Table
+    from transfers_app.ports.files import PackProgress, Progress, RegisterFile, RenderMany
+    from transfers_app.ports.storage import RegisterRecords
+    from transfers_app.reports.document import ReportDocument
+    from transfers_app.reports.pack import PackPlan
+    from transfers_app.reports.public_list import PublicListReport
+    from transfers_app.reports.table import ExportTable
 
 
 class ReportlabPdf:
@@ -131,9 +129,14 @@ class ZipPack:
         return write_pack(plan, target, progress, stamp)
 
 
-def file_adapters() -> FileAdapters:
-    from exports.list_reader import ListFileReader
+class ListFiles:
+    def read(self, path: Path, sheet: str | None = None) -> Table:
+        from exports.list_reader import read_table
 
+        return read_table(path, sheet)
+
+
+def file_adapters() -> FileAdapters:
     return FileAdapters(
         pdf=ReportlabPdf(),
         docx=WordDocx(),
@@ -141,5 +144,5 @@ def file_adapters() -> FileAdapters:
         register_file=JsonRegisterFile(),
         public_list=PublicListPages(),
         pack=ZipPack(),
-        lists=ListFileReader(),
+        lists=ListFiles(),
     )

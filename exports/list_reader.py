@@ -270,10 +270,3 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> Table:
         raise ImportFileError(f"{name} cannot be read as an Excel workbook ({exc})") from None
     finally:
         wb.close()
-
-
-class ListFileReader:
-    """The ``ListReader`` port."""
-
-    def read(self, path: Path, sheet: str | None = None) -> Table:
-        return read_table(path, sheet)

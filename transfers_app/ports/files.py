@@ -12,21 +12,24 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
-from transfers_app.domain.vendor_table import Table
-from transfers_app.ports.storage import RegisterRecords
-from transfers_app.reports.document import ReportDocument
-from transfers_app.reports.pack import PackPlan
-from transfers_app.reports.public_list import PublicListReport
-from transfers_app.reports.table import ExportTable
+if TYPE_CHECKING:
+    # Types only: every command builds the file adapters, and most write no file, so the
+    # report models are not loaded until a service builds one.
+    from transfers_app.domain.vendor_table import Table
+    from transfers_app.ports.storage import RegisterRecords
+    from transfers_app.reports.document import ReportDocument
+    from transfers_app.reports.pack import PackPlan
+    from transfers_app.reports.public_list import PublicListReport
+    from transfers_app.reports.table import ExportTable
 
 # (done, total); raising from it (``ExportCancelled``) stops the write and leaves no file.
 Progress = Callable[[int, int], None]
 # (done, total, what) -> keep going? False cancels the pack (``PackCancelled``).
 PackProgress = Callable[[int, int, str], bool]
 # Many documents at once, in order (on every core where the adapter can).
-RenderMany = Callable[[Sequence[ReportDocument]], list[bytes]]
+RenderMany: TypeAlias = "Callable[[Sequence[ReportDocument]], list[bytes]]"
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,16 +25,18 @@ from transfers_app.services.documents import DocumentService
 from transfers_app.services.entities import EntityService
 from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
-from transfers_app.services.tia import TiaService
 from transfers_app.services.transfers import TransferService
 from transfers_app.services.workspace import Workspace
 
 if TYPE_CHECKING:
+    # Imported where first used: the TIA service loads the document builders and the country
+    # profiles, which a ``check`` or ``status`` never needs.
     from transfers_app.services.exporting import ExportService
     from transfers_app.services.importing import ImportService
     from transfers_app.services.notices import NoticeService
     from transfers_app.services.public_list import PublicListService
     from transfers_app.services.setup import SetupService
+    from transfers_app.services.tia import TiaService
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,6 +91,8 @@ class AppServices:
 
     @cached_property
     def tias(self) -> TiaService:
+        from transfers_app.services.tia import TiaService
+
         return TiaService(self._store, self.reference, self.files.pdf, docx=self.files.docx)
 
     @cached_property

@@ -40,7 +40,7 @@ from transfers_app.rules.gaps import (
     evaluate_transfer,
 )
 from transfers_app.services.reference import ReferenceSource
-from transfers_app.services.tia import stale_gaps
+from transfers_app.services.tia_staleness import stale_gaps
 
 DEFAULT_REGIMES = (Regime.UK, Regime.EU)
 _NOT_LIVE = frozenset({Lifecycle.PROPOSED, Lifecycle.OFFBOARDED})
