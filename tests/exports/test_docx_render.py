@@ -162,10 +162,12 @@ def test_table_header_repeats_and_no_row_breaks_across_pages() -> None:
     table = tables(read(render_docx(doc)))[-1]
     trs = table._tbl.tr_lst
     assert len(trs) == 61
-    assert trs[0].trPr.find(qn("w:tblHeader")) is not None
-    assert all(tr.trPr.find(qn("w:tblHeader")) is None for tr in trs[1:])
-    assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in trs)
-    widths = [int(c.w) for c in table._tbl.tblGrid.gridCol_lst]
+    props = [tr.trPr for tr in trs]
+    assert all(p is not None for p in props)
+    assert props[0] is not None and props[0].find(qn("w:tblHeader")) is not None
+    assert all(p is not None and p.find(qn("w:tblHeader")) is None for p in props[1:])
+    assert all(p is not None and p.find(qn("w:cantSplit")) is not None for p in props)
+    widths = [int(c.w or 0) for c in table._tbl.tblGrid.gridCol_lst]
     assert widths[1] == pytest.approx(5 * widths[0], rel=0.01)
 
 
@@ -191,7 +193,8 @@ def test_signers_have_a_line_to_sign_on() -> None:
     ruled = [p for p in first.paragraphs if p._p.pPr.find(qn("w:pBdr")) is not None]
     assert len(ruled) == 1  # the signature line; the date is given
     assert len([p for p in second.paragraphs if p._p.pPr.find(qn("w:pBdr")) is not None]) == 2
-    assert table._tbl.tr_lst[0].trPr.find(qn("w:cantSplit")) is not None
+    first_row = table._tbl.tr_lst[0].trPr
+    assert first_row is not None and first_row.find(qn("w:cantSplit")) is not None
     assert all(p.paragraph_format.keep_with_next for p in first.paragraphs[:-1])
 
 
@@ -371,7 +374,7 @@ def test_no_header_word_is_broken_by_a_narrow_column() -> None:
     table = Table(headers, (("T1", "Primary", "x" * 80, "Yes"),), (0.4, 1, 9, 0.3))
     doc = make_doc(sections=(Section("Tool", (table,)),))
     grid = tables(read(render_docx(doc)))[-1]._tbl.tblGrid
-    widths = [int(c.w) for c in grid.gridCol_lst]
+    widths = [int(c.w or 0) for c in grid.gridCol_lst]
     for word, w in zip(headers, widths, strict=True):
         assert w + 635 >= len(word) * HEAD_EM + CELL_MARGINS, word  # Word stores twips
     assert widths[2] == max(widths)  # the room came from the wide column

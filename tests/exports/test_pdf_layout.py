@@ -10,11 +10,10 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from support.report_samples import flat_pages, make_doc
+from support.report_samples import flat_pages, make_doc, text_heights
 
 from exports.pdf_common import MARGIN_BOTTOM, MARGIN_TOP
 from exports.pdf_render import render_pdf
@@ -49,22 +48,6 @@ def page_of(pages: Sequence[str], marker: str) -> int:
     found = [i for i, text in enumerate(pages) if marker in text]
     assert len(found) == 1, (marker, found)
     return found[0]
-
-
-def text_heights(data: bytes) -> list[list[float]]:
-    """Per page, the baseline heights of its text inside the text frame (no running head or
-    footer), in points from the bottom of the page."""
-    out = []
-    for page in PdfReader(io.BytesIO(data)).pages:
-        top = float(page.mediabox.height) - MARGIN_TOP
-        found: list[tuple[float, str]] = []
-
-        def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
-            found.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text))  # noqa: B023
-
-        page.extract_text(visitor_text=visit)
-        out.append([y for y, t in found if t.strip() and MARGIN_BOTTOM - 2 < y < top + 2])
-    return out
 
 
 # -- a heading stays with the start of what follows ---------------------------------------------
@@ -252,7 +235,8 @@ def provoking_doc(rng: random.Random) -> ReportDocument:
         Section("Intro", (Para(words(rng, 60)),)),
         Section("Chart", (replace(big_chart, bars=(*big_chart.bars, ("Last", 1))),)),
     ]
-    for n, block in enumerate((big_chart, Signatures(signers), table, tall_first) * 3):
+    blocks: tuple[Block, ...] = (big_chart, Signatures(signers), table, tall_first)
+    for n, block in enumerate(blocks * 3):
         sections.append(Section(f"Part {n}", (Para(words(rng, rng.randint(100, 300))), block)))
     return make_doc(sections=tuple(sections))
 

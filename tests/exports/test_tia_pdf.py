@@ -19,8 +19,7 @@ from docx import Document
 from docx.table import Table as DocxTable
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
-from test_pdf_layout import text_heights
-from test_pdf_render import make_doc
+from support.report_samples import make_doc, text_heights
 
 from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
@@ -401,7 +400,7 @@ def headings(doc: ReportDocument) -> set[str]:
     out = {f"{n}. {s.title}" for n, s in enumerate(doc.sections, start=1)}
     for section in doc.sections:
         for block in section.blocks:
-            if isinstance(block, Table | BarChart) and getattr(block, "caption", ""):
+            if isinstance(block, Table) and block.caption:
                 out.add(block.caption)
             if isinstance(block, BarChart) and block.title:
                 out.add(block.title)

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
+from support.widgets import cell
 
 from transfers_app.domain.enums import Regime, TiaStatus
 from transfers_app.domain.models import Tia
@@ -292,17 +293,17 @@ def test_laws_from_the_profile_are_flagged_and_editable(qtbot: QtBot, ctx: UiCon
     flagged = [i for i, law in enumerate(laws) if not law.verified]
     assert flagged
     table = d.law_page.laws_table
-    assert table.item(flagged[0], 2).text() == "UNVERIFIED"
+    assert cell(table, flagged[0], 2).text() == "UNVERIFIED"
     assert "marked UNVERIFIED" in d.law_page.destination_label.text()
     # The assessor says a law does not reach this importer.
-    table.item(0, 0).setCheckState(Qt.CheckState.Unchecked)
+    cell(table, 0, 0).setCheckState(Qt.CheckState.Unchecked)
     assert not d.value().content.laws[0].applies  # type: ignore[union-attr]
     assert d.is_dirty()
     # Edit the chosen law below the table.
     table.selectRow(1)
     assert d.law_page.law_title_edit.text() == laws[1].title
     d.law_page.law_title_edit.setText("RISAA 2024 (as amended)")
-    assert table.item(1, 1).text() == "RISAA 2024 (as amended)"
+    assert cell(table, 1, 1).text() == "RISAA 2024 (as amended)"
     # Add one, remove it.
     qtbot.mouseClick(d.law_page.add_law_button, CLICK)
     qtbot.keyClicks(d.law_page.law_title_edit, "State secrets privilege")
@@ -370,7 +371,7 @@ def test_reassess_asks_why_and_starts_revision_2(qtbot: QtBot, ctx: UiContext) -
     assert d.saved == v2
     assert not d.transfer_page.purpose_edit.isReadOnly()  # a draft again
     assert d.signoff_page.history_table.rowCount() == 2
-    assert d.signoff_page.history_table.item(1, 4).text() == "Onward transfer to India added"
+    assert cell(d.signoff_page.history_table, 1, 4).text() == "Onward transfer to India added"
     assert (
         ctx.services.register.store.assessments.get(v1.id or 0).status is TiaStatus.APPROVED
     )  # still in force

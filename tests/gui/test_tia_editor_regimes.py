@@ -9,6 +9,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
 from pytestqt.qtbot import QtBot
+from support.widgets import cell
 
 from transfers_app.domain.enums import Regime, TiaStatus
 from transfers_app.domain.models import Tia
@@ -87,15 +88,15 @@ def test_the_approver_accepts_each_unverified_fact(qtbot: QtBot, ctx: UiContext)
     d = _editor(qtbot, ctx, ctx.services.tias.reassess(approved, TODAY, "new IDTA"))
     table = d.signoff_page.facts_table
     assert table.rowCount() > 0
-    assert "not independently verified as of" in table.item(0, 1).text()
+    assert "not independently verified as of" in cell(table, 0, 1).text()
     qtbot.keyClicks(d.signoff_page.approver_edit, "Maria Santos (General Counsel)")
     assert not d.signoff_page.approve_button.isEnabled()
     for row in range(table.rowCount() - 1):
-        table.item(row, 0).setCheckState(Qt.CheckState.Checked)
+        cell(table, row, 0).setCheckState(Qt.CheckState.Checked)
     assert [p for p in d.sign_off_problems() if "accept each fact" in p] == [
         "the approver must accept each fact not independently verified (1 not accepted)"
     ]
-    table.item(table.rowCount() - 1, 0).setCheckState(Qt.CheckState.Checked)
+    cell(table, table.rowCount() - 1, 0).setCheckState(Qt.CheckState.Checked)
     assert d.signoff_page.approve_button.isEnabled(), d.sign_off_problems()
     qtbot.mouseClick(d.signoff_page.approve_button, CLICK)
     assert d.saved is not None and d.saved.status is TiaStatus.APPROVED

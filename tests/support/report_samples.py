@@ -10,6 +10,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
+from exports.pdf_common import MARGIN_BOTTOM, MARGIN_TOP
 from transfers_app.reports.document import (
     BarChart,
     Bullets,
@@ -102,3 +103,19 @@ def flat(text: str) -> str:
 def flat_pages(data: bytes) -> list[str]:
     """Each page's text, flattened (``flat``)."""
     return [flat(text) for text in pages_text(data)]
+
+
+def text_heights(data: bytes) -> list[list[float]]:
+    """Per page, the baseline heights of its text inside the text frame (no running head or
+    footer), in points from the bottom of the page."""
+    out = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        top = float(page.mediabox.height) - MARGIN_TOP
+        found: list[tuple[float, str]] = []
+
+        def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+            found.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text))  # noqa: B023
+
+        page.extract_text(visitor_text=visit)
+        out.append([y for y, t in found if t.strip() and MARGIN_BOTTOM - 2 < y < top + 2])
+    return out

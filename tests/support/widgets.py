@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QAbstractItemModel
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QTableWidget, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
 from ui.models.rows import ObjectRole
@@ -54,3 +54,10 @@ class PageLoader:
         if rows:
             self.qtbot.waitUntil(lambda: page.model.rowCount() > 0)
         return page
+
+
+def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    """The item a test reads or ticks: there must be one."""
+    item = table.item(row, column)
+    assert item is not None, f"no item at row {row}, column {column}"
+    return item

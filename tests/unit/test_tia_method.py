@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -81,10 +82,10 @@ def test_cumulative_grows_with_the_period_and_stays_a_probability(
     assert shorter.cumulative <= longer.cumulative + 1e-12 <= 1.0 + 1e-12
 
 
-def _scored(*scores: int, **kw: object) -> TiaContent:
+def _scored(*scores: int, **kw: Any) -> TiaContent:
     return TiaContent(
         category_risks=tuple(CategoryRisk(f"c{i}", s) for i, s in enumerate(scores)), **kw
-    )  # type: ignore[arg-type]
+    )
 
 
 @pytest.mark.parametrize(
