@@ -32,19 +32,7 @@ from transfers_app.domain.tia import EEG_GUARANTEES, Conclusion, ResidualRisk
 from transfers_app.errors import ValidationError
 from transfers_app.reference import builtin_reference, parse_bundle
 from transfers_app.reference.loader import builtin_bundle
-from transfers_app.reports.document import (
-    BarChart,
-    Bullets,
-    Fields,
-    Para,
-    Reference,
-    References,
-    ReportDocument,
-    Section,
-    Signatures,
-    Signer,
-    Table,
-)
+from transfers_app.reports import document as rd
 from transfers_app.services.demo import load_demo
 from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.tia import TiaService
@@ -90,27 +78,27 @@ def _pages(pdf: bytes) -> tuple[PdfReader, list[str]]:
     return reader, [re.sub(r"\s+", " ", p.extract_text()) for p in reader.pages]
 
 
-def _words(doc: ReportDocument) -> list[str]:
+def _words(doc: rd.ReportDocument) -> list[str]:
     """Every piece of text the document's blocks hold, outside the bibliography."""
     out = [doc.title, doc.subtitle, doc.cover_statement, *(v for p in doc.heading.pairs for v in p)]
     for s in doc.sections:
         out.append(s.title)
         for b in s.blocks:
-            if isinstance(b, Para):
+            if isinstance(b, rd.Para):
                 out.append(b.text)
-            elif isinstance(b, Fields):
+            elif isinstance(b, rd.Fields):
                 out.extend(v for pair in b.pairs for v in pair)
-            elif isinstance(b, Table):
+            elif isinstance(b, rd.Table):
                 out.extend([b.caption, *b.headers, *(c for r in b.rows for c in r)])
-            elif isinstance(b, Bullets):
+            elif isinstance(b, rd.Bullets):
                 out.extend(b.items)
-            elif isinstance(b, Signatures):
+            elif isinstance(b, rd.Signatures):
                 out.extend(f"{x.part} {x.name} {x.role} {x.signed_on}" for x in b.signers)
     return out
 
 
-def _references(doc: ReportDocument) -> References:
-    found = [b for s in doc.sections for b in s.blocks if isinstance(b, References)]
+def _references(doc: rd.ReportDocument) -> rd.References:
+    found = [b for s in doc.sections for b in s.blocks if isinstance(b, rd.References)]
     assert len(found) == 1
     return found[0]
 
@@ -153,7 +141,7 @@ def test_page_one_is_the_decision_with_a_conclusion_per_regime(svc: TiaService) 
     assert "essentially equivalent to that guaranteed within the EU" in whole
     # The status and the sign-off, by named people
     assert "Approved on 25 Nov 2026 by Maria Santos" in text
-    (signatures,) = [b for b in decision.blocks if isinstance(b, Signatures)]
+    (signatures,) = [b for b in decision.blocks if isinstance(b, rd.Signatures)]
     assert [(s.part, s.name, s.role) for s in signatures.signers] == [
         ("Assessed by", "Anita Patel", "Privacy Counsel"),
         ("Approved by", "Maria Santos", "General Counsel"),
@@ -391,20 +379,20 @@ def test_export_writes_the_file_atomically(svc: TiaService, tmp_path: Path) -> N
 # -- layout, and the same words in the PDF and the Word document ---------------------------------
 
 
-def demo_reports(svc: TiaService) -> list[ReportDocument]:
+def demo_reports(svc: TiaService) -> list[rd.ReportDocument]:
     return [svc.report(x.id or 0, TODAY, svc.organisation()) for x in svc.assessments()]
 
 
-def headings(doc: ReportDocument) -> set[str]:
+def headings(doc: rd.ReportDocument) -> set[str]:
     """Every line that heads what follows it: section titles, captions, lead-in paragraphs."""
     out = {f"{n}. {s.title}" for n, s in enumerate(doc.sections, start=1)}
     for section in doc.sections:
         for block in section.blocks:
-            if isinstance(block, Table) and block.caption:
+            if isinstance(block, rd.Table) and block.caption:
                 out.add(block.caption)
-            if isinstance(block, BarChart) and block.title:
+            if isinstance(block, rd.BarChart) and block.title:
                 out.add(block.title)
-            if isinstance(block, Para) and block.text.rstrip().endswith(":"):
+            if isinstance(block, rd.Para) and block.text.rstrip().endswith(":"):
                 out.add(block.text)
     return {" ".join(h.split()) for h in out}
 
@@ -433,7 +421,7 @@ def test_no_page_of_a_demo_assessment_is_near_empty(svc: TiaService) -> None:
         assert sum(f <= 1 / 3 for f in fills) <= breaks, (doc.subtitle, fills)
 
 
-def model_texts(doc: ReportDocument) -> list[str]:
+def model_texts(doc: rd.ReportDocument) -> list[str]:
     """Every word the report model holds: what both renderers must print."""
     out = [doc.title, doc.subtitle, doc.cover_statement]
     out += [s for pair in doc.heading.pairs for s in pair]
@@ -441,20 +429,20 @@ def model_texts(doc: ReportDocument) -> list[str]:
         out.append(section.title)
         for block in section.blocks:
             match block:
-                case Para(text=text):
+                case rd.Para(text=text):
                     out.append(text)
-                case Fields(pairs=pairs):
+                case rd.Fields(pairs=pairs):
                     out += [s for pair in pairs for s in pair]
-                case Table():
+                case rd.Table():
                     out += [block.caption, *block.headers]
                     out += [c for row in block.rows for c in row] or [block.empty_text]
-                case Bullets(items=items):
+                case rd.Bullets(items=items):
                     out += items
-                case BarChart():
+                case rd.BarChart():
                     out += [block.title, *(f"{label} {v:,}" for label, v in block.bars)]
-                case Signatures(signers=signers):
+                case rd.Signatures(signers=signers):
                     out += [s for x in signers for s in (x.part, x.name, x.role, x.signed_on)]
-                case References(items=items):
+                case rd.References(items=items):
                     out += [s for r in items for s in (f"[{r.number}]", r.citation(), r.url)]
     return [t for t in out if t.strip()]
 
@@ -475,7 +463,7 @@ def docx_text(data: bytes) -> str:
     return "\n".join(parts)
 
 
-def assert_same_words(doc: ReportDocument) -> None:
+def assert_same_words(doc: rd.ReportDocument) -> None:
     pdf = squeeze(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(doc))).pages))
     word = squeeze(docx_text(render_docx(doc)))
     for text in model_texts(doc):
@@ -489,15 +477,15 @@ def test_every_demo_assessment_says_the_same_in_pdf_and_word(svc: TiaService) ->
 
 
 def test_signatures_and_references_say_the_same_in_pdf_and_word() -> None:
-    signers = Signatures(
+    signers = rd.Signatures(
         (
-            Signer("Assessed by", "A. Patel", "Privacy Counsel", "25 Oct 2024"),
-            Signer("Approved by", "Maria Gonzalez", "General Counsel", ""),
+            rd.Signer("Assessed by", "A. Patel", "Privacy Counsel", "25 Oct 2024"),
+            rd.Signer("Approved by", "Maria Gonzalez", "General Counsel", ""),
         )
     )
-    refs = References(
+    refs = rd.References(
         (
-            Reference(
+            rd.Reference(
                 1,
                 "Recommendations 01/2020 on measures that supplement transfer tools",
                 "European Data Protection Board",
@@ -505,8 +493,10 @@ def test_signatures_and_references_say_the_same_in_pdf_and_word() -> None:
                 "https://www.edpb.europa.eu/system/files/2021-06/"
                 "edpb_recommendations_202001vo.2.0_supplementarymeasurestransferstools_en.pdf",
             ),
-            Reference(2, "Privacy Act 1988", "Federal Register of Legislation", "2024", ""),
+            rd.Reference(2, "Privacy Act 1988", "Federal Register of Legislation", "2024", ""),
         )
     )
     doc = make_doc()
-    assert_same_words(replace(doc, sections=(*doc.sections, Section("Sign-off", (signers, refs)))))
+    assert_same_words(
+        replace(doc, sections=(*doc.sections, rd.Section("Sign-off", (signers, refs))))
+    )
