@@ -17,6 +17,9 @@ from support.report_samples import (
     HOSTILE,
     KOREAN,
     LATIN_EXTENDED,
+    LONG_URL,
+    REFS,
+    SIGNERS,
     flat,
     flat_pages,
     make_doc,
@@ -347,31 +350,6 @@ def test_write_pdf_keeps_the_old_file_when_the_write_fails(
 
 
 # -- sign-off blocks and references ----------------------------------------------------------------
-
-SIGNERS = rd.Signatures(
-    (
-        rd.Signer("Assessed by", "A. Patel", "Privacy Counsel", "25 Oct 2024"),
-        rd.Signer("Approved by", "Maria Gonzalez", "General Counsel", ""),
-        rd.Signer("Reviewed by", "Zoë Ångström"),
-    )
-)
-LONG_URL = (
-    "https://www.edpb.europa.eu/system/files/2021-06/"
-    "edpb_recommendations_202001vo.2.0_supplementarymeasurestransferstools_en.pdf"
-)
-REFS = rd.References(
-    (
-        rd.Reference(
-            1,
-            "Recommendations 01/2020 on measures that supplement transfer tools",
-            "European Data Protection Board",
-            "18 Jun 2021",
-            LONG_URL,
-        ),
-        rd.Reference(2, "Privacy Act 1988", "Federal Register of Legislation", "2024"),
-        rd.Reference(3, "Guidance <b>&", "ICO", "", "https://ico.org.uk/?a=1&b=2"),
-    )
-)
 
 
 def test_signers_print_with_their_part_name_role_and_date() -> None:

@@ -19,7 +19,7 @@ from docx import Document
 from docx.table import Table as DocxTable
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
-from support.report_samples import make_doc, text_heights
+from support.report_samples import REFS, SIGNERS, make_doc, text_heights
 
 from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
@@ -477,26 +477,7 @@ def test_every_demo_assessment_says_the_same_in_pdf_and_word(svc: TiaService) ->
 
 
 def test_signatures_and_references_say_the_same_in_pdf_and_word() -> None:
-    signers = rd.Signatures(
-        (
-            rd.Signer("Assessed by", "A. Patel", "Privacy Counsel", "25 Oct 2024"),
-            rd.Signer("Approved by", "Maria Gonzalez", "General Counsel", ""),
-        )
-    )
-    refs = rd.References(
-        (
-            rd.Reference(
-                1,
-                "Recommendations 01/2020 on measures that supplement transfer tools",
-                "European Data Protection Board",
-                "18 Jun 2021",
-                "https://www.edpb.europa.eu/system/files/2021-06/"
-                "edpb_recommendations_202001vo.2.0_supplementarymeasurestransferstools_en.pdf",
-            ),
-            rd.Reference(2, "Privacy Act 1988", "Federal Register of Legislation", "2024", ""),
-        )
-    )
     doc = make_doc()
     assert_same_words(
-        replace(doc, sections=(*doc.sections, rd.Section("Sign-off", (signers, refs))))
+        replace(doc, sections=(*doc.sections, rd.Section("Sign-off", (SIGNERS, REFS))))
     )

@@ -26,6 +26,33 @@ CJK = ("株式会社テスト", "北京数据有限公司")
 KOREAN = "삼성전자 주식회사"
 ARABIC = "شركة البيانات"
 
+# A sign-off block (the last signer without a role or date) and references: a URL too long for
+# one line, an entry with no URL, markup characters.
+SIGNERS = rd.Signatures(
+    (
+        rd.Signer("Assessed by", "A. Patel", "Privacy Counsel", "25 Oct 2024"),
+        rd.Signer("Approved by", "Maria Gonzalez", "General Counsel", ""),
+        rd.Signer("Reviewed by", "Zoë Ångström"),
+    )
+)
+LONG_URL = (
+    "https://www.edpb.europa.eu/system/files/2021-06/"
+    "edpb_recommendations_202001vo.2.0_supplementarymeasurestransferstools_en.pdf"
+)
+REFS = rd.References(
+    (
+        rd.Reference(
+            1,
+            "Recommendations 01/2020 on measures that supplement transfer tools",
+            "European Data Protection Board",
+            "18 Jun 2021",
+            LONG_URL,
+        ),
+        rd.Reference(2, "Privacy Act 1988", "Federal Register of Legislation", "2024"),
+        rd.Reference(3, "Guidance <b>&", "ICO", "", "https://ico.org.uk/?a=1&b=2"),
+    )
+)
+
 
 def make_doc(**changes: Any) -> rd.ReportDocument:
     doc = rd.ReportDocument(
