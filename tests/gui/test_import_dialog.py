@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 from support.widgets import choose
+from support.workbooks import write_xlsx
 
 from transfers_app.domain.enums import EntityKind, Role
 from transfers_app.errors import StorageError
@@ -205,18 +205,17 @@ def test_choosing_our_sending_entity_plans_transfers(qtbot: QtBot, ctx: UiContex
 def test_an_xlsx_with_two_lists_lets_the_user_pick_the_sheet(
     qtbot: QtBot, ctx: UiContext, tmp_path: Path
 ) -> None:
-    path = tmp_path / "lists.xlsx"
-    wb = openpyxl.Workbook()
-    first = wb.active
-    assert first is not None
-    first.title = "Vendors"
-    first.append(["Vendor", "Country"])
-    first.append(["Uno Srl", "Italia"])
-    second = wb.create_sheet("Subprocessors")
-    second.append(["Subprocessor", "Location"])
-    second.append(["Dos SL", "España"])
-    second.append(["Tres SA", "Portugal"])
-    wb.save(path)
+    path = write_xlsx(
+        tmp_path / "lists.xlsx",
+        {
+            "Vendors": [["Vendor", "Country"], ["Uno Srl", "Italia"]],
+            "Subprocessors": [
+                ["Subprocessor", "Location"],
+                ["Dos SL", "España"],
+                ["Tres SA", "Portugal"],
+            ],
+        },
+    )
     dialog = dialog_for(qtbot, ctx, path)
     assert not dialog.sheet_combo.isHidden()
     assert column(dialog, "Name") == ["Uno Srl"]
