@@ -278,16 +278,26 @@ def test_reference_export_then_load_newer_bundle(
     assert "2027-03-01" in out
 
 
-def test_reference_load_older_bundle_is_refused(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def _exported_bundle(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, **manifest: str
+) -> Path:
+    """The reference data in use as ``reference export`` writes it, with ``manifest`` changed,
+    in ``tmp_path / name``."""
     exported = tmp_path / "bundle.json"
     assert run_cli(capsys, "reference", "export", "-o", str(exported))[0] == 0
     bundle = json.loads(exported.read_text("utf-8"))
-    bundle["manifest"]["as_of"] = "2025-01-01"
-    bundle["manifest"]["version"] = "2025.01.01"
-    older = tmp_path / "older.json"
-    older.write_text(json.dumps(bundle), "utf-8")
+    bundle["manifest"].update(manifest)
+    path = tmp_path / name
+    path.write_text(json.dumps(bundle), "utf-8")
+    return path
+
+
+def test_reference_load_older_bundle_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    older = _exported_bundle(
+        capsys, tmp_path, "older.json", as_of="2025-01-01", version="2025.01.01"
+    )
     code, out, err = run_cli(capsys, "reference", "load", str(older))
     assert code == 2
     assert "older.json" in err
@@ -298,12 +308,8 @@ def test_reference_load_older_bundle_is_refused(
 def test_reference_load_of_an_older_version_of_the_same_date_is_refused(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    exported = tmp_path / "bundle.json"
-    assert run_cli(capsys, "reference", "export", "-o", str(exported))[0] == 0
-    bundle = json.loads(exported.read_text("utf-8"))
-    bundle["manifest"]["version"] = "2026.11.25"  # same as_of as the data in use, older version
-    older = tmp_path / "same-date-older.json"
-    older.write_text(json.dumps(bundle), "utf-8")
+    # The same as_of as the data in use, an older version.
+    older = _exported_bundle(capsys, tmp_path, "same-date-older.json", version="2026.11.25")
     code, _out, err = run_cli(capsys, "reference", "load", str(older))
     assert code == 2
     assert "same-date-older.json (version 2026.11.25" in err and "not loaded" in err
