@@ -17,6 +17,7 @@ from transfers_app.paths import AppPaths
 from transfers_app.reference import builtin_reference
 from transfers_app.services.app import AppServices
 from transfers_app.services.reference import ReferenceSource
+from ui import messages
 from ui.collector import MainThreadCollector
 from ui.context import UiContext
 from ui.jobs import runner
@@ -47,6 +48,14 @@ def _close(opened: list[AppServices]) -> None:
     runner().wait()
     for services in opened:
         services.close()
+
+
+@pytest.fixture
+def error_texts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of every error box the test's widgets open, in order (none is shown)."""
+    shown: list[str] = []
+    monkeypatch.setattr(messages, "error", lambda parent, text: shown.append(text))
+    return shown
 
 
 @pytest.fixture

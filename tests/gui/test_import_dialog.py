@@ -110,10 +110,8 @@ def test_import_writes_everything_and_the_mapping_is_remembered(
 
 
 def test_a_failed_import_says_why_writes_nothing_and_stays_open(
-    qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch, error_texts: list[str]
 ) -> None:
-    shown: list[str] = []
-    monkeypatch.setattr(messages, "error", lambda parent, text: shown.append(text))
     dialog = dialog_for(qtbot, ctx, CP1252)
     repo = ctx.services.register.store
     before = (
@@ -129,7 +127,7 @@ def test_a_failed_import_says_why_writes_nothing_and_stays_open(
     dialog.show()
     dialog.accept()
     assert dialog.isVisible() and dialog.imported is None
-    assert shown == ["<p>the disk is full; nothing was imported</p>"]
+    assert error_texts == ["<p>the disk is full; nothing was imported</p>"]
     assert (
         repo.queries.counts().entities,
         repo.queries.counts().locations,
@@ -138,15 +136,13 @@ def test_a_failed_import_says_why_writes_nothing_and_stays_open(
 
 
 def test_an_unreadable_file_is_a_message_naming_it(
-    qtbot: QtBot, ctx: UiContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, ctx: UiContext, tmp_path: Path, error_texts: list[str]
 ) -> None:
-    shown: list[str] = []
-    monkeypatch.setattr(messages, "error", lambda parent, text: shown.append(text))
     bad = tmp_path / "list.csv"
     bad.write_bytes(b"")
     dialog = dialog_for(qtbot, ctx)
     assert not dialog.load(bad)
-    assert shown == ["<p>list.csv is empty</p>"]
+    assert error_texts == ["<p>list.csv is empty</p>"]
     assert dialog.table is None and not dialog.import_button.isEnabled()
 
 
