@@ -18,7 +18,7 @@ from transfers_app.domain import enums
 from transfers_app.domain.countries import normalise_code
 from transfers_app.domain.models import Document, Entity, Location, MechanismUse, Tia, Transfer
 from transfers_app.errors import StorageError
-from transfers_app.reference import builtin_reference, load_reference
+from transfers_app.reference import BUNDLE_KEYS, builtin_reference, load_reference
 from transfers_app.rules.destination import assess_destination
 from transfers_app.rules.gaps import GapCode
 from transfers_app.services.demo import load_demo
@@ -239,21 +239,7 @@ def test_a_reference_file_of_the_wrong_shape_is_refused(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text(
-        json.dumps(
-            {
-                k: []
-                for k in (
-                    "manifest",
-                    "regimes",
-                    "eea",
-                    "decisions",
-                    "instruments",
-                    "international_orgs",
-                )
-            }
-        )
-    )
+    bad.write_text(json.dumps({k: [] for k in BUNDLE_KEYS}))  # every part a list
     code, text = run(capsys, "reference", "load", str(bad))
     assert code == 2 and "bad.json" in text
 
