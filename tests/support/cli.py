@@ -27,9 +27,11 @@ def run_cli(
     return code, out, err
 
 
-def run_cli_cleanly(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+def run_cli_cleanly(
+    capsys: pytest.CaptureFixture[str], *argv: str, today: date = TODAY
+) -> tuple[int, str, str]:
     """``run_cli``, and whatever it exits with, no traceback reaches the user."""
-    code, out, err = run_cli(capsys, *argv)
+    code, out, err = run_cli(capsys, *argv, today=today)
     assert "Traceback" not in err
     return code, out, err
 
