@@ -18,7 +18,17 @@ import pytest
 from fakes.memory_store import MemoryStore
 from source_tiers import as_format_2
 
-from transfers_app.domain import enums
+from transfers_app.domain.enums import (
+    Access,
+    DocumentKind,
+    EntityKind,
+    Finding,
+    Mechanism,
+    Regime,
+    Role,
+    Severity,
+    TiaStatus,
+)
 from transfers_app.domain.models import Document, Entity, MechanismUse, Tia, Transfer
 from transfers_app.errors import ReferenceDataError
 from transfers_app.reference.loader import (
@@ -35,8 +45,8 @@ from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
 from transfers_app.services.workspace import Workspace
 
-EU, UK, CH = enums.Regime.EU, enums.Regime.UK, enums.Regime.CH
-M = enums.Mechanism
+EU, UK, CH = Regime.EU, Regime.UK, Regime.CH
+M = Mechanism
 TODAY = date(2026, 11, 25)
 SIGNED = date(2023, 1, 10)
 EXPORTER, IMPORTER, TRANSFER = 1, 2, 10
@@ -64,7 +74,7 @@ def regime_row(bundle: Bundle, code: str) -> dict[str, Any]:
     return next(r for r in bundle["regimes"]["regimes"] if r["code"] == code)
 
 
-def doc(kind: enums.DocumentKind, doc_id: int, **kw: Any) -> Document:
+def doc(kind: DocumentKind, doc_id: int, **kw: Any) -> Document:
     return Document(
         kind=kind,
         title=kw.pop("title", f"{kind.value} #{doc_id}"),
@@ -74,18 +84,16 @@ def doc(kind: enums.DocumentKind, doc_id: int, **kw: Any) -> Document:
     )
 
 
-SCC_M2 = doc(enums.DocumentKind.EU_SCC_2021, 101, scc_module=2, signed_on=SIGNED)
-SCC_M4 = doc(enums.DocumentKind.EU_SCC_2021, 104, scc_module=4, signed_on=SIGNED)
-ADDENDUM = doc(enums.DocumentKind.UK_ADDENDUM, 111, title="UK Addendum", signed_on=SIGNED)
-IDTA = doc(enums.DocumentKind.UK_IDTA, 112, signed_on=SIGNED)
-BCR = doc(enums.DocumentKind.BCR, 113, signed_on=SIGNED)
-LEGACY_2010 = doc(
-    enums.DocumentKind.LEGACY_SCC_2010, 121, title="2010 SCCs", signed_on=date(2019, 5, 1)
-)
+SCC_M2 = doc(DocumentKind.EU_SCC_2021, 101, scc_module=2, signed_on=SIGNED)
+SCC_M4 = doc(DocumentKind.EU_SCC_2021, 104, scc_module=4, signed_on=SIGNED)
+ADDENDUM = doc(DocumentKind.UK_ADDENDUM, 111, title="UK Addendum", signed_on=SIGNED)
+IDTA = doc(DocumentKind.UK_IDTA, 112, signed_on=SIGNED)
+BCR = doc(DocumentKind.BCR, 113, signed_on=SIGNED)
+LEGACY_2010 = doc(DocumentKind.LEGACY_SCC_2010, 121, title="2010 SCCs", signed_on=date(2019, 5, 1))
 TIA_OK = Tia(
     transfer_id=TRANSFER,
     id=1,
-    status=enums.TiaStatus.APPROVED,
+    status=TiaStatus.APPROVED,
     approved_on=date(2021, 6, 1),
     next_review_on=date(2027, 6, 1),
 )
@@ -93,7 +101,7 @@ TIA_OK = Tia(
 
 def dpf_evidence(checked: date) -> Document:
     return doc(
-        enums.DocumentKind.DPF_CERTIFICATION,
+        DocumentKind.DPF_CERTIFICATION,
         141,
         title="DPF List entry",
         dpf_eu=True,
@@ -105,20 +113,20 @@ def dpf_evidence(checked: date) -> Document:
 def evaluate(
     ref: ReferenceSet,
     dest: str,
-    regimes: tuple[enums.Regime, ...],
-    mechanisms: tuple[enums.Mechanism, ...],
+    regimes: tuple[Regime, ...],
+    mechanisms: tuple[Mechanism, ...],
     docs: tuple[Document, ...] = (),
     tias: tuple[Tia, ...] = (TIA_OK,),
     on: date = TODAY,
-    exporter_role: enums.Role = enums.Role.CONTROLLER,
-    importer_role: enums.Role = enums.Role.PROCESSOR,
-    importer_kind: enums.EntityKind = enums.EntityKind.VENDOR,
+    exporter_role: Role = Role.CONTROLLER,
+    importer_role: Role = Role.PROCESSOR,
+    importer_kind: EntityKind = EntityKind.VENDOR,
 ) -> TransferStatus:
     transfer = Transfer(
         exporter_id=EXPORTER,
         importer_id=IMPORTER,
         destination=dest,
-        access=enums.Access.STORAGE,
+        access=Access.STORAGE,
         importer_role=importer_role,
         id=TRANSFER,
         exporter_role=exporter_role,
@@ -126,7 +134,7 @@ def evaluate(
     )
     ctx = TransferContext(
         transfer=transfer,
-        exporter=Entity("Acme Ltd", enums.EntityKind.GROUP, id=EXPORTER, exporter_regimes=regimes),
+        exporter=Entity("Acme Ltd", EntityKind.GROUP, id=EXPORTER, exporter_regimes=regimes),
         importer=Entity("Vendor Inc", importer_kind, id=IMPORTER),
         regimes=regimes,
         exporter_role=exporter_role,
@@ -137,7 +145,7 @@ def evaluate(
     return evaluate_transfer(ref, ctx, on)
 
 
-def covered(status: TransferStatus) -> dict[enums.Regime, enums.Mechanism | None]:
+def covered(status: TransferStatus) -> dict[Regime, Mechanism | None]:
     return {r.assessment.regime: r.covered_by for r in status.results}
 
 
@@ -152,7 +160,7 @@ def test_bare_eu_sccs_for_a_uk_transfer_are_refused_because_the_row_says_only_wi
     status = evaluate(builtin_reference(), "IN", (UK,), (M.EU_SCC,), (SCC_M2,))
     assert covered(status) == {UK: None}
     [gap] = status.gaps
-    assert (gap.code, gap.severity) == (GapCode.UK_BARE_EU_SCC, enums.Severity.CRITICAL)
+    assert (gap.code, gap.severity) == (GapCode.UK_BARE_EU_SCC, Severity.CRITICAL)
     assert gap.message == (
         "UK transfer relies on bare EU SCCs: they need the UK Addendum (or use the IDTA); "
         "nothing else covers the transfer"
@@ -211,16 +219,16 @@ def test_the_mechanisms_of_each_regime_come_from_the_rows() -> None:
     assert ref.mechanisms_under(UK) == common | {M.LEGACY_SCC, M.UK_IDTA, M.UK_ADDENDUM}
     assert ref.mechanisms_under(CH) == common
     assert ref.document_kinds(M.LEGACY_SCC) == (
-        enums.DocumentKind.LEGACY_SCC_2001,
-        enums.DocumentKind.LEGACY_SCC_2004,
-        enums.DocumentKind.LEGACY_SCC_2010,
+        DocumentKind.LEGACY_SCC_2001,
+        DocumentKind.LEGACY_SCC_2004,
+        DocumentKind.LEGACY_SCC_2010,
     )
-    assert set(CHECKERS) == set(enums.Mechanism)
+    assert set(CHECKERS) == set(Mechanism)
 
 
 def test_a_regime_missing_from_an_instrument_row_cannot_use_it() -> None:
     ref = bundle_with(lambda b: instrument(b, "bcr")["regimes"].pop("CH"))
-    group = enums.EntityKind.GROUP
+    group = EntityKind.GROUP
     before = evaluate(builtin_reference(), "IN", (CH,), (M.BCR,), (BCR,), importer_kind=group)
     assert covered(before) == {CH: M.BCR}
     after = evaluate(ref, "IN", (CH,), (M.BCR,), (BCR,), importer_kind=group)
@@ -237,7 +245,7 @@ def test_whether_a_mechanism_needs_an_assessment_is_read_from_its_row() -> None:
 
 
 def test_module_four_assessment_follows_the_regime_row() -> None:
-    def p2c(ref: ReferenceSet) -> enums.Severity:
+    def p2c(ref: ReferenceSet) -> Severity:
         status = evaluate(
             ref,
             "IN",
@@ -245,23 +253,23 @@ def test_module_four_assessment_follows_the_regime_row() -> None:
             (M.EU_SCC,),
             (SCC_M4,),
             (),
-            exporter_role=enums.Role.PROCESSOR,
-            importer_role=enums.Role.CONTROLLER,
+            exporter_role=Role.PROCESSOR,
+            importer_role=Role.CONTROLLER,
         )
         [gap] = status.gaps
         assert gap.code is GapCode.TIA_MISSING
         return gap.severity
 
-    assert p2c(builtin_reference()) is enums.Severity.LOW  # SCC Clauses 14-15, Module Four
+    assert p2c(builtin_reference()) is Severity.LOW  # SCC Clauses 14-15, Module Four
     always = bundle_with(
         lambda b: regime_row(b, "EU").update(module_four_assessment_only_if_combined=False)
     )
-    assert p2c(always) is enums.Severity.HIGH
+    assert p2c(always) is Severity.HIGH
 
 
 def test_the_eea_is_home_for_the_regime_whose_row_says_so() -> None:
     assert assess_destination(builtin_reference(), EU, "DE", TODAY).finding is (
-        enums.Finding.NOT_RESTRICTED
+        Finding.NOT_RESTRICTED
     )
     ref = bundle_with(lambda b: regime_row(b, "EU").update(home_includes_eea=False))
     assert assess_destination(ref, EU, "DE", TODAY).restricted
@@ -322,7 +330,7 @@ def test_the_module_a_legacy_decision_covers_comes_from_the_row() -> None:
 
 
 def test_the_dpf_recheck_is_stated_as_policy_in_the_data() -> None:
-    recheck = builtin_reference().evidence_recheck(enums.DocumentKind.DPF_CERTIFICATION)
+    recheck = builtin_reference().evidence_recheck(DocumentKind.DPF_CERTIFICATION)
     assert recheck is not None
     assert (recheck.every_months, recheck.basis) == (12, "policy")
     assert "Not a period the law sets" in recheck.reasoning
@@ -361,12 +369,10 @@ def test_without_a_recheck_period_old_dpf_evidence_is_not_reported() -> None:
 
 def test_reminders_list_the_dpf_recheck_after_the_period_in_the_data() -> None:
     repo = MemoryStore(actor="test")
-    vendor = repo.entities.add(
-        Entity(name="Stratus Cloud Hosting, Inc.", kind=enums.EntityKind.VENDOR)
-    )
+    vendor = repo.entities.add(Entity(name="Stratus Cloud Hosting, Inc.", kind=EntityKind.VENDOR))
     repo.documents.add(
         Document(
-            kind=enums.DocumentKind.DPF_CERTIFICATION,
+            kind=DocumentKind.DPF_CERTIFICATION,
             title="DPF List entry",
             party_ids=(vendor.id or 0,),
             dpf_eu=True,
@@ -389,12 +395,10 @@ def test_the_register_page_due_date_follows_the_recheck_period_in_the_data() -> 
     """The register page's "next due" reads the same period as the reminders (no 12 months
     written into the storage's query)."""
     repo = MemoryStore(actor="test")
-    vendor = repo.entities.add(
-        Entity(name="Stratus Cloud Hosting, Inc.", kind=enums.EntityKind.VENDOR)
-    )
+    vendor = repo.entities.add(Entity(name="Stratus Cloud Hosting, Inc.", kind=EntityKind.VENDOR))
     repo.documents.add(
         Document(
-            kind=enums.DocumentKind.DPF_CERTIFICATION,
+            kind=DocumentKind.DPF_CERTIFICATION,
             title="DPF List entry",
             party_ids=(vendor.id or 0,),
             dpf_eu=True,
@@ -544,9 +548,7 @@ def test_a_format_1_file_reads_as_the_same_rules() -> None:
     new = builtin_reference()
     assert old.raw["manifest"]["format"] == 3
     assert "mechanisms" in old.raw["instruments"]
-    scenarios: list[
-        tuple[str, tuple[enums.Regime, ...], tuple[enums.Mechanism, ...], tuple[Document, ...]]
-    ] = [
+    scenarios: list[tuple[str, tuple[Regime, ...], tuple[Mechanism, ...], tuple[Document, ...]]] = [
         ("IN", (UK,), (M.EU_SCC,), (SCC_M2,)),
         ("IN", (EU, UK), (M.EU_SCC, M.UK_ADDENDUM), (SCC_M2, ADDENDUM)),
         ("IN", (EU,), (M.LEGACY_SCC,), (LEGACY_2010,)),
@@ -568,7 +570,7 @@ def test_a_format_1_file_keeps_what_it_states() -> None:
     ref = bundle_with(format_1_with_a_later_legacy_end)
     status = evaluate(ref, "IN", (EU,), (M.LEGACY_SCC,), (LEGACY_2010,))
     assert GapCode.LEGACY_SCC_EXPIRED not in codes(status)
-    assert ref.instruments[enums.DocumentKind.LEGACY_SCC_2010].scc_modules == {2}
+    assert ref.instruments[DocumentKind.LEGACY_SCC_2010].scc_modules == {2}
 
 
 # -- the destination memo belongs to its reference set -------------------------------------------
@@ -585,9 +587,9 @@ def test_assessments_are_memoised_on_their_own_reference_set() -> None:
     first = assess_destination(with_dpf, UK, "US", TODAY, certs=certs)
     assert assess_destination(with_dpf, UK, "US", TODAY, certs=certs) is first
     # Same arguments, another set: its own answer, not the other set's memo.
-    assert first.finding is enums.Finding.ADEQUATE_IF
+    assert first.finding is Finding.ADEQUATE_IF
     assert assess_destination(without_dpf, UK, "US", TODAY, certs=certs).finding is (
-        enums.Finding.NOT_ADEQUATE
+        Finding.NOT_ADEQUATE
     )
 
 
