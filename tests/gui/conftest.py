@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -48,6 +48,25 @@ def _close(opened: list[AppServices]) -> None:
     runner().wait()
     for services in opened:
         services.close()
+
+
+@pytest.fixture
+def said(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """The text of every message box the test's widgets open, by kind: info, error, confirm
+    (none is shown; a confirmation is answered yes)."""
+    out: dict[str, list[str]] = {"info": [], "error": [], "confirm": []}
+
+    def record(kind: str, answer: bool | None = None) -> Callable[[object, str], bool | None]:
+        def box(parent: object, text: str) -> bool | None:
+            out[kind].append(text)
+            return answer
+
+        return box
+
+    monkeypatch.setattr(messages, "info", record("info"))
+    monkeypatch.setattr(messages, "error", record("error"))
+    monkeypatch.setattr(messages, "confirm", record("confirm", True))
+    return out
 
 
 @pytest.fixture

@@ -30,14 +30,6 @@ def page(qtbot: QtBot, ctx: UiContext) -> ReferencePage:
     return widget
 
 
-@pytest.fixture
-def said(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {"info": [], "error": []}
-    monkeypatch.setattr("ui.messages.info", lambda parent, text: out["info"].append(text))
-    monkeypatch.setattr("ui.messages.error", lambda parent, text: out["error"].append(text))
-    return out
-
-
 def rows(page: ReferencePage) -> list[Decision]:
     out = []
     for r in range(page.proxy.rowCount()):

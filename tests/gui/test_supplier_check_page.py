@@ -20,24 +20,6 @@ def page(qtbot: QtBot, ctx: UiContext) -> SupplierCheckPage:
     return widget
 
 
-@pytest.fixture
-def said(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
-    """Every message box the page opens, by kind (none is really shown)."""
-    out: dict[str, list[str]] = {"info": [], "error": [], "confirm": []}
-
-    def record(kind: str, answer: bool | None = None) -> Any:
-        def fn(parent: object, text: str) -> bool | None:
-            out[kind].append(text)
-            return answer
-
-        return fn
-
-    monkeypatch.setattr("ui.messages.info", record("info"))
-    monkeypatch.setattr("ui.messages.error", record("error"))
-    monkeypatch.setattr("ui.messages.confirm", record("confirm", True))
-    return out
-
-
 def section(text: str, start: str, end: str | None = None) -> str:
     """The part of the verdict's plain text from ``start`` to ``end`` (or the end)."""
     assert start in text, text
