@@ -26,14 +26,17 @@ report (the one the dashboard and the register page use, so the figures agree wi
   its exporter's), mechanisms (primary first, then fallbacks);
 - safeguard document: the document of the first mechanism that has one, with its signature,
   expiry and next review dates;
-- assessment: the newest non-superseded TIA covering the transfer (reference, status, next
-  review);
+- assessment: the assessment in force on the date (the status engine's; for a transfer not live,
+  the newest on file), where the transfer stands with it in words (``TIA_STATE_LABELS``:
+  missing, draft, review overdue, stale, approved, not needed...) and its next review;
 - status: the worst open gap of the transfer and of the entity itself ("No gaps" when the
   transfer was assessed and nothing is missing; "Not live" when the transfer is not live on the
   date or its importer is proposed or offboarded, which the rules do not assess), the number of
   gaps and the worst one's message;
-- next due: the earliest of the safeguard's expiry and review, the assessment's next review and
-  the due date of any gap on the line (a date before the register date is overdue).
+- next due: the earliest date the status engine watches on the transfer (``StatusReport.dues``:
+  the expiry, notice and review of the documents it relies on, the DPF re-check, the
+  assessment's review, a legacy deadline), the same date the reminders list; overdue when
+  before the register date, and then the status holds its gap.
 
 A cancelled export (``progress`` raising ``ExportCancelled``) or a failed one leaves no file
 behind: every writer writes a temporary file in the target's folder and renames it at the end.
@@ -50,7 +53,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from transfers_app.domain.enums import Mechanism, Regime, Severity, TiaStatus
+from transfers_app.domain.enums import Mechanism, Regime, Severity, TiaState, TiaStatus
 from transfers_app.domain.formatting import (
     ENTITY_KIND_LABELS,
     LIFECYCLE_LABELS,
@@ -59,7 +62,7 @@ from transfers_app.domain.formatting import (
     OWN_KIND_LABEL,
     ROLE_LABELS,
     SEVERITY_LABELS,
-    TIA_STATUS_LABELS,
+    TIA_STATE_LABELS,
     country_label,
     day,
 )
@@ -198,13 +201,13 @@ def gather(
 
 class _Assessment(NamedTuple):
     reference: str
-    status: str
     next_review_on: date | None
 
 
 def _latest_assessments(heads: Iterable[AssessmentHead]) -> dict[int, _Assessment]:
     """For each transfer, the newest assessment that covers it and is not superseded (or the
-    newest superseded one if that is all there is), from ``RegisterQueries.assessment_heads``."""
+    newest superseded one if that is all there is), from ``RegisterQueries.assessment_heads``:
+    what a transfer the status does not judge (not live) has on file."""
     best: dict[int, tuple[tuple[bool, date, int, int], AssessmentHead]] = {}
     for head in heads:
         rank = (
@@ -218,8 +221,7 @@ def _latest_assessments(heads: Iterable[AssessmentHead]) -> dict[int, _Assessmen
             if cur is None or rank > cur[0]:
                 best[tid] = (rank, head)
     return {
-        tid: _Assessment(head.reference, TIA_STATUS_LABELS[head.status], head.next_review_on)
-        for tid, (_, head) in best.items()
+        tid: _Assessment(head.reference, head.next_review_on) for tid, (_, head) in best.items()
     }
 
 
@@ -271,13 +273,23 @@ def register_lines(data: RegisterData) -> list[RegisterLine]:
             gaps_of_entity[g.entity_id].append(g)
     regime_text: dict[tuple[Any, ...], str] = {}
     regimes_of: dict[int | None, str] = {}
+    judged: dict[int | None, _Assessment] = {}
+    states: dict[int | None, str] = {}
+    state_of = report.tia_state
     for st in report.statuses:
         key = tuple(map(_REGIME_OF, st.results))
         found = regime_text.get(key)
         if found is None:
             found = regime_text[key] = ", ".join(dict.fromkeys(key))
-        regimes_of[st.transfer.id] = found
+        tid = st.transfer.id
+        regimes_of[tid] = found
+        states[tid] = TIA_STATE_LABELS[state_of(st, gaps_of_transfer.get(tid, ()))]
+        current = st.assessment
+        if current is not None:
+            judged[tid] = _Assessment(current.reference, current.next_review_on)
     tias = _latest_assessments(data.assessments)
+    next_due = report.next_due_by_transfer()
+    not_assessed = TIA_STATE_LABELS[TiaState.NOT_ASSESSED]
     countries_text = _Cache(_countries_text)
     mechanisms_text = _Cache(_mechanisms_text)
     regimes_text = _Cache(_regimes_text)
@@ -304,7 +316,7 @@ def register_lines(data: RegisterData) -> list[RegisterLine]:
                         SEVERITY_LABELS[sev] if sev else NO_GAPS,
                         len(own_gaps),
                         own_gaps[0].message if own_gaps else "",
-                        min((g.due_on for g in own_gaps if g.due_on), default=None),
+                        None,
                         sev,
                         "",
                     ),
@@ -318,23 +330,21 @@ def register_lines(data: RegisterData) -> list[RegisterLine]:
             exporter = f"{exporter} (archived)"
         assessed = regimes_of.get(tid)
         regimes_shown = assessed or regimes_text[row.regimes or row.exporter_regimes]
-        tia = tias.get(tid)
+        if assessed:
+            tia = judged.get(tid)
+            tia_state = states[tid]
+        else:
+            tia, tia_state = tias.get(tid), not_assessed
         line_gaps = gaps_of_transfer.get(tid, no_gaps)
         if own_gaps:
             line_gaps = sorted([*line_gaps, *own_gaps], key=lambda g: g.severity.rank)
         if line_gaps:
             sev = line_gaps[0].severity
             status = SEVERITY_LABELS[sev]
-            dues = [g.due_on for g in line_gaps if g.due_on]
         else:
-            sev, status, dues = None, NO_GAPS if assessed else NOT_LIVE, []
+            sev, status = None, NO_GAPS if assessed else NOT_LIVE
         signed_on, expires_on, review_on = row.signed_on, row.expires_on, row.next_review_on
-        if expires_on:
-            dues.append(expires_on)
-        if review_on:
-            dues.append(review_on)
-        if tia is not None and tia.next_review_on:
-            dues.append(tia.next_review_on)
+        due = next_due.get(tid)
         destination = row.destination or ""
         role = row.importer_role
         add(
@@ -346,12 +356,12 @@ def register_lines(data: RegisterData) -> list[RegisterLine]:
                     regimes_shown, mechanisms_text[row.mechanisms],
                     row.document_title or "", signed_on, expires_on, review_on,
                     tia.reference if tia else "",
-                    tia.status if tia else "",
+                    tia_state,
                     tia.next_review_on if tia else None,
                     status,
                     len(line_gaps),
                     line_gaps[0].message if line_gaps else "",
-                    min(dues) if dues else None,
+                    due.due_on if due is not None else None,
                     sev,
                     destination,
                 ),
