@@ -76,6 +76,10 @@ def _texts(stored: str | None) -> tuple[str, ...]:
     return tuple(stored.split(_SEP)) if stored else ()
 
 
+def _categories(stored: str | None) -> tuple[str, ...]:
+    return json_tuple(stored) if stored else ()
+
+
 def _mechanism_list(stored: str | None) -> tuple[Mechanism, ...]:
     return tuple(MECHANISMS[m] for m in stored.split(",")) if stored else ()
 
@@ -331,7 +335,8 @@ class SqliteQueries:
             t.id, t.exporter_id, t.importer_role, t.destination, coalesce(t.regimes, ''),
             (SELECT group_concat(mechanism) FROM transfer_mechanisms m INDEXED BY {_BY_POSITION}
                 WHERE m.transfer_id = t.id),
-            d.id, d.title, d.signed_on, d.expires_on, d.next_review_on
+            d.id, d.title, d.signed_on, d.expires_on, d.next_review_on,
+            coalesce(nullif(t.purpose, ''), t.service), t.data_categories
         FROM entities e
         LEFT JOIN transfers t ON t.importer_id = e.id AND t.archived_at IS NULL
         LEFT JOIN documents d ON d.id = (
@@ -361,13 +366,14 @@ class SqliteQueries:
         }
         no_exporter: tuple[str | None, bool, tuple[Regime, ...]] = (None, False, ())
         mechanisms = Decoded(_mechanism_list)
+        data_categories = Decoded(_categories)
         kinds, lifecycles, roles = KINDS, LIFECYCLES, _ROLES
         out: builtins.list[EntityTransferLine] = []
         append = out.append
         for (
             entity_id, name, kind, lifecycle, own,
             transfer_id, exporter_id, role, destination, transfer_regimes, stored_mechanisms,
-            doc_id, title, signed_on, expires_on, review_on,
+            doc_id, title, signed_on, expires_on, review_on, purpose, categories,
         ) in conn.execute(self._LINES_SQL):  # fmt: skip
             exporter, exporter_archived, exporter_regimes = exporters.get(exporter_id, no_exporter)
             append(
@@ -392,6 +398,8 @@ class SqliteQueries:
                     day[signed_on],
                     day[expires_on],
                     day[review_on],
+                    purpose or "",
+                    data_categories[categories],
                 )
             )
         return out

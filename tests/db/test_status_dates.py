@@ -337,7 +337,7 @@ def test_a_document_signed_after_the_date_did_not_exist_then(store: MemoryStore)
     assert then.statuses[0].results[0].documents == ()
     now = status(store, TODAY)
     assert not [g for g in now.gaps if g.code is GapCode.MISSING_DOCUMENT]
-    assert now.statuses[0].results[0].documents == (doc.id,)
+    assert [d.id for d in now.statuses[0].results[0].documents] == [doc.id]
     # A document an unlinked mechanism could use is not found before it was signed either.
     other = vendor(store, "Unlinked Ltd")
     idta(store, (acme, other), signed_on=date(2024, 6, 1))

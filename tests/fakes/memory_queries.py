@@ -230,6 +230,8 @@ class MemoryQueries:
                         d.signed_on if d else None,
                         d.expires_on if d else None,
                         d.next_review_on if d else None,
+                        t.purpose or t.service,
+                        t.data_categories,
                     )
                 )
         return out

@@ -242,6 +242,9 @@ class EntityTransferLine(NamedTuple):
     signed_on: date | None
     expires_on: date | None
     next_review_on: date | None
+    # The transfer's purpose (its service when no purpose is recorded) and data categories.
+    purpose: str = ""
+    data_categories: tuple[str, ...] = ()
 
 
 class AssessmentHead(NamedTuple):

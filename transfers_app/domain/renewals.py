@@ -134,6 +134,16 @@ class Due(NamedTuple):
         return self.what is DueKind.NOTICE and self.due_on < on
 
 
+# What falls due, as a label beside its date (a table's "next due").
+DUE_KIND_LABELS: dict[DueKind, str] = {
+    DueKind.EXPIRY: "expiry",
+    DueKind.NOTICE: "last day for notice",
+    DueKind.REVIEW: "document review",
+    DueKind.DPF_RECHECK: "DPF re-check",
+    DueKind.TIA_REVIEW: "assessment review",
+    DueKind.DEADLINE: "last day valid",
+}
+
 _DUE_SUBJECTS: dict[DueKind, str] = {
     DueKind.EXPIRY: "'{title}' expires",
     DueKind.NOTICE: "last day to give notice on '{title}'",

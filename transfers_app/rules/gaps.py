@@ -37,7 +37,7 @@ from transfers_app.rules.destination import (
     assess_destination,
     scc_module,
 )
-from transfers_app.rules.inputs import AssessmentView, TransferView
+from transfers_app.rules.inputs import AssessmentView, DocumentView, TransferView
 from transfers_app.rules.mechanisms import CHECKERS, uses_under
 from transfers_app.rules.results import Gap, GapCode
 
@@ -59,8 +59,8 @@ class RegimeResult(NamedTuple):
     assessment: DestinationAssessment
     covered_by: Mechanism | None  # the mechanism that makes the transfer lawful, if any
     gaps: tuple[Gap, ...]
-    # The documents the mechanisms under this regime rest on, by id, primary's first.
-    documents: tuple[int, ...] = ()
+    # The documents the mechanisms under this regime rest on, the primary's first.
+    documents: tuple[DocumentView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,13 +214,14 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
         gaps: list[Gap] = []
         covered: Mechanism | None = None
         failed_first = False
-        relied: dict[int, None] = {}
+        relied: dict[int | None, DocumentView] = {}
         for i, use in enumerate(uses):
             verdict = CHECKERS[use.mechanism].check(use, ctx, regime, a, ref, on)
             gaps.extend(verdict.problems)
             for due in verdict.dues:
                 dues.setdefault((due.what, due.document_id, None, due.due_on), due)
-            relied.update(dict.fromkeys(verdict.documents))
+            for doc in verdict.documents:
+                relied.setdefault(doc.id, doc)
             if verdict.valid and covered is None:
                 covered = use.mechanism
             if not verdict.valid and i == 0:
@@ -315,7 +316,7 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
             and not a.decision.verified
         ):
             gaps.append(_unverified(ctx, regime, "relies on", a.decision))
-        results.append(RegimeResult(a, covered, tuple(gaps), tuple(relied)))
+        results.append(RegimeResult(a, covered, tuple(gaps), tuple(relied.values())))
     if assessment is None:  # not judged: still say which one is on file, if any
         assessment = approved_on_date(ctx.tias, on)
     draft = any(

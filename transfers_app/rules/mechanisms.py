@@ -69,8 +69,8 @@ class Verdict(NamedTuple):
     # The dates the verdict rests on (expiry, review, re-check, deadline): each becomes a gap
     # once passed, so the reminders are the same dates the verdict checks.
     dues: tuple[Due, ...] = ()
-    # The documents it rests on (the document, the one it amends, the DPF evidence), by id.
-    documents: tuple[int, ...] = ()
+    # The documents it rests on: the document, the one it amends, the DPF evidence.
+    documents: tuple[DocumentView, ...] = ()
 
 
 class MechanismChecker:
@@ -94,10 +94,6 @@ class MechanismChecker:
 
 def _fails(gap: Gap) -> Verdict:
     return Verdict(False, [gap])
-
-
-def _ids(*docs: DocumentView) -> tuple[int, ...]:
-    return tuple(d.id for d in docs if d.id is not None)
 
 
 class AdequacyChecker(MechanismChecker):
@@ -200,7 +196,7 @@ class DpfChecker(MechanismChecker):
         rule = ref.mechanisms.get(use.mechanism)
         recheck = rule.evidence_recheck if rule is not None else None
         if recheck is None:
-            return Verdict(True, [], (), _ids(evidence))
+            return Verdict(True, [], (), (evidence,))
         checked = evidence.checked_on
         # Never checked: due at once (the day assessed), and a gap already.
         due_on = recheck.due_after(checked) if checked is not None else on
@@ -217,8 +213,8 @@ class DpfChecker(MechanismChecker):
                 evidence.id,
                 due_on,
             )
-            return Verdict(True, [gap], (due,), _ids(evidence))
-        return Verdict(True, [], (due,), _ids(evidence))
+            return Verdict(True, [gap], (due,), (evidence,))
+        return Verdict(True, [], (due,), (evidence,))
 
 
 def find_document(
@@ -414,7 +410,7 @@ class DocumentChecker(MechanismChecker):
         valid = valid and not more
         problems.extend(review_gaps(doc, ctx, regime, on))
         dues += self.deadlines(doc, inst, ctx, regime)
-        return Verdict(valid, problems, tuple(dues), _ids(*relied))
+        return Verdict(valid, problems, tuple(dues), tuple(relied))
 
     def extra(
         self,

@@ -53,7 +53,15 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from transfers_app.domain.enums import Mechanism, Regime, Severity, TiaState, TiaStatus
+from transfers_app.domain.enums import (
+    EntityKind,
+    Finding,
+    Mechanism,
+    Regime,
+    Severity,
+    TiaState,
+    TiaStatus,
+)
 from transfers_app.domain.formatting import (
     ENTITY_KIND_LABELS,
     LIFECYCLE_LABELS,
@@ -67,6 +75,7 @@ from transfers_app.domain.formatting import (
     day,
 )
 from transfers_app.domain.readmodels import AssessmentHead, EntityTransferLine
+from transfers_app.domain.renewals import DUE_KIND_LABELS
 from transfers_app.errors import TransfersError
 from transfers_app.ports.storage import Store
 from transfers_app.reports.document import (
@@ -79,7 +88,8 @@ from transfers_app.reports.document import (
     Tone,
 )
 from transfers_app.reports.table import Cell, Column, ColumnKind, ExportTable
-from transfers_app.rules.gaps import Gap, GapCode
+from transfers_app.rules.gaps import Gap, GapCode, RegimeResult
+from transfers_app.rules.inputs import DocumentView
 from transfers_app.services.register import RegisterService, StatusReport
 
 Progress = Callable[[int, int], None]
@@ -396,22 +406,29 @@ class _ExportedLines(Sequence[Sequence[Cell]]):
 
 # -- the summary and the PDF -------------------------------------------------------------------
 
-TOP_DESTINATIONS = 12
+TOP_DESTINATIONS = 10  # with "Other", two charts of this size fit beside each other on page 1
 
 
 @dataclass(frozen=True, slots=True)
 class RegisterSummary:
     on: date
     entities: int
+    # Ours: the group's companies (kind "group", and any entity exporting under a regime).
     own_entities: int
+    exporting_entities: int  # of which export under a regime's rules (the exporters)
+    by_kind: tuple[tuple[str, int], ...]  # the others, by kind ("Vendor", 15)
     transfers: int  # live (not archived) transfers on the register
     assessed: int  # of which live on the date and assessed
     compliant: int
     with_gaps: int
     not_assessed: int
     gaps_by_severity: tuple[tuple[Severity, int], ...]
-    tias_missing: int
+    transfers_by_worst: tuple[tuple[Severity, int], ...]  # transfers by their worst gap
+    tias_missing: int  # transfers whose assessment is missing (none approved, or a draft)
+    tia_states: tuple[tuple[TiaState, int], ...]
     overdue_lines: int  # transfers (lines) with something due before the date
+    earliest_overdue: date | None
+    no_country: int  # entities without a processing location
     by_destination: tuple[tuple[str, int], ...]
     by_mechanism: tuple[tuple[str, int], ...]
 
@@ -420,10 +437,13 @@ def summarize(data: RegisterData, lines: Sequence[RegisterLine]) -> RegisterSumm
     report = data.report
     by_country: dict[str, int] = defaultdict(int)
     by_mech: dict[str, int] = defaultdict(int)
+    worst: dict[Severity, int] = defaultdict(int)
     for s in report.statuses:
         t = s.transfer
         by_country[t.destination] += 1
         by_mech[t.mechanisms[0].mechanism.value if t.mechanisms else NO_MECHANISM] += 1
+        if s.worst is not None:
+            worst[s.worst] += 1
     countries = sorted(by_country.items(), key=lambda kv: (-kv[1], country_label(kv[0])))
     bars = [(country_label(k), v) for k, v in countries]
     if len(bars) > TOP_DESTINATIONS + 1:  # "Other (1 country)" would hide a bar for nothing
@@ -434,77 +454,170 @@ def summarize(data: RegisterData, lines: Sequence[RegisterLine]) -> RegisterSumm
         by_mech.items(),
         key=lambda kv: (kv[0] == NO_MECHANISM, -kv[1], MECHANISM_LABELS.get(kv[0], kv[0])),
     )
-    live_transfers = sum(1 for line in lines if line.transfer_id is not None)
+    entities: dict[int, tuple[bool, bool, str]] = {}
+    for row in data.rows:
+        ours = row.is_own or row.kind is EntityKind.GROUP
+        entities[row.entity_id] = (ours, row.is_own, _KIND_TEXT[row.kind])
+    kinds: dict[str, int] = defaultdict(int)
+    for ours, _, kind in entities.values():
+        if not ours:
+            kinds[kind] += 1
+    states: dict[TiaState, int] = defaultdict(int)
+    for line in lines:
+        if line.transfer_id is not None and line.tia_status in _STATE_OF_LABEL:
+            states[_STATE_OF_LABEL[line.tia_status]] += 1
     on = data.on
+    overdue = [
+        line.next_due
+        for line in lines
+        if line.transfer_id is not None and line.next_due is not None and line.next_due < on
+    ]
     return RegisterSummary(
         on=data.on,
-        entities=len({line.entity_id for line in lines}),
-        own_entities=len({line.entity_id for line in lines if line.kind == OWN_KIND_LABEL}),
-        transfers=live_transfers,
+        entities=len(entities),
+        own_entities=sum(1 for ours, _, _ in entities.values() if ours),
+        exporting_entities=sum(1 for _, exporting, _ in entities.values() if exporting),
+        by_kind=tuple(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
+        transfers=sum(1 for line in lines if line.transfer_id is not None),
         assessed=report.transfers_assessed,
         compliant=report.compliant_transfers,
         with_gaps=report.transfers_assessed - report.compliant_transfers,
         not_assessed=sum(1 for line in lines if line.status == NOT_LIVE),
         gaps_by_severity=tuple((s, report.count(s)) for s in Severity),
-        tias_missing=sum(1 for g in report.gaps if g.code is GapCode.TIA_MISSING),
-        overdue_lines=sum(
-            1
-            for line in lines
-            if line.transfer_id is not None and line.next_due is not None and line.next_due < on
-        ),
+        transfers_by_worst=tuple((s, worst[s]) for s in Severity),
+        tias_missing=states[TiaState.MISSING] + states[TiaState.DRAFT],
+        tia_states=tuple((x, states[x]) for x in TiaState if states[x]),
+        overdue_lines=len(overdue),
+        earliest_overdue=min(overdue, default=None),
+        no_country=sum(1 for g in report.gaps if g.code is GapCode.ENTITY_NO_COUNTRY),
         by_destination=tuple(bars),
         by_mechanism=tuple((MECHANISM_LABELS.get(k, k), v) for k, v in mechs),
     )
 
 
+_STATE_OF_LABEL = {label: state for state, label in TIA_STATE_LABELS.items()}
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+# -- the PDF table -------------------------------------------------------------------------------
+
 PDF_HEADERS = (
-    "Entity",
-    "Kind",
-    "Countries",
-    "Exporter",
+    "Transfer",
+    "Recipient",
+    "From",
     "To",
-    "Regimes",
-    "Mechanisms",
-    "Safeguard document",
-    "Expires",
-    "TIA",
+    "Purpose and data",
+    "Safeguards per regime and their documents",
+    "Assessment",
     "Status",
     "Worst gap",
     "Next due",
 )
-# Wide enough that no word of a cell is broken ("Group company", "Critical", "TIA-0012-v3").
-PDF_WIDTHS = (11.0, 9.0, 5.0, 9.0, 3.2, 5.2, 8.0, 11.0, 7.5, 8.5, 6.5, 17.0, 7.5)
-# One line a row: room for a name, a date with "overdue", a TIA reference and its status.
-PDF_WIDTHS_COMPACT = (14.0, 8.0, 5.0, 9.0, 3.4, 4.6, 8.5, 11.0, 6.0, 10.5, 6.5, 13.5, 10.0)
+# Relative widths: the renderer widens a column to its widest word and shares out the rest.
+PDF_WIDTHS = (3.0, 11.0, 8.0, 5.0, 12.0, 21.0, 7.0, 5.0, 17.0, 7.0)
+_NBSP = "\u00a0"
 
 
-def _pdf_row(line: RegisterLine, on: date) -> tuple[str, ...]:
-    """A register line as printed: short cells (most fit on a line or two), the CSV and XLSX
-    carry every date and the destination's name."""
-    tia = f"{line.tia}\n{line.tia_status}" if line.tia else ""
-    status = line.status + (f"\n{line.gaps} gaps" if line.gaps > 1 else "")
-    due = ""
-    if line.next_due is not None:
-        due = day(line.next_due) + ("\noverdue" if line.next_due < on else "")
-    return (
-        line.entity,
-        f"{line.kind}\n{line.lifecycle}",
-        line.countries,
-        line.exporter,
-        line.destination_code,
-        line.regimes,
-        line.mechanisms,
-        line.safeguard,
-        day(line.expires_on, ""),
-        tia,
-        status,
-        line.worst_gap,
-        due,
-    )
+def _date(d: date | None, empty: str = "") -> str:
+    """A date as one word ("7 Dec 2026", joined by no-break spaces): never cut across lines."""
+    return day(d).replace(" ", _NBSP) if d is not None else empty
 
 
-# Above this many lines the PDF table prints one line per row.
-COMPACT_FROM = 500
+def _document_text(doc: DocumentView) -> str:
+    """A document with the dates that say whether it is in force."""
+    dates = [f"signed {_date(doc.signed_on, 'not recorded')}"]
+    if doc.effective_on is not None and doc.effective_on != doc.signed_on:
+        dates.append(f"effective {_date(doc.effective_on)}")
+    dates.append(f"expires {_date(doc.expires_on)}" if doc.expires_on else "no expiry")
+    return f"'{doc.title}' ({', '.join(dates)})"
+
+
+def _basis(result: RegimeResult) -> str:
+    """What a regime's transfer rests on, in words."""
+    a = result.assessment
+    if a.finding is Finding.UNKNOWN:
+        return "not assessed (the reference data does not cover the date)"
+    if not a.restricted:
+        return f"not a restricted transfer under {a.regime.value} rules"
+    if result.covered_by is None:
+        return "no valid safeguard"
+    if result.covered_by is Mechanism.ADEQUACY:
+        return "adequacy"
+    return MECHANISM_LABELS.get(result.covered_by, result.covered_by)
+
+
+class _Cells(dict[tuple[Any, ...], str]):
+    """The safeguards cell of each distinct set of verdicts (registers repeat them)."""
+
+    def __missing__(self, key: tuple[Any, ...]) -> str:
+        value = self[key] = _safeguards_text(key)
+        return value
+
+
+def _safeguards_text(results: tuple[RegimeResult, ...]) -> str:
+    # Regimes with the same basis and documents share one entry: "UK, EU: adequacy".
+    entries: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for r in results:
+        docs = tuple(_document_text(d) for d in r.documents)
+        entries.setdefault((_basis(r), docs), []).append(r.assessment.regime.value)
+    parts = []
+    for (basis, docs), regimes in entries.items():
+        parts.append("\n".join([f"{', '.join(regimes)}: {basis}", *docs]))
+    return "\n".join(parts)
+
+
+def _pdf_rows(data: RegisterData, lines: Sequence[RegisterLine]) -> list[tuple[str, ...]]:
+    """The register lines as printed: one row per line, every cell in full."""
+    on = data.on
+    report = data.report
+    statuses = {s.transfer.id: s for s in report.statuses}
+    due = report.next_due_by_transfer()
+    safeguards = _Cells()
+    out: list[tuple[str, ...]] = []
+    for row, line in zip(data.rows, lines, strict=True):
+        where = f"\nin {line.countries}" if line.countries else ""
+        recipient = f"{line.entity}\n{line.kind}, {line.lifecycle.lower()}{where}"
+        status = line.status + (f"\n{line.gaps} gaps" if line.gaps > 1 else "")
+        tid = line.transfer_id
+        if tid is None:
+            out.append(("—", recipient, "", "", "", "", "", status, line.worst_gap, ""))
+            continue
+        st = statuses.get(tid)
+        if st is not None:
+            basis = safeguards[tuple(st.results)]
+        else:  # not live: what is recorded, not judged
+            document = ""
+            if row.document_title:
+                signed = _date(row.signed_on, "not recorded")
+                expires = f"expires {_date(row.expires_on)}" if row.expires_on else "no expiry"
+                document = f"\n'{row.document_title}' (signed {signed}, {expires})"
+            basis = f"{line.regimes or 'no regime'}: {line.mechanisms} (not assessed){document}"
+        purpose = row.purpose or "purpose not recorded"
+        data_text = ", ".join(row.data_categories) or "data categories not recorded"
+        tia = f"{line.tia}\n{line.tia_status}" if line.tia else line.tia_status
+        next_due = ""
+        d = due.get(tid)
+        if d is not None:
+            late = ", overdue" if d.due_on < on else ""
+            next_due = f"{_date(d.due_on)}\n{DUE_KIND_LABELS[d.what]}{late}"
+        out.append(
+            (
+                f"T{tid}",
+                recipient,
+                line.exporter,
+                f"{line.destination_code}\n{line.importer_role}",
+                f"{purpose}\nData: {data_text}",
+                basis,
+                tia,
+                status,
+                line.worst_gap,
+                next_due,
+            )
+        )
+    return out
 
 
 def register_report(
@@ -514,28 +627,41 @@ def register_report(
     generated_on: date | None = None,
     author: str = "",
 ) -> ReportDocument:
-    """The register as a report document (landscape): a summary, then the full table."""
+    """The register as a report document (landscape): a one-page summary, then the register,
+    one row per recipient and transfer, every cell in full."""
     if lines is None:
         lines = register_lines(data)
     s = summarize(data, lines)
     on = data.on
-    own = sorted({line.entity for line in lines if line.kind == OWN_KIND_LABEL})
-    organisation = ", ".join(own) or "No exporting entity recorded"
-    severities = {sev: n for sev, n in s.gaps_by_severity}
+    exporting = sorted({r.name for r in data.rows if r.is_own})
+    organisation = ", ".join(exporting) or "No exporting entity recorded"
+    others = ", ".join(_count(n, kind.lower()) for kind, n in s.by_kind)
+    severities = ", ".join(f"{sev.value} {n:,}" for sev, n in s.gaps_by_severity if n) or "none"
+    worst = ", ".join(f"{sev.value} {n:,}" for sev, n in s.transfers_by_worst if n)
+    states = "; ".join(f"{TIA_STATE_LABELS[x]} {n:,}" for x, n in s.tia_states) or "none"
+    overdue = _count(s.overdue_lines, "transfer")
+    if s.earliest_overdue is not None:
+        overdue += f", the oldest due since {day(s.earliest_overdue)}"
     totals = Fields(
         (
-            ("Entities", f"{s.entities:,} ({s.own_entities:,} of them ours)"),
-            ("Transfers on the register", f"{s.transfers:,}"),
+            (
+                "Entities",
+                f"{s.entities:,}: {_count(s.own_entities, 'group company', 'group companies')}"
+                f" of ours ({s.exporting_entities:,} exporting under UK, EU or Swiss rules)"
+                + (f", {others}" if others else "")
+                + f"; {s.no_country:,} without a processing location",
+            ),
+            ("Transfers on the register", f"{s.transfers:,}, of which {s.not_assessed:,} not live"),
             ("Assessed (live on the date)", f"{s.assessed:,}"),
             ("Compliant (no gap)", f"{s.compliant:,}"),
-            ("With gaps", f"{s.with_gaps:,}"),
-            ("Not live (not assessed)", f"{s.not_assessed:,}"),
             (
-                "Gaps by severity",
-                ", ".join(f"{sev.value} {severities[sev]:,}" for sev in Severity),
+                "With gaps",
+                f"{s.with_gaps:,}"
+                + (f" (by their worst gap: {worst})" if worst else "")
+                + f"; gaps by severity: {severities}",
             ),
-            ("Transfer assessments missing", f"{s.tias_missing:,}"),
-            ("Transfers with something overdue", f"{s.overdue_lines:,}"),
+            ("Transfer assessments", states),
+            ("Something overdue", overdue),
         )
     )
     flagged = tuple(
@@ -543,13 +669,12 @@ def register_report(
     )
     table = Table(
         headers=PDF_HEADERS,
-        rows=tuple(_pdf_row(line, on) for line in lines),
-        widths=PDF_WIDTHS_COMPACT if len(lines) > COMPACT_FROM else PDF_WIDTHS,
+        rows=tuple(_pdf_rows(data, lines)),
+        widths=PDF_WIDTHS,
         caption=f"The register on {day(on)}: {len(lines):,} lines",
         empty_text="The register is empty.",
         flagged=flagged,
-        # Thousands of lines: one line each (shortened; the CSV and XLSX have the full text).
-        compact=len(lines) > COMPACT_FROM,
+        compact=True,
     )
     return ReportDocument(
         title="Register of international transfers",
@@ -562,8 +687,9 @@ def register_report(
         heading=Fields(
             (
                 ("Register date", day(on)),
-                ("Exporting entities", organisation),
                 ("Legal reference data", data.reference_version or "—"),
+                ("Exporting entities", organisation),
+                ("Lines", f"{len(lines):,}"),
             )
         ),
         sections=(
@@ -573,24 +699,30 @@ def register_report(
                     totals,
                     BarChart("Transfers assessed, by destination", s.by_destination),
                     BarChart("Transfers assessed, by primary mechanism", s.by_mechanism),
-                    Para(
-                        "A transfer is compliant when the rules find no gap under any regime "
-                        "that binds its exporter on the register date. Transfers that are not "
-                        "live on that date (not started, ended, or to a proposed or offboarded "
-                        "recipient) are listed but not assessed. Flagged lines have a critical "
-                        "or high gap.",
-                        Tone.NOTE,
-                    ),
                 ),
+                page_break_after=True,
             ),
             Section(
                 "The register",
                 (
                     Para(
-                        "One line per entity and each transfer it receives, in entity name "
-                        "order. Status is the worst open gap of the transfer and of the entity; "
-                        "next due is the earliest of the safeguard's expiry and review, the "
-                        "assessment's next review and any gap's due date.",
+                        "A transfer is compliant when the rules find no gap under any regime "
+                        "that binds its exporter on the register date. Transfers that are not "
+                        "live on that date (not started, ended, or to a proposed or offboarded "
+                        "recipient) are listed but not assessed. Flagged lines (⚠) have a "
+                        "critical or high gap.",
+                        Tone.NOTE,
+                    ),
+                    Para(
+                        "One row per recipient and each transfer it receives (T12 is transfer "
+                        "12, as the transfer impact assessments cite it), in recipient name "
+                        "order. Safeguards: for each regime, what the transfer rests on and "
+                        "the documents relied on, with their dates. Assessment: the transfer "
+                        "impact / risk assessment in force and where the transfer stands with "
+                        "it. Status is the worst open gap of the transfer and of the "
+                        "recipient; next due is the earliest date the status watches (a "
+                        "document's expiry, last day for notice or review, the DPF re-check, "
+                        "the assessment's review), overdue once passed.",
                         Tone.NOTE,
                     ),
                     table,
