@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from transfers_app.domain.enums import (
+    DocumentKind,
     EntityKind,
     Finding,
     Mechanism,
@@ -526,12 +527,19 @@ def _date(d: date | None, empty: str = "") -> str:
     return day(d).replace(" ", _NBSP) if d is not None else empty
 
 
-def _document_text(doc: DocumentView) -> str:
-    """A document with the dates that say whether it is in force."""
+def _document_text(doc: DocumentView, on: date) -> str:
+    """A document with the dates that say whether it is in force on ``on``: DPF evidence is
+    a listing checked on a date, not a signed document; a lapsed document says so."""
+    if doc.kind is DocumentKind.DPF_CERTIFICATION:
+        checked = f"checked {_date(doc.checked_on)}" if doc.checked_on else "never checked"
+        return f"'{doc.title}' (DPF evidence, listing {checked})"
     dates = [f"signed {_date(doc.signed_on, 'not recorded')}"]
     if doc.effective_on is not None and doc.effective_on != doc.signed_on:
         dates.append(f"effective {_date(doc.effective_on)}")
-    dates.append(f"expires {_date(doc.expires_on)}" if doc.expires_on else "no expiry")
+    if doc.expires_on is None:
+        dates.append("no expiry")
+    else:
+        dates.append(f"{'expired' if doc.expires_on < on else 'expires'} {_date(doc.expires_on)}")
     return f"'{doc.title}' ({', '.join(dates)})"
 
 
@@ -552,16 +560,20 @@ def _basis(result: RegimeResult) -> str:
 class _Cells(dict[tuple[Any, ...], str]):
     """The safeguards cell of each distinct set of verdicts (registers repeat them)."""
 
+    def __init__(self, on: date) -> None:
+        super().__init__()
+        self.on = on
+
     def __missing__(self, key: tuple[Any, ...]) -> str:
-        value = self[key] = _safeguards_text(key)
+        value = self[key] = _safeguards_text(key, self.on)
         return value
 
 
-def _safeguards_text(results: tuple[RegimeResult, ...]) -> str:
+def _safeguards_text(results: tuple[RegimeResult, ...], on: date) -> str:
     # Regimes with the same basis and documents share one entry: "UK, EU: adequacy".
     entries: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for r in results:
-        docs = tuple(_document_text(d) for d in r.documents)
+        docs = tuple(_document_text(d, on) for d in r.documents)
         entries.setdefault((_basis(r), docs), []).append(r.assessment.regime.value)
     parts = []
     for (basis, docs), regimes in entries.items():
@@ -575,7 +587,7 @@ def _pdf_rows(data: RegisterData, lines: Sequence[RegisterLine]) -> list[tuple[s
     report = data.report
     statuses = {s.transfer.id: s for s in report.statuses}
     due = report.next_due_by_transfer()
-    safeguards = _Cells()
+    safeguards = _Cells(on)
     out: list[tuple[str, ...]] = []
     for row, line in zip(data.rows, lines, strict=True):
         where = f"\nin {line.countries}" if line.countries else ""
