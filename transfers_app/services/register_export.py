@@ -527,23 +527,24 @@ def _date(d: date | None, empty: str = "") -> str:
     return day(d).replace(" ", _NBSP) if d is not None else empty
 
 
-def _document_text(doc: DocumentView, on: date) -> str:
-    """A document with the dates that say whether it is in force on ``on``: DPF evidence is
-    a listing checked on a date, not a signed document; a lapsed document says so."""
+def document_text(doc: DocumentView, on: date, when: Callable[[date], str] = _date) -> str:
+    """A document with the dates that say whether it is in force on ``on`` (each date as
+    ``when`` writes it): DPF evidence is a listing checked on a date, not a signed document;
+    a lapsed document says so."""
     if doc.kind is DocumentKind.DPF_CERTIFICATION:
-        checked = f"checked {_date(doc.checked_on)}" if doc.checked_on else "never checked"
+        checked = f"checked {when(doc.checked_on)}" if doc.checked_on else "never checked"
         return f"'{doc.title}' (DPF evidence, listing {checked})"
-    dates = [f"signed {_date(doc.signed_on, 'not recorded')}"]
+    dates = [f"signed {when(doc.signed_on) if doc.signed_on else 'not recorded'}"]
     if doc.effective_on is not None and doc.effective_on != doc.signed_on:
-        dates.append(f"effective {_date(doc.effective_on)}")
+        dates.append(f"effective {when(doc.effective_on)}")
     if doc.expires_on is None:
         dates.append("no expiry")
     else:
-        dates.append(f"{'expired' if doc.expires_on < on else 'expires'} {_date(doc.expires_on)}")
+        dates.append(f"{'expired' if doc.expires_on < on else 'expires'} {when(doc.expires_on)}")
     return f"'{doc.title}' ({', '.join(dates)})"
 
 
-def _basis(result: RegimeResult) -> str:
+def safeguard_basis(result: RegimeResult) -> str:
     """What a regime's transfer rests on, in words."""
     a = result.assessment
     if a.finding is Finding.UNKNOWN:
@@ -573,8 +574,8 @@ def _safeguards_text(results: tuple[RegimeResult, ...], on: date) -> str:
     # Regimes with the same basis and documents share one entry: "UK, EU: adequacy".
     entries: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for r in results:
-        docs = tuple(_document_text(d, on) for d in r.documents)
-        entries.setdefault((_basis(r), docs), []).append(r.assessment.regime.value)
+        docs = tuple(document_text(d, on) for d in r.documents)
+        entries.setdefault((safeguard_basis(r), docs), []).append(r.assessment.regime.value)
     parts = []
     for (basis, docs), regimes in entries.items():
         parts.append("\n".join([f"{', '.join(regimes)}: {basis}", *docs]))
