@@ -218,6 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="record this version as published: the next change log is measured from it",
     )
+    exp_pub.add_argument(
+        "--force",
+        action="store_true",
+        help="publish even though an entry has no valid safeguard (named without it)",
+    )
     exp_pub.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD")
 
     imp_json = sub.add_parser(
@@ -615,8 +620,13 @@ def cmd_export_public_list(args: argparse.Namespace, ctx: Context) -> int:
     """The public sub-processor list; with --publish the file is written and the version
     recorded together (a file that cannot be written publishes nothing)."""
     fmt = _file_format(args.output, args.format, ("html", "md"), "the public list")
+    from transfers_app.services.public_list import PublishNeedsConfirmation
+
     on = args.as_of or ctx.today
-    report = ctx.services().exports.public_list(fmt, args.output, on, args.publish)
+    try:
+        report = ctx.services().exports.public_list(fmt, args.output, on, args.publish, args.force)
+    except PublishNeedsConfirmation as exc:
+        raise UsageError(f"{exc}; publish anyway with --force") from None
     entries = f"{len(report.public_list.entries)} entries"
     if not args.publish and report.published:
         print(
