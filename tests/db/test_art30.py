@@ -66,6 +66,10 @@ def test_every_document_per_regime_with_its_dates(store: MemoryStore) -> None:
     assert "UK GDPR: UK IDTA" in before["Transfer basis"]
     assert f"expired {idta.expires_on.isoformat()}" in after["Safeguard documents"]
     assert "UK GDPR: no valid safeguard" in after["Transfer basis"]
+    # Bare EU SCCs under UK rules: no safeguard, but the document on file is still named.
+    indus = rows["Indus Support Services Pvt. Ltd."]
+    assert "UK GDPR: no valid safeguard" in indus["Transfer basis"]
+    assert "UK GDPR: 'Stratus - Indus SCCs Module 3' (signed 20" in indus["Safeguard documents"]
 
 
 def test_the_assessment_state_is_the_status_reports(store: MemoryStore) -> None:

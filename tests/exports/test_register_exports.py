@@ -308,6 +308,23 @@ def test_csv_status_agrees_with_the_status_report(service: AppServices, tmp_path
         assert int(row[gaps]) >= len(s.gaps)
 
 
+def test_csv_names_every_document_each_regime_relies_on(
+    service: AppServices, tmp_path: Path
+) -> None:
+    rows = _read_csv(_export(service, ExportFormat.CSV, tmp_path / "register.csv"))
+    head = rows[0]
+    tid, docs = head.index("Transfer ID"), head.index("Documents relied on")
+    by_transfer = {r[tid]: r[docs] for r in rows[1:] if r[tid]}
+    report = service.register.status(TODAY)
+    for s in report.statuses:
+        said = by_transfer[str(s.transfer.id)]
+        for r in s.results:
+            for d in r.documents:
+                assert f"{r.assessment.regime.value}: '{d.title}' (" in said, (s.transfer.id, said)
+    assert sum(len(r.documents) > 1 for s in report.statuses for r in s.results) >= 3
+    assert "DPF evidence, listing checked" in " ".join(by_transfer.values())
+
+
 # -- XLSX ------------------------------------------------------------------------------------
 
 

@@ -339,23 +339,23 @@ class DocumentChecker(MechanismChecker):
                     doc.id,
                 )
             )
+        # A document on file that fails as this safeguard is still named beside the verdict.
         if doc.kind not in kinds:
-            return _fails(
-                ctx.gap(
-                    regime,
-                    GapCode.WRONG_MECHANISM,
-                    Severity.HIGH,
-                    f"relies on {label} but the linked document '{doc.title}' is a "
-                    f"{doc.kind.value.replace('_', ' ')}",
-                    doc.id,
-                )
+            wrong = ctx.gap(
+                regime,
+                GapCode.WRONG_MECHANISM,
+                Severity.HIGH,
+                f"relies on {label} but the linked document '{doc.title}' is a "
+                f"{doc.kind.value.replace('_', ' ')}",
+                doc.id,
             )
+            return Verdict(False, [wrong], (), (doc,))
         inst = ref.instruments.get(doc.kind)
         spec = inst.regimes.get(regime) if inst is not None else None
         if spec is not None and spec.only_with is not None:
             # Alone, this instrument is no safeguard under this regime (the combined use was
             # taken out before checking: see ``uses_under``).
-            return _fails(_bare_gap(doc, spec.only_with, ctx, regime, ref))
+            return Verdict(False, [_bare_gap(doc, spec.only_with, ctx, regime, ref)], (), (doc,))
         problems = document_problems(doc, ctx, regime, on, label)
         valid = not problems
         dues = document_dues(doc, ctx)

@@ -146,6 +146,8 @@ class RegisterLine(NamedTuple):
     gaps: int
     worst_gap: str
     next_due: date | None
+    # Every document each regime relies on, with its dates ("UK: 'IDTA ...' (signed ...)").
+    documents: str
     # Not exported: the worst severity, for flagging rows (None: no gap on the line), and
     # the destination's code (for the PDF's narrow column).
     severity: Severity | None = None
@@ -176,6 +178,7 @@ LINE_COLUMNS: tuple[Column, ...] = (
     Column("Gaps", _N, 6),
     Column("Worst gap", _T, 60),
     Column("Next due", _D, 11),
+    Column("Documents relied on", _T, 60),
 )
 # The exported part of a line: every field but the last two.
 LINE_WIDTH = len(LINE_COLUMNS)
@@ -284,6 +287,8 @@ def register_lines(data: RegisterData) -> list[RegisterLine]:
             gaps_of_entity[g.entity_id].append(g)
     regime_text: dict[tuple[Any, ...], str] = {}
     regimes_of: dict[int | None, str] = {}
+    documents_text = _DocumentsCell(report.on)
+    documents_of: dict[int | None, str] = {}
     judged: dict[int | None, _Assessment] = {}
     states: dict[int | None, str] = {}
     state_of = report.tia_state
@@ -294,6 +299,7 @@ def register_lines(data: RegisterData) -> list[RegisterLine]:
             found = regime_text[key] = ", ".join(dict.fromkeys(key))
         tid = st.transfer.id
         regimes_of[tid] = found
+        documents_of[tid] = documents_text[st.results]
         states[tid] = TIA_STATE_LABELS[state_of(st, gaps_of_transfer.get(tid, ()))]
         current = st.assessment
         if current is not None:
@@ -328,6 +334,7 @@ def register_lines(data: RegisterData) -> list[RegisterLine]:
                         len(own_gaps),
                         own_gaps[0].message if own_gaps else "",
                         None,
+                        "",
                         sev,
                         "",
                     ),
@@ -373,12 +380,43 @@ def register_lines(data: RegisterData) -> list[RegisterLine]:
                     len(line_gaps),
                     line_gaps[0].message if line_gaps else "",
                     due.due_on if due is not None else None,
+                    documents_of.get(tid) or recorded_document(row),
                     sev,
                     destination,
                 ),
             )
         )  # fmt: skip
     return lines
+
+
+def _iso(d: date) -> str:
+    return d.isoformat()
+
+
+class _DocumentsCell(dict[tuple[Any, ...], str]):
+    """The "Documents relied on" cell of each distinct set of verdicts: per regime, every
+    document with its dates (ISO), as the PDF's safeguards column lists them."""
+
+    def __init__(self, on: date) -> None:
+        super().__init__()
+        self.on = on
+
+    def __missing__(self, results: tuple[RegimeResult, ...]) -> str:
+        value = self[results] = "; ".join(
+            f"{r.assessment.regime.value}: {document_text(d, self.on, _iso)}"
+            for r in results
+            for d in r.documents
+        )
+        return value
+
+
+def recorded_document(row: EntityTransferLine) -> str:
+    """A transfer the status does not judge (not live): the document recorded on it."""
+    if not row.document_title:
+        return ""
+    signed = row.signed_on.isoformat() if row.signed_on else "not recorded"
+    expires = f"expires {row.expires_on.isoformat()}" if row.expires_on else "no expiry"
+    return f"'{row.document_title}' (signed {signed}, {expires}; not assessed)"
 
 
 def register_table(lines: Sequence[RegisterLine]) -> ExportTable:
@@ -575,7 +613,10 @@ def _safeguards_text(results: tuple[RegimeResult, ...], on: date) -> str:
     entries: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for r in results:
         docs = tuple(document_text(d, on) for d in r.documents)
-        entries.setdefault((safeguard_basis(r), docs), []).append(r.assessment.regime.value)
+        basis = safeguard_basis(r)
+        if r.covered_by is None and docs:  # what is on file does not make it lawful
+            basis += "; on file:"
+        entries.setdefault((basis, docs), []).append(r.assessment.regime.value)
     parts = []
     for (basis, docs), regimes in entries.items():
         parts.append("\n".join([f"{', '.join(regimes)}: {basis}", *docs]))
