@@ -4,6 +4,7 @@ every script printed."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 
 from pypdf import PdfReader
@@ -69,3 +70,25 @@ def test_long_cells_wrap_in_full_and_foreign_scripts_print() -> None:
     words = [w for w in text.split() if w.startswith("word")]
     assert words == [f"word{i:03d}" for i in range(120)]
     assert "⚠" in text  # the flagged row says so in text, not colour alone
+
+
+def test_no_identifier_or_date_is_broken_across_lines() -> None:
+    # Narrow relative widths for the identifier and date columns: the layout widens them to
+    # their widest word rather than cut "TIA-0012-v3" or "7 Dec 2026" across lines.
+    ident = "TIA-0012-v3"
+    when = "7\u00a0Dec\u00a02026"
+    rows = tuple(
+        (f"{ident} approved", f"{when} review", " ".join(["long words of a gap"] * 12))
+        for _ in range(40)
+    )
+    doc = _doc(rows)
+    table = doc.sections[0].blocks[0]
+    assert isinstance(table, Table)
+    narrow = Table(table.headers, table.rows, (0.2, 0.2, 20), compact=True)
+    doc = replace(doc, sections=(Section("The register", (narrow,)),))
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(doc))).pages)
+    lines = text.splitlines()
+    assert sum(ident in line for line in lines) == 40
+    assert sum("7 Dec 2026" in line for line in lines) == 40
+    assert not [line for line in lines if line.rstrip().endswith(("TIA-", "TIA-0012-", "7 Dec"))]
+    assert "…" not in text
