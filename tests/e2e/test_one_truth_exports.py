@@ -154,7 +154,7 @@ def test_every_file_says_what_status_and_reminders_say(
         str(status["transfers_assessed"] - status["transfers_without_gaps"])
     )
     by_severity = ", ".join(f"{s} {counts[s]}" for s in SEVERITIES if counts.get(s)) or "none"
-    assert with_gaps.endswith(f"gaps by severity: {by_severity}")
+    assert with_gaps.endswith(f"open items by severity (transfers and entities): {by_severity}")
     states = Counter(r["TIA status"] for r in transfers)
     said = _field(summary, "Transfer assessments", "Something overdue")
     assert dict(

@@ -712,7 +712,7 @@ def register_report(
                 "With gaps",
                 f"{s.with_gaps:,}"
                 + (f" (by their worst gap: {worst})" if worst else "")
-                + f"; gaps by severity: {severities}",
+                + f"; all open items by severity (transfers and entities): {severities}",
             ),
             ("Transfer assessments", states),
             ("Something overdue", overdue),
