@@ -171,6 +171,8 @@ def test_every_file_says_what_status_and_reminders_say(
     for r in transfers:
         text = _flat(by_row[f"T{r['Transfer ID']}"])
         assert r["Status"] in text, (r["Transfer ID"], text)
+        # A transfer not live on the date is listed with what is recorded, not judged.
+        assert ("(not assessed)" in text) == (r["Status"] == "Not live"), text
         assert _flat(r["TIA status"]) in text, (r["Transfer ID"], text)
         if r["Next due"]:
             assert day(date.fromisoformat(r["Next due"])) in text, (r["Transfer ID"], text)

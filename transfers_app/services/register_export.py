@@ -648,7 +648,10 @@ def _pdf_rows(data: RegisterData, lines: Sequence[RegisterLine]) -> list[tuple[s
                 signed = _date(row.signed_on, "not recorded")
                 expires = f"expires {_date(row.expires_on)}" if row.expires_on else "no expiry"
                 document = f"\n'{row.document_title}' (signed {signed}, {expires})"
-            basis = f"{line.regimes or 'no regime'}: {line.mechanisms} (not assessed){document}"
+            recorded = line.mechanisms
+            if recorded == MECHANISM_LABELS.get(NO_MECHANISM):
+                recorded = "no mechanism recorded"
+            basis = f"{line.regimes or 'no regime'}: {recorded} (not assessed){document}"
         purpose = row.purpose or "purpose not recorded"
         data_text = ", ".join(row.data_categories) or "data categories not recorded"
         tia = f"{line.tia}\n{line.tia_status}" if line.tia else line.tia_status
