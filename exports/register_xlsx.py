@@ -94,6 +94,8 @@ def _write_sheet(
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = "1:1"
+    # The table's own columns: text running on past the last one would be scaled in too.
+    ws.print_area = f"A1:{last}{len(table.rows) + 1}"
     for i, col in enumerate(table.columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
     header = []

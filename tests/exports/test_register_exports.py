@@ -351,6 +351,8 @@ def test_xlsx_sheets_frozen_header_filters_and_typed_dates(
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
         assert ws.print_title_rows == "$1:$1", ws.title
+        last = ws.cell(1, ws.max_column).column_letter
+        assert ws.print_area == f"'{ws.title}'!$A$1:${last}${ws.max_row}", ws.title
     assert wb["Entities"].max_row - 1 == len(service.register.store.entities.list())
     assert wb["Transfers"].max_row - 1 == len(service.register.store.transfers.list())
     assert wb["Documents"].max_row - 1 == len(service.register.store.documents.list())
