@@ -235,6 +235,21 @@ def _font_runs(line: str) -> Iterator[tuple[str | None, str]]:
         yield key, "".join(run)
 
 
+def clean_line(text: str) -> str:
+    """``text`` with its line breaks as "\\n", tabs as spaces, control characters dropped and
+    composed (NFC): ready to measure and to draw."""
+    return _clean(text)
+
+
+def font_runs(line: str, font: str) -> list[tuple[str, str]]:
+    """``line`` cut where the font must change, each run with the registered font to draw it
+    in: ``font`` (a sans face) where it has the characters, else a fallback."""
+    if line.isascii():
+        return [(font, line)]
+    register_fonts()
+    return [(font if key in (None, SANS) else key, run) for key, run in _font_runs(line)]
+
+
 def _run(run: str, key: str | None, bold: bool) -> str:
     text = escape(run)
     if key is None:
@@ -517,6 +532,12 @@ class Furniture:
     def _line(canv: Any, text: str, x: float, y: float, font: str, colour: Any) -> None:
         """One line of user text at baseline ``y`` (a Paragraph, so every script prints)."""
         if not text:
+            return
+        if text.isascii() and text.isprintable():
+            # The same line without a Paragraph: a long register has a thousand pages.
+            canv.setFont(font, styles().furniture.fontSize)
+            canv.setFillColor(colour)
+            canv.drawString(x, y, text)
             return
         style = ParagraphStyle("line", parent=styles().furniture, fontName=font, textColor=colour)
         p = Paragraph(rich(text, bold="Bold" in font), style)

@@ -218,6 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="record this version as published: the next change log is measured from it",
     )
+    exp_pub.add_argument(
+        "--force",
+        action="store_true",
+        help="publish even though an entry has no valid safeguard (named without it)",
+    )
     exp_pub.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD")
 
     imp_json = sub.add_parser(
@@ -549,17 +554,53 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     return 1 if preview.count(imp.Outcome.SKIPPED) or preview.review_count else 0
 
 
+# The formats the file names of the exports say (a name ending in another of them, or asking
+# for one format while --format asks for another, is refused: "-o x.pdf --format csv").
+_NAMED_FORMATS = {
+    ".pdf": "pdf",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".json": "json",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".docx": "docx",
+    ".zip": "zip",
+}
+
+
+def _file_format(output: Path, asked: str | None, formats: Sequence[str], what: str) -> str:
+    """The format ``--format`` asks for or the file name says; refused (exit 2) when the name
+    says a format ``what`` is not written in, or another one than --format."""
+    named = _NAMED_FORMATS.get(output.suffix.lower())
+    choices = ", ".join(formats[:-1]) + f" or {formats[-1]}"
+    if named is not None and named not in formats:
+        raise UsageError(
+            f"output: {output.name!r} is a .{named} file name; {what} is written as {choices}"
+        )
+    if named is not None and asked is not None and named != asked:
+        raise UsageError(
+            f"output: {output.name!r} is a .{named} file name but --format is {asked}; "
+            "make them agree"
+        )
+    fmt = asked or named
+    if fmt is None:
+        raise UsageError(
+            f"cannot tell the format from {output.name!r}: give --format {choices} (or an "
+            "output file ending in one of them)"
+        )
+    return fmt
+
+
 def cmd_export_register(args: argparse.Namespace, ctx: Context) -> int:
     from datetime import UTC, datetime
 
     from transfers_app.services.register_export import ExportFormat
 
-    fmt = ExportFormat(args.format) if args.format else ExportFormat.for_path(args.output)
-    if fmt is None:
-        raise UsageError(
-            f"cannot tell the format from {args.output.name!r}: give --format pdf, csv, xlsx "
-            "or json (or an output file ending in one of them)"
-        )
+    fmt = ExportFormat(
+        _file_format(args.output, args.format, [f.value for f in ExportFormat], "the register")
+    )
     result = ctx.services().exports.register(
         fmt,
         args.output,
@@ -578,16 +619,14 @@ def cmd_export_register(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_export_public_list(args: argparse.Namespace, ctx: Context) -> int:
     """The public sub-processor list; with --publish the file is written and the version
     recorded together (a file that cannot be written publishes nothing)."""
-    fmt = args.format or {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}.get(
-        args.output.suffix.lower()
-    )
-    if fmt is None:
-        raise UsageError(
-            f"cannot tell the format from {args.output.name!r}: give --format html or md "
-            "(or an output file ending in .html or .md)"
-        )
+    fmt = _file_format(args.output, args.format, ("html", "md"), "the public list")
+    from transfers_app.services.public_list import PublishNeedsConfirmation
+
     on = args.as_of or ctx.today
-    report = ctx.services().exports.public_list(fmt, args.output, on, args.publish)
+    try:
+        report = ctx.services().exports.public_list(fmt, args.output, on, args.publish, args.force)
+    except PublishNeedsConfirmation as exc:
+        raise UsageError(f"{exc}; publish anyway with --force") from None
     entries = f"{len(report.public_list.entries)} entries"
     if not args.publish and report.published:
         print(

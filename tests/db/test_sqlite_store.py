@@ -270,13 +270,9 @@ def test_register_rows_are_the_fakes(both: tuple[Store, SqliteStore]) -> None:
         assert new.queries.register_rows(limit) == fake.queries.register_rows(limit)
 
 
-def test_due_dates_and_mechanisms_are_the_fakes(both: tuple[Store, SqliteStore]) -> None:
+def test_mechanisms_used_are_the_fakes(both: tuple[Store, SqliteStore]) -> None:
     fake, new = both
     for ids in (None, [r.entity_id for r in new.queries.register_rows(40)]):
-        for months in (12, 6, None):
-            assert new.queries.next_due(TODAY, ids, recheck_months=months) == (
-                fake.queries.next_due(TODAY, ids, recheck_months=months)
-            )
         assert new.queries.mechanisms_used(ids) == fake.queries.mechanisms_used(ids)
 
 

@@ -66,6 +66,30 @@ def test_format_comes_from_the_file_name_or_is_asked_for(
     assert code == 2 and "invalid choice" in err
 
 
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["register", "--format", "csv", "-o", "x.pdf"], "--format is csv; make them agree"),
+        (["register", "-o", "x.html"], "the register is written as pdf, csv, xlsx or json"),
+        (["register", "--format", "pdf", "-o", "x.docx"], "is a .docx file name"),
+        (["public-list", "--format", "md", "-o", "x.html"], "--format is md; make them agree"),
+        (["public-list", "-o", "x.pdf"], "the public list is written as html or md"),
+    ],
+)
+def test_a_file_name_saying_another_format_is_refused(
+    capsys: pytest.CaptureFixture[str],
+    demo: Path,
+    tmp_path: Path,
+    argv: list[str],
+    says: str,
+) -> None:
+    name = argv[-1]
+    code, out, err = run(capsys, "export", *argv[:-1], str(tmp_path / name))
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and says in err and repr(name) in err
+    assert not (tmp_path / name).exists()
+
+
 def test_export_needs_what_to_export(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
     code, _out, err = run(capsys, "export")
     assert code == 2 and len(err.strip().splitlines()) == 1

@@ -180,10 +180,11 @@ def test_clicking_a_due_item_opens_its_record(qtbot, ctx):  # type: ignore[no-un
     page = ready_page(qtbot, ctx)
     first = page.due_list.topLevelItem(0)
     assert first is not None
-    assert first.data(0, Qt.ItemDataRole.UserRole).record == "document 8"  # Brightwave's DPF
+    # Meridian's 2010 SCCs, past their last day under EU law (27 Dec 2022).
+    assert first.data(0, Qt.ItemDataRole.UserRole).record == "document 17"
     with qtbot.waitSignal(page.navigate, timeout=1000) as blocker:
         _click(qtbot, page, first)
-    assert blocker.args == ["documents", {"document_id": 8}]
+    assert blocker.args == ["documents", {"document_id": 17}]
     # An assessment's review opens the assessment.
     with qtbot.waitSignal(page.navigate, timeout=1000) as blocker:
         _click(qtbot, page, _due_item(page, "tia 1"))

@@ -444,6 +444,9 @@ def test_the_public_list_shows_the_change_log_and_publishing_records_it(
     text = target.read_text("utf-8")
     assert "Stratus Cloud Hosting" in text and "Germany" in text
     assert "Draft" not in text
+    # The demo list has entries without a valid safeguard: published only once confirmed.
+    assert len(said.confirms) == 1 and "Publish the list all the same?" in said.confirms[0]
+    assert "İstanbul Çağrı Merkezi A.Ş. (UK GDPR, EU GDPR)" in said.confirms[0]
     assert "Recorded as published" in said.saved[0]
     service = ctx.services.public_list
     assert service.changes_since_last(TODAY) == ()  # customers were told: nothing pending
@@ -454,6 +457,27 @@ def test_the_public_list_shows_the_change_log_and_publishing_records_it(
     assert again.changes_model.rowCount() == 0
     assert "No changes since the version published on" in again.changes_heading.text()
     assert not again.publish_check.isEnabled()
+
+
+def test_a_public_list_with_an_unsafeguarded_entry_is_not_published_unless_confirmed(
+    qtbot: QtBot, ctx: UiContext, said: Said, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published_then_moved(ctx)
+    asked: list[str] = []
+
+    def decline(_parent: object, text: str) -> bool:
+        asked.append(text)
+        return False
+
+    monkeypatch.setattr(messages, "confirm", decline)
+    dialog = public_dialog(qtbot, ctx)
+    target = tmp_path / "list.html"
+    dialog.set_path(target)
+    dialog.publish_check.click()
+    click(qtbot, dialog.write_button)
+    assert len(asked) == 1 and "Pampas Data Labs Ltda. (UK GDPR)" in asked[0]
+    assert not target.exists() and dialog.outcome is None and not dialog.busy
+    assert [c.name for c in ctx.services.public_list.changes_since_last(TODAY)] == [STRATUS]
 
 
 def test_a_public_list_that_cannot_be_written_publishes_nothing(

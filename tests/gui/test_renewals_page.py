@@ -103,7 +103,7 @@ def test_mark_reviewed_only_for_document_reviews(page: RenewalsPage) -> None:
     page.set_horizon(90)
     select(page, "'IDTA Keystone Europe - Keystone Asia' expires")
     assert not page.mark_button.isEnabled()
-    select(page, "review of transfer assessment #1")
+    select(page, "review of transfer assessment TIA-0001-v1")
     assert not page.mark_button.isEnabled()
     assert "assessment" in page.mark_button.toolTip()
 

@@ -367,18 +367,39 @@ def test_without_a_recheck_period_old_dpf_evidence_is_not_reported() -> None:
     assert status.gaps == ()
 
 
-def test_reminders_list_the_dpf_recheck_after_the_period_in_the_data() -> None:
-    repo = MemoryStore(actor="test")
+def _relying_on_dpf(repo: MemoryStore, checked_on: date) -> Entity:
+    """A vendor in the US whose evidence (checked on ``checked_on``) a live EU transfer relies
+    on: the status engine watches the re-check of evidence a verdict rests on."""
+    own = repo.entities.add(
+        Entity(name="Acme Europe B.V.", kind=EntityKind.GROUP, exporter_regimes=(Regime.EU,))
+    )
     vendor = repo.entities.add(Entity(name="Stratus Cloud Hosting, Inc.", kind=EntityKind.VENDOR))
-    repo.documents.add(
+    evidence = repo.documents.add(
         Document(
             kind=DocumentKind.DPF_CERTIFICATION,
             title="DPF List entry",
             party_ids=(vendor.id or 0,),
             dpf_eu=True,
-            checked_on=date(2026, 3, 31),
+            checked_on=checked_on,
         )
     )
+    repo.transfers.add(
+        Transfer(
+            own.id or 0,
+            vendor.id or 0,
+            "US",
+            Access.STORAGE,
+            Role.PROCESSOR,
+            mechanisms=(MechanismUse(Mechanism.DPF, evidence.id),),
+            started_on=date(2024, 1, 1),
+        )
+    )
+    return vendor
+
+
+def test_reminders_list_the_dpf_recheck_after_the_period_in_the_data() -> None:
+    repo = MemoryStore(actor="test")
+    _relying_on_dpf(repo, date(2026, 3, 31))
 
     def due(ref: ReferenceSet) -> list[date]:
         items = RegisterService(repo, ReferenceSource(ref)).reminders(date(2026, 6, 1), 400)
@@ -395,20 +416,12 @@ def test_the_register_page_due_date_follows_the_recheck_period_in_the_data() -> 
     """The register page's "next due" reads the same period as the reminders (no 12 months
     written into the storage's query)."""
     repo = MemoryStore(actor="test")
-    vendor = repo.entities.add(Entity(name="Stratus Cloud Hosting, Inc.", kind=EntityKind.VENDOR))
-    repo.documents.add(
-        Document(
-            kind=DocumentKind.DPF_CERTIFICATION,
-            title="DPF List entry",
-            party_ids=(vendor.id or 0,),
-            dpf_eu=True,
-            checked_on=date(2025, 8, 31),
-        )
-    )
+    vendor = _relying_on_dpf(repo, date(2025, 8, 31))
 
     def due(ref: ReferenceSet) -> tuple[date | None, str]:
         source = ReferenceSource(ref)
-        (row,) = Workspace(repo, RegisterService(repo, source)).register_rows(on=date(2026, 1, 1))
+        rows = Workspace(repo, RegisterService(repo, source)).register_rows(on=date(2026, 1, 1))
+        (row,) = [r for r in rows if r.entity_id == vendor.id]
         return row.next_due, row.due_what
 
     assert due(builtin_reference()) == (date(2026, 8, 31), "dpf_recheck")

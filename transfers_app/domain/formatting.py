@@ -20,6 +20,7 @@ from transfers_app.domain.enums import (
     Regime,
     Role,
     Severity,
+    TiaState,
     TiaStatus,
 )
 
@@ -124,6 +125,18 @@ ROLE_LABELS: dict[Role, str] = {
     Role.CONTROLLER: "controller",
     Role.PROCESSOR: "processor",
     Role.SUBPROCESSOR: "sub-processor",
+}
+
+# The assessment of a transfer as the status engine judges it, in the words every output uses.
+TIA_STATE_LABELS: dict[TiaState, str] = {
+    TiaState.MISSING: "missing",
+    TiaState.DRAFT: "draft",
+    TiaState.REVIEW_OVERDUE: "review overdue",
+    TiaState.STALE: "stale",
+    TiaState.APPROVED: "approved",
+    TiaState.NOT_NEEDED: "not needed",
+    TiaState.NO_SAFEGUARD: "pending a valid safeguard",
+    TiaState.NOT_ASSESSED: "not assessed (not live)",
 }
 
 TIA_STATUS_LABELS: dict[TiaStatus, str] = {

@@ -59,6 +59,14 @@ class Entity:
         return bool(self.exporter_regimes)
 
     @property
+    def since(self) -> date | None:
+        """The first day the register knows the entity existed: the earliest of the days it
+        was proposed, approved, made active or recorded (None: unknown)."""
+        recorded = self.created_at.date() if self.created_at is not None else None
+        known = [d for d in (self.proposed_on, self.approved_on, self.active_on, recorded) if d]
+        return min(known, default=None)
+
+    @property
     def display_name(self) -> str:
         return self.name or self.legal_name
 

@@ -43,10 +43,16 @@ class EntityFacts(NamedTuple):
     kind: EntityKind
     lifecycle: Lifecycle
     exporter_regimes: tuple[Regime, ...]
+    # The first day the register knows the entity existed (``Entity.since``; None: unknown,
+    # taken as always). A status as of an earlier day holds nothing against it.
+    since: date | None = None
 
     @property
     def is_own(self) -> bool:
         return bool(self.exporter_regimes)
+
+    def exists_on(self, on: date) -> bool:
+        return self.since is None or self.since <= on
 
 
 class TransferFacts(NamedTuple):
@@ -96,6 +102,7 @@ class DocumentFacts(NamedTuple):
     party_ids: tuple[int, ...]
     archived_at: datetime | None
     supersedes_id: int | None
+    notice_period_days: int | None = None
 
     def in_force_on(self, on: date) -> bool:
         # The same test as ``Document.in_force_on``.
@@ -186,6 +193,9 @@ class DueKind(StrEnum):
     REVIEW = "review"
     DPF_RECHECK = "dpf_recheck"
     TIA_REVIEW = "tia_review"
+    # The last day an instrument may be relied on, whatever the contract says (the legacy SCCs'
+    # end of validity under each regime).
+    DEADLINE = "deadline"
 
 
 class NextDue(NamedTuple):
@@ -232,6 +242,9 @@ class EntityTransferLine(NamedTuple):
     signed_on: date | None
     expires_on: date | None
     next_review_on: date | None
+    # The transfer's purpose (its service when no purpose is recorded) and data categories.
+    purpose: str = ""
+    data_categories: tuple[str, ...] = ()
 
 
 class AssessmentHead(NamedTuple):

@@ -36,7 +36,6 @@ from transfers_app.domain.readmodels import (
     NameCandidate,
     NameHit,
     NameKeys,
-    NextDue,
     RulesSnapshot,
 )
 
@@ -265,24 +264,6 @@ class RegisterQueries(Protocol):
     def register_rows(self, limit: int | None = None) -> builtins.list[EntityRow]:
         """One row per live entity in name order (comparison key, then id); only the first
         ``limit`` given one."""
-        ...
-
-    def next_due(
-        self,
-        on: date,
-        entity_ids: Sequence[int] | None = None,
-        *,
-        recheck_months: int | None,
-    ) -> dict[int, NextDue]:
-        """Each entity's earliest due date and what falls due then: its current documents'
-        expiry, last day for notice, next review and DPF re-check, and the next review of the
-        newest live assessment of each transfer it is a party to. Entities with nothing due are
-        left out; ``entity_ids`` limits the read to those.
-
-        A DPF certification's re-check is due ``recheck_months`` after it was last checked
-        (the reference data's period, ``ReferenceSet.evidence_recheck``; months counted as
-        ``dateutil.relativedelta`` counts them, so from 31 August six months is the end of
-        February), or on ``on`` if it was never checked; None: no re-check is due."""
         ...
 
     def mechanisms_used(self, entity_ids: Sequence[int] | None = None) -> dict[int, MechanismsUsed]:

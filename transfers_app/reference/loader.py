@@ -206,18 +206,14 @@ class EvidenceRecheck(Sourced):
     sources: tuple[Source, ...] = ()
 
     def due_after(self, checked_on: date) -> date:
-        """The day a check made on ``checked_on`` needs repeating."""
-        return checked_on + relativedelta(months=self.every_months)
-
-    def cutoff(self, on: date) -> date:
-        """Evidence checked before this day is overdue on ``on``."""
-        return _months_before(on, self.every_months)
+        """The day a check made on ``checked_on`` needs repeating (overdue the day after)."""
+        return _months_after(checked_on, self.every_months)
 
 
-@lru_cache(maxsize=256)
-def _months_before(on: date, months: int) -> date:
+@lru_cache(maxsize=4096)
+def _months_after(day: date, months: int) -> date:
     # Keyed by values only: a register has few distinct dates, and relativedelta is slow.
-    return on - relativedelta(months=months)
+    return day + relativedelta(months=months)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import DocumentKind, Finding, Mechanism, Regime, Role
 from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS
+from transfers_app.reference.assessment_tests import load_assessment_tests
 from transfers_app.reference.loader import Decision, MemoSlot, ReferenceSet
 
 MODULE_NAMES = {
@@ -29,6 +31,15 @@ CERT_LABEL = {
     "dpf_uk": "the UK Extension to the EU-US Data Privacy Framework",
     "dpf_swiss": "the Swiss-US Data Privacy Framework",
 }
+
+
+@lru_cache(maxsize=1024)
+def assessment_name_on(regime: Regime, on: date, fallback: str) -> str:
+    """What the transfer assessment is called under ``regime`` on ``on``: the name of the test
+    in force that day (``reference/data/assessment_tests.json``; the UK "data protection test"
+    only from 5 Feb 2026), else ``fallback`` (the regime row's ``assessment_name``)."""
+    test = load_assessment_tests().for_regime(regime, on)
+    return test.short_name if test is not None else fallback
 
 
 def scc_module(exporter_role: Role, importer_role: Role) -> int:
@@ -240,6 +251,7 @@ def _assess(
     module = scc_module(exporter_role, importer_role)
     regulator = info.regulator_on(on)
     unverified: list[str] = [] if info.verified else [f"{info.name}: regime data unverified"]
+    assessment_name = assessment_name_on(regime, on, info.assessment_name)
 
     def result(**kw: object) -> DestinationAssessment:
         base: dict[str, object] = dict(
@@ -250,7 +262,7 @@ def _assess(
             safeguards=(),
             scc_module=None,
             tia_required=False,
-            assessment_name=info.assessment_name,
+            assessment_name=assessment_name,
             conditions=(),
             advisories=(),
             unverified=tuple(unverified),
@@ -384,7 +396,7 @@ def _assess(
         finding=Finding.NOT_ADEQUATE,
         reason=f"{place}: no {info.name} adequacy finding in force on {on.isoformat()}; an "
         f"appropriate safeguard ({info.tools_basis or 'Art 46'}) and a "
-        f"{info.assessment_name or 'transfer assessment'} are needed, or an Art 49 "
+        f"{assessment_name or 'transfer assessment'} are needed, or an Art 49 "
         f"derogation as a last resort.{extra}",
         safeguards=tuple(safeguards),
         scc_module=module,

@@ -113,7 +113,7 @@ class AppServices:
     def public_list(self) -> PublicListService:
         from transfers_app.services.public_list import PublicListService
 
-        return PublicListService(self._store)
+        return PublicListService(self._store, self.register.status)
 
     @cached_property
     def imports(self) -> ImportService:

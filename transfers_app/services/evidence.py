@@ -10,20 +10,13 @@ user proceeds knowingly, and the pack records what was open at the time.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from transfers_app.domain.enums import DocumentStatus, Severity, TiaStatus
-from transfers_app.domain.formatting import (
-    MECHANISM_LABELS,
-    REGIME_LABELS,
-    ROLE_LABELS,
-    country_label,
-    day,
-)
-from transfers_app.domain.models import Document, Entity, Tia, Transfer
+from transfers_app.domain.formatting import day
+from transfers_app.domain.models import Transfer
 from transfers_app.ports.storage import Store
 from transfers_app.reports.document import (
     Bullets,
@@ -36,6 +29,7 @@ from transfers_app.reports.document import (
 )
 from transfers_app.reports.pack import PackEntry, PackPlan, safe_component
 from transfers_app.rules.gaps import Gap, GapCode
+from transfers_app.services.art30 import ART30_HEADERS, art30_rows
 from transfers_app.services.organisation import Organisation, organisation_of
 from transfers_app.services.register import StatusReport
 from transfers_app.services.tia import TiaService
@@ -161,95 +155,6 @@ def _in_scope(g: Gap, transfer_ids: set[int], entity_ids: set[int]) -> bool:
     if g.transfer_id is not None:
         return g.transfer_id in transfer_ids
     return g.entity_id is not None and g.entity_id in entity_ids
-
-
-# -- Art 30(1)(e) transfer records ---------------------------------------------------------------
-
-ART30_HEADERS = (
-    "Transfer",
-    "Exporter",
-    "Exporter role",
-    "Recipient",
-    "Recipient role",
-    "Third country or international organisation",
-    "Regimes",
-    "Transfer basis",
-    "Safeguard document",
-    "Signed",
-    "Expires",
-    "Assessment",
-    "Assessment approved",
-    "Onward transfers",
-    "Art 49 documentation",
-    "Data categories",
-    "Data subjects",
-    "Purpose",
-)
-
-
-def art30_rows(
-    transfers: Sequence[Transfer],
-    entities: dict[int, Entity],
-    documents: dict[int, Document],
-    tias: Sequence[Tia],
-    regimes_of: Callable[[Transfer], tuple[str, ...]],
-) -> list[tuple[str, ...]]:
-    """One row per transfer in the shape of Art 30(1)(e) (and the ICO's documentation list):
-    the third country, the basis relied on and the documentation of the safeguards."""
-    current_tia: dict[int, Tia] = {}
-    for x in tias:
-        if x.status is TiaStatus.APPROVED and x.archived_at is None:
-            for tid in x.transfer_ids:
-                current_tia[tid] = x
-    children: dict[int, list[Transfer]] = defaultdict(list)
-    for t in transfers:
-        children[t.exporter_id].append(t)
-
-    def name(i: int) -> str:
-        e = entities.get(i)
-        return (e.legal_name or e.name) if e else f"entity {i}"
-
-    rows: list[tuple[str, ...]] = []
-    for t in transfers:
-        docs = [documents[m.document_id] for m in t.mechanisms if m.document_id in documents]
-        primary = docs[0] if docs else None
-        derogations = [
-            f"Art {d.derogation.value}: {d.justification or 'no justification recorded'}"
-            for d in docs
-            if d.derogation is not None
-        ]
-        tia = current_tia.get(t.id or -1)
-        onward = [
-            f"{name(c.importer_id)} ({c.destination})"
-            for c in children.get(t.importer_id, ())
-            if c.id != t.id
-        ]
-        rows.append(
-            (
-                f"T{t.id}",
-                name(t.exporter_id),
-                ROLE_LABELS[t.exporter_role],
-                name(t.importer_id),
-                ROLE_LABELS[t.importer_role],
-                country_label(t.destination),
-                ", ".join(regimes_of(t)),
-                "; ".join(
-                    MECHANISM_LABELS.get(m.mechanism, m.mechanism.value) for m in t.mechanisms
-                )
-                or "none recorded",
-                f"{primary.title} (document {primary.id})" if primary else "",
-                primary.signed_on.isoformat() if primary and primary.signed_on else "",
-                primary.expires_on.isoformat() if primary and primary.expires_on else "",
-                tia.reference if tia else "",
-                tia.approved_on.isoformat() if tia and tia.approved_on else "",
-                "; ".join(onward),
-                "; ".join(derogations),
-                ", ".join(t.data_categories),
-                ", ".join(t.data_subjects),
-                t.purpose or t.service,
-            )
-        )
-    return rows
 
 
 # -- the pack ------------------------------------------------------------------------------------
@@ -408,14 +313,8 @@ def plan_pack(
     )
     org = organisation_of(store)
 
-    def regimes_of(t: Transfer) -> tuple[str, ...]:
-        regimes = t.regimes or (
-            entities[t.exporter_id].exporter_regimes if t.exporter_id in entities else ()
-        )
-        return tuple(REGIME_LABELS[r] for r in regimes)
-
     entries: list[PackEntry] = []
-    rows = art30_rows(transfers, entities, documents, assessments, regimes_of)
+    rows = art30_rows(status, transfers, entities, documents)
     entries.append(
         PackEntry(
             "register/register.pdf",
@@ -429,7 +328,7 @@ def plan_pack(
     entries.append(
         PackEntry(
             "records/art30-transfers.csv",
-            "Transfer records in the Art 30(1)(e) shape (CSV)",
+            f"Transfer records in the Art 30(1)(e) shape (CSV): the transfers live on {day(on)}",
             lambda: renderers.csv(ART30_HEADERS, rows),
         )
     )

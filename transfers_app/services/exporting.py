@@ -106,11 +106,12 @@ class ExportService:
         return import_register_json(self._store, self.files.register_file, path)
 
     def public_list(
-        self, fmt: str, path: Path, on: date, publish: bool = False
+        self, fmt: str, path: Path, on: date, publish: bool = False, force: bool = False
     ) -> PublicListReport:
         """The public sub-processor list as ``fmt`` ("html" or "md"); with ``publish`` also
-        recorded as published, together with the file or not at all."""
-        return self._public_list.write(self.files.public_list, fmt, path, on, publish)
+        recorded as published, together with the file or not at all (an entry without a valid
+        safeguard: only with ``force``)."""
+        return self._public_list.write(self.files.public_list, fmt, path, on, publish, force)
 
     def tia(self, tia_id: int, on: date, path: Path, fmt: TiaFormat = TiaFormat.PDF) -> Path:
         """An assessment as PDF or Word."""

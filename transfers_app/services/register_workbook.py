@@ -10,6 +10,7 @@ from datetime import date
 
 from transfers_app.domain import formatting as fmt
 from transfers_app.domain.countries import country_name
+from transfers_app.domain.enums import TiaState, TiaStatus
 from transfers_app.domain.models import Document, Entity, Location, Tia, Transfer
 from transfers_app.ports.storage import Store
 from transfers_app.reports.table import Column, ColumnKind, ExportTable
@@ -72,7 +73,13 @@ def workbook_tables(
             worst[g.entity_id] = fmt.SEVERITY_LABELS[g.severity]
         if g.transfer_id is not None:
             gaps_of_transfer[g.transfer_id] += 1
-    status_of = {line.transfer_id: line.status for line in lines if line.transfer_id is not None}
+    # What the register table says of each transfer (the status engine's), so the sheets agree
+    # with it: the status, the regimes it was judged under (or would be: its exporter's), the
+    # assessment and where the transfer stands with it.
+    on_line = {line.transfer_id: line for line in lines if line.transfer_id is not None}
+    exporter_regimes = {e.id: e.exporter_regimes for e in tables.entities}
+    report = data.report
+    overdue = report.overdue_assessments()
     countries = {line.entity_id: line.countries for line in lines}
     transfers = {t.id: t for t in tables.transfers}
 
@@ -80,6 +87,27 @@ def workbook_tables(
         if i is None:
             return ""
         return names.get(i, f"(archived entity {i})")
+
+    def judged(t: Transfer) -> tuple[str, str, str, str]:
+        """(regimes, status, assessment, assessment status) of a transfer."""
+        line = on_line.get(t.id or -1)
+        if line is not None:
+            return line.regimes, line.status, line.tia, line.tia_status
+        regimes = t.regimes or exporter_regimes.get(t.exporter_id, ())
+        return ", ".join(r.value for r in regimes), "", "", ""
+
+    def state(x: Tia) -> str:
+        """Where an assessment stands on the register date, as the status report says."""
+        if x.status is not TiaStatus.APPROVED:
+            return fmt.TIA_STATUS_LABELS[x.status]
+        if x.approved_on is not None and x.approved_on > data.on:
+            return "approved after the register date"
+        # In the order ``StatusReport.tia_state`` weighs them: an overdue review first.
+        if x.id in overdue:
+            return fmt.TIA_STATE_LABELS[TiaState.REVIEW_OVERDUE]
+        if x.id in report.stale_assessments:
+            return fmt.TIA_STATE_LABELS[TiaState.STALE]
+        return fmt.TIA_STATE_LABELS[TiaState.APPROVED]
 
     entities = ExportTable(
         "Entities",
@@ -136,6 +164,7 @@ def workbook_tables(
             Column("Upstream transfer", _N, 9), Column("Mechanisms", _T, 26),
             Column("Safeguard document IDs", _T, 12), Column("Started", _D, 11),
             Column("Ended", _D, 11), Column("Status", _T, 10), Column("Gaps", _N, 6),
+            Column("Assessment", _T, 14), Column("Assessment status", _T, 14),
             Column("Notes", _T, 40), Column("Last changed", _D, 11),
         ),
         [
@@ -143,15 +172,15 @@ def workbook_tables(
                 t.id, t.exporter_id, name(t.exporter_id), t.importer_id, name(t.importer_id),
                 t.destination, country_name(t.destination), fmt.ACCESS_LABELS[t.access],
                 fmt.ROLE_LABELS[t.exporter_role], fmt.ROLE_LABELS[t.importer_role],
-                ", ".join(r.value for r in t.regimes), t.service, t.purpose,
+                (j := judged(t))[0], t.service, t.purpose,
                 "; ".join(t.data_categories), "; ".join(t.data_subjects),
                 _yes(t.special_category), _yes(t.criminal_data), fmt.FREQUENCY_LABELS[t.frequency],
                 t.volume.value if t.volume else "", t.parent_transfer_id,
                 "; ".join(fmt.MECHANISM_LABELS.get(u.mechanism, u.mechanism) for u in t.mechanisms)
                 or fmt.MECHANISM_LABELS[fmt.NO_MECHANISM],
                 ", ".join(str(u.document_id) for u in t.mechanisms if u.document_id is not None),
-                t.started_on, t.ended_on, status_of.get(t.id or -1, ""),
-                gaps_of_transfer.get(t.id or -1, 0), t.notes, _updated(t),
+                t.started_on, t.ended_on, j[1], gaps_of_transfer.get(t.id or -1, 0), j[2], j[3],
+                t.notes, _updated(t),
             )
             for t in tables.transfers
         ],
@@ -199,7 +228,8 @@ def workbook_tables(
             Column("ID", _N, 7), Column("Reference", _T, 14), Column("Title", _T, 30),
             Column("Transfer ID", _N, 9), Column("Exporter", _T, 28), Column("Importer", _T, 28),
             Column("Destination", _T, 20), Column("Also covers transfers", _T, 12),
-            Column("Status", _T, 10), Column("Revision", _N, 8), Column("Regimes", _T, 9),
+            Column("Status", _T, 10), Column("On the register date", _T, 14),
+            Column("Revision", _N, 8), Column("Regimes", _T, 9),
             Column("Assessor", _T, 20), Column("Approver", _T, 20), Column("Approved", _D, 11),
             Column("Next review", _D, 11), Column("Review cycle (months)", _N, 9),
             Column("Change note", _T, 36), Column("Last changed", _D, 11),
@@ -208,7 +238,7 @@ def workbook_tables(
             (
                 t.id, t.reference, t.title, t.transfer_id, *covered(t),
                 ", ".join(str(i) for i in t.extra_transfer_ids), fmt.TIA_STATUS_LABELS[t.status],
-                t.revision, ", ".join(r.value for r in t.regimes), t.assessor, t.approver,
+                state(t), t.revision, ", ".join(r.value for r in t.regimes), t.assessor, t.approver,
                 t.approved_on, t.next_review_on, t.review_cycle_months, t.change_note,
                 _updated(t),
             )

@@ -221,7 +221,7 @@ def regime_tools(
         addendum_partner = _partner(t.mechanisms, documents)
         verdicts = []
         for use in uses:
-            ok, gaps = CHECKERS[use.mechanism].check(use, ctx, regime, a, ref, on)
+            ok, gaps, *_ = CHECKERS[use.mechanism].check(use, ctx, regime, a, ref, on)
             kinds = ref.document_kinds(use.mechanism)
             view = find_document(use, ctx, on, kinds)
             found = documents.get(view.id) if view is not None and view.id is not None else None

@@ -18,7 +18,6 @@ from transfers_app.domain.countries import normalise_code
 from transfers_app.domain.enums import (
     Access,
     Activity,
-    DocumentKind,
     EntityKind,
     Finding,
     Lifecycle,
@@ -91,7 +90,9 @@ class Workspace:
 
     # -- register table -------------------------------------------------------------------
 
-    def register_rows(self, limit: int | None = None, on: date | None = None) -> list[RegisterRow]:
+    def register_rows(
+        self, limit: int | None = None, on: date | None = None, report: StatusReport | None = None
+    ) -> list[RegisterRow]:
         """The register table's rows in name order (only the first ``limit`` if given); given
         ``on``, with their next due dates and mechanisms too (see ``with_extras``)."""
         rows = self._store.queries.register_rows(limit)
@@ -110,7 +111,7 @@ class Workspace:
                     text,
                 )
             )  # fmt: skip
-        return out if on is None else self.with_extras(out, on, whole)
+        return out if on is None else self.with_extras(out, on, whole, report=report)
 
     def entity_rows(self) -> list[EntityRow]:
         """Every live entity as the register page reads it (name order), for views that draw
@@ -118,24 +119,31 @@ class Workspace:
         return self._store.queries.register_rows()
 
     def with_extras(
-        self, rows: Sequence[RegisterRow], on: date, whole: bool = True
+        self,
+        rows: Sequence[RegisterRow],
+        on: date,
+        whole: bool = True,
+        *,
+        report: StatusReport | None = None,
     ) -> list[RegisterRow]:
         """``rows`` (same order) with each entity's next due date as of ``on`` and the
         mechanisms of the transfers to it. ``whole``: the rows are the whole register (read
         in one pass for all); otherwise only what concerns these rows is read.
 
-        A second step rather than part of ``register_rows``: on 100,000 entities it takes
-        about a second (grouping every document, assessment and mechanism per entity), so a
-        large register shows its rows first and these when they are ready.
+        The next due date is the status engine's (``StatusReport.next_due_by_entity``: the
+        dates the verdicts rest on, filed against the importer as the gaps are), so a row is
+        never overdue beside an OK badge. ``report``: the status on ``on`` the caller holds
+        (the app's shared one); without it, the status is computed (or taken from the
+        service's cache).
+
+        A second step rather than part of ``register_rows``: on 100,000 entities the status
+        takes seconds, so a large register shows its rows first and these when ready.
         """
         ids = None if whole else [r.entity_id for r in rows]
-        # The DPF re-check period is the reference data's (none: no re-check falls due).
-        recheck = self.register.ref.evidence_recheck(DocumentKind.DPF_CERTIFICATION)
-        queries = self._store.queries
-        due = queries.next_due(
-            on, ids, recheck_months=recheck.every_months if recheck is not None else None
-        )
-        used = queries.mechanisms_used(ids)
+        if report is None or report.on != on:
+            report = self.register.status(on)
+        due = report.next_due_by_entity()
+        used = self._store.queries.mechanisms_used(ids)
         sets: dict[MechanismsUsed, frozenset[str]] = {}
         none: frozenset[str] = frozenset()
         out = []

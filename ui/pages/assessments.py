@@ -120,7 +120,8 @@ class AssessmentsPage(TablePage[list[AssessmentRow]]):
             transfers = {t.id: t for t in services.transfers.list() if t.id is not None}
             names = services.entities.names()
             tias = services.tias.assessments()
-            return assessment_rows(tias, transfers, names, missing, ctx.today, stale)
+            overdue = report.overdue_assessments()
+            return assessment_rows(tias, transfers, names, missing, overdue, stale)
 
         return read
 

@@ -259,8 +259,10 @@ class RegisterPage(Page):
         workspace = self.ctx.services.workspace
         first = workspace.register_rows(limit=FIRST_ROWS)
         whole = len(first) < FIRST_ROWS
-        if whole:  # a small register: its due dates and mechanisms are quick to read
-            first = workspace.with_extras(first, self.ctx.today)
+        if whole:
+            # A small register: its status (which decides the due dates) and mechanisms are
+            # quick to read, and the status is shared with the other pages.
+            first = workspace.with_extras(first, self.ctx.today, report=self.ctx.status())
         self.model.set_rows(first, extras_known=whole)
         self._fill_countries()
         if selected is not None:
@@ -272,15 +274,16 @@ class RegisterPage(Page):
             return
         self._loading_all = True
         self.status_label.setText("Loading the rest of the register…")
-        today = self.ctx.today
+        ctx = self.ctx
+        today = ctx.today
 
         def read(services: AppServices, job: Job) -> list[RegisterRow]:
             # Every row first (shown at once), then the same rows with their next due dates
-            # and mechanisms.
+            # (the shared status's) and mechanisms.
             workspace = services.workspace
             rows = workspace.register_rows()
             job.report(rows)
-            return workspace.with_extras(rows, today)
+            return workspace.with_extras(rows, today, report=ctx.status(services))
 
         self.jobs.drop(STATUS_JOB)  # the status of rows about to be replaced
         self.jobs.start(
