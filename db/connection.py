@@ -375,9 +375,18 @@ def _migrate(db: RegisterDatabase, path: Path, existed: bool) -> RegisterDatabas
                     "Free some disk space or make the folder writable, then try again."
                 ) from None
         try:
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            migrations.apply(db)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            # Under the write lock, and asked again: two programs opening a new register at
+            # once take turns, the second finding nothing left to do.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if migrations.pending(db):
+                    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    migrations.apply(db)
+                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.rollback()
+                raise
         except sqlite3.Error as exc:
             if is_locked(exc):
                 raise LockedError(locked_message(path, db.busy_timeout)) from None
