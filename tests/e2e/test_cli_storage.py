@@ -254,7 +254,10 @@ def test_two_demo_loads_at_once_one_is_refused_clearly(tmp_path: Path) -> None:
         subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for _ in range(2)
     ]
-    results = [(p.wait(timeout=120), *(s.decode() for s in p.communicate())) for p in runs]
+    results: list[tuple[int, str, str]] = []
+    for p in runs:
+        out, err = p.communicate(timeout=120)
+        results.append((p.returncode, out.decode(), err.decode()))
     assert sorted(code for code, _, _ in results) == [0, 2]
     (refused,) = [err for code, _, err in results if code == 2]
     assert "UNIQUE" not in refused and "Traceback" not in refused
