@@ -640,10 +640,7 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
             label.setVisible(bool(text))
         if "locations" in by_field:
             self.tabs.setTabToolTip(1, by_field["locations"][0])
-        self.save_button.setEnabled(not found)
-        self.save_button.setToolTip(
-            "Fix the problems shown in red first" if found else "Save the entity (Ctrl+S)"
-        )
+        self._allow_save(bool(found))
         return not found
 
     def value(self) -> Entity:
@@ -663,16 +660,27 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
     def _mark_clean(self) -> None:
         self._initial = self._snapshot()
 
+    def _stored(self) -> Entity | None:
+        original = self.original
+        return (
+            None
+            if original is None or original.id is None
+            else (self.ctx.services.entities.get(original.id))
+        )
+
     @classmethod
     def edit(cls, parent: QWidget | None, ctx: UiContext, entity_id: int | None) -> Entity | None:
         """Open the editor on an entity (None: a new one); the saved entity, or None."""
-        try:
-            entity = ctx.services.entities.get(entity_id) if entity_id else None
-        except TransfersError as exc:
-            messages.error(parent, str(exc))
-            return None
-        dialog = cls(ctx, entity, parent)
-        dialog.exec()
+        while True:
+            try:
+                entity = ctx.services.entities.get(entity_id) if entity_id else None
+            except TransfersError as exc:
+                messages.error(parent, str(exc))
+                return None
+            dialog = cls(ctx, entity, parent)
+            dialog.exec()
+            if not dialog.reload_requested:  # else: someone saved it first, open theirs
+                break
         if dialog.saved is None and dialog.transfers_changed:
             # Nothing changed on the entity, but its transfers did: callers must refresh.
             return dialog.original

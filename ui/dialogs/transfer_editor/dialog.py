@@ -616,10 +616,7 @@ class TransferEditor(FieldMessages, RecordEditor[Transfer]):
         for label in set(self._errors.values()):
             label.setVisible(bool(label.text()))
         self.summary.setText(placed.summary)
-        self.save_button.setEnabled(not found)
-        self.save_button.setToolTip(
-            "Fix the problems shown in red first" if found else "Save the transfer (Ctrl+S)"
-        )
+        self._allow_save(bool(found))
         return not found
 
     def error_text(self, field: str) -> str:
@@ -726,6 +723,14 @@ class TransferEditor(FieldMessages, RecordEditor[Transfer]):
     def _mark_clean(self) -> None:
         self._initial = self._candidate()
 
+    def _stored(self) -> Transfer | None:
+        original = self.original
+        return (
+            None
+            if original is None or original.id is None
+            else (self.ctx.services.transfers.get(original.id))
+        )
+
     @classmethod
     def edit(
         cls,
@@ -737,11 +742,13 @@ class TransferEditor(FieldMessages, RecordEditor[Transfer]):
     ) -> Transfer | None:
         """Open the editor on a transfer (None: a new one, with the exporter or importer
         preset); the saved transfer, or None if nothing was saved."""
-        try:
-            transfer = ctx.services.transfers.get(transfer_id) if transfer_id else None
-        except TransfersError as exc:
-            messages.error(parent, str(exc))
-            return None
-        dialog = cls(ctx, transfer, exporter_id, importer_id, parent)
-        dialog.exec()
-        return dialog.saved
+        while True:
+            try:
+                transfer = ctx.services.transfers.get(transfer_id) if transfer_id else None
+            except TransfersError as exc:
+                messages.error(parent, str(exc))
+                return None
+            dialog = cls(ctx, transfer, exporter_id, importer_id, parent)
+            dialog.exec()
+            if not dialog.reload_requested:  # else: someone saved it first, open theirs
+                return dialog.saved
