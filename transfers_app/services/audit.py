@@ -59,6 +59,38 @@ class AuditService:
         )
 
 
+def pack_audit_record(result: AuditVerification) -> dict[str, object]:
+    """What an evidence pack's manifest records of the audit trail: its head hash and the
+    verification result, so that a reader can later check that the register's history went
+    on from this point unchanged."""
+    return {
+        "entries_checked": result.entries,
+        "head_entry_id": result.head_id,
+        "head_hash": result.head_hash,
+        "hash_algorithm": "SHA-256",
+        "intact": result.intact,
+        "first_broken_link": None if result.broken is None else result.broken.text(),
+    }
+
+
+def pack_audit_sentence(result: AuditVerification) -> str:
+    """The cover letter's sentence on the audit trail (what ``pack_audit_record`` records)."""
+    if result.broken is not None:
+        return (
+            f"The register's audit trail FAILED its check when this pack was prepared: of "
+            f"{result.entries:,} entries, the first broken link is {result.broken.text()}. "
+            f"Head hash as stored: {result.head_hash}."
+        )
+    if not result.entries:
+        return "The register's audit trail held no entries when this pack was prepared."
+    return (
+        f"The register's audit trail is a SHA-256 hash chain: each entry's hash covers its "
+        f"content and the hash before it. All {result.entries:,} entries were checked when "
+        f"this pack was prepared and every link holds. Head hash (entry {result.head_id}): "
+        f"{result.head_hash}."
+    )
+
+
 def verification_lines(result: AuditVerification) -> list[str]:
     """What ``transfers-app audit verify`` prints and the Audit page shows."""
     if result.broken is None:
