@@ -885,6 +885,10 @@ def configure_process() -> None:
     """Process-wide settings of the app's own process (the entry points call it, not
     ``main``, so a test that calls ``main`` leaves its process as it was)."""
     gc.set_threshold(*GC_THRESHOLDS)
+    # An export killed by SIGTERM or SIGHUP removes its half-written temporary first.
+    from exports.files import remove_temporaries_on_signals
+
+    remove_temporaries_on_signals()
 
 
 def run() -> NoReturn:
