@@ -162,9 +162,9 @@ def test_an_editor_on_a_read_only_register_cannot_save(
     qtbot.addWidget(dialog)
     dialog.notes_edit.setPlainText("changed")
     assert not dialog.save_button.isEnabled()
-    assert dialog.save_button.toolTip() == (
-        "The register is read-only (the file is read-only): nothing can be saved"
-    )
+    why = "The register is read-only (the file is read-only): nothing can be saved"
+    assert dialog.save_button.toolTip() == why
+    assert dialog.general_error.text() == why and not dialog.general_error.isHidden()
 
 
 def test_the_storage_dialog_offers_shared_drive_mode(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from PySide6.QtWidgets import QDialog, QPushButton
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton
 
 from transfers_app.errors import ConflictError, TransfersError
 from ui import messages
@@ -70,13 +70,22 @@ class RecordEditor(QDialog, Generic[R]):
         """Why nothing can be saved (the register is read-only), or None."""
         return self.ctx.read_only
 
+    def _foot_message(self) -> QLabel | None:
+        """The label beside Save (why it cannot be saved), if the editor has one."""
+        return None
+
     def _allow_save(self, problems: bool) -> None:
         """Save is possible when the record has no ``problems`` and the register can be
-        written; its tooltip says why not."""
+        written; its tooltip says why not, and on a read-only register so does the line
+        beside it."""
         reason = self.read_only
         self.save_button.setEnabled(not problems and reason is None)
         if reason is not None:
             tip = f"The register is read-only ({reason}): nothing can be saved"
+            foot = self._foot_message()
+            if foot is not None and not foot.text():
+                foot.setText(tip)
+                foot.setVisible(True)
         elif problems:
             tip = "Fix the problems shown in red first"
         else:

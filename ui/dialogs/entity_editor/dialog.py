@@ -660,6 +660,9 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
     def _mark_clean(self) -> None:
         self._initial = self._snapshot()
 
+    def _foot_message(self) -> QLabel:
+        return self.general_error
+
     def _stored(self) -> Entity | None:
         original = self.original
         return (

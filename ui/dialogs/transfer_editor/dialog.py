@@ -723,6 +723,9 @@ class TransferEditor(FieldMessages, RecordEditor[Transfer]):
     def _mark_clean(self) -> None:
         self._initial = self._candidate()
 
+    def _foot_message(self) -> QLabel:
+        return self.summary
+
     def _stored(self) -> Transfer | None:
         original = self.original
         return (
