@@ -189,4 +189,4 @@ def test_a_pack_from_a_tampered_register_says_the_trail_is_broken(
     assert "changed after it was written" in trail["first_broken_link"]
     text = _cover_text(target)
     assert "audit trail FAILED its check" in text
-    assert "the first broken link is entry 4" in text
+    assert "First broken link entry 4 (" in text

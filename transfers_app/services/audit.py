@@ -74,21 +74,33 @@ def pack_audit_record(result: AuditVerification) -> dict[str, object]:
 
 
 def pack_audit_sentence(result: AuditVerification) -> str:
-    """The cover letter's sentence on the audit trail (what ``pack_audit_record`` records)."""
+    """The cover letter's sentence on the audit trail (its figures: ``pack_audit_fields``)."""
     if result.broken is not None:
         return (
-            f"The register's audit trail FAILED its check when this pack was prepared: of "
-            f"{result.entries:,} entries, the first broken link is {result.broken.text()}. "
-            f"Head hash as stored: {result.head_hash}."
+            "The register's audit trail FAILED its check when this pack was prepared: an "
+            "entry was changed or removed after it was written (below, the first broken link)."
         )
     if not result.entries:
         return "The register's audit trail held no entries when this pack was prepared."
     return (
-        f"The register's audit trail is a SHA-256 hash chain: each entry's hash covers its "
-        f"content and the hash before it. All {result.entries:,} entries were checked when "
-        f"this pack was prepared and every link holds. Head hash (entry {result.head_id}): "
-        f"{result.head_hash}."
+        "The register's audit trail is a SHA-256 hash chain: each entry's hash covers its "
+        f"content and the hash before it. All {result.entries:,} entries were checked when this "
+        "pack was prepared and every link holds. The head hash below (also in manifest.json) "
+        "lets anyone check later that the register's history went on from here unchanged."
     )
+
+
+def pack_audit_fields(result: AuditVerification) -> tuple[tuple[str, str], ...]:
+    """The cover letter's figures on the audit trail (what ``pack_audit_record`` records)."""
+    fields = [
+        ("Audit trail", "intact" if result.intact else "BROKEN"),
+        ("Entries checked", f"{result.entries:,}"),
+    ]
+    if result.broken is not None:
+        fields.append(("First broken link", result.broken.text()))
+    if result.entries:
+        fields.append((f"Head hash (entry {result.head_id})", result.head_hash))
+    return tuple(fields)
 
 
 def verification_lines(result: AuditVerification) -> list[str]:

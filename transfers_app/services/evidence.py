@@ -37,7 +37,12 @@ from transfers_app.reports.document import (
 )
 from transfers_app.reports.pack import PackEntry, PackPlan, safe_component
 from transfers_app.rules.gaps import Gap, GapCode
-from transfers_app.services.audit import AuditService, pack_audit_record, pack_audit_sentence
+from transfers_app.services.audit import (
+    AuditService,
+    pack_audit_fields,
+    pack_audit_record,
+    pack_audit_sentence,
+)
 from transfers_app.services.organisation import Organisation, organisation_of
 from transfers_app.services.register import StatusReport
 from transfers_app.services.tia import TiaService
@@ -348,7 +353,11 @@ def cover_letter(
                             "documents/: the current signed safeguard documents",
                         )
                     ),
-                    *((Para(pack_audit_sentence(audit)),) if audit is not None else ()),
+                    *(
+                        (Para(pack_audit_sentence(audit)), Fields(pack_audit_fields(audit)))
+                        if audit is not None
+                        else ()
+                    ),
                     Para(
                         "Prepared with Transfer Register. Legal reference facts the software "
                         "could not verify are marked as such in the documents.",
