@@ -11,23 +11,16 @@ after a reboot reads the file from disk once more).
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
-from pathlib import Path
 
-from harness import ensure_generated, timed
+from harness import ensure_generated, storage_register, timed
 
 from db import open_db
 from db.connection import _quick_check
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--entities", type=int, default=100_000)
-    parser.add_argument("--data", type=Path)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    folder = args.data or Path(__file__).parent / "out" / f"storage-n{args.entities}"
+    args, folder = storage_register(repeat=5)
     path = ensure_generated(args.entities, folder)
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 
@@ -45,36 +46,29 @@ class ReadOnlyError(StorageError):
         self.reason = reason
 
 
+@dataclass(eq=False, kw_only=True)
 class ConflictError(StorageError):
     """A save that lost the optimistic-version race: someone saved the record since it was
     read. Nothing was written. Carries the record (``table``, ``record_id``, ``label``), the
     version the save expected and the one stored, and who made the stored version and when
     (from the audit trail; None when the trail does not say)."""
 
-    def __init__(
-        self,
-        *,
-        table: str,
-        label: str,
-        record_id: int,
-        expected_version: int,
-        stored_version: int,
-        changed_by: str | None,
-        changed_at: datetime | None,
-    ) -> None:
-        self.table = table
-        self.label = label
-        self.record_id = record_id
-        self.expected_version = expected_version
-        self.stored_version = stored_version
-        self.changed_by = changed_by
-        self.changed_at = changed_at
-        who = f" by {changed_by}" if changed_by else ""
-        when = f" on {when_text(changed_at)}" if changed_at is not None else ""
+    table: str
+    label: str
+    record_id: int
+    expected_version: int
+    stored_version: int
+    changed_by: str | None
+    changed_at: datetime | None
+
+    def __post_init__(self) -> None:
+        who = f" by {self.changed_by}" if self.changed_by else ""
+        when = f" on {when_text(self.changed_at)}" if self.changed_at is not None else ""
         super().__init__(
-            f"{label} {record_id} was changed elsewhere{who}{when} since you opened it (it is "
-            f"now version {stored_version}, you had version {expected_version}); nothing was "
-            "saved. Reload it to see their change, then make yours again."
+            f"{self.label} {self.record_id} was changed elsewhere{who}{when} since you opened "
+            f"it (it is now version {self.stored_version}, you had version "
+            f"{self.expected_version}); nothing was saved. Reload it to see their change, then "
+            "make yours again."
         )
 
 

@@ -18,6 +18,7 @@ from support.registers import (
     checkpoint,
     damage_pages,
     held_by_another_program,
+    journal_of_file,
     read_only,
     sha256,
 )
@@ -63,14 +64,6 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     conn.close()
     checkpoint(path)
     return path
-
-
-def _journal_of(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
-    finally:
-        conn.close()
 
 
 # -- damaged ----------------------------------------------------------------------------------
@@ -222,7 +215,7 @@ def test_a_register_in_a_read_only_folder_opens_read_only(
         finally:
             store.close()
     assert sha256(path) == before
-    assert _journal_of(path) == ("wal" if journal is JournalMode.WAL else "delete")
+    assert journal_of_file(path) == ("wal" if journal is JournalMode.WAL else "delete")
 
 
 def test_a_read_only_register_of_an_older_version_says_it_needs_writing(
@@ -253,10 +246,10 @@ def test_a_new_register_gets_wal_and_one_on_a_network_drive_the_rollback_journal
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _register(tmp_path / "local.db")
-    assert _journal_of(tmp_path / "local.db") == "wal"
+    assert journal_of_file(tmp_path / "local.db") == "wal"
     monkeypatch.setattr(connection, "network_filesystem", lambda folder: "cifs")
     _register(tmp_path / "share.db")
-    assert _journal_of(tmp_path / "share.db") == "delete"
+    assert journal_of_file(tmp_path / "share.db") == "delete"
     store = SqliteStore(open_db(tmp_path / "share.db"), actor="alice")
     info = store.storage
     store.close()
@@ -275,7 +268,7 @@ def test_wal_on_a_network_drive_is_warned_of_never_switched(
     store.set_journal_mode(JournalMode.ROLLBACK)
     assert store.storage.warnings == ()
     store.close()
-    assert _journal_of(path) == "delete"
+    assert journal_of_file(path) == "delete"
 
 
 def test_opening_never_switches_a_rollback_register_back_to_wal(tmp_path: Path) -> None:
@@ -290,7 +283,7 @@ def test_opening_never_switches_a_rollback_register_back_to_wal(tmp_path: Path) 
         store.entities.list()
         assert store.storage.journal is JournalMode.ROLLBACK
         store.close()
-        assert _journal_of(path) == "delete"
+        assert journal_of_file(path) == "delete"
 
 
 def test_the_choice_is_remembered_and_restored_if_another_program_changes_it(
@@ -301,12 +294,12 @@ def test_the_choice_is_remembered_and_restored_if_another_program_changes_it(
     store = SqliteStore(open_db(path), actor="alice")
     store.set_journal_mode(JournalMode.ROLLBACK)
     store.close()
-    assert _journal_of(path) == "delete"
+    assert journal_of_file(path) == "delete"
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode = WAL")  # an older version of the app did this
     conn.close()
     database = open_db(path)
-    assert _journal_of(path) == "delete"
+    assert journal_of_file(path) == "delete"
     assert database.warnings == [
         "another program had switched the register to wal mode; it was put back in the "
         "rollback journal chosen for it"

@@ -12,14 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import registers as on_disk
 from support.cli import run_cli_cleanly
-from support.registers import (
-    checkpoint,
-    damage_pages,
-    held_by_another_program,
-    read_only,
-    sha256,
-)
 
 import db.connection as connection
 
@@ -33,7 +27,7 @@ def _one_line_error(code: int, out: str, err: str) -> str:
 @pytest.fixture
 def closed_demo(demo: Path) -> Path:
     """The demo register, its write-ahead log merged: the file alone is the register."""
-    checkpoint(demo / "register.db")
+    on_disk.checkpoint(demo / "register.db")
     return demo
 
 
@@ -62,13 +56,13 @@ def test_every_command_refuses_damaged_copies_and_leaves_them_untouched(
         (home / "backups").mkdir()
         backup = home / "backups" / "register-20261124T170000Z-before-m006_audit_chain.db"
         shutil.copyfile(closed_demo / "register.db", backup)
-        damage_pages(path, rng, rng.randint(1, 4))
-        before = sha256(path)
+        on_disk.damage_pages(path, rng, rng.randint(1, 4))
+        before = on_disk.sha256(path)
         for argv in commands:
             text = _one_line_error(*run_cli_cleanly(capsys, "--data-dir", str(home), *argv))
             assert f"{path} is damaged" in text and f"Restore the newest backup, {backup}" in text
-            assert sha256(path) == before, f"{argv} wrote to damaged copy {i}"
-        assert not list(home.glob("register.db-*")) or sha256(path) == before
+            assert on_disk.sha256(path) == before, f"{argv} wrote to damaged copy {i}"
+        assert not list(home.glob("register.db-*")) or on_disk.sha256(path) == before
     # The app said it in a window as well (its users do not see the terminal).
     assert len(shown) == 6 and all("is damaged" in s for s in shown)
 
@@ -82,7 +76,7 @@ def test_a_write_to_a_register_another_program_holds_waits_then_says_so(
     monkeypatch.setattr(connection, "BUSY_TIMEOUT", 0.3)
     vendors = tmp_path / "vendors.csv"
     vendors.write_text("Supplier;Country\nKlar GmbH;Austria\n", "utf-8")
-    with held_by_another_program(demo / "register.db"):
+    with on_disk.held_by_another_program(demo / "register.db"):
         text = _one_line_error(*run_cli_cleanly(capsys, "import", str(vendors)))
         # Reading is not held up.
         code, out, _ = run_cli_cleanly(capsys, "status")
@@ -107,9 +101,9 @@ def test_a_read_only_register_reads_and_exports_and_says_why_it_cannot_change(
     vendors.write_text("Supplier;Country\nKlar GmbH;Austria\n", "utf-8")
     bundle = tmp_path / "bundle.json"
     assert run_cli_cleanly(capsys, "reference", "export", "-o", str(bundle))[0] == 0
-    checkpoint(path)
-    before = sha256(path)
-    with read_only(monkeypatch, path):
+    on_disk.checkpoint(path)
+    before = on_disk.sha256(path)
+    with on_disk.read_only(monkeypatch, path):
         # Everything that reads works.
         assert run_cli_cleanly(capsys, "status") == (code, status_before, "")
         check = ["check", "--name", "Stratus", "--country", "US", "--role", "processor"]
@@ -136,7 +130,7 @@ def test_a_read_only_register_reads_and_exports_and_says_why_it_cannot_change(
                 "read-only); nothing was changed. Ask for write access, or copy the data "
                 "folder somewhere you can write to."
             )
-    assert sha256(path) == before
+    assert on_disk.sha256(path) == before
 
 
 def test_a_read_only_empty_register_refuses_import_json(
@@ -146,7 +140,7 @@ def test_a_read_only_empty_register_refuses_import_json(
     assert run_cli_cleanly(capsys, "export", "register", "-o", str(exported))[0] == 0
     empty = tmp_path / "empty"
     assert run_cli_cleanly(capsys, "--data-dir", str(empty), "status")[0] == 0
-    with read_only(monkeypatch, empty / "register.db"):
+    with on_disk.read_only(monkeypatch, empty / "register.db"):
         text = _one_line_error(
             *run_cli_cleanly(capsys, "--data-dir", str(empty), "import-json", str(exported))
         )
@@ -156,32 +150,24 @@ def test_a_read_only_empty_register_refuses_import_json(
 # -- the journal mode -------------------------------------------------------------------------
 
 
-def _journal(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
-    finally:
-        conn.close()
-
-
 def test_shared_drive_mode_is_chosen_remembered_and_never_undone(
     capsys: pytest.CaptureFixture[str], home: Path
 ) -> None:
     path = home / "register.db"
     assert run_cli_cleanly(capsys, "--journal", "rollback", "demo")[0] == 0
-    assert _journal(path) == "delete"
+    assert on_disk.journal_of_file(path) == "delete"
     for _ in range(2):  # `status` used to turn it back into WAL
         assert run_cli_cleanly(capsys, "status")[0] == 1
-        assert _journal(path) == "delete"
+        assert on_disk.journal_of_file(path) == "delete"
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode = WAL")  # another program (an older version) switches it
     conn.close()
     code, _out, err = run_cli_cleanly(capsys, "status")
-    assert code == 1 and _journal(path) == "delete"
+    assert code == 1 and on_disk.journal_of_file(path) == "delete"
     assert "warning: another program had switched the register to wal mode" in err
     assert run_cli_cleanly(capsys, "--journal", "wal", "status")[0] == 1
-    assert _journal(path) == "wal"
-    assert run_cli_cleanly(capsys, "status")[0] == 1 and _journal(path) == "wal"
+    assert on_disk.journal_of_file(path) == "wal"
+    assert run_cli_cleanly(capsys, "status")[0] == 1 and on_disk.journal_of_file(path) == "wal"
     conn = sqlite3.connect(path)
     settings = conn.execute(
         "SELECT actor, after FROM audit WHERE table_name = 'settings' "
@@ -201,7 +187,7 @@ def test_a_register_on_a_network_drive_in_wal_mode_is_warned_of(
     code, _out, err = run_cli_cleanly(capsys, "status")
     assert code == 1
     assert err.startswith("transfers-app: warning: the register is on a network drive (cifs)")
-    assert _journal(demo / "register.db") == "wal"
+    assert on_disk.journal_of_file(demo / "register.db") == "wal"
 
 
 # -- the audit trail --------------------------------------------------------------------------
@@ -216,7 +202,7 @@ def test_audit_verify_says_intact_then_names_the_first_broken_link(
     assert lines[0].startswith("The audit trail is intact: ") and "entries checked" in lines[0]
     assert lines[1].startswith("Head hash (entry ") and len(lines[1].split(": ")[1]) == 64
     path = demo / "register.db"
-    checkpoint(path)
+    on_disk.checkpoint(path)
     conn = sqlite3.connect(path)
     conn.execute("DROP TRIGGER audit_no_update")
     at = conn.execute("SELECT at FROM audit WHERE id = 5").fetchone()[0]

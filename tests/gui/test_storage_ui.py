@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
-from support.widgets import cell
+from support.widgets import cell, shown_main_window
 
 from db import FileStore, SqliteStore, open_db
 from transfers_app.domain.enums import EntityKind
@@ -117,17 +117,41 @@ def test_a_save_that_lost_the_race_shows_their_version_and_overwrites_nothing(
     assert stored.owner == "Procurement" and stored.notes == entity.notes  # nothing overwritten
 
 
+def test_reload_opens_the_editor_again_on_their_version(
+    qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entity = ctx.services.entities.list()[3]
+    opened: list[Entity | None] = []
+    monkeypatch.setattr(conflict_dialog.ConflictDialog, "ask", lambda *args: True)  # reload
+
+    def run(editor: EntityEditor) -> int:
+        qtbot.addWidget(editor)
+        opened.append(editor.original)
+        if len(opened) == 1:  # alice saves first, then the user's save loses the race
+            other = SqliteStore(
+                open_db(ctx.paths.database), actor="alice", files=FileStore(ctx.paths.files)
+            )
+            other.entities.update(replace(entity, owner="Procurement"))
+            other.close()
+            editor.notes_edit.setPlainText("Renewed in May.")
+            assert editor.save() is None
+        else:
+            editor.reject()  # nothing changed on their version: closes without a question
+        return 0
+
+    monkeypatch.setattr(EntityEditor, "exec", run)
+    assert EntityEditor.edit(None, ctx, entity.id) is None
+    [first, second] = opened
+    assert first == entity
+    assert second is not None and second.owner == "Procurement" and second.notes == entity.notes
+
+
 # -- a read-only register ---------------------------------------------------------------------
 
 
 @pytest.fixture
 def read_only_window(qtbot: QtBot, read_only_ctx: UiContext, tmp_path: Path) -> MainWindow:
-    QCoreApplication.setOrganizationName("Transfer Register Tests")
-    QCoreApplication.setApplicationName(f"tests-{tmp_path.name}")
-    w = MainWindow(read_only_ctx)
-    qtbot.addWidget(w)
-    w.show()
-    return w
+    return shown_main_window(qtbot, read_only_ctx, tmp_path)
 
 
 def test_a_read_only_register_says_why_and_hides_every_edit(

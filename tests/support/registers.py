@@ -22,6 +22,21 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def stored_value(path: Path, sql: str) -> object:
+    """The first column of the first row ``sql`` reads from the file, read behind the
+    application's back."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def journal_of_file(path: Path) -> str:
+    """The journal mode the register file is in ("wal", "delete"...)."""
+    return str(stored_value(path, "PRAGMA journal_mode"))
+
+
 def checkpoint(path: Path) -> None:
     """Merge the write-ahead log into the file and leave no -wal beside it."""
     conn = sqlite3.connect(path)

@@ -61,6 +61,10 @@ def _field(value: str | None) -> str:
     return f"\n{len(value.encode('utf-8'))}:{value}"
 
 
+# An entry's fields in the order ``chain_message`` takes them.
+_ChainFields = tuple[datetime, str, str, int | None, str, str | None, str | None, str]
+
+
 def chain_message(
     at: datetime,
     actor: str,
@@ -85,18 +89,9 @@ def chain_message(
     ).encode("utf-8")
 
 
-def entry_hash(
-    at: datetime,
-    actor: str,
-    table: str,
-    record_id: int | None,
-    action: str,
-    before: str | None,
-    after: str | None,
-    prev_hash: str,
-) -> str:
-    message = chain_message(at, actor, table, record_id, action, before, after, prev_hash)
-    return hashlib.sha256(message).hexdigest()
+def entry_hash(*fields: *_ChainFields) -> str:
+    """The SHA-256, in hex, of ``chain_message(*fields)``: what an entry's ``hash`` holds."""
+    return hashlib.sha256(chain_message(*fields)).hexdigest()
 
 
 def hash_of(entry: AuditEntry, prev_hash: str | None = None) -> str:

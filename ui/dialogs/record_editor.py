@@ -4,9 +4,10 @@ nothing."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generic, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from PySide6.QtWidgets import QDialog, QLabel, QPushButton
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QWidget
 
 from transfers_app.errors import ConflictError, TransfersError
 from ui import messages
@@ -54,9 +55,14 @@ class RecordEditor(QDialog, Generic[R]):
         """The record as edited, validated."""
         raise NotImplementedError
 
+    def _read(self, record_id: int) -> R:
+        """The record ``record_id`` as it is stored now (raises ``TransfersError``)."""
+        raise NotImplementedError
+
     def _stored(self) -> R | None:
         """The record as it is stored now (None: a new record)."""
-        raise NotImplementedError
+        record_id = getattr(self.original, "id", None)
+        return None if record_id is None else self._read(record_id)
 
     def is_dirty(self) -> bool:
         raise NotImplementedError
@@ -129,3 +135,25 @@ class RecordEditor(QDialog, Generic[R]):
         if self.saved is None and self.is_dirty() and not messages.discard_changes(self):
             return
         super().reject()
+
+
+E = TypeVar("E", bound=RecordEditor[Any])
+
+
+def settle(
+    parent: QWidget | None, read: Callable[[], R | None], build: Callable[[R | None], E]
+) -> E | None:
+    """Run the editor ``build`` makes on the record ``read`` gives (None: a new record) until
+    the user is done; each time the user chooses to reload a record someone else saved first,
+    again on theirs. The last editor, or None when the record could not be read (the user
+    was told why)."""
+    while True:
+        try:
+            record = read()
+        except TransfersError as exc:
+            messages.error(parent, str(exc))
+            return None
+        dialog = build(record)
+        dialog.exec()
+        if not dialog.reload_requested:
+            return dialog

@@ -45,9 +45,8 @@ from transfers_app.domain.enums import (
 )
 from transfers_app.domain.models import Document, Entity, Location, Transfer
 from transfers_app.domain.validation import ensure_valid, problems
-from transfers_app.errors import TransfersError, ValidationError
+from transfers_app.errors import ValidationError
 from transfers_app.rules.destination import Certifications
-from ui import messages
 from ui.context import UiContext
 from ui.dialogs.entity_editor.choices import (
     ACTIVITY_CHOICES,
@@ -61,7 +60,7 @@ from ui.dialogs.entity_editor.choices import (
     human_message,
 )
 from ui.dialogs.entity_editor.requirements import certifications, regimes_for, requirements_html
-from ui.dialogs.record_editor import RecordEditor
+from ui.dialogs.record_editor import RecordEditor, settle
 from ui.models.entity_tables import EntityDocumentsModel, EntityTransfer, EntityTransfersModel
 from ui.widgets.forms import FieldMessages, save_cancel_row
 from ui.widgets.inputs import LazyComboBox, OptionalDateEdit
@@ -663,27 +662,19 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
     def _foot_message(self) -> QLabel:
         return self.general_error
 
-    def _stored(self) -> Entity | None:
-        original = self.original
-        return (
-            None
-            if original is None or original.id is None
-            else (self.ctx.services.entities.get(original.id))
-        )
+    def _read(self, record_id: int) -> Entity:
+        return self.ctx.services.entities.get(record_id)
 
     @classmethod
     def edit(cls, parent: QWidget | None, ctx: UiContext, entity_id: int | None) -> Entity | None:
         """Open the editor on an entity (None: a new one); the saved entity, or None."""
-        while True:
-            try:
-                entity = ctx.services.entities.get(entity_id) if entity_id else None
-            except TransfersError as exc:
-                messages.error(parent, str(exc))
-                return None
-            dialog = cls(ctx, entity, parent)
-            dialog.exec()
-            if not dialog.reload_requested:  # else: someone saved it first, open theirs
-                break
+        dialog = settle(
+            parent,
+            lambda: ctx.services.entities.get(entity_id) if entity_id else None,
+            lambda entity: cls(ctx, entity, parent),
+        )
+        if dialog is None:
+            return None
         if dialog.saved is None and dialog.transfers_changed:
             # Nothing changed on the entity, but its transfers did: callers must refresh.
             return dialog.original
