@@ -222,3 +222,34 @@ def test_the_storage_dialog_on_a_read_only_register_offers_no_choice(qtbot: QtBo
     assert dialog.buttons[JournalMode.ROLLBACK].isChecked()
     assert not any(b.isEnabled() for b in dialog.buttons.values())
     assert dialog.value() is JournalMode.ROLLBACK
+
+
+def test_shared_drive_mode_chosen_in_a_running_window(
+    qtbot: QtBot, ctx: UiContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = shown_main_window(qtbot, ctx, tmp_path)
+    for row in range(window.nav.count()):  # every page has read the register in the background
+        window.nav.setCurrentRow(row)
+    assert runner().wait(msecs=10_000)
+    assert "shared-drive" not in window.db_label.text()
+    monkeypatch.setattr(StorageDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(StorageDialog, "value", lambda self: JournalMode.ROLLBACK)
+    window.show_storage()
+    assert ctx.services.settings.storage().journal is JournalMode.ROLLBACK
+    assert window.db_label.text().endswith("(shared-drive mode)")
+    assert window.statusBar().currentMessage() == "The register now uses the rollback journal"
+
+
+def test_the_storage_dialog_returns_the_mode_ticked(qtbot: QtBot) -> None:
+    info = StorageInfo(
+        "/share/register.db",
+        journal=JournalMode.WAL,
+        network_drive="cifs",
+        warnings=("It is on a network drive in WAL mode: choose the shared drive.",),
+    )
+    dialog = StorageDialog(info)
+    qtbot.addWidget(dialog)
+    assert "choose the shared drive" in dialog.summary.text()
+    assert dialog.value() is JournalMode.WAL
+    dialog.buttons[JournalMode.ROLLBACK].click()
+    assert dialog.value() is JournalMode.ROLLBACK
