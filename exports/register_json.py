@@ -22,6 +22,7 @@ from typing import Any
 
 from exports.files import atomic_target
 from transfers_app.domain.models import (
+    AuditEntry,
     CatalogueItem,
     Document,
     Entity,
@@ -37,7 +38,8 @@ from transfers_app.ports import RegisterRecords
 from transfers_app.ports.files import RegisterFile
 
 FORMAT = "transfer-register/register"
-FORMAT_VERSION = 1
+# 2: the audit trail with its hash chain (section "audit"); version 1 files (no audit) still load.
+FORMAT_VERSION = 2
 
 # (key in the file, field of RegisterRecords, record type), in the order written and loaded.
 SECTIONS: tuple[tuple[str, str, type[Any]], ...] = (
@@ -50,6 +52,7 @@ SECTIONS: tuple[tuple[str, str, type[Any]], ...] = (
     ("catalogue", "catalogue", CatalogueItem),
     ("publications", "publications", Publication),
     ("subprocessor_notices", "notices", SubprocessorNotice),
+    ("audit", "audit", AuditEntry),
 )
 HEADER_KEYS = (
     "format",

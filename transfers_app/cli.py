@@ -1,7 +1,10 @@
 """``transfers-app``: the composition root (paths -> database -> services -> command or GUI).
 
-Exit codes: 0 success; 1 ``status`` found gaps or ``import`` left rows or places to a human;
-2 bad usage or bad input (one-line message).
+Exit codes: 0 success; 1 ``status`` found gaps, ``import`` left rows or places to a human, or
+``audit verify`` found a broken link; 2 bad usage or bad input (one-line message).
+
+Over 800 lines because it is the one place that knows every command: its arguments, how its
+services are opened, and how its result is printed; each command is a short function.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from transfers_app.domain.countries import country_name, normalise_code
 from transfers_app.domain.enums import Finding, Regime, Role
 from transfers_app.errors import TransfersError, ValidationError
 from transfers_app.paths import AppPaths, resolve_paths
+from transfers_app.ports.storage import JournalMode
 from transfers_app.services.reporting import check_to_json, status_to_json
 
 if TYPE_CHECKING:
@@ -75,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir",
         metavar="DIR",
         help="folder holding the register (default: $TRANSFERS_APP_HOME or the user data folder)",
+    )
+    p.add_argument(
+        "--journal",
+        choices=["rollback", "wal"],
+        help="keep the register in this journal mode from now on (remembered in it): rollback "
+        "for a register on a shared network drive, where WAL is unsafe; wal on a local disk",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -231,6 +241,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp_json.add_argument("file", type=Path)
 
+    audit = sub.add_parser("audit", help="the audit trail")
+    audit_sub = audit.add_subparsers(
+        dest="audit_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    audit_sub.add_parser(
+        "verify",
+        help="check every link of the tamper-evident audit chain (exit 1 at a broken link)",
+    )
+
     ref = sub.add_parser("reference", help="the legal reference data in use")
     ref_sub = ref.add_subparsers(dest="ref_command", metavar="ACTION", parser_class=_Parser)
     ref_sub.add_parser("show", help="version, age and contents of the reference data")
@@ -242,23 +261,42 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def open_services(
-    paths: AppPaths, reference: ReferenceSource, files: FileAdapters, today: date
+    paths: AppPaths,
+    reference: ReferenceSource,
+    files: FileAdapters,
+    today: date,
+    *,
+    verify: bool = True,
+    journal: JournalMode | None = None,
 ) -> AppServices:
     """Every service on a new connection to the register in ``paths`` (a connection belongs
     to the thread that opened it: one bundle per thread that needs one), sharing the
-    reference data in use and the file adapters."""
+    reference data in use and the file adapters.
+
+    ``verify``: check the file's integrity first (the first connection of a run does; the
+    ones opened for background work after it need not). ``journal``: the user's choice of
+    journal mode, applied (and remembered) before anything else."""
     from db import FileStore, SqliteStore, open_db
     from transfers_app.services.app import AppServices
 
     paths.ensure()
-    store = SqliteStore(open_db(paths.database), actor=current_user(), files=FileStore(paths.files))
-    return AppServices.build(store, reference, files, today, paths.import_mappings)
+    database = open_db(paths.database, verify=verify, journal=journal)
+    store = SqliteStore(database, actor=current_user(), files=FileStore(paths.files))
+    services = AppServices.build(store, reference, files, today, paths.import_mappings)
+    if journal is not None:
+        try:
+            services.settings.set_journal_mode(journal)
+        except BaseException:
+            services.close()
+            raise
+    return services
 
 
 @dataclass
 class Context:
     paths: AppPaths
     today: date
+    journal: JournalMode | None = None  # the user's choice (--journal), applied on first open
     _close: list[Callable[[], None]] = field(default_factory=list)
     _reference: ReferenceSource | None = None
     _files: FileAdapters | None = None
@@ -287,15 +325,33 @@ class Context:
 
     def open_services(self) -> AppServices:
         """A new bundle of services on its own connection (closed with the context)."""
-        services = open_services(self.paths, self.reference(), self.files(), self.today)
+        services = open_services(
+            self.paths, self.reference(), self.files(), self.today, journal=self.journal
+        )
         self._close.append(services.close)
         return services
 
     def services(self) -> AppServices:
-        """The command's services (opened on first use)."""
+        """The command's services (opened on first use); what the user should know about the
+        register's storage (a risky journal mode) is said once, on stderr."""
         if self._services is None:
             self._services = self.open_services()
+            for warning in self._services.settings.storage().warnings:
+                print(f"{PROG}: warning: {warning}", file=sys.stderr)
         return self._services
+
+    def writable_services(self, what: str) -> AppServices:
+        """The services of a command that changes the register: refused at once, with the
+        reason, when the register is open read-only."""
+        services = self.services()
+        reason = services.read_only
+        if reason is not None:
+            raise UsageError(
+                f"cannot {what}: {self.paths.database} is open read-only ({reason}); nothing "
+                "was changed. Ask for write access, or copy the data folder somewhere you can "
+                "write to."
+            )
+        return services
 
     def worker_services(self) -> Callable[[], AppServices]:
         """What gives each background job of the desktop app services of its own (sharing
@@ -304,7 +360,8 @@ class Context:
         paths, reference, files, today = self.paths, self.reference(), self.files(), self.today
 
         def for_a_worker() -> AppServices:
-            return open_services(paths, reference, files, today)
+            # The run's first connection checked the file's integrity.
+            return open_services(paths, reference, files, today, verify=False)
 
         return for_a_worker
 
@@ -463,7 +520,7 @@ def cmd_reminders(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
-    setup = ctx.services().setup
+    setup = ctx.writable_services("load the demo register").setup
     if args.entities is not None:
         reg = setup.generate(args.entities, args.seed, ctx.today)
         print(
@@ -511,6 +568,9 @@ def cmd_reference(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     if action == "load":
         new = read_bundle_file(args.file)
+        # The load is recorded in the register's audit trail: a register that cannot record
+        # it is refused before the file is written.
+        services = ctx.writable_services("load reference data")
         if new.freshness < ref.freshness:
             raise UsageError(
                 f"{args.file.name} (version {new.version}, as of {new.as_of.isoformat()}) is "
@@ -520,6 +580,7 @@ def cmd_reference(args: argparse.Namespace, ctx: Context) -> int:
         ctx.paths.ensure()
         target = ctx.paths.reference / f"reference-{new.as_of.isoformat()}-{new.version}.json"
         _write_text(target, json.dumps(dict(new.raw), ensure_ascii=False, indent=2))
+        services.audit.reference_loaded(new, args.file.name)
         print(f"Loaded reference data {new.version} (as of {new.as_of.isoformat()}) into {target}")
         return 0
     _write_text(args.output, json.dumps(dict(ref.raw), ensure_ascii=False, indent=2))
@@ -539,7 +600,9 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"cannot read the mapping {args.mapping}: {exc}") from None
         mapping = imp.Mapping.from_json(text, args.mapping.name)
-    importer = ctx.services().imports
+    importer = (
+        ctx.services() if args.dry_run else ctx.writable_services("import the list")
+    ).imports
     if mapping is None:
         mapping, source = importer.mapping_for(table)
     preview = importer.preview(table, mapping, source)
@@ -623,8 +686,9 @@ def cmd_export_public_list(args: argparse.Namespace, ctx: Context) -> int:
     from transfers_app.services.public_list import PublishNeedsConfirmation
 
     on = args.as_of or ctx.today
+    services = ctx.writable_services("publish the list") if args.publish else ctx.services()
     try:
-        report = ctx.services().exports.public_list(fmt, args.output, on, args.publish, args.force)
+        report = services.exports.public_list(fmt, args.output, on, args.publish, args.force)
     except PublishNeedsConfirmation as exc:
         raise UsageError(f"{exc}; publish anyway with --force") from None
     entries = f"{len(report.public_list.entries)} entries"
@@ -768,9 +832,19 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_import_json(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.services().exports.import_json(args.file)
-    counts = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in result.counts.items() if n)
+    from transfers_app.services.audit import verification_lines
+
+    services = ctx.writable_services(f"load {args.file.name}")
+    result = services.exports.import_json(args.file)
+    names = {"audit": "audit entries"}
+    counts = ", ".join(
+        f"{n:,} {names.get(k, k.replace('_', ' '))}" for k, n in result.counts.items() if n
+    )
     print(f"Loaded {args.file.name} into {ctx.paths.database}: {counts or 'no records'}")
+    if result.counts.get("audit"):
+        # The history came along: say whether it still verifies, as ``audit verify`` would.
+        for line in verification_lines(services.audit.verify()):
+            print(f"  {line}")
     if result.missing_files:
         print(
             f"{len(result.missing_files)} signed document file(s) are not in this register's "
@@ -780,12 +854,29 @@ def cmd_import_json(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace, ctx: Context) -> int:
+    """``audit verify``: 0 when every link of the chain holds, 1 at the first broken one."""
+    from transfers_app.services.audit import verification_lines
+
+    result = ctx.services().audit.verify()
+    for line in verification_lines(result):
+        print(line)
+    return 0 if result.intact else 1
+
+
 def cmd_gui(args: argparse.Namespace, ctx: Context) -> int:
     try:
-        from ui.app import run
+        from ui.app import run, startup_error
     except ImportError as exc:  # PySide6 missing or Qt cannot load its platform libraries
         raise UsageError(f"the desktop app cannot start: {exc}") from None
-    return run(ctx.services(), ctx.worker_services(), ctx.paths, ctx.today)
+    try:
+        services = ctx.services()
+    except TransfersError as exc:
+        # A damaged, locked or unusable register: said in a window too (the app's users do
+        # not see the terminal), and on stderr by ``main``.
+        startup_error(str(exc))
+        raise
+    return run(services, ctx.worker_services(), ctx.paths, ctx.today)
 
 
 COMMANDS = {
@@ -797,13 +888,15 @@ COMMANDS = {
     "export": cmd_export,
     "import-json": cmd_import_json,
     "reference": cmd_reference,
+    "audit": cmd_audit,
 }
 
 
 def main(argv: Sequence[str] | None = None, today: date | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    ctx = Context(resolve_paths(args.data_dir), today or date.today())
+    journal = JournalMode(args.journal) if args.journal else None
+    ctx = Context(resolve_paths(args.data_dir), today or date.today(), journal)
     handler = COMMANDS.get(args.command or "", cmd_gui)
     try:
         return handler(args, ctx)
@@ -831,6 +924,10 @@ def configure_process() -> None:
     """Process-wide settings of the app's own process (the entry points call it, not
     ``main``, so a test that calls ``main`` leaves its process as it was)."""
     gc.set_threshold(*GC_THRESHOLDS)
+    # An export killed by SIGTERM or SIGHUP removes its half-written temporary first.
+    from exports.files import remove_temporaries_on_signals
+
+    remove_temporaries_on_signals()
 
 
 def run() -> NoReturn:

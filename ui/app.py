@@ -83,6 +83,14 @@ def install_crash_handler(logs: Path, parent: Callable[[], QWidget | None]) -> N
     sys.excepthook = handler
 
 
+def startup_error(text: str) -> None:
+    """Say why the register could not be opened, before any window exists."""
+    QCoreApplication.setApplicationName("Transfer Register")
+    app = QApplication.instance() or QApplication(sys.argv)
+    del app  # kept alive by Qt while the message is shown
+    messages.error(None, f"The register could not be opened.\n\n{text}")
+
+
 def run(
     services: AppServices,
     services_factory: Callable[[], AppServices],
@@ -98,7 +106,8 @@ def run(
     window: list[MainWindow] = []
     install_crash_handler(paths.logs, lambda: window[0] if window else None)
     ctx = UiContext(services, services_factory, paths, today)
-    if services.setup.first_start_pending():
+    # A read-only register cannot take the demo, nor remember the choice.
+    if services.read_only is None and services.setup.first_start_pending():
         dialog = FirstStartDialog()
         dialog.exec()
         if dialog.choice == FirstStartDialog.DEMO:

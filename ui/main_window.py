@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,13 @@ from PySide6.QtWidgets import (
     QStyle,
     QToolBar,
     QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from transfers_app.domain.enums import Regime
 from transfers_app.errors import TransfersError
+from transfers_app.ports.storage import JournalMode
 from ui import jobs, messages
 from ui.context import UiContext
 from ui.pages.base import Page
@@ -115,7 +119,22 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([190, 1090])
-        self.setCentralWidget(splitter)
+        # Shown above everything while the register cannot be changed, saying why.
+        self.read_only_banner = QLabel()
+        self.read_only_banner.setObjectName("read-only-banner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet(
+            "background: #fff3c4; color: #3d2e00; padding: 6px 10px;"
+            "border-bottom: 1px solid #e0c860"
+        )
+        self.read_only_banner.hide()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.read_only_banner)
+        column.addWidget(splitter, 1)
+        self.setCentralWidget(central)
         self._build_actions()
         self.db_label = QLabel()
         self.ref_label = QLabel()
@@ -123,6 +142,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.ref_label)
         self._update_status_bar()
         self._dirty: set[str] = set()
+        if ctx.read_only is not None:
+            self._set_read_only(ctx.read_only)
         self._restore_settings()
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)
@@ -199,6 +220,12 @@ class MainWindow(QMainWindow):
             self.import_suppliers,
             "Import a vendor or subprocessor list (CSV or XLSX), with a preview",
         )
+        self.act_storage = self._action(
+            "Where the register is &kept…",
+            None,
+            self.show_storage,
+            "The register's file, whether it can be changed, and shared-drive mode",
+        )
         self.act_quit = self._action("&Quit", std.Quit, self.close)
         self.act_find = self._action("&Find", std.Find, self.find_in_page, "Search this page")
         self.act_archive = self._action(
@@ -225,6 +252,8 @@ class MainWindow(QMainWindow):
         self.export_menu.addAction(self.act_export_pack)
         self.export_menu.addSeparator()
         self.export_menu.addAction(self.act_export_status)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_storage)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -335,7 +364,9 @@ class MainWindow(QMainWindow):
         current = self.current_key()
         self._dirty = {k for k in self.pages if k != current}
         self._guard(self.pages[current].refresh)
-        self.act_undo.setEnabled(self.ctx.services.workspace.can_undo_archive())
+        self.act_undo.setEnabled(
+            self.ctx.read_only is None and self.ctx.services.workspace.can_undo_archive()
+        )
         self._update_status_bar()
 
     def refresh_all(self) -> None:
@@ -390,6 +421,33 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Saved {len(report.gaps)} gaps to {path}", 8000)
 
+    def show_storage(self) -> None:
+        from ui.dialogs.storage_dialog import StorageDialog
+
+        mode = StorageDialog.run(self, self.ctx)
+        if mode is not None:
+            self._update_status_bar()
+            self.register_changed()  # the change shows in the audit log
+            self.statusBar().showMessage(f"The register now uses the {mode.value} journal", 8000)
+
+    def _set_read_only(self, reason: str) -> None:
+        """The register cannot be changed: say why above the pages, hide what would change
+        it; reading, checking and exporting stay."""
+        self.read_only_banner.setText(
+            f"<b>Read-only:</b> {html.escape(reason)}. You can read, check and export the "
+            "register; nothing can be changed. To make changes, open it where you can write to "
+            "it, or ask the person who manages the folder."
+        )
+        self.read_only_banner.show()
+        self.setWindowTitle("Transfer Register (read-only)")
+        tip = f"The register is read-only ({reason})"
+        for action in (self.act_new, self.act_import, self.act_archive, self.act_undo):
+            action.setEnabled(False)
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        for page in self.pages.values():
+            page.set_read_only(reason)
+
     def show_tour(self) -> None:
         messages.info(self, TOUR)
 
@@ -405,7 +463,13 @@ class MainWindow(QMainWindow):
         )
 
     def _update_status_bar(self) -> None:
-        self.db_label.setText(f"Database: {self.ctx.database}")
+        journal = ""
+        if self.ctx.read_only is None:
+            mode = self.ctx.services.settings.storage().journal
+            journal = " (shared-drive mode)" if mode is JournalMode.ROLLBACK else ""
+        else:
+            journal = " (read-only)"
+        self.db_label.setText(f"Database: {self.ctx.database}{journal}")
         ref = self.ctx.ref
         self.ref_label.setText(ref.age_text(self.ctx.today).capitalize())
 

@@ -11,6 +11,8 @@ from db import mapping as mp
 from db.errors import translated
 from db.sqlite.documents import parties_of
 from db.sqlite.rows import (
+    AUDIT_CHAIN_COLS,
+    audit_from,
     document_from,
     entity_from,
     location_from,
@@ -20,9 +22,11 @@ from db.sqlite.rows import (
     tia_from,
     transfer_from,
 )
-from db.sqlite.session import Session
+from db.sqlite.session import AuditRow, Session
 from db.sqlite.transfers import mechanisms_of
+from transfers_app.domain.audit_chain import IMPORT_ACTION, REGISTER_TABLE, import_marker
 from transfers_app.domain.models import (
+    AuditEntry,
     CatalogueItem,
     Document,
     Entity,
@@ -64,6 +68,44 @@ def _insert_tokens(s: Session, rows: Sequence[dict[str, Any]]) -> None:
     )
 
 
+def _load_history(s: Session, history: Sequence[AuditEntry]) -> None:
+    """A loaded register's audit trail, kept verbatim (hashes included) after an entry that
+    announces it; the entries this register already had stay where they are."""
+    if not history:
+        return
+    s.append_audit(
+        [
+            (
+                s.now().isoformat(),
+                s.actor,
+                REGISTER_TABLE,
+                None,
+                IMPORT_ACTION,
+                None,
+                import_marker(len(history), history[0].prev_hash, history[-1].hash),
+            )
+        ]
+    )
+    s.conn.executemany(
+        "INSERT INTO audit (at, actor, table_name, record_id, action, before, after, "
+        "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                e.at.isoformat(),
+                e.actor,
+                e.table,
+                e.record_id,
+                e.action,
+                e.before,
+                e.after,
+                e.prev_hash,
+                e.hash,
+            )
+            for e in history
+        ],
+    )
+
+
 @translated
 class SqliteBulkRecords:
     def __init__(self, session: Session) -> None:
@@ -102,6 +144,7 @@ class SqliteBulkRecords:
                 publication_from(r) for r in rows("publications", mp.PUBLICATION_COLS)
             ),
             notices=tuple(notice_from(r) for r in rows("subprocessor_notices", mp.NOTICE_COLS)),
+            audit=tuple(audit_from(r) for r in rows("audit", AUDIT_CHAIN_COLS)),
         )
 
     def load(self, records: RegisterRecords, note: str) -> None:
@@ -184,6 +227,7 @@ class SqliteBulkRecords:
             s.bulk_insert(
                 "subprocessor_notices", [{**mp.notice_row(n), **kept(n)} for n in records.notices]
             )
+            _load_history(s, records.audit)
             s.note("load", note)
 
     def add_generated(
@@ -237,7 +281,7 @@ class SqliteBulkRecords:
             def real(i: int) -> int:
                 return ids[-i - 1] if i < 0 else i
 
-            audit: builtins.list[tuple[Any, ...]] = []
+            audit: builtins.list[AuditRow] = []
 
             def audited(table: str, obj: Any, new_id: int, **fix: int) -> None:
                 after = mp.plain(obj)
@@ -282,9 +326,5 @@ class SqliteBulkRecords:
                     for j, u in enumerate(t.mechanisms)
                 ],
             )
-            s.conn.executemany(
-                "INSERT INTO audit (at, actor, table_name, record_id, action, before, after) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                audit,
-            )
+            s.append_audit(audit)
         return ids

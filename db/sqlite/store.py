@@ -10,6 +10,14 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from db.connection import (
+    JOURNAL_SETTING,
+    RegisterDatabase,
+    journal_of,
+    journal_warning,
+    set_journal,
+)
+from db.errors import storage_errors
 from db.files import FileStore
 from db.sqlite.assessments import SqliteAssessments
 from db.sqlite.bulk import SqliteBulkRecords
@@ -20,6 +28,8 @@ from db.sqlite.queries import SqliteQueries
 from db.sqlite.session import Session, utcnow
 from db.sqlite.settings import SqliteAudit, SqliteSettings
 from db.sqlite.transfers import SqliteTransfers
+from transfers_app.errors import StorageError
+from transfers_app.ports.storage import JournalMode, StorageInfo
 
 
 class SqliteStore:
@@ -29,6 +39,9 @@ class SqliteStore:
     SQLite has one writer per connection, so the unit of work is the store itself: its
     repositories all write through the one connection, and ``transaction()`` only marks
     where the writes begin and end (a savepoint when nested).
+
+    A database ``open_db`` opened read-only makes a read-only store: every write raises
+    ``ReadOnlyError`` with the reason, before touching the file.
     """
 
     def __init__(
@@ -40,7 +53,9 @@ class SqliteStore:
         now: Callable[[], datetime] = utcnow,
     ) -> None:
         conn = db.conn if isinstance(db, Database) else db
-        self._session = s = Session(conn, actor, files, now)
+        self._db = db if isinstance(db, RegisterDatabase) else None
+        read_only = self._db.read_only if self._db is not None else None
+        self._session = s = Session(conn, actor, files, now, read_only)
         self.entities = SqliteEntities(s)
         self.names = SqliteNames(s)
         self.transfers = SqliteTransfers(s)
@@ -56,6 +71,33 @@ class SqliteStore:
     @property
     def actor(self) -> str:
         return self._session.actor
+
+    @property
+    def storage(self) -> StorageInfo:
+        db = self._db
+        with storage_errors():
+            journal = journal_of(self._session.conn)
+        if db is None or db.path is None:
+            return StorageInfo(":memory:" if db is not None else "SQLite", journal=journal)
+        risky = journal_warning(db.network_drive, journal)
+        return StorageInfo(
+            str(db.path),
+            read_only=db.read_only,
+            journal=journal,
+            network_drive=db.network_drive,
+            warnings=(*db.warnings, *([risky] if risky else [])),
+        )
+
+    def set_journal_mode(self, mode: JournalMode) -> None:
+        s = self._session
+        s.refuse_if_read_only()
+        if s.conn.in_transaction:
+            raise StorageError("the journal mode cannot change inside a transaction")
+        with storage_errors():
+            current = journal_of(s.conn)
+        if current is not mode:
+            set_journal(s.conn, mode)
+        self.settings.set(JOURNAL_SETTING, mode.value)
 
     @property
     def connection(self) -> sqlite3.Connection:

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import re
+import sqlite3
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
@@ -17,6 +18,7 @@ import pytest
 from pypdf import PdfReader
 from support.stores import demo_sqlite
 
+from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
 from transfers_app.errors import PackCancelled
 from transfers_app.reference import builtin_reference
@@ -131,3 +133,60 @@ def test_a_cancelled_pack_leaves_no_file(service: AppServices, tmp_path: Path) -
     with pytest.raises(PackCancelled):
         service.exports.evidence_pack(target, TODAY, progress=lambda done, total, what: done < 3)
     assert list(tmp_path.glob("*pack.zip*")) == []
+
+
+def _cover_text(target: Path) -> str:
+    with zipfile.ZipFile(target) as z:
+        cover = PdfReader(io.BytesIO(z.read("00-cover-letter.pdf")))
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in cover.pages))
+
+
+def test_the_pack_records_the_audit_trails_head_hash_and_its_check(
+    service: AppServices, tmp_path: Path
+) -> None:
+    now = service.audit.verify()
+    assert now.intact and now.entries > 20
+    target = tmp_path / "pack.zip"
+    manifest, _ = service.exports.evidence_pack(target, TODAY)
+    assert manifest["audit_trail"] == {
+        "entries_checked": now.entries,
+        "head_entry_id": now.head_id,
+        "head_hash": now.head_hash,
+        "hash_algorithm": "SHA-256",
+        "intact": True,
+        "first_broken_link": None,
+    }
+    text = _cover_text(target)
+    assert f"All {now.entries:,} entries were checked" in text
+    assert "every link holds" in text
+    assert now.head_hash in text.replace(" ", "")
+
+
+def test_a_pack_from_a_tampered_register_says_the_trail_is_broken(
+    tmp_path: Path,
+) -> None:
+    store = demo_sqlite(tmp_path)
+    store.close()
+    conn = sqlite3.connect(tmp_path / "r.db")
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("UPDATE audit SET actor = 'someone else' WHERE id = 4")
+    conn.commit()
+    conn.close()
+    services = AppServices.build(
+        SqliteStore(open_db(tmp_path / "r.db"), actor="t", files=FileStore(tmp_path / "files")),
+        ReferenceSource(builtin_reference()),
+        file_adapters(),
+        TODAY,
+    )
+    try:
+        target = tmp_path / "pack.zip"
+        manifest, _ = services.exports.evidence_pack(target, TODAY)
+    finally:
+        services.close()
+    trail = manifest["audit_trail"]
+    assert trail["intact"] is False
+    assert trail["first_broken_link"].startswith("entry 4 (")
+    assert "changed after it was written" in trail["first_broken_link"]
+    text = _cover_text(target)
+    assert "audit trail FAILED its check" in text
+    assert "First broken link entry 4 (" in text

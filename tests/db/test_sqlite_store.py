@@ -306,6 +306,11 @@ def _unstamped(records: RegisterRecords) -> RegisterRecords:
         documents=plain(records.documents),
         transfers=plain(records.transfers),
         tias=plain(records.tias),
+        # The two stores ran on different clocks: the trails' times (and so hashes) differ.
+        audit=tuple(
+            replace(a, at=datetime.min, before=None, after=None, hash="", prev_hash="")
+            for a in records.audit
+        ),
     )
 
 

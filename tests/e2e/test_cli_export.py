@@ -137,7 +137,17 @@ def test_json_round_trip_through_the_command_line(
     second = tmp_path / "again.json"
     code, _, err = run(capsys, "--data-dir", str(copy), "export", "register", "-o", str(second))
     assert code == 0, err
-    assert _without_time(first) == _without_time(second)
+    before, after = _without_time(first), _without_time(second)
+    history, moved = before.pop("audit"), after.pop("audit")
+    before["counts"].pop("audit")
+    assert after["counts"].pop("audit") == len(history) + 2
+    assert before == after
+    # The history came along verbatim, hashes included (under new ids), between the entry
+    # announcing it and the note of the load; and it verifies in its new home.
+    assert moved[0]["action"] == "import_history" and moved[-1]["action"] == "load"
+    assert [{**e, "id": 0} for e in moved[1:-1]] == [{**e, "id": 0} for e in history]
+    assert "The audit trail is intact" in out
+    assert run(capsys, "--data-dir", str(copy), "audit", "verify")[0] == 0
     assert _status(capsys, "--data-dir", str(copy)) == _status(capsys)
 
 

@@ -17,9 +17,9 @@ from fakes.memory_core import (
     new_record,
     stored_parties,
 )
+from transfers_app.domain.audit_chain import IMPORT_ACTION, REGISTER_TABLE, import_marker
 from transfers_app.domain.enums import TiaStatus
 from transfers_app.domain.models import (
-    AuditEntry,
     Document,
     Entity,
     Location,
@@ -293,6 +293,7 @@ class MemoryBulkRecords:
             files=tuple(f for _, f in sorted(s.files.items())),
             publications=by_id(s.publications),
             notices=by_id(s.notices),
+            audit=tuple(s.audit),
         )
 
     def load(self, records: RegisterRecords, note: str) -> None:
@@ -343,6 +344,18 @@ class MemoryBulkRecords:
                 s.publications[p.id or 0] = p
             for n in records.notices:
                 s.notices[n.id or 0] = kept(n)
+            history = records.audit
+            if history:
+                # Kept verbatim after an entry that announces it, renumbered after ours.
+                c.append_audit(
+                    REGISTER_TABLE,
+                    None,
+                    IMPORT_ACTION,
+                    None,
+                    import_marker(len(history), history[0].prev_hash, history[-1].hash),
+                )
+                for entry in history:
+                    s.audit.append(replace(entry, id=len(s.audit) + 1))
             c.note("load", note)
 
     def add_generated(
@@ -407,16 +420,5 @@ class MemoryBulkRecords:
                 )
                 made.append(("transfers", s.transfers.setdefault(base + k, saved)))
             for table, saved in made:
-                s.audit.append(
-                    AuditEntry(
-                        stamp,
-                        c.actor,
-                        table,
-                        saved.id,
-                        "create",
-                        None,
-                        to_json(saved),
-                        len(s.audit) + 1,
-                    )
-                )
+                c.append_audit(table, saved.id, "create", None, to_json(saved), at=stamp)
         return ids

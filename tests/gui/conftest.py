@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from support.registers import checkpoint, read_only
 from support.widgets import WAIT_MS, PageLoader
 
 from db import FileStore, SqliteStore, open_db
@@ -90,6 +91,19 @@ def empty_ctx(tmp_path: Path) -> Iterator[UiContext]:
     context, opened = make_ctx(tmp_path / "empty", demo=False)
     yield context
     _close(opened)
+
+
+@pytest.fixture
+def read_only_ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[UiContext]:
+    """The demo register, its file read-only (as when the share grants reading only)."""
+    home = tmp_path / "app"
+    context, opened = make_ctx(home)
+    _close(opened)
+    checkpoint(context.paths.database)
+    with read_only(monkeypatch, context.paths.database):
+        context, opened = make_ctx(home, demo=False)
+        yield context
+        _close(opened)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from typing import Any
 
@@ -132,3 +133,30 @@ def test_empty_register(qtbot: QtBot, empty_ctx: UiContext) -> None:
     qtbot.addWidget(page)
     assert page.proxy.rowCount() == empty_ctx.services.register.store.queries.counts().audit_entries
     assert page.focus_search()
+
+
+def test_a_line_says_the_chain_holds_with_its_head_hash(page: AuditPage, ctx: UiContext) -> None:
+    assert page.wait_for_background(10_000)
+    result = ctx.services.audit.verify()
+    text = page.chain_label.text()
+    assert text.startswith(f"The audit trail is intact: {result.entries:,} entries checked")
+    assert f"Head hash (entry {result.head_id}): {result.head_hash}" in text
+    assert "#1a7f37" in page.chain_label.styleSheet()  # green
+
+
+def test_a_line_names_the_first_broken_link_of_a_tampered_trail(
+    page: AuditPage, ctx: UiContext
+) -> None:
+    assert page.wait_for_background(10_000)
+    conn = sqlite3.connect(ctx.paths.database)
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("UPDATE audit SET actor = 'someone else' WHERE id = 7")
+    conn.commit()
+    conn.close()
+    page.refresh()
+    assert page.wait_for_background(10_000)
+    text = page.chain_label.text()
+    assert text.startswith("The audit trail is BROKEN: ")
+    assert "First broken link: entry 7 (" in text
+    assert "font-weight: bold" in page.chain_label.styleSheet()
+    assert page.verification is not None and not page.verification.intact

@@ -6,9 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
+from support.widgets import shown_main_window
 
 from transfers_app.domain.enums import Severity
 from ui import messages
@@ -18,13 +19,8 @@ from ui.main_window import PAGES, MainWindow
 
 
 @pytest.fixture
-def window(qtbot, ctx: UiContext, tmp_path: Path):  # type: ignore[no-untyped-def]
-    QCoreApplication.setOrganizationName("Transfer Register Tests")
-    QCoreApplication.setApplicationName(f"tests-{tmp_path.name}")
-    w = MainWindow(ctx)
-    qtbot.addWidget(w)
-    w.show()
-    return w
+def window(qtbot: QtBot, ctx: UiContext, tmp_path: Path) -> MainWindow:
+    return shown_main_window(qtbot, ctx, tmp_path)
 
 
 def test_every_page_is_in_the_navigation(window: MainWindow) -> None:

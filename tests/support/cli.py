@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
+from support.registers import stored_value
 
 from transfers_app.cli import main
 
@@ -38,8 +38,6 @@ def run_cli_cleanly(
 
 def entity_count(db_path: Path) -> int:
     """Entities in the register file, read behind the application's back."""
-    conn = sqlite3.connect(db_path)
-    try:
-        return int(conn.execute("SELECT count(*) FROM entities").fetchone()[0])
-    finally:
-        conn.close()
+    count = stored_value(db_path, "SELECT count(*) FROM entities")
+    assert isinstance(count, int)
+    return count

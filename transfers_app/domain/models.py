@@ -250,6 +250,10 @@ class AuditEntry:
     before: str | None  # JSON text of the record before
     after: str | None  # JSON text of the record after
     id: int | None = None
+    # The audit chain (``domain.audit_chain``): SHA-256 over this entry's content and
+    # ``prev_hash``, the hash of the entry before it.
+    hash: str = ""
+    prev_hash: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
@@ -40,10 +41,31 @@ from transfers_app.domain.readmodels import (
 )
 
 
+class JournalMode(StrEnum):
+    """How an embedded database file keeps its transactions (SQLite's journal): ``WAL`` on a
+    local disk; ``ROLLBACK`` on a shared (network) drive, where WAL is unsafe
+    (https://sqlite.org/wal.html: every program using the file must be on one machine)."""
+
+    WAL = "wal"
+    ROLLBACK = "rollback"
+
+
+@dataclass(frozen=True, slots=True)
+class StorageInfo:
+    """Where a register is kept and how it can be used."""
+
+    location: str  # the file (or the server and database) the register is in
+    read_only: str | None = None  # why nothing can be changed; None: changes are possible
+    journal: JournalMode | None = None  # None: the engine has no such choice (a server)
+    network_drive: str | None = None  # the kind of network file system the file is on
+    warnings: tuple[str, ...] = ()  # what the user should know (a risky journal mode...)
+
+
 @dataclass(frozen=True, slots=True)
 class RegisterRecords:
     """Every record of a register, archived ones included, with their ids, record versions and
-    timestamps: what the lossless JSON export writes and its import loads back."""
+    timestamps: what the lossless JSON export writes and its import loads back. ``audit`` is
+    the audit trail, oldest first, with its hashes (``domain.audit_chain``)."""
 
     entities: tuple[Entity, ...] = ()
     locations: tuple[Location, ...] = ()
@@ -54,15 +76,18 @@ class RegisterRecords:
     files: tuple[StoredFile, ...] = ()
     publications: tuple[Publication, ...] = ()
     notices: tuple[SubprocessorNotice, ...] = ()
+    audit: tuple[AuditEntry, ...] = ()
 
 
 # -- repositories per aggregate, handed out by a unit of work -----------------------------------
 #
 # Each write is validated (``transfers_app.domain.validation.ensure_valid``), audited (who,
-# when, the record before and after) and versioned: an update or archive whose ``version`` is
-# not the stored one is refused with StorageError ("... was changed elsewhere ..."), an unknown
-# id raises NotFoundError, a refusal by the database is one clear StorageError. Records are
-# archived, never deleted. Every method is its own transaction unless called inside
+# when, the record before and after, chained by ``domain.audit_chain``) and versioned: an
+# update or archive whose ``version`` is not the stored one is refused with ``ConflictError``
+# (which says who saved the stored version and when, from the audit trail), an unknown id
+# raises NotFoundError, a refusal by the database is one clear StorageError, and any write to a
+# register open read-only raises ``ReadOnlyError`` naming the reason. Records are archived,
+# never deleted. Every method is its own transaction unless called inside
 # ``Store.transaction()``, which then commits or rolls back everything together.
 #
 # ``builtins.list`` in annotations: inside these classes ``list`` names the method.
@@ -230,7 +255,11 @@ class SettingsRepository(Protocol):
     """Settings (key and text) and the catalogues of data categories and data subjects."""
 
     def get(self, key: str) -> str | None: ...
-    def set(self, key: str, value: str) -> None: ...
+    def set(self, key: str, value: str) -> None:
+        """Audited (table "settings", action "set", the key and value before and after)
+        when the value changes; setting the value it has writes nothing."""
+        ...
+
     def catalogue(self, name: str) -> builtins.list[CatalogueItem]:
         """The items of one catalogue ("data_category" or "data_subject") in order added."""
         ...
@@ -253,6 +282,11 @@ class AuditRepository(Protocol):
 
     def generation(self) -> int:
         """A number that changes whenever anything on the register changes."""
+        ...
+
+    def chain(self, after_id: int = 0, limit: int = 5000) -> builtins.list[AuditEntry]:
+        """Up to ``limit`` entries with an id above ``after_id``, oldest first, with their
+        hashes as stored: the trail in pages, for verifying it and for the JSON export."""
         ...
 
 
@@ -292,7 +326,11 @@ class BulkRecords(Protocol):
 
     def load(self, records: RegisterRecords, note: str) -> None:
         """Writes a whole register into an EMPTY one, keeping ids, versions and timestamps;
-        audited once (``note``). Refused (StorageError) if the register holds records."""
+        audited once (``note``). Refused (StorageError) if the register holds records.
+
+        ``records.audit`` (a history) is kept verbatim, hashes included, after the entries
+        this register already has and an entry announcing it (``audit_chain.IMPORT_ACTION``);
+        then the ``note``, linked to the history's last hash."""
         ...
 
     def add_generated(
@@ -357,6 +395,18 @@ class Store(UnitOfWork, Protocol):
     @property
     def actor(self) -> str:
         """Who is audited as making the changes."""
+        ...
+
+    @property
+    def storage(self) -> StorageInfo:
+        """Where the register is kept, whether it can be changed and why not."""
+        ...
+
+    def set_journal_mode(self, mode: JournalMode) -> None:
+        """Keeps the register in ``mode`` from now on (the user's choice, remembered with the
+        register and audited as the setting ``journal_mode``). Needs the register to itself:
+        ``LockedError`` while another program has it open. ``StorageError`` for an engine
+        without journal modes."""
         ...
 
     def transaction(self) -> AbstractContextManager[UnitOfWork]: ...

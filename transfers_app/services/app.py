@@ -65,6 +65,11 @@ class AppServices:
         """Close the register (its connection); the bundle is unusable afterwards."""
         self._store.close()
 
+    @property
+    def read_only(self) -> str | None:
+        """Why the register cannot be changed (a read-only file or folder...); None: it can."""
+        return self._store.storage.read_only
+
     # cached_property writes the instance's __dict__ directly, which a frozen dataclass allows.
 
     @cached_property

@@ -80,6 +80,16 @@ def seed_catalogues(uow: UnitOfWork) -> None:
     )
 
 
+def refuse_if_filled(tx: UnitOfWork, what: str) -> None:
+    """Inside the transaction that fills an empty register: refuse if someone else filled it
+    since it was found empty."""
+    if tx.queries.counts().entities:
+        raise TransfersError(
+            f"the register was filled by another program (another demo load?) while {what} "
+            "was starting: it loads only into an empty register, so nothing was changed"
+        )
+
+
 def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
     """Load the demo register into an empty database; return the number of entities.
 
@@ -99,6 +109,9 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
     owner = "Legal - Privacy"
     names: dict[int, str] = {}
     with tempfile.TemporaryDirectory() as tmp, store.transaction() as tx:
+        # Asked again inside the transaction, which holds the write lock: a second demo load
+        # started at the same time waits for the first, then finds it done.
+        refuse_if_filled(tx, "the demo")
         files = Path(tmp)
         seed_catalogues(tx)
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from transfers_app.domain.audit_chain import AuditVerification
 from transfers_app.domain.enums import DocumentStatus, Severity, TiaStatus
 from transfers_app.domain.formatting import day
 from transfers_app.domain.models import Transfer
@@ -30,6 +31,12 @@ from transfers_app.reports.document import (
 from transfers_app.reports.pack import PackEntry, PackPlan, safe_component
 from transfers_app.rules.gaps import Gap, GapCode
 from transfers_app.services.art30 import ART30_HEADERS, art30_rows
+from transfers_app.services.audit import (
+    AuditService,
+    pack_audit_fields,
+    pack_audit_record,
+    pack_audit_sentence,
+)
 from transfers_app.services.organisation import Organisation, organisation_of
 from transfers_app.services.register import StatusReport
 from transfers_app.services.tia import TiaService
@@ -180,6 +187,7 @@ def cover_letter(
     entries: Sequence[PackEntry],
     ready: Readiness,
     prepared_by: str,
+    audit: AuditVerification | None = None,
 ) -> ReportDocument:
     contents = tuple((e.arcname, e.description) for e in entries)
     headline = tuple((title, str(n)) for _, title, n in ready.headline)
@@ -250,6 +258,11 @@ def cover_letter(
                             "documents/: the current signed safeguard documents",
                         )
                     ),
+                    *(
+                        (Para(pack_audit_sentence(audit)), Fields(pack_audit_fields(audit)))
+                        if audit is not None
+                        else ()
+                    ),
                     Para(
                         "Prepared with Transfer Register. Legal reference facts the software "
                         "could not verify are marked as such in the documents.",
@@ -312,6 +325,8 @@ def plan_pack(
         set(scope.entity_ids),
     )
     org = organisation_of(store)
+    # The audit trail as it stands now: its head hash and whether every link holds.
+    trail = AuditService(store).verify()
 
     entries: list[PackEntry] = []
     rows = art30_rows(status, transfers, entities, documents)
@@ -389,7 +404,7 @@ def plan_pack(
             "00-cover-letter.pdf",
             "This letter: organisation, date, contents and open items",
             lambda: renderers.pdf(
-                cover_letter(org, on, scope_text, letter_entries, ready, prepared_by)
+                cover_letter(org, on, scope_text, letter_entries, ready, prepared_by, trail)
             ),
         ),
     )
@@ -401,6 +416,7 @@ def plan_pack(
         ("generated_on", on.isoformat()),
         ("scope", scope_text),
         ("reference_data_version", ref.version),
+        ("audit_trail", pack_audit_record(trail)),
         ("open_items", {k: n for k, _, n in ready.headline}),
         (
             "open_items_detail",

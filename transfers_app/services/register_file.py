@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from transfers_app.domain.audit_chain import is_hash
 from transfers_app.domain.validation import problems
 from transfers_app.errors import RegisterFileError, TransfersError, ValidationError
 from transfers_app.ports.files import RegisterFile, RegisterFileCodec
@@ -110,6 +111,13 @@ def check_records(records: RegisterRecords, source: str = "the file") -> None:
         if (c.catalogue, c.name) in seen:
             fail("catalogue", i, c, f"name: {c.name!r} is listed twice")
         seen.add((c.catalogue, c.name))
+    ids("audit", records.audit)
+    for i, entry in enumerate(records.audit):
+        # Kept verbatim: a wrong hash is the chain's to report (``audit verify``), but a value
+        # that is not a hash at all is a damaged file.
+        for column, text in (("hash", entry.hash), ("prev_hash", entry.prev_hash)):
+            if not is_hash(text):
+                fail("audit", i, entry, f"{column}: {text[:70]!r} is not a SHA-256 in hex")
     for i, n in enumerate(records.notices):
         valid("subprocessor_notices", i, n)
         if n.notice_period_days is None or n.objection_deadline is None:

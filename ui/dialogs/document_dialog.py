@@ -663,8 +663,12 @@ class DocumentDialog(FieldMessages, QDialog):
     def _validate(self) -> None:
         found = self.problems()
         pending = self._show_messages(found, self._touched, _ONLY_EMPTY, _field_label)
-        self.save_button.setEnabled(not found)
+        self.save_button.setEnabled(not found and self.ctx.read_only is None)
         self.summary.setText("Before saving: " + "; ".join(pending) if pending else "")
+        if self.ctx.read_only is not None:
+            self.summary.setText(
+                f"The register is read-only ({self.ctx.read_only}): nothing can be saved"
+            )
         doc = self.value()
         if self.review.value() is None and doc.next_review_on is not None:
             self.review_hint.setText(

@@ -32,6 +32,7 @@ TABLE_TEXT = {
     "tias": "assessment",
     "catalogue": "catalogue",
     "register": "register",
+    "settings": "setting",
 }
 
 ACTION_DONE = {
@@ -40,6 +41,9 @@ ACTION_DONE = {
     "archive": "archived",
     "restore": "restored",
     "attach": "file attached",
+    "set": "changed",
+    "import_history": "history brought from another register",
+    "reference_load": "reference data loaded",
 }
 
 
@@ -128,7 +132,7 @@ def record_label(record: dict[str, Any] | None) -> str:
     """A few words that say which record this is (its name, or where the data goes)."""
     if not record:
         return ""
-    for key in ("name", "title"):
+    for key in ("name", "title", "key"):
         if record.get(key):
             return str(record[key])
     if isinstance(record.get("destination"), str):

@@ -162,6 +162,9 @@ class AssessmentsPage(TablePage[list[AssessmentRow]]):
         if tia_id is not None:
             self.select_tia(tia_id)
 
+    def edit_controls(self) -> list[QWidget]:
+        return [self.new_button]
+
     def focus_search(self) -> bool:
         return self.search.take_focus()
 

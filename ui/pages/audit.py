@@ -24,8 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transfers_app.domain.audit_chain import AuditVerification
 from transfers_app.domain.models import AuditEntry
+from transfers_app.services.audit import verification_lines
 from ui.context import UiContext
+from ui.jobs import Jobs
 from ui.models.audit import (
     ACTION_DONE,
     BOOKKEEPING,
@@ -106,8 +109,15 @@ class AuditPage(Page):
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.jobs = Jobs(self, ctx)
         self.header = QLabel()
         self.header.setWordWrap(True)
+        # The tamper-evident chain, checked in the background (every entry is read).
+        self.chain_label = QLabel()
+        self.chain_label.setObjectName("audit-chain")
+        self.chain_label.setWordWrap(True)
+        self.chain_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verification: AuditVerification | None = None
         self.table_filter = QComboBox()
         self.table_filter.setAccessibleName("Record type")
         self.action_filter = QComboBox()
@@ -166,6 +176,7 @@ class AuditPage(Page):
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
+        layout.addWidget(self.chain_label)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
         self.refresh()
@@ -190,6 +201,38 @@ class AuditPage(Page):
             self.select_entry(selected.entry.id)
         else:
             self._show_detail(None)
+        self.verify_chain()
+
+    def verify_chain(self) -> None:
+        """Check every link of the audit chain in the background; the line above the table
+        says whether it holds."""
+        self.chain_label.setText("Checking the audit trail's hash chain…")
+        self.chain_label.setStyleSheet("")
+        self.jobs.start(
+            lambda services, _job: services.audit.verify(),
+            self._chain_checked,
+            self._chain_failed,
+            key="verify",
+        )
+
+    def _chain_checked(self, result: AuditVerification) -> None:
+        self.verification = result
+        lines = verification_lines(result)
+        if result.intact:
+            self.chain_label.setStyleSheet("color: #1a7f37")
+            self.chain_label.setText(" ".join(lines))
+        else:
+            self.chain_label.setStyleSheet("color: #b42318; font-weight: bold")
+            self.chain_label.setText(" ".join(lines[:2]))
+        self.chain_label.setToolTip("\n".join(lines))
+
+    def _chain_failed(self, message: str) -> None:
+        self.chain_label.setStyleSheet("color: #b42318")
+        self.chain_label.setText(f"The audit trail could not be checked: {message}")
+
+    def wait_for_background(self, msecs: int = -1) -> bool:
+        """Wait for the chain check and show its result (tests)."""
+        return self.jobs.wait(msecs)
 
     @staticmethod
     def _fill_combo(combo: QComboBox, everything: str, values: list[str]) -> None:

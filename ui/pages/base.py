@@ -58,6 +58,16 @@ class Page(QWidget):
         """Archive the selected record (Del); False if the page has nothing to archive."""
         return False
 
+    def edit_controls(self) -> list[QWidget]:
+        """The page's buttons that change the register (hidden on a read-only register)."""
+        return []
+
+    def set_read_only(self, reason: str) -> None:
+        """The register cannot be changed: the page keeps what reads and exports, and hides
+        what would change it (the main window says why)."""
+        for widget in self.edit_controls():
+            widget.hide()
+
 
 class TablePage(Page, Generic[T]):
     """A page around one table of rows read in the background, ``T`` being what one read

@@ -282,6 +282,9 @@ class DocumentsPage(TablePage[_Read]):
         self.table.resizeColumnToContents(Column.VERSION)  # room for "(superseded)"
         self._update_count()
 
+    def edit_controls(self) -> list[QWidget]:
+        return [self.new_button, self.renew_button, self.edit_button, self.attach_button]
+
     def focus_search(self) -> bool:
         return self.search.take_focus()
 

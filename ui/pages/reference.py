@@ -371,6 +371,9 @@ class ReferencePage(Page):
         if isinstance(search, str):
             self.search.setText(search)
 
+    def edit_controls(self) -> list[QWidget]:
+        return [self.load_button]
+
     def focus_search(self) -> bool:
         self.search.setFocus()
         self.search.selectAll()

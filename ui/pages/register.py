@@ -425,6 +425,9 @@ class RegisterPage(Page):
         self.search.clear()
         self._filters_changed()
 
+    def edit_controls(self) -> list[QWidget]:
+        return [self.new_button]
+
     def focus_search(self) -> bool:
         return self.search.take_focus()
 

@@ -154,6 +154,9 @@ class RenewalsPage(TablePage[_Read]):
             select_row_where(self.table, lambda r: r == selected, scroll=False)
         self._update_buttons()
 
+    def edit_controls(self) -> list[QWidget]:
+        return [self.mark_button]
+
     def apply_filter(self, **criteria: Any) -> None:
         """``days`` (or ``horizon``/``within_days``): the horizon in days."""
         for key in ("days", "horizon", "within_days"):

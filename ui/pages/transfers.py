@@ -261,6 +261,9 @@ class TransfersPage(TablePage[_Read]):
             self.proxy.countries = frozenset(str(c).upper() for c in countries)
             self._filters_changed()
 
+    def edit_controls(self) -> list[QWidget]:
+        return [self.new_button]
+
     def focus_search(self) -> bool:
         return self.search.take_focus()
 

@@ -45,9 +45,8 @@ from transfers_app.domain.enums import (
 )
 from transfers_app.domain.models import Document, Entity, Location, Transfer
 from transfers_app.domain.validation import ensure_valid, problems
-from transfers_app.errors import TransfersError, ValidationError
+from transfers_app.errors import ValidationError
 from transfers_app.rules.destination import Certifications
-from ui import messages
 from ui.context import UiContext
 from ui.dialogs.entity_editor.choices import (
     ACTIVITY_CHOICES,
@@ -61,7 +60,7 @@ from ui.dialogs.entity_editor.choices import (
     human_message,
 )
 from ui.dialogs.entity_editor.requirements import certifications, regimes_for, requirements_html
-from ui.dialogs.record_editor import RecordEditor
+from ui.dialogs.record_editor import RecordEditor, settle
 from ui.models.entity_tables import EntityDocumentsModel, EntityTransfer, EntityTransfersModel
 from ui.widgets.forms import FieldMessages, save_cancel_row
 from ui.widgets.inputs import LazyComboBox, OptionalDateEdit
@@ -640,10 +639,7 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
             label.setVisible(bool(text))
         if "locations" in by_field:
             self.tabs.setTabToolTip(1, by_field["locations"][0])
-        self.save_button.setEnabled(not found)
-        self.save_button.setToolTip(
-            "Fix the problems shown in red first" if found else "Save the entity (Ctrl+S)"
-        )
+        self._allow_save(bool(found))
         return not found
 
     def value(self) -> Entity:
@@ -663,16 +659,22 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
     def _mark_clean(self) -> None:
         self._initial = self._snapshot()
 
+    def _foot_message(self) -> QLabel:
+        return self.general_error
+
+    def _read(self, record_id: int) -> Entity:
+        return self.ctx.services.entities.get(record_id)
+
     @classmethod
     def edit(cls, parent: QWidget | None, ctx: UiContext, entity_id: int | None) -> Entity | None:
         """Open the editor on an entity (None: a new one); the saved entity, or None."""
-        try:
-            entity = ctx.services.entities.get(entity_id) if entity_id else None
-        except TransfersError as exc:
-            messages.error(parent, str(exc))
+        dialog = settle(
+            parent,
+            lambda: ctx.services.entities.get(entity_id) if entity_id else None,
+            lambda entity: cls(ctx, entity, parent),
+        )
+        if dialog is None:
             return None
-        dialog = cls(ctx, entity, parent)
-        dialog.exec()
         if dialog.saved is None and dialog.transfers_changed:
             # Nothing changed on the entity, but its transfers did: callers must refresh.
             return dialog.original
