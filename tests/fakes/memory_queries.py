@@ -13,6 +13,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from db.mapping import to_json
+from db.organisation_keys import profile_from
 from fakes.memory_core import (
     Core,
     R,
@@ -20,6 +21,7 @@ from fakes.memory_core import (
     new_record,
     stored_parties,
 )
+from fakes.memory_organisation import read_follow_ups, write_follow_ups, write_profile
 from transfers_app.domain.enums import DocumentKind, DocumentStatus, TiaStatus
 from transfers_app.domain.models import (
     AuditEntry,
@@ -333,7 +335,8 @@ class MemoryBulkRecords:
         self._c = core
 
     def dump(self) -> RegisterRecords:
-        s = self._c.state
+        c = self._c
+        s = c.state
 
         def by_id(table: dict[int, Any]) -> tuple[Any, ...]:
             return tuple(r for _, r in sorted(table.items()))
@@ -348,6 +351,8 @@ class MemoryBulkRecords:
             files=tuple(f for _, f in sorted(s.files.items())),
             publications=by_id(s.publications),
             notices=by_id(s.notices),
+            organisation=tuple(p for p in (profile_from(s.settings.get),) if not p.is_empty),
+            open_items=tuple(read_follow_ups(c)),
         )
 
     def load(self, records: RegisterRecords, note: str) -> None:
@@ -398,6 +403,9 @@ class MemoryBulkRecords:
                 s.publications[p.id or 0] = p
             for n in records.notices:
                 s.notices[n.id or 0] = kept(n)
+            for profile in records.organisation[-1:]:
+                write_profile(c, profile)
+            write_follow_ups(c, list(records.open_items))
             c.note("load", note)
 
     def add_generated(

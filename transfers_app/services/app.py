@@ -23,6 +23,7 @@ from transfers_app.ports.storage import Store
 from transfers_app.services.audit import AuditService, SettingsService
 from transfers_app.services.documents import DocumentService
 from transfers_app.services.entities import EntityService
+from transfers_app.services.organisation import OrganisationService
 from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
 from transfers_app.services.transfers import TransferService
@@ -102,6 +103,11 @@ class AppServices:
     @cached_property
     def settings(self) -> SettingsService:
         return SettingsService(self._store)
+
+    @cached_property
+    def organisation(self) -> OrganisationService:
+        """The organisation that keeps the register (its profile)."""
+        return OrganisationService(self._store)
 
     @cached_property
     def notices(self) -> NoticeService:

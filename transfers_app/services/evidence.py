@@ -294,7 +294,7 @@ def cover_letter(
         heading=Fields(
             (
                 ("Organisation", org.name or "—"),
-                ("ICO registration number", org.ico_registration or "—"),
+                ("ICO registration number", org.registration_number or "—"),
                 ("Date", day(on)),
                 ("Scope", scope_text),
                 ("Prepared by", prepared_by or "—"),
@@ -498,7 +498,7 @@ def plan_pack(
         ("format", "transfer-register-evidence-pack"),
         ("format_version", 1),
         ("organisation", org.name),
-        ("ico_registration_number", org.ico_registration),
+        ("ico_registration_number", org.registration_number),
         ("generated_on", on.isoformat()),
         ("scope", scope_text),
         ("reference_data_version", ref.version),
