@@ -32,12 +32,15 @@ from transfers_app.domain.models import (
     Tia,
     Transfer,
 )
+from transfers_app.domain.organisation import FollowUp, OrganisationProfile
 from transfers_app.errors import RegisterFileError
 from transfers_app.ports import RegisterRecords
 from transfers_app.ports.files import RegisterFile
 
 FORMAT = "transfer-register/register"
-FORMAT_VERSION = 1
+# 2: the organisation's profile and the open items' follow-ups (a version 1 file has neither
+# and still loads; a version 1 app refuses a version 2 file as newer instead of failing on them).
+FORMAT_VERSION = 2
 
 # (key in the file, field of RegisterRecords, record type), in the order written and loaded.
 SECTIONS: tuple[tuple[str, str, type[Any]], ...] = (
@@ -50,6 +53,8 @@ SECTIONS: tuple[tuple[str, str, type[Any]], ...] = (
     ("catalogue", "catalogue", CatalogueItem),
     ("publications", "publications", Publication),
     ("subprocessor_notices", "notices", SubprocessorNotice),
+    ("organisation", "organisation", OrganisationProfile),  # at most one
+    ("open_items", "open_items", FollowUp),
 )
 HEADER_KEYS = (
     "format",
