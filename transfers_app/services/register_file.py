@@ -126,16 +126,16 @@ def check_records(records: RegisterRecords, source: str = "the file") -> None:
             refer("subprocessor_notices", i, n, what, value, entity_ids)
     if len(records.organisation) > 1:
         fail("organisation", 1, records.organisation[1], "a register has one organisation")
-    for i, p in enumerate(records.organisation):
-        found = profile_problems(p)
+    for i, profile in enumerate(records.organisation):
+        found = profile_problems(profile)
         if found:
-            fail("organisation", i, p, str(found[0]))
-    for i, f in enumerate(records.open_items):
-        wrong = follow_up_problems(f)
+            fail("organisation", i, profile, str(found[0]))
+    for i, item in enumerate(records.open_items):
+        wrong = follow_up_problems(item)
         if wrong:
-            fail("open_items", i, f, str(wrong[0]))
-        pool = transfer_ids if f.subject.startswith("T") else entity_ids
-        refer("open_items", i, f, "subject", int(f.subject[1:]), pool)
+            fail("open_items", i, item, str(wrong[0]))
+        pool = transfer_ids if item.subject.startswith("T") else entity_ids
+        refer("open_items", i, item, "subject", int(item.subject[1:]), pool)
 
 
 def import_register_json(store: Store, codec: RegisterFileCodec, path: Path) -> ImportResult:
