@@ -1,7 +1,8 @@
 """``transfers-app``: the composition root (paths -> database -> services -> command or GUI).
 
-Exit codes: 0 success; 1 ``status`` found gaps or ``import`` left rows or places to a human;
-2 bad usage or bad input (one-line message).
+One parser and one handler per command (the organisation's profile in ``cli_org``), hence
+the length. Exit codes: 0 success; 1 ``status`` found gaps or ``import`` left rows or places
+to a human; 2 bad usage or bad input (one-line message).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from transfers_app import __version__
+from transfers_app import __version__, cli_org
 from transfers_app.domain.countries import country_name, normalise_code
 from transfers_app.domain.enums import Finding, Regime, Role
 from transfers_app.errors import TransfersError, ValidationError
@@ -175,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp_reg.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     exp_reg.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD")
+    exp_reg.add_argument(
+        "--prepared-by",
+        metavar="NAME",
+        default="",
+        help="who the PDF names as its author (default: the profile's first signer)",
+    )
     exp_tia = exp_sub.add_parser(
         "tia", help="a transfer impact assessment as PDF, or as Word (DOCX) to edit before signing"
     )
@@ -202,6 +209,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--yes",
         action="store_true",
         help="export even though the readiness check found open items (they are recorded)",
+    )
+    exp_pack.add_argument(
+        "--prepared-by",
+        metavar="NAME",
+        default="",
+        help="who prepares the pack and writes the letter (default: the organisation "
+        "profile's first signer)",
+    )
+    exp_pack.add_argument(
+        "--reference",
+        metavar="TEXT",
+        default="",
+        help="the case reference the cover letter quotes (e.g. the regulator's)",
     )
     exp_pub = exp_sub.add_parser(
         "public-list",
@@ -233,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path)
     export = ref_sub.add_parser("export", help="write the reference data in use as a bundle")
     export.add_argument("-o", "--output", type=Path, required=True)
+    cli_org.add_parser(sub)
     return p
 
 
@@ -560,12 +581,16 @@ def cmd_export_register(args: argparse.Namespace, ctx: Context) -> int:
             f"cannot tell the format from {args.output.name!r}: give --format pdf, csv, xlsx "
             "or json (or an output file ending in one of them)"
         )
-    result = ctx.services().exports.register(
+    services = ctx.services()
+    # The author a PDF names is a person from the profile (or --prepared-by), never a login.
+    person = services.organisation.preparer(args.prepared_by)
+    author = person.name if person is not None else services.organisation.get().display_name
+    result = services.exports.register(
         fmt,
         args.output,
         args.as_of or ctx.today,
         exported_at=datetime.now(UTC).replace(microsecond=0),
-        author=current_user(),
+        author=author,
     )
     what = "records" if fmt is ExportFormat.JSON else "lines"
     print(
@@ -676,8 +701,14 @@ def cmd_export_tia(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_export_pack(args: argparse.Namespace, ctx: Context) -> int:
-    from transfers_app.services.evidence import PackScope, readiness
+    from transfers_app.services.evidence import PackScope
+    from transfers_app.services.open_items import readiness
 
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise UsageError(
+            f"--from {args.date_from.isoformat()} is after --to {args.date_to.isoformat()}: "
+            "the date range must start before it ends"
+        )
     services = ctx.services()
     ids = set()
     if args.entity:
@@ -687,8 +718,15 @@ def cmd_export_pack(args: argparse.Namespace, ctx: Context) -> int:
                 raise UsageError(f"--entity: no entity called {name!r} on the register")
             ids.add(by_name[name.casefold()])
     scope = PackScope(args.date_from, args.date_to, frozenset(ids))
+    services.organisation.complete()  # no letter without the organisation's profile: exit 2
     status = services.register.status(ctx.today)
-    ready = readiness(status)
+    transfers = [t for t in services.transfers.list() if scope.transfer_in(t)]
+    in_scope = {t.id for t in transfers if t.id is not None}
+    facts = services.open_items.facts()
+    ready = readiness(status, in_scope if scope.scoped else None, set(scope.entity_ids), facts)
+    empty = scope.empty_text(len(in_scope))
+    if empty:
+        print(empty)
     print("Readiness check: what an inquiry would find open")
     for _, title, n in ready.headline:
         print(f"  {n:5d}  {title}")
@@ -707,12 +745,17 @@ def cmd_export_pack(args: argparse.Namespace, ctx: Context) -> int:
         args.output,
         ctx.today,
         scope=scope,
-        prepared_by=current_user(),
+        prepared_by=args.prepared_by,
+        reference=args.reference,
         progress=progress,
         status=status,
     )
     print(f"Wrote the evidence pack ({len(manifest['files']) + 1} files) to {args.output}")
     return 0
+
+
+def cmd_org(args: argparse.Namespace, ctx: Context) -> int:
+    return cli_org.run(args, ctx.services().organisation)
 
 
 # ``export WHAT``: one handler per kind of export.
@@ -758,6 +801,7 @@ COMMANDS = {
     "export": cmd_export,
     "import-json": cmd_import_json,
     "reference": cmd_reference,
+    "org": cmd_org,
 }
 
 

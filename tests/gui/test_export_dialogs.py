@@ -254,7 +254,9 @@ def test_the_pack_shows_the_readiness_check_and_needs_the_acknowledgment(
     dialog = pack_dialog(qtbot, ctx)
     for key, _title, n in expected.headline:
         assert dialog.count_labels[key].text() == str(n)
-    assert dialog.count_labels["no_mechanism"].text() == "4"
+    # Transfers, not findings (issue 11): Istanbul (UK and EU), Pampas, Indus on bare EU SCCs
+    # (once dropped as "other"), the expired Singapore IDTA and the lapsed Meridian SCCs.
+    assert dialog.count_labels["no_mechanism"].text() == "5"
     table = dialog.findings_table.model()
     assert table.rowCount() == len(expected.findings)
     ranks = [
@@ -309,7 +311,7 @@ def test_the_pack_shows_the_readiness_check_and_needs_the_acknowledgment(
     listed = [f["path"] for f in manifest["files"]]
     assert listed[0] == "00-cover-letter.pdf"
     assert "00-cover-letter.pdf" in names
-    assert manifest["open_items"]["no_mechanism"] == 4
+    assert manifest["open_items"]["no_mechanism"] == 5
     assert len(said.saved) == 1
     assert f"Wrote the evidence pack ({len(listed) + 1} files) to {target}" in said.saved[0]
     assert leftovers(out) == ["pack.zip"]

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from transfers_app.services.exporting import ExportService
     from transfers_app.services.importing import ImportService
     from transfers_app.services.notices import NoticeService
+    from transfers_app.services.open_items import OpenItemsService
     from transfers_app.services.public_list import PublicListService
     from transfers_app.services.setup import SetupService
     from transfers_app.services.tia import TiaService
@@ -108,6 +109,13 @@ class AppServices:
     def organisation(self) -> OrganisationService:
         """The organisation that keeps the register (its profile)."""
         return OrganisationService(self._store)
+
+    @cached_property
+    def open_items(self) -> OpenItemsService:
+        """Who follows up the readiness check's open items, and the facts that date them."""
+        from transfers_app.services.open_items import OpenItemsService
+
+        return OpenItemsService(self._store, self.reference)
 
     @cached_property
     def notices(self) -> NoticeService:

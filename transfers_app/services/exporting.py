@@ -16,11 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from transfers_app import __version__
-from transfers_app.errors import TransfersError
+from transfers_app.errors import TransfersError, ValidationError
 from transfers_app.ports.files import FileAdapters
 from transfers_app.ports.storage import RegisterRecords, Store
 from transfers_app.reports.public_list import PublicListReport
-from transfers_app.services.evidence import PackRenderers, PackScope, Readiness, plan_pack
+from transfers_app.services.cover_letter import AuditCheck
+from transfers_app.services.evidence import (
+    PackRenderers,
+    PackRequest,
+    PackScope,
+    plan_pack,
+)
+from transfers_app.services.open_items import OpenItemsService, Readiness
+from transfers_app.services.organisation import OrganisationService, regulator_name
 from transfers_app.services.public_list import PublicListService
 from transfers_app.services.register import RegisterService, StatusReport
 from transfers_app.services.register_export import (
@@ -46,12 +54,16 @@ class ExportService:
         tias: TiaService,
         public_list: PublicListService,
         files: FileAdapters,
+        audit_check: Callable[[], AuditCheck | None] | None = None,
     ) -> None:
         self._store = store
         self._register = register
         self._tias = tias
         self._public_list = public_list
         self.files = files
+        # The audit log's own check (its chain's head hash and whether it verified), recorded
+        # in the pack when the composition root gives one.
+        self._audit_check = audit_check
 
     def register(
         self,
@@ -123,22 +135,35 @@ class ExportService:
         *,
         scope: PackScope | None = None,
         prepared_by: str = "",
+        reference: str = "",
         progress: Callable[[int, int, str], bool] | None = None,
         status: StatusReport | None = None,
     ) -> tuple[dict[str, Any], Readiness]:
         """Write the whole evidence pack to ``target`` (all of it, or nothing if cancelled or
-        failed) and return its manifest and the readiness findings it records."""
+        failed) and return its manifest and the readiness findings it records.
+
+        ``prepared_by`` names who prepares it ("": the profile's first signer); ``reference``
+        is the case reference the letter quotes. Refused (TransfersError) without a complete
+        organisation profile, or with a date range that ends before it starts."""
+        scope = scope or PackScope()
+        problem = scope.problem()
+        if problem:
+            raise ValidationError("date range", problem)
+        organisation = OrganisationService(self._store)
+        org = organisation.complete()
+        preparer = organisation.preparer(prepared_by)
         files = self.files
         report = status or self._register.status(on)
+        ref = self._register.ref
+        facts = OpenItemsService(self._store, self._register.reference).facts()
         stamp = datetime.combine(on, datetime.now().time()).replace(microsecond=0)
+        author = preparer.name if preparer is not None else org.display_name
 
         def register_file(fmt: ExportFormat) -> Callable[[], bytes]:
             def produce() -> bytes:
                 with tempfile.TemporaryDirectory() as tmp:
                     out = Path(tmp) / f"register.{fmt.value}"
-                    self.register(
-                        fmt, out, on, exported_at=stamp, report=report, author=prepared_by
-                    )
+                    self.register(fmt, out, on, exported_at=stamp, report=report, author=author)
                     return out.read_bytes()
 
             return produce
@@ -151,8 +176,19 @@ class ExportService:
                 register_csv=register_file(ExportFormat.CSV),
                 pdf_many=render_many,
             )
+            request = PackRequest(scope, reference.strip(), preparer)
+            audit = self._audit_check() if self._audit_check is not None else None
             plan, ready = plan_pack(
-                self._store, self._tias, report, on, renderers, scope, prepared_by
+                self._store,
+                self._tias,
+                report,
+                on,
+                renderers,
+                request,
+                org,
+                facts,
+                regulator_name(ref, on),
+                audit,
             )
             manifest = files.pack.write(plan, target, progress, stamp)
         return manifest, ready

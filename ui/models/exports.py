@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Qt
 
 from transfers_app.reports.public_list import ChangeKind, ListChange
-from transfers_app.services.evidence import CATEGORIES, OTHER, Finding
+from transfers_app.services.open_items import TITLES, Finding
 from ui.models.register_model import StatusRole
 from ui.models.rows import RowsTableModel, SortRole
 
@@ -19,9 +19,7 @@ CHANGE_LABELS = {
     ChangeKind.LOCATION: "Changed location",
     ChangeKind.PURPOSE: "Changed purpose",
 }
-CATEGORY_TITLES: dict[str, str] = {key: title for key, title, _ in CATEGORIES} | {
-    OTHER[0]: OTHER[1]
-}
+CATEGORY_TITLES: dict[str, str] = TITLES
 
 
 class ChangesModel(RowsTableModel[ListChange]):

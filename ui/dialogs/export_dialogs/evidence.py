@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.formatting import day
 from transfers_app.domain.models import Transfer
 from transfers_app.services.app import AppServices
-from transfers_app.services.evidence import (
+from transfers_app.services.evidence import PackScope
+from transfers_app.services.open_items import (
     CATEGORIES,
     OTHER,
     Finding,
-    PackScope,
     Readiness,
     readiness,
 )
