@@ -21,7 +21,8 @@ from exports import file_adapters
 from transfers_app.errors import PackCancelled
 from transfers_app.reference import builtin_reference
 from transfers_app.services.app import AppServices
-from transfers_app.services.evidence import PackScope, readiness
+from transfers_app.services.evidence import PackScope
+from transfers_app.services.open_items import readiness
 from transfers_app.services.reference import ReferenceSource
 
 TODAY = date(2026, 11, 25)

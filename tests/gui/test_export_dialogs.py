@@ -20,8 +20,8 @@ from pytestqt.qtbot import QtBot
 from transfers_app.domain.enums import Activity, Severity
 from transfers_app.domain.models import Location
 from transfers_app.errors import TransfersError
-from transfers_app.services.evidence import readiness
 from transfers_app.services.exporting import ExportService
+from transfers_app.services.open_items import readiness
 from transfers_app.services.public_list import PUBLIC_LIST, PublicListService
 from transfers_app.services.register_export import ExportFormat
 from ui import messages
