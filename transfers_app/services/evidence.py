@@ -28,6 +28,8 @@ from transfers_app.domain.formatting import (
 from transfers_app.domain.models import Document, Entity, Tia, Transfer
 from transfers_app.domain.organisation import OrganisationProfile, Person
 from transfers_app.ports.storage import Store
+from transfers_app.reports.data_map.graph import build_map, verdicts
+from transfers_app.reports.data_map.picture import MapPicture
 from transfers_app.reports.document import ReportDocument
 from transfers_app.reports.pack import PackEntry, PackPlan, safe_component
 from transfers_app.rules.gaps import Gap, GapCode
@@ -198,9 +200,9 @@ class PackRenderers:
     register_csv: Callable[[], bytes]
     # Many documents at once (on every core); by default one after the other.
     pdf_many: Callable[[Sequence[ReportDocument]], list[bytes]] | None = None
-    # The data map as PDF and as SVG (None: the pack has no data map).
-    map_pdf: Callable[[], bytes] | None = None
-    map_svg: Callable[[], bytes] | None = None
+    # The data map drawn as PDF and as SVG (None: the pack has no data map).
+    map_pdf: Callable[[MapPicture], bytes] | None = None
+    map_svg: Callable[[MapPicture], bytes] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +257,36 @@ class _Names:
             n += 1
         self.used.add(candidate.casefold())
         return candidate
+
+
+class _MapOnce:
+    """The pack's data map, built when its first file is written and kept for the second."""
+
+    def __init__(
+        self, store: Store, status: StatusReport, transfers: Sequence[Transfer], on: date
+    ) -> None:
+        self.store, self.status, self.transfers, self.on = store, status, transfers, on
+        self.picture: MapPicture | None = None
+
+    def get(self) -> MapPicture:
+        if self.picture is None:
+            data = build_map(self.transfers, self.store.queries.register_rows(), self.on)
+            note = ""
+            if data.truncated:
+                note = (
+                    f"The {data.shown_importers:,} busiest of {data.importers:,} importers are "
+                    "drawn; every transfer is in records/art30-transfers.csv."
+                )
+            self.picture = MapPicture(
+                f"Data map · transfers of personal data as of {day(self.on)}",
+                f"{data.transfers:,} live transfers from {len(data.sources):,} exporters to "
+                f"{data.importers:,} importers in {data.countries:,} countries, each with its "
+                f"status on {day(self.on)}",
+                data,
+                verdicts(self.status, data.transfer_ids()),
+                note,
+            )
+        return self.picture
 
 
 def _assessment_status(tia: Tia, stale: dict[int, str], on: date) -> str:
@@ -394,21 +426,23 @@ def plan_pack(
             lambda: renderers.csv(ART30_HEADERS, rows),
         )
     )
-    if renderers.map_pdf is not None:
+    picture = _MapOnce(store, status, transfers, on)
+    map_pdf, map_svg = renderers.map_pdf, renderers.map_svg
+    if map_pdf is not None:
         add(
             PackEntry(
                 "data-map/data-map.pdf",
                 f"The data map on {day(on)}: who sends personal data to whom and where, on "
                 "which mechanism, each transfer coloured by its status (PDF)",
-                renderers.map_pdf,
+                lambda: map_pdf(picture.get()),
             )
         )
-    if renderers.map_svg is not None:
+    if map_svg is not None:
         add(
             PackEntry(
                 "data-map/data-map.svg",
                 "The same data map as a drawing that scales for print (SVG)",
-                renderers.map_svg,
+                lambda: map_svg(picture.get()),
             )
         )
 

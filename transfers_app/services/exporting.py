@@ -175,6 +175,8 @@ class ExportService:
                 register_pdf=register_file(ExportFormat.PDF),
                 register_csv=register_file(ExportFormat.CSV),
                 pdf_many=render_many,
+                map_pdf=files.data_map.pdf,
+                map_svg=files.data_map.svg,
             )
             request = PackRequest(scope, reference.strip(), preparer)
             audit = self._audit_check() if self._audit_check is not None else None

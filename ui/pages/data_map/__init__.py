@@ -2,10 +2,10 @@
 (``layout``, Qt-free, with its own ``geometry``), the pictures (``items``), the view, the PNG
 and SVG export (``export``) and the page."""
 
+from transfers_app.reports.data_map.graph import MapData, TransferVerdict, build_map, verdicts
+from transfers_app.reports.data_map.layout import LABEL_W, LEG_SPACING, layout_map
 from ui.pages.data_map.export import HAS_SVG
-from ui.pages.data_map.graph import MapData, TransferVerdict, build_map, verdicts
 from ui.pages.data_map.items import MapBoxItem, MapEdgeItem, MapNodeItem
-from ui.pages.data_map.layout import LABEL_W, LEG_SPACING, layout_map
 from ui.pages.data_map.page import DataMapPage
 
 __all__ = [
