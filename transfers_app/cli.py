@@ -583,8 +583,7 @@ def cmd_export_register(args: argparse.Namespace, ctx: Context) -> int:
         )
     services = ctx.services()
     # The author a PDF names is a person from the profile (or --prepared-by), never a login.
-    person = services.organisation.preparer(args.prepared_by)
-    author = person.name if person is not None else services.organisation.get().display_name
+    author = services.exports.default_author(args.prepared_by)
     result = services.exports.register(
         fmt,
         args.output,

@@ -249,7 +249,8 @@ def pack_dialog(qtbot: QtBot, ctx: UiContext) -> EvidencePackDialog:
 def test_the_pack_shows_the_readiness_check_and_needs_the_acknowledgment(
     qtbot: QtBot, ctx: UiContext, said: Said, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    expected = readiness(ctx.status())
+    # Dated and owned from the register, with the facts the assessments rely on.
+    expected = readiness(ctx.status(), facts=ctx.services.open_items.facts())
     assert not expected.ready  # the demo has deliberate gaps
     dialog = pack_dialog(qtbot, ctx)
     for key, _title, n in expected.headline:

@@ -79,8 +79,11 @@ class ExportService:
         """Write the register to ``path`` in ``fmt``: all of it, or (on any failure, or when
         ``progress`` raises ``ExportCancelled``) nothing. Errors a user can cause (a folder that
         does not exist, a read-only or locked file) become a ``TransfersError`` naming the file.
-        """
+
+        ``author`` (the PDF's) is a person's name; "" : the organisation profile's preparer,
+        else the organisation's name."""
         path = Path(path)
+        author = author or self.default_author()
         _writable(path)
         store, files = self._store, self.files
         try:
@@ -112,6 +115,13 @@ class ExportService:
             return ExportResult(path, fmt, entities, len(lines))
         except OSError as exc:
             raise TransfersError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+    def default_author(self, prepared_by: str = "") -> str:
+        """Who a document names as its author: ``prepared_by``, the profile's first signer (or
+        DPO), or the organisation's name; never the computer's login."""
+        organisation = OrganisationService(self._store)
+        person = organisation.preparer(prepared_by)
+        return person.name if person is not None else organisation.get().display_name
 
     def import_json(self, path: Path) -> ImportResult:
         """Load a register file (the JSON export) into this empty register."""
