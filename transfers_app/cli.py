@@ -701,7 +701,7 @@ def cmd_export_tia(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_export_pack(args: argparse.Namespace, ctx: Context) -> int:
     from transfers_app.services.evidence import PackScope
-    from transfers_app.services.open_items import readiness
+    from transfers_app.services.open_items import live_from, readiness
 
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise UsageError(
@@ -719,9 +719,10 @@ def cmd_export_pack(args: argparse.Namespace, ctx: Context) -> int:
     scope = PackScope(args.date_from, args.date_to, frozenset(ids))
     services.organisation.complete()  # no letter without the organisation's profile: exit 2
     status = services.register.status(ctx.today)
-    transfers = [t for t in services.transfers.list() if scope.transfer_in(t)]
-    in_scope = {t.id for t in transfers if t.id is not None}
     facts = services.open_items.facts()
+    in_scope = {
+        i for i, t in facts.transfers.items() if scope.transfer_in(t, live_from(t, facts.entities))
+    }
     ready = readiness(status, in_scope if scope.scoped else None, set(scope.entity_ids), facts)
     empty = scope.empty_text(len(in_scope))
     if empty:

@@ -94,7 +94,7 @@ def _items_table(items: Sequence[Finding]) -> Table:
             f.severity.value.upper(),
             f.message,
             day(f.open_since),
-            f.owner or "—",
+            f.owner or "not set",
             day(f.target_on, "not set"),
         )
         for f in items

@@ -38,6 +38,7 @@ from transfers_app.services.open_items import (
     OpenItemFacts,
     Readiness,
     current_assessments,
+    live_from,
     readiness,
 )
 from transfers_app.services.pack_notes import audit_extract, methodology_note
@@ -66,10 +67,13 @@ class PackScope:
             )
         return ""
 
-    def transfer_in(self, t: Transfer) -> bool:
+    def transfer_in(self, t: Transfer, starts_on: date | None = None) -> bool:
+        """Is ``t`` in scope? ``starts_on``: when it is live from if it records no start of
+        its own (its importer's active date, ``open_items.live_from``)."""
         if self.entity_ids and not {t.exporter_id, t.importer_id} & self.entity_ids:
             return False
-        if self.date_to is not None and t.started_on is not None and t.started_on > self.date_to:
+        start = t.started_on or starts_on
+        if self.date_to is not None and start is not None and start > self.date_to:
             return False
         return not (
             self.date_from is not None and t.ended_on is not None and t.ended_on < self.date_from
@@ -372,7 +376,9 @@ def plan_pack(
     ref = tias.ref
     entities = {i: e for i, e in facts.entities.items() if e.archived_at is None}
     names = {i: e.name for i, e in facts.entities.items()}
-    transfers = [t for t in facts.transfers.values() if scope.transfer_in(t)]
+    transfers = [
+        t for t in facts.transfers.values() if scope.transfer_in(t, live_from(t, facts.entities))
+    ]
     in_scope = {t.id for t in transfers if t.id is not None}
     documents = dict(facts.documents)
     ready = readiness(status, in_scope if scope.scoped else None, set(scope.entity_ids), facts)

@@ -314,18 +314,30 @@ def _day_after(d: date | None) -> date | None:
     return d + timedelta(days=1) if d is not None else None
 
 
-def _transfer_start(t: Transfer | None) -> date | None:
-    if t is None:
-        return None
+def live_from(t: Transfer, entities: Mapping[int, Entity]) -> date | None:
+    """When the register shows the transfer live from: its start; without one, the date its
+    importer became active (an imported list's start date); None: all along."""
     if t.started_on is not None:
         return t.started_on
-    return t.created_at.date() if t.created_at is not None else None
+    importer = entities.get(t.importer_id)
+    return importer.active_on if importer is not None else None
+
+
+def _transfer_start(t: Transfer | None, entities: Mapping[int, Entity]) -> date | None:
+    """Since when a finding about the transfer can be open: ``live_from``, else the day the
+    transfer was recorded."""
+    if t is None:
+        return None
+    found = live_from(t, entities)
+    if found is None and t.created_at is not None:
+        found = t.created_at.date()
+    return found
 
 
 def _since(g: Gap, facts: OpenItemFacts, on: date) -> date | None:
     """The earliest date the register shows this finding open."""
     t = facts.transfers.get(g.transfer_id) if g.transfer_id is not None else None
-    start = _transfer_start(t)
+    start = _transfer_start(t, facts.entities)
     doc = facts.documents.get(g.document_id) if g.document_id is not None else None
     found: date | None
     if g.code is GapCode.DOCUMENT_NOT_YET_EFFECTIVE:

@@ -70,22 +70,20 @@ def audit_extract(
 ) -> list[tuple[str, str, str, str, str]]:
     """The changes made between ``start`` (None: the first) and ``end``, oldest first: when,
     which record, its id, the action and what changed."""
-    rows = []
-    for e in entries:
-        when = e.at.date()
-        if when > end or (start is not None and when < start):
-            continue
-        rows.append(
-            (
-                e.at.isoformat(timespec="seconds"),
-                RECORD_WORDS.get(e.table, e.table),
-                "" if e.record_id is None else str(e.record_id),
-                e.action,
-                _changed(e.before, e.after),
-            )
+    kept = sorted(
+        (e for e in entries if e.at.date() <= end and (start is None or e.at.date() >= start)),
+        key=lambda e: (e.at, e.id or 0),
+    )
+    return [
+        (
+            e.at.isoformat(timespec="seconds"),
+            RECORD_WORDS.get(e.table, e.table),
+            "" if e.record_id is None else str(e.record_id),
+            e.action,
+            _changed(e.before, e.after),
         )
-    rows.sort(key=lambda r: r[0])
-    return rows
+        for e in kept
+    ]
 
 
 def methodology_note(

@@ -46,6 +46,7 @@ from transfers_app.services.open_items import (
     Finding,
     OpenItemFacts,
     Readiness,
+    live_from,
     readiness,
 )
 from transfers_app.services.register import StatusReport
@@ -328,7 +329,12 @@ class EvidencePackDialog(ExportDialogBase):
         scoped = bool(scope.entity_ids or scope.date_from or scope.date_to)
         # As the pack computes it: the open gaps of the transfers in scope (and of the chosen
         # entities themselves).
-        in_scope = {t.id for t in self.transfers if t.id is not None and scope.transfer_in(t)}
+        entities = self.facts.entities if self.facts is not None else {}
+        in_scope = {
+            t.id
+            for t in self.transfers
+            if t.id is not None and scope.transfer_in(t, live_from(t, entities))
+        }
         self.empty_text = scope.empty_text(len(in_scope))
         self._show_readiness(
             readiness(self.status, in_scope if scoped else None, set(scope.entity_ids), self.facts)
