@@ -700,8 +700,7 @@ def cmd_export_tia(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_export_pack(args: argparse.Namespace, ctx: Context) -> int:
-    from transfers_app.services.evidence import PackScope
-    from transfers_app.services.open_items import live_from, readiness
+    from transfers_app.services.evidence import PackScope, pack_readiness
 
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise UsageError(
@@ -719,12 +718,8 @@ def cmd_export_pack(args: argparse.Namespace, ctx: Context) -> int:
     scope = PackScope(args.date_from, args.date_to, frozenset(ids))
     services.organisation.complete()  # no letter without the organisation's profile: exit 2
     status = services.register.status(ctx.today)
-    facts = services.open_items.facts()
-    in_scope = {
-        i for i, t in facts.transfers.items() if scope.transfer_in(t, live_from(t, facts.entities))
-    }
-    ready = readiness(status, in_scope if scope.scoped else None, set(scope.entity_ids), facts)
-    empty = scope.empty_text(len(in_scope))
+    transfers, ready = pack_readiness(scope, status, services.open_items.facts())
+    empty = scope.empty_text(len(transfers))
     if empty:
         print(empty)
     print("Readiness check: what an inquiry would find open")

@@ -23,13 +23,14 @@ from support.stores import entity_named
 
 from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
-from transfers_app.domain.enums import Access, DocumentKind, EntityKind, Role
+from transfers_app.domain.enums import Access, DocumentKind, EntityKind, Role, TiaStatus
 from transfers_app.domain.models import Entity, Transfer
 from transfers_app.domain.organisation import OpenItemKey
 from transfers_app.reference import builtin_reference
 from transfers_app.services.app import AppServices
 from transfers_app.services.demo import load_demo
-from transfers_app.services.open_items import CATEGORIES, OTHER, TITLES, readiness
+from transfers_app.services.evidence import PackScope
+from transfers_app.services.open_items import CATEGORIES, OTHER, TITLES, UNVERIFIED, readiness
 from transfers_app.services.reference import ReferenceSource
 
 TODAY = date(2026, 11, 25)
@@ -79,6 +80,7 @@ def test_every_category_of_open_item_is_in_the_letter_counted_per_transfer(
     for key, title, n in ready.headline:
         if key == "unverified":
             assert f"{n} facts in all" in text
+            assert f"{title} {n} facts, listed in the annex" in text
             continue
         unit = {"no_country": "entit"}.get(key, "transfer")
         assert f"{title}: {n} {unit}" in text, title
@@ -210,3 +212,30 @@ def test_the_pack_adds_the_data_map_the_method_and_the_audit_extract(
     assert any(r[1] == "organisation profile" and r[4] == "addressee" for r in audit[1:])
     assert "audit/audit-log.csv" in names
     assert TITLES["fallback"] in text
+
+
+def test_the_unverified_facts_counted_are_those_the_enclosed_assessments_rely_on(
+    services: AppServices, tmp_path: Path
+) -> None:
+    store = services.register.store
+    stratus = entity_named(store, "Stratus Cloud Hosting, Inc.")
+    assert stratus.id is not None
+    scope = PackScope(entity_ids=frozenset({stratus.id}))
+    text, manifest, z = pack(services, tmp_path / "p.zip", scope=scope)
+    enclosed = [n for n in z.namelist() if n.startswith("assessments/")]
+    z.close()
+    tias = [
+        x
+        for x in store.assessments.list(content=True)
+        if any(n.startswith(f"assessments/{x.reference} ") for n in enclosed)
+    ]
+    relied = {
+        a.statement
+        for x in tias
+        if x.status is TiaStatus.APPROVED and x.content is not None
+        for a in x.content.accepted
+    }
+    whole = readiness(services.register.status(TODAY), facts=services.open_items.facts())
+    assert relied and len(relied) < whole.count(UNVERIFIED)
+    assert manifest["open_items"][UNVERIFIED] == len(relied)
+    assert f"{len(relied)} facts in all" in text

@@ -33,8 +33,14 @@ VENDORS = """Vendor,Country,Service,Transfer mechanism,Data exporter,Status,Star
 Zendesk,United States,Support desk,EU SCCs + UK Addendum,Harbourline Analytics Ltd,Active,15/06/2023
 Manila Care BPO,Philippines,Call centre,,Harbourline Analytics Ltd,Active,01/03/2025
 Maple Post,Canada,Transactional email,Adequacy,Harbourline Analytics Ltd,Active,01/05/2022
+Ridge Analytics,Brazil,Analytics,,Harbourline Analytics Ltd,Proposed,
 """
 LOGIN = "zzfakelogin"
+
+
+def z_text(target: Path, name: str) -> str:
+    with zipfile.ZipFile(target) as z:
+        return z.read(name).decode("utf-8-sig")
 
 
 def text_of(pdf: bytes) -> str:
@@ -162,6 +168,7 @@ def test_the_pack_needs_the_profile_and_a_sensible_range(
         manifest = json.loads(z.read("manifest.json"))
     assert "No transfer on the register was live between 1 Jan 2010 and 31 Dec 2010" in letter
     assert "0 transfers in scope" in letter
+    assert "no change to the register was recorded between 1 Jan 2010 and 31 Dec 2010" in letter
     assert manifest["transfers_in_scope"] == 0
 
 
@@ -197,6 +204,12 @@ def test_the_pack_of_an_imported_register_is_a_letter(
     assert {"01-methodology.pdf", "data-map/data-map.pdf", "data-map/data-map.svg"} <= set(names)
     assert "audit/audit-log.csv" in names
     assert manifest["reference"] == "IC/INQ/2026/118"
+    # The proposed vendor's transfer is not live: not in scope, not among the records.
+    assert manifest["transfers_in_scope"] == 3 and "3 transfers in scope" in letter
+    records = z_text(target, "records/art30-transfers.csv")
+    assert "Zendesk" in records and "Ridge Analytics" not in records
+    # The vendors have no owner: their items fall to the owner of our exporter.
+    assert {d["owner"] for d in manifest["open_items_detail"]} == {"Privacy team"}
     assert manifest["prepared_by"].startswith("Tom Ellis")
     # Someone else prepares this one.
     code, _, err = run(

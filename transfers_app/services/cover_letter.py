@@ -110,9 +110,10 @@ def _items_table(items: Sequence[Finding]) -> Table:
 def _open_items(facts: LetterFacts) -> Section:
     ready = facts.ready
     summary = tuple(
-        (title, unit_words(key, n) if n else "none")
+        (title, (unit_words(key, n) + (", listed in the annex" if key == UNVERIFIED else "")))
+        if n
+        else (title, "none")
         for key, title, n in ready.headline
-        if key != UNVERIFIED
     )
     blocks: list[Para | Fields | Table | Bullets] = [
         Para(
@@ -120,7 +121,7 @@ def _open_items(facts: LetterFacts) -> Section:
             f"about first. These items were open on {day(ready.on)}. They are listed here, "
             "each once per transfer it concerns, rather than left out; the owner and target "
             "date are those recorded on the register (the owner defaults to the owner of the "
-            "entity concerned)."
+            "entity concerned, else to the owner of our entity sending the data)."
         ),
         Fields(summary),
     ]

@@ -12,7 +12,7 @@ extract of the audit log for the period. The open items come from ``open_items``
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -42,7 +42,7 @@ from transfers_app.services.open_items import (
     readiness,
 )
 from transfers_app.services.pack_notes import audit_extract, methodology_note
-from transfers_app.services.register import StatusReport
+from transfers_app.services.register import NOT_LIVE, StatusReport
 from transfers_app.services.tia import TiaService, split_person
 
 
@@ -67,17 +67,34 @@ class PackScope:
             )
         return ""
 
-    def transfer_in(self, t: Transfer, starts_on: date | None = None) -> bool:
-        """Is ``t`` in scope? ``starts_on``: when it is live from if it records no start of
+    def transfer_in(self, t: Transfer, starts_on: date | None, on: date) -> bool:
+        """Is ``t`` in scope: live at some time in the date range (on ``on`` without one), to
+        or from a chosen entity? ``starts_on``: when it is live from if it records no start of
         its own (its importer's active date, ``open_items.live_from``)."""
         if self.entity_ids and not {t.exporter_id, t.importer_id} & self.entity_ids:
             return False
+        ranged = self.date_from is not None or self.date_to is not None
+        first = self.date_from if ranged else on
+        last = self.date_to or on
         start = t.started_on or starts_on
-        if self.date_to is not None and start is not None and start > self.date_to:
+        if start is not None and start > last:
             return False
-        return not (
-            self.date_from is not None and t.ended_on is not None and t.ended_on < self.date_from
-        )
+        return not (first is not None and t.ended_on is not None and t.ended_on < first)
+
+    def transfers_in(
+        self, transfers: Iterable[Transfer], entities: Mapping[int, Entity], on: date
+    ) -> list[Transfer]:
+        """The transfers a pack of this scope holds: in scope (``transfer_in``) and to an
+        importer that is neither proposed nor offboarded (the status engine's live
+        transfers)."""
+        kept = []
+        for t in transfers:
+            importer = entities.get(t.importer_id)
+            if importer is not None and importer.lifecycle in NOT_LIVE:
+                continue
+            if self.transfer_in(t, live_from(t, entities), on):
+                kept.append(t)
+        return kept
 
     def describe(self, names: dict[int, str]) -> str:
         parts = []
@@ -359,6 +376,20 @@ def _document_words(d: Document, gaps: Sequence[Gap], on: date) -> tuple[str, st
     return what, "; ".join(notes), current
 
 
+def pack_readiness(
+    scope: PackScope, status: StatusReport, facts: OpenItemFacts
+) -> tuple[list[Transfer], Readiness]:
+    """The transfers a pack of ``scope`` holds on the status report's date, and the open items
+    its letter lists: those of the transfers in scope and of the chosen entities, and the
+    unverified facts the enclosed assessments rely on."""
+    transfers = scope.transfers_in(facts.transfers.values(), facts.entities, status.on)
+    in_scope = {t.id for t in transfers if t.id is not None}
+    ready = readiness(
+        status, in_scope if scope.scoped else None, set(scope.entity_ids), facts, in_scope
+    )
+    return transfers, ready
+
+
 def plan_pack(
     store: Store,
     tias: TiaService,
@@ -376,12 +407,9 @@ def plan_pack(
     ref = tias.ref
     entities = {i: e for i, e in facts.entities.items() if e.archived_at is None}
     names = {i: e.name for i, e in facts.entities.items()}
-    transfers = [
-        t for t in facts.transfers.values() if scope.transfer_in(t, live_from(t, facts.entities))
-    ]
+    transfers, ready = pack_readiness(scope, status, facts)
     in_scope = {t.id for t in transfers if t.id is not None}
     documents = dict(facts.documents)
-    ready = readiness(status, in_scope if scope.scoped else None, set(scope.entity_ids), facts)
     preparer = request.prepared_by or org.preparer or Person(org.display_name)
     scope_text = scope.describe(names)
     unique = _Names()
@@ -513,8 +541,7 @@ def plan_pack(
     add(
         PackEntry(
             "audit/audit-log.csv",
-            f"Extract of the audit log: the {len(audit_rows)} changes to the register {period} "
-            "(when, which record, what changed)",
+            _audit_words(len(audit_rows), period),
             lambda: renderers.csv(AUDIT_HEADERS, audit_rows),
         )
     )
@@ -577,6 +604,16 @@ def plan_pack(
         ),
     )  # fmt: skip
     return PackPlan(tuple(entries), info), ready
+
+
+def _audit_words(n: int, period: str) -> str:
+    if not n:
+        return f"Extract of the audit log: no change to the register was recorded {period}"
+    changes = "the one change" if n == 1 else f"the {n:,} changes"
+    return (
+        f"Extract of the audit log: {changes} to the register {period} (when, which record, "
+        "what changed)"
+    )
 
 
 # The newest audit entries read for the extract (the period's are kept).

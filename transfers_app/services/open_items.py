@@ -10,9 +10,10 @@ findings.
 With the register's facts (``OpenItemFacts``, read in one go by ``OpenItemsService.facts``)
 each item also says since when it has been open (the earliest date the register shows it
 open: the day after a document expired or a review fell due, the transfer's start...), who
-owns it (the follow-up someone set, else the entity's owner) and its target date (set by a
-person, blank by default); and the unverified reference facts the current assessments rely on
-(the facts their approvers accepted) join the "unverified" category.
+owns it (the follow-up someone set, else the owner of the entity concerned, else of our
+exporter) and its target date (set by a person, blank by default); and the unverified
+reference facts the current assessments rely on (the facts their approvers accepted) join the
+"unverified" category.
 """
 
 from __future__ import annotations
@@ -235,10 +236,12 @@ def readiness(
     transfer_ids: set[int] | None = None,
     entity_ids: set[int] | None = None,
     facts: OpenItemFacts | None = None,
+    assessed: set[int] | None = None,
 ) -> Readiness:
     """The open items on the status report's date, within a scope (the transfers in it and
     the chosen entities) if given; dated, owned and with the assessments' facts when the
-    register's ``facts`` are given."""
+    register's ``facts`` are given: the facts relied on by the assessments of the
+    ``assessed`` transfers (default: of the scope's, or of all)."""
     groups: dict[tuple[str, GapCode, int | None, int | None], list[Gap]] = defaultdict(list)
     for g in status.gaps:
         if transfer_ids is not None and not _in_scope(g, transfer_ids, entity_ids or set()):
@@ -264,7 +267,9 @@ def readiness(
         findings.append(finding)
     relied: list[ReliedFact] = []
     if facts is not None:
-        relied = _relied_facts(facts, transfer_ids, status.entity_names)
+        relied = _relied_facts(
+            facts, transfer_ids if assessed is None else assessed, status.entity_names
+        )
         findings.extend(
             Finding(
                 UNVERIFIED,
@@ -392,12 +397,22 @@ def _stale_since(g: Gap, facts: OpenItemFacts) -> date | None:
     return min(changes) if changes else None
 
 
+def default_owner(finding: Finding, facts: OpenItemFacts) -> str:
+    """Who owns an item nobody has assigned: the owner of the entity it is about, else (for a
+    transfer) the owner of our entity that sends the data; "" if neither has one."""
+    entity = facts.entities.get(finding.entity_id or -1)
+    if entity is not None and entity.owner:
+        return entity.owner
+    t = facts.transfers.get(finding.transfer_id or -1)
+    exporter = facts.entities.get(t.exporter_id) if t is not None else None
+    return exporter.owner if exporter is not None else ""
+
+
 def _dated(finding: Finding, gaps: Sequence[Gap], facts: OpenItemFacts, on: date) -> Finding:
     dates = [d for d in (_since(g, facts, on) for g in gaps) if d is not None]
     key = finding.key
     follow = facts.follow_ups.get(key) if key is not None else None
-    entity = facts.entities.get(finding.entity_id or -1)
-    owner = (follow.owner if follow and follow.owner else "") or (entity.owner if entity else "")
+    owner = (follow.owner if follow and follow.owner else "") or default_owner(finding, facts)
     return Finding(
         finding.category,
         finding.severity,

@@ -39,15 +39,13 @@ from transfers_app.domain.models import Transfer
 from transfers_app.domain.organisation import OrganisationProfile, profile_problems
 from transfers_app.errors import TransfersError
 from transfers_app.services.app import AppServices
-from transfers_app.services.evidence import PackScope
+from transfers_app.services.evidence import PackScope, pack_readiness
 from transfers_app.services.open_items import (
     CATEGORIES,
     OTHER,
     Finding,
     OpenItemFacts,
     Readiness,
-    live_from,
-    readiness,
 )
 from transfers_app.services.register import StatusReport
 from ui import messages
@@ -323,22 +321,14 @@ class EvidencePackDialog(ExportDialogBase):
             self._scope_changed()
 
     def _scope_changed(self, *_args: Any) -> None:
-        if self.status is None:
+        if self.status is None or self.facts is None:
             return
         scope = self.scope()
-        scoped = bool(scope.entity_ids or scope.date_from or scope.date_to)
         # As the pack computes it: the open gaps of the transfers in scope (and of the chosen
         # entities themselves).
-        entities = self.facts.entities if self.facts is not None else {}
-        in_scope = {
-            t.id
-            for t in self.transfers
-            if t.id is not None and scope.transfer_in(t, live_from(t, entities))
-        }
-        self.empty_text = scope.empty_text(len(in_scope))
-        self._show_readiness(
-            readiness(self.status, in_scope if scoped else None, set(scope.entity_ids), self.facts)
-        )
+        transfers, ready = pack_readiness(scope, self.status, self.facts)
+        self.empty_text = scope.empty_text(len(transfers))
+        self._show_readiness(ready)
 
     def _show_readiness(self, ready: Readiness) -> None:
         self.readiness = ready
@@ -382,7 +372,7 @@ class EvidencePackDialog(ExportDialogBase):
         self.follow_label = QLabel("Choose an open item to set its owner and target date.")
         self.owner_edit = QLineEdit()
         self.owner_edit.setAccessibleName("Owner")
-        self.owner_edit.setPlaceholderText("Owner (default: the entity's owner)")
+        self.owner_edit.setPlaceholderText("Owner (default: the entity's or exporter's owner)")
         self.target_check = QCheckBox("Target date:")
         self.target_edit = QDateEdit(to_qdate(self.ctx.today))
         self.target_edit.setCalendarPopup(True)
