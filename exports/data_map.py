@@ -95,6 +95,19 @@ def _elide(text: str, size: float, room: float, bold: bool = False) -> str:
     return fit(text, SANS_BOLD if bold else SANS, size, room)
 
 
+# The smallest size an entity's name is set in to print it whole before it is shortened.
+SMALLEST_NAME = 9.5
+
+
+def _name_fitted(text: str, size: float, room: float) -> tuple[str, float]:
+    """An entity's name whole on one line within ``room``, in a smaller size if need be (down
+    to ``SMALLEST_NAME``); only a name too long even then is shortened."""
+    width = _width(text, size, True)
+    if width > room:
+        size = max(SMALLEST_NAME, size * room / width * 0.995)
+    return _elide(text, size, room, bold=True), size
+
+
 def _mix(a: str, b: str, amount: float) -> str:
     ca, cb = HexColor(a), HexColor(b)
     parts = (
@@ -174,8 +187,8 @@ def _node(sink: _Sink, node: MapNode, r: Rect, status: StatusValue | None) -> No
         badge = _badge(sink, r.right() - 8, centre, status)
         text, quiet = TEXT, QUIET
         sub_right = badge.left() - 6
-    name = _elide(node.name, name_size, r.right() - 10 - left, bold=True)
-    sink.text(left, top + name_size, name, name_size, text, bold=True)
+    name, size = _name_fitted(node.name, name_size, r.right() - 10 - left)
+    sink.text(left, top + name_size, name, size, text, bold=True)
     sub = _elide(node_subtitle(node), sub_size, max(sub_right - left, 10.0))
     sink.text(left, top + name_size * 1.2 + 2 + 13, sub, sub_size, quiet)
 

@@ -284,9 +284,15 @@ class _MapOnce:
     """The pack's data map, built when its first file is written and kept for the second."""
 
     def __init__(
-        self, store: Store, status: StatusReport, transfers: Sequence[Transfer], on: date
+        self,
+        store: Store,
+        status: StatusReport,
+        transfers: Sequence[Transfer],
+        on: date,
+        organisation: str,
     ) -> None:
         self.store, self.status, self.transfers, self.on = store, status, transfers, on
+        self.organisation = organisation
         self.picture: MapPicture | None = None
 
     def get(self) -> MapPicture:
@@ -299,7 +305,8 @@ class _MapOnce:
                     "drawn; every transfer is in records/art30-transfers.csv."
                 )
             self.picture = MapPicture(
-                f"Data map · transfers of personal data as of {day(self.on)}",
+                f"{self.organisation} · data map of transfers of personal data as of "
+                f"{day(self.on)}",
                 f"{data.transfers:,} live transfers from {len(data.sources):,} exporters to "
                 f"{data.importers:,} importers in {data.countries:,} countries, each with its "
                 f"status on {day(self.on)}",
@@ -460,7 +467,7 @@ def plan_pack(
             lambda: renderers.csv(ART30_HEADERS, rows),
         )
     )
-    picture = _MapOnce(store, status, transfers, on)
+    picture = _MapOnce(store, status, transfers, on, org.display_name)
     map_pdf, map_svg = renderers.map_pdf, renderers.map_svg
     if map_pdf is not None:
         add(
