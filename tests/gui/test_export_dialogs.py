@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from pytestqt.qtbot import QtBot
 
@@ -258,6 +258,12 @@ def test_the_pack_shows_the_readiness_check_and_needs_the_acknowledgment(
     # Transfers, not findings (issue 11): Istanbul (UK and EU), Pampas, Indus on bare EU SCCs
     # (once dropped as "other"), the expired Singapore IDTA and the lapsed Meridian SCCs.
     assert dialog.count_labels["no_mechanism"].text() == "5"
+    # Each counted in its own unit, not added up into one number of "items".
+    facts = expected.count("unverified")
+    assert dialog.check_heading.text() == (
+        "Open on 25 Nov 2026 in what an inquiry asks about first: 9 transfers, 1 entity "
+        f"without a country and {facts} unverified reference facts relied on; worst first below."
+    )
     table = dialog.findings_table.model()
     assert table.rowCount() == len(expected.findings)
     ranks = [
@@ -528,3 +534,36 @@ def test_file_export_menu_and_toolbar_open_the_exports(
         "pack",
     ]
     window.close()
+
+
+def test_the_pack_dialog_sets_an_items_owner_and_target_date(qtbot: QtBot, ctx: UiContext) -> None:
+    dialog = pack_dialog(qtbot, ctx)
+    assert not dialog.owner_edit.isEnabled()
+    table = dialog.findings_table.model()
+    row = next(
+        r
+        for r in range(table.rowCount())
+        if table.index(r, FindingsModel.REF).data() == "T8"
+        and "bare EU SCCs" in table.index(r, FindingsModel.MESSAGE).data()
+    )
+    dialog.findings_table.selectRow(row)
+    # One line naming the item (its text is in the table and the tooltip), the entity's owner.
+    label = dialog.follow_label.text()
+    assert label == "Owner and target date of T8 Indus Support Services Pvt. Ltd.:"
+    assert "bare EU SCCs" in dialog.follow_label.toolTip()
+    assert dialog.owner_edit.text() == "Legal - Privacy"
+    dialog.owner_edit.setText("Anita Patel")
+    dialog.target_check.setChecked(True)
+    dialog.target_edit.setDate(QDate(2027, 1, 31))
+    click(qtbot, dialog.follow_button)
+    shown = [
+        (table.index(r, FindingsModel.OWNER).data(), table.index(r, FindingsModel.TARGET).data())
+        for r in range(table.rowCount())
+        if table.index(r, FindingsModel.REF).data() == "T8"
+        and "bare EU SCCs" in table.index(r, FindingsModel.MESSAGE).data()
+    ]
+    assert shown == [("Anita Patel", "31 Jan 2027")]
+    facts = ctx.services.open_items.facts()
+    assert [(f.owner, f.target_on) for f in facts.follow_ups.values()] == [
+        ("Anita Patel", date(2027, 1, 31))
+    ]

@@ -113,10 +113,21 @@ class OrganisationDialog(QDialog, FieldMessages):
         self.edits["addressee"].setToolTip(
             "Who regulator letters go to; empty: the regulator, as the reference data names it"
         )
+        addressee = self.edits["addressee"]
+        assert isinstance(addressee, QPlainTextEdit)
+        addressee.setPlaceholderText("Empty: the regulator, as the reference data names it")
         layout.addLayout(self._field_form(*rows))
 
         box = QGroupBox("People who prepare and sign regulator letters (the first by default)")
         self.signer_grid = QGridLayout(box)
+        for i, stretch in enumerate((2, 2, 3)):  # an email is the longest
+            self.signer_grid.setColumnStretch(i, stretch)
+        self.no_signers = QLabel(
+            "Nobody yet: add the people who prepare and sign letters to the regulator. Until "
+            "then the data protection officer prepares and signs them."
+        )
+        self.no_signers.setWordWrap(True)
+        self.signer_grid.addWidget(self.no_signers, 0, 0, 1, 4)
         self.signer_rows: list[_SignerRow] = []
         for person in profile.signers:
             self._add_signer(person)
@@ -134,6 +145,8 @@ class OrganisationDialog(QDialog, FieldMessages):
             self.summary, self.accept, self.reject
         )
         layout.addLayout(foot)
+        if intro:  # offered on first start: the profile may wait
+            self.cancel_button.setText("Later")
         self.resize(720, 0)
         self._validate()
 
@@ -161,9 +174,11 @@ class OrganisationDialog(QDialog, FieldMessages):
         for person in people:
             self._add_signer(person)
         self._touched.add("signers")
+        self._sync_signers()
         self._validate()
 
     def _sync_signers(self) -> None:
+        self.no_signers.setVisible(not self.signer_rows)
         if hasattr(self, "add_signer_button"):
             self.add_signer_button.setEnabled(len(self.signer_rows) < MAX_SIGNERS)
 

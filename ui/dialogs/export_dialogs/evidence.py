@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -42,10 +43,13 @@ from transfers_app.services.app import AppServices
 from transfers_app.services.evidence import PackScope, pack_readiness
 from transfers_app.services.open_items import (
     CATEGORIES,
+    NO_COUNTRY,
     OTHER,
+    UNVERIFIED,
     Finding,
     OpenItemFacts,
     Readiness,
+    unit_words,
 )
 from transfers_app.services.register import StatusReport
 from ui import messages
@@ -75,6 +79,23 @@ from ui.widgets.forms import ERROR_STYLE
 Loaded = tuple[
     StatusReport, list[Transfer], list[tuple[int, str]], OpenItemFacts, OrganisationProfile
 ]
+
+
+def _open_words(ready: Readiness) -> str:
+    """What is open, each counted in its own unit: "9 transfers, 1 entity without a country
+    and 36 unverified reference facts relied on"."""
+    asked = [f for f in ready.findings if f.category not in (OTHER[0], NO_COUNTRY, UNVERIFIED)]
+    transfers = {f.transfer_id for f in asked if f.transfer_id is not None}
+    entities = {f.entity_id for f in asked if f.transfer_id is None}  # e.g. a document review
+    countries, facts = ready.count(NO_COUNTRY), ready.count(UNVERIFIED)
+    parts = [
+        unit_words("", len(transfers)) if transfers else "",
+        f"{unit_words(NO_COUNTRY, len(entities))} (their own items)" if entities else "",
+        f"{unit_words(NO_COUNTRY, countries)} without a country" if countries else "",
+        f"{facts} unverified reference fact{'s' if facts != 1 else ''} relied on" if facts else "",
+    ]
+    kept = [p for p in parts if p] or ["nothing"]
+    return kept[0] if len(kept) == 1 else f"{', '.join(kept[:-1])} and {kept[-1]}"
 
 
 class EvidencePackDialog(ExportDialogBase):
@@ -339,7 +360,6 @@ class EvidencePackDialog(ExportDialogBase):
             label.setStyleSheet(ERROR_STYLE if bad else "")
         findings = tuple(worst_first(ready.findings))
         self.findings_model.set_rows(findings)
-        inquiry = sum(n for k, _, n in ready.headline if k != OTHER[0])
         if ready.ready:
             self.check_heading.setText(
                 f"Nothing open on {day(ready.on)} in what an inquiry asks about first"
@@ -347,8 +367,8 @@ class EvidencePackDialog(ExportDialogBase):
             )
         else:
             self.check_heading.setText(
-                f"{inquiry} open item{'s' if inquiry != 1 else ''} on {day(ready.on)} in what "
-                "an inquiry asks about first, worst first below."
+                f"Open on {day(ready.on)} in what an inquiry asks about first: "
+                f"{_open_words(ready)}; worst first below."
             )
         note = (
             "The pack will record these open items: the cover letter lists them with their "
@@ -370,7 +390,10 @@ class EvidencePackDialog(ExportDialogBase):
     def _build_follow_up(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.follow_label = QLabel("Choose an open item to set its owner and target date.")
+        # One line that never widens the dialog: the item itself is chosen in the table above.
+        self.follow_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.owner_edit = QLineEdit()
+        self.owner_edit.setMinimumWidth(self.owner_edit.fontMetrics().averageCharWidth() * 32)
         self.owner_edit.setAccessibleName("Owner")
         self.owner_edit.setPlaceholderText("Owner (default: the entity's or exporter's owner)")
         self.target_check = QCheckBox("Target date:")
@@ -411,7 +434,8 @@ class EvidencePackDialog(ExportDialogBase):
             self.target_check.setChecked(False)
             self.target_edit.setEnabled(False)
             return
-        self.follow_label.setText(f"{f.reference} {f.subject}: {f.message}")
+        self.follow_label.setText(f"Owner and target date of {f.reference} {f.subject}:")
+        self.follow_label.setToolTip(f.message)
         self.owner_edit.setText(f.owner)
         self.target_check.setChecked(f.target_on is not None)
         self.target_edit.setEnabled(f.target_on is not None)
