@@ -169,6 +169,8 @@ def test_the_pack_needs_the_profile_and_a_sensible_range(
     assert "No transfer on the register was live between 1 Jan 2010 and 31 Dec 2010" in letter
     assert "0 transfers in scope" in letter
     assert "no change to the register was recorded between 1 Jan 2010 and 31 Dec 2010" in letter
+    # The register was built long after: the letter says when its audit log begins.
+    assert re.search(r"31 Dec 2010; the register's audit log begins on \d+ \w{3} 20\d\d", letter)
     assert manifest["transfers_in_scope"] == 0
 
 

@@ -249,12 +249,12 @@ def cover_letter(facts: LetterFacts) -> ReportDocument:
     regulator = the(facts.regulator or "regulator")
     addressee = facts.addressee.strip() or facts.regulator or "The regulator"
     address = _one_line(org.address)
-    reg_line = f"Registration number {org.registration_number} with {regulator}"
     heading: list[tuple[str, str]] = [
         ("To", _one_line(addressee)),
         ("From", f"{facts.preparer.line()}, for {name}"),
         ("Date", day(on)),
         ("Our reference", facts.reference.strip() or "none given"),
+        ("Registration number", f"{org.registration_number} with {regulator}"),
         ("Data protection officer", org.dpo_line()),
     ]
     if org.eu_representative.strip():
@@ -310,7 +310,7 @@ def cover_letter(facts: LetterFacts) -> ReportDocument:
     ref = f" · ref. {facts.reference.strip()}" if facts.reference.strip() else ""
     return ReportDocument(
         title=name,
-        subtitle=" · ".join(p for p in (address, reg_line) if p),
+        subtitle=address,  # the letterhead, and the running head of every page
         author=facts.preparer.name,
         subject="Records of international transfers of personal data and their safeguards",
         keywords=("Art 30", "international transfers", "evidence", regulator),

@@ -543,12 +543,17 @@ def plan_pack(
     # What changed on the register in the period.
     start = scope.date_from
     end = scope.date_to or on
-    audit_rows = audit_extract(store.audit.entries(limit=AUDIT_LIMIT), start, end)
+    logged = store.audit.entries(limit=AUDIT_LIMIT)
+    audit_rows = audit_extract(logged, start, end)
+    # When the log begins, if the period starts before it (and the whole log was read).
+    began = min((e.at.date() for e in logged), default=None)
+    if began is not None and (len(logged) == AUDIT_LIMIT or (start is not None and began <= start)):
+        began = None
     period = f"between {day(start)} and {day(end)}" if start else f"up to {day(end)}"
     add(
         PackEntry(
             "audit/audit-log.csv",
-            _audit_words(len(audit_rows), period),
+            _audit_words(len(audit_rows), period, began),
             lambda: renderers.csv(AUDIT_HEADERS, audit_rows),
         )
     )
@@ -613,13 +618,15 @@ def plan_pack(
     return PackPlan(tuple(entries), info), ready
 
 
-def _audit_words(n: int, period: str) -> str:
+def _audit_words(n: int, period: str, began: date | None) -> str:
+    """What the extract holds; ``began``: the day the log begins, if the period starts before."""
+    since = f"; the register's audit log begins on {day(began)}" if began else ""
     if not n:
-        return f"Extract of the audit log: no change to the register was recorded {period}"
+        return f"Extract of the audit log: no change to the register was recorded {period}{since}"
     changes = "the one change" if n == 1 else f"the {n:,} changes"
     return (
         f"Extract of the audit log: {changes} to the register {period} (when, which record, "
-        "what changed)"
+        f"what changed){since}"
     )
 
 
