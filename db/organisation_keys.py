@@ -11,9 +11,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 
-from transfers_app.domain.organisation import FollowUp, OrganisationProfile, Person
+from transfers_app.domain.organisation import (
+    FollowUp,
+    OrganisationProfile,
+    Person,
+    follow_up_problems,
+)
 
 # Field -> settings key (the registration number under its historical key).
 PROFILE_KEYS: dict[str, str] = {
@@ -97,3 +103,24 @@ def follow_up_order(f: FollowUp) -> tuple[str, str, int]:
     """By code, then transfers before entities, by number (T2 before T10)."""
     digits = f.subject[1:]
     return f.code, f.subject[:1], int(digits) if digits.isdigit() else 0
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpWrite:
+    """What setting a follow-up writes, and the follow-up before and after (for the audit)."""
+
+    key: str
+    value: str | None  # None: the setting goes (the item is back to its defaults)
+    before: FollowUp | None
+    after: FollowUp | None
+
+
+def follow_up_write(follow_up: FollowUp, current: Iterable[FollowUp]) -> FollowUpWrite:
+    """``follow_up`` checked (its first problem raised) and turned into its setting."""
+    problems = follow_up_problems(follow_up)
+    if problems:
+        raise problems[0]
+    before = next((f for f in current if f.key == follow_up.key), None)
+    after = None if follow_up.is_empty else follow_up
+    value = None if after is None else follow_up_value(after)
+    return FollowUpWrite(follow_up_key(follow_up.code, follow_up.subject), value, before, after)

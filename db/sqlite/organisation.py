@@ -11,6 +11,7 @@ from db.organisation_keys import (
     FOLLOW_UP_PREFIX,
     follow_up_key,
     follow_up_value,
+    follow_up_write,
     follow_ups_from,
     profile_from,
     profile_settings,
@@ -20,7 +21,6 @@ from transfers_app.domain.organisation import (
     FollowUp,
     OrganisationProfile,
     ensure_valid_profile,
-    follow_up_problems,
 )
 
 _UPSERT = (
@@ -96,18 +96,12 @@ class SqliteOpenItems:
         return read_follow_ups(self._s)
 
     def set(self, follow_up: FollowUp) -> None:
-        problems = follow_up_problems(follow_up)
-        if problems:
-            raise problems[0]
         s = self._s
-        key = follow_up_key(follow_up.code, follow_up.subject)
         with s.atomic():
-            before = next((f for f in read_follow_ups(s) if f.key == follow_up.key), None)
-            if follow_up.is_empty:
-                s.conn.execute("DELETE FROM settings WHERE key = ?", (key,))
-                after = None
+            w = follow_up_write(follow_up, read_follow_ups(s))
+            if w.value is None:
+                s.conn.execute("DELETE FROM settings WHERE key = ?", (w.key,))
             else:
-                s.conn.execute(_UPSERT, (key, follow_up_value(follow_up)))
-                after = follow_up
-            if before != after:
-                s.audit("open_items", None, "update", before, after)
+                s.conn.execute(_UPSERT, (w.key, w.value))
+            if w.before != w.after:
+                s.audit("open_items", None, "update", w.before, w.after)

@@ -8,6 +8,7 @@ import builtins
 from db.organisation_keys import (
     follow_up_key,
     follow_up_value,
+    follow_up_write,
     follow_ups_from,
     profile_from,
     profile_settings,
@@ -17,7 +18,6 @@ from transfers_app.domain.organisation import (
     FollowUp,
     OrganisationProfile,
     ensure_valid_profile,
-    follow_up_problems,
 )
 
 
@@ -60,18 +60,12 @@ class MemoryOpenItems:
         return read_follow_ups(self._c)
 
     def set(self, follow_up: FollowUp) -> None:
-        problems = follow_up_problems(follow_up)
-        if problems:
-            raise problems[0]
         c = self._c
-        key = follow_up_key(follow_up.code, follow_up.subject)
         with c.atomic():
-            before = next((f for f in read_follow_ups(c) if f.key == follow_up.key), None)
-            after: FollowUp | None = None
-            if follow_up.is_empty:
-                c.state.settings.pop(key, None)
+            w = follow_up_write(follow_up, read_follow_ups(c))
+            if w.value is None:
+                c.state.settings.pop(w.key, None)
             else:
-                c.state.settings[key] = follow_up_value(follow_up)
-                after = follow_up
-            if before != after:
-                c.audit("open_items", None, "update", before, after)
+                c.state.settings[w.key] = w.value
+            if w.before != w.after:
+                c.audit("open_items", None, "update", w.before, w.after)

@@ -4,11 +4,10 @@ only when complete; offered on first start after the demo/clean choice."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QLabel, QMenu, QPlainTextEdit
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.organisation import OrganisationProfile
@@ -16,7 +15,6 @@ from transfers_app.services.organisation import OrganisationService
 from ui.app import ORGANISATION_INTRO, FirstStartDialog, first_start
 from ui.context import UiContext
 from ui.dialogs.organisation_dialog import OrganisationDialog
-from ui.main_window import MainWindow
 
 FILLED = {
     "name": "Harbourline",
@@ -120,26 +118,6 @@ def test_removing_the_last_signer_says_who_signs_instead(
     monkeypatch.setattr("ui.messages.discard_changes", discard)
     dialog.reject()
     assert asked
-
-
-def test_settings_organisation_opens_the_profile(
-    qtbot: QtBot, ctx: UiContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    QCoreApplication.setOrganizationName("Transfer Register Tests")
-    QCoreApplication.setApplicationName(f"tests-{tmp_path.name}")
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    (settings,) = [a for a in window.menuBar().actions() if a.text() == "&Settings"]
-    menu = settings.menu()
-    assert isinstance(menu, QMenu) and window.act_organisation in menu.actions()
-    opened: list[OrganisationService] = []
-
-    def edit(_cls: object, _parent: object, service: OrganisationService, intro: str = "") -> None:
-        opened.append(service)
-
-    monkeypatch.setattr(OrganisationDialog, "edit", classmethod(edit))
-    window.act_organisation.trigger()
-    assert opened == [ctx.services.organisation]
 
 
 @pytest.mark.parametrize("choice", [FirstStartDialog.DEMO, FirstStartDialog.CLEAN])

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from transfers_app.domain.models import AuditEntry, CatalogueItem
 from transfers_app.domain.readmodels import Counts
 from transfers_app.ports.storage import Store
+
+
+def parse_record(text: str | None) -> dict[str, Any] | None:
+    """The JSON object of an audited record, or None (no record, or a plain-text note)."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 class AuditService:

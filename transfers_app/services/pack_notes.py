@@ -8,16 +8,15 @@ and what changed, never who.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from transfers_app.domain.formatting import day
 from transfers_app.domain.models import AuditEntry
 from transfers_app.domain.organisation import OrganisationProfile
 from transfers_app.reference.loader import ReferenceSet
 from transfers_app.reports.document import Bullets, Fields, Para, ReportDocument, Section, Tone
+from transfers_app.services.audit import parse_record
 
 # What each audited table holds, as a reader calls one record.
 RECORD_WORDS = {
@@ -45,7 +44,7 @@ def _changed(before: str | None, after: str | None) -> str:
     """The fields a change touched, by name (never their values)."""
     if before is None and after is None:
         return ""
-    old, new = _load(before), _load(after)
+    old, new = parse_record(before), parse_record(after)
     if old is None or new is None:
         if isinstance(new, dict) or isinstance(old, dict):
             return "created" if old is None else "removed"
@@ -53,16 +52,6 @@ def _changed(before: str | None, after: str | None) -> str:
     keys = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
     noise = {"version", "updated_at"}
     return ", ".join(k for k in keys if k not in noise) or "no field"
-
-
-def _load(text: str | None) -> dict[str, Any] | None:
-    if text is None:
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def audit_extract(
