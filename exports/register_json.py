@@ -33,6 +33,7 @@ from transfers_app.domain.models import (
     Tia,
     Transfer,
 )
+from transfers_app.domain.organisation import FollowUp, OrganisationProfile
 from transfers_app.errors import RegisterFileError
 from transfers_app.ports import RegisterRecords
 from transfers_app.ports.files import RegisterFile
@@ -53,6 +54,8 @@ SECTIONS: tuple[tuple[str, str, type[Any]], ...] = (
     ("publications", "publications", Publication),
     ("subprocessor_notices", "notices", SubprocessorNotice),
     ("audit", "audit", AuditEntry),
+    ("organisation", "organisation", OrganisationProfile),  # at most one
+    ("open_items", "open_items", FollowUp),
 )
 HEADER_KEYS = (
     "format",

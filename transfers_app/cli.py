@@ -4,7 +4,8 @@ Exit codes: 0 success; 1 ``status`` found gaps, ``import`` left rows or places t
 ``audit verify`` found a broken link; 2 bad usage or bad input (one-line message).
 
 Over 800 lines because it is the one place that knows every command: its arguments, how its
-services are opened, and how its result is printed; each command is a short function.
+services are opened, and how its result is printed; each command is a short function (the
+organisation's profile in ``cli_org``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from transfers_app import __version__
+from transfers_app import __version__, cli_org
 from transfers_app.domain.countries import country_name, normalise_code
 from transfers_app.domain.enums import Finding, Regime, Role
 from transfers_app.errors import TransfersError, ValidationError
@@ -185,6 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp_reg.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     exp_reg.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD")
+    exp_reg.add_argument(
+        "--prepared-by",
+        metavar="NAME",
+        default="",
+        help="who the PDF names as its author (default: the profile's first signer)",
+    )
     exp_tia = exp_sub.add_parser(
         "tia", help="a transfer impact assessment as PDF, or as Word (DOCX) to edit before signing"
     )
@@ -212,6 +219,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--yes",
         action="store_true",
         help="export even though the readiness check found open items (they are recorded)",
+    )
+    exp_pack.add_argument(
+        "--prepared-by",
+        metavar="NAME",
+        default="",
+        help="who prepares the pack and writes the letter (default: the organisation "
+        "profile's first signer)",
+    )
+    exp_pack.add_argument(
+        "--reference",
+        metavar="TEXT",
+        default="",
+        help="the case reference the cover letter quotes (e.g. the regulator's)",
     )
     exp_pub = exp_sub.add_parser(
         "public-list",
@@ -257,6 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path)
     export = ref_sub.add_parser("export", help="write the reference data in use as a bundle")
     export.add_argument("-o", "--output", type=Path, required=True)
+    cli_org.add_parser(sub)
     return p
 
 
@@ -664,12 +685,15 @@ def cmd_export_register(args: argparse.Namespace, ctx: Context) -> int:
     fmt = ExportFormat(
         _file_format(args.output, args.format, [f.value for f in ExportFormat], "the register")
     )
-    result = ctx.services().exports.register(
+    services = ctx.services()
+    # The author a PDF names is a person from the profile (or --prepared-by), never a login.
+    author = services.exports.default_author(args.prepared_by)
+    result = services.exports.register(
         fmt,
         args.output,
         args.as_of or ctx.today,
         exported_at=datetime.now(UTC).replace(microsecond=0),
-        author=current_user(),
+        author=author,
     )
     what = "records" if fmt is ExportFormat.JSON else "lines"
     print(
@@ -779,8 +803,13 @@ def cmd_export_tia(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_export_pack(args: argparse.Namespace, ctx: Context) -> int:
-    from transfers_app.services.evidence import PackScope, readiness
+    from transfers_app.services.evidence import PackScope, pack_readiness
 
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise UsageError(
+            f"--from {args.date_from.isoformat()} is after --to {args.date_to.isoformat()}: "
+            "the date range must start before it ends"
+        )
     services = ctx.services()
     ids = set()
     if args.entity:
@@ -790,8 +819,12 @@ def cmd_export_pack(args: argparse.Namespace, ctx: Context) -> int:
                 raise UsageError(f"--entity: no entity called {name!r} on the register")
             ids.add(by_name[name.casefold()])
     scope = PackScope(args.date_from, args.date_to, frozenset(ids))
+    services.organisation.complete()  # no letter without the organisation's profile: exit 2
     status = services.register.status(ctx.today)
-    ready = readiness(status)
+    transfers, ready = pack_readiness(scope, status, services.open_items.facts())
+    empty = scope.empty_text(len(transfers))
+    if empty:
+        print(empty)
     print("Readiness check: what an inquiry would find open")
     for _, title, n in ready.headline:
         print(f"  {n:5d}  {title}")
@@ -810,12 +843,17 @@ def cmd_export_pack(args: argparse.Namespace, ctx: Context) -> int:
         args.output,
         ctx.today,
         scope=scope,
-        prepared_by=current_user(),
+        prepared_by=args.prepared_by,
+        reference=args.reference,
         progress=progress,
         status=status,
     )
     print(f"Wrote the evidence pack ({len(manifest['files']) + 1} files) to {args.output}")
     return 0
+
+
+def cmd_org(args: argparse.Namespace, ctx: Context) -> int:
+    return cli_org.run(args, ctx.services().organisation)
 
 
 # ``export WHAT``: one handler per kind of export.
@@ -889,6 +927,7 @@ COMMANDS = {
     "import-json": cmd_import_json,
     "reference": cmd_reference,
     "audit": cmd_audit,
+    "org": cmd_org,
 }
 
 

@@ -239,6 +239,12 @@ class MainWindow(QMainWindow):
         self.act_refresh = self._action(
             "&Refresh", std.Refresh, self.refresh_all, "Reload everything from the register"
         )
+        self.act_organisation = self._action(
+            "&Organisation…",
+            None,
+            self.edit_organisation,
+            "The organisation that keeps the register: name, registration, DPO, signers",
+        )
         self.act_tour = self._action("&Where things are", None, self.show_tour)
         self.act_about = self._action("&About", None, self.show_about)
         file_menu = self.menuBar().addMenu("&File")
@@ -268,6 +274,8 @@ class MainWindow(QMainWindow):
                 self.pages[key].title, shortcut, lambda _=False, k=key: self.go(k, {})
             )
             view_menu.addAction(act)
+        settings_menu = self.menuBar().addMenu("&Settings")
+        settings_menu.addAction(self.act_organisation)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.act_tour)
         help_menu.addAction(self.act_about)
@@ -393,6 +401,14 @@ class MainWindow(QMainWindow):
 
         if PublicListDialog.run(self, self.ctx) is not None:
             self.register_changed()  # a version recorded as published shows in the audit log
+
+    def edit_organisation(self) -> None:
+        from ui.dialogs.organisation_dialog import OrganisationDialog
+
+        saved = OrganisationDialog.edit(self, self.ctx.services.organisation)
+        if saved is not None:
+            self.statusBar().showMessage(f"Saved the profile of {saved.display_name}", 5000)
+            self.register_changed()
 
     def export_evidence_pack(self) -> None:
         from ui.dialogs.export_dialogs import EvidencePackDialog

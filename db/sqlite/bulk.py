@@ -10,6 +10,7 @@ from typing import Any
 from db import mapping as mp
 from db.errors import translated
 from db.sqlite.documents import parties_of
+from db.sqlite.organisation import read_all, write_follow_ups, write_profile
 from db.sqlite.rows import (
     AUDIT_CHAIN_COLS,
     audit_from,
@@ -120,6 +121,7 @@ class SqliteBulkRecords:
 
         parties = parties_of(s)
         mechs = mechanisms_of(s)
+        profile, follow_ups = read_all(s)
         return RegisterRecords(
             entities=tuple(entity_from(r) for r in rows("entities", mp.ENTITY_COLS)),
             locations=tuple(location_from(r) for r in rows("locations", mp.LOCATION_COLS)),
@@ -145,6 +147,8 @@ class SqliteBulkRecords:
             ),
             notices=tuple(notice_from(r) for r in rows("subprocessor_notices", mp.NOTICE_COLS)),
             audit=tuple(audit_from(r) for r in rows("audit", AUDIT_CHAIN_COLS)),
+            organisation=() if profile.is_empty else (profile,),
+            open_items=tuple(follow_ups),
         )
 
     def load(self, records: RegisterRecords, note: str) -> None:
@@ -228,6 +232,10 @@ class SqliteBulkRecords:
                 "subprocessor_notices", [{**mp.notice_row(n), **kept(n)} for n in records.notices]
             )
             _load_history(s, records.audit)
+            # The file's profile and follow-ups (checked by the import like every record).
+            for profile in records.organisation[-1:]:
+                write_profile(s, profile)
+            write_follow_ups(s, list(records.open_items))
             s.note("load", note)
 
     def add_generated(

@@ -24,6 +24,7 @@ from db.sqlite.bulk import SqliteBulkRecords
 from db.sqlite.documents import SqliteDocuments
 from db.sqlite.entities import SqliteEntities, SqliteNames
 from db.sqlite.notices import SqliteNotices, SqlitePublications
+from db.sqlite.organisation import SqliteOpenItems, SqliteOrganisation
 from db.sqlite.queries import SqliteQueries
 from db.sqlite.session import Session, utcnow
 from db.sqlite.settings import SqliteAudit, SqliteSettings
@@ -64,6 +65,8 @@ class SqliteStore:
         self.notices = SqliteNotices(s)
         self.publications = SqlitePublications(s)
         self.settings = SqliteSettings(s)
+        self.organisation = SqliteOrganisation(s)
+        self.open_items = SqliteOpenItems(s)
         self.audit = SqliteAudit(s)
         self.queries = SqliteQueries(s)
         self.records = SqliteBulkRecords(s)

@@ -23,7 +23,8 @@ from exports import file_adapters
 from transfers_app.errors import PackCancelled
 from transfers_app.reference import builtin_reference
 from transfers_app.services.app import AppServices
-from transfers_app.services.evidence import PackScope, readiness
+from transfers_app.services.evidence import PackScope
+from transfers_app.services.open_items import readiness
 from transfers_app.services.reference import ReferenceSource
 
 TODAY = date(2026, 11, 25)
@@ -67,8 +68,11 @@ def test_the_pack_holds_every_piece_of_evidence_with_its_hash(
         assert {"register/register.pdf", "register/register.csv"} <= set(names)
         assert "records/art30-transfers.csv" in names
         tias = [n for n in names if n.startswith("assessments/")]
-        assert len(tias) == 4  # the approved ones; the Meridian draft is not evidence
+        # The four approved ones and the Meridian draft, which is enclosed marked as a draft
+        # (issue 11: not silently dropped, not passed off as current).
+        assert len(tias) == 5
         assert any("Stratus" in n for n in tias)
+        (draft,) = [n for n in tias if "Meridian" in n]
         docs = [n for n in names if n.startswith("documents/")]
         assert any("Stratus Cloud Terms" in n for n in docs)
         listed = json.loads(z.read("manifest.json"))
@@ -77,12 +81,13 @@ def test_the_pack_holds_every_piece_of_evidence_with_its_hash(
         for f in listed["files"]:
             assert hashlib.sha256(z.read(f["path"])).hexdigest() == f["sha256"]
         assert listed["organisation"] == "Keystone Access Europe Limited"
+        assert listed["enclosure_status"][draft].startswith("DRAFT: not approved")
         assert listed["open_items"]["assessment"] == ready.count("assessment")
 
         cover = PdfReader(io.BytesIO(z.read("00-cover-letter.pdf")))
         text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in cover.pages))
         assert "ZX000000 (demo)" in text and "Information Commission" in text
-        assert "Open items at the time of this pack" in text
+        assert "Open items on 25 Nov 2026" in text
         assert "records/art30-transfers.csv" in text
 
         rows = list(

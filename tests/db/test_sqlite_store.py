@@ -128,7 +128,8 @@ def test_reads_cost_the_same_number_of_statements_for_2_or_20_records(
         counts.append(Statements(store.connection)(call))
         store.close()
     assert counts[0] == counts[1], f"{read}: {counts[0]} statements for 2, {counts[1]} for 20"
-    assert counts[0] <= 12
+    # A dump reads every table once: fourteen of them now (audit, profile and follow-ups too).
+    assert counts[0] <= 14
 
 
 def _reads(

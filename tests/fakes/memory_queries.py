@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from db.mapping import to_json
+from db.organisation_keys import profile_from
 from fakes.memory_core import (
     Core,
     R,
@@ -17,6 +18,7 @@ from fakes.memory_core import (
     new_record,
     stored_parties,
 )
+from fakes.memory_organisation import read_follow_ups, write_follow_ups, write_profile
 from transfers_app.domain.audit_chain import IMPORT_ACTION, REGISTER_TABLE, import_marker
 from transfers_app.domain.enums import TiaStatus
 from transfers_app.domain.models import (
@@ -278,7 +280,8 @@ class MemoryBulkRecords:
         self._c = core
 
     def dump(self) -> RegisterRecords:
-        s = self._c.state
+        c = self._c
+        s = c.state
 
         def by_id(table: dict[int, Any]) -> tuple[Any, ...]:
             return tuple(r for _, r in sorted(table.items()))
@@ -294,6 +297,8 @@ class MemoryBulkRecords:
             publications=by_id(s.publications),
             notices=by_id(s.notices),
             audit=tuple(s.audit),
+            organisation=tuple(p for p in (profile_from(s.settings.get),) if not p.is_empty),
+            open_items=tuple(read_follow_ups(c)),
         )
 
     def load(self, records: RegisterRecords, note: str) -> None:
@@ -356,6 +361,9 @@ class MemoryBulkRecords:
                 )
                 for entry in history:
                     s.audit.append(replace(entry, id=len(s.audit) + 1))
+            for profile in records.organisation[-1:]:
+                write_profile(c, profile)
+            write_follow_ups(c, list(records.open_items))
             c.note("load", note)
 
     def add_generated(

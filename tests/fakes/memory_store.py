@@ -20,6 +20,7 @@ from datetime import datetime
 
 from db.files import FileStore
 from fakes.memory_core import Core, utcnow
+from fakes.memory_organisation import MemoryOpenItems, MemoryOrganisation
 from fakes.memory_queries import MemoryBulkRecords, MemoryQueries
 from fakes.memory_repositories import (
     MemoryAssessments,
@@ -54,6 +55,8 @@ class MemoryStore:
         self.notices = MemoryNotices(core)
         self.publications = MemoryPublications(core)
         self.settings = MemorySettings(core)
+        self.organisation = MemoryOrganisation(core)
+        self.open_items = MemoryOpenItems(core)
         self.audit = MemoryAudit(core)
         self.queries = MemoryQueries(core)
         self.records = MemoryBulkRecords(core)

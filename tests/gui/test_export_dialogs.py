@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.enums import Activity, Severity
 from transfers_app.domain.models import Location
 from transfers_app.errors import TransfersError
-from transfers_app.services.evidence import readiness
 from transfers_app.services.exporting import ExportService
+from transfers_app.services.open_items import readiness
 from transfers_app.services.public_list import PUBLIC_LIST, PublicListService
 from transfers_app.services.register_export import ExportFormat
 from ui import messages
@@ -249,12 +249,21 @@ def pack_dialog(qtbot: QtBot, ctx: UiContext) -> EvidencePackDialog:
 def test_the_pack_shows_the_readiness_check_and_needs_the_acknowledgment(
     qtbot: QtBot, ctx: UiContext, said: Said, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    expected = readiness(ctx.status())
+    # Dated and owned from the register, with the facts the assessments rely on.
+    expected = readiness(ctx.status(), facts=ctx.services.open_items.facts())
     assert not expected.ready  # the demo has deliberate gaps
     dialog = pack_dialog(qtbot, ctx)
     for key, _title, n in expected.headline:
         assert dialog.count_labels[key].text() == str(n)
-    assert dialog.count_labels["no_mechanism"].text() == "4"
+    # Transfers, not findings (issue 11): Istanbul (UK and EU), Pampas, Indus on bare EU SCCs
+    # (once dropped as "other"), the expired Singapore IDTA and the lapsed Meridian SCCs.
+    assert dialog.count_labels["no_mechanism"].text() == "5"
+    # Each counted in its own unit, not added up into one number of "items".
+    facts = expected.count("unverified")
+    assert dialog.check_heading.text() == (
+        "Open on 25 Nov 2026 in what an inquiry asks about first: 9 transfers, 1 entity "
+        f"without a country and {facts} unverified reference facts relied on; worst first below."
+    )
     table = dialog.findings_table.model()
     assert table.rowCount() == len(expected.findings)
     ranks = [
@@ -309,7 +318,7 @@ def test_the_pack_shows_the_readiness_check_and_needs_the_acknowledgment(
     listed = [f["path"] for f in manifest["files"]]
     assert listed[0] == "00-cover-letter.pdf"
     assert "00-cover-letter.pdf" in names
-    assert manifest["open_items"]["no_mechanism"] == 4
+    assert manifest["open_items"]["no_mechanism"] == 5
     assert len(said.saved) == 1
     assert f"Wrote the evidence pack ({len(listed) + 1} files) to {target}" in said.saved[0]
     assert leftovers(out) == ["pack.zip"]
@@ -549,3 +558,36 @@ def test_file_export_menu_and_toolbar_open_the_exports(
         "pack",
     ]
     window.close()
+
+
+def test_the_pack_dialog_sets_an_items_owner_and_target_date(qtbot: QtBot, ctx: UiContext) -> None:
+    dialog = pack_dialog(qtbot, ctx)
+    assert not dialog.owner_edit.isEnabled()
+    table = dialog.findings_table.model()
+    row = next(
+        r
+        for r in range(table.rowCount())
+        if table.index(r, FindingsModel.REF).data() == "T8"
+        and "bare EU SCCs" in table.index(r, FindingsModel.MESSAGE).data()
+    )
+    dialog.findings_table.selectRow(row)
+    # One line naming the item (its text is in the table and the tooltip), the entity's owner.
+    label = dialog.follow_label.text()
+    assert label == "Owner and target date of T8 Indus Support Services Pvt. Ltd.:"
+    assert "bare EU SCCs" in dialog.follow_label.toolTip()
+    assert dialog.owner_edit.text() == "Legal - Privacy"
+    dialog.owner_edit.setText("Anita Patel")
+    dialog.target_check.setChecked(True)
+    dialog.target_edit.setDate(QDate(2027, 1, 31))
+    click(qtbot, dialog.follow_button)
+    shown = [
+        (table.index(r, FindingsModel.OWNER).data(), table.index(r, FindingsModel.TARGET).data())
+        for r in range(table.rowCount())
+        if table.index(r, FindingsModel.REF).data() == "T8"
+        and "bare EU SCCs" in table.index(r, FindingsModel.MESSAGE).data()
+    ]
+    assert shown == [("Anita Patel", "31 Jan 2027")]
+    facts = ctx.services.open_items.facts()
+    assert [(f.owner, f.target_on) for f in facts.follow_ups.values()] == [
+        ("Anita Patel", date(2027, 1, 31))
+    ]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 from support.widgets import shown_main_window
 
@@ -134,3 +135,21 @@ def test_crash_handler_writes_a_log_and_tells_the_user(
     (log,) = (tmp_path / "logs").glob("crash-*.log")
     assert "RuntimeError: boom" in log.read_text("utf-8")
     assert told and str(log) in told[0]
+
+
+def test_settings_organisation_opens_the_profile(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.dialogs.organisation_dialog import OrganisationDialog
+
+    (settings,) = [a for a in window.menuBar().actions() if a.text() == "&Settings"]
+    menu = settings.menu()
+    assert isinstance(menu, QMenu) and window.act_organisation in menu.actions()
+    opened: list[object] = []
+
+    def edit(_cls: object, _parent: object, service: object, intro: str = "") -> None:
+        opened.append(service)
+
+    monkeypatch.setattr(OrganisationDialog, "edit", classmethod(edit))
+    window.act_organisation.trigger()
+    assert opened == [window.ctx.services.organisation]

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import QAbstractItemModel, QDate, QSortFilterProxyModel
 
 from transfers_app.domain.models import NoticeDecision, SubprocessorNotice
-from transfers_app.services.evidence import readiness
 from transfers_app.services.notices import NoticeView
+from transfers_app.services.open_items import readiness
 from transfers_app.services.worklists import (
     AssessmentRow,
     TransferRow,

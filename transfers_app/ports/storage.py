@@ -28,6 +28,7 @@ from transfers_app.domain.models import (
     Tia,
     Transfer,
 )
+from transfers_app.domain.organisation import FollowUp, OrganisationProfile
 from transfers_app.domain.readmodels import (
     AssessmentHead,
     Counts,
@@ -77,6 +78,9 @@ class RegisterRecords:
     publications: tuple[Publication, ...] = ()
     notices: tuple[SubprocessorNotice, ...] = ()
     audit: tuple[AuditEntry, ...] = ()
+    # The organisation's profile: none, or one (a tuple so every field counts its records).
+    organisation: tuple[OrganisationProfile, ...] = ()
+    open_items: tuple[FollowUp, ...] = ()  # owners and target dates people gave open items
 
 
 # -- repositories per aggregate, handed out by a unit of work -----------------------------------
@@ -269,6 +273,32 @@ class SettingsRepository(Protocol):
         ...
 
 
+class OrganisationRepository(Protocol):
+    """The organisation that keeps the register (one profile per register)."""
+
+    def get(self) -> OrganisationProfile:
+        """The saved profile; an empty one when none was saved."""
+        ...
+
+    def save(self, profile: OrganisationProfile) -> OrganisationProfile:
+        """Replaces the profile, validated (``profile_problems``) and audited (table
+        "organisation", the profile before and after)."""
+        ...
+
+
+class OpenItemRepository(Protocol):
+    """Who follows up each open item of the readiness check, and by when."""
+
+    def list(self) -> builtins.list[FollowUp]:
+        """Every follow-up given, by code then subject."""
+        ...
+
+    def set(self, follow_up: FollowUp) -> None:
+        """Sets (or, when empty, clears) the follow-up of its item; validated and audited
+        (table "open_items", before and after)."""
+        ...
+
+
 class AuditRepository(Protocol):
     def entries(
         self, limit: int = 200, table: str | None = None, record_id: int | None = None
@@ -375,6 +405,10 @@ class UnitOfWork(Protocol):
     def publications(self) -> PublicationRepository: ...
     @property
     def settings(self) -> SettingsRepository: ...
+    @property
+    def organisation(self) -> OrganisationRepository: ...
+    @property
+    def open_items(self) -> OpenItemRepository: ...
     @property
     def audit(self) -> AuditRepository: ...
     @property

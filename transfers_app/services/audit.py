@@ -3,6 +3,9 @@ catalogues, and how it is stored (read-only or not, the journal mode)."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from transfers_app.domain.audit_chain import AuditVerification, ChainVerifier
 from transfers_app.domain.models import AuditEntry, CatalogueItem
 from transfers_app.domain.readmodels import Counts
@@ -12,6 +15,17 @@ from transfers_app.reference.loader import ReferenceSet
 # Entries read per page when the whole trail is verified (memory stays bounded).
 VERIFY_PAGE = 5000
 REFERENCE_LOAD = "reference_load"
+
+
+def parse_record(text: str | None) -> dict[str, Any] | None:
+    """The JSON object of an audited record, or None (no record, or a plain-text note)."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 class AuditService:

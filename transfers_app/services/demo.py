@@ -37,13 +37,30 @@ from transfers_app.domain.models import (
     SccOptions,
     Transfer,
 )
+from transfers_app.domain.organisation import OrganisationProfile, Person
 from transfers_app.errors import StorageError, TransfersError
 from transfers_app.ports.files import PdfRenderer
 from transfers_app.ports.storage import Store, UnitOfWork
 from transfers_app.reports.document import Fields, Para, ReportDocument, Section
 from transfers_app.reports.pack import safe_component
 from transfers_app.services.demo_tias import DemoAssessments
-from transfers_app.services.organisation import ORG_ICO, ORG_NAME
+
+# The demo's organisation: fictional throughout (the ".example" addresses, the "(demo)"
+# registration number), set through the same profile as a real one; its people are the demo
+# assessments' assessor and approver.
+DEMO_ORGANISATION = OrganisationProfile(
+    name="Keystone Access Europe Limited",
+    legal_name="Keystone Access Europe Limited",
+    address="102B The Green, Twickenham, United Kingdom",
+    registration_number="ZX000000 (demo)",
+    dpo_name="Daniel Okafor",
+    dpo_email="dpo@keystone-europe.example",
+    eu_representative="Example EU Representative Ltd (demo), Dublin, Ireland",
+    signers=(
+        Person("Maria Santos", "General Counsel", "maria.santos@keystone-europe.example"),
+        Person("Anita Patel", "Privacy Counsel", "anita.patel@keystone-europe.example"),
+    ),
+)
 
 # The seed policy's own categories (shared/seeds): what this organisation collects.
 DATA_CATEGORIES = [
@@ -218,8 +235,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
             )
 
         # Who keeps the register, for report headers and the regulator's cover letter.
-        tx.settings.set(ORG_NAME, "Keystone Access Europe Limited")
-        tx.settings.set(ORG_ICO, "ZX000000 (demo)")
+        tx.organisation.save(DEMO_ORGANISATION)
         # The assessments, made through the real sign-off on days that could have happened.
         assessments = DemoAssessments(store, today)
 

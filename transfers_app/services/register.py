@@ -51,7 +51,8 @@ from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.tia_staleness import stale_assessments
 
 DEFAULT_REGIMES = (Regime.UK, Regime.EU)
-_NOT_LIVE = frozenset({Lifecycle.PROPOSED, Lifecycle.OFFBOARDED})
+# An importer in these has no live transfers (a proposed supplier's start when it is signed up).
+NOT_LIVE = frozenset({Lifecycle.PROPOSED, Lifecycle.OFFBOARDED})
 
 
 _TIA_CODES = frozenset({GapCode.TIA_MISSING, GapCode.TIA_OVERDUE, GapCode.TIA_STALE})
@@ -219,7 +220,7 @@ def build_contexts(snap: RulesSnapshot, on: date) -> tuple[list[TransferContext]
             continue
         exporter = snap.entities.get(t.exporter_id)
         importer = snap.entities.get(t.importer_id)
-        if importer is not None and importer.lifecycle in _NOT_LIVE:
+        if importer is not None and importer.lifecycle in NOT_LIVE:
             continue  # a proposed supplier's transfers start when it is signed up
         if exporter is None or importer is None:
             which = "exporter" if exporter is None else "importer"

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from transfers_app.domain.audit_chain import is_hash
+from transfers_app.domain.organisation import follow_up_problems, profile_problems
 from transfers_app.domain.validation import problems
 from transfers_app.errors import RegisterFileError, TransfersError, ValidationError
 from transfers_app.ports.files import RegisterFile, RegisterFileCodec
@@ -131,6 +132,18 @@ def check_records(records: RegisterRecords, source: str = "the file") -> None:
             ("replaces_id", n.replaces_id),
         ):
             refer("subprocessor_notices", i, n, what, value, entity_ids)
+    if len(records.organisation) > 1:
+        fail("organisation", 1, records.organisation[1], "a register has one organisation")
+    for i, profile in enumerate(records.organisation):
+        found = profile_problems(profile)
+        if found:
+            fail("organisation", i, profile, str(found[0]))
+    for i, item in enumerate(records.open_items):
+        wrong = follow_up_problems(item)
+        if wrong:
+            fail("open_items", i, item, str(wrong[0]))
+        pool = transfer_ids if item.subject.startswith("T") else entity_ids
+        refer("open_items", i, item, "subject", int(item.subject[1:]), pool)
 
 
 def import_register_json(store: Store, codec: RegisterFileCodec, path: Path) -> ImportResult:

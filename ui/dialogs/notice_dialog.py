@@ -386,7 +386,7 @@ class DecisionDialog(QDialog, FieldMessages):
 
         form = QFormLayout()
         outer.addLayout(form)
-        self.by = QLineEdit(service.actor)
+        self.by = QLineEdit(service.default_decider)
         self.by.setAccessibleName("Decided by")
         self._row(form, "Decided &by:", "decided_by", self.by)
         self.on = _date_edit(ctx.today, "Decided on")

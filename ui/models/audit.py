@@ -7,7 +7,6 @@ the writes); the filter tests the entry's table, action, actor and record, never
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.models import AuditEntry
+from transfers_app.services.audit import parse_record
 from ui.models.rows import RowsTableModel, SortRole
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -68,17 +68,6 @@ HEADERS = {
 
 def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
-
-
-def parse_record(text: str | None) -> dict[str, Any] | None:
-    """The JSON object of a record, or None (no record, or a plain-text note)."""
-    if not text:
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def field_label(name: str) -> str:

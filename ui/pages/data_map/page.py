@@ -49,14 +49,8 @@ from PySide6.QtWidgets import (
 )
 
 from transfers_app.domain.enums import Severity
-from transfers_app.services.app import AppServices
-from ui import messages
-from ui.context import UiContext
-from ui.jobs import Job, Jobs
-from ui.pages.base import Page
-from ui.pages.data_map.export import HAS_SVG, export_png, export_svg, picture_size
-from ui.pages.data_map.geometry import Rect
-from ui.pages.data_map.graph import (
+from transfers_app.reports.data_map.geometry import Rect
+from transfers_app.reports.data_map.graph import (
     DEFAULT_LIMIT,
     OK,
     MapData,
@@ -68,6 +62,20 @@ from ui.pages.data_map.graph import (
     verdicts,
     worst_of,
 )
+from transfers_app.reports.data_map.layout import (
+    HEADING_H,
+    HEADINGS,
+    LEGEND_H,
+    MARGIN,
+    TITLE_H,
+    layout_map,
+)
+from transfers_app.services.app import AppServices
+from ui import messages
+from ui.context import UiContext
+from ui.jobs import Job, Jobs
+from ui.pages.base import Page
+from ui.pages.data_map.export import HAS_SVG, export_png, export_svg, picture_size
 from ui.pages.data_map.items import (
     QUIET,
     SCENE_BACKGROUND,
@@ -81,14 +89,6 @@ from ui.pages.data_map.items import (
     _font,
     qpoint,
     qrect,
-)
-from ui.pages.data_map.layout import (
-    HEADING_H,
-    HEADINGS,
-    LEGEND_H,
-    MARGIN,
-    TITLE_H,
-    layout_map,
 )
 from ui.pages.data_map.view import MapView
 
