@@ -365,7 +365,7 @@ def print_check(report: CheckReport) -> None:
     if report.similar:
         print("Already on the register (similar names):")
         for hit in report.similar:
-            print(f"  - {hit.name} (entity {hit.entity_id}, match {hit.score:.0f}%)")
+            print(f"  - {hit.name} (entity {hit.entity_id}, match {hit.score:.0f}%: {hit.why})")
     else:
         print("No similar name on the register.")
 

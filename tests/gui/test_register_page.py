@@ -98,6 +98,18 @@ def test_search_as_you_type_filters_the_table(page: RegisterPage, qtbot: QtBot) 
     page.search.clear()
     qtbot.keyClicks(page.search, "payment processing")
     assert names(page) == ["Northwind Payments, Inc."]
+
+
+def test_search_ignores_accents(page: RegisterPage, qtbot: QtBot) -> None:
+    """Issue 13: "lodz" finds Łódź, as the supplier check does."""
+    qtbot.keyClicks(page.search, "lodz")
+    assert names(page) == ["Łódź Software House sp. z o.o."]
+    page.search.clear()
+    qtbot.keyClicks(page.search, "istanbul cagri")
+    assert names(page) == ["İstanbul Çağrı Merkezi A.Ş."]
+    page.search.clear()
+    page.search.setText("ŁÓDŹ")  # accents typed find the same row
+    assert names(page) == ["Łódź Software House sp. z o.o."]
     page.search.clear()
     qtbot.keyClicks(page.search, "no such supplier")
     assert names(page) == []

@@ -14,6 +14,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from transfers_app.domain.enums import TiaStatus
+from transfers_app.domain.names import fold
 from transfers_app.services.worklists import AssessmentRow
 from ui.models.rows import RowsTableModel, SortRole, date_key
 
@@ -70,15 +71,17 @@ class AssessmentsModel(RowsTableModel[AssessmentRow]):
     def __init__(self, rows: list[AssessmentRow], parent: Any = None) -> None:
         super().__init__(rows, parent)
         self.haystack = [
-            " ".join(
-                (
-                    r.transfer_text,
-                    r.destination_text,
-                    r.tia.assessor if r.tia else "",
-                    r.tia.approver if r.tia else "",
-                    r.state,
+            fold(
+                " ".join(
+                    (
+                        r.transfer_text,
+                        r.destination_text,
+                        r.tia.assessor if r.tia else "",
+                        r.tia.approver if r.tia else "",
+                        r.state,
+                    )
                 )
-            ).casefold()
+            )
             for r in rows
         ]
 

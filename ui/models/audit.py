@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.models import AuditEntry
+from transfers_app.domain.names import fold
 from ui.models.rows import RowsTableModel, SortRole
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -237,7 +238,7 @@ class AuditFilter(QSortFilterProxyModel):
         self.beginFilterChange()
         self._table = table
         self._action = action
-        self._needle = text.strip().casefold()
+        self._needle = fold(text.strip())
         self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
@@ -255,4 +256,4 @@ class AuditFilter(QSortFilterProxyModel):
         needle = self._needle.removeprefix("#")
         if e.record_id is not None and needle == str(e.record_id):
             return True
-        return needle in e.actor.casefold() or needle in row.label.casefold()
+        return needle in fold(e.actor) or needle in fold(row.label)

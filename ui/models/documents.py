@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from transfers_app.domain.enums import DocumentStatus
 from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS
 from transfers_app.domain.models import Document
+from transfers_app.domain.names import fold
 from transfers_app.domain.renewals import is_overdue
 from ui.models.rows import RowsTableModel, SortRole, date_key
 
@@ -86,15 +87,17 @@ class DocumentsModel(RowsTableModel[Document]):
         return ", ".join(self._names.get(p, f"#{p} (archived)") for p in d.party_ids)
 
     def _search_text(self, d: Document) -> str:
-        return " ".join(
-            (
-                d.title,
-                DOCUMENT_KIND_LABELS[d.kind],
-                self._parties(d),
-                d.instrument_version,
-                d.file_name,
+        return fold(
+            " ".join(
+                (
+                    d.title,
+                    DOCUMENT_KIND_LABELS[d.kind],
+                    self._parties(d),
+                    d.instrument_version,
+                    d.file_name,
+                )
             )
-        ).casefold()
+        )
 
     def document(self, row: int) -> Document:
         return self._rows[row]
@@ -184,7 +187,7 @@ class DocumentFilter(QSortFilterProxyModel):
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
-        self.text = text.strip().casefold()
+        self.text = fold(text.strip())
         self.endFilterChange()
 
     def set_show_superseded(self, on: bool) -> None:

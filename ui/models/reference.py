@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Regime
+from transfers_app.domain.names import fold
 from transfers_app.reference.loader import Citation, Decision
 from ui.models.rows import RowsTableModel, SortRole
 
@@ -94,7 +95,7 @@ class DecisionModel(RowsTableModel[Decision]):
         parts = [d.id, d.regime.value, d.title, d.reference, d.scope, d.scope_note]
         parts += d.destinations
         parts += [country_name(c) for c in d.destinations]
-        return " ".join(parts).casefold()
+        return fold(" ".join(parts))
 
     def set_decisions(self, decisions: Sequence[Decision]) -> None:
         self.beginResetModel()
@@ -205,7 +206,7 @@ class DecisionFilter(QSortFilterProxyModel):
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
-        self._needle = text.strip().casefold()
+        self._needle = fold(text.strip())
         self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:

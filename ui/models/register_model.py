@@ -31,6 +31,7 @@ from transfers_app.domain.formatting import (
     LIFECYCLE_LABELS,
     OWN_KIND_LABEL,
 )
+from transfers_app.domain.names import fold
 from transfers_app.domain.renewals import dated, days_until, due_phrase, is_overdue
 from transfers_app.services.workspace import Adequacy, RegisterRow
 from ui.models.rows import ObjectRole, SortRole
@@ -200,7 +201,7 @@ class RegisterModel(QAbstractTableModel):
             if where is None:
                 names = " ".join(country_name(c) for c in r.countries)
                 where = places[r.countries] = f"{' '.join(r.countries)}\n{names}"
-            hay.append(f"{r.name}\n{r.legal_name}\n{where}\n{r.services}".casefold())
+            hay.append(fold(f"{r.name}\n{r.legal_name}\n{where}\n{r.services}"))
         self._hay = hay
         self._keys = {}
         # Name keys serve once, for the name order; kept, they would cost ~7 MB at 100,000.
@@ -315,7 +316,7 @@ class RegisterModel(QAbstractTableModel):
     # -- search, filters, sort -------------------------------------------------------------------
 
     def set_search(self, text: str) -> None:
-        terms = text.casefold().split()
+        terms = fold(text).split()
         if terms == self._search:
             return
         old, self._search = self._search, terms

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transfers_app.domain.names import fold
 from transfers_app.rules.gaps import GapCode
 from transfers_app.services.app import AppServices
 from transfers_app.services.worklists import AssessmentRow, assessment_rows
@@ -144,7 +145,7 @@ class AssessmentsPage(TablePage[list[AssessmentRow]]):
     def _filters_changed(self, *_args: Any) -> None:
         self.proxy.beginFilterChange()
         self.proxy.state = str(self.state.currentData() or "")
-        self.proxy.text = self.search.text().strip().casefold()
+        self.proxy.text = fold(self.search.text().strip())
         self.proxy.endFilterChange()
 
     def apply_filter(self, **criteria: Any) -> None:

@@ -175,7 +175,7 @@ def render_similar(similar: Iterable[SimilarEntity]) -> str:
         return "<h3>Already on the register</h3><p>No similar name on the register.</p>"
     items = [
         f"<a href='entity:{hit.entity_id}'>{esc(hit.name)}</a> "
-        f"<span style='color:#57606a'>(match {hit.score:.0f}%)</span>"
+        f"<span style='color:#57606a'>(match {hit.score:.0f}%: {esc(hit.why)})</span>"
         for hit in hits
     ]
     return (

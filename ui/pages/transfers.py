@@ -28,6 +28,7 @@ from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Mechanism
 from transfers_app.domain.formatting import MECHANISM_LABELS
 from transfers_app.domain.models import Transfer
+from transfers_app.domain.names import fold
 from transfers_app.rules.gaps import Gap
 from transfers_app.services.app import AppServices
 from transfers_app.services.worklists import TransferRow, transfer_rows
@@ -201,7 +202,7 @@ class TransfersPage(TablePage[_Read]):
     def _filters_changed(self, *_args: Any) -> None:
         p = self.proxy
         p.beginFilterChange()
-        p.text = self.search.text().strip().casefold()
+        p.text = fold(self.search.text().strip())
         p.country = str(self.country.currentData() or "")
         p.status = str(self.status.currentData() or "")
         p.mechanism = str(self.mechanism.currentData() or "")
