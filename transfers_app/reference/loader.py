@@ -237,6 +237,9 @@ class MechanismRule(Sourced):
     verification_note: str
     from_instruments: bool = False
     rejected_sources: tuple[Source, ...] = ()
+    # Usable only when the importer belongs to the exporter's group (BCRs, Art 4(20)): never
+    # a tool to offer for a third-party vendor.
+    within_group_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -814,6 +817,7 @@ def _parse_mechanisms(
             verification_note=note,
             from_instruments=bool(described),
             rejected_sources=rejected,
+            within_group_only=_bool(row, "within_group_only", where, default=False),
         )
     missing = [m.value for m in Mechanism if m not in out]
     if missing:

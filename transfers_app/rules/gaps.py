@@ -20,7 +20,7 @@ from datetime import date
 from typing import NamedTuple
 
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import Finding, Mechanism, Regime, Severity, TiaStatus
+from transfers_app.domain.enums import EntityKind, Finding, Mechanism, Regime, Severity, TiaStatus
 from transfers_app.domain.formatting import MECHANISM_PHRASES
 from transfers_app.reference.loader import Decision, ReferenceSet
 from transfers_app.rules.context import (
@@ -150,8 +150,9 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
     results: list[RegimeResult] = []
     for regime in ctx.regimes:
         a = assess_destination(
-            ref, regime, t.destination, on, t.importer_role, ctx.exporter_role, certs
-        )
+            ref, regime, t.destination, on, t.importer_role, ctx.exporter_role, certs,
+            importer_in_group=ctx.importer.kind is EntityKind.GROUP,
+        )  # fmt: skip
         if a.finding is Finding.UNKNOWN:
             results.append(
                 RegimeResult(

@@ -440,7 +440,17 @@ class RegisterService:
         from_register = bool(own)
         chosen = tuple(regimes) or own or DEFAULT_REGIMES
         assessments = tuple(
-            assess_destination(self.ref, regime, cc, on, importer_role, exporter_role, certs)
+            # A supplier is a third party: tools kept to a group's members are not offered.
+            assess_destination(
+                self.ref,
+                regime,
+                cc,
+                on,
+                importer_role,
+                exporter_role,
+                certs,
+                importer_in_group=False,
+            )
             for regime in chosen
             for cc in dict.fromkeys(countries)
         )

@@ -526,7 +526,11 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
         """What the law requires for ``t`` today, per regime, from the rules."""
         regimes, source = self._regimes_for(t)
         certs = self._certifications(t.importer_id) if regimes else Certifications()
-        return requirements_html(t, regimes, source, certs, self.ctx.ref, self.ctx.today)
+        in_group = None  # the other party's kind is not at hand here
+        me = self.original.id if self.original else None
+        if me is not None and t.importer_id == me:
+            in_group = self.kind_combo.currentData() is EntityKind.GROUP
+        return requirements_html(t, regimes, source, certs, self.ctx.ref, self.ctx.today, in_group)
 
     def _load_documents(self) -> None:
         self._documents_loaded = True

@@ -60,9 +60,10 @@ def requirements_html(
     certs: Certifications,
     ref: ReferenceSet,
     today: date,
+    importer_in_group: bool | None = None,
 ) -> str:
     """What the law requires for ``t`` on ``today``, per regime (``source``: where the
-    regimes come from), from the rules."""
+    regimes come from), from the rules; ``importer_in_group`` as in ``assess_destination``."""
     esc = html.escape
     where = f"{country_name(t.destination)} ({t.destination})"
     parts = [f"<h3>Transfer to {esc(where)}: what the law requires on {long_date(today)}</h3>"]
@@ -87,6 +88,7 @@ def requirements_html(
             t.importer_role,
             t.exporter_role,
             certs,
+            importer_in_group,
         )
         finding, colour = FINDING_LABELS[a.finding]
         parts.append(
