@@ -10,6 +10,7 @@ import argparse
 import gc
 import getpass
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -792,6 +793,12 @@ def configure_process() -> None:
     """Process-wide settings of the app's own process (the entry points call it, not
     ``main``, so a test that calls ``main`` leaves its process as it was)."""
     gc.set_threshold(*GC_THRESHOLDS)
+    # Dates in the system locale's order (``formatting.day``): LC_ALL, then LC_TIME, then
+    # LANG, as POSIX reads them; read, not set (strftime stays in the C locale).
+    from transfers_app.domain.formatting import date_order_of, use_date_order
+
+    env = os.environ
+    use_date_order(date_order_of(env.get("LC_ALL") or env.get("LC_TIME") or env.get("LANG")))
 
 
 def run() -> NoReturn:

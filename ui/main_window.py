@@ -41,6 +41,12 @@ PAGES: list[tuple[str, str, str]] = [
     ("notices", "ui.pages.notices", "NoticesPage"),
 ]
 
+# Every page has a shortcut (View menu, the side list's tooltips, README "Keys"): Ctrl+1..9 and
+# Ctrl+0 in navigation order, then a letter (Shift+digit is another character on many layouts).
+PAGE_SHORTCUTS: dict[str, str] = {
+    key: f"Ctrl+{(i + 1) % 10}" for i, (key, _, _) in enumerate(PAGES[:10])
+} | {"notices": "Ctrl+Shift+N"}
+
 TOUR = (
     "<h3>Where things are</h3>"
     "<ul>"
@@ -103,6 +109,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             item = QListWidgetItem(self.style().standardIcon(icon), page.title)
             item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"{page.title} ({PAGE_SHORTCUTS[key]})")
             self.nav.addItem(item)
             page.navigate.connect(self.go)
             page.open_entity.connect(self.open_entity)
@@ -233,11 +240,12 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.act_refresh)
         view_menu.addSeparator()
-        for i, (key, _, _) in enumerate(PAGES):
-            shortcut = f"Ctrl+{(i + 1) % 10}" if i < 10 else None
+        self.page_actions: dict[str, QAction] = {}
+        for key, _, _ in PAGES:
             act = self._action(
-                self.pages[key].title, shortcut, lambda _=False, k=key: self.go(k, {})
+                self.pages[key].title, PAGE_SHORTCUTS[key], lambda _=False, k=key: self.go(k, {})
             )
+            self.page_actions[key] = act
             view_menu.addAction(act)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.act_tour)

@@ -409,5 +409,5 @@ def test_an_existing_transfer_is_judged_with_its_assessments(qtbot: QtBot, ctx: 
     qtbot.waitUntil(lambda: dialog.tias_loaded)
     text = dialog.panel.toPlainText()
     assert "Reading its assessments" not in text
-    assert "transfer assessment review was due on 2026-10-25" in text
+    assert "TIA-0001-v1 review was due on 25 Oct 2026" in text
     assert "required but not approved" not in text

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import EntityKind, Finding, Mechanism, Regime, Severity, TiaStatus
-from transfers_app.domain.formatting import MECHANISM_PHRASES
+from transfers_app.domain.formatting import MECHANISM_PHRASES, day
 from transfers_app.reference.loader import Decision, ReferenceSet
 from transfers_app.rules.context import (
     TransferContext,
@@ -123,7 +123,7 @@ def _tia_gaps(ctx: TransferContext, regime: Regime, on: date, name: str) -> list
                 regime,
                 GapCode.TIA_OVERDUE,
                 Severity.MEDIUM,
-                f"transfer assessment review was due on {newest.next_review_on.isoformat()}",
+                f"{newest.reference} review was due on {day(newest.next_review_on)}",
                 due_on=newest.next_review_on,
             )
         ]

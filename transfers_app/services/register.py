@@ -351,7 +351,7 @@ class RegisterService:
             add(
                 tia.next_review_on,
                 "tia_review",
-                f"review of transfer assessment #{tia.id}",
+                f"review of {tia.reference}",
                 parties,
                 f"tia {tia.id}",
             )

@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from transfers_app.domain.enums import DocumentStatus
-from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS
+from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS, day
 from transfers_app.domain.models import Document
 from transfers_app.domain.names import fold
 from transfers_app.domain.renewals import is_overdue
@@ -59,10 +59,6 @@ CAPS: dict[int, int] = {
     Column.MODULE: 85,
 }
 _DATES = {Column.SIGNED, Column.EXPIRES, Column.NEXT_REVIEW}
-
-
-def _iso(d: date | None) -> str:
-    return d.isoformat() if d else ""
 
 
 class DocumentsModel(RowsTableModel[Document]):
@@ -153,11 +149,11 @@ class DocumentsModel(RowsTableModel[Document]):
         if col is Column.MODULE:
             return f"Module {d.scc_module}" if d.scc_module else ""
         if col is Column.SIGNED:
-            return _iso(d.signed_on)
+            return day(d.signed_on, "")
         if col is Column.EXPIRES:
-            return _iso(d.expires_on) + (" (expired)" if self._late(d, col) else "")
+            return day(d.expires_on, "") + (" (expired)" if self._late(d, col) else "")
         if col is Column.NEXT_REVIEW:
-            return _iso(d.next_review_on) + (" (overdue)" if self._late(d, col) else "")
+            return day(d.next_review_on, "") + (" (overdue)" if self._late(d, col) else "")
         return d.file_name or "no file"
 
     def _sort_value(self, d: Document, col: Column) -> Any:

@@ -30,6 +30,7 @@ from transfers_app.domain.formatting import (
     ENTITY_KIND_LABELS,
     LIFECYCLE_LABELS,
     OWN_KIND_LABEL,
+    day,
 )
 from transfers_app.domain.names import fold
 from transfers_app.domain.renewals import dated, days_until, due_phrase, is_overdue
@@ -597,5 +598,5 @@ class RegisterModel(QAbstractTableModel):
             return "Nothing due on its documents or assessments"
         what = DUE_LABELS.get(r.due_what, r.due_what)
         if self._today is None:
-            return f"{what} due on {r.next_due.isoformat()}"
+            return f"{what} due on {day(r.next_due)}"
         return f"{what} {due_phrase(days_until(r.next_due, self._today))}"

@@ -34,8 +34,10 @@ from ui.models.audit import (
     AuditModel,
     AuditRow,
     Column,
+    entity_ids,
     esc,
     field_label,
+    parse_record,
     when_text,
 )
 from ui.pages.base import Page
@@ -175,7 +177,9 @@ class AuditPage(Page):
     def refresh(self) -> None:
         selected = self.selected_row()
         entries = self.ctx.services.audit.entries(LIMIT)
-        rows = [AuditRow.of(e) for e in entries]
+        ids = entity_ids(parse_record(r) for e in entries for r in (e.before, e.after))
+        names = self.ctx.services.entities.names(sorted(ids)) if ids else {}
+        rows = [AuditRow.of(e, names) for e in entries]
         self.model.set_rows(rows)
         total = self.ctx.services.audit.counts().audit_entries
         shown = f"the latest {LIMIT:,} of {total:,}" if total > len(rows) else f"all {total:,}"

@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Mechanism, Severity
-from transfers_app.domain.formatting import MECHANISM_LABELS, NO_MECHANISM
+from transfers_app.domain.formatting import MECHANISM_LABELS, NO_MECHANISM, day
 from transfers_app.domain.renewals import Reminder, when_text
 from transfers_app.rules.gaps import GapCode
 from transfers_app.services.app import AppServices
@@ -418,10 +418,6 @@ def _days_text(days_left: int) -> str:
     return when_text(days_left)
 
 
-def _date_text(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
-
-
 # -- the page -----------------------------------------------------------------------------------
 
 
@@ -696,7 +692,7 @@ class DashboardPage(Page):
     # -- showing -----------------------------------------------------------------------------
 
     def _show_checking(self) -> None:
-        when = _date_text(self.ctx.today)
+        when = day(self.ctx.today)
         if self.data is None:
             self.status_label.setText(f"Checking the register as of {when}…")
             for tile in self.tiles.values():
@@ -718,8 +714,7 @@ class DashboardPage(Page):
         noun = "transfer" if d.transfers == 1 else "transfers"
         gaps = "gap" if d.gaps == 1 else "gaps"
         self.status_label.setText(
-            f"Status on {d.on:%A} {_date_text(d.on)} · {d.transfers} live {noun} · "
-            f"{d.gaps} open {gaps}"
+            f"Status on {d.on:%A} {day(d.on)} · {d.transfers} live {noun} · {d.gaps} open {gaps}"
         )
         self.tiles["compliant"].set_figure(
             str(d.compliant),
@@ -774,9 +769,7 @@ class DashboardPage(Page):
             late = mix(late, QColor("#ffffff"), 0.45)
         for r in reminders:
             kind = REMINDER_KINDS.get(r.what, r.what)
-            item = QTreeWidgetItem(
-                [_date_text(r.due_on), _days_text(r.days_left), r.subject, r.parties]
-            )
+            item = QTreeWidgetItem([day(r.due_on), _days_text(r.days_left), r.subject, r.parties])
             item.setData(0, Qt.ItemDataRole.UserRole, r)
             item.setToolTip(2, f"{kind}: {r.subject} ({r.record})\n{r.parties}\nClick to open it")
             item.setToolTip(3, r.parties)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import EntityKind, Lifecycle, Mechanism, Severity
-from transfers_app.domain.formatting import LIFECYCLE_LABELS, MECHANISM_LABELS
+from transfers_app.domain.formatting import LIFECYCLE_LABELS, MECHANISM_LABELS, day
 from transfers_app.errors import TransfersError
 from transfers_app.reference.loader import ReferenceSet
 from transfers_app.services.app import AppServices
@@ -329,7 +329,7 @@ class RegisterPage(Page):
         self.model.set_worst(worst, adequacy)
         if selected is not None and self.selected_entity_id() != selected:
             self.select_entity(selected)
-        self.status_label.setText(f"Status as of {self.ctx.today.strftime('%d %b %Y')}")
+        self.status_label.setText(f"Status as of {day(self.ctx.today)}")
         self._update_count()
         self.status_ready.emit()
 

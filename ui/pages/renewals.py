@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transfers_app.domain.formatting import day
 from transfers_app.domain.renewals import Reminder
 from transfers_app.errors import TransfersError
 from transfers_app.services.app import AppServices
@@ -202,10 +203,9 @@ class RenewalsPage(TablePage[_Read]):
             messages.error(self, f"Not marked reviewed: {text}.")
             return
         self.refresh()
-        nxt = saved.next_review_on.isoformat() if saved.next_review_on else "not set"
+        nxt = day(saved.next_review_on, "not set")
         self.message.setText(
-            f"Review of '{saved.title}' recorded on {self.ctx.today.isoformat()}; "
-            f"next review {nxt}."
+            f"Review of '{saved.title}' recorded on {day(self.ctx.today)}; next review {nxt}."
         )
         self.changed.emit()
 
