@@ -383,3 +383,18 @@ def test_bar_chart_alone_scales_and_labels(qtbot):  # type: ignore[no-untyped-de
     with pytest.raises(ValueError):
         chart.set_bars([Bar("x", "Ex", (1,))])
     chart.grab()  # paints every state without a Qt warning
+
+
+@pytest.mark.parametrize(("width", "height"), [(1090, 740), (1730, 1020)])
+def test_no_figure_is_cut_short_in_a_1280_or_1920_window(qtbot, ctx, width, height):  # type: ignore[no-untyped-def]
+    """Issue 13: "re-ch…" on a tile and "1 high · 2 medium · 2 …" on a bar, at 1280x800 (the
+    page gets the window less the side list)."""
+    page = ready_page(qtbot, ctx, width, height)
+    QCoreApplication.processEvents()
+    for tile in page.tiles.values():
+        lines = tile.caption_lines()
+        assert " ".join(lines) == tile.caption(), tile.title()
+    for chart in (page.destination_chart, page.mechanism_chart):
+        for i in range(len(chart.bars())):
+            shown = chart.shown_breakdown(i)
+            assert shown and "…" not in shown, (chart, i, shown)

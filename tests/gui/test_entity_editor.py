@@ -247,7 +247,7 @@ def test_documents_tab_lists_the_entity_documents(qtbot: QtBot, ctx: UiContext) 
     row = titles.index("IDTA Keystone Europe - Keystone Australia")
     assert model.index(row, 1).data() == "UK IDTA"
     assert model.index(row, 2).data() == "25 May 2024"
-    assert model.index(row, 3).data() == "09 Jan 2027"
+    assert model.index(row, 3).data() == "9 Jan 2027"
 
 
 def test_a_new_entity_has_no_transfers_or_documents_yet(qtbot: QtBot, ctx: UiContext) -> None:
@@ -357,3 +357,20 @@ def test_add_transfer_opens_the_transfer_editor_with_the_importer_preset(
     own.tabs.setCurrentIndex(2)
     qtbot.mouseClick(own.add_transfer_button, Qt.MouseButton.LeftButton)
     assert calls[-1] == (own, {"exporter_id": 2})
+
+
+def test_the_activity_column_shows_the_whole_activity(qtbot: QtBot, ctx: UiContext) -> None:
+    """Issue 13: the location editor's Activity combo showed "Heac" for "Headquarters"."""
+    dialog = editor(qtbot, ctx)
+    dialog.resize(980, 680)
+    dialog.show()
+    dialog.tabs.setCurrentIndex(1)
+    dialog.add_location()
+    row = dialog.location_row(0)
+    qtbot.waitUntil(lambda: row.activity.width() > 0)
+    widest = max(
+        row.activity.fontMetrics().horizontalAdvance(row.activity.itemText(i))
+        for i in range(row.activity.count())
+    )
+    assert row.activity.width() > widest
+    dialog.done(0)  # closed without asking to discard the new row

@@ -244,9 +244,36 @@ class StatTile(QAbstractButton):
             _scaled(base, 0.95),
         )
 
+    _CAPTION_LINES = 2
+
+    def caption_lines(self, width: int | None = None) -> list[str]:
+        """The caption as painted: wrapped at words onto two lines at most, the last elided
+        only if even two lines cannot hold it ("documents, reviews, re-checks" at 1280 px)."""
+        metrics = QFontMetrics(self._fonts()[2])
+        if width is None:
+            width = self.width() - self._ACCENT - 2 * self._PAD - 2
+        lines: list[str] = []
+        words = self._caption.split(" ")
+        while words and len(lines) < self._CAPTION_LINES:
+            line = words.pop(0)
+            while words and metrics.horizontalAdvance(f"{line} {words[0]}") <= width:
+                line = f"{line} {words.pop(0)}"
+            lines.append(line)
+        if words:
+            lines[-1] = f"{lines[-1]} {' '.join(words)}"
+        if lines:
+            lines[-1] = metrics.elidedText(lines[-1], Qt.TextElideMode.ElideRight, width)
+        return lines
+
     def sizeHint(self) -> QSize:
         title, value, caption = (QFontMetrics(f) for f in self._fonts())
-        height = 2 * self._PAD + title.height() + 2 + value.height() + caption.height()
+        height = (
+            2 * self._PAD
+            + title.height()
+            + 2
+            + value.height()
+            + self._CAPTION_LINES * caption.height()
+        )
         width = self._ACCENT + 2 * self._PAD + max(title.horizontalAdvance(self._title), 120)
         return QSize(width, height)
 
@@ -299,7 +326,7 @@ class StatTile(QAbstractButton):
             for font, colour, content in (
                 (title_f, quiet, self._title),
                 (value_f, text, self._value),
-                (caption_f, quiet, self._caption),
+                *((caption_f, quiet, line) for line in self.caption_lines(width)),
             ):
                 metrics = QFontMetrics(font)
                 painter.setFont(font)

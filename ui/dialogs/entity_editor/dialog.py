@@ -250,7 +250,9 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
         self.locations_table.verticalHeader().setVisible(False)
         header = self.locations_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # Sized to its combo box (a cell widget, which ResizeToContents does not measure:
+        # the column showed "Heac" for "Headquarters").
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.add_location_button = QPushButton("&Add location")
         self.add_location_button.clicked.connect(lambda: self.add_location())
@@ -402,6 +404,8 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
         self.locations_table.setCellWidget(row, 0, country)
         self.locations_table.setCellWidget(row, 1, activity)
         self.locations_table.setCellWidget(row, 2, city)
+        header = self.locations_table.horizontalHeader()
+        header.resizeSection(1, max(header.sectionSize(1), activity.sizeHint().width() + 8))
         self._location_rows.append(_LocationRow(country, activity, city, loc))
         country.currentIndexChanged.connect(self._changed)
         activity.currentIndexChanged.connect(self._changed)
