@@ -50,13 +50,15 @@ HEADERS = {
 }
 # Columns that give up width (down to these) so that every column fits the page, and the
 # widest a column is made when first sized to its contents.
-ELASTIC: dict[int, int] = {Column.TITLE: 150, Column.KIND: 90, Column.PARTIES: 110}
+ELASTIC: dict[int, int] = {Column.TITLE: 190, Column.KIND: 80, Column.PARTIES: 140}
 CAPS: dict[int, int] = {
-    Column.TITLE: 220,
-    Column.VERSION: 100,
+    Column.TITLE: 320,
+    Column.VERSION: 60,
     Column.KIND: 160,
-    Column.PARTIES: 180,
+    Column.PARTIES: 300,
     Column.MODULE: 85,
+    # The file's name mostly repeats the title: the last column, it gets what is left.
+    Column.FILE: 140,
 }
 _DATES = {Column.SIGNED, Column.EXPIRES, Column.NEXT_REVIEW}
 
@@ -72,15 +74,20 @@ class DocumentsModel(RowsTableModel[Document]):
         names: dict[int, str],
         today: date,
         parent: Any = None,
+        own: frozenset[int] = frozenset(),
     ) -> None:
         super().__init__(documents, parent)
         self._names = names
         self._today = today
+        self._own = own  # our own entities: named after the other parties
         # Lower-case text each row is searched in (titles, kinds, parties, file names).
         self.haystack = [self._search_text(d) for d in documents]
 
     def _parties(self, d: Document) -> str:
-        return ", ".join(self._names.get(p, f"#{p} (archived)") for p in d.party_ids)
+        """The parties, the other side first: our own entity is party to most documents,
+        so the name that tells two documents apart comes first."""
+        ordered = sorted(d.party_ids, key=lambda p: p in self._own)
+        return ", ".join(self._names.get(p, f"#{p} (archived)") for p in ordered)
 
     def _search_text(self, d: Document) -> str:
         return fold(

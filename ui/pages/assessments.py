@@ -33,7 +33,13 @@ from ui.models.assessments import (
 from ui.models.rows import ObjectRole
 from ui.pages.base import TablePage
 from ui.widgets.inputs import SearchBox
-from ui.widgets.tables import fit_columns, select_row_where, selected_object
+from ui.widgets.tables import (
+    EmptyState,
+    elide_in_the_middle,
+    fit_columns,
+    select_row_where,
+    selected_object,
+)
 
 
 class AssessmentsPage(TablePage[list[AssessmentRow]]):
@@ -74,7 +80,15 @@ class AssessmentsPage(TablePage[list[AssessmentRow]]):
         self.proxy = AssessmentFilter(self)
         self.proxy.setSourceModel(self.model)
         self._setup_table(Column.FLAG, "assessments/header", settings, elastic=ELASTIC, caps=CAPS)
+        elide_in_the_middle(self.table, (Column.TRANSFER,))
         layout.addWidget(self.table, 1)
+        self.empty_state = EmptyState(
+            self.table,
+            "<b>No assessments yet, and none needed.</b><br>A transfer that needs a transfer "
+            "impact assessment is listed here as MISSING as soon as it is on the register.",
+            "No assessment matches the search and the filter.",
+            lambda: self.model.rowCount() if self._loaded else None,
+        )
 
         self.open_button = QPushButton("&Open assessment")
         self.open_button.setToolTip("Open the selected assessment (double-click, Enter)")

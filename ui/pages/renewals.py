@@ -26,7 +26,7 @@ from ui.context import UiContext
 from ui.models.renewals import CAPS, ELASTIC, RemindersModel
 from ui.models.rows import SortRole
 from ui.pages.base import TablePage
-from ui.widgets.tables import select_row_where, selected_object
+from ui.widgets.tables import EmptyState, select_row_where, selected_object
 
 HORIZONS = (30, 60, 90)
 # What one background read gives: the horizon it read within, and the reminders.
@@ -100,6 +100,13 @@ class RenewalsPage(TablePage[_Read]):
         # -1: the rows keep the model's order until the user sorts them.
         self._setup_table(-1, "renewals/header", settings, elastic=ELASTIC, caps=CAPS)
         layout.addWidget(self.table, 1)
+        self.empty_state = EmptyState(
+            self.table,
+            "<b>Nothing falls due.</b><br>The expiry, notice and review dates of documents and "
+            "assessments are listed here as you record them.",
+            "Nothing due matches the filter.",
+            lambda: self.model.rowCount() if self._loaded else None,
+        )
         self.message = QLabel()
         self.message.setAccessibleName("Last action")
         layout.addWidget(self.message)
