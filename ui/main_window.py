@@ -361,9 +361,8 @@ class MainWindow(QMainWindow):
         from transfers_app.services.register_export import ExportFormat
         from ui.dialogs.export_dialogs import RegisterExportDialog
 
-        result = RegisterExportDialog.run(self, self.ctx, ExportFormat(fmt))
-        if result is not None:
-            self.statusBar().showMessage(f"Exported the register to {result.path}", 8000)
+        # The dialog says the file was written (and offers its folder): one message, not two.
+        RegisterExportDialog.run(self, self.ctx, ExportFormat(fmt))
 
     def export_public_list(self) -> None:
         from ui.dialogs.export_dialogs import PublicListDialog
@@ -374,9 +373,7 @@ class MainWindow(QMainWindow):
     def export_evidence_pack(self) -> None:
         from ui.dialogs.export_dialogs import EvidencePackDialog
 
-        path = EvidencePackDialog.run(self, self.ctx)
-        if path is not None:
-            self.statusBar().showMessage(f"Wrote the evidence pack to {path}", 8000)
+        EvidencePackDialog.run(self, self.ctx)  # the dialog says where it wrote the pack
 
     def export_status(self) -> None:
         from transfers_app.services.reporting import status_to_json
