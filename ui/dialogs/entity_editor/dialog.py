@@ -105,9 +105,11 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
         self.tabs.addTab(self._documents_tab(), "D&ocuments")
         self.tabs.currentChanged.connect(self._tab_shown)
         if entity is None:
-            for i in (2, 3):
-                self.tabs.setTabEnabled(i, False)
-                self.tabs.setTabToolTip(i, "Save the entity first")
+            # A new vendor and its first transfer in one pass: "Add transfer…" saves the
+            # entity first and the dialog stays open. Its documents wait for that save.
+            self.tabs.setTabEnabled(3, False)
+            self.tabs.setTabToolTip(3, "Save the entity first")
+            self.tabs.setTabToolTip(2, "Adding a transfer saves the entity first")
 
         self.general_error = self._error_label("general")
         bottom, self.save_button, self.cancel_button = save_cancel_row(
@@ -473,16 +475,18 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
 
     def _update_transfer_buttons(self) -> None:
         saved = self.original is not None and self.original.id is not None
-        self.add_transfer_button.setEnabled(saved)
+        # A new entity too: adding its first transfer saves it first (``_save_and_stay``).
+        self.add_transfer_button.setEnabled(True)
         self.edit_transfer_button.setEnabled(saved and self._selected_transfer() is not None)
 
     def add_transfer(self) -> Transfer | None:
         """Open the transfer editor with this entity preset: as the exporter if it is one of
         ours, else as the importer. Reloads the tab after a save."""
-        if self.original is None or self.original.id is None:
+        if (self.original is None or self.original.id is None) and not self._save_and_stay():
             return None
         from ui.dialogs.transfer_editor import TransferEditor
 
+        assert self.original is not None and self.original.id is not None
         me = self.original.id
         if self.original.is_own:
             saved = TransferEditor.edit(self, self.ctx, exporter_id=me)
@@ -490,6 +494,32 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
             saved = TransferEditor.edit(self, self.ctx, importer_id=me)
         self._after_transfer_saved(saved)
         return saved
+
+    def _save_and_stay(self) -> bool:
+        """Save a new entity and keep the dialog open on it (its first transfer is added in
+        the same pass); False, with the problems shown, when it cannot be saved yet."""
+        if not self._validate():
+            self.tabs.setCurrentIndex(0)
+            return False
+        try:
+            saved = self._write()
+        except TransfersError as exc:
+            messages.error(self, f"The {self.noun} was not saved.\n\n{exc}")
+            return False
+        self.saved = self.original = saved
+        assert saved.id is not None
+        # The rows now stand for stored locations (a later Save updates, never adds twice).
+        self.locations_table.setRowCount(0)
+        self._location_rows.clear()
+        self._original_locations = self.ctx.services.entities.locations(saved.id)
+        for loc in self._original_locations:
+            self.add_location(loc)
+        self._mark_clean()
+        self.setWindowTitle(f"Edit {saved.name}")
+        self.tabs.setTabEnabled(3, True)
+        self.tabs.setTabToolTip(3, "")
+        self.tabs.setTabToolTip(2, "")
+        return True
 
     def edit_transfer(self) -> Transfer | None:
         """Open the selected transfer in the transfer editor; reload the tab after a save."""
