@@ -54,20 +54,27 @@ SAMPLE_LIST = (
 )
 
 
+def every_page(
+    app: QApplication, ctx: UiContext, size: str, out: Path, prefix: str = ""
+) -> MainWindow:
+    """A main window of ``size`` ("1280x800"), and a shot of each of its pages."""
+    width, height = (int(x) for x in size.split("x"))
+    window = MainWindow(ctx)
+    window.resize(width, height)
+    window.show()
+    for key, _, _ in PAGES:
+        window.go(key, {})
+        shoot(app, window, out / f"{prefix}{key}-{size}.png", 1.5)
+    return window
+
+
 def empty_register(app: QApplication, out: Path, sizes: list[str]) -> None:
     """Every page over a register with nothing on it: what a new user meets first."""
     home = Path(tempfile.mkdtemp(prefix="tr-shots-empty-"))
     cli = Context(AppPaths(home), TODAY)
     ctx = UiContext(cli.services(), cli.worker_services(), AppPaths(home), TODAY)
     for size in sizes:
-        width, height = (int(x) for x in size.split("x"))
-        window = MainWindow(ctx)
-        window.resize(width, height)
-        window.show()
-        for key, _, _ in PAGES:
-            window.go(key, {})
-            shoot(app, window, out / f"empty-{key}-{size}.png", 1.0)
-        window.close()
+        every_page(app, ctx, size, out, "empty-").close()
     cli.close()
 
 
@@ -89,15 +96,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
         width, height = (int(x) for x in size.split("x"))
-        window = MainWindow(ctx)
-        window.resize(width, height)
-        window.show()
-        for key, _, _ in PAGES:
-            window.go(key, {})
-            settle(app)
-            target = args.out / f"{key}-{size}.png"
-            window.grab().save(str(target))
-            print(target)
+        window = every_page(app, ctx, size, args.out)
         # The TIA editor on the demo's Stratus (US hosting) assessment: its destination step.
         editor = TiaEditor(
             ctx.services.tias, open_or_draft(ctx.services.tias, TODAY, transfer_id=7), TODAY, window

@@ -98,22 +98,24 @@ def test_search_as_you_type_filters_the_table(page: RegisterPage, qtbot: QtBot) 
     page.search.clear()
     qtbot.keyClicks(page.search, "payment processing")
     assert names(page) == ["Northwind Payments, Inc."]
-
-
-def test_search_ignores_accents(page: RegisterPage, qtbot: QtBot) -> None:
-    """Issue 13: "lodz" finds Łódź, as the supplier check does."""
-    qtbot.keyClicks(page.search, "lodz")
-    assert names(page) == ["Łódź Software House sp. z o.o."]
-    page.search.clear()
-    qtbot.keyClicks(page.search, "istanbul cagri")
-    assert names(page) == ["İstanbul Çağrı Merkezi A.Ş."]
-    page.search.clear()
-    page.search.setText("ŁÓDŹ")  # accents typed find the same row
-    assert names(page) == ["Łódź Software House sp. z o.o."]
     page.search.clear()
     qtbot.keyClicks(page.search, "no such supplier")
     assert names(page) == []
     assert page.count_label.text() == "0 of 20 entities"
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("lodz", "Łódź Software House sp. z o.o."),
+        ("istanbul cagri", "İstanbul Çağrı Merkezi A.Ş."),
+        ("ŁÓDŹ", "Łódź Software House sp. z o.o."),  # accents typed find it too
+    ],
+)
+def test_search_ignores_accents(page: RegisterPage, typed: str, found: str) -> None:
+    """Issue 13: "lodz" finds Łódź, as the supplier check does."""
+    page.search.setText(typed)  # QTest cannot type non-ASCII keys
+    assert names(page) == [found]
 
 
 def test_filters_by_status_after_the_background_status_arrives(

@@ -49,15 +49,21 @@ class RecordEditor(QDialog, Generic[R]):
         if self.original is not None and not self.is_dirty():
             self.accept()  # nothing changed: nothing to write
             return None
-        try:
-            saved = self._write()
-        except TransfersError as exc:
-            messages.error(self, f"The {self.noun} was not saved.\n\n{exc}")
+        saved = self._write_or_say()
+        if saved is None:
             return None
         self.saved = saved
         self._mark_clean()
         self.accept()
         return saved
+
+    def _write_or_say(self) -> R | None:
+        """``_write``; on an error, say so (the dialog stays open) and None."""
+        try:
+            return self._write()
+        except TransfersError as exc:
+            messages.error(self, f"The {self.noun} was not saved.\n\n{exc}")
+            return None
 
     def reject(self) -> None:
         """Cancel, Esc or the window's close button: ask before dropping unsaved edits."""

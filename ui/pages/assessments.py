@@ -34,7 +34,6 @@ from ui.models.rows import ObjectRole
 from ui.pages.base import TablePage
 from ui.widgets.inputs import SearchBox
 from ui.widgets.tables import (
-    EmptyState,
     elide_in_the_middle,
     fit_columns,
     select_row_where,
@@ -82,12 +81,10 @@ class AssessmentsPage(TablePage[list[AssessmentRow]]):
         self._setup_table(Column.FLAG, "assessments/header", settings, elastic=ELASTIC, caps=CAPS)
         elide_in_the_middle(self.table, (Column.TRANSFER,))
         layout.addWidget(self.table, 1)
-        self.empty_state = EmptyState(
-            self.table,
+        self._say_when_empty(
             "<b>No assessments yet, and none needed.</b><br>A transfer that needs a transfer "
             "impact assessment is listed here as MISSING as soon as it is on the register.",
             "No assessment matches the search and the filter.",
-            lambda: self.model.rowCount() if self._loaded else None,
         )
 
         self.open_button = QPushButton("&Open assessment")

@@ -113,6 +113,13 @@ class TablePage(Page, Generic[T]):
         self.header_memory = HeaderMemory(self.table, header_key, settings)
         self._fitted = self.header_memory.restored
 
+    def _say_when_empty(self, empty: str, filtered: str) -> None:
+        """What the table says when it shows no row (``EmptyState``): ``empty`` when there
+        is nothing yet, ``filtered`` when the search or filters hide every row."""
+        self.empty_state = EmptyState(
+            self.table, empty, filtered, lambda: self.model.rowCount() if self._loaded else None
+        )
+
     # -- loading ------------------------------------------------------------------------------
 
     def showEvent(self, event: Any) -> None:

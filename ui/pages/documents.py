@@ -43,7 +43,7 @@ from ui.models.documents import CAPS, ELASTIC, Column, DocumentFilter, Documents
 from ui.models.rows import ObjectRole
 from ui.pages.base import TablePage
 from ui.widgets.inputs import SearchBox
-from ui.widgets.tables import EmptyState, elide_in_the_middle, selected_object, size_columns
+from ui.widgets.tables import elide_in_the_middle, selected_object, size_columns
 
 # What one background read gives: the entities' names, and the documents.
 _Read = tuple[dict[int, str], list[Document], frozenset[int]]
@@ -193,12 +193,10 @@ class DocumentsPage(TablePage[_Read]):
         self._setup_table(Column.TITLE, "documents/header", settings, elastic=ELASTIC, caps=CAPS)
         elide_in_the_middle(self.table, (Column.TITLE, Column.FILE))  # parties: other side first
         layout.addWidget(self.table, 1)
-        self.empty_state = EmptyState(
-            self.table,
+        self._say_when_empty(
             "<b>No documents yet.</b><br>Record a signed DPA, SCCs or IDTA with <b>New "
             "document…</b> (Ctrl+N), then drop its PDF on the row to attach it.",
             "No document matches the search.",
-            lambda: self.model.rowCount() if self._loaded else None,
         )
         self.message = QLabel()
         self.message.setAccessibleName("Last action")

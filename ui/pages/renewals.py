@@ -28,7 +28,7 @@ from ui.context import UiContext
 from ui.models.renewals import CAPS, ELASTIC, RemindersModel
 from ui.models.rows import SortRole
 from ui.pages.base import TablePage
-from ui.widgets.tables import EmptyState, app_settings, select_row_where, selected_object
+from ui.widgets.tables import app_settings, select_row_where, selected_object
 
 HORIZONS = (30, 60, 90)
 # What one background read gives: the horizon it read within, and the reminders.
@@ -111,12 +111,10 @@ class RenewalsPage(TablePage[_Read]):
         # -1: the rows keep the model's order until the user sorts them.
         self._setup_table(-1, "renewals/header", settings, elastic=ELASTIC, caps=CAPS)
         layout.addWidget(self.table, 1)
-        self.empty_state = EmptyState(
-            self.table,
+        self._say_when_empty(
             "<b>Nothing falls due.</b><br>The expiry, notice and review dates of documents and "
             "assessments are listed here as you record them.",
             "Nothing due matches the filter.",
-            lambda: self.model.rowCount() if self._loaded else None,
         )
         self.message = QLabel()
         self.message.setAccessibleName("Last action")

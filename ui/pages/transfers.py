@@ -46,7 +46,7 @@ from ui.models.transfers import (
 )
 from ui.pages.base import TablePage
 from ui.widgets.inputs import SearchBox
-from ui.widgets.tables import EmptyState, elide_in_the_middle, select_row_where, selected_object
+from ui.widgets.tables import elide_in_the_middle, select_row_where, selected_object
 
 # What one background read gives: the entities' names, and the rows.
 _Read = tuple[dict[int, str], list[TransferRow]]
@@ -116,12 +116,10 @@ class TransfersPage(TablePage[_Read]):
         self._setup_table(Column.STATUS, "transfers/header", settings, elastic=ELASTIC, caps=CAPS)
         elide_in_the_middle(self.table, (Column.IMPORTER,))
         layout.addWidget(self.table, 1)
-        self.empty_state = EmptyState(
-            self.table,
+        self._say_when_empty(
             "<b>No transfers yet.</b><br>Add one with <b>New transfer…</b> (Ctrl+N), or from "
             "an entity's Transfers tab on the Register.",
             "No transfer matches the search and filters: <b>Clear filters</b> shows them all.",
-            lambda: self.model.rowCount() if self._loaded else None,
         )
         # Enter edits the transfer (caught before the table turns it into "activated"); the
         # same action is on the row's context menu.

@@ -501,13 +501,10 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
         if not self._validate():
             self.tabs.setCurrentIndex(0)
             return False
-        try:
-            saved = self._write()
-        except TransfersError as exc:
-            messages.error(self, f"The {self.noun} was not saved.\n\n{exc}")
+        saved = self._write_or_say()
+        if saved is None or saved.id is None:
             return False
         self.saved = self.original = saved
-        assert saved.id is not None
         # The rows now stand for stored locations (a later Save updates, never adds twice).
         self.locations_table.setRowCount(0)
         self._location_rows.clear()
