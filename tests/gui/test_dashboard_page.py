@@ -245,6 +245,7 @@ def test_empty_register_says_no_transfers_yet(qtbot, empty_ctx):  # type: ignore
     page = ready_page(qtbot, empty_ctx)
     assert page.destination_chart.message() == "No transfers yet"
     assert page.mechanism_chart.message() == "No transfers yet"
+    assert "File › Import suppliers…" in page.destination_chart.hint()  # what to do
     assert page.destination_chart.bar_rects() == {}
     assert page.destination_chart.bar_at(QPoint(100, 100)) is None
     assert page.tiles["critical"].value_text() == "0"

@@ -525,7 +525,10 @@ class DashboardPage(Page):
         self.destination_chart = HBarChart(
             STATUS_SERIES,
             empty_text="No transfers yet",
-            empty_hint="Transfers appear here by destination once you add them to the register.",
+            empty_hint=(
+                "Add an entity on the Register (Ctrl+2, then Ctrl+N) and its transfers, or "
+                "import a supplier list (File › Import suppliers…): they show here by destination."
+            ),
             unit=("transfer", "transfers"),
         )
         self.destination_chart.setAccessibleName("Transfers by destination")

@@ -138,6 +138,10 @@ class HBarChart(QWidget):
     def series(self) -> tuple[Series, ...]:
         return self._series
 
+    def hint(self) -> str:
+        """The line under the message of an empty chart: what to do ("" otherwise)."""
+        return self._empty_hint if self._state == self.EMPTY else ""
+
     def message(self) -> str:
         """The text shown instead of bars ("" when there are bars)."""
         if self._state == self.LOADING:
@@ -327,7 +331,7 @@ class HBarChart(QWidget):
         painter.setFont(font)
         painter.setPen(text_colour if self._state == self.EMPTY else secondary_text(self.palette()))
         fm = QFontMetrics(font)
-        hint = self._empty_hint if self._state == self.EMPTY else ""
+        hint = self.hint()
         block = fm.height() + (fm.height() + 4 if hint else 0)
         y = area.top() + (area.height() - block) // 2
         painter.drawText(
@@ -339,8 +343,12 @@ class HBarChart(QWidget):
             painter.setFont(self.font())
             painter.setPen(secondary_text(self.palette()))
             painter.drawText(
-                QRect(area.left() + _MARGIN, y + fm.height() + 4, area.width() - 2 * _MARGIN, 40),
-                int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
+                QRect(area.left() + _MARGIN, y + fm.height() + 4, area.width() - 2 * _MARGIN, 60),
+                int(
+                    Qt.AlignmentFlag.AlignHCenter
+                    | Qt.AlignmentFlag.AlignTop
+                    | Qt.TextFlag.TextWordWrap
+                ),
                 hint,
             )
 
