@@ -93,14 +93,18 @@ def assessments(
     importer_role: Role,
     certs: Certifications,
     today: date,
+    importer_in_group: bool | None = None,
 ) -> dict[Regime, DestinationAssessment]:
-    """What the law requires under each ticked regime, for the destination and roles."""
+    """What the law requires under each ticked regime, for the destination and roles
+    (``importer_in_group`` as ``assess_destination``: no BCRs offered for a vendor)."""
     if not code or not is_known_code(code):
         return {}
     if code not in ref.certified_destinations:
         certs = NO_CERTS
     return {
-        regime: assess_destination(ref, regime, code, today, importer_role, exporter_role, certs)
+        regime: assess_destination(
+            ref, regime, code, today, importer_role, exporter_role, certs, importer_in_group
+        )
         for regime in regimes
     }
 
