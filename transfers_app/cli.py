@@ -14,6 +14,7 @@ import argparse
 import gc
 import getpass
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -448,7 +449,7 @@ def print_check(report: CheckReport) -> None:
     if report.similar:
         print("Already on the register (similar names):")
         for hit in report.similar:
-            print(f"  - {hit.name} (entity {hit.entity_id}, match {hit.score:.0f}%)")
+            print(f"  - {hit.name} (entity {hit.entity_id}, match {hit.score:.0f}%: {hit.why})")
     else:
         print("No similar name on the register.")
 
@@ -967,6 +968,12 @@ def configure_process() -> None:
     from exports.files import remove_temporaries_on_signals
 
     remove_temporaries_on_signals()
+    # Dates in the system locale's order (``formatting.day``): LC_ALL, then LC_TIME, then
+    # LANG, as POSIX reads them; read, not set (strftime stays in the C locale).
+    from transfers_app.domain.formatting import date_order_of, use_date_order
+
+    env = os.environ
+    use_date_order(date_order_of(env.get("LC_ALL") or env.get("LC_TIME") or env.get("LANG")))
 
 
 def run() -> NoReturn:

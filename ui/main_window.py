@@ -45,6 +45,12 @@ PAGES: list[tuple[str, str, str]] = [
     ("notices", "ui.pages.notices", "NoticesPage"),
 ]
 
+# Every page has a shortcut (View menu, the side list's tooltips, README "Keys"): Ctrl+1..9 and
+# Ctrl+0 in navigation order, then a letter (Shift+digit is another character on many layouts).
+PAGE_SHORTCUTS: dict[str, str] = {
+    key: f"Ctrl+{(i + 1) % 10}" for i, (key, _, _) in enumerate(PAGES[:10])
+} | {"notices": "Ctrl+Shift+N"}
+
 TOUR = (
     "<h3>Where things are</h3>"
     "<ul>"
@@ -107,6 +113,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             item = QListWidgetItem(self.style().standardIcon(icon), page.title)
             item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"{page.title} ({PAGE_SHORTCUTS[key]})")
             self.nav.addItem(item)
             page.navigate.connect(self.go)
             page.open_entity.connect(self.open_entity)
@@ -268,11 +275,12 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.act_refresh)
         view_menu.addSeparator()
-        for i, (key, _, _) in enumerate(PAGES):
-            shortcut = f"Ctrl+{(i + 1) % 10}" if i < 10 else None
+        self.page_actions: dict[str, QAction] = {}
+        for key, _, _ in PAGES:
             act = self._action(
-                self.pages[key].title, shortcut, lambda _=False, k=key: self.go(k, {})
+                self.pages[key].title, PAGE_SHORTCUTS[key], lambda _=False, k=key: self.go(k, {})
             )
+            self.page_actions[key] = act
             view_menu.addAction(act)
         settings_menu = self.menuBar().addMenu("&Settings")
         settings_menu.addAction(self.act_organisation)
@@ -392,9 +400,8 @@ class MainWindow(QMainWindow):
         from transfers_app.services.register_export import ExportFormat
         from ui.dialogs.export_dialogs import RegisterExportDialog
 
-        result = RegisterExportDialog.run(self, self.ctx, ExportFormat(fmt))
-        if result is not None:
-            self.statusBar().showMessage(f"Exported the register to {result.path}", 8000)
+        # The dialog says the file was written (and offers its folder): one message, not two.
+        RegisterExportDialog.run(self, self.ctx, ExportFormat(fmt))
 
     def export_public_list(self) -> None:
         from ui.dialogs.export_dialogs import PublicListDialog
@@ -413,9 +420,7 @@ class MainWindow(QMainWindow):
     def export_evidence_pack(self) -> None:
         from ui.dialogs.export_dialogs import EvidencePackDialog
 
-        path = EvidencePackDialog.run(self, self.ctx)
-        if path is not None:
-            self.statusBar().showMessage(f"Wrote the evidence pack to {path}", 8000)
+        EvidencePackDialog.run(self, self.ctx)  # the dialog says where it wrote the pack
 
     def export_status(self) -> None:
         from transfers_app.services.reporting import status_to_json

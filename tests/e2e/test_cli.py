@@ -254,6 +254,28 @@ def test_reference_load_invalid_json_exits_2_naming_the_file(
     assert list(home.glob("reference/*.json")) == []
 
 
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "this one is a binary file"),
+        ('{"manifest": {"title": "Donn\u00e9es"}}'.encode("cp1252"), "not UTF-8 text"),
+        (b"Name,Country\nAcme,FR\n", "not valid JSON"),
+    ],
+)
+def test_reference_load_of_a_wrong_file_is_one_clear_message(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, home: Path, content: bytes, said: str
+) -> None:
+    """Issue 13: a binary or cp1252 file crashed `reference load` with a UnicodeDecodeError."""
+    wrong = tmp_path / "wrong.json"
+    wrong.write_bytes(content)
+    code, _out, err = run_cli(capsys, "reference", "load", str(wrong))
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "wrong.json" in err and said in err and "not a reference data file" in err
+    assert "Traceback" not in err and "UnicodeDecodeError" not in err
+    assert list(home.glob("reference/*.json")) == []
+
+
 def test_reference_export_then_load_newer_bundle(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

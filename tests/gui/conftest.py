@@ -128,7 +128,16 @@ def _no_unexpected_message_box(monkeypatch: pytest.MonkeyPatch) -> None:
 
         return fail
 
-    names = ("error", "info", "confirm", "discard_changes", "file_saved", "save_file", "open_file")
+    names = (
+        "error",
+        "info",
+        "confirm",
+        "ask_text",
+        "discard_changes",
+        "file_saved",
+        "save_file",
+        "open_file",
+    )
     for name in names:
         monkeypatch.setattr(messages, name, unexpected(name))
 

@@ -56,7 +56,7 @@ def test_keystone_access_group_is_overdue(page: AssessmentsPage) -> None:
     assert cell[Column.TRANSFER] == "Keystone Access Europe Ltd → Keystone Access Group, Inc."
     assert cell[Column.STATUS] == "approved"
     assert cell[Column.APPROVER] == "Maria Santos (General Counsel)"
-    assert cell[Column.NEXT_REVIEW] == "2026-10-25"
+    assert cell[Column.NEXT_REVIEW] == "25 Oct 2026"
     assert cell[Column.FLAG] == "OVERDUE"
 
 

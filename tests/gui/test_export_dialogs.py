@@ -591,3 +591,23 @@ def test_the_pack_dialog_sets_an_items_owner_and_target_date(qtbot: QtBot, ctx: 
     assert [(f.owner, f.target_on) for f in facts.follow_ups.values()] == [
         ("Anita Patel", date(2027, 1, 31))
     ]
+
+
+def test_one_success_message_per_export(
+    qtbot: QtBot, ctx: UiContext, said: Said, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Issue 13: the dialog said the file was written, then the status bar said it again."""
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+
+    def exported(cls: object, parent: MainWindow, *_a: object) -> Path:
+        messages.file_saved(parent, f"Wrote {tmp_path / 'out'}")  # what the dialog says
+        return tmp_path / "out"
+
+    monkeypatch.setattr(RegisterExportDialog, "run", classmethod(exported))
+    monkeypatch.setattr(EvidencePackDialog, "run", classmethod(exported))
+    window.act_export_csv.trigger()
+    window.act_export_pack.trigger()
+    assert len(said.saved) == 2  # one per export
+    assert window.statusBar().currentMessage() == ""
+    window.close()

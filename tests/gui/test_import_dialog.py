@@ -271,3 +271,30 @@ def test_run_asks_for_a_file_then_imports_on_confirmation(
     monkeypatch.setattr(messages, "open_file", lambda *a, **k: None)
     assert ImportDialog.run(None, ctx) is None  # cancelled: no dialog, nothing written
     assert len(seen) == 1
+
+
+def test_the_mapping_grid_shows_every_column_of_the_file(
+    qtbot: QtBot, ctx: UiContext, tmp_path: Path
+) -> None:
+    """Issue 13: the grid showed two of a list's four columns (the rest behind a scroll bar),
+    and "Imports as" cut its boxes short."""
+    listed = tmp_path / "subprocessors.csv"
+    listed.write_text(
+        "Sub-processor,Services,Location of processing,Safeguard\n"
+        'Nimbus Hosting Ltd,Cloud hosting,"Dublin, Ireland",Adequacy\n'
+        'Acme Analytics Inc,Product analytics,"Austin, TX, United States",EU SCCs\n',
+        "utf-8",
+    )
+    dialog = dialog_for(qtbot, ctx, listed)
+    dialog.resize(1100, 760)  # what fits a 1280x800 screen
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    grid = dialog.mapping_table
+    rows = grid.rowCount()
+    assert rows == 4
+    last = grid.visualRect(grid.model().index(rows - 1, 0))
+    assert last.bottom() <= grid.viewport().height()
+    for r in range(rows):
+        box = grid.cellWidget(r, 2)
+        assert box is not None and box.width() >= box.sizeHint().width()
+    dialog.done(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -57,6 +58,19 @@ def test_standard_shortcuts(window: MainWindow) -> None:
     assert window.act_export.shortcut() == QKeySequence("Ctrl+E")
     assert window.act_archive.shortcut() == QKeySequence(Qt.Key.Key_Delete)
     assert window.act_refresh.shortcut() == QKeySequence(QKeySequence.StandardKey.Refresh)
+
+
+def test_every_page_has_a_shortcut_and_the_readme_lists_them(window: MainWindow) -> None:
+    """Issue 13: the eleventh page had no shortcut, and the README said "Ctrl+1..9, Ctrl+0"."""
+    keys = {k: a.shortcut().toString() for k, a in window.page_actions.items()}
+    assert set(keys) == set(window.pages) and all(keys.values())
+    assert len(set(keys.values())) == len(keys)  # no two pages share one
+    readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
+    table = dict(re.findall(r"^  \| ([^|]+?) \| (Ctrl\+[^ |]+) \|$", readme, re.M))
+    assert table == {window.pages[k].title: v for k, v in keys.items()}
+    for key, action in window.page_actions.items():
+        action.trigger()
+        assert window.current_key() == key
 
 
 def test_find_on_a_page_without_search_goes_to_the_register_search(

@@ -105,6 +105,20 @@ def test_search_as_you_type_filters_the_table(page: RegisterPage, qtbot: QtBot) 
     assert page.count_label.text() == "0 of 20 entities"
 
 
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("lodz", "Łódź Software House sp. z o.o."),
+        ("istanbul cagri", "İstanbul Çağrı Merkezi A.Ş."),
+        ("ŁÓDŹ", "Łódź Software House sp. z o.o."),  # accents typed find it too
+    ],
+)
+def test_search_ignores_accents(page: RegisterPage, typed: str, found: str) -> None:
+    """Issue 13: "lodz" finds Łódź, as the supplier check does."""
+    page.search.setText(typed)  # QTest cannot type non-ASCII keys
+    assert names(page) == [found]
+
+
 def test_filters_by_status_after_the_background_status_arrives(
     qtbot: QtBot, ctx: UiContext, settings: QSettings
 ) -> None:
@@ -432,12 +446,12 @@ def test_next_due_says_overdue_in_words(page: RegisterPage) -> None:
     model = page.model
     brightwave = row_named(page, "Brightwave Marketing Cloud LLC")
     cell = model.index(brightwave, Column.NEXT_DUE)
-    assert cell.data() == "2026-08-25 (overdue)"
+    assert cell.data() == "25 Aug 2026 (overdue)"
     assert cell.data(Qt.ItemDataRole.ToolTipRole) == "DPF re-check overdue by 92 days"
     assert cell.data(Qt.ItemDataRole.ForegroundRole) is not None  # red, besides the word
     assert cell.data(Qt.ItemDataRole.FontRole).bold()
     australia = model.index(row_named(page, "Keystone Access Australia Pty Ltd"), Column.NEXT_DUE)
-    assert australia.data() == "2026-12-10"
+    assert australia.data() == "10 Dec 2026"
     assert australia.data(Qt.ItemDataRole.ToolTipRole) == "Notice deadline due in 15 days"
     assert australia.data(Qt.ItemDataRole.ForegroundRole) is None
     nothing = model.index(row_named(page, "Hartley & Crane LLP"), Column.NEXT_DUE)
@@ -458,7 +472,7 @@ def test_next_due_sorts_as_dates_with_the_undated_last(page: RegisterPage) -> No
     assert ascending == dated + [None] * (len(ascending) - len(dated))
     assert dated == sorted(dated) and len(dated) >= 8
     # Meridian's 2010 SCCs, past their last day under EU law.
-    assert model.index(0, Column.NEXT_DUE).data() == "2022-12-27 (overdue)"
+    assert model.index(0, Column.NEXT_DUE).data() == "27 Dec 2022 (overdue)"
     # Descending: the furthest date first, and still nothing-due last.
     page.table.sortByColumn(Column.NEXT_DUE, Qt.SortOrder.DescendingOrder)
     descending = dues()
@@ -671,7 +685,7 @@ def test_a_large_register_shows_due_dates_and_mechanisms_once_read(
     release.set()
     qtbot.waitUntil(lambda: page.model.extras_known, timeout=20_000)
     assert names(page) == ["Brightwave Marketing Cloud LLC", "Northwind Payments, Inc."]
-    assert page.model.index(0, Column.NEXT_DUE).data() == "2026-08-25 (overdue)"
+    assert page.model.index(0, Column.NEXT_DUE).data() == "25 Aug 2026 (overdue)"
     assert page.count_label.text() == "2 of 20 entities"
     qtbot.waitUntil(lambda: page.model.status_known, timeout=20_000)  # the status follows
     assert "Status as of" in page.status_label.text(), page.status_label.text()

@@ -80,6 +80,24 @@ def test_similar_names_are_listed_and_open_the_record(
     assert blocker.args == [hit.entity_id]
 
 
+def test_a_similar_name_says_why_and_a_shared_trade_word_is_no_match(
+    page: SupplierCheckPage,
+) -> None:
+    """Issue 13: "Acme Analytics Inc" was offered "Lumen Analytics GmbH (match 83 %)"."""
+    page.name_edit.setText("Acme Analytics Inc")
+    page.countries.add_country("US")
+    page.update_verdict()
+    similar = section(page.browser.toPlainText(), "Already on the register", "UK → ")
+    assert "Lumen Analytics GmbH" not in similar  # on the demo register
+    assert "No similar name on the register" in similar
+    assert "Binding corporate rules" not in page.browser.toPlainText()  # a vendor: never BCRs
+    page.name_edit.setText("Stratos Cloud")
+    page.update_verdict()
+    similar = section(page.browser.toPlainText(), "Already on the register", "UK → ")
+    assert "Stratus Cloud Hosting, Inc." in similar
+    assert "'stratos' is spelled like 'stratus'" in similar  # why the two names match
+
+
 def test_similar_names_show_even_before_a_country_is_chosen(page: SupplierCheckPage) -> None:
     page.name_edit.setText("Stratus")
     page.update_verdict()

@@ -237,6 +237,38 @@ def test_a_regime_missing_from_an_instrument_row_cannot_use_it() -> None:
     assert M.BCR not in {s.mechanism for s in assess_destination(ref, CH, "IN", TODAY).safeguards}
 
 
+def test_bcrs_are_never_offered_for_a_third_party_and_the_limit_is_data() -> None:
+    """Issue 13: the supplier check offered BCRs for a vendor. The mechanism row's
+    ``within_group_only`` keeps them to a group's members, in the offer and in the rules."""
+    ref = builtin_reference()
+    assert ref.mechanisms[M.BCR].within_group_only
+
+    def offered(r: ReferenceSet, in_group: bool | None) -> set[Mechanism]:
+        a = assess_destination(r, EU, "IN", TODAY, importer_in_group=in_group)
+        return {s.mechanism for s in a.safeguards}
+
+    assert M.BCR not in offered(ref, False)
+    assert M.BCR in offered(ref, True)
+    assert M.BCR in offered(ref, None)  # unknown: offered, with its "intra-group only"
+    vendor = evaluate(ref, "IN", (EU,), (M.BCR,), (BCR,))
+    assert codes(vendor) == {GapCode.WRONG_MECHANISM}
+    # The row, not the code, decides: without the flag, BCRs count for a vendor too.
+    lifted = bundle_with(lambda b: mechanism(b, "bcr").update(within_group_only=False))
+    assert M.BCR in offered(lifted, False)
+    assert covered(evaluate(lifted, "IN", (EU,), (M.BCR,), (BCR,))) == {EU: M.BCR}
+    broken = lambda b: mechanism(b, "bcr").update(within_group_only="yes")  # noqa: E731
+    with pytest.raises(ReferenceDataError, match=r"within_group_only: expected true or false"):
+        bundle_with(broken)
+
+
+def test_the_supplier_check_offers_no_bcrs() -> None:
+    service = RegisterService(MemoryStore(actor="t"), ReferenceSource(builtin_reference()))
+    report = service.check("Acme Analytics Inc", ["IN"], Role.PROCESSOR, TODAY)
+    assert report.assessments
+    for a in report.assessments:
+        assert a.safeguards and M.BCR not in {s.mechanism for s in a.safeguards}
+
+
 def test_whether_a_mechanism_needs_an_assessment_is_read_from_its_row() -> None:
     ref = builtin_reference()
     assert GapCode.TIA_MISSING in codes(evaluate(ref, "IN", (EU,), (M.EU_SCC,), (SCC_M2,), ()))

@@ -25,6 +25,7 @@ from transfers_app.domain.enums import (
     TiaStatus,
     VolumeBand,
 )
+from transfers_app.domain.formatting import assessment_reference
 from transfers_app.domain.tia import TiaContent, TiaInputs
 
 
@@ -228,8 +229,8 @@ class Tia:
 
     @property
     def reference(self) -> str:
-        """The id a reader quotes: TIA-<series>-v<revision>."""
-        return f"TIA-{self.series_id or self.id or 0:04d}-v{self.revision}"
+        """The id a reader quotes: TIA-<series>-v<revision> (``assessment_reference``)."""
+        return assessment_reference(self.series_id, self.id, self.revision)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from transfers_app.domain.enums import (
     Role,
     TiaStatus,
 )
+from transfers_app.domain.formatting import assessment_reference
 from transfers_app.domain.models import MechanismUse
 from transfers_app.domain.tia import TiaInputs
 
@@ -110,11 +111,6 @@ class DocumentFacts(NamedTuple):
         if start is not None and start > on:
             return False
         return self.expires_on is None or self.expires_on >= on
-
-
-def assessment_reference(series_id: int | None, tia_id: int | None, revision: int) -> str:
-    """The id a reader quotes: TIA-<series>-v<revision> (as ``Tia.reference``)."""
-    return f"TIA-{series_id or tia_id or 0:04d}-v{revision}"
 
 
 class AssessmentFacts(NamedTuple):

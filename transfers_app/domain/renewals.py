@@ -10,6 +10,7 @@ from typing import NamedTuple
 from dateutil.relativedelta import relativedelta
 
 from transfers_app.domain.enums import Regime
+from transfers_app.domain.formatting import day
 from transfers_app.domain.models import Document
 from transfers_app.domain.readmodels import DueKind
 
@@ -82,16 +83,16 @@ def relative_days(days_left: int) -> str:
 def dated(
     due_on: date | None, today: date | None, late: str = "overdue", on_the_day: bool = False
 ) -> str:
-    """A due date as shown in a table: "2026-10-15 (overdue)" once passed (``late`` names
-    what passed, e.g. "expired"), "2026-11-25 (today)" on the day if ``on_the_day``; "" for
-    no date."""
+    """A due date as shown in a table (``formatting.day``): "15 Oct 2026 (overdue)" once
+    passed (``late`` names what passed, e.g. "expired"), "25 Nov 2026 (today)" on the day if
+    ``on_the_day``; "" for no date."""
     if due_on is None:
         return ""
     if today is not None and is_overdue(due_on, today):
-        return f"{due_on.isoformat()} ({late})"
+        return f"{day(due_on)} ({late})"
     if on_the_day and today is not None and due_on == today:
-        return f"{due_on.isoformat()} (today)"
-    return due_on.isoformat()
+        return f"{day(due_on)} (today)"
+    return day(due_on)
 
 
 class Due(NamedTuple):

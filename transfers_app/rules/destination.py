@@ -145,10 +145,11 @@ _WORDING: dict[Mechanism, tuple[str, str | None]] = {
 
 
 def _safeguards(
-    ref: ReferenceSet, regime: Regime, module: int, on: date
+    ref: ReferenceSet, regime: Regime, module: int, on: date, importer_in_group: bool | None
 ) -> tuple[list[Safeguard], list[str]]:
     """The Art 46 tools (and Art 49 as last resort) usable for new contracts on ``on``, in
-    the order of the data's mechanism table."""
+    the order of the data's mechanism table; a tool the data keeps to transfers inside a
+    group (BCRs) only when the importer may be in the exporter's group (``None``: unknown)."""
     out: list[Safeguard] = []
     unverified: list[str] = []
 
@@ -165,6 +166,8 @@ def _safeguards(
     for m, rule in ref.mechanisms.items():
         if m not in ref.mechanisms_under(regime) or m in partners:
             continue  # not a tool of this regime, or not one on its own (bare EU SCCs, UK)
+        if rule.within_group_only and importer_in_group is False:
+            continue  # BCRs bind the group's members, never a third party
         if not rule.from_instruments:
             spec = rule.regimes[regime]
             if not spec.label:
@@ -209,7 +212,7 @@ def _safeguards(
 
 
 _ASSESSMENTS: MemoSlot[
-    tuple[Regime, str, date, Role, Role, Certifications], DestinationAssessment
+    tuple[Regime, str, date, Role, Role, Certifications, bool | None], DestinationAssessment
 ] = MemoSlot("assess_destination", maxsize=65536)
 
 
@@ -221,19 +224,28 @@ def assess_destination(
     importer_role: Role = Role.PROCESSOR,
     exporter_role: Role = Role.CONTROLLER,
     certs: Certifications = NO_CERTS,
+    importer_in_group: bool | None = None,
 ) -> DestinationAssessment:
     """The assessment for this regime, destination, date, roles and certifications.
+
+    ``importer_in_group``: whether the importer belongs to the exporter's group (False for a
+    supplier: tools the data keeps to transfers inside a group are not offered); None when
+    it is not known.
 
     Memoised on the reference set (``ReferenceSet.memo``): a register has many transfers but
     few distinct combinations, and the results go when the set does.
     """
     memo = ref.memo(_ASSESSMENTS)
-    key = (regime, destination, on, importer_role, exporter_role, certs)
+    key = (regime, destination, on, importer_role, exporter_role, certs, importer_in_group)
     found = memo.get(key)
     if found is None:
         found = memo.put(
-            key, _assess(ref, regime, destination, on, importer_role, exporter_role, certs)
-        )
+            key,
+            _assess(
+                ref, regime, destination, on, importer_role, exporter_role, certs,
+                importer_in_group,
+            ),
+        )  # fmt: skip
     return found
 
 
@@ -245,6 +257,7 @@ def _assess(
     importer_role: Role = Role.PROCESSOR,
     exporter_role: Role = Role.CONTROLLER,
     certs: Certifications = NO_CERTS,
+    importer_in_group: bool | None = None,
 ) -> DestinationAssessment:
     info = ref.regimes[regime]
     place = country_name(destination)
@@ -307,7 +320,7 @@ def _assess(
                 f"{decision.reference} expires on {decision.expires_on.isoformat()} unless "
                 "extended."
             )
-    safeguards, sg_unverified = _safeguards(ref, regime, module, on)
+    safeguards, sg_unverified = _safeguards(ref, regime, module, on, importer_in_group)
     if module == 4 and info.module_four_assessment_only_if_combined:
         conditions.append(
             "Module Four: SCC Clauses 14 and 15, and so the transfer impact assessment, apply "

@@ -20,8 +20,8 @@ from datetime import date
 from typing import NamedTuple
 
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import Finding, Mechanism, Regime, Severity, TiaStatus
-from transfers_app.domain.formatting import MECHANISM_PHRASES
+from transfers_app.domain.enums import EntityKind, Finding, Mechanism, Regime, Severity, TiaStatus
+from transfers_app.domain.formatting import MECHANISM_PHRASES, day
 from transfers_app.domain.readmodels import DueKind
 from transfers_app.domain.renewals import Due
 from transfers_app.reference.loader import Decision, ReferenceSet
@@ -154,7 +154,7 @@ def _tia_gaps(
                 regime,
                 GapCode.TIA_OVERDUE,
                 Severity.MEDIUM,
-                f"transfer assessment review was due on {newest.next_review_on.isoformat()}",
+                f"{newest.reference} review was due on {day(newest.next_review_on)}",
                 due_on=newest.next_review_on,
             )
         ], newest
@@ -184,8 +184,9 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
     needed = False
     for regime in ctx.regimes:
         a = assess_destination(
-            ref, regime, t.destination, on, t.importer_role, ctx.exporter_role, certs
-        )
+            ref, regime, t.destination, on, t.importer_role, ctx.exporter_role, certs,
+            importer_in_group=ctx.importer.kind is EntityKind.GROUP,
+        )  # fmt: skip
         if a.finding is Finding.UNKNOWN:
             results.append(
                 RegimeResult(

@@ -406,6 +406,23 @@ class DocumentChecker(MechanismChecker):
                 )
             )
         more = self.extra(doc, inst, ctx, regime, on)
+        rule = ref.mechanisms.get(use.mechanism)
+        if (
+            rule is not None
+            and rule.within_group_only
+            and ctx.importer.kind is not EntityKind.GROUP
+        ):
+            # The data keeps this tool to a group's members (BCRs: GDPR Art 4(20), Art 47).
+            more.append(
+                ctx.gap(
+                    regime,
+                    GapCode.WRONG_MECHANISM,
+                    Severity.HIGH,
+                    f"{label[0].upper()}{label[1:]} cover only transfers within the group, and "
+                    "the importer is not a group entity",
+                    doc.id,
+                )
+            )
         problems.extend(more)
         valid = valid and not more
         problems.extend(review_gaps(doc, ctx, regime, on))
@@ -493,31 +510,6 @@ class LegacySccChecker(DocumentChecker):
         ]
 
 
-class BcrChecker(DocumentChecker):
-    def extra(
-        self,
-        doc: DocumentView,
-        inst: Instrument | None,
-        ctx: TransferContext,
-        regime: Regime,
-        on: date,
-    ) -> list[Gap]:
-        # Not yet a field of the data: legal-facts.md does not state the intra-group limit
-        # for EU/UK BCRs in terms (GDPR Art 4(20), Art 47).
-        if ctx.importer.kind is EntityKind.GROUP:
-            return []
-        return [
-            ctx.gap(
-                regime,
-                GapCode.WRONG_MECHANISM,
-                Severity.HIGH,
-                "BCRs cover only transfers within the group, and the importer is "
-                "not a group entity",
-                doc.id,
-            )
-        ]
-
-
 class DerogationChecker(DocumentChecker):
     def extra(
         self,
@@ -548,7 +540,7 @@ CHECKERS: Mapping[Mechanism, MechanismChecker] = {
     Mechanism.UK_IDTA: DocumentChecker(),
     Mechanism.UK_ADDENDUM: DocumentChecker(),
     Mechanism.LEGACY_SCC: LegacySccChecker(),
-    Mechanism.BCR: BcrChecker(),
+    Mechanism.BCR: DocumentChecker(),
     Mechanism.DEROGATION: DerogationChecker(),
 }
 

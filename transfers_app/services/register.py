@@ -21,7 +21,7 @@ from transfers_app.domain.enums import (
     Severity,
     TiaState,
 )
-from transfers_app.domain.names import name_key
+from transfers_app.domain.names import distinctive_words, name_key
 from transfers_app.domain.readmodels import (
     AssessmentFacts,
     DocumentFacts,
@@ -165,6 +165,47 @@ class SimilarEntity:
     entity_id: int
     name: str
     score: float
+    why: str = ""  # what the two names share ("same distinctive word 'stratus'; ...")
+
+
+def compare_names(query: str, candidate: str) -> tuple[float, str]:
+    """How much two name keys (``name_key``) name the same organisation, 0-100, and why.
+
+    Scored on the distinctive words (legal forms are already out of the keys; generic words
+    of a trade, ``GENERIC_WORDS``, weigh little): "Acme Analytics" and "Lumen Analytics" share
+    only a generic word and score low; "Stratos Cloud" and "Stratus Cloud Hosting" score high
+    on "stratos" ~ "stratus".
+    """
+    from rapidfuzz import fuzz
+
+    q_words, q_generic = distinctive_words(query)
+    c_words, c_generic = distinctive_words(candidate)
+    q, c = " ".join(q_words), " ".join(c_words)
+    distinctive = max(fuzz.ratio(q, c), fuzz.token_set_ratio(q, c))
+    score = 0.85 * distinctive + 0.15 * fuzz.token_set_ratio(query, candidate)
+    same = [w for w in q_words if w in c_words]
+    close = [
+        (a, b)
+        for a in q_words
+        if a not in c_words
+        for b in c_words
+        if b not in q_words and fuzz.ratio(a, b) >= 75
+    ]
+    reasons = []
+    if same:
+        reasons.append("same distinctive " + _words(same))
+    reasons += [f"'{a}' is spelled like '{b}'" for a, b in close]
+    if not reasons:
+        reasons.append(f"'{q}' resembles '{c}'")
+    ignored = sorted(set(q_generic) | set(c_generic))
+    if ignored:
+        reasons.append("generic " + _words(ignored) + " ignored")
+    return round(score, 1), "; ".join(reasons)
+
+
+def _words(words: Sequence[str]) -> str:
+    quoted = ", ".join(f"'{w}'" for w in words)
+    return ("word " if len(words) == 1 else "words ") + quoted
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,30 +435,48 @@ class RegisterService:
         key = name_key(name)
         if not key:
             return []
-        scores: dict[int, float] = {}
+        # Candidates first (cheap, generous), then each scored on the distinctive part of
+        # the names (``compare_names``): a shared generic word does not make a match.
+        best: dict[int, tuple[float, str]] = {}
 
-        def hit(entity_id: int, score: float) -> None:
-            scores[entity_id] = max(scores.get(entity_id, 0.0), round(score, 1))
+        def consider(entity_id: int, candidate: str, legal: bool = False) -> None:
+            if not candidate:
+                return
+            score, why = compare_names(key, candidate)
+            if legal:
+                why = f"its legal name: {why}"
+            if score >= threshold and score > best.get(entity_id, (0.0, ""))[0]:
+                best[entity_id] = (score, why)
 
         names = self.store.names
         for found in names.with_key_prefix(key, limit):
-            hit(found.entity_id, 100.0)
+            own = name_key(found.name)
+            if own.startswith(key):
+                best[found.entity_id] = (100.0, f"its name starts with '{key}'")
+            else:
+                best[found.entity_id] = (100.0, f"its legal name starts with '{key}'")
         ids, keys = self._name_keys()
-        for _, score, i in process.extract(
-            key, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=threshold
+        for _, _, i in process.extract(
+            key, keys, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=threshold - 10
         ):
-            hit(ids[i], score)
-        prefixes = sorted({w[:4] for w in key.split() if len(w) >= 3})
-        candidates = names.with_word_prefixes(prefixes, 20_000)
-        for choices in ([c.name_key for c in candidates], [c.legal_key for c in candidates]):
-            for _, score, i in process.extract(
-                key, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=threshold
+            consider(ids[i], keys[i])
+        prefixes = sorted({w[:4] for w in distinctive_words(key)[0] if len(w) >= 3})
+        candidates = names.with_word_prefixes(prefixes, 20_000) if prefixes else []
+        for legal, choices in (
+            (False, [c.name_key for c in candidates]),
+            (True, [c.legal_key for c in candidates]),
+        ):
+            for _, _, i in process.extract(
+                key, choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=threshold - 30
             ):
-                if choices[i]:
-                    hit(candidates[i].entity_id, score)
-        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        found_names = names.names([i for i, _ in best])
-        return [SimilarEntity(i, found_names[i], score) for i, score in best if i in found_names]
+                consider(candidates[i].entity_id, choices[i], legal)
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
+        found_names = names.names([i for i, _ in ranked])
+        return [
+            SimilarEntity(i, found_names[i], score, why)
+            for i, (score, why) in ranked
+            if i in found_names
+        ]
 
     def exporter_regimes(self) -> tuple[Regime, ...]:
         seen: dict[Regime, None] = {}
@@ -440,7 +499,17 @@ class RegisterService:
         from_register = bool(own)
         chosen = tuple(regimes) or own or DEFAULT_REGIMES
         assessments = tuple(
-            assess_destination(self.ref, regime, cc, on, importer_role, exporter_role, certs)
+            # A supplier is a third party: tools kept to a group's members are not offered.
+            assess_destination(
+                self.ref,
+                regime,
+                cc,
+                on,
+                importer_role,
+                exporter_role,
+                certs,
+                importer_in_group=False,
+            )
             for regime in chosen
             for cc in dict.fromkeys(countries)
         )

@@ -204,8 +204,9 @@ def regime_tools(
     expected = scc_module(ctx.exporter_role, t.importer_role)
     for regime in regimes:
         a = assess_destination(
-            ref, regime, t.destination, on, t.importer_role, ctx.exporter_role, certs
-        )
+            ref, regime, t.destination, on, t.importer_role, ctx.exporter_role, certs,
+            importer_in_group=ctx.importer.kind is EntityKind.GROUP,
+        )  # fmt: skip
         finding = _finding(a, regime, t.destination, on)
         if not a.restricted or not a.needs_mechanism:
             decision = f" ({_short(a.decision.reference)})" if a.decision else ""

@@ -15,6 +15,7 @@ from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Regime, TiaStatus
 from transfers_app.domain.formatting import MECHANISM_LABELS
 from transfers_app.domain.models import Tia, Transfer
+from transfers_app.domain.names import fold
 from transfers_app.domain.renewals import is_overdue
 from transfers_app.rules.gaps import Gap
 
@@ -60,17 +61,16 @@ class TransferRow:
 
     def search_text(self) -> str:
         t = self.transfer
-        return " ".join(
-            (
-                self.exporter,
-                self.importer,
-                self.destination,
-                t.service,
-                t.purpose,
-                self.mechanisms,
-                " ".join(r.value for r in self.regimes),
-            )
-        ).casefold()
+        words = (
+            self.exporter,
+            self.importer,
+            self.destination,
+            t.service,
+            t.purpose,
+            self.mechanisms,
+            " ".join(r.value for r in self.regimes),
+        )
+        return fold(" ".join(words))
 
 
 def transfer_rows(

@@ -25,6 +25,7 @@ from transfers_app.domain.enums import (
     Role,
     Severity,
 )
+from transfers_app.domain.formatting import day
 from transfers_app.domain.models import Document, Entity, Location, Tia, Transfer
 from transfers_app.domain.readmodels import EntityRow, MechanismsUsed
 from transfers_app.domain.renewals import next_review
@@ -78,6 +79,16 @@ class RegisterRow(NamedTuple):
     # The mechanisms recorded on the transfers to it (primary or fallback), plus
     # NO_MECHANISM when one of them records none. Rows share equal sets.
     mechanisms: frozenset[str] = frozenset()
+
+
+def review_problem(doc: Document) -> ValidationError | None:
+    """Why a review of ``doc`` cannot be recorded (asked before asking who reviewed it)."""
+    if not doc.review_cycle_months:
+        return ValidationError(
+            "review_cycle_months",
+            f"'{doc.title}' has no review cycle: set one to compute the next review",
+        )
+    return None
 
 
 class Workspace:
@@ -245,21 +256,48 @@ class Workspace:
 
     # -- documents ---------------------------------------------------------------------------
 
-    def mark_reviewed(self, document_id: int, on: date) -> Document:
-        """Record a review done on ``on``; the next one follows the document's review cycle."""
+    def mark_reviewed(self, document_id: int, on: date, reviewed_by: str) -> Document:
+        """Record a review done on ``on`` by ``reviewed_by`` (in the audit log, with the
+        document); the next one follows the document's review cycle. ``undo_review`` with
+        the document as it was takes it back."""
         doc = self._store.documents.get(document_id)
-        if not doc.review_cycle_months:
-            raise ValidationError(
-                "review_cycle_months",
-                f"'{doc.title}' has no review cycle: set one to compute the next review",
+        who = " ".join(reviewed_by.split())
+        if not who:
+            raise ValidationError("reviewed_by", "say who reviewed the document")
+        problem = review_problem(doc)
+        if problem is not None or not doc.review_cycle_months:
+            raise problem or ValidationError("review_cycle_months", "no review cycle")
+        with self._store.transaction() as tx:
+            saved = tx.documents.update(
+                replace(
+                    doc,
+                    last_reviewed_on=on,
+                    next_review_on=next_review(on, doc.review_cycle_months),
+                )
             )
-        return self._store.documents.update(
-            replace(
-                doc,
-                last_reviewed_on=on,
-                next_review_on=next_review(on, doc.review_cycle_months),
+            tx.audit.note(
+                "review", f"'{doc.title}' (document {document_id}) reviewed on {day(on)} by {who}"
             )
-        )
+        return saved
+
+    def undo_review(self, before: Document) -> Document:
+        """Take back a review recorded by ``mark_reviewed``: the review dates go back to
+        those of ``before`` (the document as it was), and the audit log says so."""
+        if before.id is None:
+            raise ValidationError("id", "the document was never saved")
+        current = self._store.documents.get(before.id)
+        with self._store.transaction() as tx:
+            saved = tx.documents.update(
+                replace(
+                    current,
+                    last_reviewed_on=before.last_reviewed_on,
+                    next_review_on=before.next_review_on,
+                )
+            )
+            tx.audit.note(
+                "review", f"review of '{current.title}' (document {before.id}) taken back"
+            )
+        return saved
 
     def document_file(self, doc: Document) -> Path | None:
         """Where the signed file of ``doc`` is kept, if it has one and it is there."""

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Derogation, DocumentKind
-from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS
+from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS, day
 from transfers_app.domain.models import Document, SccOptions
 from transfers_app.domain.renewals import next_review
 from transfers_app.domain.validation import problems
@@ -672,8 +672,8 @@ class DocumentDialog(FieldMessages, QDialog):
         doc = self.value()
         if self.review.value() is None and doc.next_review_on is not None:
             self.review_hint.setText(
-                f"Next review will be {doc.next_review_on.isoformat()} "
-                f"({doc.review_cycle_months} months from {self._review_base().isoformat()})."
+                f"Next review will be {day(doc.next_review_on)} "
+                f"({doc.review_cycle_months} months from {day(self._review_base())})."
             )
         elif doc.review_cycle_months is None:
             self.review_hint.setText("Set a review cycle to have reviews come up in Renewals.")

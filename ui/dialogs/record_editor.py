@@ -105,13 +105,8 @@ class RecordEditor(QDialog, Generic[R]):
         if self.original is not None and not self.is_dirty():
             self.accept()  # nothing changed: nothing to write
             return None
-        try:
-            saved = self._write()
-        except ConflictError as exc:
-            self._conflict(exc)
-            return None
-        except TransfersError as exc:
-            messages.error(self, f"The {self.noun} was not saved.\n\n{exc}")
+        saved = self._write_or_say()
+        if saved is None:
             return None
         self.saved = saved
         self._mark_clean()
@@ -129,6 +124,18 @@ class RecordEditor(QDialog, Generic[R]):
         if ConflictDialog.ask(self, error, self.original, theirs, self.value()):
             self.reload_requested = True
             QDialog.reject(self)  # the user chose: no "discard changes?" question
+
+    def _write_or_say(self) -> R | None:
+        """``_write``; on a conflict, the conflict dialog; on another error, say so (the
+        dialog stays open) and None."""
+        try:
+            return self._write()
+        except ConflictError as exc:
+            self._conflict(exc)
+            return None
+        except TransfersError as exc:
+            messages.error(self, f"The {self.noun} was not saved.\n\n{exc}")
+            return None
 
     def reject(self) -> None:
         """Cancel, Esc or the window's close button: ask before dropping unsaved edits."""

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.audit_chain import AuditVerification
 from transfers_app.domain.models import AuditEntry
-from transfers_app.services.audit import verification_lines
+from transfers_app.services.audit import parse_record, verification_lines
 from ui.context import UiContext
 from ui.jobs import Jobs
 from ui.models.audit import (
@@ -37,6 +37,7 @@ from ui.models.audit import (
     AuditModel,
     AuditRow,
     Column,
+    entity_ids,
     esc,
     field_label,
     when_text,
@@ -186,7 +187,9 @@ class AuditPage(Page):
     def refresh(self) -> None:
         selected = self.selected_row()
         entries = self.ctx.services.audit.entries(LIMIT)
-        rows = [AuditRow.of(e) for e in entries]
+        ids = entity_ids(parse_record(r) for e in entries for r in (e.before, e.after))
+        names = self.ctx.services.entities.names(sorted(ids)) if ids else {}
+        rows = [AuditRow.of(e, names) for e in entries]
         self.model.set_rows(rows)
         total = self.ctx.services.audit.counts().audit_entries
         shown = f"the latest {LIMIT:,} of {total:,}" if total > len(rows) else f"all {total:,}"

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import EntityKind, Lifecycle, Mechanism, Severity
-from transfers_app.domain.formatting import LIFECYCLE_LABELS, MECHANISM_LABELS
+from transfers_app.domain.formatting import LIFECYCLE_LABELS, MECHANISM_LABELS, day
 from transfers_app.errors import TransfersError
 from transfers_app.reference.loader import ReferenceSet
 from transfers_app.services.app import AppServices
@@ -56,7 +56,7 @@ from ui.models.register_model import (
 from ui.pages.base import Page
 from ui.widgets.badges import StatusBadgeDelegate
 from ui.widgets.inputs import SearchBox
-from ui.widgets.tables import HeaderMemory
+from ui.widgets.tables import EmptyState, HeaderMemory
 
 # Version 2: the Next due column came in before Status (a state saved with six columns
 # would give Status's width and sort to Next due).
@@ -164,6 +164,13 @@ class RegisterPage(Page):
         self.table.setObjectName("register-table")
         self.table.setAccessibleName("Register of entities")
         self.table.setModel(self.model)
+        self.empty_state = EmptyState(
+            self.table,
+            "<b>The register is empty.</b><br>Add your first entity with <b>New entity…</b> "
+            "(Ctrl+N), or bring in a supplier list with <b>File › Import suppliers…</b>.",
+            "No entity matches the search and filters: <b>Clear filters</b> shows them all.",
+            self.model.total_count,
+        )
         self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -332,7 +339,7 @@ class RegisterPage(Page):
         self.model.set_worst(worst, adequacy)
         if selected is not None and self.selected_entity_id() != selected:
             self.select_entity(selected)
-        self.status_label.setText(f"Status as of {self.ctx.today.strftime('%d %b %Y')}")
+        self.status_label.setText(f"Status as of {day(self.ctx.today)}")
         self._update_count()
         self.status_ready.emit()
 

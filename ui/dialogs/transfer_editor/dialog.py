@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.countries import country_name, is_known_code, normalise_code
 from transfers_app.domain.enums import (
     Access,
+    EntityKind,
     Frequency,
     Mechanism,
     Regime,
@@ -644,6 +645,7 @@ class TransferEditor(FieldMessages, RecordEditor[Transfer]):
         code = self.destination_code()
         ref = self.ctx.ref
         certified = code is not None and code in ref.certified_destinations
+        importer = self._entity(self.form.importer.entity_id())
         return assessments(
             ref,
             code,
@@ -652,6 +654,7 @@ class TransferEditor(FieldMessages, RecordEditor[Transfer]):
             Role(self.form.importer_role_combo.currentData()),
             self._dpf_evidence()[0] if certified else NO_CERTS,
             self.ctx.today,
+            None if importer is None else importer.kind is EntityKind.GROUP,
         )
 
     def evaluate(self) -> TransferStatus | None:
