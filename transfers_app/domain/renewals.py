@@ -150,7 +150,7 @@ _DUE_SUBJECTS: dict[DueKind, str] = {
     DueKind.NOTICE: "last day to give notice on '{title}'",
     DueKind.REVIEW: "review of '{title}'",
     DueKind.DPF_RECHECK: "re-check DPF listing ('{title}')",
-    DueKind.TIA_REVIEW: "review of transfer assessment {title}",
+    DueKind.TIA_REVIEW: "review of {title}",
     DueKind.DEADLINE: "last day '{title}' counts for {regime} transfers",
 }
 
