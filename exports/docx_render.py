@@ -345,7 +345,7 @@ def _furniture(document: Any, doc: ReportDocument) -> None:
         _run(p, " of ", bold=True, colour=ACCENT)
         _field(p, "NUMPAGES")
         generated = footer.add_paragraph(style=document.styles["Furniture"])
-        _run(generated, f"Generated {day(doc.generated_on)}")
+        _run(generated, doc.edition or f"Generated {day(doc.generated_on)}")
 
 
 def _draft_line(p: Any) -> Any:

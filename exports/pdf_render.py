@@ -113,7 +113,7 @@ def render_pdf(doc: ReportDocument, *, invariant: bool = False) -> bytes:
         lang="en-GB",
         initialFontName=SANS,  # else every page names Helvetica, a font we never embed
     )
-    furniture = Furniture(doc.title, doc.subtitle, doc.footer, doc.generated_on)
+    furniture = Furniture(doc.title, doc.subtitle, doc.footer, doc.generated_on, doc.edition)
     frame = Frame(
         MARGIN_X,
         MARGIN_BOTTOM,
@@ -135,9 +135,20 @@ def render_pdf(doc: ReportDocument, *, invariant: bool = False) -> bytes:
     )
     template.build(
         list(_story(doc, frame._width)),
-        canvasmaker=functools.partial(NumberedCanvas, draft=doc.draft),
+        canvasmaker=functools.partial(
+            NumberedCanvas, draft=doc.draft, dated=_dated(doc, invariant)
+        ),
     )
     return out.getvalue()
+
+
+def _dated(doc: ReportDocument, invariant: bool) -> str | None:
+    """The metadata date of a repeatable rendering: the document's own date (for a document
+    reproduced as approved, the approval date), never the renderer's placeholder."""
+    if not invariant:
+        return None
+    d = doc.generated_on
+    return f"D:{d.year:04d}{d.month:02d}{d.day:02d}000000+00'00'"
 
 
 def write_pdf(

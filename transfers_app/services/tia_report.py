@@ -19,7 +19,7 @@ from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Regime, TiaStatus
 from transfers_app.domain.formatting import REGIME_LABELS, ROLE_LABELS, TIA_STATUS_LABELS, day
 from transfers_app.domain.models import Tia
-from transfers_app.domain.tia import CONCLUSION_LABELS, TiaContent
+from transfers_app.domain.tia import CONCLUSION_LABELS, Conclusion, TiaContent
 from transfers_app.reports.document import (
     Block,
     Fields,
@@ -32,13 +32,18 @@ from transfers_app.reports.document import (
     Table,
     Tone,
 )
-from transfers_app.services.tia_sections import (
+from transfers_app.services.tia_law_sections import (
     conclusions_section,
-    destination_section,
+    country_section,
     ico_tra_section,
+    invalid_tool_words,
+)
+from transfers_app.services.tia_laws import problematic_overall
+from transfers_app.services.tia_sections import (
     measures_section,
     quantitative_section,
     review_section,
+    review_words,
     tools_section,
     transfer_section,
     unverified_section,
@@ -52,6 +57,7 @@ from transfers_app.services.tia_words import (
     conclusion_words,
     listing,
     signer_parts,
+    the_country,
     title_of,
 )
 
@@ -69,7 +75,8 @@ def build_report(facts: AssessmentFacts) -> ReportDocument:
     sections: list[Section] = [_decision(facts, bib, numbers)]
     sections.append(transfer_section(facts))
     sections.append(tools_section(facts, bib))
-    sections.append(destination_section(facts, bib))
+    for k, law in enumerate(x for x in c.countries if x.country):
+        sections.append(country_section(facts, bib, law, main=k == 0))
     if facts.uk_tool_method:
         sections.append(ico_tra_section(facts, bib))
     sections.append(measures_section(facts, bib))
@@ -100,6 +107,9 @@ def build_report(facts: AssessmentFacts) -> ReportDocument:
         ),
         sections=tuple(sections),
         draft=tia.status is not TiaStatus.APPROVED,
+        edition=f"Approved version of {day(tia.approved_on)}"
+        if tia.status is TiaStatus.APPROVED and tia.approved_on is not None
+        else "",
     )
 
 
@@ -118,9 +128,10 @@ def documented(facts: AssessmentFacts) -> str:
             continue
         regulator = facts.reference.regimes[x.regime].regulator_on(facts.on)
         if x.regime is Regime.EU:
+            authority = x.authority or regulator
             out.append(
                 "Under EU law this assessment is documented under Clause 14(d) of the EU SCCs "
-                f"and kept available to {regulator} on request."
+                f"and kept available to {authority} on request."
             )
         else:
             out.append(
@@ -156,10 +167,6 @@ def _data(c: TiaContent) -> str:
     return text + f"; held by the importer {FORMAT_WORDS[d.data_format]}"
 
 
-def _article(months: int) -> str:
-    return f"{'an' if str(months).startswith(('8', '11', '18')) else 'a'} {months}"
-
-
 def status_words(facts: AssessmentFacts) -> tuple[str, bool]:
     """The assessment's status in words, and whether it is a warning."""
     tia = facts.tia
@@ -169,7 +176,7 @@ def status_words(facts: AssessmentFacts) -> tuple[str, bool]:
         approver = signer_parts(tia.approver)[0]
         words.append(
             f"Approved on {day(tia.approved_on)} by {approver}. The next review is due on "
-            f"{day(tia.next_review_on)} ({_article(tia.review_cycle_months or 12)}-month cycle)."
+            f"{review_words(facts)}."
         )
     elif tia.status is TiaStatus.SUPERSEDED:
         words.append("Superseded by a later revision: kept for the record, not to be relied on.")
@@ -178,8 +185,6 @@ def status_words(facts: AssessmentFacts) -> tuple[str, bool]:
             f"{TIA_STATUS_LABELS[tia.status]}: not approved, and not to be relied on until it "
             "is approved."
         )
-    for x in invalid:
-        words.append(f"The {x.regime.value} tool, {x.name}, is {x.status}.")
     return " ".join(words), bool(invalid) or tia.status is not TiaStatus.APPROVED
 
 
@@ -207,11 +212,15 @@ def _decision(facts: AssessmentFacts, bib: Bibliography, n: SectionNumbers) -> S
             continue
         rc = c.conclusion_for(x.regime)
         _, test = conclusion_words(facts, x, n.measures)
+        verdict = CONCLUSION_LABELS[rc.conclusion]
+        if not x.valid and rc.conclusion is not Conclusion.SUSPEND:
+            after = f" after {day(x.invalid_after)}" if x.invalid_after else ""
+            verdict = f"No valid tool{after}: suspend the transfer or replace the tool"
         rows.append(
             (
                 REGIME_LABELS[x.regime],
                 test.standard if test is not None else "no test in the reference data",
-                CONCLUSION_LABELS[rc.conclusion],
+                verdict,
                 RESIDUAL[rc.residual_risk].capitalize(),
                 "; ".join(rc.conditions)
                 or ("None beyond the measures recorded" if rc.decided else "—"),
@@ -219,20 +228,20 @@ def _decision(facts: AssessmentFacts, bib: Bibliography, n: SectionNumbers) -> S
         )
 
     case = facts.clear_case
-    if case is not None and facts.eu_like:
+    bad = problematic_overall(c, facts.importer)
+    if case is not None and facts.eu_like and bad:
         statements.append(
             Para(
                 f"{facts.importer.name} needs the data in the clear (EDPB Use Case "
-                f"{case.code[2:]}): no technical measure protects it from public authorities, so "
-                + (
-                    "under EU law the transfer must not start or must be suspended unless an "
-                    "Art 49 derogation applies."
-                    if facts.content.problematic_law
-                    else "the conclusions rest on the assessment of the destination's law and "
-                    f"practice ({country_name(facts.destination)}, section 4)."
-                )
+                f"{case.code[2:]}) and problematic law of {the_country(facts.destination)} "
+                f"reaches it (section {n.law}): under EU law the transfer must not start or must "
+                "be suspended unless an Art 49 derogation applies.",
+                Tone.WARNING,
             )
         )
+    for x in facts.assessed:
+        if not x.valid:
+            statements.append(Para(invalid_tool_words(facts, x), Tone.WARNING))
     if rows and any(x.needs_assessment for x in facts.tools):
         statements.insert(
             0,
@@ -285,9 +294,10 @@ def _decision(facts: AssessmentFacts, bib: Bibliography, n: SectionNumbers) -> S
 def _signers(facts: AssessmentFacts) -> tuple[Signer, ...]:
     tia, c = facts.tia, facts.content
     a_name, a_role = signer_parts(tia.assessor)
+    # The assessor signs on submitting the assessment for review (a draft never submitted
+    # carries no assessor's date).
     submitted = [e.on for e in c.log if e.event.startswith("Submitted") and e.on <= facts.on]
-    by_assessor = [e.on for e in c.log if signer_parts(e.by)[0] == a_name and e.on <= facts.on]
-    when = (submitted or by_assessor)[-1] if submitted or by_assessor else None
+    when = submitted[-1] if submitted else None
     p_name, p_role = signer_parts(tia.approver)
     approved = tia.status in (TiaStatus.APPROVED, TiaStatus.SUPERSEDED)
     return (
