@@ -48,6 +48,7 @@ from transfers_app.reports.document import (
 from transfers_app.services.demo import load_demo
 from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.tia import TiaService
+from transfers_app.services.tia_dates import after
 
 TODAY = date(2026, 11, 25)
 RESEARCH = next(
@@ -146,7 +147,10 @@ def test_page_one_is_the_decision_with_a_conclusion_per_regime(svc: TiaService) 
     # The UK data protection test (the assessment is dated after 5 Feb 2026) and the EU test,
     # each with its conclusion; their full wording is in the conclusions
     assert "UK GDPR not materially lower Proceed with the supplementary measures" in text
-    assert "EU GDPR essentially equivalent Proceed with the supplementary measures" in text
+    # Stratus's support team and its sub-processor in India reach the data in the clear, and
+    # Indian law that reaches them is problematic: under EU law that cannot proceed
+    assert "India (where the importer also stores or accesses the data)" in text
+    assert "EU GDPR essentially equivalent Do not start, or suspend or end, the transfer" in text
     whole = " ".join(_words(doc))
     assert "Acting reasonably and proportionately, Keystone Access Europe Limited" in whole
     assert "would not be materially lower than under the UK GDPR" in whole
@@ -180,8 +184,13 @@ def test_an_assessment_before_the_duaa_applies_the_ico_approach(svc: TiaService)
     assert "does not significantly increase the risk to the data subjects' privacy" in text
     assert "materially lower" not in text  # the DUAA test was not in force
     assert "essentially equivalent to that guaranteed within the EU" in text
-    # nothing the document shows is dated after its approval
-    assert "2026" not in text.replace("25 Oct 2026", "")  # its review date, set on approval
+    # nothing the document shows happened after its approval: the dates of 2026 it gives are
+    # the ones it looks forward to (its review date, the s.702 sunset RISAA set in 2024)
+    assert not after(text, tia.approved_on)
+    assert re.findall(r"\d+ \w+ 2026", text) and all(
+        d in ("25 Oct 2026", "20 Apr 2026") for d in re.findall(r"\d+ \w+ 2026", text)
+    )
+    assert "lapse" not in text  # the lapse of June 2026 was not known then
 
 
 # -- what a regulator must never read -------------------------------------------------------------
@@ -217,9 +226,12 @@ def test_answers_carry_their_question_and_reasoning_not_codes(svc: TiaService) -
         "Is the transfer significantly increasing the risk of a human rights breach in the "
         "destination country" in text
     )
-    assert "capability notices of the TOLA Act are addressed to communications providers" in text
-    # each law says whether it reaches this importer and why
-    assert "is not such a provider, so it cannot be compelled under this law" in text
+    assert "TOLA notices and the Identify and Disrupt Act's warrants are taken to reach" in text
+    # each law says whether it reaches this importer and why, from whom the profile says it
+    # compels (the TOLA Act's "designated communications providers", effectively everyone in
+    # the communications supply chain: the assessor's own answer)
+    assert "Its notices go to 'designated communications providers'" in text
+    assert "It works through the networks in Australia" in text
 
 
 def test_no_prefilled_paragraph_is_the_same_in_every_assessment(svc: TiaService) -> None:
@@ -237,7 +249,9 @@ def test_data_in_the_clear_means_use_case_6_or_7_and_the_conclusion_says_so(
 ) -> None:
     host = _tia(svc, "Stratus Cloud Hosting, Inc.")
     text = " ".join(_words(svc.report(host.id or 0, TODAY)))
-    assert "EDPB Use Case 6" in text and "not on technical measures" in text
+    assert "EDPB Use Case 6" in text
+    # problematic Indian law reaches it: no technical measure can help, and the page says so
+    assert "the EDPB found no effective technical measure for this scenario" in text
     assert "Use Case 1" not in text and "Use Case 3" not in text  # the data is in the clear
     parent = _tia(svc, "Keystone Access Group, Inc.")
     assert "EDPB Use Case 7" in " ".join(_words(svc.report(parent.id or 0, TODAY)))
@@ -257,7 +271,11 @@ def test_an_approved_assessment_is_reproduced_exactly_as_approved(
 ) -> None:
     tia = _tia(svc, "Keystone Access Australia Pty Ltd")
     first = svc.export_pdf(tia.id or 0, TODAY, tmp_path / "a.pdf").read_bytes()
-    assert svc.status_notes(tia, TODAY) == []
+    # only the IDTA's coming expiry is said beside it: the assessment itself is current
+    assert svc.status_notes(tia, TODAY) == [
+        "The UK tool, the International Data Transfer Agreement (A1.0) ('IDTA Keystone Europe "
+        "- Keystone Australia'), expires on 9 Jan 2027: renew or replace it before then."
+    ]
     # The register and the reference data change afterwards...
     later = date(2027, 2, 1)
     t = svc.store.transfers.get(tia.transfer_id)
@@ -272,20 +290,28 @@ def test_an_approved_assessment_is_reproduced_exactly_as_approved(
     # ... and what changed is said beside it
     notes = svc.status_notes(svc.get(tia.id or 0), later)
     assert any("data categories changed: added Marketing" in n for n in notes)
-    assert any(f"legal reference data changed: {shipped} → 2027.01.15" in n for n in notes)
+    assert any(
+        f"approved with the legal reference data of version {shipped}; version 2027.01.15 is "
+        "now in use" in n
+        for n in notes
+    )
 
 
 def test_the_demo_says_beside_the_document_what_changed_since_approval(svc: TiaService) -> None:
     notes = {
         x.title: svc.status_notes(svc.get(x.id or 0), TODAY) for x in svc.store.assessments.list()
     }
-    host = " ".join(notes["Stratus Cloud Hosting, Inc.: United States"])
-    assert "added Indus Support Services Pvt. Ltd. (IN)" in host
+    # the cloud host's assessment covers the sub-processor in India: nothing to say
+    assert notes["Stratus Cloud Hosting, Inc.: United States"] == []
     parent = " ".join(notes["Keystone Access Group, Inc.: United States"])
-    assert "Review overdue: the review was due on 25 Oct 2026" in parent
+    assert "Review overdue since 25 Oct 2026" in parent
+    assert "approved with the legal reference data of version 2025.10.01" in parent
     singapore = " ".join(notes["Keystone Access Asia Pte. Ltd.: Singapore"])
     assert "expired on 5 Nov 2026" in singapore
-    assert notes["Keystone Access Australia Pty Ltd: Australia"] == []
+    assert notes["Keystone Access Australia Pty Ltd: Australia"] == [
+        "The UK tool, the International Data Transfer Agreement (A1.0) ('IDTA Keystone Europe "
+        "- Keystone Australia'), expires on 9 Jan 2027: renew or replace it before then."
+    ]
     assert notes["Meridian Recovery Services Pvt. Ltd.: India"] == []  # a draft is live
 
 

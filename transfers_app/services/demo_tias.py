@@ -114,10 +114,30 @@ def _as_it_stood_text(text: str, on: date, profile: CountryProfile) -> str:
     return " ".join(kept).strip(" ;").replace("\x00", ".")
 
 
+def _first_told(word: str, profile: CountryProfile) -> date | None:
+    """The day the profile's record of events first dates something it calls ``word``
+    ("lapse": the statute was set to lapse on 11 Jun 2026)."""
+    found = []
+    for item in profile.access_laws:
+        if "event" not in item.label.lower():
+            continue
+        for clause in re.split(r";\s+", item.text):
+            if re.search(rf"\b{re.escape(word)}\b", clause, re.IGNORECASE):
+                when = latest_event(clause)  # the clause's own day, not one it looks back to
+                if when is not None:
+                    found.append(when)
+    return min(found) if found else None
+
+
 def _law_as_it_stood(law: LawItem, on: date, profile: CountryProfile) -> LawItem | None:
-    """A law as it could have been written on ``on`` (None: it names a later event)."""
+    """A law as it could have been written on ``on`` (None: it names a later event, or what
+    its title names, "Effect of the lapse", first happened later)."""
     if event_after(law.title, on):
         return None
+    for word in re.findall(r"[a-z]{5,}", law.title):
+        first = _first_told(word, profile)
+        if first is not None and first > on:
+            return None
     summary = _as_it_stood_text(law.summary, on, profile)
     if not summary.strip():
         return None
@@ -195,7 +215,8 @@ class DemoAssessments:
         self.current = TiaService(store, current)
         # The day the shipped reference data and profiles are as of: assessments approved on
         # or after it use them; earlier ones use the data of their day.
-        self.data_as_of = data_date(current.current)
+        # (A clock set before that day, as in tests, can only take the data as it is.)
+        self.data_as_of = min(data_date(current.current), today)
         # Recent approvals fall on the data's day (or today, if that is earlier).
         self.fresh = min(today, max(self.data_as_of, today - relativedelta(days=6)))
 
@@ -621,8 +642,8 @@ class DemoAssessments:
                     ResidualRisk.MEDIUM,
                     (
                         "EO 14086 and the Data Protection Review Court stay in place",
-                        "Stratus confirms within three months whether s.702 was reauthorised "
-                        "after its lapse in June 2026, and on what terms",
+                        "Stratus confirms within three months whether and how s.702 was "
+                        "reauthorised after its sunset",
                         "Stratus keeps reporting and challenging requests",
                     ),
                     "Stratus can be compelled in the United States as a provider of "
@@ -685,6 +706,7 @@ class DemoAssessments:
             description=replace(
                 c.description,
                 purpose="Collecting overdue accounts of UK and EU customers",
+                data_subjects=("Customers with overdue accounts",),
                 retention="Until the debt is settled or written off, then one year",
                 transmission_channels="SFTP upload of overdue accounts each week",
             ),

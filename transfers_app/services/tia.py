@@ -71,7 +71,7 @@ from transfers_app.services.tia_analysis import (
     strip_markers,
 )
 from transfers_app.services.tia_dates import after as event_after
-from transfers_app.services.tia_laws import Answer, law_reach, problematic_overall
+from transfers_app.services.tia_laws import problematic_overall
 from transfers_app.services.tia_prefill import (
     circumstances_text,
     country_law,
@@ -538,13 +538,6 @@ class TiaService:
             (loc.activity for loc in self.store.entities.locations(importer.id or 0)),
             self.store.entities.get(t.exporter_id),
         )
-        for country in c.countries:
-            for law in country.laws:
-                if law_reach(law, c, who, country.country, country.laws).answer is Answer.OPEN:
-                    out.append(
-                        f"destination law: say whether {law.title} ({country_name(country.country)}"
-                        ") reaches the importer, and why"
-                    )
         derived = problematic_overall(c, who)
         if derived is not None and c.problematic_law is not None and derived != c.problematic_law:
             out.append(

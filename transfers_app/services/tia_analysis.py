@@ -127,13 +127,13 @@ class RegimeTool:
 
     @property
     def line(self) -> str:
-        """The tool in one line, for the decision page (documents signed together once)."""
-        if self.dated and len({d for _, d in self.dated}) == 1:
-            titles = " and ".join(f"'{t}'" for t, _ in self.dated)
-            docs = f"{titles}, {self.dated[0][1]}"
-        else:
-            docs = "; ".join(f"'{t}', {d}" for t, d in self.dated)
-        text = f"{self.name}" + (f" ({docs})" if docs else "") + f": {self.status}"
+        """The tool in one line, for the decision page: its name, its status and any expiry
+        (its documents, with their dates, are in the section on the tools)."""
+        text = f"{self.name}: {self.status}"
+        if not self.valid and self.invalid_after is not None:
+            text = f"{self.name}: not valid after {day(self.invalid_after)}"
+        if self.valid and self.expires_on is not None:
+            text += f" (expires {day(self.expires_on)})"
         return text + (f". Fallback: {self.fallback}" if self.fallback else ". No fallback")
 
 

@@ -24,7 +24,7 @@ _DATE = re.compile(
 # Words before a date that make it one looked forward to, not an event.
 _FORWARD = re.compile(
     r"(?:sunset of|until|expires?|expiring|due(?: on)?|by|running to|to|before|valid to|"
-    r"later than|from \d+ \w+ after)\s*(?:the\s*)?$",
+    r"later than|from \d+ \w+ after|[Nn]ext review)\s*(?:the\s*)?$",
     re.IGNORECASE,
 )
 

@@ -124,7 +124,9 @@ def country_section(
         answer = reach.answer.value
         if reach.answer is Answer.YES and reach.encrypted_transit:
             answer = "Yes, in transit (encrypted)"
-        if reach.answer is Answer.OPEN or (
+        elif reach.precaution:
+            answer = "Yes, as a precaution"
+        if reach.precaution or (
             not item.verified and c.acceptance(f"law:{prefix}{item.title}") is None
         ):
             flagged.append(len(powers))  # to be answered or accepted: the reader must see it
@@ -183,7 +185,8 @@ def country_section(
                 ("Limit, oversight, remedy or event", "What it provides"),
                 tuple(context),
                 (2.6, 7.4),
-                caption="Limits on those powers, oversight, redress and recent events",
+                caption=f"Limits on the powers of {the_country(code)}, oversight, redress and recent "
+                "events",
             )
         )
     if dagger:

@@ -9,7 +9,8 @@ register and the assessor record: its kind and role, whether it provides communi
 services, is an intermediary or owns critical infrastructure, whether the data passes through
 a provider in the country, and whether the data is encrypted on the way. Where the profile does
 not say whom a law compels, or the importer's side is not recorded, the answer is "to be
-assessed" and approval waits for the assessor's answer (``LawItem.reasoning``).
+established"; it is then taken to reach the importer as a precaution, and the reason says so,
+until the assessor answers otherwise with reasons (``LawItem.reasoning``).
 
 Problematic law follows from the two findings together: a power that reaches the importer (or
 the data in a usable form) and a European Essential Guarantee that it does not fully meet.
@@ -67,6 +68,7 @@ class LawReach:
     why: str
     encrypted_transit: bool = False  # reaches the data only on its way, and it is encrypted
     by_assessor: bool = False  # the assessor's own answer and reasoning
+    precaution: bool = False  # taken to reach the importer until its reach is established
 
     @property
     def reaches(self) -> bool:
@@ -246,7 +248,7 @@ class _Judge:
                     Answer.OPEN,
                     f"It is addressed to {quoted}, a class the law widens beyond the providers "
                     f"it names; whether {name} ({self.importer.activity_words}) falls within "
-                    "it is to be assessed.",
+                    "it is not established.",
                     False,
                 )
             answer, why = _flag(
@@ -256,7 +258,7 @@ class _Judge:
                 f"It is addressed to {quoted}; {name} provides no such service "
                 f"({self.importer.activity_words}), so it cannot be compelled under it.",
                 f"It is addressed to {quoted}; whether {name} "
-                f"({self.importer.activity_words}) is one is to be assessed.",
+                f"({self.importer.activity_words}) is one is not established.",
             )
             return answer, why, False
         if kind is Addressee.INTERMEDIARY:
@@ -265,7 +267,7 @@ class _Judge:
                 f"It binds {quoted}; {name} hosts or passes on content for others, so it is bound.",
                 f"It binds {quoted}; {name} hosts or passes on no content for others, so it is "
                 "not bound.",
-                f"It binds {quoted}; whether {name} is one for this data is to be assessed.",
+                f"It binds {quoted}; whether {name} is one for this data is not established.",
             )
             return answer, why, False
         if kind is Addressee.CRITICAL_INFRASTRUCTURE:
@@ -273,7 +275,7 @@ class _Judge:
                 c.critical_infrastructure,
                 f"Its obligations fall on {quoted}; {name} owns critical infrastructure.",
                 f"Its obligations fall on {quoted}; {name} owns none.",
-                f"Its obligations fall on {quoted}; whether {name} is one is to be assessed.",
+                f"Its obligations fall on {quoted}; whether {name} is one is not established.",
             )
             return answer, why, False
         if kind is Addressee.DATA_FIDUCIARY:
@@ -288,7 +290,7 @@ class _Judge:
                 Answer.OPEN,
                 f"It can require {quoted} to furnish information; {name} processes this data "
                 "for the exporter, so whether it can be required to furnish it is to be "
-                "assessed.",
+                "established.",
                 False,
             )
         if kind is Addressee.KEY_HOLDER:
@@ -316,7 +318,7 @@ class _Judge:
             return self._transit(quoted, needs_local=False)
         if kind is Addressee.INTERCEPTION:
             return self._transit(quoted, needs_local=True)
-        return Answer.OPEN, f"Whom it reaches ({quoted}) is to be assessed.", False
+        return Answer.OPEN, f"Whom it reaches ({quoted}) is not established.", False
 
     def _transit(self, quoted: str, needs_local: bool) -> tuple[Answer, str, bool]:
         c = self.c
@@ -337,7 +339,7 @@ class _Judge:
                 return (
                     Answer.OPEN,
                     f"It works through the networks in {self.place} ({quoted}); whether the "
-                    "data passes through a provider there is to be assessed.",
+                    "data passes through a provider there is not established.",
                     False,
                 )
             return (
@@ -361,7 +363,28 @@ def law_reach(
     others: Sequence[LawItem] = (),
 ) -> LawReach:
     """Whether ``law`` of ``country`` (the destination when empty) reaches the importer, and
-    why: the assessor's own answer where written, else the finding from its addressee."""
+    why: the assessor's own answer where written, else the finding from its addressee. Where
+    neither the profile nor the answers settle it, the law is taken to reach the importer as a
+    precaution, and the reason says so (the assessor may answer otherwise, with reasons)."""
+    found = _law_reach(law, c, importer, country, others)
+    if found.answer is not Answer.OPEN:
+        return found
+    return LawReach(
+        found.power,
+        Answer.YES,
+        f"{found.why.rstrip('.')}: until it is, the assessment takes it as reaching "
+        f"{importer.name}, as a precaution.",
+        precaution=True,
+    )
+
+
+def _law_reach(
+    law: LawItem,
+    c: TiaContent,
+    importer: Importer,
+    country: str = "",
+    others: Sequence[LawItem] = (),
+) -> LawReach:
     power = is_power(law)
     if law.reasoning.strip():
         answer = Answer.YES if law.applies else Answer.NO
@@ -377,7 +400,7 @@ def law_reach(
             True,
             Answer.OPEN,
             f"The profile does not say whom it compels; whether it reaches {importer.name} is "
-            "to be assessed.",
+            "not established.",
         )
     results = []
     for kind, words in found:
@@ -391,7 +414,7 @@ def law_reach(
             if other is not law
             and is_power(other)
             and not addressees_only_ancillary(other)
-            and law_reach(other, c, importer, country).usable
+            and _law_reach(other, c, importer, country).usable
         ]
         if reaching:
             return LawReach(
@@ -459,7 +482,6 @@ def problematic(country: CountryLaw, c: TiaContent, importer: Importer) -> Probl
     powers = [(law, r) for law, r in reach if r.power]
     reaching = tuple(law.title for law, r in powers if r.usable)
     ciphertext = tuple(law.title for law, r in powers if r.reaches and not r.usable)
-    open_ = tuple(law.title for law, r in powers if r.answer is Answer.OPEN)
     ratings = {e.guarantee: e.rating for e in country.eeg}
     unrated = [g for g in EEG_GUARANTEES if ratings.get(g, EegRating.NOT_ASSESSED)
                is EegRating.NOT_ASSESSED]  # fmt: skip
@@ -470,15 +492,6 @@ def problematic(country: CountryLaw, c: TiaContent, importer: Importer) -> Probl
     )
     place = country_name(country.country)
     name = importer.name
-    if open_:
-        return Problematic(
-            country.country,
-            None,
-            f"Not yet decided: whether {_names(open_)} reach{'es' if len(open_) == 1 else ''} "
-            f"{name} is to be assessed.",
-            reaching,
-            shortfalls,
-        )
     if reaching and unrated:
         return Problematic(
             country.country,

@@ -38,7 +38,7 @@ from transfers_app.services.tia_law_sections import (
     ico_tra_section,
     invalid_tool_words,
 )
-from transfers_app.services.tia_laws import problematic_overall
+from transfers_app.services.tia_laws import problematic
 from transfers_app.services.tia_sections import (
     measures_section,
     quantitative_section,
@@ -102,7 +102,8 @@ def build_report(facts: AssessmentFacts) -> ReportDocument:
             (
                 ("Assessment", tia.reference),
                 ("Status", _status_short(tia)),
-                ("Date of the assessment", day(facts.on)),
+                ("Dated", day(facts.on)),
+                ("Next review", day(tia.next_review_on) if tia.next_review_on else "not set"),
             )
         ),
         sections=tuple(sections),
@@ -148,10 +149,13 @@ def _countries(facts: AssessmentFacts) -> str:
     also = [country_name(x) for x in c.description.storage_locations if x != dest]
     if also:
         parts.append(f"{listing(also)} (where the importer also stores or accesses the data)")
+    onward: dict[str, list[str]] = {}
     for o in c.description.onward_transfers:
         m = re.match(r"^(.*) \(([A-Z]{2})\)$", o)
         if m:
-            parts.append(f"{country_name(m.group(2))} (onward transfer to {m.group(1)})")
+            onward.setdefault(country_name(m.group(2)), []).append(m.group(1))
+    for place, names in onward.items():
+        parts.append(f"{place} (onward, to {listing(names)})")
     return "; ".join(parts)
 
 
@@ -228,66 +232,61 @@ def _decision(facts: AssessmentFacts, bib: Bibliography, n: SectionNumbers) -> S
         )
 
     case = facts.clear_case
-    bad = problematic_overall(c, facts.importer)
-    if case is not None and facts.eu_like and bad:
+    bad = [
+        the_country(x.country)
+        for x in c.countries
+        if x.country and problematic(x, c, facts.importer).answer
+    ]
+    if case is not None and facts.eu_like and bad and all(x.valid for x in facts.assessed):
         statements.append(
             Para(
                 f"{facts.importer.name} needs the data in the clear (EDPB Use Case "
-                f"{case.code[2:]}) and problematic law of {the_country(facts.destination)} "
-                f"reaches it (section {n.law}): under EU law the transfer must not start or must "
-                "be suspended unless an Art 49 derogation applies.",
+                f"{case.code[2:]}) and problematic law of {listing(bad)} reaches it (section "
+                f"{n.law}): under EU law the transfer must not start or must be suspended "
+                "unless an Art 49 derogation applies.",
                 Tone.WARNING,
             )
         )
-    for x in facts.assessed:
-        if not x.valid:
-            statements.append(Para(invalid_tool_words(facts, x), Tone.WARNING))
+    invalid = [invalid_tool_words(facts, x) for x in facts.assessed if not x.valid]
+    if invalid:
+        statements.append(Para(" ".join(invalid), Tone.WARNING))
+    caption = "Conclusion per regime"
     if rows and any(x.needs_assessment for x in facts.tools):
-        statements.insert(
-            0,
-            Para(
-                f"Section {n.conclusions} gives the conclusion under "
-                + listing([f"the {REGIME_LABELS[x.regime]}" for x in facts.assessed])
-                + " in the words of "
-                + ("each test" if len(facts.assessed) > 1 else "its test")
-                + ", with its legal basis.",
-                Tone.NOTE,
-            ),
+        caption += (
+            f" (section {n.conclusions} gives "
+            + ("each" if len(facts.assessed) > 1 else "it")
+            + " in the words of its test, with its legal basis)"
         )
     status, warn = status_words(facts)
+    unverified = facts.unverified
+    facts_words = ""
+    if unverified:
+        accepted = [a for f in unverified if (a := c.acceptance(f.key)) is not None]
+        who = listing(sorted({signer_parts(a.accepted_by)[0] for a in accepted}), "")
+        count = f"{len(unverified)} fact{'s' if len(unverified) != 1 else ''}"
+        if len(accepted) == len(unverified) and who:
+            facts_words = (
+                f" It relies on {count} that could not be independently verified; {who} "
+                f"accepted each (section {n.unverified})."
+            )
+        else:
+            warn = True
+            facts_words = (
+                f" It relies on {count} that could not be independently verified; the approver "
+                f"must accept each one (section {n.unverified})."
+            )
     blocks: list[Block] = [
         Fields(tuple(pairs)),
         Table(
             ("Regime", "Test", "Conclusion", "Residual risk", "Conditions"),
             tuple(rows),
-            (1.2, 1.6, 2.4, 1.1, 4),
-            caption="Conclusion per regime",
+            (1.2, 1.5, 2.1, 1.1, 4.4),
+            caption=caption,
         ),
         *statements,
-        Para("Status: " + status, Tone.WARNING if warn else Tone.BODY),
+        Para("Status: " + status + facts_words, Tone.WARNING if warn else Tone.BODY),
+        Signatures(_signers(facts)),
     ]
-    unverified = facts.unverified
-    if unverified:
-        accepted = [a for f in unverified if (a := c.acceptance(f.key)) is not None]
-        who = listing(sorted({signer_parts(a.accepted_by)[0] for a in accepted}), "")
-        if len(accepted) == len(unverified) and who:
-            blocks.append(
-                Para(
-                    f"The assessment relies on {len(unverified)} fact"
-                    f"{'s' if len(unverified) != 1 else ''} that could not be independently "
-                    f"verified; each was accepted by {who} (section {n.unverified})."
-                )
-            )
-        else:
-            blocks.append(
-                Para(
-                    f"The assessment relies on {len(unverified)} fact"
-                    f"{'s' if len(unverified) != 1 else ''} that could not be independently "
-                    f"verified; the approver must accept each one (section {n.unverified}).",
-                    Tone.WARNING,
-                )
-            )
-    blocks.append(Signatures(_signers(facts)))
     return Section("Decision", tuple(blocks), page_break_after=True)
 
 
