@@ -380,7 +380,12 @@ def test_the_pdf_is_numbered_titled_and_watermarked_only_for_a_draft(svc: TiaSer
     assert draft.status is TiaStatus.DRAFT
     _, pages = _pages(render_pdf(svc.report(draft.id or 0, TODAY)))
     assert all("DRAFT" in p for p in pages)
-    assert "NOT VALID on 25 Nov 2026" in pages[0]  # the legacy clauses, said on page 1
+    # the legacy clauses, said on page 1 with the day each regime stopped accepting them
+    assert "2010/87/EU: not valid after 21 Mar 2024" in pages[0]
+    assert "2010/87/EU: not valid after 27 Dec 2022" in pages[0]
+    assert "No valid transfer tool under UK GDPR" in pages[0]
+    # and the sign-off is on page 1, with lines for the approver still to be named
+    assert "Approved by Signature Name Role Date" in pages[0]
 
 
 def test_hostile_and_foreign_names_print_literally(svc: TiaService) -> None:

@@ -711,6 +711,9 @@ class DemoAssessments:
                 transmission_channels="SFTP upload of overdue accounts each week",
             ),
             communications_provider=False,
+            intermediary=False,
+            critical_infrastructure=False,
+            via_provider=True,
             practice="Not yet asked: the questionnaire to Meridian on requests it has received "
             "is outstanding.",
         )

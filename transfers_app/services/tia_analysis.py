@@ -68,7 +68,7 @@ class Importer:
             EntityKind.VENDOR: "a third-party service provider",
             EntityKind.CUSTOMER: "a customer",
         }[self.kind]
-        what = f" ({self.service[:1].lower()}{self.service[1:]})" if self.service else ""
+        what = f" ({lower_first(self.service)})" if self.service else ""
         return f"{kind} acting as {ROLE_LABELS[self.role]}{what}"
 
     @property
@@ -84,7 +84,7 @@ class Importer:
     def activity_words(self) -> str:
         """What it does with the data, in a few words ("cloud hosting of the platform")."""
         if self.service:
-            return self.service[:1].lower() + self.service[1:]
+            return lower_first(self.service)
         return ROLE_LABELS[self.role]
 
 
@@ -542,6 +542,14 @@ _RESEARCH_WORDS = re.compile(
     r"\bpress detail \(([^()]*)\)|\s*[—-]\s*check first\.?",
     re.IGNORECASE,
 )
+
+
+def lower_first(text: str) -> str:
+    """``text`` to run on inside a sentence: its first letter in lower case, unless the word is
+    an abbreviation ("TLS 1.3", "IP address" stay as they are)."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def clean(text: str) -> str:

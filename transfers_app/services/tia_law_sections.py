@@ -28,7 +28,7 @@ from transfers_app.domain.tia import (
     tra_decision,
 )
 from transfers_app.reports.document import Block, Bullets, Fields, Para, Section, Table, Tone
-from transfers_app.services.tia_analysis import UNVERIFIED_MARK, RegimeTool, clean
+from transfers_app.services.tia_analysis import UNVERIFIED_MARK, RegimeTool, clean, lower_first
 from transfers_app.services.tia_laws import (
     Answer,
     encrypted_in_transit,
@@ -58,7 +58,7 @@ def _importer_facts(facts: AssessmentFacts) -> str:
 
     def said(value: bool | None, yes: str, no: str, what: str) -> str:
         if value is None:
-            return f"whether it {what} is not established"
+            return f"whether {what} is not established"
         return yes if value else no
 
     parts = [
@@ -66,19 +66,19 @@ def _importer_facts(facts: AssessmentFacts) -> str:
             c.communications_provider,
             "it provides electronic communication or telecommunication services",
             "it provides no electronic communication or telecommunication service",
-            "provides electronic communication or telecommunication services",
+            "it provides electronic communication or telecommunication services",
         ),
         said(
             c.intermediary,
             "it hosts or passes on content for others",
             "it hosts or passes on no content for others",
-            "hosts or passes on content for others",
+            "it hosts or passes on content for others",
         ),
         said(
             c.critical_infrastructure,
             "it owns critical infrastructure",
             "it owns no critical infrastructure",
-            "owns critical infrastructure",
+            "it owns critical infrastructure",
         ),
     ]
     route = said(
@@ -185,8 +185,8 @@ def country_section(
                 ("Limit, oversight, remedy or event", "What it provides"),
                 tuple(context),
                 (2.6, 7.4),
-                caption=f"Limits on the powers of {the_country(code)}, oversight, redress and recent "
-                "events",
+                caption=f"Limits on the powers of {the_country(code)}, oversight, redress and "
+                "recent events",
             )
         )
     if dagger:
@@ -275,7 +275,7 @@ def ico_tra_section(facts: AssessmentFacts, bib: Bibliography) -> Section:
         + (f"the data is about {subjects}" if subjects else "the data subjects are not recorded")
         + ("; it includes children or other vulnerable people" if desc.vulnerable_subjects else "")
         + f"; frequency: {desc.frequency or 'not recorded'}; existing protections: "
-        + ("; ".join(x[:1].lower() + x[1:] for x in in_place) or "none recorded")
+        + ("; ".join(lower_first(x) for x in in_place) or "none recorded")
         + f"; categories: {listing(list(desc.data_categories), 'not recorded')}."
     )
     scores = [r.residual or r.inherent for r in c.category_risks if r.residual or r.inherent]
@@ -340,15 +340,27 @@ def _effective(c: TiaContent, large: bool, high: bool) -> TiaContent:
 # -- the conclusions -------------------------------------------------------------------------
 
 
-def law_finding(facts: AssessmentFacts) -> str:
-    """What the law sections found, in a sentence per country."""
+def law_finding(facts: AssessmentFacts, first: int = 4) -> str:
+    """What the law sections found, in a sentence per country (their reasoning is in the
+    sections, from ``first`` on)."""
     c = facts.content
     parts = []
-    for law in c.countries:
-        if not law.country:
-            continue
+    for k, law in enumerate(x for x in c.countries if x.country):
         found = problematic(law, c, facts.importer)
-        parts.append(f"{country_name(law.country)}: {found.reasoning}")
+        where = f"section {first + k}"
+        place = country_name(law.country)
+        if found.answer is None:
+            parts.append(f"{place}: not yet decided ({where}).")
+        elif not found.answer:
+            parts.append(f"{place}: no problematic law reaches the data ({where}).")
+        else:
+            powers = list(found.reaching[:3]) + (["others"] if len(found.reaching) > 3 else [])
+            letters = [x[:1] for x in found.shortfalls]
+            parts.append(
+                f"{place}: problematic law reaches {facts.importer.name} ({listing(powers)}; "
+                f"guarantee{'s' if len(letters) > 1 else ''} {listing(letters)} not fully met; "
+                f"{where})."
+            )
     return " ".join(parts)
 
 
@@ -358,7 +370,7 @@ def _reasoning(facts: AssessmentFacts, regime: Regime, n: SectionNumbers) -> str
     rc = c.conclusion_for(regime)
     bad = problematic_overall(c, facts.importer)
     case = facts.clear_case
-    law = law_finding(facts)
+    law = law_finding(facts, n.law)
     if rc.conclusion is Conclusion.UNDECIDED:
         return f"Law and practice (sections 4 on): {law}"
     if regime is Regime.UK:
@@ -401,6 +413,13 @@ def _reasoning(facts: AssessmentFacts, regime: Regime, n: SectionNumbers) -> str
             f"(EDPB Use Case {case.code[2:]}), for which the EDPB found no effective technical "
             "measure: this conclusion cannot stand unless the transfer rests on an Art 49 "
             "derogation."
+        )
+    if bad and case is not None:
+        return (
+            f"Law and practice: {law} {facts.importer.name} needs the data in the clear "
+            f"(EDPB Use Case {case.code[2:]}), for which the EDPB found no effective technical "
+            "measure: the transfer must not start, or must be suspended, until the conditions "
+            "below are met."
         )
     if bad:
         return (

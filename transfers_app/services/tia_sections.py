@@ -25,6 +25,7 @@ from transfers_app.services.tia_analysis import (
     UnverifiedFact,
     clean,
     fitting_use_cases,
+    lower_first,
     strip_markers,
 )
 from transfers_app.services.tia_law_sections import where_words
@@ -48,7 +49,7 @@ def _categories(facts: AssessmentFacts) -> str:
     d = facts.content.description
     words = facts.category_words
     return listing(
-        [f"{x} ({words[x][:1].lower()}{words[x][1:]})" if words.get(x) else x
+        [f"{x} ({lower_first(words[x])})" if words.get(x) else x
          for x in d.data_categories],
         "—",
     )  # fmt: skip

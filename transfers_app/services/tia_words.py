@@ -52,6 +52,7 @@ from transfers_app.services.tia_analysis import (
     strip_markers,
     unverified_facts,
 )
+from transfers_app.services.tia_citations import profile_citation
 
 RESIDUAL = {
     ResidualRisk.UNRATED: "not rated",
@@ -191,10 +192,7 @@ class Bibliography:
             src = next((s for s in load_country_profiles().common_sources if s.ref == ref), None)
         if src is None or src.tier is Tier.WEAK:
             return None
-        return Citation(
-            src.citation.title, src.citation.publisher, src.citation.date, src.url or "",
-            src.tier.value,
-        )  # fmt: skip
+        return profile_citation(src, profile)
 
     def marked(self, text: str, country: str = "", mark: str = "") -> str:
         """Profile text with its source markers as [n] (a secondary summary of a document
