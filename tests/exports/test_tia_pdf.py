@@ -541,3 +541,33 @@ def test_signatures_and_references_say_the_same_in_pdf_and_word() -> None:
     )
     doc = make_doc()
     assert_same_words(replace(doc, sections=(*doc.sections, Section("Sign-off", (signers, refs)))))
+
+
+def test_an_approved_assessment_exported_later_gets_a_dated_status_sheet_beside_it(
+    svc: TiaService, tmp_path: Path
+) -> None:
+    tia = _tia(svc, "Keystone Access Group, Inc.")  # approved 25 Oct 2025, overdue and stale
+    first = svc.export_pdf(tia.id or 0, TODAY, tmp_path / "a.pdf").read_bytes()
+    later = date(2027, 1, 10)
+    again = svc.export_pdf(tia.id or 0, later, tmp_path / "b.pdf").read_bytes()
+    assert again == first  # the document as approved, to the byte
+    reader, pages = _pages(again)
+    assert all("Approved version of 25 Oct 2025" in p for p in pages)  # not "Generated"
+    assert not any("Generated" in p for p in pages)
+    assert (reader.metadata or {}).get("/CreationDate", "").startswith("D:20251025")
+    from transfers_app.services.tia import TiaFormat
+
+    sheet = svc.export_status(tia.id or 0, later, tmp_path / "b.pdf", TiaFormat.PDF)
+    assert sheet == tmp_path / "b.status-2027-01-10.pdf" and sheet.exists()
+    text = " ".join(_pages(sheet.read_bytes())[1])
+    assert "Status as at 10 Jan 2027" in text
+    assert "approved version of 25 Oct 2025 of TIA-0001-v1" in text
+    assert "Review overdue since 25 Oct 2026" in text
+    assert "Stale: it was approved with the legal reference data of version 2025.10.01" in text
+    # what changed in the law since, from the reference data: the UK test of 5 Feb 2026
+    assert "from 5 Feb 2026 the test is" in text
+    assert "see markers" not in text and "[M" not in text and "[S " not in text
+    # a current assessment has nothing to say beside it: no sheet
+    host = _tia(svc, "Stratus Cloud Hosting, Inc.")
+    assert svc.export_status(host.id or 0, TODAY, tmp_path / "h.pdf", TiaFormat.PDF) is None
+    assert not list(tmp_path.glob("h.status-*"))

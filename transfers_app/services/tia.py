@@ -803,13 +803,21 @@ class TiaService:
             for item in profile.access_laws:
                 text = f"{item.label}: {item.text} {item.marker}"
                 if event_after(text, since):
-                    words = clean(strip_markers(f"{item.text} {item.marker}".strip()))
+                    marker = item.marker if item.marker.startswith("[") else ""
+                    # Only what a source supports: a clause resting on the research's memory
+                    # alone ([M]) is a note about what it could not verify, not a fact.
+                    clauses = re.split(r"(?<=;)\s+|(?<=\])\.?\s+(?=[A-Z])", f"{item.text} {marker}")
+                    kept = [x for x in clauses if "[S " in x or "[M" not in x]
+                    words = clean(strip_markers(" ".join(kept))).rstrip(" ;.")
+                    if not words:
+                        continue
+                    unverified = len(kept) < len(clauses) or any("[M" in x for x in kept)
                     status = (
-                        ""
-                        if item.verified
-                        else f" (in part not independently verified as of {day(profile.as_of)})"
+                        f" (some details not independently verified as of {day(profile.as_of)})"
+                        if unverified
+                        else ""
                     )
-                    out.append(f"{country_name(code)}, {item.label}: {words.rstrip('.')}{status}.")
+                    out.append(f"{country_name(code)}, {item.label}: {words}{status}.")
         return out
 
     def status_notes(self, tia: Tia, on: date) -> list[str]:

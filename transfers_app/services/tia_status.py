@@ -98,8 +98,8 @@ class StatusReport:
         if self.reference_change is not None:
             was, now = self.reference_change
             out.append(
-                f"It was approved with the legal reference data of version {was}; version {now} "
-                "is now in use"
+                f"Stale: it was approved with the legal reference data of version {was}; "
+                f"version {now} is now in use"
                 + (
                     ": what changed in the law since approval is set out below."
                     if self.law_changes
