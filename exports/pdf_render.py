@@ -213,6 +213,8 @@ def _section(heads: list[Any], blocks: Sequence[Block], width: float) -> Iterato
 
 def _leads_in(block: Para, pending: Sequence[Any]) -> bool:
     """Is ``block`` read as part of the heading above what follows it?"""
+    if block.tone is Tone.STATEMENT and len(block.text) <= LEAD_IN:
+        return True  # a boxed sub-heading ("UK GDPR: ...") goes with what it heads
     if block.tone not in (Tone.BODY, Tone.NOTE):
         return False
     text = block.text.rstrip()

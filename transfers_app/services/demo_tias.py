@@ -426,7 +426,7 @@ class DemoAssessments:
                 ),
             ),
             category_risks=_scores(d.data_categories, {"Communications": (3, 2)}),
-            human_rights=HumanRights.C1,
+            human_rights=HumanRights.C2,
             human_rights_notes="Australian access powers run through warrants with "
             "oversight by the IGIS and the Commonwealth Ombudsman; TOLA notices and the "
             "Identify and Disrupt Act's warrants are taken to reach what the support staff "

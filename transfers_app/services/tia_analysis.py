@@ -517,8 +517,32 @@ def strip_markers(text: str, cite: Citer | None = None, mark: str = "") -> str:
             out = mark + out
         return out
 
+    # "... is not verified [M]" would say it twice: the mark says it.
+    text = re.sub(r"\bis not verified(?=\s*\[M)", "is not established", text)
+    if mark:
+        # A note on what the research could not check ("exact figures [M]"): said in words.
+        text = _NOTE.sub(lambda m: f"{m.group(1)} not independently verified", text)
     text = _BRACKET.sub(replace, text.replace("**", ""))
     return re.sub(r"\s+([.,;:)])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+
+
+# A short note, after a sourced statement, naming the detail the research could not check.
+_NOTE = re.compile(
+    r"(?<=;\s)((?:the )?(?:exact|final wording|status in|section number|direction number|"
+    r"UK designation status)[^;\[\]]{0,100}?)\s*\[M\]"
+)
+
+
+def _balanced(text: str) -> str:
+    """``text`` without a bracket its clause left open or closed alone."""
+    while text.count(")") > text.count("(") and ")" in text:
+        i = text.index(")") if text.find("(") == -1 or text.index(")") < text.index("(") else -1
+        if i < 0:
+            break
+        text = (text[:i] + text[i + 1 :]).replace("  ", " ")
+    if text.count("(") > text.count(")"):
+        text += ")"
+    return text.replace(" ,", ",")
 
 
 def unverified_part(text: str) -> str:
@@ -528,7 +552,7 @@ def unverified_part(text: str) -> str:
     marked = [p for p in parts if re.search(r"\[M\b[^\]]*\]", p)]
     if not marked:
         return clean(strip_markers(text))
-    words = [clean(strip_markers(p)).strip(" ()") for p in marked]
+    words = [_balanced(clean(strip_markers(p)).strip(" ()")) for p in marked]
     out = "; ".join(w for w in words if w)
     return out[:1].upper() + out[1:] if out else clean(strip_markers(text))
 

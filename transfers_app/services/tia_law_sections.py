@@ -173,7 +173,7 @@ def country_section(
         Table(
             ("Power", "What it allows", "Reaches this importer", "Why"),
             tuple(powers),
-            (2.1, 4.3, 1.5, 4.1),
+            (2.6, 4.0, 1.4, 4.0),
             caption=f"Access powers of {the_country(code)} and whether they reach {importer.name}",
             flagged=tuple(flagged),
             empty_text="The profile records no access power.",

@@ -187,7 +187,7 @@ def addressees(law: LawItem) -> list[tuple[Addressee, str]]:
     for kind, pattern in _ADDRESSEES:
         m = pattern.search(text)
         if m is not None:
-            out.append((kind, m.group(0).strip(' "').rstrip(",;")))
+            out.append((kind, m.group(0).replace('"', "").strip().rstrip(",;")))
     return out
 
 
@@ -242,6 +242,11 @@ class _Judge:
         """(answer, reason, whether only encrypted data in transit is reached)."""
         c, name = self.c, self.name
         quoted = f"'{words}'"
+        if kind is Addressee.COMMUNICATIONS and not re.search(
+            r"provider|operator|carrier|compan", words, re.IGNORECASE
+        ):
+            # the profile names what the law obtains ("subscriber/toll records"), not whom
+            quoted = f"communications providers, for '{words}'"
         if kind is Addressee.COMMUNICATIONS:
             if broadened and c.communications_provider is not True:
                 return (
