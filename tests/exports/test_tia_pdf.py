@@ -47,7 +47,7 @@ from transfers_app.reports.document import (
 )
 from transfers_app.services.demo import load_demo
 from transfers_app.services.reference import ReferenceSource
-from transfers_app.services.tia import TiaService
+from transfers_app.services.tia import TiaFormat, TiaService
 from transfers_app.services.tia_dates import after
 
 TODAY = date(2026, 11, 25)
@@ -554,8 +554,8 @@ def test_an_approved_assessment_exported_later_gets_a_dated_status_sheet_beside_
     reader, pages = _pages(again)
     assert all("Approved version of 25 Oct 2025" in p for p in pages)  # not "Generated"
     assert not any("Generated" in p for p in pages)
-    assert (reader.metadata or {}).get("/CreationDate", "").startswith("D:20251025")
-    from transfers_app.services.tia import TiaFormat
+    meta = reader.metadata
+    assert meta is not None and str(meta.get("/CreationDate", "")).startswith("D:20251025")
 
     sheet = svc.export_status(tia.id or 0, later, tmp_path / "b.pdf", TiaFormat.PDF)
     assert sheet == tmp_path / "b.status-2027-01-10.pdf" and sheet.exists()

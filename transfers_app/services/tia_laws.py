@@ -266,22 +266,25 @@ class _Judge:
                 f"({self.importer.activity_words}) is one is not established.",
             )
             return answer, why, False
-        if kind is Addressee.INTERMEDIARY:
-            answer, why = _flag(
+        kinds = {
+            Addressee.INTERMEDIARY: (
                 c.intermediary,
-                f"It binds {quoted}; {name} hosts or passes on content for others, so it is bound.",
-                f"It binds {quoted}; {name} hosts or passes on no content for others, so it is "
-                "not bound.",
-                f"It binds {quoted}; whether {name} is one for this data is not established.",
-            )
-            return answer, why, False
-        if kind is Addressee.CRITICAL_INFRASTRUCTURE:
-            answer, why = _flag(
+                f"It binds {quoted}; ",
+                f"{name} hosts or passes on content for others, so it is bound.",
+                f"{name} hosts or passes on no content for others, so it is not bound.",
+                f"whether {name} is one for this data is not established.",
+            ),
+            Addressee.CRITICAL_INFRASTRUCTURE: (
                 c.critical_infrastructure,
-                f"Its obligations fall on {quoted}; {name} owns critical infrastructure.",
-                f"Its obligations fall on {quoted}; {name} owns none.",
-                f"Its obligations fall on {quoted}; whether {name} is one is not established.",
-            )
+                f"Its obligations fall on {quoted}; ",
+                f"{name} owns critical infrastructure.",
+                f"{name} owns none.",
+                f"whether {name} is one is not established.",
+            ),
+        }
+        if kind in kinds:
+            value, lead, yes, no, unknown = kinds[kind]
+            answer, why = _flag(value, lead + yes, lead + no, lead + unknown)
             return answer, why, False
         if kind is Addressee.DATA_FIDUCIARY:
             if self.importer.role is Role.CONTROLLER:
@@ -384,12 +387,9 @@ def law_reach(
 
 
 def _law_reach(
-    law: LawItem,
-    c: TiaContent,
-    importer: Importer,
-    country: str = "",
-    others: Sequence[LawItem] = (),
+    law: LawItem, c: TiaContent, importer: Importer, country: str, others: Sequence[LawItem]
 ) -> LawReach:
+    """The finding before the precaution: ``Answer.OPEN`` where nothing settles it."""
     power = is_power(law)
     if law.reasoning.strip():
         answer = Answer.YES if law.applies else Answer.NO
@@ -419,7 +419,7 @@ def _law_reach(
             if other is not law
             and is_power(other)
             and not addressees_only_ancillary(other)
-            and _law_reach(other, c, importer, country).usable
+            and _law_reach(other, c, importer, country, others).usable
         ]
         if reaching:
             return LawReach(

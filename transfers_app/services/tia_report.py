@@ -54,7 +54,6 @@ from transfers_app.services.tia_words import (
     AssessmentFacts,
     Bibliography,
     SectionNumbers,
-    conclusion_words,
     listing,
     signer_parts,
     the_country,
@@ -215,7 +214,7 @@ def _decision(facts: AssessmentFacts, bib: Bibliography, n: SectionNumbers) -> S
             )
             continue
         rc = c.conclusion_for(x.regime)
-        _, test = conclusion_words(facts, x, n.measures)
+        test = facts.test(x.regime)
         verdict = CONCLUSION_LABELS[rc.conclusion]
         if not x.valid and rc.conclusion is not Conclusion.SUSPEND:
             after = f" after {day(x.invalid_after)}" if x.invalid_after else ""

@@ -155,23 +155,18 @@ def status_document(report: StatusReport, organisation: str) -> ReportDocument:
                 ),
             )
         )
+    facts = (("Assessment", tia.reference), ("Approved version of", approved), ("Status as at", on))
     return ReportDocument(
         title="Status of an approved assessment",
         subtitle=f"{tia.reference}: {report.importer} ({country_name(report.destination)})",
+        heading=Fields(facts),
+        sections=tuple(sections),
+        edition=f"Status as at {on}",
         author=organisation,
         subject=f"Status of {tia.reference} as at {report.on.isoformat()}",
         keywords=("TIA", "status", tia.reference),
         generated_on=report.on,
         footer=f"{organisation} · {tia.reference} · status as at {on}",
-        heading=Fields(
-            (
-                ("Assessment", tia.reference),
-                ("Approved version of", approved),
-                ("Status as at", on),
-            )
-        ),
-        sections=tuple(sections),
-        edition=f"Status as at {on}",
     )
 
 
