@@ -27,7 +27,7 @@ def test_a_descriptor_with_a_profile_id_becomes_the_pages_own_title() -> None:
 def test_a_note_naming_another_source_is_left_out() -> None:
     title, _, date, _, tier = _cite("IN", "IN-7")
     assert "IN-6" not in title and "same Gazette" not in title
-    assert title.startswith("Digital Personal Data Protection Act, 2023") and date == "2023"
+    assert title == "Digital Personal Data Protection Act, 2023, s.17(2)" and date == "2023"
     assert tier == "T1"
 
 

@@ -548,7 +548,10 @@ def _balanced(text: str) -> str:
 def unverified_part(text: str) -> str:
     """The parts of a profile text marked [M]: the fact the reader must take on trust (the
     whole text when it is all unverified, or when its parts cannot be told apart)."""
-    parts = re.split(r";\s+|(?<=[a-z0-9)\]])\.\s+(?=[A-Z])", text)
+    guarded = re.sub(r"\b(Pub|No|Art|Sen|St)\. (?=[A-Z0-9])", "\\1.\x00", text)
+    parts = [
+        p.replace("\x00", " ") for p in re.split(r";\s+|(?<=[a-z0-9)\]])\.\s+(?=[A-Z])", guarded)
+    ]
     marked = [p for p in parts if re.search(r"\[M\b[^\]]*\]", p)]
     if not marked:
         return clean(strip_markers(text))

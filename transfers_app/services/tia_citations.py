@@ -114,7 +114,8 @@ def profile_citation(src: Source, profile: CountryProfile | None) -> Citation:
                     lambda m: s.citation.title if (s := profile.source(m.group(0))) else "",
                     title,
                 )
-            title = title.removeprefix(f"{publisher} (").rstrip(")") or title
+            if title.startswith(f"{publisher} (") and title.endswith(")"):
+                title = title[len(publisher) + 2 : -1]
     # The publisher said twice ("... Singapore Statutes Online. Singapore Statutes Online").
     short = re.sub(r"\s*\(.*\)$", "", publisher)
     if short and title.endswith(short) and title != short:

@@ -283,7 +283,7 @@ def conclusion_words(
         positive,
         exporter=facts.exporter.legal_name or facts.exporter.name,
         importer=facts.importer.name,
-        country=country_name(facts.destination),
+        country=the_country(facts.destination),
         safeguard=_safeguard(tool),
         measures=_measures_phrase(c, tool.regime, measures_section) if positive else "",
     )
