@@ -673,6 +673,20 @@ class DemoAssessments:
                 ),
             ),
         )
+        answers = replace(
+            answers,
+            other_countries=tuple(
+                replace(
+                    x,
+                    practice="Stratus reports no request from an Indian authority for customer "
+                    "data in its transparency report; its Bengaluru team and Indus reach the "
+                    "platform for support, round the clock.",
+                )
+                if x.country == "IN"
+                else x
+                for x in answers.other_countries
+            ),
+        )
         answers = _reasoned(
             answers,
             {

@@ -53,6 +53,7 @@ from transfers_app.services.tia_analysis import (
     unverified_facts,
 )
 from transfers_app.services.tia_citations import profile_citation
+from transfers_app.services.tia_laws import problematic
 
 RESIDUAL = {
     ResidualRisk.UNRATED: "not rated",
@@ -325,10 +326,18 @@ def clear_data_words(
     c = facts.content
     data = listing([x.lower() for x in c.description.data_categories], "personal")
     subjects = listing([x.lower() for x in c.description.data_subjects], "")
+    place = the_country(facts.destination)
+    if problematic_law and eu_test:  # the countries whose law impinges, not the destination's
+        bad = [
+            the_country(x.country)
+            for x in c.countries
+            if x.country and problematic(x, c, facts.importer).answer
+        ]
+        place = listing(bad) or place
     words = template.format(
         importer=facts.importer.name,
         use_case=use_case,
-        country=the_country(facts.destination),
+        country=place,
         data=f"the {data} data" + (f" of {subjects}" if subjects else ""),
         task=facts.importer.activity_words,
     )
