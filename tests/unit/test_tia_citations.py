@@ -52,3 +52,18 @@ def test_addresses_are_https_on_the_publishers_own_host() -> None:
     _, publisher, _, url, _ = _cite("AU", "AU-7")
     assert url.startswith("https://www.herbertsmithfreehills.com/notes/tmt/2020-07/")
     assert publisher == "Herbert Smith Freehills"
+
+
+def test_a_research_note_is_said_in_words_and_no_bracket_is_left_alone() -> None:
+    from transfers_app.services.tia_analysis import strip_markers, unverified_part
+
+    text = strip_markers("Organisations may disclose [S SG-8]; exact item [M]", None, "†")
+    assert text == "Organisations may disclose; exact item not independently verified"
+    said = strip_markers("Whether s.702 was reauthorised is not verified [M]", None, "†")
+    assert said == "Whether s.702 was reauthorised is not established†"  # not said twice
+    part = unverified_part(
+        "a qualifying state (an EU/EEA DPA; for the UK the UK regulator [M]), verified [S US-15]"
+    )
+    assert part.count("(") == part.count(")")
+    whole = unverified_part("enacted (Pub. L. 119-87) [S US-11], reported as 45 days [M]")
+    assert "Pub. L. 119-87" in whole and not whole.startswith("L.")
