@@ -494,6 +494,7 @@ class Furniture:
     subtitle: str
     footer: str
     generated_on: date
+    edition: str = ""  # printed instead of "Generated <date>" when set
 
     def first_page(self, canv: Any, doc: Any) -> None:
         w, h = doc.pagesize
@@ -526,7 +527,8 @@ class Furniture:
         # Leave room on the right for "Page 999 of 999", drawn when the page count is known.
         room = w - 2 * MARGIN_X - text_width(page_label(999, 999), SANS_BOLD, 7.6) - 18
         self._line(canv, fit(self.footer, SANS, 7.2, room), MARGIN_X, y, SANS, INK)
-        self._line(canv, f"Generated {day(self.generated_on)}", MARGIN_X, y - 9, SANS, MUTED)
+        stamp = self.edition or f"Generated {day(self.generated_on)}"
+        self._line(canv, stamp, MARGIN_X, y - 9, SANS, MUTED)
 
     @staticmethod
     def _line(canv: Any, text: str, x: float, y: float, font: str, colour: Any) -> None:
@@ -555,11 +557,15 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]
     Held pages reach the PDF only in :meth:`save`, so bookmarks made meanwhile are held with
     them (made at once, they would all point at the first page)."""
 
-    def __init__(self, *args: Any, draft: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, draft: bool = False, dated: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._held: list[dict[str, Any]] = []
         self._marks: list[tuple[int, str, dict[str, Any]]] = []
         self._draft = draft
+        if dated is not None:  # the creation and modification dates in the metadata
+            self.setDateFormatter(lambda *_parts: dated)
 
     def bookmarkPage(self, key: str, **kwargs: Any) -> None:
         self._marks.append((len(self._held), key, kwargs))

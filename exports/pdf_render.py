@@ -109,7 +109,7 @@ def render_pdf(doc: ReportDocument, *, invariant: bool = False) -> bytes:
         lang="en-GB",
         initialFontName=SANS,  # else every page names Helvetica, a font we never embed
     )
-    furniture = Furniture(doc.title, doc.subtitle, doc.footer, doc.generated_on)
+    furniture = Furniture(doc.title, doc.subtitle, doc.footer, doc.generated_on, doc.edition)
     frame = Frame(
         MARGIN_X,
         MARGIN_BOTTOM,
@@ -131,9 +131,20 @@ def render_pdf(doc: ReportDocument, *, invariant: bool = False) -> bytes:
     )
     template.build(
         list(_story(doc, frame._width)),
-        canvasmaker=functools.partial(NumberedCanvas, draft=doc.draft),
+        canvasmaker=functools.partial(
+            NumberedCanvas, draft=doc.draft, dated=_dated(doc, invariant)
+        ),
     )
     return out.getvalue()
+
+
+def _dated(doc: ReportDocument, invariant: bool) -> str | None:
+    """The metadata date of a repeatable rendering: the document's own date (for a document
+    reproduced as approved, the approval date), never the renderer's placeholder."""
+    if not invariant:
+        return None
+    d = doc.generated_on
+    return f"D:{d.year:04d}{d.month:02d}{d.day:02d}000000+00'00'"
 
 
 def write_pdf(
@@ -247,11 +258,15 @@ def _chart_pair(pair: _ChartPair, width: float) -> tuple[list[Any], list[Any]]:
 
 def _leads_in(block: Para, pending: Sequence[Any]) -> bool:
     """Is ``block`` read as part of the heading above what follows it?"""
+    if block.tone is Tone.STATEMENT and len(block.text) <= LEAD_IN:
+        return True  # a boxed sub-heading ("UK GDPR: ...") goes with what it heads
     if block.tone not in (Tone.BODY, Tone.NOTE):
         return False
     text = block.text.rstrip()
     if text.endswith(":"):
         return True  # introduces the list or table below it
+    if len(pending) == 1 and len(text) <= 2 * LEAD_IN:
+        return True  # the paragraph that opens a section: whole, with what follows it
     return bool(pending) and len(pending) <= 2 and len(text) <= LEAD_IN
 
 
@@ -590,7 +605,7 @@ def _bare(flowables: list[Any]) -> list[Any]:
 
 # -- sign-off and references -------------------------------------------------------------------
 
-SIGN_SPACE = 30.0  # room above the line to sign on
+SIGN_SPACE = 28.0  # room above the line to sign on
 SIGN_GAP = 18.0  # between two signers side by side
 DATE_SPACE = 18.0  # room above the line to write the date on
 
@@ -608,8 +623,8 @@ def _signatures(signers: Sequence[Signer], width: float) -> Any:
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (0, -1), SIGN_GAP),
-            ("TOPPADDING", (0, 0), (-1, -1), 6),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
         ]
     )
     return KeepWhole([table])
@@ -620,30 +635,31 @@ def _signer(signer: Signer, width: float) -> Any:
     label_w = 0.22 * width
     rows: list[list[Any]] = [
         [para(signer.part, st.sign_part), ""],
-        ["", ""],  # the space to sign in, ruled below
-        [para(SIGNATURE, st.sign_label), ""],
+        [para(SIGNATURE, st.sign_label), ""],  # the space to sign in, ruled below
         [para(NAME, st.sign_label), para(signer.name, st.sign_name)],
     ]
-    if signer.role:
+    if signer.role or not signer.name:  # an unnamed signer gets a line for the role too
         rows.append([para(ROLE, st.sign_label), para(signer.role, st.value)])
     rows.append([para(DATE, st.sign_label), para(signer.signed_on, st.value)])
     last = len(rows) - 1
     commands: list[tuple[Any, ...]] = [
         ("SPAN", (0, 0), (-1, 0)),
-        ("SPAN", (0, 1), (-1, 1)),
-        ("SPAN", (0, 2), (-1, 2)),
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ("LINEBELOW", (0, 1), (-1, 1), 0.8, INK),
-        ("TOPPADDING", (0, 3), (-1, 3), 4),
+        ("LINEBELOW", (1, 1), (1, 1), 0.8, INK),  # the line to sign on, "Signature" before it
+        ("TOPPADDING", (0, 2), (-1, 2), 4),
     ]
     heights: list[float | None] = [None, SIGN_SPACE] + [None] * (len(rows) - 2)
     if not signer.signed_on:  # a line to write the date on
         commands.append(("LINEBELOW", (1, last), (1, last), 0.5, INK))
         heights[last] = DATE_SPACE
+    if not signer.name:  # lines to write the name and the role on
+        for row in (2, 3):
+            commands.append(("LINEBELOW", (1, row), (1, row), 0.5, INK))
+            heights[row] = DATE_SPACE
     table = RLTable(rows, colWidths=[label_w, width - label_w], rowHeights=heights)
     table.setStyle(commands)
     return table

@@ -797,9 +797,13 @@ def cmd_export_tia(args: argparse.Namespace, ctx: Context) -> int:
     else:
         kept = f" (marked DRAFT: it is {tia.status.value})"
     print(f"Wrote {tia.reference} to {args.output}{kept}")
-    # What changed since approval is said here, never inside the document as approved.
+    # What changed since approval is said beside the document as approved, never inside it:
+    # on the command line and in a dated status sheet written next to it.
     for note in services.tias.status_notes(tia, ctx.today):
         print(f"  {note}")
+    sheet = services.tias.export_status(tia_id, ctx.today, args.output, fmt)
+    if sheet is not None:
+        print(f"Wrote the status as at {ctx.today.isoformat()} to {sheet}")
     return 0
 
 

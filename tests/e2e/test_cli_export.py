@@ -268,6 +268,17 @@ def test_export_tia_reproduces_the_approved_document_after_a_reference_update(
     code, out, err = run(capsys, "export", "tia", "TIA-0002", "-o", str(after))
     assert code == 0, err
     assert after.read_bytes() == before.read_bytes()
-    assert "Stale: it no longer matches the register" in out
     shipped = builtin_reference().version
-    assert f"legal reference data changed: {shipped} → 2027.01.15" in out
+    assert (
+        f"Stale: it was approved with the legal reference data of version {shipped}; version "
+        "2027.01.15 is now in use" in out
+    )
+    # ... and in a dated status sheet beside the document, never inside it
+    sheets = list(tmp_path.glob("after.status-*.pdf"))
+    assert len(sheets) == 1 and "Wrote the status as at" in out and str(sheets[0]) in out
+    # before the update, the sheet said only that the IDTA expires within three months
+    (early,) = tmp_path.glob("before.status-*.pdf")
+    from pypdf import PdfReader
+
+    said = " ".join(p.extract_text() for p in PdfReader(str(early)).pages)
+    assert "expires on" in said and "Stale" not in said

@@ -133,3 +133,6 @@ class ReportDocument:
     # A boxed statement right under the heading (e.g. Clause 14(d)).
     cover_statement: str = ""
     number_sections: bool = True
+    # What this copy is, printed in every footer instead of "Generated <date>" (e.g. "Approved
+    # version of 7 Nov 2025": a document reproduced as approved was not generated that day).
+    edition: str = ""

@@ -500,7 +500,6 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
             volume=VolumeBand.UNDER_1M,
             started_on=ago(2, 4),
         )
-        assessments.cloud_host(th)
         sub = ent(
             "Indus Support Services Pvt. Ltd.",
             EntityKind.VENDOR,
@@ -529,10 +528,11 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
             exporter=host,
             exporter_role=Role.PROCESSOR,
             parent_transfer_id=th.id,
-            # In use since before, but recorded only after the hosting assessment was approved
-            # (Stratus told us late): that assessment is stale.
             started_on=ago(2),
         )
+        # The hosting assessment covers the onward transfer to India and Stratus's own team
+        # there (remote access from India is a transfer whose law it weighs).
+        assessments.cloud_host(th)
 
         # Customer service: Philippines, IDTA + SCCs, but no TIA yet.
         cs = ent(

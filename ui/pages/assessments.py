@@ -149,7 +149,8 @@ class AssessmentsPage(TablePage[list[AssessmentRow]]):
         n_stale = sum(1 for r in rows if r.stale)
         on_file = sum(1 for r in rows if r.tia is not None)
         self.summary.setText(
-            f"{on_file} on file, {n_overdue} review overdue, {n_missing} missing"
+            f"{on_file} on file, {n_overdue} review{'s' if n_overdue != 1 else ''} overdue, "
+            f"{n_missing} missing"
             + (f", {n_stale} no longer matching the register" if n_stale else "")
         )
         self._update_buttons()

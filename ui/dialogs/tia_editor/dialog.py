@@ -54,10 +54,9 @@ from transfers_app.services.tia import TiaFormat, TiaService
 from transfers_app.services.tia_analysis import (
     Importer,
     UnverifiedFact,
-    encrypted_in_transit,
     fitting_use_cases,
-    law_view,
 )
+from transfers_app.services.tia_laws import law_reach
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.tia_editor.state import (
@@ -321,14 +320,13 @@ class TiaEditor(QDialog):
     def _reason(self, law: LawItem) -> tuple[bool, str]:
         if self._importer is None:
             return law.applies, law.reasoning
-        c = self._base
-        return law_view(
-            law,
-            self._importer,
-            self.law_page.destination or c.destination,
-            self.law_page.provider(),
-            encrypted_in_transit(replace(c, measures=self.measures_page.measures())),
+        c = replace(
+            self._base,
+            communications_provider=self.law_page.provider(),
+            measures=self.measures_page.measures(),
         )
+        reach = law_reach(law, c, self._importer, self.law_page.destination or c.destination)
+        return reach.reaches, reach.why
 
     def _read_stale(self, tia: Tia) -> list[str]:
         """What has changed since approval (said beside the document as approved)."""
