@@ -141,7 +141,10 @@ def test_enclosures_that_are_not_current_are_marked(services: AppServices, tmp_p
 
     draft = status_of("Meridian Recovery Services Pvt. Ltd.pdf")  # the draft assessment
     assert draft.startswith("DRAFT: not approved")
-    assert status_of("TIA-0004-v1").startswith("STALE: no longer matches the register")
+    stale = status_of("TIA-0001-v1")
+    assert stale.startswith("STALE: no longer matches the register")
+    assert "REVIEW OVERDUE" in stale
+    assert status_of("TIA-0004-v1") == ""  # approved and current: nothing to mark
     assert "EXPIRED on" in status_of("IDTA Keystone Europe - Keystone Asia")
     assert status_of("2010 SCCs").startswith(
         "NOT VALID for EU transfers after 27 Dec 2022 or UK transfers after 21 Mar 2024"
