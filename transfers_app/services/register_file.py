@@ -13,6 +13,7 @@ from transfers_app.domain.validation import problems
 from transfers_app.errors import RegisterFileError, TransfersError, ValidationError
 from transfers_app.ports.files import RegisterFile, RegisterFileCodec
 from transfers_app.ports.storage import RegisterRecords, Store
+from transfers_app.services.register_shape import first_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,9 @@ def check_records(records: RegisterRecords, source: str = "the file") -> None:
             ("replaces_id", n.replaces_id),
         ):
             refer("subprocessor_notices", i, n, what, value, entity_ids)
+    hostile = first_problem(records)
+    if hostile is not None:
+        fail(*hostile)
 
 
 def import_register_json(store: Store, codec: RegisterFileCodec, path: Path) -> ImportResult:
