@@ -1,0 +1,203 @@
+"""Vendor lists made to hurt: sheets that lie about their size, cells longer than Excel allows,
+values far off the table, CSV files mixing encodings or holding a NUL byte. Each is read right
+or refused in one line naming the limit and the cell; memory follows the table, not the file."""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from support.hostile_files import (
+    csv_mixed_encodings,
+    csv_with_nul,
+    row,
+    table_rows,
+    write_xlsx,
+    xlsx_claiming_every_cell,
+    xlsx_far_cell,
+    xlsx_past_dimension,
+    xlsx_with_a_long_cell,
+)
+
+from exports import xlsx_reader
+from exports.list_reader import read_bytes, read_table
+from exports.xlsx_reader import MAX_UNPACKED_BYTES
+from transfers_app.domain.vendor_table import (
+    MAX_CELL_CHARS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    ImportFileError,
+)
+
+
+def _names(path: Path) -> list[str]:
+    return [str(r.cells[0]) for r in read_table(path).rows]
+
+
+# -- XLSX ----------------------------------------------------------------------------------------
+
+
+def test_rows_past_the_declared_dimension_are_read(tmp_path: Path) -> None:
+    names = _names(xlsx_past_dimension(tmp_path / "list.xlsx", 100))
+    assert len(names) == 100 and names[-1] == "Vendor 100 Ltd"
+
+
+def test_a_sheet_claiming_the_whole_grid_reads_its_real_table(tmp_path: Path) -> None:
+    tracemalloc.start()
+    try:
+        table = read_table(xlsx_claiming_every_cell(tmp_path / "list.xlsx", 10))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert table.headers == ("Vendor", "Country") and len(table.rows) == 10
+    assert peak < 5 * 1024 * 1024, f"{peak / 1e6:.1f} MB for a table of 10 rows"
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared string", "inline string"])
+def test_a_cell_over_excels_limit_is_refused_with_its_row_and_column(
+    tmp_path: Path, shared: bool
+) -> None:
+    path = xlsx_with_a_long_cell(tmp_path / "list.xlsx", MAX_CELL_CHARS + 1, shared=shared)
+    with pytest.raises(ImportFileError) as caught:
+        read_table(path)
+    assert str(caught.value) == (
+        "list.xlsx: cell A3 (row 3, column 1) holds 32,768 characters; a cell holds at most "
+        "32,767 (Excel's own limit), and the import never cuts one short"
+    )
+
+
+def test_a_cell_at_the_limit_is_read_whole(tmp_path: Path) -> None:
+    path = xlsx_with_a_long_cell(tmp_path / "list.xlsx", MAX_CELL_CHARS)
+    assert _names(path)[1] == "x" * MAX_CELL_CHARS
+
+
+def test_a_huge_shared_string_is_never_held_in_memory(tmp_path: Path) -> None:
+    path = xlsx_with_a_long_cell(tmp_path / "list.xlsx", 20_000_000)
+    assert path.stat().st_size < 100_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(ImportFileError, match=r"cell A3 .* holds 20,000,000 characters"):
+            read_table(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 1024 * 1024, f"{peak / 1e6:.1f} MB to refuse one long cell"
+
+
+def test_a_workbook_unpacking_past_the_size_limit_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(The limit is lowered to 4 MB: the real one, 256 MB, takes seconds to write.)"""
+    assert MAX_UNPACKED_BYTES == 256 * 1024 * 1024
+    monkeypatch.setattr(xlsx_reader, "MAX_UNPACKED_BYTES", 4 * 1024 * 1024)
+    path = xlsx_with_a_long_cell(tmp_path / "list.xlsx", 5 * 1024 * 1024)
+    with pytest.raises(ImportFileError) as caught:
+        read_table(path)
+    assert str(caught.value) == (
+        "list.xlsx unpacks to 5 MB (sheet 'Vendors' and its texts); the import reads "
+        "workbooks up to 4 MB unpacked"
+    )
+
+
+def test_a_value_far_right_of_the_table_names_the_column_limit(tmp_path: Path) -> None:
+    with pytest.raises(ImportFileError) as caught:
+        read_table(xlsx_far_cell(tmp_path / "list.xlsx", "XFD5"))
+    assert str(caught.value) == (
+        f"list.xlsx: cell XFD5 (row 5, column 16,384) holds a value; the import reads up to "
+        f"{MAX_COLUMNS:,} columns (delete what lies right of the table)"
+    )
+
+
+def test_a_value_far_below_the_table_names_the_row_limit(tmp_path: Path) -> None:
+    with pytest.raises(ImportFileError) as caught:
+        read_table(xlsx_far_cell(tmp_path / "list.xlsx", "A1048576"))
+    assert str(caught.value) == (
+        "list.xlsx has a row 1,048,576; the import reads up to 200,000 rows (split the list, "
+        "or delete what lies below the table)"
+    )
+
+
+def test_formatted_empty_cells_far_away_are_no_value(tmp_path: Path) -> None:
+    """Excel writes styled empty cells where a user formatted a range: not a value, no limit."""
+    path = write_xlsx(tmp_path / "list.xlsx", [*table_rows(3), row(4, ['<c r="XFD4" s="1"/>'])])
+    table = read_table(path)
+    assert len(table.headers) == 2 and len(table.rows) == 3
+
+
+def test_too_many_cells_in_all_names_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows times columns, the table held in memory: a value in column 100 of every row makes
+    each row 100 cells wide. (The limit is lowered: the real one takes 10 million cells.)"""
+    monkeypatch.setattr(xlsx_reader, "MAX_CELLS", 1_000)
+    rows = (
+        row(r, [f'<c r="A{r}"><v>1</v></c>', f'<c r="CV{r}"><v>2</v></c>']) for r in range(1, 20)
+    )
+    with pytest.raises(ImportFileError) as caught:
+        read_table(write_xlsx(tmp_path / "wide.xlsx", rows))
+    assert str(caught.value) == (
+        "wide.xlsx holds more than 1,000 cells (rows times columns) by row 11; the import reads "
+        "up to 1,000: split the list"
+    )
+    assert MAX_CELLS == 10_000_000
+
+
+def test_a_doctype_in_a_sheet_is_refused(tmp_path: Path) -> None:
+    evil = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'
+    path = write_xlsx(tmp_path / "list.xlsx", table_rows(2))
+    import zipfile
+
+    src = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    head, _, rest = src.partition("?>")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp_path / "evil.xlsx", "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = (head + "?>" + evil + rest).encode()
+            zout.writestr(info, data)
+    with pytest.raises(ImportFileError, match=r"evil\.xlsx cannot be read .*DOCTYPE"):
+        read_table(tmp_path / "evil.xlsx")
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+
+
+def test_a_csv_mixing_utf8_and_windows_1252_keeps_every_word() -> None:
+    table = read_bytes(csv_mixed_encodings(), "mixed.csv")
+    assert [r.cells[0] for r in table.rows] == [
+        "Café Müller GmbH",
+        "Société Générale",
+        "Łódź Software",
+        "Señor Datos SL",
+    ]
+    assert table.encoding == "utf-8"
+    assert "rows 3 and 5 are in Windows-1252, the rest in UTF-8: each row read in its own" in (
+        " ".join(table.notes)
+    )
+
+
+def test_a_nul_byte_is_dropped_with_a_warning_naming_the_row() -> None:
+    table = read_bytes(csv_with_nul(), "nul.csv")
+    assert [r.cells[0] for r in table.rows] == ["Acme Ltd", "Beta Corp", "Gamma SA"]
+    assert "row 3: a NUL byte was dropped" in table.notes
+
+
+def test_a_csv_cell_over_the_limit_is_refused_with_its_row_and_column() -> None:
+    data = b"Vendor,Country\nAcme,Germany\nBeta," + b"z" * (MAX_CELL_CHARS + 5) + b"\n"
+    with pytest.raises(ImportFileError) as caught:
+        read_bytes(data, "long.csv")
+    assert str(caught.value) == (
+        "long.csv: row 3, column B holds 32,772 characters; a cell holds at most 32,767 "
+        "(Excel's own limit), and the import never cuts one short"
+    )
+
+
+def test_a_csv_row_wider_than_the_column_limit_is_refused() -> None:
+    data = b"Vendor,Country\nAcme,Germany\n" + b"," * MAX_COLUMNS + b"x\n"
+    with pytest.raises(ImportFileError) as caught:
+        read_bytes(data, "wide.csv")
+    assert str(caught.value) == (
+        f"wide.csv: row 3 has {MAX_COLUMNS + 1:,} columns; the import reads up to "
+        f"{MAX_COLUMNS:,} columns"
+    )
