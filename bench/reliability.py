@@ -422,7 +422,7 @@ def probe_tamper(demo: Path, work: Path, tries: int, rng: random.Random) -> str:
             conn.close()
         run = cli(folder, "audit", "verify")
         detected += run.code == 1
-    return f"{detected}/{tries} ({100 * detected // max(tries, 1)} %)"
+    return f"detected {detected}/{tries} ({100 * detected // max(tries, 1)} %)"
 
 
 # -- the run -----------------------------------------------------------------------------------
@@ -497,7 +497,7 @@ def main() -> None:
             )
 
         tamper = probe_tamper(demo, work, args.copies, rng)
-        print(f"\n4. Tampering with the audit trail: detected {tamper}")
+        print(f"\n4. Tampering with the audit trail: {tamper}")
 
         tries = d.commands + k.tries + len(cases)
         tracebacks = len(d.tracebacks) + k.tracebacks + hostile_tracebacks
