@@ -120,6 +120,10 @@ def decode_csv(data: bytes, name: str = "the file") -> Decoded:
             try:
                 return Decoded(data.decode(encoding), encoding)
             except UnicodeDecodeError as exc:
+                mixed = _decode_mixed(data[3:], utf8=True) if encoding == "utf-8-sig" else None
+                if mixed is not None:
+                    text, others, other_encoding = mixed
+                    return Decoded(text, encoding, (), others, other_encoding)
                 raise ImportFileError(
                     f"{name} starts like {ENCODING_LABELS[encoding]} but byte {exc.start} "
                     "does not decode; save it again as UTF-8 CSV"
@@ -197,13 +201,13 @@ def _line_breaks(data: bytes, start: int, end: int) -> int:
     return part.count(b"\n") + part.count(b"\r") - part.count(b"\r\n")
 
 
-def _decode_mixed(data: bytes) -> tuple[str, tuple[int, ...], str] | None:
+def _decode_mixed(data: bytes, utf8: bool = False) -> tuple[str, tuple[int, ...], str] | None:
     """A UTF-8 file with some lines in another encoding, line by line: the text, the lines
-    (1-based) not in UTF-8 and their encoding; None unless some line is UTF-8 beyond ASCII."""
+    (1-based) not in UTF-8 and their encoding; None unless the file is known to be UTF-8
+    (``utf8``: it has the BOM) or some line is UTF-8 beyond ASCII."""
     lines = data.splitlines(keepends=True)
     texts: list[str | None] = []
     others: list[int] = []
-    utf8 = False
     for i, line in enumerate(lines):
         try:
             text = line.decode("utf-8")
@@ -295,6 +299,7 @@ def _read_csv_text(decoded: Decoded, name: str) -> Table:
                 f"{MAX_CELL_CHARS:,} (Excel's own limit), and the import never cuts one short"
             ) from None
         raise ImportFileError(f"{name} cannot be read as CSV: {exc}") from None
+    del reader  # and its copy of the text, before the table is built
     notes = _line_notes(decoded, ends, offset)
     return table_from_records(
         records,

@@ -177,6 +177,29 @@ def test_a_csv_mixing_utf8_and_windows_1252_keeps_every_word() -> None:
     )
 
 
+def test_windows_1252_lines_in_a_utf8_file_with_bom_are_read_too() -> None:
+    """Excel's "CSV UTF-8" starts with a BOM; a row pasted in from an older file does not
+    make the whole file unreadable."""
+    data = b"\xef\xbb\xbfVendor;Country\nAcme;Germany\n" + "Müller AG;Schweiz\n".encode("cp1252")
+    table = read_bytes(data, "bom.csv")
+    assert [r.cells[0] for r in table.rows] == ["Acme", "Müller AG"]
+    assert table.encoding == "utf-8-sig"
+    assert "row 3 is in Windows-1252, the rest in UTF-8: each row read in its own; check " in (
+        " ".join(table.notes)
+    )
+
+
+def test_a_multi_line_cell_counts_as_one_row_in_the_notes() -> None:
+    data = (
+        b'Vendor,Country,Notes\nAcme,Germany,"two\nlines"\n'
+        + "Señor Datos,Spain,x\n".encode("cp1252")
+        + "Łódź Software,Poland,y\n".encode()
+    )
+    table = read_bytes(data, "multi.csv")
+    assert [r.cells[0] for r in table.rows] == ["Acme", "Señor Datos", "Łódź Software"]
+    assert "row 3 is in Windows-1252" in " ".join(table.notes)
+
+
 def test_a_nul_byte_is_dropped_with_a_warning_naming_the_row() -> None:
     table = read_bytes(csv_with_nul(), "nul.csv")
     assert [r.cells[0] for r in table.rows] == ["Acme Ltd", "Beta Corp", "Gamma SA"]
