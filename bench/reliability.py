@@ -41,7 +41,8 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,39 +131,37 @@ def digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def integrity(folder: Path) -> str:
-    """SQLite's integrity_check of the register (with its WAL), on a scratch copy: "ok" or
-    the first problem."""
+@contextmanager
+def scratch_connection(folder: Path) -> Iterator[sqlite3.Connection]:
+    """The register of ``folder`` (with its WAL) opened from a scratch copy, never in place."""
     with tempfile.TemporaryDirectory() as scratch:
         for suffix in ("", "-wal"):
             src = folder / f"register.db{suffix}"
             if src.exists():
                 shutil.copy2(src, Path(scratch) / f"register.db{suffix}")
+        conn = sqlite3.connect(Path(scratch) / "register.db")
         try:
-            conn = sqlite3.connect(Path(scratch) / "register.db")
-            try:
-                row = conn.execute("PRAGMA integrity_check").fetchone()
-            finally:
-                conn.close()
-        except sqlite3.DatabaseError as exc:
-            return str(exc)
-        return str(row[0]) if row else "no answer"
+            yield conn
+        finally:
+            conn.close()
+
+
+def integrity(folder: Path) -> str:
+    """SQLite's integrity_check of the register: "ok" or the first problem."""
+    try:
+        with scratch_connection(folder) as conn:
+            row = conn.execute("PRAGMA integrity_check").fetchone()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return str(row[0]) if row else "no answer"
 
 
 def entities(folder: Path) -> int | None:
-    with tempfile.TemporaryDirectory() as scratch:
-        for suffix in ("", "-wal"):
-            src = folder / f"register.db{suffix}"
-            if src.exists():
-                shutil.copy2(src, Path(scratch) / f"register.db{suffix}")
-        try:
-            conn = sqlite3.connect(Path(scratch) / "register.db")
-            try:
-                return int(conn.execute("SELECT count(*) FROM entities").fetchone()[0])
-            finally:
-                conn.close()
-        except sqlite3.DatabaseError:
-            return None
+    try:
+        with scratch_connection(folder) as conn:
+            return int(conn.execute("SELECT count(*) FROM entities").fetchone()[0])
+    except sqlite3.DatabaseError:
+        return None
 
 
 def fresh_copy(demo: Path, target: Path, with_files: bool = False) -> Path:

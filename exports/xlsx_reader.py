@@ -14,24 +14,16 @@ import io
 import warnings
 import zipfile
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 from xml.parsers import expat
 
-from transfers_app.domain.vendor_table import (
-    MAX_CELL_CHARS,
-    MAX_CELLS,
-    MAX_COLUMNS,
-    MAX_ROWS,
-    Cell,
-    ImportFileError,
-    column_letter,
-    too_long,
-)
+from transfers_app.domain import vendor_table as limits  # limits.MAX_ROWS, limits.MAX_COLUMNS, ...
+from transfers_app.domain.vendor_table import Cell, ImportFileError, column_letter, too_long
 
 # The worksheet and the shared strings together, as the ZIP declares them unpacked (zipfile
 # never inflates a part past its declared size: a larger one fails its CRC check).
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
-# Title rows above the header are allowed on top of MAX_ROWS rows of data.
+# Title rows above the header are allowed on top of limits.MAX_ROWS rows of data.
 _ROW_SLACK = 50
 _CHUNK = 64 * 1024
 _MAX_DIGITS = 40  # a longer "number" is kept as the text it is
@@ -84,7 +76,7 @@ class _Text:
         self.length = 0
 
     def add(self, data: str) -> None:
-        if self.length <= MAX_CELL_CHARS:
+        if self.length <= limits.MAX_CELL_CHARS:
             self.parts.append(data)
         self.length += len(data)
 
@@ -115,12 +107,12 @@ def read_shared_strings(stream: Any) -> list[SharedString]:
         nonlocal text, depth_rph, in_t
         tag = _local(name)
         if tag == "si" and text is not None:
-            if text.length > MAX_CELL_CHARS:
+            if text.length > limits.MAX_CELL_CHARS:
                 strings.append(_TooLong(text.length))
             else:
                 strings.append(text.value().replace("_x005F_", "_"))
-            if len(strings) > MAX_CELLS:
-                raise ImportFileError(f"holds more than {MAX_CELLS:,} texts")
+            if len(strings) > limits.MAX_CELLS:
+                raise ImportFileError(f"holds more than {limits.MAX_CELLS:,} texts")
             text = None
         elif tag == "rPh":
             depth_rph -= 1
@@ -157,6 +149,14 @@ def _split_ref(ref: str) -> tuple[int, int]:
     return row, col
 
 
+class Styles(NamedTuple):
+    """What makes a number a date: the workbook's date and duration styles, its epoch."""
+
+    dates: frozenset[int] = frozenset()
+    durations: frozenset[int] = frozenset()
+    epoch: Any = None
+
+
 class SheetReader:
     """Reads one worksheet part into records (one list of cells per row, row 1 first)."""
 
@@ -165,17 +165,12 @@ class SheetReader:
         name: str,
         shared: list[SharedString],
         convert: Callable[[object], Cell],
-        *,
-        date_styles: set[int] | frozenset[int] = frozenset(),
-        duration_styles: set[int] | frozenset[int] = frozenset(),
-        epoch: Any = None,
+        styles: Styles | None = None,
     ) -> None:
         self.name = name
         self.shared = shared
         self.convert = convert
-        self.date_styles = date_styles
-        self.duration_styles = duration_styles
-        self.epoch = epoch
+        self.styles = styles or Styles()
         self.records: list[list[Cell]] = []
         self.cells = 0
         # the cell being read
@@ -239,9 +234,9 @@ class SheetReader:
 
     def _start_row(self, row: int) -> None:
         self._end_row()
-        if row > MAX_ROWS + _ROW_SLACK:
+        if row > limits.MAX_ROWS + _ROW_SLACK:
             raise ImportFileError(
-                f"{self.name} has a row {row:,}; the import reads up to {MAX_ROWS:,} rows "
+                f"{self.name} has a row {row:,}; the import reads up to {limits.MAX_ROWS:,} rows "
                 "(split the list, or delete what lies below the table)"
             )
         self._row = row
@@ -252,10 +247,10 @@ class SheetReader:
             return
         width = max(self._current)
         self.cells += width
-        if self.cells > MAX_CELLS:
+        if self.cells > limits.MAX_CELLS:
             raise ImportFileError(
-                f"{self.name} holds more than {MAX_CELLS:,} cells (rows times columns) by row "
-                f"{self._row:,}; the import reads up to {MAX_CELLS:,}: split the list"
+                f"{self.name} holds more than {limits.MAX_CELLS:,} cells (rows times columns) "
+                f"by row {self._row:,}; the import reads up to {limits.MAX_CELLS:,}: split the list"
             )
         record: list[Cell] = [""] * width
         for col, value in self._current.items():
@@ -271,12 +266,12 @@ class SheetReader:
         self._text = None
         if not text.length:
             return  # no value: a formatted empty cell, wherever it is
-        if text.length > MAX_CELL_CHARS:
+        if text.length > limits.MAX_CELL_CHARS:
             raise ImportFileError(too_long(self.name, self._where(), text.length))
-        if self._col > MAX_COLUMNS:
+        if self._col > limits.MAX_COLUMNS:
             raise ImportFileError(
                 f"{self.name}: {self._where()} holds a value; the import reads up to "
-                f"{MAX_COLUMNS:,} columns (delete what lies right of the table)"
+                f"{limits.MAX_COLUMNS:,} columns (delete what lies right of the table)"
             )
         raw = text.value()
         value = self._value(raw)
@@ -317,11 +312,12 @@ class SheetReader:
             number: int | float = float(raw) if floating else int(raw)
         except ValueError:
             return raw
-        if self._style in self.date_styles:
+        if self._style in self.styles.dates:
             from openpyxl.utils.datetime import from_excel
 
             try:
-                return from_excel(number, self.epoch, timedelta=self._style in self.duration_styles)
+                duration = self._style in self.styles.durations
+                return from_excel(number, self.styles.epoch, timedelta=duration)
             except (OverflowError, ValueError, TypeError):
                 return "#VALUE!"
         return number
@@ -363,14 +359,12 @@ def read_sheet(
             with archive.open(shared_path) as src:
                 strings = read_shared_strings(src)
         shared.append(strings)
-    reader = SheetReader(
-        name,
-        shared[0],
-        convert,
-        date_styles=set(getattr(workbook, "_date_formats", ())),
-        duration_styles=set(getattr(workbook, "_timedelta_formats", ())),
-        epoch=workbook.epoch,
+    styles = Styles(
+        frozenset(getattr(workbook, "_date_formats", ())),
+        frozenset(getattr(workbook, "_timedelta_formats", ())),
+        workbook.epoch,
     )
+    reader = SheetReader(name, shared[0], convert, styles)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with archive.open(path) as src:

@@ -14,11 +14,11 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -27,10 +27,12 @@ from hypothesis import strategies as st
 from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
 from transfers_app.errors import TransfersError
+from transfers_app.services.import_preview import ImportResult
 from transfers_app.services.importing import ImportService, MappingMemory
 from transfers_app.services.register_file import import_register_json
 
 TODAY = date(2026, 11, 25)
+_R = TypeVar("_R")
 # FUZZ_EXAMPLES=2000 for a longer hunt; --hypothesis-show-statistics counts the outcomes.
 FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")),
@@ -57,10 +59,18 @@ def _counts(store: SqliteStore) -> tuple[int, int, int, int]:
     return (now.entities, now.locations, now.transfers, now.audit_entries)
 
 
-def _one_line(exc: TransfersError) -> None:
-    message = str(exc)
-    assert message and "\n" not in message, message
-    assert "Traceback" not in message
+def _clear_error_or(register: SqliteStore, action: Callable[[], _R]) -> _R | None:
+    """What ``action`` returns, or None after a clear error (one line) that left the register
+    as it was; anything else escapes and fails the test."""
+    before = _counts(register)
+    try:
+        return action()
+    except TransfersError as exc:
+        event(f"refused: {type(exc).__name__}")
+        message = str(exc)
+        assert message and "\n" not in message, message
+        assert _counts(register) == before, "an error left a partial write"
+        return None
 
 
 # -- CSV (and anything else handed to the list import) -------------------------------------------
@@ -104,16 +114,14 @@ def test_any_list_is_a_clear_error_or_a_clean_import(data: bytes, suffix: str) -
         )
         path = Path(folder) / f"list{suffix}"
         path.write_bytes(data)
-        before = _counts(register)
-        try:
+
+        def run() -> ImportResult:
             table = importer.read(path)
             mapping, source = importer.mapping_for(table)
-            preview = importer.preview(table, mapping, source)
-            result = importer.apply(preview)
-        except TransfersError as exc:
-            event(f"refused: {type(exc).__name__}")
-            _one_line(exc)
-            assert _counts(register) == before, "an error left a partial write"
+            return importer.apply(importer.preview(table, mapping, source))
+
+        result = _clear_error_or(register, run)
+        if result is None:
             return
         event("imported")
         entities, locations, _, _ = _counts(register)
@@ -203,14 +211,11 @@ def test_any_register_file_is_a_clear_error_or_a_clean_import(
     with fresh_register() as register, tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "register.json"
         path.write_bytes(raw)
-        before = _counts(register)
-        try:
-            result = import_register_json(register, file_adapters().register_file, path)
-        except TransfersError as exc:
-            event(f"refused: {type(exc).__name__}")
-            _one_line(exc)
-            assert _counts(register) == before, "an error left a partial write"
+        loaded = _clear_error_or(
+            register, lambda: import_register_json(register, file_adapters().register_file, path)
+        )
+        if loaded is None:
             return
         event("loaded")
         dumped = register.records.dump()
-        assert {name: len(getattr(dumped, name)) for name in result.counts} == result.counts
+        assert {name: len(getattr(dumped, name)) for name in loaded.counts} == loaded.counts

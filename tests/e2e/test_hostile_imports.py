@@ -61,78 +61,58 @@ def _text(data: Data, old: str, new: str) -> str:
     return text.replace(old, new, 1)
 
 
-CASES: list[tuple[str, Callable[[Data], Data | str], str]] = [
-    (
-        "a 5,000-digit number",
-        lambda d: _text(
-            _set("entities", 0, version=4242)(d), '"version": 4242', '"version": ' + "9" * 5000
-        ),
+_DEEP = '{"format": "transfer-register/register", "format_version": 1, "entities": '
+_DIGITS = '"version": ' + "9" * 5000
+_SHOUT = "1180591620717411303424"  # 2**70
+
+# label: (how the demo's export is changed, what the one line of the error says)
+CASES: dict[str, tuple[Callable[[Data], Data | str], str]] = {
+    "a 5,000-digit number": (
+        lambda d: _text(_set("entities", 0, version=42)(d), '"version": 42', _DIGITS),
         r"a number of 5,000 digits \(at most 40 are read\) on line 1$",
     ),
-    (
-        "200,000-deep nesting",
-        lambda d: (
-            '{"format": "transfer-register/register", "format_version": 1, "entities": '
-            + "[" * 200_000
-            + "]" * 200_000
-            + "}"
-        ),
-        r"nest too deep to read",
+    "200,000-deep nesting": (lambda d: _DEEP + "[" * 200_000 + "]" * 200_000 + "}", "too deep"),
+    "NaN": (lambda d: _text(d, '"version": 1', '"version": NaN'), r"NaN is not a number"),
+    "an id of 2**70": (
+        _extra_entity(id=2**70, name="Big Ltd"),
+        rf"entities\[20\] \(id {_SHOUT}, 'Big Ltd'\): id: {_SHOUT} is out of range",
     ),
-    ("NaN", lambda d: _text(d, '"version": 1', '"version": NaN'), r"NaN is not a number"),
-    (
-        "an id of 2**70",
-        _extra_entity(id=2**70, name="Too Big Ltd"),
-        r"entities\[20\] \(id 1180591620717411303424, 'Too Big Ltd'\): id: "
-        r"1180591620717411303424 is out of range",
-    ),
-    (
-        "a negative id",
+    "a negative id": (
         _extra_entity(id=-5, name="Minus Ltd"),
         r"entities\[20\] \(id -5, 'Minus Ltd'\): id: -5 is not a record id \(ids start at 1\)",
     ),
-    (
-        "a parent cycle",
+    "a parent cycle": (
         _set("entities", 0, parent_id=2),
         r"entities\[0\] \(id 1, '.+'\): parent_id: makes a loop \(1 -> 2 -> 1\)",
     ),
-    (
-        "a file name of ..",
+    "a file name of ..": (
         _set("documents", 0, file_name=".."),
         r"documents\[0\] \(id 1, '.+'\): file_name: '\.\.' is a folder, not a file name",
     ),
-    (
-        "a file name with a slash",
+    "a file name with a slash": (
         _set("documents", 0, file_name="../../etc/passwd"),
         r"file_name: '\.\./\.\./etc/passwd' holds the path separator '/'",
     ),
-    (
-        "a file name with a backslash",
+    "a file name with a backslash": (
         _set("documents", 0, file_name="..\\boot.ini"),
-        r"file_name: .+ holds the path separator",
+        "holds the path separator",
     ),
-    (
-        "a stored file name with a path",
+    "a stored file name with a drive": (
         _set("files", 0, original_name="C:evil.pdf"),
         r"files\[0\]: original_name: 'C:evil\.pdf' names a drive",
     ),
-    (
-        "a 0-byte signed document",
+    "a 0-byte signed document": (
         _set("files", 0, size=0),
         r"files\[0\]: size: 0 bytes; a signed document file is never empty",
     ),
-]
+}
 
 
-@pytest.mark.parametrize(("label", "change", "expected"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("label", CASES)
 def test_a_hostile_register_file_exits_2_with_one_line_and_loads_nothing(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    exported: Data,
-    label: str,
-    change: Callable[[Data], Data | str],
-    expected: str,
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, exported: Data, label: str
 ) -> None:
+    change, expected = CASES[label]
     changed = change(copy.deepcopy(exported))
     path = tmp_path / "hostile.json"
     path.write_text(changed if isinstance(changed, str) else json.dumps(changed), "utf-8")

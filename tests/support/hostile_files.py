@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from transfers_app.domain.vendor_table import column_letter
+
 HEADER = ("Vendor", "Country")
 
 _OFFICE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
@@ -55,15 +57,6 @@ _SHEET_HEAD = (
 _SHEET_TAIL = "</sheetData></worksheet>"
 
 
-def _column(i: int) -> str:
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 def inline(ref: str, text: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
 
@@ -74,7 +67,7 @@ def row(number: int, cells: Iterable[str]) -> str:
 
 def table_rows(n: int, first: int = 1) -> Iterator[str]:
     """A header on row ``first`` and ``n`` vendors under it, as sheet XML."""
-    yield row(first, (inline(f"{_column(i)}{first}", h) for i, h in enumerate(HEADER)))
+    yield row(first, (inline(f"{column_letter(i)}{first}", h) for i, h in enumerate(HEADER)))
     for k in range(1, n + 1):
         r = first + k
         yield row(r, (inline(f"A{r}", f"Vendor {k} Ltd"), inline(f"B{r}", "Germany")))

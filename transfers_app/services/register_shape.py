@@ -5,6 +5,7 @@ not positive, a chain of parents that loops, a file name that is a path, a signe
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import fields
 from typing import Any, NamedTuple
 
 from transfers_app.ports.storage import RegisterRecords
@@ -33,19 +34,16 @@ def _chains(records: RegisterRecords) -> tuple[tuple[str, Sequence[Any], str], .
     )
 
 
+# Sections whose name in the file is not the field's.
+_TABLES = {"notices": "subprocessor_notices"}
+
+
 def _problems(records: RegisterRecords) -> Iterator[Problem]:
-    sections: tuple[tuple[str, Sequence[Any]], ...] = (
-        ("entities", records.entities),
-        ("locations", records.locations),
-        ("documents", records.documents),
-        ("transfers", records.transfers),
-        ("tias", records.tias),
-        ("catalogue", records.catalogue),
-        ("publications", records.publications),
-        ("subprocessor_notices", records.notices),
-    )
-    for table, objs in sections:
-        for i, obj in enumerate(objs):
+    for section in fields(records):
+        if section.name == "files":  # named by their SHA-256, not by an id
+            continue
+        table = _TABLES.get(section.name, section.name)
+        for i, obj in enumerate(getattr(records, section.name)):
             if obj.id is not None and obj.id < 1:
                 yield Problem(table, i, obj, f"id: {obj.id} is not a record id (ids start at 1)")
     for i, f in enumerate(records.files):
