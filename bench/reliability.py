@@ -93,14 +93,17 @@ def cli(folder: Path, *args: str, kill_after: float | None = None, measure: bool
         start = time.perf_counter()
         proc = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=ROOT)
         killed = False
-        if kill_after is not None:
-            deadline = start + kill_after
-            while proc.poll() is None and time.perf_counter() < deadline:
-                time.sleep(0.005)
-            if proc.poll() is None:
+        # wait4 itself reaps the process (Popen.poll would, and lose its resource usage).
+        deadline = start + (kill_after if kill_after is not None else float("inf"))
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if not killed else 0)
+            if pid:
+                break
+            if time.perf_counter() >= deadline and not killed:
                 os.kill(proc.pid, signal.SIGKILL)
                 killed = True
-        _, status, usage = os.wait4(proc.pid, 0)
+            else:
+                time.sleep(0.005)
         proc.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - start
         out.seek(0)
