@@ -84,7 +84,7 @@ class _Text:
         return "".join(self.parts)
 
 
-def read_shared_strings(stream: Any) -> list[SharedString]:
+def read_shared_strings(stream: Any, name: str = "the workbook") -> list[SharedString]:
     """The shared string table: the text of each ``<si>`` (its runs joined, phonetic hints
     left out), or a ``_TooLong`` for a string over the cell limit."""
     strings: list[SharedString] = []
@@ -112,7 +112,10 @@ def read_shared_strings(stream: Any) -> list[SharedString]:
             else:
                 strings.append(text.value().replace("_x005F_", "_"))
             if len(strings) > limits.MAX_CELLS:
-                raise ImportFileError(f"holds more than {limits.MAX_CELLS:,} texts")
+                raise ImportFileError(
+                    f"{name} holds more than {limits.MAX_CELLS:,} texts; the import reads up to "
+                    f"{limits.MAX_CELLS:,}: split the list"
+                )
             text = None
         elif tag == "rPh":
             depth_rph -= 1
@@ -357,7 +360,7 @@ def read_sheet(
         strings: list[SharedString] = []
         if shared_path and shared_path in archive.namelist():
             with archive.open(shared_path) as src:
-                strings = read_shared_strings(src)
+                strings = read_shared_strings(src, name)
         shared.append(strings)
     styles = Styles(
         frozenset(getattr(workbook, "_date_formats", ())),

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import tracemalloc
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 from support.hostile_files import (
     csv_mixed_encodings,
     csv_with_nul,
+    inline,
     row,
     table_rows,
     write_xlsx,
@@ -150,6 +152,37 @@ def test_too_many_cells_in_all_names_the_limit(
     assert MAX_CELLS == 10_000_000
 
 
+def test_every_kind_of_cell_reads_as_excel_shows_it(tmp_path: Path) -> None:
+    """What the streaming reader gives for each cell type: shared rich text without its
+    phonetic hint, booleans, a formula's cached text, ISO dates, numbers, a number too long to
+    be one, an error value; cells without a reference follow the one before."""
+    header = row(1, [inline(f"{c}1", h) for c, h in zip("ABCDEFGH", "VCFTWNLE", strict=True)])
+    cells = [
+        inline("A2", "Acme"),
+        '<c r="B2" t="s"><v>0</v></c>',
+        '<c t="b"><v>1</v></c>',
+        '<c t="str"><f>A2&amp;"x"</f><v>Acmex</v></c>',
+        '<c t="d"><v>2024-03-01T00:00:00</v></c>',
+        "<c><v>12.5</v></c>",
+        "<c><v>1" + "0" * 50 + "</v></c>",
+        '<c t="e"><v>#N/A</v></c>',
+    ]
+    shared = ["<si><r><t>Ger</t></r><r><t>many</t></r><rPh><t>ゲル</t></rPh></si>"]
+    path = write_xlsx(tmp_path / "kinds.xlsx", [header, row(2, cells)], shared=shared)
+    assert read_table(path).rows[0].cells == (
+        "Acme", "Germany", "TRUE", "Acmex", date(2024, 3, 1), "12.5", "1" + "0" * 50, "#N/A",
+    )  # fmt: skip
+
+
+def test_a_shared_text_the_workbook_lacks_is_a_damaged_file(tmp_path: Path) -> None:
+    rows = [*table_rows(1), row(3, ['<c r="A3" t="s"><v>99</v></c>'])]
+    path = write_xlsx(tmp_path / "list.xlsx", rows, shared=["<si><t>only one</t></si>"])
+    assert _refusal(lambda: read_table(path)) == (
+        "list.xlsx: cell A3 (row 3, column 1) refers to a shared text the workbook does not "
+        "have (a damaged file?)"
+    )
+
+
 def test_a_doctype_in_a_sheet_is_refused(tmp_path: Path) -> None:
     evil = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'
     path = write_xlsx(tmp_path / "list.xlsx", table_rows(2))
@@ -218,6 +251,14 @@ def test_a_csv_cell_over_the_limit_is_refused_with_its_row_and_column() -> None:
     assert _refusal(lambda: read_bytes(data, "long.csv")) == (
         "long.csv: row 3, column B holds 32,772 characters; a cell holds at most 32,767 "
         "(Excel's own limit), and the import never cuts one short"
+    )
+
+
+def test_a_csv_cell_past_the_csv_readers_own_limit_names_its_row() -> None:
+    data = b'Vendor,Country\nAcme,Germany\nBeta,"' + b"z" * 140_000 + b'"\n'
+    assert _refusal(lambda: read_bytes(data, "big.csv")) == (
+        "big.csv: row 3 holds a cell of more than 131,072 characters; a cell holds at most "
+        "32,767 (Excel's own limit), and the import never cuts one short"
     )
 
 
