@@ -41,6 +41,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -77,6 +78,7 @@ class Run:
 
 
 TIME = Path("/usr/bin/time")
+CODE: Path | None = None  # --code: run the app from another source tree
 
 
 def cli(folder: Path, *args: str, kill_after: float | None = None, measure: bool = False) -> Run:
@@ -86,12 +88,14 @@ def cli(folder: Path, *args: str, kill_after: float | None = None, measure: bool
     until it execs, so wait4's figure has this harness's size as its floor)."""
     command = [sys.executable, "-m", "transfers_app", "--data-dir", str(folder), *args]
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    if CODE is not None:  # the app of another checkout, its files left as they are
+        env.update(PYTHONPATH=str(CODE), PYTHONDONTWRITEBYTECODE="1")
     peak_file = Path(tempfile.mkstemp(prefix="peak-")[1])
     if measure and TIME.exists():
         command = [str(TIME), "-q", "-f", "%M", "-o", str(peak_file), *command]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=ROOT)
+        proc = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=CODE or ROOT)
         killed = False
         # wait4 itself reaps the process (Popen.poll would, and lose its resource usage).
         deadline = start + (kill_after if kill_after is not None else float("inf"))
@@ -124,14 +128,19 @@ def cli(folder: Path, *args: str, kill_after: float | None = None, measure: bool
 
 
 def digest(folder: Path) -> str:
-    """The register file and whatever journal lies beside it, as one hash."""
+    """The register file and what a journal beside it holds, as one hash (an empty WAL or
+    shared-memory file left by opening it is counted apart, by ``side_files``)."""
     h = hashlib.sha256()
-    for suffix in ("", "-wal", "-journal", "-shm"):
+    for suffix in ("", "-wal", "-journal"):
         path = folder / f"register.db{suffix}"
         h.update(suffix.encode())
         if path.exists():
-            h.update(path.read_bytes() if suffix != "-shm" else b"present")
+            h.update(path.read_bytes())
     return h.hexdigest()
+
+
+def side_files(folder: Path) -> set[str]:
+    return {p.name for p in folder.glob("register.db-*")}
 
 
 @contextmanager
@@ -200,6 +209,7 @@ class DamageFigures:
     commands: int = 0
     written: list[str] = field(default_factory=list)  # to a copy integrity_check refuses
     written_payload: list[str] = field(default_factory=list)  # to one it passes
+    side_files: list[str] = field(default_factory=list)  # empty journal files left beside it
     normal_on_damaged: list[str] = field(default_factory=list)
     refused: int = 0  # exit 2, one line
     tracebacks: list[str] = field(default_factory=list)
@@ -228,7 +238,7 @@ def probe_damage(demo: Path, work: Path, copies: int, rng: random.Random) -> Dam
         figures.copies += 1
         figures.really_damaged += bad
         for args in (("status",), ("import", str(small))):
-            before = digest(folder)
+            before, beside = digest(folder), side_files(folder)
             run = cli(folder, *args)
             figures.commands += 1
             label = f"copy {k} (pages {pages}) {args[0]}: exit {run.code}"
@@ -238,6 +248,8 @@ def probe_damage(demo: Path, work: Path, copies: int, rng: random.Random) -> Dam
                 figures.refused += 1
             if digest(folder) != before:
                 (figures.written if bad else figures.written_payload).append(label)
+            elif bad and side_files(folder) - beside:
+                figures.side_files.append(f"{label}: {', '.join(sorted(side_files(folder)))}")
             # status exits 1 when the register has gaps: an answer all the same
             if bad and run.code in (0, 1) and "error" not in run.err:
                 figures.normal_on_damaged.append(label)
@@ -402,30 +414,55 @@ def probe_tamper(demo: Path, work: Path, tries: int, rng: random.Random) -> str:
         return "not available on this build (no `transfers-app audit verify`)"
     if probe.code != 0:
         return f"`audit verify` fails on the untouched demo register (exit {probe.code})"
-    detected = 0
+    detected: Counter[str] = Counter()
+    tried: Counter[str] = Counter()
     for k in range(tries):
         folder = fresh_copy(demo, work / f"tamper-{k}")
-        conn = sqlite3.connect(folder / "register.db")
-        try:
-            table = next(
-                name
-                for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-                if name.startswith("audit")
-            )
-            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
-            ids = [r[0] for r in conn.execute(f"SELECT rowid FROM {table}")]
-            target = rng.choice(ids)
-            column = rng.choice([c for c in columns if c not in ("id",)])
+        kind = TAMPERING[k % len(TAMPERING)]
+        tamper(folder / "register.db", kind, rng)
+        run = cli(folder, "audit", "verify")
+        tried[kind] += 1
+        detected[kind] += run.code == 1
+    total = sum(detected.values())
+    by_kind = ", ".join(f"{kind} {detected[kind]}/{tried[kind]}" for kind in TAMPERING)
+    return f"detected {total}/{tries} ({100 * total // max(tries, 1)} %: {by_kind})"
+
+
+# A value changed in any row; a row deleted from the middle; the newest row deleted.
+TAMPERING = ("value changed", "row deleted", "last row deleted")
+
+
+def tamper(path: Path, kind: str, rng: random.Random) -> None:
+    """Change the audit trail as whoever holds the file could: the app's append-only triggers
+    lifted, the change made, the triggers put back."""
+    conn = sqlite3.connect(path)
+    try:
+        table = next(
+            name
+            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            if name.startswith("audit")
+        )
+        columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+        ids = [r[0] for r in conn.execute(f"SELECT rowid FROM {table} ORDER BY rowid")]
+        triggers = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name=?", (table,)
+        ).fetchall()
+        for name, _ in triggers:
+            conn.execute(f'DROP TRIGGER "{name}"')
+        if kind == "value changed":
+            column = rng.choice([c for c in columns if c != "id"])
             conn.execute(
                 f"UPDATE {table} SET {column} = ? WHERE rowid = ?",
-                (f"tampered {rng.random()}", target),
+                (f"tampered {rng.random()}", rng.choice(ids)),
             )
-            conn.commit()
-        finally:
-            conn.close()
-        run = cli(folder, "audit", "verify")
-        detected += run.code == 1
-    return f"detected {detected}/{tries} ({100 * detected // max(tries, 1)} %)"
+        else:
+            row = ids[-1] if kind == "last row deleted" else rng.choice(ids[1:-1])
+            conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (row,))
+        for _, sql in triggers:
+            conn.execute(sql)
+        conn.commit()
+    finally:
+        conn.close()
 
 
 # -- the run -----------------------------------------------------------------------------------
@@ -437,7 +474,16 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=10, help="kills of import and of pack")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument(
+        "--code",
+        type=Path,
+        metavar="DIR",
+        help="run the app from this source tree (say `git archive main | tar -x -C DIR`) "
+        "instead of this checkout's",
+    )
     args = parser.parse_args()
+    global CODE
+    CODE = args.code.resolve() if args.code else None
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="reliability-"))
     try:
@@ -447,7 +493,9 @@ def main() -> None:
         exported = work / "demo.json"
         assert cli(demo, "export", "register", "-o", str(exported)).code == 0
 
-        print(f"Reliability harness, seed {args.seed} (scratch folder {work})\n")
+        print(
+            f"Reliability harness, seed {args.seed}, the app of {CODE or ROOT} (scratch {work})\n"
+        )
         began = time.perf_counter()
         d = probe_damage(demo, work, args.copies, rng)
         print(f"1. Damage: {d.copies} copies with random bytes over 1-4 pages")
@@ -458,6 +506,9 @@ def main() -> None:
             "(copies integrity_check refuses)"
         )
         for line in d.written:
+            print(f"     - {line}")
+        print(f"   left (empty) journal files beside a damaged copy: {len(d.side_files)}")
+        for line in d.side_files[:3]:
             print(f"     - {line}")
         print(
             f"   written, damage integrity_check does not see (bytes inside records): "
