@@ -102,6 +102,9 @@ def check_records(records: RegisterRecords, source: str = "the file") -> None:
         for tid in a.transfer_ids:
             refer("tias", i, a, "transfer_id", tid, transfer_ids)
         refer("tias", i, a, "series_id", a.series_id, tia_ids)
+    hostile = first_problem(records)  # ids below 1, loops, file names that are paths
+    if hostile is not None:
+        fail(*hostile)
     seen: set[tuple[str, str]] = set()
     for i, c in enumerate(records.catalogue):
         if c.catalogue not in ("data_category", "data_subject"):
@@ -124,9 +127,6 @@ def check_records(records: RegisterRecords, source: str = "the file") -> None:
             ("replaces_id", n.replaces_id),
         ):
             refer("subprocessor_notices", i, n, what, value, entity_ids)
-    hostile = first_problem(records)
-    if hostile is not None:
-        fail(*hostile)
 
 
 def import_register_json(store: Store, codec: RegisterFileCodec, path: Path) -> ImportResult:

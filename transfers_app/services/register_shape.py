@@ -44,8 +44,9 @@ def _problems(records: RegisterRecords) -> Iterator[Problem]:
             continue
         table = _TABLES.get(section.name, section.name)
         for i, obj in enumerate(getattr(records, section.name)):
-            if obj.id is not None and obj.id < 1:
-                yield Problem(table, i, obj, f"id: {obj.id} is not a record id (ids start at 1)")
+            rid = getattr(obj, "id", None)  # a section of records without ids has none
+            if rid is not None and rid < 1:
+                yield Problem(table, i, obj, f"id: {rid} is not a record id (ids start at 1)")
     for i, f in enumerate(records.files):
         if f.size < 1:
             yield Problem(
