@@ -15,6 +15,7 @@ from transfers_app.domain.validation import problems
 from transfers_app.errors import RegisterFileError, TransfersError, ValidationError
 from transfers_app.ports.files import RegisterFile, RegisterFileCodec
 from transfers_app.ports.storage import RegisterRecords, Store
+from transfers_app.services.register_shape import first_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,9 @@ def check_records(records: RegisterRecords, source: str = "the file") -> None:
         for tid in a.transfer_ids:
             refer("tias", i, a, "transfer_id", tid, transfer_ids)
         refer("tias", i, a, "series_id", a.series_id, tia_ids)
+    hostile = first_problem(records)  # ids below 1, loops, file names that are paths
+    if hostile is not None:
+        fail(*hostile)
     seen: set[tuple[str, str]] = set()
     for i, c in enumerate(records.catalogue):
         if c.catalogue not in ("data_category", "data_subject"):
