@@ -19,6 +19,7 @@ from fakes.memory_core import (
     stored_parties,
 )
 from fakes.memory_organisation import read_follow_ups, write_follow_ups, write_profile
+from transfers_app.domain import readmodels
 from transfers_app.domain.audit_chain import IMPORT_ACTION, REGISTER_TABLE, import_marker
 from transfers_app.domain.enums import TiaStatus
 from transfers_app.domain.models import (
@@ -27,19 +28,6 @@ from transfers_app.domain.models import (
     Location,
     Tia,
     Transfer,
-)
-from transfers_app.domain.readmodels import (
-    AssessmentFacts,
-    AssessmentHead,
-    Counts,
-    DocumentFacts,
-    EntityFacts,
-    EntityRow,
-    EntityTransferLine,
-    MechanismsUsed,
-    RulesSnapshot,
-    TransferData,
-    TransferFacts,
 )
 from transfers_app.domain.validation import ensure_valid
 from transfers_app.errors import StorageError
@@ -71,15 +59,17 @@ class MemoryQueries:
                 by_importer[t.importer_id].append(t)
         return by_importer
 
-    def snapshot(self) -> RulesSnapshot:
+    def snapshot(self) -> readmodels.RulesSnapshot:
         s = self._c.state
         entities = {
-            e.id or 0: EntityFacts(e.id, e.name, e.kind, e.lifecycle, e.exporter_regimes, e.since)
+            e.id or 0: readmodels.EntityFacts(
+                e.id, e.name, e.kind, e.lifecycle, e.exporter_regimes, e.since
+            )
             for e in s.entities.values()
             if e.archived_at is None
         }
         documents = {
-            d.id or 0: DocumentFacts(
+            d.id or 0: readmodels.DocumentFacts(
                 d.id,
                 d.kind,
                 d.title,
@@ -103,7 +93,7 @@ class MemoryQueries:
             for d in s.documents.values()
         }
         transfers = tuple(
-            TransferFacts(
+            readmodels.TransferFacts(
                 t.id,
                 t.exporter_id,
                 t.importer_id,
@@ -122,7 +112,7 @@ class MemoryQueries:
             if t.archived_at is None
         )
         tias = tuple(
-            AssessmentFacts(
+            readmodels.AssessmentFacts(
                 x.id,
                 x.transfer_id,
                 x.extra_transfer_ids,
@@ -144,19 +134,19 @@ class MemoryQueries:
             for i in x.transfer_ids
         }
         data = {
-            t.id or 0: TransferData(t.data_categories, t.data_subjects)
+            t.id or 0: readmodels.TransferData(t.data_categories, t.data_subjects)
             for t in s.transfers.values()
             if t.id in covered and t.archived_at is None
         }
-        return RulesSnapshot(
+        return readmodels.RulesSnapshot(
             entities, transfers, documents, tias, self.entities_with_locations(), data
         )
 
-    def register_rows(self, limit: int | None = None) -> builtins.list[EntityRow]:
+    def register_rows(self, limit: int | None = None) -> builtins.list[readmodels.EntityRow]:
         entities = self._live_entities()[:limit]
         received = self._received()
         return [
-            EntityRow(
+            readmodels.EntityRow(
                 e.id or 0,
                 e.name,
                 e.legal_name,
@@ -169,10 +159,12 @@ class MemoryQueries:
             for e in entities
         ]
 
-    def mechanisms_used(self, entity_ids: Sequence[int] | None = None) -> dict[int, MechanismsUsed]:
+    def mechanisms_used(
+        self, entity_ids: Sequence[int] | None = None
+    ) -> dict[int, readmodels.MechanismsUsed]:
         wanted = None if entity_ids is None else set(entity_ids)
         return {
-            i: MechanismsUsed(
+            i: readmodels.MechanismsUsed(
                 frozenset(u.mechanism for t in ts for u in t.mechanisms),
                 any(not t.mechanisms for t in ts),
             )
@@ -180,7 +172,7 @@ class MemoryQueries:
             if wanted is None or i in wanted
         }
 
-    def register_lines(self) -> builtins.list[EntityTransferLine]:
+    def register_lines(self) -> builtins.list[readmodels.EntityTransferLine]:
         s = self._c.state
         received = self._received()
         out = []
@@ -190,7 +182,7 @@ class MemoryQueries:
             transfers = received.get(i)
             if not transfers:
                 out.append(
-                    EntityTransferLine(
+                    readmodels.EntityTransferLine(
                         *head,
                         None,
                         None,
@@ -216,7 +208,7 @@ class MemoryQueries:
                 )
                 d = s.documents.get(doc_id) if doc_id is not None else None
                 out.append(
-                    EntityTransferLine(
+                    readmodels.EntityTransferLine(
                         *head,
                         t.id,
                         t.exporter_id,
@@ -238,9 +230,9 @@ class MemoryQueries:
                 )
         return out
 
-    def assessment_heads(self) -> builtins.list[AssessmentHead]:
+    def assessment_heads(self) -> builtins.list[readmodels.AssessmentHead]:
         return [
-            AssessmentHead(
+            readmodels.AssessmentHead(
                 x.id or 0,
                 x.transfer_id,
                 x.extra_transfer_ids,
@@ -254,13 +246,13 @@ class MemoryQueries:
             if x.archived_at is None
         ]
 
-    def counts(self) -> Counts:
+    def counts(self) -> readmodels.Counts:
         s = self._c.state
 
         def live(table: dict[int, Any]) -> int:
             return sum(1 for r in table.values() if r.archived_at is None)
 
-        return Counts(
+        return readmodels.Counts(
             live(s.entities),
             live(s.locations),
             live(s.transfers),
