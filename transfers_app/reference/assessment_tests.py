@@ -263,12 +263,7 @@ def _overlapping(tests: Sequence[AssessmentTest]) -> str | None:
 
 def parse_assessment_tests(data: Mapping[str, Any]) -> AssessmentTests:
     """The tests from the decoded JSON; ReferenceDataError naming the field if malformed."""
-    r = JsonReader(DATA_FILE, data, "file")
-    if r.number("format") != SUPPORTED_FORMAT:
-        raise ReferenceDataError(
-            f"{DATA_FILE}: format {data.get('format')} is not supported (expected "
-            f"{SUPPORTED_FORMAT})"
-        )
+    r = JsonReader.of_format(DATA_FILE, data, "file", SUPPORTED_FORMAT)
     cites = r.child("citations")
     known = {name: _citation(cites.child(name)) for name in cites.data}
     tests = tuple(_test(x, known) for x in r.rows("tests"))

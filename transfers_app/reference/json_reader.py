@@ -39,6 +39,16 @@ class JsonReader:
         self.data: Mapping[str, Any] = data
         self.where = where
 
+    @classmethod
+    def of_format(cls, file: str, data: Any, where: str, supported: int) -> JsonReader:
+        """The file's top object, refused unless its ``format`` is the ``supported`` one."""
+        r = cls(file, data, where)
+        if r.number("format") != supported:
+            raise ReferenceDataError(
+                f"{file}: format {r.data.get('format')} is not supported (expected {supported})"
+            )
+        return r
+
     def fail(self, key: str, what: str) -> ReferenceDataError:
         return ReferenceDataError(f"{self.file}: {self.where}.{key} must be {what}")
 

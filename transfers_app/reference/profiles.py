@@ -351,12 +351,7 @@ def _profile(r: JsonReader) -> CountryProfile:
 
 def parse_country_profiles(data: Mapping[str, Any]) -> CountryProfiles:
     """Country profiles from the decoded JSON document; ReferenceDataError if malformed."""
-    r = JsonReader(DATA_FILE, data, "profiles file")
-    if r.number("format") != SUPPORTED_FORMAT:
-        raise ReferenceDataError(
-            f"{DATA_FILE}: format {data.get('format')} is not supported (expected "
-            f"{SUPPORTED_FORMAT})"
-        )
+    r = JsonReader.of_format(DATA_FILE, data, "profiles file", SUPPORTED_FORMAT)
     profiles = tuple(_profile(x) for x in r.rows("profiles"))
     codes = [p.code for p in profiles]
     if len(set(codes)) != len(codes):
