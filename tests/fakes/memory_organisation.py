@@ -31,14 +31,8 @@ class MemoryOrganisation:
         return keys.profile_from(self._c.state.settings.get)
 
     def save(self, profile: organisation.OrganisationProfile) -> organisation.OrganisationProfile:
-        organisation.ensure_valid_profile(profile)
         c = self._c
-        with c.atomic():
-            before = self.get()
-            write_profile(c, profile)
-            if before != profile:
-                c.audit("organisation", None, "update", before, profile)
-        return profile
+        return keys.save_profile(c, profile, self.get, lambda p: write_profile(c, p))
 
 
 class MemoryOpenItems:
@@ -50,11 +44,11 @@ class MemoryOpenItems:
 
     def set(self, follow_up: organisation.FollowUp) -> None:
         c = self._c
-        with c.atomic():
-            w = keys.follow_up_write(follow_up, read_follow_ups(c))
-            if w.value is None:
-                c.state.settings.pop(w.key, None)
+
+        def put(key: str, value: str | None) -> None:
+            if value is None:
+                c.state.settings.pop(key, None)
             else:
-                c.state.settings[w.key] = w.value
-            if w.before != w.after:
-                c.audit("open_items", None, "update", w.before, w.after)
+                c.state.settings[key] = value
+
+        keys.set_follow_up(c, follow_up, lambda: read_follow_ups(c), put)
