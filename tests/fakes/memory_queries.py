@@ -7,7 +7,7 @@ import builtins
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from db.mapping import to_json
 from db.organisation_keys import profile_from
@@ -32,6 +32,13 @@ from transfers_app.domain.models import (
 from transfers_app.domain.validation import ensure_valid
 from transfers_app.errors import StorageError
 from transfers_app.ports.storage import RegisterRecords
+
+_N = TypeVar("_N", bound=NamedTuple)
+
+
+def _facts(kind: type[_N], record: object) -> _N:
+    """The read model of ``record``: the read models name their fields as the records do."""
+    return kind._make(getattr(record, name) for name in kind._fields)
 
 
 class MemoryQueries:
@@ -62,68 +69,18 @@ class MemoryQueries:
     def snapshot(self) -> readmodels.RulesSnapshot:
         s = self._c.state
         entities = {
-            e.id or 0: readmodels.EntityFacts(
-                e.id, e.name, e.kind, e.lifecycle, e.exporter_regimes, e.since
-            )
+            e.id or 0: _facts(readmodels.EntityFacts, e)
             for e in s.entities.values()
             if e.archived_at is None
         }
-        documents = {
-            d.id or 0: readmodels.DocumentFacts(
-                d.id,
-                d.kind,
-                d.title,
-                d.scc_module,
-                d.signed_on,
-                d.effective_on,
-                d.expires_on,
-                d.next_review_on,
-                d.derogation,
-                d.justification,
-                d.dpf_eu,
-                d.dpf_uk_extension,
-                d.dpf_swiss,
-                d.checked_on,
-                d.status,
-                d.party_ids,
-                d.archived_at,
-                d.supersedes_id,
-                d.notice_period_days,
-            )
-            for d in s.documents.values()
-        }
+        documents = {d.id or 0: _facts(readmodels.DocumentFacts, d) for d in s.documents.values()}
         transfers = tuple(
-            readmodels.TransferFacts(
-                t.id,
-                t.exporter_id,
-                t.importer_id,
-                t.destination,
-                t.access,
-                t.importer_role,
-                t.exporter_role,
-                t.regimes,
-                t.parent_transfer_id,
-                t.started_on,
-                t.ended_on,
-                t.mechanisms,
-                t.archived_at,
-            )
+            _facts(readmodels.TransferFacts, t)
             for _, t in sorted(s.transfers.items())
             if t.archived_at is None
         )
         tias = tuple(
-            readmodels.AssessmentFacts(
-                x.id,
-                x.transfer_id,
-                x.extra_transfer_ids,
-                x.status,
-                x.approved_on,
-                x.next_review_on,
-                x.archived_at,
-                x.series_id,
-                x.revision,
-                x.inputs,
-            )
+            _facts(readmodels.AssessmentFacts, x)
             for _, x in sorted(s.tias.items())
             if x.archived_at is None
         )
