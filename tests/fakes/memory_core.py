@@ -16,6 +16,7 @@ from db.mapping import to_json
 from transfers_app.domain import models
 from transfers_app.domain.audit_chain import GENESIS, hash_of
 from transfers_app.domain.names import name_key
+from transfers_app.domain.validation import ensure_valid
 from transfers_app.errors import ConflictError, NotFoundError, ReadOnlyError, StorageError
 
 R = TypeVar(
@@ -189,6 +190,22 @@ class Core:
         )
         table[obj.id] = saved
         return before, saved
+
+    def add_audited(self, obj: R, table: dict[int, R], audit_table: str) -> R:
+        """``obj`` checked, saved as a new record and audited, as the SQLite store does."""
+        ensure_valid(obj)
+        with self.atomic():
+            saved = self.created(obj, table)
+            self.audit(audit_table, saved.id, "create", None, saved)
+        return saved
+
+    def update_audited(self, label: str, table: dict[int, R], obj: R, audit_table: str) -> R:
+        """``obj`` checked, saved over its stored version and audited before and after."""
+        ensure_valid(obj)
+        with self.atomic():
+            before, saved = self.updated(label, table, obj, audit_table)
+            self.audit(audit_table, obj.id, "update", before, saved)
+        return saved
 
     def set_archived(
         self, label: str, audit_table: str, table: dict[int, R], obj: R, archive: bool

@@ -34,20 +34,10 @@ class MemoryEntities:
         self._c = core
 
     def add(self, e: models.Entity) -> models.Entity:
-        ensure_valid(e)
-        c = self._c
-        with c.atomic():
-            saved = c.created(e, c.state.entities)
-            c.audit("entities", saved.id, "create", None, saved)
-        return saved
+        return self._c.add_audited(e, self._c.state.entities, "entities")
 
     def update(self, e: models.Entity) -> models.Entity:
-        ensure_valid(e)
-        c = self._c
-        with c.atomic():
-            before, saved = c.updated("entity", c.state.entities, e, "entities")
-            c.audit("entities", e.id, "update", before, saved)
-        return saved
+        return self._c.update_audited("entity", self._c.state.entities, e, "entities")
 
     def get(self, entity_id: int) -> models.Entity:
         return self._c.get("entity", self._c.state.entities, entity_id)
@@ -75,20 +65,10 @@ class MemoryEntities:
         ]
 
     def add_location(self, loc: models.Location) -> models.Location:
-        ensure_valid(loc)
-        c = self._c
-        with c.atomic():
-            saved = c.created(loc, c.state.locations)
-            c.audit("locations", saved.id, "create", None, saved)
-        return saved
+        return self._c.add_audited(loc, self._c.state.locations, "locations")
 
     def update_location(self, loc: models.Location) -> models.Location:
-        ensure_valid(loc)
-        c = self._c
-        with c.atomic():
-            before, saved = c.updated("location", c.state.locations, loc, "locations")
-            c.audit("locations", loc.id, "update", before, saved)
-        return saved
+        return self._c.update_audited("location", self._c.state.locations, loc, "locations")
 
     def archive_location(self, loc: models.Location) -> models.Location:
         return self._c.set_archived("location", "locations", self._c.state.locations, loc, True)
@@ -143,20 +123,10 @@ class MemoryTransfers:
         self._c = core
 
     def add(self, t: models.Transfer) -> models.Transfer:
-        ensure_valid(t)
-        c = self._c
-        with c.atomic():
-            saved = c.created(t, c.state.transfers)
-            c.audit("transfers", saved.id, "create", None, saved)
-        return saved
+        return self._c.add_audited(t, self._c.state.transfers, "transfers")
 
     def update(self, t: models.Transfer) -> models.Transfer:
-        ensure_valid(t)
-        c = self._c
-        with c.atomic():
-            before, saved = c.updated("transfer", c.state.transfers, t, "transfers")
-            c.audit("transfers", t.id, "update", before, saved)
-        return saved
+        return self._c.update_audited("transfer", self._c.state.transfers, t, "transfers")
 
     def get(self, transfer_id: int) -> models.Transfer:
         return self._c.get("transfer", self._c.state.transfers, transfer_id)
@@ -376,22 +346,12 @@ class MemoryNotices:
         self._c = core
 
     def add(self, n: models.SubprocessorNotice) -> models.SubprocessorNotice:
-        ensure_valid(n)
-        c = self._c
-        with c.atomic():
-            saved = c.created(n, c.state.notices)
-            c.audit("subprocessor_notices", saved.id, "create", None, saved)
-        return saved
+        return self._c.add_audited(n, self._c.state.notices, "subprocessor_notices")
 
     def update(self, n: models.SubprocessorNotice) -> models.SubprocessorNotice:
-        ensure_valid(n)
-        c = self._c
-        with c.atomic():
-            before, saved = c.updated(
-                "sub-processor notice", c.state.notices, n, "subprocessor_notices"
-            )
-            c.audit("subprocessor_notices", n.id, "update", before, saved)
-        return saved
+        return self._c.update_audited(
+            "sub-processor notice", self._c.state.notices, n, "subprocessor_notices"
+        )
 
     def get(self, notice_id: int) -> models.SubprocessorNotice:
         return self._c.get("sub-processor notice", self._c.state.notices, notice_id)
