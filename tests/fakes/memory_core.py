@@ -283,3 +283,11 @@ def new_record(obj: R, record_id: int, stamp: datetime) -> R:
     return replace(
         obj, id=record_id, version=1, created_at=stamp, updated_at=stamp, archived_at=None
     )
+
+
+class MemoryRepository:
+    """A repository over the state of one in-memory store (``db.sqlite.repository.Repository``
+    is its SQLite counterpart)."""
+
+    def __init__(self, core: Core) -> None:
+        self._c = core

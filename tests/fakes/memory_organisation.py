@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 
 from db import organisation_keys as keys
-from fakes.memory_core import Core
+from fakes.memory_core import Core, MemoryRepository
 from transfers_app.domain import organisation
 
 
@@ -23,10 +23,7 @@ def read_follow_ups(core: Core) -> builtins.list[organisation.FollowUp]:
     return keys.follow_ups_from(core.state.settings.items())
 
 
-class MemoryOrganisation:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
+class MemoryOrganisation(MemoryRepository):
     def get(self) -> organisation.OrganisationProfile:
         return keys.profile_from(self._c.state.settings.get)
 
@@ -35,10 +32,7 @@ class MemoryOrganisation:
         return keys.save_profile(c, profile, self.get, lambda p: write_profile(c, p))
 
 
-class MemoryOpenItems:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
+class MemoryOpenItems(MemoryRepository):
     def list(self) -> builtins.list[organisation.FollowUp]:
         return read_follow_ups(self._c)
 

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple, TypeVar
 from db.mapping import to_json
 from db.organisation_keys import profile_from
 from fakes.memory_core import (
-    Core,
+    MemoryRepository,
     R,
     name_order,
     new_record,
@@ -41,10 +41,7 @@ def _facts(kind: type[_N], record: object) -> _N:
     return kind._make(getattr(record, name) for name in kind._fields)
 
 
-class MemoryQueries:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
+class MemoryQueries(MemoryRepository):
     def _live_entities(self) -> builtins.list[Entity]:
         found = self._c.state.entities.values()
         return sorted((e for e in found if e.archived_at is None), key=name_order)
@@ -224,10 +221,7 @@ class MemoryQueries:
         )
 
 
-class MemoryBulkRecords:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
+class MemoryBulkRecords(MemoryRepository):
     def dump(self) -> RegisterRecords:
         c = self._c
         s = c.state

@@ -12,7 +12,7 @@ from pathlib import Path
 from db.mapping import SETTING_SET, SETTINGS_TABLE, setting_json
 from fakes.memory_core import (
     CATALOGUES,
-    Core,
+    MemoryRepository,
     name_keys_of,
     name_order,
     stored_parties,
@@ -29,10 +29,7 @@ from transfers_app.domain.validation import ensure_valid
 from transfers_app.errors import NotFoundError, StorageError
 
 
-class MemoryEntities:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
+class MemoryEntities(MemoryRepository):
     def add(self, e: models.Entity) -> models.Entity:
         return self._c.add_audited(e, self._c.state.entities, "entities")
 
@@ -77,10 +74,7 @@ class MemoryEntities:
         return self._c.set_archived("location", "locations", self._c.state.locations, loc, False)
 
 
-class MemoryNames:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
+class MemoryNames(MemoryRepository):
     def _live(self) -> builtins.list[models.Entity]:
         return [e for _, e in sorted(self._c.state.entities.items()) if e.archived_at is None]
 
@@ -118,10 +112,7 @@ class MemoryNames:
         return [NameHit(e.id or 0, e.name) for e in live if e.kind.value == "group"]
 
 
-class MemoryTransfers:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
+class MemoryTransfers(MemoryRepository):
     def add(self, t: models.Transfer) -> models.Transfer:
         return self._c.add_audited(t, self._c.state.transfers, "transfers")
 
@@ -152,10 +143,7 @@ class MemoryTransfers:
         return self._c.set_archived("transfer", "transfers", self._c.state.transfers, t, False)
 
 
-class MemoryDocuments:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
+class MemoryDocuments(MemoryRepository):
     def _store_file(self, doc: models.Document, file: Path | None) -> models.Document:
         if file is None:
             return doc
@@ -263,10 +251,7 @@ def audited(tia: models.Tia) -> models.Tia:
     return replace(tia, approved_document="sha256:" + hashlib.sha256(doc.encode()).hexdigest())
 
 
-class MemoryAssessments:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
+class MemoryAssessments(MemoryRepository):
     def add(self, tia: models.Tia) -> models.Tia:
         ensure_valid(tia)
         c = self._c
@@ -341,10 +326,7 @@ class MemoryAssessments:
         return self._c.set_archived("transfer assessment", "tias", self._c.state.tias, tia, False)
 
 
-class MemoryNotices:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
+class MemoryNotices(MemoryRepository):
     def add(self, n: models.SubprocessorNotice) -> models.SubprocessorNotice:
         return self._c.add_audited(n, self._c.state.notices, "subprocessor_notices")
 
@@ -361,10 +343,7 @@ class MemoryNotices:
         return sorted(found, key=lambda n: (n.received_on, n.id or 0), reverse=True)
 
 
-class MemoryPublications:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
+class MemoryPublications(MemoryRepository):
     def add(self, pub: models.Publication) -> models.Publication:
         c = self._c
         with c.atomic():
@@ -386,10 +365,7 @@ class MemoryPublications:
         return found[0] if found else None
 
 
-class MemorySettings:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
+class MemorySettings(MemoryRepository):
     def get(self, key: str) -> str | None:
         return self._c.state.settings.get(key)
 
@@ -429,10 +405,7 @@ class MemorySettings:
                 c.audit("catalogue", new_id, "create", None, item)
 
 
-class MemoryAudit:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
+class MemoryAudit(MemoryRepository):
     def entries(
         self, limit: int = 200, table: str | None = None, record_id: int | None = None
     ) -> builtins.list[models.AuditEntry]:
