@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, QCoreApplication, SignalInstance
-from PySide6.QtWidgets import QComboBox, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QComboBox, QTableWidget, QTableWidgetItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from ui.context import UiContext
@@ -36,6 +36,15 @@ class ReadyPage(Protocol):
 
 
 R = TypeVar("R", bound=ReadyPage)
+
+
+W = TypeVar("W", bound=QWidget)
+
+
+def added(qtbot: QtBot, widget: W) -> W:
+    """``widget``, handed to the test's bot (closed and deleted after the test)."""
+    qtbot.addWidget(widget)
+    return widget
 
 
 def choose(combo: QComboBox, value: object) -> None:
