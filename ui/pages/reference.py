@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
@@ -49,6 +48,7 @@ from ui.models.reference import (
 )
 from ui.models.rows import ObjectRole
 from ui.pages.base import Page
+from ui.widgets.panes import split_panes
 from ui.widgets.tables import show_rows_read_only
 
 
@@ -208,13 +208,7 @@ class ReferencePage(Page):
         bar.addSpacing(12)
         bar.addWidget(self.load_button)
         # The detail pane sits below: the table keeps the full width for the references.
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([440, 260])
-        splitter.setChildrenCollapsible(False)
+        splitter = split_panes(self.table, self.detail, (3, 2), (440, 260), Qt.Orientation.Vertical)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.subheader)

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -87,6 +86,7 @@ from ui.dialogs.tia_editor.steps.signoff import SignOffStep
 from ui.dialogs.tia_editor.steps.tool import ToolStep
 from ui.dialogs.tia_editor.steps.tra import TraStep
 from ui.dialogs.tia_editor.steps.transfer import TransferStep
+from ui.widgets.panes import split_panes, stacked_pane
 
 
 class TiaEditor(QDialog):
@@ -174,18 +174,8 @@ class TiaEditor(QDialog):
         self.signoff_page.submit_button.clicked.connect(self.submit_for_review)
         self.signoff_page.approve_button.clicked.connect(self.approve)
         self.signoff_page.reassess_button.clicked.connect(self.reassess)
-        left = QWidget()
-        left_column = QVBoxLayout(left)
-        left_column.setContentsMargins(0, 0, 0, 0)
-        left_column.addWidget(self.progress_label)
-        left_column.addWidget(self.steps, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(self.pages)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([270, 950])
-        splitter.setChildrenCollapsible(False)
+        left = stacked_pane(self.progress_label, self.steps)
+        splitter = split_panes(left, self.pages, (0, 1), (270, 950))
 
         # Bottom: export, messages, save and close.
         self.export_button = QPushButton("Export PDF or &Word…")
