@@ -44,7 +44,7 @@ from transfers_app.services.notices import (
 )
 from ui import messages
 from ui.context import UiContext
-from ui.widgets.forms import FieldMessages, save_cancel_row
+from ui.widgets.forms import FieldMessages, save_cancel_row, show_save_state
 
 DEADLINE_RULE = (
     "The last day to object is the day the notice was received plus the notice period: the "
@@ -279,12 +279,14 @@ class NoticeDialog(QDialog, FieldMessages):
         pending = self._show_messages(
             found, self._touched, _ONLY_EMPTY, lambda field: field.replace("_", " ")
         )
-        self.save_button.setEnabled(not found and self.ctx.read_only is None)
-        self.summary.setText("Before recording: " + "; ".join(pending) if pending else "")
-        if self.ctx.read_only is not None:
-            self.summary.setText(
-                f"The register is read-only ({self.ctx.read_only}): nothing can be saved"
-            )
+        show_save_state(
+            self.save_button,
+            self.summary,
+            pending,
+            ok=not found,
+            before="Before recording",
+            read_only=self.ctx.read_only,
+        )
         n = self.value()
         if n.objection_deadline is not None:
             when = relative_days(days_until(n.objection_deadline, self.ctx.today))

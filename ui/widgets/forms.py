@@ -61,6 +61,24 @@ def save_cancel_row(
     return row, save, cancel
 
 
+def show_save_state(
+    save: QPushButton,
+    summary: QLabel,
+    pending: list[str],
+    *,
+    ok: bool,
+    before: str,
+    read_only: str | None,
+) -> None:
+    """Save is offered only when the record is ``ok`` and the register writable; ``summary``
+    says what is still wrong (after ``before``, e.g. "Before saving"), or why nothing can be
+    saved."""
+    save.setEnabled(ok and read_only is None)
+    summary.setText(f"{before}: " + "; ".join(pending) if pending else "")
+    if read_only is not None:
+        summary.setText(f"The register is read-only ({read_only}): nothing can be saved")
+
+
 class FieldMessages:
     """Mixin for dialogs that show each validation message beside its field.
 
