@@ -49,6 +49,7 @@ from ui.pages.supplier_report import (
     render_similar,
 )
 from ui.widgets.country_picker import CountryPicker
+from ui.widgets.forms import button_row
 from ui.widgets.panes import split_panes
 
 DEBOUNCE_MS = 150
@@ -133,10 +134,7 @@ class SupplierCheckPage(Page):
         dpf_col.addWidget(self.dpf_swiss)
         form.addRow("Certified under:", dpf_col)
         form.addRow("Data categories:", self.categories)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.reset_button)
-        buttons.addStretch(1)
+        buttons = button_row(self.add_button, self.reset_button)
 
         intro = QLabel(
             "<b>Before signing a new supplier</b>: what the law requires for the data to go "

@@ -61,6 +61,16 @@ def save_cancel_row(
     return row, save, cancel
 
 
+def button_row(*widgets: QWidget) -> QHBoxLayout:
+    """``widgets`` (buttons, check boxes) side by side on the left of a row, the room left
+    after them."""
+    row = QHBoxLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return row
+
+
 def show_save_state(
     save: QPushButton,
     summary: QLabel,
