@@ -51,7 +51,7 @@ from transfers_app.rules.destination import MODULE_NAMES
 from ui import messages
 from ui.context import UiContext
 from ui.models.parties import PartiesModel
-from ui.widgets.forms import FieldMessages, save_cancel_row, show_save_state
+from ui.widgets.forms import FieldMessages, save_cancel_row
 
 Mode = Literal["new", "renew", "edit"]
 # Messages that only say a field is still empty: shown once the field is touched.
@@ -662,14 +662,7 @@ class DocumentDialog(FieldMessages, QDialog):
     def _validate(self) -> None:
         found = self.problems()
         pending = self._show_messages(found, self._touched, _ONLY_EMPTY, _field_label)
-        show_save_state(
-            self.save_button,
-            self.summary,
-            pending,
-            ok=not found,
-            before="Before saving",
-            read_only=self.ctx.read_only,
-        )
+        self._offer_save(not found, pending, "Before saving", self.ctx.read_only)
         doc = self.value()
         if self.review.value() is None and doc.next_review_on is not None:
             self.review_hint.setText(

@@ -44,7 +44,8 @@ from transfers_app.services.notices import (
 )
 from ui import messages
 from ui.context import UiContext
-from ui.widgets.forms import FieldMessages, save_cancel_row, show_save_state
+from ui.widgets.forms import FieldMessages, save_cancel_row
+from ui.widgets.panes import stacked_pane
 
 DEADLINE_RULE = (
     "The last day to object is the day the notice was received plus the notice period: the "
@@ -76,16 +77,6 @@ def _date_edit(value: date, name: str) -> QDateEdit:
     edit.setAccessibleName(name)
     edit.setMinimumWidth(130)
     return edit
-
-
-def _stacked(field: QWidget, hint: QLabel) -> QWidget:
-    """A field with its hint under it, as one form cell."""
-    box = QWidget()
-    column = QVBoxLayout(box)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.addWidget(field)
-    column.addWidget(hint)
-    return box
 
 
 class NoticeDialog(QDialog, FieldMessages):
@@ -124,13 +115,23 @@ class NoticeDialog(QDialog, FieldMessages):
         self.name.setPlaceholderText("as the notice names it")
         self.name_hint = QLabel()
         self.name_hint.setWordWrap(True)
-        self._row(form, "&Sub-processor:", "subprocessor_name", _stacked(self.name, self.name_hint))
+        self._row(
+            form,
+            "&Sub-processor:",
+            "subprocessor_name",
+            stacked_pane(self.name, self.name_hint, rest_stretch=0),
+        )
 
         self.countries = QLineEdit()
         self.countries.setAccessibleName("Countries")
         self.countries.setPlaceholderText("codes or names, separated by commas: DE, CH")
         self.countries_hint = QLabel()
-        self._row(form, "&Countries:", "countries", _stacked(self.countries, self.countries_hint))
+        self._row(
+            form,
+            "&Countries:",
+            "countries",
+            stacked_pane(self.countries, self.countries_hint, rest_stretch=0),
+        )
 
         self.service_edit = QLineEdit()
         self.service_edit.setAccessibleName("Service")
@@ -279,14 +280,7 @@ class NoticeDialog(QDialog, FieldMessages):
         pending = self._show_messages(
             found, self._touched, _ONLY_EMPTY, lambda field: field.replace("_", " ")
         )
-        show_save_state(
-            self.save_button,
-            self.summary,
-            pending,
-            ok=not found,
-            before="Before recording",
-            read_only=self.ctx.read_only,
-        )
+        self._offer_save(not found, pending, "Before recording", self.ctx.read_only)
         n = self.value()
         if n.objection_deadline is not None:
             when = relative_days(days_until(n.objection_deadline, self.ctx.today))

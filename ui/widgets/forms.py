@@ -71,24 +71,6 @@ def button_row(*widgets: QWidget) -> QHBoxLayout:
     return row
 
 
-def show_save_state(
-    save: QPushButton,
-    summary: QLabel,
-    pending: list[str],
-    *,
-    ok: bool,
-    before: str,
-    read_only: str | None,
-) -> None:
-    """Save is offered only when the record is ``ok`` and the register writable; ``summary``
-    says what is still wrong (after ``before``, e.g. "Before saving"), or why nothing can be
-    saved."""
-    save.setEnabled(ok and read_only is None)
-    summary.setText(f"{before}: " + "; ".join(pending) if pending else "")
-    if read_only is not None:
-        summary.setText(f"The register is read-only ({read_only}): nothing can be saved")
-
-
 class FieldMessages:
     """Mixin for dialogs that show each validation message beside its field.
 
@@ -96,6 +78,9 @@ class FieldMessages:
     """
 
     _errors: dict[str, QLabel]
+    # What ``_offer_save`` enables, and where it says what is still wrong.
+    save_button: QPushButton
+    summary: QLabel
     # How a message looks (a dialog may keep its own red).
     error_style = ERROR_STYLE
 
@@ -127,6 +112,15 @@ class FieldMessages:
         for text, field, widget in rows:
             self._row(form, text, field, widget)
         return form
+
+    def _offer_save(self, ok: bool, pending: list[str], before: str, read_only: str | None) -> None:
+        """Save is offered only when the record is ``ok`` and the register writable; the
+        summary says what is still wrong (after ``before``, e.g. "Before saving"), or why
+        nothing can be saved."""
+        self.save_button.setEnabled(ok and read_only is None)
+        self.summary.setText(f"{before}: " + "; ".join(pending) if pending else "")
+        if read_only is not None:
+            self.summary.setText(f"The register is read-only ({read_only}): nothing can be saved")
 
     def _show_messages(
         self,

@@ -26,11 +26,12 @@ def split_panes(
     return splitter
 
 
-def stacked_pane(top: QWidget, rest: QWidget) -> QWidget:
-    """A pane with no margins of its own: ``top`` above ``rest``, which takes the room left."""
+def stacked_pane(top: QWidget, rest: QWidget, rest_stretch: int = 1) -> QWidget:
+    """A pane with no margins of its own: ``top`` above ``rest``, which takes the room left
+    (unless ``rest_stretch`` is 0: a field with its hint under it, as one form cell)."""
     pane = QWidget()
     column = QVBoxLayout(pane)
     column.setContentsMargins(0, 0, 0, 0)
     column.addWidget(top)
-    column.addWidget(rest, 1)
+    column.addWidget(rest, rest_stretch)
     return pane
