@@ -115,23 +115,15 @@ class NoticeDialog(QDialog, FieldMessages):
         self.name.setPlaceholderText("as the notice names it")
         self.name_hint = QLabel()
         self.name_hint.setWordWrap(True)
-        self._row(
-            form,
-            "&Sub-processor:",
-            "subprocessor_name",
-            stacked_pane(self.name, self.name_hint, rest_stretch=0),
-        )
+        name_cell = stacked_pane(self.name, self.name_hint, rest_stretch=0)
+        self._row(form, "&Sub-processor:", "subprocessor_name", name_cell)
 
         self.countries = QLineEdit()
         self.countries.setAccessibleName("Countries")
         self.countries.setPlaceholderText("codes or names, separated by commas: DE, CH")
         self.countries_hint = QLabel()
-        self._row(
-            form,
-            "&Countries:",
-            "countries",
-            stacked_pane(self.countries, self.countries_hint, rest_stretch=0),
-        )
+        countries_cell = stacked_pane(self.countries, self.countries_hint, rest_stretch=0)
+        self._row(form, "&Countries:", "countries", countries_cell)
 
         self.service_edit = QLineEdit()
         self.service_edit.setAccessibleName("Service")
