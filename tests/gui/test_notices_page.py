@@ -307,3 +307,15 @@ def test_model_passes_the_model_tester(
 ) -> None:
     qtmodeltester.check(NoticesModel(ctx.services.notices.views(ctx.today)))
     qtmodeltester.check(NoticesModel([]))
+
+
+def test_accept_with_problems_records_nothing_and_shows_them_beside_the_fields(
+    qtbot: QtBot, ctx: UiContext
+) -> None:
+    d = NoticeDialog(ctx, ctx.services.notices)
+    qtbot.addWidget(d)
+    name_error = d._errors["subprocessor_name"]
+    assert name_error.isHidden()  # still empty, not touched: quiet until Save
+    d.accept()
+    assert d.saved is None and d.result() != QDialog.DialogCode.Accepted
+    assert not name_error.isHidden() and name_error.text()

@@ -675,10 +675,7 @@ class DocumentDialog(FieldMessages, QDialog):
             self.review_hint.setText("")
 
     def accept(self) -> None:
-        found = self.problems()
-        if found:
-            self._touched.update(p.field for p in found)
-            self._validate()
+        if self._refused(self.problems(), self._validate):
             return
         doc = self.value()
         if self._save is not None:

@@ -289,10 +289,7 @@ class NoticeDialog(QDialog, FieldMessages):
         self.countries_hint.setVisible(bool(codes))
 
     def accept(self) -> None:
-        found = self.problems()
-        if found:
-            self._touched.update(p.field for p in found)
-            self._validate()
+        if self._refused(self.problems(), self._validate):
             return
         notice = self.value()
         if self.use_contract.isChecked():

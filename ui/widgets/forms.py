@@ -78,6 +78,8 @@ class FieldMessages:
     """
 
     _errors: dict[str, QLabel]
+    # The fields the user has edited (``_refused`` adds those with a problem).
+    _touched: set[str]
     # What ``_offer_save`` enables, and where it says what is still wrong.
     save_button: QPushButton
     summary: QLabel
@@ -121,6 +123,15 @@ class FieldMessages:
         self.summary.setText(f"{before}: " + "; ".join(pending) if pending else "")
         if read_only is not None:
             self.summary.setText(f"The register is read-only ({read_only}): nothing can be saved")
+
+    def _refused(self, found: Collection[ValidationError], validate: Callable[[], object]) -> bool:
+        """On Save: if there is any problem, every field with one counts as touched and
+        ``validate`` (the dialog's own) shows each message; True then (nothing is saved)."""
+        if not found:
+            return False
+        self._touched.update(p.field for p in found)
+        validate()
+        return True
 
     def _show_messages(
         self,
