@@ -7,8 +7,10 @@ Built with data, testable without ``exec()``: fill the widgets, read ``value()``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -77,6 +79,19 @@ def _date_edit(value: date, name: str) -> QDateEdit:
     edit.setAccessibleName(name)
     edit.setMinimumWidth(130)
     return edit
+
+
+R = TypeVar("R")
+
+
+def _recorded(parent: QWidget, record: Callable[[], R], what: str) -> R | None:
+    """What ``record()`` returns; None when the service refuses, after saying why ("The
+    ``what`` was not recorded: …")."""
+    try:
+        return record()
+    except TransfersError as exc:
+        messages.error(parent, f"The {what} was not recorded: {exc}")
+        return None
 
 
 class NoticeDialog(QDialog, FieldMessages):
@@ -294,12 +309,9 @@ class NoticeDialog(QDialog, FieldMessages):
         notice = self.value()
         if self.use_contract.isChecked():
             notice = replace(notice, notice_period_days=None, objection_deadline=None)
-        try:
-            self.saved = self.service.record(notice)
-        except TransfersError as exc:
-            messages.error(self, f"The notice was not recorded: {exc}")
-            return
-        super().accept()
+        self.saved = _recorded(self, lambda: self.service.record(notice), "notice")
+        if self.saved is not None:
+            super().accept()
 
     @classmethod
     def record(
@@ -444,12 +456,11 @@ class DecisionDialog(QDialog, FieldMessages):
             self._validate()
             return
         decision, by, on = self.value()
-        try:
-            self.result_ = self.service.decide(self.notice, decision, by, on)
-        except TransfersError as exc:
-            messages.error(self, f"The decision was not recorded: {exc}")
-            return
-        super().accept()
+        self.result_ = _recorded(
+            self, lambda: self.service.decide(self.notice, decision, by, on), "decision"
+        )
+        if self.result_ is not None:
+            super().accept()
 
     @classmethod
     def decide(
