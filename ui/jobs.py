@@ -29,7 +29,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, Unpack
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -242,6 +242,14 @@ def runner() -> JobRunner:
     return _RUNNER
 
 
+class JobOptions(TypedDict, total=False):
+    """What ``Jobs.start`` passes on to ``Jobs.start_plain`` as it is."""
+
+    key: Hashable
+    on_progress: Callable[[Any], object] | None
+    on_cancelled: Callable[[], object] | None
+
+
 class Jobs:
     """The background work of one page or dialog (``owner``)."""
 
@@ -261,13 +269,10 @@ class Jobs:
         work: Callable[[AppServices, Job], T],
         on_done: Callable[[T], object],
         on_failed: Callable[[str], object] | None = None,
-        *,
-        key: Hashable = DEFAULT_KEY,
-        on_progress: Callable[[Any], object] | None = None,
-        on_cancelled: Callable[[], object] | None = None,
+        **options: Unpack[JobOptions],
     ) -> Job:
         """Run ``work(services, job)`` in the background with services of its own; the older
-        job with the same ``key`` is superseded."""
+        job with the same ``key`` is superseded (``options`` as ``start_plain`` takes them)."""
         ctx = self.ctx
         if ctx is None:
             raise RuntimeError("Jobs made without a context cannot give work services")
@@ -280,14 +285,7 @@ class Jobs:
             finally:
                 services.close()
 
-        return self.start_plain(
-            with_services,
-            on_done,
-            on_failed,
-            key=key,
-            on_progress=on_progress,
-            on_cancelled=on_cancelled,
-        )
+        return self.start_plain(with_services, on_done, on_failed, **options)
 
     def start_plain(
         self,

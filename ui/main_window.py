@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QSplitter,
     QStackedWidget,
     QStyle,
     QToolBar,
@@ -29,6 +28,7 @@ from transfers_app.ports.storage import JournalMode
 from ui import jobs, messages
 from ui.context import UiContext
 from ui.pages.base import Page
+from ui.widgets.panes import split_panes
 
 # Navigation order: key, module, class.
 PAGES: list[tuple[str, str, str]] = [
@@ -119,13 +119,7 @@ class MainWindow(QMainWindow):
             page.open_entity.connect(self.open_entity)
             page.changed.connect(self.register_changed)
         self.nav.currentRowChanged.connect(self._show_row)
-        splitter = QSplitter()
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([190, 1090])
+        splitter = split_panes(self.nav, self.stack, (0, 1), (190, 1090))
         # Shown above everything while the register cannot be changed, saying why.
         self.read_only_banner = QLabel()
         self.read_only_banner.setObjectName("read-only-banner")

@@ -7,6 +7,7 @@ import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -38,9 +39,8 @@ HOSTILE = FIXTURES / "hostile_strings.csv"
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Iterator[SqliteStore]:
-    register = demo_sqlite(tmp_path)
-    yield register
-    register.close()
+    with closing(demo_sqlite(tmp_path)) as register:
+        yield register
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -22,9 +23,8 @@ TODAY = date(2026, 11, 25)
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    repo = demo_sqlite(tmp_path)
-    yield repo
-    repo.close()
+    with closing(demo_sqlite(tmp_path)) as repo:
+        yield repo
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
-from support.widgets import shown_objects
+from support.widgets import added, shown_objects
 
 from transfers_app.domain.models import AuditEntry
 from ui.context import UiContext
@@ -19,9 +19,7 @@ from ui.widgets.tables import select_row_where
 
 @pytest.fixture
 def page(qtbot: QtBot, ctx: UiContext) -> AuditPage:
-    widget = AuditPage(ctx)
-    qtbot.addWidget(widget)
-    return widget
+    return added(qtbot, AuditPage(ctx))
 
 
 def shown(page: AuditPage) -> list[AuditEntry]:

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import QTreeWidgetItem
+from support.widgets import shown_when_ready
 
 from transfers_app.domain.enums import Access, Mechanism, Role, Severity
 from transfers_app.domain.models import MechanismUse, Transfer
@@ -24,13 +25,7 @@ WAIT_MS = 20_000
 
 
 def ready_page(qtbot, ctx: UiContext, width: int = 1280, height: int = 800) -> DashboardPage:  # type: ignore[no-untyped-def]
-    page = DashboardPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(width, height)
-    with qtbot.waitSignal(page.ready, timeout=WAIT_MS):
-        page.show()
-    assert page.error == ""
-    return page
+    return shown_when_ready(qtbot, DashboardPage(ctx), (width, height), WAIT_MS)
 
 
 def test_paints_at_once_then_fills_in_from_the_background(qtbot, ctx):  # type: ignore[no-untyped-def]

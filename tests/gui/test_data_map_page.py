@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
+from support.widgets import shown_when_ready
 
 from transfers_app.domain.enums import Access, EntityKind, Lifecycle, Mechanism, Role, Severity
 from transfers_app.domain.models import MechanismUse, Transfer
@@ -34,13 +35,7 @@ STATUS_WORDS = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "OK"}
 def ready_page(  # type: ignore[no-untyped-def]
     qtbot, ctx: UiContext, width: int = 1280, height: int = 800, **kwargs
 ) -> DataMapPage:
-    page = DataMapPage(ctx, **kwargs)
-    qtbot.addWidget(page)
-    page.resize(width, height)
-    with qtbot.waitSignal(page.ready, timeout=WAIT_MS):
-        page.show()
-    assert page.error == ""
-    return page
+    return shown_when_ready(qtbot, DataMapPage(ctx, **kwargs), (width, height), WAIT_MS)
 
 
 def entity_id(ctx: UiContext, name: str) -> int:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.models import NoticeDecision, SubprocessorNotice
+from transfers_app.errors import TransfersError
 from ui.context import UiContext
 from ui.dialogs.notice_dialog import DecisionDialog, NoticeDialog
 from ui.models.notices import Column, NoticesModel
@@ -307,3 +308,35 @@ def test_model_passes_the_model_tester(
 ) -> None:
     qtmodeltester.check(NoticesModel(ctx.services.notices.views(ctx.today)))
     qtmodeltester.check(NoticesModel([]))
+
+
+def test_accept_with_problems_records_nothing_and_shows_them_beside_the_fields(
+    qtbot: QtBot, ctx: UiContext
+) -> None:
+    d = NoticeDialog(ctx, ctx.services.notices)
+    qtbot.addWidget(d)
+    name_error = d._errors["subprocessor_name"]
+    assert name_error.isHidden()  # still empty, not touched: quiet until Save
+    d.accept()
+    assert d.saved is None and d.result() != QDialog.DialogCode.Accepted
+    assert not name_error.isHidden() and name_error.text()
+
+
+def test_a_refused_notice_is_a_message_and_the_dialog_stays(
+    qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: list[str] = []
+    monkeypatch.setattr("ui.messages.error", lambda _parent, text: said.append(text))
+    d = NoticeDialog(ctx, ctx.services.notices)
+    qtbot.addWidget(d)
+    d.processor.setCurrentIndex(d.processor.findText(STRATUS))
+    d.name.setText("Nimbus")
+    d.countries.setText("DE")
+
+    def refuse(notice: SubprocessorNotice) -> SubprocessorNotice:
+        raise TransfersError("the register is in use by another program")
+
+    monkeypatch.setattr(ctx.services.notices, "record", refuse)
+    d.accept()
+    assert said == ["The notice was not recorded: the register is in use by another program"]
+    assert d.saved is None and d.result() != QDialog.DialogCode.Accepted

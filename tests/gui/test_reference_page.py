@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 from source_tiers import as_format_2, is_t3, legal_facts_text, t3_markers
+from support.widgets import added
 
 from transfers_app.domain.enums import Regime
 from transfers_app.reference.loader import Decision
@@ -25,9 +26,7 @@ from ui.pages.reference import ReferencePage
 
 @pytest.fixture
 def page(qtbot: QtBot, ctx: UiContext) -> ReferencePage:
-    widget = ReferencePage(ctx)
-    qtbot.addWidget(widget)
-    return widget
+    return added(qtbot, ReferencePage(ctx))
 
 
 def rows(page: ReferencePage) -> list[Decision]:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from pytestqt.qtbot import QtBot
+from support.widgets import added
 
 from transfers_app.domain.enums import Lifecycle, Regime, Role
 from ui.context import UiContext
@@ -15,9 +16,7 @@ from ui.pages.supplier_check import DEBOUNCE_MS, SupplierCheckPage
 
 @pytest.fixture
 def page(qtbot: QtBot, ctx: UiContext) -> SupplierCheckPage:
-    widget = SupplierCheckPage(ctx)
-    qtbot.addWidget(widget)
-    return widget
+    return added(qtbot, SupplierCheckPage(ctx))
 
 
 def section(text: str, start: str, end: str | None = None) -> str:

@@ -580,3 +580,24 @@ def test_the_transfer_editor_opens_the_transfers_assessment(
     qtbot.addWidget(new)
     assert not new.assessment_button.isEnabled()  # a transfer not saved has no assessment
     assert "Save the transfer first" in new.assessment_button.toolTip()
+
+
+def test_a_refused_write_says_why_and_keeps_the_draft(
+    qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d = editor(qtbot, ctx, fresh_draft(ctx))
+    said: list[str] = []
+    monkeypatch.setattr(messages, "error", lambda _parent, text: said.append(text))
+
+    def refuse(*_args: object, **_kwargs: object) -> Tia:
+        raise ValidationError("file", "the register is in use by another program")
+
+    monkeypatch.setattr(ctx.services.tias, "save", refuse)
+    monkeypatch.setattr(ctx.services.tias, "submit_for_review", refuse)
+    assert d.save() is None
+    assert d.submit_for_review() is None
+    assert said == [
+        "The assessment was not saved.\n\nfile: the register is in use by another program",
+        "The assessment was not submitted.\n\nfile: the register is in use by another program",
+    ]
+    assert d.saved is None and d.tia.id is None

@@ -5,10 +5,10 @@ table page with its rows read (tests/gui/conftest.py hands out a ``PageLoader`` 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication
-from PySide6.QtWidgets import QComboBox, QTableWidget, QTableWidgetItem
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, SignalInstance
+from PySide6.QtWidgets import QComboBox, QTableWidget, QTableWidgetItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from ui.context import UiContext
@@ -19,6 +19,32 @@ from ui.pages.base import TablePage
 WAIT_MS = 10_000
 P = TypeVar("P", bound=TablePage[Any])
 T = TypeVar("T")
+
+
+class ReadyPage(Protocol):
+    """A page that reads in the background and says ``ready`` when done (``error`` if not)."""
+
+    @property
+    def ready(self) -> SignalInstance: ...
+
+    @property
+    def error(self) -> str: ...
+
+    def resize(self, w: int, h: int, /) -> None: ...
+
+    def show(self) -> None: ...
+
+
+R = TypeVar("R", bound=ReadyPage)
+
+
+W = TypeVar("W", bound=QWidget)
+
+
+def added(qtbot: QtBot, widget: W) -> W:
+    """``widget``, handed to the test's bot (closed and deleted after the test)."""
+    qtbot.addWidget(widget)
+    return widget
 
 
 def choose(combo: QComboBox, value: object) -> None:
@@ -75,3 +101,14 @@ def shown_main_window(qtbot: QtBot, ctx: UiContext, tmp_path: Path) -> MainWindo
     qtbot.addWidget(window)
     window.show()
     return window
+
+
+def shown_when_ready(qtbot: QtBot, page: R, size: tuple[int, int], timeout: int = WAIT_MS) -> R:
+    """``page`` shown to the test's bot at ``size``, its first background read done without
+    an error."""
+    qtbot.addWidget(page)
+    page.resize(*size)
+    with qtbot.waitSignal(page.ready, timeout=timeout):
+        page.show()
+    assert page.error == ""
+    return page

@@ -88,6 +88,17 @@ def _scored(*scores: int, **kw: Any) -> TiaContent:
     )
 
 
+def _on_the_law(
+    human_rights: HumanRights, enforceability: Enforceability, exceptions: bool | None, outcome: str
+) -> tuple[TiaContent, str, InvestigationLevel, str]:
+    """A case decided on the destination's law: high harm to an SME (level 2), then
+    ``outcome``."""
+    content = _scored(
+        4, human_rights=human_rights, enforceability=enforceability, exceptions_apply=exceptions
+    )
+    return (content, "high", InvestigationLevel.LEVEL_2, outcome)
+
+
 @pytest.mark.parametrize(
     ("content", "harm", "level", "outcome"),
     [
@@ -97,34 +108,9 @@ def _scored(*scores: int, **kw: Any) -> TiaContent:
         (_scored(5), "high", InvestigationLevel.LEVEL_2, ""),  # SME, high, low volume
         (_scored(4, high_volume=True), "high", InvestigationLevel.LEVEL_3, ""),
         (_scored(4, large_organisation=True), "high", InvestigationLevel.LEVEL_3, ""),
-        (
-            _scored(4, human_rights=HumanRights.C2, enforceability=Enforceability.D2),
-            "high",
-            InvestigationLevel.LEVEL_2,
-            "proceed",  # E1
-        ),
-        (
-            _scored(
-                4,
-                human_rights=HumanRights.C4,
-                enforceability=Enforceability.D2,
-                exceptions_apply=True,
-            ),
-            "high",
-            InvestigationLevel.LEVEL_2,
-            "proceed",  # F1
-        ),
-        (
-            _scored(
-                4,
-                human_rights=HumanRights.C1,
-                enforceability=Enforceability.D5,
-                exceptions_apply=False,
-            ),
-            "high",
-            InvestigationLevel.LEVEL_2,
-            "may not proceed",  # F2
-        ),
+        _on_the_law(HumanRights.C2, Enforceability.D2, None, "proceed"),  # E1
+        _on_the_law(HumanRights.C4, Enforceability.D2, True, "proceed"),  # F1
+        _on_the_law(HumanRights.C1, Enforceability.D5, False, "may not proceed"),  # F2
     ],
 )
 def test_ico_decision_points(

@@ -9,142 +9,129 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from transfers_app.domain import enums
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import (
-    Access,
-    Activity,
-    DocumentKind,
-    EntityKind,
-    Frequency,
-    Lifecycle,
-    Mechanism,
-    Regime,
-    Role,
-    Severity,
-    TiaState,
-    TiaStatus,
-)
 
 NO_MECHANISM = "none"
 
 MECHANISM_LABELS: dict[str, str] = {
-    Mechanism.ADEQUACY: "Adequacy",
-    Mechanism.DPF: "Data Privacy Framework",
-    Mechanism.EU_SCC: "EU SCCs",
-    Mechanism.UK_IDTA: "UK IDTA",
-    Mechanism.UK_ADDENDUM: "UK Addendum",
-    Mechanism.LEGACY_SCC: "Legacy SCCs",
-    Mechanism.BCR: "BCRs",
-    Mechanism.DEROGATION: "Art 49 derogation",
+    enums.Mechanism.ADEQUACY: "Adequacy",
+    enums.Mechanism.DPF: "Data Privacy Framework",
+    enums.Mechanism.EU_SCC: "EU SCCs",
+    enums.Mechanism.UK_IDTA: "UK IDTA",
+    enums.Mechanism.UK_ADDENDUM: "UK Addendum",
+    enums.Mechanism.LEGACY_SCC: "Legacy SCCs",
+    enums.Mechanism.BCR: "BCRs",
+    enums.Mechanism.DEROGATION: "Art 49 derogation",
     NO_MECHANISM: "None recorded",
 }
 
 # Short names of the primary mechanism, as written on the data map's arrows.
-MECHANISM_SHORT: dict[Mechanism, str] = {
-    Mechanism.ADEQUACY: "Adequacy",
-    Mechanism.DPF: "DPF",
-    Mechanism.EU_SCC: "SCC",
-    Mechanism.UK_IDTA: "IDTA",
-    Mechanism.UK_ADDENDUM: "SCC+Addendum",
-    Mechanism.LEGACY_SCC: "Legacy SCC",
-    Mechanism.BCR: "BCR",
-    Mechanism.DEROGATION: "Art 49",
+MECHANISM_SHORT: dict[enums.Mechanism, str] = {
+    enums.Mechanism.ADEQUACY: "Adequacy",
+    enums.Mechanism.DPF: "DPF",
+    enums.Mechanism.EU_SCC: "SCC",
+    enums.Mechanism.UK_IDTA: "IDTA",
+    enums.Mechanism.UK_ADDENDUM: "SCC+Addendum",
+    enums.Mechanism.LEGACY_SCC: "Legacy SCC",
+    enums.Mechanism.BCR: "BCR",
+    enums.Mechanism.DEROGATION: "Art 49",
 }
 
 # A mechanism inside a sentence ("relies on the UK IDTA but ...").
-MECHANISM_PHRASES: dict[Mechanism, str] = {
-    Mechanism.ADEQUACY: "adequacy",
-    Mechanism.DPF: "the Data Privacy Framework",
-    Mechanism.EU_SCC: "EU SCCs",
-    Mechanism.UK_IDTA: "the UK IDTA",
-    Mechanism.UK_ADDENDUM: "EU SCCs with the UK Addendum",
-    Mechanism.LEGACY_SCC: "legacy SCCs",
-    Mechanism.BCR: "BCRs",
-    Mechanism.DEROGATION: "an Art 49 derogation",
+MECHANISM_PHRASES: dict[enums.Mechanism, str] = {
+    enums.Mechanism.ADEQUACY: "adequacy",
+    enums.Mechanism.DPF: "the Data Privacy Framework",
+    enums.Mechanism.EU_SCC: "EU SCCs",
+    enums.Mechanism.UK_IDTA: "the UK IDTA",
+    enums.Mechanism.UK_ADDENDUM: "EU SCCs with the UK Addendum",
+    enums.Mechanism.LEGACY_SCC: "legacy SCCs",
+    enums.Mechanism.BCR: "BCRs",
+    enums.Mechanism.DEROGATION: "an Art 49 derogation",
 }
 
 # What each mechanism means to a customer reading the public sub-processor list.
-SAFEGUARD_WORDS: dict[Mechanism, str] = {
-    Mechanism.ADEQUACY: "Adequacy decision",
-    Mechanism.DPF: "EU-U.S. Data Privacy Framework certification",
-    Mechanism.EU_SCC: "EU standard contractual clauses",
-    Mechanism.UK_IDTA: "UK International Data Transfer Agreement",
-    Mechanism.UK_ADDENDUM: "UK Addendum to the EU standard contractual clauses",
-    Mechanism.LEGACY_SCC: "Standard contractual clauses (pre-2021 version)",
-    Mechanism.BCR: "Binding corporate rules",
-    Mechanism.DEROGATION: "A specific-situation exception (Art 49), for occasional transfers",
+SAFEGUARD_WORDS: dict[enums.Mechanism, str] = {
+    enums.Mechanism.ADEQUACY: "Adequacy decision",
+    enums.Mechanism.DPF: "EU-U.S. Data Privacy Framework certification",
+    enums.Mechanism.EU_SCC: "EU standard contractual clauses",
+    enums.Mechanism.UK_IDTA: "UK International Data Transfer Agreement",
+    enums.Mechanism.UK_ADDENDUM: "UK Addendum to the EU standard contractual clauses",
+    enums.Mechanism.LEGACY_SCC: "Standard contractual clauses (pre-2021 version)",
+    enums.Mechanism.BCR: "Binding corporate rules",
+    enums.Mechanism.DEROGATION: "A specific-situation exception (Art 49), for occasional transfers",
 }
 
-DOCUMENT_KIND_LABELS: dict[DocumentKind, str] = {
-    DocumentKind.EU_SCC_2021: "EU SCCs (2021)",
-    DocumentKind.UK_IDTA: "UK IDTA",
-    DocumentKind.UK_ADDENDUM: "UK Addendum to the EU SCCs",
-    DocumentKind.LEGACY_SCC_2001: "Legacy SCCs 2001 (controller to controller, set I)",
-    DocumentKind.LEGACY_SCC_2004: "Legacy SCCs 2004 (controller to controller, set II)",
-    DocumentKind.LEGACY_SCC_2010: "Legacy SCCs 2010 (controller to processor)",
-    DocumentKind.BCR: "Binding corporate rules",
-    DocumentKind.DPA: "Data processing agreement (Art 28)",
-    DocumentKind.ART49_DEROGATION: "Art 49 derogation record",
-    DocumentKind.DPF_CERTIFICATION: "DPF certification evidence",
-    DocumentKind.OTHER: "Other",
+DOCUMENT_KIND_LABELS: dict[enums.DocumentKind, str] = {
+    enums.DocumentKind.EU_SCC_2021: "EU SCCs (2021)",
+    enums.DocumentKind.UK_IDTA: "UK IDTA",
+    enums.DocumentKind.UK_ADDENDUM: "UK Addendum to the EU SCCs",
+    enums.DocumentKind.LEGACY_SCC_2001: "Legacy SCCs 2001 (controller to controller, set I)",
+    enums.DocumentKind.LEGACY_SCC_2004: "Legacy SCCs 2004 (controller to controller, set II)",
+    enums.DocumentKind.LEGACY_SCC_2010: "Legacy SCCs 2010 (controller to processor)",
+    enums.DocumentKind.BCR: "Binding corporate rules",
+    enums.DocumentKind.DPA: "Data processing agreement (Art 28)",
+    enums.DocumentKind.ART49_DEROGATION: "Art 49 derogation record",
+    enums.DocumentKind.DPF_CERTIFICATION: "DPF certification evidence",
+    enums.DocumentKind.OTHER: "Other",
 }
 
-ENTITY_KIND_LABELS: dict[EntityKind, str] = {
-    EntityKind.GROUP: "Group company",
-    EntityKind.VENDOR: "Vendor",
-    EntityKind.CUSTOMER: "Customer",
+ENTITY_KIND_LABELS: dict[enums.EntityKind, str] = {
+    enums.EntityKind.GROUP: "Group company",
+    enums.EntityKind.VENDOR: "Vendor",
+    enums.EntityKind.CUSTOMER: "Customer",
 }
 OWN_KIND_LABEL = "Our entity"
-LIFECYCLE_LABELS: dict[Lifecycle, str] = {lc: lc.value.capitalize() for lc in Lifecycle}
-SEVERITY_LABELS: dict[Severity, str] = {s: s.value.capitalize() for s in Severity}
+LIFECYCLE_LABELS: dict[enums.Lifecycle, str] = {lc: lc.value.capitalize() for lc in enums.Lifecycle}
+SEVERITY_LABELS: dict[enums.Severity, str] = {s: s.value.capitalize() for s in enums.Severity}
 
-ACTIVITY_LABELS: dict[Activity, str] = {
-    Activity.HEADQUARTERS: "Headquarters",
-    Activity.HOSTING: "Hosting / storage",
-    Activity.SUPPORT: "Support / remote access",
-    Activity.BACKUP: "Backup",
-    Activity.FOLLOW_THE_SUN: "Follow-the-sun support",
+ACTIVITY_LABELS: dict[enums.Activity, str] = {
+    enums.Activity.HEADQUARTERS: "Headquarters",
+    enums.Activity.HOSTING: "Hosting / storage",
+    enums.Activity.SUPPORT: "Support / remote access",
+    enums.Activity.BACKUP: "Backup",
+    enums.Activity.FOLLOW_THE_SUN: "Follow-the-sun support",
 }
-ACCESS_LABELS: dict[Access, str] = {
-    Access.STORAGE: "Storage",
-    Access.REMOTE_ACCESS: "Remote access",
-    Access.ONWARD: "Onward transfer",
+ACCESS_LABELS: dict[enums.Access, str] = {
+    enums.Access.STORAGE: "Storage",
+    enums.Access.REMOTE_ACCESS: "Remote access",
+    enums.Access.ONWARD: "Onward transfer",
 }
-FREQUENCY_LABELS: dict[Frequency, str] = {
-    Frequency.ONE_OFF: "One-off",
-    Frequency.PERIODIC: "Periodic",
-    Frequency.CONTINUOUS: "Continuous",
-}
-
-REGIME_LABELS: dict[Regime, str] = {
-    Regime.UK: "UK GDPR",
-    Regime.EU: "EU GDPR",
-    Regime.CH: "Swiss FADP",
+FREQUENCY_LABELS: dict[enums.Frequency, str] = {
+    enums.Frequency.ONE_OFF: "One-off",
+    enums.Frequency.PERIODIC: "Periodic",
+    enums.Frequency.CONTINUOUS: "Continuous",
 }
 
-ROLE_LABELS: dict[Role, str] = {
-    Role.CONTROLLER: "controller",
-    Role.PROCESSOR: "processor",
-    Role.SUBPROCESSOR: "sub-processor",
+REGIME_LABELS: dict[enums.Regime, str] = {
+    enums.Regime.UK: "UK GDPR",
+    enums.Regime.EU: "EU GDPR",
+    enums.Regime.CH: "Swiss FADP",
+}
+
+ROLE_LABELS: dict[enums.Role, str] = {
+    enums.Role.CONTROLLER: "controller",
+    enums.Role.PROCESSOR: "processor",
+    enums.Role.SUBPROCESSOR: "sub-processor",
 }
 
 # The assessment of a transfer as the status engine judges it, in the words every output uses.
-TIA_STATE_LABELS: dict[TiaState, str] = {
-    TiaState.MISSING: "missing",
-    TiaState.DRAFT: "draft",
-    TiaState.REVIEW_OVERDUE: "review overdue",
-    TiaState.STALE: "stale",
-    TiaState.APPROVED: "approved",
-    TiaState.NOT_NEEDED: "not needed",
-    TiaState.NO_SAFEGUARD: "pending a valid safeguard",
-    TiaState.NOT_ASSESSED: "not assessed (not live)",
+TIA_STATE_LABELS: dict[enums.TiaState, str] = {
+    enums.TiaState.MISSING: "missing",
+    enums.TiaState.DRAFT: "draft",
+    enums.TiaState.REVIEW_OVERDUE: "review overdue",
+    enums.TiaState.STALE: "stale",
+    enums.TiaState.APPROVED: "approved",
+    enums.TiaState.NOT_NEEDED: "not needed",
+    enums.TiaState.NO_SAFEGUARD: "pending a valid safeguard",
+    enums.TiaState.NOT_ASSESSED: "not assessed (not live)",
 }
 
-TIA_STATUS_LABELS: dict[TiaStatus, str] = {
-    TiaStatus.DRAFT: "Draft",
-    TiaStatus.IN_REVIEW: "In review",
-    TiaStatus.APPROVED: "Approved",
-    TiaStatus.SUPERSEDED: "Superseded",
+TIA_STATUS_LABELS: dict[enums.TiaStatus, str] = {
+    enums.TiaStatus.DRAFT: "Draft",
+    enums.TiaStatus.IN_REVIEW: "In review",
+    enums.TiaStatus.APPROVED: "Approved",
+    enums.TiaStatus.SUPERSEDED: "Superseded",
 }
 
 

@@ -15,19 +15,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from transfers_app.domain.enums import (
-    Access,
-    Activity,
-    Derogation,
-    DocumentKind,
-    EntityKind,
-    Frequency,
-    Lifecycle,
-    Mechanism,
-    Regime,
-    Role,
-    VolumeBand,
-)
+from transfers_app.domain import enums
 from transfers_app.domain.models import (
     CatalogueItem,
     Document,
@@ -134,11 +122,11 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
 
         def ent(
             name: str,
-            kind: EntityKind,
+            kind: enums.EntityKind,
             country: str,
-            activity: Activity = Activity.HEADQUARTERS,
+            activity: enums.Activity = enums.Activity.HEADQUARTERS,
             city: str = "",
-            *more: tuple[str, Activity, str],
+            *more: tuple[str, enums.Activity, str],
             **kw: object,
         ) -> Entity:
             e = tx.entities.add(Entity(name=name, kind=kind, owner=owner, **kw))
@@ -151,9 +139,9 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
 
         parent = ent(
             "Keystone Access Group, Inc.",
-            EntityKind.GROUP,
+            enums.EntityKind.GROUP,
             "US",
-            Activity.HEADQUARTERS,
+            enums.Activity.HEADQUARTERS,
             "Atlanta, GA",
             legal_name="Keystone Access Group, Inc.",
             registration_number="DE 5512907",
@@ -162,9 +150,9 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         )
         uk = ent(
             "Keystone Access Europe Ltd",
-            EntityKind.GROUP,
+            enums.EntityKind.GROUP,
             "GB",
-            Activity.HEADQUARTERS,
+            enums.Activity.HEADQUARTERS,
             "Twickenham",
             legal_name="Keystone Access Europe Limited",
             registration_number="08123456",
@@ -172,29 +160,29 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
             contact_name="Privacy team",
             contact_email="privacy@keystone-europe.example",
             parent_id=parent.id,
-            exporter_regimes=(Regime.UK, Regime.EU),
+            exporter_regimes=(enums.Regime.UK, enums.Regime.EU),
             notes="Our exporting entity. Registered with the ICO (now the Information "
             "Commission); EU GDPR applies to its EU customers under Art 3(2).",
         )
         au = ent(
             "Keystone Access Australia Pty Ltd",
-            EntityKind.GROUP,
+            enums.EntityKind.GROUP,
             "AU",
-            Activity.HEADQUARTERS,
+            enums.Activity.HEADQUARTERS,
             "Sydney",
             parent_id=parent.id,
         )
         sg = ent(
             "Keystone Access Asia Pte. Ltd.",
-            EntityKind.GROUP,
+            enums.EntityKind.GROUP,
             "SG",
-            Activity.HEADQUARTERS,
+            enums.Activity.HEADQUARTERS,
             "Singapore",
             parent_id=parent.id,
         )
         assert uk.id and parent.id and au.id and sg.id
 
-        def doc(title: str, kind: DocumentKind, parties: list[int], **kw: object) -> Document:
+        def doc(title: str, kind: enums.DocumentKind, parties: list[int], **kw: object) -> Document:
             new = Document(kind=kind, title=title, party_ids=tuple(parties), **kw)
             copy = (
                 demo_copy(new, [names[p] for p in parties], files, pdf)
@@ -211,11 +199,11 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         def transfer(
             importer: Entity,
             dest: str,
-            role: Role,
+            role: enums.Role,
             service: str,
             cats: list[str],
-            mechs: list[tuple[Mechanism, Document | None]],
-            access: Access = Access.STORAGE,
+            mechs: list[tuple[enums.Mechanism, Document | None]],
+            access: enums.Access = enums.Access.STORAGE,
             exporter: Entity = uk,
             **kw: object,
         ) -> Transfer:
@@ -252,7 +240,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         # Intra-group: UK -> US parent on EU SCCs Module One + UK Addendum, TIA overdue.
         igta = doc(
             "Intra-group data transfer agreement (EU SCCs Module 1)",
-            DocumentKind.EU_SCC_2021,
+            enums.DocumentKind.EU_SCC_2021,
             [uk.id, parent.id],
             instrument_version="2021/914",
             scc_module=1,
@@ -264,7 +252,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         )
         igta_uk = doc(
             "UK Addendum to the intra-group agreement",
-            DocumentKind.UK_ADDENDUM,
+            enums.DocumentKind.UK_ADDENDUM,
             [uk.id, parent.id],
             instrument_version="B1.0",
             signed_on=ago(3, 2),
@@ -274,7 +262,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         t = transfer(
             parent,
             "US",
-            Role.CONTROLLER,
+            enums.Role.CONTROLLER,
             "Group CRM, website and app back end",
             [
                 "Identity",
@@ -284,13 +272,13 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
                 "Technical",
                 "Platform Usage",
             ],
-            [(Mechanism.UK_ADDENDUM, igta_uk), (Mechanism.EU_SCC, igta)],
+            [(enums.Mechanism.UK_ADDENDUM, igta_uk), (enums.Mechanism.EU_SCC, igta)],
             data_subjects=(
                 "Facility operators",
                 "Tenants and permitted users",
                 "Website and app users",
             ),
-            volume=VolumeBand.UNDER_1M,
+            volume=enums.VolumeBand.UNDER_1M,
             started_on=ago(3, 2),
         )
         assessments.group_parent(t)
@@ -298,7 +286,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         # Sister entities: Australia on the IDTA (current), Singapore on an expired IDTA.
         idta_au = doc(
             "IDTA Keystone Europe - Keystone Australia",
-            DocumentKind.UK_IDTA,
+            enums.DocumentKind.UK_IDTA,
             [uk.id, au.id],
             instrument_version="A1.0",
             signed_on=ago(2, 6),
@@ -310,20 +298,20 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         t = transfer(
             au,
             "AU",
-            Role.CONTROLLER,
+            enums.Role.CONTROLLER,
             "Regional customer support (APAC)",
             ["Identity", "Contact", "Communications"],
-            [(Mechanism.UK_IDTA, idta_au)],
-            access=Access.REMOTE_ACCESS,
+            [(enums.Mechanism.UK_IDTA, idta_au)],
+            access=enums.Access.REMOTE_ACCESS,
             data_subjects=("Facility operators",),
             started_on=ago(2, 6),
-            regimes=(Regime.UK,),
+            regimes=(enums.Regime.UK,),
             notes="UK customers only: EU data stays in the UK.",
         )
         assessments.australia(t)
         idta_sg = doc(
             "IDTA Keystone Europe - Keystone Asia",
-            DocumentKind.UK_IDTA,
+            enums.DocumentKind.UK_IDTA,
             [uk.id, sg.id],
             instrument_version="A1.0",
             signed_on=ago(3),
@@ -334,32 +322,32 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         t = transfer(
             sg,
             "SG",
-            Role.CONTROLLER,
+            enums.Role.CONTROLLER,
             "Regional sales reporting",
             ["Identity", "Contact", "Transaction"],
-            [(Mechanism.UK_IDTA, idta_sg)],
-            access=Access.REMOTE_ACCESS,
+            [(enums.Mechanism.UK_IDTA, idta_sg)],
+            access=enums.Access.REMOTE_ACCESS,
             started_on=ago(3),
-            regimes=(Regime.UK,),
+            regimes=(enums.Regime.UK,),
         )
         assessments.singapore(t)
 
         # Payments: US, DPF with UK Extension, SCC fallback. Compliant.
         pay = ent(
             "Northwind Payments, Inc.",
-            EntityKind.VENDOR,
+            enums.EntityKind.VENDOR,
             "US",
-            Activity.HOSTING,
+            enums.Activity.HOSTING,
             "Ashburn, VA",
-            ("IE", Activity.BACKUP, "Dublin"),
+            ("IE", enums.Activity.BACKUP, "Dublin"),
             website="https://northwind-pay.example",
-            lifecycle=Lifecycle.ACTIVE,
+            lifecycle=enums.Lifecycle.ACTIVE,
             active_on=ago(2),
         )
         assert pay.id
         dpf = doc(
             "DPF List entry - Northwind Payments",
-            DocumentKind.DPF_CERTIFICATION,
+            enums.DocumentKind.DPF_CERTIFICATION,
             [pay.id],
             dpf_eu=True,
             dpf_uk_extension=True,
@@ -368,7 +356,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         )
         dpa = doc(
             "Northwind DPA with EU SCCs Module 2",
-            DocumentKind.EU_SCC_2021,
+            enums.DocumentKind.EU_SCC_2021,
             [uk.id, pay.id],
             instrument_version="2021/914",
             scc_module=2,
@@ -379,7 +367,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         )
         add = doc(
             "Northwind UK Addendum",
-            DocumentKind.UK_ADDENDUM,
+            enums.DocumentKind.UK_ADDENDUM,
             [uk.id, pay.id],
             instrument_version="B1.0",
             signed_on=ago(2),
@@ -387,27 +375,31 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         transfer(
             pay,
             "US",
-            Role.PROCESSOR,
+            enums.Role.PROCESSOR,
             "Card payment processing",
             ["Identity", "Contact", "Transaction"],
-            [(Mechanism.DPF, dpf), (Mechanism.UK_ADDENDUM, add), (Mechanism.EU_SCC, dpa)],
-            volume=VolumeBand.UNDER_100K,
+            [
+                (enums.Mechanism.DPF, dpf),
+                (enums.Mechanism.UK_ADDENDUM, add),
+                (enums.Mechanism.EU_SCC, dpa),
+            ],
+            volume=enums.VolumeBand.UNDER_100K,
             started_on=ago(2),
         )
 
         # Marketing: US, EU DPF only (no UK Extension) - fallback Addendum covers UK; TIA missing.
         mkt = ent(
             "Brightwave Marketing Cloud LLC",
-            EntityKind.VENDOR,
+            enums.EntityKind.VENDOR,
             "US",
-            Activity.HOSTING,
+            enums.Activity.HOSTING,
             "Denver, CO",
             active_on=ago(1, 3),
         )
         assert mkt.id
         dpf_m = doc(
             "DPF List entry - Brightwave",
-            DocumentKind.DPF_CERTIFICATION,
+            enums.DocumentKind.DPF_CERTIFICATION,
             [mkt.id],
             dpf_eu=True,
             checked_on=ago(1, 3),
@@ -415,7 +407,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         )
         scc_m = doc(
             "Brightwave SCCs Module 2",
-            DocumentKind.EU_SCC_2021,
+            enums.DocumentKind.EU_SCC_2021,
             [uk.id, mkt.id],
             instrument_version="2021/914",
             scc_module=2,
@@ -423,7 +415,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         )
         add_m = doc(
             "Brightwave UK Addendum",
-            DocumentKind.UK_ADDENDUM,
+            enums.DocumentKind.UK_ADDENDUM,
             [uk.id, mkt.id],
             instrument_version="B1.0",
             signed_on=ago(1, 3),
@@ -431,20 +423,30 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         transfer(
             mkt,
             "US",
-            Role.PROCESSOR,
+            enums.Role.PROCESSOR,
             "Email campaigns and newsletters",
             ["Identity", "Contact", "Marketing"],
-            [(Mechanism.DPF, dpf_m), (Mechanism.UK_ADDENDUM, add_m), (Mechanism.EU_SCC, scc_m)],
+            [
+                (enums.Mechanism.DPF, dpf_m),
+                (enums.Mechanism.UK_ADDENDUM, add_m),
+                (enums.Mechanism.EU_SCC, scc_m),
+            ],
             data_subjects=("Facility operators", "Enquirers and correspondents"),
             started_on=ago(1, 3),
         )
 
         # Analytics: Germany - inside the EEA for EU, adequate for the UK. Compliant.
-        ana = ent("Lumen Analytics GmbH", EntityKind.VENDOR, "DE", Activity.HOSTING, "Frankfurt")
+        ana = ent(
+            "Lumen Analytics GmbH",
+            enums.EntityKind.VENDOR,
+            "DE",
+            enums.Activity.HOSTING,
+            "Frankfurt",
+        )
         assert ana.id
         dpa_a = doc(
             "Lumen Analytics DPA (Art 28)",
-            DocumentKind.DPA,
+            enums.DocumentKind.DPA,
             [uk.id, ana.id],
             signed_on=ago(1, 8),
             review_cycle_months=12,
@@ -453,10 +455,10 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         transfer(
             ana,
             "DE",
-            Role.PROCESSOR,
+            enums.Role.PROCESSOR,
             "Website and app analytics",
             ["Technical", "Platform Usage"],
-            [(Mechanism.ADEQUACY, None)],
+            [(enums.Mechanism.ADEQUACY, None)],
             started_on=ago(1, 8),
         )
         _ = dpa_a
@@ -464,17 +466,17 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         # Hosting: US on SCCs + Addendum, TIA current, SCC review overdue; onward to India.
         host = ent(
             "Stratus Cloud Hosting, Inc.",
-            EntityKind.VENDOR,
+            enums.EntityKind.VENDOR,
             "US",
-            Activity.HOSTING,
+            enums.Activity.HOSTING,
             "Seattle, WA",
-            ("IE", Activity.BACKUP, "Dublin"),
-            ("IN", Activity.FOLLOW_THE_SUN, "Bengaluru"),
+            ("IE", enums.Activity.BACKUP, "Dublin"),
+            ("IN", enums.Activity.FOLLOW_THE_SUN, "Bengaluru"),
         )
         assert host.id
         scc_h = doc(
             "Stratus Cloud Terms - SCCs Module 2",
-            DocumentKind.EU_SCC_2021,
+            enums.DocumentKind.EU_SCC_2021,
             [uk.id, host.id],
             instrument_version="2021/914",
             scc_module=2,
@@ -485,7 +487,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         )
         add_h = doc(
             "Stratus UK Addendum",
-            DocumentKind.UK_ADDENDUM,
+            enums.DocumentKind.UK_ADDENDUM,
             [uk.id, host.id],
             instrument_version="B1.0",
             signed_on=ago(2, 4),
@@ -493,25 +495,25 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         th = transfer(
             host,
             "US",
-            Role.PROCESSOR,
+            enums.Role.PROCESSOR,
             "Cloud hosting of the customer platform",
             ["Identity", "Contact", "Service User", "Image", "Technical"],
-            [(Mechanism.UK_ADDENDUM, add_h), (Mechanism.EU_SCC, scc_h)],
-            volume=VolumeBand.UNDER_1M,
+            [(enums.Mechanism.UK_ADDENDUM, add_h), (enums.Mechanism.EU_SCC, scc_h)],
+            volume=enums.VolumeBand.UNDER_1M,
             started_on=ago(2, 4),
         )
         sub = ent(
             "Indus Support Services Pvt. Ltd.",
-            EntityKind.VENDOR,
+            enums.EntityKind.VENDOR,
             "IN",
-            Activity.SUPPORT,
+            enums.Activity.SUPPORT,
             "Bengaluru",
             notes="Stratus subprocessor: 24x7 infrastructure support.",
         )
         assert sub.id and th.id
         scc_sub = doc(
             "Stratus - Indus SCCs Module 3",
-            DocumentKind.EU_SCC_2021,
+            enums.DocumentKind.EU_SCC_2021,
             [host.id, sub.id],
             instrument_version="2021/914",
             scc_module=3,
@@ -520,13 +522,13 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         transfer(
             sub,
             "IN",
-            Role.SUBPROCESSOR,
+            enums.Role.SUBPROCESSOR,
             "Infrastructure support (onward)",
             ["Technical"],
-            [(Mechanism.EU_SCC, scc_sub)],
-            access=Access.ONWARD,
+            [(enums.Mechanism.EU_SCC, scc_sub)],
+            access=enums.Access.ONWARD,
             exporter=host,
-            exporter_role=Role.PROCESSOR,
+            exporter_role=enums.Role.PROCESSOR,
             parent_transfer_id=th.id,
             started_on=ago(2),
         )
@@ -537,15 +539,15 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         # Customer service: Philippines, IDTA + SCCs, but no TIA yet.
         cs = ent(
             "Helpdesk Partners Philippines, Inc.",
-            EntityKind.VENDOR,
+            enums.EntityKind.VENDOR,
             "PH",
-            Activity.SUPPORT,
+            enums.Activity.SUPPORT,
             "Manila",
         )
         assert cs.id
         idta_cs = doc(
             "Helpdesk Partners IDTA",
-            DocumentKind.UK_IDTA,
+            enums.DocumentKind.UK_IDTA,
             [uk.id, cs.id],
             instrument_version="A1.0",
             signed_on=ago(0, 8),
@@ -554,7 +556,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         )
         scc_cs = doc(
             "Helpdesk Partners SCCs Module 2",
-            DocumentKind.EU_SCC_2021,
+            enums.DocumentKind.EU_SCC_2021,
             [uk.id, cs.id],
             instrument_version="2021/914",
             scc_module=2,
@@ -563,26 +565,26 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         transfer(
             cs,
             "PH",
-            Role.PROCESSOR,
+            enums.Role.PROCESSOR,
             "Customer service desk (first line)",
             ["Identity", "Contact", "Communications", "Service User"],
-            [(Mechanism.UK_IDTA, idta_cs), (Mechanism.EU_SCC, scc_cs)],
-            access=Access.REMOTE_ACCESS,
+            [(enums.Mechanism.UK_IDTA, idta_cs), (enums.Mechanism.EU_SCC, scc_cs)],
+            access=enums.Access.REMOTE_ACCESS,
             started_on=ago(0, 8),
         )
 
         # Debt collection: India, still on the 2010 SCCs (legacy, past their deadlines).
         debt = ent(
             "Meridian Recovery Services Pvt. Ltd.",
-            EntityKind.VENDOR,
+            enums.EntityKind.VENDOR,
             "IN",
-            Activity.HOSTING,
+            enums.Activity.HOSTING,
             "Pune",
         )
         assert debt.id
         old = doc(
             "Meridian collection agreement (2010 SCCs)",
-            DocumentKind.LEGACY_SCC_2010,
+            enums.DocumentKind.LEGACY_SCC_2010,
             [uk.id, debt.id],
             instrument_version="2010/87/EU",
             signed_on=date(2019, 5, 2),
@@ -590,10 +592,10 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         td = transfer(
             debt,
             "IN",
-            Role.PROCESSOR,
+            enums.Role.PROCESSOR,
             "Collection of overdue accounts",
             ["Identity", "Contact", "Transaction"],
-            [(Mechanism.LEGACY_SCC, old)],
+            [(enums.Mechanism.LEGACY_SCC, old)],
             started_on=date(2019, 5, 2),
         )
         assessments.debt_collector(td)
@@ -601,9 +603,9 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         # Translation: Japan (APPI adequacy, private sector only).
         jp = ent(
             "株式会社サクラ翻訳",
-            EntityKind.VENDOR,
+            enums.EntityKind.VENDOR,
             "JP",
-            Activity.HOSTING,
+            enums.Activity.HOSTING,
             "東京",
             legal_name="Sakura Honyaku Kabushiki Kaisha",
         )
@@ -611,80 +613,106 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         transfer(
             jp,
             "JP",
-            Role.PROCESSOR,
+            enums.Role.PROCESSOR,
             "Translation of customer correspondence",
             ["Communications"],
-            [(Mechanism.ADEQUACY, None)],
-            frequency=Frequency.PERIODIC,
+            [(enums.Mechanism.ADEQUACY, None)],
+            frequency=enums.Frequency.PERIODIC,
             started_on=ago(1),
         )
 
         # Software development in Łódź (EEA).
         pl = ent(
-            "Łódź Software House sp. z o.o.", EntityKind.VENDOR, "PL", Activity.SUPPORT, "Łódź"
+            "Łódź Software House sp. z o.o.",
+            enums.EntityKind.VENDOR,
+            "PL",
+            enums.Activity.SUPPORT,
+            "Łódź",
         )
         assert pl.id
         transfer(
             pl,
             "PL",
-            Role.PROCESSOR,
+            enums.Role.PROCESSOR,
             "App development and maintenance",
             ["Technical", "Service User"],
-            [(Mechanism.ADEQUACY, None)],
-            access=Access.REMOTE_ACCESS,
+            [(enums.Mechanism.ADEQUACY, None)],
+            access=enums.Access.REMOTE_ACCESS,
             started_on=ago(1, 6),
         )
 
         # Overflow call centre in İstanbul with nothing on file: the worst gap.
         tr = ent(
-            "İstanbul Çağrı Merkezi A.Ş.", EntityKind.VENDOR, "TR", Activity.SUPPORT, "İstanbul"
+            "İstanbul Çağrı Merkezi A.Ş.",
+            enums.EntityKind.VENDOR,
+            "TR",
+            enums.Activity.SUPPORT,
+            "İstanbul",
         )
         assert tr.id
         transfer(
             tr,
             "TR",
-            Role.PROCESSOR,
+            enums.Role.PROCESSOR,
             "Overflow telephone support",
             ["Identity", "Contact", "Communications"],
             [],
-            access=Access.REMOTE_ACCESS,
+            access=enums.Access.REMOTE_ACCESS,
             started_on=ago(0, 3),
         )
 
         # Survey tool in Brazil: adequate for the EU since 2026, not approved for the UK.
-        br = ent("Pampas Data Labs Ltda.", EntityKind.VENDOR, "BR", Activity.HOSTING, "São Paulo")
+        br = ent(
+            "Pampas Data Labs Ltda.",
+            enums.EntityKind.VENDOR,
+            "BR",
+            enums.Activity.HOSTING,
+            "São Paulo",
+        )
         assert br.id
         transfer(
             br,
             "BR",
-            Role.PROCESSOR,
+            enums.Role.PROCESSOR,
             "Customer satisfaction surveys",
             ["Identity", "Contact", "Marketing"],
-            [(Mechanism.ADEQUACY, None)],
+            [(enums.Mechanism.ADEQUACY, None)],
             started_on=ago(0, 6),
         )
 
         # Canada: PIPEDA adequacy for a commercial organisation.
-        ca = ent("Maple Mail Services Inc.", EntityKind.VENDOR, "CA", Activity.HOSTING, "Toronto")
+        ca = ent(
+            "Maple Mail Services Inc.",
+            enums.EntityKind.VENDOR,
+            "CA",
+            enums.Activity.HOSTING,
+            "Toronto",
+        )
         assert ca.id
         transfer(
             ca,
             "CA",
-            Role.PROCESSOR,
+            enums.Role.PROCESSOR,
             "Transactional email delivery",
             ["Identity", "Contact"],
-            [(Mechanism.ADEQUACY, None)],
+            [(enums.Mechanism.ADEQUACY, None)],
             started_on=ago(1, 1),
         )
 
         # A one-off legal-claim transfer to US counsel under Art 49(1)(e).
-        law = ent("Hartley & Crane LLP", EntityKind.VENDOR, "US", Activity.HEADQUARTERS, "New York")
+        law = ent(
+            "Hartley & Crane LLP",
+            enums.EntityKind.VENDOR,
+            "US",
+            enums.Activity.HEADQUARTERS,
+            "New York",
+        )
         assert law.id
         der = doc(
             "Art 49(1)(e) record - US litigation support",
-            DocumentKind.ART49_DEROGATION,
+            enums.DocumentKind.ART49_DEROGATION,
             [uk.id, law.id],
-            derogation=Derogation.E,
+            derogation=enums.Derogation.E,
             signed_on=ago(0, 2),
             justification="Disclosure to US counsel necessary to defend a claim filed in "
             "the US District Court; limited to the claimant's records.",
@@ -692,28 +720,28 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         transfer(
             law,
             "US",
-            Role.CONTROLLER,
+            enums.Role.CONTROLLER,
             "Defence of a legal claim",
             ["Identity", "Communications"],
-            [(Mechanism.DEROGATION, der)],
-            frequency=Frequency.ONE_OFF,
+            [(enums.Mechanism.DEROGATION, der)],
+            frequency=enums.Frequency.ONE_OFF,
             started_on=ago(0, 2),
         )
 
         # Proposed supplier, not yet signed: listed, no transfer live yet.
         prop = ent(
             "Quanta Insight AI, Inc.",
-            EntityKind.VENDOR,
+            enums.EntityKind.VENDOR,
             "US",
-            Activity.HOSTING,
+            enums.Activity.HOSTING,
             "Austin, TX",
-            lifecycle=Lifecycle.PROPOSED,
+            lifecycle=enums.Lifecycle.PROPOSED,
             proposed_on=ago(0, 0, 10),
         )
         transfer(
             prop,
             "US",
-            Role.PROCESSOR,
+            enums.Role.PROCESSOR,
             "Support-ticket summarisation (pilot)",
             ["Communications"],
             [],
@@ -724,9 +752,9 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         tx.entities.add(
             Entity(
                 name="Coastline Print & Mail Ltd",
-                kind=EntityKind.VENDOR,
+                kind=enums.EntityKind.VENDOR,
                 owner=owner,
-                lifecycle=Lifecycle.APPROVED,
+                lifecycle=enums.Lifecycle.APPROVED,
                 approved_on=ago(0, 1),
                 notes="Printing of postal reminders; location to be confirmed.",
             )
@@ -734,9 +762,9 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
         # A customer acting as controller.
         ent(
             "Storage Depot Europe B.V.",
-            EntityKind.CUSTOMER,
+            enums.EntityKind.CUSTOMER,
             "NL",
-            Activity.HEADQUARTERS,
+            enums.Activity.HEADQUARTERS,
             "Rotterdam",
             notes="Facility operator; we process tenant data on its behalf.",
         )

@@ -15,17 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from transfers_app.domain import enums
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import (
-    Access,
-    Activity,
-    DocumentKind,
-    EntityKind,
-    Finding,
-    Mechanism,
-    Regime,
-    Role,
-)
 from transfers_app.domain.formatting import ROLE_LABELS, day
 from transfers_app.domain.models import Document, Entity, Transfer
 from transfers_app.domain.tia import (
@@ -52,33 +43,33 @@ class Importer:
     """What the reasoning says about the importer: who it is and what it does with the data."""
 
     name: str
-    kind: EntityKind
-    role: Role
-    access: Access
+    kind: enums.EntityKind
+    role: enums.Role
+    access: enums.Access
     service: str
-    activities: tuple[Activity, ...]
+    activities: tuple[enums.Activity, ...]
     parent_of_exporter: bool = False
 
     @property
     def phrase(self) -> str:
         """'a third-party vendor acting as processor for cloud hosting of the platform'."""
         kind = {
-            EntityKind.GROUP: "a company of the exporter's group"
+            enums.EntityKind.GROUP: "a company of the exporter's group"
             + (" (its parent)" if self.parent_of_exporter else ""),
-            EntityKind.VENDOR: "a third-party service provider",
-            EntityKind.CUSTOMER: "a customer",
+            enums.EntityKind.VENDOR: "a third-party service provider",
+            enums.EntityKind.CUSTOMER: "a customer",
         }[self.kind]
         what = f" ({lower_first(self.service)})" if self.service else ""
         return f"{kind} acting as {ROLE_LABELS[self.role]}{what}"
 
     @property
     def hosts(self) -> bool:
-        return Activity.HOSTING in self.activities or Activity.BACKUP in self.activities
+        return enums.Activity.HOSTING in self.activities or enums.Activity.BACKUP in self.activities
 
     @property
     def remote(self) -> bool:
         """Does it reach the data by remote access (rather than hold a copy)?"""
-        return self.access is Access.REMOTE_ACCESS
+        return self.access is enums.Access.REMOTE_ACCESS
 
     @property
     def activity_words(self) -> str:
@@ -88,7 +79,7 @@ class Importer:
         return ROLE_LABELS[self.role]
 
 
-def importer_of(entity: Entity, transfer: Transfer, activities: Iterable[Activity],
+def importer_of(entity: Entity, transfer: Transfer, activities: Iterable[enums.Activity],
                 exporter: Entity) -> Importer:  # fmt: skip
     return Importer(
         name=entity.legal_name or entity.name,
@@ -108,9 +99,9 @@ def importer_of(entity: Entity, transfer: Transfer, activities: Iterable[Activit
 class RegimeTool:
     """One regime's transfer tool for the assessment's transfer, as on the assessment date."""
 
-    regime: Regime
+    regime: enums.Regime
     finding: str  # the destination test in words ("restricted: no adequacy ...")
-    mechanism: Mechanism | None  # the tool relied on (None: none recorded)
+    mechanism: enums.Mechanism | None  # the tool relied on (None: none recorded)
     name: str  # "the UK Addendum (B1.0) with the EU SCCs, Module 1"
     documents: tuple[str, ...]  # each document with its dates, in words
     valid: bool
@@ -138,9 +129,9 @@ class RegimeTool:
 
 
 _DPF_NAMES = {
-    Regime.EU: "the EU-US Data Privacy Framework",
-    Regime.UK: "the UK Extension to the EU-US Data Privacy Framework",
-    Regime.CH: "the Swiss-US Data Privacy Framework",
+    enums.Regime.EU: "the EU-US Data Privacy Framework",
+    enums.Regime.UK: "the UK Extension to the EU-US Data Privacy Framework",
+    enums.Regime.CH: "the Swiss-US Data Privacy Framework",
 }
 
 
@@ -149,8 +140,8 @@ def _module(doc: Document | None, expected: int) -> int:
 
 
 def tool_name(
-    mechanism: Mechanism,
-    regime: Regime,
+    mechanism: enums.Mechanism,
+    regime: enums.Regime,
     doc: Document | None,
     partner: Document | None,
     module: int,
@@ -159,25 +150,25 @@ def tool_name(
     """A tool as a lawyer names it, per regime: the EU SCCs are the EU's tool; for the UK the
     Addendum with the SCCs (or the IDTA); for Switzerland the SCCs with the Swiss amendments."""
     version = f" ({doc.instrument_version})" if doc is not None and doc.instrument_version else ""
-    if mechanism is Mechanism.UK_ADDENDUM:
+    if mechanism is enums.Mechanism.UK_ADDENDUM:
         return f"the UK Addendum{version} with the EU SCCs, Module {_module(partner, module)}"
-    if mechanism is Mechanism.UK_IDTA:
+    if mechanism is enums.Mechanism.UK_IDTA:
         return f"the International Data Transfer Agreement{version}"
-    if mechanism is Mechanism.EU_SCC:
-        inst = ref.instruments.get(DocumentKind.EU_SCC_2021)
+    if mechanism is enums.Mechanism.EU_SCC:
+        inst = ref.instruments.get(enums.DocumentKind.EU_SCC_2021)
         number = re.search(r"\(EU\) \d{4}/\d+", inst.reference) if inst is not None else None
-        basis = f" (Decision {number.group(0)})" if number and regime is Regime.EU else ""
-        swiss = " with the Swiss amendments" if regime is Regime.CH else ""
+        basis = f" (Decision {number.group(0)})" if number and regime is enums.Regime.EU else ""
+        swiss = " with the Swiss amendments" if regime is enums.Regime.CH else ""
         return f"the EU SCCs{basis}{swiss}, Module {_module(doc, module)}"
-    if mechanism is Mechanism.DPF:
+    if mechanism is enums.Mechanism.DPF:
         return _DPF_NAMES[regime] + " (importer certified)"
-    if mechanism is Mechanism.LEGACY_SCC:
+    if mechanism is enums.Mechanism.LEGACY_SCC:
         return f"standard contractual clauses of {doc.instrument_version}" if doc and (
             doc.instrument_version
         ) else "legacy standard contractual clauses"  # fmt: skip
-    if mechanism is Mechanism.BCR:
+    if mechanism is enums.Mechanism.BCR:
         return "binding corporate rules"
-    if mechanism is Mechanism.DEROGATION:
+    if mechanism is enums.Mechanism.DEROGATION:
         which = f" {doc.derogation.value}" if doc is not None and doc.derogation else ""
         return f"a derogation under Art{which or ' 49'}"
     return "adequacy"
@@ -206,7 +197,7 @@ def document_dates(doc: Document, on: date) -> str:
 def regime_tools(
     ref: ReferenceSet,
     ctx: TransferContext,
-    regimes: Sequence[Regime],
+    regimes: Sequence[enums.Regime],
     on: date,
     documents: Mapping[int, Document],
 ) -> tuple[RegimeTool, ...]:
@@ -219,14 +210,14 @@ def regime_tools(
     for regime in regimes:
         a = assess_destination(
             ref, regime, t.destination, on, t.importer_role, ctx.exporter_role, certs,
-            importer_in_group=ctx.importer.kind is EntityKind.GROUP,
+            importer_in_group=ctx.importer.kind is enums.EntityKind.GROUP,
         )  # fmt: skip
         finding = _finding(a, regime, t.destination, on)
         if not a.restricted or not a.needs_mechanism:
             decision = f" ({_short(a.decision.reference)})" if a.decision else ""
             out.append(
                 RegimeTool(
-                    regime, finding, Mechanism.ADEQUACY if a.restricted else None,
+                    regime, finding, enums.Mechanism.ADEQUACY if a.restricted else None,
                     "adequacy" + decision if a.restricted else "no transfer tool needed",
                     (), True, "no transfer tool is needed", "", False, None,
                 )
@@ -252,7 +243,7 @@ def regime_tools(
             continue
         relied = next((v for v in verdicts if v[1]), verdicts[0])
         use, valid, problems, doc = relied
-        partner = addendum_partner if use.mechanism is Mechanism.UK_ADDENDUM else None
+        partner = addendum_partner if use.mechanism is enums.Mechanism.UK_ADDENDUM else None
         docs = tuple(document_words(d, on) for d in (doc, partner) if d is not None)
         invalid_after = None
         if valid:
@@ -265,7 +256,7 @@ def regime_tools(
         fallback = ""
         if later:
             f_use, f_valid, _, f_doc = later[0]
-            f_partner = addendum_partner if f_use.mechanism is Mechanism.UK_ADDENDUM else None
+            f_partner = addendum_partner if f_use.mechanism is enums.Mechanism.UK_ADDENDUM else None
             fallback = tool_name(f_use.mechanism, regime, f_doc, f_partner, expected, ref)
             if f_doc is not None:
                 fallback += f" ('{f_doc.title}')"
@@ -288,7 +279,7 @@ def regime_tools(
             dict.fromkeys(
                 sg.label
                 for sg in a.safeguards
-                if sg.mechanism not in (Mechanism.DEROGATION, Mechanism.BCR)
+                if sg.mechanism not in (enums.Mechanism.DEROGATION, enums.Mechanism.BCR)
             )
         )
         out.append(
@@ -306,7 +297,7 @@ def regime_tools(
                     (d.title, document_dates(d, on)) for d in (doc, partner) if d is not None
                 ),
                 scc_module=_module(partner or doc, expected)
-                if use.mechanism in (Mechanism.EU_SCC, Mechanism.UK_ADDENDUM)
+                if use.mechanism in (enums.Mechanism.EU_SCC, enums.Mechanism.UK_ADDENDUM)
                 else None,
                 expires_on=min(expiries, default=None),
                 review_on=min(reviews, default=None),
@@ -341,14 +332,14 @@ def _short(reference: str) -> str:
     return reference.split(";", 1)[0].strip()
 
 
-def _finding(a: DestinationAssessment, regime: Regime, destination: str, on: date) -> str:
+def _finding(a: DestinationAssessment, regime: enums.Regime, destination: str, on: date) -> str:
     """The destination test in a sentence of its own (the rules' reason also lists the usable
     safeguards and notes written for the register's screens)."""
     place = country_name(destination)
-    name = {Regime.UK: "UK", Regime.EU: "EU", Regime.CH: "Swiss"}[regime]
-    if a.finding is Finding.NOT_RESTRICTED:
+    name = {enums.Regime.UK: "UK", enums.Regime.EU: "EU", enums.Regime.CH: "Swiss"}[regime]
+    if a.finding is enums.Finding.NOT_RESTRICTED:
         return f"{place} is inside the {name} area: the transfer is not restricted."
-    if a.finding is Finding.UNKNOWN:
+    if a.finding is enums.Finding.UNKNOWN:
         return f"The reference data does not cover {name} transfers on {day(on)}."
     d = a.decision
     if d is not None and d.requires_certification:
@@ -359,7 +350,7 @@ def _finding(a: DestinationAssessment, regime: Regime, destination: str, on: dat
             if a.needs_mechanism
             else f"{place}: adequate for this importer as it is certified ({_short(d.reference)})."
         )
-    if d is not None and a.finding is Finding.ADEQUATE:
+    if d is not None and a.finding is enums.Finding.ADEQUATE:
         return f"{place} is adequate under {name} law ({_short(d.reference)})."
     if d is not None:
         return (
@@ -378,7 +369,7 @@ def _partner(uses: Iterable[object], documents: Mapping[int, Document]) -> Docum
     for use in uses:
         mechanism = getattr(use, "mechanism", None)
         doc_id = getattr(use, "document_id", None)
-        if mechanism is Mechanism.EU_SCC and doc_id is not None and doc_id in documents:
+        if mechanism is enums.Mechanism.EU_SCC and doc_id is not None and doc_id in documents:
             return documents[doc_id]
     return None
 
@@ -408,7 +399,7 @@ def clear_data_case(
     importer has the data in the clear; None where it does not."""
     if d.data_format is not DataFormat.CLEAR or d.protected_recipient:
         return None
-    own_purposes = importer.kind is EntityKind.GROUP or importer.role is Role.CONTROLLER
+    own_purposes = importer.kind is enums.EntityKind.GROUP or importer.role is enums.Role.CONTROLLER
     return tests.use_cases.get("UC7" if own_purposes else "UC6")
 
 
@@ -428,7 +419,7 @@ class UnverifiedFact:
 def unverified_facts(
     c: TiaContent,
     tests: AssessmentTests,
-    used: Sequence[tuple[AssessmentTest, Mechanism | None]],
+    used: Sequence[tuple[AssessmentTest, enums.Mechanism | None]],
     clear_case: UseCaseRow | None,
 ) -> list[UnverifiedFact]:
     """Every unverified fact the assessment relies on, once each, in the document's order:

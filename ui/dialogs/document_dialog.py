@@ -6,7 +6,7 @@ Built with data, testable without ``exec()``: fill the widgets, read ``value()``
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -144,6 +144,17 @@ class OptionalDate(QWidget):
         if value is not None:
             self.edit.setDate(to_qdate(value))
         self.check.setChecked(value is not None)
+
+
+def _choice_combo(name: str, unset: str, choices: Mapping[Any, str]) -> QComboBox:
+    """A combo named ``name`` offering ``unset`` (no value), then each of ``choices``
+    (value: text) in order."""
+    combo = QComboBox()
+    combo.addItem(unset, None)
+    for value, text in choices.items():
+        combo.addItem(text, value)
+    combo.setAccessibleName(name)
+    return combo
 
 
 class DocumentDialog(FieldMessages, QDialog):
@@ -326,17 +337,9 @@ class DocumentDialog(FieldMessages, QDialog):
 
         self.scc_box = QGroupBox("EU SCCs (Decision 2021/914): module and clause options")
         sf = QFormLayout(self.scc_box)
-        self.module = QComboBox()
-        self.module.addItem("not stated", None)
-        for number, name in MODULE_NAMES.items():
-            self.module.addItem(name, number)
-        self.module.setAccessibleName("SCC module")
+        self.module = _choice_combo("SCC module", "not stated", MODULE_NAMES)
         self.docking = QCheckBox("Clause 7: docking clause included")
-        self.clause9 = QComboBox()
-        self.clause9.addItem("not chosen", None)
-        for number, text in CLAUSE9_OPTIONS.items():
-            self.clause9.addItem(text, number)
-        self.clause9.setAccessibleName("Clause 9 option")
+        self.clause9 = _choice_combo("Clause 9 option", "not chosen", CLAUSE9_OPTIONS)
         self.clause9_period = QLineEdit()
         self.clause9_period.setPlaceholderText("e.g. 30 days")
         self.clause9_period.setAccessibleName("Clause 9 notice period")
@@ -344,11 +347,7 @@ class DocumentDialog(FieldMessages, QDialog):
         self.clause13 = QLineEdit()
         self.clause13.setPlaceholderText("competent supervisory authority")
         self.clause13.setAccessibleName("Clause 13 supervisory authority")
-        self.clause17 = QComboBox()
-        self.clause17.addItem("not chosen", None)
-        for number, text in CLAUSE17_OPTIONS.items():
-            self.clause17.addItem(text, number)
-        self.clause17.setAccessibleName("Clause 17 option")
+        self.clause17 = _choice_combo("Clause 17 option", "not chosen", CLAUSE17_OPTIONS)
         self.governing_law = QComboBox()
         self.governing_law.addItem("not stated", "")
         for code in sorted(GOVERNING_LAW_CODES, key=country_name):
@@ -370,11 +369,11 @@ class DocumentDialog(FieldMessages, QDialog):
 
         self.art49_box = QGroupBox("Art 49 derogation")
         af = QFormLayout(self.art49_box)
-        self.derogation = QComboBox()
-        self.derogation.addItem("choose the ground…", None)
-        for d, text in DEROGATION_LABELS.items():
-            self.derogation.addItem(text, d.value)
-        self.derogation.setAccessibleName("Art 49 ground")
+        self.derogation = _choice_combo(
+            "Art 49 ground",
+            "choose the ground…",
+            {d.value: text for d, text in DEROGATION_LABELS.items()},
+        )
         self.justification = QPlainTextEdit()
         self.justification.setAccessibleName("Justification")
         self.justification.setPlaceholderText(
@@ -664,12 +663,7 @@ class DocumentDialog(FieldMessages, QDialog):
     def _validate(self) -> None:
         found = self.problems()
         pending = self._show_messages(found, self._touched, _ONLY_EMPTY, _field_label)
-        self.save_button.setEnabled(not found and self.ctx.read_only is None)
-        self.summary.setText("Before saving: " + "; ".join(pending) if pending else "")
-        if self.ctx.read_only is not None:
-            self.summary.setText(
-                f"The register is read-only ({self.ctx.read_only}): nothing can be saved"
-            )
+        self._offer_save(not found, pending, "Before saving", self.ctx.read_only)
         doc = self.value()
         if self.review.value() is None and doc.next_review_on is not None:
             self.review_hint.setText(
@@ -682,10 +676,7 @@ class DocumentDialog(FieldMessages, QDialog):
             self.review_hint.setText("")
 
     def accept(self) -> None:
-        found = self.problems()
-        if found:
-            self._touched.update(p.field for p in found)
-            self._validate()
+        if self._refused(self.problems(), self._validate):
             return
         doc = self.value()
         if self._save is not None:

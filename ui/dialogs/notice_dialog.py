@@ -7,8 +7,10 @@ Built with data, testable without ``exec()``: fill the widgets, read ``value()``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -46,6 +48,7 @@ from ui import messages
 from ui.context import UiContext
 from ui.widgets.forms import FieldMessages, save_cancel_row
 from ui.widgets.inputs import date_display_format
+from ui.widgets.panes import stacked_pane
 
 DEADLINE_RULE = (
     "The last day to object is the day the notice was received plus the notice period: the "
@@ -79,14 +82,17 @@ def _date_edit(value: date, name: str) -> QDateEdit:
     return edit
 
 
-def _stacked(field: QWidget, hint: QLabel) -> QWidget:
-    """A field with its hint under it, as one form cell."""
-    box = QWidget()
-    column = QVBoxLayout(box)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.addWidget(field)
-    column.addWidget(hint)
-    return box
+R = TypeVar("R")
+
+
+def _recorded(parent: QWidget, record: Callable[[], R], what: str) -> R | None:
+    """What ``record()`` returns; None when the service refuses, after saying why ("The
+    ``what`` was not recorded: …")."""
+    try:
+        return record()
+    except TransfersError as exc:
+        messages.error(parent, f"The {what} was not recorded: {exc}")
+        return None
 
 
 class NoticeDialog(QDialog, FieldMessages):
@@ -125,13 +131,15 @@ class NoticeDialog(QDialog, FieldMessages):
         self.name.setPlaceholderText("as the notice names it")
         self.name_hint = QLabel()
         self.name_hint.setWordWrap(True)
-        self._row(form, "&Sub-processor:", "subprocessor_name", _stacked(self.name, self.name_hint))
+        name_cell = stacked_pane(self.name, self.name_hint, rest_stretch=0)
+        self._row(form, "&Sub-processor:", "subprocessor_name", name_cell)
 
         self.countries = QLineEdit()
         self.countries.setAccessibleName("Countries")
         self.countries.setPlaceholderText("codes or names, separated by commas: DE, CH")
         self.countries_hint = QLabel()
-        self._row(form, "&Countries:", "countries", _stacked(self.countries, self.countries_hint))
+        countries_cell = stacked_pane(self.countries, self.countries_hint, rest_stretch=0)
+        self._row(form, "&Countries:", "countries", countries_cell)
 
         self.service_edit = QLineEdit()
         self.service_edit.setAccessibleName("Service")
@@ -280,12 +288,7 @@ class NoticeDialog(QDialog, FieldMessages):
         pending = self._show_messages(
             found, self._touched, _ONLY_EMPTY, lambda field: field.replace("_", " ")
         )
-        self.save_button.setEnabled(not found and self.ctx.read_only is None)
-        self.summary.setText("Before recording: " + "; ".join(pending) if pending else "")
-        if self.ctx.read_only is not None:
-            self.summary.setText(
-                f"The register is read-only ({self.ctx.read_only}): nothing can be saved"
-            )
+        self._offer_save(not found, pending, "Before recording", self.ctx.read_only)
         n = self.value()
         if n.objection_deadline is not None:
             when = relative_days(days_until(n.objection_deadline, self.ctx.today))
@@ -302,20 +305,14 @@ class NoticeDialog(QDialog, FieldMessages):
         self.countries_hint.setVisible(bool(codes))
 
     def accept(self) -> None:
-        found = self.problems()
-        if found:
-            self._touched.update(p.field for p in found)
-            self._validate()
+        if self._refused(self.problems(), self._validate):
             return
         notice = self.value()
         if self.use_contract.isChecked():
             notice = replace(notice, notice_period_days=None, objection_deadline=None)
-        try:
-            self.saved = self.service.record(notice)
-        except TransfersError as exc:
-            messages.error(self, f"The notice was not recorded: {exc}")
-            return
-        super().accept()
+        self.saved = _recorded(self, lambda: self.service.record(notice), "notice")
+        if self.saved is not None:
+            super().accept()
 
     @classmethod
     def record(
@@ -460,12 +457,11 @@ class DecisionDialog(QDialog, FieldMessages):
             self._validate()
             return
         decision, by, on = self.value()
-        try:
-            self.result_ = self.service.decide(self.notice, decision, by, on)
-        except TransfersError as exc:
-            messages.error(self, f"The decision was not recorded: {exc}")
-            return
-        super().accept()
+        self.result_ = _recorded(
+            self, lambda: self.service.decide(self.notice, decision, by, on), "decision"
+        )
+        if self.result_ is not None:
+            super().accept()
 
     @classmethod
     def decide(

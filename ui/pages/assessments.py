@@ -32,6 +32,7 @@ from ui.models.assessments import (
 )
 from ui.models.rows import ObjectRole
 from ui.pages.base import TablePage
+from ui.widgets.forms import button_row
 from ui.widgets.inputs import SearchBox
 from ui.widgets.tables import (
     elide_in_the_middle,
@@ -98,11 +99,7 @@ class AssessmentsPage(TablePage[list[AssessmentRow]]):
         self.importer_button = QPushButton("Open &importer")
         self.importer_button.setToolTip("Open the entity that receives the data")
         self.importer_button.clicked.connect(self._open_importer)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.importer_button)
-        buttons.addStretch(1)
+        buttons = button_row(self.open_button, self.new_button, self.importer_button)
         layout.addLayout(buttons)
 
         self.search.textChanged.connect(self._filters_changed)

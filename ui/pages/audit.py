@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QSplitter,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
@@ -44,6 +43,7 @@ from ui.models.audit import (
 )
 from ui.pages.base import Page
 from ui.widgets.inputs import SearchBox
+from ui.widgets.panes import split_panes, stacked_pane
 from ui.widgets.tables import select_row_where, setup_list_table
 
 LIMIT = 1000
@@ -163,18 +163,8 @@ class AuditPage(Page):
         bar.addWidget(self.action_filter)
         bar.addWidget(self.search, 1)
         bar.addWidget(self.count_label)
-        detail_box = QWidget()
-        detail_layout = QVBoxLayout(detail_box)
-        detail_layout.setContentsMargins(0, 0, 0, 0)
-        detail_layout.addWidget(self.only_changed)
-        detail_layout.addWidget(self.detail, 1)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(detail_box)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([380, 340])
-        splitter.setChildrenCollapsible(False)
+        detail_box = stacked_pane(self.only_changed, self.detail)
+        splitter = split_panes(self.table, detail_box, (1, 1), (380, 340), Qt.Orientation.Vertical)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.chain_label)

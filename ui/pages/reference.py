@@ -18,14 +18,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
@@ -50,6 +48,8 @@ from ui.models.reference import (
 )
 from ui.models.rows import ObjectRole
 from ui.pages.base import Page
+from ui.widgets.panes import split_panes
+from ui.widgets.tables import show_rows_read_only
 
 
 def render_citation(c: Citation) -> str:
@@ -172,12 +172,7 @@ class ReferencePage(Page):
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
+        show_rows_read_only(self.table)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -213,13 +208,7 @@ class ReferencePage(Page):
         bar.addSpacing(12)
         bar.addWidget(self.load_button)
         # The detail pane sits below: the table keeps the full width for the references.
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([440, 260])
-        splitter.setChildrenCollapsible(False)
+        splitter = split_panes(self.table, self.detail, (3, 2), (440, 260), Qt.Orientation.Vertical)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.subheader)

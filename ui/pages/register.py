@@ -21,7 +21,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -56,7 +55,7 @@ from ui.models.register_model import (
 from ui.pages.base import Page
 from ui.widgets.badges import StatusBadgeDelegate
 from ui.widgets.inputs import SearchBox
-from ui.widgets.tables import EmptyState, HeaderMemory
+from ui.widgets.tables import EmptyState, HeaderMemory, show_rows_read_only
 
 # Version 2: the Next due column came in before Status (a state saved with six columns
 # would give Status's width and sort to Next due).
@@ -171,12 +170,7 @@ class RegisterPage(Page):
             "No entity matches the search and filters: <b>Clear filters</b> shows them all.",
             self.model.total_count,
         )
-        self.table.setSortingEnabled(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
+        show_rows_read_only(self.table)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setShowGrid(False)
         self.table.setItemDelegateForColumn(Column.STATUS, StatusBadgeDelegate(self.table))

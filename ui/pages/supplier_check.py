@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -50,6 +49,8 @@ from ui.pages.supplier_report import (
     render_similar,
 )
 from ui.widgets.country_picker import CountryPicker
+from ui.widgets.forms import button_row
+from ui.widgets.panes import split_panes
 
 DEBOUNCE_MS = 150
 # A similar name at least this close makes "Add to register" ask before adding a duplicate.
@@ -133,10 +134,7 @@ class SupplierCheckPage(Page):
         dpf_col.addWidget(self.dpf_swiss)
         form.addRow("Certified under:", dpf_col)
         form.addRow("Data categories:", self.categories)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.reset_button)
-        buttons.addStretch(1)
+        buttons = button_row(self.add_button, self.reset_button)
 
         intro = QLabel(
             "<b>Before signing a new supplier</b>: what the law requires for the data to go "
@@ -159,13 +157,7 @@ class SupplierCheckPage(Page):
         self.browser.setOpenLinks(False)
         self.browser.setAccessibleName("Verdict")
         self.browser.anchorClicked.connect(self.follow_link)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scroll)
-        splitter.addWidget(self.browser)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([440, 760])
-        splitter.setChildrenCollapsible(False)
+        splitter = split_panes(scroll, self.browser, (0, 1), (440, 760))
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)

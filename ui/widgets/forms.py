@@ -61,6 +61,16 @@ def save_cancel_row(
     return row, save, cancel
 
 
+def button_row(*widgets: QWidget) -> QHBoxLayout:
+    """``widgets`` (buttons, check boxes) side by side on the left of a row, the room left
+    after them."""
+    row = QHBoxLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return row
+
+
 class FieldMessages:
     """Mixin for dialogs that show each validation message beside its field.
 
@@ -68,6 +78,11 @@ class FieldMessages:
     """
 
     _errors: dict[str, QLabel]
+    # The fields the user has edited (``_refused`` adds those with a problem).
+    _touched: set[str]
+    # What ``_offer_save`` enables, and where it says what is still wrong.
+    save_button: QPushButton
+    summary: QLabel
     # How a message looks (a dialog may keep its own red).
     error_style = ERROR_STYLE
 
@@ -99,6 +114,24 @@ class FieldMessages:
         for text, field, widget in rows:
             self._row(form, text, field, widget)
         return form
+
+    def _offer_save(self, ok: bool, pending: list[str], before: str, read_only: str | None) -> None:
+        """Save is offered only when the record is ``ok`` and the register writable; the
+        summary says what is still wrong (after ``before``, e.g. "Before saving"), or why
+        nothing can be saved."""
+        self.save_button.setEnabled(ok and read_only is None)
+        self.summary.setText(f"{before}: " + "; ".join(pending) if pending else "")
+        if read_only is not None:
+            self.summary.setText(f"The register is read-only ({read_only}): nothing can be saved")
+
+    def _refused(self, found: Collection[ValidationError], validate: Callable[[], object]) -> bool:
+        """On Save: if there is any problem, every field with one counts as touched and
+        ``validate`` (the dialog's own) shows each message; True then (nothing is saved)."""
+        if not found:
+            return False
+        self._touched.update(p.field for p in found)
+        validate()
+        return True
 
     def _show_messages(
         self,

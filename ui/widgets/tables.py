@@ -37,6 +37,17 @@ LARGE_TABLE = 20_000
 LARGE_TIP = f"Sorting by column is off above {LARGE_TABLE:,} rows: use the search and filters."
 
 
+def show_rows_read_only(table: QTableView) -> None:
+    """Sortable by a header click, one whole row selected at a time, read-only, one line per
+    row with alternating colours: how every list of the app behaves."""
+    table.setSortingEnabled(True)
+    table.setAlternatingRowColors(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+
+
 def setup_list_table(
     table: QTableView,
     model: QAbstractItemModel,
@@ -51,13 +62,8 @@ def setup_list_table(
 
     ``row_height`` comes from the page, whose font the rows were always measured with."""
     table.setModel(model)
-    table.setSortingEnabled(True)
+    show_rows_read_only(table)
     table.sortByColumn(sort_column, order)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
     vertical = table.verticalHeader()
     vertical.setVisible(False)
     vertical.setDefaultSectionSize(row_height)

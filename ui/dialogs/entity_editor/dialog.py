@@ -62,7 +62,7 @@ from ui.dialogs.entity_editor.choices import (
 from ui.dialogs.entity_editor.requirements import certifications, regimes_for, requirements_html
 from ui.dialogs.record_editor import RecordEditor, settle
 from ui.models.entity_tables import EntityDocumentsModel, EntityTransfer, EntityTransfersModel
-from ui.widgets.forms import FieldMessages, save_cancel_row
+from ui.widgets.forms import FieldMessages, button_row, save_cancel_row
 from ui.widgets.inputs import LazyComboBox, OptionalDateEdit
 
 
@@ -259,10 +259,7 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
         self.add_location_button.clicked.connect(lambda: self.add_location())
         self.remove_location_button = QPushButton("&Remove location")
         self.remove_location_button.clicked.connect(self.remove_selected_location)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_location_button)
-        buttons.addWidget(self.remove_location_button)
-        buttons.addStretch(1)
+        buttons = button_row(self.add_location_button, self.remove_location_button)
         explain = QLabel(
             "Where this entity processes the data: each location is a destination the rules assess."
         )
@@ -298,10 +295,7 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
         self.edit_transfer_button.setEnabled(False)
         saved_at_once = QLabel("Transfers are saved from their own dialog, straight away.")
         saved_at_once.setStyleSheet("color: palette(mid);")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_transfer_button)
-        buttons.addWidget(self.edit_transfer_button)
-        buttons.addStretch(1)
+        buttons = button_row(self.add_transfer_button, self.edit_transfer_button)
         buttons.addWidget(saved_at_once)
         top = QWidget()
         top_layout = QVBoxLayout(top)

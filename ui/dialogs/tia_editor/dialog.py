@@ -16,6 +16,7 @@ approved revision is read-only and reopened with Reassess, which starts the next
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -31,7 +32,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -87,6 +87,7 @@ from ui.dialogs.tia_editor.steps.signoff import SignOffStep
 from ui.dialogs.tia_editor.steps.tool import ToolStep
 from ui.dialogs.tia_editor.steps.tra import TraStep
 from ui.dialogs.tia_editor.steps.transfer import TransferStep
+from ui.widgets.panes import split_panes, stacked_pane
 
 
 class TiaEditor(QDialog):
@@ -174,18 +175,8 @@ class TiaEditor(QDialog):
         self.signoff_page.submit_button.clicked.connect(self.submit_for_review)
         self.signoff_page.approve_button.clicked.connect(self.approve)
         self.signoff_page.reassess_button.clicked.connect(self.reassess)
-        left = QWidget()
-        left_column = QVBoxLayout(left)
-        left_column.setContentsMargins(0, 0, 0, 0)
-        left_column.addWidget(self.progress_label)
-        left_column.addWidget(self.steps, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(self.pages)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([270, 950])
-        splitter.setChildrenCollapsible(False)
+        left = stacked_pane(self.progress_label, self.steps)
+        splitter = split_panes(left, self.pages, (0, 1), (270, 950))
 
         # Bottom: export, messages, save and close.
         self.export_button = QPushButton("Export PDF or &Word…")
@@ -563,28 +554,37 @@ class TiaEditor(QDialog):
     def _failed(self, what: str, exc: Exception) -> None:
         messages.error(self, f"{what}\n\n{exc}")
 
+    def _write(
+        self, write: Callable[[], Tia], failed: str, note: Callable[[Tia], str]
+    ) -> Tia | None:
+        """What ``write()`` stored, shown with ``note`` about it; None when the service
+        refuses, after saying ``failed`` and why."""
+        try:
+            saved = write()
+        except TransfersError as exc:
+            self._failed(failed, exc)
+            return None
+        self._written(saved, note(saved))
+        return saved
+
     def save(self) -> Tia | None:
         """Write the edits; the dialog stays open."""
         if not self._editable:
             return None
-        try:
-            saved = self.service.save(self.value())
-        except TransfersError as exc:
-            self._failed("The assessment was not saved.", exc)
-            return None
-        self._written(saved, f"Saved {saved.reference}.")
-        return saved
+        return self._write(
+            lambda: self.service.save(self.value()),
+            "The assessment was not saved.",
+            lambda saved: f"Saved {saved.reference}.",
+        )
 
     def submit_for_review(self) -> Tia | None:
         if self.tia.status is not TiaStatus.DRAFT:
             return None
-        try:
-            saved = self.service.submit_for_review(self.value(), on=self.today)
-        except TransfersError as exc:
-            self._failed("The assessment was not submitted.", exc)
-            return None
-        self._written(saved, f"{saved.reference} is waiting for approval.")
-        return saved
+        return self._write(
+            lambda: self.service.submit_for_review(self.value(), on=self.today),
+            "The assessment was not submitted.",
+            lambda saved: f"{saved.reference} is waiting for approval.",
+        )
 
     def approve(self) -> Tia | None:
         """Sign off (four eyes): only when nothing is missing."""
@@ -593,34 +593,29 @@ class TiaEditor(QDialog):
             if found:
                 messages.error(self, "Not approved yet:\n\n" + "\n".join(f"• {p}" for p in found))
             return None
-        try:
-            saved = self.service.sign_off(
+        return self._write(
+            lambda: self.service.sign_off(
                 self.value(),
                 self.approver(),
                 self.today,
                 accept=self.signoff_page.accepted_keys(),
-            )
-        except TransfersError as exc:
-            self._failed("The assessment was not approved.", exc)
-            return None
-        self._written(
-            saved,
-            f"Approved {saved.reference}; next review {day(saved.next_review_on)}.",
+            ),
+            "The assessment was not approved.",
+            lambda saved: f"Approved {saved.reference}; next review {day(saved.next_review_on)}.",
         )
-        return saved
 
     def reassess(self) -> Tia | None:
         """Start the next revision (a draft); the approved one stays in force meanwhile."""
         why = self.signoff_page.reason()
         if self.tia.status is not TiaStatus.APPROVED or not why:
             return None
-        try:
-            new = self.service.reassess(self.tia, self.today, why)
-        except TransfersError as exc:
-            self._failed("The assessment was not reopened.", exc)
-            return None
-        self._written(new, f"Started {new.reference} as a draft: {why}")
-        self.steps.setCurrentRow(0)
+        new = self._write(
+            lambda: self.service.reassess(self.tia, self.today, why),
+            "The assessment was not reopened.",
+            lambda new: f"Started {new.reference} as a draft: {why}",
+        )
+        if new is not None:
+            self.steps.setCurrentRow(0)
         return new
 
     def export_document(self) -> Path | None:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QPushButton,
-    QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -74,6 +73,7 @@ from ui.dialogs.transfer_editor.state import (
 )
 from ui.jobs import Job, Jobs
 from ui.widgets.forms import ERROR_STYLE, FieldMessages, save_cancel_row
+from ui.widgets.panes import split_panes
 
 
 class TransferEditor(FieldMessages, RecordEditor[Transfer]):
@@ -130,13 +130,7 @@ class TransferEditor(FieldMessages, RecordEditor[Transfer]):
         )
         self.assessment_button.clicked.connect(self.open_assessment)
         panel_layout.addWidget(self.assessment_button, 0, Qt.AlignmentFlag.AlignRight)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(form)
-        splitter.addWidget(panel_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([700, 480])
-        splitter.setChildrenCollapsible(False)
+        splitter = split_panes(form, panel_box, (3, 2), (700, 480))
 
         self.summary = QLabel()
         self.summary.setObjectName("error-general")

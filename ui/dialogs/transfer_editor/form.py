@@ -33,7 +33,7 @@ from transfers_app.domain.models import Document
 from ui.dialogs.entity_editor.choices import REGIME_CHOICES, country_choices
 from ui.dialogs.transfer_editor.entity_picker import EntityPicker
 from ui.dialogs.transfer_editor.mechanisms import MechanismList
-from ui.widgets.forms import FieldMessages
+from ui.widgets.forms import FieldMessages, button_row
 from ui.widgets.inputs import OptionalDateEdit
 
 ACCESS_CHOICES = {
@@ -194,10 +194,7 @@ class TransferFields(FieldMessages, QScrollArea):
             column.addWidget(caption)
             column.addWidget(widget)
             lists.addLayout(column)
-        flags = QHBoxLayout()
-        flags.addWidget(self.special_check)
-        flags.addWidget(self.criminal_check)
-        flags.addStretch(1)
+        flags = button_row(self.special_check, self.criminal_check)
         how = QHBoxLayout()
         how.addWidget(self.frequency_combo, 1)
         volume_label = QLabel("Vo&lume")

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.enums import DocumentStatus, Mechanism
 from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS, MECHANISM_LABELS
 from transfers_app.domain.models import Document, MechanismUse
+from ui.widgets.forms import button_row
 
 
 class MechanismList(QGroupBox):
@@ -64,10 +64,7 @@ class MechanismList(QGroupBox):
         self.up_button.clicked.connect(lambda: self._move(-1))
         self.down_button = QPushButton("Move do&wn")
         self.down_button.clicked.connect(lambda: self._move(1))
-        buttons = QHBoxLayout()
-        for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        buttons = button_row(self.add_button, self.remove_button, self.up_button, self.down_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(error_label)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
@@ -42,6 +41,7 @@ from ui.dialogs.tia_editor.state import (
     yes_no,
 )
 from ui.dialogs.tia_editor.steps.base import StepPage, set_combo
+from ui.widgets.forms import button_row
 
 # (applies, why) of a law for this importer: the assessor's reasoning where written, else the
 # service's reasoning from what the law reaches and what the importer is.
@@ -83,10 +83,7 @@ class LawStep(StepPage):
         self.laws_table.itemSelectionChanged.connect(self._law_selected)
         self.add_law_button = self._button("&Add law", self.add_law)
         self.remove_law_button = self._button("&Remove law", self.remove_law)
-        law_buttons = QHBoxLayout()
-        law_buttons.addWidget(self.add_law_button)
-        law_buttons.addWidget(self.remove_law_button)
-        law_buttons.addStretch(1)
+        law_buttons = button_row(self.add_law_button, self.remove_law_button)
 
         self.law_title_edit = self._line("Law or practice")
         self.law_summary_edit = self._text("What it allows", 3)
@@ -108,10 +105,7 @@ class LawStep(StepPage):
         self._row(detail, "What it allows", "law_summary", self.law_summary_edit)
         self._row(detail, "Sources", "law_sources", self.law_sources_edit)
         self._row(detail, "Why", "law_reasoning", self.law_reasoning_edit)
-        checks = QHBoxLayout()
-        checks.addWidget(self.law_applies_check)
-        checks.addWidget(self.law_verified_check)
-        checks.addStretch(1)
+        checks = button_row(self.law_applies_check, self.law_verified_check)
         detail.addRow("", checks)
         self.law_detail = QWidget()
         self.law_detail.setLayout(detail)

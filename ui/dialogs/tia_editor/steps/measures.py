@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
 
 from transfers_app.domain.tia import USE_CASES, Measure, MeasureKind
 from ui.dialogs.tia_editor.state import (
@@ -22,6 +22,7 @@ from ui.dialogs.tia_editor.state import (
     use_case_of,
 )
 from ui.dialogs.tia_editor.steps.base import MUTED_STYLE, StepPage, lock, set_combo
+from ui.widgets.forms import button_row
 from ui.widgets.widget_table import WidgetTable
 
 
@@ -51,10 +52,7 @@ class MeasuresStep(StepPage):
         self.measures_table.itemSelectionChanged.connect(self._measure_selected)
         self.add_measure_button = self._button("&Add measure", lambda: self.add_measure())
         self.remove_measure_button = self._button("&Remove measure", self.remove_measure)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_measure_button)
-        buttons.addWidget(self.remove_measure_button)
-        buttons.addStretch(1)
+        buttons = button_row(self.add_measure_button, self.remove_measure_button)
         self._fitting: frozenset[str] = frozenset(USE_CASES)
         self.measure_help: QLabel = self._rich()
         self.measure_help.setStyleSheet(MUTED_STYLE)

@@ -20,6 +20,7 @@ from transfers_app.domain.tia import AccessBasis, Factor, Quantitative
 from transfers_app.reference.assessment_tests import load_assessment_tests
 from ui.dialogs.tia_editor.state import basis_results, esc, quantitative_html
 from ui.dialogs.tia_editor.steps.base import StepPage, lock
+from ui.widgets.forms import button_row
 from ui.widgets.widget_table import WidgetTable
 
 
@@ -79,10 +80,7 @@ class QuantitativeStep(StepPage):
         self.bases_table.itemSelectionChanged.connect(self._basis_selected)
         self.add_basis_button = self._button("Add &basis", lambda: self.add_basis())
         self.remove_basis_button = self._button("Remove basis", self.remove_basis)
-        basis_buttons = QHBoxLayout()
-        basis_buttons.addWidget(self.add_basis_button)
-        basis_buttons.addWidget(self.remove_basis_button)
-        basis_buttons.addStretch(1)
+        basis_buttons = button_row(self.add_basis_button, self.remove_basis_button)
         self.factors_title = QLabel("Factors")
         self.factors_table: WidgetTable[FactorRow] = WidgetTable(
             ["Factor (each must happen for access)", "Probability per year"], stretch=(0,)
@@ -92,10 +90,7 @@ class QuantitativeStep(StepPage):
         self.factors_table.edited.connect(self._factors_edited)
         self.add_factor_button = self._button("Add &factor", lambda: self.add_factor())
         self.remove_factor_button = self._button("Remove factor", self.remove_factor)
-        factor_buttons = QHBoxLayout()
-        factor_buttons.addWidget(self.add_factor_button)
-        factor_buttons.addWidget(self.remove_factor_button)
-        factor_buttons.addStretch(1)
+        factor_buttons = button_row(self.add_factor_button, self.remove_factor_button)
         bases_column = QVBoxLayout()
         bases_column.addWidget(self.bases_table)
         bases_column.addLayout(basis_buttons)

@@ -26,6 +26,7 @@ from transfers_app.domain.tia import AcceptedFact
 from transfers_app.services.tia_analysis import UnverifiedFact
 from ui.dialogs.tia_editor.state import SignOff, esc, reference_text
 from ui.dialogs.tia_editor.steps.base import StepPage
+from ui.widgets.forms import button_row
 
 
 class SignOffStep(StepPage):
@@ -60,10 +61,7 @@ class SignOffStep(StepPage):
         self.submit_button = QPushButton("Submit for re&view")
         self.submit_button.setToolTip("Save and mark the assessment as waiting for approval")
         self.approve_button = QPushButton("Appro&ve")
-        actions = QHBoxLayout()
-        actions.addWidget(self.submit_button)
-        actions.addWidget(self.approve_button)
-        actions.addStretch(1)
+        actions = button_row(self.submit_button, self.approve_button)
 
         self.facts_table = QTableWidget(0, 2)
         self.facts_table.setAccessibleName("Unverified facts")

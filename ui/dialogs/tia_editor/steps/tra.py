@@ -11,7 +11,6 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -29,6 +28,7 @@ from transfers_app.domain.tia import (
 from transfers_app.reference.assessment_tests import load_assessment_tests
 from ui.dialogs.tia_editor.state import EXCEPTIONS_LABELS, esc, from_yes_no, yes_no
 from ui.dialogs.tia_editor.steps.base import StepPage, lock, set_combo
+from ui.widgets.forms import button_row
 from ui.widgets.widget_table import WidgetTable
 
 
@@ -64,16 +64,10 @@ class TraStep(StepPage):
             self.fill_risks,
             "Add a row for every data category of step 1 that has none",
         )
-        buttons = QHBoxLayout()
-        for b in (self.add_risk_button, self.remove_risk_button, self.fill_risks_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        buttons = button_row(self.add_risk_button, self.remove_risk_button, self.fill_risks_button)
         self.large_check = self._check("Large organisation (Q3)")
         self.volume_check = self._check("High volume of data or people (Q3)")
-        sizes = QHBoxLayout()
-        sizes.addWidget(self.large_check)
-        sizes.addWidget(self.volume_check)
-        sizes.addStretch(1)
+        sizes = button_row(self.large_check, self.volume_check)
 
         self.human_rights_combo = self._choice(HUMAN_RIGHTS_LABELS, "Q4 human rights")
         self.human_rights_notes = self._line(
