@@ -9,7 +9,6 @@ date, a country list, a set of mechanisms) is decoded once and shared between ro
 from __future__ import annotations
 
 import builtins
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -66,11 +65,6 @@ _BY_POSITION = "sqlite_autoindex_transfer_mechanisms_1"  # PRIMARY KEY (transfer
 _SEP = "\x1f"
 
 
-def _ids_param(ids: Sequence[int]) -> str:
-    """A list of ids as one query parameter, read back with ``json_each``."""
-    return json.dumps([int(i) for i in ids])
-
-
 def _countries(stored: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for c in stored.split(",") if c)) if stored else ()
 
@@ -89,8 +83,7 @@ def _mechanism_list(stored: str | None) -> tuple[Mechanism, ...]:
 # month's last day (31 August + 6 months is 28 or 29 February, 29 February + 12 months is 28
 # February), as dateutil's relativedelta, which the reminders use, says, where SQLite's own
 # '+N months' runs into the next month.
-_NEXT_DUE_SQL = """
-    WITH dated AS (
+_DATED_SQL = """
         SELECT id,
             coalesce(expires_on, '9999') AS expiry,
             CASE WHEN expires_on IS NOT NULL AND notice_period_days <> 0
@@ -105,10 +98,14 @@ _NEXT_DUE_SQL = """
                         '-1 day')
                 ) END AS recheck
         FROM documents WHERE archived_at IS NULL AND status = 'current'
-    ),
+"""
+# The rest of the due dates is SQL both engines agree on, but for the name of the smallest of
+# several values ({least}: SQLite's min, PostgreSQL's least) and the dated documents.
+_NEXT_DUE_SQL = """
+    WITH dated AS ({dated}),
     document_due AS (
-        SELECT id, min(expiry, notice, review, recheck) AS due_on,
-            CASE min(expiry, notice, review, recheck)
+        SELECT id, {least}(expiry, notice, review, recheck) AS due_on,
+            CASE {least}(expiry, notice, review, recheck)
                 WHEN notice THEN 'notice' WHEN expiry THEN 'expiry'
                 WHEN review THEN 'review' ELSE 'dpf_recheck' END AS what
         FROM dated
@@ -131,22 +128,49 @@ _NEXT_DUE_SQL = """
         UNION ALL
         SELECT t.exporter_id, a.due_on, 'tia_review'
         FROM tia_due a JOIN transfers t ON t.id = a.transfer_id
-        WHERE 1{only_exporters}
+        WHERE TRUE{only_exporters}
         UNION ALL
         SELECT t.importer_id, a.due_on, 'tia_review'
         FROM tia_due a JOIN transfers t ON t.id = a.transfer_id
-        WHERE 1{only_importers}
+        WHERE TRUE{only_importers}
     )
-    SELECT entity_id, min(due_on), what FROM due GROUP BY entity_id
+    {pick}
 """
-
-_IN_IDS = " IN (SELECT value FROM json_each(:ids))"
 
 
 @translated
 class SqliteQueries:
+    """The read models in SQLite's SQL; ``db.postgres.queries.PgQueries`` respells the
+    statements below in PostgreSQL's and reads the rows the same way."""
+
+    # The dated documents of the due dates (the ``dated`` CTE) and the smallest of values.
+    DATED_SQL = _DATED_SQL
+    LEAST = "min"
+    # Each entity's earliest due date and what falls due then (SQLite takes the other columns
+    # of a min() from the row with the smallest value).
+    PICK = "SELECT entity_id, min(due_on), what FROM due GROUP BY entity_id"
+    # How the due dates join the parties of a few entities' documents to those documents.
+    PARTIES_FIRST = "document_parties p CROSS JOIN document_due d"
+    # Each transfer's mechanisms in order, "mechanism document" joined by commas.
+    MECHANISM_USES_SQL = (
+        "SELECT transfer_id, group_concat(mechanism || ' ' || coalesce(document_id, '')) "
+        f"FROM transfer_mechanisms INDEXED BY {_BY_POSITION} GROUP BY transfer_id"
+    )
+    # Each importer's transfers' mechanisms joined by commas (any order).
+    MECHANISMS_USED_SQL = (
+        "SELECT t.importer_id, group_concat(coalesce(m.mechanism, '')) "
+        "FROM transfers t LEFT JOIN transfer_mechanisms m ON m.transfer_id = t.id "
+        "WHERE t.archived_at IS NULL{only} GROUP BY t.importer_id"
+    )
+    # Each entity's live locations' countries joined by commas, by location id.
+    COUNTRIES_SQL = (
+        "SELECT entity_id, group_concat(country) FROM locations INDEXED BY "
+        "locations_entity WHERE archived_at IS NULL GROUP BY entity_id"
+    )
+
     def __init__(self, session: Session) -> None:
         self._s = session
+        self._in_ids = session.in_ids("", ":ids")
 
     # -- the rules' snapshot ---------------------------------------------------------------------
 
@@ -260,10 +284,7 @@ class SqliteQueries:
         out: dict[int, tuple[MechanismUse, ...]] = {}
         shared: dict[str, tuple[MechanismUse, ...]] = {}
         mechanisms = MECHANISMS
-        for tid, stored in self._s.conn.execute(
-            "SELECT transfer_id, group_concat(mechanism || ' ' || coalesce(document_id, '')) "
-            f"FROM transfer_mechanisms INDEXED BY {_BY_POSITION} GROUP BY transfer_id"
-        ):
+        for tid, stored in self._s.conn.execute(self.MECHANISM_USES_SQL):
             uses = shared.get(stored)
             if uses is None:
                 items = []
@@ -301,8 +322,8 @@ class SqliteQueries:
             return {}
         rows = self._s.conn.execute(
             "SELECT id, data_categories, data_subjects FROM transfers "
-            f"WHERE archived_at IS NULL AND id{_IN_IDS}",
-            {"ids": _ids_param(covered)},
+            f"WHERE archived_at IS NULL AND id{self._in_ids}",
+            {"ids": self._s.ids_param(covered)},
         )
         return {i: TransferData(json_tuple(c), json_tuple(s)) for i, c, s in rows}
 
@@ -312,7 +333,7 @@ class SqliteQueries:
     # subqueries on the indexes; sorted by SQLite's sorter for the whole register ("+" keeps it
     # off the name index, whose walk would fetch each entity at random), by that index for the
     # first rows only.
-    _ROWS_SQL = f"""
+    ROWS_SQL = f"""
         SELECT e.id, e.name, e.legal_name, e.kind, e.lifecycle, e.exporter_regimes <> '',
             (SELECT group_concat(country) FROM locations l INDEXED BY locations_entity
                 WHERE l.entity_id = e.id AND l.archived_at IS NULL),
@@ -322,13 +343,14 @@ class SqliteQueries:
         FROM entities e WHERE e.archived_at IS NULL
     """
 
+    ROWS_ORDER = " ORDER BY +e.name_key, e.id"
+    FIRST_ROWS_ORDER = " ORDER BY e.name_key, e.id LIMIT ?"
+
     def register_rows(self, limit: int | None = None) -> builtins.list[EntityRow]:
         if limit is None:
-            rows = self._s.conn.execute(self._ROWS_SQL + " ORDER BY +e.name_key, e.id")
+            rows = self._s.conn.execute(self.ROWS_SQL + self.ROWS_ORDER)
         else:
-            rows = self._s.conn.execute(
-                self._ROWS_SQL + " ORDER BY e.name_key, e.id LIMIT ?", (limit,)
-            )
+            rows = self._s.conn.execute(self.ROWS_SQL + self.FIRST_ROWS_ORDER, (limit,))
         countries = Decoded(_countries)
         services = Decoded(_texts)
         kinds, lifecycles = KINDS, LIFECYCLES
@@ -353,7 +375,11 @@ class SqliteQueries:
         *,
         recheck_months: int | None,
     ) -> dict[int, NextDue]:
+        in_ids = self._in_ids
         fill = {
+            "dated": self.DATED_SQL,
+            "least": self.LEAST,
+            "pick": self.PICK,
             "tias_of": "",
             "join": "document_due d JOIN document_parties p",
             "only_parties": "",
@@ -362,16 +388,16 @@ class SqliteQueries:
         }
         params: dict[str, Any] = {"on": on.isoformat(), "months": recheck_months}
         if entity_ids is not None:  # read only what concerns these entities
-            params["ids"] = _ids_param(entity_ids)
+            params["ids"] = self._s.ids_param(entity_ids)
             fill.update(
                 # Their parties' rows first, then each document by its id (the other way
                 # round SQLite probes every document for every id).
-                join="document_parties p CROSS JOIN document_due d",
+                join=self.PARTIES_FIRST,
                 tias_of=" AND transfer_id IN (SELECT id FROM transfers WHERE "
-                f"exporter_id{_IN_IDS} OR importer_id{_IN_IDS})",
-                only_parties=f" AND p.entity_id{_IN_IDS}",
-                only_exporters=f" AND t.exporter_id{_IN_IDS}",
-                only_importers=f" AND t.importer_id{_IN_IDS}",
+                f"exporter_id{in_ids} OR importer_id{in_ids})",
+                only_parties=f" AND p.entity_id{in_ids}",
+                only_exporters=f" AND t.exporter_id{in_ids}",
+                only_importers=f" AND t.importer_id{in_ids}",
             )
         out: dict[int, NextDue] = {}
         shared: dict[tuple[str, str], NextDue] = {}  # many entities share one
@@ -387,19 +413,12 @@ class SqliteQueries:
         only = ""
         params: dict[str, Any] = {}
         if entity_ids is not None:
-            only = f" AND t.importer_id{_IN_IDS}"
-            params["ids"] = _ids_param(entity_ids)
+            only = f" AND t.importer_id{self._in_ids}"
+            params["ids"] = self._s.ids_param(entity_ids)
         # One string per importer: its transfers' mechanisms (repeats possible; "" for a
         # transfer recording none), read into a dict by dict() itself, then each distinct
         # string decoded once (DISTINCT in SQL costs more than the repeats).
-        stored = dict(
-            self._s.conn.execute(
-                "SELECT t.importer_id, group_concat(coalesce(m.mechanism, '')) "
-                "FROM transfers t LEFT JOIN transfer_mechanisms m ON m.transfer_id = t.id "
-                f"WHERE t.archived_at IS NULL{only} GROUP BY t.importer_id",
-                params,
-            )
-        )
+        stored = dict(self._s.conn.execute(self.MECHANISMS_USED_SQL.format(only=only), params))
         shared: dict[MechanismsUsed, MechanismsUsed] = {}  # the same sets in another order
 
         def decode(text: str) -> MechanismsUsed:
@@ -418,7 +437,7 @@ class SqliteQueries:
     # so rows are decoded as they stream in. Countries come grouped in a query of their own and
     # the exporters (a handful of entities) in another: cheaper than a subquery and a join
     # on each of 100,000 rows.
-    _LINES_SQL = f"""
+    LINES_SQL = f"""
         SELECT e.id, e.name, e.kind, e.lifecycle, e.exporter_regimes <> '',
             t.id, t.exporter_id, t.importer_role, t.destination, coalesce(t.regimes, ''),
             (SELECT group_concat(mechanism) FROM transfer_mechanisms m INDEXED BY {_BY_POSITION}
@@ -438,12 +457,7 @@ class SqliteQueries:
         conn = self._s.conn
         regimes, day = regime_lists(), days()
         countries = Decoded(_countries)
-        countries_of = dict(
-            conn.execute(
-                "SELECT entity_id, group_concat(country) FROM locations INDEXED BY "
-                "locations_entity WHERE archived_at IS NULL GROUP BY entity_id"
-            )
-        )
+        countries_of = dict(conn.execute(self.COUNTRIES_SQL))
         exporters = {
             i: (name, archived == 1, regimes[own])
             for i, name, archived, own in conn.execute(
@@ -460,7 +474,7 @@ class SqliteQueries:
             entity_id, name, kind, lifecycle, own,
             transfer_id, exporter_id, role, destination, transfer_regimes, stored_mechanisms,
             doc_id, title, signed_on, expires_on, review_on,
-        ) in conn.execute(self._LINES_SQL):  # fmt: skip
+        ) in conn.execute(self.LINES_SQL):  # fmt: skip
             exporter, exporter_archived, exporter_regimes = exporters.get(exporter_id, no_exporter)
             append(
                 EntityTransferLine(

@@ -1,0 +1,32 @@
+"""``PgStore``: the register's repositories over one PostgreSQL connection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from db.files import FileStore
+from db.postgres.connection import PgConnection
+from db.postgres.queries import PgQueries
+from db.postgres.session import PgSession
+from db.sqlite.session import utcnow
+from db.sqlite.store import SessionStore
+
+
+class PgStore(SessionStore):
+    """A register in a PostgreSQL database (opened with ``open_postgres``), its signed files
+    in ``files``. Implements ``transfers_app.ports.storage.Store``; the audit names ``actor``,
+    by default the authenticated database user."""
+
+    queries_type = PgQueries
+
+    def __init__(
+        self,
+        conn: PgConnection,
+        *,
+        actor: str | None = None,
+        files: FileStore | None = None,
+        now: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.connection = conn
+        super().__init__(PgSession(conn, actor or conn.user, files, now))
