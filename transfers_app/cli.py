@@ -10,6 +10,7 @@ import argparse
 import gc
 import getpass
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from transfers_app.services.tia import TiaFormat
 
 PROG = "transfers-app"
+# The team register on PostgreSQL, when --database does not name it.
+ENV_DATABASE = "TRANSFERS_APP_DATABASE"
 
 
 class UsageError(TransfersError):
@@ -75,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir",
         metavar="DIR",
         help="folder holding the register (default: $TRANSFERS_APP_HOME or the user data folder)",
+    )
+    p.add_argument(
+        "--database",
+        metavar="URL",
+        help="a team register on PostgreSQL, postgresql://host/dbname (default: "
+        f"${ENV_DATABASE}; without either, the register file in the data folder)",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -233,20 +242,52 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path)
     export = ref_sub.add_parser("export", help="write the reference data in use as a bundle")
     export.add_argument("-o", "--output", type=Path, required=True)
+
+    db = sub.add_parser("db", help="the team register on PostgreSQL")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
+    init = db_sub.add_parser(
+        "init", help="create (or upgrade) the register's schema in a PostgreSQL database"
+    )
+    init.add_argument("url", metavar="URL", help="postgresql://host/dbname")
     return p
 
 
+def _postgres_url(url: str) -> str:
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise UsageError(
+            f"{url!r} is not a PostgreSQL URL: write postgresql://host/dbname (the register "
+            "file on this computer is chosen with --data-dir)"
+        )
+    return url
+
+
 def open_services(
-    paths: AppPaths, reference: ReferenceSource, files: FileAdapters, today: date
+    paths: AppPaths,
+    reference: ReferenceSource,
+    files: FileAdapters,
+    today: date,
+    database: str | None = None,
 ) -> AppServices:
-    """Every service on a new connection to the register in ``paths`` (a connection belongs
-    to the thread that opened it: one bundle per thread that needs one), sharing the
-    reference data in use and the file adapters."""
-    from db import FileStore, SqliteStore, open_db
+    """Every service on a new connection to the register in ``paths``, or in the PostgreSQL
+    ``database`` (a connection belongs to the thread that opened it: one bundle per thread
+    that needs one), sharing the reference data in use and the file adapters."""
+    from db import FileStore
+    from transfers_app.ports.storage import Store
     from transfers_app.services.app import AppServices
 
     paths.ensure()
-    store = SqliteStore(open_db(paths.database), actor=current_user(), files=FileStore(paths.files))
+    store: Store
+    if database:
+        from db.postgres import PgStore, open_postgres
+
+        # The audit names the database user the server authenticated.
+        store = PgStore(open_postgres(_postgres_url(database)), files=FileStore(paths.files))
+    else:
+        from db import SqliteStore, open_db
+
+        store = SqliteStore(
+            open_db(paths.database), actor=current_user(), files=FileStore(paths.files)
+        )
     return AppServices.build(store, reference, files, today, paths.import_mappings)
 
 
@@ -254,10 +295,20 @@ def open_services(
 class Context:
     paths: AppPaths
     today: date
+    database: str | None = None  # a PostgreSQL URL: the team register
     _close: list[Callable[[], None]] = field(default_factory=list)
     _reference: ReferenceSource | None = None
     _files: FileAdapters | None = None
     _services: AppServices | None = None
+
+    @property
+    def register(self) -> str:
+        """Where the register is, as a message names it (never a password)."""
+        if self.database:
+            from db.postgres.connection import describe
+
+            return describe(self.database)
+        return str(self.paths.database)
 
     def close(self) -> None:
         """Close the database so its write-ahead log is merged before the process ends."""
@@ -282,7 +333,9 @@ class Context:
 
     def open_services(self) -> AppServices:
         """A new bundle of services on its own connection (closed with the context)."""
-        services = open_services(self.paths, self.reference(), self.files(), self.today)
+        services = open_services(
+            self.paths, self.reference(), self.files(), self.today, self.database
+        )
         self._close.append(services.close)
         return services
 
@@ -297,9 +350,10 @@ class Context:
         the reference data and file adapters); the job runner closes them when the job ends,
         so they are not kept here."""
         paths, reference, files, today = self.paths, self.reference(), self.files(), self.today
+        database = self.database
 
         def for_a_worker() -> AppServices:
-            return open_services(paths, reference, files, today)
+            return open_services(paths, reference, files, today, database)
 
         return for_a_worker
 
@@ -463,11 +517,11 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
         reg = setup.generate(args.entities, args.seed, ctx.today)
         print(
             f"Generated a synthetic register of {len(reg.entities)} entities "
-            f"(seed {args.seed}) in {ctx.paths.database}"
+            f"(seed {args.seed}) in {ctx.register}"
         )
         return 0
     count = setup.load_demo(ctx.today)
-    print(f"Loaded the demo register ({count} entities) into {ctx.paths.database}")
+    print(f"Loaded the demo register ({count} entities) into {ctx.register}")
     print(f"Try: {PROG} status   or   {PROG}   (desktop app)")
     return 0
 
@@ -731,13 +785,28 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_import_json(args: argparse.Namespace, ctx: Context) -> int:
     result = ctx.services().exports.import_json(args.file)
     counts = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in result.counts.items() if n)
-    print(f"Loaded {args.file.name} into {ctx.paths.database}: {counts or 'no records'}")
+    print(f"Loaded {args.file.name} into {ctx.register}: {counts or 'no records'}")
     if result.missing_files:
         print(
             f"{len(result.missing_files)} signed document file(s) are not in this register's "
             f"file store ({ctx.paths.files}): copy the files folder of the register they were "
             "exported from into it"
         )
+    return 0
+
+
+def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
+    if args.db_command != "init":
+        raise UsageError("say what to do: db init URL")
+    from db.postgres.connection import describe, init_postgres
+
+    applied = init_postgres(_postgres_url(args.url))
+    where = describe(args.url)
+    if applied:
+        print(f"The register in {where} is at the current schema (applied: {', '.join(applied)})")
+    else:
+        print(f"The register in {where} was already at the current schema; nothing was changed")
+    print(f"Use it with: {PROG} --database {where} (or set {ENV_DATABASE})")
     return 0
 
 
@@ -758,13 +827,15 @@ COMMANDS = {
     "export": cmd_export,
     "import-json": cmd_import_json,
     "reference": cmd_reference,
+    "db": cmd_db,
 }
 
 
 def main(argv: Sequence[str] | None = None, today: date | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    ctx = Context(resolve_paths(args.data_dir), today or date.today())
+    database = args.database or os.environ.get(ENV_DATABASE) or None
+    ctx = Context(resolve_paths(args.data_dir), today or date.today(), database)
     handler = COMMANDS.get(args.command or "", cmd_gui)
     try:
         return handler(args, ctx)

@@ -9,7 +9,6 @@ from functools import lru_cache
 from typing import Any
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict
 from psycopg.pq import TransactionStatus
 
 from db.postgres.migrations import (
@@ -49,16 +48,11 @@ def is_postgres_url(text: str) -> bool:
 
 
 def describe(url: str) -> str:
-    """The register's URL as a message may show it: server and database, never a password."""
-    try:
-        parts = conninfo_to_dict(url)
-    except psycopg.ProgrammingError:
-        return "the PostgreSQL register"
-    host = str(parts.get("host") or "localhost")
-    if host.startswith("/"):  # a Unix socket folder: the server on this machine
-        host = "localhost"
-    port = f":{parts['port']}" if parts.get("port") else ""
-    return f"postgresql://{host}{port}/{parts.get('dbname') or ''}"
+    """The register's URL (or libpq key=value string) as a message may show it: as given,
+    without its password."""
+    url = re.sub(r"^(\w+://[^:/@?]*):[^@/?]*@", r"\1@", url)
+    url = re.sub(r"(^|[?&\s])password=[^&\s]*[&\s]?", r"\1", url)
+    return url.rstrip("?& ")
 
 
 class PgConnection:
@@ -107,8 +101,8 @@ def connect(url: str) -> PgConnection:
             url, autocommit=True, connect_timeout=10, application_name="transfers-app"
         )
     except psycopg.Error as exc:
-        first = str(exc).strip().splitlines()
-        reason = first[-1] if first else type(exc).__name__
+        lines = str(exc).strip().splitlines()
+        reason = lines[0].strip() if lines else type(exc).__name__
         raise StorageError(f"cannot connect to {describe(url)}: {reason}") from None
     return PgConnection(raw, url)
 
@@ -128,6 +122,22 @@ def open_postgres(url: str, *, migrate: bool = False) -> PgConnection:
         conn.close()
         raise
     return conn
+
+
+def init_postgres(url: str) -> list[str]:
+    """Creates or upgrades the register's schema in the database at ``url`` (``transfers-app
+    db init``); returns the names of the migrations applied (none: it was current)."""
+    conn = connect(url)
+    try:
+        before = applied_migrations(conn.raw) if register_tables(conn.raw).migrations else []
+        _check(conn, migrate=True)
+        return [m for m in MIGRATION_NAMES if m not in before]
+    except psycopg.Error as exc:
+        from db.postgres.errors import storage_error
+
+        raise storage_error(exc) from None
+    finally:
+        conn.close()
 
 
 def _check(conn: PgConnection, migrate: bool) -> None:

@@ -4,7 +4,7 @@ smallest of values, bare columns beside ``min``) are respelled here."""
 
 from __future__ import annotations
 
-from db.sqlite.queries import _SEP, SqliteQueries
+from db.sqlite.queries import _SEP, LINES_TEMPLATE, SqliteQueries
 
 _SEP_SQL = f"chr({ord(_SEP)})"
 
@@ -56,18 +56,8 @@ class PgQueries(SqliteQueries):
     """
     ROWS_ORDER = " ORDER BY e.name_key, e.id"
     FIRST_ROWS_ORDER = " ORDER BY e.name_key, e.id LIMIT ?"
-    LINES_SQL = """
-        SELECT e.id, e.name, e.kind, e.lifecycle, e.exporter_regimes <> '',
-            t.id, t.exporter_id, t.importer_role, t.destination, coalesce(t.regimes, ''),
-            (SELECT string_agg(mechanism, ',' ORDER BY position) FROM transfer_mechanisms m
-                WHERE m.transfer_id = t.id),
-            d.id, d.title, d.signed_on, d.expires_on, d.next_review_on
-        FROM entities e
-        LEFT JOIN transfers t ON t.importer_id = e.id AND t.archived_at IS NULL
-        LEFT JOIN documents d ON d.id = (
-            SELECT m.document_id FROM transfer_mechanisms m
-            WHERE m.transfer_id = t.id AND m.document_id IS NOT NULL
-            ORDER BY m.position LIMIT 1)
-        WHERE e.archived_at IS NULL
-        ORDER BY e.name_key, e.id, t.id
-    """
+    LINES_SQL = LINES_TEMPLATE.format(
+        mechanisms="(SELECT string_agg(mechanism, ',' ORDER BY position) "
+        "FROM transfer_mechanisms m WHERE m.transfer_id = t.id)",
+        order="e.name_key, e.id, t.id",
+    )

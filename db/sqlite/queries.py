@@ -137,6 +137,23 @@ _NEXT_DUE_SQL = """
     {pick}
 """
 
+# The exports' register table: {mechanisms}, each transfer's mechanisms in order joined by
+# commas; {order}, name order (comparison key, entity id, transfer id).
+LINES_TEMPLATE = """
+    SELECT e.id, e.name, e.kind, e.lifecycle, e.exporter_regimes <> '',
+        t.id, t.exporter_id, t.importer_role, t.destination, coalesce(t.regimes, ''),
+        {mechanisms},
+        d.id, d.title, d.signed_on, d.expires_on, d.next_review_on
+    FROM entities e
+    LEFT JOIN transfers t ON t.importer_id = e.id AND t.archived_at IS NULL
+    LEFT JOIN documents d ON d.id = (
+        SELECT m.document_id FROM transfer_mechanisms m
+        WHERE m.transfer_id = t.id AND m.document_id IS NOT NULL
+        ORDER BY m.position LIMIT 1)
+    WHERE e.archived_at IS NULL
+    ORDER BY {order}
+"""
+
 
 @translated
 class SqliteQueries:
@@ -437,21 +454,11 @@ class SqliteQueries:
     # so rows are decoded as they stream in. Countries come grouped in a query of their own and
     # the exporters (a handful of entities) in another: cheaper than a subquery and a join
     # on each of 100,000 rows.
-    LINES_SQL = f"""
-        SELECT e.id, e.name, e.kind, e.lifecycle, e.exporter_regimes <> '',
-            t.id, t.exporter_id, t.importer_role, t.destination, coalesce(t.regimes, ''),
-            (SELECT group_concat(mechanism) FROM transfer_mechanisms m INDEXED BY {_BY_POSITION}
-                WHERE m.transfer_id = t.id),
-            d.id, d.title, d.signed_on, d.expires_on, d.next_review_on
-        FROM entities e
-        LEFT JOIN transfers t ON t.importer_id = e.id AND t.archived_at IS NULL
-        LEFT JOIN documents d ON d.id = (
-            SELECT m.document_id FROM transfer_mechanisms m
-            WHERE m.transfer_id = t.id AND m.document_id IS NOT NULL
-            ORDER BY m.position LIMIT 1)
-        WHERE e.archived_at IS NULL
-        ORDER BY +e.name_key, e.id, t.id
-    """
+    LINES_SQL = LINES_TEMPLATE.format(
+        mechanisms="(SELECT group_concat(mechanism) FROM transfer_mechanisms m "
+        f"INDEXED BY {_BY_POSITION} WHERE m.transfer_id = t.id)",
+        order="+e.name_key, e.id, t.id",
+    )
 
     def register_lines(self) -> builtins.list[EntityTransferLine]:
         conn = self._s.conn

@@ -1,0 +1,93 @@
+"""The team register from the command line: ``db init``, then ``--database`` (or
+``TRANSFERS_APP_DATABASE``) runs every command on PostgreSQL, with the same results as on the
+register file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support.cli import run_cli_cleanly as run
+from support.postgres import PostgresServer
+
+
+@pytest.fixture
+def database(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database (no register yet)."""
+    yield postgres_server.new_database(template=False)
+    postgres_server.drop_databases()
+
+
+def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    code, out, err = run(capsys, *argv, "--json")
+    assert code in (0, 1), err
+    return json.loads(out)
+
+
+def test_db_init_creates_the_register_then_says_it_is_current(
+    capsys: pytest.CaptureFixture[str], database: str
+) -> None:
+    code, out, err = run(capsys, "db", "init", database)
+    assert code == 0, err
+    assert "at the current schema (applied: m001_initial" in out
+    assert f"--database {database}" in out
+    code, out, _ = run(capsys, "db", "init", database)
+    assert code == 0 and "already at the current schema; nothing was changed" in out
+
+
+def test_a_database_without_a_register_is_refused_with_what_to_run(
+    capsys: pytest.CaptureFixture[str], database: str
+) -> None:
+    code, out, err = run(capsys, "--database", database, "status")
+    assert code == 2 and out == ""
+    assert "holds no register yet; create it with: transfers-app db init" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_only_a_postgresql_url_is_a_database(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--database", "register.db", "status")
+    assert code == 2 and "'register.db' is not a PostgreSQL URL" in err
+    code, _, err = run(capsys, "db", "init", "sqlite:///register.db")
+    assert code == 2 and "is not a PostgreSQL URL" in err
+
+
+def test_the_demo_on_postgresql_reports_what_it_reports_in_the_file(
+    capsys: pytest.CaptureFixture[str],
+    database: str,
+    monkeypatch: pytest.MonkeyPatch,
+    home: Path,
+) -> None:
+    assert run(capsys, "db", "init", database)[0] == 0
+    code, out, err = run(capsys, "--database", database, "demo")
+    assert code == 0, err
+    assert f"Loaded the demo register (20 entities) into {database}" in out
+    on_postgres = _json(capsys, "--database", database, "status")
+    assert not (home / "register.db").exists()  # the register file was not touched
+    assert run(capsys, "demo")[0] == 0  # the register file in the data folder
+    assert on_postgres == _json(capsys, "status")
+    monkeypatch.setenv("TRANSFERS_APP_DATABASE", database)
+    assert _json(capsys, "status") == on_postgres
+    assert _json(capsys, "reminders") == _json(capsys, "--database", database, "reminders")
+
+
+def test_a_register_file_moves_to_postgresql_and_back_losslessly(
+    capsys: pytest.CaptureFixture[str], database: str, demo: Path, tmp_path: Path
+) -> None:
+    first, second, third = (tmp_path / f"{n}.json" for n in ("first", "second", "third"))
+    assert run(capsys, "export", "register", "--format", "json", "-o", str(first))[0] == 0
+    assert run(capsys, "db", "init", database)[0] == 0
+    code, out, err = run(capsys, "--database", database, "import-json", str(first))
+    assert code == 0, err
+    assert f"Loaded first.json into {database}" in out
+    export = ("export", "register", "--format", "json", "-o")
+    assert run(capsys, "--database", database, *export, str(second))[0] == 0
+    back = tmp_path / "back"
+    assert run(capsys, "--data-dir", str(back), "import-json", str(second))[0] == 0
+    assert run(capsys, "--data-dir", str(back), *export, str(third))[0] == 0
+    exported = [json.loads(p.read_text("utf-8")) for p in (first, second, third)]
+    for data in exported:
+        data.pop("exported_at")
+    assert exported[0] == exported[1] == exported[2]
