@@ -28,6 +28,7 @@ from transfers_app.services.reporting import check_to_json, status_to_json
 
 if TYPE_CHECKING:
     from transfers_app.ports.files import FileAdapters
+    from transfers_app.ports.storage import Store
     from transfers_app.services.app import AppServices
     from transfers_app.services.reference import ReferenceSource
     from transfers_app.services.register import CheckReport
@@ -249,6 +250,12 @@ def build_parser() -> argparse.ArgumentParser:
         "init", help="create (or upgrade) the register's schema in a PostgreSQL database"
     )
     init.add_argument("url", metavar="URL", help="postgresql://host/dbname")
+    copy = db_sub.add_parser(
+        "copy", help="copy the register (every record, the signed files) into an empty one"
+    )
+    copy.add_argument(
+        "--to", required=True, metavar="URL|FILE.db", help="postgresql://host/dbname or FILE.db"
+    )
     return p
 
 
@@ -271,24 +278,28 @@ def open_services(
     """Every service on a new connection to the register in ``paths``, or in the PostgreSQL
     ``database`` (a connection belongs to the thread that opened it: one bundle per thread
     that needs one), sharing the reference data in use and the file adapters."""
-    from db import FileStore
-    from transfers_app.ports.storage import Store
     from transfers_app.services.app import AppServices
 
+    store = open_store(paths, database)
+    return AppServices.build(store, reference, files, today, paths.import_mappings)
+
+
+def open_store(paths: AppPaths, database: str | None = None, *, migrate: bool = False) -> Store:
+    """The register in ``paths`` (the file, created if need be), or in the PostgreSQL
+    ``database`` (its schema created or upgraded only if ``migrate``), with the signed files
+    in ``paths``."""
+    from db import FileStore
+
     paths.ensure()
-    store: Store
     if database:
         from db.postgres import PgStore, open_postgres
 
         # The audit names the database user the server authenticated.
-        store = PgStore(open_postgres(_postgres_url(database)), files=FileStore(paths.files))
-    else:
-        from db import SqliteStore, open_db
+        conn = open_postgres(_postgres_url(database), migrate=migrate)
+        return PgStore(conn, files=FileStore(paths.files))
+    from db import SqliteStore, open_db
 
-        store = SqliteStore(
-            open_db(paths.database), actor=current_user(), files=FileStore(paths.files)
-        )
-    return AppServices.build(store, reference, files, today, paths.import_mappings)
+    return SqliteStore(open_db(paths.database), actor=current_user(), files=FileStore(paths.files))
 
 
 @dataclass
@@ -796,8 +807,10 @@ def cmd_import_json(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
+    if args.db_command == "copy":
+        return _db_copy(args.to, ctx)
     if args.db_command != "init":
-        raise UsageError("say what to do: db init URL")
+        raise UsageError("say what to do: db init URL, or db copy --to URL|FILE.db")
     from db.postgres.connection import describe, init_postgres
 
     applied = init_postgres(_postgres_url(args.url))
@@ -807,6 +820,44 @@ def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
     else:
         print(f"The register in {where} was already at the current schema; nothing was changed")
     print(f"Use it with: {PROG} --database {where} (or set {ENV_DATABASE})")
+    return 0
+
+
+def _db_copy(to: str, ctx: Context) -> int:
+    """Copies the register in use into the empty one ``to``: a PostgreSQL URL (its schema
+    created if need be; the signed files stay in the data folder), or a register file (its
+    signed files copied into a files folder beside it)."""
+    from db import SqliteStore, open_db
+    from db.files import FileStore, copy_files
+    from transfers_app.services.copying import copy_register
+
+    target: Store
+    if to.startswith(("postgresql://", "postgres://")):
+        from db.postgres.connection import describe
+
+        if to == ctx.database:
+            raise UsageError(f"{describe(to)} is the register in use: copy it somewhere else")
+        target_name, target_files = describe(to), ctx.paths.files
+        target = open_store(ctx.paths, to, migrate=True)
+    else:
+        path = Path(to).expanduser().resolve()
+        if path.suffix != ".db":
+            raise UsageError(f"--to takes postgresql://host/dbname or FILE.db, not {to!r}")
+        if not ctx.database and path == ctx.paths.database.resolve():
+            raise UsageError(f"{path} is the register in use: copy it somewhere else")
+        target_name, target_files = str(path), path.parent / "files"
+        target = SqliteStore(open_db(path), actor=current_user(), files=FileStore(target_files))
+    ctx._close.append(target.close)
+    source = open_store(ctx.paths, ctx.database)
+    ctx._close.append(source.close)
+    result = copy_register(source, target, ctx.register, target_name)
+    copied, missing = copy_files(FileStore(ctx.paths.files), FileStore(target_files), result.files)
+    counts = ", ".join(f"{n:,} {k}" for k, n in result.counts.items() if n)
+    print(f"Copied {ctx.register} into {target_name}: {counts or 'no records'}")
+    if copied:
+        print(f"{copied} signed document file(s) copied into {target_files}")
+    if missing:
+        print(f"{missing} signed document file(s) were missing from {ctx.paths.files} too")
     return 0
 
 

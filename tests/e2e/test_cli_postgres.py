@@ -91,3 +91,47 @@ def test_a_register_file_moves_to_postgresql_and_back_losslessly(
     for data in exported:
         data.pop("exported_at")
     assert exported[0] == exported[1] == exported[2]
+
+
+def _export(capsys: pytest.CaptureFixture[str], path: Path, *argv: str) -> dict[str, Any]:
+    code, _, err = run(capsys, *argv, "export", "register", "--format", "json", "-o", str(path))
+    assert code == 0, err
+    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    data.pop("exported_at")
+    return data
+
+
+def test_db_copy_moves_the_register_to_postgresql_and_back_with_its_signed_files(
+    capsys: pytest.CaptureFixture[str], database: str, demo: Path, tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "db", "copy", "--to", database)  # the schema made on the way
+    assert code == 0, err
+    assert f"Copied {demo / 'register.db'} into {database}: 20 entities" in out
+    back = tmp_path / "back" / "register.db"
+    code, out, err = run(capsys, "--database", database, "db", "copy", "--to", str(back))
+    assert code == 0, err
+    assert "18 signed document file(s) copied into" in out
+    in_file, in_postgres, copied_back = (
+        _export(capsys, tmp_path / "file.json"),
+        _export(capsys, tmp_path / "postgres.json", "--database", database),
+        _export(capsys, tmp_path / "back.json", "--data-dir", str(back.parent)),
+    )
+    assert in_file == in_postgres == copied_back
+    originals = sorted(p.name for p in (demo / "files").rglob("*") if p.is_file())
+    assert sorted(p.name for p in (back.parent / "files").rglob("*") if p.is_file()) == originals
+    assert _json(capsys, "--data-dir", str(back.parent), "status") == _json(capsys, "status")
+
+
+def test_db_copy_refuses_a_register_that_is_not_empty_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str], database: str, demo: Path, tmp_path: Path
+) -> None:
+    assert run(capsys, "db", "copy", "--to", database)[0] == 0
+    before = _export(capsys, tmp_path / "before.json", "--database", database)
+    code, out, err = run(capsys, "db", "copy", "--to", database)
+    assert code == 2 and out == ""
+    assert "the register is not empty (it has entities): copy into an empty database" in err
+    assert _export(capsys, tmp_path / "after.json", "--database", database) == before
+    code, _, err = run(capsys, "db", "copy", "--to", str(demo / "register.db"))
+    assert code == 2 and "is the register in use" in err
+    code, _, err = run(capsys, "db", "copy", "--to", str(tmp_path / "register.txt"))
+    assert code == 2 and "--to takes postgresql://host/dbname or FILE.db" in err
