@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 PROG = "transfers-app"
 # The team register on PostgreSQL, when --database does not name it.
 ENV_DATABASE = "TRANSFERS_APP_DATABASE"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 class UsageError(TransfersError):
@@ -260,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _postgres_url(url: str) -> str:
-    if not url.startswith(("postgresql://", "postgres://")):
+    if not url.startswith(POSTGRES_SCHEMES):
         raise UsageError(
             f"{url!r} is not a PostgreSQL URL: write postgresql://host/dbname (the register "
             "file on this computer is chosen with --data-dir)"
@@ -832,7 +833,7 @@ def _db_copy(to: str, ctx: Context) -> int:
     from transfers_app.services.copying import copy_register
 
     target: Store
-    if to.startswith(("postgresql://", "postgres://")):
+    if to.startswith(POSTGRES_SCHEMES):
         from db.postgres.connection import describe
 
         if to == ctx.database:

@@ -11,7 +11,7 @@ Importing this package imports psycopg: the composition root imports it only for
 ``postgresql://`` register.
 """
 
-from db.postgres.connection import PgConnection, is_postgres_url, open_postgres
+from db.postgres.connection import PgConnection, open_postgres
 from db.postgres.store import PgStore
 
-__all__ = ["PgConnection", "PgStore", "is_postgres_url", "open_postgres"]
+__all__ = ["PgConnection", "PgStore", "open_postgres"]

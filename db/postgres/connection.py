@@ -19,8 +19,6 @@ from db.postgres.migrations import (
 )
 from transfers_app.errors import StorageError
 
-URL_SCHEMES = ("postgresql://", "postgres://")
-
 # A parameter of the repositories' SQL (``?``, ``:name``), a quoted literal, or a percent sign
 # (which psycopg reads as the start of a parameter, quoted or not).
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\?|(?<![:\w]):([A-Za-z_]\w*)|%")
@@ -41,10 +39,6 @@ def _token(m: re.Match[str]) -> str:
 def psycopg_sql(sql: str) -> str:
     """``sql`` with SQLite's parameters (``?``, ``:name``) spelled as psycopg's."""
     return _TOKENS.sub(_token, sql)
-
-
-def is_postgres_url(text: str) -> bool:
-    return text.startswith(URL_SCHEMES)
 
 
 def describe(url: str) -> str:

@@ -11,15 +11,19 @@ from dataclasses import replace
 
 import psycopg
 import pytest
+from psycopg import errors as pg
 from support.contract_samples import vendor
 from support.postgres import PostgresServer
 
 from db.migrations import MIGRATION_NAMES as SQLITE_NAMES
 from db.postgres import PgStore, open_postgres
 from db.postgres.connection import describe, init_postgres, psycopg_sql
+from db.postgres.errors import storage_error
 from db.postgres.migrations import (
     MIGRATION_NAMES,
     OVERRIDES,
+    NotPortable,
+    _Recorder,
     migration_sql,
     postgres_ddl,
 )
@@ -267,3 +271,30 @@ def test_records_added_after_a_loaded_register_take_the_next_ids(
     finally:
         source.close()
         target.close()
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (pg.UniqueViolation('duplicate key value violates "x"'), "refused by the database: dup"),
+        (pg.CheckViolation("new row violates check\nDETAIL: x"), "refused by the database: new"),
+        (pg.SerializationFailure("could not serialize"), "changed the register at the same"),
+        (pg.DeadlockDetected("deadlock detected"), "changed the register at the same"),
+        (pg.InsufficientPrivilege("permission denied"), "your database role may not make this"),
+        (psycopg.OperationalError("server closed the connection"), "server cannot be used (ser"),
+        (pg.UndefinedTable('relation "x" does not exist'), "cannot be used: relation"),
+        (psycopg.DatabaseError(""), "cannot be used: DatabaseError"),
+    ],
+)
+def test_each_database_error_is_one_clear_message(error: Exception, message: str) -> None:
+    translated = storage_error(error)
+    assert message in str(translated)
+    assert "\n" not in str(translated)
+
+
+def test_a_migration_that_is_not_plain_sql_says_it_needs_its_postgresql_version() -> None:
+    recorder = _Recorder("m099_example")
+    with pytest.raises(NotPortable, match="m099_example passes parameters"):
+        recorder.execute("UPDATE settings SET value = ?", ["x"])
+    with pytest.raises(NotPortable, match=r"uses sqlite-utils' table: .*OVERRIDES"):
+        _ = recorder.table
