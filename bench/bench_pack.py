@@ -27,6 +27,7 @@ from harness import TODAY, open_store
 from exports import file_adapters
 from transfers_app.reference import builtin_reference
 from transfers_app.services.app import AppServices
+from transfers_app.services.demo import DEMO_ORGANISATION
 from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.synthetic import generate
 
@@ -53,6 +54,8 @@ def main() -> None:
         services = AppServices.build(
             repo, ReferenceSource(builtin_reference()), file_adapters(), TODAY
         )
+        # The pack is a letter in the organisation's name: the demo's fictional profile.
+        services.organisation.save(DEMO_ORGANISATION)
         t0 = time.perf_counter()
         status = services.register.status(TODAY)
         t1 = time.perf_counter()

@@ -21,16 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from exports.pdf_render import render_pdf
-from transfers_app.reports.document import (
-    BarChart,
-    Bullets,
-    Fields,
-    Para,
-    ReportDocument,
-    Section,
-    Table,
-    Tone,
-)
+from transfers_app.reports import document as rd
 
 LOREM = (
     "The importer provides the hosted service from data centres in the destination and gives "
@@ -38,7 +29,7 @@ LOREM = (
 )
 
 
-def tia_document(i: int, importer: str = "Acme Cloud Services Inc.") -> ReportDocument:
+def tia_document(i: int, importer: str = "Acme Cloud Services Inc.") -> rd.ReportDocument:
     """About three A4 pages, like a filled-in TIA."""
     ref = f"TIA-{i:04d}"
     laws = tuple(
@@ -50,7 +41,7 @@ def tia_document(i: int, importer: str = "Acme Cloud Services Inc.") -> ReportDo
         )
         for n in range(6)
     )
-    return ReportDocument(
+    return rd.ReportDocument(
         title="Transfer impact assessment",
         subtitle=f"{importer} — {ref}",
         author="Jane Assessor",
@@ -58,7 +49,7 @@ def tia_document(i: int, importer: str = "Acme Cloud Services Inc.") -> ReportDo
         keywords=("TIA", "transfer risk assessment", "Clause 14", ref),
         generated_on=date(2026, 11, 25),
         footer=f"Example Holdings Ltd · {ref} · record version 3",
-        heading=Fields(
+        heading=rd.Fields(
             (
                 ("Assessment", ref),
                 ("Status", "Approved"),
@@ -78,11 +69,11 @@ def tia_document(i: int, importer: str = "Acme Cloud Services Inc.") -> ReportDo
             "assessment. It is kept available to the competent supervisory authority on request."
         ),
         sections=(
-            Section(
+            rd.Section(
                 "Transfer description",
                 (
-                    Fields(tuple((f"Field {n}", LOREM[: 40 + 9 * n]) for n in range(13))),
-                    Table(
+                    rd.Fields(tuple((f"Field {n}", LOREM[: 40 + 9 * n]) for n in range(13))),
+                    rd.Table(
                         ("Transfer", "Parties", "Destination", "Importer role", "Service"),
                         tuple(
                             (
@@ -97,16 +88,16 @@ def tia_document(i: int, importer: str = "Acme Cloud Services Inc.") -> ReportDo
                         (1, 4, 2.2, 1.6, 3),
                         caption="Transfers covered by this assessment",
                     ),
-                    Table(
+                    rd.Table(
                         ("Onward transfer / sub-processor",),
                         (("Sub Ltd (IN)",), ("Cloud Co (US)",)),
                     ),
                 ),
             ),
-            Section(
+            rd.Section(
                 "Transfer tool",
                 (
-                    Table(
+                    rd.Table(
                         ("Transfer", "Use", "Mechanism", "Document", "Signed", "Expires"),
                         tuple(
                             (
@@ -121,50 +112,50 @@ def tia_document(i: int, importer: str = "Acme Cloud Services Inc.") -> ReportDo
                         ),
                         (1, 1.3, 2, 4, 1.5, 1.5),
                     ),
-                    Bullets(
+                    rd.Bullets(
                         (
                             "EU GDPR: no adequacy decision; SCC Module 2 applies.",
                             "UK GDPR: IDTA or Addendum needed.",
                         )
                     ),
-                    Para(LOREM),
+                    rd.Para(LOREM),
                 ),
             ),
-            Section(
+            rd.Section(
                 "Risk of the data",
                 (
-                    Table(
+                    rd.Table(
                         ("Category of personal data", "Inherent risk (1–5)", "Residual risk (1–5)"),
                         (("Contact details", "2", "1"), ("Support tickets", "3", "2")),
                         (4, 2, 2),
                     ),
-                    Fields((("Sensitive data", "None"), ("Harm risk (decision A)", "low"))),
-                    Para(LOREM, Tone.NOTE),
+                    rd.Fields((("Sensitive data", "None"), ("Harm risk (decision A)", "low"))),
+                    rd.Para(LOREM, rd.Tone.NOTE),
                 ),
             ),
-            Section(
+            rd.Section(
                 "Destination law and practice",
                 (
-                    Para("Destination: United States (US). Country profile as of 1 Oct 2026."),
-                    Table(
+                    rd.Para("Destination: United States (US). Country profile as of 1 Oct 2026."),
+                    rd.Table(
                         ("Law or practice", "What it allows", "Applies", "Sources"),
                         laws,
                         (2.2, 5, 0.9, 3.2),
                         caption="Laws and practices relevant to the importer (Clause 14(b)(ii))",
                         flagged=(0, 3),
                     ),
-                    Table(
+                    rd.Table(
                         ("European Essential Guarantee", "Rating", "Findings"),
                         tuple((f"{g}. Guarantee {g}", "Partly met", LOREM) for g in "ABCD"),
                         (3.5, 1.4, 5),
                     ),
-                    Para("2 of the facts above are marked unverified.", Tone.WARNING),
+                    rd.Para("2 of the facts above are marked unverified.", rd.Tone.WARNING),
                 ),
             ),
-            Section(
+            rd.Section(
                 "Supplementary measures",
                 (
-                    Table(
+                    rd.Table(
                         ("Kind", "Code", "Measure", "EDPB use case", "State"),
                         tuple(
                             ("Technical", f"M{n}", LOREM[:90], "1: storage", "In place")
@@ -174,11 +165,11 @@ def tia_document(i: int, importer: str = "Acme Cloud Services Inc.") -> ReportDo
                     ),
                 ),
             ),
-            Section(
+            rd.Section(
                 "Conclusion",
                 (
-                    Fields((("Conclusion", "The transfer may proceed"), ("Reasoning", LOREM))),
-                    Table(
+                    rd.Fields((("Conclusion", "The transfer may proceed"), ("Reasoning", LOREM))),
+                    rd.Table(
                         ("When", "Who", "What"),
                         tuple(("1 Mar 2026", "jane", "Edited") for _ in range(8)),
                         (2, 2.5, 5),
@@ -190,9 +181,9 @@ def tia_document(i: int, importer: str = "Acme Cloud Services Inc.") -> ReportDo
     )
 
 
-def register_document(rows: int) -> ReportDocument:
+def register_document(rows: int) -> rd.ReportDocument:
     """A landscape register listing with one long table and a chart."""
-    return ReportDocument(
+    return rd.ReportDocument(
         title="Register of international transfers",
         subtitle="All transfers",
         author="Privacy team",
@@ -200,16 +191,16 @@ def register_document(rows: int) -> ReportDocument:
         keywords=("register",),
         generated_on=date(2026, 11, 25),
         footer="Example Holdings Ltd · register",
-        heading=Fields((("Transfers", str(rows)),)),
+        heading=rd.Fields((("Transfers", str(rows)),)),
         sections=(
-            Section(
+            rd.Section(
                 "Transfers by destination",
-                (BarChart("Transfers", (("US", 120), ("IN", 40), ("CN", 9))),),
+                (rd.BarChart("Transfers", (("US", 120), ("IN", 40), ("CN", 9))),),
             ),
-            Section(
+            rd.Section(
                 "Transfers",
                 (
-                    Table(
+                    rd.Table(
                         ("Ref", "Exporter", "Importer", "Country", "Mechanism", "Status"),
                         tuple(
                             (f"T{n}", "Example Ltd", f"Vendor {n} Ltd", "US", "EU SCCs", "OK")
@@ -280,7 +271,7 @@ def main() -> None:
         doc = register_document(rows)
         data = b""
 
-        def run(doc: ReportDocument = doc) -> None:
+        def run(doc: rd.ReportDocument = doc) -> None:
             nonlocal data
             data = render_pdf(doc)
 

@@ -16,14 +16,13 @@ Beside each read, the service that consumes it: the register page's rows
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from harness import TODAY, ensure_generated, timed
+from harness import TODAY, ensure_generated, storage_register, timed
 
 from db import SqliteStore, open_db
 from transfers_app.domain.enums import DocumentKind
@@ -55,12 +54,7 @@ def wall_and_cpu(fn: Callable[[], Any]) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--entities", type=int, default=100_000)
-    parser.add_argument("--data", type=Path)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    folder = args.data or Path(__file__).parent / "out" / f"storage-n{args.entities}"
+    args, folder = storage_register(repeat=3)
     store = SqliteStore(open_db(ensure_register(args.entities, folder)), actor="bench")
     register = RegisterService(store, ReferenceSource(builtin_reference()))
     page = Workspace(store, register)

@@ -6,6 +6,7 @@ The scripts run as ``python bench/<script>.py``, so this folder is on the import
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import statistics
 import tempfile
@@ -67,3 +68,14 @@ def work_folder(keep: Path | None, prefix: str) -> Iterator[Path]:
     finally:
         if keep is None:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def storage_register(repeat: int) -> tuple[argparse.Namespace, Path]:
+    """The options the storage benchmarks share (``--entities``, ``--data``, ``--repeat``)
+    and their register's folder (default ``bench/out/storage-n<entities>``)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--entities", type=int, default=100_000)
+    parser.add_argument("--data", type=Path)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    args = parser.parse_args()
+    return args, args.data or Path(__file__).parent / "out" / f"storage-n{args.entities}"

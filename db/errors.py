@@ -9,15 +9,52 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
-from transfers_app.errors import StorageError
+from transfers_app.errors import DamagedError, LockedError, ReadOnlyError, StorageError
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 LOCKED = (
-    "the register is in use by another program and stayed locked; close the other program or "
-    "try again in a moment (nothing was changed)"
+    "the register is in use by another program and stayed locked; nothing was changed. Close "
+    "the other program or try again in a moment"
 )
+DAMAGED = (
+    "the register database cannot be read ({detail}); it may be damaged. Nothing was changed: "
+    "close the app and open it again, and it will check the file and name the backup to "
+    "restore if it is damaged"
+)
+READ_ONLY = "the register is open read-only ({reason}): nothing was changed"
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html).
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_READONLY = 8
+SQLITE_CORRUPT = 11
+SQLITE_NOTADB = 26
+
+
+def error_code(exc: sqlite3.Error) -> int:
+    """The primary result code of an sqlite3 error (0 if it carries none)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else 0
+
+
+def is_locked(exc: sqlite3.Error) -> bool:
+    text = str(exc)
+    return error_code(exc) in (SQLITE_BUSY, SQLITE_LOCKED) or "locked" in text or "busy" in text
+
+
+def is_damaged(exc: sqlite3.Error) -> bool:
+    text = str(exc)
+    return (
+        error_code(exc) in (SQLITE_CORRUPT, SQLITE_NOTADB)
+        or "malformed" in text
+        or "not a database" in text
+    )
+
+
+def is_read_only(exc: sqlite3.Error) -> bool:
+    return error_code(exc) == SQLITE_READONLY or "readonly database" in str(exc)
 
 
 def integrity_message(exc: sqlite3.IntegrityError) -> str:
@@ -40,15 +77,17 @@ def storage_errors() -> Iterator[None]:
         yield
     except sqlite3.IntegrityError as exc:
         raise StorageError(integrity_message(exc)) from None
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise StorageError(LOCKED) from None
-        raise StorageError(f"the register database cannot be used: {exc}") from None
     except sqlite3.DatabaseError as exc:
-        raise StorageError(
-            f"the register database cannot be read ({exc}); it may be damaged. "
-            "Restore it from the backups folder beside it."
-        ) from None
+        # Three causes, three remedies: wait (locked), ask for write access (read-only),
+        # restore (damaged). Telling a user with a locked file to restore a backup loses work.
+        if is_locked(exc):
+            raise LockedError(LOCKED) from None
+        if is_read_only(exc):
+            reason = "the file or its folder cannot be written"
+            raise ReadOnlyError(READ_ONLY.format(reason=reason), reason) from None
+        if is_damaged(exc):
+            raise DamagedError(DAMAGED.format(detail=exc)) from None
+        raise StorageError(f"the register database cannot be used: {exc}") from None
     except Exception as exc:
         # PostgreSQL's errors (psycopg is imported only where a PostgreSQL store is open).
         if not type(exc).__module__.startswith("psycopg"):

@@ -116,6 +116,16 @@ def json_text(plain_dict: dict[str, Any]) -> str:
     return _ENCODER.encode(plain_dict)
 
 
+# A setting changed, as the audit log records it: table, action, and the key with its value
+# before and after (no "before" for a setting set the first time).
+SETTINGS_TABLE = "settings"
+SETTING_SET = "set"
+
+
+def setting_json(key: str, value: str | None) -> str | None:
+    return None if value is None else json_text({"key": key, "value": value})
+
+
 ENTITY_COLS = (
     "id",
     "name",

@@ -6,8 +6,12 @@ migrations; it is written to ``PRAGMA user_version`` so an older app can refuse 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from transfers_app.domain.audit_chain import GENESIS, entry_hash
 
 migrations = Migrations("transfers_app")
 
@@ -224,6 +228,39 @@ def m004_tia_approved_document(db: Database) -> None:
     # on approval is kept with the record (JSON of ``transfers_app.reports.codec``), written
     # once. Assessments approved before this migration have none and are rebuilt on export.
     db.execute("ALTER TABLE tias ADD COLUMN approved_document TEXT")
+
+
+@migrations()
+def m006_audit_chain(db: Database) -> None:
+    # The audit trail made tamper-evident (issue 12): each entry's hash over its content and the
+    # previous entry's hash (``transfers_app.domain.audit_chain``). The existing entries are
+    # chained in the order they were written; from now on the trail only grows.
+    db.executescript(
+        """
+        ALTER TABLE audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+        ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+        """
+    )
+    prev = GENESIS
+    links: list[tuple[str, str, int]] = []
+    rows = db.execute(
+        "SELECT id, at, actor, table_name, record_id, action, before, after FROM audit ORDER BY id"
+    )
+    for r in rows:
+        h = entry_hash(datetime.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], prev)
+        links.append((prev, h, r[0]))
+        prev = h
+    db.conn.executemany("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", links)
+    # Append-only for every program that uses the file without dropping these first (which a
+    # determined editor can do: the chain is what then shows the change).
+    db.executescript(
+        """
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        """
+    )
 
 
 SCHEMA_VERSION = len(migrations._migrations)

@@ -1,6 +1,7 @@
 """The file adapters: PDF, Word (DOCX), CSV, XLSX, JSON, HTML/Markdown, the evidence pack's
-ZIP, and the readers of vendor lists. Each implements a port of ``transfers_app.ports.files``;
-the composition root builds them with ``file_adapters()`` and hands them to the services.
+ZIP and its data map (PDF, SVG), and the readers of vendor lists. Each implements a port of
+``transfers_app.ports.files``; the composition root builds them with ``file_adapters()`` and
+hands them to the services.
 
 Modules import lazily where a library is heavy (ReportLab, python-docx, openpyxl), so a command
 that writes no file does not pay for them at start-up.
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from transfers_app.domain.vendor_table import Table
     from transfers_app.ports.files import PackProgress, Progress, RegisterFile, RenderMany
     from transfers_app.ports.storage import RegisterRecords
+    from transfers_app.reports.data_map.picture import MapPicture
     from transfers_app.reports.document import ReportDocument
     from transfers_app.reports.pack import PackPlan
     from transfers_app.reports.public_list import PublicListReport
@@ -129,6 +131,18 @@ class ZipPack:
         return write_pack(plan, target, progress, stamp)
 
 
+class DataMapDrawing:
+    def pdf(self, picture: MapPicture) -> bytes:
+        from exports.data_map import map_pdf
+
+        return map_pdf(picture)
+
+    def svg(self, picture: MapPicture) -> bytes:
+        from exports.data_map import map_svg
+
+        return map_svg(picture)
+
+
 class ListFiles:
     def read(self, path: Path, sheet: str | None = None) -> Table:
         from exports.list_reader import read_table
@@ -145,4 +159,5 @@ def file_adapters() -> FileAdapters:
         public_list=PublicListPages(),
         pack=ZipPack(),
         lists=ListFiles(),
+        data_map=DataMapDrawing(),
     )

@@ -345,7 +345,7 @@ def _furniture(document: Any, doc: ReportDocument) -> None:
         _run(p, " of ", bold=True, colour=ACCENT)
         _field(p, "NUMPAGES")
         generated = footer.add_paragraph(style=document.styles["Furniture"])
-        _run(generated, f"Generated {day(doc.generated_on)}")
+        _run(generated, doc.edition or f"Generated {day(doc.generated_on)}")
 
 
 def _draft_line(p: Any) -> Any:
@@ -670,15 +670,15 @@ class _Body:
         _rule_below(sign._p.get_or_add_pPr())
         lines = [part, sign, self.cell_para(cell, signature, "Label")]
         for label, value in ((name, signer.name), (role, signer.role), (signed, signer.signed_on)):
-            if label == role and not value:
-                continue
+            if label == role and not value and signer.name:
+                continue  # a named signer without a role; an unnamed one gets a line for it
             p = self.cell_para(cell)
             p.paragraph_format.tab_stops.add_tab_stop(Mm(16))
             _run(p, label, colour=MUTED, font=SANS).font.size = Pt(8)
             p.add_run("\t")
             if value:
                 _run(p, value, bold=label == name or None)
-            else:  # a line to write the date on
+            else:  # a line to write it on
                 p.paragraph_format.space_before = Pt(10)
                 p.paragraph_format.right_indent = Mm(6)
                 _rule_below(p._p.get_or_add_pPr(), size=4)

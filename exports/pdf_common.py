@@ -235,6 +235,21 @@ def _font_runs(line: str) -> Iterator[tuple[str | None, str]]:
         yield key, "".join(run)
 
 
+def clean_line(text: str) -> str:
+    """``text`` with its line breaks as "\\n", tabs as spaces, control characters dropped and
+    composed (NFC): ready to measure and to draw."""
+    return _clean(text)
+
+
+def font_runs(line: str, font: str) -> list[tuple[str, str]]:
+    """``line`` cut where the font must change, each run with the registered font to draw it
+    in: ``font`` (a sans face) where it has the characters, else a fallback."""
+    if line.isascii():
+        return [(font, line)]
+    register_fonts()
+    return [(font if key in (None, SANS) else key, run) for key, run in _font_runs(line)]
+
+
 def _run(run: str, key: str | None, bold: bool) -> str:
     text = escape(run)
     if key is None:
@@ -479,6 +494,7 @@ class Furniture:
     subtitle: str
     footer: str
     generated_on: date
+    edition: str = ""  # printed instead of "Generated <date>" when set
 
     def first_page(self, canv: Any, doc: Any) -> None:
         w, h = doc.pagesize
@@ -511,12 +527,19 @@ class Furniture:
         # Leave room on the right for "Page 999 of 999", drawn when the page count is known.
         room = w - 2 * MARGIN_X - text_width(page_label(999, 999), SANS_BOLD, 7.6) - 18
         self._line(canv, fit(self.footer, SANS, 7.2, room), MARGIN_X, y, SANS, INK)
-        self._line(canv, f"Generated {day(self.generated_on)}", MARGIN_X, y - 9, SANS, MUTED)
+        stamp = self.edition or f"Generated {day(self.generated_on)}"
+        self._line(canv, stamp, MARGIN_X, y - 9, SANS, MUTED)
 
     @staticmethod
     def _line(canv: Any, text: str, x: float, y: float, font: str, colour: Any) -> None:
         """One line of user text at baseline ``y`` (a Paragraph, so every script prints)."""
         if not text:
+            return
+        if text.isascii() and text.isprintable():
+            # The same line without a Paragraph: a long register has a thousand pages.
+            canv.setFont(font, styles().furniture.fontSize)
+            canv.setFillColor(colour)
+            canv.drawString(x, y, text)
             return
         style = ParagraphStyle("line", parent=styles().furniture, fontName=font, textColor=colour)
         p = Paragraph(rich(text, bold="Bold" in font), style)
@@ -534,11 +557,15 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]
     Held pages reach the PDF only in :meth:`save`, so bookmarks made meanwhile are held with
     them (made at once, they would all point at the first page)."""
 
-    def __init__(self, *args: Any, draft: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, draft: bool = False, dated: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._held: list[dict[str, Any]] = []
         self._marks: list[tuple[int, str, dict[str, Any]]] = []
         self._draft = draft
+        if dated is not None:  # the creation and modification dates in the metadata
+            self.setDateFormatter(lambda *_parts: dated)
 
     def bookmarkPage(self, key: str, **kwargs: Any) -> None:
         self._marks.append((len(self._held), key, kwargs))

@@ -10,6 +10,7 @@ import io
 import os
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,6 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     BaseDocTemplate,
-    Flowable,
     Frame,
     Indenter,
     ListFlowable,
@@ -40,7 +40,6 @@ from exports.pdf_common import (
     BAR,
     CREATOR,
     FLAG_BG,
-    FLAG_INK,
     FLAG_RULE,
     HAIRLINE,
     INK,
@@ -57,18 +56,15 @@ from exports.pdf_common import (
     KeepWhole,
     KeepWithStart,
     NumberedCanvas,
-    covered,
     escape,
-    fallback_font,
-    fit,
     para,
     plain,
     register_fonts,
     rich,
     styles,
     text_width,
-    visual_line,
 )
+from exports.pdf_table import BulkTable
 from transfers_app.reports.document import (
     SIGNER_LABELS,
     BarChart,
@@ -113,7 +109,7 @@ def render_pdf(doc: ReportDocument, *, invariant: bool = False) -> bytes:
         lang="en-GB",
         initialFontName=SANS,  # else every page names Helvetica, a font we never embed
     )
-    furniture = Furniture(doc.title, doc.subtitle, doc.footer, doc.generated_on)
+    furniture = Furniture(doc.title, doc.subtitle, doc.footer, doc.generated_on, doc.edition)
     frame = Frame(
         MARGIN_X,
         MARGIN_BOTTOM,
@@ -135,9 +131,20 @@ def render_pdf(doc: ReportDocument, *, invariant: bool = False) -> bytes:
     )
     template.build(
         list(_story(doc, frame._width)),
-        canvasmaker=functools.partial(NumberedCanvas, draft=doc.draft),
+        canvasmaker=functools.partial(
+            NumberedCanvas, draft=doc.draft, dated=_dated(doc, invariant)
+        ),
     )
     return out.getvalue()
+
+
+def _dated(doc: ReportDocument, invariant: bool) -> str | None:
+    """The metadata date of a repeatable rendering: the document's own date (for a document
+    reproduced as approved, the approval date), never the renderer's placeholder."""
+    if not invariant:
+        return None
+    d = doc.generated_on
+    return f"D:{d.year:04d}{d.month:02d}{d.day:02d}000000+00'00'"
 
 
 def write_pdf(
@@ -186,6 +193,7 @@ def _section(heads: list[Any], blocks: Sequence[Block], width: float) -> Iterato
     """The blocks of a section, each heading (the section's, a caption, a lead-in paragraph)
     kept on the page with the start of what follows it."""
     pending = heads
+    blocks = _paired(blocks)
     for i, block in enumerate(blocks):
         caption, body = _block(block, width)
         follows = i + 1 < len(blocks)
@@ -200,19 +208,73 @@ def _section(heads: list[Any], blocks: Sequence[Block], width: float) -> Iterato
     yield from pending
 
 
+@dataclass(frozen=True, slots=True)
+class _ChartPair:
+    """Two bar charts that follow each other, set side by side (a summary page holds both)."""
+
+    left: BarChart
+    right: BarChart
+
+
+# Charts of up to this many bars each are set side by side.
+PAIR_BARS = 16
+
+
+def _paired(blocks: Sequence[Block]) -> list[Any]:
+    out: list[Any] = []
+    for block in blocks:
+        last = out[-1] if out else None
+        if (
+            isinstance(block, BarChart)
+            and isinstance(last, BarChart)
+            and max(len(block.bars), len(last.bars)) <= PAIR_BARS
+        ):
+            out[-1] = _ChartPair(last, block)
+        else:
+            out.append(block)
+    return out
+
+
+def _chart_pair(pair: _ChartPair, width: float) -> tuple[list[Any], list[Any]]:
+    gap = 18.0
+    half = (width - gap) / 2
+    cells = []
+    for chart in (pair.left, pair.right):
+        head, body = _chart(chart, half, row=11.0, pad=0.5)
+        cells.append(_bare([*head, *body]))
+    table = LongTable([cells], colWidths=[half + gap, half], hAlign="LEFT")
+    table.setStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (0, -1), gap),
+            ("RIGHTPADDING", (1, 0), (1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]
+    )
+    return [], [KeepWhole([table])]
+
+
 def _leads_in(block: Para, pending: Sequence[Any]) -> bool:
     """Is ``block`` read as part of the heading above what follows it?"""
+    if block.tone is Tone.STATEMENT and len(block.text) <= LEAD_IN:
+        return True  # a boxed sub-heading ("UK GDPR: ...") goes with what it heads
     if block.tone not in (Tone.BODY, Tone.NOTE):
         return False
     text = block.text.rstrip()
     if text.endswith(":"):
         return True  # introduces the list or table below it
+    if len(pending) == 1 and len(text) <= 2 * LEAD_IN:
+        return True  # the paragraph that opens a section: whole, with what follows it
     return bool(pending) and len(pending) <= 2 and len(text) <= LEAD_IN
 
 
-def _block(block: Block, width: float) -> tuple[list[Any], list[Any]]:
+def _block(block: Block | _ChartPair, width: float) -> tuple[list[Any], list[Any]]:
     """(headings kept with the block's start, the block's flowables)."""
     st = styles()
+    if isinstance(block, _ChartPair):
+        return _chart_pair(block, width)
     match block:
         case Para(text=text, tone=Tone.WARNING):
             # The sign says "warning" in black-and-white print too, not by the colour alone.
@@ -405,7 +467,7 @@ def _table(block: Table, width: float) -> list[Any]:
                 f"for {n} columns"
             )
     if block.compact and block.rows:
-        return [_CompactTable(block, _column_widths(block, width))]
+        return [BulkTable(block, width, _SHORTEST_FRAME)]
     flagged = {i for i in block.flagged if 0 <= i < len(block.rows)}
     # Flagged rows get a mark in a column hung in the left margin, so the table's own columns
     # line up with every other table and a narrow first column is not squeezed.
@@ -486,8 +548,11 @@ def _bullets(items: Sequence[str]) -> Any:
     )
 
 
-def _chart(chart: BarChart, width: float) -> tuple[list[Any], list[Any]]:
-    """Horizontal bars: labels as paragraphs (any script, wrapped), bars drawn to one scale."""
+def _chart(
+    chart: BarChart, width: float, row: float = 15.0, pad: float = 1.5
+) -> tuple[list[Any], list[Any]]:
+    """Horizontal bars: labels as paragraphs (any script, wrapped), bars drawn to one scale;
+    ``row`` points a bar (its bar two thirds of that), ``pad`` above and below."""
     st = styles()
     head = [para(chart.title, st.caption)] if chart.title else []
     if not chart.bars:
@@ -499,12 +564,17 @@ def _chart(chart: BarChart, width: float) -> tuple[list[Any], list[Any]]:
     scale = (area - room - 6) / biggest if biggest > 0 else 0.0
     rows = []
     for label, value in chart.bars:
-        d = Drawing(area, 15)
+        d = Drawing(area, row)
         d.initialFontName = SANS  # else each drawing names Helvetica, which is not embedded
         length = max(value, 0) * scale
+        bar = row * 2 / 3
         if length > 0:
-            d.add(Rect(0, 2.5, length, 10, fillColor=BAR, strokeColor=None))
-        d.add(String(length + 4, 4.6, f"{value:,}", fontName=SANS, fontSize=7.8, fillColor=INK))
+            d.add(Rect(0, (row - bar) / 2, length, bar, fillColor=BAR, strokeColor=None))
+        d.add(
+            String(
+                length + 4, row / 2 - 2.9, f"{value:,}", fontName=SANS, fontSize=7.8, fillColor=INK
+            )
+        )
         rows.append([para(label, st.chart_label), d])
     table = LongTable(rows, colWidths=[label_w, area], hAlign="LEFT")
     table.setStyle(
@@ -514,8 +584,8 @@ def _chart(chart: BarChart, width: float) -> tuple[list[Any], list[Any]]:
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (0, -1), 6),
             ("RIGHTPADDING", (1, 0), (1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ("TOPPADDING", (0, 0), (-1, -1), pad),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
             ("LINEBEFORE", (1, 0), (1, -1), 0.8, RULE),
         ]
     )
@@ -524,9 +594,18 @@ def _chart(chart: BarChart, width: float) -> tuple[list[Any], list[Any]]:
     return head, [KeepWhole([table]), Spacer(0, 10)]
 
 
+def _bare(flowables: list[Any]) -> list[Any]:
+    """``flowables`` without their keep-whole wrappers (inside a table cell, which is never
+    split, they have nothing to keep together and cannot measure themselves)."""
+    out: list[Any] = []
+    for f in flowables:
+        out.extend(_bare(f._content) if isinstance(f, KeepWhole) else [f])
+    return out
+
+
 # -- sign-off and references -------------------------------------------------------------------
 
-SIGN_SPACE = 30.0  # room above the line to sign on
+SIGN_SPACE = 28.0  # room above the line to sign on
 SIGN_GAP = 18.0  # between two signers side by side
 DATE_SPACE = 18.0  # room above the line to write the date on
 
@@ -544,8 +623,8 @@ def _signatures(signers: Sequence[Signer], width: float) -> Any:
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (0, -1), SIGN_GAP),
-            ("TOPPADDING", (0, 0), (-1, -1), 6),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
         ]
     )
     return KeepWhole([table])
@@ -556,30 +635,31 @@ def _signer(signer: Signer, width: float) -> Any:
     label_w = 0.22 * width
     rows: list[list[Any]] = [
         [para(signer.part, st.sign_part), ""],
-        ["", ""],  # the space to sign in, ruled below
-        [para(SIGNATURE, st.sign_label), ""],
+        [para(SIGNATURE, st.sign_label), ""],  # the space to sign in, ruled below
         [para(NAME, st.sign_label), para(signer.name, st.sign_name)],
     ]
-    if signer.role:
+    if signer.role or not signer.name:  # an unnamed signer gets a line for the role too
         rows.append([para(ROLE, st.sign_label), para(signer.role, st.value)])
     rows.append([para(DATE, st.sign_label), para(signer.signed_on, st.value)])
     last = len(rows) - 1
     commands: list[tuple[Any, ...]] = [
         ("SPAN", (0, 0), (-1, 0)),
-        ("SPAN", (0, 1), (-1, 1)),
-        ("SPAN", (0, 2), (-1, 2)),
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ("LINEBELOW", (0, 1), (-1, 1), 0.8, INK),
-        ("TOPPADDING", (0, 3), (-1, 3), 4),
+        ("LINEBELOW", (1, 1), (1, 1), 0.8, INK),  # the line to sign on, "Signature" before it
+        ("TOPPADDING", (0, 2), (-1, 2), 4),
     ]
     heights: list[float | None] = [None, SIGN_SPACE] + [None] * (len(rows) - 2)
     if not signer.signed_on:  # a line to write the date on
         commands.append(("LINEBELOW", (1, last), (1, last), 0.5, INK))
         heights[last] = DATE_SPACE
+    if not signer.name:  # lines to write the name and the role on
+        for row in (2, 3):
+            commands.append(("LINEBELOW", (1, row), (1, row), 0.5, INK))
+            heights[row] = DATE_SPACE
     table = RLTable(rows, colWidths=[label_w, width - label_w], rowHeights=heights)
     table.setStyle(commands)
     return table
@@ -640,130 +720,3 @@ def _entry_lines(
     if current:
         lines.append(current)
     return lines
-
-
-# -- compact tables ----------------------------------------------------------------------------
-
-COMPACT_SIZE = 7.2
-COMPACT_ROW = 11.0
-COMPACT_HEAD = 14.0
-
-
-class _CompactTable(Flowable):  # type: ignore[misc]
-    """A table of one-line rows drawn straight onto the canvas.
-
-    ReportLab's Table measures every cell and, at each page break, the rows left; on a
-    10,000-row register that is most of a minute. Here a row is one line of known height, so a
-    page break is arithmetic and a cell is shortened only when its page is drawn.
-    """
-
-    def __init__(self, block: Table, widths: list[float], start: int = 0, stop: int = -1) -> None:
-        super().__init__()
-        self.block = block
-        self.widths = widths
-        self.start = start
-        self.stop = len(block.rows) if stop < 0 else stop
-        self.flagged = frozenset(block.flagged)
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width = sum(self.widths)
-        self.height = COMPACT_HEAD + (self.stop - self.start) * COMPACT_ROW
-        return self.width, self.height
-
-    def start_height(self) -> float:
-        """What must share a page with its heading: the header and a row."""
-        return COMPACT_HEAD + COMPACT_ROW
-
-    def split(self, avail_width: float, avail_height: float) -> list[Any]:
-        fits = int((avail_height - COMPACT_HEAD) // COMPACT_ROW)
-        if fits < 1:
-            return []
-        if self.start + fits >= self.stop:
-            return [self]
-        cut = self.start + fits
-        return [
-            _CompactTable(self.block, self.widths, self.start, cut),
-            _CompactTable(self.block, self.widths, cut, self.stop),
-        ]
-
-    def draw(self) -> None:
-        c = self.canv
-        top = self.height
-        xs = [0.0]
-        for w in self.widths[:-1]:
-            xs.append(xs[-1] + w)
-        rooms = [w - 2 * CELL_PAD for w in self.widths]
-        # Backgrounds first, then all the page's text in one text object (one BT/ET block).
-        c.setFillColor(ACCENT)
-        c.rect(0, top - COMPACT_HEAD, self.width, COMPACT_HEAD, stroke=0, fill=1)
-        y = top - COMPACT_HEAD
-        for i in range(self.start, self.stop):
-            y -= COMPACT_ROW
-            if i in self.flagged:
-                c.setFillColor(FLAG_BG)
-                c.rect(0, y, self.width, COMPACT_ROW, stroke=0, fill=1)
-                c.setFillColor(FLAG_RULE)
-                c.rect(0, y, 1.6, COMPACT_ROW, stroke=0, fill=1)
-            elif (i - self.start) % 2:
-                c.setFillColor(ZEBRA)
-                c.rect(0, y, self.width, COMPACT_ROW, stroke=0, fill=1)
-        text = c.beginText()
-        current: tuple[str, Any] = ("", None)
-
-        def put(x: float, y: float, font: str, colour: Any, s: str) -> None:
-            nonlocal current
-            if current != (font, colour):
-                text.setFont(font, COMPACT_SIZE)
-                text.setFillColor(colour)
-                current = (font, colour)
-            text.setTextOrigin(x, y)
-            text.textOut(s)
-
-        for x, room, h in zip(xs, rooms, self.block.headers, strict=True):
-            font, s = _one_line(h, SANS_BOLD, room)
-            put(x + CELL_PAD, top - COMPACT_HEAD + 4.2, font, colors.white, s)
-        y = top - COMPACT_HEAD
-        for i in range(self.start, self.stop):
-            y -= COMPACT_ROW
-            flagged = i in self.flagged
-            base, colour = (SANS_BOLD, FLAG_INK) if flagged else (SANS, INK)
-            if flagged:
-                mark_w = pdfmetrics.stringWidth(FLAG_MARK, SANS_BOLD, COMPACT_SIZE)
-                put(-2.5 - mark_w, y + 3.2, SANS_BOLD, FLAG_RULE, FLAG_MARK)
-            for x, room, cell in zip(xs, rooms, self.block.rows[i], strict=True):
-                if cell:
-                    font, s = _one_line(cell, base, room)
-                    put(x + CELL_PAD, y + 3.2, font, colour, s)
-        c.drawText(text)
-        c.setStrokeColor(ACCENT)
-        c.setLineWidth(0.8)
-        c.line(0, 0, self.width, 0)
-
-
-_ELLIPSIS = "…"
-
-
-def _fit_in(text: str, font: str, room: float) -> str:
-    """``text`` in ``font`` (which has all its characters) shortened to ``room``."""
-    width = pdfmetrics.stringWidth(text, font, COMPACT_SIZE)
-    if width <= room:
-        return text
-    ell = pdfmetrics.stringWidth(_ELLIPSIS, font, COMPACT_SIZE)
-    n = max(int(len(text) * (room - ell) / width), 0)
-    while n < len(text) and pdfmetrics.stringWidth(text[: n + 1], font, COMPACT_SIZE) + ell <= room:
-        n += 1
-    while n > 0 and pdfmetrics.stringWidth(text[:n], font, COMPACT_SIZE) + ell > room:
-        n -= 1
-    return text[:n].rstrip() + _ELLIPSIS
-
-
-def _one_line(text: str, font: str, room: float) -> tuple[str, str]:
-    """The font to draw ``text`` in (the base font, or one that has its characters) and the
-    text shortened to ``room``: one line, in visual order for right-to-left scripts."""
-    if text.isascii() and text.isprintable():
-        return font, _fit_in(text, font, room)
-    shaped = visual_line(" ".join(text.split()))
-    use = font if covered(shaped, font) else fallback_font(shaped, font)
-    if use == font or covered(shaped, use):
-        return use, _fit_in(shaped, use, room)
-    return use, fit(shaped, use, COMPACT_SIZE, room)

@@ -46,6 +46,34 @@ def _draft_note(report: PublicListReport) -> str:
     return "Draft: these changes are not published yet." if not report.published else ""
 
 
+def _effective(report: PublicListReport) -> str:
+    """When this version applies."""
+    if report.published:
+        return f"This version takes effect on {day(report.last_updated)}."
+    if report.previous_on is not None:
+        return (
+            "This draft is not in effect: the version in effect is the one published on "
+            f"{day(report.previous_on)}."
+        )
+    return "This draft is not in effect: no version has been published yet."
+
+
+OBJECT_HEADING = "How to object"
+# Art 28(2) GDPR / UK GDPR; EU SCCs (2021/914) Clause 9(a), Option 2 (general authorisation).
+OBJECT_TEXT = (
+    "Where your contract with us gives a general written authorisation to engage "
+    "sub-processors, you may object to a new or replaced sub-processor: tell us in writing, "
+    "with your reasons, within the period and at the address your contract sets out."
+)
+
+
+def _safeguard_lines(e: PublicEntry) -> tuple[str, ...]:
+    """The safeguards per regime ("UK GDPR: ..."), or as recorded for versions without."""
+    if e.by_regime:
+        return tuple(f"{regime}: {words}" for regime, words in e.by_regime)
+    return e.safeguards
+
+
 # -- HTML -----------------------------------------------------------------------------------
 
 _CSS = """
@@ -81,7 +109,7 @@ def _html_row(e: PublicEntry) -> str:
         name += f'<div class="via">Engaged by {_e(", ".join(e.engaged_by))}</div>'
     service = "<br>".join(_e(s) for s in e.services) or '<span class="none">Not stated</span>'
     where = _e(", ".join(e.country_names)) or '<span class="none">Not stated</span>'
-    safeguards = "".join(f"<li>{_e(s)}</li>" for s in e.safeguards)
+    safeguards = "".join(f"<li>{_e(s)}</li>" for s in _safeguard_lines(e))
     return (
         f"<tr><td>{name}</td><td>{service}</td><td>{where}</td>"
         f'<td><ul class="safeguards">{safeguards}</ul></td></tr>'
@@ -109,6 +137,7 @@ def render_html(report: PublicListReport) -> str:
     ]
     if note := _draft_note(report):
         parts.append(f'<p class="draft">{_e(note)}</p>')
+    parts.append(f'<p class="effective">{_e(_effective(report))}</p>')
     parts.append(f"<p>{_e(_intro(report))}</p>")
     parts.append("<table>")
     parts.append("<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in HEADERS) + "</tr></thead>")
@@ -131,6 +160,8 @@ def render_html(report: PublicListReport) -> str:
         parts.append("</ul>")
     else:
         parts.append('<p class="none">No changes.</p>')
+    parts.append(f'<h2 id="object">{_e(OBJECT_HEADING)}</h2>')
+    parts.append(f"<p>{_e(OBJECT_TEXT)}</p>")
     parts += ["</main>", "</body>", "</html>", ""]
     return "\n".join(parts)
 
@@ -159,7 +190,7 @@ def _md_row(e: PublicEntry) -> str:
         name,
         md_escape("; ".join(e.services)) or "Not stated",
         md_escape(", ".join(e.country_names)) or "Not stated",
-        md_escape("; ".join(e.safeguards)),
+        md_escape("; ".join(_safeguard_lines(e))),
     ]
     return "| " + " | ".join(cells) + " |"
 
@@ -173,6 +204,7 @@ def render_markdown(report: PublicListReport) -> str:
     ]
     if note := _draft_note(report):
         lines += [f"> **{md_escape(note)}**", ""]
+    lines += [md_escape(_effective(report)), ""]
     lines += [md_escape(_intro(report)), ""]
     lines.append("| " + " | ".join(HEADERS) + " |")
     lines.append("|" + "|".join("---" for _ in HEADERS) + "|")
@@ -189,5 +221,5 @@ def render_markdown(report: PublicListReport) -> str:
             )
     else:
         lines.append("No changes.")
-    lines.append("")
+    lines += ["", f"## {md_escape(OBJECT_HEADING)}", "", md_escape(OBJECT_TEXT), ""]
     return "\n".join(lines)

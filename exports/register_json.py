@@ -22,6 +22,7 @@ from typing import Any
 
 from exports.files import atomic_target
 from transfers_app.domain.models import (
+    AuditEntry,
     CatalogueItem,
     Document,
     Entity,
@@ -32,12 +33,14 @@ from transfers_app.domain.models import (
     Tia,
     Transfer,
 )
+from transfers_app.domain.organisation import FollowUp, OrganisationProfile
 from transfers_app.errors import RegisterFileError
 from transfers_app.ports import RegisterRecords
 from transfers_app.ports.files import RegisterFile
 
 FORMAT = "transfer-register/register"
-FORMAT_VERSION = 1
+# 2: the audit trail with its hash chain (section "audit"); version 1 files (no audit) still load.
+FORMAT_VERSION = 2
 
 # (key in the file, field of RegisterRecords, record type), in the order written and loaded.
 SECTIONS: tuple[tuple[str, str, type[Any]], ...] = (
@@ -50,6 +53,9 @@ SECTIONS: tuple[tuple[str, str, type[Any]], ...] = (
     ("catalogue", "catalogue", CatalogueItem),
     ("publications", "publications", Publication),
     ("subprocessor_notices", "notices", SubprocessorNotice),
+    ("audit", "audit", AuditEntry),
+    ("organisation", "organisation", OrganisationProfile),  # at most one
+    ("open_items", "open_items", FollowUp),
 )
 HEADER_KEYS = (
     "format",
@@ -78,6 +84,8 @@ def _plain(kind: type, label: str) -> Decoder:
         # bool is an int to Python, never to this format.
         if not isinstance(v, kind) or (kind is not bool and isinstance(v, bool)):
             raise _Bad(where, f"must be {label}, not {json.dumps(v, ensure_ascii=False)[:40]}")
+        if isinstance(v, int) and not INT_MIN <= v <= INT_MAX:  # what SQLite holds
+            raise _Bad(where, f"{v} is out of range (at most {INT_MAX:,} either way)")
         return v
 
     return decode
@@ -278,7 +286,14 @@ def read_register_json(path: str | os.PathLike[str]) -> RegisterFile:
     except OSError as exc:
         raise RegisterFileError(f"cannot read {source}: {exc.strerror or exc}") from None
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"), parse_int=_int, parse_constant=_constant)
+    except _Number as exc:
+        raise RegisterFileError(f"{name} is not a register file: {exc.where(raw)}") from None
+    except RecursionError:
+        raise RegisterFileError(
+            f"{name} is not a register file: its lists and objects nest too deep to read "
+            "(a register file nests four levels)"
+        ) from None
     except UnicodeDecodeError:
         raise RegisterFileError(f"{name} is not a register file: it is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
@@ -287,6 +302,35 @@ def read_register_json(path: str | os.PathLike[str]) -> RegisterFile:
             f"{exc.colno} ({exc.msg}); was it cut short?"
         ) from None
     return decode_register(data, name)
+
+
+INT_MAX = 2**63 - 1
+INT_MIN = -INT_MAX
+_MAX_DIGITS = 40  # longer is no number of this format; 4,300 digits is Python's own limit
+
+
+class _Number(Exception):
+    """A number the file cannot hold: too many digits, or NaN/Infinity."""
+
+    def __init__(self, text: str, problem: str) -> None:
+        super().__init__(problem)
+        self.text = text
+
+    def where(self, raw: bytes) -> str:
+        at = raw.find(self.text.encode("ascii"))
+        line = raw.count(b"\n", 0, at) + 1 if at >= 0 else 0
+        return f"{self} on line {line:,}" if line else str(self)
+
+
+def _int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > _MAX_DIGITS:
+        raise _Number(text, f"a number of {digits:,} digits (at most {_MAX_DIGITS} are read)")
+    return int(text)
+
+
+def _constant(text: str) -> Any:
+    raise _Number(text, f"{text} is not a number this format holds")
 
 
 def decode_register(data: Any, name: str = "the file") -> RegisterFile:

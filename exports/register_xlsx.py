@@ -1,4 +1,5 @@
-"""The register as an XLSX workbook: one sheet per table, typed dates, frozen header, filters.
+"""The register as an XLSX workbook: one sheet per table, typed dates, frozen header, filters,
+and each sheet set up to print (landscape, fit to width, the header row on every page).
 
 Written with openpyxl's write-only mode (rows streamed, not held as cell objects). Text that a
 spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``, tab or carriage return first)
@@ -22,6 +23,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.csv_safe import DANGEROUS_PREFIXES
 from exports.files import atomic_target
@@ -83,6 +86,16 @@ def _write_sheet(
     # Set before any row: a write-only sheet writes its layout ahead of the rows.
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
+    # Printed: landscape A4, every column on the page's width (as many pages down as it takes),
+    # the header row on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
+    # The table's own columns: text running on past the last one would be scaled in too.
+    ws.print_area = f"A1:{last}{len(table.rows) + 1}"
     for i, col in enumerate(table.columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
     header = []

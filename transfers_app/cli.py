@@ -1,7 +1,11 @@
 """``transfers-app``: the composition root (paths -> database -> services -> command or GUI).
 
-Exit codes: 0 success; 1 ``status`` found gaps or ``import`` left rows or places to a human;
-2 bad usage or bad input (one-line message).
+Exit codes: 0 success; 1 ``status`` found gaps, ``import`` left rows or places to a human, or
+``audit verify`` found a broken link; 2 bad usage or bad input (one-line message).
+
+Over 800 lines because it is the one place that knows every command: its arguments, how its
+services are opened, and how its result is printed; each command is a short function (the
+organisation's profile in ``cli_org``).
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from transfers_app import __version__
+from transfers_app import __version__, cli_org
 from transfers_app.domain.countries import country_name, normalise_code
 from transfers_app.domain.enums import Finding, Regime, Role
 from transfers_app.errors import TransfersError, ValidationError
 from transfers_app.paths import AppPaths, resolve_paths
+from transfers_app.ports.storage import JournalMode
 from transfers_app.services.reporting import check_to_json, status_to_json
 
 if TYPE_CHECKING:
@@ -86,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="a team register on PostgreSQL, postgresql://host/dbname (default: "
         f"${ENV_DATABASE}; without either, the register file in the data folder)",
+    )
+    p.add_argument(
+        "--journal",
+        choices=["rollback", "wal"],
+        help="keep the register in this journal mode from now on (remembered in it): rollback "
+        "for a register on a shared network drive, where WAL is unsafe; wal on a local disk",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -186,6 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp_reg.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     exp_reg.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD")
+    exp_reg.add_argument(
+        "--prepared-by",
+        metavar="NAME",
+        default="",
+        help="who the PDF names as its author (default: the profile's first signer)",
+    )
     exp_tia = exp_sub.add_parser(
         "tia", help="a transfer impact assessment as PDF, or as Word (DOCX) to edit before signing"
     )
@@ -214,6 +231,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="export even though the readiness check found open items (they are recorded)",
     )
+    exp_pack.add_argument(
+        "--prepared-by",
+        metavar="NAME",
+        default="",
+        help="who prepares the pack and writes the letter (default: the organisation "
+        "profile's first signer)",
+    )
+    exp_pack.add_argument(
+        "--reference",
+        metavar="TEXT",
+        default="",
+        help="the case reference the cover letter quotes (e.g. the regulator's)",
+    )
     exp_pub = exp_sub.add_parser(
         "public-list",
         help="the public sub-processor list and its change log, as HTML or Markdown",
@@ -229,6 +259,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="record this version as published: the next change log is measured from it",
     )
+    exp_pub.add_argument(
+        "--force",
+        action="store_true",
+        help="publish even though an entry has no valid safeguard (named without it)",
+    )
     exp_pub.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD")
 
     imp_json = sub.add_parser(
@@ -236,6 +271,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="load a register file (export register --format json) into an empty register",
     )
     imp_json.add_argument("file", type=Path)
+
+    audit = sub.add_parser("audit", help="the audit trail")
+    audit_sub = audit.add_subparsers(
+        dest="audit_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    audit_sub.add_parser(
+        "verify",
+        help="check every link of the tamper-evident audit chain (exit 1 at a broken link)",
+    )
 
     ref = sub.add_parser("reference", help="the legal reference data in use")
     ref_sub = ref.add_subparsers(dest="ref_command", metavar="ACTION", parser_class=_Parser)
@@ -257,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument(
         "--to", required=True, metavar="URL|FILE.db", help="postgresql://host/dbname or FILE.db"
     )
+    cli_org.add_parser(sub)
     return p
 
 
@@ -275,20 +320,41 @@ def open_services(
     files: FileAdapters,
     today: date,
     database: str | None = None,
+    *,
+    verify: bool = True,
+    journal: JournalMode | None = None,
 ) -> AppServices:
     """Every service on a new connection to the register in ``paths``, or in the PostgreSQL
     ``database`` (a connection belongs to the thread that opened it: one bundle per thread
-    that needs one), sharing the reference data in use and the file adapters."""
+    that needs one), sharing the reference data in use and the file adapters.
+
+    ``verify``: check the file's integrity first (the first connection of a run does; the
+    ones opened for background work after it need not). ``journal``: the user's choice of
+    journal mode, applied (and remembered) before anything else."""
     from transfers_app.services.app import AppServices
 
-    store = open_store(paths, database)
-    return AppServices.build(store, reference, files, today, paths.import_mappings)
+    store = open_store(paths, database, verify=verify, journal=journal)
+    services = AppServices.build(store, reference, files, today, paths.import_mappings)
+    if journal is not None:
+        try:
+            services.settings.set_journal_mode(journal)
+        except BaseException:
+            services.close()
+            raise
+    return services
 
 
-def open_store(paths: AppPaths, database: str | None = None, *, migrate: bool = False) -> Store:
-    """The register in ``paths`` (the file, created if need be), or in the PostgreSQL
-    ``database`` (its schema created or upgraded only if ``migrate``), with the signed files
-    in ``paths``."""
+def open_store(
+    paths: AppPaths,
+    database: str | None = None,
+    *,
+    migrate: bool = False,
+    verify: bool = True,
+    journal: JournalMode | None = None,
+) -> Store:
+    """The register in ``paths`` (the file, created if need be; ``verify`` and ``journal`` as
+    ``db.open_db`` takes them), or in the PostgreSQL ``database`` (its schema created or
+    upgraded only if ``migrate``), with the signed files in ``paths``."""
     from db import FileStore
 
     paths.ensure()
@@ -300,7 +366,8 @@ def open_store(paths: AppPaths, database: str | None = None, *, migrate: bool = 
         return PgStore(conn, files=FileStore(paths.files))
     from db import SqliteStore, open_db
 
-    return SqliteStore(open_db(paths.database), actor=current_user(), files=FileStore(paths.files))
+    database_file = open_db(paths.database, verify=verify, journal=journal)
+    return SqliteStore(database_file, actor=current_user(), files=FileStore(paths.files))
 
 
 @dataclass
@@ -308,6 +375,7 @@ class Context:
     paths: AppPaths
     today: date
     database: str | None = None  # a PostgreSQL URL: the team register
+    journal: JournalMode | None = None  # the user's choice (--journal), applied on first open
     _close: list[Callable[[], None]] = field(default_factory=list)
     _reference: ReferenceSource | None = None
     _files: FileAdapters | None = None
@@ -346,16 +414,37 @@ class Context:
     def open_services(self) -> AppServices:
         """A new bundle of services on its own connection (closed with the context)."""
         services = open_services(
-            self.paths, self.reference(), self.files(), self.today, self.database
+            self.paths,
+            self.reference(),
+            self.files(),
+            self.today,
+            self.database,
+            journal=self.journal,
         )
         self._close.append(services.close)
         return services
 
     def services(self) -> AppServices:
-        """The command's services (opened on first use)."""
+        """The command's services (opened on first use); what the user should know about the
+        register's storage (a risky journal mode) is said once, on stderr."""
         if self._services is None:
             self._services = self.open_services()
+            for warning in self._services.settings.storage().warnings:
+                print(f"{PROG}: warning: {warning}", file=sys.stderr)
         return self._services
+
+    def writable_services(self, what: str) -> AppServices:
+        """The services of a command that changes the register: refused at once, with the
+        reason, when the register is open read-only."""
+        services = self.services()
+        reason = services.read_only
+        if reason is not None:
+            raise UsageError(
+                f"cannot {what}: {self.paths.database} is open read-only ({reason}); nothing "
+                "was changed. Ask for write access, or copy the data folder somewhere you can "
+                "write to."
+            )
+        return services
 
     def worker_services(self) -> Callable[[], AppServices]:
         """What gives each background job of the desktop app services of its own (sharing
@@ -365,7 +454,8 @@ class Context:
         database = self.database
 
         def for_a_worker() -> AppServices:
-            return open_services(paths, reference, files, today, database)
+            # The run's first connection checked the file's integrity.
+            return open_services(paths, reference, files, today, database, verify=False)
 
         return for_a_worker
 
@@ -431,7 +521,7 @@ def print_check(report: CheckReport) -> None:
     if report.similar:
         print("Already on the register (similar names):")
         for hit in report.similar:
-            print(f"  - {hit.name} (entity {hit.entity_id}, match {hit.score:.0f}%)")
+            print(f"  - {hit.name} (entity {hit.entity_id}, match {hit.score:.0f}%: {hit.why})")
     else:
         print("No similar name on the register.")
 
@@ -524,7 +614,7 @@ def cmd_reminders(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
-    setup = ctx.services().setup
+    setup = ctx.writable_services("load the demo register").setup
     if args.entities is not None:
         reg = setup.generate(args.entities, args.seed, ctx.today)
         print(
@@ -572,6 +662,9 @@ def cmd_reference(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     if action == "load":
         new = read_bundle_file(args.file)
+        # The load is recorded in the register's audit trail: a register that cannot record
+        # it is refused before the file is written.
+        services = ctx.writable_services("load reference data")
         if new.freshness < ref.freshness:
             raise UsageError(
                 f"{args.file.name} (version {new.version}, as of {new.as_of.isoformat()}) is "
@@ -581,6 +674,7 @@ def cmd_reference(args: argparse.Namespace, ctx: Context) -> int:
         ctx.paths.ensure()
         target = ctx.paths.reference / f"reference-{new.as_of.isoformat()}-{new.version}.json"
         _write_text(target, json.dumps(dict(new.raw), ensure_ascii=False, indent=2))
+        services.audit.reference_loaded(new, args.file.name)
         print(f"Loaded reference data {new.version} (as of {new.as_of.isoformat()}) into {target}")
         return 0
     _write_text(args.output, json.dumps(dict(ref.raw), ensure_ascii=False, indent=2))
@@ -600,7 +694,9 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"cannot read the mapping {args.mapping}: {exc}") from None
         mapping = imp.Mapping.from_json(text, args.mapping.name)
-    importer = ctx.services().imports
+    importer = (
+        ctx.services() if args.dry_run else ctx.writable_services("import the list")
+    ).imports
     if mapping is None:
         mapping, source = importer.mapping_for(table)
     preview = importer.preview(table, mapping, source)
@@ -615,23 +711,62 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     return 1 if preview.count(imp.Outcome.SKIPPED) or preview.review_count else 0
 
 
+# The formats the file names of the exports say (a name ending in another of them, or asking
+# for one format while --format asks for another, is refused: "-o x.pdf --format csv").
+_NAMED_FORMATS = {
+    ".pdf": "pdf",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".json": "json",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".docx": "docx",
+    ".zip": "zip",
+}
+
+
+def _file_format(output: Path, asked: str | None, formats: Sequence[str], what: str) -> str:
+    """The format ``--format`` asks for or the file name says; refused (exit 2) when the name
+    says a format ``what`` is not written in, or another one than --format."""
+    named = _NAMED_FORMATS.get(output.suffix.lower())
+    choices = ", ".join(formats[:-1]) + f" or {formats[-1]}"
+    if named is not None and named not in formats:
+        raise UsageError(
+            f"output: {output.name!r} is a .{named} file name; {what} is written as {choices}"
+        )
+    if named is not None and asked is not None and named != asked:
+        raise UsageError(
+            f"output: {output.name!r} is a .{named} file name but --format is {asked}; "
+            "make them agree"
+        )
+    fmt = asked or named
+    if fmt is None:
+        raise UsageError(
+            f"cannot tell the format from {output.name!r}: give --format {choices} (or an "
+            "output file ending in one of them)"
+        )
+    return fmt
+
+
 def cmd_export_register(args: argparse.Namespace, ctx: Context) -> int:
     from datetime import UTC, datetime
 
     from transfers_app.services.register_export import ExportFormat
 
-    fmt = ExportFormat(args.format) if args.format else ExportFormat.for_path(args.output)
-    if fmt is None:
-        raise UsageError(
-            f"cannot tell the format from {args.output.name!r}: give --format pdf, csv, xlsx "
-            "or json (or an output file ending in one of them)"
-        )
-    result = ctx.services().exports.register(
+    fmt = ExportFormat(
+        _file_format(args.output, args.format, [f.value for f in ExportFormat], "the register")
+    )
+    services = ctx.services()
+    # The author a PDF names is a person from the profile (or --prepared-by), never a login.
+    author = services.exports.default_author(args.prepared_by)
+    result = services.exports.register(
         fmt,
         args.output,
         args.as_of or ctx.today,
         exported_at=datetime.now(UTC).replace(microsecond=0),
-        author=current_user(),
+        author=author,
     )
     what = "records" if fmt is ExportFormat.JSON else "lines"
     print(
@@ -644,16 +779,15 @@ def cmd_export_register(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_export_public_list(args: argparse.Namespace, ctx: Context) -> int:
     """The public sub-processor list; with --publish the file is written and the version
     recorded together (a file that cannot be written publishes nothing)."""
-    fmt = args.format or {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}.get(
-        args.output.suffix.lower()
-    )
-    if fmt is None:
-        raise UsageError(
-            f"cannot tell the format from {args.output.name!r}: give --format html or md "
-            "(or an output file ending in .html or .md)"
-        )
+    fmt = _file_format(args.output, args.format, ("html", "md"), "the public list")
+    from transfers_app.services.public_list import PublishNeedsConfirmation
+
     on = args.as_of or ctx.today
-    report = ctx.services().exports.public_list(fmt, args.output, on, args.publish)
+    services = ctx.writable_services("publish the list") if args.publish else ctx.services()
+    try:
+        report = services.exports.public_list(fmt, args.output, on, args.publish, args.force)
+    except PublishNeedsConfirmation as exc:
+        raise UsageError(f"{exc}; publish anyway with --force") from None
     entries = f"{len(report.public_list.entries)} entries"
     if not args.publish and report.published:
         print(
@@ -735,15 +869,24 @@ def cmd_export_tia(args: argparse.Namespace, ctx: Context) -> int:
     else:
         kept = f" (marked DRAFT: it is {tia.status.value})"
     print(f"Wrote {tia.reference} to {args.output}{kept}")
-    # What changed since approval is said here, never inside the document as approved.
+    # What changed since approval is said beside the document as approved, never inside it:
+    # on the command line and in a dated status sheet written next to it.
     for note in services.tias.status_notes(tia, ctx.today):
         print(f"  {note}")
+    sheet = services.tias.export_status(tia_id, ctx.today, args.output, fmt)
+    if sheet is not None:
+        print(f"Wrote the status as at {ctx.today.isoformat()} to {sheet}")
     return 0
 
 
 def cmd_export_pack(args: argparse.Namespace, ctx: Context) -> int:
-    from transfers_app.services.evidence import PackScope, readiness
+    from transfers_app.services.evidence import PackScope, pack_readiness
 
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise UsageError(
+            f"--from {args.date_from.isoformat()} is after --to {args.date_to.isoformat()}: "
+            "the date range must start before it ends"
+        )
     services = ctx.services()
     ids = set()
     if args.entity:
@@ -753,8 +896,12 @@ def cmd_export_pack(args: argparse.Namespace, ctx: Context) -> int:
                 raise UsageError(f"--entity: no entity called {name!r} on the register")
             ids.add(by_name[name.casefold()])
     scope = PackScope(args.date_from, args.date_to, frozenset(ids))
+    services.organisation.complete()  # no letter without the organisation's profile: exit 2
     status = services.register.status(ctx.today)
-    ready = readiness(status)
+    transfers, ready = pack_readiness(scope, status, services.open_items.facts())
+    empty = scope.empty_text(len(transfers))
+    if empty:
+        print(empty)
     print("Readiness check: what an inquiry would find open")
     for _, title, n in ready.headline:
         print(f"  {n:5d}  {title}")
@@ -773,12 +920,17 @@ def cmd_export_pack(args: argparse.Namespace, ctx: Context) -> int:
         args.output,
         ctx.today,
         scope=scope,
-        prepared_by=current_user(),
+        prepared_by=args.prepared_by,
+        reference=args.reference,
         progress=progress,
         status=status,
     )
     print(f"Wrote the evidence pack ({len(manifest['files']) + 1} files) to {args.output}")
     return 0
+
+
+def cmd_org(args: argparse.Namespace, ctx: Context) -> int:
+    return cli_org.run(args, ctx.services().organisation)
 
 
 # ``export WHAT``: one handler per kind of export.
@@ -795,9 +947,19 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_import_json(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.services().exports.import_json(args.file)
-    counts = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in result.counts.items() if n)
+    from transfers_app.services.audit import verification_lines
+
+    services = ctx.writable_services(f"load {args.file.name}")
+    result = services.exports.import_json(args.file)
+    names = {"audit": "audit entries"}
+    counts = ", ".join(
+        f"{n:,} {names.get(k, k.replace('_', ' '))}" for k, n in result.counts.items() if n
+    )
     print(f"Loaded {args.file.name} into {ctx.register}: {counts or 'no records'}")
+    if result.counts.get("audit"):
+        # The history came along: say whether it still verifies, as ``audit verify`` would.
+        for line in verification_lines(services.audit.verify()):
+            print(f"  {line}")
     if result.missing_files:
         print(
             f"{len(result.missing_files)} signed document file(s) are not in this register's "
@@ -862,12 +1024,29 @@ def _db_copy(to: str, ctx: Context) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace, ctx: Context) -> int:
+    """``audit verify``: 0 when every link of the chain holds, 1 at the first broken one."""
+    from transfers_app.services.audit import verification_lines
+
+    result = ctx.services().audit.verify()
+    for line in verification_lines(result):
+        print(line)
+    return 0 if result.intact else 1
+
+
 def cmd_gui(args: argparse.Namespace, ctx: Context) -> int:
     try:
-        from ui.app import run
+        from ui.app import run, startup_error
     except ImportError as exc:  # PySide6 missing or Qt cannot load its platform libraries
         raise UsageError(f"the desktop app cannot start: {exc}") from None
-    return run(ctx.services(), ctx.worker_services(), ctx.paths, ctx.today)
+    try:
+        services = ctx.services()
+    except TransfersError as exc:
+        # A damaged, locked or unusable register: said in a window too (the app's users do
+        # not see the terminal), and on stderr by ``main``.
+        startup_error(str(exc))
+        raise
+    return run(services, ctx.worker_services(), ctx.paths, ctx.today)
 
 
 COMMANDS = {
@@ -880,6 +1059,8 @@ COMMANDS = {
     "import-json": cmd_import_json,
     "reference": cmd_reference,
     "db": cmd_db,
+    "audit": cmd_audit,
+    "org": cmd_org,
 }
 
 
@@ -887,7 +1068,10 @@ def main(argv: Sequence[str] | None = None, today: date | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     database = args.database or os.environ.get(ENV_DATABASE) or None
-    ctx = Context(resolve_paths(args.data_dir), today or date.today(), database)
+    journal = JournalMode(args.journal) if args.journal else None
+    ctx = Context(
+        resolve_paths(args.data_dir), today or date.today(), database=database, journal=journal
+    )
     handler = COMMANDS.get(args.command or "", cmd_gui)
     try:
         return handler(args, ctx)
@@ -915,6 +1099,16 @@ def configure_process() -> None:
     """Process-wide settings of the app's own process (the entry points call it, not
     ``main``, so a test that calls ``main`` leaves its process as it was)."""
     gc.set_threshold(*GC_THRESHOLDS)
+    # An export killed by SIGTERM or SIGHUP removes its half-written temporary first.
+    from exports.files import remove_temporaries_on_signals
+
+    remove_temporaries_on_signals()
+    # Dates in the system locale's order (``formatting.day``): LC_ALL, then LC_TIME, then
+    # LANG, as POSIX reads them; read, not set (strftime stays in the C locale).
+    from transfers_app.domain.formatting import date_order_of, use_date_order
+
+    env = os.environ
+    use_date_order(date_order_of(env.get("LC_ALL") or env.get("LC_TIME") or env.get("LANG")))
 
 
 def run() -> NoReturn:

@@ -63,6 +63,33 @@ class FirstStartDialog(QDialog):
         self.accept()
 
 
+ORGANISATION_INTRO = {
+    FirstStartDialog.DEMO: (
+        "The demo register keeps the profile of its fictional organisation below. Your own "
+        "register will need yours: every letter to the regulator is written in its name. You "
+        "can change it later in Settings > Organisation."
+    ),
+    FirstStartDialog.CLEAN: (
+        "Who keeps this register? Letters to the regulator and the evidence pack are written "
+        "in the organisation's name and signed by the people below. You can do this later in "
+        "Settings > Organisation."
+    ),
+}
+
+
+def first_start(services: AppServices, today: date) -> None:
+    """The demo or a clean register, then the organisation's profile (which may wait)."""
+    from ui.dialogs.organisation_dialog import OrganisationDialog
+
+    dialog = FirstStartDialog()
+    dialog.exec()
+    if dialog.choice == FirstStartDialog.DEMO:
+        services.setup.load_demo(today)
+    if dialog.choice:
+        services.setup.first_start_done()
+        OrganisationDialog.edit(None, services.organisation, ORGANISATION_INTRO[dialog.choice])
+
+
 def install_crash_handler(logs: Path, parent: Callable[[], QWidget | None]) -> None:
     """Unexpected errors are written to a log file and the user is told where it is."""
 
@@ -83,6 +110,14 @@ def install_crash_handler(logs: Path, parent: Callable[[], QWidget | None]) -> N
     sys.excepthook = handler
 
 
+def startup_error(text: str) -> None:
+    """Say why the register could not be opened, before any window exists."""
+    QCoreApplication.setApplicationName("Transfer Register")
+    app = QApplication.instance() or QApplication(sys.argv)
+    del app  # kept alive by Qt while the message is shown
+    messages.error(None, f"The register could not be opened.\n\n{text}")
+
+
 def run(
     services: AppServices,
     services_factory: Callable[[], AppServices],
@@ -98,13 +133,9 @@ def run(
     window: list[MainWindow] = []
     install_crash_handler(paths.logs, lambda: window[0] if window else None)
     ctx = UiContext(services, services_factory, paths, today)
-    if services.setup.first_start_pending():
-        dialog = FirstStartDialog()
-        dialog.exec()
-        if dialog.choice == FirstStartDialog.DEMO:
-            services.setup.load_demo(today)
-        if dialog.choice:
-            services.setup.first_start_done()
+    # A read-only register cannot take the demo, nor remember the choice.
+    if services.read_only is None and services.setup.first_start_pending():
+        first_start(services, today)
     main = MainWindow(ctx)
     window.append(main)
     main.show()

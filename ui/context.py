@@ -30,6 +30,17 @@ class UiContext:
         default=None, repr=False
     )
 
+    # Why the register cannot be changed (None: it can); asked once, when first needed.
+    _read_only: tuple[str | None] | None = field(default=None, repr=False)
+
+    @property
+    def read_only(self) -> str | None:
+        """Why the register cannot be changed (a read-only file or folder); None: it can.
+        Every editor's Save and the main window's edit actions follow it."""
+        if self._read_only is None:
+            self._read_only = (self.services.read_only,)
+        return self._read_only[0]
+
     @property
     def ref(self) -> ReferenceSet:
         """The reference data in use (loading a newer bundle changes it for every service)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,13 @@ from PySide6.QtWidgets import (
     QStyle,
     QToolBar,
     QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from transfers_app.domain.enums import Regime
 from transfers_app.errors import TransfersError
+from transfers_app.ports.storage import JournalMode
 from ui import jobs, messages
 from ui.context import UiContext
 from ui.pages.base import Page
@@ -40,6 +44,12 @@ PAGES: list[tuple[str, str, str]] = [
     ("audit", "ui.pages.audit", "AuditPage"),
     ("notices", "ui.pages.notices", "NoticesPage"),
 ]
+
+# Every page has a shortcut (View menu, the side list's tooltips, README "Keys"): Ctrl+1..9 and
+# Ctrl+0 in navigation order, then a letter (Shift+digit is another character on many layouts).
+PAGE_SHORTCUTS: dict[str, str] = {
+    key: f"Ctrl+{(i + 1) % 10}" for i, (key, _, _) in enumerate(PAGES[:10])
+} | {"notices": "Ctrl+Shift+N"}
 
 TOUR = (
     "<h3>Where things are</h3>"
@@ -103,6 +113,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             item = QListWidgetItem(self.style().standardIcon(icon), page.title)
             item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"{page.title} ({PAGE_SHORTCUTS[key]})")
             self.nav.addItem(item)
             page.navigate.connect(self.go)
             page.open_entity.connect(self.open_entity)
@@ -115,7 +126,22 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([190, 1090])
-        self.setCentralWidget(splitter)
+        # Shown above everything while the register cannot be changed, saying why.
+        self.read_only_banner = QLabel()
+        self.read_only_banner.setObjectName("read-only-banner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet(
+            "background: #fff3c4; color: #3d2e00; padding: 6px 10px;"
+            "border-bottom: 1px solid #e0c860"
+        )
+        self.read_only_banner.hide()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.read_only_banner)
+        column.addWidget(splitter, 1)
+        self.setCentralWidget(central)
         self._build_actions()
         self.db_label = QLabel()
         self.ref_label = QLabel()
@@ -123,6 +149,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.ref_label)
         self._update_status_bar()
         self._dirty: set[str] = set()
+        if ctx.read_only is not None:
+            self._set_read_only(ctx.read_only)
         self._restore_settings()
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)
@@ -199,6 +227,12 @@ class MainWindow(QMainWindow):
             self.import_suppliers,
             "Import a vendor or subprocessor list (CSV or XLSX), with a preview",
         )
+        self.act_storage = self._action(
+            "Where the register is &kept…",
+            None,
+            self.show_storage,
+            "The register's file, whether it can be changed, and shared-drive mode",
+        )
         self.act_quit = self._action("&Quit", std.Quit, self.close)
         self.act_find = self._action("&Find", std.Find, self.find_in_page, "Search this page")
         self.act_archive = self._action(
@@ -211,6 +245,12 @@ class MainWindow(QMainWindow):
         self.act_undo.setEnabled(False)
         self.act_refresh = self._action(
             "&Refresh", std.Refresh, self.refresh_all, "Reload everything from the register"
+        )
+        self.act_organisation = self._action(
+            "&Organisation…",
+            None,
+            self.edit_organisation,
+            "The organisation that keeps the register: name, registration, DPO, signers",
         )
         self.act_tour = self._action("&Where things are", None, self.show_tour)
         self.act_about = self._action("&About", None, self.show_about)
@@ -226,6 +266,8 @@ class MainWindow(QMainWindow):
         self.export_menu.addSeparator()
         self.export_menu.addAction(self.act_export_status)
         file_menu.addSeparator()
+        file_menu.addAction(self.act_storage)
+        file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit_menu = self.menuBar().addMenu("&Edit")
         for a in (self.act_find, self.act_archive, self.act_undo):
@@ -233,12 +275,15 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.act_refresh)
         view_menu.addSeparator()
-        for i, (key, _, _) in enumerate(PAGES):
-            shortcut = f"Ctrl+{(i + 1) % 10}" if i < 10 else None
+        self.page_actions: dict[str, QAction] = {}
+        for key, _, _ in PAGES:
             act = self._action(
-                self.pages[key].title, shortcut, lambda _=False, k=key: self.go(k, {})
+                self.pages[key].title, PAGE_SHORTCUTS[key], lambda _=False, k=key: self.go(k, {})
             )
+            self.page_actions[key] = act
             view_menu.addAction(act)
+        settings_menu = self.menuBar().addMenu("&Settings")
+        settings_menu.addAction(self.act_organisation)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.act_tour)
         help_menu.addAction(self.act_about)
@@ -335,7 +380,9 @@ class MainWindow(QMainWindow):
         current = self.current_key()
         self._dirty = {k for k in self.pages if k != current}
         self._guard(self.pages[current].refresh)
-        self.act_undo.setEnabled(self.ctx.services.workspace.can_undo_archive())
+        self.act_undo.setEnabled(
+            self.ctx.read_only is None and self.ctx.services.workspace.can_undo_archive()
+        )
         self._update_status_bar()
 
     def refresh_all(self) -> None:
@@ -353,9 +400,8 @@ class MainWindow(QMainWindow):
         from transfers_app.services.register_export import ExportFormat
         from ui.dialogs.export_dialogs import RegisterExportDialog
 
-        result = RegisterExportDialog.run(self, self.ctx, ExportFormat(fmt))
-        if result is not None:
-            self.statusBar().showMessage(f"Exported the register to {result.path}", 8000)
+        # The dialog says the file was written (and offers its folder): one message, not two.
+        RegisterExportDialog.run(self, self.ctx, ExportFormat(fmt))
 
     def export_public_list(self) -> None:
         from ui.dialogs.export_dialogs import PublicListDialog
@@ -363,12 +409,18 @@ class MainWindow(QMainWindow):
         if PublicListDialog.run(self, self.ctx) is not None:
             self.register_changed()  # a version recorded as published shows in the audit log
 
+    def edit_organisation(self) -> None:
+        from ui.dialogs.organisation_dialog import OrganisationDialog
+
+        saved = OrganisationDialog.edit(self, self.ctx.services.organisation)
+        if saved is not None:
+            self.statusBar().showMessage(f"Saved the profile of {saved.display_name}", 5000)
+            self.register_changed()
+
     def export_evidence_pack(self) -> None:
         from ui.dialogs.export_dialogs import EvidencePackDialog
 
-        path = EvidencePackDialog.run(self, self.ctx)
-        if path is not None:
-            self.statusBar().showMessage(f"Wrote the evidence pack to {path}", 8000)
+        EvidencePackDialog.run(self, self.ctx)  # the dialog says where it wrote the pack
 
     def export_status(self) -> None:
         from transfers_app.services.reporting import status_to_json
@@ -390,6 +442,33 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Saved {len(report.gaps)} gaps to {path}", 8000)
 
+    def show_storage(self) -> None:
+        from ui.dialogs.storage_dialog import StorageDialog
+
+        mode = StorageDialog.run(self, self.ctx)
+        if mode is not None:
+            self._update_status_bar()
+            self.register_changed()  # the change shows in the audit log
+            self.statusBar().showMessage(f"The register now uses the {mode.value} journal", 8000)
+
+    def _set_read_only(self, reason: str) -> None:
+        """The register cannot be changed: say why above the pages, hide what would change
+        it; reading, checking and exporting stay."""
+        self.read_only_banner.setText(
+            f"<b>Read-only:</b> {html.escape(reason)}. You can read, check and export the "
+            "register; nothing can be changed. To make changes, open it where you can write to "
+            "it, or ask the person who manages the folder."
+        )
+        self.read_only_banner.show()
+        self.setWindowTitle("Transfer Register (read-only)")
+        tip = f"The register is read-only ({reason})"
+        for action in (self.act_new, self.act_import, self.act_archive, self.act_undo):
+            action.setEnabled(False)
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        for page in self.pages.values():
+            page.set_read_only(reason)
+
     def show_tour(self) -> None:
         messages.info(self, TOUR)
 
@@ -405,7 +484,13 @@ class MainWindow(QMainWindow):
         )
 
     def _update_status_bar(self) -> None:
-        self.db_label.setText(f"Database: {self.ctx.database}")
+        journal = ""
+        if self.ctx.read_only is None:
+            mode = self.ctx.services.settings.storage().journal
+            journal = " (shared-drive mode)" if mode is JournalMode.ROLLBACK else ""
+        else:
+            journal = " (read-only)"
+        self.db_label.setText(f"Database: {self.ctx.database}{journal}")
         ref = self.ctx.ref
         self.ref_label.setText(ref.age_text(self.ctx.today).capitalize())
 

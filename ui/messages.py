@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 TITLE = "Transfer Register"
 
@@ -20,6 +20,12 @@ def info(parent: QWidget | None, text: str) -> None:
 def confirm(parent: QWidget | None, text: str) -> bool:
     answer = QMessageBox.question(parent, TITLE, text)
     return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_text(parent: QWidget | None, label: str, default: str = "") -> str | None:
+    """Ask for one line of text ("Who reviewed it?"); None when cancelled."""
+    text, ok = QInputDialog.getText(parent, TITLE, label, QLineEdit.EchoMode.Normal, default)
+    return text if ok else None
 
 
 def discard_changes(parent: QWidget | None) -> bool:

@@ -19,14 +19,51 @@ import psycopg
 
 from db.migrations import MIGRATION_NAMES as SQLITE_NAMES
 from db.migrations import migrations as sqlite_migrations
+from transfers_app.domain.audit_chain import GENESIS, entry_hash
 
 MIGRATION_SET = "transfers_app"
 MIGRATIONS_TABLE = "schema_migrations"
 # Taken while migrating, so two people initialising one database at once migrate it once.
 _LOCK = 0x54524547  # "TREG"
 
+
+def _audit_chain(conn: psycopg.Connection[Any]) -> None:
+    """``m006_audit_chain``: the hash columns, the existing entries chained in the order they
+    were written, and the trail made append-only (a trigger refuses UPDATE, DELETE and
+    TRUNCATE to every role, the owner's included, unless it drops the trigger first)."""
+    for column in ("prev_hash", "hash"):
+        conn.execute(
+            f"ALTER TABLE audit ADD COLUMN {column} TEXT COLLATE \"C\" NOT NULL DEFAULT ''"
+        )
+    prev = GENESIS
+    links: list[tuple[str, str, int]] = []
+    rows = conn.execute(
+        "SELECT id, at, actor, table_name, record_id, action, before, after FROM audit ORDER BY id"
+    )
+    for r in rows.fetchall():
+        h = entry_hash(datetime.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], prev)
+        links.append((prev, h, r[0]))
+        prev = h
+    if links:
+        conn.cursor().executemany("UPDATE audit SET prev_hash = %s, hash = %s WHERE id = %s", links)
+    conn.execute(
+        "CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$"
+    )
+    conn.execute(
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit "
+        "FOR EACH ROW EXECUTE FUNCTION audit_append_only()"
+    )
+    conn.execute(
+        "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()"
+    )
+
+
 # Migrations whose SQLite version is not plain SQL: name -> what runs on PostgreSQL.
-OVERRIDES: dict[str, Callable[[psycopg.Connection[Any]], None]] = {}
+OVERRIDES: dict[str, Callable[[psycopg.Connection[Any]], None]] = {
+    "m006_audit_chain": _audit_chain,
+}
 
 MIGRATION_NAMES: tuple[str, ...] = SQLITE_NAMES
 

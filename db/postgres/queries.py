@@ -1,6 +1,6 @@
 """The read models in PostgreSQL's SQL: ``SqliteQueries`` reads the rows the same way; only the
-statements SQLite spells its own way (``group_concat`` in index order, date modifiers, the
-smallest of values, bare columns beside ``min``) are respelled here."""
+statements SQLite spells its own way (``group_concat`` in index order, ``INDEXED BY``) are
+respelled here."""
 
 from __future__ import annotations
 
@@ -10,29 +10,6 @@ _SEP_SQL = f"chr({ord(_SEP)})"
 
 
 class PgQueries(SqliteQueries):
-    # N months after a day is that day N months on, or the month's last day if it has none
-    # (PostgreSQL's interval arithmetic, as dateutil's relativedelta counts).
-    DATED_SQL = """
-        SELECT id,
-            coalesce(expires_on, '9999') AS expiry,
-            CASE WHEN expires_on IS NOT NULL AND notice_period_days <> 0
-                THEN to_char(CAST(expires_on AS date) - notice_period_days, 'YYYY-MM-DD')
-                ELSE '9999' END AS notice,
-            coalesce(next_review_on, '9999') AS review,
-            CASE WHEN kind <> 'dpf_certification' OR CAST(:months AS integer) IS NULL
-                    THEN '9999'
-                WHEN checked_on IS NULL THEN CAST(:on AS text)
-                ELSE to_char(CAST(checked_on AS date)
-                    + make_interval(months => CAST(:months AS integer)), 'YYYY-MM-DD')
-                END AS recheck
-        FROM documents WHERE archived_at IS NULL AND status = 'current'
-    """
-    LEAST = "least"
-    PICK = (
-        "SELECT DISTINCT ON (entity_id) entity_id, due_on, what FROM due "
-        "ORDER BY entity_id, due_on, what"
-    )
-    PARTIES_FIRST = "document_parties p JOIN document_due d"
     MECHANISM_USES_SQL = (
         "SELECT transfer_id, string_agg(mechanism || ' ' || coalesce(CAST(document_id AS text), "
         "''), ',' ORDER BY position) FROM transfer_mechanisms GROUP BY transfer_id"

@@ -7,8 +7,14 @@ from typing import Any
 
 from db.sqlite.session import Session
 
+# Held by the transaction appending to the audit chain, so two writers take turns at its head.
+_AUDIT_LOCK = 0x41554454  # "AUDT"
+
 
 class PgSession(Session):
+    # Rows are locked as they are written; the audit chain's head by ``audit_head``.
+    BEGIN = "BEGIN"
+
     def insert_id(self, sql: str, params: Sequence[Any]) -> int | None:
         row = self.conn.execute(f"{sql} RETURNING id", params).fetchone()
         return int(row[0]) if row else None
@@ -41,3 +47,9 @@ class PgSession(Session):
                 f"FROM {table}",
                 (table,),
             )
+
+    def audit_head(self) -> str:
+        # Two transactions appending at once would both link to the same head and fork the
+        # chain: the second waits here until the first commits, then reads its entries.
+        self.conn.execute("SELECT pg_advisory_xact_lock(?)", (_AUDIT_LOCK,))
+        return super().audit_head()

@@ -13,8 +13,9 @@ from dataclasses import replace
 
 from db import mapping as mp
 from db.errors import translated
+from db.sqlite.repository import Repository, create, first_of_series, overwrite
 from db.sqlite.rows import tia_from
-from db.sqlite.session import TIAS, Session
+from db.sqlite.session import TIAS
 from transfers_app.domain.enums import TiaStatus
 from transfers_app.domain.models import Tia
 from transfers_app.domain.validation import ensure_valid
@@ -35,23 +36,15 @@ def audited(tia: Tia) -> Tia:
 
 
 @translated
-class SqliteAssessments:
-    def __init__(self, session: Session) -> None:
-        self._s = session
-
+class SqliteAssessments(Repository):
     def add(self, tia: Tia) -> Tia:
         ensure_valid(tia)
         s = self._s
+        row = {**mp.tia_row(tia), "approved_document": tia.approved_document}
         with s.atomic():
-            new_id, stamp = s.insert(
-                TIAS, {**mp.tia_row(tia), "approved_document": tia.approved_document}
+            return create(
+                s, TIAS, tia, row, lambda i: first_of_series(s, TIAS, i, tia), audit_as=audited
             )
-            if tia.series_id is None:  # the first revision names its series
-                s.conn.execute("UPDATE tias SET series_id = ? WHERE id = ?", (new_id, new_id))
-                tia = replace(tia, series_id=new_id)
-            saved = s.stamped(tia, new_id, stamp, 1)
-            s.audit(TIAS.name, new_id, "create", None, audited(saved))
-        return saved
 
     def update(self, tia: Tia) -> Tia:
         ensure_valid(tia)
@@ -69,15 +62,8 @@ class SqliteAssessments:
                     )
                 row["approved_document"] = tia.approved_document
                 kept = tia.approved_document
-            stamp = s.update(TIAS, tia_id, tia.version, row)
-            saved = s.stamped(
-                replace(tia, created_at=before.created_at, approved_document=kept),
-                tia_id,
-                stamp,
-                tia.version + 1,
-            )
-            s.audit(TIAS.name, tia_id, "update", audited(before), audited(saved))
-        return saved
+            tia = replace(tia, approved_document=kept)
+            return overwrite(s, TIAS, tia_id, tia, before, row, audit_as=audited)
 
     def revise(self, old: Tia, new: Tia) -> Tia:
         s = self._s

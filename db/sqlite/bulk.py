@@ -10,7 +10,10 @@ from typing import Any
 from db import mapping as mp
 from db.errors import translated
 from db.sqlite.documents import parties_of
+from db.sqlite.organisation import read_all, write_follow_ups, write_profile
 from db.sqlite.rows import (
+    AUDIT_CHAIN_COLS,
+    audit_from,
     document_from,
     entity_from,
     location_from,
@@ -20,9 +23,11 @@ from db.sqlite.rows import (
     tia_from,
     transfer_from,
 )
-from db.sqlite.session import Session
+from db.sqlite.session import AuditRow, Session
 from db.sqlite.transfers import mechanisms_of
+from transfers_app.domain.audit_chain import IMPORT_ACTION, REGISTER_TABLE, import_marker
 from transfers_app.domain.models import (
+    AuditEntry,
     CatalogueItem,
     Document,
     Entity,
@@ -64,6 +69,44 @@ def _insert_tokens(s: Session, rows: Sequence[dict[str, Any]]) -> None:
     )
 
 
+def _load_history(s: Session, history: Sequence[AuditEntry]) -> None:
+    """A loaded register's audit trail, kept verbatim (hashes included) after an entry that
+    announces it; the entries this register already had stay where they are."""
+    if not history:
+        return
+    s.append_audit(
+        [
+            (
+                s.now().isoformat(),
+                s.actor,
+                REGISTER_TABLE,
+                None,
+                IMPORT_ACTION,
+                None,
+                import_marker(len(history), history[0].prev_hash, history[-1].hash),
+            )
+        ]
+    )
+    s.conn.executemany(
+        "INSERT INTO audit (at, actor, table_name, record_id, action, before, after, "
+        "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                e.at.isoformat(),
+                e.actor,
+                e.table,
+                e.record_id,
+                e.action,
+                e.before,
+                e.after,
+                e.prev_hash,
+                e.hash,
+            )
+            for e in history
+        ],
+    )
+
+
 @translated
 class SqliteBulkRecords:
     def __init__(self, session: Session) -> None:
@@ -78,6 +121,7 @@ class SqliteBulkRecords:
 
         parties = parties_of(s)
         mechs = mechanisms_of(s)
+        profile, follow_ups = read_all(s)
         return RegisterRecords(
             entities=tuple(entity_from(r) for r in rows("entities", mp.ENTITY_COLS)),
             locations=tuple(location_from(r) for r in rows("locations", mp.LOCATION_COLS)),
@@ -102,6 +146,9 @@ class SqliteBulkRecords:
                 publication_from(r) for r in rows("publications", mp.PUBLICATION_COLS)
             ),
             notices=tuple(notice_from(r) for r in rows("subprocessor_notices", mp.NOTICE_COLS)),
+            audit=tuple(audit_from(r) for r in rows("audit", AUDIT_CHAIN_COLS)),
+            organisation=() if profile.is_empty else (profile,),
+            open_items=tuple(follow_ups),
         )
 
     def load(self, records: RegisterRecords, note: str) -> None:
@@ -184,6 +231,11 @@ class SqliteBulkRecords:
             s.bulk_insert(
                 "subprocessor_notices", [{**mp.notice_row(n), **kept(n)} for n in records.notices]
             )
+            _load_history(s, records.audit)
+            # The file's profile and follow-ups (checked by the import like every record).
+            for profile in records.organisation[-1:]:
+                write_profile(s, profile)
+            write_follow_ups(s, list(records.open_items))
             s.ids_written(*(t for t in _RECORD_TABLES if t != "files"))
             s.note("load", note)
 
@@ -238,7 +290,7 @@ class SqliteBulkRecords:
             def real(i: int) -> int:
                 return ids[-i - 1] if i < 0 else i
 
-            audit: builtins.list[tuple[Any, ...]] = []
+            audit: builtins.list[AuditRow] = []
 
             def audited(table: str, obj: Any, new_id: int, **fix: int) -> None:
                 after = mp.plain(obj)
@@ -283,9 +335,5 @@ class SqliteBulkRecords:
                     for j, u in enumerate(t.mechanisms)
                 ],
             )
-            s.conn.executemany(
-                "INSERT INTO audit (at, actor, table_name, record_id, action, before, after) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                audit,
-            )
+            s.append_audit(audit)
         return ids

@@ -11,6 +11,7 @@ from typing import Any
 
 from db import mapping as mp
 from db.errors import translated
+from db.sqlite.repository import Repository, create, first_of_series, overwrite
 from db.sqlite.rows import document_from
 from db.sqlite.session import DOCUMENTS, Session
 from db.sqlite.transfers import transfers_where, update_transfer
@@ -59,10 +60,7 @@ def write_parties(s: Session, doc_id: int, party_ids: Sequence[int]) -> None:
 
 
 @translated
-class SqliteDocuments:
-    def __init__(self, session: Session) -> None:
-        self._s = session
-
+class SqliteDocuments(Repository):
     def _store_file(self, doc: Document, file: Path | None) -> Document:
         if file is None:
             return doc
@@ -82,14 +80,13 @@ class SqliteDocuments:
         s = self._s
         with s.atomic():
             doc = self._store_file(doc, file)
-            new_id, stamp = s.insert(DOCUMENTS, mp.document_row(doc))
-            if doc.series_id is None:  # the first version names its series
-                s.conn.execute("UPDATE documents SET series_id = ? WHERE id = ?", (new_id, new_id))
-                doc = replace(doc, series_id=new_id)
-            write_parties(s, new_id, doc.party_ids)
-            saved = s.stamped(doc, new_id, stamp, 1)
-            s.audit(DOCUMENTS.name, new_id, "create", None, saved)
-        return saved
+
+            def series_and_parties(new_id: int) -> Document:
+                named = first_of_series(s, DOCUMENTS, new_id, doc)
+                write_parties(s, new_id, named.party_ids)
+                return named
+
+            return create(s, DOCUMENTS, doc, mp.document_row(doc), series_and_parties)
 
     def update(self, doc: Document, file: Path | None = None) -> Document:
         ensure_valid(doc)
@@ -98,13 +95,10 @@ class SqliteDocuments:
         with s.atomic():
             before = self.get(doc_id)
             doc = self._store_file(doc, file)
-            stamp = s.update(DOCUMENTS, doc_id, doc.version, mp.document_row(doc))
-            write_parties(s, doc_id, doc.party_ids)
-            saved = s.stamped(
-                replace(doc, created_at=before.created_at), doc_id, stamp, doc.version + 1
+            row = mp.document_row(doc)
+            return overwrite(
+                s, DOCUMENTS, doc_id, doc, before, row, lambda i: write_parties(s, i, doc.party_ids)
             )
-            s.audit(DOCUMENTS.name, doc_id, "update", before, saved)
-        return saved
 
     def renew(self, old: Document, new: Document, file: Path | None = None) -> Document:
         s = self._s

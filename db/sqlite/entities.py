@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from db import mapping as mp
 from db.errors import translated
+from db.sqlite.repository import Repository, create, overwrite
 from db.sqlite.rows import entity_from, location_from
 from db.sqlite.session import ENTITIES, LOCATIONS, Session
 from transfers_app.domain.models import Entity, Location
@@ -31,35 +31,29 @@ def write_tokens(s: Session, rows: Sequence[dict[str, Any]]) -> None:
 
 
 @translated
-class SqliteEntities:
-    def __init__(self, session: Session) -> None:
-        self._s = session
-
+class SqliteEntities(Repository):
     def add(self, e: Entity) -> Entity:
         ensure_valid(e)
         s = self._s
+        row = mp.entity_row(e)
         with s.atomic():
-            row = mp.entity_row(e)
-            new_id, stamp = s.insert(ENTITIES, row)
-            write_tokens(s, [{**row, "id": new_id}])
-            saved = s.stamped(e, new_id, stamp, 1)
-            s.audit(ENTITIES.name, new_id, "create", None, saved)
-        return saved
+            return create(s, ENTITIES, e, row, lambda i: write_tokens(s, [{**row, "id": i}]))
 
     def update(self, e: Entity) -> Entity:
         ensure_valid(e)
         s = self._s
         entity_id = s.require_id(ENTITIES, e.id)
+        row = mp.entity_row(e)
         with s.atomic():
-            before = self.get(entity_id)
-            row = mp.entity_row(e)
-            stamp = s.update(ENTITIES, entity_id, e.version, row)
-            write_tokens(s, [{**row, "id": entity_id}])
-            saved = s.stamped(
-                replace(e, created_at=before.created_at), entity_id, stamp, e.version + 1
+            return overwrite(
+                s,
+                ENTITIES,
+                entity_id,
+                e,
+                self.get(entity_id),
+                row,
+                lambda i: write_tokens(s, [{**row, "id": i}]),
             )
-            s.audit(ENTITIES.name, entity_id, "update", before, saved)
-        return saved
 
     def get(self, entity_id: int) -> Entity:
         return entity_from(self._s.one(ENTITIES, mp.ENTITY_COLS, entity_id))
@@ -98,10 +92,7 @@ class SqliteEntities:
         ensure_valid(loc)
         s = self._s
         with s.atomic():
-            new_id, stamp = s.insert(LOCATIONS, mp.location_row(loc))
-            saved = s.stamped(loc, new_id, stamp, 1)
-            s.audit(LOCATIONS.name, new_id, "create", None, saved)
-        return saved
+            return create(s, LOCATIONS, loc, mp.location_row(loc))
 
     def update_location(self, loc: Location) -> Location:
         ensure_valid(loc)
@@ -109,12 +100,7 @@ class SqliteEntities:
         loc_id = s.require_id(LOCATIONS, loc.id)
         with s.atomic():
             before = location_from(s.one(LOCATIONS, mp.LOCATION_COLS, loc_id))
-            stamp = s.update(LOCATIONS, loc_id, loc.version, mp.location_row(loc))
-            saved = s.stamped(
-                replace(loc, created_at=before.created_at), loc_id, stamp, loc.version + 1
-            )
-            s.audit(LOCATIONS.name, loc_id, "update", before, saved)
-        return saved
+            return overwrite(s, LOCATIONS, loc_id, loc, before, mp.location_row(loc))
 
     def archive_location(self, loc: Location) -> Location:
         return self._s.set_archived(LOCATIONS, loc, archive=True)
@@ -124,10 +110,7 @@ class SqliteEntities:
 
 
 @translated
-class SqliteNames:
-    def __init__(self, session: Session) -> None:
-        self._s = session
-
+class SqliteNames(Repository):
     def names(self, ids: Sequence[int] | None = None) -> dict[int, str]:
         conn = self._s.conn
         if ids is None:

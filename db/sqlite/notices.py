@@ -9,38 +9,27 @@ from typing import Any
 
 from db import mapping as mp
 from db.errors import translated
+from db.sqlite.repository import Repository, create, overwrite
 from db.sqlite.rows import notice_from, publication_from
-from db.sqlite.session import NOTICES, Session
+from db.sqlite.session import NOTICES
 from transfers_app.domain.models import Publication, SubprocessorNotice
 from transfers_app.domain.validation import ensure_valid
 
 
 @translated
-class SqliteNotices:
-    def __init__(self, session: Session) -> None:
-        self._s = session
-
+class SqliteNotices(Repository):
     def add(self, n: SubprocessorNotice) -> SubprocessorNotice:
         ensure_valid(n)
         s = self._s
         with s.atomic():
-            new_id, stamp = s.insert(NOTICES, mp.notice_row(n))
-            saved = s.stamped(replace(n, created_at=None), new_id, stamp, 1)
-            s.audit(NOTICES.name, new_id, "create", None, saved)
-        return saved
+            return create(s, NOTICES, replace(n, created_at=None), mp.notice_row(n))
 
     def update(self, n: SubprocessorNotice) -> SubprocessorNotice:
         ensure_valid(n)
         s = self._s
         notice_id = s.require_id(NOTICES, n.id)
         with s.atomic():
-            before = self.get(notice_id)
-            stamp = s.update(NOTICES, notice_id, n.version, mp.notice_row(n))
-            saved = s.stamped(
-                replace(n, created_at=before.created_at), notice_id, stamp, n.version + 1
-            )
-            s.audit(NOTICES.name, notice_id, "update", before, saved)
-        return saved
+            return overwrite(s, NOTICES, notice_id, n, self.get(notice_id), mp.notice_row(n))
 
     def get(self, notice_id: int) -> SubprocessorNotice:
         return notice_from(self._s.one(NOTICES, mp.NOTICE_COLS, notice_id))
@@ -55,10 +44,7 @@ class SqliteNotices:
 
 
 @translated
-class SqlitePublications:
-    def __init__(self, session: Session) -> None:
-        self._s = session
-
+class SqlitePublications(Repository):
     def add(self, pub: Publication) -> Publication:
         s = self._s
         with s.atomic():

@@ -11,7 +11,6 @@ from __future__ import annotations
 import builtins
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from db.errors import translated
@@ -41,12 +40,10 @@ from transfers_app.domain.readmodels import (
     AssessmentHead,
     Counts,
     DocumentFacts,
-    DueKind,
     EntityFacts,
     EntityRow,
     EntityTransferLine,
     MechanismsUsed,
-    NextDue,
     RulesSnapshot,
     TransferData,
     TransferFacts,
@@ -73,69 +70,13 @@ def _texts(stored: str | None) -> tuple[str, ...]:
     return tuple(stored.split(_SEP)) if stored else ()
 
 
+def _categories(stored: str | None) -> tuple[str, ...]:
+    return json_tuple(stored) if stored else ()
+
+
 def _mechanism_list(stored: str | None) -> tuple[Mechanism, ...]:
     return tuple(MECHANISMS[m] for m in stored.split(",")) if stored else ()
 
-
-# A document's dates side by side, then the earliest; '9999' stands for "no such date" (min()
-# of SQL is NULL if any argument is). The DPF re-check falls :months after the last check
-# (never, if :months is NULL); N months after a day past the end of a shorter month is that
-# month's last day (31 August + 6 months is 28 or 29 February, 29 February + 12 months is 28
-# February), as dateutil's relativedelta, which the reminders use, says, where SQLite's own
-# '+N months' runs into the next month.
-_DATED_SQL = """
-        SELECT id,
-            coalesce(expires_on, '9999') AS expiry,
-            CASE WHEN expires_on IS NOT NULL AND notice_period_days <> 0
-                THEN date(expires_on, '-' || notice_period_days || ' days')
-                ELSE '9999' END AS notice,
-            coalesce(next_review_on, '9999') AS review,
-            CASE WHEN kind <> 'dpf_certification' OR :months IS NULL THEN '9999'
-                WHEN checked_on IS NULL THEN :on
-                ELSE min(
-                    date(checked_on, '+' || :months || ' months'),
-                    date(checked_on, 'start of month', '+' || (:months + 1) || ' months',
-                        '-1 day')
-                ) END AS recheck
-        FROM documents WHERE archived_at IS NULL AND status = 'current'
-"""
-# The rest of the due dates is SQL both engines agree on, but for the name of the smallest of
-# several values ({least}: SQLite's min, PostgreSQL's least) and the dated documents.
-_NEXT_DUE_SQL = """
-    WITH dated AS ({dated}),
-    document_due AS (
-        SELECT id, {least}(expiry, notice, review, recheck) AS due_on,
-            CASE {least}(expiry, notice, review, recheck)
-                WHEN notice THEN 'notice' WHEN expiry THEN 'expiry'
-                WHEN review THEN 'review' ELSE 'dpf_recheck' END AS what
-        FROM dated
-    ),
-    tia_due AS (  -- the newest assessment of each transfer (by approval, then id)
-        SELECT transfer_id, next_review_on AS due_on FROM tias newest
-        WHERE archived_at IS NULL AND next_review_on IS NOT NULL{tias_of}
-        AND NOT EXISTS (
-            SELECT 1 FROM tias other
-            WHERE other.transfer_id = newest.transfer_id AND other.archived_at IS NULL
-            AND (coalesce(other.approved_on, '') > coalesce(newest.approved_on, '')
-                OR (coalesce(other.approved_on, '') = coalesce(newest.approved_on, '')
-                    AND other.id > newest.id))
-        )
-    ),
-    due(entity_id, due_on, what) AS (
-        SELECT p.entity_id, d.due_on, d.what
-        FROM {join} ON p.document_id = d.id
-        WHERE d.due_on < '9999'{only_parties}
-        UNION ALL
-        SELECT t.exporter_id, a.due_on, 'tia_review'
-        FROM tia_due a JOIN transfers t ON t.id = a.transfer_id
-        WHERE TRUE{only_exporters}
-        UNION ALL
-        SELECT t.importer_id, a.due_on, 'tia_review'
-        FROM tia_due a JOIN transfers t ON t.id = a.transfer_id
-        WHERE TRUE{only_importers}
-    )
-    {pick}
-"""
 
 # The exports' register table: {mechanisms}, each transfer's mechanisms in order joined by
 # commas; {order}, name order (comparison key, entity id, transfer id).
@@ -143,7 +84,8 @@ LINES_TEMPLATE = """
     SELECT e.id, e.name, e.kind, e.lifecycle, e.exporter_regimes <> '',
         t.id, t.exporter_id, t.importer_role, t.destination, coalesce(t.regimes, ''),
         {mechanisms},
-        d.id, d.title, d.signed_on, d.expires_on, d.next_review_on
+        d.id, d.title, d.signed_on, d.expires_on, d.next_review_on,
+        coalesce(nullif(t.purpose, ''), t.service), t.data_categories
     FROM entities e
     LEFT JOIN transfers t ON t.importer_id = e.id AND t.archived_at IS NULL
     LEFT JOIN documents d ON d.id = (
@@ -160,14 +102,6 @@ class SqliteQueries:
     """The read models in SQLite's SQL; ``db.postgres.queries.PgQueries`` respells the
     statements below in PostgreSQL's and reads the rows the same way."""
 
-    # The dated documents of the due dates (the ``dated`` CTE) and the smallest of values.
-    DATED_SQL = _DATED_SQL
-    LEAST = "min"
-    # Each entity's earliest due date and what falls due then (SQLite takes the other columns
-    # of a min() from the row with the smallest value).
-    PICK = "SELECT entity_id, min(due_on), what FROM due GROUP BY entity_id"
-    # How the due dates join the parties of a few entities' documents to those documents.
-    PARTIES_FIRST = "document_parties p CROSS JOIN document_due d"
     # Each transfer's mechanisms in order, "mechanism document" joined by commas.
     MECHANISM_USES_SQL = (
         "SELECT transfer_id, group_concat(mechanism || ' ' || coalesce(document_id, '')) "
@@ -194,11 +128,15 @@ class SqliteQueries:
     def snapshot(self) -> RulesSnapshot:
         conn = self._s.conn
         kinds, lifecycles, regimes = KINDS, LIFECYCLES, regime_lists()
+        day = days()
+        # The earliest of its lifecycle dates and the day it was recorded (the stamp's date).
         entities = {
-            i: EntityFacts(i, name, kinds[kind], lifecycles[life], regimes[own])
-            for i, name, kind, life, own in conn.execute(
-                "SELECT id, name, kind, lifecycle, exporter_regimes FROM entities "
-                "WHERE archived_at IS NULL ORDER BY id"
+            i: EntityFacts(i, name, kinds[kind], lifecycles[life], regimes[own], day[since])
+            for i, name, kind, life, own, since in conn.execute(
+                "SELECT id, name, kind, lifecycle, exporter_regimes, nullif(min("
+                "coalesce(proposed_on, '9999'), coalesce(approved_on, '9999'), "
+                "coalesce(active_on, '9999'), coalesce(substr(created_at, 1, 10), '9999')"
+                "), '9999') FROM entities WHERE archived_at IS NULL ORDER BY id"
             )
         }
 
@@ -207,7 +145,7 @@ class SqliteQueries:
             "SELECT document_id, entity_id FROM document_parties ORDER BY document_id, entity_id"
         ):
             parties[doc_id].append(entity_id)
-        day, stamp = days(), stamps()
+        stamp = stamps()
         doc_kinds, statuses, derogations = DOC_KINDS, DOC_STATUS, _DEROGATIONS
         documents = {
             r[0]: DocumentFacts(
@@ -229,12 +167,13 @@ class SqliteQueries:
                 tuple(parties.get(r[0], ())),
                 stamp[r[15]],
                 r[16],
+                r[17],
             )
             for r in conn.execute(
                 "SELECT id, kind, title, scc_module, signed_on, effective_on, expires_on, "
                 "next_review_on, derogation, justification, dpf_eu, dpf_uk_extension, "
-                "dpf_swiss, checked_on, status, archived_at, supersedes_id FROM documents "
-                "ORDER BY id"
+                "dpf_swiss, checked_on, status, archived_at, supersedes_id, notice_period_days "
+                "FROM documents ORDER BY id"
             )
         }
         del parties
@@ -385,47 +324,6 @@ class SqliteQueries:
             for i, name, legal, kind, life, own, cs, ss in rows
         ]
 
-    def next_due(
-        self,
-        on: date,
-        entity_ids: Sequence[int] | None = None,
-        *,
-        recheck_months: int | None,
-    ) -> dict[int, NextDue]:
-        in_ids = self._in_ids
-        fill = {
-            "dated": self.DATED_SQL,
-            "least": self.LEAST,
-            "pick": self.PICK,
-            "tias_of": "",
-            "join": "document_due d JOIN document_parties p",
-            "only_parties": "",
-            "only_exporters": "",
-            "only_importers": "",
-        }
-        params: dict[str, Any] = {"on": on.isoformat(), "months": recheck_months}
-        if entity_ids is not None:  # read only what concerns these entities
-            params["ids"] = self._s.ids_param(entity_ids)
-            fill.update(
-                # Their parties' rows first, then each document by its id (the other way
-                # round SQLite probes every document for every id).
-                join=self.PARTIES_FIRST,
-                tias_of=" AND transfer_id IN (SELECT id FROM transfers WHERE "
-                f"exporter_id{in_ids} OR importer_id{in_ids})",
-                only_parties=f" AND p.entity_id{in_ids}",
-                only_exporters=f" AND t.exporter_id{in_ids}",
-                only_importers=f" AND t.importer_id{in_ids}",
-            )
-        out: dict[int, NextDue] = {}
-        shared: dict[tuple[str, str], NextDue] = {}  # many entities share one
-        whats = {k.value: k for k in DueKind}
-        for entity_id, due_on, what in self._s.conn.execute(_NEXT_DUE_SQL.format(**fill), params):
-            due = shared.get((due_on, what))
-            if due is None:
-                due = shared[due_on, what] = NextDue(date.fromisoformat(due_on), whats[what])
-            out[entity_id] = due
-        return out
-
     def mechanisms_used(self, entity_ids: Sequence[int] | None = None) -> dict[int, MechanismsUsed]:
         only = ""
         params: dict[str, Any] = {}
@@ -474,13 +372,14 @@ class SqliteQueries:
         }
         no_exporter: tuple[str | None, bool, tuple[Regime, ...]] = (None, False, ())
         mechanisms = Decoded(_mechanism_list)
+        data_categories = Decoded(_categories)
         kinds, lifecycles, roles = KINDS, LIFECYCLES, _ROLES
         out: builtins.list[EntityTransferLine] = []
         append = out.append
         for (
             entity_id, name, kind, lifecycle, own,
             transfer_id, exporter_id, role, destination, transfer_regimes, stored_mechanisms,
-            doc_id, title, signed_on, expires_on, review_on,
+            doc_id, title, signed_on, expires_on, review_on, purpose, categories,
         ) in conn.execute(self.LINES_SQL):  # fmt: skip
             exporter, exporter_archived, exporter_regimes = exporters.get(exporter_id, no_exporter)
             append(
@@ -505,6 +404,8 @@ class SqliteQueries:
                     day[signed_on],
                     day[expires_on],
                     day[review_on],
+                    purpose or "",
+                    data_categories[categories],
                 )
             )
         return out

@@ -301,10 +301,11 @@ def notice_from(r: Sequence[Any]) -> SubprocessorNotice:
 
 
 AUDIT_COLS = ("at", "actor", "table_name", "record_id", "action", "before", "after", "id")
+AUDIT_CHAIN_COLS = (*AUDIT_COLS, "hash", "prev_hash")
 
 
 def audit_from(r: Sequence[Any]) -> AuditEntry:
-    """From a row of ``AUDIT_COLS``."""
+    """From a row of ``AUDIT_COLS`` (or ``AUDIT_CHAIN_COLS``, with the hashes)."""
     return AuditEntry(
         at=datetime.fromisoformat(r[0]),
         actor=r[1],
@@ -314,4 +315,6 @@ def audit_from(r: Sequence[Any]) -> AuditEntry:
         before=r[5],
         after=r[6],
         id=r[7],
+        hash=r[8] if len(r) > 8 else "",
+        prev_hash=r[9] if len(r) > 9 else "",
     )

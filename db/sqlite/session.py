@@ -13,8 +13,9 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar, cast
 
 from db import mapping as mp
-from db.errors import storage_errors
+from db.errors import READ_ONLY, storage_errors
 from db.files import FileStore
+from transfers_app.domain.audit_chain import GENESIS, entry_hash
 from transfers_app.domain.models import (
     Document,
     Entity,
@@ -23,7 +24,10 @@ from transfers_app.domain.models import (
     Tia,
     Transfer,
 )
-from transfers_app.errors import NotFoundError, StorageError
+from transfers_app.errors import ConflictError, NotFoundError, ReadOnlyError
+
+# An audit entry as inserted: at, actor, table, record id, action, before, after.
+AuditRow = tuple[str, str, str, int | None, str, str | None, str | None]
 
 Versioned = TypeVar("Versioned", Entity, Location, Transfer, Document, Tia, SubprocessorNotice)
 
@@ -85,13 +89,23 @@ class Session:
         actor: str,
         files: FileStore | None,
         now: Callable[[], datetime],
+        read_only: str | None = None,
     ) -> None:
         self.conn = conn
         self.actor = actor
         self.files = files
         self.now = now
+        # Why nothing can be written (None: writes are possible).
+        self.read_only = read_only
+
+    def refuse_if_read_only(self) -> None:
+        if self.read_only is not None:
+            raise ReadOnlyError(READ_ONLY.format(reason=self.read_only), self.read_only)
 
     # -- what the engines spell differently ------------------------------------------------
+
+    # How a transaction begins: SQLite's takes the write lock at once (see ``atomic``).
+    BEGIN = "BEGIN IMMEDIATE"
 
     def insert_id(self, sql: str, params: Sequence[Any]) -> int | None:
         """Runs an INSERT of one row; returns its id, or None if it inserted nothing (ON
@@ -125,7 +139,12 @@ class Session:
     @contextmanager
     def atomic(self) -> Iterator[None]:
         """Everything inside is written together or not at all; inside another transaction,
-        a savepoint (an error rolls back to it, the outer transaction decides the rest)."""
+        a savepoint (an error rolls back to it, the outer transaction decides the rest).
+
+        A transaction takes the write lock when it begins (BEGIN IMMEDIATE), so what it reads
+        is what it writes over: two programs filling one register, or appending to the audit
+        chain, take turns instead of one of them writing from a stale read."""
+        self.refuse_if_read_only()
         conn = self.conn
         with storage_errors():
             if conn.in_transaction:
@@ -141,7 +160,7 @@ class Session:
                     raise
                 conn.execute(f"RELEASE SAVEPOINT {name}")
             else:
-                conn.execute("BEGIN")
+                conn.execute(self.BEGIN)
                 try:
                     yield
                     conn.execute("COMMIT")
@@ -159,26 +178,58 @@ class Session:
         before: object | None,
         after: object | None,
     ) -> None:
-        self.conn.execute(
-            "INSERT INTO audit (at, actor, table_name, record_id, action, before, after) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                self.now().isoformat(),
-                self.actor,
-                table,
-                record_id,
-                action,
-                mp.to_json(before) if before is not None else None,
-                mp.to_json(after) if after is not None else None,
-            ),
+        self.append_audit(
+            [
+                (
+                    self.now().isoformat(),
+                    self.actor,
+                    table,
+                    record_id,
+                    action,
+                    mp.to_json(before) if before is not None else None,
+                    mp.to_json(after) if after is not None else None,
+                )
+            ]
         )
 
     def note(self, action: str, detail: str) -> None:
-        self.conn.execute(
-            "INSERT INTO audit (at, actor, table_name, record_id, action, before, after) "
-            "VALUES (?, ?, 'register', NULL, ?, NULL, ?)",
-            (self.now().isoformat(), self.actor, action, detail),
+        self.append_audit(
+            [(self.now().isoformat(), self.actor, "register", None, action, None, detail)]
         )
+
+    def audit_head(self) -> str:
+        """The newest entry's hash: what the next entry links to."""
+        row = self.conn.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        return GENESIS if row is None else str(row[0])
+
+    def append_audit(self, rows: Sequence[AuditRow]) -> None:
+        """Appends entries to the audit chain, each hashed over its content and the hash of the
+        entry before it (``transfers_app.domain.audit_chain``)."""
+        if not rows:
+            return
+        with self.atomic():
+            prev = self.audit_head()
+            chained = []
+            for at, actor, table, record_id, action, before, after in rows:
+                h = entry_hash(
+                    datetime.fromisoformat(at), actor, table, record_id, action, before, after, prev
+                )
+                chained.append((at, actor, table, record_id, action, before, after, prev, h))
+                prev = h
+            self.conn.executemany(
+                "INSERT INTO audit (at, actor, table_name, record_id, action, before, after, "
+                "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                chained,
+            )
+
+    def last_change(self, table: str, record_id: int) -> tuple[str, datetime] | None:
+        """Who wrote the record's newest audited change, and when."""
+        row = self.conn.execute(
+            "SELECT actor, at FROM audit WHERE table_name = ? AND record_id = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (table, record_id),
+        ).fetchone()
+        return None if row is None else (str(row[0]), datetime.fromisoformat(row[1]))
 
     # -- one versioned record --------------------------------------------------------------------
 
@@ -217,9 +268,15 @@ class Session:
             ).fetchone()
             if found is None:
                 raise NotFoundError(f"{table.label} {record_id} does not exist")
-            raise StorageError(
-                f"{table.label} {record_id} was changed elsewhere since it was opened "
-                f"(version {found[0]}, expected {expected_version}); reload and try again"
+            who = self.last_change(table.name, record_id)
+            raise ConflictError(
+                table=table.name,
+                label=table.label,
+                record_id=record_id,
+                expected_version=expected_version,
+                stored_version=int(found[0]),
+                changed_by=who[0] if who else None,
+                changed_at=who[1] if who else None,
             )
         return stamp
 

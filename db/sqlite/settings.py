@@ -6,8 +6,9 @@ import builtins
 from collections.abc import Iterable
 from typing import Any
 
+from db import mapping as mp
 from db.errors import translated
-from db.sqlite.rows import AUDIT_COLS, audit_from
+from db.sqlite.rows import AUDIT_CHAIN_COLS, audit_from
 from db.sqlite.session import Session
 from transfers_app.domain.models import AuditEntry, CatalogueItem
 
@@ -24,10 +25,26 @@ class SqliteSettings:
     def set(self, key: str, value: str) -> None:
         s = self._s
         with s.atomic():
+            old = self.get(key)
+            if old == value:
+                return
             s.conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
+            )
+            s.append_audit(
+                [
+                    (
+                        s.now().isoformat(),
+                        s.actor,
+                        mp.SETTINGS_TABLE,
+                        None,
+                        mp.SETTING_SET,
+                        mp.setting_json(key, old),
+                        mp.setting_json(key, value),
+                    )
+                ]
             )
 
     def catalogue(self, name: str) -> builtins.list[CatalogueItem]:
@@ -69,8 +86,15 @@ class SqliteAudit:
             params.append(record_id)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self._s.conn.execute(
-            f"SELECT {', '.join(AUDIT_COLS)} FROM audit{where} ORDER BY id DESC LIMIT ?",
+            f"SELECT {', '.join(AUDIT_CHAIN_COLS)} FROM audit{where} ORDER BY id DESC LIMIT ?",
             (*params, limit),
+        )
+        return [audit_from(r) for r in rows]
+
+    def chain(self, after_id: int = 0, limit: int = 5000) -> builtins.list[AuditEntry]:
+        rows = self._s.conn.execute(
+            f"SELECT {', '.join(AUDIT_CHAIN_COLS)} FROM audit WHERE id > ? ORDER BY id LIMIT ?",
+            (after_id, limit),
         )
         return [audit_from(r) for r in rows]
 

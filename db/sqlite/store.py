@@ -11,16 +11,27 @@ from typing import Self
 
 from sqlite_utils import Database
 
+from db.connection import (
+    JOURNAL_SETTING,
+    RegisterDatabase,
+    journal_of,
+    journal_warning,
+    set_journal,
+)
+from db.errors import storage_errors
 from db.files import FileStore
 from db.sqlite.assessments import SqliteAssessments
 from db.sqlite.bulk import SqliteBulkRecords
 from db.sqlite.documents import SqliteDocuments
 from db.sqlite.entities import SqliteEntities, SqliteNames
 from db.sqlite.notices import SqliteNotices, SqlitePublications
+from db.sqlite.organisation import SqliteOpenItems, SqliteOrganisation
 from db.sqlite.queries import SqliteQueries
 from db.sqlite.session import Session, utcnow
 from db.sqlite.settings import SqliteAudit, SqliteSettings
 from db.sqlite.transfers import SqliteTransfers
+from transfers_app.errors import StorageError
+from transfers_app.ports.storage import JournalMode, StorageInfo
 
 
 class SessionStore:
@@ -44,6 +55,8 @@ class SessionStore:
         self.notices = SqliteNotices(s)
         self.publications = SqlitePublications(s)
         self.settings = SqliteSettings(s)
+        self.organisation = SqliteOrganisation(s)
+        self.open_items = SqliteOpenItems(s)
         self.audit = SqliteAudit(s)
         self.queries = self.queries_type(s)
         self.records = SqliteBulkRecords(s)
@@ -63,7 +76,10 @@ class SessionStore:
 
 class SqliteStore(SessionStore):
     """A register in one SQLite database (opened with ``db.open_db``), its signed files in
-    ``files``. Implements ``transfers_app.ports.storage.Store``."""
+    ``files``. Implements ``transfers_app.ports.storage.Store``.
+
+    A database ``open_db`` opened read-only makes a read-only store: every write raises
+    ``ReadOnlyError`` with the reason, before touching the file."""
 
     def __init__(
         self,
@@ -74,7 +90,36 @@ class SqliteStore(SessionStore):
         now: Callable[[], datetime] = utcnow,
     ) -> None:
         self._conn = conn = db.conn if isinstance(db, Database) else db
-        super().__init__(Session(conn, actor, files, now))
+        self._db = db if isinstance(db, RegisterDatabase) else None
+        read_only = self._db.read_only if self._db is not None else None
+        super().__init__(Session(conn, actor, files, now, read_only))
+
+    @property
+    def storage(self) -> StorageInfo:
+        db = self._db
+        with storage_errors():
+            journal = journal_of(self._conn)
+        if db is None or db.path is None:
+            return StorageInfo(":memory:" if db is not None else "SQLite", journal=journal)
+        risky = journal_warning(db.network_drive, journal)
+        return StorageInfo(
+            str(db.path),
+            read_only=db.read_only,
+            journal=journal,
+            network_drive=db.network_drive,
+            warnings=(*db.warnings, *([risky] if risky else [])),
+        )
+
+    def set_journal_mode(self, mode: JournalMode) -> None:
+        s = self._session
+        s.refuse_if_read_only()
+        if self._conn.in_transaction:
+            raise StorageError("the journal mode cannot change inside a transaction")
+        with storage_errors():
+            current = journal_of(self._conn)
+        if current is not mode:
+            set_journal(self._conn, mode)
+        self.settings.set(JOURNAL_SETTING, mode.value)
 
     @property
     def connection(self) -> sqlite3.Connection:

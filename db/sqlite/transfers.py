@@ -5,11 +5,11 @@ from __future__ import annotations
 import builtins
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from typing import Any
 
 from db import mapping as mp
 from db.errors import translated
+from db.sqlite.repository import Repository, create, overwrite
 from db.sqlite.rows import MECHANISMS, transfer_from
 from db.sqlite.session import TRANSFERS, Session
 from transfers_app.domain.models import MechanismUse, Transfer
@@ -56,27 +56,25 @@ def transfers_where(s: Session, where: str, params: Sequence[Any] = ()) -> list[
 def update_transfer(s: Session, t: Transfer, before: Transfer) -> Transfer:
     """Writes ``t`` over ``before`` (its stored state), versioned and audited."""
     assert t.id is not None
-    stamp = s.update(TRANSFERS, t.id, t.version, mp.transfer_row(t))
-    write_mechanisms(s, t.id, t.mechanisms)
-    saved = s.stamped(replace(t, created_at=before.created_at), t.id, stamp, t.version + 1)
-    s.audit(TRANSFERS.name, t.id, "update", before, saved)
-    return saved
+    row = mp.transfer_row(t)
+    return overwrite(
+        s, TRANSFERS, t.id, t, before, row, lambda i: write_mechanisms(s, i, t.mechanisms)
+    )
 
 
 @translated
-class SqliteTransfers:
-    def __init__(self, session: Session) -> None:
-        self._s = session
-
+class SqliteTransfers(Repository):
     def add(self, t: Transfer) -> Transfer:
         ensure_valid(t)
         s = self._s
         with s.atomic():
-            new_id, stamp = s.insert(TRANSFERS, mp.transfer_row(t))
-            write_mechanisms(s, new_id, t.mechanisms)
-            saved = s.stamped(t, new_id, stamp, 1)
-            s.audit(TRANSFERS.name, new_id, "create", None, saved)
-        return saved
+            return create(
+                s,
+                TRANSFERS,
+                t,
+                mp.transfer_row(t),
+                lambda i: write_mechanisms(s, i, t.mechanisms),
+            )
 
     def update(self, t: Transfer) -> Transfer:
         ensure_valid(t)

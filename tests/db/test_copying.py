@@ -3,6 +3,7 @@ signed files with it; the copy between engines is tested end to end (e2e/test_cl
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from fakes.memory_store import MemoryStore
 from support.stores import demo_memory
 
 from db.files import FileStore, copy_files
+from transfers_app.domain.audit_chain import verify_chain
 from transfers_app.errors import StorageError, TransfersError
 from transfers_app.ports.storage import RegisterRecords
 from transfers_app.services.copying import copy_register
@@ -18,7 +20,14 @@ from transfers_app.services.copying import copy_register
 def test_a_copy_holds_every_record_as_the_source_does() -> None:
     source, target = demo_memory(), MemoryStore()
     result = copy_register(source, target, "the file", "the team register")
-    assert target.records.dump() == source.records.dump()
+    copied, original = target.records.dump(), source.records.dump()
+    assert replace(copied, audit=()) == replace(original, audit=())
+    # The history came along verbatim (hashes included, new ids) and still verifies.
+    assert len(original.audit) > 0 and len(copied.audit) == len(original.audit) + 2
+    assert [replace(e, id=None) for e in copied.audit[1:-1]] == [
+        replace(e, id=None) for e in original.audit
+    ]
+    assert verify_chain(copied.audit).intact
     assert result.counts["entities"] == len(source.records.dump().entities) > 0
     (note,) = target.audit.entries(limit=1)
     assert note.action == "load" and (note.after or "").startswith("copied from the file: ")
@@ -51,3 +60,12 @@ def test_signed_files_are_copied_once_and_the_missing_ones_counted(tmp_path: Pat
     assert copy_files(source, target, [sha, absent, sha]) == (1, 1)
     assert target.verify(sha)
     assert copy_files(source, target, [sha]) == (0, 0)
+
+
+def test_a_copy_that_loses_the_audit_trail_is_undone(monkeypatch: pytest.MonkeyPatch) -> None:
+    source, target = demo_memory(), MemoryStore()
+    dump = target.records.dump
+    monkeypatch.setattr(target.records, "dump", lambda: replace(dump(), audit=()))
+    with pytest.raises(StorageError, match="does not read back as the file does; nothing was"):
+        copy_register(source, target, "the file", "the team register")
+    assert target.entities.list() == []

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import re
+import sqlite3
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
@@ -17,11 +18,13 @@ import pytest
 from pypdf import PdfReader
 from support.stores import demo_sqlite
 
+from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
 from transfers_app.errors import PackCancelled
 from transfers_app.reference import builtin_reference
 from transfers_app.services.app import AppServices
-from transfers_app.services.evidence import PackScope, readiness
+from transfers_app.services.evidence import PackScope
+from transfers_app.services.open_items import readiness
 from transfers_app.services.reference import ReferenceSource
 
 TODAY = date(2026, 11, 25)
@@ -65,8 +68,11 @@ def test_the_pack_holds_every_piece_of_evidence_with_its_hash(
         assert {"register/register.pdf", "register/register.csv"} <= set(names)
         assert "records/art30-transfers.csv" in names
         tias = [n for n in names if n.startswith("assessments/")]
-        assert len(tias) == 4  # the approved ones; the Meridian draft is not evidence
+        # The four approved ones and the Meridian draft, which is enclosed marked as a draft
+        # (issue 11: not silently dropped, not passed off as current).
+        assert len(tias) == 5
         assert any("Stratus" in n for n in tias)
+        (draft,) = [n for n in tias if "Meridian" in n]
         docs = [n for n in names if n.startswith("documents/")]
         assert any("Stratus Cloud Terms" in n for n in docs)
         listed = json.loads(z.read("manifest.json"))
@@ -75,12 +81,13 @@ def test_the_pack_holds_every_piece_of_evidence_with_its_hash(
         for f in listed["files"]:
             assert hashlib.sha256(z.read(f["path"])).hexdigest() == f["sha256"]
         assert listed["organisation"] == "Keystone Access Europe Limited"
+        assert listed["enclosure_status"][draft].startswith("DRAFT: not approved")
         assert listed["open_items"]["assessment"] == ready.count("assessment")
 
         cover = PdfReader(io.BytesIO(z.read("00-cover-letter.pdf")))
         text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in cover.pages))
         assert "ZX000000 (demo)" in text and "Information Commission" in text
-        assert "Open items at the time of this pack" in text
+        assert "Open items on 25 Nov 2026" in text
         assert "records/art30-transfers.csv" in text
 
         rows = list(
@@ -131,3 +138,60 @@ def test_a_cancelled_pack_leaves_no_file(service: AppServices, tmp_path: Path) -
     with pytest.raises(PackCancelled):
         service.exports.evidence_pack(target, TODAY, progress=lambda done, total, what: done < 3)
     assert list(tmp_path.glob("*pack.zip*")) == []
+
+
+def _cover_text(target: Path) -> str:
+    with zipfile.ZipFile(target) as z:
+        cover = PdfReader(io.BytesIO(z.read("00-cover-letter.pdf")))
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in cover.pages))
+
+
+def test_the_pack_records_the_audit_trails_head_hash_and_its_check(
+    service: AppServices, tmp_path: Path
+) -> None:
+    now = service.audit.verify()
+    assert now.intact and now.entries > 20
+    target = tmp_path / "pack.zip"
+    manifest, _ = service.exports.evidence_pack(target, TODAY)
+    assert manifest["audit_trail"] == {
+        "entries_checked": now.entries,
+        "head_entry_id": now.head_id,
+        "head_hash": now.head_hash,
+        "hash_algorithm": "SHA-256",
+        "intact": True,
+        "first_broken_link": None,
+    }
+    text = _cover_text(target)
+    assert f"All {now.entries:,} entries were checked" in text
+    assert "every link holds" in text
+    assert now.head_hash in text.replace(" ", "")
+
+
+def test_a_pack_from_a_tampered_register_says_the_trail_is_broken(
+    tmp_path: Path,
+) -> None:
+    store = demo_sqlite(tmp_path)
+    store.close()
+    conn = sqlite3.connect(tmp_path / "r.db")
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("UPDATE audit SET actor = 'someone else' WHERE id = 4")
+    conn.commit()
+    conn.close()
+    services = AppServices.build(
+        SqliteStore(open_db(tmp_path / "r.db"), actor="t", files=FileStore(tmp_path / "files")),
+        ReferenceSource(builtin_reference()),
+        file_adapters(),
+        TODAY,
+    )
+    try:
+        target = tmp_path / "pack.zip"
+        manifest, _ = services.exports.evidence_pack(target, TODAY)
+    finally:
+        services.close()
+    trail = manifest["audit_trail"]
+    assert trail["intact"] is False
+    assert trail["first_broken_link"].startswith("entry 4 (")
+    assert "changed after it was written" in trail["first_broken_link"]
+    text = _cover_text(target)
+    assert "audit trail FAILED its check" in text
+    assert "First broken link entry 4 (" in text

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import openpyxl
 import pytest
 from support.cli import entity_count, run_cli
 from support.stores import demo_sqlite, entity_named
+from support.workbooks import write_xlsx
 
 from db import SqliteStore
 from exports import file_adapters
@@ -516,16 +516,16 @@ def test_cli_unreadable_file_exit_2_with_one_line(
 def test_cli_xlsx_with_a_sheet(
     home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    path = tmp_path / "vendors.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Notes"
-    ws["A1"] = "nothing here"
-    data = wb.create_sheet("Subprocessors")
-    data.append(["Subprocessor", "Location", "Since"])
-    data.append(["Tabula Rasa SAS", "France", date(2022, 5, 17)])
-    wb.save(path)
+    path = write_xlsx(
+        tmp_path / "vendors.xlsx",
+        {
+            "Notes": [["nothing here"]],
+            "Subprocessors": [
+                ["Subprocessor", "Location", "Since"],
+                ["Tabula Rasa SAS", "France", date(2022, 5, 17)],
+            ],
+        },
+    )
     code, _, err = run_cli(capsys, "import", str(path), "--sheet", "Vendors")
     assert code == 2 and "has no sheet 'Vendors'; its sheets are: 'Notes', 'Subprocessors'" in err
     code, out, _ = run_cli(capsys, "import", str(path), "--sheet", "Subprocessors", "--json")

@@ -23,12 +23,19 @@ from transfers_app.cli import main
 from transfers_app.domain.enums import Access, Activity, EntityKind, Lifecycle, Mechanism, Role
 from transfers_app.domain.models import Entity, Location, MechanismUse, Transfer
 from transfers_app.ports.storage import Store
+from transfers_app.reference import builtin_reference
 from transfers_app.reports.public_list import ChangeKind
 from transfers_app.services.public_list import (
     NO_SAFEGUARD,
+    NOT_RESTRICTED,
+    NOT_SAFEGUARDED,
     PUBLIC_LIST,
     PublicListService,
+    from_publication,
+    unsafeguarded,
 )
+from transfers_app.services.reference import ReferenceSource
+from transfers_app.services.register import RegisterService
 
 TODAY = date(2026, 11, 25)
 LATER = TODAY + timedelta(days=20)
@@ -214,6 +221,54 @@ def test_added_removed_and_changed_purpose(repo: Store, svc: PublicListService) 
     )
 
 
+def test_safeguards_per_regime_are_the_status_engines(repo: Store) -> None:
+    register = RegisterService(repo, ReferenceSource(builtin_reference()))
+    by_name = {e.name: e for e in PublicListService(repo, register.status).build(TODAY).entries}
+    assert dict(by_name["Brightwave Marketing Cloud LLC"].by_regime) == {
+        # The DPF does not cover it under UK rules (no UK Extension): the fallback does.
+        "UK GDPR": "UK Addendum to the EU standard contractual clauses",
+        "EU GDPR": "EU-U.S. Data Privacy Framework certification",
+    }
+    assert dict(by_name["Northwind Payments, Inc."].by_regime)["UK GDPR"] == (
+        "UK Extension to the EU-U.S. Data Privacy Framework"
+    )
+    assert dict(by_name["Lumen Analytics GmbH"].by_regime) == {
+        "UK GDPR": "Adequacy decision",
+        "EU GDPR": NOT_RESTRICTED,
+    }
+    assert dict(by_name["Pampas Data Labs Ltda."].by_regime)["UK GDPR"] == NOT_SAFEGUARDED
+    assert unsafeguarded(PublicListService(repo, register.status).build(TODAY)) == (
+        "Indus Support Services Pvt. Ltd. (UK GDPR)",
+        "İstanbul Çağrı Merkezi A.Ş. (UK GDPR, EU GDPR)",
+        "Meridian Recovery Services Pvt. Ltd. (UK GDPR, EU GDPR)",
+        "Pampas Data Labs Ltda. (UK GDPR)",
+    )
+    # Rendered per regime, with when it takes effect and how to object.
+    published = PublicListService(repo, register.status).publish(TODAY)
+    for text in (render_html(published), render_markdown(published)):
+        assert "UK GDPR: Adequacy decision" in text
+        assert "This version takes effect on 25 Nov 2026." in text
+        assert "How to object" in text and "you may object to a new or replaced" in text
+    # Stored with the publication, and read back as published.
+    last = PublicListService(repo).last_published(TODAY)
+    assert last is not None and last.public_list == published.public_list
+
+
+def test_a_version_published_before_safeguards_per_regime_still_reads(repo: Store) -> None:
+    svc = PublicListService(repo)  # no status engine: the safeguards as recorded
+    published = svc.publish(TODAY)
+    assert all(e.by_regime == () for e in published.public_list.entries)
+    stored = repo.publications.last(PUBLIC_LIST, TODAY)
+    assert stored is not None
+    content = json.loads(stored.content)
+    for entry in content["entries"]:
+        entry.pop("by_regime")
+    old = replace(stored, content=json.dumps(content))
+    report = from_publication(old)
+    assert report.public_list == published.public_list
+    assert "Adequacy decision" in render_markdown(report)
+
+
 def test_publish_is_all_or_nothing(
     repo: MemoryStore, svc: PublicListService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -331,7 +386,21 @@ def test_export_public_list_from_the_command_line(
     home = ["--data-dir", str(tmp_path / "home")]
     assert main([*home, "demo"], today=TODAY) == 0
     page = tmp_path / "subprocessors.html"
-    assert main([*home, "export", "public-list", "-o", str(page), "--publish"], today=TODAY) == 0
+    publish = [*home, "export", "public-list", "-o", str(page), "--publish"]
+    # Four entries have no valid safeguard under some regime: named, and nothing published.
+    assert main(publish, today=TODAY) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--force" in err
+    assert "4 entries have no valid safeguard on 2026-11-25" in err
+    for entry in (
+        "Indus Support Services Pvt. Ltd. (UK GDPR)",
+        "İstanbul Çağrı Merkezi A.Ş. (UK GDPR, EU GDPR)",
+        "Meridian Recovery Services Pvt. Ltd. (UK GDPR, EU GDPR)",
+        "Pampas Data Labs Ltda. (UK GDPR)",
+    ):
+        assert entry in err
+    assert not page.exists()
+    assert main([*publish, "--force"], today=TODAY) == 0
     out = capsys.readouterr().out
     assert f"12 entries, 12 changes (first version)) to {page}" in out
     assert (
@@ -361,7 +430,7 @@ def test_export_public_list_from_the_command_line(
     assert "- **Changed location**: Lumen Analytics GmbH" in md.read_text("utf-8")
     # The output format must be known.
     assert main([*home, "export", "public-list", "-o", str(tmp_path / "x.pdf")]) == 2
-    assert "give --format html or md" in capsys.readouterr().err
+    assert "the public list is written as html or md" in capsys.readouterr().err
 
 
 def test_a_file_that_cannot_be_written_publishes_nothing(
@@ -370,7 +439,7 @@ def test_a_file_that_cannot_be_written_publishes_nothing(
     home = ["--data-dir", str(tmp_path / "home")]
     assert main([*home, "demo"], today=TODAY) == 0
     target = tmp_path / "missing-folder" / "list.html"
-    assert main([*home, "export", "public-list", "-o", str(target), "--publish"]) == 2
+    assert main([*home, "export", "public-list", "-o", str(target), "--publish", "--force"]) == 2
     assert "cannot write" in capsys.readouterr().err
     database = open_db(tmp_path / "home" / "register.db")
     assert SqliteStore(database, actor="t").publications.list(PUBLIC_LIST) == []

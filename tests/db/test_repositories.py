@@ -12,16 +12,7 @@ from pathlib import Path
 import pytest
 
 from db import FileStore, SqliteStore, open_db
-from transfers_app.domain.enums import (
-    Access,
-    Activity,
-    DocumentKind,
-    DocumentStatus,
-    EntityKind,
-    Mechanism,
-    Regime,
-    Role,
-)
+from transfers_app.domain import enums
 from transfers_app.domain.models import Document, Entity, Location, MechanismUse, Transfer
 from transfers_app.domain.readmodels import EntityFacts
 from transfers_app.errors import NotFoundError, StorageError
@@ -67,9 +58,15 @@ def _rows(repo: SqliteStore, table: str) -> int:
 
 def _own_and_vendor(repo: SqliteStore) -> tuple[Entity, Entity]:
     own = repo.entities.add(
-        Entity(name="Keystone Europe Ltd", kind=EntityKind.GROUP, exporter_regimes=(Regime.UK,))
+        Entity(
+            name="Keystone Europe Ltd",
+            kind=enums.EntityKind.GROUP,
+            exporter_regimes=(enums.Regime.UK,),
+        )
     )
-    vendor = repo.entities.add(Entity(name="Stratus Cloud Hosting, Inc.", kind=EntityKind.VENDOR))
+    vendor = repo.entities.add(
+        Entity(name="Stratus Cloud Hosting, Inc.", kind=enums.EntityKind.VENDOR)
+    )
     return own, vendor
 
 
@@ -79,8 +76,8 @@ def _us_processor(exporter_id: int, importer_id: int, *uses: MechanismUse) -> Tr
         exporter_id=exporter_id,
         importer_id=importer_id,
         destination="US",
-        access=Access.STORAGE,
-        importer_role=Role.PROCESSOR,
+        access=enums.Access.STORAGE,
+        importer_role=enums.Role.PROCESSOR,
         mechanisms=uses,
     )
 
@@ -90,7 +87,9 @@ def _us_processor(exporter_id: int, importer_id: int, *uses: MechanismUse) -> Tr
 
 def test_add_entity_sets_id_version_timestamps_and_audits(repo: SqliteStore) -> None:
     saved = repo.entities.add(
-        Entity(name="Acme Payments Ltd", kind=EntityKind.VENDOR, website="https://acme.example")
+        Entity(
+            name="Acme Payments Ltd", kind=enums.EntityKind.VENDOR, website="https://acme.example"
+        )
     )
     assert saved.id is not None
     assert saved.version == 1
@@ -115,7 +114,7 @@ def test_add_entity_sets_id_version_timestamps_and_audits(repo: SqliteStore) -> 
 
 
 def test_update_entity_bumps_version_and_audits_before_and_after(repo: SqliteStore) -> None:
-    first = repo.entities.add(Entity(name="Acme Payments Ltd", kind=EntityKind.VENDOR))
+    first = repo.entities.add(Entity(name="Acme Payments Ltd", kind=enums.EntityKind.VENDOR))
     assert first.id is not None
 
     second = repo.entities.update(replace(first, name="Acme Payments Limited", notes="renamed"))
@@ -150,7 +149,7 @@ def test_update_entity_bumps_version_and_audits_before_and_after(repo: SqliteSto
 
 
 def test_stale_update_is_refused_and_changes_nothing(repo: SqliteStore) -> None:
-    e = repo.entities.add(Entity(name="Acme Payments Ltd", kind=EntityKind.VENDOR))
+    e = repo.entities.add(Entity(name="Acme Payments Ltd", kind=enums.EntityKind.VENDOR))
     assert e.id is not None
     fresh = repo.entities.update(replace(e, notes="edited by Bob"))
     audit_count = _rows(repo, "audit")
@@ -168,14 +167,14 @@ def test_stale_update_is_refused_and_changes_nothing(repo: SqliteStore) -> None:
 
 def test_update_of_missing_entity_raises_not_found(repo: SqliteStore) -> None:
     with pytest.raises(NotFoundError):
-        repo.entities.update(Entity(name="Ghost", kind=EntityKind.VENDOR, id=999, version=1))
+        repo.entities.update(Entity(name="Ghost", kind=enums.EntityKind.VENDOR, id=999, version=1))
     with pytest.raises(NotFoundError):
         repo.entities.get(999)
 
 
 def test_archive_hides_entity_and_restore_brings_it_back(repo: SqliteStore) -> None:
-    keep = repo.entities.add(Entity(name="Keep Ltd", kind=EntityKind.VENDOR))
-    gone = repo.entities.add(Entity(name="Gone Ltd", kind=EntityKind.VENDOR))
+    keep = repo.entities.add(Entity(name="Keep Ltd", kind=enums.EntityKind.VENDOR))
+    gone = repo.entities.add(Entity(name="Gone Ltd", kind=enums.EntityKind.VENDOR))
     assert gone.id is not None
 
     archived = repo.entities.archive(gone)
@@ -203,7 +202,7 @@ def test_archive_hides_entity_and_restore_brings_it_back(repo: SqliteStore) -> N
 
 
 def test_archive_with_stale_version_is_refused(repo: SqliteStore) -> None:
-    e = repo.entities.add(Entity(name="Acme Ltd", kind=EntityKind.VENDOR))
+    e = repo.entities.add(Entity(name="Acme Ltd", kind=enums.EntityKind.VENDOR))
     repo.entities.update(replace(e, notes="x"))
     with pytest.raises(StorageError):
         repo.entities.archive(e)
@@ -224,7 +223,7 @@ def test_unicode_names_round_trip_exactly(tmp_path: Path, name: str) -> None:
     path = tmp_path / "register.db"
     repo = _open(path)
     saved = repo.entities.add(
-        Entity(name=name, kind=EntityKind.VENDOR, legal_name=name, address=f"{name}, 1")
+        Entity(name=name, kind=enums.EntityKind.VENDOR, legal_name=name, address=f"{name}, 1")
     )
     assert saved.id is not None
     assert repo.entities.get(saved.id).name == name
@@ -255,7 +254,7 @@ def test_document_file_is_stored_once_by_sha256(repo: SqliteStore, tmp_path: Pat
 
     d1 = repo.documents.add(
         Document(
-            kind=DocumentKind.EU_SCC_2021,
+            kind=enums.DocumentKind.EU_SCC_2021,
             title="Stratus SCCs",
             party_ids=(own.id, vendor.id),
             scc_module=2,
@@ -268,7 +267,9 @@ def test_document_file_is_stored_once_by_sha256(repo: SqliteStore, tmp_path: Pat
     copy = tmp_path / "copy of the same.pdf"
     copy.write_bytes(content)
     d2 = repo.documents.add(
-        Document(kind=DocumentKind.UK_ADDENDUM, title="Stratus Addendum", party_ids=(own.id,)),
+        Document(
+            kind=enums.DocumentKind.UK_ADDENDUM, title="Stratus Addendum", party_ids=(own.id,)
+        ),
         copy,
     )
     assert d2.file_sha256 == digest
@@ -296,7 +297,7 @@ def test_document_file_is_stored_once_by_sha256(repo: SqliteStore, tmp_path: Pat
 def test_tampered_stored_file_fails_verification(repo: SqliteStore, tmp_path: Path) -> None:
     src = tmp_path / "dpa.pdf"
     src.write_bytes(b"original")
-    doc = repo.documents.add(Document(kind=DocumentKind.DPA, title="DPA"), src)
+    doc = repo.documents.add(Document(kind=enums.DocumentKind.DPA, title="DPA"), src)
     files = _files(tmp_path)
     assert doc.file_sha256
     target = files.path_for(doc.file_sha256)
@@ -311,7 +312,7 @@ def test_document_with_file_but_no_store_is_refused_atomically(tmp_path: Path) -
         src = tmp_path / "x.pdf"
         src.write_bytes(b"x")
         with pytest.raises(StorageError, match="file store"):
-            repo.documents.add(Document(kind=DocumentKind.DPA, title="DPA"), src)
+            repo.documents.add(Document(kind=enums.DocumentKind.DPA, title="DPA"), src)
         assert _rows(repo, "documents") == 0
         assert _rows(repo, "audit") == 0
     finally:
@@ -330,7 +331,7 @@ def test_renew_document_supersedes_old_and_moves_mechanisms(
 
     old = repo.documents.add(
         Document(
-            kind=DocumentKind.UK_IDTA,
+            kind=enums.DocumentKind.UK_IDTA,
             title="IDTA Stratus",
             party_ids=(own.id, vendor.id),
             signed_on=date(2024, 1, 10),
@@ -338,13 +339,13 @@ def test_renew_document_supersedes_old_and_moves_mechanisms(
         ),
         old_file,
     )
-    other = repo.documents.add(Document(kind=DocumentKind.DPA, title="Stratus DPA"))
+    other = repo.documents.add(Document(kind=enums.DocumentKind.DPA, title="Stratus DPA"))
     t = repo.transfers.add(
         _us_processor(
             own.id,
             vendor.id,
-            MechanismUse(Mechanism.UK_IDTA, old.id),
-            MechanismUse(Mechanism.EU_SCC, other.id),
+            MechanismUse(enums.Mechanism.UK_IDTA, old.id),
+            MechanismUse(enums.Mechanism.EU_SCC, other.id),
         )
     )
     assert old.id and t.id and other.id
@@ -352,7 +353,7 @@ def test_renew_document_supersedes_old_and_moves_mechanisms(
     new = repo.documents.renew(
         old,
         Document(
-            kind=DocumentKind.UK_IDTA,
+            kind=enums.DocumentKind.UK_IDTA,
             title="IDTA Stratus (2026)",
             party_ids=(own.id, vendor.id),
             signed_on=date(2026, 11, 1),
@@ -364,11 +365,11 @@ def test_renew_document_supersedes_old_and_moves_mechanisms(
     assert new.doc_version == 2
     assert new.series_id == old.series_id == old.id
     assert new.supersedes_id == old.id
-    assert new.status is DocumentStatus.CURRENT
+    assert new.status is enums.DocumentStatus.CURRENT
     assert new.file_sha256 == hashlib.sha256(b"IDTA signed 2026").hexdigest()
 
     kept = repo.documents.get(old.id)
-    assert kept.status is DocumentStatus.SUPERSEDED
+    assert kept.status is enums.DocumentStatus.SUPERSEDED
     assert kept.doc_version == 1
     assert kept.title == "IDTA Stratus"
     assert kept.file_sha256 == hashlib.sha256(b"IDTA signed 2024").hexdigest()
@@ -376,13 +377,16 @@ def test_renew_document_supersedes_old_and_moves_mechanisms(
     history = repo.documents.history(new)
     assert [d.id for d in history] == [old.id, new.id]
     assert [d.doc_version for d in history] == [1, 2]
-    assert [d.status for d in history] == [DocumentStatus.SUPERSEDED, DocumentStatus.CURRENT]
+    assert [d.status for d in history] == [
+        enums.DocumentStatus.SUPERSEDED,
+        enums.DocumentStatus.CURRENT,
+    ]
     assert [d.id for d in repo.documents.history(kept)] == [old.id, new.id]
 
     mechs = repo.transfers.get(t.id).mechanisms
     assert mechs == (
-        MechanismUse(Mechanism.UK_IDTA, new.id),
-        MechanismUse(Mechanism.EU_SCC, other.id),
+        MechanismUse(enums.Mechanism.UK_IDTA, new.id),
+        MechanismUse(enums.Mechanism.EU_SCC, other.id),
     )
 
     # Both files remain in the store.
@@ -392,15 +396,15 @@ def test_renew_document_supersedes_old_and_moves_mechanisms(
 
     # A superseded version cannot be renewed again.
     with pytest.raises(StorageError, match="already renewed"):
-        repo.documents.renew(kept, Document(kind=DocumentKind.UK_IDTA, title="again"))
+        repo.documents.renew(kept, Document(kind=enums.DocumentKind.UK_IDTA, title="again"))
     assert len(repo.documents.history(new)) == 2
 
     # Renewing the current version continues the series.
-    third = repo.documents.renew(new, Document(kind=DocumentKind.UK_IDTA, title="IDTA 2028"))
+    third = repo.documents.renew(new, Document(kind=enums.DocumentKind.UK_IDTA, title="IDTA 2028"))
     assert third.doc_version == 3
     assert third.series_id == old.id
     assert [d.doc_version for d in repo.documents.history(third)] == [1, 2, 3]
-    assert repo.transfers.get(t.id).mechanisms[0] == MechanismUse(Mechanism.UK_IDTA, third.id)
+    assert repo.transfers.get(t.id).mechanisms[0] == MechanismUse(enums.Mechanism.UK_IDTA, third.id)
 
 
 # -- atomicity ---------------------------------------------------------------------------------
@@ -418,11 +422,13 @@ def test_transfer_to_missing_importer_is_refused_without_partial_rows(
 ) -> None:
     own, vendor = _own_and_vendor(repo)
     assert own.id and vendor.id
-    doc = repo.documents.add(Document(kind=DocumentKind.EU_SCC_2021, title="SCCs"))
+    doc = repo.documents.add(Document(kind=enums.DocumentKind.EU_SCC_2021, title="SCCs"))
     before = _counts(repo)
 
     with pytest.raises(StorageError):
-        repo.transfers.add(_us_processor(own.id, 9999, MechanismUse(Mechanism.EU_SCC, doc.id)))
+        repo.transfers.add(
+            _us_processor(own.id, 9999, MechanismUse(enums.Mechanism.EU_SCC, doc.id))
+        )
 
     assert _counts(repo) == before
     assert repo.transfers.list(include_archived=True) == []
@@ -439,8 +445,8 @@ def test_failure_in_a_later_step_rolls_back_the_earlier_ones(repo: SqliteStore) 
             _us_processor(
                 own.id,
                 vendor.id,
-                MechanismUse(Mechanism.ADEQUACY),
-                MechanismUse(Mechanism.EU_SCC, 424242),  # no such document
+                MechanismUse(enums.Mechanism.ADEQUACY),
+                MechanismUse(enums.Mechanism.EU_SCC, 424242),  # no such document
             )
         )
 
@@ -456,10 +462,10 @@ def test_failure_in_a_later_step_rolls_back_the_earlier_ones(repo: SqliteStore) 
 def test_outer_transaction_rolls_back_every_step(repo: SqliteStore) -> None:
     before = _counts(repo)
     with pytest.raises(StorageError), repo.transaction():
-        e = repo.entities.add(Entity(name="Half Done Ltd", kind=EntityKind.VENDOR))
+        e = repo.entities.add(Entity(name="Half Done Ltd", kind=enums.EntityKind.VENDOR))
         assert e.id is not None
-        repo.entities.add_location(Location(e.id, "US", Activity.HOSTING))
-        repo.entities.add_location(Location(31337, "US", Activity.HOSTING))  # FK fails
+        repo.entities.add_location(Location(e.id, "US", enums.Activity.HOSTING))
+        repo.entities.add_location(Location(31337, "US", enums.Activity.HOSTING))  # FK fails
     assert _counts(repo) == before
     assert _rows(repo, "locations") == 0
 
@@ -526,7 +532,7 @@ def test_a_record_from_the_rules_snapshot_cannot_be_saved_over_the_full_one(tmp_
     database = open_db(tmp_path / "snap.db")
     repo = SqliteStore(database, actor="t")
     saved = repo.entities.add(
-        Entity("Vendor", EntityKind.VENDOR, notes="keep me", website="https://v.example")
+        Entity("Vendor", enums.EntityKind.VENDOR, notes="keep me", website="https://v.example")
     )
     assert saved.id is not None
     lean = repo.queries.snapshot().entities[saved.id]

@@ -19,7 +19,7 @@ from db.migrations import MIGRATION_NAMES, SCHEMA_VERSION, migrations
 from exports import file_adapters
 from transfers_app.domain.enums import EntityKind
 from transfers_app.domain.models import Entity
-from transfers_app.errors import StorageError
+from transfers_app.errors import ReadOnlyError, StorageError
 from transfers_app.services.demo import load_demo
 
 TODAY = date(2026, 11, 25)
@@ -293,7 +293,12 @@ def test_damaged_register_raises_only_storage_error(tmp_path: Path, damage: str)
     assert path.read_bytes() == content
 
 
-def test_read_only_register_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_read_only_register_opens_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A register whose file cannot be written opens read-only (issue 12; it used to be
+    refused): everything reads, every change says why it cannot be made, the file is
+    untouched."""
     path = tmp_path / "register.db"
     _make_register(path)
     content = path.read_bytes()
@@ -312,8 +317,15 @@ def test_read_only_register_is_refused(tmp_path: Path, monkeypatch: pytest.Monke
         path.chmod(0o444)
 
     try:
-        with pytest.raises(StorageError, match="read-only"):
-            open_db(path)
+        database = open_db(path)
+        repo = SqliteStore(database, actor="tester")
+        try:
+            assert database.read_only == "the file is read-only"
+            assert [e.name for e in repo.entities.list()] == ["Acme Hosting Ltd"]
+            with pytest.raises(ReadOnlyError, match=r"read-only \(the file is read-only\)"):
+                repo.entities.add(Entity(name="Beta Ltd", kind=EntityKind.VENDOR))
+        finally:
+            repo.close()
     finally:
         path.chmod(0o644)
 

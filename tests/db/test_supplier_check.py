@@ -84,3 +84,32 @@ def test_status_is_recomputed_after_any_change(service: RegisterService) -> None
     vendor = service.store.entities.list()[0]
     service.store.entities.update(replace(vendor, notes="changed"))
     assert service.status(on) is not first
+
+
+def test_a_shared_generic_word_is_not_a_match() -> None:
+    """Issue 13: "Acme Analytics Inc" was offered "Lumen Analytics GmbH (match 83 %)"."""
+    repo = MemoryStore(actor="t")
+    for n in ("Lumen Analytics GmbH", "Nimbus Cloud Services Ltd", "Acme Translation Ltd"):
+        repo.entities.add(Entity(n, EntityKind.VENDOR))
+    service = RegisterService(repo, ReferenceSource(builtin_reference()))
+    found = [s.name for s in service.similar_entities("Acme Analytics Inc")]
+    assert "Lumen Analytics GmbH" not in found
+    assert found == ["Acme Translation Ltd"]  # the distinctive word is what matches
+    assert service.similar_entities("Stratus Cloud Services") == []
+
+
+def test_a_match_says_why(service: RegisterService) -> None:
+    hit = service.similar_entities("Stratos Cloud Hosting")[0]
+    assert hit.name == "Stratus Cloud Hosting, Inc."
+    assert "'stratos' is spelled like 'stratus'" in hit.why
+    assert "'cloud', 'hosting' ignored" in hit.why
+    typo = service.similar_entities("Nortwind Payments")[0]
+    assert "'nortwind' is spelled like 'northwind'" in typo.why
+
+
+def test_a_legal_name_match_says_so() -> None:
+    repo = MemoryStore(actor="t")
+    repo.entities.add(Entity("Sakura", EntityKind.VENDOR, legal_name="Kirin Honyaku KK"))
+    service = RegisterService(repo, ReferenceSource(builtin_reference()))
+    hit = service.similar_entities("Kirin Honyaku")[0]
+    assert hit.name == "Sakura" and "legal name" in hit.why

@@ -104,6 +104,16 @@ def _accepting(svc: TiaService, tia: Tia, on: date = TODAY) -> list[str]:
     return [f.key for f in svc.unverified_facts(tia, on)]
 
 
+def _approved_alone(repo: Store, svc: TiaService) -> tuple[Transfer, Tia]:
+    """The demo's Stratus transfer to the US, its earlier assessments archived, and a new
+    assessment of it, complete and approved."""
+    t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
+    for old in [x for x in repo.assessments.list() if x.transfer_id == t.id]:
+        repo.assessments.archive(old)
+    done = _complete(svc.create(svc.draft_for(t.id or 0, TODAY, assessor="A. Patel")))
+    return t, svc.sign_off(done, APPROVER, TODAY, accept=_accepting(svc, done))
+
+
 def test_a_new_draft_is_prefilled_from_the_register(repo: Store, svc: TiaService) -> None:
     t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
     draft = svc.draft_for(t.id or 0, TODAY, assessor="A. Patel")
@@ -191,11 +201,7 @@ def test_a_destination_without_a_profile_starts_blank(repo: Store, svc: TiaServi
 def test_a_change_on_the_register_makes_the_assessment_stale_with_the_reason(
     repo: Store, svc: TiaService
 ) -> None:
-    t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
-    for old in [x for x in repo.assessments.list() if x.transfer_id == t.id]:
-        repo.assessments.archive(old)
-    done = _complete(svc.create(svc.draft_for(t.id or 0, TODAY, assessor="A. Patel")))
-    approved = svc.sign_off(done, APPROVER, TODAY, accept=_accepting(svc, done))
+    t, approved = _approved_alone(repo, svc)
     status = RegisterService(repo, svc.reference)
 
     def stale_gaps() -> list[Gap]:
@@ -219,11 +225,7 @@ def test_a_change_on_the_register_makes_the_assessment_stale_with_the_reason(
 def test_reassessment_is_a_new_revision_that_supersedes_on_approval(
     repo: Store, svc: TiaService
 ) -> None:
-    t = _transfer_to(repo, "Stratus Cloud Hosting, Inc.", "US")
-    for old in [x for x in repo.assessments.list() if x.transfer_id == t.id]:
-        repo.assessments.archive(old)
-    done = _complete(svc.create(svc.draft_for(t.id or 0, TODAY, assessor="A. Patel")))
-    v1 = svc.sign_off(done, APPROVER, TODAY, accept=_accepting(svc, done))
+    _, v1 = _approved_alone(repo, svc)
     with pytest.raises(ValidationError, match="reason"):
         svc.reassess(v1, TODAY, "  ")
     v2 = svc.reassess(v1, TODAY, "Onward transfer to India added")

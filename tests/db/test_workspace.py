@@ -47,15 +47,34 @@ def test_mark_reviewed_moves_the_next_review_by_the_cycle(
 ) -> None:
     doc = next(d for d in store.documents.list() if d.title.startswith("Stratus Cloud Terms"))
     assert doc.id and doc.review_cycle_months == 12
-    done = ws.mark_reviewed(doc.id, date(2026, 1, 31))
+    done = ws.mark_reviewed(doc.id, date(2026, 1, 31), "Maria Santos")
     assert done.last_reviewed_on == date(2026, 1, 31)
     assert done.next_review_on == date(2027, 1, 31)
+
+
+def test_mark_reviewed_records_who_and_can_be_undone(ws: Workspace, store: SqliteStore) -> None:
+    """Issue 13: "Mark reviewed" asks who reviewed, records it, and can be undone."""
+    doc = next(d for d in store.documents.list() if d.title.startswith("Stratus Cloud Terms"))
+    assert doc.id
+    with pytest.raises(ValidationError, match="reviewed_by"):
+        ws.mark_reviewed(doc.id, TODAY, "   ")
+    assert store.documents.get(doc.id) == doc  # nothing written
+    ws.mark_reviewed(doc.id, TODAY, "  Maria   Santos ")
+    note = store.audit.entries(1)[0]
+    assert note.action == "review"
+    assert "reviewed on 25 Nov 2026 by Maria Santos" in (note.after or note.before or "")
+    back = ws.undo_review(doc)
+    assert (back.last_reviewed_on, back.next_review_on) == (
+        doc.last_reviewed_on,
+        doc.next_review_on,
+    )
+    assert "taken back" in (store.audit.entries(1)[0].after or "")
 
 
 def test_mark_reviewed_without_a_cycle_names_the_field(ws: Workspace, store: SqliteStore) -> None:
     doc = next(d for d in store.documents.list() if d.review_cycle_months is None)
     with pytest.raises(ValidationError, match="review_cycle_months"):
-        ws.mark_reviewed(doc.id or 0, TODAY)
+        ws.mark_reviewed(doc.id or 0, TODAY, "Maria Santos")
 
 
 def test_archive_can_be_undone(ws: Workspace) -> None:

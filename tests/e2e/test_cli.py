@@ -254,6 +254,28 @@ def test_reference_load_invalid_json_exits_2_naming_the_file(
     assert list(home.glob("reference/*.json")) == []
 
 
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "this one is a binary file"),
+        ('{"manifest": {"title": "Donn\u00e9es"}}'.encode("cp1252"), "not UTF-8 text"),
+        (b"Name,Country\nAcme,FR\n", "not valid JSON"),
+    ],
+)
+def test_reference_load_of_a_wrong_file_is_one_clear_message(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, home: Path, content: bytes, said: str
+) -> None:
+    """Issue 13: a binary or cp1252 file crashed `reference load` with a UnicodeDecodeError."""
+    wrong = tmp_path / "wrong.json"
+    wrong.write_bytes(content)
+    code, _out, err = run_cli(capsys, "reference", "load", str(wrong))
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "wrong.json" in err and said in err and "not a reference data file" in err
+    assert "Traceback" not in err and "UnicodeDecodeError" not in err
+    assert list(home.glob("reference/*.json")) == []
+
+
 def test_reference_export_then_load_newer_bundle(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -278,16 +300,26 @@ def test_reference_export_then_load_newer_bundle(
     assert "2027-03-01" in out
 
 
-def test_reference_load_older_bundle_is_refused(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def _exported_bundle(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, **manifest: str
+) -> Path:
+    """The reference data in use as ``reference export`` writes it, with ``manifest`` changed,
+    in ``tmp_path / name``."""
     exported = tmp_path / "bundle.json"
     assert run_cli(capsys, "reference", "export", "-o", str(exported))[0] == 0
     bundle = json.loads(exported.read_text("utf-8"))
-    bundle["manifest"]["as_of"] = "2025-01-01"
-    bundle["manifest"]["version"] = "2025.01.01"
-    older = tmp_path / "older.json"
-    older.write_text(json.dumps(bundle), "utf-8")
+    bundle["manifest"].update(manifest)
+    path = tmp_path / name
+    path.write_text(json.dumps(bundle), "utf-8")
+    return path
+
+
+def test_reference_load_older_bundle_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    older = _exported_bundle(
+        capsys, tmp_path, "older.json", as_of="2025-01-01", version="2025.01.01"
+    )
     code, out, err = run_cli(capsys, "reference", "load", str(older))
     assert code == 2
     assert "older.json" in err
@@ -298,12 +330,8 @@ def test_reference_load_older_bundle_is_refused(
 def test_reference_load_of_an_older_version_of_the_same_date_is_refused(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    exported = tmp_path / "bundle.json"
-    assert run_cli(capsys, "reference", "export", "-o", str(exported))[0] == 0
-    bundle = json.loads(exported.read_text("utf-8"))
-    bundle["manifest"]["version"] = "2026.11.25"  # same as_of as the data in use, older version
-    older = tmp_path / "same-date-older.json"
-    older.write_text(json.dumps(bundle), "utf-8")
+    # The same as_of as the data in use, an older version.
+    older = _exported_bundle(capsys, tmp_path, "same-date-older.json", version="2026.11.25")
     code, _out, err = run_cli(capsys, "reference", "load", str(older))
     assert code == 2
     assert "same-date-older.json (version 2026.11.25" in err and "not loaded" in err

@@ -66,6 +66,30 @@ def test_format_comes_from_the_file_name_or_is_asked_for(
     assert code == 2 and "invalid choice" in err
 
 
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["register", "--format", "csv", "-o", "x.pdf"], "--format is csv; make them agree"),
+        (["register", "-o", "x.html"], "the register is written as pdf, csv, xlsx or json"),
+        (["register", "--format", "pdf", "-o", "x.docx"], "is a .docx file name"),
+        (["public-list", "--format", "md", "-o", "x.html"], "--format is md; make them agree"),
+        (["public-list", "-o", "x.pdf"], "the public list is written as html or md"),
+    ],
+)
+def test_a_file_name_saying_another_format_is_refused(
+    capsys: pytest.CaptureFixture[str],
+    demo: Path,
+    tmp_path: Path,
+    argv: list[str],
+    says: str,
+) -> None:
+    name = argv[-1]
+    code, out, err = run(capsys, "export", *argv[:-1], str(tmp_path / name))
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and says in err and repr(name) in err
+    assert not (tmp_path / name).exists()
+
+
 def test_export_needs_what_to_export(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
     code, _out, err = run(capsys, "export")
     assert code == 2 and len(err.strip().splitlines()) == 1
@@ -113,7 +137,17 @@ def test_json_round_trip_through_the_command_line(
     second = tmp_path / "again.json"
     code, _, err = run(capsys, "--data-dir", str(copy), "export", "register", "-o", str(second))
     assert code == 0, err
-    assert _without_time(first) == _without_time(second)
+    before, after = _without_time(first), _without_time(second)
+    history, moved = before.pop("audit"), after.pop("audit")
+    before["counts"].pop("audit")
+    assert after["counts"].pop("audit") == len(history) + 2
+    assert before == after
+    # The history came along verbatim, hashes included (under new ids), between the entry
+    # announcing it and the note of the load; and it verifies in its new home.
+    assert moved[0]["action"] == "import_history" and moved[-1]["action"] == "load"
+    assert [{**e, "id": 0} for e in moved[1:-1]] == [{**e, "id": 0} for e in history]
+    assert "The audit trail is intact" in out
+    assert run(capsys, "--data-dir", str(copy), "audit", "verify")[0] == 0
     assert _status(capsys, "--data-dir", str(copy)) == _status(capsys)
 
 
@@ -234,6 +268,17 @@ def test_export_tia_reproduces_the_approved_document_after_a_reference_update(
     code, out, err = run(capsys, "export", "tia", "TIA-0002", "-o", str(after))
     assert code == 0, err
     assert after.read_bytes() == before.read_bytes()
-    assert "Stale: it no longer matches the register" in out
     shipped = builtin_reference().version
-    assert f"legal reference data changed: {shipped} → 2027.01.15" in out
+    assert (
+        f"Stale: it was approved with the legal reference data of version {shipped}; version "
+        "2027.01.15 is now in use" in out
+    )
+    # ... and in a dated status sheet beside the document, never inside it
+    sheets = list(tmp_path.glob("after.status-*.pdf"))
+    assert len(sheets) == 1 and "Wrote the status as at" in out and str(sheets[0]) in out
+    # before the update, the sheet said only that the IDTA expires within three months
+    (early,) = tmp_path.glob("before.status-*.pdf")
+    from pypdf import PdfReader
+
+    said = " ".join(p.extract_text() for p in PdfReader(str(early)).pages)
+    assert "expires on" in said and "Stale" not in said

@@ -87,18 +87,35 @@ def test_a_register_file_moves_to_postgresql_and_back_losslessly(
     back = tmp_path / "back"
     assert run(capsys, "--data-dir", str(back), "import-json", str(second))[0] == 0
     assert run(capsys, "--data-dir", str(back), *export, str(third))[0] == 0
-    exported = [json.loads(p.read_text("utf-8")) for p in (first, second, third)]
-    for data in exported:
-        data.pop("exported_at")
+    exported = [_exported(p) for p in (first, second, third)]
+    assert _moved(exported[0], exported[1]) > 0
+    assert _moved(_exported(second), exported[2]) > 0
     assert exported[0] == exported[1] == exported[2]
+
+
+def _moved(before: dict[str, Any], after: dict[str, Any]) -> int:
+    """Takes the audit trails out of two exports, the second of a register the first was
+    loaded or copied into, after checking that the first's trail came along verbatim (hashes
+    included, under new ids) between the entry announcing it and the note of the load;
+    returns how many entries came along."""
+    history, moved = before.pop("audit"), after.pop("audit")
+    before["counts"].pop("audit")
+    assert after["counts"].pop("audit") == len(moved) == len(history) + 2
+    assert moved[0]["action"] == "import_history" and moved[-1]["action"] == "load"
+    assert [{**e, "id": 0} for e in moved[1:-1]] == [{**e, "id": 0} for e in history]
+    return len(history)
+
+
+def _exported(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    data.pop("exported_at")
+    return data
 
 
 def _export(capsys: pytest.CaptureFixture[str], path: Path, *argv: str) -> dict[str, Any]:
     code, _, err = run(capsys, *argv, "export", "register", "--format", "json", "-o", str(path))
     assert code == 0, err
-    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    data.pop("exported_at")
-    return data
+    return _exported(path)
 
 
 def test_db_copy_moves_the_register_to_postgresql_and_back_with_its_signed_files(
@@ -116,7 +133,11 @@ def test_db_copy_moves_the_register_to_postgresql_and_back_with_its_signed_files
         _export(capsys, tmp_path / "postgres.json", "--database", database),
         _export(capsys, tmp_path / "back.json", "--data-dir", str(back.parent)),
     )
+    assert _moved(in_file, in_postgres) > 0
+    assert _moved(_exported(tmp_path / "postgres.json"), copied_back) > 0
     assert in_file == in_postgres == copied_back
+    for register in (["--database", database], ["--data-dir", str(back.parent)]):
+        assert run(capsys, *register, "audit", "verify")[0] == 0
     originals = sorted(p.name for p in (demo / "files").rglob("*") if p.is_file())
     assert sorted(p.name for p in (back.parent / "files").rglob("*") if p.is_file()) == originals
     assert _json(capsys, "--data-dir", str(back.parent), "status") == _json(capsys, "status")

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from source_tiers import as_format_2, is_t3, legal_facts_text, t3_markers
+from support.cli import run_cli_cleanly
 
-from transfers_app.cli import main
 from transfers_app.reference.loader import builtin_bundle
 
 TODAY = date(2026, 12, 7)
@@ -23,13 +23,7 @@ INTERNAL = ("legal-facts", ".md", "[M]", "[S]", "[T1]", "[T2]", "[T3]")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    capsys.readouterr()
-    try:
-        code = main(list(argv), today=TODAY)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
+    code, out, _ = run_cli_cleanly(capsys, *argv, today=TODAY)
     return code, out
 
 

@@ -14,21 +14,11 @@ from support.cli import TODAY, run_cli_cleanly
 
 from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
+from transfers_app.domain import enums
 from transfers_app.domain.countries import normalise_code
-from transfers_app.domain.enums import (
-    Access,
-    Activity,
-    DocumentKind,
-    EntityKind,
-    Finding,
-    Mechanism,
-    Regime,
-    Role,
-    TiaStatus,
-)
 from transfers_app.domain.models import Document, Entity, Location, MechanismUse, Tia, Transfer
 from transfers_app.errors import StorageError
-from transfers_app.reference import builtin_reference, load_reference
+from transfers_app.reference import BUNDLE_KEYS, builtin_reference, load_reference
 from transfers_app.rules.destination import assess_destination
 from transfers_app.rules.gaps import GapCode
 from transfers_app.services.demo import load_demo
@@ -44,13 +34,15 @@ def repo(tmp_path: Path) -> Iterator[SqliteStore]:
 
 
 def _vendor_with_scc(repo: SqliteStore) -> tuple[Entity, Entity, Document, Transfer]:
-    us = repo.entities.add(Entity("Us Ltd", EntityKind.GROUP, exporter_regimes=(Regime.EU,)))
-    vendor = repo.entities.add(Entity("Vendor Pvt Ltd", EntityKind.VENDOR))
+    us = repo.entities.add(
+        Entity("Us Ltd", enums.EntityKind.GROUP, exporter_regimes=(enums.Regime.EU,))
+    )
+    vendor = repo.entities.add(Entity("Vendor Pvt Ltd", enums.EntityKind.VENDOR))
     assert us.id and vendor.id
-    repo.entities.add_location(Location(vendor.id, "IN", Activity.HOSTING))
+    repo.entities.add_location(Location(vendor.id, "IN", enums.Activity.HOSTING))
     scc = repo.documents.add(
         Document(
-            DocumentKind.EU_SCC_2021,
+            enums.DocumentKind.EU_SCC_2021,
             "SCCs 2023",
             party_ids=(us.id, vendor.id),
             scc_module=2,
@@ -62,9 +54,9 @@ def _vendor_with_scc(repo: SqliteStore) -> tuple[Entity, Entity, Document, Trans
             us.id,
             vendor.id,
             "IN",
-            Access.STORAGE,
-            Role.PROCESSOR,
-            mechanisms=(MechanismUse(Mechanism.EU_SCC, scc.id),),
+            enums.Access.STORAGE,
+            enums.Role.PROCESSOR,
+            mechanisms=(MechanismUse(enums.Mechanism.EU_SCC, scc.id),),
             started_on=date(2023, 1, 10),
         )
     )
@@ -72,7 +64,7 @@ def _vendor_with_scc(repo: SqliteStore) -> tuple[Entity, Entity, Document, Trans
     repo.assessments.add(
         Tia(
             t.id,
-            status=TiaStatus.APPROVED,
+            status=enums.TiaStatus.APPROVED,
             approver="DPO",
             approved_on=date(2023, 1, 5),
             next_review_on=date(2027, 1, 5),
@@ -126,7 +118,7 @@ def test_a_locked_register_says_in_use_not_damaged(tmp_path: Path) -> None:
     database.conn.execute("PRAGMA busy_timeout = 50")
     try:
         with pytest.raises(StorageError, match="in use") as info:
-            repo.entities.add(Entity("Vendor", EntityKind.VENDOR))
+            repo.entities.add(Entity("Vendor", enums.EntityKind.VENDOR))
         assert "backup" not in str(info.value).lower()
     finally:
         other.rollback()
@@ -136,12 +128,17 @@ def test_a_locked_register_says_in_use_not_damaged(tmp_path: Path) -> None:
 
 def test_archived_party_and_missing_regime_are_reported(repo: SqliteStore) -> None:
     _, vendor, _, _ = _vendor_with_scc(repo)
-    sub = repo.entities.add(Entity("Sub Co Ltd", EntityKind.VENDOR))
+    sub = repo.entities.add(Entity("Sub Co Ltd", enums.EntityKind.VENDOR))
     assert sub.id and vendor.id
     # A vendor-to-vendor transfer recorded without any regime: nothing can be assessed.
     repo.transfers.add(
         Transfer(
-            vendor.id, sub.id, "CN", Access.STORAGE, Role.SUBPROCESSOR, exporter_role=Role.PROCESSOR
+            vendor.id,
+            sub.id,
+            "CN",
+            enums.Access.STORAGE,
+            enums.Role.SUBPROCESSOR,
+            exporter_role=enums.Role.PROCESSOR,
         )
     )
     repo.entities.archive(repo.entities.get(vendor.id))
@@ -172,13 +169,18 @@ def test_one_assessment_gap_per_transfer_even_under_two_regimes(tmp_path: Path) 
 
 
 def test_uk_to_faroe_islands_is_fully_adequate() -> None:
-    a = assess_destination(builtin_reference(), Regime.UK, "FO", TODAY)
-    assert a.finding is Finding.ADEQUATE
+    a = assess_destination(builtin_reference(), enums.Regime.UK, "FO", TODAY)
+    assert a.finding is enums.Finding.ADEQUATE
 
 
 def test_module_four_check_says_the_assessment_is_conditional() -> None:
     a = assess_destination(
-        builtin_reference(), Regime.EU, "IN", TODAY, Role.CONTROLLER, Role.PROCESSOR
+        builtin_reference(),
+        enums.Regime.EU,
+        "IN",
+        TODAY,
+        enums.Role.CONTROLLER,
+        enums.Role.PROCESSOR,
     )
     assert a.scc_module == 4
     assert any("Module Four" in c for c in a.conditions)
@@ -237,21 +239,7 @@ def test_a_reference_file_of_the_wrong_shape_is_refused(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text(
-        json.dumps(
-            {
-                k: []
-                for k in (
-                    "manifest",
-                    "regimes",
-                    "eea",
-                    "decisions",
-                    "instruments",
-                    "international_orgs",
-                )
-            }
-        )
-    )
+    bad.write_text(json.dumps({k: [] for k in BUNDLE_KEYS}))  # every part a list
     code, text = run(capsys, "reference", "load", str(bad))
     assert code == 2 and "bad.json" in text
 

@@ -1,8 +1,10 @@
-"""Compact tables: thousands of one-line rows, split by page, every script printed."""
+"""Compact tables: thousands of rows laid out by arithmetic, split by page, every cell in full,
+every script printed."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 
 from pypdf import PdfReader
@@ -50,9 +52,10 @@ def test_every_row_prints_once_in_order_with_the_header_on_each_page() -> None:
     assert all("Entity" in p and "Country" in p for p in body)
 
 
-def test_long_cells_are_shortened_and_foreign_scripts_print() -> None:
+def test_long_cells_wrap_in_full_and_foreign_scripts_print() -> None:
+    long = " ".join(f"word{i:03d}" for i in range(120))
     rows = (
-        ("株式会社テスト", "JP", "x" * 400),
+        ("株式会社テスト", "JP", long),
         ("Łódź Spółka z o.o.", "PL", "İstanbul A.Ş."),
         ("<b>R&D</b> Ltd", "GB", "=cmd|' /C calc'!A0"),
     )
@@ -62,5 +65,30 @@ def test_long_cells_are_shortened_and_foreign_scripts_print() -> None:
     assert "株式会社テスト" in text
     assert "Łódź Spółka z o.o." in text and "İstanbul A.Ş." in text
     assert "<b>R&D</b> Ltd" in text and "=cmd|' /C calc'!A0" in text
-    assert "x" * 400 not in text and "…" in text
+    # Nothing is shortened: every word of the long cell prints, whole, in order.
+    assert "…" not in text
+    words = [w for w in text.split() if w.startswith("word")]
+    assert words == [f"word{i:03d}" for i in range(120)]
     assert "⚠" in text  # the flagged row says so in text, not colour alone
+
+
+def test_no_identifier_or_date_is_broken_across_lines() -> None:
+    # Narrow relative widths for the identifier and date columns: the layout widens them to
+    # their widest word rather than cut "TIA-0012-v3" or "7 Dec 2026" across lines.
+    ident = "TIA-0012-v3"
+    when = "7\u00a0Dec\u00a02026"
+    rows = tuple(
+        (f"{ident} approved", f"{when} review", " ".join(["long words of a gap"] * 12))
+        for _ in range(40)
+    )
+    doc = _doc(rows)
+    table = doc.sections[0].blocks[0]
+    assert isinstance(table, Table)
+    narrow = Table(table.headers, table.rows, (0.2, 0.2, 20), compact=True)
+    doc = replace(doc, sections=(Section("The register", (narrow,)),))
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(doc))).pages)
+    lines = text.splitlines()
+    assert sum(ident in line for line in lines) == 40
+    assert sum("7 Dec 2026" in line for line in lines) == 40
+    assert not [line for line in lines if line.rstrip().endswith(("TIA-", "TIA-0012-", "7 Dec"))]
+    assert "…" not in text

@@ -21,47 +21,36 @@ from support.report_samples import ARABIC, CJK, HOSTILE, KOREAN, LATIN_EXTENDED,
 
 from exports import file_adapters
 from exports.docx_render import CELL_MARGINS, HEAD_EM, clean, render_docx, write_docx
-from transfers_app.reports.document import (
-    BarChart,
-    Bullets,
-    Fields,
-    Para,
-    Reference,
-    References,
-    ReportDocument,
-    Section,
-    Signatures,
-    Signer,
-    Table,
-    Tone,
-)
+from transfers_app.reports import document as rd
 
-SIGNERS = Signatures(
+SIGNERS = rd.Signatures(
     (
-        Signer("Assessed by", "A. Patel", "Privacy Counsel", "25 Oct 2024"),
-        Signer("Approved by", "Maria Gonzalez", "General Counsel", ""),
+        rd.Signer("Assessed by", "A. Patel", "Privacy Counsel", "25 Oct 2024"),
+        rd.Signer("Approved by", "Maria Gonzalez", "General Counsel", ""),
     )
 )
-REFS = References(
+REFS = rd.References(
     (
-        Reference(
+        rd.Reference(
             1,
             "Recommendations 01/2020 on supplementary measures",
             "European Data Protection Board",
             "18 Jun 2021",
             "https://www.edpb.europa.eu/our-work-tools/our-documents/recommendations/r-012020_en",
         ),
-        Reference(2, "International data transfer agreement", "ICO", "2022", "https://ico.org.uk/"),
+        rd.Reference(
+            2, "International data transfer agreement", "ICO", "2022", "https://ico.org.uk/"
+        ),
     )
 )
 
 
-def full_doc(**changes: Any) -> ReportDocument:
+def full_doc(**changes: Any) -> rd.ReportDocument:
     doc = make_doc()
     sections = (
         *doc.sections,
-        Section("Decision", (Para("We decided."), SIGNERS), page_break_after=True),
-        Section("Sources", (REFS,)),
+        rd.Section("Decision", (rd.Para("We decided."), SIGNERS), page_break_after=True),
+        rd.Section("Sources", (REFS,)),
     )
     return replace(doc, sections=sections, **changes)
 
@@ -158,7 +147,7 @@ def test_bullets_are_a_word_list() -> None:
 
 def test_table_header_repeats_and_no_row_breaks_across_pages() -> None:
     rows = tuple((f"R{i}", "text " * 40) for i in range(60))
-    doc = make_doc(sections=(Section("Register", (Table(("Ref", "Text"), rows, (1, 5)),)),))
+    doc = make_doc(sections=(rd.Section("Register", (rd.Table(("Ref", "Text"), rows, (1, 5)),)),))
     table = tables(read(render_docx(doc)))[-1]
     trs = table._tbl.tr_lst
     assert len(trs) == 61
@@ -283,7 +272,7 @@ BIDI = f"\u202e{ARABIC}\u202c and \u200fשלום\u200f"
 MARKUP = ("</w:t><w:p>injected", "]]><![CDATA[", "&amp; &lt;b&gt;", "{{ PAGE }}")
 
 
-def hostile_doc() -> ReportDocument:
+def hostile_doc() -> rd.ReportDocument:
     strings = (*HOSTILE, *LATIN_EXTENDED, *CJK, KOREAN, ARABIC, BIDI, LONG_WORD, *MARKUP)
     return make_doc(
         title=HOSTILE[0],
@@ -291,19 +280,21 @@ def hostile_doc() -> ReportDocument:
         author=HOSTILE[1] + CONTROL,
         keywords=(CONTROL, *MARKUP),
         footer=f"{MARKUP[0]} {CJK[0]}",
-        heading=Fields(tuple((f"Name {i}", s) for i, s in enumerate((*strings, CONTROL)))),
+        heading=rd.Fields(tuple((f"Name {i}", s) for i, s in enumerate((*strings, CONTROL)))),
         sections=(
-            Section(
+            rd.Section(
                 MARKUP[0],
                 (
-                    Para(" / ".join(strings) + CONTROL),
-                    Para(BIDI, Tone.WARNING),
-                    Table(("Entity", CONTROL), tuple((s, CONTROL) for s in strings), flagged=(0,)),
-                    Bullets((*strings, CONTROL)),
-                    BarChart(CONTROL, ((HOSTILE[0], 1), (CONTROL, 2))),
-                    Signatures((Signer(CONTROL, KOREAN, ARABIC, CONTROL),)),
-                    References(
-                        (Reference(1, MARKUP[0], CJK[1], CONTROL, "https://x.org/?a=1&b=<2>"),)
+                    rd.Para(" / ".join(strings) + CONTROL),
+                    rd.Para(BIDI, rd.Tone.WARNING),
+                    rd.Table(
+                        ("Entity", CONTROL), tuple((s, CONTROL) for s in strings), flagged=(0,)
+                    ),
+                    rd.Bullets((*strings, CONTROL)),
+                    rd.BarChart(CONTROL, ((HOSTILE[0], 1), (CONTROL, 2))),
+                    rd.Signatures((rd.Signer(CONTROL, KOREAN, ARABIC, CONTROL),)),
+                    rd.References(
+                        (rd.Reference(1, MARKUP[0], CJK[1], CONTROL, "https://x.org/?a=1&b=<2>"),)
                     ),
                 ),
             ),
@@ -329,18 +320,21 @@ def test_hostile_text_reads_back_unchanged_but_for_control_characters() -> None:
 
 
 def test_empty_and_bare_documents_render() -> None:
-    bare = make_doc(subtitle="", heading=Fields(()), cover_statement="", sections=())
+    bare = make_doc(subtitle="", heading=rd.Fields(()), cover_statement="", sections=())
     assert body_text(read(render_docx(bare))) == ["Transfer impact assessment"]
     empty = make_doc(
         sections=(
-            Section("Empty", (Fields(()), Bullets(()), BarChart("Nothing", ()), Signatures(()))),
+            rd.Section(
+                "Empty",
+                (rd.Fields(()), rd.Bullets(()), rd.BarChart("Nothing", ()), rd.Signatures(())),
+            ),
         )
     )
     assert "No data." in body_text(read(render_docx(empty)))
 
 
 def test_a_row_with_the_wrong_number_of_cells_is_refused() -> None:
-    doc = make_doc(sections=(Section("Bad", (Table(("A", "B"), (("1", "2", "3"),)),)),))
+    doc = make_doc(sections=(rd.Section("Bad", (rd.Table(("A", "B"), (("1", "2", "3"),)),)),))
     with pytest.raises(ValueError, match="row 1 has 3 cells for 2 columns"):
         render_docx(doc)
 
@@ -371,8 +365,8 @@ def test_the_adapter_behind_the_port(tmp_path: Path) -> None:
 
 def test_no_header_word_is_broken_by_a_narrow_column() -> None:
     headers = ("Transfer", "Use", "Document", "Applies")
-    table = Table(headers, (("T1", "Primary", "x" * 80, "Yes"),), (0.4, 1, 9, 0.3))
-    doc = make_doc(sections=(Section("Tool", (table,)),))
+    table = rd.Table(headers, (("T1", "Primary", "x" * 80, "Yes"),), (0.4, 1, 9, 0.3))
+    doc = make_doc(sections=(rd.Section("Tool", (table,)),))
     grid = tables(read(render_docx(doc)))[-1]._tbl.tblGrid
     widths = [int(c.w or 0) for c in grid.gridCol_lst]
     for word, w in zip(headers, widths, strict=True):

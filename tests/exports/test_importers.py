@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
 import pytest
+from support.workbooks import write_xlsx
 
 from exports.list_reader import read_bytes, read_table
 from transfers_app.domain.columns import Field, Mapping, MappingError, guess_columns, header_set_key
@@ -32,23 +32,27 @@ def codes(text: str) -> list[str | None]:
 def build_xlsx(path: Path) -> Path:
     """A workbook as teams send them: a cover sheet, then the list under a title, real dates,
     numbers typed as numbers, a merged location cell with a line break."""
-    wb = openpyxl.Workbook()
-    cover = wb.active
-    assert cover is not None
-    cover.title = "Read me"
-    cover["A1"] = "Vendor register - confidential"
-    ws = wb.create_sheet("Vendors 2025")
-    ws.append(["Vendor register (owner: Legal)"])
-    ws.append([])
-    ws.append(["Supplier", "Hosting country", "Contract start", "Company no.", "Status"])
-    ws.append(
-        ["Acme Datenverarbeitung GmbH", "Deutschland", datetime(2024, 3, 1), 12345678, "Active"]
+    return write_xlsx(
+        path,
+        {
+            "Read me": [["Vendor register - confidential"]],
+            "Vendors 2025": [
+                ["Vendor register (owner: Legal)"],
+                [],
+                ["Supplier", "Hosting country", "Contract start", "Company no.", "Status"],
+                [
+                    "Acme Datenverarbeitung GmbH",
+                    "Deutschland",
+                    datetime(2024, 3, 1),
+                    12345678,
+                    "Active",
+                ],
+                [None, None, None, None, None],
+                ["Beta Cloud Ltd", "UK\nIreland", date(2023, 12, 31), "SC123456", "Live"],
+                ["Gamma Analytics Inc.", "Region chosen by customer", None, None, "Proposed"],
+            ],
+        },
     )
-    ws.append([None, None, None, None, None])
-    ws.append(["Beta Cloud Ltd", "UK\nIreland", date(2023, 12, 31), "SC123456", "Live"])
-    ws.append(["Gamma Analytics Inc.", "Region chosen by customer", None, None, "Proposed"])
-    wb.save(path)
-    return path
 
 
 # -- reading files -------------------------------------------------------------------------------

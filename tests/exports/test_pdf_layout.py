@@ -17,21 +17,7 @@ from support.report_samples import flat_pages, make_doc, text_heights
 
 from exports.pdf_common import MARGIN_BOTTOM, MARGIN_TOP
 from exports.pdf_render import render_pdf
-from transfers_app.reports.document import (
-    BarChart,
-    Block,
-    Bullets,
-    Fields,
-    Para,
-    Reference,
-    References,
-    ReportDocument,
-    Section,
-    Signatures,
-    Signer,
-    Table,
-    Tone,
-)
+from transfers_app.reports import document as rd
 
 TEXT = (
     "the importer keeps records of every request for access and reports them to the exporter "
@@ -53,43 +39,43 @@ def page_of(pages: Sequence[str], marker: str) -> int:
 # -- a heading stays with the start of what follows ---------------------------------------------
 
 
-def _first_blocks(n: int, rng: random.Random) -> tuple[Block, ...]:
+def _first_blocks(n: int, rng: random.Random) -> tuple[rd.Block, ...]:
     """The block a section opens with, its first text ``S{n}FIRST``; kinds in turn."""
     first = f"S{n}FIRST"
     kind = n % 11
     lines = rng.randint(1, 8)
     if kind == 0:
-        return (Para(f"{first} {words(rng, 14 * lines)}"),)
+        return (rd.Para(f"{first} {words(rng, 14 * lines)}"),)
     if kind == 1:
         rows = tuple(
             (f"{first}" if i == 0 else f"r{i}", words(rng, rng.randint(3, 40))) for i in range(6)
         )
-        return (Table(("Law", "What it allows"), rows, (1, 3), caption=f"Caption {n}"),)
+        return (rd.Table(("Law", "What it allows"), rows, (1, 3), caption=f"Caption {n}"),)
     if kind == 2:
         return (
-            Fields(
+            rd.Fields(
                 tuple((f"{first}" if i == 0 else f"Label {i}", words(rng, 12)) for i in range(5))
             ),
         )
     if kind == 3:
         return (
-            Bullets(tuple(f"{first if i == 0 else 'item'} {words(rng, 20)}" for i in range(5))),
+            rd.Bullets(tuple(f"{first if i == 0 else 'item'} {words(rng, 20)}" for i in range(5))),
         )
     if kind == 4:
         return (
-            BarChart(
+            rd.BarChart(
                 f"Chart {n}", tuple((f"{first}" if i == 0 else f"bar {i}", i) for i in range(8))
             ),
         )
     if kind == 5:
         signers = (
-            Signer(first, "A. Patel", "Privacy Counsel", "25 Oct 2024"),
-            Signer("Approved by", "B. Jones"),
+            rd.Signer(first, "A. Patel", "Privacy Counsel", "25 Oct 2024"),
+            rd.Signer("Approved by", "B. Jones"),
         )
-        return (Signatures(signers),)
+        return (rd.Signatures(signers),)
     if kind == 6:
         refs = tuple(
-            Reference(
+            rd.Reference(
                 i,
                 f"{first if i == 1 else 'Title'} {words(rng, 8)}",
                 "Publisher",
@@ -98,31 +84,31 @@ def _first_blocks(n: int, rng: random.Random) -> tuple[Block, ...]:
             )
             for i in range(1, 6)
         )
-        return (References(refs),)
+        return (rd.References(refs),)
     if kind == 7:
-        return (Para(f"{first} {words(rng, 12 * lines)}", Tone.WARNING),)
+        return (rd.Para(f"{first} {words(rng, 12 * lines)}", rd.Tone.WARNING),)
     if kind == 8:
-        return (Para(f"{first} {words(rng, 12 * lines)}", Tone.STATEMENT),)
+        return (rd.Para(f"{first} {words(rng, 12 * lines)}", rd.Tone.STATEMENT),)
     if kind == 9:  # a lead-in paragraph, then what it introduces
         return (
-            Para(f"{first} events that reopen this assessment:"),
-            Bullets(
+            rd.Para(f"{first} events that reopen this assessment:"),
+            rd.Bullets(
                 tuple(f"S{n}LIST {words(rng, 10)}" if i == 0 else words(rng, 10) for i in range(4))
             ),
         )
     rows = tuple((f"{first}" if i == 0 else f"c{i}", words(rng, 6)) for i in range(30))
     return (
-        Para("Destination: United States."),
-        Table(("Ref", "Text"), rows, (1, 4), caption="Laws"),
+        rd.Para("Destination: United States."),
+        rd.Table(("Ref", "Text"), rows, (1, 4), caption="Laws"),
     )
 
 
-def headings_doc(seed: int, sections: int = 44) -> ReportDocument:
+def headings_doc(seed: int, sections: int = 44) -> rd.ReportDocument:
     rng = random.Random(seed)
     out = []
     for n in range(1, sections + 1):
-        filler = Para(f"{words(rng, rng.randint(5, 160))} F{n}END")
-        out.append(Section(f"Heading{n}", (*_first_blocks(n, rng), filler)))
+        filler = rd.Para(f"{words(rng, rng.randint(5, 160))} F{n}END")
+        out.append(rd.Section(f"Heading{n}", (*_first_blocks(n, rng), filler)))
     return make_doc(sections=tuple(out))
 
 
@@ -147,11 +133,11 @@ def test_a_caption_stays_with_its_table() -> None:
     for n in range(1, 30):
         rows = tuple((f"T{n}ROW{i}", words(rng, rng.randint(4, 30))) for i in range(4))
         sections.append(
-            Section(
+            rd.Section(
                 f"Part {n}",
                 (
-                    Para(words(rng, rng.randint(40, 200))),
-                    Table(("Ref", "Text"), rows, (1, 4), caption=f"T{n}CAPTION table"),
+                    rd.Para(words(rng, rng.randint(40, 200))),
+                    rd.Table(("Ref", "Text"), rows, (1, 4), caption=f"T{n}CAPTION table"),
                 ),
             )
         )
@@ -167,7 +153,7 @@ def cell(i: int, j: int, n: int, rng: random.Random) -> str:
     return f"R{i}C{j}a {words(rng, n)} R{i}C{j}z"
 
 
-def rows_doc(seed: int, tall: int | None = None) -> ReportDocument:
+def rows_doc(seed: int, tall: int | None = None) -> rd.ReportDocument:
     rng = random.Random(seed)
     rows = []
     for i in range(90):
@@ -175,12 +161,14 @@ def rows_doc(seed: int, tall: int | None = None) -> ReportDocument:
         rows.append(tuple(cell(i, j, n if j == 1 else 3, rng) for j in range(3)))
     return make_doc(
         sections=(
-            Section(
+            rd.Section(
                 "Rows",
                 (
-                    Para(words(rng, 60)),
-                    Table(("Head A", "Head B", "Head C"), tuple(rows), (1, 4, 1), flagged=(3, 40)),
-                    Fields(
+                    rd.Para(words(rng, 60)),
+                    rd.Table(
+                        ("Head A", "Head B", "Head C"), tuple(rows), (1, 4, 1), flagged=(3, 40)
+                    ),
+                    rd.Fields(
                         tuple(
                             (cell(i, 0, 2, rng), cell(i, 1, rng.choice((5, 80)), rng))
                             for i in range(90, 140)
@@ -220,24 +208,26 @@ def test_a_table_never_leaves_only_its_header_on_a_page() -> None:
 # -- no near-empty pages ---------------------------------------------------------------------------
 
 
-def provoking_doc(rng: random.Random) -> ReportDocument:
+def provoking_doc(rng: random.Random) -> rd.ReportDocument:
     """Blocks that, kept whole, would not fit below what precedes them: long charts, many
     signers, tables after headings, a tall first row."""
-    big_chart = BarChart(
+    big_chart = rd.BarChart(
         "Transfers by destination", tuple((f"Country {i}", i * 7) for i in range(24))
     )
-    signers = tuple(Signer(f"Signer {i}", f"Person {i}", "Role", "") for i in range(8))
-    table = Table(("Ref", "Text"), tuple((f"r{i}", words(rng, 30)) for i in range(40)), (1, 5))
-    tall_first = Table(("Ref", "Text"), (("t0", words(rng, 450)), ("t1", "short")), (1, 5))
+    signers = tuple(rd.Signer(f"Signer {i}", f"Person {i}", "Role", "") for i in range(8))
+    table = rd.Table(("Ref", "Text"), tuple((f"r{i}", words(rng, 30)) for i in range(40)), (1, 5))
+    tall_first = rd.Table(("Ref", "Text"), (("t0", words(rng, 450)), ("t1", "short")), (1, 5))
     # First a chart too tall for what the title block and a paragraph leave of page 1: kept
     # whole, it would leave page 1 a third full.
     sections = [
-        Section("Intro", (Para(words(rng, 60)),)),
-        Section("Chart", (replace(big_chart, bars=(*big_chart.bars, ("Last", 1))),)),
+        rd.Section("Intro", (rd.Para(words(rng, 60)),)),
+        rd.Section("Chart", (replace(big_chart, bars=(*big_chart.bars, ("Last", 1))),)),
     ]
-    blocks: tuple[Block, ...] = (big_chart, Signatures(signers), table, tall_first)
+    blocks: tuple[rd.Block, ...] = (big_chart, rd.Signatures(signers), table, tall_first)
     for n, block in enumerate(blocks * 3):
-        sections.append(Section(f"Part {n}", (Para(words(rng, rng.randint(100, 300))), block)))
+        sections.append(
+            rd.Section(f"Part {n}", (rd.Para(words(rng, rng.randint(100, 300))), block))
+        )
     return make_doc(sections=tuple(sections))
 
 
@@ -259,8 +249,8 @@ def test_no_page_but_the_last_is_less_than_a_third_full(seed: int) -> None:
 def test_a_page_break_after_a_section_starts_the_next_on_a_new_page() -> None:
     doc = make_doc(
         sections=(
-            Section("Decision", (Para("DECISION text."),), page_break_after=True),
-            Section("Detail", (Para("DETAIL text."),), page_break_after=True),
+            rd.Section("Decision", (rd.Para("DECISION text."),), page_break_after=True),
+            rd.Section("Detail", (rd.Para("DETAIL text."),), page_break_after=True),
         )
     )
     pages = flat_pages(render_pdf(doc))
@@ -270,9 +260,9 @@ def test_a_page_break_after_a_section_starts_the_next_on_a_new_page() -> None:
 
 
 def test_a_small_chart_is_kept_whole() -> None:
-    chart = BarChart("CHART title", tuple((f"BAR{i}", i) for i in range(10)))
+    chart = rd.BarChart("CHART title", tuple((f"BAR{i}", i) for i in range(10)))
     rng = random.Random(3)
     for n in range(20, 400, 23):
-        doc = make_doc(sections=(Section("Text", (Para(words(rng, n)), chart)),))
+        doc = make_doc(sections=(rd.Section("Text", (rd.Para(words(rng, n)), chart)),))
         pages = flat_pages(render_pdf(doc))
         assert page_of(pages, "CHART title") == page_of(pages, "BAR0 ") == page_of(pages, "BAR9 ")

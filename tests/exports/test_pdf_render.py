@@ -17,6 +17,9 @@ from support.report_samples import (
     HOSTILE,
     KOREAN,
     LATIN_EXTENDED,
+    LONG_URL,
+    REFS,
+    SIGNERS,
     flat,
     flat_pages,
     make_doc,
@@ -25,20 +28,7 @@ from support.report_samples import (
 
 from exports.pdf_common import escape, rich
 from exports.pdf_render import render_pdf, write_pdf
-from transfers_app.reports.document import (
-    BarChart,
-    Bullets,
-    Fields,
-    Para,
-    Reference,
-    References,
-    ReportDocument,
-    Section,
-    Signatures,
-    Signer,
-    Table,
-    Tone,
-)
+from transfers_app.reports import document as rd
 
 
 def embedded_fonts(data: bytes) -> set[str]:
@@ -116,19 +106,19 @@ def test_sections_are_bookmarked_at_their_page() -> None:
 
 
 def test_a_bare_document_renders() -> None:
-    doc = make_doc(subtitle="", heading=Fields(()), cover_statement="", sections=())
+    doc = make_doc(subtitle="", heading=rd.Fields(()), cover_statement="", sections=())
     (text,) = pages_text(render_pdf(doc))
     assert "Transfer impact assessment" in text
     assert "Page 1 of 1" in text
 
 
-def long_table_doc(rows: int = 300) -> ReportDocument:
+def long_table_doc(rows: int = 300) -> rd.ReportDocument:
     return make_doc(
         sections=(
-            Section(
+            rd.Section(
                 "Register",
                 (
-                    Table(
+                    rd.Table(
                         ("Reference", "Importer name", "Mechanism used"),
                         tuple((f"ROW-{i:04d}", f"Vendor {i} Ltd", "EU SCCs") for i in range(rows)),
                         flagged=(5, 150),
@@ -165,15 +155,15 @@ def test_long_table_runs_over_pages_and_repeats_its_header() -> None:
 def test_hostile_strings_print_literally() -> None:
     doc = make_doc(
         title=HOSTILE[0],
-        heading=Fields(tuple((f"Name {i}", s) for i, s in enumerate(HOSTILE))),
+        heading=rd.Fields(tuple((f"Name {i}", s) for i, s in enumerate(HOSTILE))),
         sections=(
-            Section(
+            rd.Section(
                 HOSTILE[1],
                 (
-                    Para(" / ".join(HOSTILE)),
-                    Table(("Entity",), tuple((s,) for s in HOSTILE), flagged=(0,)),
-                    Bullets(HOSTILE),
-                    BarChart(HOSTILE[2], ((HOSTILE[0], 1),)),
+                    rd.Para(" / ".join(HOSTILE)),
+                    rd.Table(("Entity",), tuple((s,) for s in HOSTILE), flagged=(0,)),
+                    rd.Bullets(HOSTILE),
+                    rd.BarChart(HOSTILE[2], ((HOSTILE[0], 1),)),
                 ),
             ),
         ),
@@ -206,18 +196,20 @@ def test_arabic_is_shaped_and_put_in_visual_order() -> None:
     assert unicodedata.normalize("NFKC", inner)[::-1] == ARABIC
 
 
-def unicode_doc() -> ReportDocument:
+def unicode_doc() -> rd.ReportDocument:
     names = (*LATIN_EXTENDED, *CJK, KOREAN, ARABIC)
     return make_doc(
-        heading=Fields((("Importer", CJK[0]), ("Exporter", LATIN_EXTENDED[0]))),
+        heading=rd.Fields((("Importer", CJK[0]), ("Exporter", LATIN_EXTENDED[0]))),
         sections=(
-            Section(
+            rd.Section(
                 f"Parties: {LATIN_EXTENDED[1]} and {CJK[1]}",
                 (
-                    Para(" · ".join(names)),
-                    Table(("Entity", "Country"), tuple((n, "XX") for n in names), flagged=(0, 5)),
-                    Fields(tuple((n, n) for n in names)),
-                    BarChart("By entity", tuple((n, i) for i, n in enumerate(names))),
+                    rd.Para(" · ".join(names)),
+                    rd.Table(
+                        ("Entity", "Country"), tuple((n, "XX") for n in names), flagged=(0, 5)
+                    ),
+                    rd.Fields(tuple((n, n) for n in names)),
+                    rd.BarChart("By entity", tuple((n, i) for i, n in enumerate(names))),
                 ),
             ),
         ),
@@ -225,9 +217,11 @@ def unicode_doc() -> ReportDocument:
     )
 
 
-def long_table_with_tail() -> ReportDocument:
+def long_table_with_tail() -> rd.ReportDocument:
     doc = long_table_doc(200)
-    return replace(doc, sections=(*doc.sections, Section("After the table", (Para("The end."),))))
+    return replace(
+        doc, sections=(*doc.sections, rd.Section("After the table", (rd.Para("The end."),)))
+    )
 
 
 def test_latin_extended_greek_and_cyrillic_extract_exactly() -> None:
@@ -247,7 +241,9 @@ def test_cjk_names_print_in_an_embedded_cjk_font() -> None:
 
 
 def test_arabic_prints_in_an_embedded_font() -> None:
-    data = render_pdf(make_doc(sections=(Section("Parties", (Para(f"Importer: {ARABIC}"),)),)))
+    data = render_pdf(
+        make_doc(sections=(rd.Section("Parties", (rd.Para(f"Importer: {ARABIC}"),)),))
+    )
     assert any(f.endswith("+DejaVuSans") for f in embedded_fonts(data))
     # Drawn in visual order: extractors give each word back, the words right to left.
     text = unicodedata.normalize("NFKC", flat(" ".join(pages_text(data))))
@@ -296,12 +292,12 @@ def test_text_too_long_for_a_page_still_renders() -> None:
     huge = "word " * 2500
     doc = make_doc(
         sections=(
-            Section(
+            rd.Section(
                 "Huge",
                 (
-                    Fields((("Notes", huge),)),
-                    Table(("A", "B"), (("x" * 1500, huge),), (0.4, 5)),
-                    Para(huge, Tone.WARNING),
+                    rd.Fields((("Notes", huge),)),
+                    rd.Table(("A", "B"), (("x" * 1500, huge),), (0.4, 5)),
+                    rd.Para(huge, rd.Tone.WARNING),
                 ),
             ),
         )
@@ -313,7 +309,7 @@ def test_text_too_long_for_a_page_still_renders() -> None:
 
 
 def test_a_row_with_the_wrong_number_of_cells_is_refused() -> None:
-    doc = make_doc(sections=(Section("Bad", (Table(("A", "B"), (("1", "2", "3"),)),)),))
+    doc = make_doc(sections=(rd.Section("Bad", (rd.Table(("A", "B"), (("1", "2", "3"),)),)),))
     with pytest.raises(ValueError, match="row 1 has 3 cells for 2 columns"):
         render_pdf(doc)
 
@@ -355,34 +351,11 @@ def test_write_pdf_keeps_the_old_file_when_the_write_fails(
 
 # -- sign-off blocks and references ----------------------------------------------------------------
 
-SIGNERS = Signatures(
-    (
-        Signer("Assessed by", "A. Patel", "Privacy Counsel", "25 Oct 2024"),
-        Signer("Approved by", "Maria Gonzalez", "General Counsel", ""),
-        Signer("Reviewed by", "Zoë Ångström"),
-    )
-)
-LONG_URL = (
-    "https://www.edpb.europa.eu/system/files/2021-06/"
-    "edpb_recommendations_202001vo.2.0_supplementarymeasurestransferstools_en.pdf"
-)
-REFS = References(
-    (
-        Reference(
-            1,
-            "Recommendations 01/2020 on measures that supplement transfer tools",
-            "European Data Protection Board",
-            "18 Jun 2021",
-            LONG_URL,
-        ),
-        Reference(2, "Privacy Act 1988", "Federal Register of Legislation", "2024"),
-        Reference(3, "Guidance <b>&", "ICO", "", "https://ico.org.uk/?a=1&b=2"),
-    )
-)
-
 
 def test_signers_print_with_their_part_name_role_and_date() -> None:
-    text = flat(" ".join(pages_text(render_pdf(make_doc(sections=(Section("Sign", (SIGNERS,)),))))))
+    text = flat(
+        " ".join(pages_text(render_pdf(make_doc(sections=(rd.Section("Sign", (SIGNERS,)),)))))
+    )
     for expected in (
         "Assessed by Signature Name A. Patel",
         "Role Privacy Counsel",
@@ -397,7 +370,7 @@ def test_signers_print_with_their_part_name_role_and_date() -> None:
 
 def test_a_signer_block_is_never_cut_across_pages() -> None:
     for n in range(200, 700, 25):
-        doc = make_doc(sections=(Section("Sign", (Para("word " * n), SIGNERS)),))
+        doc = make_doc(sections=(rd.Section("Sign", (rd.Para("word " * n), SIGNERS)),))
         pages = flat_pages(render_pdf(doc))
         for first, last in (("Assessed by", "25 Oct 2024"), ("Reviewed by", "Ångström")):
             on = [i for i, p in enumerate(pages) if first in p]
@@ -407,7 +380,7 @@ def test_a_signer_block_is_never_cut_across_pages() -> None:
 
 
 def test_references_are_numbered_entries_with_links() -> None:
-    data = render_pdf(make_doc(sections=(Section("Sources", (REFS,)),)))
+    data = render_pdf(make_doc(sections=(rd.Section("Sources", (REFS,)),)))
     text = flat(" ".join(pages_text(data)))
     assert (
         "[1] Recommendations 01/2020 on measures that supplement transfer tools. European Data "

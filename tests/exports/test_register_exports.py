@@ -28,9 +28,10 @@ from transfers_app.domain.enums import (
     Mechanism,
     Role,
     Severity,
+    TiaState,
     TiaStatus,
 )
-from transfers_app.domain.formatting import SEVERITY_LABELS
+from transfers_app.domain.formatting import SEVERITY_LABELS, TIA_STATE_LABELS
 from transfers_app.domain.models import (
     Document,
     Entity,
@@ -307,6 +308,23 @@ def test_csv_status_agrees_with_the_status_report(service: AppServices, tmp_path
         assert int(row[gaps]) >= len(s.gaps)
 
 
+def test_csv_names_every_document_each_regime_relies_on(
+    service: AppServices, tmp_path: Path
+) -> None:
+    rows = _read_csv(_export(service, ExportFormat.CSV, tmp_path / "register.csv"))
+    head = rows[0]
+    tid, docs = head.index("Transfer ID"), head.index("Documents relied on")
+    by_transfer = {r[tid]: r[docs] for r in rows[1:] if r[tid]}
+    report = service.register.status(TODAY)
+    for s in report.statuses:
+        said = by_transfer[str(s.transfer.id)]
+        for r in s.results:
+            for d in r.documents:
+                assert f"{r.assessment.regime.value}: '{d.title}' (" in said, (s.transfer.id, said)
+    assert sum(len(r.documents) > 1 for s in report.statuses for r in s.results) >= 3
+    assert "DPF evidence, listing checked" in " ".join(by_transfer.values())
+
+
 # -- XLSX ------------------------------------------------------------------------------------
 
 
@@ -328,6 +346,13 @@ def test_xlsx_sheets_frozen_header_filters_and_typed_dates(
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
         assert all(ws.cell(1, c).font.bold for c in range(1, ws.max_column + 1))
         assert ws.column_dimensions["B"].width > 8
+        # Printed: landscape, every column on the page's width, the header on every page.
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+        last = ws.cell(1, ws.max_column).column_letter
+        assert ws.print_area == f"'{ws.title}'!$A$1:${last}${ws.max_row}", ws.title
     assert wb["Entities"].max_row - 1 == len(service.register.store.entities.list())
     assert wb["Transfers"].max_row - 1 == len(service.register.store.transfers.list())
     assert wb["Documents"].max_row - 1 == len(service.register.store.documents.list())
@@ -344,6 +369,40 @@ def test_xlsx_sheets_frozen_header_filters_and_typed_dates(
         assert "yy" in cell.number_format
     recorded = {d.signed_on for d in service.register.store.documents.list() if d.signed_on}
     assert {c.value.date() for c in signed_dates} == recorded
+
+
+def test_xlsx_transfers_and_assessments_say_what_the_status_report_says(
+    service: AppServices, tmp_path: Path
+) -> None:
+    wb = load_workbook(_export(service, ExportFormat.XLSX, tmp_path / "register.xlsx"))
+    report = service.register.status(TODAY)
+    sheet = wb["Transfers"]
+    head = [c.value for c in sheet[1]]
+    rows = {
+        r[head.index("ID")]: dict(zip(head, r, strict=True))
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    # Every transfer names its regimes, inherited from the exporter when not its own.
+    assert all(r["Regimes"] for r in rows.values()), [r["ID"] for r in rows.values()]
+    assert any(not t.regimes for t in service.register.store.transfers.list())
+    for s in report.statuses:
+        row = rows[s.transfer.id]
+        assert row["Regimes"] == ", ".join(r.assessment.regime.value for r in s.results)
+        assert row["Assessment status"] == TIA_STATE_LABELS[report.tia_state(s)]
+        assert (row["Assessment"] or "") == (s.assessment.reference if s.assessment else "")
+    tias = wb["Assessments"]
+    head = [c.value for c in tias[1]]
+    said = {
+        r[head.index("ID")]: r[head.index("On the register date")]
+        for r in tias.iter_rows(min_row=2, values_only=True)
+    }
+    for s in report.statuses:
+        if s.assessment is not None and report.tia_state(s) in (
+            TiaState.STALE,
+            TiaState.REVIEW_OVERDUE,
+        ):
+            assert said[s.assessment.id] == TIA_STATE_LABELS[report.tia_state(s)]
+    assert {"stale", "review overdue", "approved"} <= set(said.values())
 
 
 def test_xlsx_never_holds_a_formula_and_keeps_hostile_text(
@@ -434,6 +493,12 @@ def _json_without_time(path: Path) -> dict[str, Any]:
     return data
 
 
+def _records_text(path: Path) -> str:
+    """The file's record sections as written: from the first section to the audit trail."""
+    text = path.read_text("utf-8")
+    return text[text.index('\n  "entities": [') : text.index('\n  "audit": [')]
+
+
 def test_json_round_trip_into_an_empty_register_is_lossless(
     service: AppServices, tmp_path: Path
 ) -> None:
@@ -454,8 +519,16 @@ def test_json_round_trip_into_an_empty_register_is_lossless(
     # The signed file itself is not in the JSON: the import says which are missing.
     assert set(result.missing_files) == {f["sha256"] for f in data["files"]}
     second = _export(copy, ExportFormat.JSON, tmp_path / "again.json")
-    assert _json_without_time(first) == _json_without_time(second)
-    assert first.read_text("utf-8").split("\n", 3)[3] == second.read_text("utf-8").split("\n", 3)[3]
+    before, after = _json_without_time(first), _json_without_time(second)
+    history, moved = before.pop("audit"), after.pop("audit")
+    assert before["counts"].pop("audit") == len(history) > 0
+    assert after["counts"].pop("audit") == len(history) + 2
+    assert before == after
+    # Every record section is written byte for byte as before; the audit trail comes along
+    # verbatim (under new ids) after the entry announcing it, then the note of the load.
+    assert _records_text(first) == _records_text(second)
+    assert [{**e, "id": 0} for e in moved[1:-1]] == [{**e, "id": 0} for e in history]
+    assert copy.audit.verify().intact
     assert status_to_json(copy.register.compute_status(TODAY)) == status_to_json(
         service.register.compute_status(TODAY)
     )

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from db.files import FileStore
 from db.mapping import to_json
+from transfers_app.domain.audit_chain import GENESIS, hash_of
 from transfers_app.domain.models import (
     AuditEntry,
     CatalogueItem,
@@ -26,7 +27,7 @@ from transfers_app.domain.models import (
     Transfer,
 )
 from transfers_app.domain.names import name_key
-from transfers_app.errors import NotFoundError, StorageError
+from transfers_app.errors import ConflictError, NotFoundError, ReadOnlyError, StorageError
 
 R = TypeVar("R", Entity, Location, Transfer, Document, Tia, SubprocessorNotice)
 
@@ -80,11 +81,18 @@ class Core:
         self.files = files
         self.now = now
         self._saved: list[State] = []
+        # Why nothing can be written (a test makes a read-only store by setting it).
+        self.read_only: str | None = None
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
         """Writes inside happen together or not at all (nested: back to where it began).
         Each block ends with the checks a database makes on every write."""
+        if self.read_only is not None:
+            raise ReadOnlyError(
+                f"the register is open read-only ({self.read_only}): nothing was changed",
+                self.read_only,
+            )
         self._saved.append(self.state.copy())
         try:
             yield
@@ -99,26 +107,58 @@ class Core:
     def audit(
         self, table: str, record_id: int | None, action: str, before: Any, after: Any
     ) -> None:
-        s = self.state
-        s.audit.append(
-            AuditEntry(
-                self.now(),
-                self.actor,
-                table,
-                record_id,
-                action,
-                to_json(before) if before is not None else None,
-                to_json(after) if after is not None else None,
-                len(s.audit) + 1,
-            )
+        self.append_audit(
+            table,
+            record_id,
+            action,
+            to_json(before) if before is not None else None,
+            to_json(after) if after is not None else None,
         )
 
     def note(self, action: str, detail: str) -> None:
+        self.append_audit("register", None, action, None, detail)
+
+    def append_audit(
+        self,
+        table: str,
+        record_id: int | None,
+        action: str,
+        before: str | None,
+        after: str | None,
+        at: datetime | None = None,
+    ) -> AuditEntry:
+        """Appends an entry to the audit chain, linked to the newest one."""
         s = self.state
-        s.audit.append(
-            AuditEntry(
-                self.now(), self.actor, "register", None, action, None, detail, len(s.audit) + 1
-            )
+        prev = s.audit[-1].hash if s.audit else GENESIS
+        entry = AuditEntry(
+            at or self.now(),
+            self.actor,
+            table,
+            record_id,
+            action,
+            before,
+            after,
+            len(s.audit) + 1,
+            prev_hash=prev,
+        )
+        entry = replace(entry, hash=hash_of(entry))
+        s.audit.append(entry)
+        return entry
+
+    def conflict(self, table: str, label: str, obj_id: int, expected: int, stored: int) -> None:
+        """Raises the ConflictError of a stale save, saying who wrote the stored version."""
+        last = next(
+            (a for a in reversed(self.state.audit) if a.table == table and a.record_id == obj_id),
+            None,
+        )
+        raise ConflictError(
+            table=table,
+            label=label,
+            record_id=obj_id,
+            expected_version=expected,
+            stored_version=stored,
+            changed_by=last.actor if last else None,
+            changed_at=last.at if last else None,
         )
 
     @staticmethod
@@ -132,7 +172,9 @@ class Core:
         table[new_id] = saved
         return saved
 
-    def updated(self, label: str, table: dict[int, R], obj: R, **changes: Any) -> tuple[R, R]:
+    def updated(
+        self, label: str, table: dict[int, R], obj: R, audit_table: str, **changes: Any
+    ) -> tuple[R, R]:
         """(stored before, saved): ``obj`` over the stored record if its version matches."""
         if obj.id is None:
             raise NotFoundError(f"{label} has no id: add it first")
@@ -140,10 +182,7 @@ class Core:
         if before is None:
             raise NotFoundError(f"{label} {obj.id} does not exist")
         if before.version != obj.version:
-            raise StorageError(
-                f"{label} {obj.id} was changed elsewhere since it was opened "
-                f"(version {before.version}, expected {obj.version}); reload and try again"
-            )
+            self.conflict(audit_table, label, obj.id, obj.version, before.version)
         saved = replace(
             obj,
             version=obj.version + 1,
@@ -163,7 +202,7 @@ class Core:
         with self.atomic():
             when = self.now() if archive else None
             # Only the archive mark is written; what else ``obj`` says is not saved.
-            before, saved = self.updated(label, table, obj, archived_at=when)
+            before, saved = self.updated(label, table, obj, audit_table, archived_at=when)
             table[obj.id] = replace(
                 before, archived_at=when, version=saved.version, updated_at=saved.updated_at
             )

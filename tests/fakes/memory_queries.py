@@ -7,12 +7,10 @@ import builtins
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, timedelta
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-
 from db.mapping import to_json
+from db.organisation_keys import profile_from
 from fakes.memory_core import (
     Core,
     R,
@@ -20,9 +18,10 @@ from fakes.memory_core import (
     new_record,
     stored_parties,
 )
-from transfers_app.domain.enums import DocumentKind, DocumentStatus, TiaStatus
+from fakes.memory_organisation import read_follow_ups, write_follow_ups, write_profile
+from transfers_app.domain.audit_chain import IMPORT_ACTION, REGISTER_TABLE, import_marker
+from transfers_app.domain.enums import TiaStatus
 from transfers_app.domain.models import (
-    AuditEntry,
     Document,
     Entity,
     Location,
@@ -34,12 +33,10 @@ from transfers_app.domain.readmodels import (
     AssessmentHead,
     Counts,
     DocumentFacts,
-    DueKind,
     EntityFacts,
     EntityRow,
     EntityTransferLine,
     MechanismsUsed,
-    NextDue,
     RulesSnapshot,
     TransferData,
     TransferFacts,
@@ -47,25 +44,6 @@ from transfers_app.domain.readmodels import (
 from transfers_app.domain.validation import ensure_valid
 from transfers_app.errors import StorageError
 from transfers_app.ports.storage import RegisterRecords
-
-
-def _document_due(d: Document, on: date, recheck_months: int | None) -> tuple[date, DueKind] | None:
-    """A current document's earliest due date, as ``SqliteQueries.next_due`` computes it (on a
-    tie, notice before expiry before review before the DPF re-check)."""
-    dates: list[tuple[date, int, DueKind]] = []
-    if d.expires_on is not None:
-        dates.append((d.expires_on, 1, DueKind.EXPIRY))
-        if d.notice_period_days:
-            dates.append((d.expires_on - timedelta(days=d.notice_period_days), 0, DueKind.NOTICE))
-    if d.next_review_on is not None:
-        dates.append((d.next_review_on, 2, DueKind.REVIEW))
-    if d.kind is DocumentKind.DPF_CERTIFICATION and recheck_months is not None:
-        due = d.checked_on + relativedelta(months=recheck_months) if d.checked_on else on
-        dates.append((due, 3, DueKind.DPF_RECHECK))
-    if not dates:
-        return None
-    day, _, what = min(dates)
-    return day, what
 
 
 class MemoryQueries:
@@ -96,7 +74,7 @@ class MemoryQueries:
     def snapshot(self) -> RulesSnapshot:
         s = self._c.state
         entities = {
-            e.id or 0: EntityFacts(e.id, e.name, e.kind, e.lifecycle, e.exporter_regimes)
+            e.id or 0: EntityFacts(e.id, e.name, e.kind, e.lifecycle, e.exporter_regimes, e.since)
             for e in s.entities.values()
             if e.archived_at is None
         }
@@ -120,6 +98,7 @@ class MemoryQueries:
                 d.party_ids,
                 d.archived_at,
                 d.supersedes_id,
+                d.notice_period_days,
             )
             for d in s.documents.values()
         }
@@ -190,40 +169,6 @@ class MemoryQueries:
             for e in entities
         ]
 
-    def next_due(
-        self,
-        on: date,
-        entity_ids: Sequence[int] | None = None,
-        *,
-        recheck_months: int | None,
-    ) -> dict[int, NextDue]:
-        s = self._c.state
-        candidates: dict[int, list[tuple[date, DueKind]]] = defaultdict(list)
-        for d in s.documents.values():
-            if d.archived_at is None and d.status is DocumentStatus.CURRENT:
-                due = _document_due(d, on, recheck_months)
-                if due is not None:
-                    for p in d.party_ids:
-                        candidates[p].append(due)
-        newest: dict[int, Tia] = {}
-        for x in s.tias.values():
-            if x.archived_at is None:
-                cur = newest.get(x.transfer_id)
-                rank = (x.approved_on or date.min, x.id or 0)
-                if cur is None or rank > (cur.approved_on or date.min, cur.id or 0):
-                    newest[x.transfer_id] = x
-        for x in newest.values():
-            if x.next_review_on is not None:
-                t = s.transfers[x.transfer_id]
-                for party in (t.exporter_id, t.importer_id):
-                    candidates[party].append((x.next_review_on, DueKind.TIA_REVIEW))
-        wanted = None if entity_ids is None else set(entity_ids)
-        return {
-            i: NextDue(*min(dues, key=lambda due: due[0]))
-            for i, dues in candidates.items()
-            if wanted is None or i in wanted
-        }
-
     def mechanisms_used(self, entity_ids: Sequence[int] | None = None) -> dict[int, MechanismsUsed]:
         wanted = None if entity_ids is None else set(entity_ids)
         return {
@@ -287,6 +232,8 @@ class MemoryQueries:
                         d.signed_on if d else None,
                         d.expires_on if d else None,
                         d.next_review_on if d else None,
+                        t.purpose or t.service,
+                        t.data_categories,
                     )
                 )
         return out
@@ -333,7 +280,8 @@ class MemoryBulkRecords:
         self._c = core
 
     def dump(self) -> RegisterRecords:
-        s = self._c.state
+        c = self._c
+        s = c.state
 
         def by_id(table: dict[int, Any]) -> tuple[Any, ...]:
             return tuple(r for _, r in sorted(table.items()))
@@ -348,6 +296,9 @@ class MemoryBulkRecords:
             files=tuple(f for _, f in sorted(s.files.items())),
             publications=by_id(s.publications),
             notices=by_id(s.notices),
+            audit=tuple(s.audit),
+            organisation=tuple(p for p in (profile_from(s.settings.get),) if not p.is_empty),
+            open_items=tuple(read_follow_ups(c)),
         )
 
     def load(self, records: RegisterRecords, note: str) -> None:
@@ -398,6 +349,21 @@ class MemoryBulkRecords:
                 s.publications[p.id or 0] = p
             for n in records.notices:
                 s.notices[n.id or 0] = kept(n)
+            history = records.audit
+            if history:
+                # Kept verbatim after an entry that announces it, renumbered after ours.
+                c.append_audit(
+                    REGISTER_TABLE,
+                    None,
+                    IMPORT_ACTION,
+                    None,
+                    import_marker(len(history), history[0].prev_hash, history[-1].hash),
+                )
+                for entry in history:
+                    s.audit.append(replace(entry, id=len(s.audit) + 1))
+            for profile in records.organisation[-1:]:
+                write_profile(c, profile)
+            write_follow_ups(c, list(records.open_items))
             c.note("load", note)
 
     def add_generated(
@@ -462,16 +428,5 @@ class MemoryBulkRecords:
                 )
                 made.append(("transfers", s.transfers.setdefault(base + k, saved)))
             for table, saved in made:
-                s.audit.append(
-                    AuditEntry(
-                        stamp,
-                        c.actor,
-                        table,
-                        saved.id,
-                        "create",
-                        None,
-                        to_json(saved),
-                        len(s.audit) + 1,
-                    )
-                )
+                c.append_audit(table, saved.id, "create", None, to_json(saved), at=stamp)
         return ids

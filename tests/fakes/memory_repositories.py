@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from db.mapping import SETTING_SET, SETTINGS_TABLE, setting_json
 from fakes.memory_core import (
     CATALOGUES,
     Core,
@@ -54,7 +55,7 @@ class MemoryEntities:
         ensure_valid(e)
         c = self._c
         with c.atomic():
-            before, saved = c.updated("entity", c.state.entities, e)
+            before, saved = c.updated("entity", c.state.entities, e, "entities")
             c.audit("entities", e.id, "update", before, saved)
         return saved
 
@@ -95,7 +96,7 @@ class MemoryEntities:
         ensure_valid(loc)
         c = self._c
         with c.atomic():
-            before, saved = c.updated("location", c.state.locations, loc)
+            before, saved = c.updated("location", c.state.locations, loc, "locations")
             c.audit("locations", loc.id, "update", before, saved)
         return saved
 
@@ -163,7 +164,7 @@ class MemoryTransfers:
         ensure_valid(t)
         c = self._c
         with c.atomic():
-            before, saved = c.updated("transfer", c.state.transfers, t)
+            before, saved = c.updated("transfer", c.state.transfers, t, "transfers")
             c.audit("transfers", t.id, "update", before, saved)
         return saved
 
@@ -223,7 +224,7 @@ class MemoryDocuments:
         c = self._c
         with c.atomic():
             doc = self._store_file(doc, file)
-            before, saved = c.updated("document", c.state.documents, doc)
+            before, saved = c.updated("document", c.state.documents, doc, "documents")
             c.state.documents[saved.id or 0] = stored_parties(saved)
             c.audit("documents", doc.id, "update", before, saved)
         return saved
@@ -331,6 +332,7 @@ class MemoryAssessments:
                 "transfer assessment",
                 c.state.tias,
                 tia,
+                "tias",
                 approved_document=tia.approved_document or kept,
             )
             c.audit("tias", tia.id, "update", audited(before), audited(saved))
@@ -393,7 +395,9 @@ class MemoryNotices:
         ensure_valid(n)
         c = self._c
         with c.atomic():
-            before, saved = c.updated("sub-processor notice", c.state.notices, n)
+            before, saved = c.updated(
+                "sub-processor notice", c.state.notices, n, "subprocessor_notices"
+            )
             c.audit("subprocessor_notices", n.id, "update", before, saved)
         return saved
 
@@ -438,7 +442,19 @@ class MemorySettings:
         return self._c.state.settings.get(key)
 
     def set(self, key: str, value: str) -> None:
-        self._c.state.settings[key] = value
+        c = self._c
+        with c.atomic():
+            old = c.state.settings.get(key)
+            if old == value:
+                return
+            c.state.settings[key] = value
+            c.append_audit(
+                SETTINGS_TABLE,
+                None,
+                SETTING_SET,
+                setting_json(key, old),
+                setting_json(key, value),
+            )
 
     def catalogue(self, name: str) -> builtins.list[CatalogueItem]:
         return [i for _, i in sorted(self._c.state.catalogue.items()) if i.catalogue == name]
@@ -481,3 +497,6 @@ class MemoryAudit:
 
     def generation(self) -> int:
         return len(self._c.state.audit)
+
+    def chain(self, after_id: int = 0, limit: int = 5000) -> builtins.list[AuditEntry]:
+        return [a for a in self._c.state.audit if (a.id or 0) > after_id][:limit]

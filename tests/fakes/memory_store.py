@@ -20,6 +20,7 @@ from datetime import datetime
 
 from db.files import FileStore
 from fakes.memory_core import Core, utcnow
+from fakes.memory_organisation import MemoryOpenItems, MemoryOrganisation
 from fakes.memory_queries import MemoryBulkRecords, MemoryQueries
 from fakes.memory_repositories import (
     MemoryAssessments,
@@ -32,6 +33,7 @@ from fakes.memory_repositories import (
     MemorySettings,
     MemoryTransfers,
 )
+from transfers_app.ports.storage import JournalMode, StorageInfo
 
 
 class MemoryStore:
@@ -53,13 +55,29 @@ class MemoryStore:
         self.notices = MemoryNotices(core)
         self.publications = MemoryPublications(core)
         self.settings = MemorySettings(core)
+        self.organisation = MemoryOrganisation(core)
+        self.open_items = MemoryOpenItems(core)
         self.audit = MemoryAudit(core)
         self.queries = MemoryQueries(core)
         self.records = MemoryBulkRecords(core)
+        self._journal = JournalMode.WAL
 
     @property
     def actor(self) -> str:
         return self._core.actor
+
+    @property
+    def storage(self) -> StorageInfo:
+        core = self._core
+        return StorageInfo("memory", read_only=core.read_only, journal=self._journal)
+
+    def set_journal_mode(self, mode: JournalMode) -> None:
+        # No file, no journal: the choice is kept and audited as SQLite's store does.
+        if self._core.read_only is not None:
+            with self._core.atomic():
+                pass  # raises the ReadOnlyError a write would
+        self._journal = mode
+        self.settings.set("journal_mode", mode.value)
 
     @contextmanager
     def transaction(self) -> Iterator[MemoryStore]:

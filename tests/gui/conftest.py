@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from support.registers import checkpoint, read_only
 from support.widgets import WAIT_MS, PageLoader
 
 from db import FileStore, SqliteStore, open_db
@@ -17,6 +18,7 @@ from transfers_app.paths import AppPaths
 from transfers_app.reference import builtin_reference
 from transfers_app.services.app import AppServices
 from transfers_app.services.reference import ReferenceSource
+from ui import messages
 from ui.collector import MainThreadCollector
 from ui.context import UiContext
 from ui.jobs import runner
@@ -50,6 +52,33 @@ def _close(opened: list[AppServices]) -> None:
 
 
 @pytest.fixture
+def said(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """The text of every message box the test's widgets open, by kind: info, error, confirm
+    (none is shown; a confirmation is answered yes)."""
+    out: dict[str, list[str]] = {"info": [], "error": [], "confirm": []}
+
+    def record(kind: str, answer: bool | None = None) -> Callable[[object, str], bool | None]:
+        def box(parent: object, text: str) -> bool | None:
+            out[kind].append(text)
+            return answer
+
+        return box
+
+    monkeypatch.setattr(messages, "info", record("info"))
+    monkeypatch.setattr(messages, "error", record("error"))
+    monkeypatch.setattr(messages, "confirm", record("confirm", True))
+    return out
+
+
+@pytest.fixture
+def error_texts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of every error box the test's widgets open, in order (none is shown)."""
+    shown: list[str] = []
+    monkeypatch.setattr(messages, "error", lambda parent, text: shown.append(text))
+    return shown
+
+
+@pytest.fixture
 def ctx(tmp_path: Path) -> Iterator[UiContext]:
     """The demo register (20 entities, deliberate gaps) as the app sees it on 2026-11-25."""
     context, opened = make_ctx(tmp_path / "app")
@@ -62,6 +91,19 @@ def empty_ctx(tmp_path: Path) -> Iterator[UiContext]:
     context, opened = make_ctx(tmp_path / "empty", demo=False)
     yield context
     _close(opened)
+
+
+@pytest.fixture
+def read_only_ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[UiContext]:
+    """The demo register, its file read-only (as when the share grants reading only)."""
+    home = tmp_path / "app"
+    context, opened = make_ctx(home)
+    _close(opened)
+    checkpoint(context.paths.database)
+    with read_only(monkeypatch, context.paths.database):
+        context, opened = make_ctx(home, demo=False)
+        yield context
+        _close(opened)
 
 
 @pytest.fixture
@@ -86,7 +128,16 @@ def _no_unexpected_message_box(monkeypatch: pytest.MonkeyPatch) -> None:
 
         return fail
 
-    names = ("error", "info", "confirm", "discard_changes", "file_saved", "save_file", "open_file")
+    names = (
+        "error",
+        "info",
+        "confirm",
+        "ask_text",
+        "discard_changes",
+        "file_saved",
+        "save_file",
+        "open_file",
+    )
     for name in names:
         monkeypatch.setattr(messages, name, unexpected(name))
 

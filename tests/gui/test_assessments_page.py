@@ -56,7 +56,7 @@ def test_keystone_access_group_is_overdue(page: AssessmentsPage) -> None:
     assert cell[Column.TRANSFER] == "Keystone Access Europe Ltd → Keystone Access Group, Inc."
     assert cell[Column.STATUS] == "approved"
     assert cell[Column.APPROVER] == "Maria Santos (General Counsel)"
-    assert cell[Column.NEXT_REVIEW] == "2026-10-25"
+    assert cell[Column.NEXT_REVIEW] == "25 Oct 2026"
     assert cell[Column.FLAG] == "OVERDUE"
 
 
@@ -68,6 +68,9 @@ def test_attention_rows_come_first(page: AssessmentsPage) -> None:
     assert flags[: missing + overdue + stale] == (
         ["MISSING"] * missing + ["OVERDUE"] * overdue + ["STALE"] * stale
     )
+    # the parent's 12-month cycle has run out. Singapore's review date has passed too, but its
+    # IDTA has expired since: the status engine reports the transfer as having no valid tool
+    # (a review of an assessment of a lapsed tool is not what is due), so the page says stale.
     assert missing == 3 and overdue == 1
     assert page.summary.text().startswith("5 on file, 1 review overdue, 3 missing")
 
@@ -78,7 +81,7 @@ def test_apply_filter_missing_and_overdue(page: AssessmentsPage) -> None:
     assert rows and all(r.missing for r in rows)
     assert any(r.importer.startswith("Helpdesk Partners") for r in rows)
     page.apply_filter(state="overdue")
-    assert [r.importer for r in shown(page)] == ["Keystone Access Group, Inc."]
+    assert sorted(r.importer for r in shown(page)) == ["Keystone Access Group, Inc."]
     page.apply_filter()
     assert len(shown(page)) == 8
 
@@ -206,7 +209,7 @@ def test_a_stale_assessment_is_flagged_with_the_reason(
 def test_an_empty_register(empty_ctx: UiContext, load_page: PageLoader) -> None:
     p = load_page(AssessmentsPage(empty_ctx), rows=False)
     assert p.proxy.rowCount() == 0
-    assert p.summary.text() == "0 on file, 0 review overdue, 0 missing"
+    assert p.summary.text() == "0 on file, 0 reviews overdue, 0 missing"
 
 
 def test_model_passes_the_model_tester(qtmodeltester: Any, page: AssessmentsPage) -> None:

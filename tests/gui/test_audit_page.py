@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from typing import Any
 
@@ -11,8 +12,9 @@ from support.widgets import shown_objects
 
 from transfers_app.domain.models import AuditEntry
 from ui.context import UiContext
-from ui.models.audit import AuditModel, AuditRow, Column, compute_diff
+from ui.models.audit import AuditModel, AuditRow, Column, compute_diff, field_label
 from ui.pages.audit import AuditPage
+from ui.widgets.tables import select_row_where
 
 
 @pytest.fixture
@@ -132,3 +134,62 @@ def test_empty_register(qtbot: QtBot, empty_ctx: UiContext) -> None:
     qtbot.addWidget(page)
     assert page.proxy.rowCount() == empty_ctx.services.register.store.queries.counts().audit_entries
     assert page.focus_search()
+
+
+def test_a_line_says_the_chain_holds_with_its_head_hash(page: AuditPage, ctx: UiContext) -> None:
+    assert page.wait_for_background(10_000)
+    result = ctx.services.audit.verify()
+    text = page.chain_label.text()
+    assert text.startswith(f"The audit trail is intact: {result.entries:,} entries checked")
+    assert f"Head hash (entry {result.head_id}): {result.head_hash}" in text
+    assert "#1a7f37" in page.chain_label.styleSheet()  # green
+
+
+def test_a_line_names_the_first_broken_link_of_a_tampered_trail(
+    page: AuditPage, ctx: UiContext
+) -> None:
+    assert page.wait_for_background(10_000)
+    conn = sqlite3.connect(ctx.paths.database)
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("UPDATE audit SET actor = 'someone else' WHERE id = 7")
+    conn.commit()
+    conn.close()
+    page.refresh()
+    assert page.wait_for_background(10_000)
+    text = page.chain_label.text()
+    assert text.startswith("The audit trail is BROKEN: ")
+    assert "First broken link: entry 7 (" in text
+    assert "font-weight: bold" in page.chain_label.styleSheet()
+    assert page.verification is not None and not page.verification.intact
+
+
+def test_records_are_named_never_by_an_entity_id(page: AuditPage, ctx: UiContext) -> None:
+    """Issue 13: the audit log said "Exporter id 2". A transfer says who sends data to whom,
+    an assessment is called by its reference, as on every other page."""
+    store = ctx.services.register.store
+    names = store.names.names()
+    page.table_filter.setCurrentIndex(page.table_filter.findData("transfers"))
+    page.action_filter.setCurrentIndex(page.action_filter.findData("create"))
+    entry = shown(page)[0]
+    transfer = store.transfers.get(entry.record_id or 0)
+    exporter, importer = names[transfer.exporter_id], names[transfer.importer_id]
+    row = select_row_where(page.table, lambda e: e == entry)
+    assert row
+    assert f"{exporter} → {importer}, to " in page.proxy.index(0, Column.RECORD).data()
+    text = page.detail.toPlainText()
+    assert "Exporter id" not in text and "Importer id" not in text
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Exporter"))
+    assert exporter in " ".join(lines[at : at + 3])  # before (none), after
+    page.table_filter.setCurrentIndex(page.table_filter.findData("tias"))
+    tia = store.assessments.get(shown(page)[0].record_id or 0)
+    assert page.proxy.index(0, Column.RECORD).data() == f"{tia.reference} {tia.title}"
+    page.search.setText(tia.reference.lower())
+    assert shown(page)
+
+
+def test_field_labels_drop_the_id() -> None:
+    assert field_label("exporter_id") == "Exporter"
+    assert field_label("party_ids") == "Parties"
+    assert field_label("extra_transfer_ids") == "Extra transfers"
+    assert field_label("signed_on") == "Signed on"

@@ -180,10 +180,11 @@ def test_clicking_a_due_item_opens_its_record(qtbot, ctx):  # type: ignore[no-un
     page = ready_page(qtbot, ctx)
     first = page.due_list.topLevelItem(0)
     assert first is not None
-    assert first.data(0, Qt.ItemDataRole.UserRole).record == "document 8"  # Brightwave's DPF
+    # Meridian's 2010 SCCs, past their last day under EU law (27 Dec 2022).
+    assert first.data(0, Qt.ItemDataRole.UserRole).record == "document 17"
     with qtbot.waitSignal(page.navigate, timeout=1000) as blocker:
         _click(qtbot, page, first)
-    assert blocker.args == ["documents", {"document_id": 8}]
+    assert blocker.args == ["documents", {"document_id": 17}]
     # An assessment's review opens the assessment.
     with qtbot.waitSignal(page.navigate, timeout=1000) as blocker:
         _click(qtbot, page, _due_item(page, "tia 1"))
@@ -245,6 +246,7 @@ def test_empty_register_says_no_transfers_yet(qtbot, empty_ctx):  # type: ignore
     page = ready_page(qtbot, empty_ctx)
     assert page.destination_chart.message() == "No transfers yet"
     assert page.mechanism_chart.message() == "No transfers yet"
+    assert "File › Import suppliers…" in page.destination_chart.hint()  # what to do
     assert page.destination_chart.bar_rects() == {}
     assert page.destination_chart.bar_at(QPoint(100, 100)) is None
     assert page.tiles["critical"].value_text() == "0"
@@ -383,3 +385,18 @@ def test_bar_chart_alone_scales_and_labels(qtbot):  # type: ignore[no-untyped-de
     with pytest.raises(ValueError):
         chart.set_bars([Bar("x", "Ex", (1,))])
     chart.grab()  # paints every state without a Qt warning
+
+
+@pytest.mark.parametrize(("width", "height"), [(1090, 740), (1730, 1020)])
+def test_no_figure_is_cut_short_in_a_1280_or_1920_window(qtbot, ctx, width, height):  # type: ignore[no-untyped-def]
+    """Issue 13: "re-ch…" on a tile and "1 high · 2 medium · 2 …" on a bar, at 1280x800 (the
+    page gets the window less the side list)."""
+    page = ready_page(qtbot, ctx, width, height)
+    QCoreApplication.processEvents()
+    for tile in page.tiles.values():
+        lines = tile.caption_lines()
+        assert " ".join(lines) == tile.caption(), tile.title()
+    for chart in (page.destination_chart, page.mechanism_chart):
+        for i in range(len(chart.bars())):
+            shown = chart.shown_breakdown(i)
+            assert shown and "…" not in shown, (chart, i, shown)

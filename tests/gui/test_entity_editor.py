@@ -247,13 +247,56 @@ def test_documents_tab_lists_the_entity_documents(qtbot: QtBot, ctx: UiContext) 
     row = titles.index("IDTA Keystone Europe - Keystone Australia")
     assert model.index(row, 1).data() == "UK IDTA"
     assert model.index(row, 2).data() == "25 May 2024"
-    assert model.index(row, 3).data() == "09 Jan 2027"
+    assert model.index(row, 3).data() == "9 Jan 2027"
 
 
-def test_a_new_entity_has_no_transfers_or_documents_yet(qtbot: QtBot, ctx: UiContext) -> None:
+def test_a_new_vendor_and_its_first_transfer_in_one_pass(
+    qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: the Transfers tab of a new entity was disabled until it was saved and the
+    dialog closed. Adding a transfer saves the entity first; the dialog stays open on it."""
+    from transfers_app.domain.enums import Access, Role
+    from transfers_app.domain.models import Transfer
+    from ui.dialogs.transfer_editor import TransferEditor
+
+    repo = ctx.services.register.store
+    calls: list[dict[str, object]] = []
+
+    def fake_edit(parent: object, ctx_: UiContext, **kw: object) -> Transfer | None:
+        calls.append(kw)
+        importer = kw["importer_id"]
+        assert isinstance(importer, int)
+        return repo.transfers.add(
+            Transfer(2, importer, "FI", Access.STORAGE, Role.PROCESSOR, service="Payroll")
+        )
+
+    monkeypatch.setattr(TransferEditor, "edit", fake_edit)
     dialog = editor(qtbot, ctx)
-    assert not dialog.tabs.isTabEnabled(2)
-    assert not dialog.tabs.isTabEnabled(3)
+    assert dialog.tabs.isTabEnabled(2)
+    assert not dialog.tabs.isTabEnabled(3)  # documents wait for the first save
+    # Nothing to save yet: the problems show on the Details tab, nothing is written.
+    dialog.tabs.setCurrentIndex(2)
+    qtbot.mouseClick(dialog.add_transfer_button, Qt.MouseButton.LeftButton)
+    assert calls == [] and dialog.tabs.currentIndex() == 0 and dialog.saved is None
+    qtbot.keyClicks(dialog.name_edit, "Aurora Payroll")
+    choose(dialog.kind_combo, EntityKind.VENDOR)
+    dialog.tabs.setCurrentIndex(1)
+    dialog.add_location()
+    choose(dialog.location_row(0).country, "FI")
+    dialog.tabs.setCurrentIndex(2)
+    qtbot.mouseClick(dialog.add_transfer_button, Qt.MouseButton.LeftButton)
+    saved = dialog.saved
+    assert saved is not None and saved.id is not None
+    assert calls == [{"importer_id": saved.id}]
+    assert dialog.isVisible() or dialog.result() == 0  # not closed by the save
+    assert dialog.windowTitle() == "Edit Aurora Payroll"
+    assert dialog.tabs.isTabEnabled(3)
+    assert dialog.transfers_table.model().rowCount() == 1
+    # Saved once: its location is stored once, and a later Save writes no second one.
+    assert [loc.country for loc in ctx.services.entities.locations(saved.id)] == ["FI"]
+    assert not dialog.is_dirty()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert [loc.country for loc in ctx.services.entities.locations(saved.id)] == ["FI"]
 
 
 def test_parent_combo_offers_group_entities_only(qtbot: QtBot, ctx: UiContext) -> None:
@@ -357,3 +400,20 @@ def test_add_transfer_opens_the_transfer_editor_with_the_importer_preset(
     own.tabs.setCurrentIndex(2)
     qtbot.mouseClick(own.add_transfer_button, Qt.MouseButton.LeftButton)
     assert calls[-1] == (own, {"exporter_id": 2})
+
+
+def test_the_activity_column_shows_the_whole_activity(qtbot: QtBot, ctx: UiContext) -> None:
+    """Issue 13: the location editor's Activity combo showed "Heac" for "Headquarters"."""
+    dialog = editor(qtbot, ctx)
+    dialog.resize(980, 680)
+    dialog.show()
+    dialog.tabs.setCurrentIndex(1)
+    dialog.add_location()
+    row = dialog.location_row(0)
+    qtbot.waitUntil(lambda: row.activity.width() > 0)
+    widest = max(
+        row.activity.fontMetrics().horizontalAdvance(row.activity.itemText(i))
+        for i in range(row.activity.count())
+    )
+    assert row.activity.width() > widest
+    dialog.done(0)  # closed without asking to discard the new row

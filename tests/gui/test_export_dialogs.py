@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from pytestqt.qtbot import QtBot
 
 from transfers_app.domain.enums import Activity, Severity
 from transfers_app.domain.models import Location
 from transfers_app.errors import TransfersError
-from transfers_app.services.evidence import readiness
 from transfers_app.services.exporting import ExportService
+from transfers_app.services.open_items import readiness
 from transfers_app.services.public_list import PUBLIC_LIST, PublicListService
 from transfers_app.services.register_export import ExportFormat
 from ui import messages
@@ -249,12 +249,21 @@ def pack_dialog(qtbot: QtBot, ctx: UiContext) -> EvidencePackDialog:
 def test_the_pack_shows_the_readiness_check_and_needs_the_acknowledgment(
     qtbot: QtBot, ctx: UiContext, said: Said, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    expected = readiness(ctx.status())
+    # Dated and owned from the register, with the facts the assessments rely on.
+    expected = readiness(ctx.status(), facts=ctx.services.open_items.facts())
     assert not expected.ready  # the demo has deliberate gaps
     dialog = pack_dialog(qtbot, ctx)
     for key, _title, n in expected.headline:
         assert dialog.count_labels[key].text() == str(n)
-    assert dialog.count_labels["no_mechanism"].text() == "4"
+    # Transfers, not findings (issue 11): Istanbul (UK and EU), Pampas, Indus on bare EU SCCs
+    # (once dropped as "other"), the expired Singapore IDTA and the lapsed Meridian SCCs.
+    assert dialog.count_labels["no_mechanism"].text() == "5"
+    # Each counted in its own unit, not added up into one number of "items".
+    facts = expected.count("unverified")
+    assert dialog.check_heading.text() == (
+        "Open on 25 Nov 2026 in what an inquiry asks about first: 9 transfers, 1 entity "
+        f"without a country and {facts} unverified reference facts relied on; worst first below."
+    )
     table = dialog.findings_table.model()
     assert table.rowCount() == len(expected.findings)
     ranks = [
@@ -309,7 +318,7 @@ def test_the_pack_shows_the_readiness_check_and_needs_the_acknowledgment(
     listed = [f["path"] for f in manifest["files"]]
     assert listed[0] == "00-cover-letter.pdf"
     assert "00-cover-letter.pdf" in names
-    assert manifest["open_items"]["no_mechanism"] == 4
+    assert manifest["open_items"]["no_mechanism"] == 5
     assert len(said.saved) == 1
     assert f"Wrote the evidence pack ({len(listed) + 1} files) to {target}" in said.saved[0]
     assert leftovers(out) == ["pack.zip"]
@@ -444,6 +453,9 @@ def test_the_public_list_shows_the_change_log_and_publishing_records_it(
     text = target.read_text("utf-8")
     assert "Stratus Cloud Hosting" in text and "Germany" in text
     assert "Draft" not in text
+    # The demo list has entries without a valid safeguard: published only once confirmed.
+    assert len(said.confirms) == 1 and "Publish the list all the same?" in said.confirms[0]
+    assert "İstanbul Çağrı Merkezi A.Ş. (UK GDPR, EU GDPR)" in said.confirms[0]
     assert "Recorded as published" in said.saved[0]
     service = ctx.services.public_list
     assert service.changes_since_last(TODAY) == ()  # customers were told: nothing pending
@@ -454,6 +466,27 @@ def test_the_public_list_shows_the_change_log_and_publishing_records_it(
     assert again.changes_model.rowCount() == 0
     assert "No changes since the version published on" in again.changes_heading.text()
     assert not again.publish_check.isEnabled()
+
+
+def test_a_public_list_with_an_unsafeguarded_entry_is_not_published_unless_confirmed(
+    qtbot: QtBot, ctx: UiContext, said: Said, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published_then_moved(ctx)
+    asked: list[str] = []
+
+    def decline(_parent: object, text: str) -> bool:
+        asked.append(text)
+        return False
+
+    monkeypatch.setattr(messages, "confirm", decline)
+    dialog = public_dialog(qtbot, ctx)
+    target = tmp_path / "list.html"
+    dialog.set_path(target)
+    dialog.publish_check.click()
+    click(qtbot, dialog.write_button)
+    assert len(asked) == 1 and "Pampas Data Labs Ltda. (UK GDPR)" in asked[0]
+    assert not target.exists() and dialog.outcome is None and not dialog.busy
+    assert [c.name for c in ctx.services.public_list.changes_since_last(TODAY)] == [STRATUS]
 
 
 def test_a_public_list_that_cannot_be_written_publishes_nothing(
@@ -524,4 +557,57 @@ def test_file_export_menu_and_toolbar_open_the_exports(
         "list",
         "pack",
     ]
+    window.close()
+
+
+def test_the_pack_dialog_sets_an_items_owner_and_target_date(qtbot: QtBot, ctx: UiContext) -> None:
+    dialog = pack_dialog(qtbot, ctx)
+    assert not dialog.owner_edit.isEnabled()
+    table = dialog.findings_table.model()
+    row = next(
+        r
+        for r in range(table.rowCount())
+        if table.index(r, FindingsModel.REF).data() == "T8"
+        and "bare EU SCCs" in table.index(r, FindingsModel.MESSAGE).data()
+    )
+    dialog.findings_table.selectRow(row)
+    # One line naming the item (its text is in the table and the tooltip), the entity's owner.
+    label = dialog.follow_label.text()
+    assert label == "Owner and target date of T8 Indus Support Services Pvt. Ltd.:"
+    assert "bare EU SCCs" in dialog.follow_label.toolTip()
+    assert dialog.owner_edit.text() == "Legal - Privacy"
+    dialog.owner_edit.setText("Anita Patel")
+    dialog.target_check.setChecked(True)
+    dialog.target_edit.setDate(QDate(2027, 1, 31))
+    click(qtbot, dialog.follow_button)
+    shown = [
+        (table.index(r, FindingsModel.OWNER).data(), table.index(r, FindingsModel.TARGET).data())
+        for r in range(table.rowCount())
+        if table.index(r, FindingsModel.REF).data() == "T8"
+        and "bare EU SCCs" in table.index(r, FindingsModel.MESSAGE).data()
+    ]
+    assert shown == [("Anita Patel", "31 Jan 2027")]
+    facts = ctx.services.open_items.facts()
+    assert [(f.owner, f.target_on) for f in facts.follow_ups.values()] == [
+        ("Anita Patel", date(2027, 1, 31))
+    ]
+
+
+def test_one_success_message_per_export(
+    qtbot: QtBot, ctx: UiContext, said: Said, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Issue 13: the dialog said the file was written, then the status bar said it again."""
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+
+    def exported(cls: object, parent: MainWindow, *_a: object) -> Path:
+        messages.file_saved(parent, f"Wrote {tmp_path / 'out'}")  # what the dialog says
+        return tmp_path / "out"
+
+    monkeypatch.setattr(RegisterExportDialog, "run", classmethod(exported))
+    monkeypatch.setattr(EvidencePackDialog, "run", classmethod(exported))
+    window.act_export_csv.trigger()
+    window.act_export_pack.trigger()
+    assert len(said.saved) == 2  # one per export
+    assert window.statusBar().currentMessage() == ""
     window.close()

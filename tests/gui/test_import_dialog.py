@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 from support.widgets import choose
+from support.workbooks import write_xlsx
 
 from transfers_app.domain.enums import EntityKind, Role
 from transfers_app.errors import StorageError
@@ -110,10 +110,8 @@ def test_import_writes_everything_and_the_mapping_is_remembered(
 
 
 def test_a_failed_import_says_why_writes_nothing_and_stays_open(
-    qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch, error_texts: list[str]
 ) -> None:
-    shown: list[str] = []
-    monkeypatch.setattr(messages, "error", lambda parent, text: shown.append(text))
     dialog = dialog_for(qtbot, ctx, CP1252)
     repo = ctx.services.register.store
     before = (
@@ -129,7 +127,7 @@ def test_a_failed_import_says_why_writes_nothing_and_stays_open(
     dialog.show()
     dialog.accept()
     assert dialog.isVisible() and dialog.imported is None
-    assert shown == ["<p>the disk is full; nothing was imported</p>"]
+    assert error_texts == ["<p>the disk is full; nothing was imported</p>"]
     assert (
         repo.queries.counts().entities,
         repo.queries.counts().locations,
@@ -138,15 +136,13 @@ def test_a_failed_import_says_why_writes_nothing_and_stays_open(
 
 
 def test_an_unreadable_file_is_a_message_naming_it(
-    qtbot: QtBot, ctx: UiContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, ctx: UiContext, tmp_path: Path, error_texts: list[str]
 ) -> None:
-    shown: list[str] = []
-    monkeypatch.setattr(messages, "error", lambda parent, text: shown.append(text))
     bad = tmp_path / "list.csv"
     bad.write_bytes(b"")
     dialog = dialog_for(qtbot, ctx)
     assert not dialog.load(bad)
-    assert shown == ["<p>list.csv is empty</p>"]
+    assert error_texts == ["<p>list.csv is empty</p>"]
     assert dialog.table is None and not dialog.import_button.isEnabled()
 
 
@@ -205,18 +201,17 @@ def test_choosing_our_sending_entity_plans_transfers(qtbot: QtBot, ctx: UiContex
 def test_an_xlsx_with_two_lists_lets_the_user_pick_the_sheet(
     qtbot: QtBot, ctx: UiContext, tmp_path: Path
 ) -> None:
-    path = tmp_path / "lists.xlsx"
-    wb = openpyxl.Workbook()
-    first = wb.active
-    assert first is not None
-    first.title = "Vendors"
-    first.append(["Vendor", "Country"])
-    first.append(["Uno Srl", "Italia"])
-    second = wb.create_sheet("Subprocessors")
-    second.append(["Subprocessor", "Location"])
-    second.append(["Dos SL", "España"])
-    second.append(["Tres SA", "Portugal"])
-    wb.save(path)
+    path = write_xlsx(
+        tmp_path / "lists.xlsx",
+        {
+            "Vendors": [["Vendor", "Country"], ["Uno Srl", "Italia"]],
+            "Subprocessors": [
+                ["Subprocessor", "Location"],
+                ["Dos SL", "España"],
+                ["Tres SA", "Portugal"],
+            ],
+        },
+    )
     dialog = dialog_for(qtbot, ctx, path)
     assert not dialog.sheet_combo.isHidden()
     assert column(dialog, "Name") == ["Uno Srl"]
@@ -276,3 +271,30 @@ def test_run_asks_for_a_file_then_imports_on_confirmation(
     monkeypatch.setattr(messages, "open_file", lambda *a, **k: None)
     assert ImportDialog.run(None, ctx) is None  # cancelled: no dialog, nothing written
     assert len(seen) == 1
+
+
+def test_the_mapping_grid_shows_every_column_of_the_file(
+    qtbot: QtBot, ctx: UiContext, tmp_path: Path
+) -> None:
+    """Issue 13: the grid showed two of a list's four columns (the rest behind a scroll bar),
+    and "Imports as" cut its boxes short."""
+    listed = tmp_path / "subprocessors.csv"
+    listed.write_text(
+        "Sub-processor,Services,Location of processing,Safeguard\n"
+        'Nimbus Hosting Ltd,Cloud hosting,"Dublin, Ireland",Adequacy\n'
+        'Acme Analytics Inc,Product analytics,"Austin, TX, United States",EU SCCs\n',
+        "utf-8",
+    )
+    dialog = dialog_for(qtbot, ctx, listed)
+    dialog.resize(1100, 760)  # what fits a 1280x800 screen
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    grid = dialog.mapping_table
+    rows = grid.rowCount()
+    assert rows == 4
+    last = grid.visualRect(grid.model().index(rows - 1, 0))
+    assert last.bottom() <= grid.viewport().height()
+    for r in range(rows):
+        box = grid.cellWidget(r, 2)
+        assert box is not None and box.width() >= box.sizeHint().width()
+    dialog.done(0)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
+from support.widgets import shown_main_window
 
 from transfers_app.domain.enums import Severity
 from ui import messages
@@ -18,13 +21,8 @@ from ui.main_window import PAGES, MainWindow
 
 
 @pytest.fixture
-def window(qtbot, ctx: UiContext, tmp_path: Path):  # type: ignore[no-untyped-def]
-    QCoreApplication.setOrganizationName("Transfer Register Tests")
-    QCoreApplication.setApplicationName(f"tests-{tmp_path.name}")
-    w = MainWindow(ctx)
-    qtbot.addWidget(w)
-    w.show()
-    return w
+def window(qtbot: QtBot, ctx: UiContext, tmp_path: Path) -> MainWindow:
+    return shown_main_window(qtbot, ctx, tmp_path)
 
 
 def test_every_page_is_in_the_navigation(window: MainWindow) -> None:
@@ -60,6 +58,19 @@ def test_standard_shortcuts(window: MainWindow) -> None:
     assert window.act_export.shortcut() == QKeySequence("Ctrl+E")
     assert window.act_archive.shortcut() == QKeySequence(Qt.Key.Key_Delete)
     assert window.act_refresh.shortcut() == QKeySequence(QKeySequence.StandardKey.Refresh)
+
+
+def test_every_page_has_a_shortcut_and_the_readme_lists_them(window: MainWindow) -> None:
+    """Issue 13: the eleventh page had no shortcut, and the README said "Ctrl+1..9, Ctrl+0"."""
+    keys = {k: a.shortcut().toString() for k, a in window.page_actions.items()}
+    assert set(keys) == set(window.pages) and all(keys.values())
+    assert len(set(keys.values())) == len(keys)  # no two pages share one
+    readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
+    table = dict(re.findall(r"^  \| ([^|]+?) \| (Ctrl\+[^ |]+) \|$", readme, re.M))
+    assert table == {window.pages[k].title: v for k, v in keys.items()}
+    for key, action in window.page_actions.items():
+        action.trigger()
+        assert window.current_key() == key
 
 
 def test_find_on_a_page_without_search_goes_to_the_register_search(
@@ -138,3 +149,21 @@ def test_crash_handler_writes_a_log_and_tells_the_user(
     (log,) = (tmp_path / "logs").glob("crash-*.log")
     assert "RuntimeError: boom" in log.read_text("utf-8")
     assert told and str(log) in told[0]
+
+
+def test_settings_organisation_opens_the_profile(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.dialogs.organisation_dialog import OrganisationDialog
+
+    (settings,) = [a for a in window.menuBar().actions() if a.text() == "&Settings"]
+    menu = settings.menu()
+    assert isinstance(menu, QMenu) and window.act_organisation in menu.actions()
+    opened: list[object] = []
+
+    def edit(_cls: object, _parent: object, service: object, intro: str = "") -> None:
+        opened.append(service)
+
+    monkeypatch.setattr(OrganisationDialog, "edit", classmethod(edit))
+    window.act_organisation.trigger()
+    assert opened == [window.ctx.services.organisation]

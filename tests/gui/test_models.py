@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import QAbstractItemModel, QDate, QSortFilterProxyModel
 
 from transfers_app.domain.models import NoticeDecision, SubprocessorNotice
-from transfers_app.services.evidence import readiness
 from transfers_app.services.notices import NoticeView
+from transfers_app.services.open_items import readiness
 from transfers_app.services.worklists import (
     AssessmentRow,
     TransferRow,
@@ -66,7 +66,8 @@ def _transfer_rows(ctx: UiContext) -> list[TransferRow]:
 def _assessment_rows(ctx: UiContext) -> list[AssessmentRow]:
     repo = ctx.services.register.store
     transfers = {t.id: t for t in repo.transfers.list() if t.id is not None}
-    return assessment_rows(repo.assessments.list(), transfers, _names(ctx), {}, ctx.today)
+    overdue = ctx.status().overdue_assessments()
+    return assessment_rows(repo.assessments.list(), transfers, _names(ctx), {}, overdue)
 
 
 # name -> (model from the demo register, an empty one)

@@ -268,7 +268,8 @@ def test_the_decision_dialog_says_what_each_choice_does(
     assert head is not None and head.textFormat() == Qt.TextFormat.PlainText
     assert head.text().startswith(f"{STRATUS} intends to engage {HOSTILE} (Germany)")
     assert f"replacing {INDUS}" in head.text()
-    assert d.by.text() == "tester" and d.ok_button.isEnabled()
+    # The person who prepares for the organisation (its profile), not the login "tester".
+    assert d.by.text() == "Maria Santos" and d.ok_button.isEnabled()
     assert f"The transfers from ‘{STRATUS}’ to ‘{INDUS}’ end" in d.effect.text()
     d.set_decision(NoticeDecision.TERMINATE)
     assert d.effect.text() == "Only the decision is recorded; the register is not changed."

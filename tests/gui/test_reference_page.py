@@ -30,14 +30,6 @@ def page(qtbot: QtBot, ctx: UiContext) -> ReferencePage:
     return widget
 
 
-@pytest.fixture
-def said(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {"info": [], "error": []}
-    monkeypatch.setattr("ui.messages.info", lambda parent, text: out["info"].append(text))
-    monkeypatch.setattr("ui.messages.error", lambda parent, text: out["error"].append(text))
-    return out
-
-
 def rows(page: ReferencePage) -> list[Decision]:
     out = []
     for r in range(page.proxy.rowCount()):
@@ -160,7 +152,9 @@ def test_loading_a_newer_file_updates_the_page_and_the_rules(
     assert [p.name for p in written] == ["reference-2027-01-15-2027.01.15.json"]
 
 
-@pytest.mark.parametrize("case", ["older", "broken", "not a bundle", "cancelled"])
+@pytest.mark.parametrize(
+    "case", ["older", "broken", "not a bundle", "binary", "not UTF-8", "cancelled"]
+)
 def test_an_older_or_broken_file_changes_nothing(
     page: ReferencePage,
     ctx: UiContext,
@@ -179,6 +173,12 @@ def test_an_older_or_broken_file_changes_nothing(
     elif case == "not a bundle":
         path = tmp_path / "other.json"
         path.write_text(json.dumps({"manifest": {"format": 1}}), "utf-8")
+    elif case == "binary":  # issue 13: a UnicodeDecodeError escaped
+        path = tmp_path / "picture.json"
+        path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xd8")
+    elif case == "not UTF-8":
+        path = tmp_path / "cp1252.json"
+        path.write_bytes('{"manifest": {"title": "Données"}}'.encode("cp1252"))
     else:
         path = ""
     choose_file(monkeypatch, path)
@@ -195,7 +195,13 @@ def test_an_older_or_broken_file_changes_nothing(
     else:
         assert len(said["error"]) == 1
         message = said["error"][0]
-        assert {"older": "older than", "broken": "not valid JSON"}.get(case, "lacks") in message
+        expected = {
+            "older": "older than",
+            "broken": "not valid JSON",
+            "binary": "not a reference data file",
+            "not UTF-8": "not UTF-8 text",
+        }
+        assert expected.get(case, "lacks") in message
 
 
 # -- sources: T1/T2 citations only, never a weak site or an internal file name ------------------

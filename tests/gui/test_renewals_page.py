@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from support.widgets import PageLoader
 
 from transfers_app.domain.renewals import Reminder
+from ui import messages
 from ui.context import UiContext
 from ui.models.renewals import Column, RemindersModel
 from ui.models.rows import ObjectRole
@@ -79,31 +80,63 @@ def test_overdue_first_in_red_and_saying_so(page: RenewalsPage) -> None:
             assert state.data() == "due"
             assert brush is None
     stratus = subjects(page).index(STRATUS_REVIEW)
-    assert page.proxy.index(stratus, Column.DUE).data() == "2026-10-15"
+    assert page.proxy.index(stratus, Column.DUE).data() == "15 Oct 2026"
     assert page.proxy.index(stratus, Column.WHAT).data() == "Document review"
     assert "Stratus Cloud Hosting, Inc." in page.proxy.index(stratus, Column.PARTIES).data()
 
 
 def test_mark_reviewed_moves_the_review_a_cycle_from_today(
-    qtbot: QtBot, page: RenewalsPage, ctx: UiContext
+    qtbot: QtBot, page: RenewalsPage, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Issue 13: it asks who reviewed, records it, and can be undone."""
     reminder = select(page, STRATUS_REVIEW)
     assert page.mark_button.isEnabled()
+    asked: list[str] = []
+
+    def ask(_parent: object, label: str, default: str = "") -> str:
+        asked.append(label)
+        return "Maria Santos"
+
+    monkeypatch.setattr(messages, "ask_text", ask)
     with qtbot.waitSignal(page.changed):
         qtbot.mouseClick(page.mark_button, Qt.MouseButton.LeftButton)
+    assert asked and "Who reviewed it?" in asked[0]
     doc = ctx.services.register.store.documents.get(int(reminder.record.split()[1]))
     assert doc.last_reviewed_on == ctx.today
     assert doc.next_review_on == date(2027, 11, 25)
     assert page.wait_for_background(10_000)
     assert STRATUS_REVIEW not in subjects(page)
-    assert "next review 2027-11-25" in page.message.text()
+    assert "by Maria Santos" in page.message.text()
+    assert "next review 25 Nov 2027" in page.message.text()
+    note = ctx.services.register.store.audit.entries(2)
+    assert any("by Maria Santos" in (e.after or "") for e in note)
+    # Undone: the review is due again, as it was.
+    assert page.undo_button.isEnabled()
+    with qtbot.waitSignal(page.changed):
+        qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    back = ctx.services.register.store.documents.get(int(reminder.record.split()[1]))
+    assert back.next_review_on == date(2026, 10, 15)
+    assert page.wait_for_background(10_000)
+    assert STRATUS_REVIEW in subjects(page)
+    assert not page.undo_button.isEnabled()
+
+
+def test_mark_reviewed_cancelled_records_nothing(
+    qtbot: QtBot, page: RenewalsPage, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reminder = select(page, STRATUS_REVIEW)
+    monkeypatch.setattr(messages, "ask_text", lambda *_a, **_k: None)
+    qtbot.mouseClick(page.mark_button, Qt.MouseButton.LeftButton)
+    doc = ctx.services.register.store.documents.get(int(reminder.record.split()[1]))
+    assert doc.next_review_on == date(2026, 10, 15)
+    assert not page.undo_button.isEnabled()
 
 
 def test_mark_reviewed_only_for_document_reviews(page: RenewalsPage) -> None:
     page.set_horizon(90)
     select(page, "'IDTA Keystone Europe - Keystone Asia' expires")
     assert not page.mark_button.isEnabled()
-    select(page, "review of transfer assessment #1")
+    select(page, "review of TIA-0001-v1")
     assert not page.mark_button.isEnabled()
     assert "assessment" in page.mark_button.toolTip()
 

@@ -20,24 +20,6 @@ def page(qtbot: QtBot, ctx: UiContext) -> SupplierCheckPage:
     return widget
 
 
-@pytest.fixture
-def said(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
-    """Every message box the page opens, by kind (none is really shown)."""
-    out: dict[str, list[str]] = {"info": [], "error": [], "confirm": []}
-
-    def record(kind: str, answer: bool | None = None) -> Any:
-        def fn(parent: object, text: str) -> bool | None:
-            out[kind].append(text)
-            return answer
-
-        return fn
-
-    monkeypatch.setattr("ui.messages.info", record("info"))
-    monkeypatch.setattr("ui.messages.error", record("error"))
-    monkeypatch.setattr("ui.messages.confirm", record("confirm", True))
-    return out
-
-
 def section(text: str, start: str, end: str | None = None) -> str:
     """The part of the verdict's plain text from ``start`` to ``end`` (or the end)."""
     assert start in text, text
@@ -96,6 +78,24 @@ def test_similar_names_are_listed_and_open_the_record(
     with qtbot.waitSignal(page.open_entity) as blocker:
         page.follow_link(QUrl(f"entity:{hit.entity_id}"))
     assert blocker.args == [hit.entity_id]
+
+
+def test_a_similar_name_says_why_and_a_shared_trade_word_is_no_match(
+    page: SupplierCheckPage,
+) -> None:
+    """Issue 13: "Acme Analytics Inc" was offered "Lumen Analytics GmbH (match 83 %)"."""
+    page.name_edit.setText("Acme Analytics Inc")
+    page.countries.add_country("US")
+    page.update_verdict()
+    similar = section(page.browser.toPlainText(), "Already on the register", "UK → ")
+    assert "Lumen Analytics GmbH" not in similar  # on the demo register
+    assert "No similar name on the register" in similar
+    assert "Binding corporate rules" not in page.browser.toPlainText()  # a vendor: never BCRs
+    page.name_edit.setText("Stratos Cloud")
+    page.update_verdict()
+    similar = section(page.browser.toPlainText(), "Already on the register", "UK → ")
+    assert "Stratus Cloud Hosting, Inc." in similar
+    assert "'stratos' is spelled like 'stratus'" in similar  # why the two names match
 
 
 def test_similar_names_show_even_before_a_country_is_chosen(page: SupplierCheckPage) -> None:

@@ -4,6 +4,7 @@ exec() is never called."""
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -434,48 +435,54 @@ def test_value_names_the_invalid_field(qtbot: QtBot, ctx: UiContext) -> None:
         d.value()
 
 
+@pytest.fixture
+def export_draft(
+    qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch, error_texts: list[str]
+) -> Callable[[Path], TiaEditor]:
+    """Saves a fresh draft, then exports it with the file chosen: no error box."""
+
+    def export(target: Path) -> TiaEditor:
+        monkeypatch.setattr(messages, "save_file", lambda *a, **k: target)
+        d = editor(qtbot, ctx, fresh_draft(ctx))
+        qtbot.mouseClick(d.save_button, CLICK)
+        qtbot.mouseClick(d.export_button, CLICK)
+        assert error_texts == []
+        return d
+
+    return export
+
+
 @pytest.mark.skipif(
     importlib.util.find_spec("exports.pdf_render") is None, reason="the PDF renderer is missing"
 )
 def test_export_pdf_writes_the_file(
-    qtbot: QtBot, ctx: UiContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    export_draft: Callable[[Path], TiaEditor], tmp_path: Path
 ) -> None:
-    errors: list[str] = []
-    monkeypatch.setattr(messages, "error", lambda parent, text: errors.append(text))
-    target = tmp_path / "stratus"
-    monkeypatch.setattr(messages, "save_file", lambda *a, **k: target)
-    d = editor(qtbot, ctx, fresh_draft(ctx))
-    qtbot.mouseClick(d.save_button, CLICK)
-    qtbot.mouseClick(d.export_button, CLICK)
-    assert errors == []
+    d = export_draft(tmp_path / "stratus")
     pdf = tmp_path / "stratus.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     assert str(pdf) in d.message.text()
 
 
 def test_export_as_word_when_the_file_name_says_docx(
-    qtbot: QtBot, ctx: UiContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    export_draft: Callable[[Path], TiaEditor], tmp_path: Path
 ) -> None:
     from docx import Document as WordDocument
 
-    errors: list[str] = []
-    monkeypatch.setattr(messages, "error", lambda parent, text: errors.append(text))
     target = tmp_path / "stratus.docx"
-    monkeypatch.setattr(messages, "save_file", lambda *a, **k: target)
-    d = editor(qtbot, ctx, fresh_draft(ctx))
-    qtbot.mouseClick(d.save_button, CLICK)
-    qtbot.mouseClick(d.export_button, CLICK)
-    assert errors == []
+    d = export_draft(target)
     assert "Saved the Word document to" in d.message.text()
     text = "\n".join(p.text for p in WordDocument(str(target)).paragraphs)
     assert d.tia.reference in text
 
 
 def test_export_problems_are_messages(
-    qtbot: QtBot, ctx: UiContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    ctx: UiContext,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    error_texts: list[str],
 ) -> None:
-    errors: list[str] = []
-    monkeypatch.setattr(messages, "error", lambda parent, text: errors.append(text))
     monkeypatch.setattr(messages, "save_file", lambda *a, **k: tmp_path / "x.pdf")
     d = editor(qtbot, ctx, fresh_draft(ctx))
     qtbot.mouseClick(d.save_button, CLICK)
@@ -485,18 +492,18 @@ def test_export_problems_are_messages(
 
     monkeypatch.setattr(d.service, "export", missing)
     assert d.export_document() is None
-    assert "not available" in errors[-1]
+    assert "not available" in error_texts[-1]
 
     def locked(*_args: object) -> Path:
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(d.service, "export", locked)
     assert d.export_document() is None
-    assert "Permission denied" in errors[-1]
+    assert "Permission denied" in error_texts[-1]
     # Cancelling the file dialog writes nothing and says nothing.
     monkeypatch.setattr(messages, "save_file", lambda *a, **k: None)
-    count = len(errors)
-    assert d.export_document() is None and len(errors) == count
+    count = len(error_texts)
+    assert d.export_document() is None and len(error_texts) == count
 
 
 def test_a_transfer_opens_its_current_assessment_or_a_new_draft(ctx: UiContext) -> None:

@@ -409,5 +409,27 @@ def test_an_existing_transfer_is_judged_with_its_assessments(qtbot: QtBot, ctx: 
     qtbot.waitUntil(lambda: dialog.tias_loaded)
     text = dialog.panel.toPlainText()
     assert "Reading its assessments" not in text
-    assert "transfer assessment review was due on 2026-10-25" in text
+    assert "TIA-0001-v1 review was due on 25 Oct 2026" in text
     assert "required but not approved" not in text
+
+
+def test_bcrs_are_offered_only_for_an_importer_in_the_group(qtbot: QtBot, ctx: UiContext) -> None:
+    """Issue 13: BCRs only cover transfers inside a group: never offered for a vendor."""
+    from transfers_app.domain.enums import EntityKind, Mechanism
+    from transfers_app.domain.models import Transfer
+
+    store = ctx.services.register.store
+    by_kind: dict[EntityKind, Transfer] = {}
+    for t in store.transfers.list():
+        importer = store.entities.get(t.importer_id)
+        if t.destination in ("US", "IN", "SG") and importer.kind in (
+            EntityKind.GROUP,
+            EntityKind.VENDOR,
+        ):
+            by_kind.setdefault(importer.kind, t)
+    offered: dict[EntityKind, set[Mechanism]] = {}
+    for kind, t in by_kind.items():
+        dialog = editor(qtbot, ctx, transfer=t)
+        offered[kind] = {s.mechanism for a in dialog.assessments().values() for s in a.safeguards}
+    assert Mechanism.BCR not in offered[EntityKind.VENDOR]
+    assert Mechanism.BCR in offered[EntityKind.GROUP]

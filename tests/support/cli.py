@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
+from support.registers import stored_value
 
 from transfers_app.cli import main
 
@@ -27,17 +27,17 @@ def run_cli(
     return code, out, err
 
 
-def run_cli_cleanly(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+def run_cli_cleanly(
+    capsys: pytest.CaptureFixture[str], *argv: str, today: date = TODAY
+) -> tuple[int, str, str]:
     """``run_cli``, and whatever it exits with, no traceback reaches the user."""
-    code, out, err = run_cli(capsys, *argv)
+    code, out, err = run_cli(capsys, *argv, today=today)
     assert "Traceback" not in err
     return code, out, err
 
 
 def entity_count(db_path: Path) -> int:
     """Entities in the register file, read behind the application's back."""
-    conn = sqlite3.connect(db_path)
-    try:
-        return int(conn.execute("SELECT count(*) FROM entities").fetchone()[0])
-    finally:
-        conn.close()
+    count = stored_value(db_path, "SELECT count(*) FROM entities")
+    assert isinstance(count, int)
+    return count

@@ -7,20 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from transfers_app.domain.enums import (
-    Access,
-    Activity,
-    Derogation,
-    DocumentKind,
-    EntityKind,
-    Frequency,
-    Lifecycle,
-    Mechanism,
-    Regime,
-    Role,
-    TiaStatus,
-    VolumeBand,
-)
+from transfers_app.domain import enums
 from transfers_app.domain.models import (
     Document,
     Entity,
@@ -50,13 +37,15 @@ StoreFactory = Callable[[], Store]
 
 
 def own_entity(name: str = "Keystone Europe Ltd") -> Entity:
-    return Entity(name=name, kind=EntityKind.GROUP, exporter_regimes=(Regime.UK, Regime.EU))
+    return Entity(
+        name=name, kind=enums.EntityKind.GROUP, exporter_regimes=(enums.Regime.UK, enums.Regime.EU)
+    )
 
 
 def vendor(name: str = "Stratus Cloud Hosting, Inc.", **changes: Any) -> Entity:
     full = Entity(
         name=name,
-        kind=EntityKind.VENDOR,
+        kind=enums.EntityKind.VENDOR,
         legal_name=f"{name} (legal)",
         registration_number="C-12345",
         address="1 Market Street, San Francisco",
@@ -64,7 +53,7 @@ def vendor(name: str = "Stratus Cloud Hosting, Inc.", **changes: Any) -> Entity:
         contact_email="privacy@stratus.example",
         website="https://stratus.example",
         notes="hosting for the customer portal",
-        lifecycle=Lifecycle.ACTIVE,
+        lifecycle=enums.Lifecycle.ACTIVE,
         proposed_on=date(2024, 1, 10),
         approved_on=date(2024, 2, 1),
         active_on=date(2024, 3, 1),
@@ -84,19 +73,19 @@ def transfer(exporter: Entity, importer: Entity, **changes: Any) -> Transfer:
         exporter_id=exporter.id,
         importer_id=importer.id,
         destination="US",
-        access=Access.STORAGE,
-        importer_role=Role.PROCESSOR,
-        exporter_role=Role.CONTROLLER,
-        regimes=(Regime.EU,),
+        access=enums.Access.STORAGE,
+        importer_role=enums.Role.PROCESSOR,
+        exporter_role=enums.Role.CONTROLLER,
+        regimes=(enums.Regime.EU,),
         service="Customer portal hosting",
         purpose="hosting",
         data_categories=("Contact details", "Account data"),
         data_subjects=("Customers",),
         special_category=False,
         criminal_data=False,
-        frequency=Frequency.CONTINUOUS,
-        volume=VolumeBand.UNDER_100K,
-        mechanisms=(MechanismUse(Mechanism.DPF), MechanismUse(Mechanism.EU_SCC)),
+        frequency=enums.Frequency.CONTINUOUS,
+        volume=enums.VolumeBand.UNDER_100K,
+        mechanisms=(MechanismUse(enums.Mechanism.DPF), MechanismUse(enums.Mechanism.EU_SCC)),
         started_on=date(2024, 3, 1),
         notes="primary region us-east",
     )
@@ -105,7 +94,7 @@ def transfer(exporter: Entity, importer: Entity, **changes: Any) -> Transfer:
 
 def scc(party_ids: tuple[int, ...], **changes: Any) -> Document:
     full = Document(
-        kind=DocumentKind.EU_SCC_2021,
+        kind=enums.DocumentKind.EU_SCC_2021,
         title="Stratus SCCs (Module 2)",
         party_ids=party_ids,
         instrument_version="2021/914",
@@ -127,7 +116,7 @@ def scc(party_ids: tuple[int, ...], **changes: Any) -> Document:
 
 def dpf(party_ids: tuple[int, ...], checked_on: date | None) -> Document:
     return Document(
-        kind=DocumentKind.DPF_CERTIFICATION,
+        kind=enums.DocumentKind.DPF_CERTIFICATION,
         title="Stratus DPF listing",
         party_ids=party_ids,
         dpf_eu=True,
@@ -138,31 +127,31 @@ def dpf(party_ids: tuple[int, ...], checked_on: date | None) -> Document:
 
 def derogation(party_ids: tuple[int, ...]) -> Document:
     return Document(
-        kind=DocumentKind.ART49_DEROGATION,
+        kind=enums.DocumentKind.ART49_DEROGATION,
         title="One-off transfer for a contract",
         party_ids=party_ids,
-        derogation=Derogation.B,
+        derogation=enums.Derogation.B,
         justification="necessary for the performance of the contract",
     )
 
 
 def location(entity: Entity, country: str = "US", city: str = "Ashburn") -> Location:
     assert entity.id is not None
-    return Location(entity.id, country, Activity.HOSTING, city=city)
+    return Location(entity.id, country, enums.Activity.HOSTING, city=city)
 
 
 def assessment(t: Transfer, **changes: Any) -> Tia:
     assert t.id is not None
     full = Tia(
         transfer_id=t.id,
-        status=TiaStatus.APPROVED,
+        status=enums.TiaStatus.APPROVED,
         assessor="Alice",
         approver="Bob",
         approved_on=date(2026, 1, 10),
         next_review_on=date(2027, 1, 10),
         review_cycle_months=12,
         title="Stratus hosting TIA",
-        regimes=(Regime.EU, Regime.UK),
+        regimes=(enums.Regime.EU, enums.Regime.UK),
         content=TiaContent(
             description=TransferDescription(
                 purpose="hosting",

@@ -110,8 +110,8 @@ class PostgresServer:
 
 
 def empty_register(conn: psycopg.Connection[Any]) -> None:
-    """Deletes every record of the register at ``conn``; its ids start from 1 again. (Quicker
-    than TRUNCATE on tables this small: a tenth of its time.)"""
+    """Deletes every record of the register at ``conn``, the audit trail's too; its ids start
+    from 1 again. (Quicker than TRUNCATE on tables this small: a tenth of its time.)"""
     tables = [
         r[0]
         for r in conn.execute(
@@ -128,8 +128,12 @@ def empty_register(conn: psycopg.Connection[Any]) -> None:
     ]
     with conn.transaction():
         conn.execute("SET CONSTRAINTS ALL DEFERRED")
+        # The audit trail is append-only (m006_audit_chain): its owner lifts that for the
+        # clearing only, in the same transaction.
+        conn.execute("ALTER TABLE audit DISABLE TRIGGER USER")
         for table in tables:
             conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
+        conn.execute("ALTER TABLE audit ENABLE TRIGGER USER")
         conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table in numbered:
             conn.execute(

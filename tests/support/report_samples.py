@@ -11,16 +11,7 @@ from typing import Any
 from pypdf import PdfReader
 
 from exports.pdf_common import MARGIN_BOTTOM, MARGIN_TOP
-from transfers_app.reports.document import (
-    BarChart,
-    Bullets,
-    Fields,
-    Para,
-    ReportDocument,
-    Section,
-    Table,
-    Tone,
-)
+from transfers_app.reports import document as rd
 
 # Names that break naive renderers: markup and formula characters, then scripts beyond Latin-1.
 HOSTILE = ("<b>R&D</b> Ltd", "A & B <script>", "=cmd|' /C calc'!A0")
@@ -35,9 +26,36 @@ CJK = ("株式会社テスト", "北京数据有限公司")
 KOREAN = "삼성전자 주식회사"
 ARABIC = "شركة البيانات"
 
+# A sign-off block (the last signer without a role or date) and references: a URL too long for
+# one line, an entry with no URL, markup characters.
+SIGNERS = rd.Signatures(
+    (
+        rd.Signer("Assessed by", "A. Patel", "Privacy Counsel", "25 Oct 2024"),
+        rd.Signer("Approved by", "Maria Gonzalez", "General Counsel", ""),
+        rd.Signer("Reviewed by", "Zoë Ångström"),
+    )
+)
+LONG_URL = (
+    "https://www.edpb.europa.eu/system/files/2021-06/"
+    "edpb_recommendations_202001vo.2.0_supplementarymeasurestransferstools_en.pdf"
+)
+REFS = rd.References(
+    (
+        rd.Reference(
+            1,
+            "Recommendations 01/2020 on measures that supplement transfer tools",
+            "European Data Protection Board",
+            "18 Jun 2021",
+            LONG_URL,
+        ),
+        rd.Reference(2, "Privacy Act 1988", "Federal Register of Legislation", "2024"),
+        rd.Reference(3, "Guidance <b>&", "ICO", "", "https://ico.org.uk/?a=1&b=2"),
+    )
+)
 
-def make_doc(**changes: Any) -> ReportDocument:
-    doc = ReportDocument(
+
+def make_doc(**changes: Any) -> rd.ReportDocument:
+    doc = rd.ReportDocument(
         title="Transfer impact assessment",
         subtitle="Acme Cloud Services Inc. — TIA-0007",
         author="Jane Assessor",
@@ -45,30 +63,30 @@ def make_doc(**changes: Any) -> ReportDocument:
         keywords=("TIA", "Clause 14", "TIA-0007"),
         generated_on=date(2026, 11, 25),
         footer="Example Holdings Ltd · TIA-0007 · record version 5",
-        heading=Fields((("Assessment", "TIA-0007"), ("Status", "In review"))),
+        heading=rd.Fields((("Assessment", "TIA-0007"), ("Status", "In review"))),
         cover_statement="Documented under Clause 14(d) of the EU Standard Contractual Clauses.",
         sections=(
-            Section(
+            rd.Section(
                 "Transfer description",
                 (
-                    Para("The exporter transfers customer support records to the importer."),
-                    Fields(
+                    rd.Para("The exporter transfers customer support records to the importer."),
+                    rd.Fields(
                         (("Purpose", "Customer support ticketing"), ("Volume", "40,000 a year"))
                     ),
-                    Para("Source: the register as of 25 Nov 2026.", Tone.NOTE),
+                    rd.Para("Source: the register as of 25 Nov 2026.", rd.Tone.NOTE),
                 ),
             ),
-            Section(
+            rd.Section(
                 "Transfers covered",
                 (
-                    Table(
+                    rd.Table(
                         ("Ref", "Importer", "Mechanism"),
                         (("T1", "Acme Cloud", "EU SCCs"), ("T2", "Beta Hosting", "None recorded")),
                         (1, 4, 2),
                         caption="Transfers covered by this assessment",
                         flagged=(1,),
                     ),
-                    Table(
+                    rd.Table(
                         ("When", "Who", "What"),
                         (),
                         caption="Change log",
@@ -76,13 +94,15 @@ def make_doc(**changes: Any) -> ReportDocument:
                     ),
                 ),
             ),
-            Section(
+            rd.Section(
                 "Destination law and practice",
                 (
-                    Para("Reference data older than 12 months.", Tone.WARNING),
-                    Bullets(("Section 702 FISA applies.", "EO 14086 limits bulk collection.")),
-                    BarChart("Transfers by destination", (("United States", 182), ("India", 64))),
-                    Para("The exporter confirms the information above.", Tone.STATEMENT),
+                    rd.Para("Reference data older than 12 months.", rd.Tone.WARNING),
+                    rd.Bullets(("Section 702 FISA applies.", "EO 14086 limits bulk collection.")),
+                    rd.BarChart(
+                        "Transfers by destination", (("United States", 182), ("India", 64))
+                    ),
+                    rd.Para("The exporter confirms the information above.", rd.Tone.STATEMENT),
                 ),
             ),
         ),

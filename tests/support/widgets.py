@@ -1,15 +1,18 @@
 """Helpers of the GUI tests: picking a combo's item, listing the rows shown, and opening a
 table page with its rows read (tests/gui/conftest.py hands out a ``PageLoader`` as the
-``load_page`` fixture)."""
+``load_page`` fixture), showing the main window with settings of the test's own."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication
 from PySide6.QtWidgets import QComboBox, QTableWidget, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
+from ui.context import UiContext
+from ui.main_window import MainWindow
 from ui.models.rows import ObjectRole
 from ui.pages.base import TablePage
 
@@ -61,3 +64,14 @@ def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
     item = table.item(row, column)
     assert item is not None, f"no item at row {row}, column {column}"
     return item
+
+
+def shown_main_window(qtbot: QtBot, ctx: UiContext, tmp_path: Path) -> MainWindow:
+    """The main window on ``ctx``, shown, its remembered settings (geometry, page) the test's
+    own."""
+    QCoreApplication.setOrganizationName("Transfer Register Tests")
+    QCoreApplication.setApplicationName(f"tests-{tmp_path.name}")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    return window

@@ -18,26 +18,20 @@ from typing import TypedDict
 import pytest
 from _pytest.mark import ParameterSet
 
-from transfers_app.domain.enums import (
-    Access,
-    Derogation,
-    DocumentKind,
-    DocumentStatus,
-    EntityKind,
-    Mechanism,
-    Regime,
-    Role,
-    Severity,
-    TiaStatus,
-)
+from transfers_app.domain import enums
 from transfers_app.domain.models import Document, Entity, MechanismUse, Tia, Transfer
 from transfers_app.reference.loader import builtin_reference
 from transfers_app.rules.gaps import GapCode, TransferContext, TransferStatus, evaluate_transfer
 
-EU, UK, CH = Regime.EU, Regime.UK, Regime.CH
-C, P = Role.CONTROLLER, Role.PROCESSOR
+EU, UK, CH = enums.Regime.EU, enums.Regime.UK, enums.Regime.CH
+C, P = enums.Role.CONTROLLER, enums.Role.PROCESSOR
 G = GapCode
-CRIT, HIGH, MED, LOW = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW
+CRIT, HIGH, MED, LOW = (
+    enums.Severity.CRITICAL,
+    enums.Severity.HIGH,
+    enums.Severity.MEDIUM,
+    enums.Severity.LOW,
+)
 TODAY = date(2026, 11, 25)
 
 EXPORTER_ID, IMPORTER_ID, TRANSFER_ID = 1, 2, 10
@@ -48,7 +42,7 @@ EXPORTER_ID, IMPORTER_ID, TRANSFER_ID = 1, 2, 10
 # ---------------------------------------------------------------------------------------------
 
 
-def doc(kind: DocumentKind, doc_id: int, title: str = "", **kw: object) -> Document:
+def doc(kind: enums.DocumentKind, doc_id: int, title: str = "", **kw: object) -> Document:
     return Document(
         kind=kind,
         title=title or f"{kind.value} #{doc_id}",
@@ -59,11 +53,11 @@ def doc(kind: DocumentKind, doc_id: int, title: str = "", **kw: object) -> Docum
 
 
 SIGNED = date(2023, 1, 10)
-SCC_M1 = doc(DocumentKind.EU_SCC_2021, 101, "SCCs Module 1", scc_module=1, signed_on=SIGNED)
-SCC_M2 = doc(DocumentKind.EU_SCC_2021, 102, "SCCs Module 2", scc_module=2, signed_on=SIGNED)
-SCC_M4 = doc(DocumentKind.EU_SCC_2021, 104, "SCCs Module 4", scc_module=4, signed_on=SIGNED)
+SCC_M1 = doc(enums.DocumentKind.EU_SCC_2021, 101, "SCCs Module 1", scc_module=1, signed_on=SIGNED)
+SCC_M2 = doc(enums.DocumentKind.EU_SCC_2021, 102, "SCCs Module 2", scc_module=2, signed_on=SIGNED)
+SCC_M4 = doc(enums.DocumentKind.EU_SCC_2021, 104, "SCCs Module 4", scc_module=4, signed_on=SIGNED)
 SCC_M2_EXPIRED = doc(
-    DocumentKind.EU_SCC_2021,
+    enums.DocumentKind.EU_SCC_2021,
     105,
     "Old DPA SCCs",
     scc_module=2,
@@ -71,7 +65,7 @@ SCC_M2_EXPIRED = doc(
     expires_on=date(2025, 12, 31),
 )
 SCC_M2_FUTURE = doc(
-    DocumentKind.EU_SCC_2021,
+    enums.DocumentKind.EU_SCC_2021,
     106,
     "Next year's SCCs",
     scc_module=2,
@@ -79,42 +73,53 @@ SCC_M2_FUTURE = doc(
     effective_on=date(2027, 1, 1),
 )
 SCC_M2_REVIEW_DUE = doc(
-    DocumentKind.EU_SCC_2021,
+    enums.DocumentKind.EU_SCC_2021,
     107,
     "SCCs due for review",
     scc_module=2,
     signed_on=SIGNED,
     next_review_on=date(2026, 6, 1),
 )
-SCC_M2_UNSIGNED = doc(DocumentKind.EU_SCC_2021, 108, "Unsigned SCCs", scc_module=2)
+SCC_M2_UNSIGNED = doc(enums.DocumentKind.EU_SCC_2021, 108, "Unsigned SCCs", scc_module=2)
 SCC_M2_SUPERSEDED = doc(
-    DocumentKind.EU_SCC_2021,
+    enums.DocumentKind.EU_SCC_2021,
     109,
     "SCCs v1",
     scc_module=2,
     signed_on=SIGNED,
-    status=DocumentStatus.SUPERSEDED,
+    status=enums.DocumentStatus.SUPERSEDED,
 )
-ADDENDUM = doc(DocumentKind.UK_ADDENDUM, 111, "UK Addendum", signed_on=SIGNED)
-IDTA = doc(DocumentKind.UK_IDTA, 112, "IDTA", signed_on=SIGNED)
-BCR = doc(DocumentKind.BCR, 113, "Group BCRs", signed_on=SIGNED)
-LEGACY_2010 = doc(DocumentKind.LEGACY_SCC_2010, 121, "2010 SCCs", signed_on=date(2019, 5, 1))
+ADDENDUM = doc(enums.DocumentKind.UK_ADDENDUM, 111, "UK Addendum", signed_on=SIGNED)
+IDTA = doc(enums.DocumentKind.UK_IDTA, 112, "IDTA", signed_on=SIGNED)
+BCR = doc(enums.DocumentKind.BCR, 113, "Group BCRs", signed_on=SIGNED)
+LEGACY_2010 = doc(enums.DocumentKind.LEGACY_SCC_2010, 121, "2010 SCCs", signed_on=date(2019, 5, 1))
 LEGACY_2010_EU_LATE = doc(
-    DocumentKind.LEGACY_SCC_2010, 122, "2010 SCCs signed late (EU)", signed_on=date(2021, 9, 27)
+    enums.DocumentKind.LEGACY_SCC_2010,
+    122,
+    "2010 SCCs signed late (EU)",
+    signed_on=date(2021, 9, 27),
 )
 LEGACY_2010_UK_LAST = doc(
-    DocumentKind.LEGACY_SCC_2010, 123, "2010 SCCs signed on last day", signed_on=date(2022, 9, 21)
+    enums.DocumentKind.LEGACY_SCC_2010,
+    123,
+    "2010 SCCs signed on last day",
+    signed_on=date(2022, 9, 21),
 )
 LEGACY_2010_UK_LATE = doc(
-    DocumentKind.LEGACY_SCC_2010, 124, "2010 SCCs signed late (UK)", signed_on=date(2022, 9, 22)
+    enums.DocumentKind.LEGACY_SCC_2010,
+    124,
+    "2010 SCCs signed late (UK)",
+    signed_on=date(2022, 9, 22),
 )
-DEROG_BARE = doc(DocumentKind.ART49_DEROGATION, 131, "Derogation (no letter)", signed_on=SIGNED)
+DEROG_BARE = doc(
+    enums.DocumentKind.ART49_DEROGATION, 131, "Derogation (no letter)", signed_on=SIGNED
+)
 DEROG_OK = doc(
-    DocumentKind.ART49_DEROGATION,
+    enums.DocumentKind.ART49_DEROGATION,
     132,
     "Derogation 49(1)(b)",
     signed_on=SIGNED,
-    derogation=Derogation.B,
+    derogation=enums.Derogation.B,
     justification="Occasional booking for the traveller.",
 )
 
@@ -123,7 +128,7 @@ def dpf(
     doc_id: int, checked: date, *, eu: bool = False, uk: bool = False, swiss: bool = False
 ) -> Document:
     return doc(
-        DocumentKind.DPF_CERTIFICATION,
+        enums.DocumentKind.DPF_CERTIFICATION,
         doc_id,
         "DPF List entry",
         dpf_eu=eu,
@@ -134,7 +139,7 @@ def dpf(
 
 
 def tia(
-    status: TiaStatus = TiaStatus.APPROVED,
+    status: enums.TiaStatus = enums.TiaStatus.APPROVED,
     approved: date | None = date(2021, 6, 1),
     review: date | None = date(2027, 6, 1),
     tia_id: int = 1,
@@ -143,13 +148,13 @@ def tia(
         transfer_id=TRANSFER_ID,
         id=tia_id,
         status=status,
-        approved_on=approved if status is TiaStatus.APPROVED else None,
+        approved_on=approved if status is enums.TiaStatus.APPROVED else None,
         next_review_on=review,
     )
 
 
 TIA_OK = tia()
-TIA_DRAFT = tia(TiaStatus.DRAFT, approved=None, review=None)
+TIA_DRAFT = tia(enums.TiaStatus.DRAFT, approved=None, review=None)
 TIA_OVERDUE = tia(review=date(2026, 6, 1))
 
 
@@ -158,13 +163,13 @@ class Reg:
     """One transfer on a small register."""
 
     dest: str
-    regimes: tuple[Regime, ...]
-    mechanisms: tuple[Mechanism | tuple[Mechanism, int], ...] = ()
+    regimes: tuple[enums.Regime, ...]
+    mechanisms: tuple[enums.Mechanism | tuple[enums.Mechanism, int], ...] = ()
     docs: tuple[Document, ...] = ()
     tias: tuple[Tia, ...] = ()
-    exporter_role: Role = C
-    importer_role: Role = P
-    importer_kind: EntityKind = EntityKind.VENDOR
+    exporter_role: enums.Role = C
+    importer_role: enums.Role = P
+    importer_kind: enums.EntityKind = enums.EntityKind.VENDOR
 
     def context(self) -> TransferContext:
         uses = tuple(
@@ -172,21 +177,23 @@ class Reg:
             for m in self.mechanisms
         )
         exporter = Entity(
-            "Acme Ltd", EntityKind.GROUP, id=EXPORTER_ID, exporter_regimes=self.regimes
+            "Acme Ltd", enums.EntityKind.GROUP, id=EXPORTER_ID, exporter_regimes=self.regimes
         )
         importer = Entity("Vendor Inc", self.importer_kind, id=IMPORTER_ID)
         transfer = Transfer(
             exporter_id=EXPORTER_ID,
             importer_id=IMPORTER_ID,
             destination=self.dest,
-            access=Access.STORAGE,
+            access=enums.Access.STORAGE,
             importer_role=self.importer_role,
             id=TRANSFER_ID,
             exporter_role=self.exporter_role,
             mechanisms=uses,
         )
         current = [
-            d for d in self.docs if d.status is DocumentStatus.CURRENT and d.archived_at is None
+            d
+            for d in self.docs
+            if d.status is enums.DocumentStatus.CURRENT and d.archived_at is None
         ]
         return TransferContext(
             transfer=transfer,
@@ -206,8 +213,8 @@ def evaluate(reg: Reg, on: date) -> TransferStatus:
 
 @dataclass(frozen=True)
 class Want:
-    covered: dict[Regime, Mechanism | None]
-    gaps: tuple[tuple[Regime, GapCode, Severity], ...] = ()
+    covered: dict[enums.Regime, enums.Mechanism | None]
+    gaps: tuple[tuple[enums.Regime, GapCode, enums.Severity], ...] = ()
     message_has: dict[GapCode, str] = field(default_factory=dict)
 
 
@@ -215,13 +222,13 @@ def case(reg: Reg, on: date, want: Want, id: str) -> ParameterSet:
     return pytest.param(reg, on, want, id=id)
 
 
-M = Mechanism
+M = enums.Mechanism
 SCC2 = (M.EU_SCC,)
 
 
 class _Where(TypedDict):
     dest: str
-    regimes: tuple[Regime, ...]
+    regimes: tuple[enums.Regime, ...]
 
 
 IN_EU: _Where = {"dest": "IN", "regimes": (EU,)}
@@ -298,7 +305,7 @@ SCENARIOS = [
             mechanisms=(M.BCR,),
             docs=(BCR,),
             tias=(TIA_OK,),
-            importer_kind=EntityKind.GROUP,
+            importer_kind=enums.EntityKind.GROUP,
         ),
         TODAY,
         Want({EU: M.BCR}),
@@ -743,7 +750,9 @@ LEGACY_REGISTER = Reg(**IN_EU, mechanisms=(M.LEGACY_SCC,), docs=(LEGACY_2010,), 
         pytest.param(TODAY, None, {G.LEGACY_SCC_EXPIRED}, id="today expired"),
     ],
 )
-def test_same_register_past_dates(on: date, covered: Mechanism | None, codes: set[GapCode]) -> None:
+def test_same_register_past_dates(
+    on: date, covered: enums.Mechanism | None, codes: set[GapCode]
+) -> None:
     status = evaluate(LEGACY_REGISTER, on)
     (result,) = status.results
     assert result.covered_by is covered
@@ -830,7 +839,7 @@ def test_partial_adequacy_with_nothing_recorded_asks_for_scope_confirmation() ->
 
 def test_legacy_controller_clauses_for_a_processor_are_the_wrong_set() -> None:
     """2001/497/EC clauses are controller-to-controller; a processor needed 2010/87/EU."""
-    c2c = doc(DocumentKind.LEGACY_SCC_2001, 131, "2001 SCCs", signed_on=date(2019, 5, 1))
+    c2c = doc(enums.DocumentKind.LEGACY_SCC_2001, 131, "2001 SCCs", signed_on=date(2019, 5, 1))
     reg = Reg(dest="IN", regimes=(EU,), mechanisms=((M.LEGACY_SCC, 131),), docs=(c2c,))
     codes = {g.code for g in evaluate(reg, date(2021, 7, 1)).gaps}
     assert G.WRONG_MODULE in codes

@@ -237,6 +237,38 @@ def test_a_regime_missing_from_an_instrument_row_cannot_use_it() -> None:
     assert M.BCR not in {s.mechanism for s in assess_destination(ref, CH, "IN", TODAY).safeguards}
 
 
+def test_bcrs_are_never_offered_for_a_third_party_and_the_limit_is_data() -> None:
+    """Issue 13: the supplier check offered BCRs for a vendor. The mechanism row's
+    ``within_group_only`` keeps them to a group's members, in the offer and in the rules."""
+    ref = builtin_reference()
+    assert ref.mechanisms[M.BCR].within_group_only
+
+    def offered(r: ReferenceSet, in_group: bool | None) -> set[Mechanism]:
+        a = assess_destination(r, EU, "IN", TODAY, importer_in_group=in_group)
+        return {s.mechanism for s in a.safeguards}
+
+    assert M.BCR not in offered(ref, False)
+    assert M.BCR in offered(ref, True)
+    assert M.BCR in offered(ref, None)  # unknown: offered, with its "intra-group only"
+    vendor = evaluate(ref, "IN", (EU,), (M.BCR,), (BCR,))
+    assert codes(vendor) == {GapCode.WRONG_MECHANISM}
+    # The row, not the code, decides: without the flag, BCRs count for a vendor too.
+    lifted = bundle_with(lambda b: mechanism(b, "bcr").update(within_group_only=False))
+    assert M.BCR in offered(lifted, False)
+    assert covered(evaluate(lifted, "IN", (EU,), (M.BCR,), (BCR,))) == {EU: M.BCR}
+    broken = lambda b: mechanism(b, "bcr").update(within_group_only="yes")  # noqa: E731
+    with pytest.raises(ReferenceDataError, match=r"within_group_only: expected true or false"):
+        bundle_with(broken)
+
+
+def test_the_supplier_check_offers_no_bcrs() -> None:
+    service = RegisterService(MemoryStore(actor="t"), ReferenceSource(builtin_reference()))
+    report = service.check("Acme Analytics Inc", ["IN"], Role.PROCESSOR, TODAY)
+    assert report.assessments
+    for a in report.assessments:
+        assert a.safeguards and M.BCR not in {s.mechanism for s in a.safeguards}
+
+
 def test_whether_a_mechanism_needs_an_assessment_is_read_from_its_row() -> None:
     ref = builtin_reference()
     assert GapCode.TIA_MISSING in codes(evaluate(ref, "IN", (EU,), (M.EU_SCC,), (SCC_M2,), ()))
@@ -367,18 +399,39 @@ def test_without_a_recheck_period_old_dpf_evidence_is_not_reported() -> None:
     assert status.gaps == ()
 
 
-def test_reminders_list_the_dpf_recheck_after_the_period_in_the_data() -> None:
-    repo = MemoryStore(actor="test")
+def _relying_on_dpf(repo: MemoryStore, checked_on: date) -> Entity:
+    """A vendor in the US whose evidence (checked on ``checked_on``) a live EU transfer relies
+    on: the status engine watches the re-check of evidence a verdict rests on."""
+    own = repo.entities.add(
+        Entity(name="Acme Europe B.V.", kind=EntityKind.GROUP, exporter_regimes=(Regime.EU,))
+    )
     vendor = repo.entities.add(Entity(name="Stratus Cloud Hosting, Inc.", kind=EntityKind.VENDOR))
-    repo.documents.add(
+    evidence = repo.documents.add(
         Document(
             kind=DocumentKind.DPF_CERTIFICATION,
             title="DPF List entry",
             party_ids=(vendor.id or 0,),
             dpf_eu=True,
-            checked_on=date(2026, 3, 31),
+            checked_on=checked_on,
         )
     )
+    repo.transfers.add(
+        Transfer(
+            own.id or 0,
+            vendor.id or 0,
+            "US",
+            Access.STORAGE,
+            Role.PROCESSOR,
+            mechanisms=(MechanismUse(Mechanism.DPF, evidence.id),),
+            started_on=date(2024, 1, 1),
+        )
+    )
+    return vendor
+
+
+def test_reminders_list_the_dpf_recheck_after_the_period_in_the_data() -> None:
+    repo = MemoryStore(actor="test")
+    _relying_on_dpf(repo, date(2026, 3, 31))
 
     def due(ref: ReferenceSet) -> list[date]:
         items = RegisterService(repo, ReferenceSource(ref)).reminders(date(2026, 6, 1), 400)
@@ -395,20 +448,12 @@ def test_the_register_page_due_date_follows_the_recheck_period_in_the_data() -> 
     """The register page's "next due" reads the same period as the reminders (no 12 months
     written into the storage's query)."""
     repo = MemoryStore(actor="test")
-    vendor = repo.entities.add(Entity(name="Stratus Cloud Hosting, Inc.", kind=EntityKind.VENDOR))
-    repo.documents.add(
-        Document(
-            kind=DocumentKind.DPF_CERTIFICATION,
-            title="DPF List entry",
-            party_ids=(vendor.id or 0,),
-            dpf_eu=True,
-            checked_on=date(2025, 8, 31),
-        )
-    )
+    vendor = _relying_on_dpf(repo, date(2025, 8, 31))
 
     def due(ref: ReferenceSet) -> tuple[date | None, str]:
         source = ReferenceSource(ref)
-        (row,) = Workspace(repo, RegisterService(repo, source)).register_rows(on=date(2026, 1, 1))
+        rows = Workspace(repo, RegisterService(repo, source)).register_rows(on=date(2026, 1, 1))
+        (row,) = [r for r in rows if r.entity_id == vendor.id]
         return row.next_due, row.due_what
 
     assert due(builtin_reference()) == (date(2026, 8, 31), "dpf_recheck")

@@ -75,9 +75,9 @@ def test_a_due_date_in_a_table() -> None:
     from transfers_app.domain.renewals import dated
 
     today = date(2026, 11, 25)
-    assert dated(date(2026, 10, 15), today) == "2026-10-15 (overdue)"
-    assert dated(date(2026, 10, 15), today, late="expired") == "2026-10-15 (expired)"
-    assert dated(today, today) == "2026-11-25"
-    assert dated(today, today, on_the_day=True) == "2026-11-25 (today)"
+    assert dated(date(2026, 10, 15), today) == "15 Oct 2026 (overdue)"
+    assert dated(date(2026, 10, 15), today, late="expired") == "15 Oct 2026 (expired)"
+    assert dated(today, today) == "25 Nov 2026"
+    assert dated(today, today, on_the_day=True) == "25 Nov 2026 (today)"
     assert dated(None, today) == ""
-    assert dated(date(2026, 10, 15), None) == "2026-10-15"
+    assert dated(date(2026, 10, 15), None) == "15 Oct 2026"

@@ -7,30 +7,17 @@ from datetime import date
 
 import pytest
 
+from transfers_app.reports import document as rd
 from transfers_app.reports.codec import (
     BLOCK_KINDS,
     DocumentCodecError,
     document_from_json,
     document_to_json,
 )
-from transfers_app.reports.document import (
-    BarChart,
-    Bullets,
-    Fields,
-    Para,
-    Reference,
-    References,
-    ReportDocument,
-    Section,
-    Signatures,
-    Signer,
-    Table,
-    Tone,
-)
 
 
-def every_block_document() -> ReportDocument:
-    return ReportDocument(
+def every_block_document() -> rd.ReportDocument:
+    return rd.ReportDocument(
         title="Transfer impact assessment",
         subtitle="Zoë's <b>test</b> — TIA-0001-v2",
         author="A. Patel",
@@ -38,47 +25,47 @@ def every_block_document() -> ReportDocument:
         keywords=("TIA", "Clause 14"),
         generated_on=date(2024, 2, 29),
         footer="Keystone · TIA-0001-v2",
-        heading=Fields((("Status", "Approved"), ("Regimes", "UK, EU"))),
+        heading=rd.Fields((("Status", "Approved"), ("Regimes", "UK, EU"))),
         sections=(
-            Section(
+            rd.Section(
                 "Decision",
                 (
-                    Para("Protection is not materially lower [1].", Tone.STATEMENT),
-                    Fields((("Exporter", "Keystone Access Europe Limited"),)),
-                    Table(
+                    rd.Para("Protection is not materially lower [1].", rd.Tone.STATEMENT),
+                    rd.Fields((("Exporter", "Keystone Access Europe Limited"),)),
+                    rd.Table(
                         ("Regime", "Conclusion"),
                         (("UK", "Proceed"), ("EU", "Proceed with measures")),
                         (1, 2.5),
                         caption="Per regime",
                         flagged=(1,),
                     ),
-                    Signatures(
+                    rd.Signatures(
                         (
-                            Signer("Assessed by", "A. Patel", "Privacy Counsel", "3 Nov 2025"),
-                            Signer("Approved by", "Maria Santos"),
+                            rd.Signer("Assessed by", "A. Patel", "Privacy Counsel", "3 Nov 2025"),
+                            rd.Signer("Approved by", "Maria Santos"),
                         )
                     ),
                 ),
                 page_break_after=True,
             ),
-            Section(
+            rd.Section(
                 "More",
                 (
-                    Bullets(("one", "two")),
-                    BarChart("Gaps", (("High", 3), ("Low", 0))),
-                    Table(("A",), (), None, empty_text="Nothing.", compact=True),
-                    Para("Warning", Tone.WARNING),
+                    rd.Bullets(("one", "two")),
+                    rd.BarChart("Gaps", (("High", 3), ("Low", 0))),
+                    rd.Table(("A",), (), None, empty_text="Nothing.", compact=True),
+                    rd.Para("Warning", rd.Tone.WARNING),
                 ),
             ),
-            Section(
+            rd.Section(
                 "References",
                 (
-                    References(
+                    rd.References(
                         (
-                            Reference(
+                            rd.Reference(
                                 1, "Recommendations 01/2020", "EDPB", "18 Jun 2021", "https://e"
                             ),
-                            Reference(2, "Undated page", "ICO", ""),
+                            rd.Reference(2, "Undated page", "ICO", ""),
                         )
                     ),
                 ),

@@ -12,16 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from transfers_app.domain.enums import (
-    Access,
-    DocumentKind,
-    EntityKind,
-    Lifecycle,
-    Mechanism,
-    Regime,
-    Role,
-    TiaStatus,
-)
+from transfers_app.domain import enums
 from transfers_app.domain.models import Document, Entity, MechanismUse, Tia, Transfer
 from transfers_app.domain.readmodels import (
     AssessmentFacts,
@@ -44,10 +35,10 @@ TODAY = date(2026, 11, 25)
 
 # -- the domain objects satisfy the Protocols (checked by mypy) ----------------------------------
 
-_party: PartyView = Entity("Acme Ltd", EntityKind.GROUP, id=1)
-_use: MechanismUseView = MechanismUse(Mechanism.EU_SCC, 3)
-_transfer: TransferView = Transfer(1, 2, "IN", Access.STORAGE, Role.PROCESSOR)
-_document: DocumentView = Document(DocumentKind.EU_SCC_2021, "SCCs")
+_party: PartyView = Entity("Acme Ltd", enums.EntityKind.GROUP, id=1)
+_use: MechanismUseView = MechanismUse(enums.Mechanism.EU_SCC, 3)
+_transfer: TransferView = Transfer(1, 2, "IN", enums.Access.STORAGE, enums.Role.PROCESSOR)
+_document: DocumentView = Document(enums.DocumentKind.EU_SCC_2021, "SCCs")
 _assessment: AssessmentView = Tia(transfer_id=10)
 
 
@@ -55,12 +46,14 @@ _assessment: AssessmentView = Tia(transfer_id=10)
 
 
 class UseRow(NamedTuple):
-    mechanism: Mechanism
+    mechanism: enums.Mechanism
     document_id: int | None
 
 
-_party_row: PartyView = EntityFacts(1, "Acme Ltd", EntityKind.GROUP, Lifecycle.ACTIVE, (Regime.UK,))
-_use_row: MechanismUseView = UseRow(Mechanism.EU_SCC, None)
+_party_row: PartyView = EntityFacts(
+    1, "Acme Ltd", enums.EntityKind.GROUP, enums.Lifecycle.ACTIVE, (enums.Regime.UK,)
+)
+_use_row: MechanismUseView = UseRow(enums.Mechanism.EU_SCC, None)
 
 
 def _document_row(d: Document) -> DocumentFacts:
@@ -71,12 +64,12 @@ def _document_row(d: Document) -> DocumentFacts:
 def _context(rows: bool) -> TransferContext:
     """One UK/EU transfer to India on SCCs + Addendum with a lapsed review and an overdue
     assessment, and a stale DPF entry: as domain objects, or as read models."""
-    regimes = (Regime.EU, Regime.UK)
-    exporter = Entity("Acme Ltd", EntityKind.GROUP, id=1, exporter_regimes=regimes)
-    importer = Entity("Vendor Inc", EntityKind.VENDOR, id=2)
+    regimes = (enums.Regime.EU, enums.Regime.UK)
+    exporter = Entity("Acme Ltd", enums.EntityKind.GROUP, id=1, exporter_regimes=regimes)
+    importer = Entity("Vendor Inc", enums.EntityKind.VENDOR, id=2)
     docs = [
         Document(
-            DocumentKind.EU_SCC_2021,
+            enums.DocumentKind.EU_SCC_2021,
             "SCCs",
             id=3,
             party_ids=(1, 2),
@@ -85,19 +78,21 @@ def _context(rows: bool) -> TransferContext:
             next_review_on=date(2026, 6, 1),
         ),
         Document(
-            DocumentKind.UK_ADDENDUM,
+            enums.DocumentKind.UK_ADDENDUM,
             "Addendum",
             id=4,
             party_ids=(1, 2),
             signed_on=date(2023, 1, 10),
         ),
     ]
-    uses = (MechanismUse(Mechanism.EU_SCC, 3), MechanismUse(Mechanism.UK_ADDENDUM, 4))
-    transfer = Transfer(1, 2, "IN", Access.STORAGE, Role.PROCESSOR, id=10, mechanisms=uses)
+    uses = (MechanismUse(enums.Mechanism.EU_SCC, 3), MechanismUse(enums.Mechanism.UK_ADDENDUM, 4))
+    transfer = Transfer(
+        1, 2, "IN", enums.Access.STORAGE, enums.Role.PROCESSOR, id=10, mechanisms=uses
+    )
     tia = Tia(
         transfer_id=10,
         id=7,
-        status=TiaStatus.APPROVED,
+        status=enums.TiaStatus.APPROVED,
         approved_on=date(2024, 1, 1),
         next_review_on=date(2025, 1, 1),
     )
@@ -107,7 +102,7 @@ def _context(rows: bool) -> TransferContext:
             exporter,
             importer,
             regimes,
-            Role.CONTROLLER,
+            enums.Role.CONTROLLER,
             {3: docs[0], 4: docs[1]},
             docs,
             [tia],
@@ -119,9 +114,9 @@ def _context(rows: bool) -> TransferContext:
             1,
             2,
             "IN",
-            Access.STORAGE,
-            Role.PROCESSOR,
-            Role.CONTROLLER,
+            enums.Access.STORAGE,
+            enums.Role.PROCESSOR,
+            enums.Role.CONTROLLER,
             (),
             None,
             None,
@@ -129,10 +124,12 @@ def _context(rows: bool) -> TransferContext:
             uses,
             None,
         ),
-        exporter=EntityFacts(1, "Acme Ltd", EntityKind.GROUP, Lifecycle.ACTIVE, regimes),
-        importer=EntityFacts(2, "Vendor Inc", EntityKind.VENDOR, Lifecycle.ACTIVE, ()),
+        exporter=EntityFacts(
+            1, "Acme Ltd", enums.EntityKind.GROUP, enums.Lifecycle.ACTIVE, regimes
+        ),
+        importer=EntityFacts(2, "Vendor Inc", enums.EntityKind.VENDOR, enums.Lifecycle.ACTIVE, ()),
         regimes=regimes,
-        exporter_role=Role.CONTROLLER,
+        exporter_role=enums.Role.CONTROLLER,
         documents={3: doc_rows[0], 4: doc_rows[1]},
         importer_documents=doc_rows,
         tias=[
@@ -140,7 +137,7 @@ def _context(rows: bool) -> TransferContext:
                 7,
                 10,
                 (),
-                TiaStatus.APPROVED,
+                enums.TiaStatus.APPROVED,
                 date(2024, 1, 1),
                 date(2025, 1, 1),
                 None,
@@ -159,13 +156,16 @@ def test_the_rules_give_the_same_verdict_on_domain_objects_and_on_read_models() 
     assert compact.gaps == domain.gaps
     assert [r.covered_by for r in compact.results] == [r.covered_by for r in domain.results]
     assert {g.code.value for g in domain.gaps} == {"review_overdue", "tia_overdue"}
-    assert [r.covered_by for r in domain.results] == [Mechanism.EU_SCC, Mechanism.UK_ADDENDUM]
+    assert [r.covered_by for r in domain.results] == [
+        enums.Mechanism.EU_SCC,
+        enums.Mechanism.UK_ADDENDUM,
+    ]
 
 
 def test_dpf_evidence_is_read_from_a_read_model_and_returned_as_given() -> None:
     row = _document_row(
         Document(
-            DocumentKind.DPF_CERTIFICATION,
+            enums.DocumentKind.DPF_CERTIFICATION,
             "DPF List entry",
             id=5,
             dpf_eu=True,

@@ -119,6 +119,21 @@ class TiaStatus(StrEnum):
     SUPERSEDED = "superseded"
 
 
+class TiaState(StrEnum):
+    """Where a live transfer stands with its assessment on a date, as the status engine
+    judges it (``services.register.StatusReport.tia_state``)."""
+
+    MISSING = "missing"  # needed, none approved
+    DRAFT = "draft"  # needed, only a draft (or one in review) on file
+    REVIEW_OVERDUE = "review_overdue"
+    STALE = "stale"  # approved, but the register has moved on since
+    APPROVED = "approved"
+    NOT_NEEDED = "not_needed"  # no regime's transfer rests on a mechanism that needs one
+    # No valid safeguard yet: whether one is needed depends on the mechanism to come.
+    NO_SAFEGUARD = "no_safeguard"
+    NOT_ASSESSED = "not_assessed"  # the transfer is not live on the date
+
+
 class Severity(StrEnum):
     CRITICAL = "critical"
     HIGH = "high"

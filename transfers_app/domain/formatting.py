@@ -6,7 +6,8 @@ an export or a rule that needs a label imports it from here.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from enum import StrEnum
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import (
@@ -20,6 +21,7 @@ from transfers_app.domain.enums import (
     Regime,
     Role,
     Severity,
+    TiaState,
     TiaStatus,
 )
 
@@ -126,6 +128,18 @@ ROLE_LABELS: dict[Role, str] = {
     Role.SUBPROCESSOR: "sub-processor",
 }
 
+# The assessment of a transfer as the status engine judges it, in the words every output uses.
+TIA_STATE_LABELS: dict[TiaState, str] = {
+    TiaState.MISSING: "missing",
+    TiaState.DRAFT: "draft",
+    TiaState.REVIEW_OVERDUE: "review overdue",
+    TiaState.STALE: "stale",
+    TiaState.APPROVED: "approved",
+    TiaState.NOT_NEEDED: "not needed",
+    TiaState.NO_SAFEGUARD: "pending a valid safeguard",
+    TiaState.NOT_ASSESSED: "not assessed (not live)",
+}
+
 TIA_STATUS_LABELS: dict[TiaStatus, str] = {
     TiaStatus.DRAFT: "Draft",
     TiaStatus.IN_REVIEW: "In review",
@@ -142,9 +156,62 @@ def country_label(code: str) -> str:
     return f"{name} ({code})" if name and name != code else code
 
 
+def assessment_reference(series_id: int | None, tia_id: int | None, revision: int) -> str:
+    """The one name of a transfer impact assessment, on every page and in every output:
+    TIA-<series>-v<revision> ("TIA-0007-v2"); ``tia_id`` stands for an unsaved series."""
+    return f"TIA-{series_id or tia_id or 0:04d}-v{revision}"
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class DateOrder(StrEnum):
+    """How the system's locale orders a date; every order ``day`` writes is unambiguous."""
+
+    DMY = "dmy"  # 5 Feb 2026 (most locales; the default)
+    MDY = "mdy"  # Feb 5, 2026 (the United States, the Philippines...)
+    YMD = "ymd"  # 2026-02-05 (Japan, China, Korea, Hungary, Lithuania, Sweden...)
+
+
+_MDY_TERRITORIES = frozenset({"US", "PH", "FM", "MH", "PW", "AS", "GU", "MP", "PR", "VI"})
+_YMD_LANGUAGES = frozenset({"ja", "zh", "ko", "hu", "lt", "mn", "sv"})
+_order = DateOrder.DMY
+
+
+def date_order_of(locale_name: str | None) -> DateOrder:
+    """The date order of a POSIX locale name ("en_US.UTF-8" -> MDY); DMY when unknown."""
+    base = (locale_name or "").split(".")[0].split("@")[0]
+    language, _, territory = base.partition("_")
+    if territory.upper() in _MDY_TERRITORIES:
+        return DateOrder.MDY
+    if language.lower() in _YMD_LANGUAGES:
+        return DateOrder.YMD
+    return DateOrder.DMY
+
+
+def use_date_order(order: DateOrder) -> None:
+    """Set once, at the composition root, from the system locale (``date_order_of``)."""
+    global _order
+    _order = order
+
+
 def day(d: date | None, empty: str = "—") -> str:
-    """Dates as people in the UK read them in a document: 5 Feb 2026."""
-    return f"{d.day} {d:%b %Y}" if d is not None else empty
+    """The one date format of the app and its outputs, in the system locale's order and
+    never ambiguous: "5 Feb 2026", "Feb 5, 2026" or "2026-02-05" (machine-read files and
+    file names keep ISO dates)."""
+    if d is None:
+        return empty
+    if _order is DateOrder.MDY:
+        return f"{_MONTHS[d.month - 1]} {d.day}, {d.year}"
+    if _order is DateOrder.YMD:
+        return d.isoformat()
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def moment(at: datetime) -> str:
+    """A point in time (the audit log), local: the date as ``day`` writes it, then the time."""
+    local = at.astimezone() if at.tzinfo is not None else at
+    return f"{day(local.date())} {local:%H:%M:%S}"
 
 
 def percent(p: float) -> str:

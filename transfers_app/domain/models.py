@@ -25,6 +25,7 @@ from transfers_app.domain.enums import (
     TiaStatus,
     VolumeBand,
 )
+from transfers_app.domain.formatting import assessment_reference
 from transfers_app.domain.tia import TiaContent, TiaInputs
 
 
@@ -57,6 +58,14 @@ class Entity:
     @property
     def is_own(self) -> bool:
         return bool(self.exporter_regimes)
+
+    @property
+    def since(self) -> date | None:
+        """The first day the register knows the entity existed: the earliest of the days it
+        was proposed, approved, made active or recorded (None: unknown)."""
+        recorded = self.created_at.date() if self.created_at is not None else None
+        known = [d for d in (self.proposed_on, self.approved_on, self.active_on, recorded) if d]
+        return min(known, default=None)
 
     @property
     def display_name(self) -> str:
@@ -220,8 +229,8 @@ class Tia:
 
     @property
     def reference(self) -> str:
-        """The id a reader quotes: TIA-<series>-v<revision>."""
-        return f"TIA-{self.series_id or self.id or 0:04d}-v{self.revision}"
+        """The id a reader quotes: TIA-<series>-v<revision> (``assessment_reference``)."""
+        return assessment_reference(self.series_id, self.id, self.revision)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +251,10 @@ class AuditEntry:
     before: str | None  # JSON text of the record before
     after: str | None  # JSON text of the record after
     id: int | None = None
+    # The audit chain (``domain.audit_chain``): SHA-256 over this entry's content and
+    # ``prev_hash``, the hash of the entry before it.
+    hash: str = ""
+    prev_hash: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,6 +72,17 @@ def _fold_latin(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out)).translate(_FOLD)
 
 
+def fold(text: str) -> str:
+    """Text as a search compares it: case-folded, Latin accents dropped ("Łódź" -> "lodz").
+
+    The one fold of every search in the app (the register, documents, transfers, the audit
+    log): what the supplier check matches, a search box finds. ASCII text is returned as it
+    is after case-folding (the common case costs one scan).
+    """
+    text = text.casefold()
+    return text if text.isascii() else _fold_latin(unicodedata.normalize("NFKC", text))
+
+
 def name_key(name: str) -> str:
     """A comparison key: case-folded; Latin accents, legal forms and punctuation dropped."""
     text = _fold_latin(unicodedata.normalize("NFKC", name).casefold())
@@ -79,3 +90,66 @@ def name_key(name: str) -> str:
         text = text.replace(form, " ")
     words = [w for w in _PUNCT.split(text) if w and w not in _LEGAL_FORMS]
     return " ".join(words) or text.strip()
+
+
+# Words many unrelated organisations share: "Acme Analytics" and "Lumen Analytics" have
+# nothing but a word of their trade in common. A match on these alone is no match; compared
+# after ``name_key`` (folded, legal forms gone).
+GENERIC_WORDS = frozenset(
+    [
+        "analytics",
+        "cloud",
+        "services",
+        "service",
+        "solutions",
+        "software",
+        "systems",
+        "technologies",
+        "technology",
+        "tech",
+        "data",
+        "digital",
+        "consulting",
+        "global",
+        "international",
+        "hosting",
+        "labs",
+        "networks",
+        "network",
+        "partners",
+        "platform",
+        "platforms",
+        "media",
+        "online",
+        "it",
+        "ai",
+        "and",
+        "of",
+        "de",
+        "enterprises",
+        "industries",
+        "europe",
+        "uk",
+        "usa",
+        "us",
+        "payments",
+        "translation",
+        "translations",
+        "marketing",
+        "security",
+        "communications",
+        "logistics",
+        "financial",
+        "health",
+    ]
+)
+
+
+def distinctive_words(key: str) -> tuple[list[str], list[str]]:
+    """A name key's words split into (distinctive, generic); when every word is generic
+    ("Cloud Services") they are all distinctive, as nothing else names the organisation."""
+    words = key.split()
+    distinctive = [w for w in words if w not in GENERIC_WORDS]
+    if not distinctive:
+        return words, []
+    return distinctive, [w for w in words if w in GENERIC_WORDS]

@@ -29,6 +29,7 @@ from transfers_app.domain.enums import (
     Role,
     TiaStatus,
 )
+from transfers_app.domain.formatting import assessment_reference
 from transfers_app.domain.models import MechanismUse
 from transfers_app.domain.tia import TiaInputs
 
@@ -43,10 +44,16 @@ class EntityFacts(NamedTuple):
     kind: EntityKind
     lifecycle: Lifecycle
     exporter_regimes: tuple[Regime, ...]
+    # The first day the register knows the entity existed (``Entity.since``; None: unknown,
+    # taken as always). A status as of an earlier day holds nothing against it.
+    since: date | None = None
 
     @property
     def is_own(self) -> bool:
         return bool(self.exporter_regimes)
+
+    def exists_on(self, on: date) -> bool:
+        return self.since is None or self.since <= on
 
 
 class TransferFacts(NamedTuple):
@@ -96,6 +103,7 @@ class DocumentFacts(NamedTuple):
     party_ids: tuple[int, ...]
     archived_at: datetime | None
     supersedes_id: int | None
+    notice_period_days: int | None = None
 
     def in_force_on(self, on: date) -> bool:
         # The same test as ``Document.in_force_on``.
@@ -103,11 +111,6 @@ class DocumentFacts(NamedTuple):
         if start is not None and start > on:
             return False
         return self.expires_on is None or self.expires_on >= on
-
-
-def assessment_reference(series_id: int | None, tia_id: int | None, revision: int) -> str:
-    """The id a reader quotes: TIA-<series>-v<revision> (as ``Tia.reference``)."""
-    return f"TIA-{series_id or tia_id or 0:04d}-v{revision}"
 
 
 class AssessmentFacts(NamedTuple):
@@ -186,6 +189,9 @@ class DueKind(StrEnum):
     REVIEW = "review"
     DPF_RECHECK = "dpf_recheck"
     TIA_REVIEW = "tia_review"
+    # The last day an instrument may be relied on, whatever the contract says (the legacy SCCs'
+    # end of validity under each regime).
+    DEADLINE = "deadline"
 
 
 class NextDue(NamedTuple):
@@ -232,6 +238,9 @@ class EntityTransferLine(NamedTuple):
     signed_on: date | None
     expires_on: date | None
     next_review_on: date | None
+    # The transfer's purpose (its service when no purpose is recorded) and data categories.
+    purpose: str = ""
+    data_categories: tuple[str, ...] = ()
 
 
 class AssessmentHead(NamedTuple):

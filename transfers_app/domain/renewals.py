@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
+from transfers_app.domain.enums import Regime
+from transfers_app.domain.formatting import day
 from transfers_app.domain.models import Document
+from transfers_app.domain.readmodels import DueKind
 
 
 def next_review(from_date: date, cycle_months: int) -> date:
@@ -20,9 +24,14 @@ def next_review(from_date: date, cycle_months: int) -> date:
 
 def notice_deadline(doc: Document) -> date | None:
     """Last day to give notice before the document expires, if it has a notice period."""
-    if doc.expires_on is None or not doc.notice_period_days:
+    return notice_day(doc.expires_on, doc.notice_period_days)
+
+
+def notice_day(expires_on: date | None, notice_period_days: int | None) -> date | None:
+    """The last day to give notice on a document expiring on ``expires_on``."""
+    if expires_on is None or not notice_period_days:
         return None
-    return doc.expires_on - timedelta(days=doc.notice_period_days)
+    return expires_on - timedelta(days=notice_period_days)
 
 
 def days_until(due_on: date, today: date) -> int:
@@ -74,16 +83,76 @@ def relative_days(days_left: int) -> str:
 def dated(
     due_on: date | None, today: date | None, late: str = "overdue", on_the_day: bool = False
 ) -> str:
-    """A due date as shown in a table: "2026-10-15 (overdue)" once passed (``late`` names
-    what passed, e.g. "expired"), "2026-11-25 (today)" on the day if ``on_the_day``; "" for
-    no date."""
+    """A due date as shown in a table (``formatting.day``): "15 Oct 2026 (overdue)" once
+    passed (``late`` names what passed, e.g. "expired"), "25 Nov 2026 (today)" on the day if
+    ``on_the_day``; "" for no date."""
     if due_on is None:
         return ""
     if today is not None and is_overdue(due_on, today):
-        return f"{due_on.isoformat()} ({late})"
+        return f"{day(due_on)} ({late})"
     if on_the_day and today is not None and due_on == today:
-        return f"{due_on.isoformat()} (today)"
-    return due_on.isoformat()
+        return f"{day(due_on)} (today)"
+    return day(due_on)
+
+
+class Due(NamedTuple):
+    """A date the status engine watches on a live transfer: a document relied on expires or
+    falls due for review or for the last day of notice, the DPF evidence relied on needs a
+    re-check, the approved assessment its review, a legacy instrument reaches its deadline.
+
+    The engine (``rules.gaps.evaluate_transfer``) files it, like a gap, against the transfer's
+    importer. Once the date has passed (``due_on < on``) the engine reports a gap for it, except
+    the last day of notice, which then simply lapses (the document runs on to its expiry): so
+    the reminders, the next due dates and the status never disagree on what is overdue.
+    """
+
+    due_on: date
+    what: DueKind
+    title: str  # the document's title, or the assessment's reference
+    transfer_id: int | None
+    entity_id: int | None
+    document_id: int | None = None
+    assessment_id: int | None = None
+    # Set where the date differs per regime (a legacy instrument's deadline).
+    regime: Regime | None = None
+    # Who is party to it: the document's parties, or the transfer's exporter and importer.
+    parties: tuple[int, ...] = ()
+
+    @property
+    def record(self) -> str:
+        """ "document 12" or "tia 3": the record the date belongs to."""
+        if self.assessment_id is not None:
+            return f"tia {self.assessment_id}"
+        return f"document {self.document_id}"
+
+    @property
+    def subject(self) -> str:
+        """What falls due, in words ("'IDTA Acme' expires")."""
+        return _DUE_SUBJECTS[self.what].format(title=self.title, regime=self.regime or "")
+
+    def lapses(self, on: date) -> bool:
+        """Is it no longer due on ``on`` (a last day of notice that has passed)?"""
+        return self.what is DueKind.NOTICE and self.due_on < on
+
+
+# What falls due, as a label beside its date (a table's "next due").
+DUE_KIND_LABELS: dict[DueKind, str] = {
+    DueKind.EXPIRY: "expiry",
+    DueKind.NOTICE: "last day for notice",
+    DueKind.REVIEW: "document review",
+    DueKind.DPF_RECHECK: "DPF re-check",
+    DueKind.TIA_REVIEW: "assessment review",
+    DueKind.DEADLINE: "last day valid",
+}
+
+_DUE_SUBJECTS: dict[DueKind, str] = {
+    DueKind.EXPIRY: "'{title}' expires",
+    DueKind.NOTICE: "last day to give notice on '{title}'",
+    DueKind.REVIEW: "review of '{title}'",
+    DueKind.DPF_RECHECK: "re-check DPF listing ('{title}')",
+    DueKind.TIA_REVIEW: "review of {title}",
+    DueKind.DEADLINE: "last day '{title}' counts for {regime} transfers",
+}
 
 
 @dataclass(frozen=True, slots=True)

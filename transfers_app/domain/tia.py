@@ -216,6 +216,19 @@ class EegFinding:
 
 
 @dataclass(frozen=True, slots=True)
+class CountryLaw:
+    """The law and practice of another third country where the importer also stores or
+    accesses the data (remote access is a transfer too: EDPB Recommendations 01/2020, para 13),
+    assessed as the destination is."""
+
+    country: str  # ISO alpha-2
+    profile_as_of: date | None = None
+    laws: tuple[LawItem, ...] = ()
+    eeg: tuple[EegFinding, ...] = ()
+    practice: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Measure:
     """A supplementary measure (EDPB step 4), with the Annex 2 use case it relies on."""
 
@@ -306,12 +319,23 @@ class TiaContent:
     profile_as_of: date | None = None  # date of the country profile the laws started from
     laws: tuple[LawItem, ...] = ()
     practice: str = ""  # importer's experience of requests, transparency reports, case law
-    # Is the importer a provider of electronic communication services, a telecom or another
-    # communications provider (the kind of organisation many access laws can compel)?
+    # What the importer is, for whom each access law can compel (None: not established):
+    # a provider of electronic communication, remote computing or telecommunication services
+    # (US FISA s.702, the CLOUD Act, the Australian TOLA Act...);
     communications_provider: bool | None = None
+    # an intermediary or online platform, hosting or passing on content for others (India's
+    # IT Rules, Singapore's Foreign Interference Act...);
+    intermediary: bool | None = None
+    # an owner of critical infrastructure (Singapore's Cybersecurity Act...);
+    critical_infrastructure: bool | None = None
+    # and whether the data passes through a communications provider in the destination (a
+    # local carrier or internet provider: interception laws reach it there).
+    via_provider: bool | None = None
     circumstances: str = ""  # Clause 14(b)(i): chain length, actors, channels, sector
     eeg: tuple[EegFinding, ...] = ()
     problematic_law: bool | None = None  # does problematic legislation reach this transfer?
+    # The other third countries where the importer stores or accesses the data.
+    other_countries: tuple[CountryLaw, ...] = ()
     # Step 4 and 5
     measures: tuple[Measure, ...] = ()
     procedural_steps: str = ""
@@ -359,6 +383,12 @@ class TiaContent:
 
     def acceptance(self, key: str) -> AcceptedFact | None:
         return next((a for a in self.accepted if a.key == key), None)
+
+    @property
+    def countries(self) -> tuple[CountryLaw, ...]:
+        """The law of each third country assessed: the destination first, then the others."""
+        main = CountryLaw(self.destination, self.profile_as_of, self.laws, self.eeg, self.practice)
+        return (main, *self.other_countries)
 
 
 @dataclass(frozen=True, slots=True)

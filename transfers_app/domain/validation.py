@@ -9,16 +9,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from transfers_app.domain import models
 from transfers_app.domain.countries import is_known_code
 from transfers_app.domain.enums import DocumentKind, Lifecycle, Role, TiaStatus
-from transfers_app.domain.models import (
-    Document,
-    Entity,
-    Location,
-    SubprocessorNotice,
-    Tia,
-    Transfer,
-)
 from transfers_app.errors import ValidationError
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -42,7 +35,7 @@ def _name(errors: list[ValidationError], field: str, value: str) -> None:
         errors.append(ValidationError(field, f"is longer than {MAX_NAME} characters"))
 
 
-def entity_problems(e: Entity) -> list[ValidationError]:
+def entity_problems(e: models.Entity) -> list[ValidationError]:
     errors: list[ValidationError] = []
     _name(errors, "name", e.name)
     if e.contact_email and not _EMAIL.match(e.contact_email.strip()):
@@ -62,13 +55,13 @@ def entity_problems(e: Entity) -> list[ValidationError]:
     return errors
 
 
-def location_problems(loc: Location) -> list[ValidationError]:
+def location_problems(loc: models.Location) -> list[ValidationError]:
     if not is_known_code(loc.country):
         return [ValidationError("country", f"unknown country code {loc.country!r}")]
     return []
 
 
-def transfer_problems(t: Transfer) -> list[ValidationError]:
+def transfer_problems(t: models.Transfer) -> list[ValidationError]:
     errors: list[ValidationError] = []
     if t.exporter_id == t.importer_id:
         errors.append(ValidationError("importer_id", "the importer must differ from the exporter"))
@@ -86,7 +79,7 @@ def transfer_problems(t: Transfer) -> list[ValidationError]:
     return errors
 
 
-def document_problems(d: Document) -> list[ValidationError]:
+def document_problems(d: models.Document) -> list[ValidationError]:
     errors: list[ValidationError] = []
     if not d.title.strip():
         errors.append(ValidationError("title", "is required"))
@@ -106,7 +99,7 @@ def document_problems(d: Document) -> list[ValidationError]:
     return errors
 
 
-def tia_problems(t: Tia) -> list[ValidationError]:
+def tia_problems(t: models.Tia) -> list[ValidationError]:
     errors: list[ValidationError] = []
     _order(errors, "approved_on", t.approved_on, "next_review_on", t.next_review_on)
     if t.review_cycle_months is not None and t.review_cycle_months <= 0:
@@ -146,7 +139,7 @@ def tia_problems(t: Tia) -> list[ValidationError]:
     return errors
 
 
-def notice_problems(n: SubprocessorNotice) -> list[ValidationError]:
+def notice_problems(n: models.SubprocessorNotice) -> list[ValidationError]:
     """A sub-processor notice: who, where, when, and a decision only with who took it, when."""
     errors: list[ValidationError] = []
     _name(errors, "subprocessor_name", n.subprocessor_name)
@@ -174,25 +167,32 @@ def notice_problems(n: SubprocessorNotice) -> list[ValidationError]:
     return errors
 
 
-def problems(
-    obj: Entity | Location | Transfer | Document | Tia | SubprocessorNotice,
-) -> list[ValidationError]:
-    if isinstance(obj, SubprocessorNotice):
+# A record the register stores, checked before it is written.
+Record = (
+    models.Entity
+    | models.Location
+    | models.Transfer
+    | models.Document
+    | models.Tia
+    | models.SubprocessorNotice
+)
+
+
+def problems(obj: Record) -> list[ValidationError]:
+    if isinstance(obj, models.SubprocessorNotice):
         return notice_problems(obj)
-    if isinstance(obj, Entity):
+    if isinstance(obj, models.Entity):
         return entity_problems(obj)
-    if isinstance(obj, Location):
+    if isinstance(obj, models.Location):
         return location_problems(obj)
-    if isinstance(obj, Transfer):
+    if isinstance(obj, models.Transfer):
         return transfer_problems(obj)
-    if isinstance(obj, Document):
+    if isinstance(obj, models.Document):
         return document_problems(obj)
     return tia_problems(obj)
 
 
-def ensure_valid(
-    obj: Entity | Location | Transfer | Document | Tia | SubprocessorNotice,
-) -> None:
+def ensure_valid(obj: Record) -> None:
     found = problems(obj)
     if found:
         raise found[0]

@@ -22,6 +22,11 @@ from transfers_app.errors import TransfersError
 Cell = str | date
 
 MAX_NAME = 300
+# What the import reads, whatever the file claims; each refusal names its limit.
+MAX_ROWS = 200_000
+MAX_COLUMNS = 1_000
+MAX_CELLS = 10_000_000  # rows times columns: the table held in memory
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 # Longer cells are not read as places (a pasted paragraph, a hostile string).
 MAX_PLACE_TEXT = 500
 
@@ -215,7 +220,16 @@ def _header_index(records: Sequence[Sequence[Cell]]) -> int | None:
     return first_weak if first_weak is not None else first_wide
 
 
-def _column_letter(i: int) -> str:
+def too_long(name: str, where: str, length: int) -> str:
+    """The message refusing a cell over ``MAX_CELL_CHARS``; ``where`` names its row and column."""
+    return (
+        f"{name}: {where} holds {length:,} characters; a cell holds at most "
+        f"{MAX_CELL_CHARS:,} (Excel's own limit), and the import never cuts one short"
+    )
+
+
+def column_letter(i: int) -> str:
+    """The spreadsheet letter of the 0-based column ``i`` (0 -> "A", 27 -> "AB")."""
     out = ""
     i += 1
     while i:
@@ -249,7 +263,7 @@ def table_from_records(
     for i in range(width):
         raw = header_cells[i] if i < len(header_cells) else ""
         text, _ = clean_text(raw)
-        text = text or f"Column {_column_letter(i)}"
+        text = text or f"Column {column_letter(i)}"
         seen[text.casefold()] += 1
         if seen[text.casefold()] > 1:
             text = f"{text} ({seen[text.casefold()]})"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     # report models are not loaded until a service builds one.
     from transfers_app.domain.vendor_table import Table
     from transfers_app.ports.storage import RegisterRecords
+    from transfers_app.reports.data_map.picture import MapPicture
     from transfers_app.reports.document import ReportDocument
     from transfers_app.reports.pack import PackPlan
     from transfers_app.reports.public_list import PublicListReport
@@ -118,6 +119,14 @@ class PackWriter(Protocol):
         ...
 
 
+class DataMapRenderer(Protocol):
+    """The data map drawn without Qt: one PDF page, or an SVG drawing."""
+
+    def pdf(self, picture: MapPicture) -> bytes: ...
+
+    def svg(self, picture: MapPicture) -> bytes: ...
+
+
 class ListReader(Protocol):
     """Vendor and sub-processor lists as teams keep them (CSV in any common encoding and
     delimiter, XLSX): the raw table, header found; the services interpret the cells."""
@@ -136,3 +145,4 @@ class FileAdapters:
     public_list: PublicListRenderer
     pack: PackWriter
     lists: ListReader
+    data_map: DataMapRenderer

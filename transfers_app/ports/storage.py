@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
@@ -27,6 +28,7 @@ from transfers_app.domain.models import (
     Tia,
     Transfer,
 )
+from transfers_app.domain.organisation import FollowUp, OrganisationProfile
 from transfers_app.domain.readmodels import (
     AssessmentHead,
     Counts,
@@ -36,15 +38,35 @@ from transfers_app.domain.readmodels import (
     NameCandidate,
     NameHit,
     NameKeys,
-    NextDue,
     RulesSnapshot,
 )
+
+
+class JournalMode(StrEnum):
+    """How an embedded database file keeps its transactions (SQLite's journal): ``WAL`` on a
+    local disk; ``ROLLBACK`` on a shared (network) drive, where WAL is unsafe
+    (https://sqlite.org/wal.html: every program using the file must be on one machine)."""
+
+    WAL = "wal"
+    ROLLBACK = "rollback"
+
+
+@dataclass(frozen=True, slots=True)
+class StorageInfo:
+    """Where a register is kept and how it can be used."""
+
+    location: str  # the file (or the server and database) the register is in
+    read_only: str | None = None  # why nothing can be changed; None: changes are possible
+    journal: JournalMode | None = None  # None: the engine has no such choice (a server)
+    network_drive: str | None = None  # the kind of network file system the file is on
+    warnings: tuple[str, ...] = ()  # what the user should know (a risky journal mode...)
 
 
 @dataclass(frozen=True, slots=True)
 class RegisterRecords:
     """Every record of a register, archived ones included, with their ids, record versions and
-    timestamps: what the lossless JSON export writes and its import loads back."""
+    timestamps: what the lossless JSON export writes and its import loads back. ``audit`` is
+    the audit trail, oldest first, with its hashes (``domain.audit_chain``)."""
 
     entities: tuple[Entity, ...] = ()
     locations: tuple[Location, ...] = ()
@@ -55,15 +77,21 @@ class RegisterRecords:
     files: tuple[StoredFile, ...] = ()
     publications: tuple[Publication, ...] = ()
     notices: tuple[SubprocessorNotice, ...] = ()
+    audit: tuple[AuditEntry, ...] = ()
+    # The organisation's profile: none, or one (a tuple so every field counts its records).
+    organisation: tuple[OrganisationProfile, ...] = ()
+    open_items: tuple[FollowUp, ...] = ()  # owners and target dates people gave open items
 
 
 # -- repositories per aggregate, handed out by a unit of work -----------------------------------
 #
 # Each write is validated (``transfers_app.domain.validation.ensure_valid``), audited (who,
-# when, the record before and after) and versioned: an update or archive whose ``version`` is
-# not the stored one is refused with StorageError ("... was changed elsewhere ..."), an unknown
-# id raises NotFoundError, a refusal by the database is one clear StorageError. Records are
-# archived, never deleted. Every method is its own transaction unless called inside
+# when, the record before and after, chained by ``domain.audit_chain``) and versioned: an
+# update or archive whose ``version`` is not the stored one is refused with ``ConflictError``
+# (which says who saved the stored version and when, from the audit trail), an unknown id
+# raises NotFoundError, a refusal by the database is one clear StorageError, and any write to a
+# register open read-only raises ``ReadOnlyError`` naming the reason. Records are archived,
+# never deleted. Every method is its own transaction unless called inside
 # ``Store.transaction()``, which then commits or rolls back everything together.
 #
 # ``builtins.list`` in annotations: inside these classes ``list`` names the method.
@@ -231,13 +259,43 @@ class SettingsRepository(Protocol):
     """Settings (key and text) and the catalogues of data categories and data subjects."""
 
     def get(self, key: str) -> str | None: ...
-    def set(self, key: str, value: str) -> None: ...
+    def set(self, key: str, value: str) -> None:
+        """Audited (table "settings", action "set", the key and value before and after)
+        when the value changes; setting the value it has writes nothing."""
+        ...
+
     def catalogue(self, name: str) -> builtins.list[CatalogueItem]:
         """The items of one catalogue ("data_category" or "data_subject") in order added."""
         ...
 
     def add_catalogue_items(self, items: Iterable[CatalogueItem]) -> None:
         """Adds the items not there yet (same catalogue and name), each audited."""
+        ...
+
+
+class OrganisationRepository(Protocol):
+    """The organisation that keeps the register (one profile per register)."""
+
+    def get(self) -> OrganisationProfile:
+        """The saved profile; an empty one when none was saved."""
+        ...
+
+    def save(self, profile: OrganisationProfile) -> OrganisationProfile:
+        """Replaces the profile, validated (``profile_problems``) and audited (table
+        "organisation", the profile before and after)."""
+        ...
+
+
+class OpenItemRepository(Protocol):
+    """Who follows up each open item of the readiness check, and by when."""
+
+    def list(self) -> builtins.list[FollowUp]:
+        """Every follow-up given, by code then subject."""
+        ...
+
+    def set(self, follow_up: FollowUp) -> None:
+        """Sets (or, when empty, clears) the follow-up of its item; validated and audited
+        (table "open_items", before and after)."""
         ...
 
 
@@ -256,6 +314,11 @@ class AuditRepository(Protocol):
         """A number that changes whenever anything on the register changes."""
         ...
 
+    def chain(self, after_id: int = 0, limit: int = 5000) -> builtins.list[AuditEntry]:
+        """Up to ``limit`` entries with an id above ``after_id``, oldest first, with their
+        hashes as stored: the trail in pages, for verifying it and for the JSON export."""
+        ...
+
 
 class RegisterQueries(Protocol):
     """Whole-register reads for the rules, the big tables and the reports, as typed read
@@ -265,24 +328,6 @@ class RegisterQueries(Protocol):
     def register_rows(self, limit: int | None = None) -> builtins.list[EntityRow]:
         """One row per live entity in name order (comparison key, then id); only the first
         ``limit`` given one."""
-        ...
-
-    def next_due(
-        self,
-        on: date,
-        entity_ids: Sequence[int] | None = None,
-        *,
-        recheck_months: int | None,
-    ) -> dict[int, NextDue]:
-        """Each entity's earliest due date and what falls due then: its current documents'
-        expiry, last day for notice, next review and DPF re-check, and the next review of the
-        newest live assessment of each transfer it is a party to. Entities with nothing due are
-        left out; ``entity_ids`` limits the read to those.
-
-        A DPF certification's re-check is due ``recheck_months`` after it was last checked
-        (the reference data's period, ``ReferenceSet.evidence_recheck``; months counted as
-        ``dateutil.relativedelta`` counts them, so from 31 August six months is the end of
-        February), or on ``on`` if it was never checked; None: no re-check is due."""
         ...
 
     def mechanisms_used(self, entity_ids: Sequence[int] | None = None) -> dict[int, MechanismsUsed]:
@@ -311,7 +356,11 @@ class BulkRecords(Protocol):
 
     def load(self, records: RegisterRecords, note: str) -> None:
         """Writes a whole register into an EMPTY one, keeping ids, versions and timestamps;
-        audited once (``note``). Refused (StorageError) if the register holds records."""
+        audited once (``note``). Refused (StorageError) if the register holds records.
+
+        ``records.audit`` (a history) is kept verbatim, hashes included, after the entries
+        this register already has and an entry announcing it (``audit_chain.IMPORT_ACTION``);
+        then the ``note``, linked to the history's last hash."""
         ...
 
     def add_generated(
@@ -357,6 +406,10 @@ class UnitOfWork(Protocol):
     @property
     def settings(self) -> SettingsRepository: ...
     @property
+    def organisation(self) -> OrganisationRepository: ...
+    @property
+    def open_items(self) -> OpenItemRepository: ...
+    @property
     def audit(self) -> AuditRepository: ...
     @property
     def queries(self) -> RegisterQueries: ...
@@ -376,6 +429,18 @@ class Store(UnitOfWork, Protocol):
     @property
     def actor(self) -> str:
         """Who is audited as making the changes."""
+        ...
+
+    @property
+    def storage(self) -> StorageInfo:
+        """Where the register is kept, whether it can be changed and why not."""
+        ...
+
+    def set_journal_mode(self, mode: JournalMode) -> None:
+        """Keeps the register in ``mode`` from now on (the user's choice, remembered with the
+        register and audited as the setting ``journal_mode``). Needs the register to itself:
+        ``LockedError`` while another program has it open. ``StorageError`` for an engine
+        without journal modes."""
         ...
 
     def transaction(self) -> AbstractContextManager[UnitOfWork]: ...

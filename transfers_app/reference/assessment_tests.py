@@ -64,6 +64,9 @@ class AssessmentTest:
     regime: Regime
     name: str  # the assessment's title
     document_name: str  # what the regulator calls the document ("transfer risk assessment")
+    # What the status report calls the assessment under this test ("Transfer impact
+    # assessment (TIA)"); the title when the row gives none.
+    short_name: str
     standard: str  # the words of the standard ("not materially lower")
     standard_text: str
     legal_basis: str
@@ -290,6 +293,7 @@ def _test(r: _Reader, known: Mapping[str, Citation]) -> AssessmentTest:
         regime=_regime(r),
         name=r.text("name"),
         document_name=r.text("document_name"),
+        short_name=r.text("short_name") if "short_name" in r.data else r.text("name"),
         standard=r.text("standard"),
         standard_text=r.text("standard_text"),
         legal_basis=r.text("legal_basis"),

@@ -206,18 +206,14 @@ class EvidenceRecheck(Sourced):
     sources: tuple[Source, ...] = ()
 
     def due_after(self, checked_on: date) -> date:
-        """The day a check made on ``checked_on`` needs repeating."""
-        return checked_on + relativedelta(months=self.every_months)
-
-    def cutoff(self, on: date) -> date:
-        """Evidence checked before this day is overdue on ``on``."""
-        return _months_before(on, self.every_months)
+        """The day a check made on ``checked_on`` needs repeating (overdue the day after)."""
+        return _months_after(checked_on, self.every_months)
 
 
-@lru_cache(maxsize=256)
-def _months_before(on: date, months: int) -> date:
+@lru_cache(maxsize=4096)
+def _months_after(day: date, months: int) -> date:
     # Keyed by values only: a register has few distinct dates, and relativedelta is slow.
-    return on - relativedelta(months=months)
+    return day + relativedelta(months=months)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +233,9 @@ class MechanismRule(Sourced):
     verification_note: str
     from_instruments: bool = False
     rejected_sources: tuple[Source, ...] = ()
+    # Usable only when the importer belongs to the exporter's group (BCRs, Art 4(20)): never
+    # a tool to offer for a third-party vendor.
+    within_group_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -814,6 +813,7 @@ def _parse_mechanisms(
             verification_note=note,
             from_instruments=bool(described),
             rejected_sources=rejected,
+            within_group_only=_bool(row, "within_group_only", where, default=False),
         )
     missing = [m.value for m in Mechanism if m not in out]
     if missing:
@@ -992,17 +992,37 @@ def builtin_reference() -> ReferenceSet:
     return parse_bundle(builtin_bundle(), origin="built-in")
 
 
+_NOT_A_BUNDLE = (
+    "not a reference data file: reference data is the JSON file published for the app "
+    "(UTF-8 text, see docs/reference-data.md)"
+)
+
+
 def read_bundle_file(path: Path) -> ReferenceSet:
+    """A reference set from a file; any file that is not one (binary, another encoding, not
+    JSON, JSON of another layout) is a ReferenceDataError naming the file, never a crash."""
     try:
-        text = path.read_text("utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise ReferenceDataError(f"cannot read reference file {path}: {exc.strerror}") from None
+    if b"\x00" in raw[:4096]:
+        raise ReferenceDataError(f"{path.name}: {_NOT_A_BUNDLE}; this one is a binary file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReferenceDataError(
+            f"{path.name}: {_NOT_A_BUNDLE}; this one is not UTF-8 text "
+            f"(byte 0x{raw[exc.start]:02x} at position {exc.start})"
+        ) from None
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ReferenceDataError(
-            f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            f"{_NOT_A_BUNDLE}"
         ) from None
+    except RecursionError:
+        raise ReferenceDataError(f"{path.name}: {_NOT_A_BUNDLE}; nested too deeply") from None
     try:
         return parse_bundle(obj, origin=str(path))
     except ReferenceDataError as exc:

@@ -42,8 +42,9 @@ class Table:
     empty_text: str = "None recorded."
     # Indexes of rows to highlight (e.g. overdue, unverified, critical).
     flagged: tuple[int, ...] = ()
-    # One line per cell, shortened with an ellipsis where it does not fit: for tables of
-    # thousands of rows (the register), whose full text is in the CSV and XLSX.
+    # Thousands of rows (the register): laid out by arithmetic rather than cell by cell, every
+    # cell wrapped at spaces and printed in full, columns as wide as their widest word. (The
+    # name is kept: approved assessments store their documents with this field.)
     compact: bool = False
 
 
@@ -132,3 +133,6 @@ class ReportDocument:
     # A boxed statement right under the heading (e.g. Clause 14(d)).
     cover_statement: str = ""
     number_sections: bool = True
+    # What this copy is, printed in every footer instead of "Generated <date>" (e.g. "Approved
+    # version of 7 Nov 2025": a document reproduced as approved was not generated that day).
+    edition: str = ""

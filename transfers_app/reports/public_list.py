@@ -22,6 +22,9 @@ class PublicEntry:
     countries: tuple[str, ...]  # ISO codes, in the order of their names
     safeguards: tuple[str, ...]  # plain words, primary first
     engaged_by: tuple[str, ...] = ()  # for sub-processors of our processors: those processors
+    # The safeguard relied on under each regime's rules, in plain words, as the status engine
+    # found it on the list's date: ("UK GDPR", "UK International Data Transfer Agreement").
+    by_regime: tuple[tuple[str, str], ...] = ()
 
     @property
     def display_name(self) -> str:

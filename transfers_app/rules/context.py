@@ -7,6 +7,8 @@ from datetime import date
 from typing import NamedTuple, TypeVar
 
 from transfers_app.domain.enums import DocumentKind, DocumentStatus, Regime, Role, Severity
+from transfers_app.domain.readmodels import DueKind
+from transfers_app.domain.renewals import Due, notice_day
 from transfers_app.rules.destination import Certifications
 from transfers_app.rules.inputs import AssessmentView, DocumentView, PartyView, TransferView
 from transfers_app.rules.results import Gap, GapCode
@@ -42,6 +44,60 @@ class TransferContext(NamedTuple):
         return Gap(
             code, severity, message, self.transfer.id, self.importer.id, regime, document_id, due_on
         )
+
+    def due(
+        self,
+        what: DueKind,
+        due_on: date,
+        title: str,
+        document_id: int | None = None,
+        assessment_id: int | None = None,
+        regime: Regime | None = None,
+        parties: tuple[int, ...] = (),
+    ) -> Due:
+        """A date the verdict on this transfer depends on, filed against its importer."""
+        return Due(
+            due_on,
+            what,
+            title,
+            self.transfer.id,
+            self.importer.id,
+            document_id,
+            assessment_id,
+            regime,
+            parties,
+        )
+
+
+def signed_after(doc: DocumentView, on: date) -> bool:
+    """Was ``doc`` signed only after ``on``? Then it did not exist on that day: a status as of
+    an earlier day does not rely on it (a document without a signature date is judged by its
+    own gap, "not signed?")."""
+    signed = doc.signed_on or doc.effective_on
+    return signed is not None and signed > on
+
+
+def document_dues(
+    doc: DocumentView, ctx: TransferContext, *, expiry_only: bool = False
+) -> list[Due]:
+    """The dates of a document the verdict relies on: its expiry and, unless ``expiry_only``,
+    the last day to give notice and its next review (each checked by the rules once passed:
+    ``mechanisms.document_problems``, ``mechanisms.review_gaps``)."""
+    out: list[Due] = []
+    expires = doc.expires_on
+    if expires is not None:
+        out.append(ctx.due(DueKind.EXPIRY, expires, doc.title, doc.id, parties=doc.party_ids))
+    if expiry_only:
+        return out
+    if expires is not None and doc.notice_period_days:
+        notice = notice_day(expires, doc.notice_period_days)
+        if notice is not None:
+            out.append(ctx.due(DueKind.NOTICE, notice, doc.title, doc.id, parties=doc.party_ids))
+    if doc.next_review_on is not None:
+        out.append(
+            ctx.due(DueKind.REVIEW, doc.next_review_on, doc.title, doc.id, parties=doc.party_ids)
+        )
+    return out
 
 
 def _start(doc: DocumentView) -> date | None:

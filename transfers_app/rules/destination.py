@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import DocumentKind, Finding, Mechanism, Regime, Role
 from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS
+from transfers_app.reference.assessment_tests import load_assessment_tests
 from transfers_app.reference.loader import Decision, MemoSlot, ReferenceSet
 
 MODULE_NAMES = {
@@ -29,6 +31,15 @@ CERT_LABEL = {
     "dpf_uk": "the UK Extension to the EU-US Data Privacy Framework",
     "dpf_swiss": "the Swiss-US Data Privacy Framework",
 }
+
+
+@lru_cache(maxsize=1024)
+def assessment_name_on(regime: Regime, on: date, fallback: str) -> str:
+    """What the transfer assessment is called under ``regime`` on ``on``: the name of the test
+    in force that day (``reference/data/assessment_tests.json``; the UK "data protection test"
+    only from 5 Feb 2026), else ``fallback`` (the regime row's ``assessment_name``)."""
+    test = load_assessment_tests().for_regime(regime, on)
+    return test.short_name if test is not None else fallback
 
 
 def scc_module(exporter_role: Role, importer_role: Role) -> int:
@@ -134,10 +145,11 @@ _WORDING: dict[Mechanism, tuple[str, str | None]] = {
 
 
 def _safeguards(
-    ref: ReferenceSet, regime: Regime, module: int, on: date
+    ref: ReferenceSet, regime: Regime, module: int, on: date, importer_in_group: bool | None
 ) -> tuple[list[Safeguard], list[str]]:
     """The Art 46 tools (and Art 49 as last resort) usable for new contracts on ``on``, in
-    the order of the data's mechanism table."""
+    the order of the data's mechanism table; a tool the data keeps to transfers inside a
+    group (BCRs) only when the importer may be in the exporter's group (``None``: unknown)."""
     out: list[Safeguard] = []
     unverified: list[str] = []
 
@@ -154,6 +166,8 @@ def _safeguards(
     for m, rule in ref.mechanisms.items():
         if m not in ref.mechanisms_under(regime) or m in partners:
             continue  # not a tool of this regime, or not one on its own (bare EU SCCs, UK)
+        if rule.within_group_only and importer_in_group is False:
+            continue  # BCRs bind the group's members, never a third party
         if not rule.from_instruments:
             spec = rule.regimes[regime]
             if not spec.label:
@@ -198,7 +212,7 @@ def _safeguards(
 
 
 _ASSESSMENTS: MemoSlot[
-    tuple[Regime, str, date, Role, Role, Certifications], DestinationAssessment
+    tuple[Regime, str, date, Role, Role, Certifications, bool | None], DestinationAssessment
 ] = MemoSlot("assess_destination", maxsize=65536)
 
 
@@ -210,19 +224,28 @@ def assess_destination(
     importer_role: Role = Role.PROCESSOR,
     exporter_role: Role = Role.CONTROLLER,
     certs: Certifications = NO_CERTS,
+    importer_in_group: bool | None = None,
 ) -> DestinationAssessment:
     """The assessment for this regime, destination, date, roles and certifications.
+
+    ``importer_in_group``: whether the importer belongs to the exporter's group (False for a
+    supplier: tools the data keeps to transfers inside a group are not offered); None when
+    it is not known.
 
     Memoised on the reference set (``ReferenceSet.memo``): a register has many transfers but
     few distinct combinations, and the results go when the set does.
     """
     memo = ref.memo(_ASSESSMENTS)
-    key = (regime, destination, on, importer_role, exporter_role, certs)
+    key = (regime, destination, on, importer_role, exporter_role, certs, importer_in_group)
     found = memo.get(key)
     if found is None:
         found = memo.put(
-            key, _assess(ref, regime, destination, on, importer_role, exporter_role, certs)
-        )
+            key,
+            _assess(
+                ref, regime, destination, on, importer_role, exporter_role, certs,
+                importer_in_group,
+            ),
+        )  # fmt: skip
     return found
 
 
@@ -234,12 +257,14 @@ def _assess(
     importer_role: Role = Role.PROCESSOR,
     exporter_role: Role = Role.CONTROLLER,
     certs: Certifications = NO_CERTS,
+    importer_in_group: bool | None = None,
 ) -> DestinationAssessment:
     info = ref.regimes[regime]
     place = country_name(destination)
     module = scc_module(exporter_role, importer_role)
     regulator = info.regulator_on(on)
     unverified: list[str] = [] if info.verified else [f"{info.name}: regime data unverified"]
+    assessment_name = assessment_name_on(regime, on, info.assessment_name)
 
     def result(**kw: object) -> DestinationAssessment:
         base: dict[str, object] = dict(
@@ -250,7 +275,7 @@ def _assess(
             safeguards=(),
             scc_module=None,
             tia_required=False,
-            assessment_name=info.assessment_name,
+            assessment_name=assessment_name,
             conditions=(),
             advisories=(),
             unverified=tuple(unverified),
@@ -295,7 +320,7 @@ def _assess(
                 f"{decision.reference} expires on {decision.expires_on.isoformat()} unless "
                 "extended."
             )
-    safeguards, sg_unverified = _safeguards(ref, regime, module, on)
+    safeguards, sg_unverified = _safeguards(ref, regime, module, on, importer_in_group)
     if module == 4 and info.module_four_assessment_only_if_combined:
         conditions.append(
             "Module Four: SCC Clauses 14 and 15, and so the transfer impact assessment, apply "
@@ -384,7 +409,7 @@ def _assess(
         finding=Finding.NOT_ADEQUATE,
         reason=f"{place}: no {info.name} adequacy finding in force on {on.isoformat()}; an "
         f"appropriate safeguard ({info.tools_basis or 'Art 46'}) and a "
-        f"{info.assessment_name or 'transfer assessment'} are needed, or an Art 49 "
+        f"{assessment_name or 'transfer assessment'} are needed, or an Art 49 "
         f"derogation as a last resort.{extra}",
         safeguards=tuple(safeguards),
         scc_module=module,

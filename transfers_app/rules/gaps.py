@@ -20,8 +20,10 @@ from datetime import date
 from typing import NamedTuple
 
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import Finding, Mechanism, Regime, Severity, TiaStatus
-from transfers_app.domain.formatting import MECHANISM_PHRASES
+from transfers_app.domain.enums import EntityKind, Finding, Mechanism, Regime, Severity, TiaStatus
+from transfers_app.domain.formatting import MECHANISM_PHRASES, day
+from transfers_app.domain.readmodels import DueKind
+from transfers_app.domain.renewals import Due
 from transfers_app.reference.loader import Decision, ReferenceSet
 from transfers_app.rules.context import (
     TransferContext,
@@ -35,7 +37,7 @@ from transfers_app.rules.destination import (
     assess_destination,
     scc_module,
 )
-from transfers_app.rules.inputs import TransferView
+from transfers_app.rules.inputs import AssessmentView, DocumentView, TransferView
 from transfers_app.rules.mechanisms import CHECKERS, uses_under
 from transfers_app.rules.results import Gap, GapCode
 
@@ -57,6 +59,8 @@ class RegimeResult(NamedTuple):
     assessment: DestinationAssessment
     covered_by: Mechanism | None  # the mechanism that makes the transfer lawful, if any
     gaps: tuple[Gap, ...]
+    # The documents the mechanisms under this regime rest on, the primary's first.
+    documents: tuple[DocumentView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,15 @@ class TransferStatus:
     # Every gap once: the same document or assessment failing under two regimes is one gap
     # (regime None, the regimes named in the message) at its worst severity.
     gaps: tuple[Gap, ...]
+    # The dates the verdict rests on, each once (see ``Due``): past one, a gap reports it.
+    dues: tuple[Due, ...] = ()
+    # The assessment in force on the date (the newest approved by then), if any; judged (its
+    # review, whether it is missing) only where ``assessment_needed``.
+    assessment: AssessmentView | None = None
+    # A regime's transfer is made lawful by a mechanism that needs an assessment.
+    assessment_needed: bool = False
+    # A draft (or one in review) is on file for the transfer.
+    draft: bool = False
 
     @property
     def worst(self) -> Severity | None:
@@ -94,15 +107,34 @@ MODULE4_TIA = (
 )
 
 
-def _tia_gaps(ctx: TransferContext, regime: Regime, on: date, name: str) -> list[Gap]:
-    live = [x for x in ctx.tias if x.archived_at is None]
-    # An assessment approved after the evaluation date did not exist on that date.
-    approved = [
-        x
-        for x in live
-        if x.status is TiaStatus.APPROVED and (x.approved_on is None or x.approved_on <= on)
-    ]
-    if not approved:
+def approved_on_date(tias: Sequence[AssessmentView], on: date) -> AssessmentView | None:
+    """The assessment in force on ``on``: the newest approved by then. One approved later did
+    not exist on that day; one superseded since was the one in force if approved by then."""
+    best: AssessmentView | None = None
+    for x in tias:
+        if x.archived_at is not None:
+            continue
+        if x.status is TiaStatus.APPROVED:
+            if x.approved_on is not None and x.approved_on > on:
+                continue
+        elif x.status is not TiaStatus.SUPERSEDED or x.approved_on is None or x.approved_on > on:
+            continue
+        key = (x.approved_on or date.min, x.status is TiaStatus.APPROVED, x.id or 0)
+        if best is None or key > (
+            best.approved_on or date.min,
+            best.status is TiaStatus.APPROVED,
+            best.id or 0,
+        ):
+            best = x
+    return best
+
+
+def _tia_gaps(
+    ctx: TransferContext, regime: Regime, on: date, name: str
+) -> tuple[list[Gap], AssessmentView | None]:
+    newest = approved_on_date(ctx.tias, on)
+    if newest is None:
+        live = [x for x in ctx.tias if x.archived_at is None]
         later = [x for x in live if x.status is TiaStatus.APPROVED]
         if later:
             why = f" by {on.isoformat()} (approved only later)"
@@ -115,19 +147,18 @@ def _tia_gaps(ctx: TransferContext, regime: Regime, on: date, name: str) -> list
                 Severity.HIGH,
                 f"{name or GENERIC_ASSESSMENT} required but not approved{why}",
             )
-        ]
-    newest = max(approved, key=lambda x: x.approved_on or date.min)
+        ], None
     if newest.next_review_on is not None and newest.next_review_on < on:
         return [
             ctx.gap(
                 regime,
                 GapCode.TIA_OVERDUE,
                 Severity.MEDIUM,
-                f"transfer assessment review was due on {newest.next_review_on.isoformat()}",
+                f"{newest.reference} review was due on {day(newest.next_review_on)}",
                 due_on=newest.next_review_on,
             )
-        ]
-    return []
+        ], newest
+    return [], newest
 
 
 def _unverified(ctx: TransferContext, regime: Regime, how: str, decision: Decision) -> Gap:
@@ -148,10 +179,14 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
     else:
         certs = NO_CERTS
     results: list[RegimeResult] = []
+    dues: dict[tuple[DueKind, int | None, int | None, date], Due] = {}  # each date once
+    assessment: AssessmentView | None = None
+    needed = False
     for regime in ctx.regimes:
         a = assess_destination(
-            ref, regime, t.destination, on, t.importer_role, ctx.exporter_role, certs
-        )
+            ref, regime, t.destination, on, t.importer_role, ctx.exporter_role, certs,
+            importer_in_group=ctx.importer.kind is EntityKind.GROUP,
+        )  # fmt: skip
         if a.finding is Finding.UNKNOWN:
             results.append(
                 RegimeResult(
@@ -180,12 +215,17 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
         gaps: list[Gap] = []
         covered: Mechanism | None = None
         failed_first = False
+        relied: dict[int | None, DocumentView] = {}
         for i, use in enumerate(uses):
-            valid, problems = CHECKERS[use.mechanism].check(use, ctx, regime, a, ref, on)
-            gaps.extend(problems)
-            if valid and covered is None:
+            verdict = CHECKERS[use.mechanism].check(use, ctx, regime, a, ref, on)
+            gaps.extend(verdict.problems)
+            for due in verdict.dues:
+                dues.setdefault((due.what, due.document_id, None, due.due_on), due)
+            for doc in verdict.documents:
+                relied.setdefault(doc.id, doc)
+            if verdict.valid and covered is None:
                 covered = use.mechanism
-            if not valid and i == 0:
+            if not verdict.valid and i == 0:
                 failed_first = True
         if covered is None:
             if not uses:
@@ -242,7 +282,25 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
                     )
                 )
             if ref.mechanisms[covered].needs_assessment:
-                tia = _tia_gaps(ctx, regime, on, a.assessment_name)
+                needed = True
+                tia, judged = _tia_gaps(ctx, regime, on, a.assessment_name)
+                if judged is not None:
+                    assessment = judged
+                    review = judged.next_review_on
+                    if review is not None:
+                        key = (DueKind.TIA_REVIEW, None, judged.id, review)
+                        parties = (ctx.exporter.id or 0, ctx.importer.id or 0)
+                        dues.setdefault(
+                            key,
+                            ctx.due(
+                                DueKind.TIA_REVIEW,
+                                review,
+                                judged.reference,
+                                None,
+                                judged.id,
+                                parties=parties,
+                            ),
+                        )
                 module = scc_module(ctx.exporter_role, t.importer_role)
                 if module == 4 and ref.regimes[regime].module_four_assessment_only_if_combined:
                     # Module Four: Clauses 14/15 apply only where the EU processor combines
@@ -259,8 +317,16 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
             and not a.decision.verified
         ):
             gaps.append(_unverified(ctx, regime, "relies on", a.decision))
-        results.append(RegimeResult(a, covered, tuple(gaps)))
-    return TransferStatus(t, tuple(results), merge_gaps(results))
+        results.append(RegimeResult(a, covered, tuple(gaps), tuple(relied.values())))
+    if assessment is None:  # not judged: still say which one is on file, if any
+        assessment = approved_on_date(ctx.tias, on)
+    draft = any(
+        x.archived_at is None and x.status in (TiaStatus.DRAFT, TiaStatus.IN_REVIEW)
+        for x in ctx.tias
+    )
+    return TransferStatus(
+        t, tuple(results), merge_gaps(results), tuple(dues.values()), assessment, needed, draft
+    )
 
 
 def merge_gaps(results: Sequence[RegimeResult]) -> tuple[Gap, ...]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import (
@@ -26,10 +26,14 @@ from transfers_app.domain.enums import (
     Severity,
 )
 from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS, MECHANISM_PHRASES
+from transfers_app.domain.readmodels import DueKind
+from transfers_app.domain.renewals import Due
 from transfers_app.reference.loader import Instrument, ReferenceSet
 from transfers_app.rules.context import (
     TransferContext,
     certifications_of,
+    document_dues,
+    signed_after,
     superseded_on,
     version_on,
 )
@@ -56,9 +60,17 @@ def kind_phrase(kind: DocumentKind) -> str:
     return _KIND_PHRASES.get(kind) or DOCUMENT_KIND_LABELS[kind]
 
 
-# (valid, problems): valid when the mechanism makes the transfer lawful under the regime on
-# the date. A plain tuple: one is made for every mechanism of every transfer.
-Verdict = tuple[bool, list[Gap]]
+class Verdict(NamedTuple):
+    """A mechanism's verdict under one regime on a date (a tuple: one is made for every
+    mechanism of every transfer)."""
+
+    valid: bool  # the mechanism makes the transfer lawful under the regime on the date
+    problems: list[Gap]
+    # The dates the verdict rests on (expiry, review, re-check, deadline): each becomes a gap
+    # once passed, so the reminders are the same dates the verdict checks.
+    dues: tuple[Due, ...] = ()
+    # The documents it rests on: the document, the one it amends, the DPF evidence.
+    documents: tuple[DocumentView, ...] = ()
 
 
 class MechanismChecker:
@@ -81,7 +93,7 @@ class MechanismChecker:
 
 
 def _fails(gap: Gap) -> Verdict:
-    return (False, [gap])
+    return Verdict(False, [gap])
 
 
 class AdequacyChecker(MechanismChecker):
@@ -111,7 +123,7 @@ class AdequacyChecker(MechanismChecker):
                     f"{on.isoformat()}",
                 )
             )
-        return (True, [])
+        return Verdict(True, [])
 
 
 class DpfChecker(MechanismChecker):
@@ -183,23 +195,26 @@ class DpfChecker(MechanismChecker):
             )
         rule = ref.mechanisms.get(use.mechanism)
         recheck = rule.evidence_recheck if rule is not None else None
+        if recheck is None:
+            return Verdict(True, [], (), (evidence,))
         checked = evidence.checked_on
-        if recheck is not None and (checked is None or checked < recheck.cutoff(on)):
-            return (
-                True,
-                [
-                    ctx.gap(
-                        regime,
-                        GapCode.DPF_NOT_RECHECKED,
-                        Severity.MEDIUM,
-                        f"DPF listing last checked {checked.isoformat() if checked else 'never'}"
-                        f"; re-check at least every {recheck.every_months} months",
-                        evidence.id,
-                        recheck.due_after(checked) if checked else None,
-                    )
-                ],
+        # Never checked: due at once (the day assessed), and a gap already.
+        due_on = recheck.due_after(checked) if checked is not None else on
+        due = ctx.due(
+            DueKind.DPF_RECHECK, due_on, evidence.title, evidence.id, parties=evidence.party_ids
+        )
+        if checked is None or due_on < on:
+            gap = ctx.gap(
+                regime,
+                GapCode.DPF_NOT_RECHECKED,
+                Severity.MEDIUM,
+                f"DPF listing last checked {checked.isoformat() if checked else 'never'}"
+                f"; re-check at least every {recheck.every_months} months",
+                evidence.id,
+                due_on,
             )
-        return (True, [])
+            return Verdict(True, [gap], (due,), (evidence,))
+        return Verdict(True, [], (due,), (evidence,))
 
 
 def find_document(
@@ -211,7 +226,7 @@ def find_document(
         doc = ctx.documents.get(use.document_id)
         return None if doc is None else version_on(doc, ctx, on)
     for d in ctx.importer_documents:
-        if d.kind in kinds and not superseded_on(d, ctx, on):
+        if d.kind in kinds and not superseded_on(d, ctx, on) and not signed_after(d, on):
             return d
     return None
 
@@ -311,25 +326,40 @@ class DocumentChecker(MechanismChecker):
                     f"relies on {label} but no such document is on the register",
                 )
             )
-        if doc.kind not in kinds:
+        if signed_after(doc, on):
+            # Judged as of a day before it was signed: the document did not exist yet.
             return _fails(
                 ctx.gap(
                     regime,
-                    GapCode.WRONG_MECHANISM,
+                    GapCode.MISSING_DOCUMENT,
                     Severity.HIGH,
-                    f"relies on {label} but the linked document '{doc.title}' is a "
-                    f"{doc.kind.value.replace('_', ' ')}",
+                    f"relies on {label}, but '{doc.title}' was signed only on "
+                    f"{(doc.signed_on or doc.effective_on or on).isoformat()}: on "
+                    f"{on.isoformat()} there was no such document",
                     doc.id,
                 )
             )
+        # A document on file that fails as this safeguard is still named beside the verdict.
+        if doc.kind not in kinds:
+            wrong = ctx.gap(
+                regime,
+                GapCode.WRONG_MECHANISM,
+                Severity.HIGH,
+                f"relies on {label} but the linked document '{doc.title}' is a "
+                f"{doc.kind.value.replace('_', ' ')}",
+                doc.id,
+            )
+            return Verdict(False, [wrong], (), (doc,))
         inst = ref.instruments.get(doc.kind)
         spec = inst.regimes.get(regime) if inst is not None else None
         if spec is not None and spec.only_with is not None:
             # Alone, this instrument is no safeguard under this regime (the combined use was
             # taken out before checking: see ``uses_under``).
-            return _fails(_bare_gap(doc, spec.only_with, ctx, regime, ref))
+            return Verdict(False, [_bare_gap(doc, spec.only_with, ctx, regime, ref)], (), (doc,))
         problems = document_problems(doc, ctx, regime, on, label)
         valid = not problems
+        dues = document_dues(doc, ctx)
+        relied = [doc]
         carrier = doc  # the document that carries the clauses, and so the SCC module
         modules_of = inst
         if inst is not None and inst.addendum_to is not None:
@@ -359,6 +389,8 @@ class DocumentChecker(MechanismChecker):
                 )
                 problems.extend(more)
                 valid = valid and not more
+                dues += document_dues(partner, ctx, expiry_only=True)
+                relied.append(partner)
         wrong_module = _module_gap(carrier, modules_of, ctx, regime)
         if wrong_module is not None:
             problems.append(wrong_module)
@@ -374,10 +406,28 @@ class DocumentChecker(MechanismChecker):
                 )
             )
         more = self.extra(doc, inst, ctx, regime, on)
+        rule = ref.mechanisms.get(use.mechanism)
+        if (
+            rule is not None
+            and rule.within_group_only
+            and ctx.importer.kind is not EntityKind.GROUP
+        ):
+            # The data keeps this tool to a group's members (BCRs: GDPR Art 4(20), Art 47).
+            more.append(
+                ctx.gap(
+                    regime,
+                    GapCode.WRONG_MECHANISM,
+                    Severity.HIGH,
+                    f"{label[0].upper()}{label[1:]} cover only transfers within the group, and "
+                    "the importer is not a group entity",
+                    doc.id,
+                )
+            )
         problems.extend(more)
         valid = valid and not more
         problems.extend(review_gaps(doc, ctx, regime, on))
-        return (valid, problems)
+        dues += self.deadlines(doc, inst, ctx, regime)
+        return Verdict(valid, problems, tuple(dues), tuple(relied))
 
     def extra(
         self,
@@ -388,6 +438,12 @@ class DocumentChecker(MechanismChecker):
         on: date,
     ) -> list[Gap]:
         """Problems particular to this mechanism (each makes it invalid)."""
+        return []
+
+    def deadlines(
+        self, doc: DocumentView, inst: Instrument | None, ctx: TransferContext, regime: Regime
+    ) -> list[Due]:
+        """Dates particular to this mechanism after which ``extra`` finds it invalid."""
         return []
 
 
@@ -435,28 +491,21 @@ class LegacySccChecker(DocumentChecker):
             )
         return out
 
-
-class BcrChecker(DocumentChecker):
-    def extra(
-        self,
-        doc: DocumentView,
-        inst: Instrument | None,
-        ctx: TransferContext,
-        regime: Regime,
-        on: date,
-    ) -> list[Gap]:
-        # Not yet a field of the data: legal-facts.md does not state the intra-group limit
-        # for EU/UK BCRs in terms (GDPR Art 4(20), Art 47).
-        if ctx.importer.kind is EntityKind.GROUP:
+    def deadlines(
+        self, doc: DocumentView, inst: Instrument | None, ctx: TransferContext, regime: Regime
+    ) -> list[Due]:
+        # The last day the legacy clauses count under this regime (``extra`` checks it).
+        spec = inst.regimes.get(regime) if inst is not None else None
+        if spec is None or spec.valid_until is None:
             return []
         return [
-            ctx.gap(
-                regime,
-                GapCode.WRONG_MECHANISM,
-                Severity.HIGH,
-                "BCRs cover only transfers within the group, and the importer is "
-                "not a group entity",
+            ctx.due(
+                DueKind.DEADLINE,
+                spec.valid_until,
+                doc.title,
                 doc.id,
+                regime=regime,
+                parties=doc.party_ids,
             )
         ]
 
@@ -491,7 +540,7 @@ CHECKERS: Mapping[Mechanism, MechanismChecker] = {
     Mechanism.UK_IDTA: DocumentChecker(),
     Mechanism.UK_ADDENDUM: DocumentChecker(),
     Mechanism.LEGACY_SCC: LegacySccChecker(),
-    Mechanism.BCR: BcrChecker(),
+    Mechanism.BCR: DocumentChecker(),
     Mechanism.DEROGATION: DerogationChecker(),
 }
 
@@ -560,7 +609,7 @@ def _partner_document(
     pool = [version_on(x, ctx, on) for x in linked] or [
         x for x in ctx.importer_documents if x.kind is kind and not superseded_on(x, ctx, on)
     ]
-    return next((x for x in pool if x.kind is kind), None)
+    return next((x for x in pool if x.kind is kind and not signed_after(x, on)), None)
 
 
 def _module_gap(

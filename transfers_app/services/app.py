@@ -23,6 +23,7 @@ from transfers_app.ports.storage import Store
 from transfers_app.services.audit import AuditService, SettingsService
 from transfers_app.services.documents import DocumentService
 from transfers_app.services.entities import EntityService
+from transfers_app.services.organisation import OrganisationService
 from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
 from transfers_app.services.transfers import TransferService
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from transfers_app.services.exporting import ExportService
     from transfers_app.services.importing import ImportService
     from transfers_app.services.notices import NoticeService
+    from transfers_app.services.open_items import OpenItemsService
     from transfers_app.services.public_list import PublicListService
     from transfers_app.services.setup import SetupService
     from transfers_app.services.tia import TiaService
@@ -64,6 +66,11 @@ class AppServices:
     def close(self) -> None:
         """Close the register (its connection); the bundle is unusable afterwards."""
         self._store.close()
+
+    @property
+    def read_only(self) -> str | None:
+        """Why the register cannot be changed (a read-only file or folder...); None: it can."""
+        return self._store.storage.read_only
 
     # cached_property writes the instance's __dict__ directly, which a frozen dataclass allows.
 
@@ -104,6 +111,18 @@ class AppServices:
         return SettingsService(self._store)
 
     @cached_property
+    def organisation(self) -> OrganisationService:
+        """The organisation that keeps the register (its profile)."""
+        return OrganisationService(self._store)
+
+    @cached_property
+    def open_items(self) -> OpenItemsService:
+        """Who follows up the readiness check's open items, and the facts that date them."""
+        from transfers_app.services.open_items import OpenItemsService
+
+        return OpenItemsService(self._store, self.reference)
+
+    @cached_property
     def notices(self) -> NoticeService:
         from transfers_app.services.notices import NoticeService
 
@@ -113,7 +132,7 @@ class AppServices:
     def public_list(self) -> PublicListService:
         from transfers_app.services.public_list import PublicListService
 
-        return PublicListService(self._store)
+        return PublicListService(self._store, self.register.status)
 
     @cached_property
     def imports(self) -> ImportService:

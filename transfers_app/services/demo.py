@@ -37,13 +37,30 @@ from transfers_app.domain.models import (
     SccOptions,
     Transfer,
 )
+from transfers_app.domain.organisation import OrganisationProfile, Person
 from transfers_app.errors import StorageError, TransfersError
 from transfers_app.ports.files import PdfRenderer
 from transfers_app.ports.storage import Store, UnitOfWork
 from transfers_app.reports.document import Fields, Para, ReportDocument, Section
 from transfers_app.reports.pack import safe_component
 from transfers_app.services.demo_tias import DemoAssessments
-from transfers_app.services.organisation import ORG_ICO, ORG_NAME
+
+# The demo's organisation: fictional throughout (the ".example" addresses, the "(demo)"
+# registration number), set through the same profile as a real one; its people are the demo
+# assessments' assessor and approver.
+DEMO_ORGANISATION = OrganisationProfile(
+    name="Keystone Access Europe Limited",
+    legal_name="Keystone Access Europe Limited",
+    address="102B The Green, Twickenham, United Kingdom",
+    registration_number="ZX000000 (demo)",
+    dpo_name="Daniel Okafor",
+    dpo_email="dpo@keystone-europe.example",
+    eu_representative="Example EU Representative Ltd (demo), Dublin, Ireland",
+    signers=(
+        Person("Maria Santos", "General Counsel", "maria.santos@keystone-europe.example"),
+        Person("Anita Patel", "Privacy Counsel", "anita.patel@keystone-europe.example"),
+    ),
+)
 
 # The seed policy's own categories (shared/seeds): what this organisation collects.
 DATA_CATEGORIES = [
@@ -80,6 +97,16 @@ def seed_catalogues(uow: UnitOfWork) -> None:
     )
 
 
+def refuse_if_filled(tx: UnitOfWork, what: str) -> None:
+    """Inside the transaction that fills an empty register: refuse if someone else filled it
+    since it was found empty."""
+    if tx.queries.counts().entities:
+        raise TransfersError(
+            f"the register was filled by another program (another demo load?) while {what} "
+            "was starting: it loads only into an empty register, so nothing was changed"
+        )
+
+
 def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
     """Load the demo register into an empty database; return the number of entities.
 
@@ -99,6 +126,9 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
     owner = "Legal - Privacy"
     names: dict[int, str] = {}
     with tempfile.TemporaryDirectory() as tmp, store.transaction() as tx:
+        # Asked again inside the transaction, which holds the write lock: a second demo load
+        # started at the same time waits for the first, then finds it done.
+        refuse_if_filled(tx, "the demo")
         files = Path(tmp)
         seed_catalogues(tx)
 
@@ -205,8 +235,7 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
             )
 
         # Who keeps the register, for report headers and the regulator's cover letter.
-        tx.settings.set(ORG_NAME, "Keystone Access Europe Limited")
-        tx.settings.set(ORG_ICO, "ZX000000 (demo)")
+        tx.organisation.save(DEMO_ORGANISATION)
         # The assessments, made through the real sign-off on days that could have happened.
         assessments = DemoAssessments(store, today)
 
@@ -471,7 +500,6 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
             volume=VolumeBand.UNDER_1M,
             started_on=ago(2, 4),
         )
-        assessments.cloud_host(th)
         sub = ent(
             "Indus Support Services Pvt. Ltd.",
             EntityKind.VENDOR,
@@ -500,10 +528,11 @@ def load_demo(store: Store, today: date, pdf: PdfRenderer | None = None) -> int:
             exporter=host,
             exporter_role=Role.PROCESSOR,
             parent_transfer_id=th.id,
-            # In use since before, but recorded only after the hosting assessment was approved
-            # (Stratus told us late): that assessment is stale.
             started_on=ago(2),
         )
+        # The hosting assessment covers the onward transfer to India and Stratus's own team
+        # there (remote access from India is a transfer whose law it weighs).
+        assessments.cloud_host(th)
 
         # Customer service: Philippines, IDTA + SCCs, but no TIA yet.
         cs = ent(

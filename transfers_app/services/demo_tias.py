@@ -31,6 +31,7 @@ from transfers_app.domain.tia import (
     AccessBasis,
     CategoryRisk,
     Conclusion,
+    CountryLaw,
     DataFormat,
     EegFinding,
     EegRating,
@@ -38,6 +39,7 @@ from transfers_app.domain.tia import (
     Factor,
     HumanRights,
     KeyHolder,
+    LawItem,
     Measure,
     MeasureKind,
     Quantitative,
@@ -51,46 +53,46 @@ from transfers_app.reference.loader import ReferenceSet, builtin_bundle, parse_b
 from transfers_app.reference.profiles import CountryProfile, load_country_profiles
 from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.tia import TiaService
+from transfers_app.services.tia_dates import after as event_after
+from transfers_app.services.tia_dates import latest_event
 
 ASSESSOR = "Anita Patel (Privacy Counsel)"
 APPROVER = "Maria Santos (General Counsel)"
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
-    )
-}
-_DAY_MONTH_YEAR = re.compile(
-    r"\b(?:(\d{1,2}) )?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? (\d{4})\b"
-)
-_YEAR = re.compile(r"(?<![\w./§-])((?:19|20)\d{2})(?![\w-])")
 
-
-def _latest(text: str) -> date | None:
-    """The latest date a text mentions (a year alone counts as its first day)."""
-    found: list[date] = []
-    for d, m, y in _DAY_MONTH_YEAR.findall(text):
-        found.append(date(int(y), _MONTHS[m.lower()], int(d) if d else 1))
-    found.extend(date(int(y), 1, 1) for y in _YEAR.findall(text))
-    return max(found) if found else None
-
-
-def _source_dates(text: str, profile: CountryProfile) -> list[date]:
+def _cites_later(bracket: str, on: date, profile: CountryProfile) -> list[str]:
+    """The sources a marker cites that are dated after ``on``."""
     out = []
-    for ref in re.findall(r"\b([A-Z]{1,2}-\d+)\b", " ".join(re.findall(r"\[([^\]]+)\]", text))):
+    for ref in re.findall(r"\b([A-Z]{1,2}-\d+)\b", bracket):
         src = profile.source(ref)
-        when = _latest(src.citation.date) if src is not None else None
-        if when is not None:
-            out.append(when)
+        when = latest_event(src.citation.date) if src is not None else None
+        if when is not None and when > on:
+            out.append(ref)
     return out
 
 
-def _known_on(fragment: str, on: date, profile: CountryProfile) -> bool:
-    """Could this fragment of the profile have been written on ``on``? Not if it, or a source
-    it cites, is dated after that day."""
-    dates = [d for d in (_latest(fragment), *_source_dates(fragment, profile)) if d]
-    return all(d <= on for d in dates)
+def _drop_later_sources(text: str, on: date, profile: CountryProfile) -> str | None:
+    """``text`` without citations of sources dated after ``on`` (None: every source of a
+    marker is later, so what it supports could not have been known)."""
+    dead = False
+
+    def trim(m: re.Match[str]) -> str:
+        nonlocal dead
+        inner = m.group(1)
+        if not re.match(r"^(?:[^;]*\s)?S\s", inner):
+            return m.group(0)
+        later = _cites_later(inner, on, profile)
+        refs = re.findall(r"\b([A-Z]{1,2}-\d+)\b(?:\s*\([^()]*\))?", inner)
+        if later and len(later) >= len(set(refs)):
+            dead = True
+            return m.group(0)
+        for ref in later:
+            inner = re.sub(rf",?\s*\b{ref}\b(?:\s*\([^()]*\))?", "", inner)
+        inner = re.sub(r"^S\s*,\s*", "S ", inner)
+        return f"[{inner}]"
+
+    out = re.sub(r"\[([^\[\]]+)\]", trim, text)
+    return None if dead else out
 
 
 # Abbreviations whose full stop ends no sentence.
@@ -98,31 +100,84 @@ _ABBREVIATIONS = re.compile(r"\b(Pub\. L|Sen|No|Art|Inc|Ltd|St|cf|e\.g|i\.e|U\.S
 
 
 def _as_it_stood_text(text: str, on: date, profile: CountryProfile) -> str:
-    """The sentences and clauses of ``text`` that could have been written on ``on``."""
+    """The sentences and clauses of ``text`` that could have been written on ``on``: none
+    naming a later event or resting only on a later source."""
     guarded = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", "\x00"), text)
     parts = re.split(r"(?<=;)\s+|(?<=\.)\s+(?=[A-Z])", guarded)
-    kept = [p for p in parts if _known_on(p, on, profile)]
+    kept = []
+    for p in parts:
+        if event_after(p, on):
+            continue
+        trimmed = _drop_later_sources(p, on, profile)
+        if trimmed is not None:
+            kept.append(trimmed)
     return " ".join(kept).strip(" ;").replace("\x00", ".")
 
 
-def as_it_stood(c: TiaContent, on: date, profile: CountryProfile | None) -> TiaContent:
-    """The profile part of ``c`` as it could have stood on ``on``: laws and triggers that name
-    or cite nothing later, and the assessor's own ratings without the profile's later notes."""
+def _first_told(word: str, profile: CountryProfile) -> date | None:
+    """The day the profile's record of events first dates something it calls ``word``
+    ("lapse": the statute was set to lapse on 11 Jun 2026)."""
+    found = []
+    for item in profile.access_laws:
+        if "event" not in item.label.lower():
+            continue
+        for clause in re.split(r";\s+", item.text):
+            if re.search(rf"\b{re.escape(word)}\b", clause, re.IGNORECASE):
+                when = latest_event(clause)  # the clause's own day, not one it looks back to
+                if when is not None:
+                    found.append(when)
+    return min(found) if found else None
+
+
+def _law_as_it_stood(law: LawItem, on: date, profile: CountryProfile) -> LawItem | None:
+    """A law as it could have been written on ``on`` (None: it names a later event, or what
+    its title names, "Effect of the lapse", first happened later)."""
+    if event_after(law.title, on):
+        return None
+    for word in re.findall(r"[a-z]{5,}", law.title):
+        first = _first_told(word, profile)
+        if first is not None and first > on:
+            return None
+    summary = _as_it_stood_text(law.summary, on, profile)
+    if not summary.strip():
+        return None
+    return replace(law, summary=summary, verified=law.verified or "[M" not in summary)
+
+
+def _country_as_it_stood(c: CountryLaw, on: date) -> CountryLaw:
+    profile = load_country_profiles().get(c.country)
     if profile is None:
         return c
-    # A law is shown whole or not at all: one that names or cites a later event is left out.
-    laws = tuple(
-        law
-        for law in c.laws
-        if _known_on(law.title, on, profile) and _known_on(law.summary, on, profile)
+    laws = tuple(x for law in c.laws if (x := _law_as_it_stood(law, on, profile)) is not None)
+    eeg = tuple(
+        replace(
+            e,
+            notes=(notes := _as_it_stood_text(e.notes, on, profile)),
+            verified=e.verified or "[M" not in notes,
+        )
+        for e in c.eeg
     )
-    triggers = tuple(t for t in c.review_triggers if _known_on(t, on, profile))
-    eeg = []
-    for e in c.eeg:
-        # The profile's rating of its own day is not the assessor's rating of then.
-        notes = re.sub(r"^Indicative rating in the country profile: [^.]*\.\s*", "", e.notes)
-        eeg.append(replace(e, notes=_as_it_stood_text(notes, on, profile)))
-    return replace(c, laws=laws, review_triggers=triggers, eeg=tuple(eeg))
+    return replace(c, laws=laws, eeg=eeg)
+
+
+def as_it_stood(c: TiaContent, on: date, profile_date: date | None) -> TiaContent:
+    """The profile part of ``c`` as it could have stood on ``on``: laws that name no later
+    event, their text and findings without what was written or published later, dated by the
+    reference version of the day (``profile_date``)."""
+    main = _country_as_it_stood(CountryLaw(c.destination, None, c.laws, c.eeg), on)
+    others = tuple(
+        replace(
+            _country_as_it_stood(x, on), profile_as_of=profile_date if x.profile_as_of else None
+        )
+        for x in c.other_countries
+    )
+    return replace(
+        c,
+        laws=main.laws,
+        eeg=main.eeg,
+        other_countries=others,
+        profile_as_of=profile_date if c.profile_as_of else None,
+    )
 
 
 def reference_of(on: date) -> ReferenceSet:
@@ -139,6 +194,17 @@ def reference_of(on: date) -> ReferenceSet:
     return parse_bundle(bundle, origin="demo")
 
 
+def data_date(ref: ReferenceSet) -> date:
+    """The latest day the shipped data speaks for: its research date, the date its version
+    names, the assessment tests' and the country profiles' dates. An assessment approved
+    earlier could not have used it."""
+    days = [ref.as_of, load_assessment_tests().as_of, load_country_profiles().as_of]
+    m = re.fullmatch(r"(\d{4})\.(\d{2})\.(\d{2})", ref.version)
+    if m is not None:
+        days.append(date(int(m[1]), int(m[2]), int(m[3])))
+    return max(days)
+
+
 class DemoAssessments:
     """Makes the demo's assessments on ``store`` as of ``today``."""
 
@@ -149,7 +215,8 @@ class DemoAssessments:
         self.current = TiaService(store, current)
         # The day the shipped reference data and profiles are as of: assessments approved on
         # or after it use them; earlier ones use the data of their day.
-        self.data_as_of = max(current.current.as_of, load_country_profiles().as_of)
+        # (A clock set before that day, as in tests, can only take the data as it is.)
+        self.data_as_of = min(data_date(current.current), today)
         # Recent approvals fall on the data's day (or today, if that is earlier).
         self.fresh = min(today, max(self.data_as_of, today - relativedelta(days=6)))
 
@@ -172,11 +239,7 @@ class DemoAssessments:
         svc = self._service(approved or drafted)
         content = answers
         if drafted < self.data_as_of:
-            profile = load_country_profiles().get(content.destination)
-            content = replace(
-                as_it_stood(content, drafted, profile),
-                profile_as_of=svc.ref.as_of if profile is not None else None,
-            )
+            content = as_it_stood(content, drafted, svc.ref.as_of)
         assert t.id is not None
         draft = svc.draft_for(t.id, drafted, assessor=ASSESSOR)
         saved = svc.create(
@@ -217,18 +280,20 @@ class DemoAssessments:
             c,
             description=d,
             communications_provider=False,
+            intermediary=False,
+            critical_infrastructure=False,
+            via_provider=True,
             practice="The parent runs the CRM and the app back end for its own group; it "
             "offers no communication service to the public. Its legal team keeps a log of "
             "government requests and has recorded none for group customer data.",
-            eeg=_ratings(
-                c,
-                "ABCD",
-                (
-                    EegRating.LARGELY_MET,
-                    EegRating.LARGELY_MET,
-                    EegRating.PARTLY_MET,
-                    EegRating.PARTLY_MET,
-                ),
+            eeg=_ratings(c, "ABCD", (EegRating.LARGELY_MET,) * 4),
+            review_triggers=(
+                "s.702 reauthorisation before its sunset of 20 Apr 2026 (content of any new "
+                "statute; the definition of electronic communication service providers; query "
+                "rules)",
+                "any appeal against the General Court's judgment in Latombe (3 Sep 2025)",
+                "PCLOB quorum",
+                "any amendment or revocation of EO 14086 or 28 CFR Part 201",
             ),
             problematic_law=False,
             measures=(
@@ -261,10 +326,10 @@ class DemoAssessments:
             ),
             human_rights=HumanRights.C2,
             human_rights_notes="US law is public and its signals-intelligence powers are limited "
-            "by EO 14086 with redress before the Data Protection Review Court; the parent is "
-            "not a provider of communication services, so the programmes that compel such "
-            "providers do not reach this data. For facility operators and tenants the transfer "
-            "does not significantly increase the risk.",
+            "by EO 14086 with redress before the Data Protection Review Court. s.702, as "
+            "broadened by RISAA, is taken to reach the parent; the data is business contact "
+            "and account data of facility operators and tenants, of little interest to "
+            "foreign intelligence, so the transfer does not significantly increase the risk.",
             enforceability=Enforceability.D2,
             enforceability_notes="The parent signed the intra-group agreement with the UK "
             "Addendum, which makes the clauses enforceable in the courts of England and Wales; "
@@ -275,26 +340,46 @@ class DemoAssessments:
                     Conclusion.PROCEED_WITH_MEASURES,
                     ResidualRisk.LOW,
                     (
-                        "the parent offers no communication service to the public",
+                        "EO 14086 and the Data Protection Review Court stay in place",
                         "requests for the data are notified to the exporter",
                     ),
-                    "The data is ordinary customer and account data of a "
-                    "business-to-business service, held by a group company that "
-                    "the provider-focused programmes do not reach.",
+                    "The data is customer and account data of a business-to-business "
+                    "service. s.702 as amended by RISAA is taken to reach the parent; "
+                    "its use is limited by EO 14086 (necessity and proportionality), "
+                    "with redress before the Data Protection Review Court open to UK "
+                    "individuals, and requests are notified to the exporter: the risk "
+                    "to the people concerned is low.",
                 ),
                 RegimeConclusion(
                     Regime.EU,
                     Conclusion.PROCEED_WITH_MEASURES,
                     ResidualRisk.LOW,
                     (
-                        "the parent offers no communication service to the public",
+                        "EO 14086 and the Data Protection Review Court stay in place",
                         "Clause 15 notices keep reaching the exporter",
                     ),
-                    "EU customers' data goes to the parent for the same purposes; "
-                    "the laws that could compel disclosure do not reach it as a "
-                    "group company, and the data is encrypted on the way.",
+                    "s.702 as amended by RISAA is taken to reach the parent, which "
+                    "needs the data in the clear; the four guarantees are rated "
+                    "largely met, as the Commission found in Implementing Decision "
+                    "(EU) 2023/1795 for the safeguards of EO 14086, which apply "
+                    "whatever the transfer tool, and the General Court upheld that "
+                    "decision in Latombe (3 Sep 2025).",
                 ),
             ),
+        )
+        answers = _reasoned(
+            answers,
+            {
+                "RISAA": (
+                    True,
+                    "It broadened the definition of 'electronic communication service "
+                    "providers' so that more private entities can be compelled to assist under "
+                    "s.702. The parent offers no communication service to anyone outside the "
+                    "group, but it holds the group's data on its own servers in the United "
+                    "States; the assessment does not rely on its falling outside the broadened "
+                    "class and takes s.702, as amended, to reach it.",
+                ),
+            },
         )
         return self._made(t, drafted, answers, 12, approved, approved - relativedelta(days=6))
 
@@ -314,11 +399,23 @@ class DemoAssessments:
             c,
             description=d,
             communications_provider=False,
+            intermediary=False,
+            critical_infrastructure=False,
+            via_provider=True,
             practice="Keystone Access Australia answers support tickets of UK facility "
             "operators; it keeps no copy outside the UK system. It has received no request "
             "from an Australian authority for these records.",
-            eeg=_ratings(c, "ABCD", (EegRating.LARGELY_MET,) * 2 + (EegRating.PARTLY_MET,) * 2),
-            problematic_law=False,
+            eeg=_ratings(
+                c,
+                "ABCD",
+                (
+                    EegRating.LARGELY_MET,
+                    EegRating.PARTLY_MET,
+                    EegRating.LARGELY_MET,
+                    EegRating.PARTLY_MET,
+                ),
+            ),
+            problematic_law=True,
             measures=(
                 Measure(
                     MeasureKind.TECHNICAL,
@@ -329,24 +426,51 @@ class DemoAssessments:
                 ),
             ),
             category_risks=_scores(d.data_categories, {"Communications": (3, 2)}),
-            human_rights=HumanRights.C1,
+            human_rights=HumanRights.C2,
             human_rights_notes="Australian access powers run through warrants with "
-            "independent oversight (IGIS, Commonwealth Ombudsman); the capability notices of "
-            "the TOLA Act are addressed to communications providers, which the sister company "
-            "is not. Facility operators' contact details and tickets carry little risk.",
+            "oversight by the IGIS and the Commonwealth Ombudsman; TOLA notices and the "
+            "Identify and Disrupt Act's warrants are taken to reach what the support staff "
+            "see. Facility operators' contact details and support tickets carry little risk, "
+            "and the staff see only the tickets assigned to them.",
             enforceability=Enforceability.D1,
             enforceability_notes="The IDTA is governed by the law of England and Wales and the "
             "sister company accepts the jurisdiction of its courts.",
             conclusions=(
                 RegimeConclusion(
                     Regime.UK,
-                    Conclusion.PROCEED,
+                    Conclusion.PROCEED_WITH_MEASURES,
                     ResidualRisk.LOW,
-                    ("UK customers' data only; EU data stays in the UK",),
-                    "Remote reading of support tickets by a group company whose "
-                    "staff are bound by the IDTA.",
+                    (
+                        "UK customers' data only; EU data stays in the UK",
+                        "access only through the group VPN, to the tickets assigned",
+                    ),
+                    "TOLA notices and Identify and Disrupt warrants can reach what the "
+                    "support staff see, and two guarantees are only partly met; but the "
+                    "staff read, over an encrypted VPN, only the tickets assigned to them "
+                    "(contact details and support requests of facility operators), keep no "
+                    "copy, and the IDTA binds the sister company. Judged reasonably and "
+                    "proportionately, the protection is not materially lower.",
                 ),
             ),
+        )
+        answers = _reasoned(
+            answers,
+            {
+                "TOLA": (
+                    True,
+                    "Its notices go to 'designated communications providers', a class the "
+                    "profile describes as effectively everyone in the communications supply "
+                    "chain. The sister company provides no communication service, but it is "
+                    "not excluded with certainty: the assessment takes a notice as able to "
+                    "reach it (a notice may not require a systemic weakness).",
+                ),
+                "Identify and Disrupt": (
+                    True,
+                    "Its data disruption, network activity and account takeover warrants act "
+                    "on computers and accounts, not through an order to the holder: they "
+                    "could reach what the support staff see on their screens in Australia.",
+                ),
+            },
         )
         return self._made(t, approved, answers, 12, approved, approved)
 
@@ -368,6 +492,9 @@ class DemoAssessments:
             c,
             description=d,
             communications_provider=False,
+            intermediary=False,
+            critical_infrastructure=False,
+            via_provider=True,
             practice="Keystone Access Asia reads sales reports for the region; no request from "
             "a Singapore authority has been received.",
             eeg=_ratings(c, "ABCD", (EegRating.LARGELY_MET,) + (EegRating.PARTLY_MET,) * 3),
@@ -410,6 +537,17 @@ class DemoAssessments:
                 ),
             ),
         )
+        answers = _reasoned(
+            answers,
+            {
+                "Internal Security Act": (
+                    True,
+                    "No public framework says whom its preventive powers can compel; the "
+                    "assessment takes them as able to reach any holder of data in Singapore, "
+                    "the sister company included.",
+                ),
+            },
+        )
         return self._made(t, approved, answers, 18, approved, approved)
 
     def cloud_host(self, t: Transfer) -> Tia:
@@ -431,14 +569,16 @@ class DemoAssessments:
             c,
             description=d,
             communications_provider=True,
+            intermediary=True,
+            critical_infrastructure=False,
+            via_provider=True,
             uk_method="edpb",
             practice="Stratus publishes a twice-yearly transparency report: it has disclosed no "
             "enterprise customer content to a government in the periods it covers, and it "
-            "commits to challenge requests for customer data. The laws that reach it as a "
-            "provider are limited by EO 14086 (necessity and proportionality) with redress "
-            "before the Data Protection Review Court; weighed with that record, they do not "
-            "impinge on the clauses for this data.",
-            problematic_law=False,
+            "commits to challenge requests for customer data. Its support team in Bengaluru "
+            "and its sub-processor there, Indus Support Services, work on the platform around "
+            "the clock and can reach the data in the clear.",
+            problematic_law=True,
             measures=(
                 Measure(
                     MeasureKind.TECHNICAL,
@@ -502,28 +642,72 @@ class DemoAssessments:
                     ResidualRisk.MEDIUM,
                     (
                         "EO 14086 and the Data Protection Review Court stay in place",
+                        "Stratus confirms within three months whether and how s.702 was "
+                        "reauthorised after its sunset",
                         "Stratus keeps reporting and challenging requests",
                     ),
-                    "Stratus can be compelled as a provider of communication "
-                    "services, but the powers are limited by EO 14086 with redress "
-                    "open to UK individuals; for account and usage data of "
-                    "facility operators and tenants, protection taken as a whole "
-                    "is not materially lower.",
+                    "Stratus can be compelled in the United States as a provider of "
+                    "communication services, under powers limited by EO 14086 with "
+                    "redress open to UK individuals; in India its support team and Indus "
+                    "can be required to furnish the data, with weaker oversight and "
+                    "remedies. The data is account and usage data of facility operators "
+                    "and tenants and images they submitted, with no special "
+                    "category data; judged reasonably and proportionately, and with the "
+                    "conditions met, the protection is not materially lower.",
                 ),
                 RegimeConclusion(
                     Regime.EU,
-                    Conclusion.PROCEED_WITH_MEASURES,
-                    ResidualRisk.MEDIUM,
+                    Conclusion.SUSPEND,
+                    ResidualRisk.HIGH,
                     (
-                        "EO 14086 and the Data Protection Review Court stay in place",
-                        "the Court of Justice does not set aside, in C-703/25 P, the "
-                        "findings on US law that the assessment relies on",
+                        "Stratus ends access to EU customers' data from India (its Bengaluru "
+                        "team and Indus), leaving support to its US and Irish teams; the "
+                        "assessment is then redone for the United States alone",
                     ),
-                    "The assessment of US law and practice, not a technical "
-                    "measure, carries this conclusion: Stratus needs the data in "
-                    "the clear to host the platform.",
+                    "Stratus needs the data in the clear (EDPB Use Case 6), and Indian "
+                    "law that reaches its Bengaluru team and Indus (DPDP s.36, the "
+                    "Intermediary Guidelines r.3(1)(j), the 2009 Interception Rules) "
+                    "meets neither the guarantee of independent oversight nor that of "
+                    "effective remedies: no technical measure closes that gap, so EU "
+                    "customers' data may not be reached from India.",
                 ),
             ),
+        )
+        answers = replace(
+            answers,
+            other_countries=tuple(
+                replace(
+                    x,
+                    practice="Stratus reports no request from an Indian authority for customer "
+                    "data in its transparency report; its Bengaluru team and Indus reach the "
+                    "platform for support, round the clock.",
+                )
+                if x.country == "IN"
+                else x
+                for x in answers.other_countries
+            ),
+        )
+        answers = _reasoned(
+            answers,
+            {
+                "IT Act s.69B": (
+                    True,
+                    "It collects traffic data on the networks for cyber security: the links "
+                    "to Bengaluru are encrypted, so who connects to whom and when can be "
+                    "collected there, not the content.",
+                ),
+                "DPDP s.36": (
+                    True,
+                    "It can require 'any data fiduciary or intermediary' to furnish "
+                    "information. Stratus processes this data for the exporter, but it hosts "
+                    "content for others, so it is taken to be reachable as an intermediary.",
+                ),
+                "IT (Intermediary Guidelines) Rules 2021 r.4(2)": (
+                    False,
+                    "It binds significant social media intermediaries only; Stratus runs no "
+                    "social media service.",
+                ),
+            },
         )
         return self._made(t, approved, answers, 12, approved, approved)
 
@@ -536,14 +720,43 @@ class DemoAssessments:
             description=replace(
                 c.description,
                 purpose="Collecting overdue accounts of UK and EU customers",
+                data_subjects=("Customers with overdue accounts",),
                 retention="Until the debt is settled or written off, then one year",
                 transmission_channels="SFTP upload of overdue accounts each week",
             ),
             communications_provider=False,
+            intermediary=False,
+            critical_infrastructure=False,
+            via_provider=True,
             practice="Not yet asked: the questionnaire to Meridian on requests it has received "
             "is outstanding.",
         )
         return self._made(t, drafted, answers, 12, None)
+
+
+def _reasoned(c: TiaContent, answers: dict[str, tuple[bool, str]]) -> TiaContent:
+    """The assessor's own answer on whether a law reaches the importer, and why, for the laws
+    whose reach the profile leaves open (keyed by the start of the law's title)."""
+
+    def answer(laws: tuple[LawItem, ...]) -> tuple[LawItem, ...]:
+        out = []
+        for law in laws:
+            hit = next((v for k, v in answers.items() if law.title.startswith(k)), None)
+            out.append(law if hit is None else replace(law, applies=hit[0], reasoning=hit[1]))
+        return tuple(out)
+
+    return replace(
+        c,
+        laws=answer(c.laws),
+        other_countries=tuple(replace(x, laws=answer(x.laws)) for x in c.other_countries),
+    )
+
+
+def _rated(country: CountryLaw, letters: str, ratings: Sequence[EegRating]) -> CountryLaw:
+    by = dict(zip(letters, ratings, strict=True))
+    return replace(
+        country, eeg=tuple(replace(e, rating=by.get(e.guarantee, e.rating)) for e in country.eeg)
+    )
 
 
 def _merged(draft: TiaContent | None, answers: TiaContent) -> TiaContent:

@@ -16,11 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from transfers_app import __version__
-from transfers_app.errors import TransfersError
+from transfers_app.errors import TransfersError, ValidationError
 from transfers_app.ports.files import FileAdapters
 from transfers_app.ports.storage import RegisterRecords, Store
 from transfers_app.reports.public_list import PublicListReport
-from transfers_app.services.evidence import PackRenderers, PackScope, Readiness, plan_pack
+from transfers_app.services.audit import AuditService
+from transfers_app.services.evidence import (
+    PackRenderers,
+    PackRequest,
+    PackScope,
+    plan_pack,
+)
+from transfers_app.services.open_items import OpenItemsService, Readiness
+from transfers_app.services.organisation import OrganisationService, regulator_name
 from transfers_app.services.public_list import PublicListService
 from transfers_app.services.register import RegisterService, StatusReport
 from transfers_app.services.register_export import (
@@ -67,8 +75,11 @@ class ExportService:
         """Write the register to ``path`` in ``fmt``: all of it, or (on any failure, or when
         ``progress`` raises ``ExportCancelled``) nothing. Errors a user can cause (a folder that
         does not exist, a read-only or locked file) become a ``TransfersError`` naming the file.
-        """
+
+        ``author`` (the PDF's) is a person's name; "" : the organisation profile's preparer,
+        else the organisation's name."""
         path = Path(path)
+        author = author or self.default_author()
         _writable(path)
         store, files = self._store, self.files
         try:
@@ -101,16 +112,24 @@ class ExportService:
         except OSError as exc:
             raise TransfersError(f"cannot write {path}: {exc.strerror or exc}") from None
 
+    def default_author(self, prepared_by: str = "") -> str:
+        """Who a document names as its author: ``prepared_by``, the profile's first signer (or
+        DPO), or the organisation's name; never the computer's login."""
+        organisation = OrganisationService(self._store)
+        person = organisation.preparer(prepared_by)
+        return person.name if person is not None else organisation.get().display_name
+
     def import_json(self, path: Path) -> ImportResult:
         """Load a register file (the JSON export) into this empty register."""
         return import_register_json(self._store, self.files.register_file, path)
 
     def public_list(
-        self, fmt: str, path: Path, on: date, publish: bool = False
+        self, fmt: str, path: Path, on: date, publish: bool = False, force: bool = False
     ) -> PublicListReport:
         """The public sub-processor list as ``fmt`` ("html" or "md"); with ``publish`` also
-        recorded as published, together with the file or not at all."""
-        return self._public_list.write(self.files.public_list, fmt, path, on, publish)
+        recorded as published, together with the file or not at all (an entry without a valid
+        safeguard: only with ``force``)."""
+        return self._public_list.write(self.files.public_list, fmt, path, on, publish, force)
 
     def tia(self, tia_id: int, on: date, path: Path, fmt: TiaFormat = TiaFormat.PDF) -> Path:
         """An assessment as PDF or Word."""
@@ -123,22 +142,35 @@ class ExportService:
         *,
         scope: PackScope | None = None,
         prepared_by: str = "",
+        reference: str = "",
         progress: Callable[[int, int, str], bool] | None = None,
         status: StatusReport | None = None,
     ) -> tuple[dict[str, Any], Readiness]:
         """Write the whole evidence pack to ``target`` (all of it, or nothing if cancelled or
-        failed) and return its manifest and the readiness findings it records."""
+        failed) and return its manifest and the readiness findings it records.
+
+        ``prepared_by`` names who prepares it ("": the profile's first signer); ``reference``
+        is the case reference the letter quotes. Refused (TransfersError) without a complete
+        organisation profile, or with a date range that ends before it starts."""
+        scope = scope or PackScope()
+        problem = scope.problem()
+        if problem:
+            raise ValidationError("date range", problem)
+        organisation = OrganisationService(self._store)
+        org = organisation.complete()
+        preparer = organisation.preparer(prepared_by)
         files = self.files
         report = status or self._register.status(on)
+        ref = self._register.ref
+        facts = OpenItemsService(self._store, self._register.reference).facts()
         stamp = datetime.combine(on, datetime.now().time()).replace(microsecond=0)
+        author = preparer.name if preparer is not None else org.display_name
 
         def register_file(fmt: ExportFormat) -> Callable[[], bytes]:
             def produce() -> bytes:
                 with tempfile.TemporaryDirectory() as tmp:
                     out = Path(tmp) / f"register.{fmt.value}"
-                    self.register(
-                        fmt, out, on, exported_at=stamp, report=report, author=prepared_by
-                    )
+                    self.register(fmt, out, on, exported_at=stamp, report=report, author=author)
                     return out.read_bytes()
 
             return produce
@@ -150,9 +182,23 @@ class ExportService:
                 register_pdf=register_file(ExportFormat.PDF),
                 register_csv=register_file(ExportFormat.CSV),
                 pdf_many=render_many,
+                map_pdf=files.data_map.pdf,
+                map_svg=files.data_map.svg,
             )
+            request = PackRequest(scope, reference.strip(), preparer)
+            # The audit trail as it stands now: its head hash and whether every link holds.
+            audit = AuditService(self._store).verify()
             plan, ready = plan_pack(
-                self._store, self._tias, report, on, renderers, scope, prepared_by
+                self._store,
+                self._tias,
+                report,
+                on,
+                renderers,
+                request,
+                org,
+                facts,
+                regulator_name(ref, on),
+                audit,
             )
             manifest = files.pack.write(plan, target, progress, stamp)
         return manifest, ready

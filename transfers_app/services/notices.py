@@ -151,8 +151,15 @@ class NoticeService:
 
     @property
     def actor(self) -> str:
-        """Who is audited as deciding (the default name of the person deciding)."""
+        """Who is audited as deciding (the computer's account, not a person's name)."""
         return self._store.actor
+
+    @property
+    def default_decider(self) -> str:
+        """The name a decision is recorded under unless the user types another: the person
+        who prepares for the organisation (its profile), never the computer's login."""
+        person = self._store.organisation.get().preparer
+        return person.name if person is not None else ""
 
     # -- the notice period -----------------------------------------------------------------------
 

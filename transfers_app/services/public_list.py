@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import Lifecycle, Role
-from transfers_app.domain.formatting import SAFEGUARD_WORDS
+from transfers_app.domain.enums import Lifecycle, Mechanism, Regime, Role
+from transfers_app.domain.formatting import REGIME_LABELS, SAFEGUARD_WORDS
 from transfers_app.domain.models import Entity, Publication, Transfer
 from transfers_app.errors import TransfersError
 from transfers_app.ports.files import PublicListRenderer
@@ -47,7 +48,9 @@ from transfers_app.reports.public_list import (
     PublicList,
     PublicListReport,
 )
+from transfers_app.rules.gaps import RegimeResult, TransferStatus
 from transfers_app.services.organisation import ORG_NAME
+from transfers_app.services.register import StatusReport
 
 PUBLIC_LIST = "public_list"
 SCHEMA = 1
@@ -73,14 +76,50 @@ def _root_exporter(t: Transfer, by_id: dict[int, Transfer]) -> int:
     return root.exporter_id
 
 
+# What an entry says under a regime whose transfer no mechanism makes lawful on the date:
+# publishing such a list needs an explicit confirmation (``PublishNeedsConfirmation``).
+NOT_SAFEGUARDED = "No valid safeguard in place"
+NOT_RESTRICTED = "None needed (not a restricted transfer)"
+# The DPF under the UK's and Switzerland's rules is their own part of the framework.
+_DPF_UNDER = {
+    Regime.UK: "UK Extension to the EU-U.S. Data Privacy Framework",
+    Regime.CH: "Swiss-U.S. Data Privacy Framework certification",
+}
+
+
+def _regime_words(result: RegimeResult) -> str:
+    if result.covered_by is not None:
+        if result.covered_by is Mechanism.DPF and result.assessment.regime in _DPF_UNDER:
+            return _DPF_UNDER[result.assessment.regime]
+        return SAFEGUARD_WORDS[result.covered_by]
+    if not result.assessment.restricted:
+        return NOT_RESTRICTED
+    return NOT_SAFEGUARDED
+
+
+def _by_regime(
+    ts: list[Transfer], verdicts: dict[int, TransferStatus]
+) -> tuple[tuple[str, str], ...]:
+    """Per regime, what the entry's transfers rest on (each wording once, in order)."""
+    words: dict[str, dict[str, None]] = {}
+    for t in ts:
+        st = verdicts.get(t.id or -1)
+        for r in st.results if st is not None else ():
+            label = REGIME_LABELS[r.assessment.regime]
+            words.setdefault(label, {})[_regime_words(r)] = None
+    return tuple((label, "; ".join(w)) for label, w in words.items())
+
+
 def build_list(
     entities: dict[int, Entity],
     transfers: list[Transfer],
     locations: dict[int, list[str]],
     on: date,
     organisation: str = "",
+    verdicts: dict[int, TransferStatus] | None = None,
 ) -> PublicList:
-    """The list on ``on`` from the register's records (see the module's rule)."""
+    """The list on ``on`` from the register's records (see the module's rule); with the
+    status engine's ``verdicts`` (by transfer id), each entry's safeguard per regime."""
     own = {i for i, e in entities.items() if e.is_own and e.archived_at is None}
     by_id = {t.id: t for t in transfers if t.id is not None}
     in_scope: dict[int, list[Transfer]] = defaultdict(list)
@@ -120,6 +159,7 @@ def build_list(
                 countries=countries,
                 safeguards=safeguards,
                 engaged_by=engaged_by,
+                by_regime=_by_regime(ts, verdicts) if verdicts is not None else (),
             )
         )
     entries.sort(key=lambda x: (x.name.casefold(), x.entity_id))
@@ -181,6 +221,7 @@ def _entry_to_plain(e: PublicEntry) -> dict[str, Any]:
         "countries": list(e.countries),
         "safeguards": list(e.safeguards),
         "engaged_by": list(e.engaged_by),
+        "by_regime": [list(pair) for pair in e.by_regime],
     }
 
 
@@ -193,6 +234,8 @@ def _entry_from_plain(d: dict[str, Any]) -> PublicEntry:
         countries=tuple(d.get("countries", ())),
         safeguards=tuple(d.get("safeguards", ())),
         engaged_by=tuple(d.get("engaged_by", ())),
+        # Versions published before the list said it per regime have none.
+        by_regime=tuple((str(r), str(w)) for r, w in d.get("by_regime", ())),
     )
 
 
@@ -257,9 +300,34 @@ def from_publication(pub: Publication) -> PublicListReport:
 # -- the service ------------------------------------------------------------------------------
 
 
+class PublishNeedsConfirmation(TransfersError):
+    """Publishing a list on which an entry has no valid safeguard under some regime: it is
+    published only when the user confirms (``force``)."""
+
+    def __init__(self, on: date, entries: tuple[str, ...]) -> None:
+        self.entries = entries
+        n = len(entries)
+        super().__init__(
+            f"publishing: {n} entr{'y has' if n == 1 else 'ies have'} no valid safeguard on "
+            f"{on.isoformat()}: {'; '.join(entries)}; nothing was written or published"
+        )
+
+
+def unsafeguarded(public_list: PublicList) -> tuple[str, ...]:
+    """The entries without a valid safeguard under some regime: "Name (UK GDPR, EU GDPR)"."""
+    out = []
+    for e in public_list.entries:
+        regimes = [label for label, words in e.by_regime if NOT_SAFEGUARDED in words]
+        if regimes or e.safeguards == (NO_SAFEGUARD,):
+            out.append(f"{e.display_name} ({', '.join(regimes) or 'no safeguard recorded'})")
+    return tuple(out)
+
+
 class PublicListService:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, status: Callable[[date], StatusReport] | None = None) -> None:
         self._store = store
+        # The status engine: what each entry's transfers rest on, per regime, on the date.
+        self._status = status
 
     def build(self, on: date) -> PublicList:
         """The list as the register stands, for ``on``."""
@@ -269,7 +337,12 @@ class PublicListService:
         for loc in store.entities.locations():
             locations[loc.entity_id].append(loc.country)
         organisation = store.settings.get(ORG_NAME) or ""
-        return build_list(entities, store.transfers.list(), locations, on, organisation)
+        verdicts = None
+        if self._status is not None:
+            verdicts = {
+                s.transfer.id: s for s in self._status(on).statuses if s.transfer.id is not None
+            }
+        return build_list(entities, store.transfers.list(), locations, on, organisation, verdicts)
 
     def last_published(self, on: date | None = None) -> PublicListReport | None:
         """The version last published (on or before ``on``), as it was published."""
@@ -316,14 +389,18 @@ class PublicListService:
         path: Path,
         on: date,
         publish: bool = False,
+        force: bool = False,
     ) -> PublicListReport:
         """Write the list on ``on`` to ``path`` as ``fmt`` ("html" or "md"); with ``publish``
         also record it as the version customers are shown. File and record together, or
         neither: the file is written whole (a temporary file, then renamed) inside the
         transaction that records the version, so a file that cannot be written publishes
-        nothing."""
+        nothing. Publishing a list with an entry that has no valid safeguard raises
+        ``PublishNeedsConfirmation`` (naming the entries) unless ``force``."""
         if fmt not in PUBLIC_LIST_FORMATS:
             raise TransfersError(f"format: {fmt!r} is not one of html, md")
+        if publish and not force and (unsafe := unsafeguarded(self.build(on))):
+            raise PublishNeedsConfirmation(on, unsafe)
         render = renderer.html if fmt == "html" else renderer.markdown
         with self._store.transaction():
             report = self.publish(on) if publish else self.draft(on)

@@ -1,10 +1,16 @@
-"""Register-wide services: status (every gap, worst first), reminders and the supplier check."""
+"""Register-wide services: status (every gap, worst first), reminders and the supplier check.
+
+The status is the one engine that decides what is overdue, stale, expired or missing: every
+page, reminder, next due date, export and the evidence pack read it (``StatusReport``). What
+falls due is what the verdicts rest on (``StatusReport.dues``, from the rules): the reminders
+and the next due dates are those dates, and once one passes the same report holds its gap.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from transfers_app.domain.enums import (
@@ -13,17 +19,19 @@ from transfers_app.domain.enums import (
     Regime,
     Role,
     Severity,
+    TiaState,
 )
-from transfers_app.domain.models import Tia
-from transfers_app.domain.names import name_key
+from transfers_app.domain.names import distinctive_words, name_key
 from transfers_app.domain.readmodels import (
     AssessmentFacts,
     DocumentFacts,
+    DueKind,
     EntityFacts,
+    NextDue,
     RulesSnapshot,
     TransferFacts,
 )
-from transfers_app.domain.renewals import Reminder, notice_deadline
+from transfers_app.domain.renewals import Due, Reminder
 from transfers_app.ports.storage import Store
 from transfers_app.reference.loader import ReferenceSet
 from transfers_app.rules.destination import (
@@ -40,10 +48,14 @@ from transfers_app.rules.gaps import (
     evaluate_transfer,
 )
 from transfers_app.services.reference import ReferenceSource
-from transfers_app.services.tia_staleness import stale_gaps
+from transfers_app.services.tia_staleness import stale_assessments
 
 DEFAULT_REGIMES = (Regime.UK, Regime.EU)
-_NOT_LIVE = frozenset({Lifecycle.PROPOSED, Lifecycle.OFFBOARDED})
+# An importer in these has no live transfers (a proposed supplier's start when it is signed up).
+NOT_LIVE = frozenset({Lifecycle.PROPOSED, Lifecycle.OFFBOARDED})
+
+
+_TIA_CODES = frozenset({GapCode.TIA_MISSING, GapCode.TIA_OVERDUE, GapCode.TIA_STALE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +65,11 @@ class StatusReport:
     gaps: tuple[Gap, ...]  # worst first
     entity_names: dict[int, str]
     transfers_assessed: int
+    # Every date the verdicts rest on, per transfer (a document covering two transfers is
+    # there twice, once for each); earliest first. See ``Due``.
+    dues: tuple[Due, ...] = ()
+    # The approved assessments that no longer match the register (their ids).
+    stale_assessments: frozenset[int] = field(default_factory=frozenset)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for g in self.gaps if g.severity is severity)
@@ -61,12 +78,134 @@ class StatusReport:
     def compliant_transfers(self) -> int:
         return sum(1 for s in self.statuses if not s.gaps)
 
+    # -- what falls due ------------------------------------------------------------------------
+
+    def open_dues(self) -> list[Due]:
+        """The dues still to act on (a last day of notice that has passed lapses), each date
+        of each record once, earliest first."""
+        on = self.on
+        seen: set[tuple[DueKind, int | None, int | None, date]] = set()
+        out = []
+        for d in self.dues:
+            key = (d.what, d.document_id, d.assessment_id, d.due_on)
+            if key in seen or d.lapses(on):
+                continue
+            seen.add(key)
+            out.append(d)
+        return out
+
+    def reminders(self, within_days: int) -> list[Reminder]:
+        """What falls due within ``within_days`` of the report's date, or is overdue: the
+        dates the verdicts rest on (the Renewals page, ``reminders``, the dashboard)."""
+        on = self.on
+        names = self.entity_names
+        out = []
+        for d in self.open_dues():
+            left = (d.due_on - on).days
+            if left > within_days:
+                continue
+            who = ", ".join(names.get(p, f"#{p}") for p in d.parties)
+            out.append(Reminder(d.due_on, d.what.value, d.subject, who, d.record, left))
+        out.sort(key=lambda r: (r.due_on, r.subject))
+        return out
+
+    def next_due_by_entity(self) -> dict[int, NextDue]:
+        """Each entity's earliest open due date and what falls due then, filed as the gaps
+        are (against the transfer's importer): the register page's "next due"."""
+        out: dict[int, NextDue] = {}
+        for d in self.open_dues():  # earliest first: the first one met is the earliest
+            if d.entity_id is not None and d.entity_id not in out:
+                out[d.entity_id] = NextDue(d.due_on, d.what)
+        return out
+
+    def next_due_by_transfer(self) -> dict[int, Due]:
+        """Each live transfer's earliest open due date."""
+        out: dict[int, Due] = {}
+        for d in self.open_dues():
+            if d.transfer_id is not None and d.transfer_id not in out:
+                out[d.transfer_id] = d
+        return out
+
+    def overdue_assessments(self) -> frozenset[int]:
+        """The assessments whose review the status reports overdue (their ids)."""
+        on = self.on
+        return frozenset(
+            d.assessment_id
+            for d in self.dues
+            if d.what is DueKind.TIA_REVIEW and d.due_on < on and d.assessment_id is not None
+        )
+
+    # -- the assessment of each transfer ------------------------------------------------------
+
+    def tia_state(self, status: TransferStatus, gaps: Iterable[Gap] | None = None) -> TiaState:
+        """Where a live transfer stands with its assessment (``gaps``: the transfer's, when
+        the caller has them grouped; else they are looked up)."""
+        if gaps is None:
+            gaps = (g for g in self.gaps if g.transfer_id == status.transfer.id)
+        codes = {g.code for g in gaps if g.code in _TIA_CODES}
+        if GapCode.TIA_MISSING in codes:
+            return TiaState.DRAFT if status.draft else TiaState.MISSING
+        if GapCode.TIA_OVERDUE in codes:
+            return TiaState.REVIEW_OVERDUE
+        current = status.assessment
+        if GapCode.TIA_STALE in codes or (
+            current is not None and current.id in self.stale_assessments
+        ):
+            return TiaState.STALE
+        if status.assessment_needed:
+            return TiaState.APPROVED
+        uncovered = any(r.covered_by is None and r.assessment.restricted for r in status.results)
+        if not uncovered:
+            return TiaState.NOT_NEEDED
+        return TiaState.APPROVED if current is not None else TiaState.NO_SAFEGUARD
+
 
 @dataclass(frozen=True, slots=True)
 class SimilarEntity:
     entity_id: int
     name: str
     score: float
+    why: str = ""  # what the two names share ("same distinctive word 'stratus'; ...")
+
+
+def compare_names(query: str, candidate: str) -> tuple[float, str]:
+    """How much two name keys (``name_key``) name the same organisation, 0-100, and why.
+
+    Scored on the distinctive words (legal forms are already out of the keys; generic words
+    of a trade, ``GENERIC_WORDS``, weigh little): "Acme Analytics" and "Lumen Analytics" share
+    only a generic word and score low; "Stratos Cloud" and "Stratus Cloud Hosting" score high
+    on "stratos" ~ "stratus".
+    """
+    from rapidfuzz import fuzz
+
+    q_words, q_generic = distinctive_words(query)
+    c_words, c_generic = distinctive_words(candidate)
+    q, c = " ".join(q_words), " ".join(c_words)
+    distinctive = max(fuzz.ratio(q, c), fuzz.token_set_ratio(q, c))
+    score = 0.85 * distinctive + 0.15 * fuzz.token_set_ratio(query, candidate)
+    same = [w for w in q_words if w in c_words]
+    close = [
+        (a, b)
+        for a in q_words
+        if a not in c_words
+        for b in c_words
+        if b not in q_words and fuzz.ratio(a, b) >= 75
+    ]
+    reasons = []
+    if same:
+        reasons.append("same distinctive " + _words(same))
+    reasons += [f"'{a}' is spelled like '{b}'" for a, b in close]
+    if not reasons:
+        reasons.append(f"'{q}' resembles '{c}'")
+    ignored = sorted(set(q_generic) | set(c_generic))
+    if ignored:
+        reasons.append("generic " + _words(ignored) + " ignored")
+    return round(score, 1), "; ".join(reasons)
+
+
+def _words(words: Sequence[str]) -> str:
+    quoted = ", ".join(f"'{w}'" for w in words)
+    return ("word " if len(words) == 1 else "words ") + quoted
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +261,7 @@ def build_contexts(snap: RulesSnapshot, on: date) -> tuple[list[TransferContext]
             continue
         exporter = snap.entities.get(t.exporter_id)
         importer = snap.entities.get(t.importer_id)
-        if importer is not None and importer.lifecycle in _NOT_LIVE:
+        if importer is not None and importer.lifecycle in NOT_LIVE:
             continue  # a proposed supplier's transfers start when it is signed up
         if exporter is None or importer is None:
             which = "exporter" if exporter is None else "importer"
@@ -172,6 +311,10 @@ def build_contexts(snap: RulesSnapshot, on: date) -> tuple[list[TransferContext]
             )
         )
     return out, problems
+
+
+def _due_sort_key(d: Due) -> tuple[date, int, str]:
+    return (d.due_on, d.transfer_id or 0, d.what.value)
 
 
 def _gap_sort_key(g: Gap, names: dict[int, str]) -> tuple[int, date, str, int]:
@@ -234,10 +377,14 @@ class RegisterService:
         contexts, gaps = build_contexts(snap, on)
         statuses = [evaluate_transfer(ref, ctx, on) for ctx in contexts]
         gaps.extend(g for s in statuses for g in s.gaps)
-        gaps.extend(stale_gaps(snap, ref.version, on))
+        assessed = {s.transfer.id for s in statuses}
+        stale = stale_assessments(snap, ref.version, on, assessed)
+        gaps.extend(g for _, g in stale)
         for e in snap.entities.values():
             if e.id is None or e.is_own or e.lifecycle is Lifecycle.OFFBOARDED:
                 continue
+            if not e.exists_on(on):
+                continue  # not on the register yet on that day: nothing to hold against it
             if e.id not in snap.located:
                 gaps.append(
                     Gap(
@@ -250,72 +397,25 @@ class RegisterService:
                 )
         names = {i: e.name for i, e in snap.entities.items()}
         gaps.sort(key=lambda g: _gap_sort_key(g, names))
-        return StatusReport(on, tuple(statuses), tuple(gaps), names, len(statuses))
+        dues = sorted((d for s in statuses for d in s.dues), key=_due_sort_key)
+        return StatusReport(
+            on,
+            tuple(statuses),
+            tuple(gaps),
+            names,
+            len(statuses),
+            tuple(dues),
+            frozenset(x.id for x, _ in stale if x.id is not None),
+        )
 
     # -- reminders -----------------------------------------------------------------------------
 
     def reminders(self, on: date, within_days: int) -> list[Reminder]:
-        """Documents, reviews, DPF re-checks and TIAs due within ``within_days`` (or overdue).
-
-        Reads full documents (notice periods and review cycles are not in the rules' snapshot).
-        """
-        store = self.store
-        names = store.names.names()
-        documents = store.documents.list()
-        tias = store.assessments.list()
-        out: list[Reminder] = []
-
-        def add(
-            due: date | None, what: str, subject: str, parties: Sequence[int], record: str
-        ) -> None:
-            if due is None:
-                return
-            left = (due - on).days
-            if left <= within_days:
-                who = ", ".join(names.get(p, f"#{p}") for p in parties)
-                out.append(Reminder(due, what, subject, who, record, left))
-
-        for d in documents:
-            if d.status is not DocumentStatus.CURRENT or d.archived_at is not None:
-                continue
-            rec = f"document {d.id}"
-            add(d.expires_on, "expiry", f"'{d.title}' expires", d.party_ids, rec)
-            add(
-                notice_deadline(d),
-                "notice",
-                f"last day to give notice on '{d.title}'",
-                d.party_ids,
-                rec,
-            )
-            add(d.next_review_on, "review", f"review of '{d.title}'", d.party_ids, rec)
-            recheck = self.ref.evidence_recheck(d.kind)
-            if recheck is not None:  # the DPF List entry, as often as the reference data says
-                due = recheck.due_after(d.checked_on) if d.checked_on else on
-                add(due, "dpf_recheck", f"re-check DPF listing ('{d.title}')", d.party_ids, rec)
-        latest: dict[int, Tia] = {}
-        for tia in tias:
-            if tia.archived_at is None:
-                cur = latest.get(tia.transfer_id)
-                if cur is None or (tia.approved_on or date.min) >= (cur.approved_on or date.min):
-                    latest[tia.transfer_id] = tia
-        reviews_due = [
-            tia
-            for tia in latest.values()
-            if tia.next_review_on is not None and (tia.next_review_on - on).days <= within_days
-        ]
-        transfers = store.transfers.get_many(tia.transfer_id for tia in reviews_due)
-        for tia in reviews_due:
-            t = transfers[tia.transfer_id]
-            parties = [t.exporter_id, t.importer_id]
-            add(
-                tia.next_review_on,
-                "tia_review",
-                f"review of transfer assessment #{tia.id}",
-                parties,
-                f"tia {tia.id}",
-            )
-        out.sort(key=lambda r: (r.due_on, r.subject))
-        return out
+        """Documents, reviews, DPF re-checks, deadlines and assessments due within
+        ``within_days`` of ``on`` (or overdue): the dates the status on ``on`` rests on
+        (``StatusReport.reminders``), so nothing is overdue here that the status does not
+        report as a gap."""
+        return self.status(on).reminders(within_days)
 
     # -- supplier check --------------------------------------------------------------------------
 
@@ -335,30 +435,48 @@ class RegisterService:
         key = name_key(name)
         if not key:
             return []
-        scores: dict[int, float] = {}
+        # Candidates first (cheap, generous), then each scored on the distinctive part of
+        # the names (``compare_names``): a shared generic word does not make a match.
+        best: dict[int, tuple[float, str]] = {}
 
-        def hit(entity_id: int, score: float) -> None:
-            scores[entity_id] = max(scores.get(entity_id, 0.0), round(score, 1))
+        def consider(entity_id: int, candidate: str, legal: bool = False) -> None:
+            if not candidate:
+                return
+            score, why = compare_names(key, candidate)
+            if legal:
+                why = f"its legal name: {why}"
+            if score >= threshold and score > best.get(entity_id, (0.0, ""))[0]:
+                best[entity_id] = (score, why)
 
         names = self.store.names
         for found in names.with_key_prefix(key, limit):
-            hit(found.entity_id, 100.0)
+            own = name_key(found.name)
+            if own.startswith(key):
+                best[found.entity_id] = (100.0, f"its name starts with '{key}'")
+            else:
+                best[found.entity_id] = (100.0, f"its legal name starts with '{key}'")
         ids, keys = self._name_keys()
-        for _, score, i in process.extract(
-            key, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=threshold
+        for _, _, i in process.extract(
+            key, keys, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=threshold - 10
         ):
-            hit(ids[i], score)
-        prefixes = sorted({w[:4] for w in key.split() if len(w) >= 3})
-        candidates = names.with_word_prefixes(prefixes, 20_000)
-        for choices in ([c.name_key for c in candidates], [c.legal_key for c in candidates]):
-            for _, score, i in process.extract(
-                key, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=threshold
+            consider(ids[i], keys[i])
+        prefixes = sorted({w[:4] for w in distinctive_words(key)[0] if len(w) >= 3})
+        candidates = names.with_word_prefixes(prefixes, 20_000) if prefixes else []
+        for legal, choices in (
+            (False, [c.name_key for c in candidates]),
+            (True, [c.legal_key for c in candidates]),
+        ):
+            for _, _, i in process.extract(
+                key, choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=threshold - 30
             ):
-                if choices[i]:
-                    hit(candidates[i].entity_id, score)
-        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        found_names = names.names([i for i, _ in best])
-        return [SimilarEntity(i, found_names[i], score) for i, score in best if i in found_names]
+                consider(candidates[i].entity_id, choices[i], legal)
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
+        found_names = names.names([i for i, _ in ranked])
+        return [
+            SimilarEntity(i, found_names[i], score, why)
+            for i, (score, why) in ranked
+            if i in found_names
+        ]
 
     def exporter_regimes(self) -> tuple[Regime, ...]:
         seen: dict[Regime, None] = {}
@@ -381,7 +499,17 @@ class RegisterService:
         from_register = bool(own)
         chosen = tuple(regimes) or own or DEFAULT_REGIMES
         assessments = tuple(
-            assess_destination(self.ref, regime, cc, on, importer_role, exporter_role, certs)
+            # A supplier is a third party: tools kept to a group's members are not offered.
+            assess_destination(
+                self.ref,
+                regime,
+                cc,
+                on,
+                importer_role,
+                exporter_role,
+                certs,
+                importer_in_group=False,
+            )
             for regime in chosen
             for cc in dict.fromkeys(countries)
         )

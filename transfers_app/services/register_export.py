@@ -26,14 +26,17 @@ report (the one the dashboard and the register page use, so the figures agree wi
   its exporter's), mechanisms (primary first, then fallbacks);
 - safeguard document: the document of the first mechanism that has one, with its signature,
   expiry and next review dates;
-- assessment: the newest non-superseded TIA covering the transfer (reference, status, next
-  review);
+- assessment: the assessment in force on the date (the status engine's; for a transfer not live,
+  the newest on file), where the transfer stands with it in words (``TIA_STATE_LABELS``:
+  missing, draft, review overdue, stale, approved, not needed...) and its next review;
 - status: the worst open gap of the transfer and of the entity itself ("No gaps" when the
   transfer was assessed and nothing is missing; "Not live" when the transfer is not live on the
   date or its importer is proposed or offboarded, which the rules do not assess), the number of
   gaps and the worst one's message;
-- next due: the earliest of the safeguard's expiry and review, the assessment's next review and
-  the due date of any gap on the line (a date before the register date is overdue).
+- next due: the earliest date the status engine watches on the transfer (``StatusReport.dues``:
+  the expiry, notice and review of the documents it relies on, the DPF re-check, the
+  assessment's review, a legacy deadline), the same date the reminders list; overdue when
+  before the register date, and then the status holds its gap.
 
 A cancelled export (``progress`` raising ``ExportCancelled``) or a failed one leaves no file
 behind: every writer writes a temporary file in the target's folder and renames it at the end.
@@ -50,7 +53,16 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from transfers_app.domain.enums import Mechanism, Regime, Severity, TiaStatus
+from transfers_app.domain.enums import (
+    DocumentKind,
+    EntityKind,
+    Finding,
+    Mechanism,
+    Regime,
+    Severity,
+    TiaState,
+    TiaStatus,
+)
 from transfers_app.domain.formatting import (
     ENTITY_KIND_LABELS,
     LIFECYCLE_LABELS,
@@ -59,11 +71,12 @@ from transfers_app.domain.formatting import (
     OWN_KIND_LABEL,
     ROLE_LABELS,
     SEVERITY_LABELS,
-    TIA_STATUS_LABELS,
+    TIA_STATE_LABELS,
     country_label,
     day,
 )
 from transfers_app.domain.readmodels import AssessmentHead, EntityTransferLine
+from transfers_app.domain.renewals import DUE_KIND_LABELS
 from transfers_app.errors import TransfersError
 from transfers_app.ports.storage import Store
 from transfers_app.reports.document import (
@@ -76,7 +89,8 @@ from transfers_app.reports.document import (
     Tone,
 )
 from transfers_app.reports.table import Cell, Column, ColumnKind, ExportTable
-from transfers_app.rules.gaps import Gap, GapCode
+from transfers_app.rules.gaps import Gap, GapCode, RegimeResult
+from transfers_app.rules.inputs import DocumentView
 from transfers_app.services.register import RegisterService, StatusReport
 
 Progress = Callable[[int, int], None]
@@ -132,6 +146,8 @@ class RegisterLine(NamedTuple):
     gaps: int
     worst_gap: str
     next_due: date | None
+    # Every document each regime relies on, with its dates ("UK: 'IDTA ...' (signed ...)").
+    documents: str
     # Not exported: the worst severity, for flagging rows (None: no gap on the line), and
     # the destination's code (for the PDF's narrow column).
     severity: Severity | None = None
@@ -162,6 +178,7 @@ LINE_COLUMNS: tuple[Column, ...] = (
     Column("Gaps", _N, 6),
     Column("Worst gap", _T, 60),
     Column("Next due", _D, 11),
+    Column("Documents relied on", _T, 60),
 )
 # The exported part of a line: every field but the last two.
 LINE_WIDTH = len(LINE_COLUMNS)
@@ -198,13 +215,13 @@ def gather(
 
 class _Assessment(NamedTuple):
     reference: str
-    status: str
     next_review_on: date | None
 
 
 def _latest_assessments(heads: Iterable[AssessmentHead]) -> dict[int, _Assessment]:
     """For each transfer, the newest assessment that covers it and is not superseded (or the
-    newest superseded one if that is all there is), from ``RegisterQueries.assessment_heads``."""
+    newest superseded one if that is all there is), from ``RegisterQueries.assessment_heads``:
+    what a transfer the status does not judge (not live) has on file."""
     best: dict[int, tuple[tuple[bool, date, int, int], AssessmentHead]] = {}
     for head in heads:
         rank = (
@@ -218,8 +235,7 @@ def _latest_assessments(heads: Iterable[AssessmentHead]) -> dict[int, _Assessmen
             if cur is None or rank > cur[0]:
                 best[tid] = (rank, head)
     return {
-        tid: _Assessment(head.reference, TIA_STATUS_LABELS[head.status], head.next_review_on)
-        for tid, (_, head) in best.items()
+        tid: _Assessment(head.reference, head.next_review_on) for tid, (_, head) in best.items()
     }
 
 
@@ -271,13 +287,26 @@ def register_lines(data: RegisterData) -> list[RegisterLine]:
             gaps_of_entity[g.entity_id].append(g)
     regime_text: dict[tuple[Any, ...], str] = {}
     regimes_of: dict[int | None, str] = {}
+    documents_text = _DocumentsCell(report.on)
+    documents_of: dict[int | None, str] = {}
+    judged: dict[int | None, _Assessment] = {}
+    states: dict[int | None, str] = {}
+    state_of = report.tia_state
     for st in report.statuses:
         key = tuple(map(_REGIME_OF, st.results))
         found = regime_text.get(key)
         if found is None:
             found = regime_text[key] = ", ".join(dict.fromkeys(key))
-        regimes_of[st.transfer.id] = found
+        tid = st.transfer.id
+        regimes_of[tid] = found
+        documents_of[tid] = documents_text[st.results]
+        states[tid] = TIA_STATE_LABELS[state_of(st, gaps_of_transfer.get(tid, ()))]
+        current = st.assessment
+        if current is not None:
+            judged[tid] = _Assessment(current.reference, current.next_review_on)
     tias = _latest_assessments(data.assessments)
+    next_due = report.next_due_by_transfer()
+    not_assessed = TIA_STATE_LABELS[TiaState.NOT_ASSESSED]
     countries_text = _Cache(_countries_text)
     mechanisms_text = _Cache(_mechanisms_text)
     regimes_text = _Cache(_regimes_text)
@@ -304,7 +333,8 @@ def register_lines(data: RegisterData) -> list[RegisterLine]:
                         SEVERITY_LABELS[sev] if sev else NO_GAPS,
                         len(own_gaps),
                         own_gaps[0].message if own_gaps else "",
-                        min((g.due_on for g in own_gaps if g.due_on), default=None),
+                        None,
+                        "",
                         sev,
                         "",
                     ),
@@ -318,23 +348,21 @@ def register_lines(data: RegisterData) -> list[RegisterLine]:
             exporter = f"{exporter} (archived)"
         assessed = regimes_of.get(tid)
         regimes_shown = assessed or regimes_text[row.regimes or row.exporter_regimes]
-        tia = tias.get(tid)
+        if assessed:
+            tia = judged.get(tid)
+            tia_state = states[tid]
+        else:
+            tia, tia_state = tias.get(tid), not_assessed
         line_gaps = gaps_of_transfer.get(tid, no_gaps)
         if own_gaps:
             line_gaps = sorted([*line_gaps, *own_gaps], key=lambda g: g.severity.rank)
         if line_gaps:
             sev = line_gaps[0].severity
             status = SEVERITY_LABELS[sev]
-            dues = [g.due_on for g in line_gaps if g.due_on]
         else:
-            sev, status, dues = None, NO_GAPS if assessed else NOT_LIVE, []
+            sev, status = None, NO_GAPS if assessed else NOT_LIVE
         signed_on, expires_on, review_on = row.signed_on, row.expires_on, row.next_review_on
-        if expires_on:
-            dues.append(expires_on)
-        if review_on:
-            dues.append(review_on)
-        if tia is not None and tia.next_review_on:
-            dues.append(tia.next_review_on)
+        due = next_due.get(tid)
         destination = row.destination or ""
         role = row.importer_role
         add(
@@ -346,18 +374,49 @@ def register_lines(data: RegisterData) -> list[RegisterLine]:
                     regimes_shown, mechanisms_text[row.mechanisms],
                     row.document_title or "", signed_on, expires_on, review_on,
                     tia.reference if tia else "",
-                    tia.status if tia else "",
+                    tia_state,
                     tia.next_review_on if tia else None,
                     status,
                     len(line_gaps),
                     line_gaps[0].message if line_gaps else "",
-                    min(dues) if dues else None,
+                    due.due_on if due is not None else None,
+                    documents_of.get(tid) or recorded_document(row),
                     sev,
                     destination,
                 ),
             )
         )  # fmt: skip
     return lines
+
+
+def _iso(d: date) -> str:
+    return d.isoformat()
+
+
+class _DocumentsCell(dict[tuple[Any, ...], str]):
+    """The "Documents relied on" cell of each distinct set of verdicts: per regime, every
+    document with its dates (ISO), as the PDF's safeguards column lists them."""
+
+    def __init__(self, on: date) -> None:
+        super().__init__()
+        self.on = on
+
+    def __missing__(self, results: tuple[RegimeResult, ...]) -> str:
+        value = self[results] = "; ".join(
+            f"{r.assessment.regime.value}: {document_text(d, self.on, _iso)}"
+            for r in results
+            for d in r.documents
+        )
+        return value
+
+
+def recorded_document(row: EntityTransferLine) -> str:
+    """A transfer the status does not judge (not live): the document recorded on it."""
+    if not row.document_title:
+        return ""
+    signed = row.signed_on.isoformat() if row.signed_on else "not recorded"
+    expires = f"expires {row.expires_on.isoformat()}" if row.expires_on else "no expiry"
+    return f"'{row.document_title}' (signed {signed}, {expires}; not assessed)"
 
 
 def register_table(lines: Sequence[RegisterLine]) -> ExportTable:
@@ -386,22 +445,29 @@ class _ExportedLines(Sequence[Sequence[Cell]]):
 
 # -- the summary and the PDF -------------------------------------------------------------------
 
-TOP_DESTINATIONS = 12
+TOP_DESTINATIONS = 10  # with "Other", two charts of this size fit beside each other on page 1
 
 
 @dataclass(frozen=True, slots=True)
 class RegisterSummary:
     on: date
     entities: int
+    # Ours: the group's companies (kind "group", and any entity exporting under a regime).
     own_entities: int
+    exporting_entities: int  # of which export under a regime's rules (the exporters)
+    by_kind: tuple[tuple[str, int], ...]  # the others, by kind ("Vendor", 15)
     transfers: int  # live (not archived) transfers on the register
     assessed: int  # of which live on the date and assessed
     compliant: int
     with_gaps: int
     not_assessed: int
     gaps_by_severity: tuple[tuple[Severity, int], ...]
-    tias_missing: int
+    transfers_by_worst: tuple[tuple[Severity, int], ...]  # transfers by their worst gap
+    tias_missing: int  # transfers whose assessment is missing (none approved, or a draft)
+    tia_states: tuple[tuple[TiaState, int], ...]
     overdue_lines: int  # transfers (lines) with something due before the date
+    earliest_overdue: date | None
+    no_country: int  # entities without a processing location
     by_destination: tuple[tuple[str, int], ...]
     by_mechanism: tuple[tuple[str, int], ...]
 
@@ -410,10 +476,13 @@ def summarize(data: RegisterData, lines: Sequence[RegisterLine]) -> RegisterSumm
     report = data.report
     by_country: dict[str, int] = defaultdict(int)
     by_mech: dict[str, int] = defaultdict(int)
+    worst: dict[Severity, int] = defaultdict(int)
     for s in report.statuses:
         t = s.transfer
         by_country[t.destination] += 1
         by_mech[t.mechanisms[0].mechanism.value if t.mechanisms else NO_MECHANISM] += 1
+        if s.worst is not None:
+            worst[s.worst] += 1
     countries = sorted(by_country.items(), key=lambda kv: (-kv[1], country_label(kv[0])))
     bars = [(country_label(k), v) for k, v in countries]
     if len(bars) > TOP_DESTINATIONS + 1:  # "Other (1 country)" would hide a bar for nothing
@@ -424,77 +493,188 @@ def summarize(data: RegisterData, lines: Sequence[RegisterLine]) -> RegisterSumm
         by_mech.items(),
         key=lambda kv: (kv[0] == NO_MECHANISM, -kv[1], MECHANISM_LABELS.get(kv[0], kv[0])),
     )
-    live_transfers = sum(1 for line in lines if line.transfer_id is not None)
+    entities: dict[int, tuple[bool, bool, str]] = {}
+    for row in data.rows:
+        ours = row.is_own or row.kind is EntityKind.GROUP
+        entities[row.entity_id] = (ours, row.is_own, _KIND_TEXT[row.kind])
+    kinds: dict[str, int] = defaultdict(int)
+    for ours, _, kind in entities.values():
+        if not ours:
+            kinds[kind] += 1
+    states: dict[TiaState, int] = defaultdict(int)
+    for line in lines:
+        if line.transfer_id is not None and line.tia_status in _STATE_OF_LABEL:
+            states[_STATE_OF_LABEL[line.tia_status]] += 1
     on = data.on
+    overdue = [
+        line.next_due
+        for line in lines
+        if line.transfer_id is not None and line.next_due is not None and line.next_due < on
+    ]
     return RegisterSummary(
         on=data.on,
-        entities=len({line.entity_id for line in lines}),
-        own_entities=len({line.entity_id for line in lines if line.kind == OWN_KIND_LABEL}),
-        transfers=live_transfers,
+        entities=len(entities),
+        own_entities=sum(1 for ours, _, _ in entities.values() if ours),
+        exporting_entities=sum(1 for _, exporting, _ in entities.values() if exporting),
+        by_kind=tuple(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
+        transfers=sum(1 for line in lines if line.transfer_id is not None),
         assessed=report.transfers_assessed,
         compliant=report.compliant_transfers,
         with_gaps=report.transfers_assessed - report.compliant_transfers,
         not_assessed=sum(1 for line in lines if line.status == NOT_LIVE),
         gaps_by_severity=tuple((s, report.count(s)) for s in Severity),
-        tias_missing=sum(1 for g in report.gaps if g.code is GapCode.TIA_MISSING),
-        overdue_lines=sum(
-            1
-            for line in lines
-            if line.transfer_id is not None and line.next_due is not None and line.next_due < on
-        ),
+        transfers_by_worst=tuple((s, worst[s]) for s in Severity),
+        tias_missing=states[TiaState.MISSING] + states[TiaState.DRAFT],
+        tia_states=tuple((x, states[x]) for x in TiaState if states[x]),
+        overdue_lines=len(overdue),
+        earliest_overdue=min(overdue, default=None),
+        no_country=sum(1 for g in report.gaps if g.code is GapCode.ENTITY_NO_COUNTRY),
         by_destination=tuple(bars),
         by_mechanism=tuple((MECHANISM_LABELS.get(k, k), v) for k, v in mechs),
     )
 
 
+_STATE_OF_LABEL = {label: state for state, label in TIA_STATE_LABELS.items()}
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+# -- the PDF table -------------------------------------------------------------------------------
+
 PDF_HEADERS = (
-    "Entity",
-    "Kind",
-    "Countries",
-    "Exporter",
+    "Transfer",
+    "Recipient",
+    "From",
     "To",
-    "Regimes",
-    "Mechanisms",
-    "Safeguard document",
-    "Expires",
-    "TIA",
+    "Purpose and data",
+    "Safeguards per regime and their documents",
+    "Assessment",
     "Status",
     "Worst gap",
     "Next due",
 )
-# Wide enough that no word of a cell is broken ("Group company", "Critical", "TIA-0012-v3").
-PDF_WIDTHS = (11.0, 9.0, 5.0, 9.0, 3.2, 5.2, 8.0, 11.0, 7.5, 8.5, 6.5, 17.0, 7.5)
-# One line a row: room for a name, a date with "overdue", a TIA reference and its status.
-PDF_WIDTHS_COMPACT = (14.0, 8.0, 5.0, 9.0, 3.4, 4.6, 8.5, 11.0, 6.0, 10.5, 6.5, 13.5, 10.0)
+# Relative widths: the renderer widens a column to its widest word and shares out the rest.
+PDF_WIDTHS = (3.0, 11.0, 8.0, 5.0, 12.0, 21.0, 7.0, 5.0, 17.0, 7.0)
+_NBSP = "\u00a0"
 
 
-def _pdf_row(line: RegisterLine, on: date) -> tuple[str, ...]:
-    """A register line as printed: short cells (most fit on a line or two), the CSV and XLSX
-    carry every date and the destination's name."""
-    tia = f"{line.tia}\n{line.tia_status}" if line.tia else ""
-    status = line.status + (f"\n{line.gaps} gaps" if line.gaps > 1 else "")
-    due = ""
-    if line.next_due is not None:
-        due = day(line.next_due) + ("\noverdue" if line.next_due < on else "")
-    return (
-        line.entity,
-        f"{line.kind}\n{line.lifecycle}",
-        line.countries,
-        line.exporter,
-        line.destination_code,
-        line.regimes,
-        line.mechanisms,
-        line.safeguard,
-        day(line.expires_on, ""),
-        tia,
-        status,
-        line.worst_gap,
-        due,
-    )
+def _date(d: date | None, empty: str = "") -> str:
+    """A date as one word ("7 Dec 2026", joined by no-break spaces): never cut across lines."""
+    return day(d).replace(" ", _NBSP) if d is not None else empty
 
 
-# Above this many lines the PDF table prints one line per row.
-COMPACT_FROM = 500
+def document_text(doc: DocumentView, on: date, when: Callable[[date], str] = _date) -> str:
+    """A document with the dates that say whether it is in force on ``on`` (each date as
+    ``when`` writes it): DPF evidence is a listing checked on a date, not a signed document;
+    a lapsed document says so."""
+    if doc.kind is DocumentKind.DPF_CERTIFICATION:
+        checked = f"checked {when(doc.checked_on)}" if doc.checked_on else "never checked"
+        return f"'{doc.title}' (DPF evidence, listing {checked})"
+    dates = [f"signed {when(doc.signed_on) if doc.signed_on else 'not recorded'}"]
+    if doc.effective_on is not None and doc.effective_on != doc.signed_on:
+        dates.append(f"effective {when(doc.effective_on)}")
+    if doc.expires_on is None:
+        dates.append("no expiry")
+    else:
+        dates.append(f"{'expired' if doc.expires_on < on else 'expires'} {when(doc.expires_on)}")
+    return f"'{doc.title}' ({', '.join(dates)})"
+
+
+def safeguard_basis(result: RegimeResult) -> str:
+    """What a regime's transfer rests on, in words."""
+    a = result.assessment
+    if a.finding is Finding.UNKNOWN:
+        return "not assessed (the reference data does not cover the date)"
+    if not a.restricted:
+        return f"not a restricted transfer under {a.regime.value} rules"
+    if result.covered_by is None:
+        return "no valid safeguard"
+    if result.covered_by is Mechanism.ADEQUACY:
+        return "adequacy"
+    return MECHANISM_LABELS.get(result.covered_by, result.covered_by)
+
+
+class _Cells(dict[tuple[Any, ...], str]):
+    """The safeguards cell of each distinct set of verdicts (registers repeat them)."""
+
+    def __init__(self, on: date) -> None:
+        super().__init__()
+        self.on = on
+
+    def __missing__(self, key: tuple[Any, ...]) -> str:
+        value = self[key] = _safeguards_text(key, self.on)
+        return value
+
+
+def _safeguards_text(results: tuple[RegimeResult, ...], on: date) -> str:
+    # Regimes with the same basis and documents share one entry: "UK, EU: adequacy".
+    entries: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for r in results:
+        docs = tuple(document_text(d, on) for d in r.documents)
+        basis = safeguard_basis(r)
+        if r.covered_by is None and docs:  # what is on file does not make it lawful
+            basis += "; on file:"
+        entries.setdefault((basis, docs), []).append(r.assessment.regime.value)
+    parts = []
+    for (basis, docs), regimes in entries.items():
+        parts.append("\n".join([f"{', '.join(regimes)}: {basis}", *docs]))
+    return "\n".join(parts)
+
+
+def _pdf_rows(data: RegisterData, lines: Sequence[RegisterLine]) -> list[tuple[str, ...]]:
+    """The register lines as printed: one row per line, every cell in full."""
+    on = data.on
+    report = data.report
+    statuses = {s.transfer.id: s for s in report.statuses}
+    due = report.next_due_by_transfer()
+    safeguards = _Cells(on)
+    out: list[tuple[str, ...]] = []
+    for row, line in zip(data.rows, lines, strict=True):
+        where = f"\nin {line.countries}" if line.countries else ""
+        recipient = f"{line.entity}\n{line.kind}, {line.lifecycle.lower()}{where}"
+        status = line.status + (f"\n{line.gaps} gaps" if line.gaps > 1 else "")
+        tid = line.transfer_id
+        if tid is None:
+            out.append(("—", recipient, "", "", "", "", "", status, line.worst_gap, ""))
+            continue
+        st = statuses.get(tid)
+        if st is not None:
+            basis = safeguards[tuple(st.results)]
+        else:  # not live: what is recorded, not judged
+            document = ""
+            if row.document_title:
+                signed = _date(row.signed_on, "not recorded")
+                expires = f"expires {_date(row.expires_on)}" if row.expires_on else "no expiry"
+                document = f"\n'{row.document_title}' (signed {signed}, {expires})"
+            recorded = line.mechanisms
+            if recorded == MECHANISM_LABELS.get(NO_MECHANISM):
+                recorded = "no mechanism recorded"
+            basis = f"{line.regimes or 'no regime'}: {recorded} (not assessed){document}"
+        purpose = row.purpose or "purpose not recorded"
+        data_text = ", ".join(row.data_categories) or "data categories not recorded"
+        tia = f"{line.tia}\n{line.tia_status}" if line.tia else line.tia_status
+        next_due = ""
+        d = due.get(tid)
+        if d is not None:
+            late = ", overdue" if d.due_on < on else ""
+            next_due = f"{_date(d.due_on)}\n{DUE_KIND_LABELS[d.what]}{late}"
+        out.append(
+            (
+                f"T{tid}",
+                recipient,
+                line.exporter,
+                f"{line.destination_code}\n{line.importer_role}",
+                f"{purpose}\nData: {data_text}",
+                basis,
+                tia,
+                status,
+                line.worst_gap,
+                next_due,
+            )
+        )
+    return out
 
 
 def register_report(
@@ -504,28 +684,41 @@ def register_report(
     generated_on: date | None = None,
     author: str = "",
 ) -> ReportDocument:
-    """The register as a report document (landscape): a summary, then the full table."""
+    """The register as a report document (landscape): a one-page summary, then the register,
+    one row per recipient and transfer, every cell in full."""
     if lines is None:
         lines = register_lines(data)
     s = summarize(data, lines)
     on = data.on
-    own = sorted({line.entity for line in lines if line.kind == OWN_KIND_LABEL})
-    organisation = ", ".join(own) or "No exporting entity recorded"
-    severities = {sev: n for sev, n in s.gaps_by_severity}
+    exporting = sorted({r.name for r in data.rows if r.is_own})
+    organisation = ", ".join(exporting) or "No exporting entity recorded"
+    others = ", ".join(_count(n, kind.lower()) for kind, n in s.by_kind)
+    severities = ", ".join(f"{sev.value} {n:,}" for sev, n in s.gaps_by_severity if n) or "none"
+    worst = ", ".join(f"{sev.value} {n:,}" for sev, n in s.transfers_by_worst if n)
+    states = "; ".join(f"{TIA_STATE_LABELS[x]} {n:,}" for x, n in s.tia_states) or "none"
+    overdue = _count(s.overdue_lines, "transfer")
+    if s.earliest_overdue is not None:
+        overdue += f", the oldest due since {day(s.earliest_overdue)}"
     totals = Fields(
         (
-            ("Entities", f"{s.entities:,} ({s.own_entities:,} of them ours)"),
-            ("Transfers on the register", f"{s.transfers:,}"),
+            (
+                "Entities",
+                f"{s.entities:,}: {_count(s.own_entities, 'group company', 'group companies')}"
+                f" of ours ({s.exporting_entities:,} exporting under UK, EU or Swiss rules)"
+                + (f", {others}" if others else "")
+                + f"; {s.no_country:,} without a processing location",
+            ),
+            ("Transfers on the register", f"{s.transfers:,}, of which {s.not_assessed:,} not live"),
             ("Assessed (live on the date)", f"{s.assessed:,}"),
             ("Compliant (no gap)", f"{s.compliant:,}"),
-            ("With gaps", f"{s.with_gaps:,}"),
-            ("Not live (not assessed)", f"{s.not_assessed:,}"),
             (
-                "Gaps by severity",
-                ", ".join(f"{sev.value} {severities[sev]:,}" for sev in Severity),
+                "With gaps",
+                f"{s.with_gaps:,}"
+                + (f" (by their worst gap: {worst})" if worst else "")
+                + f"; all open items by severity (transfers and entities): {severities}",
             ),
-            ("Transfer assessments missing", f"{s.tias_missing:,}"),
-            ("Transfers with something overdue", f"{s.overdue_lines:,}"),
+            ("Transfer assessments", states),
+            ("Something overdue", overdue),
         )
     )
     flagged = tuple(
@@ -533,13 +726,12 @@ def register_report(
     )
     table = Table(
         headers=PDF_HEADERS,
-        rows=tuple(_pdf_row(line, on) for line in lines),
-        widths=PDF_WIDTHS_COMPACT if len(lines) > COMPACT_FROM else PDF_WIDTHS,
+        rows=tuple(_pdf_rows(data, lines)),
+        widths=PDF_WIDTHS,
         caption=f"The register on {day(on)}: {len(lines):,} lines",
         empty_text="The register is empty.",
         flagged=flagged,
-        # Thousands of lines: one line each (shortened; the CSV and XLSX have the full text).
-        compact=len(lines) > COMPACT_FROM,
+        compact=True,
     )
     return ReportDocument(
         title="Register of international transfers",
@@ -552,8 +744,9 @@ def register_report(
         heading=Fields(
             (
                 ("Register date", day(on)),
-                ("Exporting entities", organisation),
                 ("Legal reference data", data.reference_version or "—"),
+                ("Exporting entities", organisation),
+                ("Lines", f"{len(lines):,}"),
             )
         ),
         sections=(
@@ -563,24 +756,30 @@ def register_report(
                     totals,
                     BarChart("Transfers assessed, by destination", s.by_destination),
                     BarChart("Transfers assessed, by primary mechanism", s.by_mechanism),
-                    Para(
-                        "A transfer is compliant when the rules find no gap under any regime "
-                        "that binds its exporter on the register date. Transfers that are not "
-                        "live on that date (not started, ended, or to a proposed or offboarded "
-                        "recipient) are listed but not assessed. Flagged lines have a critical "
-                        "or high gap.",
-                        Tone.NOTE,
-                    ),
                 ),
+                page_break_after=True,
             ),
             Section(
                 "The register",
                 (
                     Para(
-                        "One line per entity and each transfer it receives, in entity name "
-                        "order. Status is the worst open gap of the transfer and of the entity; "
-                        "next due is the earliest of the safeguard's expiry and review, the "
-                        "assessment's next review and any gap's due date.",
+                        "A transfer is compliant when the rules find no gap under any regime "
+                        "that binds its exporter on the register date. Transfers that are not "
+                        "live on that date (not started, ended, or to a proposed or offboarded "
+                        "recipient) are listed but not assessed. Flagged lines (⚠) have a "
+                        "critical or high gap.",
+                        Tone.NOTE,
+                    ),
+                    Para(
+                        "One row per recipient and each transfer it receives (T12 is transfer "
+                        "12, as the transfer impact assessments cite it), in recipient name "
+                        "order. Safeguards: for each regime, what the transfer rests on and "
+                        "the documents relied on, with their dates. Assessment: the transfer "
+                        "impact / risk assessment in force and where the transfer stands with "
+                        "it. Status is the worst open gap of the transfer and of the "
+                        "recipient; next due is the earliest date the status watches (a "
+                        "document's expiry, last day for notice or review, the DPF re-check, "
+                        "the assessment's review), overdue once passed.",
                         Tone.NOTE,
                     ),
                     table,

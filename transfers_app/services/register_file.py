@@ -9,10 +9,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from transfers_app.domain.audit_chain import is_hash
+from transfers_app.domain.organisation import follow_up_problems, profile_problems
 from transfers_app.domain.validation import problems
 from transfers_app.errors import RegisterFileError, TransfersError, ValidationError
 from transfers_app.ports.files import RegisterFile, RegisterFileCodec
 from transfers_app.ports.storage import RegisterRecords, Store
+from transfers_app.services.register_shape import first_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,9 @@ def check_records(records: RegisterRecords, source: str = "the file") -> None:
         for tid in a.transfer_ids:
             refer("tias", i, a, "transfer_id", tid, transfer_ids)
         refer("tias", i, a, "series_id", a.series_id, tia_ids)
+    hostile = first_problem(records)  # ids below 1, loops, file names that are paths
+    if hostile is not None:
+        fail(*hostile)
     seen: set[tuple[str, str]] = set()
     for i, c in enumerate(records.catalogue):
         if c.catalogue not in ("data_category", "data_subject"):
@@ -110,6 +116,13 @@ def check_records(records: RegisterRecords, source: str = "the file") -> None:
         if (c.catalogue, c.name) in seen:
             fail("catalogue", i, c, f"name: {c.name!r} is listed twice")
         seen.add((c.catalogue, c.name))
+    ids("audit", records.audit)
+    for i, entry in enumerate(records.audit):
+        # Kept verbatim: a wrong hash is the chain's to report (``audit verify``), but a value
+        # that is not a hash at all is a damaged file.
+        for column, text in (("hash", entry.hash), ("prev_hash", entry.prev_hash)):
+            if not is_hash(text):
+                fail("audit", i, entry, f"{column}: {text[:70]!r} is not a SHA-256 in hex")
     for i, n in enumerate(records.notices):
         valid("subprocessor_notices", i, n)
         if n.notice_period_days is None or n.objection_deadline is None:
@@ -123,6 +136,18 @@ def check_records(records: RegisterRecords, source: str = "the file") -> None:
             ("replaces_id", n.replaces_id),
         ):
             refer("subprocessor_notices", i, n, what, value, entity_ids)
+    if len(records.organisation) > 1:
+        fail("organisation", 1, records.organisation[1], "a register has one organisation")
+    for i, profile in enumerate(records.organisation):
+        found = profile_problems(profile)
+        if found:
+            fail("organisation", i, profile, str(found[0]))
+    for i, item in enumerate(records.open_items):
+        wrong = follow_up_problems(item)
+        if wrong:
+            fail("open_items", i, item, str(wrong[0]))
+        pool = transfer_ids if item.subject.startswith("T") else entity_ids
+        refer("open_items", i, item, "subject", int(item.subject[1:]), pool)
 
 
 def refuse_unless_empty(store: Store, why: str) -> None:

@@ -8,21 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from transfers_app.domain import formatting as fmt
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.formatting import (
-    ACCESS_LABELS,
-    ACTIVITY_LABELS,
-    DOCUMENT_KIND_LABELS,
-    ENTITY_KIND_LABELS,
-    FREQUENCY_LABELS,
-    LIFECYCLE_LABELS,
-    MECHANISM_LABELS,
-    NO_MECHANISM,
-    OWN_KIND_LABEL,
-    ROLE_LABELS,
-    SEVERITY_LABELS,
-    TIA_STATUS_LABELS,
-)
+from transfers_app.domain.enums import TiaState, TiaStatus
 from transfers_app.domain.models import Document, Entity, Location, Tia, Transfer
 from transfers_app.ports.storage import Store
 from transfers_app.reports.table import Column, ColumnKind, ExportTable
@@ -37,7 +25,7 @@ _T, _D, _N = ColumnKind.TEXT, ColumnKind.DATE, ColumnKind.NUMBER
 
 
 def _kind(e: Entity) -> str:
-    return OWN_KIND_LABEL if e.is_own else ENTITY_KIND_LABELS[e.kind]
+    return fmt.OWN_KIND_LABEL if e.is_own else fmt.ENTITY_KIND_LABELS[e.kind]
 
 
 def _names(entities: Iterable[Entity]) -> dict[int, str]:
@@ -82,10 +70,16 @@ def workbook_tables(
     gaps_of_transfer: dict[int, int] = defaultdict(int)
     for g in data.report.gaps:
         if g.entity_id is not None and g.entity_id not in worst:
-            worst[g.entity_id] = SEVERITY_LABELS[g.severity]
+            worst[g.entity_id] = fmt.SEVERITY_LABELS[g.severity]
         if g.transfer_id is not None:
             gaps_of_transfer[g.transfer_id] += 1
-    status_of = {line.transfer_id: line.status for line in lines if line.transfer_id is not None}
+    # What the register table says of each transfer (the status engine's), so the sheets agree
+    # with it: the status, the regimes it was judged under (or would be: its exporter's), the
+    # assessment and where the transfer stands with it.
+    on_line = {line.transfer_id: line for line in lines if line.transfer_id is not None}
+    exporter_regimes = {e.id: e.exporter_regimes for e in tables.entities}
+    report = data.report
+    overdue = report.overdue_assessments()
     countries = {line.entity_id: line.countries for line in lines}
     transfers = {t.id: t for t in tables.transfers}
 
@@ -93,6 +87,27 @@ def workbook_tables(
         if i is None:
             return ""
         return names.get(i, f"(archived entity {i})")
+
+    def judged(t: Transfer) -> tuple[str, str, str, str]:
+        """(regimes, status, assessment, assessment status) of a transfer."""
+        line = on_line.get(t.id or -1)
+        if line is not None:
+            return line.regimes, line.status, line.tia, line.tia_status
+        regimes = t.regimes or exporter_regimes.get(t.exporter_id, ())
+        return ", ".join(r.value for r in regimes), "", "", ""
+
+    def state(x: Tia) -> str:
+        """Where an assessment stands on the register date, as the status report says."""
+        if x.status is not TiaStatus.APPROVED:
+            return fmt.TIA_STATUS_LABELS[x.status]
+        if x.approved_on is not None and x.approved_on > data.on:
+            return "approved after the register date"
+        # In the order ``StatusReport.tia_state`` weighs them: an overdue review first.
+        if x.id in overdue:
+            return fmt.TIA_STATE_LABELS[TiaState.REVIEW_OVERDUE]
+        if x.id in report.stale_assessments:
+            return fmt.TIA_STATE_LABELS[TiaState.STALE]
+        return fmt.TIA_STATE_LABELS[TiaState.APPROVED]
 
     entities = ExportTable(
         "Entities",
@@ -109,7 +124,7 @@ def workbook_tables(
         ),
         [
             (
-                e.id, e.name, e.legal_name, _kind(e), LIFECYCLE_LABELS[e.lifecycle],
+                e.id, e.name, e.legal_name, _kind(e), fmt.LIFECYCLE_LABELS[e.lifecycle],
                 ", ".join(r.value for r in e.exporter_regimes), name(e.parent_id),
                 countries.get(e.id or -1, ""), worst.get(e.id or -1, NO_GAPS),
                 e.registration_number, e.address, e.contact_name, e.contact_email, e.website,
@@ -129,7 +144,7 @@ def workbook_tables(
         [
             (
                 x.id, x.entity_id, name(x.entity_id), x.country, country_name(x.country),
-                ACTIVITY_LABELS[x.activity], x.city,
+                fmt.ACTIVITY_LABELS[x.activity], x.city,
             )
             for x in tables.locations
         ],
@@ -149,22 +164,23 @@ def workbook_tables(
             Column("Upstream transfer", _N, 9), Column("Mechanisms", _T, 26),
             Column("Safeguard document IDs", _T, 12), Column("Started", _D, 11),
             Column("Ended", _D, 11), Column("Status", _T, 10), Column("Gaps", _N, 6),
+            Column("Assessment", _T, 14), Column("Assessment status", _T, 14),
             Column("Notes", _T, 40), Column("Last changed", _D, 11),
         ),
         [
             (
                 t.id, t.exporter_id, name(t.exporter_id), t.importer_id, name(t.importer_id),
-                t.destination, country_name(t.destination), ACCESS_LABELS[t.access],
-                ROLE_LABELS[t.exporter_role], ROLE_LABELS[t.importer_role],
-                ", ".join(r.value for r in t.regimes), t.service, t.purpose,
+                t.destination, country_name(t.destination), fmt.ACCESS_LABELS[t.access],
+                fmt.ROLE_LABELS[t.exporter_role], fmt.ROLE_LABELS[t.importer_role],
+                (j := judged(t))[0], t.service, t.purpose,
                 "; ".join(t.data_categories), "; ".join(t.data_subjects),
-                _yes(t.special_category), _yes(t.criminal_data), FREQUENCY_LABELS[t.frequency],
+                _yes(t.special_category), _yes(t.criminal_data), fmt.FREQUENCY_LABELS[t.frequency],
                 t.volume.value if t.volume else "", t.parent_transfer_id,
-                "; ".join(MECHANISM_LABELS.get(u.mechanism, u.mechanism) for u in t.mechanisms)
-                or MECHANISM_LABELS[NO_MECHANISM],
+                "; ".join(fmt.MECHANISM_LABELS.get(u.mechanism, u.mechanism) for u in t.mechanisms)
+                or fmt.MECHANISM_LABELS[fmt.NO_MECHANISM],
                 ", ".join(str(u.document_id) for u in t.mechanisms if u.document_id is not None),
-                t.started_on, t.ended_on, status_of.get(t.id or -1, ""),
-                gaps_of_transfer.get(t.id or -1, 0), t.notes, _updated(t),
+                t.started_on, t.ended_on, j[1], gaps_of_transfer.get(t.id or -1, 0), j[2], j[3],
+                t.notes, _updated(t),
             )
             for t in tables.transfers
         ],
@@ -187,7 +203,7 @@ def workbook_tables(
         ),
         [
             (
-                d.id, d.title, DOCUMENT_KIND_LABELS[d.kind],
+                d.id, d.title, fmt.DOCUMENT_KIND_LABELS[d.kind],
                 "; ".join(name(p) for p in d.party_ids), d.doc_version,
                 d.status.value.capitalize(), d.series_id, d.supersedes_id,
                 d.instrument_version, d.scc_module, d.signed_on, d.effective_on, d.expires_on,
@@ -212,7 +228,8 @@ def workbook_tables(
             Column("ID", _N, 7), Column("Reference", _T, 14), Column("Title", _T, 30),
             Column("Transfer ID", _N, 9), Column("Exporter", _T, 28), Column("Importer", _T, 28),
             Column("Destination", _T, 20), Column("Also covers transfers", _T, 12),
-            Column("Status", _T, 10), Column("Revision", _N, 8), Column("Regimes", _T, 9),
+            Column("Status", _T, 10), Column("On the register date", _T, 14),
+            Column("Revision", _N, 8), Column("Regimes", _T, 9),
             Column("Assessor", _T, 20), Column("Approver", _T, 20), Column("Approved", _D, 11),
             Column("Next review", _D, 11), Column("Review cycle (months)", _N, 9),
             Column("Change note", _T, 36), Column("Last changed", _D, 11),
@@ -220,8 +237,8 @@ def workbook_tables(
         [
             (
                 t.id, t.reference, t.title, t.transfer_id, *covered(t),
-                ", ".join(str(i) for i in t.extra_transfer_ids), TIA_STATUS_LABELS[t.status],
-                t.revision, ", ".join(r.value for r in t.regimes), t.assessor, t.approver,
+                ", ".join(str(i) for i in t.extra_transfer_ids), fmt.TIA_STATUS_LABELS[t.status],
+                state(t), t.revision, ", ".join(r.value for r in t.regimes), t.assessor, t.approver,
                 t.approved_on, t.next_review_on, t.review_cycle_months, t.change_note,
                 _updated(t),
             )

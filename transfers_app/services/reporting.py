@@ -56,7 +56,8 @@ def check_to_json(report: CheckReport) -> dict[str, Any]:
             for a in report.assessments
         ],
         "similar_on_register": [
-            {"id": s.entity_id, "name": s.name, "score": s.score} for s in report.similar
+            {"id": s.entity_id, "name": s.name, "score": s.score, "why": s.why}
+            for s in report.similar
         ],
     }
 

@@ -7,7 +7,7 @@ from datetime import date
 from transfers_app.errors import TransfersError
 from transfers_app.ports.files import PdfRenderer
 from transfers_app.ports.storage import Store
-from transfers_app.services.demo import load_demo, seed_catalogues
+from transfers_app.services.demo import load_demo, refuse_if_filled, seed_catalogues
 from transfers_app.services.synthetic import SyntheticRegister, generate
 
 FIRST_START = "first_start"
@@ -41,6 +41,7 @@ class SetupService:
             )
         reg = generate(entities, seed, today)
         with self._store.transaction() as tx:
+            refuse_if_filled(tx, "the synthetic register")
             seed_catalogues(tx)
             tx.records.add_generated(
                 reg.entities, reg.locations, reg.documents, reg.transfers, reg.tias

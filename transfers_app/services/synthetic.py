@@ -11,17 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from transfers_app.domain.enums import (
-    Access,
-    Activity,
-    DocumentKind,
-    EntityKind,
-    Lifecycle,
-    Mechanism,
-    Regime,
-    Role,
-    TiaStatus,
-)
+from transfers_app.domain import enums
 from transfers_app.domain.models import Document, Entity, Location, MechanismUse, Tia, Transfer
 from transfers_app.errors import ValidationError
 
@@ -164,13 +154,13 @@ def generate(n: int, seed: int, today: date) -> SyntheticRegister:
     def day(lo: int, hi: int) -> date:
         return today + timedelta(days=rng.randint(lo, hi))
 
-    parent = Entity(id=next(ids), name="Synthetic Group, Inc.", kind=EntityKind.GROUP)
+    parent = Entity(id=next(ids), name="Synthetic Group, Inc.", kind=enums.EntityKind.GROUP)
     own = Entity(
         id=next(ids),
         name="Synthetic Europe Ltd",
-        kind=EntityKind.GROUP,
+        kind=enums.EntityKind.GROUP,
         parent_id=parent.id,
-        exporter_regimes=(Regime.UK, Regime.EU),
+        exporter_regimes=(enums.Regime.UK, enums.Regime.EU),
     )
     group = [
         parent,
@@ -178,51 +168,55 @@ def generate(n: int, seed: int, today: date) -> SyntheticRegister:
         Entity(
             id=next(ids),
             name="Synthetic Australia Pty Ltd",
-            kind=EntityKind.GROUP,
+            kind=enums.EntityKind.GROUP,
             parent_id=parent.id,
         ),
         Entity(
             id=next(ids),
             name="Synthetic Asia Pte. Ltd.",
-            kind=EntityKind.GROUP,
+            kind=enums.EntityKind.GROUP,
             parent_id=parent.id,
         ),
     ]
     out.entities.extend(group)
     for e, cc in zip(group, ["US", "GB", "AU", "SG"], strict=True):
         assert e.id is not None
-        out.locations.append(Location(e.id, cc, Activity.HEADQUARTERS, id=next(loc_ids)))
+        out.locations.append(Location(e.id, cc, enums.Activity.HEADQUARTERS, id=next(loc_ids)))
     assert own.id is not None
     for i in range(n - 4):
         cc = rng.choices(codes, weights)[0]
         name = f"{rng.choice(WORDS)} {rng.choice(TRADES)} {i + 1} {SUFFIX[cc]}"
         lifecycle = (
-            Lifecycle.ACTIVE
+            enums.Lifecycle.ACTIVE
             if rng.random() < 0.9
-            else rng.choice([Lifecycle.PROPOSED, Lifecycle.APPROVED, Lifecycle.OFFBOARDED])
+            else rng.choice(
+                [enums.Lifecycle.PROPOSED, enums.Lifecycle.APPROVED, enums.Lifecycle.OFFBOARDED]
+            )
         )
         e = Entity(
             id=next(ids),
             name=name,
-            kind=EntityKind.VENDOR,
+            kind=enums.EntityKind.VENDOR,
             lifecycle=lifecycle,
             website=f"https://vendor{i + 1}.example",
             owner="Legal",
         )
         assert e.id is not None
         out.entities.append(e)
-        out.locations.append(Location(e.id, cc, Activity.HOSTING, id=next(loc_ids)))
+        out.locations.append(Location(e.id, cc, enums.Activity.HOSTING, id=next(loc_ids)))
         if rng.random() < 0.2:
             out.locations.append(
-                Location(e.id, rng.choices(codes, weights)[0], Activity.SUPPORT, id=next(loc_ids))
+                Location(
+                    e.id, rng.choices(codes, weights)[0], enums.Activity.SUPPORT, id=next(loc_ids)
+                )
             )
-        role = Role.PROCESSOR if rng.random() < 0.85 else Role.CONTROLLER
-        module = 2 if role is Role.PROCESSOR else 1
+        role = enums.Role.PROCESSOR if rng.random() < 0.85 else enums.Role.CONTROLLER
+        module = 2 if role is enums.Role.PROCESSOR else 1
         signed = day(-5 * 365, -30)
         mechs: list[MechanismUse] = []
         gap = rng.random()
         if cc in EEA_OR_ADEQUATE:
-            mechs.append(MechanismUse(Mechanism.ADEQUACY))
+            mechs.append(MechanismUse(enums.Mechanism.ADEQUACY))
         elif gap < 0.03:
             pass  # nothing on file
         else:
@@ -231,7 +225,7 @@ def generate(n: int, seed: int, today: date) -> SyntheticRegister:
                 out.documents.append(
                     Document(
                         id=did,
-                        kind=DocumentKind.DPF_CERTIFICATION,
+                        kind=enums.DocumentKind.DPF_CERTIFICATION,
                         title=f"DPF listing - {name}",
                         party_ids=(e.id,),
                         dpf_eu=True,
@@ -241,7 +235,7 @@ def generate(n: int, seed: int, today: date) -> SyntheticRegister:
                         series_id=did,
                     )
                 )
-                mechs.append(MechanismUse(Mechanism.DPF, did))
+                mechs.append(MechanismUse(enums.Mechanism.DPF, did))
             did = next(doc_ids)
             legacy = gap < 0.08
             expires = day(-200, 900) if rng.random() < 0.3 else None
@@ -251,7 +245,9 @@ def generate(n: int, seed: int, today: date) -> SyntheticRegister:
             out.documents.append(
                 Document(
                     id=did,
-                    kind=DocumentKind.LEGACY_SCC_2010 if legacy else DocumentKind.EU_SCC_2021,
+                    kind=enums.DocumentKind.LEGACY_SCC_2010
+                    if legacy
+                    else enums.DocumentKind.EU_SCC_2021,
                     title=f"{'2010 SCCs' if legacy else 'SCCs'} - {name}",
                     party_ids=(own.id, e.id),
                     instrument_version="2010/87/EU" if legacy else "2021/914",
@@ -269,7 +265,7 @@ def generate(n: int, seed: int, today: date) -> SyntheticRegister:
                 out.documents.append(
                     Document(
                         id=aid,
-                        kind=DocumentKind.UK_ADDENDUM,
+                        kind=enums.DocumentKind.UK_ADDENDUM,
                         title=f"UK Addendum - {name}",
                         party_ids=(own.id, e.id),
                         instrument_version="B1.0",
@@ -277,10 +273,10 @@ def generate(n: int, seed: int, today: date) -> SyntheticRegister:
                         series_id=aid,
                     )
                 )
-                mechs.append(MechanismUse(Mechanism.UK_ADDENDUM, aid))
-                mechs.append(MechanismUse(Mechanism.EU_SCC, did))
+                mechs.append(MechanismUse(enums.Mechanism.UK_ADDENDUM, aid))
+                mechs.append(MechanismUse(enums.Mechanism.EU_SCC, did))
             else:
-                mechs.append(MechanismUse(Mechanism.LEGACY_SCC, did))
+                mechs.append(MechanismUse(enums.Mechanism.LEGACY_SCC, did))
         tid = next(tr_ids)
         out.transfers.append(
             Transfer(
@@ -288,7 +284,9 @@ def generate(n: int, seed: int, today: date) -> SyntheticRegister:
                 exporter_id=own.id,
                 importer_id=e.id,
                 destination=cc,
-                access=rng.choice([Access.STORAGE, Access.STORAGE, Access.REMOTE_ACCESS]),
+                access=rng.choice(
+                    [enums.Access.STORAGE, enums.Access.STORAGE, enums.Access.REMOTE_ACCESS]
+                ),
                 importer_role=role,
                 service=rng.choice(TRADES) + " services",
                 data_categories=tuple(rng.sample(CATEGORIES, rng.randint(1, 4))),
@@ -302,7 +300,7 @@ def generate(n: int, seed: int, today: date) -> SyntheticRegister:
                 Tia(
                     tid,
                     id=next(tia_ids),
-                    status=TiaStatus.APPROVED,
+                    status=enums.TiaStatus.APPROVED,
                     assessor="Synthetic",
                     approver="Synthetic",
                     approved_on=approved,

@@ -19,16 +19,17 @@ import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import DocumentStatus, Frequency, Regime, TiaStatus
-from transfers_app.domain.formatting import day
+from transfers_app.domain.formatting import REGIME_LABELS, day
 from transfers_app.domain.models import (
     AuditEntry,
     Document,
+    Entity,
     Tia,
     Transfer,
 )
@@ -57,22 +58,36 @@ from transfers_app.reference.profiles import load_country_profiles
 from transfers_app.reports.codec import document_from_json, document_to_json
 from transfers_app.reports.document import ReportDocument
 from transfers_app.rules.context import TransferContext
+from transfers_app.rules.destination import assess_destination
 from transfers_app.services.organisation import Organisation, organisation_of
 from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.tia_analysis import (
     Importer,
     UnverifiedFact,
+    clean,
     fitting_use_cases,
     importer_of,
     regime_tools,
+    strip_markers,
 )
+from transfers_app.services.tia_dates import after as event_after
+from transfers_app.services.tia_laws import problematic_overall
 from transfers_app.services.tia_prefill import (
     circumstances_text,
+    country_law,
     prefill_from_profile,
     profile_content,
 )
 from transfers_app.services.tia_report import AssessmentFacts, build_report
 from transfers_app.services.tia_staleness import compute_inputs, onward_of, stale_gaps
+from transfers_app.services.tia_status import (
+    StatusReport,
+    ToolStatus,
+    relevant_events,
+    sheet_path,
+    status_document,
+)
+from transfers_app.services.tia_status import notes as status_lines
 
 __all__ = [
     "TiaService",
@@ -291,6 +306,10 @@ class TiaService:
         )
         content = prefill_from_profile(content, t.destination)
         regimes = tuple(dict.fromkeys(r for x in covered for r in self.regimes_of(x)))
+        others = self.third_countries(
+            [loc.country for loc in located], t, regimes, on, exclude=t.destination
+        )
+        content = replace(content, other_countries=tuple(country_law(x) for x in others))
         return Tia(
             transfer_id=t.id or 0,
             status=TiaStatus.DRAFT,
@@ -301,6 +320,32 @@ class TiaService:
             content=content,
             inputs=inputs,
         )
+
+    def third_countries(
+        self,
+        countries: Iterable[str],
+        t: Transfer,
+        regimes: Sequence[Regime],
+        on: date,
+        exclude: str = "",
+    ) -> list[str]:
+        """Of ``countries``, those a transfer to which needs a safeguard under any of
+        ``regimes`` (no adequacy, outside the area): the importer's presence there is a
+        transfer whose law the assessment must weigh."""
+        exporter = self.store.entities.get(t.exporter_id)
+        out = []
+        for code in dict.fromkeys(countries):
+            if code == exclude or code in out:
+                continue
+            if any(
+                assess_destination(
+                    self.ref, regime, code, on, t.importer_role, t.exporter_role
+                ).needs_mechanism
+                for regime in regimes
+            ):
+                out.append(code)
+        _ = exporter
+        return out
 
     def create(self, tia: Tia) -> Tia:
         return self.store.assessments.add(tia)
@@ -353,6 +398,7 @@ class TiaService:
         )
         who = importer_of(importer, t, (loc.activity for loc in located), exporter)
         history = self.history(tia) if tia.id is not None else [tia]
+        group = self._group_countries(exporter)
         return AssessmentFacts(
             tia=tia,
             on=on,
@@ -367,6 +413,25 @@ class TiaService:
             profile=load_country_profiles().get(t.destination),
             reference=self.ref,
             history=tuple(history),
+            locations=tuple(located),
+            category_words={
+                x.name: x.description for x in store.settings.catalogue("data_category")
+            },
+            group_countries=group,
+            exporter_locations=tuple(
+                dict.fromkeys(x.country for x in store.entities.locations(exporter.id or 0))
+            ),
+        )
+
+    def _group_countries(self, exporter: Entity) -> tuple[str, ...]:
+        """The countries the companies of the exporter's group are in (its own alone when it
+        belongs to no group on the register)."""
+        root = exporter.parent_id or exporter.id
+        if root is None:
+            return ()
+        members = [e for e in self.store.entities.list() if e.id == root or e.parent_id == root]
+        return tuple(
+            sorted({x.country for e in members for x in self.store.entities.locations(e.id or 0)})
         )
 
     def importer(self, tia: Tia) -> Importer:
@@ -415,6 +480,8 @@ class TiaService:
                     + ", ".join(country_name(x) for x in method.only_for)
                 )
         problems.extend(self._coherence(tia, assessed))
+        if on is not None:
+            problems.extend(self._register_problems(tia, on))
         if not approver.strip():
             problems.append("name the approver")
         elif approver.strip().casefold() == tia.assessor.strip().casefold():
@@ -433,6 +500,53 @@ class TiaService:
                     f"{late[0].event}): approve on or after it"
                 )
         return problems
+
+    def _register_problems(self, tia: Tia, on: date) -> list[str]:
+        """The assessment against the register and its own findings: every third country where
+        the importer stores or accesses the data has its law assessed, every onward transfer
+        the register records is in the assessment, every law's reach is answered, and the
+        answer on problematic law follows from the laws and guarantees."""
+        c = tia.content or TiaContent()
+        out: list[str] = []
+        try:
+            covered = self.covered(tia)
+        except TransfersError:
+            return out
+        t = covered[0]
+        importer = self.store.entities.get(t.importer_id)
+        located = [x.country for x in self.store.entities.locations(importer.id or 0)]
+        assessed = {x.country for x in c.countries if x.country}
+        for code in self.third_countries(located, t, tia.regimes, on):
+            if code not in assessed:
+                out.append(
+                    f"destination law: {country_name(code)} (where the importer stores or "
+                    "accesses the data, without adequacy) has no assessment of its law: add it"
+                )
+        onward = self.inputs_for(covered, on).subprocessors
+        missing = [o for o in onward if o not in c.description.onward_transfers]
+        if missing:
+            out.append(
+                "onward transfers: the register records "
+                + ", ".join(missing)
+                + ", not in the assessment: describe "
+                + ("it" if len(missing) == 1 else "them")
+                + " in step 1 and assess the countries"
+            )
+        who = importer_of(
+            importer,
+            t,
+            (loc.activity for loc in self.store.entities.locations(importer.id or 0)),
+            self.store.entities.get(t.exporter_id),
+        )
+        derived = problematic_overall(c, who)
+        if derived is not None and c.problematic_law is not None and derived != c.problematic_law:
+            out.append(
+                "problematic law: the answer '"
+                + ("Yes" if c.problematic_law else "No")
+                + "' does not follow from the laws that reach the importer and the guarantees "
+                "as rated: correct the ratings or the laws' reach, or the answer"
+            )
+        return out
 
     def _assessed_regimes(self, tia: Tia, on: date | None) -> tuple[Regime, ...]:
         """The regimes whose tool calls for the assessment (each needs its own conclusion);
@@ -510,12 +624,29 @@ class TiaService:
                 status=TiaStatus.APPROVED,
                 approver=approver,
                 approved_on=on,
-                next_review_on=next_review(on, cycle),
+                next_review_on=self.review_due(tia, on, cycle),
                 inputs=fresh,
                 content=content,
             )
             frozen = build_report(self.facts(approved, on))
             return self.save(replace(approved, approved_document=document_to_json(frozen)))
+
+    def review_due(self, tia: Tia, on: date, cycle: int) -> date:
+        """The next review: the cycle from ``on``, brought forward to the day a tool relied on
+        expires or is due for its own review, where that comes first (a review after the tool
+        has lapsed would come too late)."""
+        due = next_review(on, cycle)
+        try:
+            tools = self.facts(tia, on).tools
+        except TransfersError:
+            return due
+        for x in tools:
+            if not x.needs_assessment:
+                continue
+            for when in (x.expires_on, x.review_on):
+                if when is not None and on < when < due:
+                    due = when
+        return due
 
     def submit_for_review(self, tia: Tia, on: date | None = None) -> Tia:
         c = tia.content or TiaContent()
@@ -587,26 +718,138 @@ class TiaService:
 
     # what has changed since approval (said beside the frozen document, never in it)
 
-    def status_notes(self, tia: Tia, on: date) -> list[str]:
-        """For an approved revision: why it no longer matches the register, whether its review
-        is overdue, and any tool that is no longer valid, in words; [] when none applies."""
-        if tia.status is not TiaStatus.APPROVED:
-            return []
-        notes = []
+    def status(self, tia: Tia, on: date) -> StatusReport:
+        """An approved revision as at ``on``: why it no longer matches the register, whether its
+        review is overdue, any tool relied on that is no longer valid or expires soon, and what
+        changed in the law since approval that bears on the transfer."""
+        t = self.store.transfers.get(tia.transfer_id)
+        importer = self.store.names.names([t.importer_id]).get(t.importer_id, "")
+        empty = StatusReport(tia, on, importer, t.destination, (), None, None, (), ())
+        if tia.status is not TiaStatus.APPROVED or tia.approved_on is None:
+            return empty
         stale = self.stale_reasons(tia, on)
-        if stale:
-            notes.append("Stale: it no longer matches the register: " + "; ".join(stale) + ".")
-        if is_overdue(tia.next_review_on, on):
-            notes.append(f"Review overdue: the review was due on {day(tia.next_review_on)}.")
+        reference = None
+        if tia.inputs is not None and tia.inputs.reference_version != self.ref.version:
+            reference = (tia.inputs.reference_version, self.ref.version)
+            stale = [x for x in stale if not x.startswith("legal reference data changed")]
+        overdue = tia.next_review_on if is_overdue(tia.next_review_on, on) else None
         try:
-            tools = self.facts(tia, on).tools
+            facts = self.facts(tia, on)
         except TransfersError:
-            tools = ()
-        for x in tools:
-            if x.needs_assessment and not x.valid:
-                docs = f" ({'; '.join(x.documents)})" if x.documents else ""
-                notes.append(f"The {x.regime.value} tool, {x.name}{docs}, is {x.status}.")
-        return notes
+            return replace(empty, stale=tuple(stale), reference_change=reference,
+                           overdue_since=overdue)  # fmt: skip
+        soon = max(tia.next_review_on or on, on + timedelta(days=90))
+        tools = []
+        for x in facts.assessed:
+            titles = " and ".join(f"'{title}'" for title, _ in x.dated)
+            expiring = x.valid and x.expires_on is not None and on <= x.expires_on <= soon
+            if not x.valid or expiring:
+                tools.append(
+                    ToolStatus(
+                        REGIME_LABELS[x.regime].removesuffix(" GDPR"),
+                        x.name,
+                        titles,
+                        x.invalid_after,
+                        x.valid,
+                        x.expires_on,
+                        x.replacements,
+                    )
+                )
+        return StatusReport(
+            tia,
+            on,
+            importer,
+            t.destination,
+            tuple(stale),
+            reference,
+            overdue,
+            tuple(tools),
+            tuple(self._law_changes(tia, facts, on)),
+        )
+
+    def _law_changes(self, tia: Tia, facts: AssessmentFacts, on: date) -> list[str]:
+        """What changed in the law between the approval and ``on`` that bears on the transfer:
+        a new test for a regime, the reference data's events for the regimes and countries
+        assessed, and the events the country profiles record since."""
+        assert tia.approved_on is not None
+        since = tia.approved_on
+        out = []
+        for x in facts.assessed:
+            was = self.tests.for_regime(x.regime, since)
+            now = self.tests.for_regime(x.regime, on)
+            if was is not None and now is not None and was.id != now.id:
+                out.append(
+                    f"{REGIME_LABELS[x.regime]}: from {day(now.valid_from)} the test is "
+                    f"{now.name} (protection '{now.standard}'), in place of the test this "
+                    f"assessment applied ({was.name})."
+                )
+        c = tia.content or TiaContent()
+        countries = [x.country for x in c.countries if x.country] or [facts.destination]
+        out.extend(
+            relevant_events(
+                self.ref.changelog,
+                since,
+                on,
+                [r.value for r in tia.regimes],
+                countries,
+                self.ref.as_of,
+            )
+        )
+        profiles = load_country_profiles()
+        for code in countries:
+            profile = profiles.get(code)
+            if profile is None or profile.as_of <= since:
+                continue
+            for item in profile.access_laws:
+                text = f"{item.label}: {item.text} {item.marker}"
+                if event_after(text, since):
+                    marker = item.marker if item.marker.startswith("[") else ""
+                    # Only what a source supports: a clause resting on the research's memory
+                    # alone ([M]) is a note about what it could not verify, not a fact.
+                    clauses = re.split(r"(?<=;)\s+|(?<=\])\.?\s+(?=[A-Z])", f"{item.text} {marker}")
+                    kept = [x for x in clauses if "[S " in x or "[M" not in x]
+                    words = clean(strip_markers(" ".join(kept))).rstrip(" ;.")
+                    if not words:
+                        continue
+                    unverified = len(kept) < len(clauses) or any("[M" in x for x in kept)
+                    status = (
+                        f" (some details not independently verified as of {day(profile.as_of)})"
+                        if unverified
+                        else ""
+                    )
+                    out.append(f"{country_name(code)}, {item.label}: {words}{status}.")
+        return out
+
+    def status_notes(self, tia: Tia, on: date) -> list[str]:
+        """For an approved revision: what ``status`` finds, as the lines printed beside the
+        document; [] when none applies."""
+        return status_lines(self.status(tia, on))
+
+    def status_sheet(self, tia_id: int, on: date) -> ReportDocument | None:
+        """The dated status sheet of an approved revision, to go beside the document as
+        approved (the evidence pack encloses it); None when there is nothing to say."""
+        report = self.status(self.store.assessments.get(tia_id), on)
+        if report.empty:
+            return None
+        org = self.organisation().name
+        return status_document(report, org or report.importer)
+
+    def export_status(self, tia_id: int, on: date, document: Path, fmt: TiaFormat) -> Path | None:
+        """Write the status sheet beside ``document`` (``NAME.status-YYYY-MM-DD.EXT``), in the
+        document's format; None (and no file) when there is nothing to say."""
+        sheet = self.status_sheet(tia_id, on)
+        if sheet is None:
+            return None
+        path = sheet_path(document, on)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt is TiaFormat.DOCX:
+            if self.docx is None:
+                raise TransfersError("Word export is not available here: no Word renderer")
+            return self.docx.write(sheet, path)
+        if self.pdf is None:
+            raise TransfersError("PDF export is not available here: no PDF renderer was given")
+        self.pdf.write(sheet, path, invariant=True)
+        return path
 
     # the summary document
 

@@ -11,10 +11,9 @@ the laws from the country profile. This module decides; ``tia_report`` words the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import (
@@ -32,8 +31,6 @@ from transfers_app.domain.models import Document, Entity, Transfer
 from transfers_app.domain.tia import (
     DataFormat,
     KeyHolder,
-    LawItem,
-    MeasureKind,
     TiaContent,
     TransferDescription,
 )
@@ -71,12 +68,24 @@ class Importer:
             EntityKind.VENDOR: "a third-party service provider",
             EntityKind.CUSTOMER: "a customer",
         }[self.kind]
-        what = f" ({self.service[:1].lower()}{self.service[1:]})" if self.service else ""
+        what = f" ({lower_first(self.service)})" if self.service else ""
         return f"{kind} acting as {ROLE_LABELS[self.role]}{what}"
 
     @property
     def hosts(self) -> bool:
         return Activity.HOSTING in self.activities or Activity.BACKUP in self.activities
+
+    @property
+    def remote(self) -> bool:
+        """Does it reach the data by remote access (rather than hold a copy)?"""
+        return self.access is Access.REMOTE_ACCESS
+
+    @property
+    def activity_words(self) -> str:
+        """What it does with the data, in a few words ("cloud hosting of the platform")."""
+        if self.service:
+            return lower_first(self.service)
+        return ROLE_LABELS[self.role]
 
 
 def importer_of(entity: Entity, transfer: Transfer, activities: Iterable[Activity],
@@ -110,16 +119,21 @@ class RegimeTool:
     needs_assessment: bool  # does this regime's tool call for the assessment?
     scc_module: int | None
     dated: tuple[tuple[str, str], ...] = ()  # (title, its dates in words) of each document
+    expires_on: date | None = None  # the first expiry of its documents
+    review_on: date | None = None  # the first review date the register gives its documents
+    invalid_after: date | None = None  # the last day it was valid, when it no longer is
+    replacements: tuple[str, ...] = ()  # the tools usable instead, for new contracts
+    authority: str = ""  # the supervisory authority the clauses name (SCC Clause 13)
 
     @property
     def line(self) -> str:
-        """The tool in one line, for the decision page (documents signed together once)."""
-        if self.dated and len({d for _, d in self.dated}) == 1:
-            titles = " and ".join(f"'{t}'" for t, _ in self.dated)
-            docs = f"{titles}, {self.dated[0][1]}"
-        else:
-            docs = "; ".join(f"'{t}', {d}" for t, d in self.dated)
-        text = f"{self.name}" + (f" ({docs})" if docs else "") + f": {self.status}"
+        """The tool in one line, for the decision page: its name, its status and any expiry
+        (its documents, with their dates, are in the section on the tools)."""
+        text = f"{self.name}: {self.status}"
+        if not self.valid and self.invalid_after is not None:
+            text = f"{self.name}: not valid after {day(self.invalid_after)}"
+        if self.valid and self.expires_on is not None:
+            text += f" (expires {day(self.expires_on)})"
         return text + (f". Fallback: {self.fallback}" if self.fallback else ". No fallback")
 
 
@@ -204,8 +218,9 @@ def regime_tools(
     expected = scc_module(ctx.exporter_role, t.importer_role)
     for regime in regimes:
         a = assess_destination(
-            ref, regime, t.destination, on, t.importer_role, ctx.exporter_role, certs
-        )
+            ref, regime, t.destination, on, t.importer_role, ctx.exporter_role, certs,
+            importer_in_group=ctx.importer.kind is EntityKind.GROUP,
+        )  # fmt: skip
         finding = _finding(a, regime, t.destination, on)
         if not a.restricted or not a.needs_mechanism:
             decision = f" ({_short(a.decision.reference)})" if a.decision else ""
@@ -221,7 +236,7 @@ def regime_tools(
         addendum_partner = _partner(t.mechanisms, documents)
         verdicts = []
         for use in uses:
-            ok, gaps = CHECKERS[use.mechanism].check(use, ctx, regime, a, ref, on)
+            ok, gaps, *_ = CHECKERS[use.mechanism].check(use, ctx, regime, a, ref, on)
             kinds = ref.document_kinds(use.mechanism)
             view = find_document(use, ctx, on, kinds)
             found = documents.get(view.id) if view is not None and view.id is not None else None
@@ -239,11 +254,13 @@ def regime_tools(
         use, valid, problems, doc = relied
         partner = addendum_partner if use.mechanism is Mechanism.UK_ADDENDUM else None
         docs = tuple(document_words(d, on) for d in (doc, partner) if d is not None)
+        invalid_after = None
         if valid:
             status = "valid on " + day(on)
         else:
             why = problems[0] if problems else "it does not make the transfer lawful"
-            status = f"NOT VALID on {day(on)}: {why}"
+            invalid_after = _last_valid_day(why, doc)
+            status = f"NOT VALID on {day(on)}: {dates_in_words(why)}"
         later = [v for v in verdicts if v is not relied]
         fallback = ""
         if later:
@@ -255,6 +272,25 @@ def regime_tools(
             if not f_valid:
                 fallback += ", itself not valid"
         rule = ref.mechanisms.get(use.mechanism)
+        docs_of = [d for d in (doc, partner) if d is not None]
+        expiries = [d.expires_on for d in docs_of if d.expires_on is not None]
+        reviews = [d.next_review_on for d in docs_of if d.next_review_on is not None]
+        authority = next(
+            (
+                d.scc_options.clause13_authority
+                for d in docs_of
+                if d.scc_options is not None and d.scc_options.clause13_authority
+            ),
+            "",
+        )
+        # The tools usable for a new contract on the day, where the one relied on fails.
+        replacements = tuple(
+            dict.fromkeys(
+                sg.label
+                for sg in a.safeguards
+                if sg.mechanism not in (Mechanism.DEROGATION, Mechanism.BCR)
+            )
+        )
         out.append(
             RegimeTool(
                 regime=regime,
@@ -272,9 +308,32 @@ def regime_tools(
                 scc_module=_module(partner or doc, expected)
                 if use.mechanism in (Mechanism.EU_SCC, Mechanism.UK_ADDENDUM)
                 else None,
+                expires_on=min(expiries, default=None),
+                review_on=min(reviews, default=None),
+                invalid_after=invalid_after,
+                replacements=replacements if not valid else (),
+                authority=authority,
             )
         )
     return tuple(out)
+
+
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def dates_in_words(text: str) -> str:
+    """A rule's message with its ISO dates written as the document writes dates."""
+    return _ISO.sub(lambda m: day(date(int(m[1]), int(m[2]), int(m[3]))), text)
+
+
+def _last_valid_day(message: str, doc: Document | None) -> date | None:
+    """The last day a tool was valid, from its expiry or the rule that ended it."""
+    m = re.search(r"(?:after|until|expired on|ended on) (\d{4}-\d{2}-\d{2})", message)
+    if m is not None:
+        return date.fromisoformat(m.group(1))
+    if doc is not None and doc.expires_on is not None:
+        return doc.expires_on
+    return None
 
 
 def _short(reference: str) -> str:
@@ -353,112 +412,6 @@ def clear_data_case(
     return tests.use_cases.get("UC7" if own_purposes else "UC6")
 
 
-# -- the laws of the destination -------------------------------------------------------------
-
-
-class Reach(StrEnum):
-    """Whom a law of the destination reaches, as its profile text describes it."""
-
-    PROVIDERS = "providers"  # it compels communications providers
-    ANY = "any"  # any organisation or holder of data
-    TRANSIT = "transit"  # it intercepts data on the way, compelling no one here
-    CONTEXT = "context"  # not an access power: oversight, limits, redress, events
-
-
-# Words of a title that say what kind of item it is.
-_CONTEXT_TITLE = re.compile(
-    r"\b(oversight|PCLOB|redress|sunset|lapse|litigation|queries|aftermath|practice|"
-    r"events|constitution|safeguards)\b",
-    re.IGNORECASE,
-)
-# Words of a summary: a limit, an oversight body or a remedy rather than a power.
-_CONTEXT = re.compile(
-    r"necessity and proportionality|redress|oversight|remed(y|ies)|does not apply|"
-    r"do not apply|struck down|no power to",
-    re.IGNORECASE,
-)
-_PROVIDERS = re.compile(
-    r"electronic communication|communication service|\bECSP?\b|remote computing|telecom|"
-    r"carrier|carriage service|network operator|licensed operator|intermediar|"
-    r"communications (compan|provider)|designated communications|internet provider|"
-    r"\boperators?\b|\bproviders?\b",
-    re.IGNORECASE,
-)
-_TRANSIT = re.compile(
-    r"in transit|transiting|signals intelligence|collection abroad|bulk interception",
-    re.IGNORECASE,
-)
-
-
-def law_reach(law: LawItem) -> Reach:
-    """How far a law reaches, read from its title and the profile's summary of it."""
-    title, text = law.title, law.summary
-    if title == "Redress" or _CONTEXT_TITLE.search(title):
-        return Reach.CONTEXT
-    if _PROVIDERS.search(text) or _PROVIDERS.search(title):
-        return Reach.PROVIDERS
-    if _CONTEXT.search(text):
-        return Reach.CONTEXT
-    if _TRANSIT.search(text) or _TRANSIT.search(title):
-        return Reach.TRANSIT
-    return Reach.ANY  # any holder of data, or the profile does not say: as a precaution
-
-
-def law_view(
-    law: LawItem, importer: Importer, destination: str, provider: bool | None, encrypted: bool
-) -> tuple[bool, str]:
-    """(applies, why): the assessor's own reasoning where written, else the reasoning from
-    what the law reaches and what the importer is."""
-    if law.reasoning.strip():
-        return law.applies, law.reasoning.strip()
-    place = country_name(destination)
-    who = f"{importer.name}, {importer.phrase},"
-    reach = law_reach(law)
-    if reach is Reach.CONTEXT:
-        return False, (
-            "Not itself a power to obtain data: it bears on the limits, oversight or redress "
-            f"that apply in {place}, weighed in the assessment of the European Essential "
-            "Guarantees."
-        )
-    if reach is Reach.TRANSIT:
-        shield = (
-            " The data is encrypted in transit, so what is collected on the way is ciphertext."
-            if encrypted
-            else ""
-        )
-        return True, (
-            f"It does not compel {importer.name}; it reaches the data while it travels to and "
-            f"from {place}.{shield}"
-        )
-    if reach is Reach.PROVIDERS:
-        if provider is True:
-            return True, (
-                f"It compels providers of communication services. {who} is treated as such a "
-                "provider: the law can compel it to disclose the data it holds."
-            )
-        if provider is False:
-            return False, (
-                f"It compels providers of communication services. {who} is not such a "
-                "provider, so it cannot be compelled under this law; the data can be reached "
-                "only where it passes through such a provider."
-            )
-        return True, (
-            f"It compels providers of communication services. Whether {who} is such a "
-            "provider has not been established, so the law is treated as reaching it."
-        )
-    return True, (
-        f"It reaches organisations holding data in {place}, so it reaches {who} and the "
-        "data it holds there."
-    )
-
-
-def encrypted_in_transit(c: TiaContent) -> bool:
-    """A technical measure in place that encrypts the data in transit (catalogue T2)."""
-    return any(
-        m.kind is MeasureKind.TECHNICAL and m.in_place and m.code == "T2" for m in c.measures
-    )
-
-
 # -- the facts the research could not verify ---------------------------------------------------
 
 
@@ -476,13 +429,14 @@ def unverified_facts(
     c: TiaContent,
     tests: AssessmentTests,
     used: Sequence[tuple[AssessmentTest, Mechanism | None]],
-    uk_method_used: bool,
     clear_case: UseCaseRow | None,
-    profile_as_of: date | None,
 ) -> list[UnverifiedFact]:
     """Every unverified fact the assessment relies on, once each, in the document's order:
-    the tests and tool clauses, the destination's laws and guarantees, the use cases, the ICO
-    tool's scale and the Rosenthal method."""
+    the tests and tool clauses, the laws and guarantees of each country, the use cases. Each is
+    the fact itself, as the document relies on it (never a note on how it was researched).
+
+    The ICO tool's scale and the Rosenthal method are not facts the assessment relies on: the
+    document describes them as the organisation's own method, adapted from their sources."""
     out: dict[str, UnverifiedFact] = {}
     research = tests.as_of
 
@@ -491,64 +445,144 @@ def unverified_facts(
 
     for test, mechanism in used:
         if not test.verified:
-            add(f"test:{test.id}", f"{test.name}: {test.note}", research)
+            add(
+                f"test:{test.id}",
+                f"The test under {test.regime.value} law: {test.name} ({test.legal_basis})",
+                research,
+            )
         clause = test.clause_for(mechanism) if mechanism is not None else None
         if clause is not None and not clause.verified:
-            add(f"clause:{test.id}:{mechanism}", f"{clause.clause}: {clause.note}", research)
-    when = profile_as_of or research
-    for law in c.laws:
-        if not law.verified:
-            add(f"law:{law.title}", f"{law.title}: {clean(strip_markers(law.summary))}", when)
-    for e in c.eeg:
-        if not e.verified:
             add(
-                f"eeg:{e.guarantee}",
-                f"Guarantee {e.guarantee}: {clean(strip_markers(e.notes))}",
-                when,
+                f"clause:{test.id}:{mechanism}",
+                f"The clause that carries the assessment: {clause.clause}",
+                research,
             )
+    for country in c.countries:
+        when = country.profile_as_of or research
+        prefix = "" if country.country == c.destination else f"{country.country}:"
+        for law in country.laws:
+            if not law.verified:
+                statement = f"{law.title}: {unverified_part(law.summary)}"
+                add(f"law:{prefix}{law.title}", statement, when)
+        for e in country.eeg:
+            if not e.verified:
+                where = f" ({country_name(country.country)})" if prefix else ""
+                add(
+                    f"eeg:{prefix}{e.guarantee}",
+                    f"Guarantee {e.guarantee}{where}: {unverified_part(e.notes)}",
+                    when,
+                )
     cases = [m.use_case for m in c.measures if m.use_case]
     if clear_case is not None:
         cases.append(clear_case.code)
     for code in dict.fromkeys(cases):
         row = tests.use_cases.get(code)
         if row is not None and not row.verified:
-            add(f"use_case:{code}", f"EDPB Use Case {code[2:]} ({row.title}): {row.note}", research)
-    if uk_method_used and c.category_risks and not tests.ico_tra.scale_verified:
-        add("method:ico-tra-scale", tests.ico_tra.scale_note, research)
-    if c.quantitative is not None and c.quantitative.bases and not tests.rosenthal.verified:
-        add("method:rosenthal", tests.rosenthal.note, research)
+            verdict = (
+                "the EDPB found an effective technical measure where its conditions hold"
+                if row.effective
+                else "the EDPB found no effective technical measure"
+            )
+            add(f"use_case:{code}", f"EDPB Use Case {code[2:]} ({row.title}): {verdict}", research)
     return list(out.values())
 
 
 # -- the research markers, never printed ------------------------------------------------------
 
 _BRACKET = re.compile(r"\s*\[([^\[\]]+)\]")
-_REF = re.compile(r"\b([A-Z]{1,2}-\d+)\b")
+_REF = re.compile(r"\b([A-Z]{1,2}-\d+)\b(?:\s*\(([^()]*)\))?")
+UNVERIFIED_MARK = "\u2020"  # a dagger: "not independently verified", said once in a legend
+
+# Cites the sources of one "[S ...]" marker: (ref, note) pairs in, " [n]" marks out.
+Citer = Callable[[Sequence[tuple[str, str]]], str]
 
 
-def strip_markers(text: str, cite: Mapping[str, int] | None = None) -> str:
+def marker_refs(inner: str) -> list[tuple[str, str]]:
+    """The (ref, note) pairs a marker's inside cites when it is a source marker."""
+    if not re.search(r"(^|[;\s])S\s", inner):
+        return []
+    return [(m.group(1), (m.group(2) or "").strip()) for m in _REF.finditer(inner)]
+
+
+def strip_markers(text: str, cite: Citer | None = None, mark: str = "") -> str:
     """Profile text as a reader sees it: "[S US-10]" becomes the bibliography's "[3]" (when
-    ``cite`` numbers that source) or goes; "[M]" becomes "(not independently verified)";
-    "[I]" and markdown emphasis go. The facts marked [M] are also listed separately, with who
-    accepted them."""
+    ``cite`` numbers its sources) or goes; "[M]" becomes ``mark`` (a dagger the document
+    explains once, or nothing); "[I]" and markdown emphasis go."""
 
     def replace(m: re.Match[str]) -> str:
         inner = m.group(1)
         out = ""
-        if cite is not None and re.search(r"(^|[;\s])S\s", inner):
-            numbers = sorted({cite[r] for r in _REF.findall(inner) if r in cite})
-            out = " " + "".join(f"[{n}]" for n in numbers) if numbers else ""
-        # A fact from memory says so in words, where it stands (and is listed for acceptance).
-        if re.search(r"(^|[;\s])M\b", inner):
-            out += " (not independently verified)"
+        if cite is not None:
+            out = cite(marker_refs(inner))
+        if mark and re.search(r"(^|[;\s])M\b", inner):
+            out = mark + out
         return out
 
+    # "... is not verified [M]" would say it twice: the mark says it.
+    text = re.sub(r"\bis not verified(?=\s*\[M)", "is not established", text)
+    if mark:
+        # A note on what the research could not check ("exact figures [M]"): said in words.
+        text = _NOTE.sub(lambda m: f"{m.group(1)} not independently verified", text)
     text = _BRACKET.sub(replace, text.replace("**", ""))
     return re.sub(r"\s+([.,;:)])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+
+
+# A short note, after a sourced statement, naming the detail the research could not check.
+_NOTE = re.compile(
+    r"(?<=;\s)((?:the )?(?:exact|final wording|status in|section number|direction number|"
+    r"UK designation status)[^;\[\]]{0,100}?)\s*\[M\]"
+)
+
+
+def _balanced(text: str) -> str:
+    """``text`` without a bracket its clause left open or closed alone."""
+    while text.count(")") > text.count("(") and ")" in text:
+        i = text.index(")") if text.find("(") == -1 or text.index(")") < text.index("(") else -1
+        if i < 0:
+            break
+        text = (text[:i] + text[i + 1 :]).replace("  ", " ")
+    if text.count("(") > text.count(")"):
+        text += ")"
+    return text.replace(" ,", ",")
+
+
+def unverified_part(text: str) -> str:
+    """The parts of a profile text marked [M]: the fact the reader must take on trust (the
+    whole text when it is all unverified, or when its parts cannot be told apart)."""
+    guarded = re.sub(r"\b(Pub|No|Art|Sen|St)\. (?=[A-Z0-9])", "\\1.\x00", text)
+    parts = [
+        p.replace("\x00", " ") for p in re.split(r";\s+|(?<=[a-z0-9)\]])\.\s+(?=[A-Z])", guarded)
+    ]
+    marked = [p for p in parts if re.search(r"\[M\b[^\]]*\]", p)]
+    if not marked:
+        return clean(strip_markers(text))
+    words = [_balanced(clean(strip_markers(p)).strip(" ()")) for p in marked]
+    out = "; ".join(w for w in words if w)
+    return out[:1].upper() + out[1:] if out else clean(strip_markers(text))
+
+
+# Wording about how a fact was researched: the document states a fact's status once, in the
+# list of unverified facts, never as a note on the research.
+_RESEARCH_WORDS = re.compile(
+    r",?\s*(?:is |are )?reported only by (?:a )?weak sources?(?:, which [^;.]*)?|"
+    r",?\s*comes? only from weak sources|\s*\((?:[^()]*; )?seen only in unofficial "
+    r"consolidations\)|(?:weak sources report|further detail reported by weak sources)\s*[—-]?\s*|"
+    r"\bpress detail \(([^()]*)\)|\s*[—-]\s*check first\.?",
+    re.IGNORECASE,
+)
+
+
+def lower_first(text: str) -> str:
+    """``text`` to run on inside a sentence: its first letter in lower case, unless the word is
+    an abbreviation ("TLS 1.3", "IP address" stay as they are)."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def clean(text: str) -> str:
     """Research wording that has no place in a document a regulator reads."""
     text = re.sub(r"\s*\((?:see )?legal-facts(?:\.md)?[^()]*\)", "", text)
     text = re.sub(r"legal-facts(?:\.md)?(?: section)? ?[\d.]*", "the reference data", text)
-    return text.replace("weak sources", "unverified reports")
+    text = _RESEARCH_WORDS.sub(lambda m: m.group(1) or "", text)
+    return re.sub(r"\s{2,}", " ", text).strip()

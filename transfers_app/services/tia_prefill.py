@@ -5,13 +5,21 @@ paragraph. The assessor edits everything."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Access, Frequency
 from transfers_app.domain.models import Transfer
-from transfers_app.domain.tia import EegFinding, EegRating, LawItem, TiaContent
+from transfers_app.domain.tia import (
+    EEG_GUARANTEES,
+    CountryLaw,
+    EegFinding,
+    EegRating,
+    LawItem,
+    TiaContent,
+)
 from transfers_app.reference.profiles import CountryProfile, Item, Rating, load_country_profiles
 from transfers_app.services.tia_analysis import Importer, strip_markers
 
@@ -49,25 +57,47 @@ def _law(title: str, item: Item) -> LawItem:
     )
 
 
-def profile_content(content: TiaContent, profile: CountryProfile) -> TiaContent:
-    laws = [_law(x.label or "Access law", x) for x in profile.access_laws]
+def _laws_and_findings(
+    profile: CountryProfile,
+) -> tuple[tuple[LawItem, ...], tuple[EegFinding, ...]]:
+    """The profile's access laws and redress, and its findings against the four guarantees:
+    its facts, with the profile's indicative rating as the starting rating (the assessor rates;
+    the profile's own comments on its rating stay in the profile)."""
+    laws: list[LawItem] = []
+    for x in profile.access_laws:
+        title = x.label or "Access law"
+        if re.match(r"r\.\s?\d", title) and laws:
+            # A rule of the instrument in the row above ("r.4(2)" under "... Rules 2021
+            # r.3(1)(j)"): named in full, so the row stands on its own.
+            act = re.sub(r"\s+r\.\s?\S+$", "", laws[-1].title)
+            title = f"{act} {title}" if act != laws[-1].title else title
+        laws.append(_law(title, x))
     laws.extend(_law("Redress", x) for x in profile.redress)
-    eeg = []
-    for e in profile.eeg:
-        note = e.facts.text
-        if e.rating_qualifier:
-            note = f"Indicative rating in the country profile: {e.rating.value} "
-            note += f"{e.rating_qualifier}. {e.facts.text}"
-        eeg.append(
-            EegFinding(e.letter, _RATINGS.get(e.rating, EegRating.OPEN), note, e.facts.verified)
-        )
+    eeg = tuple(
+        EegFinding(e.letter, _RATINGS.get(e.rating, EegRating.OPEN), e.facts.text, e.facts.verified)
+        for e in profile.eeg
+    )
+    return tuple(laws), eeg
+
+
+def profile_content(content: TiaContent, profile: CountryProfile) -> TiaContent:
+    laws, eeg = _laws_and_findings(profile)
     return replace(
         content,
         profile_as_of=profile.as_of,
-        laws=tuple(laws),
-        eeg=tuple(eeg) or content.eeg,
+        laws=laws,
+        eeg=eeg or content.eeg,
         review_triggers=tuple(strip_markers(x.text) for x in profile.review_triggers),
     )
+
+
+def country_law(country: str) -> CountryLaw:
+    """Another third country's law, started from its profile (empty where there is none)."""
+    profile = load_country_profiles().get(country)
+    if profile is None:
+        return CountryLaw(country, eeg=tuple(EegFinding(g) for g in EEG_GUARANTEES))
+    laws, eeg = _laws_and_findings(profile)
+    return CountryLaw(country, profile.as_of, laws, eeg)
 
 
 def _listing(items: Sequence[str], empty: str) -> str:

@@ -19,7 +19,7 @@ from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Regime, TiaStatus
 from transfers_app.domain.formatting import REGIME_LABELS, ROLE_LABELS, TIA_STATUS_LABELS, day
 from transfers_app.domain.models import Tia
-from transfers_app.domain.tia import CONCLUSION_LABELS, TiaContent
+from transfers_app.domain.tia import CONCLUSION_LABELS, Conclusion, TiaContent
 from transfers_app.reports.document import (
     Block,
     Fields,
@@ -32,13 +32,18 @@ from transfers_app.reports.document import (
     Table,
     Tone,
 )
-from transfers_app.services.tia_sections import (
+from transfers_app.services.tia_law_sections import (
     conclusions_section,
-    destination_section,
+    country_section,
     ico_tra_section,
+    invalid_tool_words,
+)
+from transfers_app.services.tia_laws import problematic
+from transfers_app.services.tia_sections import (
     measures_section,
     quantitative_section,
     review_section,
+    review_words,
     tools_section,
     transfer_section,
     unverified_section,
@@ -49,9 +54,9 @@ from transfers_app.services.tia_words import (
     AssessmentFacts,
     Bibliography,
     SectionNumbers,
-    conclusion_words,
     listing,
     signer_parts,
+    the_country,
     title_of,
 )
 
@@ -69,7 +74,8 @@ def build_report(facts: AssessmentFacts) -> ReportDocument:
     sections: list[Section] = [_decision(facts, bib, numbers)]
     sections.append(transfer_section(facts))
     sections.append(tools_section(facts, bib))
-    sections.append(destination_section(facts, bib))
+    for k, law in enumerate(x for x in c.countries if x.country):
+        sections.append(country_section(facts, bib, law, main=k == 0))
     if facts.uk_tool_method:
         sections.append(ico_tra_section(facts, bib))
     sections.append(measures_section(facts, bib))
@@ -95,11 +101,15 @@ def build_report(facts: AssessmentFacts) -> ReportDocument:
             (
                 ("Assessment", tia.reference),
                 ("Status", _status_short(tia)),
-                ("Date of the assessment", day(facts.on)),
+                ("Dated", day(facts.on)),
+                ("Next review", day(tia.next_review_on) if tia.next_review_on else "not set"),
             )
         ),
         sections=tuple(sections),
         draft=tia.status is not TiaStatus.APPROVED,
+        edition=f"Approved version of {day(tia.approved_on)}"
+        if tia.status is TiaStatus.APPROVED and tia.approved_on is not None
+        else "",
     )
 
 
@@ -118,9 +128,10 @@ def documented(facts: AssessmentFacts) -> str:
             continue
         regulator = facts.reference.regimes[x.regime].regulator_on(facts.on)
         if x.regime is Regime.EU:
+            authority = x.authority or regulator
             out.append(
                 "Under EU law this assessment is documented under Clause 14(d) of the EU SCCs "
-                f"and kept available to {regulator} on request."
+                f"and kept available to {authority} on request."
             )
         else:
             out.append(
@@ -137,10 +148,13 @@ def _countries(facts: AssessmentFacts) -> str:
     also = [country_name(x) for x in c.description.storage_locations if x != dest]
     if also:
         parts.append(f"{listing(also)} (where the importer also stores or accesses the data)")
+    onward: dict[str, list[str]] = {}
     for o in c.description.onward_transfers:
         m = re.match(r"^(.*) \(([A-Z]{2})\)$", o)
         if m:
-            parts.append(f"{country_name(m.group(2))} (onward transfer to {m.group(1)})")
+            onward.setdefault(country_name(m.group(2)), []).append(m.group(1))
+    for place, names in onward.items():
+        parts.append(f"{place} (onward, to {listing(names)})")
     return "; ".join(parts)
 
 
@@ -156,10 +170,6 @@ def _data(c: TiaContent) -> str:
     return text + f"; held by the importer {FORMAT_WORDS[d.data_format]}"
 
 
-def _article(months: int) -> str:
-    return f"{'an' if str(months).startswith(('8', '11', '18')) else 'a'} {months}"
-
-
 def status_words(facts: AssessmentFacts) -> tuple[str, bool]:
     """The assessment's status in words, and whether it is a warning."""
     tia = facts.tia
@@ -169,7 +179,7 @@ def status_words(facts: AssessmentFacts) -> tuple[str, bool]:
         approver = signer_parts(tia.approver)[0]
         words.append(
             f"Approved on {day(tia.approved_on)} by {approver}. The next review is due on "
-            f"{day(tia.next_review_on)} ({_article(tia.review_cycle_months or 12)}-month cycle)."
+            f"{review_words(facts)}."
         )
     elif tia.status is TiaStatus.SUPERSEDED:
         words.append("Superseded by a later revision: kept for the record, not to be relied on.")
@@ -178,8 +188,6 @@ def status_words(facts: AssessmentFacts) -> tuple[str, bool]:
             f"{TIA_STATUS_LABELS[tia.status]}: not approved, and not to be relied on until it "
             "is approved."
         )
-    for x in invalid:
-        words.append(f"The {x.regime.value} tool, {x.name}, is {x.status}.")
     return " ".join(words), bool(invalid) or tia.status is not TiaStatus.APPROVED
 
 
@@ -206,12 +214,16 @@ def _decision(facts: AssessmentFacts, bib: Bibliography, n: SectionNumbers) -> S
             )
             continue
         rc = c.conclusion_for(x.regime)
-        _, test = conclusion_words(facts, x, n.measures)
+        test = facts.test(x.regime)
+        verdict = CONCLUSION_LABELS[rc.conclusion]
+        if not x.valid and rc.conclusion is not Conclusion.SUSPEND:
+            after = f" after {day(x.invalid_after)}" if x.invalid_after else ""
+            verdict = f"No valid tool{after}: suspend the transfer or replace the tool"
         rows.append(
             (
                 REGIME_LABELS[x.regime],
                 test.standard if test is not None else "no test in the reference data",
-                CONCLUSION_LABELS[rc.conclusion],
+                verdict,
                 RESIDUAL[rc.residual_risk].capitalize(),
                 "; ".join(rc.conditions)
                 or ("None beyond the measures recorded" if rc.decided else "—"),
@@ -219,75 +231,71 @@ def _decision(facts: AssessmentFacts, bib: Bibliography, n: SectionNumbers) -> S
         )
 
     case = facts.clear_case
-    if case is not None and facts.eu_like:
+    bad = [
+        the_country(x.country)
+        for x in c.countries
+        if x.country and problematic(x, c, facts.importer).answer
+    ]
+    if case is not None and facts.eu_like and bad and all(x.valid for x in facts.assessed):
         statements.append(
             Para(
                 f"{facts.importer.name} needs the data in the clear (EDPB Use Case "
-                f"{case.code[2:]}): no technical measure protects it from public authorities, so "
-                + (
-                    "under EU law the transfer must not start or must be suspended unless an "
-                    "Art 49 derogation applies."
-                    if facts.content.problematic_law
-                    else "the conclusions rest on the assessment of the destination's law and "
-                    f"practice ({country_name(facts.destination)}, section 4)."
-                )
+                f"{case.code[2:]}) and problematic law of {listing(bad)} reaches it (section "
+                f"{n.law}): under EU law the transfer must not start or must be suspended "
+                "unless an Art 49 derogation applies.",
+                Tone.WARNING,
             )
         )
+    invalid = [invalid_tool_words(facts, x) for x in facts.assessed if not x.valid]
+    if invalid:
+        statements.append(Para(" ".join(invalid), Tone.WARNING))
+    caption = "Conclusion per regime"
     if rows and any(x.needs_assessment for x in facts.tools):
-        statements.insert(
-            0,
-            Para(
-                f"Section {n.conclusions} gives the conclusion under "
-                + listing([f"the {REGIME_LABELS[x.regime]}" for x in facts.assessed])
-                + " in the words of "
-                + ("each test" if len(facts.assessed) > 1 else "its test")
-                + ", with its legal basis.",
-                Tone.NOTE,
-            ),
+        caption += (
+            f" (section {n.conclusions} gives "
+            + ("each" if len(facts.assessed) > 1 else "it")
+            + " in the words of its test, with its legal basis)"
         )
     status, warn = status_words(facts)
+    unverified = facts.unverified
+    facts_words = ""
+    if unverified:
+        accepted = [a for f in unverified if (a := c.acceptance(f.key)) is not None]
+        who = listing(sorted({signer_parts(a.accepted_by)[0] for a in accepted}), "")
+        count = f"{len(unverified)} fact{'s' if len(unverified) != 1 else ''}"
+        if len(accepted) == len(unverified) and who:
+            facts_words = (
+                f" It relies on {count} that could not be independently verified; {who} "
+                f"accepted each (section {n.unverified})."
+            )
+        else:
+            warn = True
+            facts_words = (
+                f" It relies on {count} that could not be independently verified; the approver "
+                f"must accept each one (section {n.unverified})."
+            )
     blocks: list[Block] = [
         Fields(tuple(pairs)),
         Table(
             ("Regime", "Test", "Conclusion", "Residual risk", "Conditions"),
             tuple(rows),
-            (1.2, 1.6, 2.4, 1.1, 4),
-            caption="Conclusion per regime",
+            (1.2, 1.5, 2.1, 1.1, 4.4),
+            caption=caption,
         ),
         *statements,
-        Para("Status: " + status, Tone.WARNING if warn else Tone.BODY),
+        Para("Status: " + status + facts_words, Tone.WARNING if warn else Tone.BODY),
+        Signatures(_signers(facts)),
     ]
-    unverified = facts.unverified
-    if unverified:
-        accepted = [a for f in unverified if (a := c.acceptance(f.key)) is not None]
-        who = listing(sorted({signer_parts(a.accepted_by)[0] for a in accepted}), "")
-        if len(accepted) == len(unverified) and who:
-            blocks.append(
-                Para(
-                    f"The assessment relies on {len(unverified)} fact"
-                    f"{'s' if len(unverified) != 1 else ''} that could not be independently "
-                    f"verified; each was accepted by {who} (section {n.unverified})."
-                )
-            )
-        else:
-            blocks.append(
-                Para(
-                    f"The assessment relies on {len(unverified)} fact"
-                    f"{'s' if len(unverified) != 1 else ''} that could not be independently "
-                    f"verified; the approver must accept each one (section {n.unverified}).",
-                    Tone.WARNING,
-                )
-            )
-    blocks.append(Signatures(_signers(facts)))
     return Section("Decision", tuple(blocks), page_break_after=True)
 
 
 def _signers(facts: AssessmentFacts) -> tuple[Signer, ...]:
     tia, c = facts.tia, facts.content
     a_name, a_role = signer_parts(tia.assessor)
+    # The assessor signs on submitting the assessment for review (a draft never submitted
+    # carries no assessor's date).
     submitted = [e.on for e in c.log if e.event.startswith("Submitted") and e.on <= facts.on]
-    by_assessor = [e.on for e in c.log if signer_parts(e.by)[0] == a_name and e.on <= facts.on]
-    when = (submitted or by_assessor)[-1] if submitted or by_assessor else None
+    when = submitted[-1] if submitted else None
     p_name, p_role = signer_parts(tia.approver)
     approved = tia.status in (TiaStatus.APPROVED, TiaStatus.SUPERSEDED)
     return (

@@ -1,16 +1,14 @@
 """The detail of a transfer impact / risk assessment's document, after its decision page:
-the transfer, the tools and tests per regime, the destination's law, the ICO's questions, the
-measures, the quantitative estimate, the conclusions, the unverified facts and the change log.
-Split from ``tia_report`` (which holds the facts, the bibliography and the decision page) to
-keep each module readable."""
+the transfer, the tools and tests per regime, the measures, the quantitative estimate, the
+unverified facts and the change log. The law of each country, the ICO's questions and the
+conclusions are in ``tia_law_sections``; the decision page in ``tia_report``."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-from transfers_app.domain.countries import country_name
-from transfers_app.domain.enums import Regime, TiaStatus
+from transfers_app.domain.enums import Mechanism, Regime, TiaStatus
 from transfers_app.domain.formatting import (
     REGIME_LABELS,
     ROLE_LABELS,
@@ -19,41 +17,56 @@ from transfers_app.domain.formatting import (
     day,
     percent,
 )
-from transfers_app.domain.tia import (
-    CONCLUSION_LABELS,
-    EEG_GUARANTEES,
-    EEG_RATING_LABELS,
-    ENFORCEABILITY_LABELS,
-    HUMAN_RIGHTS_LABELS,
-    LogEntry,
-    rosenthal,
-    tra_decision,
-)
+from transfers_app.domain.renewals import next_review
+from transfers_app.domain.tia import LogEntry, rosenthal
 from transfers_app.reference.assessment_tests import Citation
 from transfers_app.reports.document import Block, Bullets, Fields, Para, Section, Table, Tone
 from transfers_app.services.tia_analysis import (
     UnverifiedFact,
     clean,
-    encrypted_in_transit,
     fitting_use_cases,
-    law_view,
+    lower_first,
     strip_markers,
 )
+from transfers_app.services.tia_law_sections import where_words
+from transfers_app.services.tia_laws import problematic_overall
 from transfers_app.services.tia_words import (
     FORMAT_WORDS,
     KEY_WORDS,
-    LEVELS,
-    RESIDUAL,
     AssessmentFacts,
     Bibliography,
-    SectionNumbers,
     clear_data_words,
-    conclusion_words,
     listing,
     signer_parts,
+    the_country,
 )
 
 # -- the detail ---------------------------------------------------------------------------------
+
+
+def _categories(facts: AssessmentFacts) -> str:
+    """The categories of data, each with the organisation's own description of it."""
+    d = facts.content.description
+    words = facts.category_words
+    return listing(
+        [f"{x} ({lower_first(words[x])})" if words.get(x) else x
+         for x in d.data_categories],
+        "—",
+    )  # fmt: skip
+
+
+def _locations(facts: AssessmentFacts) -> str:
+    """Where the importer holds or reaches the data, and how, country by country."""
+    d = facts.content.description
+    out = []
+    for code in d.storage_locations:
+        what = where_words(facts, code)
+        if code == facts.destination and facts.importer.remote:
+            what = "reached by remote access; the data stays on the exporter's systems" + (
+                f" ({what})" if what else ""
+            )
+        out.append(f"{country_label(code)}: {what}" if what else country_label(code))
+    return "; ".join(out) or "—"
 
 
 def transfer_section(facts: AssessmentFacts) -> Section:
@@ -84,7 +97,7 @@ def transfer_section(facts: AssessmentFacts) -> Section:
                 (
                     ("Purpose", d.purpose or "—"),
                     ("Nature of the processing", d.nature_of_processing or "—"),
-                    ("Categories of personal data", listing(list(d.data_categories), "—")),
+                    ("Categories of personal data", _categories(facts)),
                     ("Categories of data subjects", listing(list(d.data_subjects), "—")),
                     ("Sensitive data", d.special_categories or "None"),
                     (
@@ -97,10 +110,7 @@ def transfer_section(facts: AssessmentFacts) -> Section:
                     ("State of the data at the importer", FORMAT_WORDS[d.data_format]),
                     ("Keys or re-identification data held by", key),
                     ("Transmission channels", d.transmission_channels or "—"),
-                    (
-                        "Storage and access locations",
-                        listing([country_label(x) for x in d.storage_locations], "—"),
-                    ),
+                    ("Where the importer holds or reaches the data", _locations(facts)),
                     ("Data minimisation", d.minimisation or "—"),
                     (
                         "Specific circumstances"
@@ -125,6 +135,22 @@ def transfer_section(facts: AssessmentFacts) -> Section:
     )
 
 
+_ART_3_2 = re.compile(r"\bArt(?:icle)?\.?\s*3\s*\(2\)")
+
+
+def eu_applies(facts: AssessmentFacts) -> str:
+    """Why EU law applies to an exporter established outside the EEA, as the register says."""
+    exporter = facts.exporter
+    if not _ART_3_2.search(exporter.notes):
+        return ""
+    home = [x for x in facts.exporter_locations if x]
+    where = f", established in {the_country(home[0])}," if home else ""
+    return (
+        f"EU GDPR applies to {exporter.legal_name or exporter.name}{where} under Art 3(2) "
+        "GDPR, as the register records: it offers its services to people in the EU."
+    )
+
+
 def tools_section(facts: AssessmentFacts, bib: Bibliography) -> Section:
     rows = tuple(
         (
@@ -140,7 +166,7 @@ def tools_section(facts: AssessmentFacts, bib: Bibliography) -> Section:
         Table(
             ("Regime", "Tool relied on", "Documents", "Status", "Fallback"),
             rows,
-            (1.3, 2.6, 3.2, 2, 2),
+            (1.3, 2.6, 3.2, 2.4, 1.6),
             caption="The transfer tool under each regime",
             flagged=tuple(i for i, x in enumerate(facts.tools) if not x.valid),
         )
@@ -160,18 +186,26 @@ def tools_section(facts: AssessmentFacts, bib: Bibliography) -> Section:
         clause = test.clause_for(x.mechanism) if x.mechanism is not None else None
         method = test.method(c.uk_method if x.regime is Regime.UK else "edpb") or test.methods[0]
         regulator = facts.reference.regimes[x.regime].regulator_on(facts.on)
+        if x.regime is Regime.EU and x.authority:
+            regulator = f"{x.authority}, the competent supervisory authority (SCC Clause 13)"
+        if not x.valid:
+            carried = _replacement_clause(facts, x.regime)
+            carrying = "None: the tool relied on is not valid" + (
+                f". Under the replacement tool: {carried}" if carried else ""
+            )
+        else:
+            carrying = clause.clause if clause is not None else f"The terms of {x.name}"
         pairs = [
             ("Test", test.name + bib.cite_all(test.citations)),
             ("Standard", test.standard_text),
             ("Legal basis", test.legal_basis),
             ("Method", method.name[:1].upper() + method.name[1:]),
-            (
-                "Clause that carries the assessment",
-                clause.clause if clause is not None else f"The terms of {x.name}",
-            ),
+            ("Clause that carries the assessment", carrying),
             ("Regulator", regulator[:1].upper() + regulator[1:]),
         ]
         blocks.append(Para(f"{REGIME_LABELS[x.regime]}: {x.finding}"))
+        if x.regime is Regime.EU and (why := eu_applies(facts)):
+            blocks.append(Para(why))
         blocks.append(Fields(tuple(pairs)))
         if test.risks:
             blocks.append(Para("The regulator asks the assessment to consider two risks:"))
@@ -183,83 +217,20 @@ def tools_section(facts: AssessmentFacts, bib: Bibliography) -> Section:
     return Section("Transfer tools and the test under each regime", tuple(blocks))
 
 
-def destination_section(facts: AssessmentFacts, bib: Bibliography) -> Section:
-    c = facts.content
-    encrypted = encrypted_in_transit(c)
-    rows, flagged = [], []
-    for i, law in enumerate(c.laws):
-        applies, why = law_view(
-            law, facts.importer, facts.destination, c.communications_provider, encrypted
-        )
-        summary = bib.marked(law.summary)
-        if not re.search(r"\[\d+\]", law.summary + summary):
-            summary += "".join(bib.cite(_given(s)) for s in law.sources)
-        if not law.verified and c.acceptance(f"law:{law.title}") is None:
-            flagged.append(i)  # still to be accepted: the reader must not miss it
-        rows.append((law.title, summary, "Yes" if applies else "No", clean(why)))
-    eeg_rows = tuple(
-        (
-            f"{e.guarantee}. {EEG_GUARANTEES.get(e.guarantee, '')}",
-            EEG_RATING_LABELS[e.rating],
-            bib.marked(e.notes) or "—",
-        )
-        for e in c.eeg
-    )
-    provider = {
-        None: "Not established: the laws that compel such providers are treated as reaching it",
-        True: "Yes",
-        False: "No",
-    }[c.communications_provider]
-    profile = (
-        f" The laws below start from the country profile as of {day(c.profile_as_of)}, edited "
-        "by the assessor for this importer."
-        if c.profile_as_of
-        else ""
-    )
-    edpb = facts.tests.profile_refs.get("C-3")
-    return Section(
-        "Destination law and practice",
-        (
-            Para(
-                f"Destination: {country_label(facts.destination)}. EDPB Recommendations 01/2020 "
-                + (
-                    "step 3 and SCC Clause 14(b)(ii)."
-                    if facts.eu_like
-                    else "step 3, for the first of the risks the UK regulator names: access by "
-                    "third parties, including public bodies."
-                )
-                + profile
-            ),
-            Fields(
-                (
-                    ("Importer", f"{facts.importer.name}, {facts.importer.phrase}"),
-                    ("Provider of communication services", provider),
-                )
-            ),
-            Table(
-                ("Law or practice", "What it allows", "Reaches this importer", "Why"),
-                tuple(rows),
-                (2, 4.6, 1.1, 3.6),
-                caption="Laws and practices relevant to the importer",
-                flagged=tuple(flagged),
-            ),
-            Table(
-                ("European Essential Guarantee", "Rating", "Findings"),
-                eeg_rows,
-                (3, 1.3, 5.6),
-                caption="Assessment against the European Essential Guarantees" + bib.cite(edpb),
-            ),
-            Fields(
-                (
-                    ("Practical experience and sources", c.practice or "—"),
-                    (
-                        "Problematic law or practice reaches this transfer",
-                        {None: "Not answered", True: "Yes", False: "No"}[c.problematic_law],
-                    ),
-                )
-            ),
-        ),
-    )
+def _replacement_clause(facts: AssessmentFacts, regime: Regime) -> str:
+    """The clause that would carry the assessment under the tool that replaces an invalid
+    one (the first replacement the reference data lists)."""
+    test = facts.test(regime)
+    if test is None:
+        return ""
+    wanted = (Mechanism.UK_ADDENDUM, Mechanism.UK_IDTA) if regime is Regime.UK else (
+        Mechanism.EU_SCC,
+    )  # fmt: skip
+    for m in wanted:
+        clause = test.clause_for(m)
+        if clause is not None:
+            return clause.clause
+    return ""
 
 
 def _given(source: str) -> Citation | None:
@@ -268,78 +239,6 @@ def _given(source: str) -> Citation | None:
         return None
     host = re.sub(r"^https?://", "", source).split("/")[0].removeprefix("www.")
     return Citation(f"Source consulted by the assessor ({host})", host, "", source, "T2")
-
-
-def ico_tra_section(facts: AssessmentFacts, bib: Bibliography) -> Section:
-    c = facts.content
-    q = facts.tests.ico_tra
-    d = tra_decision(c)
-    desc = c.description
-    q1 = (
-        f"{facts.importer.name} in {country_name(facts.destination)} "
-        f"({ROLE_LABELS[facts.importer.role]}); data about "
-        f"{listing(list(desc.data_subjects), 'the people recorded').lower()}"
-        + ("; includes children or other vulnerable people" if desc.vulnerable_subjects else "")
-        + f"; frequency: {desc.frequency or 'as recorded'}; existing protections: "
-        + (listing([m.description for m in c.measures if m.in_place]) or "none recorded")
-        + f"; categories: {listing(list(desc.data_categories), 'not recorded')}."
-    )
-    scores = [r.residual or r.inherent for r in c.category_risks if r.residual or r.inherent]
-    q2 = (
-        f"The highest score after safeguards is {max(scores)} of 5: {d.harm} harm risk."
-        if scores
-        else "Not answered."
-    )
-    size = "a large organisation" if c.large_organisation else "a small or medium organisation"
-    volume = "a high volume" if c.high_volume else "a low volume"
-    q3 = (
-        f"{LEVELS[d.investigation][:1].upper()}{LEVELS[d.investigation][1:]}: the exporter is "
-        f"{size} and transfers {volume} of {d.harm or 'unscored'}-risk data."
-    )
-    q4 = HUMAN_RIGHTS_LABELS[c.human_rights] + (
-        f". {c.human_rights_notes}" if c.human_rights_notes else ""
-    )
-    q5 = ENFORCEABILITY_LABELS[c.enforceability] + (
-        f". {c.enforceability_notes}" if c.enforceability_notes else ""
-    )
-    if d.significant_risk is False:
-        q6 = "Not needed: Questions 4 and 5 identified no significant-risk data."
-    else:
-        q6 = {
-            None: "Not answered.",
-            True: "Yes: an exception covers all the significant-risk data.",
-            False: "No: some significant-risk data is not covered by an exception.",
-        }[c.exceptions_apply]
-    answers = (q1, q2, q3, q4, q5, q6)
-    outcome = {
-        "proceed": "the transfer may proceed",
-        "may not proceed": "the transfer may not proceed",
-        "": "not yet reached",
-    }[d.outcome]
-    blocks: list[Block] = [
-        Para(
-            "The questions of the ICO's TRA tool, verbatim, with the answers and the reasoning"
-            + bib.cite(q.citation)
-            + "."
-        ),
-        Table(
-            ("Question", "Answer and reasoning"),
-            tuple((f"{x.number}. {x.text}", a) for x, a in zip(q.questions, answers, strict=True)),
-            (4.5, 5.5),
-        ),
-        Table(
-            ("Category of personal data", "Risk score before safeguards", "After safeguards"),
-            tuple(
-                (r.category, str(r.inherent or "—"), str(r.residual or "—"))
-                for r in c.category_risks
-            ),
-            (4, 2, 2),
-            caption="Question 2: risk to people per category of data (1 lowest, 5 highest)",
-            empty_text="Not scored.",
-        ),
-        Para(f"Outcome of the ICO's TRA tool: {outcome}."),
-    ]
-    return Section("UK transfer risk assessment: the ICO's questions", tuple(blocks))
 
 
 def measures_section(facts: AssessmentFacts, bib: Bibliography) -> Section:
@@ -395,7 +294,8 @@ def measures_section(facts: AssessmentFacts, bib: Bibliography) -> Section:
     ]
     case = facts.clear_case
     if case is not None:
-        blocks.append(Para(clear_data_words(facts, case, bib, facts.eu_like)))
+        bad = problematic_overall(c, facts.importer)
+        blocks.append(Para(clear_data_words(facts, case, bib, facts.eu_like, bad)))
     blocks.append(Para("Procedural steps: " + (c.procedural_steps or "none needed.")))
     return Section("Supplementary measures", tuple(blocks))
 
@@ -414,10 +314,17 @@ def quantitative_section(facts: AssessmentFacts, bib: Bibliography) -> Section:
         "Quantitative estimate of prohibited lawful access",
         (
             Para(
-                "The Rosenthal probability method" + bib.cite_all(method.citations) + ": per "
-                "legal basis the per-year factors are multiplied; p(year) = 1 − Π(1 − p(basis)); "
-                "over N years P = 1 − (1 − p(year))^N; the years until a first case with 90 % "
-                "probability are ln 0.1 / ln(1 − p(year))."
+                "The organisation's own application of the probability method described by "
+                "David Rosenthal (VISCHER)" + bib.cite_all(method.citations) + ": per legal "
+                "basis the assessor's per-year factors are multiplied; p(year) = 1 − Π(1 − "
+                "p(basis)); over N years P = 1 − (1 − p(year))^N; the years until a first case "
+                "with 90 % probability are ln 0.1 / ln(1 − p(year))."
+                + (
+                    " The estimate is supplementary: it is not the basis of the conclusion under "
+                    "EU law, which follows the EDPB's method."
+                    if facts.eu_like
+                    else ""
+                )
             ),
             Table(("Legal basis", "Per-year factors", "Per year"), tuple(rows), (2.5, 6, 1.4)),
             Fields(
@@ -439,40 +346,6 @@ def quantitative_section(facts: AssessmentFacts, bib: Bibliography) -> Section:
     )
 
 
-def conclusions_section(facts: AssessmentFacts, bib: Bibliography, n: SectionNumbers) -> Section:
-    c = facts.content
-    blocks: list[Block] = []
-    for x in facts.assessed:
-        rc = c.conclusion_for(x.regime)
-        text, test = conclusion_words(facts, x, n.measures)
-        name = test.name if test is not None else REGIME_LABELS[x.regime]
-        blocks.append(Para(f"{REGIME_LABELS[x.regime]}: {name}", Tone.STATEMENT))
-        if text and test is not None:
-            blocks.append(Para(text + bib.cite_all(test.citations)))
-        else:
-            blocks.append(Para("Not yet concluded.", Tone.WARNING))
-        case = facts.clear_case
-        eu_test = x.regime is not Regime.UK
-        if case is not None and (eu_test or not facts.eu_like):
-            # The data in the clear: what that means under this test (said once, under the
-            # EU or Swiss test where there is one).
-            blocks.append(Para(clear_data_words(facts, case, bib, eu_test)))
-        blocks.append(
-            Fields(
-                (
-                    ("Conclusion", CONCLUSION_LABELS[rc.conclusion]),
-                    ("Residual risk", RESIDUAL[rc.residual_risk].capitalize()),
-                    ("Reasoning", rc.text or "—"),
-                )
-            )
-        )
-        if rc.conditions:
-            blocks.append(Para("The conclusion holds while:"))
-            blocks.append(Bullets(rc.conditions))
-    blocks.append(Para("Art 49 fallback: " + (c.art49_fallback or "none.")))
-    return Section("Conclusions", tuple(blocks))
-
-
 def unverified_section(facts: AssessmentFacts, unverified: Sequence[UnverifiedFact]) -> Section:
     c = facts.content
     rows = []
@@ -490,13 +363,13 @@ def unverified_section(facts: AssessmentFacts, unverified: Sequence[UnverifiedFa
         "Facts not independently verified",
         (
             Para(
-                "The assessment relies on these facts, which the research behind it could not "
-                "verify against an official or reputable source. The approver accepted each one "
-                "for this assessment."
-                if all(c.acceptance(f.key) for f in unverified)
-                else "The assessment relies on these facts, which the research behind it could "
-                "not verify against an official or reputable source. Each must be accepted by "
-                "the approver before the assessment is approved.",
+                "The assessment relies on these facts, each not independently verified as of "
+                "the date given. "
+                + (
+                    "The approver accepted each one for this assessment."
+                    if all(c.acceptance(f.key) for f in unverified)
+                    else "Each must be accepted by the approver before the assessment is approved."
+                ),
             ),
             Table(
                 ("Fact", "Status"),
@@ -524,6 +397,33 @@ def change_log(facts: AssessmentFacts) -> list[LogEntry]:
     return sorted(entries, key=lambda e: e.on)
 
 
+def review_words(facts: AssessmentFacts) -> str:
+    """The next review date and what set it: the cycle, or a tool's expiry or review date that
+    comes first (a review after the tool has lapsed would come too late)."""
+    tia = facts.tia
+    if tia.next_review_on is None:
+        return "Set on approval"
+    cycle = tia.review_cycle_months or 12
+    text = day(tia.next_review_on)
+    if tia.approved_on is None:
+        return text
+    by_cycle = next_review(tia.approved_on, cycle)
+    if tia.next_review_on >= by_cycle:
+        return f"{text} (the {cycle}-month cycle)"
+    for x in facts.assessed:
+        if x.expires_on == tia.next_review_on:
+            return (
+                f"{text}: brought forward from {day(by_cycle)} (the {cycle}-month cycle) to the "
+                f"day {x.name} expires; the review decides its renewal or replacement"
+            )
+        if x.review_on == tia.next_review_on:
+            return (
+                f"{text}: brought forward from {day(by_cycle)} (the {cycle}-month cycle) to the "
+                f"review date of {x.name}"
+            )
+    return f"{text} (brought forward from {day(by_cycle)})"
+
+
 def review_section(facts: AssessmentFacts, documented: str = "") -> Section:
     tia, c = facts.tia, facts.content
     inputs = tia.inputs
@@ -546,7 +446,7 @@ def review_section(facts: AssessmentFacts, documented: str = "") -> Section:
             Fields(
                 (
                     ("Review cycle", f"{tia.review_cycle_months or 12} months"),
-                    ("Next review", day(tia.next_review_on, "set on approval")),
+                    ("Next review", review_words(facts)),
                     ("Register snapshot taken", day(inputs.taken_on if inputs else None)),
                     (
                         "Reference data",

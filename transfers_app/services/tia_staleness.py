@@ -9,13 +9,13 @@ Kept apart from the TIA service so that the status report, which runs on every `
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import NamedTuple, Protocol
 
 from transfers_app.domain.enums import Severity, TiaStatus
 from transfers_app.domain.models import MechanismUse, Transfer
-from transfers_app.domain.readmodels import RulesSnapshot, TransferFacts
+from transfers_app.domain.readmodels import AssessmentFacts, RulesSnapshot, TransferFacts
 from transfers_app.domain.tia import TiaInputs, stale_reasons
 from transfers_app.rules.gaps import Gap, GapCode
 
@@ -92,8 +92,29 @@ def onward_of(
     ]
 
 
-def stale_gaps(snap: RulesSnapshot, reference_version: str, on: date) -> list[Gap]:
-    """A gap for every approved, current assessment whose inputs the register has left behind.
+def stale_gaps(
+    snap: RulesSnapshot,
+    reference_version: str,
+    on: date,
+    assessed: Collection[int | None] | None = None,
+) -> list[Gap]:
+    """A gap for every approved, current assessment whose inputs the register has left behind
+    (``stale_assessments``)."""
+    return [g for _, g in stale_assessments(snap, reference_version, on, assessed)]
+
+
+def stale_assessments(
+    snap: RulesSnapshot,
+    reference_version: str,
+    on: date,
+    assessed: Collection[int | None] | None = None,
+) -> list[tuple[AssessmentFacts, Gap]]:
+    """Every approved, current assessment whose inputs the register has left behind, with
+    its gap.
+
+    Only assessments approved by ``on`` (one approved later did not exist that day) and, given
+    ``assessed`` (the transfers the status judged on ``on``), only those covering one of them:
+    an assessment of transfers not live that day is neither current nor stale.
 
     The data the covered transfers carry comes with the snapshot (``transfer_data``): nothing
     is read per transfer.
@@ -101,7 +122,11 @@ def stale_gaps(snap: RulesSnapshot, reference_version: str, on: date) -> list[Ga
     approved = [
         x
         for x in snap.tias
-        if x.status is TiaStatus.APPROVED and x.archived_at is None and x.inputs is not None
+        if x.status is TiaStatus.APPROVED
+        and x.archived_at is None
+        and x.inputs is not None
+        and (x.approved_on is None or x.approved_on <= on)
+        and (assessed is None or any(i in assessed for i in x.transfer_ids))
     ]
     if not approved:
         return []
@@ -111,7 +136,7 @@ def stale_gaps(snap: RulesSnapshot, reference_version: str, on: date) -> list[Ga
         by_exporter[t.exporter_id].append(t)
         by_id[t.id] = t
     names = {i: e.name for i, e in snap.entities.items()}
-    out = []
+    out: list[tuple[AssessmentFacts, Gap]] = []
     for tia in approved:
         assert tia.inputs is not None
         live = []
@@ -143,14 +168,12 @@ def stale_gaps(snap: RulesSnapshot, reference_version: str, on: date) -> list[Ga
         )
         reasons = stale_reasons(tia.inputs, now)
         if reasons:
-            out.append(
-                Gap(
-                    GapCode.TIA_STALE,
-                    Severity.MEDIUM,
-                    f"assessment {tia.reference} no longer matches the register: "
-                    + "; ".join(reasons),
-                    tia.transfer_id,
-                    importer.id,
-                )
+            gap = Gap(
+                GapCode.TIA_STALE,
+                Severity.MEDIUM,
+                f"assessment {tia.reference} no longer matches the register: " + "; ".join(reasons),
+                tia.transfer_id,
+                importer.id,
             )
+            out.append((tia, gap))
     return out

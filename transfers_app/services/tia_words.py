@@ -22,7 +22,7 @@ from datetime import date
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Regime
-from transfers_app.domain.models import Entity, Tia, Transfer
+from transfers_app.domain.models import Entity, Location, Tia, Transfer
 from transfers_app.domain.tia import (
     ICO_TRA_TOOL,
     Conclusion,
@@ -38,7 +38,7 @@ from transfers_app.reference.assessment_tests import (
     UseCaseRow,
 )
 from transfers_app.reference.loader import ReferenceSet
-from transfers_app.reference.profiles import CountryProfile, Tier
+from transfers_app.reference.profiles import CountryProfile, Tier, load_country_profiles
 from transfers_app.reports.document import (
     Reference,
 )
@@ -52,6 +52,8 @@ from transfers_app.services.tia_analysis import (
     strip_markers,
     unverified_facts,
 )
+from transfers_app.services.tia_citations import profile_citation
+from transfers_app.services.tia_laws import problematic
 
 RESIDUAL = {
     ResidualRisk.UNRATED: "not rated",
@@ -99,6 +101,14 @@ class AssessmentFacts:
     profile: CountryProfile | None
     reference: ReferenceSet
     history: tuple[Tia, ...] = field(default=())
+    # Where the importer is, and what it does there (the register's locations).
+    locations: tuple[Location, ...] = ()
+    # The organisation's words for its data categories ("Image": "Photographs or images...").
+    category_words: Mapping[str, str] = field(default_factory=dict)
+    # The countries the exporter's group has companies in (for the ICO's Question 3).
+    group_countries: tuple[str, ...] = ()
+    # Where the exporter itself is established (its locations' countries).
+    exporter_locations: tuple[str, ...] = ()
 
     @property
     def content(self) -> TiaContent:
@@ -136,14 +146,13 @@ class AssessmentFacts:
         used = [
             (test, x.mechanism) for x in self.assessed if (test := self.test(x.regime)) is not None
         ]
-        return unverified_facts(
-            self.content,
-            self.tests,
-            used,
-            self.uk_tool_method,
-            self.clear_case,
-            self.content.profile_as_of,
-        )
+        return unverified_facts(self.content, self.tests, used, self.clear_case)
+
+    def profile_for(self, country: str) -> CountryProfile | None:
+        """The country profile of ``country`` (the destination's is read once, with the facts)."""
+        if country == self.destination:
+            return self.profile
+        return load_country_profiles().get(country)
 
 
 # -- the bibliography --------------------------------------------------------------------------
@@ -172,33 +181,61 @@ class Bibliography:
         marks = "".join(self.cite(c) for c in cs)
         return " " + marks.replace(" ", "") if marks else ""
 
-    def profile_ref(self, ref: str) -> Citation | None:
+    def profile_ref(self, ref: str, country: str = "") -> Citation | None:
         """A country-profile source as a citation (the fuller one where this app cites the
         same document itself); None for a weak (T3) or unknown source."""
         known = self._facts.tests.profile_refs.get(ref)
         if known is not None:
             return known
-        profiles = self._facts.profile
-        src = profiles.source(ref) if profiles is not None else None
+        profile = self._facts.profile_for(country or self._facts.destination)
+        src = profile.source(ref) if profile is not None else None
+        if src is None and ref.startswith("C-"):
+            src = next((s for s in load_country_profiles().common_sources if s.ref == ref), None)
         if src is None or src.tier is Tier.WEAK:
             return None
-        return Citation(
-            src.citation.title, src.citation.publisher, src.citation.date, src.url or "",
-            src.tier.value,
-        )  # fmt: skip
+        return profile_citation(src, profile)
 
-    def marked(self, text: str) -> str:
-        """Profile text with its source markers as [n] and its other markers gone."""
-        refs = re.findall(r"\b([A-Z]{1,2}-\d+)\b", " ".join(re.findall(r"\[([^\[\]]+)\]", text)))
-        numbers = {}
-        for r in dict.fromkeys(refs):
-            mark = self.cite(self.profile_ref(r))
-            if mark:
-                numbers[r] = int(mark.strip(" []"))
-        return clean(strip_markers(text, numbers))
+    def marked(self, text: str, country: str = "", mark: str = "") -> str:
+        """Profile text with its source markers as [n] (a secondary summary of a document
+        left out where the marker cites the document itself), its unverified parts followed
+        by ``mark``, and its other markers gone."""
+
+        def cite(refs: Sequence[tuple[str, str]]) -> str:
+            found = [(c, note) for r, note in refs if (c := self.profile_ref(r, country))]
+            official = any(c.tier == "T1" for c, _ in found)
+            out = ""
+            for c, note in found:
+                if official and c.tier != "T1" and c.title.endswith("(summary)"):
+                    continue  # the original is cited beside it
+                mark_n = self.cite(c)
+                out += mark_n + (f" ({note})" if note and mark_n else "")
+            return " " + out.replace("] [", "][").strip() if out else ""
+
+        return clean(strip_markers(text, cite, mark))
 
 
 # -- small words ------------------------------------------------------------------------------
+
+
+_THE = re.compile(
+    r"^(United |Philippines|Netherlands|Bahamas|Gambia|Maldives|Seychelles|Comoros|"
+    r"(Czech|Dominican|Central African) Republic|(Solomon|Marshall) Islands)"
+)
+
+
+def the_country(code: str) -> str:
+    """A country's name as a sentence uses it: 'the United States', 'India'."""
+    name = country_name(code)
+    return f"the {name}" if _THE.match(name) else name
+
+
+def sentence(text: str) -> str:
+    """``text`` with a capital first letter and a full stop."""
+    text = text.strip()
+    if not text:
+        return ""
+    text = text[:1].upper() + text[1:]
+    return text if text[-1] in ".?!" else text + "."
 
 
 def listing(items: Sequence[str], empty: str = "none") -> str:
@@ -247,7 +284,7 @@ def conclusion_words(
         positive,
         exporter=facts.exporter.legal_name or facts.exporter.name,
         importer=facts.importer.name,
-        country=country_name(facts.destination),
+        country=the_country(facts.destination),
         safeguard=_safeguard(tool),
         measures=_measures_phrase(c, tool.regime, measures_section) if positive else "",
     )
@@ -259,7 +296,9 @@ class SectionNumbers:
 
     def __init__(self, facts: AssessmentFacts) -> None:
         c = facts.content
-        n = 5 + (1 if facts.uk_tool_method else 0)
+        self.law = 4  # the destination's law; then each other country's
+        countries = len([x for x in c.countries if x.country]) or 1
+        n = self.law + countries + (1 if facts.uk_tool_method else 0)
         self.measures = n
         n += 1 + (1 if c.quantitative is not None and c.quantitative.bases else 0)
         self.conclusions = n
@@ -267,19 +306,39 @@ class SectionNumbers:
 
 
 def clear_data_words(
-    facts: AssessmentFacts, case: UseCaseRow, bib: Bibliography, eu_test: bool = True
+    facts: AssessmentFacts,
+    case: UseCaseRow,
+    bib: Bibliography,
+    eu_test: bool,
+    problematic_law: bool | None,
 ) -> str:
-    """What data in the clear at the importer means (EDPB Annex 2): under an EU or Swiss test
-    with problematic law, that the transfer must not start; otherwise that the conclusion
-    rests on the law, not on technical measures (the UK test weighs the risk as a whole)."""
+    """What data in the clear at the importer means (EDPB Annex 2), for this transfer: under an
+    EU or Swiss test with problematic law, that the transfer must not start; otherwise that the
+    conclusion rests on the law, not on technical measures (the UK test weighs the risk as a
+    whole)."""
     uc = facts.tests.use_cases
     use_case = f"EDPB Use Case {case.code[2:]}: {case.title}"
     template = (
         uc.clear_data_with_problematic_law
-        if facts.content.problematic_law and eu_test
+        if problematic_law and eu_test
         else uc.clear_data_statement
     )
+    c = facts.content
+    data = listing([x.lower() for x in c.description.data_categories], "personal")
+    subjects = listing([x.lower() for x in c.description.data_subjects], "")
+    place = the_country(facts.destination)
+    if problematic_law and eu_test:  # the countries whose law impinges, not the destination's
+        bad = [
+            the_country(x.country)
+            for x in c.countries
+            if x.country and problematic(x, c, facts.importer).answer
+        ]
+        place = listing(bad) or place
     words = template.format(
-        importer=facts.importer.name, use_case=use_case, country=country_name(facts.destination)
+        importer=facts.importer.name,
+        use_case=use_case,
+        country=place,
+        data=f"the {data} data" + (f" of {subjects}" if subjects else ""),
+        task=facts.importer.activity_words,
     )
     return words + bib.cite_all(uc.citations[:1])

@@ -7,6 +7,7 @@ pages only show them. Qt-free.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,6 +15,7 @@ from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Regime, TiaStatus
 from transfers_app.domain.formatting import MECHANISM_LABELS
 from transfers_app.domain.models import Tia, Transfer
+from transfers_app.domain.names import fold
 from transfers_app.domain.renewals import is_overdue
 from transfers_app.rules.gaps import Gap
 
@@ -59,17 +61,16 @@ class TransferRow:
 
     def search_text(self) -> str:
         t = self.transfer
-        return " ".join(
-            (
-                self.exporter,
-                self.importer,
-                self.destination,
-                t.service,
-                t.purpose,
-                self.mechanisms,
-                " ".join(r.value for r in self.regimes),
-            )
-        ).casefold()
+        words = (
+            self.exporter,
+            self.importer,
+            self.destination,
+            t.service,
+            t.purpose,
+            self.mechanisms,
+            " ".join(r.value for r in self.regimes),
+        )
+        return fold(" ".join(words))
 
 
 def transfer_rows(
@@ -148,13 +149,16 @@ def assessment_rows(
     transfers: dict[int, Transfer],
     names: dict[int, str],
     missing: dict[int, str],
-    today: date,
+    overdue: Collection[int] = (),
     stale: dict[int, str] | None = None,
 ) -> list[AssessmentRow]:
     """Rows for every assessment, then one per transfer in ``missing`` that has none.
 
     ``missing`` and ``stale`` map a transfer to the message of its gap: a draft of a transfer
     in ``missing`` is flagged as not approved, its approved assessment in ``stale`` as stale.
+    ``overdue``: the assessments whose review the status reports overdue (by id,
+    ``StatusReport.overdue_assessments``): a draft, a superseded assessment or one of a
+    transfer not live has no review due.
     """
     stale = stale or {}
 
@@ -176,9 +180,7 @@ def assessment_rows(
                 importer_id=t.importer_id,
                 destination=t.destination,
                 tia=tia,
-                overdue=(
-                    tia.status is not TiaStatus.SUPERSEDED and is_overdue(tia.next_review_on, today)
-                ),
+                overdue=tia.id in overdue,
                 reason=missing.get(tia.transfer_id, ""),
                 stale=(stale.get(tia.transfer_id, "") if tia.status is TiaStatus.APPROVED else ""),
             )

@@ -18,7 +18,6 @@ from transfers_app.domain.countries import normalise_code
 from transfers_app.domain.enums import (
     Access,
     Activity,
-    DocumentKind,
     EntityKind,
     Finding,
     Lifecycle,
@@ -26,6 +25,7 @@ from transfers_app.domain.enums import (
     Role,
     Severity,
 )
+from transfers_app.domain.formatting import day
 from transfers_app.domain.models import Document, Entity, Location, Tia, Transfer
 from transfers_app.domain.readmodels import EntityRow, MechanismsUsed
 from transfers_app.domain.renewals import next_review
@@ -81,6 +81,16 @@ class RegisterRow(NamedTuple):
     mechanisms: frozenset[str] = frozenset()
 
 
+def review_problem(doc: Document) -> ValidationError | None:
+    """Why a review of ``doc`` cannot be recorded (asked before asking who reviewed it)."""
+    if not doc.review_cycle_months:
+        return ValidationError(
+            "review_cycle_months",
+            f"'{doc.title}' has no review cycle: set one to compute the next review",
+        )
+    return None
+
+
 class Workspace:
     """What the desktop app does to the register, on top of ``RegisterService``."""
 
@@ -91,7 +101,9 @@ class Workspace:
 
     # -- register table -------------------------------------------------------------------
 
-    def register_rows(self, limit: int | None = None, on: date | None = None) -> list[RegisterRow]:
+    def register_rows(
+        self, limit: int | None = None, on: date | None = None, report: StatusReport | None = None
+    ) -> list[RegisterRow]:
         """The register table's rows in name order (only the first ``limit`` if given); given
         ``on``, with their next due dates and mechanisms too (see ``with_extras``)."""
         rows = self._store.queries.register_rows(limit)
@@ -110,7 +122,7 @@ class Workspace:
                     text,
                 )
             )  # fmt: skip
-        return out if on is None else self.with_extras(out, on, whole)
+        return out if on is None else self.with_extras(out, on, whole, report=report)
 
     def entity_rows(self) -> list[EntityRow]:
         """Every live entity as the register page reads it (name order), for views that draw
@@ -118,24 +130,31 @@ class Workspace:
         return self._store.queries.register_rows()
 
     def with_extras(
-        self, rows: Sequence[RegisterRow], on: date, whole: bool = True
+        self,
+        rows: Sequence[RegisterRow],
+        on: date,
+        whole: bool = True,
+        *,
+        report: StatusReport | None = None,
     ) -> list[RegisterRow]:
         """``rows`` (same order) with each entity's next due date as of ``on`` and the
         mechanisms of the transfers to it. ``whole``: the rows are the whole register (read
         in one pass for all); otherwise only what concerns these rows is read.
 
-        A second step rather than part of ``register_rows``: on 100,000 entities it takes
-        about a second (grouping every document, assessment and mechanism per entity), so a
-        large register shows its rows first and these when they are ready.
+        The next due date is the status engine's (``StatusReport.next_due_by_entity``: the
+        dates the verdicts rest on, filed against the importer as the gaps are), so a row is
+        never overdue beside an OK badge. ``report``: the status on ``on`` the caller holds
+        (the app's shared one); without it, the status is computed (or taken from the
+        service's cache).
+
+        A second step rather than part of ``register_rows``: on 100,000 entities the status
+        takes seconds, so a large register shows its rows first and these when ready.
         """
         ids = None if whole else [r.entity_id for r in rows]
-        # The DPF re-check period is the reference data's (none: no re-check falls due).
-        recheck = self.register.ref.evidence_recheck(DocumentKind.DPF_CERTIFICATION)
-        queries = self._store.queries
-        due = queries.next_due(
-            on, ids, recheck_months=recheck.every_months if recheck is not None else None
-        )
-        used = queries.mechanisms_used(ids)
+        if report is None or report.on != on:
+            report = self.register.status(on)
+        due = report.next_due_by_entity()
+        used = self._store.queries.mechanisms_used(ids)
         sets: dict[MechanismsUsed, frozenset[str]] = {}
         none: frozenset[str] = frozenset()
         out = []
@@ -237,21 +256,48 @@ class Workspace:
 
     # -- documents ---------------------------------------------------------------------------
 
-    def mark_reviewed(self, document_id: int, on: date) -> Document:
-        """Record a review done on ``on``; the next one follows the document's review cycle."""
+    def mark_reviewed(self, document_id: int, on: date, reviewed_by: str) -> Document:
+        """Record a review done on ``on`` by ``reviewed_by`` (in the audit log, with the
+        document); the next one follows the document's review cycle. ``undo_review`` with
+        the document as it was takes it back."""
         doc = self._store.documents.get(document_id)
-        if not doc.review_cycle_months:
-            raise ValidationError(
-                "review_cycle_months",
-                f"'{doc.title}' has no review cycle: set one to compute the next review",
+        who = " ".join(reviewed_by.split())
+        if not who:
+            raise ValidationError("reviewed_by", "say who reviewed the document")
+        problem = review_problem(doc)
+        if problem is not None or not doc.review_cycle_months:
+            raise problem or ValidationError("review_cycle_months", "no review cycle")
+        with self._store.transaction() as tx:
+            saved = tx.documents.update(
+                replace(
+                    doc,
+                    last_reviewed_on=on,
+                    next_review_on=next_review(on, doc.review_cycle_months),
+                )
             )
-        return self._store.documents.update(
-            replace(
-                doc,
-                last_reviewed_on=on,
-                next_review_on=next_review(on, doc.review_cycle_months),
+            tx.audit.note(
+                "review", f"'{doc.title}' (document {document_id}) reviewed on {day(on)} by {who}"
             )
-        )
+        return saved
+
+    def undo_review(self, before: Document) -> Document:
+        """Take back a review recorded by ``mark_reviewed``: the review dates go back to
+        those of ``before`` (the document as it was), and the audit log says so."""
+        if before.id is None:
+            raise ValidationError("id", "the document was never saved")
+        current = self._store.documents.get(before.id)
+        with self._store.transaction() as tx:
+            saved = tx.documents.update(
+                replace(
+                    current,
+                    last_reviewed_on=before.last_reviewed_on,
+                    next_review_on=before.next_review_on,
+                )
+            )
+            tx.audit.note(
+                "review", f"review of '{current.title}' (document {before.id}) taken back"
+            )
+        return saved
 
     def document_file(self, doc: Document) -> Path | None:
         """Where the signed file of ``doc`` is kept, if it has one and it is there."""

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Derogation, DocumentKind
-from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS
+from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS, day
 from transfers_app.domain.models import Document, SccOptions
 from transfers_app.domain.renewals import next_review
 from transfers_app.domain.validation import problems
@@ -663,13 +663,17 @@ class DocumentDialog(FieldMessages, QDialog):
     def _validate(self) -> None:
         found = self.problems()
         pending = self._show_messages(found, self._touched, _ONLY_EMPTY, _field_label)
-        self.save_button.setEnabled(not found)
+        self.save_button.setEnabled(not found and self.ctx.read_only is None)
         self.summary.setText("Before saving: " + "; ".join(pending) if pending else "")
+        if self.ctx.read_only is not None:
+            self.summary.setText(
+                f"The register is read-only ({self.ctx.read_only}): nothing can be saved"
+            )
         doc = self.value()
         if self.review.value() is None and doc.next_review_on is not None:
             self.review_hint.setText(
-                f"Next review will be {doc.next_review_on.isoformat()} "
-                f"({doc.review_cycle_months} months from {self._review_base().isoformat()})."
+                f"Next review will be {day(doc.next_review_on)} "
+                f"({doc.review_cycle_months} months from {day(self._review_base())})."
             )
         elif doc.review_cycle_months is None:
             self.review_hint.setText("Set a review cycle to have reviews come up in Renewals.")

@@ -290,7 +290,28 @@ class ImportDialog(QDialog):
                 lambda _i, h=header, c=combo: self._column_changed(h, c)
             )
             self.mapping_table.setCellWidget(i, 2, combo)
+        self._show_every_column()
         self._building = False
+
+    # The mapping grid shows this many of the file's columns without scrolling (a real list
+    # has four to eight): the grid is made that tall, the preview below keeps the rest.
+    MAPPING_ROWS = 8
+
+    def _show_every_column(self) -> None:
+        """Every column of the file in view (up to ``MAPPING_ROWS``), and "Imports as" as wide
+        as its boxes (cell widgets, which ResizeToContents does not measure)."""
+        grid = self.mapping_table
+        header = grid.horizontalHeader()
+        widest = max(
+            (w.sizeHint().width() for r in range(grid.rowCount()) if (w := grid.cellWidget(r, 2))),
+            default=0,
+        )
+        if widest:
+            header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(2, widest + 8)
+        rows = min(grid.rowCount(), self.MAPPING_ROWS)
+        height = sum(grid.rowHeight(r) for r in range(rows)) if rows else 0
+        grid.setMinimumHeight(header.sizeHint().height() + height + 2 * grid.frameWidth() + 2)
 
     def column_combo(self, header: str) -> QComboBox:
         assert self.table is not None

@@ -279,8 +279,12 @@ class NoticeDialog(QDialog, FieldMessages):
         pending = self._show_messages(
             found, self._touched, _ONLY_EMPTY, lambda field: field.replace("_", " ")
         )
-        self.save_button.setEnabled(not found)
+        self.save_button.setEnabled(not found and self.ctx.read_only is None)
         self.summary.setText("Before recording: " + "; ".join(pending) if pending else "")
+        if self.ctx.read_only is not None:
+            self.summary.setText(
+                f"The register is read-only ({self.ctx.read_only}): nothing can be saved"
+            )
         n = self.value()
         if n.objection_deadline is not None:
             when = relative_days(days_until(n.objection_deadline, self.ctx.today))
@@ -382,7 +386,7 @@ class DecisionDialog(QDialog, FieldMessages):
 
         form = QFormLayout()
         outer.addLayout(form)
-        self.by = QLineEdit(service.actor)
+        self.by = QLineEdit(service.default_decider)
         self.by.setAccessibleName("Decided by")
         self._row(form, "Decided &by:", "decided_by", self.by)
         self.on = _date_edit(ctx.today, "Decided on")

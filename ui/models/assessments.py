@@ -14,6 +14,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from transfers_app.domain.enums import TiaStatus
+from transfers_app.domain.formatting import day
+from transfers_app.domain.names import fold
 from transfers_app.services.worklists import AssessmentRow
 from ui.models.rows import RowsTableModel, SortRole, date_key
 
@@ -70,15 +72,17 @@ class AssessmentsModel(RowsTableModel[AssessmentRow]):
     def __init__(self, rows: list[AssessmentRow], parent: Any = None) -> None:
         super().__init__(rows, parent)
         self.haystack = [
-            " ".join(
-                (
-                    r.transfer_text,
-                    r.destination_text,
-                    r.tia.assessor if r.tia else "",
-                    r.tia.approver if r.tia else "",
-                    r.state,
+            fold(
+                " ".join(
+                    (
+                        r.transfer_text,
+                        r.destination_text,
+                        r.tia.assessor if r.tia else "",
+                        r.tia.approver if r.tia else "",
+                        r.state,
+                    )
                 )
-            ).casefold()
+            )
             for r in rows
         ]
 
@@ -124,8 +128,8 @@ class AssessmentsModel(RowsTableModel[AssessmentRow]):
         if col is Column.APPROVER:
             return tia.approver
         if col is Column.APPROVED:
-            return tia.approved_on.isoformat() if tia.approved_on else ""
-        return tia.next_review_on.isoformat() if tia.next_review_on else ""
+            return day(tia.approved_on, "")
+        return day(tia.next_review_on, "")
 
     @classmethod
     def _sort_value(cls, r: AssessmentRow, col: Column) -> Any:

@@ -7,7 +7,7 @@ the writes); the filter tests the entry's table, action, actor and record, never
 from __future__ import annotations
 
 import html
-import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
@@ -17,7 +17,10 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from PySide6.QtWidgets import QWidget
 
 from transfers_app.domain.countries import country_name
+from transfers_app.domain.formatting import assessment_reference, moment
 from transfers_app.domain.models import AuditEntry
+from transfers_app.domain.names import fold
+from transfers_app.services.audit import parse_record
 from ui.models.rows import RowsTableModel, SortRole
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -32,6 +35,7 @@ TABLE_TEXT = {
     "tias": "assessment",
     "catalogue": "catalogue",
     "register": "register",
+    "settings": "setting",
 }
 
 ACTION_DONE = {
@@ -40,6 +44,9 @@ ACTION_DONE = {
     "archive": "archived",
     "restore": "restored",
     "attach": "file attached",
+    "set": "changed",
+    "import_history": "history brought from another register",
+    "reference_load": "reference data loaded",
 }
 
 
@@ -66,22 +73,58 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def parse_record(text: str | None) -> dict[str, Any] | None:
-    """The JSON object of a record, or None (no record, or a plain-text note)."""
-    if not text:
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
+# Fields of a record that hold entities' ids: shown by name ("Exporter: Acme Ltd"), never as
+# "Exporter id: 2".
+ENTITY_FIELDS = frozenset(
+    {
+        "exporter_id",
+        "importer_id",
+        "entity_id",
+        "parent_id",
+        "party_ids",
+        "processor_id",
+        "subprocessor_id",
+        "replaces_id",
+    }
+)
+_ID_SUFFIXES = ("_ids", "_id")
 
 
 def field_label(name: str) -> str:
+    """'exporter_id' -> 'Exporter', 'party_ids' -> 'Parties', 'signed_on' -> 'Signed on'."""
+    for suffix in _ID_SUFFIXES:
+        if name.endswith(suffix) and name != suffix.lstrip("_"):
+            base = name.removesuffix(suffix)
+            if suffix == "_ids":
+                base = base[:-1] + "ies" if base.endswith("y") else base + "s"
+            name = base
+            break
     return name.replace("_", " ").capitalize()
 
 
-def value_text(value: Any) -> str:
+def entity_ids(records: Iterable[dict[str, Any] | None]) -> set[int]:
+    """The entity ids the records name (what ``AuditRow.of`` needs the names of)."""
+    out: set[int] = set()
+    for record in records:
+        for key in ENTITY_FIELDS & set(record or ()):
+            value = (record or {})[key]
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, int) and not isinstance(v, bool):
+                    out.add(v)
+    return out
+
+
+def _entity_text(value: Any, names: Mapping[int, str]) -> Any:
+    if isinstance(value, list):
+        return [_entity_text(v, names) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return names.get(value, f"entity #{value}")
+    return value
+
+
+def value_text(value: Any, field: str = "", names: Mapping[int, str] | None = None) -> str:
+    if field in ENTITY_FIELDS and names is not None:
+        value = _entity_text(value, names)
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
@@ -106,9 +149,14 @@ class FieldChange:
     changed: bool
 
 
-def compute_diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[FieldChange]:
+def compute_diff(
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    names: Mapping[int, str] | None = None,
+) -> list[FieldChange]:
     """Every field of the two records, in the record's order; ``changed`` when both sides exist
-    and the values differ (a creation or a deletion has nothing to compare)."""
+    and the values differ (a creation or a deletion has nothing to compare). Entities are
+    named from ``names`` (id -> name)."""
     old = before or {}
     new = after or {}
     fields = list(dict.fromkeys([*old, *new]))
@@ -116,23 +164,39 @@ def compute_diff(before: dict[str, Any] | None, after: dict[str, Any] | None) ->
     return [
         FieldChange(
             name,
-            value_text(old.get(name)),
-            value_text(new.get(name)),
+            value_text(old.get(name), name, names),
+            value_text(new.get(name), name, names),
             comparable and old.get(name) != new.get(name),
         )
         for name in fields
     ]
 
 
-def record_label(record: dict[str, Any] | None) -> str:
-    """A few words that say which record this is (its name, or where the data goes)."""
+def record_label(
+    record: dict[str, Any] | None, table: str = "", names: Mapping[int, str] | None = None
+) -> str:
+    """A few words that say which record this is: its name, an assessment's reference
+    ("TIA-0001-v1"), who sends data to whom and where."""
     if not record:
         return ""
-    for key in ("name", "title"):
+    if table == "tias" and isinstance(record.get("revision"), int):
+        series, rid = record.get("series_id"), record.get("id")
+        reference = assessment_reference(
+            series if isinstance(series, int) else None,
+            rid if isinstance(rid, int) else None,
+            record["revision"],
+        )
+        return f"{reference} {record.get('title') or ''}".strip()
+    for key in ("name", "title", "key"):
         if record.get(key):
             return str(record[key])
     if isinstance(record.get("destination"), str):
-        return f"to {country_name(record['destination'])}"
+        where = f"to {country_name(record['destination'])}"
+        parties = [record.get("exporter_id"), record.get("importer_id")]
+        if names is not None and all(isinstance(p, int) for p in parties):
+            who = " → ".join(str(_entity_text(p, names)) for p in parties)
+            return f"{who}, {where}"
+        return where
     if isinstance(record.get("country"), str):
         return f"in {country_name(record['country'])}"
     return ""
@@ -149,11 +213,16 @@ class AuditRow:
     label: str  # the record's name or title, if it has one
 
     @classmethod
-    def of(cls, entry: AuditEntry) -> AuditRow:
+    def of(cls, entry: AuditEntry, names: Mapping[int, str] | None = None) -> AuditRow:
+        """``names``: the names of the entities the records refer to (``entity_ids``)."""
         before = parse_record(entry.before)
         after = parse_record(entry.after)
         return cls(
-            entry, before, after, tuple(compute_diff(before, after)), record_label(after or before)
+            entry,
+            before,
+            after,
+            tuple(compute_diff(before, after, names)),
+            record_label(after or before, entry.table, names),
         )
 
     @property
@@ -163,6 +232,8 @@ class AuditRow:
     @property
     def record_text(self) -> str:
         rid = self.entry.record_id
+        if self.label.startswith("TIA-"):
+            return self.label  # the assessment's reference is its id
         ident = f"#{rid}" if rid is not None else ""
         return f"{ident} {self.label}".strip()
 
@@ -178,8 +249,7 @@ class AuditRow:
 
 
 def when_text(at: datetime) -> str:
-    local = at.astimezone() if at.tzinfo is not None else at
-    return local.strftime("%Y-%m-%d %H:%M:%S")
+    return moment(at)
 
 
 class AuditModel(RowsTableModel[AuditRow]):
@@ -237,7 +307,7 @@ class AuditFilter(QSortFilterProxyModel):
         self.beginFilterChange()
         self._table = table
         self._action = action
-        self._needle = text.strip().casefold()
+        self._needle = fold(text.strip())
         self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
@@ -255,4 +325,4 @@ class AuditFilter(QSortFilterProxyModel):
         needle = self._needle.removeprefix("#")
         if e.record_id is not None and needle == str(e.record_id):
             return True
-        return needle in e.actor.casefold() or needle in row.label.casefold()
+        return needle in fold(e.actor) or needle in fold(row.label)

@@ -14,8 +14,9 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from transfers_app.domain.enums import DocumentStatus
-from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS
+from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS, day
 from transfers_app.domain.models import Document
+from transfers_app.domain.names import fold
 from transfers_app.domain.renewals import is_overdue
 from ui.models.rows import RowsTableModel, SortRole, date_key
 
@@ -49,19 +50,17 @@ HEADERS = {
 }
 # Columns that give up width (down to these) so that every column fits the page, and the
 # widest a column is made when first sized to its contents.
-ELASTIC: dict[int, int] = {Column.TITLE: 150, Column.KIND: 90, Column.PARTIES: 110}
+ELASTIC: dict[int, int] = {Column.TITLE: 190, Column.KIND: 80, Column.PARTIES: 140}
 CAPS: dict[int, int] = {
-    Column.TITLE: 220,
-    Column.VERSION: 100,
+    Column.TITLE: 320,
+    Column.VERSION: 60,
     Column.KIND: 160,
-    Column.PARTIES: 180,
+    Column.PARTIES: 300,
     Column.MODULE: 85,
+    # The file's name mostly repeats the title: the last column, it gets what is left.
+    Column.FILE: 140,
 }
 _DATES = {Column.SIGNED, Column.EXPIRES, Column.NEXT_REVIEW}
-
-
-def _iso(d: date | None) -> str:
-    return d.isoformat() if d else ""
 
 
 class DocumentsModel(RowsTableModel[Document]):
@@ -75,26 +74,33 @@ class DocumentsModel(RowsTableModel[Document]):
         names: dict[int, str],
         today: date,
         parent: Any = None,
+        own: frozenset[int] = frozenset(),
     ) -> None:
         super().__init__(documents, parent)
         self._names = names
         self._today = today
+        self._own = own  # our own entities: named after the other parties
         # Lower-case text each row is searched in (titles, kinds, parties, file names).
         self.haystack = [self._search_text(d) for d in documents]
 
     def _parties(self, d: Document) -> str:
-        return ", ".join(self._names.get(p, f"#{p} (archived)") for p in d.party_ids)
+        """The parties, the other side first: our own entity is party to most documents,
+        so the name that tells two documents apart comes first."""
+        ordered = sorted(d.party_ids, key=lambda p: p in self._own)
+        return ", ".join(self._names.get(p, f"#{p} (archived)") for p in ordered)
 
     def _search_text(self, d: Document) -> str:
-        return " ".join(
-            (
-                d.title,
-                DOCUMENT_KIND_LABELS[d.kind],
-                self._parties(d),
-                d.instrument_version,
-                d.file_name,
+        return fold(
+            " ".join(
+                (
+                    d.title,
+                    DOCUMENT_KIND_LABELS[d.kind],
+                    self._parties(d),
+                    d.instrument_version,
+                    d.file_name,
+                )
             )
-        ).casefold()
+        )
 
     def document(self, row: int) -> Document:
         return self._rows[row]
@@ -150,11 +156,11 @@ class DocumentsModel(RowsTableModel[Document]):
         if col is Column.MODULE:
             return f"Module {d.scc_module}" if d.scc_module else ""
         if col is Column.SIGNED:
-            return _iso(d.signed_on)
+            return day(d.signed_on, "")
         if col is Column.EXPIRES:
-            return _iso(d.expires_on) + (" (expired)" if self._late(d, col) else "")
+            return day(d.expires_on, "") + (" (expired)" if self._late(d, col) else "")
         if col is Column.NEXT_REVIEW:
-            return _iso(d.next_review_on) + (" (overdue)" if self._late(d, col) else "")
+            return day(d.next_review_on, "") + (" (overdue)" if self._late(d, col) else "")
         return d.file_name or "no file"
 
     def _sort_value(self, d: Document, col: Column) -> Any:
@@ -184,7 +190,7 @@ class DocumentFilter(QSortFilterProxyModel):
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
-        self.text = text.strip().casefold()
+        self.text = fold(text.strip())
         self.endFilterChange()
 
     def set_show_superseded(self, on: bool) -> None:

@@ -14,15 +14,11 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from transfers_app.domain.countries import country_name
-from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS, MECHANISM_LABELS
+from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS, MECHANISM_LABELS, day
 from transfers_app.domain.models import Document, Transfer
 from transfers_app.domain.renewals import is_overdue
 from ui.models.rows import RowsTableModel, SortRole, date_key
 from ui.widgets.forms import ERROR_COLOUR
-
-
-def long_date(d: date | None) -> str:
-    return d.strftime("%d %b %Y") if d is not None else "—"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +113,9 @@ class EntityDocumentsModel(RowsTableModel[Document]):
         if column == self.KIND:
             return DOCUMENT_KIND_LABELS[d.kind]
         if column == self.SIGNED:
-            return long_date(d.signed_on)
+            return day(d.signed_on)
         if column == self.EXPIRES:
-            return long_date(d.expires_on) + (" (expired)" if self._late(d, column) else "")
+            return day(d.expires_on) + (" (expired)" if self._late(d, column) else "")
         if column == self.NEXT_REVIEW:
-            return long_date(d.next_review_on) + (" (overdue)" if self._late(d, column) else "")
+            return day(d.next_review_on) + (" (overdue)" if self._late(d, column) else "")
         return f"v{d.doc_version} ({d.status.value})"

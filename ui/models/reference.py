@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QWidget
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Regime
+from transfers_app.domain.formatting import day
+from transfers_app.domain.names import fold
 from transfers_app.reference.loader import Citation, Decision
 from ui.models.rows import RowsTableModel, SortRole
 
@@ -94,7 +96,7 @@ class DecisionModel(RowsTableModel[Decision]):
         parts = [d.id, d.regime.value, d.title, d.reference, d.scope, d.scope_note]
         parts += d.destinations
         parts += [country_name(c) for c in d.destinations]
-        return " ".join(parts).casefold()
+        return fold(" ".join(parts))
 
     def set_decisions(self, decisions: Sequence[Decision]) -> None:
         self.beginResetModel()
@@ -139,9 +141,9 @@ class DecisionModel(RowsTableModel[Decision]):
         if col is Column.REFERENCE:
             return d.reference
         if col is Column.IN_FORCE_FROM:
-            return d.in_force_from.isoformat()
+            return day(d.in_force_from)
         if col is Column.EXPIRES:
-            return d.expires_on.isoformat() if d.expires_on else "no end date"
+            return day(d.expires_on, "no end date")
         if col is Column.SCOPE:
             return SCOPE_TEXT.get(d.scope, d.scope)
         if col is Column.VERIFIED:
@@ -205,7 +207,7 @@ class DecisionFilter(QSortFilterProxyModel):
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
-        self._needle = text.strip().casefold()
+        self._needle = fold(text.strip())
         self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:

@@ -30,7 +30,9 @@ from transfers_app.domain.formatting import (
     ENTITY_KIND_LABELS,
     LIFECYCLE_LABELS,
     OWN_KIND_LABEL,
+    day,
 )
+from transfers_app.domain.names import fold
 from transfers_app.domain.renewals import dated, days_until, due_phrase, is_overdue
 from transfers_app.services.workspace import Adequacy, RegisterRow
 from ui.models.rows import ObjectRole, SortRole
@@ -200,7 +202,7 @@ class RegisterModel(QAbstractTableModel):
             if where is None:
                 names = " ".join(country_name(c) for c in r.countries)
                 where = places[r.countries] = f"{' '.join(r.countries)}\n{names}"
-            hay.append(f"{r.name}\n{r.legal_name}\n{where}\n{r.services}".casefold())
+            hay.append(fold(f"{r.name}\n{r.legal_name}\n{where}\n{r.services}"))
         self._hay = hay
         self._keys = {}
         # Name keys serve once, for the name order; kept, they would cost ~7 MB at 100,000.
@@ -315,7 +317,7 @@ class RegisterModel(QAbstractTableModel):
     # -- search, filters, sort -------------------------------------------------------------------
 
     def set_search(self, text: str) -> None:
-        terms = text.casefold().split()
+        terms = fold(text).split()
         if terms == self._search:
             return
         old, self._search = self._search, terms
@@ -596,5 +598,5 @@ class RegisterModel(QAbstractTableModel):
             return "Nothing due on its documents or assessments"
         what = DUE_LABELS.get(r.due_what, r.due_what)
         if self._today is None:
-            return f"{what} due on {r.next_due.isoformat()}"
+            return f"{what} due on {day(r.next_due)}"
         return f"{what} {due_phrase(days_until(r.next_due, self._today))}"

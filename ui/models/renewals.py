@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from transfers_app.domain.formatting import day
 from transfers_app.domain.renewals import Reminder, days_left_text
 from ui.models.rows import RowsTableModel, SortRole, date_key
 
@@ -70,7 +71,7 @@ class RemindersModel(RowsTableModel[Reminder]):
             if col is Column.STATE:
                 return "OVERDUE" if r.overdue else "due"
             if col is Column.DUE:
-                return r.due_on.isoformat()
+                return day(r.due_on)
             if col is Column.DAYS_LEFT:
                 return days_text(r.days_left)
             if col is Column.WHAT:

@@ -68,8 +68,18 @@ HEADERS = {
 }
 # Columns that give up width (down to these) so that every column fits the page, and the
 # widest a column is made when first sized to its contents.
-ELASTIC: dict[int, int] = {Column.EXPORTER: 90, Column.IMPORTER: 130, Column.MECHANISMS: 110}
-CAPS: dict[int, int] = {Column.EXPORTER: 170, Column.IMPORTER: 200, Column.MECHANISMS: 200}
+ELASTIC: dict[int, int] = {
+    Column.EXPORTER: 90,
+    Column.IMPORTER: 130,
+    Column.MECHANISMS: 110,
+    Column.ISSUE: 230,  # the last column: kept at least this wide
+}
+CAPS: dict[int, int] = {
+    Column.EXPORTER: 170,
+    Column.IMPORTER: 200,
+    Column.MECHANISMS: 200,
+    Column.ISSUE: 230,  # a sentence: whole in its tooltip, the column stretches to the edge
+}
 
 
 class TransfersModel(RowsTableModel[TransferRow]):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transfers_app.domain.names import fold
 from transfers_app.rules.gaps import GapCode
 from transfers_app.services.app import AppServices
 from transfers_app.services.worklists import AssessmentRow, assessment_rows
@@ -32,7 +33,12 @@ from ui.models.assessments import (
 from ui.models.rows import ObjectRole
 from ui.pages.base import TablePage
 from ui.widgets.inputs import SearchBox
-from ui.widgets.tables import fit_columns, select_row_where, selected_object
+from ui.widgets.tables import (
+    elide_in_the_middle,
+    fit_columns,
+    select_row_where,
+    selected_object,
+)
 
 
 class AssessmentsPage(TablePage[list[AssessmentRow]]):
@@ -73,7 +79,13 @@ class AssessmentsPage(TablePage[list[AssessmentRow]]):
         self.proxy = AssessmentFilter(self)
         self.proxy.setSourceModel(self.model)
         self._setup_table(Column.FLAG, "assessments/header", settings, elastic=ELASTIC, caps=CAPS)
+        elide_in_the_middle(self.table, (Column.TRANSFER,))
         layout.addWidget(self.table, 1)
+        self._say_when_empty(
+            "<b>No assessments yet, and none needed.</b><br>A transfer that needs a transfer "
+            "impact assessment is listed here as MISSING as soon as it is on the register.",
+            "No assessment matches the search and the filter.",
+        )
 
         self.open_button = QPushButton("&Open assessment")
         self.open_button.setToolTip("Open the selected assessment (double-click, Enter)")
@@ -120,7 +132,8 @@ class AssessmentsPage(TablePage[list[AssessmentRow]]):
             transfers = {t.id: t for t in services.transfers.list() if t.id is not None}
             names = services.entities.names()
             tias = services.tias.assessments()
-            return assessment_rows(tias, transfers, names, missing, ctx.today, stale)
+            overdue = report.overdue_assessments()
+            return assessment_rows(tias, transfers, names, missing, overdue, stale)
 
         return read
 
@@ -136,7 +149,8 @@ class AssessmentsPage(TablePage[list[AssessmentRow]]):
         n_stale = sum(1 for r in rows if r.stale)
         on_file = sum(1 for r in rows if r.tia is not None)
         self.summary.setText(
-            f"{on_file} on file, {n_overdue} review overdue, {n_missing} missing"
+            f"{on_file} on file, {n_overdue} review{'s' if n_overdue != 1 else ''} overdue, "
+            f"{n_missing} missing"
             + (f", {n_stale} no longer matching the register" if n_stale else "")
         )
         self._update_buttons()
@@ -144,7 +158,7 @@ class AssessmentsPage(TablePage[list[AssessmentRow]]):
     def _filters_changed(self, *_args: Any) -> None:
         self.proxy.beginFilterChange()
         self.proxy.state = str(self.state.currentData() or "")
-        self.proxy.text = self.search.text().strip().casefold()
+        self.proxy.text = fold(self.search.text().strip())
         self.proxy.endFilterChange()
 
     def apply_filter(self, **criteria: Any) -> None:
@@ -160,6 +174,9 @@ class AssessmentsPage(TablePage[list[AssessmentRow]]):
         tia_id = criteria.get("tia_id")
         if tia_id is not None:
             self.select_tia(tia_id)
+
+    def edit_controls(self) -> list[QWidget]:
+        return [self.new_button]
 
     def focus_search(self) -> bool:
         return self.search.take_focus()

@@ -24,8 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transfers_app.domain.audit_chain import AuditVerification
 from transfers_app.domain.models import AuditEntry
+from transfers_app.services.audit import parse_record, verification_lines
 from ui.context import UiContext
+from ui.jobs import Jobs
 from ui.models.audit import (
     ACTION_DONE,
     BOOKKEEPING,
@@ -34,6 +37,7 @@ from ui.models.audit import (
     AuditModel,
     AuditRow,
     Column,
+    entity_ids,
     esc,
     field_label,
     when_text,
@@ -106,8 +110,15 @@ class AuditPage(Page):
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.jobs = Jobs(self, ctx)
         self.header = QLabel()
         self.header.setWordWrap(True)
+        # The tamper-evident chain, checked in the background (every entry is read).
+        self.chain_label = QLabel()
+        self.chain_label.setObjectName("audit-chain")
+        self.chain_label.setWordWrap(True)
+        self.chain_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verification: AuditVerification | None = None
         self.table_filter = QComboBox()
         self.table_filter.setAccessibleName("Record type")
         self.action_filter = QComboBox()
@@ -166,6 +177,7 @@ class AuditPage(Page):
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
+        layout.addWidget(self.chain_label)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
         self.refresh()
@@ -175,7 +187,9 @@ class AuditPage(Page):
     def refresh(self) -> None:
         selected = self.selected_row()
         entries = self.ctx.services.audit.entries(LIMIT)
-        rows = [AuditRow.of(e) for e in entries]
+        ids = entity_ids(parse_record(r) for e in entries for r in (e.before, e.after))
+        names = self.ctx.services.entities.names(sorted(ids)) if ids else {}
+        rows = [AuditRow.of(e, names) for e in entries]
         self.model.set_rows(rows)
         total = self.ctx.services.audit.counts().audit_entries
         shown = f"the latest {LIMIT:,} of {total:,}" if total > len(rows) else f"all {total:,}"
@@ -190,6 +204,38 @@ class AuditPage(Page):
             self.select_entry(selected.entry.id)
         else:
             self._show_detail(None)
+        self.verify_chain()
+
+    def verify_chain(self) -> None:
+        """Check every link of the audit chain in the background; the line above the table
+        says whether it holds."""
+        self.chain_label.setText("Checking the audit trail's hash chain…")
+        self.chain_label.setStyleSheet("")
+        self.jobs.start(
+            lambda services, _job: services.audit.verify(),
+            self._chain_checked,
+            self._chain_failed,
+            key="verify",
+        )
+
+    def _chain_checked(self, result: AuditVerification) -> None:
+        self.verification = result
+        lines = verification_lines(result)
+        if result.intact:
+            self.chain_label.setStyleSheet("color: #1a7f37")
+            self.chain_label.setText(" ".join(lines))
+        else:
+            self.chain_label.setStyleSheet("color: #b42318; font-weight: bold")
+            self.chain_label.setText(" ".join(lines[:2]))
+        self.chain_label.setToolTip("\n".join(lines))
+
+    def _chain_failed(self, message: str) -> None:
+        self.chain_label.setStyleSheet("color: #b42318")
+        self.chain_label.setText(f"The audit trail could not be checked: {message}")
+
+    def wait_for_background(self, msecs: int = -1) -> bool:
+        """Wait for the chain check and show its result (tests)."""
+        return self.jobs.wait(msecs)
 
     @staticmethod
     def _fill_combo(combo: QComboBox, everything: str, values: list[str]) -> None:

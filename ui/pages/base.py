@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QTableView, QWidget
 from ui.context import UiContext
 from ui.jobs import Jobs
 from ui.widgets.tables import (
+    EmptyState,
     HeaderMemory,
     attach_model,
     fit_columns,
@@ -58,6 +59,16 @@ class Page(QWidget):
         """Archive the selected record (Del); False if the page has nothing to archive."""
         return False
 
+    def edit_controls(self) -> list[QWidget]:
+        """The page's buttons that change the register (hidden on a read-only register)."""
+        return []
+
+    def set_read_only(self, reason: str) -> None:
+        """The register cannot be changed: the page keeps what reads and exports, and hides
+        what would change it (the main window says why)."""
+        for widget in self.edit_controls():
+            widget.hide()
+
 
 class TablePage(Page, Generic[T]):
     """A page around one table of rows read in the background, ``T`` being what one read
@@ -80,6 +91,8 @@ class TablePage(Page, Generic[T]):
     model: QAbstractItemModel
     proxy: QSortFilterProxyModel
     header_memory: HeaderMemory
+    # What the page says when its table shows no row (set by the page, if it has one).
+    empty_state: EmptyState | None = None
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -109,6 +122,13 @@ class TablePage(Page, Generic[T]):
         )
         self.header_memory = HeaderMemory(self.table, header_key, settings)
         self._fitted = self.header_memory.restored
+
+    def _say_when_empty(self, empty: str, filtered: str) -> None:
+        """What the table says when it shows no row (``EmptyState``): ``empty`` when there
+        is nothing yet, ``filtered`` when the search or filters hide every row."""
+        self.empty_state = EmptyState(
+            self.table, empty, filtered, lambda: self.model.rowCount() if self._loaded else None
+        )
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -164,5 +184,10 @@ class TablePage(Page, Generic[T]):
         first = not self._loaded and not self.header_memory.restored
         if first:
             size_columns(self.table, self._caps)
+            # Sized to the rows, the columns may no longer fit the page: fit them again (when
+            # the page was shown before its rows arrived, the first fit had no rows).
+            self._fitted = fit_columns(self.table, self._elastic)
         self._loaded = True
+        if self.empty_state is not None:  # the rows are known now: say what to do if none
+            self.empty_state.update_state()
         return first

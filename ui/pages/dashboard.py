@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Mechanism, Severity
-from transfers_app.domain.formatting import MECHANISM_LABELS, NO_MECHANISM
+from transfers_app.domain.formatting import MECHANISM_LABELS, NO_MECHANISM, day
 from transfers_app.domain.renewals import Reminder, when_text
 from transfers_app.rules.gaps import GapCode
 from transfers_app.services.app import AppServices
@@ -244,9 +244,36 @@ class StatTile(QAbstractButton):
             _scaled(base, 0.95),
         )
 
+    _CAPTION_LINES = 2
+
+    def caption_lines(self, width: int | None = None) -> list[str]:
+        """The caption as painted: wrapped at words onto two lines at most, the last elided
+        only if even two lines cannot hold it ("documents, reviews, re-checks" at 1280 px)."""
+        metrics = QFontMetrics(self._fonts()[2])
+        if width is None:
+            width = self.width() - self._ACCENT - 2 * self._PAD - 2
+        lines: list[str] = []
+        words = self._caption.split(" ")
+        while words and len(lines) < self._CAPTION_LINES:
+            line = words.pop(0)
+            while words and metrics.horizontalAdvance(f"{line} {words[0]}") <= width:
+                line = f"{line} {words.pop(0)}"
+            lines.append(line)
+        if words:
+            lines[-1] = f"{lines[-1]} {' '.join(words)}"
+        if lines:
+            lines[-1] = metrics.elidedText(lines[-1], Qt.TextElideMode.ElideRight, width)
+        return lines
+
     def sizeHint(self) -> QSize:
         title, value, caption = (QFontMetrics(f) for f in self._fonts())
-        height = 2 * self._PAD + title.height() + 2 + value.height() + caption.height()
+        height = (
+            2 * self._PAD
+            + title.height()
+            + 2
+            + value.height()
+            + self._CAPTION_LINES * caption.height()
+        )
         width = self._ACCENT + 2 * self._PAD + max(title.horizontalAdvance(self._title), 120)
         return QSize(width, height)
 
@@ -299,7 +326,7 @@ class StatTile(QAbstractButton):
             for font, colour, content in (
                 (title_f, quiet, self._title),
                 (value_f, text, self._value),
-                (caption_f, quiet, self._caption),
+                *((caption_f, quiet, line) for line in self.caption_lines(width)),
             ):
                 metrics = QFontMetrics(font)
                 painter.setFont(font)
@@ -418,10 +445,6 @@ def _days_text(days_left: int) -> str:
     return when_text(days_left)
 
 
-def _date_text(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
-
-
 # -- the page -----------------------------------------------------------------------------------
 
 
@@ -502,7 +525,10 @@ class DashboardPage(Page):
         self.destination_chart = HBarChart(
             STATUS_SERIES,
             empty_text="No transfers yet",
-            empty_hint="Transfers appear here by destination once you add them to the register.",
+            empty_hint=(
+                "Add an entity on the Register (Ctrl+2, then Ctrl+N) and its transfers, or "
+                "import a supplier list (File › Import suppliers…): they show here by destination."
+            ),
             unit=("transfer", "transfers"),
         )
         self.destination_chart.setAccessibleName("Transfers by destination")
@@ -696,7 +722,7 @@ class DashboardPage(Page):
     # -- showing -----------------------------------------------------------------------------
 
     def _show_checking(self) -> None:
-        when = _date_text(self.ctx.today)
+        when = day(self.ctx.today)
         if self.data is None:
             self.status_label.setText(f"Checking the register as of {when}…")
             for tile in self.tiles.values():
@@ -718,8 +744,7 @@ class DashboardPage(Page):
         noun = "transfer" if d.transfers == 1 else "transfers"
         gaps = "gap" if d.gaps == 1 else "gaps"
         self.status_label.setText(
-            f"Status on {d.on:%A} {_date_text(d.on)} · {d.transfers} live {noun} · "
-            f"{d.gaps} open {gaps}"
+            f"Status on {d.on:%A} {day(d.on)} · {d.transfers} live {noun} · {d.gaps} open {gaps}"
         )
         self.tiles["compliant"].set_figure(
             str(d.compliant),
@@ -774,9 +799,7 @@ class DashboardPage(Page):
             late = mix(late, QColor("#ffffff"), 0.45)
         for r in reminders:
             kind = REMINDER_KINDS.get(r.what, r.what)
-            item = QTreeWidgetItem(
-                [_date_text(r.due_on), _days_text(r.days_left), r.subject, r.parties]
-            )
+            item = QTreeWidgetItem([day(r.due_on), _days_text(r.days_left), r.subject, r.parties])
             item.setData(0, Qt.ItemDataRole.UserRole, r)
             item.setToolTip(2, f"{kind}: {r.subject} ({r.record})\n{r.parties}\nClick to open it")
             item.setToolTip(3, r.parties)

@@ -43,10 +43,10 @@ from ui.models.documents import CAPS, ELASTIC, Column, DocumentFilter, Documents
 from ui.models.rows import ObjectRole
 from ui.pages.base import TablePage
 from ui.widgets.inputs import SearchBox
-from ui.widgets.tables import selected_object, size_columns
+from ui.widgets.tables import elide_in_the_middle, selected_object, size_columns
 
 # What one background read gives: the entities' names, and the documents.
-_Read = tuple[dict[int, str], list[Document]]
+_Read = tuple[dict[int, str], list[Document], frozenset[int]]
 
 
 def _local_file(mime: QMimeData) -> Path | None:
@@ -191,7 +191,13 @@ class DocumentsPage(TablePage[_Read]):
         self.model = DocumentsModel([], {}, ctx.today, self)
         self.proxy.setSourceModel(self.model)
         self._setup_table(Column.TITLE, "documents/header", settings, elastic=ELASTIC, caps=CAPS)
+        elide_in_the_middle(self.table, (Column.TITLE, Column.FILE))  # parties: other side first
         layout.addWidget(self.table, 1)
+        self._say_when_empty(
+            "<b>No documents yet.</b><br>Record a signed DPA, SCCs or IDTA with <b>New "
+            "document…</b> (Ctrl+N), then drop its PDF on the row to attach it.",
+            "No document matches the search.",
+        )
         self.message = QLabel()
         self.message.setAccessibleName("Last action")
         layout.addWidget(self.message)
@@ -213,7 +219,8 @@ class DocumentsPage(TablePage[_Read]):
 
     def _reader(self) -> Callable[[AppServices], _Read]:
         def read(services: AppServices) -> _Read:
-            return services.entities.names(), services.documents.list()
+            own = frozenset(e.id for e in services.entities.own() if e.id is not None)
+            return services.entities.names(), services.documents.list(), own
 
         return read
 
@@ -222,9 +229,9 @@ class DocumentsPage(TablePage[_Read]):
 
     def _rows_arrived(self, result: _Read) -> None:
         selected = self.selected_document()
-        names, documents = result
+        names, documents, own = result
         self._names = names
-        self.model = DocumentsModel(documents, names, self.ctx.today, self)
+        self.model = DocumentsModel(documents, names, self.ctx.today, self, own)
         self._attach(self.model)
         if selected is not None and selected.id is not None:
             self.select_document(selected.id)
@@ -281,6 +288,9 @@ class DocumentsPage(TablePage[_Read]):
         self.proxy.set_show_superseded(on)
         self.table.resizeColumnToContents(Column.VERSION)  # room for "(superseded)"
         self._update_count()
+
+    def edit_controls(self) -> list[QWidget]:
+        return [self.new_button, self.renew_button, self.edit_button, self.attach_button]
 
     def focus_search(self) -> bool:
         return self.search.take_focus()

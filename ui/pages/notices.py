@@ -169,6 +169,9 @@ class NoticesPage(Page):
 
     # -- actions --------------------------------------------------------------------------------
 
+    def edit_controls(self) -> list[QWidget]:
+        return [self.record_button, self.decide_button]
+
     def new_record(self) -> bool:
         saved = NoticeDialog.record(self, self.ctx, self.service)
         if saved is not None:

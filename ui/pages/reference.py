@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Regime
+from transfers_app.domain.formatting import day
 from transfers_app.errors import TransfersError
 from transfers_app.reference.loader import Citation, Decision, ReferenceSet, read_bundle_file
 from ui import messages
@@ -95,9 +96,9 @@ def render_decision(d: Decision) -> str:
     )
     facts = [
         ("Destinations", dest),
-        ("Adopted", d.adopted_on.isoformat() if d.adopted_on else ""),
-        ("In force from", d.in_force_from.isoformat()),
-        ("Expires", d.expires_on.isoformat() if d.expires_on else "no end date"),
+        ("Adopted", day(d.adopted_on, "")),
+        ("In force from", day(d.in_force_from)),
+        ("Expires", day(d.expires_on, "no end date")),
         ("Scope", esc(SCOPE_TEXT.get(d.scope, d.scope))),
         (
             "Only for recipients certified under",
@@ -107,7 +108,7 @@ def render_decision(d: Decision) -> str:
         ),
         (
             "Incorporated into the EEA Agreement",
-            d.eea_incorporated_on.isoformat() if d.eea_incorporated_on else "",
+            day(d.eea_incorporated_on, ""),
         ),
     ]
     rows = "".join(
@@ -330,9 +331,9 @@ class ReferencePage(Page):
         if new.freshness < current.freshness:
             messages.error(
                 self,
-                f"<p>{esc(path.name)} is as of {new.as_of.isoformat()} (version "
+                f"<p>{esc(path.name)} is as of {day(new.as_of)} (version "
                 f"{esc(new.version)}), older than the data in use "
-                f"({current.as_of.isoformat()}, version {esc(current.version)}): "
+                f"({day(current.as_of)}, version {esc(current.version)}): "
                 "not loaded.</p>",
             )
             return False
@@ -354,7 +355,7 @@ class ReferencePage(Page):
         messages.info(
             self,
             f"<p>Loaded reference data <b>{esc(new.version)}</b> (as of "
-            f"{new.as_of.isoformat()}).</p><p>Saved as {esc(target)}; the rules use it "
+            f"{day(new.as_of)}).</p><p>Saved as {esc(target)}; the rules use it "
             "from now on.</p>",
         )
         return True
@@ -370,6 +371,9 @@ class ReferencePage(Page):
         search = criteria.get("search")
         if isinstance(search, str):
             self.search.setText(search)
+
+    def edit_controls(self) -> list[QWidget]:
+        return [self.load_button]
 
     def focus_search(self) -> bool:
         self.search.setFocus()

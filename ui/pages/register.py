@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import EntityKind, Lifecycle, Mechanism, Severity
-from transfers_app.domain.formatting import LIFECYCLE_LABELS, MECHANISM_LABELS
+from transfers_app.domain.formatting import LIFECYCLE_LABELS, MECHANISM_LABELS, day
 from transfers_app.errors import TransfersError
 from transfers_app.reference.loader import ReferenceSet
 from transfers_app.services.app import AppServices
@@ -56,7 +56,7 @@ from ui.models.register_model import (
 from ui.pages.base import Page
 from ui.widgets.badges import StatusBadgeDelegate
 from ui.widgets.inputs import SearchBox
-from ui.widgets.tables import HeaderMemory
+from ui.widgets.tables import EmptyState, HeaderMemory
 
 # Version 2: the Next due column came in before Status (a state saved with six columns
 # would give Status's width and sort to Next due).
@@ -164,6 +164,13 @@ class RegisterPage(Page):
         self.table.setObjectName("register-table")
         self.table.setAccessibleName("Register of entities")
         self.table.setModel(self.model)
+        self.empty_state = EmptyState(
+            self.table,
+            "<b>The register is empty.</b><br>Add your first entity with <b>New entity…</b> "
+            "(Ctrl+N), or bring in a supplier list with <b>File › Import suppliers…</b>.",
+            "No entity matches the search and filters: <b>Clear filters</b> shows them all.",
+            self.model.total_count,
+        )
         self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -259,8 +266,10 @@ class RegisterPage(Page):
         workspace = self.ctx.services.workspace
         first = workspace.register_rows(limit=FIRST_ROWS)
         whole = len(first) < FIRST_ROWS
-        if whole:  # a small register: its due dates and mechanisms are quick to read
-            first = workspace.with_extras(first, self.ctx.today)
+        if whole:
+            # A small register: its status (which decides the due dates) and mechanisms are
+            # quick to read, and the status is shared with the other pages.
+            first = workspace.with_extras(first, self.ctx.today, report=self.ctx.status())
         self.model.set_rows(first, extras_known=whole)
         self._fill_countries()
         if selected is not None:
@@ -272,15 +281,16 @@ class RegisterPage(Page):
             return
         self._loading_all = True
         self.status_label.setText("Loading the rest of the register…")
-        today = self.ctx.today
+        ctx = self.ctx
+        today = ctx.today
 
         def read(services: AppServices, job: Job) -> list[RegisterRow]:
             # Every row first (shown at once), then the same rows with their next due dates
-            # and mechanisms.
+            # (the shared status's) and mechanisms.
             workspace = services.workspace
             rows = workspace.register_rows()
             job.report(rows)
-            return workspace.with_extras(rows, today)
+            return workspace.with_extras(rows, today, report=ctx.status(services))
 
         self.jobs.drop(STATUS_JOB)  # the status of rows about to be replaced
         self.jobs.start(
@@ -329,7 +339,7 @@ class RegisterPage(Page):
         self.model.set_worst(worst, adequacy)
         if selected is not None and self.selected_entity_id() != selected:
             self.select_entity(selected)
-        self.status_label.setText(f"Status as of {self.ctx.today.strftime('%d %b %Y')}")
+        self.status_label.setText(f"Status as of {day(self.ctx.today)}")
         self._update_count()
         self.status_ready.emit()
 
@@ -421,6 +431,9 @@ class RegisterPage(Page):
             combo.blockSignals(False)
         self.search.clear()
         self._filters_changed()
+
+    def edit_controls(self) -> list[QWidget]:
+        return [self.new_button]
 
     def focus_search(self) -> bool:
         return self.search.take_focus()

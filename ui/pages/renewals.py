@@ -17,15 +17,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transfers_app.domain.formatting import day
+from transfers_app.domain.models import Document
 from transfers_app.domain.renewals import Reminder
 from transfers_app.errors import TransfersError
 from transfers_app.services.app import AppServices
+from transfers_app.services.workspace import review_problem
 from ui import messages
 from ui.context import UiContext
 from ui.models.renewals import CAPS, ELASTIC, RemindersModel
 from ui.models.rows import SortRole
 from ui.pages.base import TablePage
-from ui.widgets.tables import select_row_where, selected_object
+from ui.widgets.tables import app_settings, select_row_where, selected_object
 
 HORIZONS = (30, 60, 90)
 # What one background read gives: the horizon it read within, and the reminders.
@@ -40,6 +43,9 @@ def record_of(reminder: Reminder) -> tuple[str, int]:
     return found
 
 
+_REVIEWER_KEY = "renewals/reviewer"
+
+
 class RenewalsPage(TablePage[_Read]):
     """The reminders are read in the background."""
 
@@ -51,6 +57,7 @@ class RenewalsPage(TablePage[_Read]):
         self, ctx: UiContext, parent: QWidget | None = None, settings: QSettings | None = None
     ) -> None:
         super().__init__(ctx, parent)
+        self._settings = settings
         self.horizon = HORIZONS[0]
         layout = QVBoxLayout(self)
 
@@ -84,9 +91,14 @@ class RenewalsPage(TablePage[_Read]):
             "Record that the selected document was reviewed today; the next review follows "
             "its review cycle"
         )
+        self.undo_button = QPushButton("Undo review")
+        self.undo_button.setToolTip("Take back the review just recorded")
+        self.undo_button.setEnabled(False)
+        self._reviewed: Document | None = None  # as it was before the last "Mark reviewed"
         self.open_button = QPushButton("Show record")
         self.open_button.setToolTip("Show the document or assessment this reminder is about")
         actions.addWidget(self.mark_button)
+        actions.addWidget(self.undo_button)
         actions.addWidget(self.open_button)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -99,6 +111,11 @@ class RenewalsPage(TablePage[_Read]):
         # -1: the rows keep the model's order until the user sorts them.
         self._setup_table(-1, "renewals/header", settings, elastic=ELASTIC, caps=CAPS)
         layout.addWidget(self.table, 1)
+        self._say_when_empty(
+            "<b>Nothing falls due.</b><br>The expiry, notice and review dates of documents and "
+            "assessments are listed here as you record them.",
+            "Nothing due matches the filter.",
+        )
         self.message = QLabel()
         self.message.setAccessibleName("Last action")
         layout.addWidget(self.message)
@@ -107,6 +124,7 @@ class RenewalsPage(TablePage[_Read]):
         self.horizon_group.idClicked.connect(self.set_horizon)
         self.custom.valueChanged.connect(self.set_horizon)
         self.mark_button.clicked.connect(self.mark_reviewed)
+        self.undo_button.clicked.connect(self.undo_review)
         self.open_button.clicked.connect(self.show_record)
         self.table.doubleClicked.connect(lambda _i: self.show_record())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
@@ -154,6 +172,9 @@ class RenewalsPage(TablePage[_Read]):
             select_row_where(self.table, lambda r: r == selected, scroll=False)
         self._update_buttons()
 
+    def edit_controls(self) -> list[QWidget]:
+        return [self.mark_button]
+
     def apply_filter(self, **criteria: Any) -> None:
         """``days`` (or ``horizon``/``within_days``): the horizon in days."""
         for key in ("days", "horizon", "within_days"):
@@ -193,20 +214,58 @@ class RenewalsPage(TablePage[_Read]):
         if kind != "document":
             messages.info(self, "Only a document review can be marked reviewed here.")
             return
+        workspace = self.ctx.services.workspace
         try:
-            saved = self.ctx.services.workspace.mark_reviewed(number, self.ctx.today)
+            before = self.ctx.services.documents.get(number)
+            problem = review_problem(before)
+            if problem is not None:
+                raise problem  # said before asking who reviewed it
+            who = messages.ask_text(
+                self, "Who reviewed it? (recorded in the audit log)", self._reviewer()
+            )
+            if who is None:
+                return
+            saved = workspace.mark_reviewed(number, self.ctx.today, who)
         except TransfersError as exc:
             text = getattr(exc, "message", None) or str(exc)
             if getattr(exc, "field", "") == "review_cycle_months":
                 text += " (Documents, Edit details…)"
             messages.error(self, f"Not marked reviewed: {text}.")
             return
+        settings = self._app_settings()
+        if settings is not None:
+            settings.setValue(_REVIEWER_KEY, " ".join(who.split()))
+        self._reviewed = before
+        self.undo_button.setEnabled(True)
         self.refresh()
-        nxt = saved.next_review_on.isoformat() if saved.next_review_on else "not set"
+        nxt = day(saved.next_review_on, "not set")
         self.message.setText(
-            f"Review of '{saved.title}' recorded on {self.ctx.today.isoformat()}; "
-            f"next review {nxt}."
+            f"Review of '{saved.title}' by {' '.join(who.split())} recorded on "
+            f"{day(self.ctx.today)}; next review {nxt}. (Undo review takes it back.)"
         )
+        self.changed.emit()
+
+    def _reviewer(self) -> str:
+        """Who reviewed last time (the usual reviewer), to confirm or change."""
+        settings = self._app_settings()
+        return str(settings.value(_REVIEWER_KEY, "") or "") if settings is not None else ""
+
+    def _app_settings(self) -> QSettings | None:
+        return self._settings if self._settings is not None else app_settings()
+
+    def undo_review(self) -> None:
+        """Take back the review recorded last: its dates go back to what they were."""
+        before, self._reviewed = self._reviewed, None
+        self.undo_button.setEnabled(False)
+        if before is None:
+            return
+        try:
+            self.ctx.services.workspace.undo_review(before)
+        except TransfersError as exc:
+            messages.error(self, f"The review was not taken back: {exc}.")
+            return
+        self.refresh()
+        self.message.setText(f"Review of '{before.title}' taken back.")
         self.changed.emit()
 
     def show_record(self) -> None:

@@ -394,6 +394,9 @@ class SupplierCheckPage(Page):
                 self.countries.add_country(str(c))
         self.update_verdict()
 
+    def edit_controls(self) -> list[QWidget]:
+        return [self.add_button]
+
     def focus_search(self) -> bool:
         self.name_edit.setFocus()
         self.name_edit.selectAll()

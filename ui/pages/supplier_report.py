@@ -16,6 +16,7 @@ from transfers_app.domain.countries import (
     normalise_code,
 )
 from transfers_app.domain.enums import DocumentKind, Finding, Mechanism, Role
+from transfers_app.domain.formatting import day
 from transfers_app.reference.loader import ReferenceSet
 from transfers_app.rules.destination import MODULE_NAMES, DestinationAssessment
 from transfers_app.services.register import CheckReport, SimilarEntity
@@ -175,7 +176,7 @@ def render_similar(similar: Iterable[SimilarEntity]) -> str:
         return "<h3>Already on the register</h3><p>No similar name on the register.</p>"
     items = [
         f"<a href='entity:{hit.entity_id}'>{esc(hit.name)}</a> "
-        f"<span style='color:#57606a'>(match {hit.score:.0f}%)</span>"
+        f"<span style='color:#57606a'>(match {hit.score:.0f}%: {esc(hit.why)})</span>"
         for hit in hits
     ]
     return (
@@ -190,7 +191,7 @@ def render_report(
     regimes = ", ".join(dict.fromkeys(a.regime.value for a in report.assessments))
     parts = [
         f"<h2>Supplier check: {esc(report.name) or '<i>(no name yet)</i>'}</h2>",
-        f"<p style='color:#57606a'>As of {report.on.isoformat()} &nbsp;·&nbsp; "
+        f"<p style='color:#57606a'>As of {day(report.on)} &nbsp;·&nbsp; "
         f"regimes {esc(regimes)} &nbsp;·&nbsp; the supplier acts as "
         f"{ROLE_TEXT[importer_role]}, we act as {ROLE_TEXT[exporter_role]}</p>",
     ]

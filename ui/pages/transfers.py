@@ -28,6 +28,7 @@ from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Mechanism
 from transfers_app.domain.formatting import MECHANISM_LABELS
 from transfers_app.domain.models import Transfer
+from transfers_app.domain.names import fold
 from transfers_app.rules.gaps import Gap
 from transfers_app.services.app import AppServices
 from transfers_app.services.worklists import TransferRow, transfer_rows
@@ -45,7 +46,7 @@ from ui.models.transfers import (
 )
 from ui.pages.base import TablePage
 from ui.widgets.inputs import SearchBox
-from ui.widgets.tables import select_row_where, selected_object
+from ui.widgets.tables import elide_in_the_middle, select_row_where, selected_object
 
 # What one background read gives: the entities' names, and the rows.
 _Read = tuple[dict[int, str], list[TransferRow]]
@@ -113,7 +114,13 @@ class TransfersPage(TablePage[_Read]):
         self.proxy = TransferFilter(self)
         self.proxy.setSourceModel(self.model)
         self._setup_table(Column.STATUS, "transfers/header", settings, elastic=ELASTIC, caps=CAPS)
+        elide_in_the_middle(self.table, (Column.IMPORTER,))
         layout.addWidget(self.table, 1)
+        self._say_when_empty(
+            "<b>No transfers yet.</b><br>Add one with <b>New transfer…</b> (Ctrl+N), or from "
+            "an entity's Transfers tab on the Register.",
+            "No transfer matches the search and filters: <b>Clear filters</b> shows them all.",
+        )
         # Enter edits the transfer (caught before the table turns it into "activated"); the
         # same action is on the row's context menu.
         self.table.installEventFilter(self)
@@ -201,7 +208,7 @@ class TransfersPage(TablePage[_Read]):
     def _filters_changed(self, *_args: Any) -> None:
         p = self.proxy
         p.beginFilterChange()
-        p.text = self.search.text().strip().casefold()
+        p.text = fold(self.search.text().strip())
         p.country = str(self.country.currentData() or "")
         p.status = str(self.status.currentData() or "")
         p.mechanism = str(self.mechanism.currentData() or "")
@@ -260,6 +267,9 @@ class TransfersPage(TablePage[_Read]):
         if countries:
             self.proxy.countries = frozenset(str(c).upper() for c in countries)
             self._filters_changed()
+
+    def edit_controls(self) -> list[QWidget]:
+        return [self.new_button]
 
     def focus_search(self) -> bool:
         return self.search.take_focus()

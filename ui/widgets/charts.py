@@ -138,6 +138,10 @@ class HBarChart(QWidget):
     def series(self) -> tuple[Series, ...]:
         return self._series
 
+    def hint(self) -> str:
+        """The line under the message of an empty chart: what to do ("" otherwise)."""
+        return self._empty_hint if self._state == self.EMPTY else ""
+
     def message(self) -> str:
         """The text shown instead of bars ("" when there are bars)."""
         if self._state == self.LOADING:
@@ -151,6 +155,16 @@ class HBarChart(QWidget):
         noun = self._unit[0] if bar.total == 1 else self._unit[1]
         parts = self._breakdown(bar)
         return f"{bar.label}: {bar.total} {noun}" + (f" ({parts})" if parts else "")
+
+    def shown_breakdown(self, index: int) -> str:
+        """The split of bar ``index`` in words as painted (elided if it does not fit)."""
+        b = self._bars[index]
+        bold_fm = QFontMetrics(self._value_font())
+        x = self.bar_rects()[b.key].right() + _GAP + bold_fm.horizontalAdvance(str(b.total)) + 8
+        room = self.width() - _MARGIN - x
+        if room <= 12:
+            return ""
+        return self.fontMetrics().elidedText(self._breakdown(b), Qt.TextElideMode.ElideRight, room)
 
     def _breakdown(self, bar: Bar) -> str:
         return " · ".join(
@@ -206,8 +220,9 @@ class HBarChart(QWidget):
         return font
 
     def _value_width(self, width: int, label_w: int) -> int:
-        """Room kept right of the longest bar for its numbers; the bars keep at least a third
-        of the width (the split in words is elided first, and stays in the tooltip)."""
+        """Room kept right of the longest bar for its numbers; the bars keep at least a fifth
+        of the width (the split in words is elided only on a narrower chart than a dashboard
+        card at 1280 px, and stays in the tooltip)."""
         bold = QFontMetrics(self._value_font())
         fm = self.fontMetrics()
         totals = max((bold.horizontalAdvance(str(b.total)) for b in self._bars), default=0)
@@ -218,7 +233,7 @@ class HBarChart(QWidget):
             ),
             default=0,
         )
-        spare = width - 2 * _MARGIN - label_w - 2 * _GAP - max(width // 3, 60)
+        spare = width - 2 * _MARGIN - label_w - 2 * _GAP - max(width // 5, 60)
         return max(min(wanted, spare), totals + 4)
 
     def _geometry(self) -> tuple[int, int, int, int, int]:
@@ -316,7 +331,7 @@ class HBarChart(QWidget):
         painter.setFont(font)
         painter.setPen(text_colour if self._state == self.EMPTY else secondary_text(self.palette()))
         fm = QFontMetrics(font)
-        hint = self._empty_hint if self._state == self.EMPTY else ""
+        hint = self.hint()
         block = fm.height() + (fm.height() + 4 if hint else 0)
         y = area.top() + (area.height() - block) // 2
         painter.drawText(
@@ -328,8 +343,12 @@ class HBarChart(QWidget):
             painter.setFont(self.font())
             painter.setPen(secondary_text(self.palette()))
             painter.drawText(
-                QRect(area.left() + _MARGIN, y + fm.height() + 4, area.width() - 2 * _MARGIN, 40),
-                int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
+                QRect(area.left() + _MARGIN, y + fm.height() + 4, area.width() - 2 * _MARGIN, 60),
+                int(
+                    Qt.AlignmentFlag.AlignHCenter
+                    | Qt.AlignmentFlag.AlignTop
+                    | Qt.TextFlag.TextWordWrap
+                ),
                 hint,
             )
 
@@ -395,7 +414,7 @@ class HBarChart(QWidget):
             painter.setPen(quiet)
             room = self.width() - _MARGIN - x
             if room > 12:
-                split = fm.elidedText(self._breakdown(b), Qt.TextElideMode.ElideRight, room)
+                split = self.shown_breakdown(i)
                 painter.drawText(
                     QRect(x, top + i * row, room, row),
                     int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),

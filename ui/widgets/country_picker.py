@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.countries import (
     country_name,
 )
+from transfers_app.domain.names import fold
 from transfers_app.errors import ValidationError
 from ui.pages.supplier_report import choice_label, parse_destination
 
@@ -147,12 +148,12 @@ class CountryPicker(QWidget):
     def suggestions(self, text: str, limit: int = 40) -> list[str]:
         """The destinations that match ``text``, best first: the code, then a name starting
         with it, then a word of a name starting with it, then a name containing it."""
-        needle = text.strip().casefold()
+        needle = fold(text.strip())
         if not needle:
             return []
         ranked: list[tuple[int, str]] = []
         for code, label in self._labels.items():
-            name = label.casefold()
+            name = fold(label)
             if code.casefold() == needle:
                 rank = 0
             elif name.startswith(needle):

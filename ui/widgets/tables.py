@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from PySide6.QtCore import (
@@ -17,9 +17,18 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+)
 
 from ui.models.rows import ObjectRole
+from ui.widgets.charts import secondary_text
 
 # Sorting through a proxy model compares rows in Python: fine for thousands of rows, but for
 # a register of 100,000 it would freeze the window for a long time. Above this, the rows keep
@@ -55,6 +64,23 @@ def setup_list_table(
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
+
+
+class MiddleElide(QStyledItemDelegate):
+    """Text too long for its column loses its middle, not its end: titles and names that
+    start alike ("IDTA Keystone Europe - Keystone Asia" / "... - Keystone Australia") stay
+    told apart. The whole text is in the cell's tooltip."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Any) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
+
+
+def elide_in_the_middle(table: QTableView, columns: Iterable[int]) -> None:
+    """Names and titles in these columns are elided in the middle (``MiddleElide``)."""
+    delegate = MiddleElide(table)
+    for column in columns:
+        table.setItemDelegateForColumn(column, delegate)
 
 
 def size_columns(table: QTableView, caps: Mapping[int, int]) -> None:
@@ -196,15 +222,17 @@ def fit_columns(table: QTableView, elastic: Mapping[int, int]) -> bool:
     if not table.isVisible() or available < 200:
         return False
     shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    stretched = shown[-1] if header.stretchLastSection() and shown else None
     for c in elastic:
-        if c in shown:  # start from the width the contents want (a wider window gives room)
+        if c in shown and c != stretched:  # from the width the contents want (more room)
             header.resizeSection(c, max(table.sizeHintForColumn(c), header.sectionSizeHint(c)))
     sizes = {c: header.sectionSize(c) for c in shown}
     candidates = [c for c in elastic if c in sizes]
     if header.stretchLastSection() and shown:
-        # The stretched last column never gets narrower than the default section size.
+        # The stretched last column never gets narrower than the default section size, or
+        # than its own ``elastic`` entry (a last column of sentences, "Worst gap").
         last = shown[-1]
-        sizes[last] = max(sizes[last], header.defaultSectionSize())
+        sizes[last] = max(sizes[last], header.defaultSectionSize(), elastic.get(last, 0))
         candidates = [c for c in candidates if c != last]
     excess = sum(sizes.values()) - available
     room = {c: max(0, sizes[c] - elastic[c]) for c in candidates}
@@ -214,3 +242,63 @@ def fit_columns(table: QTableView, elastic: Mapping[int, int]) -> bool:
         for c, r in room.items():
             header.resizeSection(c, sizes[c] - math.ceil(r * share))
     return True
+
+
+class EmptyState(QLabel):
+    """What to do when a table shows no row, over the table's empty viewport: one text when
+    there is nothing at all yet ("The register is empty. Add ..."), another when the search
+    or the filters hide every row. Kept in step with the table's model; ``total`` is the
+    number of rows before filtering, None while they are still being read (nothing shown)."""
+
+    def __init__(
+        self,
+        table: QTableView,
+        empty: str,
+        filtered: str,
+        total: Callable[[], int | None],
+    ) -> None:
+        super().__init__(table.viewport())
+        self._table = table
+        self._empty = empty
+        self._filtered = filtered
+        self._total = total
+        self.setObjectName("emptyState")
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setMargin(24)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, secondary_text(palette))
+        self.setPalette(palette)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        table.viewport().installEventFilter(self)
+        self.watch(table.model())
+
+    def watch(self, model: QAbstractItemModel | None) -> None:
+        """Follow ``model`` (call again when the table gets another one)."""
+        if model is None:
+            return
+        for signal in (
+            model.modelReset,
+            model.rowsInserted,
+            model.rowsRemoved,
+            model.layoutChanged,
+        ):
+            signal.connect(self.update_state)
+        self.update_state()
+
+    def update_state(self, *_args: object) -> None:
+        model = self._table.model()
+        rows = model.rowCount() if model is not None else 0
+        total = self._total()
+        if rows or total is None:
+            self.hide()
+            return
+        self.setText(self._empty if total == 0 else self._filtered)
+        self.setGeometry(self._table.viewport().rect())
+        self.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.setGeometry(self._table.viewport().rect())
+        return False

@@ -21,6 +21,7 @@ from support.contract_samples import (
     vendor,
 )
 
+from transfers_app.domain.audit_chain import IMPORT_ACTION, REGISTER_TABLE, verify_chain
 from transfers_app.domain.enums import Mechanism
 from transfers_app.domain.models import CatalogueItem, Entity, MechanismUse, Publication
 from transfers_app.errors import StorageError, ValidationError
@@ -66,12 +67,23 @@ def test_dump_then_load_is_lossless(new_store: StoreFactory, tmp_path: Path) -> 
 
     target = new_store()
     target.records.load(records, "loaded from register.json")
-    assert target.records.dump() == records
+    loaded = target.records.dump()
+    assert replace(loaded, audit=()) == replace(records, audit=())
     assert target.queries.snapshot() == source.queries.snapshot()
     assert target.queries.register_lines() == source.queries.register_lines()
     note = target.audit.entries(limit=1)[0]
     assert (note.action, note.after, note.actor) == ("load", "loaded from register.json", ACTOR)
-    assert target.audit.generation() == 1
+    # The history is kept verbatim (hashes included) between the entry announcing it and the
+    # note of the load, which links to its last hash: the chain holds, under new ids.
+    history = records.audit
+    assert len(history) > 10
+    assert target.audit.generation() == len(history) + 2
+    marker, *kept, last = loaded.audit
+    assert (marker.table, marker.action) == (REGISTER_TABLE, IMPORT_ACTION)
+    assert [replace(e, id=None) for e in kept] == [replace(e, id=None) for e in history]
+    assert last.prev_hash == history[-1].hash
+    check = verify_chain(loaded.audit)
+    assert check.intact and check.entries == len(history) + 2 and check.head_hash == last.hash
     # Versions go on from where they were.
     own = next(e for e in target.entities.list() if e.name == "Keystone Europe Ltd")
     assert target.entities.update(replace(own, notes="after load")).version == own.version + 1

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 from support.contract_samples import (
     TODAY,
     assessment,
-    dpf,
     location,
     own_entity,
     scc,
@@ -16,14 +15,12 @@ from support.contract_samples import (
     vendor,
 )
 
-from transfers_app.domain.enums import DocumentStatus, Lifecycle, Mechanism, Regime, TiaStatus
+from transfers_app.domain.enums import Lifecycle, Mechanism, Regime, TiaStatus
 from transfers_app.domain.models import Entity, MechanismUse, Tia, Transfer
 from transfers_app.domain.readmodels import (
     Counts,
-    DueKind,
     EntityRow,
     MechanismsUsed,
-    NextDue,
     TransferData,
 )
 from transfers_app.ports.storage import Store
@@ -65,93 +62,6 @@ def test_register_rows_in_name_order_with_countries_and_services(store: Store) -
     ]
     assert store.queries.register_rows(limit=2) == rows[:2]
     assert store.queries.register_rows(limit=0) == []
-
-
-def test_next_due_picks_each_entitys_earliest_date_and_says_what(store: Store) -> None:
-    own = store.entities.add(own_entity())
-    stratus = store.entities.add(vendor())
-    certified = store.entities.add(vendor("Certified Inc."))
-    leap = store.entities.add(vendor("Leap Inc."))
-    quiet = store.entities.add(vendor("Quiet Ltd"))
-    assessed = store.entities.add(vendor("Assessed Ltd"))
-    # SCCs expiring 2027-03-01 with 90 days' notice: the last day for notice comes first.
-    store.documents.add(scc((_id(own), _id(stratus))))
-    # A superseded or archived version is not due.
-    store.documents.add(
-        scc((_id(quiet),), status=DocumentStatus.SUPERSEDED, expires_on=TODAY, notice_period_days=0)
-    )
-    store.documents.archive(store.documents.add(scc((_id(quiet),), expires_on=TODAY)))
-    # A DPF listing never checked is due now; one checked on 29 February a year later on 28.
-    store.documents.add(dpf((_id(certified),), None))
-    store.documents.add(dpf((_id(leap),), date(2024, 2, 29)))
-    # The newest assessment of a transfer says when its review is due.
-    t = store.transfers.add(transfer(own, assessed))
-    store.assessments.add(
-        assessment(t, approved_on=date(2025, 1, 1), next_review_on=date(2026, 1, 1))
-    )
-    store.assessments.add(
-        assessment(t, approved_on=date(2026, 1, 1), next_review_on=date(2026, 12, 24))
-    )
-
-    due = store.queries.next_due(TODAY, recheck_months=12)
-    assert due == {
-        _id(own): NextDue(date(2026, 12, 1), DueKind.NOTICE),
-        _id(stratus): NextDue(date(2026, 12, 1), DueKind.NOTICE),
-        _id(certified): NextDue(TODAY, DueKind.DPF_RECHECK),
-        _id(leap): NextDue(date(2025, 2, 28), DueKind.DPF_RECHECK),
-        _id(assessed): NextDue(date(2026, 12, 24), DueKind.TIA_REVIEW),
-    }
-    assert store.queries.next_due(TODAY, [_id(leap), _id(quiet), 999], recheck_months=12) == {
-        _id(leap): due[_id(leap)]
-    }
-    assert store.queries.next_due(TODAY, [], recheck_months=12) == {}
-
-
-def test_next_due_dpf_recheck_follows_the_period_given(store: Store) -> None:
-    # The period comes from the reference data; months end as dateutil's relativedelta says.
-    august = store.entities.add(vendor("August Inc."))
-    leap = store.entities.add(vendor("Leap Inc."))
-    mid = store.entities.add(vendor("Mid Inc."))
-    never = store.entities.add(vendor("Never Inc."))
-    store.documents.add(dpf((_id(august),), date(2025, 8, 31)))
-    store.documents.add(dpf((_id(leap),), date(2024, 2, 29)))
-    store.documents.add(dpf((_id(mid),), date(2025, 1, 15)))
-    store.documents.add(dpf((_id(never),), None))
-
-    def dates(months: int | None) -> dict[int, date]:
-        due = store.queries.next_due(TODAY, recheck_months=months)
-        assert all(d.what is DueKind.DPF_RECHECK for d in due.values())
-        return {i: d.on for i, d in due.items()}
-
-    assert dates(6) == {
-        _id(august): date(2026, 2, 28),
-        _id(leap): date(2024, 8, 29),
-        _id(mid): date(2025, 7, 15),
-        _id(never): TODAY,
-    }
-    assert dates(12) == {
-        _id(august): date(2026, 8, 31),
-        _id(leap): date(2025, 2, 28),
-        _id(mid): date(2026, 1, 15),
-        _id(never): TODAY,
-    }
-    # Six months from 31 August 2023 end in a leap February.
-    store.documents.add(dpf((_id(august),), date(2023, 8, 31)))
-    assert dates(6)[_id(august)] == date(2024, 2, 29)
-    # No re-check period in the reference data: no re-check falls due.
-    assert dates(None) == {}
-
-
-def test_next_due_without_notice_is_the_expiry_or_the_review(store: Store) -> None:
-    own = store.entities.add(own_entity())
-    a = store.entities.add(vendor("A Ltd"))
-    b = store.entities.add(vendor("B Ltd"))
-    store.documents.add(scc((_id(a),), notice_period_days=None, expires_on=date(2027, 1, 1)))
-    store.documents.add(scc((_id(b),), notice_period_days=0, next_review_on=date(2026, 12, 31)))
-    due = store.queries.next_due(TODAY, recheck_months=12)
-    assert due[_id(a)] == NextDue(date(2027, 1, 1), DueKind.EXPIRY)
-    assert due[_id(b)] == NextDue(date(2026, 12, 31), DueKind.REVIEW)
-    assert _id(own) not in due
 
 
 def test_mechanisms_used_on_the_transfers_an_entity_receives(store: Store) -> None:

@@ -3,7 +3,6 @@ destinations, and how validation messages name their fields."""
 
 from __future__ import annotations
 
-from datetime import date
 from functools import cache
 
 import pycountry
@@ -65,11 +64,6 @@ FIELD_LABELS = {
     "exporter_regimes": "Exporter regimes",
     "notes": "Notes",
 }
-
-
-def long_date(d: date | None) -> str:
-    """ "25 May 2024"; "—" for no date."""
-    return d.strftime("%d %b %Y") if d is not None else "—"
 
 
 def human_message(error: ValidationError) -> str:

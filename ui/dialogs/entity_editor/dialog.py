@@ -45,9 +45,8 @@ from transfers_app.domain.enums import (
 )
 from transfers_app.domain.models import Document, Entity, Location, Transfer
 from transfers_app.domain.validation import ensure_valid, problems
-from transfers_app.errors import TransfersError, ValidationError
+from transfers_app.errors import ValidationError
 from transfers_app.rules.destination import Certifications
-from ui import messages
 from ui.context import UiContext
 from ui.dialogs.entity_editor.choices import (
     ACTIVITY_CHOICES,
@@ -61,7 +60,7 @@ from ui.dialogs.entity_editor.choices import (
     human_message,
 )
 from ui.dialogs.entity_editor.requirements import certifications, regimes_for, requirements_html
-from ui.dialogs.record_editor import RecordEditor
+from ui.dialogs.record_editor import RecordEditor, settle
 from ui.models.entity_tables import EntityDocumentsModel, EntityTransfer, EntityTransfersModel
 from ui.widgets.forms import FieldMessages, save_cancel_row
 from ui.widgets.inputs import LazyComboBox, OptionalDateEdit
@@ -105,9 +104,11 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
         self.tabs.addTab(self._documents_tab(), "D&ocuments")
         self.tabs.currentChanged.connect(self._tab_shown)
         if entity is None:
-            for i in (2, 3):
-                self.tabs.setTabEnabled(i, False)
-                self.tabs.setTabToolTip(i, "Save the entity first")
+            # A new vendor and its first transfer in one pass: "Add transfer…" saves the
+            # entity first and the dialog stays open. Its documents wait for that save.
+            self.tabs.setTabEnabled(3, False)
+            self.tabs.setTabToolTip(3, "Save the entity first")
+            self.tabs.setTabToolTip(2, "Adding a transfer saves the entity first")
 
         self.general_error = self._error_label("general")
         bottom, self.save_button, self.cancel_button = save_cancel_row(
@@ -250,7 +251,9 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
         self.locations_table.verticalHeader().setVisible(False)
         header = self.locations_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # Sized to its combo box (a cell widget, which ResizeToContents does not measure:
+        # the column showed "Heac" for "Headquarters").
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.add_location_button = QPushButton("&Add location")
         self.add_location_button.clicked.connect(lambda: self.add_location())
@@ -402,6 +405,8 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
         self.locations_table.setCellWidget(row, 0, country)
         self.locations_table.setCellWidget(row, 1, activity)
         self.locations_table.setCellWidget(row, 2, city)
+        header = self.locations_table.horizontalHeader()
+        header.resizeSection(1, max(header.sectionSize(1), activity.sizeHint().width() + 8))
         self._location_rows.append(_LocationRow(country, activity, city, loc))
         country.currentIndexChanged.connect(self._changed)
         activity.currentIndexChanged.connect(self._changed)
@@ -469,16 +474,18 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
 
     def _update_transfer_buttons(self) -> None:
         saved = self.original is not None and self.original.id is not None
-        self.add_transfer_button.setEnabled(saved)
+        # A new entity too: adding its first transfer saves it first (``_save_and_stay``).
+        self.add_transfer_button.setEnabled(True)
         self.edit_transfer_button.setEnabled(saved and self._selected_transfer() is not None)
 
     def add_transfer(self) -> Transfer | None:
         """Open the transfer editor with this entity preset: as the exporter if it is one of
         ours, else as the importer. Reloads the tab after a save."""
-        if self.original is None or self.original.id is None:
+        if (self.original is None or self.original.id is None) and not self._save_and_stay():
             return None
         from ui.dialogs.transfer_editor import TransferEditor
 
+        assert self.original is not None and self.original.id is not None
         me = self.original.id
         if self.original.is_own:
             saved = TransferEditor.edit(self, self.ctx, exporter_id=me)
@@ -486,6 +493,29 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
             saved = TransferEditor.edit(self, self.ctx, importer_id=me)
         self._after_transfer_saved(saved)
         return saved
+
+    def _save_and_stay(self) -> bool:
+        """Save a new entity and keep the dialog open on it (its first transfer is added in
+        the same pass); False, with the problems shown, when it cannot be saved yet."""
+        if not self._validate():
+            self.tabs.setCurrentIndex(0)
+            return False
+        saved = self._write_or_say()
+        if saved is None or saved.id is None:
+            return False
+        self.saved = self.original = saved
+        # The rows now stand for stored locations (a later Save updates, never adds twice).
+        self.locations_table.setRowCount(0)
+        self._location_rows.clear()
+        self._original_locations = self.ctx.services.entities.locations(saved.id)
+        for loc in self._original_locations:
+            self.add_location(loc)
+        self._mark_clean()
+        self.setWindowTitle(f"Edit {saved.name}")
+        self.tabs.setTabEnabled(3, True)
+        self.tabs.setTabToolTip(3, "")
+        self.tabs.setTabToolTip(2, "")
+        return True
 
     def edit_transfer(self) -> Transfer | None:
         """Open the selected transfer in the transfer editor; reload the tab after a save."""
@@ -526,7 +556,11 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
         """What the law requires for ``t`` today, per regime, from the rules."""
         regimes, source = self._regimes_for(t)
         certs = self._certifications(t.importer_id) if regimes else Certifications()
-        return requirements_html(t, regimes, source, certs, self.ctx.ref, self.ctx.today)
+        in_group = None  # the other party's kind is not at hand here
+        me = self.original.id if self.original else None
+        if me is not None and t.importer_id == me:
+            in_group = self.kind_combo.currentData() is EntityKind.GROUP
+        return requirements_html(t, regimes, source, certs, self.ctx.ref, self.ctx.today, in_group)
 
     def _load_documents(self) -> None:
         self._documents_loaded = True
@@ -640,10 +674,7 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
             label.setVisible(bool(text))
         if "locations" in by_field:
             self.tabs.setTabToolTip(1, by_field["locations"][0])
-        self.save_button.setEnabled(not found)
-        self.save_button.setToolTip(
-            "Fix the problems shown in red first" if found else "Save the entity (Ctrl+S)"
-        )
+        self._allow_save(bool(found))
         return not found
 
     def value(self) -> Entity:
@@ -663,16 +694,22 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
     def _mark_clean(self) -> None:
         self._initial = self._snapshot()
 
+    def _foot_message(self) -> QLabel:
+        return self.general_error
+
+    def _read(self, record_id: int) -> Entity:
+        return self.ctx.services.entities.get(record_id)
+
     @classmethod
     def edit(cls, parent: QWidget | None, ctx: UiContext, entity_id: int | None) -> Entity | None:
         """Open the editor on an entity (None: a new one); the saved entity, or None."""
-        try:
-            entity = ctx.services.entities.get(entity_id) if entity_id else None
-        except TransfersError as exc:
-            messages.error(parent, str(exc))
+        dialog = settle(
+            parent,
+            lambda: ctx.services.entities.get(entity_id) if entity_id else None,
+            lambda entity: cls(ctx, entity, parent),
+        )
+        if dialog is None:
             return None
-        dialog = cls(ctx, entity, parent)
-        dialog.exec()
         if dialog.saved is None and dialog.transfers_changed:
             # Nothing changed on the entity, but its transfers did: callers must refresh.
             return dialog.original

@@ -9,12 +9,12 @@ from datetime import date
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import DocumentKind, Regime
-from transfers_app.domain.formatting import MECHANISM_LABELS
+from transfers_app.domain.formatting import MECHANISM_LABELS, day
 from transfers_app.domain.models import Document, Entity, Transfer
 from transfers_app.errors import TransfersError
 from transfers_app.reference.loader import ReferenceSet
 from transfers_app.rules.destination import MODULE_NAMES, Certifications, assess_destination
-from ui.dialogs.entity_editor.choices import FINDING_LABELS, REGIME_CHOICES, long_date
+from ui.dialogs.entity_editor.choices import FINDING_LABELS, REGIME_CHOICES
 
 
 def regimes_for(
@@ -60,12 +60,13 @@ def requirements_html(
     certs: Certifications,
     ref: ReferenceSet,
     today: date,
+    importer_in_group: bool | None = None,
 ) -> str:
     """What the law requires for ``t`` on ``today``, per regime (``source``: where the
-    regimes come from), from the rules."""
+    regimes come from), from the rules; ``importer_in_group`` as in ``assess_destination``."""
     esc = html.escape
     where = f"{country_name(t.destination)} ({t.destination})"
-    parts = [f"<h3>Transfer to {esc(where)}: what the law requires on {long_date(today)}</h3>"]
+    parts = [f"<h3>Transfer to {esc(where)}: what the law requires on {day(today)}</h3>"]
     recorded = ", ".join(MECHANISM_LABELS[m.mechanism] for m in t.mechanisms)
     parts.append(
         f"<p>Roles: exporter {esc(t.exporter_role.value)}, importer "
@@ -87,6 +88,7 @@ def requirements_html(
             t.importer_role,
             t.exporter_role,
             certs,
+            importer_in_group,
         )
         finding, colour = FINDING_LABELS[a.finding]
         parts.append(

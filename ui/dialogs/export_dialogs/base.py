@@ -5,7 +5,6 @@ how it went. Every message and file dialog goes through ``ui.messages``.
 
 from __future__ import annotations
 
-import getpass
 import html
 from collections.abc import Callable
 from pathlib import Path
@@ -75,13 +74,6 @@ REGISTER_FORMATS: dict[ExportFormat, tuple[str, str, str]] = {
 PUBLIC_LIST_FILTERS = {"html": "HTML page (*.html *.htm)", "md": "Markdown (*.md *.markdown)"}
 CANCELLED_TEXT = "Cancelled: nothing was written."
 WRAP_ROWS = 300  # up to this many rows, a table's rows grow to show their whole text
-
-
-def current_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return ""
 
 
 def rich(text: str) -> str:

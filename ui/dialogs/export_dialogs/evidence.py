@@ -3,6 +3,7 @@ assessments and documents."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QFormLayout,
     QGridLayout,
@@ -25,7 +27,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QPushButton,
     QRadioButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -33,14 +37,19 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.formatting import day
 from transfers_app.domain.models import Transfer
+from transfers_app.domain.organisation import OrganisationProfile, profile_problems
+from transfers_app.errors import TransfersError
 from transfers_app.services.app import AppServices
-from transfers_app.services.evidence import (
+from transfers_app.services.evidence import PackScope, pack_readiness
+from transfers_app.services.open_items import (
     CATEGORIES,
+    NO_COUNTRY,
     OTHER,
+    UNVERIFIED,
     Finding,
-    PackScope,
+    OpenItemFacts,
     Readiness,
-    readiness,
+    unit_words,
 )
 from transfers_app.services.register import StatusReport
 from ui import messages
@@ -52,7 +61,6 @@ from ui.dialogs.export_dialogs.base import (
     ExportDialogBase,
     ExportJob,
     ask_replace,
-    current_user,
     default_folder,
 )
 from ui.models.exports import (
@@ -66,6 +74,29 @@ from ui.widgets.forms import ERROR_STYLE
 
 # -- the evidence pack ----------------------------------------------------------------------------
 
+# What the dialog reads in the background: the status, the transfers, the entities' names,
+# the facts that date and own the open items, and the organisation's profile.
+Loaded = tuple[
+    StatusReport, list[Transfer], list[tuple[int, str]], OpenItemFacts, OrganisationProfile
+]
+
+
+def _open_words(ready: Readiness) -> str:
+    """What is open, each counted in its own unit: "9 transfers, 1 entity without a country
+    and 36 unverified reference facts relied on"."""
+    asked = [f for f in ready.findings if f.category not in (OTHER[0], NO_COUNTRY, UNVERIFIED)]
+    transfers = {f.transfer_id for f in asked if f.transfer_id is not None}
+    entities = {f.entity_id for f in asked if f.transfer_id is None}  # e.g. a document review
+    countries, facts = ready.count(NO_COUNTRY), ready.count(UNVERIFIED)
+    parts = [
+        unit_words("", len(transfers)) if transfers else "",
+        f"{unit_words(NO_COUNTRY, len(entities))} (their own items)" if entities else "",
+        f"{unit_words(NO_COUNTRY, countries)} without a country" if countries else "",
+        f"{facts} unverified reference fact{'s' if facts != 1 else ''} relied on" if facts else "",
+    ]
+    kept = [p for p in parts if p] or ["nothing"]
+    return kept[0] if len(kept) == 1 else f"{', '.join(kept[:-1])} and {kept[-1]}"
+
 
 class EvidencePackDialog(ExportDialogBase):
     """The regulator's evidence pack: the readiness check first, then the scope, then the ZIP
@@ -77,6 +108,9 @@ class EvidencePackDialog(ExportDialogBase):
         super().__init__(ctx, parent)
         self.status: StatusReport | None = None
         self.transfers: list[Transfer] = []
+        self.facts: OpenItemFacts | None = None
+        self.profile = OrganisationProfile()
+        self.empty_text = ""
         self.readiness: Readiness | None = None
         self.outcome: tuple[dict[str, Any], Readiness] | None = None
         self.written_to: Path | None = None
@@ -129,13 +163,20 @@ class EvidencePackDialog(ExportDialogBase):
         self.findings_table.sortByColumn(FindingsModel.SEVERITY, Qt.SortOrder.AscendingOrder)
         header = self.findings_table.horizontalHeader()
         for column, width in (
-            (FindingsModel.SEVERITY, 110),
-            (FindingsModel.CATEGORY, 215),
-            (FindingsModel.ENTITY, 210),
+            (FindingsModel.SEVERITY, 100),
+            (FindingsModel.CATEGORY, 200),
+            (FindingsModel.REF, 50),
+            (FindingsModel.ENTITY, 190),
+            (FindingsModel.MESSAGE, 330),
+            (FindingsModel.SINCE, 95),
+            (FindingsModel.OWNER, 120),
         ):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
+        self.findings_table.selectionModel().selectionChanged.connect(
+            lambda _a, _b: self._finding_chosen()
+        )
         self.open_note = QLabel()
         self.open_note.setWordWrap(True)
         self.open_note.setStyleSheet(NOTE_STYLE)
@@ -143,6 +184,7 @@ class EvidencePackDialog(ExportDialogBase):
         cv.addWidget(self.check_heading)
         cv.addLayout(self.headline)
         cv.addWidget(self.findings_table, 1)
+        cv.addLayout(self._build_follow_up())
         cv.addWidget(self.open_note)
         layout.addWidget(check, 1)
 
@@ -209,22 +251,40 @@ class EvidencePackDialog(ExportDialogBase):
         box = QGroupBox("The pack")
         v = QVBoxLayout(box)
         form = QFormLayout()
-        self.prepared_by = QLineEdit(current_user())
+        # A person from the organisation's profile (or a name typed in), never a login.
+        self.prepared_by = QComboBox()
+        self.prepared_by.setEditable(True)
         self.prepared_by.setAccessibleName("Prepared by")
+        self.prepared_by.setToolTip("Who prepares the pack and writes the cover letter")
         form.addRow("&Prepared by:", self.prepared_by)
+        self.reference = QLineEdit()
+        self.reference.setAccessibleName("Case reference")
+        self.reference.setPlaceholderText("e.g. the regulator's reference for the inquiry")
+        form.addRow("Case &reference:", self.reference)
         self._add_save_row(
             form, default_folder() / f"evidence-pack-{self.ctx.today.isoformat()}.zip"
         )
         v.addLayout(form)
         contents = QLabel(
-            "One ZIP: a cover letter (organisation, date, scope, contents and the open items), "
-            "the register as PDF and CSV, the transfer records in the Art 30(1)(e) shape, the "
-            "current assessments, the current signed safeguard documents, and manifest.json "
-            "with the SHA-256 of every file."
+            "One ZIP: a cover letter (to the regulator, with the open items and what each file "
+            "is), a note on method, the register as PDF and CSV, the transfer records in the "
+            "Art 30(1)(e) shape, the data map, the assessments (drafts and stale ones marked), "
+            "the documents relied on (expired or invalid ones marked), an extract of the audit "
+            "log, and manifest.json with the SHA-256 of every file."
         )
         contents.setWordWrap(True)
         contents.setStyleSheet("color: palette(placeholder-text);")
         v.addWidget(contents)
+        self.profile_note = QLabel()
+        self.profile_note.setWordWrap(True)
+        self.profile_note.setStyleSheet(ERROR_STYLE)
+        self.profile_note.setVisible(False)
+        self.profile_button = QPushButton("Organisation…")
+        self.profile_button.setToolTip("Set the organisation's profile (Settings > Organisation)")
+        self.profile_button.setVisible(False)
+        self.profile_button.clicked.connect(self._edit_profile)
+        v.addWidget(self.profile_note)
+        v.addWidget(self.profile_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.ack_check = QCheckBox("I have reviewed the open items")
         self.ack_check.setToolTip("The pack records them; tick to export anyway")
         self.ack_check.toggled.connect(self._update)
@@ -238,12 +298,16 @@ class EvidencePackDialog(ExportDialogBase):
         """Read the status, the transfers and the entities in the background."""
         ctx = self.ctx
 
-        def work(
-            services: AppServices, _job: ExportJob
-        ) -> tuple[StatusReport, list[Transfer], list[tuple[int, str]]]:
+        def work(services: AppServices, _job: ExportJob) -> Loaded:
             status = ctx.status(services)
             names = sorted(services.entities.names().items(), key=lambda p: p[1].casefold())
-            return status, services.transfers.list(), names
+            return (
+                status,
+                services.transfers.list(),
+                names,
+                services.open_items.facts(),
+                services.organisation.get(),
+            )
 
         self._run("Checking the register", work, None, self._loaded, self._load_failed, key=LOAD)
 
@@ -255,9 +319,10 @@ class EvidencePackDialog(ExportDialogBase):
         self.check_heading.setStyleSheet(ERROR_STYLE)
         self.check_heading.setText(f"Could not check the register: {message}")
 
-    def _loaded(self, data: tuple[StatusReport, list[Transfer], list[tuple[int, str]]]) -> None:
-        status, transfers, names = data
-        self.status, self.transfers = status, transfers
+    def _loaded(self, data: Loaded) -> None:
+        status, transfers, names, facts, profile = data
+        self.status, self.transfers, self.facts = status, transfers, facts
+        self._show_profile(profile)
         self.entities_model = PartiesModel(names, set(), self)
         self.entities_model.checked_changed.connect(self._entities_ticked)
         self.entities_proxy.setSourceModel(self.entities_model)
@@ -277,16 +342,14 @@ class EvidencePackDialog(ExportDialogBase):
             self._scope_changed()
 
     def _scope_changed(self, *_args: Any) -> None:
-        if self.status is None:
+        if self.status is None or self.facts is None:
             return
         scope = self.scope()
-        scoped = bool(scope.entity_ids or scope.date_from or scope.date_to)
         # As the pack computes it: the open gaps of the transfers in scope (and of the chosen
         # entities themselves).
-        in_scope = {t.id for t in self.transfers if t.id is not None and scope.transfer_in(t)}
-        self._show_readiness(
-            readiness(self.status, in_scope if scoped else None, set(scope.entity_ids))
-        )
+        transfers, ready = pack_readiness(scope, self.status, self.facts)
+        self.empty_text = scope.empty_text(len(transfers))
+        self._show_readiness(ready)
 
     def _show_readiness(self, ready: Readiness) -> None:
         self.readiness = ready
@@ -297,7 +360,6 @@ class EvidencePackDialog(ExportDialogBase):
             label.setStyleSheet(ERROR_STYLE if bad else "")
         findings = tuple(worst_first(ready.findings))
         self.findings_model.set_rows(findings)
-        inquiry = sum(n for k, _, n in ready.headline if k != OTHER[0])
         if ready.ready:
             self.check_heading.setText(
                 f"Nothing open on {day(ready.on)} in what an inquiry asks about first"
@@ -305,19 +367,127 @@ class EvidencePackDialog(ExportDialogBase):
             )
         else:
             self.check_heading.setText(
-                f"{inquiry} open item{'s' if inquiry != 1 else ''} on {day(ready.on)} in what "
-                "an inquiry asks about first, worst first below."
+                f"Open on {day(ready.on)} in what an inquiry asks about first: "
+                f"{_open_words(ready)}; worst first below."
             )
-        self.open_note.setText(
-            "The pack will record these open items: the cover letter lists them and "
-            "manifest.json carries them, so the regulator sees what was open on the day."
+        note = (
+            "The pack will record these open items: the cover letter lists them with their "
+            "owners and target dates and manifest.json carries them, so the regulator sees "
+            "what was open on the day."
+            if findings
+            else ""
         )
-        self.open_note.setVisible(bool(findings))
+        self.open_note.setText("\n".join(t for t in (self.empty_text, note) if t))
+        self.open_note.setVisible(bool(findings or self.empty_text))
         if findings != self._findings_key:
             # Different open items: they must be reviewed again before exporting anyway.
             self._findings_key = findings
             self.ack_check.setChecked(False)
         self._update()
+
+    # -- who follows up an open item ---------------------------------------------------------
+
+    def _build_follow_up(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.follow_label = QLabel("Choose an open item to set its owner and target date.")
+        # One line that never widens the dialog: the item itself is chosen in the table above.
+        self.follow_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.owner_edit = QLineEdit()
+        self.owner_edit.setMinimumWidth(self.owner_edit.fontMetrics().averageCharWidth() * 32)
+        self.owner_edit.setAccessibleName("Owner")
+        self.owner_edit.setPlaceholderText("Owner (default: the entity's or exporter's owner)")
+        self.target_check = QCheckBox("Target date:")
+        self.target_edit = QDateEdit(to_qdate(self.ctx.today))
+        self.target_edit.setCalendarPopup(True)
+        self.target_edit.setDisplayFormat("yyyy-MM-dd")
+        self.target_edit.setAccessibleName("Target date")
+        self.target_check.toggled.connect(self.target_edit.setEnabled)
+        self.follow_button = QPushButton("Save owner and date")
+        self.follow_button.clicked.connect(self.save_follow_up)
+        row.addWidget(self.follow_label, 1)
+        row.addWidget(self.owner_edit)
+        row.addWidget(self.target_check)
+        row.addWidget(self.target_edit)
+        row.addWidget(self.follow_button)
+        self._finding_chosen()
+        return row
+
+    def chosen_finding(self) -> Finding | None:
+        rows = self.findings_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        source = self.findings_proxy.mapToSource(rows[0])
+        return self.findings_model.row(source.row())
+
+    def _finding_chosen(self) -> None:
+        f = self.chosen_finding()
+        editable = f is not None and f.key is not None
+        for w in (self.owner_edit, self.target_check, self.follow_button):
+            w.setEnabled(editable)
+        if f is None or f.key is None:
+            self.follow_label.setText(
+                "Choose an open item to set its owner and target date."
+                if f is None
+                else "A reference fact has no owner or target date."
+            )
+            self.owner_edit.clear()
+            self.target_check.setChecked(False)
+            self.target_edit.setEnabled(False)
+            return
+        self.follow_label.setText(f"Owner and target date of {f.reference} {f.subject}:")
+        self.follow_label.setToolTip(f.message)
+        self.owner_edit.setText(f.owner)
+        self.target_check.setChecked(f.target_on is not None)
+        self.target_edit.setEnabled(f.target_on is not None)
+        if f.target_on is not None:
+            self.target_edit.setDate(to_qdate(f.target_on))
+
+    def save_follow_up(self) -> None:
+        """Record the chosen item's owner and target date (audited), then show them."""
+        f = self.chosen_finding()
+        if f is None or f.key is None or self.facts is None:
+            return
+        target = from_qdate(self.target_edit.date()) if self.target_check.isChecked() else None
+        try:
+            saved = self.ctx.services.open_items.set_follow_up(
+                f.key, self.owner_edit.text(), target
+            )
+        except TransfersError as exc:
+            messages.error(self, f"The owner and date were not saved.\n\n{exc}")
+            return
+        follow_ups = dict(self.facts.follow_ups)
+        follow_ups[saved.key] = saved
+        self.facts = replace(self.facts, follow_ups=follow_ups)
+        self._scope_changed()
+
+    # -- the organisation --------------------------------------------------------------------
+
+    def _show_profile(self, profile: OrganisationProfile) -> None:
+        self.profile = profile
+        chosen = self.prepared_by.currentText()
+        self.prepared_by.clear()
+        people = [s.name for s in profile.signers] or (
+            [profile.dpo_name] if profile.dpo_name else []
+        )
+        self.prepared_by.addItems(people)
+        if chosen and chosen not in people:
+            self.prepared_by.setEditText(chosen)
+        problems = profile_problems(profile)
+        if problems:
+            self.profile_note.setText(
+                "The cover letter is written in the organisation's name: its profile is "
+                + ("not set." if profile.is_empty else f"incomplete ({problems[0]}).")
+            )
+        self.profile_note.setVisible(bool(problems))
+        self.profile_button.setVisible(bool(problems))
+        self._update()
+
+    def _edit_profile(self) -> None:
+        from ui.dialogs.organisation_dialog import OrganisationDialog
+
+        saved = OrganisationDialog.edit(self, self.ctx.services.organisation)
+        if saved is not None:
+            self._show_profile(saved)
 
     # -- the pack ----------------------------------------------------------------------------
 
@@ -340,6 +510,8 @@ class EvidencePackDialog(ExportDialogBase):
             return "Tick at least one entity, or choose another scope."
         if self.scope_dates.isChecked() and self.date_from.date() > self.date_to.date():
             return "The start of the date range is after its end."
+        if profile_problems(self.profile):
+            return "Set the organisation's profile first (Settings > Organisation)."
         if self.path() is None:
             return "Choose where to save the pack."
         if not self.readiness.ready and not self.ack_check.isChecked():
@@ -361,7 +533,8 @@ class EvidencePackDialog(ExportDialogBase):
         if not ask_replace(self, self.save_row, path):
             return False
         ctx, scope = self.ctx, self.scope()
-        prepared_by = self.prepared_by.text().strip()
+        prepared_by = self.prepared_by.currentText().strip()
+        reference = self.reference.text().strip()
 
         def work(services: AppServices, job: ExportJob) -> tuple[dict[str, Any], Readiness]:
             status = ctx.status(services)
@@ -370,6 +543,7 @@ class EvidencePackDialog(ExportDialogBase):
                 ctx.today,
                 scope=scope,
                 prepared_by=prepared_by,
+                reference=reference,
                 progress=job.report,
                 status=status,
             )

@@ -23,7 +23,11 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.formatting import day
 from transfers_app.reports.public_list import PublicListReport
 from transfers_app.services.app import AppServices
-from transfers_app.services.public_list import PUBLIC_LIST_FORMATS, public_list_format_for
+from transfers_app.services.public_list import (
+    PUBLIC_LIST_FORMATS,
+    public_list_format_for,
+    unsafeguarded,
+)
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.export_dialogs.base import (
@@ -218,9 +222,17 @@ class PublicListDialog(ExportDialogBase):
         if not ask_replace(self, self.save_row, path):
             return False
         publish, today = self.publish_check.isChecked(), self.ctx.today
+        unsafe = unsafeguarded(self.draft.public_list) if publish and self.draft else ()
+        if unsafe and not messages.confirm(
+            self,
+            f"{len(unsafe)} entr{'y has' if len(unsafe) == 1 else 'ies have'} no valid "
+            "safeguard:\n\n" + "\n".join(unsafe) + "\n\nPublish the list all the same?",
+        ):
+            return False
+        force = bool(unsafe)
 
         def work(services: AppServices, _job: ExportJob) -> PublicListReport:
-            return services.exports.public_list(fmt, path, today, publish)
+            return services.exports.public_list(fmt, path, today, publish, force)
 
         def done(report: PublicListReport) -> None:
             self.outcome = report

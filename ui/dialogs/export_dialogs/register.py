@@ -30,7 +30,6 @@ from ui.dialogs.export_dialogs.base import (
     ExportDialogBase,
     ExportJob,
     ask_replace,
-    current_user,
     default_folder,
 )
 
@@ -128,7 +127,6 @@ class RegisterExportDialog(ExportDialogBase):
         if not ask_replace(self, self.save_row, path):
             return False
         ctx, today = self.ctx, self.ctx.today
-        author = current_user()
         exported_at = datetime.now(UTC).replace(microsecond=0)
 
         def work(services: AppServices, job: ExportJob) -> ExportResult:
@@ -147,8 +145,7 @@ class RegisterExportDialog(ExportDialogBase):
                 today,
                 exported_at=exported_at,
                 report=report,
-                progress=progress,
-                author=author,
+                progress=progress,  # the author: the organisation profile's preparer
             )
 
         unit = "records" if fmt is ExportFormat.JSON else "lines"

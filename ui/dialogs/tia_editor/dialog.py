@@ -54,10 +54,9 @@ from transfers_app.services.tia import TiaFormat, TiaService
 from transfers_app.services.tia_analysis import (
     Importer,
     UnverifiedFact,
-    encrypted_in_transit,
     fitting_use_cases,
-    law_view,
 )
+from transfers_app.services.tia_laws import law_reach
 from ui import messages
 from ui.context import UiContext
 from ui.dialogs.tia_editor.state import (
@@ -94,12 +93,19 @@ class TiaEditor(QDialog):
     """Edit one assessment, step by step, and sign it off."""
 
     def __init__(
-        self, service: TiaService, tia: Tia, today: date, parent: QWidget | None = None
+        self,
+        service: TiaService,
+        tia: Tia,
+        today: date,
+        parent: QWidget | None = None,
+        read_only: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
         self.today = today
         self.tia = tia
+        # Why the register cannot be changed (None: it can): every revision is shown read-only.
+        self.read_only = read_only
         # The last assessment written from this dialog (None: nothing was written).
         self.saved: Tia | None = None
         self._loading = True
@@ -264,7 +270,10 @@ class TiaEditor(QDialog):
             self._uk = Regime.UK in regimes
             content, self._prefilled = self._content_of(tia)
             self._base = content
-            self._editable = tia.status in (TiaStatus.DRAFT, TiaStatus.IN_REVIEW)
+            self._editable = self.read_only is None and tia.status in (
+                TiaStatus.DRAFT,
+                TiaStatus.IN_REVIEW,
+            )
             self._prepare(tia, content)
             self._fill(tia, content)
             self._stale = self._read_stale(tia)
@@ -311,14 +320,13 @@ class TiaEditor(QDialog):
     def _reason(self, law: LawItem) -> tuple[bool, str]:
         if self._importer is None:
             return law.applies, law.reasoning
-        c = self._base
-        return law_view(
-            law,
-            self._importer,
-            self.law_page.destination or c.destination,
-            self.law_page.provider(),
-            encrypted_in_transit(replace(c, measures=self.measures_page.measures())),
+        c = replace(
+            self._base,
+            communications_provider=self.law_page.provider(),
+            measures=self.measures_page.measures(),
         )
+        reach = law_reach(law, c, self._importer, self.law_page.destination or c.destination)
+        return reach.reaches, reach.why
 
     def _read_stale(self, tia: Tia) -> list[str]:
         """What has changed since approval (said beside the document as approved)."""
@@ -493,9 +501,15 @@ class TiaEditor(QDialog):
         )
         dirty = self.is_dirty()
         self.save_button.setEnabled(self._editable and (dirty or tia.id is None))
-        self.save_button.setToolTip(
-            "Save the assessment (Ctrl+S)" if self.save_button.isEnabled() else "Nothing to save"
-        )
+        if self.read_only is not None:
+            tip = f"The register is read-only ({self.read_only}): nothing can be saved"
+        else:
+            tip = (
+                "Save the assessment (Ctrl+S)"
+                if self.save_button.isEnabled()
+                else "Nothing to save"
+            )
+        self.save_button.setToolTip(tip)
         self.export_button.setEnabled(tia.id is not None and not dirty)
         self.export_button.setToolTip(
             "Save the assessment first: the PDF is made from the saved assessment"
@@ -671,6 +685,6 @@ class TiaEditor(QDialog):
         except TransfersError as exc:
             messages.error(parent, str(exc))
             return None
-        dialog = cls(service, tia, ctx.today, parent)
+        dialog = cls(service, tia, ctx.today, parent, read_only=ctx.read_only)
         dialog.exec()
         return dialog.saved

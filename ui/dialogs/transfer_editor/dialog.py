@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from transfers_app.domain.countries import country_name, is_known_code, normalise_code
 from transfers_app.domain.enums import (
     Access,
+    EntityKind,
     Frequency,
     Mechanism,
     Regime,
@@ -39,7 +40,7 @@ from transfers_app.domain.enums import (
     VolumeBand,
 )
 from transfers_app.domain.models import Document, Entity, MechanismUse, Tia, Transfer
-from transfers_app.errors import TransfersError, ValidationError
+from transfers_app.errors import ValidationError
 from transfers_app.rules.destination import (
     NO_CERTS,
     Certifications,
@@ -49,9 +50,8 @@ from transfers_app.rules.gaps import (
     TransferStatus,
 )
 from transfers_app.services.app import AppServices
-from ui import messages
 from ui.context import UiContext
-from ui.dialogs.record_editor import RecordEditor
+from ui.dialogs.record_editor import RecordEditor, settle
 from ui.dialogs.transfer_editor.form import ROLE_CHOICES, TransferFields
 from ui.dialogs.transfer_editor.lookups import RegisterLookups
 from ui.dialogs.transfer_editor.requirements import (
@@ -616,10 +616,7 @@ class TransferEditor(FieldMessages, RecordEditor[Transfer]):
         for label in set(self._errors.values()):
             label.setVisible(bool(label.text()))
         self.summary.setText(placed.summary)
-        self.save_button.setEnabled(not found)
-        self.save_button.setToolTip(
-            "Fix the problems shown in red first" if found else "Save the transfer (Ctrl+S)"
-        )
+        self._allow_save(bool(found))
         return not found
 
     def error_text(self, field: str) -> str:
@@ -648,6 +645,7 @@ class TransferEditor(FieldMessages, RecordEditor[Transfer]):
         code = self.destination_code()
         ref = self.ctx.ref
         certified = code is not None and code in ref.certified_destinations
+        importer = self._entity(self.form.importer.entity_id())
         return assessments(
             ref,
             code,
@@ -656,6 +654,7 @@ class TransferEditor(FieldMessages, RecordEditor[Transfer]):
             Role(self.form.importer_role_combo.currentData()),
             self._dpf_evidence()[0] if certified else NO_CERTS,
             self.ctx.today,
+            None if importer is None else importer.kind is EntityKind.GROUP,
         )
 
     def evaluate(self) -> TransferStatus | None:
@@ -726,6 +725,12 @@ class TransferEditor(FieldMessages, RecordEditor[Transfer]):
     def _mark_clean(self) -> None:
         self._initial = self._candidate()
 
+    def _foot_message(self) -> QLabel:
+        return self.summary
+
+    def _read(self, record_id: int) -> Transfer:
+        return self.ctx.services.transfers.get(record_id)
+
     @classmethod
     def edit(
         cls,
@@ -737,11 +742,9 @@ class TransferEditor(FieldMessages, RecordEditor[Transfer]):
     ) -> Transfer | None:
         """Open the editor on a transfer (None: a new one, with the exporter or importer
         preset); the saved transfer, or None if nothing was saved."""
-        try:
-            transfer = ctx.services.transfers.get(transfer_id) if transfer_id else None
-        except TransfersError as exc:
-            messages.error(parent, str(exc))
-            return None
-        dialog = cls(ctx, transfer, exporter_id, importer_id, parent)
-        dialog.exec()
-        return dialog.saved
+        dialog = settle(
+            parent,
+            lambda: ctx.services.transfers.get(transfer_id) if transfer_id else None,
+            lambda transfer: cls(ctx, transfer, exporter_id, importer_id, parent),
+        )
+        return None if dialog is None else dialog.saved

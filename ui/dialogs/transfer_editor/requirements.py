@@ -23,7 +23,7 @@ from transfers_app.domain.enums import (
     Role,
     Severity,
 )
-from transfers_app.domain.formatting import MECHANISM_LABELS
+from transfers_app.domain.formatting import MECHANISM_LABELS, day
 from transfers_app.domain.models import Document, Entity, MechanismUse, Tia, Transfer
 from transfers_app.reference.loader import ReferenceSet
 from transfers_app.rules.destination import (
@@ -65,10 +65,6 @@ SEVERITY_COLOURS = {
 esc = html.escape
 
 
-def _fmt(d: date | None) -> str:
-    return d.strftime("%d %b %Y") if d is not None else "—"
-
-
 def _items(rows: Sequence[str]) -> str:
     return "<ul style='margin-top:0; margin-bottom:4px'>" + "".join(rows) + "</ul>" if rows else ""
 
@@ -97,14 +93,18 @@ def assessments(
     importer_role: Role,
     certs: Certifications,
     today: date,
+    importer_in_group: bool | None = None,
 ) -> dict[Regime, DestinationAssessment]:
-    """What the law requires under each ticked regime, for the destination and roles."""
+    """What the law requires under each ticked regime, for the destination and roles
+    (``importer_in_group`` as ``assess_destination``: no BCRs offered for a vendor)."""
     if not code or not is_known_code(code):
         return {}
     if code not in ref.certified_destinations:
         certs = NO_CERTS
     return {
-        regime: assess_destination(ref, regime, code, today, importer_role, exporter_role, certs)
+        regime: assess_destination(
+            ref, regime, code, today, importer_role, exporter_role, certs, importer_in_group
+        )
         for regime in regimes
     }
 
@@ -177,7 +177,7 @@ def requirements_html(p: Panel) -> str:
     place = f"{country_name(code)} ({code})"
     parts = [
         f"<h3 style='margin-bottom:2px'>Transfer to {esc(place)}</h3>",
-        f"<p style='color:#57606a; margin-top:0'>On {_fmt(p.today)} · "
+        f"<p style='color:#57606a; margin-top:0'>On {day(p.today)} · "
         f"{esc(p.exporter_role.value)} to {esc(p.importer_role.value)} · SCC "
         f"{esc(MODULE_NAMES[module])}</p>",
         status_html(p),
@@ -269,7 +269,7 @@ def dpf_html(certs: Certifications, evidence: Document | None) -> str:
         )
         if on
     ]
-    checked = _fmt(evidence.checked_on) if evidence.checked_on else "never"
+    checked = day(evidence.checked_on) if evidence.checked_on else "never"
     return (
         f"<p><b>DPF evidence:</b> {esc(evidence.title)} (checked {esc(checked)}): "
         f"{esc(', '.join(lists) or 'on no list')}.</p>"

@@ -28,11 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Severity
 from transfers_app.domain.formatting import MECHANISM_PHRASES
-from ui.pages.data_map.geometry import Point, Rect
-from ui.pages.data_map.graph import (
+from transfers_app.reports.data_map.geometry import Point, Rect
+from transfers_app.reports.data_map.graph import (
     _RANK,
     ACCESS_LABELS,
     KIND_WORDS,
@@ -43,10 +42,11 @@ from ui.pages.data_map.graph import (
     TransferVerdict,
     _plural,
     destination_label,
+    edge_status,
+    node_subtitle,
     status_word,
-    worst_of,
 )
-from ui.pages.data_map.layout import (
+from transfers_app.reports.data_map.layout import (
     BOX_HEAD,
     BOX_PAD,
     LABEL_W,
@@ -213,14 +213,7 @@ class MapNodeItem(_MapItem):
         self.update()
 
     def subtitle(self) -> str:
-        n = self.node
-        if n.tier == 0:
-            where = country_name(n.country) if n.country else ""
-            who = "Our entity" if n.is_own else KIND_WORDS.get(n.kind, n.kind.title())
-            return f"{who} · {where}" if where else who
-        if n.services:
-            return n.services
-        return KIND_WORDS.get(n.kind, n.kind.title())
+        return node_subtitle(self.node)
 
     def _sync_tooltip(self) -> None:
         n = self.node
@@ -413,9 +406,7 @@ class MapEdgeItem(_MapItem):
 
     def set_status(self, verdicts: dict[int, TransferVerdict]) -> None:
         self.verdicts = {t.id: verdicts[t.id] for t in self.edge.transfers if t.id in verdicts}
-        self.status = worst_of(
-            (v.worst if v.worst is not None else OK) for v in self.verdicts.values()
-        )
+        self.status = edge_status(self.edge, self.verdicts)
         self._sync_tooltip()
         self.update()
 

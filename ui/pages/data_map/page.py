@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -49,14 +48,9 @@ from PySide6.QtWidgets import (
 )
 
 from transfers_app.domain.enums import Severity
-from transfers_app.services.app import AppServices
-from ui import messages
-from ui.context import UiContext
-from ui.jobs import Job, Jobs
-from ui.pages.base import Page
-from ui.pages.data_map.export import HAS_SVG, export_png, export_svg, picture_size
-from ui.pages.data_map.geometry import Rect
-from ui.pages.data_map.graph import (
+from transfers_app.domain.formatting import day
+from transfers_app.reports.data_map.geometry import Rect
+from transfers_app.reports.data_map.graph import (
     DEFAULT_LIMIT,
     OK,
     MapData,
@@ -68,6 +62,20 @@ from ui.pages.data_map.graph import (
     verdicts,
     worst_of,
 )
+from transfers_app.reports.data_map.layout import (
+    HEADING_H,
+    HEADINGS,
+    LEGEND_H,
+    MARGIN,
+    TITLE_H,
+    layout_map,
+)
+from transfers_app.services.app import AppServices
+from ui import messages
+from ui.context import UiContext
+from ui.jobs import Job, Jobs
+from ui.pages.base import Page
+from ui.pages.data_map.export import HAS_SVG, export_png, export_svg, picture_size
 from ui.pages.data_map.items import (
     QUIET,
     SCENE_BACKGROUND,
@@ -82,23 +90,11 @@ from ui.pages.data_map.items import (
     qpoint,
     qrect,
 )
-from ui.pages.data_map.layout import (
-    HEADING_H,
-    HEADINGS,
-    LEGEND_H,
-    MARGIN,
-    TITLE_H,
-    layout_map,
-)
 from ui.pages.data_map.view import MapView
 
 SMALL_REGISTER = 4_000  # transfers and entities read in the GUI thread up to this size
 
 # -- the page ------------------------------------------------------------------------------------
-
-
-def _date_text(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
 
 
 class DataMapPage(Page):
@@ -321,7 +317,7 @@ class DataMapPage(Page):
         if d.onward:
             flows += f" ({d.onward:,} onward)"
         parts.append(flows)
-        when = _date_text(d.on)
+        when = day(d.on)
         if verdicts is None:
             parts.append(f"checking the status as of {when}…")
         else:
@@ -349,7 +345,7 @@ class DataMapPage(Page):
         title_font = _font(17, QFont.Weight.Bold)
         scene.addItem(
             MapTextItem(
-                f"Data map · transfers of personal data as of {_date_text(data.on)}",
+                f"Data map · transfers of personal data as of {day(data.on)}",
                 QPointF(MARGIN, MARGIN - 6),
                 title_font,
                 TEXT,
@@ -477,7 +473,7 @@ class DataMapPage(Page):
         return export_svg(
             self.scene,
             path,
-            f"Transfers of personal data as of {_date_text(self.ctx.today)} (Transfer Register)",
+            f"Transfers of personal data as of {day(self.ctx.today)} (Transfer Register)",
         )
 
     def _ask_png(self) -> None:

@@ -9,8 +9,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ui.pages.data_map.geometry import Point, Rect
-from ui.pages.data_map.graph import MapData, MapEdge
+from transfers_app.reports.data_map.geometry import Point, Rect
+from transfers_app.reports.data_map.graph import MapData, MapEdge
 
 # -- geometry --------------------------------------------------------------------------------------
 

@@ -1,23 +1,22 @@
 """The data map as data, Qt-free: who sends to whom, which importers are drawn (the busiest,
 up to a limit), the country boxes they stand in, and each transfer's verdict. Built in the GUI
-thread for a small register, in the background for a large one."""
+thread for a small register, in the background for a large one, and by the evidence pack,
+whose data map the exports layer draws (``exports.data_map``) as the app's page draws it."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import Access, Lifecycle, Severity
 from transfers_app.domain.formatting import MECHANISM_SHORT
 from transfers_app.domain.models import Transfer
 from transfers_app.domain.readmodels import EntityRow
-
-if TYPE_CHECKING:
-    from transfers_app.services.register import StatusReport
+from transfers_app.rules.gaps import TransferStatus
 
 OK = "ok"  # assessed, no gap (the register model's word)
 NOT_ASSESSED = "n/a"  # on the map, but the rules did not assess it (e.g. no regime)
@@ -279,7 +278,14 @@ class TransferVerdict:
     messages: tuple[str, ...] = field(default=())
 
 
-def verdicts(report: StatusReport, wanted: frozenset[int]) -> dict[int, TransferVerdict]:
+class HasStatuses(Protocol):
+    """A status report's per-transfer verdicts (``services.register.StatusReport``)."""
+
+    @property
+    def statuses(self) -> Sequence[TransferStatus]: ...
+
+
+def verdicts(report: HasStatuses, wanted: frozenset[int]) -> dict[int, TransferVerdict]:
     out: dict[int, TransferVerdict] = {}
     for s in report.statuses:
         tid = s.transfer.id
@@ -287,3 +293,22 @@ def verdicts(report: StatusReport, wanted: frozenset[int]) -> dict[int, Transfer
             gaps = sorted(s.gaps, key=lambda g: g.severity.rank)
             out[tid] = TransferVerdict(s.worst, tuple(g.message for g in gaps))
     return out
+
+
+def edge_status(edge: MapEdge, found: Mapping[int, TransferVerdict]) -> StatusValue:
+    """An arrow's status: the worst of its transfers' (OK for one with no gap; not assessed
+    when the rules assessed none of them)."""
+    ids = [t.id for t in edge.transfers if t.id is not None and t.id in found]
+    return worst_of((found[i].worst or OK) for i in ids)
+
+
+def node_subtitle(n: MapNode) -> str:
+    """The line under an entity's name: what it is and where (exporters), its services
+    (importers)."""
+    if n.tier == 0:
+        where = country_name(n.country) if n.country else ""
+        who = "Our entity" if n.is_own else KIND_WORDS.get(n.kind, n.kind.title())
+        return f"{who} · {where}" if where else who
+    if n.services:
+        return n.services
+    return KIND_WORDS.get(n.kind, n.kind.title())
