@@ -10,15 +10,8 @@ from dataclasses import asdict, fields
 from datetime import date, datetime
 from typing import Any
 
+from transfers_app.domain import models
 from transfers_app.domain.enums import Regime
-from transfers_app.domain.models import (
-    Document,
-    Entity,
-    Location,
-    SubprocessorNotice,
-    Tia,
-    Transfer,
-)
 from transfers_app.domain.names import name_key
 from transfers_app.domain.tia import to_plain
 
@@ -152,7 +145,7 @@ ENTITY_COLS = (
 )
 
 
-def entity_row(e: Entity) -> dict[str, Any]:
+def entity_row(e: models.Entity) -> dict[str, Any]:
     return {
         "name": e.name,
         "name_key": name_key(e.name),
@@ -194,7 +187,7 @@ LOCATION_COLS = (
 )
 
 
-def location_row(loc: Location) -> dict[str, Any]:
+def location_row(loc: models.Location) -> dict[str, Any]:
     return {
         "entity_id": loc.entity_id,
         "country": loc.country,
@@ -231,7 +224,7 @@ TRANSFER_COLS = (
 )
 
 
-def transfer_row(t: Transfer) -> dict[str, Any]:
+def transfer_row(t: models.Transfer) -> dict[str, Any]:
     return {
         "exporter_id": t.exporter_id,
         "importer_id": t.importer_id,
@@ -289,7 +282,7 @@ DOCUMENT_COLS = (
 )
 
 
-def document_row(d: Document) -> dict[str, Any]:
+def document_row(d: models.Document) -> dict[str, Any]:
     return {
         "kind": d.kind.value,
         "title": d.title,
@@ -345,7 +338,7 @@ TIA_COLS = (
 TIA_FULL_COLS = (*TIA_COLS, "approved_document")
 
 
-def tia_row(t: Tia) -> dict[str, Any]:
+def tia_row(t: models.Tia) -> dict[str, Any]:
     return {
         "transfer_id": t.transfer_id,
         "status": t.status.value,
@@ -390,7 +383,7 @@ NOTICE_COLS = (
 )
 
 
-def notice_row(n: SubprocessorNotice) -> dict[str, Any]:
+def notice_row(n: models.SubprocessorNotice) -> dict[str, Any]:
     # The service resolves the notice period and deadline before saving; the columns are
     # NOT NULL, so an unresolved notice is refused by validation first.
     assert n.notice_period_days is not None and n.objection_deadline is not None

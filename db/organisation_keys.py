@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Protocol
 
 from transfers_app.domain.organisation import (
     FollowUp,
     OrganisationProfile,
     Person,
+    ensure_valid_profile,
     follow_up_problems,
 )
 
@@ -124,3 +127,43 @@ def follow_up_write(follow_up: FollowUp, current: Iterable[FollowUp]) -> FollowU
     after = None if follow_up.is_empty else follow_up
     value = None if after is None else follow_up_value(after)
     return FollowUpWrite(follow_up_key(follow_up.code, follow_up.subject), value, before, after)
+
+
+class AuditedWrites(Protocol):
+    """A store's unit of work: writes made together, each change audited before and after."""
+
+    def atomic(self) -> AbstractContextManager[None]: ...
+    def audit(
+        self, table: str, record_id: int | None, action: str, before: Any, after: Any
+    ) -> None: ...
+
+
+def save_profile(
+    unit: AuditedWrites,
+    profile: OrganisationProfile,
+    get: Callable[[], OrganisationProfile],
+    write: Callable[[OrganisationProfile], None],
+) -> OrganisationProfile:
+    """``profile`` validated and written whole; audited when it changes anything."""
+    ensure_valid_profile(profile)
+    with unit.atomic():
+        before = get()
+        write(profile)
+        if before != profile:
+            unit.audit("organisation", None, "update", before, profile)
+    return profile
+
+
+def set_follow_up(
+    unit: AuditedWrites,
+    follow_up: FollowUp,
+    current: Callable[[], Iterable[FollowUp]],
+    put: Callable[[str, str | None], None],
+) -> None:
+    """``follow_up`` checked and ``put`` as its setting (None: the setting goes); audited when
+    it changes anything."""
+    with unit.atomic():
+        w = follow_up_write(follow_up, current())
+        put(w.key, w.value)
+        if w.before != w.after:
+            unit.audit("open_items", None, "update", w.before, w.after)

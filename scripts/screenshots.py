@@ -29,7 +29,7 @@ from ui.dialogs.import_dialog import ImportDialog
 from ui.dialogs.tia_editor import TiaEditor, open_or_draft
 from ui.main_window import PAGES, MainWindow
 
-TODAY = date(2026, 11, 25)
+TODAY = date(2026, 12, 7)
 
 
 def settle(app: QApplication, seconds: float = 1.5) -> None:

@@ -645,7 +645,7 @@ def cmd_reference(args: argparse.Namespace, ctx: Context) -> int:
     ref = ctx.reference().current
     action = args.ref_command or "show"
     if action == "show":
-        print(ref.age_text(ctx.today).capitalize())
+        print(ref.age_text(ctx.today, date.isoformat))
         print(f"Source: {ref.origin} - {ref.source}")
         print(
             f"{len(ref.decisions)} adequacy decisions / data bridges, "

@@ -479,7 +479,7 @@ class MainWindow(QMainWindow):
         messages.info(
             self,
             f"<b>Transfer Register</b> {__version__}<br>The register of international "
-            f"transfers of personal data.<br><br>{ref.age_text(self.ctx.today).capitalize()}"
+            f"transfers of personal data.<br><br>{ref.age_text(self.ctx.today)}"
             f"<br>UK regulator today: {ref.regimes[Regime.UK].regulator_on(self.ctx.today)}.",
         )
 
@@ -492,7 +492,7 @@ class MainWindow(QMainWindow):
             journal = " (read-only)"
         self.db_label.setText(f"Database: {self.ctx.database}{journal}")
         ref = self.ctx.ref
-        self.ref_label.setText(ref.age_text(self.ctx.today).capitalize())
+        self.ref_label.setText(ref.age_text(self.ctx.today))
 
     # -- settings -------------------------------------------------------------------------------
 

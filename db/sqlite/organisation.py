@@ -11,17 +11,14 @@ from db.organisation_keys import (
     FOLLOW_UP_PREFIX,
     follow_up_key,
     follow_up_value,
-    follow_up_write,
     follow_ups_from,
     profile_from,
     profile_settings,
+    save_profile,
+    set_follow_up,
 )
 from db.sqlite.session import Session
-from transfers_app.domain.organisation import (
-    FollowUp,
-    OrganisationProfile,
-    ensure_valid_profile,
-)
+from transfers_app.domain.organisation import FollowUp, OrganisationProfile
 
 _UPSERT = (
     "INSERT INTO settings (key, value) VALUES (?, ?) "
@@ -77,14 +74,8 @@ class SqliteOrganisation:
         return profile_from(found.get)
 
     def save(self, profile: OrganisationProfile) -> OrganisationProfile:
-        ensure_valid_profile(profile)
         s = self._s
-        with s.atomic():
-            before = self.get()
-            write_profile(s, profile)
-            if before != profile:
-                s.audit("organisation", None, "update", before, profile)
-        return profile
+        return save_profile(s, profile, self.get, lambda p: write_profile(s, p))
 
 
 @translated
@@ -97,11 +88,11 @@ class SqliteOpenItems:
 
     def set(self, follow_up: FollowUp) -> None:
         s = self._s
-        with s.atomic():
-            w = follow_up_write(follow_up, read_follow_ups(s))
-            if w.value is None:
-                s.conn.execute("DELETE FROM settings WHERE key = ?", (w.key,))
+
+        def put(key: str, value: str | None) -> None:
+            if value is None:
+                s.conn.execute("DELETE FROM settings WHERE key = ?", (key,))
             else:
-                s.conn.execute(_UPSERT, (w.key, w.value))
-            if w.before != w.after:
-                s.audit("open_items", None, "update", w.before, w.after)
+                s.conn.execute(_UPSERT, (key, value))
+
+        set_follow_up(s, follow_up, lambda: read_follow_ups(s), put)

@@ -14,34 +14,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from db.mapping import json_tuple, s2d, s2dt, s_to_regimes
-from transfers_app.domain.enums import (
-    Access,
-    Activity,
-    Derogation,
-    DocumentKind,
-    DocumentStatus,
-    EntityKind,
-    Frequency,
-    Lifecycle,
-    Mechanism,
-    Regime,
-    Role,
-    TiaStatus,
-    VolumeBand,
-)
-from transfers_app.domain.models import (
-    AuditEntry,
-    Document,
-    Entity,
-    Location,
-    MechanismUse,
-    NoticeDecision,
-    Publication,
-    SccOptions,
-    SubprocessorNotice,
-    Tia,
-    Transfer,
-)
+from transfers_app.domain import enums, models
 from transfers_app.domain.tia import TiaContent, TiaInputs, from_plain
 
 __all__ = ["json_tuple", "s2d", "s2dt", "s_to_regimes"]
@@ -84,23 +57,23 @@ def stamps() -> Decoded[str | None, datetime | None]:
     return Decoded(_stamp)
 
 
-def regime_lists() -> Decoded[str, tuple[Regime, ...]]:
+def regime_lists() -> Decoded[str, tuple[enums.Regime, ...]]:
     """Comma-joined regimes as stored."""
     return Decoded(s_to_regimes)
 
 
-KINDS = {k.value: k for k in EntityKind}
-LIFECYCLES = {k.value: k for k in Lifecycle}
-ACTIVITIES = {k.value: k for k in Activity}
-DOC_KINDS = {k.value: k for k in DocumentKind}
-DOC_STATUS = {k.value: k for k in DocumentStatus}
-DEROGATIONS = {k.value: k for k in Derogation}
-MECHANISMS = {k.value: k for k in Mechanism}
-FREQUENCIES = {k.value: k for k in Frequency}
-VOLUMES = {k.value: k for k in VolumeBand}
-ROLES = {k.value: k for k in Role}
-ACCESS = {k.value: k for k in Access}
-TIA_STATUS = {k.value: k for k in TiaStatus}
+KINDS = {k.value: k for k in enums.EntityKind}
+LIFECYCLES = {k.value: k for k in enums.Lifecycle}
+ACTIVITIES = {k.value: k for k in enums.Activity}
+DOC_KINDS = {k.value: k for k in enums.DocumentKind}
+DOC_STATUS = {k.value: k for k in enums.DocumentStatus}
+DEROGATIONS = {k.value: k for k in enums.Derogation}
+MECHANISMS = {k.value: k for k in enums.Mechanism}
+FREQUENCIES = {k.value: k for k in enums.Frequency}
+VOLUMES = {k.value: k for k in enums.VolumeBand}
+ROLES = {k.value: k for k in enums.Role}
+ACCESS = {k.value: k for k in enums.Access}
+TIA_STATUS = {k.value: k for k in enums.TiaStatus}
 
 _IDS: dict[str, tuple[int, ...]] = {"": ()}
 
@@ -122,9 +95,9 @@ def inputs_of(text: str | None) -> TiaInputs | None:
 # -- whole records -----------------------------------------------------------------------------
 
 
-def entity_from(r: Sequence[Any]) -> Entity:
+def entity_from(r: Sequence[Any]) -> models.Entity:
     """From a row of ``db.mapping.ENTITY_COLS``."""
-    return Entity(
+    return models.Entity(
         id=r[0],
         name=r[1],
         kind=KINDS[r[2]],
@@ -150,9 +123,9 @@ def entity_from(r: Sequence[Any]) -> Entity:
     )
 
 
-def location_from(r: Sequence[Any]) -> Location:
+def location_from(r: Sequence[Any]) -> models.Location:
     """From a row of ``db.mapping.LOCATION_COLS``."""
-    return Location(
+    return models.Location(
         id=r[0],
         entity_id=r[1],
         country=r[2],
@@ -165,9 +138,9 @@ def location_from(r: Sequence[Any]) -> Location:
     )
 
 
-def transfer_from(r: Sequence[Any], mechanisms: tuple[MechanismUse, ...]) -> Transfer:
+def transfer_from(r: Sequence[Any], mechanisms: tuple[models.MechanismUse, ...]) -> models.Transfer:
     """From a row of ``db.mapping.TRANSFER_COLS``."""
-    return Transfer(
+    return models.Transfer(
         id=r[0],
         exporter_id=r[1],
         importer_id=r[2],
@@ -196,16 +169,16 @@ def transfer_from(r: Sequence[Any], mechanisms: tuple[MechanismUse, ...]) -> Tra
     )
 
 
-_SCC_FIELDS = {f.name for f in fields(SccOptions)}
+_SCC_FIELDS = {f.name for f in fields(models.SccOptions)}
 
 
-def document_from(r: Sequence[Any], parties: tuple[int, ...]) -> Document:
+def document_from(r: Sequence[Any], parties: tuple[int, ...]) -> models.Document:
     """From a row of ``db.mapping.DOCUMENT_COLS``."""
     opts = None
     if r[5]:
         raw = json.loads(r[5])
-        opts = SccOptions(**{k: v for k, v in raw.items() if k in _SCC_FIELDS})
-    return Document(
+        opts = models.SccOptions(**{k: v for k, v in raw.items() if k in _SCC_FIELDS})
+    return models.Document(
         id=r[0],
         kind=DOC_KINDS[r[1]],
         title=r[2],
@@ -240,11 +213,11 @@ def document_from(r: Sequence[Any], parties: tuple[int, ...]) -> Document:
     )
 
 
-def tia_from(r: Sequence[Any]) -> Tia:
+def tia_from(r: Sequence[Any]) -> models.Tia:
     """From a row of ``db.mapping.TIA_COLS`` (without the last, ``content``, for a lean read;
     with the document as approved after it: ``TIA_FULL_COLS``)."""
     content = r[19] if len(r) > 19 else None
-    return Tia(
+    return models.Tia(
         id=r[0],
         transfer_id=r[1],
         status=TIA_STATUS[r[2]],
@@ -269,16 +242,16 @@ def tia_from(r: Sequence[Any]) -> Tia:
     )
 
 
-def publication_from(r: Sequence[Any]) -> Publication:
+def publication_from(r: Sequence[Any]) -> models.Publication:
     """From a row of ``db.mapping.PUBLICATION_COLS``."""
-    return Publication(
+    return models.Publication(
         id=r[0], kind=r[1], published_on=date.fromisoformat(r[2]), actor=r[3], content=r[4]
     )
 
 
-def notice_from(r: Sequence[Any]) -> SubprocessorNotice:
+def notice_from(r: Sequence[Any]) -> models.SubprocessorNotice:
     """From a row of ``db.mapping.NOTICE_COLS``."""
-    return SubprocessorNotice(
+    return models.SubprocessorNotice(
         id=r[0],
         processor_id=r[1],
         subprocessor_name=r[2],
@@ -289,7 +262,7 @@ def notice_from(r: Sequence[Any]) -> SubprocessorNotice:
         received_on=date.fromisoformat(r[7]),
         notice_period_days=r[8],
         objection_deadline=date.fromisoformat(r[9]),
-        decision=NoticeDecision(r[10]) if r[10] else None,
+        decision=models.NoticeDecision(r[10]) if r[10] else None,
         decided_by=r[11],
         decided_on=s2d(r[12]),
         notes=r[13],
@@ -304,9 +277,9 @@ AUDIT_COLS = ("at", "actor", "table_name", "record_id", "action", "before", "aft
 AUDIT_CHAIN_COLS = (*AUDIT_COLS, "hash", "prev_hash")
 
 
-def audit_from(r: Sequence[Any]) -> AuditEntry:
+def audit_from(r: Sequence[Any]) -> models.AuditEntry:
     """From a row of ``AUDIT_COLS`` (or ``AUDIT_CHAIN_COLS``, with the hashes)."""
-    return AuditEntry(
+    return models.AuditEntry(
         at=datetime.fromisoformat(r[0]),
         actor=r[1],
         table=r[2],

@@ -13,23 +13,21 @@ from typing import Any, TypeVar
 
 from db.files import FileStore
 from db.mapping import to_json
+from transfers_app.domain import models
 from transfers_app.domain.audit_chain import GENESIS, hash_of
-from transfers_app.domain.models import (
-    AuditEntry,
-    CatalogueItem,
-    Document,
-    Entity,
-    Location,
-    Publication,
-    StoredFile,
-    SubprocessorNotice,
-    Tia,
-    Transfer,
-)
 from transfers_app.domain.names import name_key
+from transfers_app.domain.validation import ensure_valid
 from transfers_app.errors import ConflictError, NotFoundError, ReadOnlyError, StorageError
 
-R = TypeVar("R", Entity, Location, Transfer, Document, Tia, SubprocessorNotice)
+R = TypeVar(
+    "R",
+    models.Entity,
+    models.Location,
+    models.Transfer,
+    models.Document,
+    models.Tia,
+    models.SubprocessorNotice,
+)
 
 DUPLICATE_TRANSFER = (
     "this transfer is already on the register (same exporter, importer, destination, kind of "
@@ -47,28 +45,28 @@ def utcnow() -> datetime:
 
 @dataclass
 class State:
-    entities: dict[int, Entity] = field(default_factory=dict)
-    locations: dict[int, Location] = field(default_factory=dict)
-    transfers: dict[int, Transfer] = field(default_factory=dict)
-    documents: dict[int, Document] = field(default_factory=dict)
-    tias: dict[int, Tia] = field(default_factory=dict)
-    notices: dict[int, SubprocessorNotice] = field(default_factory=dict)
-    publications: dict[int, Publication] = field(default_factory=dict)
-    catalogue: dict[int, CatalogueItem] = field(default_factory=dict)
-    files: dict[str, StoredFile] = field(default_factory=dict)
+    entities: dict[int, models.Entity] = field(default_factory=dict)
+    locations: dict[int, models.Location] = field(default_factory=dict)
+    transfers: dict[int, models.Transfer] = field(default_factory=dict)
+    documents: dict[int, models.Document] = field(default_factory=dict)
+    tias: dict[int, models.Tia] = field(default_factory=dict)
+    notices: dict[int, models.SubprocessorNotice] = field(default_factory=dict)
+    publications: dict[int, models.Publication] = field(default_factory=dict)
+    catalogue: dict[int, models.CatalogueItem] = field(default_factory=dict)
+    files: dict[str, models.StoredFile] = field(default_factory=dict)
     settings: dict[str, str] = field(default_factory=dict)
-    audit: list[AuditEntry] = field(default_factory=list)
+    audit: list[models.AuditEntry] = field(default_factory=list)
 
     def copy(self) -> State:
         # The records are frozen: copying the containers is enough.
         return State(**{f.name: copy.copy(getattr(self, f.name)) for f in fields(self)})
 
 
-def name_keys_of(e: Entity) -> tuple[str, str]:
+def name_keys_of(e: models.Entity) -> tuple[str, str]:
     return name_key(e.name), name_key(e.legal_name) if e.legal_name.strip() else ""
 
 
-def name_order(e: Entity) -> tuple[str, int]:
+def name_order(e: models.Entity) -> tuple[str, int]:
     return name_key(e.name), e.id or 0
 
 
@@ -126,11 +124,11 @@ class Core:
         before: str | None,
         after: str | None,
         at: datetime | None = None,
-    ) -> AuditEntry:
+    ) -> models.AuditEntry:
         """Appends an entry to the audit chain, linked to the newest one."""
         s = self.state
         prev = s.audit[-1].hash if s.audit else GENESIS
-        entry = AuditEntry(
+        entry = models.AuditEntry(
             at or self.now(),
             self.actor,
             table,
@@ -192,6 +190,22 @@ class Core:
         )
         table[obj.id] = saved
         return before, saved
+
+    def add_audited(self, obj: R, table: dict[int, R], audit_table: str) -> R:
+        """``obj`` checked, saved as a new record and audited, as the SQLite store does."""
+        ensure_valid(obj)
+        with self.atomic():
+            saved = self.created(obj, table)
+            self.audit(audit_table, saved.id, "create", None, saved)
+        return saved
+
+    def update_audited(self, label: str, table: dict[int, R], obj: R, audit_table: str) -> R:
+        """``obj`` checked, saved over its stored version and audited before and after."""
+        ensure_valid(obj)
+        with self.atomic():
+            before, saved = self.updated(label, table, obj, audit_table)
+            self.audit(audit_table, obj.id, "update", before, saved)
+        return saved
 
     def set_archived(
         self, label: str, audit_table: str, table: dict[int, R], obj: R, archive: bool
@@ -260,7 +274,7 @@ class Core:
             need(n.replaces_id is None or n.replaces_id in s.entities)
 
 
-def stored_parties(doc: Document) -> Document:
+def stored_parties(doc: models.Document) -> models.Document:
     """Parties as stored: each once, by id."""
     return replace(doc, party_ids=tuple(sorted(set(doc.party_ids))))
 
@@ -269,3 +283,11 @@ def new_record(obj: R, record_id: int, stamp: datetime) -> R:
     return replace(
         obj, id=record_id, version=1, created_at=stamp, updated_at=stamp, archived_at=None
     )
+
+
+class MemoryRepository:
+    """A repository over the state of one in-memory store (``db.sqlite.repository.Repository``
+    is its SQLite counterpart)."""
+
+    def __init__(self, core: Core) -> None:
+        self._c = core

@@ -7,18 +7,19 @@ import builtins
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from db.mapping import to_json
 from db.organisation_keys import profile_from
 from fakes.memory_core import (
-    Core,
+    MemoryRepository,
     R,
     name_order,
     new_record,
     stored_parties,
 )
 from fakes.memory_organisation import read_follow_ups, write_follow_ups, write_profile
+from transfers_app.domain import readmodels
 from transfers_app.domain.audit_chain import IMPORT_ACTION, REGISTER_TABLE, import_marker
 from transfers_app.domain.enums import TiaStatus
 from transfers_app.domain.models import (
@@ -28,28 +29,19 @@ from transfers_app.domain.models import (
     Tia,
     Transfer,
 )
-from transfers_app.domain.readmodels import (
-    AssessmentFacts,
-    AssessmentHead,
-    Counts,
-    DocumentFacts,
-    EntityFacts,
-    EntityRow,
-    EntityTransferLine,
-    MechanismsUsed,
-    RulesSnapshot,
-    TransferData,
-    TransferFacts,
-)
 from transfers_app.domain.validation import ensure_valid
 from transfers_app.errors import StorageError
 from transfers_app.ports.storage import RegisterRecords
 
+_N = TypeVar("_N", bound=NamedTuple)
 
-class MemoryQueries:
-    def __init__(self, core: Core) -> None:
-        self._c = core
 
+def _facts(kind: type[_N], record: object) -> _N:
+    """The read model of ``record``: the read models name their fields as the records do."""
+    return kind._make(getattr(record, name) for name in kind._fields)
+
+
+class MemoryQueries(MemoryRepository):
     def _live_entities(self) -> builtins.list[Entity]:
         found = self._c.state.entities.values()
         return sorted((e for e in found if e.archived_at is None), key=name_order)
@@ -71,69 +63,21 @@ class MemoryQueries:
                 by_importer[t.importer_id].append(t)
         return by_importer
 
-    def snapshot(self) -> RulesSnapshot:
+    def snapshot(self) -> readmodels.RulesSnapshot:
         s = self._c.state
         entities = {
-            e.id or 0: EntityFacts(e.id, e.name, e.kind, e.lifecycle, e.exporter_regimes, e.since)
+            e.id or 0: _facts(readmodels.EntityFacts, e)
             for e in s.entities.values()
             if e.archived_at is None
         }
-        documents = {
-            d.id or 0: DocumentFacts(
-                d.id,
-                d.kind,
-                d.title,
-                d.scc_module,
-                d.signed_on,
-                d.effective_on,
-                d.expires_on,
-                d.next_review_on,
-                d.derogation,
-                d.justification,
-                d.dpf_eu,
-                d.dpf_uk_extension,
-                d.dpf_swiss,
-                d.checked_on,
-                d.status,
-                d.party_ids,
-                d.archived_at,
-                d.supersedes_id,
-                d.notice_period_days,
-            )
-            for d in s.documents.values()
-        }
+        documents = {d.id or 0: _facts(readmodels.DocumentFacts, d) for d in s.documents.values()}
         transfers = tuple(
-            TransferFacts(
-                t.id,
-                t.exporter_id,
-                t.importer_id,
-                t.destination,
-                t.access,
-                t.importer_role,
-                t.exporter_role,
-                t.regimes,
-                t.parent_transfer_id,
-                t.started_on,
-                t.ended_on,
-                t.mechanisms,
-                t.archived_at,
-            )
+            _facts(readmodels.TransferFacts, t)
             for _, t in sorted(s.transfers.items())
             if t.archived_at is None
         )
         tias = tuple(
-            AssessmentFacts(
-                x.id,
-                x.transfer_id,
-                x.extra_transfer_ids,
-                x.status,
-                x.approved_on,
-                x.next_review_on,
-                x.archived_at,
-                x.series_id,
-                x.revision,
-                x.inputs,
-            )
+            _facts(readmodels.AssessmentFacts, x)
             for _, x in sorted(s.tias.items())
             if x.archived_at is None
         )
@@ -144,19 +88,19 @@ class MemoryQueries:
             for i in x.transfer_ids
         }
         data = {
-            t.id or 0: TransferData(t.data_categories, t.data_subjects)
+            t.id or 0: readmodels.TransferData(t.data_categories, t.data_subjects)
             for t in s.transfers.values()
             if t.id in covered and t.archived_at is None
         }
-        return RulesSnapshot(
+        return readmodels.RulesSnapshot(
             entities, transfers, documents, tias, self.entities_with_locations(), data
         )
 
-    def register_rows(self, limit: int | None = None) -> builtins.list[EntityRow]:
+    def register_rows(self, limit: int | None = None) -> builtins.list[readmodels.EntityRow]:
         entities = self._live_entities()[:limit]
         received = self._received()
         return [
-            EntityRow(
+            readmodels.EntityRow(
                 e.id or 0,
                 e.name,
                 e.legal_name,
@@ -169,10 +113,12 @@ class MemoryQueries:
             for e in entities
         ]
 
-    def mechanisms_used(self, entity_ids: Sequence[int] | None = None) -> dict[int, MechanismsUsed]:
+    def mechanisms_used(
+        self, entity_ids: Sequence[int] | None = None
+    ) -> dict[int, readmodels.MechanismsUsed]:
         wanted = None if entity_ids is None else set(entity_ids)
         return {
-            i: MechanismsUsed(
+            i: readmodels.MechanismsUsed(
                 frozenset(u.mechanism for t in ts for u in t.mechanisms),
                 any(not t.mechanisms for t in ts),
             )
@@ -180,7 +126,7 @@ class MemoryQueries:
             if wanted is None or i in wanted
         }
 
-    def register_lines(self) -> builtins.list[EntityTransferLine]:
+    def register_lines(self) -> builtins.list[readmodels.EntityTransferLine]:
         s = self._c.state
         received = self._received()
         out = []
@@ -190,7 +136,7 @@ class MemoryQueries:
             transfers = received.get(i)
             if not transfers:
                 out.append(
-                    EntityTransferLine(
+                    readmodels.EntityTransferLine(
                         *head,
                         None,
                         None,
@@ -216,7 +162,7 @@ class MemoryQueries:
                 )
                 d = s.documents.get(doc_id) if doc_id is not None else None
                 out.append(
-                    EntityTransferLine(
+                    readmodels.EntityTransferLine(
                         *head,
                         t.id,
                         t.exporter_id,
@@ -238,9 +184,9 @@ class MemoryQueries:
                 )
         return out
 
-    def assessment_heads(self) -> builtins.list[AssessmentHead]:
+    def assessment_heads(self) -> builtins.list[readmodels.AssessmentHead]:
         return [
-            AssessmentHead(
+            readmodels.AssessmentHead(
                 x.id or 0,
                 x.transfer_id,
                 x.extra_transfer_ids,
@@ -254,13 +200,13 @@ class MemoryQueries:
             if x.archived_at is None
         ]
 
-    def counts(self) -> Counts:
+    def counts(self) -> readmodels.Counts:
         s = self._c.state
 
         def live(table: dict[int, Any]) -> int:
             return sum(1 for r in table.values() if r.archived_at is None)
 
-        return Counts(
+        return readmodels.Counts(
             live(s.entities),
             live(s.locations),
             live(s.transfers),
@@ -275,10 +221,7 @@ class MemoryQueries:
         )
 
 
-class MemoryBulkRecords:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
+class MemoryBulkRecords(MemoryRepository):
     def dump(self) -> RegisterRecords:
         c = self._c
         s = c.state

@@ -12,23 +12,13 @@ from pathlib import Path
 from db.mapping import SETTING_SET, SETTINGS_TABLE, setting_json
 from fakes.memory_core import (
     CATALOGUES,
-    Core,
+    MemoryRepository,
     name_keys_of,
     name_order,
     stored_parties,
 )
+from transfers_app.domain import models
 from transfers_app.domain.enums import DocumentStatus, TiaStatus
-from transfers_app.domain.models import (
-    AuditEntry,
-    CatalogueItem,
-    Document,
-    Entity,
-    Location,
-    Publication,
-    SubprocessorNotice,
-    Tia,
-    Transfer,
-)
 from transfers_app.domain.names import name_key
 from transfers_app.domain.readmodels import (
     NameCandidate,
@@ -39,79 +29,53 @@ from transfers_app.domain.validation import ensure_valid
 from transfers_app.errors import NotFoundError, StorageError
 
 
-class MemoryEntities:
-    def __init__(self, core: Core) -> None:
-        self._c = core
+class MemoryEntities(MemoryRepository):
+    def add(self, e: models.Entity) -> models.Entity:
+        return self._c.add_audited(e, self._c.state.entities, "entities")
 
-    def add(self, e: Entity) -> Entity:
-        ensure_valid(e)
-        c = self._c
-        with c.atomic():
-            saved = c.created(e, c.state.entities)
-            c.audit("entities", saved.id, "create", None, saved)
-        return saved
+    def update(self, e: models.Entity) -> models.Entity:
+        return self._c.update_audited("entity", self._c.state.entities, e, "entities")
 
-    def update(self, e: Entity) -> Entity:
-        ensure_valid(e)
-        c = self._c
-        with c.atomic():
-            before, saved = c.updated("entity", c.state.entities, e, "entities")
-            c.audit("entities", e.id, "update", before, saved)
-        return saved
-
-    def get(self, entity_id: int) -> Entity:
+    def get(self, entity_id: int) -> models.Entity:
         return self._c.get("entity", self._c.state.entities, entity_id)
 
-    def list(self, include_archived: bool = False) -> builtins.list[Entity]:
+    def list(self, include_archived: bool = False) -> builtins.list[models.Entity]:
         found = self._c.state.entities.values()
         return sorted(
             (e for e in found if include_archived or e.archived_at is None), key=name_order
         )
 
-    def own(self) -> builtins.list[Entity]:
+    def own(self) -> builtins.list[models.Entity]:
         return [e for e in self.list() if e.exporter_regimes]
 
-    def archive(self, e: Entity) -> Entity:
+    def archive(self, e: models.Entity) -> models.Entity:
         return self._c.set_archived("entity", "entities", self._c.state.entities, e, True)
 
-    def restore(self, e: Entity) -> Entity:
+    def restore(self, e: models.Entity) -> models.Entity:
         return self._c.set_archived("entity", "entities", self._c.state.entities, e, False)
 
-    def locations(self, entity_id: int | None = None) -> builtins.list[Location]:
+    def locations(self, entity_id: int | None = None) -> builtins.list[models.Location]:
         return [
             loc
             for _, loc in sorted(self._c.state.locations.items())
             if loc.archived_at is None and (entity_id is None or loc.entity_id == entity_id)
         ]
 
-    def add_location(self, loc: Location) -> Location:
-        ensure_valid(loc)
-        c = self._c
-        with c.atomic():
-            saved = c.created(loc, c.state.locations)
-            c.audit("locations", saved.id, "create", None, saved)
-        return saved
+    def add_location(self, loc: models.Location) -> models.Location:
+        return self._c.add_audited(loc, self._c.state.locations, "locations")
 
-    def update_location(self, loc: Location) -> Location:
-        ensure_valid(loc)
-        c = self._c
-        with c.atomic():
-            before, saved = c.updated("location", c.state.locations, loc, "locations")
-            c.audit("locations", loc.id, "update", before, saved)
-        return saved
+    def update_location(self, loc: models.Location) -> models.Location:
+        return self._c.update_audited("location", self._c.state.locations, loc, "locations")
 
-    def archive_location(self, loc: Location) -> Location:
+    def archive_location(self, loc: models.Location) -> models.Location:
         return self._c.set_archived("location", "locations", self._c.state.locations, loc, True)
 
-    def restore_location(self, loc: Location) -> Location:
+    def restore_location(self, loc: models.Location) -> models.Location:
         return self._c.set_archived("location", "locations", self._c.state.locations, loc, False)
 
 
-class MemoryNames:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
-    def _live(self) -> builtins.list[Entity]:
+class MemoryNames(MemoryRepository):
+    def _live(self) -> builtins.list[models.Entity]:
         return [e for _, e in sorted(self._c.state.entities.items()) if e.archived_at is None]
 
     def names(self, ids: Sequence[int] | None = None) -> dict[int, str]:
@@ -148,55 +112,39 @@ class MemoryNames:
         return [NameHit(e.id or 0, e.name) for e in live if e.kind.value == "group"]
 
 
-class MemoryTransfers:
-    def __init__(self, core: Core) -> None:
-        self._c = core
+class MemoryTransfers(MemoryRepository):
+    def add(self, t: models.Transfer) -> models.Transfer:
+        return self._c.add_audited(t, self._c.state.transfers, "transfers")
 
-    def add(self, t: Transfer) -> Transfer:
-        ensure_valid(t)
-        c = self._c
-        with c.atomic():
-            saved = c.created(t, c.state.transfers)
-            c.audit("transfers", saved.id, "create", None, saved)
-        return saved
+    def update(self, t: models.Transfer) -> models.Transfer:
+        return self._c.update_audited("transfer", self._c.state.transfers, t, "transfers")
 
-    def update(self, t: Transfer) -> Transfer:
-        ensure_valid(t)
-        c = self._c
-        with c.atomic():
-            before, saved = c.updated("transfer", c.state.transfers, t, "transfers")
-            c.audit("transfers", t.id, "update", before, saved)
-        return saved
-
-    def get(self, transfer_id: int) -> Transfer:
+    def get(self, transfer_id: int) -> models.Transfer:
         return self._c.get("transfer", self._c.state.transfers, transfer_id)
 
-    def get_many(self, ids: Iterable[int]) -> dict[int, Transfer]:
+    def get_many(self, ids: Iterable[int]) -> dict[int, models.Transfer]:
         found = self._c.state.transfers
         return {i: found[i] for i in sorted(set(ids)) if i in found}
 
-    def list(self, include_archived: bool = False) -> builtins.list[Transfer]:
+    def list(self, include_archived: bool = False) -> builtins.list[models.Transfer]:
         return [
             t
             for _, t in sorted(self._c.state.transfers.items())
             if include_archived or t.archived_at is None
         ]
 
-    def of_entity(self, entity_id: int) -> builtins.list[Transfer]:
+    def of_entity(self, entity_id: int) -> builtins.list[models.Transfer]:
         return [t for t in self.list() if entity_id in (t.exporter_id, t.importer_id)]
 
-    def archive(self, t: Transfer) -> Transfer:
+    def archive(self, t: models.Transfer) -> models.Transfer:
         return self._c.set_archived("transfer", "transfers", self._c.state.transfers, t, True)
 
-    def restore(self, t: Transfer) -> Transfer:
+    def restore(self, t: models.Transfer) -> models.Transfer:
         return self._c.set_archived("transfer", "transfers", self._c.state.transfers, t, False)
 
 
-class MemoryDocuments:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
-    def _store_file(self, doc: Document, file: Path | None) -> Document:
+class MemoryDocuments(MemoryRepository):
+    def _store_file(self, doc: models.Document, file: Path | None) -> models.Document:
         if file is None:
             return doc
         c = self._c
@@ -206,7 +154,7 @@ class MemoryDocuments:
         c.state.files.setdefault(stored.sha256, replace(stored, stored_at=c.now()))
         return replace(doc, file_sha256=stored.sha256, file_name=file.name)
 
-    def add(self, doc: Document, file: Path | None = None) -> Document:
+    def add(self, doc: models.Document, file: Path | None = None) -> models.Document:
         ensure_valid(doc)
         c = self._c
         with c.atomic():
@@ -219,7 +167,7 @@ class MemoryDocuments:
             c.audit("documents", new_id, "create", None, saved)
         return saved
 
-    def update(self, doc: Document, file: Path | None = None) -> Document:
+    def update(self, doc: models.Document, file: Path | None = None) -> models.Document:
         ensure_valid(doc)
         c = self._c
         with c.atomic():
@@ -229,7 +177,9 @@ class MemoryDocuments:
             c.audit("documents", doc.id, "update", before, saved)
         return saved
 
-    def renew(self, old: Document, new: Document, file: Path | None = None) -> Document:
+    def renew(
+        self, old: models.Document, new: models.Document, file: Path | None = None
+    ) -> models.Document:
         c = self._c
         if old.id is None:
             raise NotFoundError("document has no id: add it first")
@@ -261,20 +211,20 @@ class MemoryDocuments:
                     transfers.update(replace(t, mechanisms=uses))
         return saved
 
-    def get(self, doc_id: int) -> Document:
+    def get(self, doc_id: int) -> models.Document:
         return self._c.get("document", self._c.state.documents, doc_id)
 
-    def list(self, include_archived: bool = False) -> builtins.list[Document]:
+    def list(self, include_archived: bool = False) -> builtins.list[models.Document]:
         return [
             d
             for _, d in sorted(self._c.state.documents.items())
             if include_archived or d.archived_at is None
         ]
 
-    def of_entity(self, entity_id: int) -> builtins.list[Document]:
+    def of_entity(self, entity_id: int) -> builtins.list[models.Document]:
         return [d for d in self.list() if entity_id in d.party_ids]
 
-    def history(self, doc: Document) -> builtins.list[Document]:
+    def history(self, doc: models.Document) -> builtins.list[models.Document]:
         series = doc.series_id or doc.id
         found = [d for d in self._c.state.documents.values() if d.series_id == series]
         return sorted(found, key=lambda d: (d.doc_version, d.id or 0))
@@ -286,14 +236,14 @@ class MemoryDocuments:
         path = files.path_for(sha256)
         return path if path.exists() else None
 
-    def archive(self, doc: Document) -> Document:
+    def archive(self, doc: models.Document) -> models.Document:
         return self._c.set_archived("document", "documents", self._c.state.documents, doc, True)
 
-    def restore(self, doc: Document) -> Document:
+    def restore(self, doc: models.Document) -> models.Document:
         return self._c.set_archived("document", "documents", self._c.state.documents, doc, False)
 
 
-def audited(tia: Tia) -> Tia:
+def audited(tia: models.Tia) -> models.Tia:
     """The record as the audit keeps it: the approved document by its digest (as SQLite)."""
     doc = tia.approved_document
     if doc is None:
@@ -301,11 +251,8 @@ def audited(tia: Tia) -> Tia:
     return replace(tia, approved_document="sha256:" + hashlib.sha256(doc.encode()).hexdigest())
 
 
-class MemoryAssessments:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
-    def add(self, tia: Tia) -> Tia:
+class MemoryAssessments(MemoryRepository):
+    def add(self, tia: models.Tia) -> models.Tia:
         ensure_valid(tia)
         c = self._c
         with c.atomic():
@@ -316,7 +263,7 @@ class MemoryAssessments:
             c.audit("tias", new_id, "create", None, audited(saved))
         return saved
 
-    def update(self, tia: Tia) -> Tia:
+    def update(self, tia: models.Tia) -> models.Tia:
         ensure_valid(tia)
         c = self._c
         with c.atomic():
@@ -338,7 +285,7 @@ class MemoryAssessments:
             c.audit("tias", tia.id, "update", audited(before), audited(saved))
         return saved
 
-    def revise(self, old: Tia, new: Tia) -> Tia:
+    def revise(self, old: models.Tia, new: models.Tia) -> models.Tia:
         if old.id is None:
             raise NotFoundError("transfer assessment has no id: add it first")
         with self._c.atomic():
@@ -354,17 +301,17 @@ class MemoryAssessments:
                 )
             )
 
-    def get(self, tia_id: int) -> Tia:
+    def get(self, tia_id: int) -> models.Tia:
         return self._c.get("transfer assessment", self._c.state.tias, tia_id)
 
-    def list(self, content: bool = False) -> builtins.list[Tia]:
+    def list(self, content: bool = False) -> builtins.list[models.Tia]:
         return [
             replace(x, approved_document=None, content=x.content if content else None)
             for _, x in sorted(self._c.state.tias.items())
             if x.archived_at is None
         ]
 
-    def history(self, series_id: int) -> builtins.list[Tia]:
+    def history(self, series_id: int) -> builtins.list[models.Tia]:
         found = [
             replace(x, approved_document=None)
             for x in self._c.state.tias.values()
@@ -372,48 +319,32 @@ class MemoryAssessments:
         ]
         return sorted(found, key=lambda x: (x.revision, x.id or 0))
 
-    def archive(self, tia: Tia) -> Tia:
+    def archive(self, tia: models.Tia) -> models.Tia:
         return self._c.set_archived("transfer assessment", "tias", self._c.state.tias, tia, True)
 
-    def restore(self, tia: Tia) -> Tia:
+    def restore(self, tia: models.Tia) -> models.Tia:
         return self._c.set_archived("transfer assessment", "tias", self._c.state.tias, tia, False)
 
 
-class MemoryNotices:
-    def __init__(self, core: Core) -> None:
-        self._c = core
+class MemoryNotices(MemoryRepository):
+    def add(self, n: models.SubprocessorNotice) -> models.SubprocessorNotice:
+        return self._c.add_audited(n, self._c.state.notices, "subprocessor_notices")
 
-    def add(self, n: SubprocessorNotice) -> SubprocessorNotice:
-        ensure_valid(n)
-        c = self._c
-        with c.atomic():
-            saved = c.created(n, c.state.notices)
-            c.audit("subprocessor_notices", saved.id, "create", None, saved)
-        return saved
+    def update(self, n: models.SubprocessorNotice) -> models.SubprocessorNotice:
+        return self._c.update_audited(
+            "sub-processor notice", self._c.state.notices, n, "subprocessor_notices"
+        )
 
-    def update(self, n: SubprocessorNotice) -> SubprocessorNotice:
-        ensure_valid(n)
-        c = self._c
-        with c.atomic():
-            before, saved = c.updated(
-                "sub-processor notice", c.state.notices, n, "subprocessor_notices"
-            )
-            c.audit("subprocessor_notices", n.id, "update", before, saved)
-        return saved
-
-    def get(self, notice_id: int) -> SubprocessorNotice:
+    def get(self, notice_id: int) -> models.SubprocessorNotice:
         return self._c.get("sub-processor notice", self._c.state.notices, notice_id)
 
-    def list(self, include_archived: bool = False) -> builtins.list[SubprocessorNotice]:
+    def list(self, include_archived: bool = False) -> builtins.list[models.SubprocessorNotice]:
         found = [n for n in self._c.state.notices.values() if include_archived or not n.archived_at]
         return sorted(found, key=lambda n: (n.received_on, n.id or 0), reverse=True)
 
 
-class MemoryPublications:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
-    def add(self, pub: Publication) -> Publication:
+class MemoryPublications(MemoryRepository):
+    def add(self, pub: models.Publication) -> models.Publication:
         c = self._c
         with c.atomic():
             new_id = c.next_id(c.state.publications)
@@ -421,7 +352,7 @@ class MemoryPublications:
             c.audit("publications", new_id, "publish", None, saved)
         return saved
 
-    def list(self, kind: str, on: date | None = None) -> builtins.list[Publication]:
+    def list(self, kind: str, on: date | None = None) -> builtins.list[models.Publication]:
         found = [
             p
             for p in self._c.state.publications.values()
@@ -429,15 +360,12 @@ class MemoryPublications:
         ]
         return sorted(found, key=lambda p: (p.published_on, p.id or 0), reverse=True)
 
-    def last(self, kind: str, on: date | None = None) -> Publication | None:
+    def last(self, kind: str, on: date | None = None) -> models.Publication | None:
         found = self.list(kind, on)
         return found[0] if found else None
 
 
-class MemorySettings:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
+class MemorySettings(MemoryRepository):
     def get(self, key: str) -> str | None:
         return self._c.state.settings.get(key)
 
@@ -456,10 +384,10 @@ class MemorySettings:
                 setting_json(key, value),
             )
 
-    def catalogue(self, name: str) -> builtins.list[CatalogueItem]:
+    def catalogue(self, name: str) -> builtins.list[models.CatalogueItem]:
         return [i for _, i in sorted(self._c.state.catalogue.items()) if i.catalogue == name]
 
-    def add_catalogue_items(self, items: Iterable[CatalogueItem]) -> None:
+    def add_catalogue_items(self, items: Iterable[models.CatalogueItem]) -> None:
         c = self._c
         with c.atomic():
             table = c.state.catalogue
@@ -477,13 +405,10 @@ class MemorySettings:
                 c.audit("catalogue", new_id, "create", None, item)
 
 
-class MemoryAudit:
-    def __init__(self, core: Core) -> None:
-        self._c = core
-
+class MemoryAudit(MemoryRepository):
     def entries(
         self, limit: int = 200, table: str | None = None, record_id: int | None = None
-    ) -> builtins.list[AuditEntry]:
+    ) -> builtins.list[models.AuditEntry]:
         found = [
             a
             for a in reversed(self._c.state.audit)
@@ -498,5 +423,5 @@ class MemoryAudit:
     def generation(self) -> int:
         return len(self._c.state.audit)
 
-    def chain(self, after_id: int = 0, limit: int = 5000) -> builtins.list[AuditEntry]:
+    def chain(self, after_id: int = 0, limit: int = 5000) -> builtins.list[models.AuditEntry]:
         return [a for a in self._c.state.audit if (a.id or 0) > after_id][:limit]

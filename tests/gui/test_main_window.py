@@ -49,7 +49,7 @@ def test_status_bar_names_the_database_and_the_reference_age(
     window: MainWindow, ctx: UiContext
 ) -> None:
     assert ctx.database in window.db_label.text()
-    assert "2026-11-25" in window.ref_label.text()
+    assert "25 Nov 2026" in window.ref_label.text()
 
 
 def test_standard_shortcuts(window: MainWindow) -> None:

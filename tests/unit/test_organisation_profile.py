@@ -14,15 +14,10 @@ from transfers_app.domain.organisation import (
     profile_problems,
 )
 from transfers_app.errors import ValidationError
+from transfers_app.services.demo import DEMO_ORGANISATION
 
-GOOD = OrganisationProfile(
-    name="Harbourline",
-    legal_name="Harbourline Analytics Limited",
-    registration_number="ZB123456",
-    dpo_name="Priya Raman",
-    dpo_email="dpo@harbourline.example",
-    signers=(Person("Tom Ellis", "Head of Legal", "tom@harbourline.example"),),
-)
+# A complete profile: the demo's fictional organisation, with a trading name of its own.
+GOOD = replace(DEMO_ORGANISATION, name="Keystone")
 
 
 def fields(p: OrganisationProfile) -> dict[str, str]:
@@ -32,7 +27,7 @@ def fields(p: OrganisationProfile) -> dict[str, str]:
 def test_a_complete_profile_has_no_problem() -> None:
     assert profile_problems(GOOD) == []
     ensure_valid_profile(GOOD)
-    assert GOOD.display_name == "Harbourline Analytics Limited"
+    assert GOOD.display_name == "Keystone Access Europe Limited"
     assert GOOD.preparer == GOOD.signers[0]
 
 
@@ -75,7 +70,9 @@ def test_the_address_may_take_several_lines_and_signers_are_optional() -> None:
     p = replace(GOOD, address="4 Quay Street\nBristol BS1 4DB", signers=())
     assert profile_problems(p) == []
     # Without signers the DPO prepares (a person of the profile, never a login).
-    assert p.preparer == Person("Priya Raman", "Data protection officer", "dpo@harbourline.example")
+    assert p.preparer == Person(
+        "Daniel Okafor", "Data protection officer", "dpo@keystone-europe.example"
+    )
 
 
 def test_a_signer_on_the_command_line() -> None:

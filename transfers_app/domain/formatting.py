@@ -195,6 +195,11 @@ def use_date_order(order: DateOrder) -> None:
     _order = order
 
 
+def date_order() -> DateOrder:
+    """The order ``day`` writes dates in (the app's date fields follow it too)."""
+    return _order
+
+
 def day(d: date | None, empty: str = "—") -> str:
     """The one date format of the app and its outputs, in the system locale's order and
     never ambiguous: "5 Feb 2026", "Feb 5, 2026" or "2026-02-05" (machine-read files and

@@ -16,18 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-from transfers_app.domain.models import (
-    AuditEntry,
-    CatalogueItem,
-    Document,
-    Entity,
-    Location,
-    Publication,
-    StoredFile,
-    SubprocessorNotice,
-    Tia,
-    Transfer,
-)
+from transfers_app.domain import models
 from transfers_app.domain.organisation import FollowUp, OrganisationProfile
 from transfers_app.domain.readmodels import (
     AssessmentHead,
@@ -68,16 +57,16 @@ class RegisterRecords:
     timestamps: what the lossless JSON export writes and its import loads back. ``audit`` is
     the audit trail, oldest first, with its hashes (``domain.audit_chain``)."""
 
-    entities: tuple[Entity, ...] = ()
-    locations: tuple[Location, ...] = ()
-    documents: tuple[Document, ...] = ()
-    transfers: tuple[Transfer, ...] = ()
-    tias: tuple[Tia, ...] = ()
-    catalogue: tuple[CatalogueItem, ...] = ()
-    files: tuple[StoredFile, ...] = ()
-    publications: tuple[Publication, ...] = ()
-    notices: tuple[SubprocessorNotice, ...] = ()
-    audit: tuple[AuditEntry, ...] = ()
+    entities: tuple[models.Entity, ...] = ()
+    locations: tuple[models.Location, ...] = ()
+    documents: tuple[models.Document, ...] = ()
+    transfers: tuple[models.Transfer, ...] = ()
+    tias: tuple[models.Tia, ...] = ()
+    catalogue: tuple[models.CatalogueItem, ...] = ()
+    files: tuple[models.StoredFile, ...] = ()
+    publications: tuple[models.Publication, ...] = ()
+    notices: tuple[models.SubprocessorNotice, ...] = ()
+    audit: tuple[models.AuditEntry, ...] = ()
     # The organisation's profile: none, or one (a tuple so every field counts its records).
     organisation: tuple[OrganisationProfile, ...] = ()
     open_items: tuple[FollowUp, ...] = ()  # owners and target dates people gave open items
@@ -100,27 +89,27 @@ class RegisterRecords:
 class EntityRepository(Protocol):
     """Entities (suppliers, customers, our own group) with their processing locations."""
 
-    def add(self, e: Entity) -> Entity: ...
-    def update(self, e: Entity) -> Entity: ...
-    def get(self, entity_id: int) -> Entity: ...
-    def list(self, include_archived: bool = False) -> builtins.list[Entity]:
+    def add(self, e: models.Entity) -> models.Entity: ...
+    def update(self, e: models.Entity) -> models.Entity: ...
+    def get(self, entity_id: int) -> models.Entity: ...
+    def list(self, include_archived: bool = False) -> builtins.list[models.Entity]:
         """In name order (comparison key, then id)."""
         ...
 
-    def own(self) -> builtins.list[Entity]:
+    def own(self) -> builtins.list[models.Entity]:
         """Our own live exporting entities (non-empty ``exporter_regimes``), in name order."""
         ...
 
-    def archive(self, e: Entity) -> Entity: ...
-    def restore(self, e: Entity) -> Entity: ...
-    def locations(self, entity_id: int | None = None) -> builtins.list[Location]:
+    def archive(self, e: models.Entity) -> models.Entity: ...
+    def restore(self, e: models.Entity) -> models.Entity: ...
+    def locations(self, entity_id: int | None = None) -> builtins.list[models.Location]:
         """The live locations of one entity, or of every entity (None), by id."""
         ...
 
-    def add_location(self, loc: Location) -> Location: ...
-    def update_location(self, loc: Location) -> Location: ...
-    def archive_location(self, loc: Location) -> Location: ...
-    def restore_location(self, loc: Location) -> Location: ...
+    def add_location(self, loc: models.Location) -> models.Location: ...
+    def update_location(self, loc: models.Location) -> models.Location: ...
+    def archive_location(self, loc: models.Location) -> models.Location: ...
+    def restore_location(self, loc: models.Location) -> models.Location: ...
 
 
 class NameIndex(Protocol):
@@ -150,45 +139,47 @@ class NameIndex(Protocol):
 
 
 class TransferRepository(Protocol):
-    def add(self, t: Transfer) -> Transfer: ...
-    def update(self, t: Transfer) -> Transfer: ...
-    def get(self, transfer_id: int) -> Transfer: ...
-    def get_many(self, ids: Iterable[int]) -> dict[int, Transfer]:
+    def add(self, t: models.Transfer) -> models.Transfer: ...
+    def update(self, t: models.Transfer) -> models.Transfer: ...
+    def get(self, transfer_id: int) -> models.Transfer: ...
+    def get_many(self, ids: Iterable[int]) -> dict[int, models.Transfer]:
         """The transfers of these ids that exist (archived ones too), in one read."""
         ...
 
-    def list(self, include_archived: bool = False) -> builtins.list[Transfer]:
+    def list(self, include_archived: bool = False) -> builtins.list[models.Transfer]:
         """By id."""
         ...
 
-    def of_entity(self, entity_id: int) -> builtins.list[Transfer]:
+    def of_entity(self, entity_id: int) -> builtins.list[models.Transfer]:
         """Live transfers the entity exports or imports, by id."""
         ...
 
-    def archive(self, t: Transfer) -> Transfer: ...
-    def restore(self, t: Transfer) -> Transfer: ...
+    def archive(self, t: models.Transfer) -> models.Transfer: ...
+    def restore(self, t: models.Transfer) -> models.Transfer: ...
 
 
 class DocumentRepository(Protocol):
     """Documents with their parties, signed files (kept once by SHA-256) and versions."""
 
-    def add(self, doc: Document, file: Path | None = None) -> Document: ...
-    def update(self, doc: Document, file: Path | None = None) -> Document: ...
-    def renew(self, old: Document, new: Document, file: Path | None = None) -> Document:
+    def add(self, doc: models.Document, file: Path | None = None) -> models.Document: ...
+    def update(self, doc: models.Document, file: Path | None = None) -> models.Document: ...
+    def renew(
+        self, old: models.Document, new: models.Document, file: Path | None = None
+    ) -> models.Document:
         """``new`` becomes the next version of ``old``'s series; ``old`` is kept, superseded,
         and the transfers that relied on it rely on the new version."""
         ...
 
-    def get(self, doc_id: int) -> Document: ...
-    def list(self, include_archived: bool = False) -> builtins.list[Document]:
+    def get(self, doc_id: int) -> models.Document: ...
+    def list(self, include_archived: bool = False) -> builtins.list[models.Document]:
         """By id."""
         ...
 
-    def of_entity(self, entity_id: int) -> builtins.list[Document]:
+    def of_entity(self, entity_id: int) -> builtins.list[models.Document]:
         """Documents (any version, not archived) the entity is a party to, by id."""
         ...
 
-    def history(self, doc: Document) -> builtins.list[Document]:
+    def history(self, doc: models.Document) -> builtins.list[models.Document]:
         """Every version of the document's series, oldest first."""
         ...
 
@@ -196,8 +187,8 @@ class DocumentRepository(Protocol):
         """Where a stored signed file is, if this register holds it."""
         ...
 
-    def archive(self, doc: Document) -> Document: ...
-    def restore(self, doc: Document) -> Document: ...
+    def archive(self, doc: models.Document) -> models.Document: ...
+    def restore(self, doc: models.Document) -> models.Document: ...
 
 
 class AssessmentRepository(Protocol):
@@ -208,35 +199,35 @@ class AssessmentRepository(Protocol):
     that brings None keeps the stored one, one that brings another is refused (StorageError);
     the audit records its SHA-256 instead of its text."""
 
-    def add(self, tia: Tia) -> Tia: ...
-    def update(self, tia: Tia) -> Tia: ...
-    def revise(self, old: Tia, new: Tia) -> Tia:
+    def add(self, tia: models.Tia) -> models.Tia: ...
+    def update(self, tia: models.Tia) -> models.Tia: ...
+    def revise(self, old: models.Tia, new: models.Tia) -> models.Tia:
         """``new`` becomes the next revision of ``old``'s series; ``old`` is superseded."""
         ...
 
-    def get(self, tia_id: int) -> Tia:
+    def get(self, tia_id: int) -> models.Tia:
         """With its content and its document as approved."""
         ...
 
-    def list(self, content: bool = False) -> builtins.list[Tia]:
+    def list(self, content: bool = False) -> builtins.list[models.Tia]:
         """The live assessments by id, without their content unless ``content``."""
         ...
 
-    def history(self, series_id: int) -> builtins.list[Tia]:
+    def history(self, series_id: int) -> builtins.list[models.Tia]:
         """Every revision of one assessment with its content, oldest first."""
         ...
 
-    def archive(self, tia: Tia) -> Tia: ...
-    def restore(self, tia: Tia) -> Tia: ...
+    def archive(self, tia: models.Tia) -> models.Tia: ...
+    def restore(self, tia: models.Tia) -> models.Tia: ...
 
 
 class NoticeRepository(Protocol):
     """Processors' notices of new or replaced sub-processors."""
 
-    def add(self, n: SubprocessorNotice) -> SubprocessorNotice: ...
-    def update(self, n: SubprocessorNotice) -> SubprocessorNotice: ...
-    def get(self, notice_id: int) -> SubprocessorNotice: ...
-    def list(self, include_archived: bool = False) -> builtins.list[SubprocessorNotice]:
+    def add(self, n: models.SubprocessorNotice) -> models.SubprocessorNotice: ...
+    def update(self, n: models.SubprocessorNotice) -> models.SubprocessorNotice: ...
+    def get(self, notice_id: int) -> models.SubprocessorNotice: ...
+    def list(self, include_archived: bool = False) -> builtins.list[models.SubprocessorNotice]:
         """Newest received first."""
         ...
 
@@ -244,15 +235,15 @@ class NoticeRepository(Protocol):
 class PublicationRepository(Protocol):
     """What was published outside the organisation, each version kept whole."""
 
-    def add(self, pub: Publication) -> Publication:
+    def add(self, pub: models.Publication) -> models.Publication:
         """Recorded as published by the store's actor."""
         ...
 
-    def list(self, kind: str, on: date | None = None) -> builtins.list[Publication]:
+    def list(self, kind: str, on: date | None = None) -> builtins.list[models.Publication]:
         """Publications of ``kind`` (those published on or before ``on``), newest first."""
         ...
 
-    def last(self, kind: str, on: date | None = None) -> Publication | None: ...
+    def last(self, kind: str, on: date | None = None) -> models.Publication | None: ...
 
 
 class SettingsRepository(Protocol):
@@ -264,11 +255,11 @@ class SettingsRepository(Protocol):
         when the value changes; setting the value it has writes nothing."""
         ...
 
-    def catalogue(self, name: str) -> builtins.list[CatalogueItem]:
+    def catalogue(self, name: str) -> builtins.list[models.CatalogueItem]:
         """The items of one catalogue ("data_category" or "data_subject") in order added."""
         ...
 
-    def add_catalogue_items(self, items: Iterable[CatalogueItem]) -> None:
+    def add_catalogue_items(self, items: Iterable[models.CatalogueItem]) -> None:
         """Adds the items not there yet (same catalogue and name), each audited."""
         ...
 
@@ -302,7 +293,7 @@ class OpenItemRepository(Protocol):
 class AuditRepository(Protocol):
     def entries(
         self, limit: int = 200, table: str | None = None, record_id: int | None = None
-    ) -> builtins.list[AuditEntry]:
+    ) -> builtins.list[models.AuditEntry]:
         """Newest first; ``table`` is an ``AuditEntry.table`` ("entities", "documents"...)."""
         ...
 
@@ -314,7 +305,7 @@ class AuditRepository(Protocol):
         """A number that changes whenever anything on the register changes."""
         ...
 
-    def chain(self, after_id: int = 0, limit: int = 5000) -> builtins.list[AuditEntry]:
+    def chain(self, after_id: int = 0, limit: int = 5000) -> builtins.list[models.AuditEntry]:
         """Up to ``limit`` entries with an id above ``after_id``, oldest first, with their
         hashes as stored: the trail in pages, for verifying it and for the JSON export."""
         ...
@@ -365,20 +356,20 @@ class BulkRecords(Protocol):
 
     def add_generated(
         self,
-        entities: Sequence[Entity],
-        locations: Sequence[Location],
-        documents: Sequence[Document],
-        transfers: Sequence[Transfer],
-        tias: Sequence[Tia],
+        entities: Sequence[models.Entity],
+        locations: Sequence[models.Location],
+        documents: Sequence[models.Document],
+        transfers: Sequence[models.Transfer],
+        tias: Sequence[models.Tia],
     ) -> None:
         """Inserts a generated register (ids preset, trusted), audited once."""
         ...
 
     def add_many(
         self,
-        entities: Sequence[Entity],
-        locations: Sequence[Location],
-        transfers: Sequence[Transfer],
+        entities: Sequence[models.Entity],
+        locations: Sequence[models.Location],
+        transfers: Sequence[models.Transfer],
     ) -> builtins.list[int]:
         """Adds new entities with their locations and transfers (an import), each validated
         and audited; a location or transfer names a new entity by ``-(its position in

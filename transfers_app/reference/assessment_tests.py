@@ -17,16 +17,15 @@ unverified fact the approver must accept before an assessment relying on it is a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from transfers_app.domain.enums import Mechanism, Regime
 from transfers_app.errors import ReferenceDataError
+from transfers_app.reference.json_reader import JsonReader, shipped_json
 
 # One citation type for every source the app prints (re-exported for the TIA services).
 from transfers_app.reference.sources import Citation as Citation
@@ -189,70 +188,7 @@ class AssessmentTests:
 # -- parsing -----------------------------------------------------------------------------------
 
 
-class _Reader:
-    """Typed access with one clear message naming the field that is wrong."""
-
-    def __init__(self, data: Any, where: str) -> None:
-        if not isinstance(data, Mapping):
-            raise ReferenceDataError(f"{DATA_FILE}: {where} is not an object")
-        self.data: Mapping[str, Any] = data
-        self.where = where
-
-    def fail(self, key: str, what: str) -> ReferenceDataError:
-        return ReferenceDataError(f"{DATA_FILE}: {self.where}.{key} must be {what}")
-
-    def text(self, key: str) -> str:
-        value = self.data.get(key)
-        if not isinstance(value, str):
-            raise self.fail(key, "text")
-        return value
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        value = self.data.get(key)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(key, "a list of text")
-        return tuple(value)
-
-    def flag(self, key: str) -> bool:
-        value = self.data.get(key)
-        if not isinstance(value, bool):
-            raise self.fail(key, "true or false")
-        return value
-
-    def opt_flag(self, key: str) -> bool | None:
-        value = self.data.get(key)
-        if value is not None and not isinstance(value, bool):
-            raise self.fail(key, "true, false or null")
-        return value
-
-    def number(self, key: str) -> int:
-        value = self.data.get(key)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self.fail(key, "a whole number")
-        return value
-
-    def day(self, key: str) -> date | None:
-        value = self.data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise self.fail(key, "a date YYYY-MM-DD or null")
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise self.fail(key, f"a date YYYY-MM-DD, not {value!r}") from None
-
-    def child(self, key: str) -> _Reader:
-        return _Reader(self.data.get(key), f"{self.where}.{key}")
-
-    def rows(self, key: str) -> list[_Reader]:
-        values = self.data.get(key)
-        if not isinstance(values, list):
-            raise self.fail(key, "a list")
-        return [_Reader(v, f"{self.where}.{key}[{n}]") for n, v in enumerate(values)]
-
-
-def _citation(r: _Reader) -> Citation:
+def _citation(r: JsonReader) -> Citation:
     tier = r.text("tier")
     if tier not in TIERS:
         raise r.fail("tier", f"T1 or T2 (a T3 source is never cited), not {tier!r}")
@@ -262,7 +198,7 @@ def _citation(r: _Reader) -> Citation:
     return Citation(r.text("title"), r.text("publisher"), r.text("date"), url, tier)
 
 
-def _cited(r: _Reader, key: str, known: Mapping[str, Citation]) -> tuple[Citation, ...]:
+def _cited(r: JsonReader, key: str, known: Mapping[str, Citation]) -> tuple[Citation, ...]:
     out = []
     for name in r.texts(key):
         if name not in known:
@@ -271,34 +207,18 @@ def _cited(r: _Reader, key: str, known: Mapping[str, Citation]) -> tuple[Citatio
     return tuple(out)
 
 
-def _regime(r: _Reader) -> Regime:
-    value = r.text("regime")
-    try:
-        return Regime(value)
-    except ValueError:
-        raise r.fail("regime", f"UK, EU or CH, not {value!r}") from None
-
-
-def _mechanism(r: _Reader) -> Mechanism:
-    value = r.text("mechanism")
-    try:
-        return Mechanism(value)
-    except ValueError:
-        raise r.fail("mechanism", f"a mechanism code, not {value!r}") from None
-
-
-def _test(r: _Reader, known: Mapping[str, Citation]) -> AssessmentTest:
+def _test(r: JsonReader, known: Mapping[str, Citation]) -> AssessmentTest:
     test = AssessmentTest(
         id=r.text("id"),
-        regime=_regime(r),
+        regime=r.choice("regime", Regime, "UK, EU or CH"),
         name=r.text("name"),
         document_name=r.text("document_name"),
         short_name=r.text("short_name") if "short_name" in r.data else r.text("name"),
         standard=r.text("standard"),
         standard_text=r.text("standard_text"),
         legal_basis=r.text("legal_basis"),
-        valid_from=r.day("valid_from"),
-        valid_until=r.day("valid_until"),
+        valid_from=r.opt_day("valid_from"),
+        valid_until=r.opt_day("valid_until"),
         risks=r.texts("risks"),
         methods=tuple(
             Method(m.text("id"), m.text("name"), m.texts("only_for")) for m in r.rows("methods")
@@ -307,7 +227,12 @@ def _test(r: _Reader, known: Mapping[str, Citation]) -> AssessmentTest:
         conclusion_positive=r.text("conclusion_positive"),
         conclusion_negative=r.text("conclusion_negative"),
         tool_clauses=tuple(
-            ToolClause(_mechanism(c), c.text("clause"), c.flag("verified"), c.text("note"))
+            ToolClause(
+                c.choice("mechanism", Mechanism, "a mechanism code"),
+                c.text("clause"),
+                c.flag("verified"),
+                c.text("note"),
+            )
             for c in r.rows("tool_clauses")
         ),
         citations=_cited(r, "citations", known),
@@ -338,12 +263,7 @@ def _overlapping(tests: Sequence[AssessmentTest]) -> str | None:
 
 def parse_assessment_tests(data: Mapping[str, Any]) -> AssessmentTests:
     """The tests from the decoded JSON; ReferenceDataError naming the field if malformed."""
-    r = _Reader(data, "file")
-    if r.number("format") != SUPPORTED_FORMAT:
-        raise ReferenceDataError(
-            f"{DATA_FILE}: format {data.get('format')} is not supported (expected "
-            f"{SUPPORTED_FORMAT})"
-        )
+    r = JsonReader.of_format(DATA_FILE, data, "file", SUPPORTED_FORMAT)
     cites = r.child("citations")
     known = {name: _citation(cites.child(name)) for name in cites.data}
     tests = tuple(_test(x, known) for x in r.rows("tests"))
@@ -356,7 +276,7 @@ def parse_assessment_tests(data: Mapping[str, Any]) -> AssessmentTests:
         raise ico.fail("citation", "the name of one of the file's citations")
     uc = r.child("use_cases")
     ros = r.child("rosenthal")
-    as_of = r.day("as_of")
+    as_of = r.opt_day("as_of")
     if as_of is None:
         raise r.fail("as_of", "a date YYYY-MM-DD")
     return AssessmentTests(
@@ -399,7 +319,7 @@ def parse_assessment_tests(data: Mapping[str, Any]) -> AssessmentTests:
     )
 
 
-def _profile_refs(r: _Reader, known: Mapping[str, Citation]) -> dict[str, Citation]:
+def _profile_refs(r: JsonReader, known: Mapping[str, Citation]) -> dict[str, Citation]:
     out = {}
     for ref in r.data:
         name = r.text(ref)
@@ -412,13 +332,4 @@ def _profile_refs(r: _Reader, known: Mapping[str, Citation]) -> dict[str, Citati
 @cache
 def load_assessment_tests() -> AssessmentTests:
     """The tests shipped with the app (read once per run)."""
-    text = (
-        resources.files("transfers_app.reference")
-        .joinpath("data", DATA_FILE)
-        .read_text(encoding="utf-8")
-    )
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReferenceDataError(f"{DATA_FILE}: not valid JSON ({exc})") from None
-    return parse_assessment_tests(data)
+    return parse_assessment_tests(shipped_json(DATA_FILE))

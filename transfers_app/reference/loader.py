@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
@@ -23,6 +23,7 @@ from dateutil.relativedelta import relativedelta
 
 from transfers_app.domain.countries import register_international_orgs
 from transfers_app.domain.enums import DocumentKind, Mechanism, Regime
+from transfers_app.domain.formatting import day
 from transfers_app.errors import ReferenceDataError
 from transfers_app.reference.sources import (
     CITED_TIERS,
@@ -450,7 +451,9 @@ class ReferenceSet:
         """The sources of the table with this tier, in the data's order."""
         return tuple(s for s in self.sources.values() if s.tier == tier)
 
-    def age_text(self, today: date) -> str:
+    def age_text(self, today: date, show: Callable[[date], str] = day) -> str:
+        """The data's version and age; ``show`` writes the date (the app's words by default,
+        ISO on the command line like every date it prints)."""
         days = self.age_days(today)
         if days <= 0:
             when = "today"
@@ -461,9 +464,7 @@ class ReferenceSet:
         else:
             when = f"{days // 30} months old"
         stale = " - check for a newer reference file" if days > 180 else ""
-        return (
-            f"legal reference data {self.version} (as of {self.as_of.isoformat()}, {when}){stale}"
-        )
+        return f"Legal reference data {self.version} (as of {show(self.as_of)}, {when}){stale}"
 
 
 def _date(value: Any, where: str) -> date | None:

@@ -19,16 +19,15 @@ The data is ``data/country_profiles.json``, built from the research file by
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import cache
-from importlib import resources
-from typing import Any, TypeVar
+from typing import Any
 
 from transfers_app.errors import ReferenceDataError
+from transfers_app.reference.json_reader import JsonReader, shipped_json
 
 DATA_FILE = "country_profiles.json"
 # Format 2: each source carries its citation (title, publisher, date) for a bibliography.
@@ -266,80 +265,12 @@ class CountryProfiles:
 # --------------------------------------------------------------------------- parsing
 
 
-E = TypeVar("E", bound=StrEnum)
-
-
-class _Reader:
-    """Typed access to the JSON with one clear message naming the field that is wrong."""
-
-    def __init__(self, data: Any, where: str) -> None:
-        if not isinstance(data, Mapping):
-            raise ReferenceDataError(f"{DATA_FILE}: {where} is not an object")
-        self.data: Mapping[str, Any] = data
-        self.where = where
-
-    def _fail(self, key: str, what: str) -> ReferenceDataError:
-        return ReferenceDataError(f"{DATA_FILE}: {self.where}.{key} must be {what}")
-
-    def text(self, key: str) -> str:
-        value = self.data.get(key)
-        if not isinstance(value, str):
-            raise self._fail(key, "text")
-        return value
-
-    def opt_text(self, key: str) -> str | None:
-        return None if self.data.get(key) is None else self.text(key)
-
-    def flag(self, key: str) -> bool:
-        value = self.data.get(key)
-        if not isinstance(value, bool):
-            raise self._fail(key, "true or false")
-        return value
-
-    def number(self, key: str) -> int:
-        value = self.data.get(key)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self._fail(key, "a whole number")
-        return value
-
-    def day(self, key: str) -> date:
-        value = self.text(key)
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise self._fail(key, f"a date YYYY-MM-DD, not {value!r}") from None
-
-    def child(self, key: str) -> _Reader:
-        return _Reader(self.data.get(key), f"{self.where}.{key}")
-
-    def rows(self, key: str) -> Iterator[_Reader]:
-        values = self.data.get(key)
-        if not isinstance(values, list):
-            raise self._fail(key, "a list")
-        for n, value in enumerate(values):
-            yield _Reader(value, f"{self.where}.{key}[{n}]")
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        values = self.data.get(key)
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise self._fail(key, "a list of text")
-        return tuple(values)
-
-    def choice(self, key: str, enum: type[E]) -> E:
-        value = self.text(key)
-        try:
-            return enum(value)
-        except ValueError:
-            allowed = ", ".join(e.value for e in enum)
-            raise self._fail(key, f"one of: {allowed} (not {value!r})") from None
-
-
-def _citation(r: _Reader) -> SourceCitation:
+def _citation(r: JsonReader) -> SourceCitation:
     c = r.child("citation")
     return SourceCitation(c.text("title"), c.text("publisher"), c.text("date"))
 
 
-def _refs(r: _Reader, key: str = "refs") -> tuple[SourceRef, ...]:
+def _refs(r: JsonReader, key: str = "refs") -> tuple[SourceRef, ...]:
     return tuple(
         SourceRef(
             ref=x.text("ref"),
@@ -353,7 +284,7 @@ def _refs(r: _Reader, key: str = "refs") -> tuple[SourceRef, ...]:
     )
 
 
-def _item(r: _Reader) -> Item:
+def _item(r: JsonReader) -> Item:
     return Item(
         label=r.text("label"),
         text=r.text("text"),
@@ -365,11 +296,11 @@ def _item(r: _Reader) -> Item:
     )
 
 
-def _items(r: _Reader, key: str) -> tuple[Item, ...]:
+def _items(r: JsonReader, key: str) -> tuple[Item, ...]:
     return tuple(_item(x) for x in r.rows(key))
 
 
-def _source(r: _Reader) -> Source:
+def _source(r: JsonReader) -> Source:
     return Source(
         ref=r.text("ref"),
         title=r.text("title"),
@@ -381,7 +312,7 @@ def _source(r: _Reader) -> Source:
     )
 
 
-def _profile(r: _Reader) -> CountryProfile:
+def _profile(r: JsonReader) -> CountryProfile:
     ov = r.child("overview")
     return CountryProfile(
         code=r.text("code"),
@@ -420,12 +351,7 @@ def _profile(r: _Reader) -> CountryProfile:
 
 def parse_country_profiles(data: Mapping[str, Any]) -> CountryProfiles:
     """Country profiles from the decoded JSON document; ReferenceDataError if malformed."""
-    r = _Reader(data, "profiles file")
-    if r.number("format") != SUPPORTED_FORMAT:
-        raise ReferenceDataError(
-            f"{DATA_FILE}: format {data.get('format')} is not supported (expected "
-            f"{SUPPORTED_FORMAT})"
-        )
+    r = JsonReader.of_format(DATA_FILE, data, "profiles file", SUPPORTED_FORMAT)
     profiles = tuple(_profile(x) for x in r.rows("profiles"))
     codes = [p.code for p in profiles]
     if len(set(codes)) != len(codes):
@@ -478,13 +404,4 @@ def parse_country_profiles(data: Mapping[str, Any]) -> CountryProfiles:
 @cache
 def load_country_profiles() -> CountryProfiles:
     """The profiles shipped with the app (read once per run)."""
-    text = (
-        resources.files("transfers_app.reference")
-        .joinpath("data", DATA_FILE)
-        .read_text(encoding="utf-8")
-    )
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReferenceDataError(f"{DATA_FILE}: not valid JSON ({exc})") from None
-    return parse_country_profiles(data)
+    return parse_country_profiles(shipped_json(DATA_FILE))

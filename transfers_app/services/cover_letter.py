@@ -14,17 +14,7 @@ from datetime import date
 from transfers_app.domain.audit_chain import AuditVerification
 from transfers_app.domain.formatting import day
 from transfers_app.domain.organisation import OrganisationProfile, Person
-from transfers_app.reports.document import (
-    Bullets,
-    Fields,
-    Para,
-    ReportDocument,
-    Section,
-    Signatures,
-    Signer,
-    Table,
-    Tone,
-)
+from transfers_app.reports import document as rd
 from transfers_app.services.audit import pack_audit_fields, pack_audit_sentence
 from transfers_app.services.open_items import (
     CATEGORIES,
@@ -78,7 +68,7 @@ def _one_line(text: str) -> str:
     return ", ".join(p.strip() for p in text.splitlines() if p.strip())
 
 
-def _items_table(items: Sequence[Finding]) -> Table:
+def _items_table(items: Sequence[Finding]) -> rd.Table:
     rows = tuple(
         (
             f.reference or "—",
@@ -91,7 +81,7 @@ def _items_table(items: Sequence[Finding]) -> Table:
         )
         for f in items
     )
-    return Table(
+    return rd.Table(
         ("Ref.", "Entity", "Severity", "Open item", "Open since", "Owner", "Target"),
         rows,
         (0.5, 1.45, 1.1, 3.55, 0.95, 1.05, 0.9),
@@ -99,7 +89,7 @@ def _items_table(items: Sequence[Finding]) -> Table:
     )
 
 
-def _open_items(facts: LetterFacts) -> Section:
+def _open_items(facts: LetterFacts) -> rd.Section:
     ready = facts.ready
     summary = tuple(
         (title, (unit_words(key, n) + (", listed in the annex" if key == UNVERIFIED else "")))
@@ -107,22 +97,22 @@ def _open_items(facts: LetterFacts) -> Section:
         else (title, "none")
         for key, title, n in ready.headline
     )
-    blocks: list[Para | Fields | Table | Bullets] = [
-        Para(
+    blocks: list[rd.Para | rd.Fields | rd.Table | rd.Bullets] = [
+        rd.Para(
             f"Before this pack was prepared the register was checked for what an inquiry asks "
             f"about first. These items were open on {day(ready.on)}. They are listed here, "
             "each once per transfer it concerns, rather than left out; the owner and target "
             "date are those recorded on the register (the owner defaults to the owner of the "
             "entity concerned, else to the owner of our entity sending the data)."
         ),
-        Fields(summary),
+        rd.Fields(summary),
     ]
     if ready.transfers_open:
         blocks.append(
-            Para(
+            rd.Para(
                 f"{unit_words('', ready.transfers_open).capitalize()} of the "
                 f"{facts.transfers_in_scope} in scope have at least one open item.",
-                Tone.NOTE,
+                rd.Tone.NOTE,
             )
         )
     keys = [k for k, _, _ in CATEGORIES if k != UNVERIFIED] + [OTHER[0]]
@@ -133,20 +123,22 @@ def _open_items(facts: LetterFacts) -> Section:
         table = _items_table(items)
         caption = f"{TITLES[key]}: {unit_words(key, ready.count(key))}"
         blocks.append(
-            Table(table.headers, table.rows, table.widths, caption=caption, flagged=table.flagged)
+            rd.Table(
+                table.headers, table.rows, table.widths, caption=caption, flagged=table.flagged
+            )
         )
     if not ready.findings:
-        blocks.append(Para("Nothing was open on the register in this scope."))
-    return Section(f"Open items on {day(ready.on)}", tuple(blocks))
+        blocks.append(rd.Para("Nothing was open on the register in this scope."))
+    return rd.Section(f"Open items on {day(ready.on)}", tuple(blocks))
 
 
-def _unverified(facts: LetterFacts) -> Section | None:
+def _unverified(facts: LetterFacts) -> rd.Section | None:
     ready = facts.ready
     decisions = [f for f in ready.items(UNVERIFIED) if not f.fact]
     if not ready.facts and not decisions:
         return None
-    blocks: list[Para | Table] = [
-        Para(
+    blocks: list[rd.Para | rd.Table] = [
+        rd.Para(
             "Facts the research behind the register's reference data could not verify against "
             "an official (T1) or reputable secondary (T2) source. An assessment relies on such "
             "a fact only once its approver has accepted it by name; each assessment also lists "
@@ -164,7 +156,7 @@ def _unverified(facts: LetterFacts) -> Section | None:
             for r in ready.facts
         )
         blocks.append(
-            Table(
+            rd.Table(
                 ("Fact relied on", "By the assessments", "Accepted by"),
                 rows,
                 (4.6, 1.9, 1.7),
@@ -173,43 +165,43 @@ def _unverified(facts: LetterFacts) -> Section | None:
         )
     if decisions:
         blocks.append(
-            Table(
+            rd.Table(
                 ("Ref.", "Entity", "Legal fact relied on"),
                 tuple((f.reference or "—", f.subject or "—", f.message) for f in decisions),
                 (0.6, 1.8, 5.8),
                 caption="Reference data the transfers rely on",
             )
         )
-    return Section("Annex: unverified reference facts relied on", tuple(blocks))
+    return rd.Section("Annex: unverified reference facts relied on", tuple(blocks))
 
 
-def _enclosures(facts: LetterFacts) -> Section:
+def _enclosures(facts: LetterFacts) -> rd.Section:
     rows = tuple((e.path, e.what, e.status or "Current") for e in facts.enclosures)
     flagged = tuple(i for i, e in enumerate(facts.enclosures) if not e.current)
-    blocks: list[Para | Table | Bullets] = [
-        Para(
+    blocks: list[rd.Para | rd.Table | rd.Bullets] = [
+        rd.Para(
             "Every file of the pack, with what it is. A record that is not current is "
             "enclosed as the register holds it and marked: a draft or stale assessment is not "
             "an approved current one, and an expired or invalid document is not a current "
             "safeguard."
         ),
-        Table(("File", "What it is", "Status"), rows, (2.6, 3.4, 2.0), flagged=flagged),
+        rd.Table(("File", "What it is", "Status"), rows, (2.6, 3.4, 2.0), flagged=flagged),
     ]
     if facts.not_enclosed:
         blocks.append(
-            Table(
+            rd.Table(
                 ("Document relied on", "Not enclosed because"),
                 tuple(facts.not_enclosed),
                 (4.0, 4.0),
                 caption="Documents relied on but not enclosed",
             )
         )
-    return Section("Enclosures", tuple(blocks))
+    return rd.Section("Enclosures", tuple(blocks))
 
 
-def _integrity(facts: LetterFacts) -> Section:
-    blocks: list[Para | Fields | Bullets] = [
-        Para(
+def _integrity(facts: LetterFacts) -> rd.Section:
+    blocks: list[rd.Para | rd.Fields | rd.Bullets] = [
+        rd.Para(
             "The SHA-256 of each file is in manifest.json. On any computer, "
             "'sha256sum FILE' (Linux), 'shasum -a 256 FILE' (macOS) or 'Get-FileHash FILE' "
             "(Windows PowerShell) prints the value to compare."
@@ -217,18 +209,18 @@ def _integrity(facts: LetterFacts) -> Section:
     ]
     audit = facts.audit
     if audit is not None:
-        blocks += [Para(pack_audit_sentence(audit)), Fields(pack_audit_fields(audit))]
-    return Section("Integrity", tuple(blocks))
+        blocks += [rd.Para(pack_audit_sentence(audit)), rd.Fields(pack_audit_fields(audit))]
+    return rd.Section("Integrity", tuple(blocks))
 
 
-def _signers(facts: LetterFacts) -> tuple[Signer, ...]:
+def _signers(facts: LetterFacts) -> tuple[rd.Signer, ...]:
     org = facts.org
     people = list(org.signers) or [facts.preparer]
     part = f"For and on behalf of {org.display_name}"
-    return tuple(Signer(part, p.name, p.role) for p in people)
+    return tuple(rd.Signer(part, p.name, p.role) for p in people)
 
 
-def cover_letter(facts: LetterFacts) -> ReportDocument:
+def cover_letter(facts: LetterFacts) -> rd.ReportDocument:
     org, on = facts.org, facts.on
     name = org.display_name
     regulator = the(facts.regulator or "regulator")
@@ -246,42 +238,42 @@ def cover_letter(facts: LetterFacts) -> ReportDocument:
         heading.append(("EU representative (Art 27)", org.eu_representative.strip()))
     heading.append(("Scope", facts.scope_text))
     sender = facts.preparer.line()
-    body: list[Para | Fields | Signatures] = [
-        Para("Dear Sir or Madam,"),
-        Para(
+    body: list[rd.Para | rd.Fields | rd.Signatures] = [
+        rd.Para("Dear Sir or Madam,"),
+        rd.Para(
             f"{name} provides its records of international transfers of personal data and the "
             f"evidence of their safeguards to {regulator}, on request under UK GDPR Art 30(4) "
             "and Art 31. The transfer assessments are included as kept under Clause 14(d) of "
             "the EU Standard Contractual Clauses and as the UK transfer risk assessments."
         ),
-        Para(
+        rd.Para(
             f"The pack covers {facts.scope_text}, as the register stood on {day(on)}: "
             f"{unit_words('', facts.transfers_in_scope)} in scope."
         ),
     ]
     if facts.empty_range:
-        body.append(Para(facts.empty_range, Tone.WARNING))
+        body.append(rd.Para(facts.empty_range, rd.Tone.WARNING))
     body.append(
-        Para(
+        rd.Para(
             "The open items the register shows on that day are listed below with their owners "
             "and target dates, and each enclosure is marked where it is not current."
         )
     )
-    closing: list[Para | Signatures] = [
-        Para(
+    closing: list[rd.Para | rd.Signatures] = [
+        rd.Para(
             f"Please address questions about this pack to {sender}, or to our data protection "
             f"officer, {org.dpo_line()}"
             + (f", quoting our reference {facts.reference.strip()}." if facts.reference else ".")
         ),
-        Para("Yours faithfully,"),
-        Signatures(_signers(facts)),
+        rd.Para("Yours faithfully,"),
+        rd.Signatures(_signers(facts)),
     ]
     sections = [
-        Section("Records of international transfers of personal data", tuple(body)),
+        rd.Section("Records of international transfers of personal data", tuple(body)),
         _open_items(facts),
         _enclosures(facts),
         _integrity(facts),
-        Section("Contact", tuple(closing)),
+        rd.Section("Contact", tuple(closing)),
     ]
     annex = _unverified(facts)
     if annex is not None:
@@ -293,7 +285,7 @@ def cover_letter(facts: LetterFacts) -> ReportDocument:
         f"first consulting {name}."
     )
     ref = f" · ref. {facts.reference.strip()}" if facts.reference.strip() else ""
-    return ReportDocument(
+    return rd.ReportDocument(
         title=name,
         subtitle=address,  # the letterhead, and the running head of every page
         author=facts.preparer.name,
@@ -301,7 +293,7 @@ def cover_letter(facts: LetterFacts) -> ReportDocument:
         keywords=("Art 30", "international transfers", "evidence", regulator),
         generated_on=on,
         footer=f"{CONFIDENTIAL} · {name} · letter of {day(on)}{ref}",
-        heading=Fields(tuple(heading)),
+        heading=rd.Fields(tuple(heading)),
         sections=tuple(sections),
         cover_statement=marking,
         number_sections=False,

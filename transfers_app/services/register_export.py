@@ -53,16 +53,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from transfers_app.domain.enums import (
-    DocumentKind,
-    EntityKind,
-    Finding,
-    Mechanism,
-    Regime,
-    Severity,
-    TiaState,
-    TiaStatus,
-)
+from transfers_app.domain import enums
 from transfers_app.domain.formatting import (
     ENTITY_KIND_LABELS,
     LIFECYCLE_LABELS,
@@ -150,7 +141,7 @@ class RegisterLine(NamedTuple):
     documents: str
     # Not exported: the worst severity, for flagging rows (None: no gap on the line), and
     # the destination's code (for the PDF's narrow column).
-    severity: Severity | None = None
+    severity: enums.Severity | None = None
     destination_code: str = ""
 
 
@@ -225,7 +216,7 @@ def _latest_assessments(heads: Iterable[AssessmentHead]) -> dict[int, _Assessmen
     best: dict[int, tuple[tuple[bool, date, int, int], AssessmentHead]] = {}
     for head in heads:
         rank = (
-            head.status is not TiaStatus.SUPERSEDED,
+            head.status is not enums.TiaStatus.SUPERSEDED,
             head.approved_on or date.min,
             head.revision,
             head.id,
@@ -251,7 +242,7 @@ class _Cache(dict[Any, Any]):
         return value
 
 
-def _regimes_text(regimes: tuple[Regime, ...]) -> str:
+def _regimes_text(regimes: tuple[enums.Regime, ...]) -> str:
     return ", ".join(regimes)
 
 
@@ -259,7 +250,7 @@ def _countries_text(countries: tuple[str, ...]) -> str:
     return ", ".join(countries)
 
 
-def _mechanisms_text(mechanisms: tuple[Mechanism, ...]) -> str:
+def _mechanisms_text(mechanisms: tuple[enums.Mechanism, ...]) -> str:
     if not mechanisms:
         return MECHANISM_LABELS.get(NO_MECHANISM, NO_MECHANISM)
     return "; ".join(MECHANISM_LABELS.get(m, m) for m in mechanisms)
@@ -306,7 +297,7 @@ def register_lines(data: RegisterData) -> list[RegisterLine]:
             judged[tid] = _Assessment(current.reference, current.next_review_on)
     tias = _latest_assessments(data.assessments)
     next_due = report.next_due_by_transfer()
-    not_assessed = TIA_STATE_LABELS[TiaState.NOT_ASSESSED]
+    not_assessed = TIA_STATE_LABELS[enums.TiaState.NOT_ASSESSED]
     countries_text = _Cache(_countries_text)
     mechanisms_text = _Cache(_mechanisms_text)
     regimes_text = _Cache(_regimes_text)
@@ -323,7 +314,7 @@ def register_lines(data: RegisterData) -> list[RegisterLine]:
         own_gaps = gaps_of_entity.get(eid, no_gaps)
         tid = row.transfer_id
         if tid is None:
-            sev: Severity | None = own_gaps[0].severity if own_gaps else None
+            sev: enums.Severity | None = own_gaps[0].severity if own_gaps else None
             add(
                 _new_line(
                     RegisterLine,
@@ -461,10 +452,10 @@ class RegisterSummary:
     compliant: int
     with_gaps: int
     not_assessed: int
-    gaps_by_severity: tuple[tuple[Severity, int], ...]
-    transfers_by_worst: tuple[tuple[Severity, int], ...]  # transfers by their worst gap
+    gaps_by_severity: tuple[tuple[enums.Severity, int], ...]
+    transfers_by_worst: tuple[tuple[enums.Severity, int], ...]  # transfers by their worst gap
     tias_missing: int  # transfers whose assessment is missing (none approved, or a draft)
-    tia_states: tuple[tuple[TiaState, int], ...]
+    tia_states: tuple[tuple[enums.TiaState, int], ...]
     overdue_lines: int  # transfers (lines) with something due before the date
     earliest_overdue: date | None
     no_country: int  # entities without a processing location
@@ -476,7 +467,7 @@ def summarize(data: RegisterData, lines: Sequence[RegisterLine]) -> RegisterSumm
     report = data.report
     by_country: dict[str, int] = defaultdict(int)
     by_mech: dict[str, int] = defaultdict(int)
-    worst: dict[Severity, int] = defaultdict(int)
+    worst: dict[enums.Severity, int] = defaultdict(int)
     for s in report.statuses:
         t = s.transfer
         by_country[t.destination] += 1
@@ -495,13 +486,13 @@ def summarize(data: RegisterData, lines: Sequence[RegisterLine]) -> RegisterSumm
     )
     entities: dict[int, tuple[bool, bool, str]] = {}
     for row in data.rows:
-        ours = row.is_own or row.kind is EntityKind.GROUP
+        ours = row.is_own or row.kind is enums.EntityKind.GROUP
         entities[row.entity_id] = (ours, row.is_own, _KIND_TEXT[row.kind])
     kinds: dict[str, int] = defaultdict(int)
     for ours, _, kind in entities.values():
         if not ours:
             kinds[kind] += 1
-    states: dict[TiaState, int] = defaultdict(int)
+    states: dict[enums.TiaState, int] = defaultdict(int)
     for line in lines:
         if line.transfer_id is not None and line.tia_status in _STATE_OF_LABEL:
             states[_STATE_OF_LABEL[line.tia_status]] += 1
@@ -522,10 +513,10 @@ def summarize(data: RegisterData, lines: Sequence[RegisterLine]) -> RegisterSumm
         compliant=report.compliant_transfers,
         with_gaps=report.transfers_assessed - report.compliant_transfers,
         not_assessed=sum(1 for line in lines if line.status == NOT_LIVE),
-        gaps_by_severity=tuple((s, report.count(s)) for s in Severity),
-        transfers_by_worst=tuple((s, worst[s]) for s in Severity),
-        tias_missing=states[TiaState.MISSING] + states[TiaState.DRAFT],
-        tia_states=tuple((x, states[x]) for x in TiaState if states[x]),
+        gaps_by_severity=tuple((s, report.count(s)) for s in enums.Severity),
+        transfers_by_worst=tuple((s, worst[s]) for s in enums.Severity),
+        tias_missing=states[enums.TiaState.MISSING] + states[enums.TiaState.DRAFT],
+        tia_states=tuple((x, states[x]) for x in enums.TiaState if states[x]),
         overdue_lines=len(overdue),
         earliest_overdue=min(overdue, default=None),
         no_country=sum(1 for g in report.gaps if g.code is GapCode.ENTITY_NO_COUNTRY),
@@ -569,7 +560,7 @@ def document_text(doc: DocumentView, on: date, when: Callable[[date], str] = _da
     """A document with the dates that say whether it is in force on ``on`` (each date as
     ``when`` writes it): DPF evidence is a listing checked on a date, not a signed document;
     a lapsed document says so."""
-    if doc.kind is DocumentKind.DPF_CERTIFICATION:
+    if doc.kind is enums.DocumentKind.DPF_CERTIFICATION:
         checked = f"checked {when(doc.checked_on)}" if doc.checked_on else "never checked"
         return f"'{doc.title}' (DPF evidence, listing {checked})"
     dates = [f"signed {when(doc.signed_on) if doc.signed_on else 'not recorded'}"]
@@ -585,13 +576,13 @@ def document_text(doc: DocumentView, on: date, when: Callable[[date], str] = _da
 def safeguard_basis(result: RegimeResult) -> str:
     """What a regime's transfer rests on, in words."""
     a = result.assessment
-    if a.finding is Finding.UNKNOWN:
+    if a.finding is enums.Finding.UNKNOWN:
         return "not assessed (the reference data does not cover the date)"
     if not a.restricted:
         return f"not a restricted transfer under {a.regime.value} rules"
     if result.covered_by is None:
         return "no valid safeguard"
-    if result.covered_by is Mechanism.ADEQUACY:
+    if result.covered_by is enums.Mechanism.ADEQUACY:
         return "adequacy"
     return MECHANISM_LABELS.get(result.covered_by, result.covered_by)
 
@@ -722,7 +713,9 @@ def register_report(
         )
     )
     flagged = tuple(
-        i for i, line in enumerate(lines) if line.severity in (Severity.CRITICAL, Severity.HIGH)
+        i
+        for i, line in enumerate(lines)
+        if line.severity in (enums.Severity.CRITICAL, enums.Severity.HIGH)
     )
     table = Table(
         headers=PDF_HEADERS,

@@ -52,6 +52,7 @@ from ui import messages
 from ui.context import UiContext
 from ui.models.parties import PartiesModel
 from ui.widgets.forms import FieldMessages, save_cancel_row
+from ui.widgets.inputs import date_display_format
 
 Mode = Literal["new", "renew", "edit"]
 # Messages that only say a field is still empty: shown once the field is touched.
@@ -121,7 +122,7 @@ class OptionalDate(QWidget):
         self.check = QCheckBox()
         self.edit = QDateEdit(to_qdate(default))
         self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit.setDisplayFormat(date_display_format())
         self.edit.setEnabled(False)
         self.edit.setMinimumWidth(120)
         layout.addWidget(self.check)

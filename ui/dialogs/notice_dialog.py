@@ -45,6 +45,7 @@ from transfers_app.services.notices import (
 from ui import messages
 from ui.context import UiContext
 from ui.widgets.forms import FieldMessages, save_cancel_row
+from ui.widgets.inputs import date_display_format
 
 DEADLINE_RULE = (
     "The last day to object is the day the notice was received plus the notice period: the "
@@ -72,7 +73,7 @@ def _plain(widget: QWidget) -> None:
 def _date_edit(value: date, name: str) -> QDateEdit:
     edit = QDateEdit(to_qdate(value))
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDisplayFormat(date_display_format())
     edit.setAccessibleName(name)
     edit.setMinimumWidth(130)
     return edit

@@ -236,7 +236,7 @@ class ReferencePage(Page):
     def refresh(self) -> None:
         ref = self.ref
         current = self.selected_decision()
-        self.header.setText(ref.age_text(self.ctx.today).capitalize())
+        self.header.setText(ref.age_text(self.ctx.today))
         unverified = sum(1 for d in ref.decisions if not d.verified)
         source = "built into the app" if ref.origin == "built-in" else f"loaded from {ref.origin}"
         official, secondary = len(ref.sources_of_tier("T1")), len(ref.sources_of_tier("T2"))

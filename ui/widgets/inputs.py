@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transfers_app.domain.formatting import DateOrder, date_order
+
 
 class SearchBox(QLineEdit):
     """A page's search field: it says what it searches, clears with one click, and takes
@@ -82,6 +84,20 @@ class LazyComboBox(QComboBox):
         super().wheelEvent(event)
 
 
+# A date field shows its date as ``formatting.day`` writes it (Qt's month names follow the
+# system locale, as the order does).
+_QT_DATE_FORMATS = {
+    DateOrder.DMY: "d MMM yyyy",
+    DateOrder.MDY: "MMM d, yyyy",
+    DateOrder.YMD: "yyyy-MM-dd",
+}
+
+
+def date_display_format() -> str:
+    """The display format of every date field of the app."""
+    return _QT_DATE_FORMATS[date_order()]
+
+
 class OptionalDateEdit(QWidget):
     """A date that may be unset: a checkbox turns it on; unchecked means "not set"."""
 
@@ -94,7 +110,7 @@ class OptionalDateEdit(QWidget):
         self.check.setAccessibleName(f"{label}: set")
         self.edit = QDateEdit()
         self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("d MMM yyyy")
+        self.edit.setDisplayFormat(date_display_format())
         self.edit.setDate(QDate(today.year, today.month, today.day))
         self.edit.setAccessibleName(label)
         self.edit.setEnabled(False)

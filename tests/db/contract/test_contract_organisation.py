@@ -13,19 +13,15 @@ from support.contract_samples import StoreFactory, parties
 from transfers_app.domain.organisation import FollowUp, OrganisationProfile, Person
 from transfers_app.errors import ValidationError
 from transfers_app.ports.storage import Store
+from transfers_app.services.demo import DEMO_ORGANISATION
 
-PROFILE = OrganisationProfile(
+# The demo's fictional organisation, with a trading name, an address on two lines, a signer
+# without an email address and an addressee of its own.
+PROFILE = replace(
+    DEMO_ORGANISATION,
     name="Keystone Europe",
-    legal_name="Keystone Access Europe Limited",
     address="1 Example Street\nLondon",
-    registration_number="ZA123456",
-    dpo_name="Dana Privacy",
-    dpo_email="dpo@keystone.example",
-    eu_representative="EU Rep Ltd, Dublin",
-    signers=(
-        Person("Maria Santos", "General Counsel", "maria@keystone.example"),
-        Person("Anita Patel", "Privacy Counsel"),
-    ),
+    signers=(DEMO_ORGANISATION.signers[0], Person("Anita Patel", "Privacy Counsel")),
     addressee="The Information Commission",
 )
 
@@ -49,7 +45,7 @@ def test_every_change_of_the_profile_is_audited_before_and_after(store: Store) -
     assert [e.action for e in entries] == ["update", "update"]
     newest = entries[0]
     assert newest.before is not None and newest.after is not None
-    assert json.loads(newest.before)["dpo_email"] == "dpo@keystone.example"
+    assert json.loads(newest.before)["dpo_email"] == "dpo@keystone-europe.example"
     assert json.loads(newest.after)["dpo_email"] == "privacy@keystone.example"
     assert json.loads(newest.after)["signers"][0]["name"] == "Maria Santos"
 

@@ -71,6 +71,7 @@ from ui.models.parties import PartiesModel
 from ui.models.rows import SortRole
 from ui.widgets.badges import StatusBadgeDelegate
 from ui.widgets.forms import ERROR_STYLE
+from ui.widgets.inputs import date_display_format
 
 # -- the evidence pack ----------------------------------------------------------------------------
 
@@ -214,7 +215,7 @@ class EvidencePackDialog(ExportDialogBase):
         self.date_to = QDateEdit(to_qdate(today))
         for edit, name in ((self.date_from, "From"), (self.date_to, "To")):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDisplayFormat(date_display_format())
             edit.setAccessibleName(name)
             edit.dateChanged.connect(self._scope_changed)
         dates = QHBoxLayout()
@@ -399,7 +400,7 @@ class EvidencePackDialog(ExportDialogBase):
         self.target_check = QCheckBox("Target date:")
         self.target_edit = QDateEdit(to_qdate(self.ctx.today))
         self.target_edit.setCalendarPopup(True)
-        self.target_edit.setDisplayFormat("yyyy-MM-dd")
+        self.target_edit.setDisplayFormat(date_display_format())
         self.target_edit.setAccessibleName("Target date")
         self.target_check.toggled.connect(self.target_edit.setEnabled)
         self.follow_button = QPushButton("Save owner and date")

@@ -15,16 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from transfers_app.domain import formatting as fmt
 from transfers_app.domain.enums import Regime, TiaStatus
-from transfers_app.domain.formatting import (
-    MECHANISM_LABELS,
-    REGIME_LABELS,
-    ROLE_LABELS,
-    TIA_STATUS_LABELS,
-    country_label,
-    day,
-    percent,
-)
 from transfers_app.domain.models import Document, Tia, Transfer
 from transfers_app.domain.renewals import is_overdue, next_review
 from transfers_app.domain.tia import (
@@ -226,12 +218,12 @@ def step_lines(
                 r = rosenthal(q)
                 within = "within" if r.within_threshold else "ABOVE"
                 text = (
-                    f"·  {title}\n{percent(r.cumulative)} over {r.period_years} years: "
+                    f"·  {title}\n{fmt.percent(r.cumulative)} over {r.period_years} years: "
                     f"{within} the threshold"
                 )
         else:  # sign-off
             if tia.status is TiaStatus.APPROVED:
-                text = f"✓  {title}\nApproved {day(tia.approved_on)}"
+                text = f"✓  {title}\nApproved {fmt.day(tia.approved_on)}"
                 colour = DONE_COLOUR
             elif tia.status is TiaStatus.SUPERSEDED:
                 text = f"·  {title}\nSuperseded"
@@ -247,8 +239,8 @@ def step_lines(
 
 
 def header_html(tia: Tia, regimes: Sequence[Regime]) -> str:
-    status = TIA_STATUS_LABELS[tia.status]
-    names = ", ".join(REGIME_LABELS[r] for r in regimes) or "no regime"
+    status = fmt.TIA_STATUS_LABELS[tia.status]
+    names = ", ".join(fmt.REGIME_LABELS[r] for r in regimes) or "no regime"
     return (
         f"<span style='font-size:large'><b>{esc(reference_text(tia))}</b> · {esc(tia.title)}"
         f"</span><br><span style='color:#57606a'>{esc(status)} · {esc(names)}"
@@ -281,7 +273,7 @@ def notes_text(tia: Tia, prefilled: bool) -> str:
     notes = []
     if tia.status is TiaStatus.APPROVED:
         notes.append(
-            f"Approved on {esc(day(tia.approved_on))} by {esc(tia.approver)}: this revision "
+            f"Approved on {esc(fmt.day(tia.approved_on))} by {esc(tia.approver)}: this revision "
             "is read-only. To change it, Reassess on the Sign-off step."
         )
     elif tia.status is TiaStatus.SUPERSEDED:
@@ -297,8 +289,8 @@ def notes_text(tia: Tia, prefilled: bool) -> str:
 def next_review_text(tia: Tia, today: date, cycle_months: int) -> str:
     if tia.status is TiaStatus.APPROVED and tia.next_review_on is not None:
         late = " (OVERDUE)" if is_overdue(tia.next_review_on, today) else ""
-        return f"{day(tia.next_review_on)}{late}"
-    return f"set on approval: {day(next_review(today, cycle_months))} if approved today"
+        return f"{fmt.day(tia.next_review_on)}{late}"
+    return f"set on approval: {fmt.day(next_review(today, cycle_months))} if approved today"
 
 
 def findings_html(c: TiaContent, uk: bool) -> str:
@@ -320,7 +312,7 @@ def findings_html(c: TiaContent, uk: bool) -> str:
     if c.quantitative is not None and c.quantitative.bases:
         r = rosenthal(c.quantitative)
         rows.append(
-            f"Quantitative estimate: {esc(percent(r.cumulative))} over {r.period_years} "
+            f"Quantitative estimate: {esc(fmt.percent(r.cumulative))} over {r.period_years} "
             + (
                 "years, within the threshold"
                 if r.within_threshold
@@ -408,11 +400,11 @@ def quantitative_html(q: Quantitative | None) -> str:
     )
     return (
         "<table cellspacing='0' cellpadding='2'>"
-        f"<tr><td>Probability per year</td><td><b>{percent(r.per_year)}</b></td></tr>"
-        f"<tr><td>Over {r.period_years} years</td><td><b>{percent(r.cumulative)}</b></td></tr>"
+        f"<tr><td>Probability per year</td><td><b>{fmt.percent(r.per_year)}</b></td></tr>"
+        f"<tr><td>Over {r.period_years} years</td><td><b>{fmt.percent(r.cumulative)}</b></td></tr>"
         "<tr><td>At least one case with 90 % probability within&nbsp;</td>"
         f"<td><b>{esc(years)}</b></td></tr>"
-        f"<tr><td>Threshold</td><td>{percent(r.threshold)} over {r.period_years} years: "
+        f"<tr><td>Threshold</td><td>{fmt.percent(r.threshold)} over {r.period_years} years: "
         f"{verdict}</td></tr></table>"
     )
 
@@ -421,7 +413,7 @@ def basis_results(q: Quantitative | None) -> list[str]:
     """Each legal basis's probability per year, in order."""
     if q is None:
         return []
-    return [percent(b.per_year) for b in rosenthal(q).bases]
+    return [fmt.percent(b.per_year) for b in rosenthal(q).bases]
 
 
 # Sign-off problems said beside the field they concern.
@@ -468,7 +460,7 @@ def laws_header_html(
     destination: str, profile_as_of: date | None, unverified: int, total: int
 ) -> str:
     profile = (
-        f" · country profile as of {esc(day(profile_as_of))}"
+        f" · country profile as of {esc(fmt.day(profile_as_of))}"
         if profile_as_of
         else " · no country profile shipped for this destination: add the laws yourself"
     )
@@ -478,14 +470,14 @@ def laws_header_html(
         if unverified
         else ""
     )
-    return f"<b>Destination: {esc(country_label(destination))}</b>{profile}{flagged}"
+    return f"<b>Destination: {esc(fmt.country_label(destination))}</b>{profile}{flagged}"
 
 
 def covered_html(transfers: Sequence[Transfer], names: Mapping[int, str]) -> str:
     return (
         "<br>".join(
             f"Transfer {t.id}: {esc(names.get(t.exporter_id, '?'))} → "
-            f"{esc(names.get(t.importer_id, '?'))} ({esc(country_label(t.destination))})"
+            f"{esc(names.get(t.importer_id, '?'))} ({esc(fmt.country_label(t.destination))})"
             for t in transfers
         )
         or "<i>the transfer is no longer on the register</i>"
@@ -505,7 +497,7 @@ def tool_html(
     None when it is not on the register."""
     parts = [
         "<p><b>Assessed under:</b> "
-        + esc(", ".join(REGIME_LABELS[r] for r in regimes) or "no regime")
+        + esc(", ".join(fmt.REGIME_LABELS[r] for r in regimes) or "no regime")
         + "</p>"
     ]
     for t in transfers:
@@ -513,9 +505,9 @@ def tool_html(
         importer = names.get(t.importer_id, f"#{t.importer_id}")
         parts.append(
             f"<h4 style='margin-bottom:2px'>Transfer {t.id}: {esc(exporter)} → "
-            f"{esc(importer)} ({esc(country_label(t.destination))})</h4>"
-            f"<p style='margin-top:0; color:#57606a'>{esc(ROLE_LABELS[t.exporter_role])} to "
-            f"{esc(ROLE_LABELS[t.importer_role])}"
+            f"{esc(importer)} ({esc(fmt.country_label(t.destination))})</h4>"
+            f"<p style='margin-top:0; color:#57606a'>{esc(fmt.ROLE_LABELS[t.exporter_role])} to "
+            f"{esc(fmt.ROLE_LABELS[t.importer_role])}"
             + (f" · {esc(t.service)}" if t.service else "")
             + "</p>"
         )
@@ -531,12 +523,12 @@ def tool_html(
                     doc_text = f"document #{use.document_id} (not found)"
                 else:
                     expires = (
-                        f"expires {day(doc.expires_on)}" if doc.expires_on else "no expiry date"
+                        f"expires {fmt.day(doc.expires_on)}" if doc.expires_on else "no expiry date"
                     )
-                    doc_text = f"{esc(doc.title)} (signed {esc(day(doc.signed_on))}, {expires})"
+                    doc_text = f"{esc(doc.title)} (signed {esc(fmt.day(doc.signed_on))}, {expires})"
             rows.append(
                 f"<li><b>{'Primary' if pos == 0 else 'Fallback'}:</b> "
-                f"{esc(MECHANISM_LABELS.get(use.mechanism, use.mechanism.value))} — "
+                f"{esc(fmt.MECHANISM_LABELS.get(use.mechanism, use.mechanism.value))} — "
                 f"{doc_text}</li>"
             )
         parts.append("<ul style='margin-top:0'>" + "".join(rows) + "</ul>")
@@ -548,7 +540,7 @@ def tool_html(
                 )
             except TransfersError:
                 continue
-            line = f"<b>{esc(REGIME_LABELS[regime])}:</b> {esc(a.reason.rstrip('.'))}"
+            line = f"<b>{esc(fmt.REGIME_LABELS[regime])}:</b> {esc(a.reason.rstrip('.'))}"
             if a.decision is not None:
                 line += f" ({esc(a.decision.reference)})"
             if a.needs_mechanism and a.scc_module:
