@@ -27,6 +27,7 @@ from db.postgres.migrations import (
     migration_sql,
     postgres_ddl,
 )
+from transfers_app.domain.audit_chain import verify_chain
 from transfers_app.domain.models import Entity
 from transfers_app.errors import StorageError
 
@@ -156,17 +157,67 @@ def test_an_older_register_is_refused_until_init_upgrades_it_keeping_its_records
     PgStore(conn, actor="tester").entities.add(vendor("Kept Ltd"))
     conn.close()
     last = SQLITE_NAMES[-1]
+    assert last == "m006_audit_chain"
     with psycopg.connect(register, autocommit=True) as raw:  # as the previous version left it
         raw.execute("DELETE FROM schema_migrations WHERE name = %s", (last,))
-        raw.execute("ALTER TABLE tias DROP COLUMN approved_document")
+        raw.execute("DROP TRIGGER audit_no_update ON audit")
+        raw.execute("DROP TRIGGER audit_no_truncate ON audit")
+        raw.execute("DROP FUNCTION audit_append_only()")
+        raw.execute("ALTER TABLE audit DROP COLUMN prev_hash, DROP COLUMN hash")
     with pytest.raises(StorageError, match=r"older version; upgrade it with: .*db init"):
         open_postgres(register)
     assert init_postgres(register) == [last]
     conn = open_postgres(register)
     try:
-        assert [e.name for e in PgStore(conn, actor="tester").entities.list()] == ["Kept Ltd"]
+        store = PgStore(conn, actor="tester")
+        assert [e.name for e in store.entities.list()] == ["Kept Ltd"]
+        # The entries written before the upgrade are chained, and the chain grows from them.
+        store.entities.add(vendor("Added Ltd"))
+        chain = store.audit.chain()
+        assert len(chain) >= 2 and verify_chain(chain).intact
     finally:
         conn.close()
+
+
+def test_the_audit_trail_is_append_only_even_for_its_owner(register: str) -> None:
+    conn = open_postgres(register)
+    PgStore(conn, actor="tester").entities.add(vendor("Kept Ltd"))
+    conn.close()
+    with psycopg.connect(register, autocommit=True) as raw:
+        for statement in (
+            "UPDATE audit SET actor = 'mallory'",
+            "DELETE FROM audit",
+            "TRUNCATE audit",
+        ):
+            with pytest.raises(pg.RaiseException, match="the audit trail is append-only"):
+                raw.execute(statement)
+        assert raw.execute("SELECT actor FROM audit").fetchall() == [("tester",)]
+
+
+def test_two_writers_at_once_take_turns_at_the_head_of_the_audit_chain(
+    two_stores: tuple[PgStore, PgStore],
+) -> None:
+    ann, bob = two_stores
+    done: list[BaseException | Entity] = []
+
+    def bob_adds() -> None:
+        try:
+            done.append(bob.entities.add(vendor("Bob Ltd")))
+        except BaseException as exc:
+            done.append(exc)
+
+    with ann.transaction() as tx:
+        tx.entities.add(vendor("Ann Ltd"))
+        worker = threading.Thread(target=bob_adds)
+        worker.start()
+        worker.join(0.5)
+        assert worker.is_alive()  # Bob's entry waits for Ann's to be committed
+    worker.join(10)
+    assert not worker.is_alive() and isinstance(done[0], Entity)
+    entries = ann.audit.entries()
+    assert [e.actor for e in entries] == ["bob", "ann"]
+    assert entries[0].prev_hash == entries[1].hash  # one chain, not two forks
+    assert verify_chain(ann.audit.chain()).intact
 
 
 def test_a_database_that_is_not_utf8_is_refused(postgres_server: PostgresServer) -> None:
@@ -247,9 +298,18 @@ def test_a_save_waits_for_the_other_one_and_then_is_refused(
 
 def test_two_imports_at_once_get_ids_of_their_own(two_stores: tuple[PgStore, PgStore]) -> None:
     ann, bob = two_stores
+    bob_ids: list[int] = []
+
+    def bob_imports() -> None:
+        bob_ids.extend(bob.records.add_many([vendor("Bob One")], [], []))
+
     with ann.transaction() as tx:
         ann_ids = tx.records.add_many([vendor("Ann One"), vendor("Ann Two")], [], [])
-        bob_ids = bob.records.add_many([vendor("Bob One")], [], [])
+        worker = threading.Thread(target=bob_imports)
+        worker.start()
+        worker.join(0.5)  # Bob's import runs while Ann's is still open
+    worker.join(10)
+    assert not worker.is_alive()
     assert not set(ann_ids) & set(bob_ids)
     names = {e.id: e.name for e in ann.entities.list()}
     assert [names[i] for i in ann_ids] == ["Ann One", "Ann Two"]
