@@ -1,6 +1,6 @@
 """The read models in PostgreSQL's SQL: ``SqliteQueries`` reads the rows the same way; only the
-statements SQLite spells its own way (``group_concat`` in index order, ``INDEXED BY``) are
-respelled here."""
+statements SQLite spells its own way (``group_concat`` in index order, ``INDEXED BY``, the
+smallest of values) are respelled here."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ _SEP_SQL = f"chr({ord(_SEP)})"
 
 
 class PgQueries(SqliteQueries):
+    LEAST = "least"
     MECHANISM_USES_SQL = (
         "SELECT transfer_id, string_agg(mechanism || ' ' || coalesce(CAST(document_id AS text), "
         "''), ',' ORDER BY position) FROM transfer_mechanisms GROUP BY transfer_id"

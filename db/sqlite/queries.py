@@ -119,6 +119,9 @@ class SqliteQueries:
         "locations_entity WHERE archived_at IS NULL GROUP BY entity_id"
     )
 
+    # The smallest of several values (SQLite's min of more than one argument).
+    LEAST = "min"
+
     def __init__(self, session: Session) -> None:
         self._s = session
         self._in_ids = session.in_ids("", ":ids")
@@ -133,7 +136,7 @@ class SqliteQueries:
         entities = {
             i: EntityFacts(i, name, kinds[kind], lifecycles[life], regimes[own], day[since])
             for i, name, kind, life, own, since in conn.execute(
-                "SELECT id, name, kind, lifecycle, exporter_regimes, nullif(min("
+                f"SELECT id, name, kind, lifecycle, exporter_regimes, nullif({self.LEAST}("
                 "coalesce(proposed_on, '9999'), coalesce(approved_on, '9999'), "
                 "coalesce(active_on, '9999'), coalesce(substr(created_at, 1, 10), '9999')"
                 "), '9999') FROM entities WHERE archived_at IS NULL ORDER BY id"
