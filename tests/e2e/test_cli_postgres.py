@@ -54,6 +54,19 @@ def test_only_a_postgresql_url_is_a_database(capsys: pytest.CaptureFixture[str])
     assert code == 2 and "is not a PostgreSQL URL" in err
 
 
+def test_a_team_register_has_no_journal_mode_to_choose_and_its_trail_verifies(
+    capsys: pytest.CaptureFixture[str], database: str
+) -> None:
+    assert run(capsys, "db", "init", database)[0] == 0
+    assert run(capsys, "--database", database, "demo")[0] == 0
+    code, out, err = run(capsys, "--database", database, "--journal", "rollback", "status")
+    assert code == 2 and out == ""
+    assert "has no journal mode to choose" in err and len(err.strip().splitlines()) == 1
+    code, out, err = run(capsys, "--database", database, "audit", "verify")
+    assert code == 0, err
+    assert "The audit trail is intact" in out
+
+
 def test_the_demo_on_postgresql_reports_what_it_reports_in_the_file(
     capsys: pytest.CaptureFixture[str],
     database: str,
