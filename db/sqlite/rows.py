@@ -291,3 +291,7 @@ def audit_from(r: Sequence[Any]) -> models.AuditEntry:
         hash=r[8] if len(r) > 8 else "",
         prev_hash=r[9] if len(r) > 9 else "",
     )
+
+
+# The settings key holding the newest audit entry as "id:hash", written with every entry.
+AUDIT_ANCHOR = "audit_anchor"

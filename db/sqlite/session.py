@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar, cast
 from db import mapping as mp
 from db.errors import READ_ONLY, storage_errors
 from db.files import FileStore
+from db.sqlite.rows import AUDIT_ANCHOR
 from transfers_app.domain.audit_chain import GENESIS, entry_hash
 from transfers_app.domain.models import (
     Document,
@@ -220,6 +221,18 @@ class Session:
                 "INSERT INTO audit (at, actor, table_name, record_id, action, before, after, "
                 "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 chained,
+            )
+            self.anchor_audit()
+
+    def anchor_audit(self) -> None:
+        """Records the newest entry (id and hash) beside the trail, in the same transaction:
+        removing the newest entries then shows (``ChainVerifier``'s anchor)."""
+        row = self.conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        if row is not None:
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (AUDIT_ANCHOR, f"{row[0]}:{row[1]}"),
             )
 
     def last_change(self, table: str, record_id: int) -> tuple[str, datetime] | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from db import mapping as mp
 from db.errors import translated
-from db.sqlite.rows import AUDIT_CHAIN_COLS, audit_from
+from db.sqlite.rows import AUDIT_ANCHOR, AUDIT_CHAIN_COLS, audit_from
 from db.sqlite.session import Session
 from transfers_app.domain.models import AuditEntry, CatalogueItem
 
@@ -97,6 +97,15 @@ class SqliteAudit:
             (after_id, limit),
         )
         return [audit_from(r) for r in rows]
+
+    def anchor(self) -> tuple[int, str] | None:
+        row = self._s.conn.execute(
+            "SELECT value FROM settings WHERE key = ?", (AUDIT_ANCHOR,)
+        ).fetchone()
+        if row is None:
+            return None
+        entry_id, _, entry_hash = str(row[0]).partition(":")
+        return (int(entry_id), entry_hash) if entry_id.isdigit() else (0, str(row[0]))
 
     def note(self, action: str, detail: str) -> None:
         s = self._s

@@ -145,6 +145,14 @@ def test_enclosures_that_are_not_current_are_marked(services: AppServices, tmp_p
     assert stale.startswith("STALE: no longer matches the register")
     assert "REVIEW OVERDUE" in stale
     assert status_of("TIA-0004-v1") == ""  # approved and current: nothing to mark
+    # "Review overdue" is the status engine's word, as on the Assessments page: Singapore's
+    # assessment is of an IDTA that has lapsed, so it is stale, not a review that is due.
+    overdue = services.register.status(TODAY).overdue_assessments()
+    for x in services.register.store.assessments.list():
+        if x.status is TiaStatus.APPROVED and x.archived_at is None:
+            said = "REVIEW OVERDUE" in status_of(x.reference + " ")
+            assert said == (x.id in overdue), x.reference
+    assert "REVIEW OVERDUE" not in status_of("TIA-0003-v1")
     assert "EXPIRED on" in status_of("IDTA Keystone Europe - Keystone Asia")
     assert status_of("2010 SCCs").startswith(
         "NOT VALID for EU transfers after 27 Dec 2022 or UK transfers after 21 Mar 2024"

@@ -425,8 +425,22 @@ def test_the_trail_is_append_only_for_other_programs(tmp_path: Path) -> None:
             "link",
         ),
         ("UPDATE audit SET actor = 'mallory' WHERE id = (SELECT max(id) FROM audit)", 4, "content"),
+        # Nothing links to the newest entry: the register's record of it beside the trail does.
+        (
+            "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)",
+            3,
+            "newest entries were deleted",
+        ),
+        ("DELETE FROM audit WHERE id >= 3", 2, "newest entries were deleted"),
     ],
-    ids=["text edited", "entry deleted", "entries reordered", "last entry edited"],
+    ids=[
+        "text edited",
+        "entry deleted",
+        "entries reordered",
+        "last entry edited",
+        "newest entry deleted",
+        "two newest deleted",
+    ],
 )
 def test_tampering_with_the_file_is_found_at_the_first_broken_link(
     tmp_path: Path, tampering: str, broken_entry: int, words: str

@@ -425,3 +425,7 @@ class MemoryAudit(MemoryRepository):
 
     def chain(self, after_id: int = 0, limit: int = 5000) -> builtins.list[models.AuditEntry]:
         return [a for a in self._c.state.audit if (a.id or 0) > after_id][:limit]
+
+    def anchor(self) -> tuple[int, str] | None:
+        audit = self._c.state.audit
+        return (audit[-1].id or 0, audit[-1].hash) if audit else None

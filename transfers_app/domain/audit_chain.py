@@ -179,7 +179,10 @@ class ChainVerifier:
     """Checks entries fed in id order (``feed``), remembering only what the next one needs:
     a trail of any length is verified in pages."""
 
-    def __init__(self) -> None:
+    def __init__(self, anchor: tuple[int, str] | None = None) -> None:
+        """``anchor``: the newest entry (id, hash) as the store recorded it apart from the
+        trail when it last wrote one; without it, removing the newest entries breaks no link."""
+        self.anchor = anchor
         self.count = 0
         self.broken: BrokenLink | None = None
         self._prev: AuditEntry | None = None
@@ -244,6 +247,34 @@ class ChainVerifier:
                 self._expected = first
         self._prev = e
 
+    def _against_anchor(self, anchor: tuple[int, str]) -> BrokenLink | None:
+        """The trail's end against the newest entry the store recorded beside it."""
+        anchor_id, anchor_hash = anchor
+        prev = self._prev
+        if prev is None or prev.id is None or prev.id < anchor_id:
+            last = "no entry" if prev is None else f"entry {prev.id}"
+            return BrokenLink(
+                prev.id if prev is not None else None,
+                prev.at if prev is not None else datetime.min.replace(tzinfo=UTC),
+                f"the trail ends at {last}, but the register recorded entry {anchor_id} "
+                f"({_short(anchor_hash)}) as its newest: the newest entries were deleted",
+            )
+        if prev.id > anchor_id:
+            return BrokenLink(
+                prev.id,
+                prev.at,
+                f"entries after entry {anchor_id}, the newest the register recorded, were "
+                "added without the app",
+            )
+        if prev.hash != anchor_hash:
+            return BrokenLink(
+                prev.id,
+                prev.at,
+                f"its hash {_short(prev.hash)} is not the {_short(anchor_hash)} the register "
+                "recorded for its newest entry: the end of the trail was rewritten",
+            )
+        return None
+
     def result(self) -> AuditVerification:
         prev = self._prev
         broken = self.broken
@@ -254,6 +285,8 @@ class ChainVerifier:
                 prev.at,
                 f"the loaded history that ends the trail lacks its last {left} entries",
             )
+        if broken is None and self.anchor is not None:
+            broken = self._against_anchor(self.anchor)
         return AuditVerification(
             self.count,
             prev.hash if prev is not None else GENESIS,

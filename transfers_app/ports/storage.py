@@ -310,6 +310,12 @@ class AuditRepository(Protocol):
         hashes as stored: the trail in pages, for verifying it and for the JSON export."""
         ...
 
+    def anchor(self) -> tuple[int, str] | None:
+        """The newest entry (id, hash) as the store recorded it apart from the trail, in the
+        transaction that wrote it (None: not recorded yet, e.g. a register from before): what
+        shows that the newest entries were removed."""
+        ...
+
 
 class RegisterQueries(Protocol):
     """Whole-register reads for the rules, the big tables and the reports, as typed read

@@ -55,7 +55,7 @@ class AuditService:
     def verify(self) -> AuditVerification:
         """Checks every link of the audit chain, oldest entry first: the entries checked, the
         head hash (what an evidence pack records) and the first broken link, if any."""
-        verifier = ChainVerifier()
+        verifier = ChainVerifier(self._store.audit.anchor())
         after = 0
         while True:
             page = self._store.audit.chain(after, VERIFY_PAGE)

@@ -227,8 +227,10 @@ class _MapOnce:
         return self.picture
 
 
-def _assessment_status(tia: Tia, stale: dict[int, str], on: date) -> str:
-    """What the letter says of an enclosed assessment that is not approved and current."""
+def _assessment_status(tia: Tia, stale: dict[int, str], overdue: frozenset[int]) -> str:
+    """What the letter says of an enclosed assessment that is not approved and current, in
+    the status engine's words (``overdue``: the assessments whose review it reports overdue;
+    so the letter, the Assessments page and the register documents agree)."""
     if tia.status is not TiaStatus.APPROVED:
         words = "in review" if tia.status is TiaStatus.IN_REVIEW else "a draft"
         return f"DRAFT: not approved (it is {words})"
@@ -236,7 +238,7 @@ def _assessment_status(tia: Tia, stale: dict[int, str], on: date) -> str:
     reasons = stale.get(tia.id or -1)
     if reasons:
         notes.append(f"STALE: no longer matches the register ({reasons})")
-    if tia.next_review_on is not None and tia.next_review_on < on:
+    if tia.id in overdue and tia.next_review_on is not None:
         notes.append(f"REVIEW OVERDUE: due on {day(tia.next_review_on)}")
     return "; ".join(notes)
 
@@ -395,6 +397,7 @@ def plan_pack(
     # The assessments of the transfers in scope: current, stale or draft, each as it is.
     enclosed = current_assessments(facts.tias, in_scope)
     stale = _stale_reasons(status, enclosed)
+    overdue = status.overdue_assessments()
     importer_of = {t.id: t.importer_id for t in facts.transfers.values()}
     batches = _Batched(
         [x.id or 0 for x in enclosed],
@@ -417,7 +420,7 @@ def plan_pack(
                 f"{', '.join(f'T{i}' for i in x.transfer_ids)}), {when}",
                 lambda tia_id=tia_id: batches.get(tia_id),  # type: ignore[misc]
             ),
-            _assessment_status(x, stale, on),
+            _assessment_status(x, stale, overdue),
         )
 
     # The documents the transfers in scope rely on, with their signed files.

@@ -290,7 +290,7 @@ def register_lines(data: RegisterData) -> list[RegisterLine]:
             found = regime_text[key] = ", ".join(dict.fromkeys(key))
         tid = st.transfer.id
         regimes_of[tid] = found
-        documents_of[tid] = documents_text[st.results]
+        documents_of[tid] = documents_text(st.results)
         states[tid] = TIA_STATE_LABELS[state_of(st, gaps_of_transfer.get(tid, ()))]
         current = st.assessment
         if current is not None:
@@ -384,21 +384,28 @@ def _iso(d: date) -> str:
     return d.isoformat()
 
 
-class _DocumentsCell(dict[tuple[Any, ...], str]):
+class _DocumentsCell:
     """The "Documents relied on" cell of each distinct set of verdicts: per regime, every
-    document with its dates (ISO), as the PDF's safeguards column lists them."""
+    document with its dates (ISO), as the PDF's safeguards column lists them. Each document's
+    words are written once (by its id): hashing the verdicts themselves (their gaps and
+    messages) to share whole cells cost more than writing them."""
 
     def __init__(self, on: date) -> None:
-        super().__init__()
         self.on = on
+        self._text: dict[int, str] = {}  # a document's words, by its id: written once
 
-    def __missing__(self, results: tuple[RegimeResult, ...]) -> str:
-        value = self[results] = "; ".join(
-            f"{r.assessment.regime.value}: {document_text(d, self.on, _iso)}"
-            for r in results
-            for d in r.documents
-        )
-        return value
+    def __call__(self, results: tuple[RegimeResult, ...]) -> str:
+        text = self._text
+        parts = []
+        for r in results:
+            regime = r.assessment.regime.value
+            for d in r.documents:
+                key = d.id if d.id is not None else id(d)
+                words = text.get(key)
+                if words is None:
+                    words = text[key] = document_text(d, self.on, _iso)
+                parts.append(f"{regime}: {words}")
+        return "; ".join(parts)
 
 
 def recorded_document(row: EntityTransferLine) -> str:

@@ -56,6 +56,8 @@ def test_every_write_is_chained_to_the_one_before(store: Store) -> None:
     assert [e.hash for e in newest] == [e.hash for e in reversed(trail[-3:])]
     result = verify_chain(trail)
     assert result.intact and result.entries == len(trail) and result.head_hash == trail[-1].hash
+    # Recorded beside the trail with every write: the newest entry, so removing it shows.
+    assert store.audit.anchor() == (trail[-1].id, trail[-1].hash)
 
 
 def test_the_chain_is_read_in_pages_oldest_first(store: Store) -> None:
