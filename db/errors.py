@@ -1,4 +1,5 @@
-"""SQLite's errors as the one clear message a user can act on, never an sqlite3 traceback."""
+"""The database's errors as the one clear message a user can act on, never an sqlite3 or
+psycopg traceback."""
 
 from __future__ import annotations
 
@@ -70,8 +71,8 @@ def integrity_message(exc: sqlite3.IntegrityError) -> str:
 
 @contextmanager
 def storage_errors() -> Iterator[None]:
-    """Turns an sqlite3 error raised inside into StorageError (a damaged or locked file, a
-    refused change); every other error passes through unchanged."""
+    """Turns an sqlite3 or psycopg error raised inside into StorageError (a damaged or locked
+    file, a lost server, a refused change); every other error passes through unchanged."""
     try:
         yield
     except sqlite3.IntegrityError as exc:
@@ -87,6 +88,13 @@ def storage_errors() -> Iterator[None]:
         if is_damaged(exc):
             raise DamagedError(DAMAGED.format(detail=exc)) from None
         raise StorageError(f"the register database cannot be used: {exc}") from None
+    except Exception as exc:
+        # PostgreSQL's errors (psycopg is imported only where a PostgreSQL store is open).
+        if not type(exc).__module__.startswith("psycopg"):
+            raise
+        from db.postgres.errors import storage_error
+
+        raise storage_error(exc) from None
 
 
 def translate_errors(fn: Callable[P, R]) -> Callable[P, R]:

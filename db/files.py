@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from transfers_app.domain.models import StoredFile
@@ -56,3 +57,19 @@ class FileStore:
     def verify(self, sha256: str) -> bool:
         path = self.path_for(sha256)
         return path.exists() and sha256_of(path)[0] == sha256
+
+
+def copy_files(source: FileStore, target: FileStore, shas: Iterable[str]) -> tuple[int, int]:
+    """Copies the signed files ``shas`` that ``target`` lacks from ``source`` (each verified
+    by its SHA-256); returns how many were copied and how many ``source`` lacks too."""
+    copied = missing = 0
+    for sha in dict.fromkeys(shas):
+        if target.path_for(sha).exists():
+            continue
+        found = source.path_for(sha)
+        if found.exists():
+            target.put(found)
+            copied += 1
+        else:
+            missing += 1
+    return copied, missing

@@ -33,12 +33,16 @@ from transfers_app.services.reporting import check_to_json, status_to_json
 
 if TYPE_CHECKING:
     from transfers_app.ports.files import FileAdapters
+    from transfers_app.ports.storage import Store
     from transfers_app.services.app import AppServices
     from transfers_app.services.reference import ReferenceSource
     from transfers_app.services.register import CheckReport
     from transfers_app.services.tia import TiaFormat
 
 PROG = "transfers-app"
+# The team register on PostgreSQL, when --database does not name it.
+ENV_DATABASE = "TRANSFERS_APP_DATABASE"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 class UsageError(TransfersError):
@@ -81,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir",
         metavar="DIR",
         help="folder holding the register (default: $TRANSFERS_APP_HOME or the user data folder)",
+    )
+    p.add_argument(
+        "--database",
+        metavar="URL",
+        help="a team register on PostgreSQL, postgresql://host/dbname (default: "
+        f"${ENV_DATABASE}; without either, the register file in the data folder)",
     )
     p.add_argument(
         "--journal",
@@ -278,8 +288,30 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path)
     export = ref_sub.add_parser("export", help="write the reference data in use as a bundle")
     export.add_argument("-o", "--output", type=Path, required=True)
+
+    db = sub.add_parser("db", help="the team register on PostgreSQL")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
+    init = db_sub.add_parser(
+        "init", help="create (or upgrade) the register's schema in a PostgreSQL database"
+    )
+    init.add_argument("url", metavar="URL", help="postgresql://host/dbname")
+    copy = db_sub.add_parser(
+        "copy", help="copy the register (every record, the signed files) into an empty one"
+    )
+    copy.add_argument(
+        "--to", required=True, metavar="URL|FILE.db", help="postgresql://host/dbname or FILE.db"
+    )
     cli_org.add_parser(sub)
     return p
+
+
+def _postgres_url(url: str) -> str:
+    if not url.startswith(POSTGRES_SCHEMES):
+        raise UsageError(
+            f"{url!r} is not a PostgreSQL URL: write postgresql://host/dbname (the register "
+            "file on this computer is chosen with --data-dir)"
+        )
+    return url
 
 
 def open_services(
@@ -287,23 +319,21 @@ def open_services(
     reference: ReferenceSource,
     files: FileAdapters,
     today: date,
+    database: str | None = None,
     *,
     verify: bool = True,
     journal: JournalMode | None = None,
 ) -> AppServices:
-    """Every service on a new connection to the register in ``paths`` (a connection belongs
-    to the thread that opened it: one bundle per thread that needs one), sharing the
-    reference data in use and the file adapters.
+    """Every service on a new connection to the register in ``paths``, or in the PostgreSQL
+    ``database`` (a connection belongs to the thread that opened it: one bundle per thread
+    that needs one), sharing the reference data in use and the file adapters.
 
     ``verify``: check the file's integrity first (the first connection of a run does; the
     ones opened for background work after it need not). ``journal``: the user's choice of
     journal mode, applied (and remembered) before anything else."""
-    from db import FileStore, SqliteStore, open_db
     from transfers_app.services.app import AppServices
 
-    paths.ensure()
-    database = open_db(paths.database, verify=verify, journal=journal)
-    store = SqliteStore(database, actor=current_user(), files=FileStore(paths.files))
+    store = open_store(paths, database, verify=verify, journal=journal)
     services = AppServices.build(store, reference, files, today, paths.import_mappings)
     if journal is not None:
         try:
@@ -314,15 +344,51 @@ def open_services(
     return services
 
 
+def open_store(
+    paths: AppPaths,
+    database: str | None = None,
+    *,
+    migrate: bool = False,
+    verify: bool = True,
+    journal: JournalMode | None = None,
+) -> Store:
+    """The register in ``paths`` (the file, created if need be; ``verify`` and ``journal`` as
+    ``db.open_db`` takes them), or in the PostgreSQL ``database`` (its schema created or
+    upgraded only if ``migrate``), with the signed files in ``paths``."""
+    from db import FileStore
+
+    paths.ensure()
+    if database:
+        from db.postgres import PgStore, open_postgres
+
+        # The audit names the database user the server authenticated.
+        conn = open_postgres(_postgres_url(database), migrate=migrate)
+        return PgStore(conn, files=FileStore(paths.files))
+    from db import SqliteStore, open_db
+
+    database_file = open_db(paths.database, verify=verify, journal=journal)
+    return SqliteStore(database_file, actor=current_user(), files=FileStore(paths.files))
+
+
 @dataclass
 class Context:
     paths: AppPaths
     today: date
+    database: str | None = None  # a PostgreSQL URL: the team register
     journal: JournalMode | None = None  # the user's choice (--journal), applied on first open
     _close: list[Callable[[], None]] = field(default_factory=list)
     _reference: ReferenceSource | None = None
     _files: FileAdapters | None = None
     _services: AppServices | None = None
+
+    @property
+    def register(self) -> str:
+        """Where the register is, as a message names it (never a password)."""
+        if self.database:
+            from db.postgres.connection import describe
+
+            return describe(self.database)
+        return str(self.paths.database)
 
     def close(self) -> None:
         """Close the database so its write-ahead log is merged before the process ends."""
@@ -348,7 +414,12 @@ class Context:
     def open_services(self) -> AppServices:
         """A new bundle of services on its own connection (closed with the context)."""
         services = open_services(
-            self.paths, self.reference(), self.files(), self.today, journal=self.journal
+            self.paths,
+            self.reference(),
+            self.files(),
+            self.today,
+            self.database,
+            journal=self.journal,
         )
         self._close.append(services.close)
         return services
@@ -380,10 +451,11 @@ class Context:
         the reference data and file adapters); the job runner closes them when the job ends,
         so they are not kept here."""
         paths, reference, files, today = self.paths, self.reference(), self.files(), self.today
+        database = self.database
 
         def for_a_worker() -> AppServices:
             # The run's first connection checked the file's integrity.
-            return open_services(paths, reference, files, today, verify=False)
+            return open_services(paths, reference, files, today, database, verify=False)
 
         return for_a_worker
 
@@ -547,11 +619,11 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
         reg = setup.generate(args.entities, args.seed, ctx.today)
         print(
             f"Generated a synthetic register of {len(reg.entities)} entities "
-            f"(seed {args.seed}) in {ctx.paths.database}"
+            f"(seed {args.seed}) in {ctx.register}"
         )
         return 0
     count = setup.load_demo(ctx.today)
-    print(f"Loaded the demo register ({count} entities) into {ctx.paths.database}")
+    print(f"Loaded the demo register ({count} entities) into {ctx.register}")
     print(f"Try: {PROG} status   or   {PROG}   (desktop app)")
     return 0
 
@@ -883,7 +955,7 @@ def cmd_import_json(args: argparse.Namespace, ctx: Context) -> int:
     counts = ", ".join(
         f"{n:,} {names.get(k, k.replace('_', ' '))}" for k, n in result.counts.items() if n
     )
-    print(f"Loaded {args.file.name} into {ctx.paths.database}: {counts or 'no records'}")
+    print(f"Loaded {args.file.name} into {ctx.register}: {counts or 'no records'}")
     if result.counts.get("audit"):
         # The history came along: say whether it still verifies, as ``audit verify`` would.
         for line in verification_lines(services.audit.verify()):
@@ -894,6 +966,61 @@ def cmd_import_json(args: argparse.Namespace, ctx: Context) -> int:
             f"file store ({ctx.paths.files}): copy the files folder of the register they were "
             "exported from into it"
         )
+    return 0
+
+
+def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
+    if args.db_command == "copy":
+        return _db_copy(args.to, ctx)
+    if args.db_command != "init":
+        raise UsageError("say what to do: db init URL, or db copy --to URL|FILE.db")
+    from db.postgres.connection import describe, init_postgres
+
+    applied = init_postgres(_postgres_url(args.url))
+    where = describe(args.url)
+    if applied:
+        print(f"The register in {where} is at the current schema (applied: {', '.join(applied)})")
+    else:
+        print(f"The register in {where} was already at the current schema; nothing was changed")
+    print(f"Use it with: {PROG} --database {where} (or set {ENV_DATABASE})")
+    return 0
+
+
+def _db_copy(to: str, ctx: Context) -> int:
+    """Copies the register in use into the empty one ``to``: a PostgreSQL URL (its schema
+    created if need be; the signed files stay in the data folder), or a register file (its
+    signed files copied into a files folder beside it)."""
+    from db import SqliteStore, open_db
+    from db.files import FileStore, copy_files
+    from transfers_app.services.copying import copy_register
+
+    target: Store
+    if to.startswith(POSTGRES_SCHEMES):
+        from db.postgres.connection import describe
+
+        if to == ctx.database:
+            raise UsageError(f"{describe(to)} is the register in use: copy it somewhere else")
+        target_name, target_files = describe(to), ctx.paths.files
+        target = open_store(ctx.paths, to, migrate=True)
+    else:
+        path = Path(to).expanduser().resolve()
+        if path.suffix != ".db":
+            raise UsageError(f"--to takes postgresql://host/dbname or FILE.db, not {to!r}")
+        if not ctx.database and path == ctx.paths.database.resolve():
+            raise UsageError(f"{path} is the register in use: copy it somewhere else")
+        target_name, target_files = str(path), path.parent / "files"
+        target = SqliteStore(open_db(path), actor=current_user(), files=FileStore(target_files))
+    ctx._close.append(target.close)
+    source = open_store(ctx.paths, ctx.database)
+    ctx._close.append(source.close)
+    result = copy_register(source, target, ctx.register, target_name)
+    copied, missing = copy_files(FileStore(ctx.paths.files), FileStore(target_files), result.files)
+    counts = ", ".join(f"{n:,} {k}" for k, n in result.counts.items() if n)
+    print(f"Copied {ctx.register} into {target_name}: {counts or 'no records'}")
+    if copied:
+        print(f"{copied} signed document file(s) copied into {target_files}")
+    if missing:
+        print(f"{missing} signed document file(s) were missing from {ctx.paths.files} too")
     return 0
 
 
@@ -931,6 +1058,7 @@ COMMANDS = {
     "export": cmd_export,
     "import-json": cmd_import_json,
     "reference": cmd_reference,
+    "db": cmd_db,
     "audit": cmd_audit,
     "org": cmd_org,
 }
@@ -939,8 +1067,11 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None, today: date | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    database = args.database or os.environ.get(ENV_DATABASE) or None
     journal = JournalMode(args.journal) if args.journal else None
-    ctx = Context(resolve_paths(args.data_dir), today or date.today(), journal)
+    ctx = Context(
+        resolve_paths(args.data_dir), today or date.today(), database=database, journal=journal
+    )
     handler = COMMANDS.get(args.command or "", cmd_gui)
     try:
         return handler(args, ctx)

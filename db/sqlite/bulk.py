@@ -177,7 +177,7 @@ class SqliteBulkRecords:
                     )
             # Records may name others saved after them (a parent entity, a later version):
             # the references are checked once, at commit.
-            conn.execute("PRAGMA defer_foreign_keys = ON")
+            s.defer_foreign_keys()
             conn.executemany(
                 "INSERT INTO files (sha256, size, original_name, stored_at) VALUES (?, ?, ?, ?)",
                 [
@@ -236,6 +236,7 @@ class SqliteBulkRecords:
             for profile in records.organisation[-1:]:
                 write_profile(s, profile)
             write_follow_ups(s, list(records.open_items))
+            s.ids_written(*(t for t in _RECORD_TABLES if t != "files"))
             s.note("load", note)
 
     def add_generated(
@@ -269,6 +270,7 @@ class SqliteBulkRecords:
                 "tias",
                 [{"id": x.id, **mp.tia_row(x), "series_id": x.series_id or x.id} for x in tias],
             )
+            s.ids_written("entities", "locations", "documents", "transfers", "tias")
             s.note("generate", f"generated a synthetic register of {len(entities)} entities")
 
     def add_many(
@@ -283,8 +285,7 @@ class SqliteBulkRecords:
         s = self._s
         with s.atomic():
             stamp = s.now().isoformat()
-            first = s.max_id("entities") + 1
-            ids = list(range(first, first + len(entities)))
+            ids = s.new_ids("entities", len(entities))
 
             def real(i: int) -> int:
                 return ids[-i - 1] if i < 0 else i
@@ -301,19 +302,19 @@ class SqliteBulkRecords:
             _insert_tokens(s, rows)
             for i, e in zip(ids, entities, strict=True):
                 audited("entities", e, i)
-            base = s.max_id("locations") + 1
+            loc_ids = s.new_ids("locations", len(locations))
             loc_rows = []
-            for k, x in enumerate(locations):
-                row = {**mp.location_row(x), "id": base + k, "entity_id": real(x.entity_id)}
+            for loc_id, x in zip(loc_ids, locations, strict=True):
+                row = {**mp.location_row(x), "id": loc_id, "entity_id": real(x.entity_id)}
                 loc_rows.append(row)
-                audited("locations", x, base + k, entity_id=row["entity_id"])
+                audited("locations", x, loc_id, entity_id=row["entity_id"])
             s.bulk_insert("locations", loc_rows)
-            base = s.max_id("transfers") + 1
+            transfer_ids = s.new_ids("transfers", len(transfers))
             t_rows = []
-            for k, t in enumerate(transfers):
+            for transfer_id, t in zip(transfer_ids, transfers, strict=True):
                 row = {
                     **mp.transfer_row(t),
-                    "id": base + k,
+                    "id": transfer_id,
                     "importer_id": real(t.importer_id),
                     "exporter_id": real(t.exporter_id),
                 }
@@ -321,7 +322,7 @@ class SqliteBulkRecords:
                 audited(
                     "transfers",
                     t,
-                    base + k,
+                    transfer_id,
                     importer_id=row["importer_id"],
                     exporter_id=row["exporter_id"],
                 )
@@ -329,8 +330,8 @@ class SqliteBulkRecords:
             s.conn.executemany(
                 _MECHANISM_INSERT,
                 [
-                    (base + k, j, u.mechanism.value, u.document_id)
-                    for k, t in enumerate(transfers)
+                    (transfer_id, j, u.mechanism.value, u.document_id)
+                    for transfer_id, t in zip(transfer_ids, transfers, strict=True)
                     for j, u in enumerate(t.mechanisms)
                 ],
             )

@@ -69,8 +69,8 @@ class SqliteDocuments(Repository):
             raise StorageError("this register has no file store configured")
         stored = s.files.put(file)
         s.conn.execute(
-            "INSERT OR IGNORE INTO files (sha256, size, original_name, stored_at) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO files (sha256, size, original_name, stored_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (stored.sha256, stored.size, stored.original_name, s.now().isoformat()),
         )
         return replace(doc, file_sha256=stored.sha256, file_name=file.name)
@@ -142,7 +142,7 @@ class SqliteDocuments(Repository):
         return document_from(row, parties.get(doc_id, ()))
 
     def list(self, include_archived: bool = False) -> builtins.list[Document]:
-        return documents_where(self._s, "1" if include_archived else "archived_at IS NULL")
+        return documents_where(self._s, "TRUE" if include_archived else "archived_at IS NULL")
 
     def of_entity(self, entity_id: int) -> builtins.list[Document]:
         return documents_where(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -118,10 +117,10 @@ class SqliteNames(Repository):
             return dict(conn.execute("SELECT id, name FROM entities WHERE archived_at IS NULL"))
         if not ids:
             return {}
+        s = self._s
         return dict(
             conn.execute(
-                "SELECT id, name FROM entities WHERE id IN (SELECT value FROM json_each(?))",
-                (json.dumps(list(ids)),),
+                f"SELECT id, name FROM entities WHERE {s.in_ids('id')}", (s.ids_param(ids),)
             )
         )
 

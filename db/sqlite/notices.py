@@ -48,11 +48,11 @@ class SqlitePublications(Repository):
     def add(self, pub: Publication) -> Publication:
         s = self._s
         with s.atomic():
-            cur = s.conn.execute(
+            new_id = s.insert_id(
                 "INSERT INTO publications (kind, published_on, actor, content) VALUES (?, ?, ?, ?)",
                 (pub.kind, pub.published_on.isoformat(), s.actor, pub.content),
             )
-            saved = replace(pub, id=cur.lastrowid, actor=s.actor)
+            saved = replace(pub, id=new_id, actor=s.actor)
             s.audit("publications", saved.id, "publish", None, saved)
         return saved
 

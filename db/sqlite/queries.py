@@ -9,7 +9,6 @@ date, a country list, a set of mechanisms) is decoded once and shared between ro
 from __future__ import annotations
 
 import builtins
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -63,11 +62,6 @@ _BY_POSITION = "sqlite_autoindex_transfer_mechanisms_1"  # PRIMARY KEY (transfer
 _SEP = "\x1f"
 
 
-def _ids_param(ids: Sequence[int]) -> str:
-    """A list of ids as one query parameter, read back with ``json_each``."""
-    return json.dumps([int(i) for i in ids])
-
-
 def _countries(stored: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for c in stored.split(",") if c)) if stored else ()
 
@@ -84,13 +78,53 @@ def _mechanism_list(stored: str | None) -> tuple[Mechanism, ...]:
     return tuple(MECHANISMS[m] for m in stored.split(",")) if stored else ()
 
 
-_IN_IDS = " IN (SELECT value FROM json_each(:ids))"
+# The exports' register table: {mechanisms}, each transfer's mechanisms in order joined by
+# commas; {order}, name order (comparison key, entity id, transfer id).
+LINES_TEMPLATE = """
+    SELECT e.id, e.name, e.kind, e.lifecycle, e.exporter_regimes <> '',
+        t.id, t.exporter_id, t.importer_role, t.destination, coalesce(t.regimes, ''),
+        {mechanisms},
+        d.id, d.title, d.signed_on, d.expires_on, d.next_review_on,
+        coalesce(nullif(t.purpose, ''), t.service), t.data_categories
+    FROM entities e
+    LEFT JOIN transfers t ON t.importer_id = e.id AND t.archived_at IS NULL
+    LEFT JOIN documents d ON d.id = (
+        SELECT m.document_id FROM transfer_mechanisms m
+        WHERE m.transfer_id = t.id AND m.document_id IS NOT NULL
+        ORDER BY m.position LIMIT 1)
+    WHERE e.archived_at IS NULL
+    ORDER BY {order}
+"""
 
 
 @translated
 class SqliteQueries:
+    """The read models in SQLite's SQL; ``db.postgres.queries.PgQueries`` respells the
+    statements below in PostgreSQL's and reads the rows the same way."""
+
+    # Each transfer's mechanisms in order, "mechanism document" joined by commas.
+    MECHANISM_USES_SQL = (
+        "SELECT transfer_id, group_concat(mechanism || ' ' || coalesce(document_id, '')) "
+        f"FROM transfer_mechanisms INDEXED BY {_BY_POSITION} GROUP BY transfer_id"
+    )
+    # Each importer's transfers' mechanisms joined by commas (any order).
+    MECHANISMS_USED_SQL = (
+        "SELECT t.importer_id, group_concat(coalesce(m.mechanism, '')) "
+        "FROM transfers t LEFT JOIN transfer_mechanisms m ON m.transfer_id = t.id "
+        "WHERE t.archived_at IS NULL{only} GROUP BY t.importer_id"
+    )
+    # Each entity's live locations' countries joined by commas, by location id.
+    COUNTRIES_SQL = (
+        "SELECT entity_id, group_concat(country) FROM locations INDEXED BY "
+        "locations_entity WHERE archived_at IS NULL GROUP BY entity_id"
+    )
+
+    # The smallest of several values (SQLite's min of more than one argument).
+    LEAST = "min"
+
     def __init__(self, session: Session) -> None:
         self._s = session
+        self._in_ids = session.in_ids("", ":ids")
 
     # -- the rules' snapshot ---------------------------------------------------------------------
 
@@ -102,7 +136,7 @@ class SqliteQueries:
         entities = {
             i: EntityFacts(i, name, kinds[kind], lifecycles[life], regimes[own], day[since])
             for i, name, kind, life, own, since in conn.execute(
-                "SELECT id, name, kind, lifecycle, exporter_regimes, nullif(min("
+                f"SELECT id, name, kind, lifecycle, exporter_regimes, nullif({self.LEAST}("
                 "coalesce(proposed_on, '9999'), coalesce(approved_on, '9999'), "
                 "coalesce(active_on, '9999'), coalesce(substr(created_at, 1, 10), '9999')"
                 "), '9999') FROM entities WHERE archived_at IS NULL ORDER BY id"
@@ -209,10 +243,7 @@ class SqliteQueries:
         out: dict[int, tuple[MechanismUse, ...]] = {}
         shared: dict[str, tuple[MechanismUse, ...]] = {}
         mechanisms = MECHANISMS
-        for tid, stored in self._s.conn.execute(
-            "SELECT transfer_id, group_concat(mechanism || ' ' || coalesce(document_id, '')) "
-            f"FROM transfer_mechanisms INDEXED BY {_BY_POSITION} GROUP BY transfer_id"
-        ):
+        for tid, stored in self._s.conn.execute(self.MECHANISM_USES_SQL):
             uses = shared.get(stored)
             if uses is None:
                 items = []
@@ -250,8 +281,8 @@ class SqliteQueries:
             return {}
         rows = self._s.conn.execute(
             "SELECT id, data_categories, data_subjects FROM transfers "
-            f"WHERE archived_at IS NULL AND id{_IN_IDS}",
-            {"ids": _ids_param(covered)},
+            f"WHERE archived_at IS NULL AND id{self._in_ids}",
+            {"ids": self._s.ids_param(covered)},
         )
         return {i: TransferData(json_tuple(c), json_tuple(s)) for i, c, s in rows}
 
@@ -261,7 +292,7 @@ class SqliteQueries:
     # subqueries on the indexes; sorted by SQLite's sorter for the whole register ("+" keeps it
     # off the name index, whose walk would fetch each entity at random), by that index for the
     # first rows only.
-    _ROWS_SQL = f"""
+    ROWS_SQL = f"""
         SELECT e.id, e.name, e.legal_name, e.kind, e.lifecycle, e.exporter_regimes <> '',
             (SELECT group_concat(country) FROM locations l INDEXED BY locations_entity
                 WHERE l.entity_id = e.id AND l.archived_at IS NULL),
@@ -271,13 +302,14 @@ class SqliteQueries:
         FROM entities e WHERE e.archived_at IS NULL
     """
 
+    ROWS_ORDER = " ORDER BY +e.name_key, e.id"
+    FIRST_ROWS_ORDER = " ORDER BY e.name_key, e.id LIMIT ?"
+
     def register_rows(self, limit: int | None = None) -> builtins.list[EntityRow]:
         if limit is None:
-            rows = self._s.conn.execute(self._ROWS_SQL + " ORDER BY +e.name_key, e.id")
+            rows = self._s.conn.execute(self.ROWS_SQL + self.ROWS_ORDER)
         else:
-            rows = self._s.conn.execute(
-                self._ROWS_SQL + " ORDER BY e.name_key, e.id LIMIT ?", (limit,)
-            )
+            rows = self._s.conn.execute(self.ROWS_SQL + self.FIRST_ROWS_ORDER, (limit,))
         countries = Decoded(_countries)
         services = Decoded(_texts)
         kinds, lifecycles = KINDS, LIFECYCLES
@@ -299,19 +331,12 @@ class SqliteQueries:
         only = ""
         params: dict[str, Any] = {}
         if entity_ids is not None:
-            only = f" AND t.importer_id{_IN_IDS}"
-            params["ids"] = _ids_param(entity_ids)
+            only = f" AND t.importer_id{self._in_ids}"
+            params["ids"] = self._s.ids_param(entity_ids)
         # One string per importer: its transfers' mechanisms (repeats possible; "" for a
         # transfer recording none), read into a dict by dict() itself, then each distinct
         # string decoded once (DISTINCT in SQL costs more than the repeats).
-        stored = dict(
-            self._s.conn.execute(
-                "SELECT t.importer_id, group_concat(coalesce(m.mechanism, '')) "
-                "FROM transfers t LEFT JOIN transfer_mechanisms m ON m.transfer_id = t.id "
-                f"WHERE t.archived_at IS NULL{only} GROUP BY t.importer_id",
-                params,
-            )
-        )
+        stored = dict(self._s.conn.execute(self.MECHANISMS_USED_SQL.format(only=only), params))
         shared: dict[MechanismsUsed, MechanismsUsed] = {}  # the same sets in another order
 
         def decode(text: str) -> MechanismsUsed:
@@ -330,33 +355,17 @@ class SqliteQueries:
     # so rows are decoded as they stream in. Countries come grouped in a query of their own and
     # the exporters (a handful of entities) in another: cheaper than a subquery and a join
     # on each of 100,000 rows.
-    _LINES_SQL = f"""
-        SELECT e.id, e.name, e.kind, e.lifecycle, e.exporter_regimes <> '',
-            t.id, t.exporter_id, t.importer_role, t.destination, coalesce(t.regimes, ''),
-            (SELECT group_concat(mechanism) FROM transfer_mechanisms m INDEXED BY {_BY_POSITION}
-                WHERE m.transfer_id = t.id),
-            d.id, d.title, d.signed_on, d.expires_on, d.next_review_on,
-            coalesce(nullif(t.purpose, ''), t.service), t.data_categories
-        FROM entities e
-        LEFT JOIN transfers t ON t.importer_id = e.id AND t.archived_at IS NULL
-        LEFT JOIN documents d ON d.id = (
-            SELECT m.document_id FROM transfer_mechanisms m
-            WHERE m.transfer_id = t.id AND m.document_id IS NOT NULL
-            ORDER BY m.position LIMIT 1)
-        WHERE e.archived_at IS NULL
-        ORDER BY +e.name_key, e.id, t.id
-    """
+    LINES_SQL = LINES_TEMPLATE.format(
+        mechanisms="(SELECT group_concat(mechanism) FROM transfer_mechanisms m "
+        f"INDEXED BY {_BY_POSITION} WHERE m.transfer_id = t.id)",
+        order="+e.name_key, e.id, t.id",
+    )
 
     def register_lines(self) -> builtins.list[EntityTransferLine]:
         conn = self._s.conn
         regimes, day = regime_lists(), days()
         countries = Decoded(_countries)
-        countries_of = dict(
-            conn.execute(
-                "SELECT entity_id, group_concat(country) FROM locations INDEXED BY "
-                "locations_entity WHERE archived_at IS NULL GROUP BY entity_id"
-            )
-        )
+        countries_of = dict(conn.execute(self.COUNTRIES_SQL))
         exporters = {
             i: (name, archived == 1, regimes[own])
             for i, name, archived, own in conn.execute(
@@ -374,7 +383,7 @@ class SqliteQueries:
             entity_id, name, kind, lifecycle, own,
             transfer_id, exporter_id, role, destination, transfer_regimes, stored_mechanisms,
             doc_id, title, signed_on, expires_on, review_on, purpose, categories,
-        ) in conn.execute(self._LINES_SQL):  # fmt: skip
+        ) in conn.execute(self.LINES_SQL):  # fmt: skip
             exporter, exporter_archived, exporter_regimes = exporters.get(exporter_id, no_exporter)
             append(
                 EntityTransferLine(

@@ -4,12 +4,13 @@ transactions (savepoints when nested) and the versioned, audited writes of one r
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from db import mapping as mp
 from db.errors import READ_ONLY, storage_errors
@@ -54,12 +55,38 @@ NOTICES = Table("subprocessor_notices", "sub-processor notice")
 _savepoints = itertools.count(1)
 
 
+class Cursor(Protocol):
+    """What the repositories read from a statement (``sqlite3.Cursor`` and the PostgreSQL
+    adapter's cursors alike)."""
+
+    @property
+    def rowcount(self) -> int: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """The DB-API connection the repositories write SQL to, with ``?`` and ``:name``
+    parameters (``sqlite3.Connection``; ``db.postgres.connection.PgConnection``)."""
+
+    @property
+    def in_transaction(self) -> bool: ...
+    def execute(self, sql: str, parameters: Any = ..., /) -> Cursor: ...
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> Any: ...
+    def rollback(self) -> None: ...
+    def close(self) -> None: ...
+
+
 class Session:
-    """One open register database, shared by the repositories of one store."""
+    """One open register database, shared by the repositories of one store.
+
+    The repositories write the SQL both engines agree on; what SQLite and PostgreSQL spell
+    differently is a method here, which ``db.postgres.session.PgSession`` overrides."""
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         actor: str,
         files: FileStore | None,
         now: Callable[[], datetime],
@@ -75,6 +102,40 @@ class Session:
     def refuse_if_read_only(self) -> None:
         if self.read_only is not None:
             raise ReadOnlyError(READ_ONLY.format(reason=self.read_only), self.read_only)
+
+    # -- what the engines spell differently ------------------------------------------------
+
+    # How a transaction begins: SQLite's takes the write lock at once (see ``atomic``).
+    BEGIN = "BEGIN IMMEDIATE"
+
+    def insert_id(self, sql: str, params: Sequence[Any]) -> int | None:
+        """Runs an INSERT of one row; returns its id, or None if it inserted nothing (ON
+        CONFLICT DO NOTHING)."""
+        cur = cast(sqlite3.Cursor, self.conn.execute(sql, params))
+        return cur.lastrowid if cur.rowcount else None
+
+    @staticmethod
+    def in_ids(column: str, param: str = "?") -> str:
+        """The condition "``column`` is one of the ids in the parameter ``param``" (the ids
+        passed as ``ids_param``)."""
+        return f"{column} IN (SELECT value FROM json_each({param}))"
+
+    @staticmethod
+    def ids_param(ids: Iterable[int]) -> object:
+        return json.dumps([int(i) for i in ids])
+
+    def defer_foreign_keys(self) -> None:
+        """References are checked at commit, not per row, for the rest of the transaction."""
+        self.conn.execute("PRAGMA defer_foreign_keys = ON")
+
+    def new_ids(self, table: str, count: int) -> list[int]:
+        """``count`` ids no record of ``table`` has, for rows inserted with their ids."""
+        first = self.max_id(table) + 1
+        return list(range(first, first + count))
+
+    def ids_written(self, *tables: str) -> None:
+        """Rows were inserted with their ids into ``tables``: the next new row must not take
+        one of them (SQLite takes the highest id plus one by itself)."""
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
@@ -100,7 +161,7 @@ class Session:
                     raise
                 conn.execute(f"RELEASE SAVEPOINT {name}")
             else:
-                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(self.BEGIN)
                 try:
                     yield
                     conn.execute("COMMIT")
@@ -189,12 +250,12 @@ class Session:
         """Inserts a new record at version 1; returns its id and time stamp."""
         stamp = self.now().isoformat()
         row = {**row, "created_at": stamp, "updated_at": stamp, "version": 1}
-        cur = self.conn.execute(
+        new_id = self.insert_id(
             f"INSERT INTO {table.name} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             tuple(row.values()),
         )
-        assert cur.lastrowid is not None
-        return cur.lastrowid, stamp
+        assert new_id is not None
+        return new_id, stamp
 
     @staticmethod
     def require_id(table: Table, record_id: int | None) -> int:

@@ -59,13 +59,13 @@ class SqliteSettings:
         s = self._s
         with s.atomic():
             for item in items:
-                cur = s.conn.execute(
-                    "INSERT OR IGNORE INTO catalogue (catalogue, name, description) "
-                    "VALUES (?, ?, ?)",
+                new_id = s.insert_id(
+                    "INSERT INTO catalogue (catalogue, name, description) "
+                    "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                     (item.catalogue, item.name, item.description),
                 )
-                if cur.rowcount:
-                    s.audit("catalogue", cur.lastrowid, "create", None, item)
+                if new_id is not None:
+                    s.audit("catalogue", new_id, "create", None, item)
 
 
 @translated

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Self
 
 from sqlite_utils import Database
 
@@ -33,30 +34,19 @@ from transfers_app.errors import StorageError
 from transfers_app.ports.storage import JournalMode, StorageInfo
 
 
-class SqliteStore:
-    """A register in one SQLite database (opened with ``db.open_db``), its signed files in
-    ``files``. Implements ``transfers_app.ports.storage.Store``.
+class SessionStore:
+    """The register's repositories over one ``Session`` (one connection) and its unit of
+    work: the engine-neutral part of ``SqliteStore`` and ``db.postgres.PgStore``.
 
-    SQLite has one writer per connection, so the unit of work is the store itself: its
-    repositories all write through the one connection, and ``transaction()`` only marks
+    One connection has one transaction at a time, so the unit of work is the store itself:
+    its repositories all write through the one connection, and ``transaction()`` only marks
     where the writes begin and end (a savepoint when nested).
-
-    A database ``open_db`` opened read-only makes a read-only store: every write raises
-    ``ReadOnlyError`` with the reason, before touching the file.
     """
 
-    def __init__(
-        self,
-        db: Database | sqlite3.Connection,
-        *,
-        actor: str,
-        files: FileStore | None = None,
-        now: Callable[[], datetime] = utcnow,
-    ) -> None:
-        conn = db.conn if isinstance(db, Database) else db
-        self._db = db if isinstance(db, RegisterDatabase) else None
-        read_only = self._db.read_only if self._db is not None else None
-        self._session = s = Session(conn, actor, files, now, read_only)
+    queries_type: type[SqliteQueries] = SqliteQueries
+
+    def __init__(self, session: Session) -> None:
+        self._session = s = session
         self.entities = SqliteEntities(s)
         self.names = SqliteNames(s)
         self.transfers = SqliteTransfers(s)
@@ -68,18 +58,47 @@ class SqliteStore:
         self.organisation = SqliteOrganisation(s)
         self.open_items = SqliteOpenItems(s)
         self.audit = SqliteAudit(s)
-        self.queries = SqliteQueries(s)
+        self.queries = self.queries_type(s)
         self.records = SqliteBulkRecords(s)
 
     @property
     def actor(self) -> str:
         return self._session.actor
 
+    @contextmanager
+    def transaction(self) -> Iterator[Self]:
+        with self._session.atomic():
+            yield self
+
+    def close(self) -> None:
+        self._session.conn.close()
+
+
+class SqliteStore(SessionStore):
+    """A register in one SQLite database (opened with ``db.open_db``), its signed files in
+    ``files``. Implements ``transfers_app.ports.storage.Store``.
+
+    A database ``open_db`` opened read-only makes a read-only store: every write raises
+    ``ReadOnlyError`` with the reason, before touching the file."""
+
+    def __init__(
+        self,
+        db: Database | sqlite3.Connection,
+        *,
+        actor: str,
+        files: FileStore | None = None,
+        now: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._conn = conn = db.conn if isinstance(db, Database) else db
+        self._db = db if isinstance(db, RegisterDatabase) else None
+        read_only = self._db.read_only if self._db is not None else None
+        super().__init__(Session(conn, actor, files, now, read_only))
+
     @property
     def storage(self) -> StorageInfo:
         db = self._db
         with storage_errors():
-            journal = journal_of(self._session.conn)
+            journal = journal_of(self._conn)
         if db is None or db.path is None:
             return StorageInfo(":memory:" if db is not None else "SQLite", journal=journal)
         risky = journal_warning(db.network_drive, journal)
@@ -94,23 +113,15 @@ class SqliteStore:
     def set_journal_mode(self, mode: JournalMode) -> None:
         s = self._session
         s.refuse_if_read_only()
-        if s.conn.in_transaction:
+        if self._conn.in_transaction:
             raise StorageError("the journal mode cannot change inside a transaction")
         with storage_errors():
-            current = journal_of(s.conn)
+            current = journal_of(self._conn)
         if current is not mode:
-            set_journal(s.conn, mode)
+            set_journal(self._conn, mode)
         self.settings.set(JOURNAL_SETTING, mode.value)
 
     @property
     def connection(self) -> sqlite3.Connection:
         """For SQLite-specific tools and tests (backups, statement counts), never the core."""
-        return self._session.conn
-
-    @contextmanager
-    def transaction(self) -> Iterator[SqliteStore]:
-        with self._session.atomic():
-            yield self
-
-    def close(self) -> None:
-        self._session.conn.close()
+        return self._conn

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -93,13 +92,12 @@ class SqliteTransfers(Repository):
         wanted = sorted(set(ids))
         if not wanted:
             return {}
-        found = transfers_where(
-            self._s, "id IN (SELECT value FROM json_each(?))", (json.dumps(wanted),)
-        )
+        s = self._s
+        found = transfers_where(s, s.in_ids("id"), (s.ids_param(wanted),))
         return {t.id: t for t in found if t.id is not None}
 
     def list(self, include_archived: bool = False) -> builtins.list[Transfer]:
-        return transfers_where(self._s, "1" if include_archived else "archived_at IS NULL")
+        return transfers_where(self._s, "TRUE" if include_archived else "archived_at IS NULL")
 
     def of_entity(self, entity_id: int) -> builtins.list[Transfer]:
         return transfers_where(

@@ -150,11 +150,9 @@ def check_records(records: RegisterRecords, source: str = "the file") -> None:
         refer("open_items", i, item, "subject", int(item.subject[1:]), pool)
 
 
-def import_register_json(store: Store, codec: RegisterFileCodec, path: Path) -> ImportResult:
-    """Load a register file (``export register --format json``) into this EMPTY register, in
-    one transaction: every record checked first, and the first bad one named."""
-    path = Path(path)
-    parsed: RegisterFile = codec.read(path)
+def refuse_unless_empty(store: Store, why: str) -> None:
+    """A ``TransfersError`` ("the register is not empty ...: ``why``") if ``store`` holds live
+    records (archived ones are refused too, by ``records.load``: the counts skip them)."""
     counted = store.queries.counts()
     for table, n in (
         ("entities", counted.entities),
@@ -163,12 +161,18 @@ def import_register_json(store: Store, codec: RegisterFileCodec, path: Path) -> 
         ("transfers", counted.transfers),
         ("tias", counted.assessments),
     ):
-        # Archived records are refused too, by ``records.load`` (the counts skip them).
         if n:
-            raise TransfersError(
-                f"the register is not empty (it has {table}): {path.name} loads only into an "
-                "empty register (use --data-dir to start a new one)"
-            )
+            raise TransfersError(f"the register is not empty (it has {table}): {why}")
+
+
+def import_register_json(store: Store, codec: RegisterFileCodec, path: Path) -> ImportResult:
+    """Load a register file (``export register --format json``) into this EMPTY register, in
+    one transaction: every record checked first, and the first bad one named."""
+    path = Path(path)
+    parsed: RegisterFile = codec.read(path)
+    refuse_unless_empty(
+        store, f"{path.name} loads only into an empty register (use --data-dir to start a new one)"
+    )
     records = parsed.records
     check_records(records, path.name)
     live = sum(1 for e in records.entities if e.archived_at is None)

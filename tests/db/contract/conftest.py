@@ -1,6 +1,6 @@
 """The storage contract: every adapter of ``transfers_app.ports.storage.Store`` passes the
-tests of this folder. Add an engine by adding it to ``ADAPTERS`` (a PostgreSQL store: a
-server started for the session, one fresh database per test).
+tests of this folder, on every engine in ``ADAPTERS``: SQLite, PostgreSQL (a server for the
+whole run, ``postgres_server``; a fresh database for each store) and the in-memory fake.
 
 What is tested is what a user relies on: records come back as saved, edits are versioned,
 audited and refused when stale, archive hides without deleting, multi-step writes happen
@@ -37,7 +37,7 @@ class Clock:
         return self.t
 
 
-def _sqlite(folder: Path) -> Store:
+def _sqlite(folder: Path, request: pytest.FixtureRequest) -> Store:
     return SqliteStore(
         open_db(folder / "register.db"),
         actor=ACTOR,
@@ -46,26 +46,44 @@ def _sqlite(folder: Path) -> Store:
     )
 
 
-def _memory(folder: Path) -> Store:
+def _memory(folder: Path, request: pytest.FixtureRequest) -> Store:
     return MemoryStore(actor=ACTOR, files=FileStore(folder / "files"), now=Clock())
 
 
-ADAPTERS: dict[str, Callable[[Path], Store]] = {"sqlite": _sqlite, "memory": _memory}
+def _postgresql(folder: Path, request: pytest.FixtureRequest) -> Store:
+    from db.postgres import PgStore, open_postgres
+
+    server = request.getfixturevalue("postgres_server")
+    return PgStore(
+        open_postgres(server.new_database()),
+        actor=ACTOR,
+        files=FileStore(folder / "files"),
+        now=Clock(),
+    )
+
+
+ADAPTERS: dict[str, Callable[[Path, pytest.FixtureRequest], Store]] = {
+    "sqlite": _sqlite,
+    "postgresql": _postgresql,
+    "memory": _memory,
+}
 
 
 @pytest.fixture(params=sorted(ADAPTERS))
 def new_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
-    """Makes empty stores of one adapter (each in its own folder)."""
+    """Makes empty stores of one adapter (each in its own folder or database)."""
     made: list[Store] = []
 
     def make() -> Store:
-        store = ADAPTERS[request.param](tmp_path / f"store{len(made)}")
+        store = ADAPTERS[request.param](tmp_path / f"store{len(made)}", request)
         made.append(store)
         return store
 
     yield make
     for store in made:
         store.close()
+    if request.param == "postgresql" and made:
+        request.getfixturevalue("postgres_server").drop_databases()
 
 
 @pytest.fixture

@@ -106,6 +106,12 @@ def _journal(store: Store) -> JournalMode | None:
 def test_the_journal_mode_chosen_is_kept_and_audited(store: Store) -> None:
     info = store.storage
     assert info.read_only is None and info.location
+    if info.journal is None:  # an engine without journal modes (a server) refuses the choice
+        with pytest.raises(StorageError, match="no journal mode"):
+            SettingsService(store).set_journal_mode(JournalMode.ROLLBACK)
+        assert store.settings.get("journal_mode") is None
+        assert store.audit.entries(table="settings") == []
+        return
     SettingsService(store).set_journal_mode(JournalMode.ROLLBACK)
     assert _journal(store) is JournalMode.ROLLBACK
     assert store.settings.get("journal_mode") == "rollback"

@@ -1,0 +1,175 @@
+"""``open_postgres``: the only way into a PostgreSQL register, and ``PgConnection``, the
+DB-API face the repositories write their SQL to."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from psycopg.pq import TransactionStatus
+
+from db.postgres.migrations import (
+    MIGRATION_NAMES,
+    applied_migrations,
+    apply_migrations,
+    register_tables,
+)
+from transfers_app.errors import StorageError
+
+# A parameter of the repositories' SQL (``?``, ``:name``), a quoted literal, or a percent sign
+# (which psycopg reads as the start of a parameter, quoted or not).
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\?|(?<![:\w]):([A-Za-z_]\w*)|%")
+
+
+def _token(m: re.Match[str]) -> str:
+    text = m.group(0)
+    if text.startswith("'"):
+        return text.replace("%", "%%")
+    if text == "?":
+        return "%s"
+    if text == "%":
+        return "%%"
+    return f"%({m.group(1)})s"
+
+
+@lru_cache(maxsize=1024)
+def psycopg_sql(sql: str) -> str:
+    """``sql`` with SQLite's parameters (``?``, ``:name``) spelled as psycopg's."""
+    return _TOKENS.sub(_token, sql)
+
+
+def describe(url: str) -> str:
+    """The register's URL (or libpq key=value string) as a message may show it: as given,
+    without its password."""
+    url = re.sub(r"^(\w+://[^:/@?]*):[^@/?]*@", r"\1@", url)
+    url = re.sub(r"(^|[?&\s])password=[^&\s]*[&\s]?", r"\1", url)
+    return url.rstrip("?& ")
+
+
+class PgConnection:
+    """A psycopg connection in autocommit mode, with the DB-API face of ``sqlite3`` that the
+    repositories use (``db.sqlite.session.Connection``): SQLite's parameters, explicit
+    BEGIN/COMMIT/SAVEPOINT, ``in_transaction``."""
+
+    def __init__(self, raw: psycopg.Connection[Any], url: str) -> None:
+        self.raw = raw
+        self.where = describe(url)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != TransactionStatus.IDLE
+
+    @property
+    def user(self) -> str:
+        """The authenticated database user (what the audit names)."""
+        row = self.raw.execute("SELECT current_user").fetchone()
+        return str(row[0]) if row else ""
+
+    def execute(self, sql: str, parameters: Any = None, /) -> psycopg.Cursor[Any]:
+        """``parameters``: a sequence for ``?``, a mapping for ``:name``."""
+        if not parameters:
+            return self.raw.execute(sql)
+        return self.raw.execute(psycopg_sql(sql), parameters)
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> psycopg.Cursor[Any]:
+        cur = self.raw.cursor()
+        cur.executemany(psycopg_sql(sql), parameters)
+        return cur
+
+    def rollback(self) -> None:
+        if self.in_transaction:
+            self.raw.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def connect(url: str) -> PgConnection:
+    """A connection to the database at ``url`` (a password comes from the PostgreSQL password
+    file or the URL; none is ever stored by the app)."""
+    try:
+        raw = psycopg.connect(
+            url, autocommit=True, connect_timeout=10, application_name="transfers-app"
+        )
+    except psycopg.Error as exc:
+        lines = str(exc).strip().splitlines()
+        reason = lines[0].strip() if lines else type(exc).__name__
+        raise StorageError(f"cannot connect to {describe(url)}: {reason}") from None
+    return PgConnection(raw, url)
+
+
+def open_postgres(url: str, *, migrate: bool = False) -> PgConnection:
+    """Open the register in the PostgreSQL database at ``url``, checked.
+
+    Refuses a database that is not UTF-8, holds tables of something else, or holds a register
+    written by a newer version; ``migrate`` (``transfers-app db init``) creates or upgrades
+    the schema, each named migration in its own transaction; without it a database with no
+    register, or an older one, is refused with what to run. Nothing is written otherwise.
+    """
+    conn = connect(url)
+    try:
+        _check(conn, migrate)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def init_postgres(url: str) -> list[str]:
+    """Creates or upgrades the register's schema in the database at ``url`` (``transfers-app
+    db init``); returns the names of the migrations applied (none: it was current)."""
+    conn = connect(url)
+    try:
+        before = applied_migrations(conn.raw) if register_tables(conn.raw).migrations else []
+        _check(conn, migrate=True)
+        return [m for m in MIGRATION_NAMES if m not in before]
+    except psycopg.Error as exc:
+        from db.postgres.errors import storage_error
+
+        raise storage_error(exc) from None
+    finally:
+        conn.close()
+
+
+def _check(conn: PgConnection, migrate: bool) -> None:
+    where = conn.where
+    try:
+        encoding = conn.raw.execute("SHOW server_encoding").fetchone()
+        if encoding is None or encoding[0] != "UTF8":
+            raise StorageError(
+                f"{where} is not a UTF-8 database; create it with ENCODING 'UTF8' (names and "
+                "addresses are stored as written, in every script)"
+            )
+        tables = register_tables(conn.raw)
+        applied = applied_migrations(conn.raw) if tables.migrations else []
+        if tables.others and not tables.migrations:
+            raise StorageError(
+                f"{where} holds tables of something else, not a Transfer Register; it was "
+                "left untouched (use an empty database)"
+            )
+        unknown = set(applied) - set(MIGRATION_NAMES)
+        if unknown:
+            raise StorageError(
+                f"{where} was written by a newer version of Transfer Register (it has "
+                f"{', '.join(sorted(unknown))}); upgrade the app to open it"
+            )
+        pending = [m for m in MIGRATION_NAMES if m not in applied]
+        if not pending:
+            return
+        if not migrate:
+            if not applied:
+                raise StorageError(
+                    f"{where} holds no register yet; create it with: transfers-app db init URL"
+                )
+            raise StorageError(
+                f"{where} holds a register of an older version; upgrade it with: "
+                "transfers-app db init URL (as the register's owner)"
+            )
+        apply_migrations(conn.raw)
+    except psycopg.Error as exc:
+        from db.postgres.errors import storage_error
+
+        raise storage_error(exc) from None
