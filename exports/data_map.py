@@ -43,13 +43,13 @@ from transfers_app.reports.data_map.layout import (
     BOX_HEAD,
     BOX_PAD,
     HEADING_H,
-    HEADINGS,
     LABEL_W,
     LEGEND_H,
     MARGIN,
     MORE_H,
     NODE_W,
     TITLE_H,
+    column_headings,
     layout_map,
 )
 from transfers_app.reports.data_map.picture import MapPicture
@@ -222,13 +222,8 @@ def _draw(picture: MapPicture, sink: _Sink, size: tuple[float, float]) -> None:
         sink.text(MARGIN, top - HEADING_H - 4, picture.note, 11, QUIET, italic=True)
     lay = layout_map(data, top)
     statuses = picture.node_statuses()
-    seen: set[int] = set()
-    for column in lay.columns:
-        if column.tier in seen or not column.width:
-            continue
-        seen.add(column.tier)
-        heading = HEADINGS[column.tier] if column.tier or data.own else "EXPORTERS"
-        sink.text(column.x, top - 6, heading, 11, QUIET, bold=True)
+    for x, heading in column_headings(lay, data):
+        sink.text(x, top - 6, heading, 11, QUIET, bold=True)
     for column in lay.columns:
         if column.tier == 0:
             for rect in column.boxes:

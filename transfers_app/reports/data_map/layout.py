@@ -83,6 +83,19 @@ class _Layout:
     dots: dict[int, list[Point]]
 
 
+def column_headings(lay: _Layout, data: MapData) -> list[tuple[float, str]]:
+    """Each tier's heading once, at its first column that holds boxes: (x, text). Without
+    entities of our own, the first tier is the exporters."""
+    seen: set[int] = set()
+    out: list[tuple[float, str]] = []
+    for column in lay.columns:
+        if column.tier in seen or not column.width:
+            continue
+        seen.add(column.tier)
+        out.append((column.x, HEADINGS[column.tier] if column.tier or data.own else "EXPORTERS"))
+    return out
+
+
 def _lanes_width(n: int) -> float:
     return 2 * LANE_MARGIN + max(n - 1, 0) * LANE if n else 0.0
 

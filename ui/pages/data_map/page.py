@@ -64,10 +64,10 @@ from transfers_app.reports.data_map.graph import (
 )
 from transfers_app.reports.data_map.layout import (
     HEADING_H,
-    HEADINGS,
     LEGEND_H,
     MARGIN,
     TITLE_H,
+    column_headings,
     layout_map,
 )
 from transfers_app.services.app import AppServices
@@ -357,13 +357,8 @@ class DataMapPage(Page):
         heading_font = _font(11, QFont.Weight.Bold)
         heading_font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 0.8)
         heading_y = top - HEADING_H + 2
-        seen: set[int] = set()
-        for column in lay.columns:
-            if column.tier in seen or not column.width:
-                continue
-            seen.add(column.tier)
-            text = HEADINGS[column.tier] if column.tier or data.own else "EXPORTERS"
-            scene.addItem(MapTextItem(text, QPointF(column.x, heading_y), heading_font, QUIET))
+        for x, text in column_headings(lay, data):
+            scene.addItem(MapTextItem(text, QPointF(x, heading_y), heading_font, QUIET))
         for column in lay.columns:
             if column.tier == 0:
                 for rect in column.boxes:
