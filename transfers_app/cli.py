@@ -353,8 +353,9 @@ def open_store(
     journal: JournalMode | None = None,
 ) -> Store:
     """The register in ``paths`` (the file, created if need be; ``verify`` and ``journal`` as
-    ``db.open_db`` takes them), or in the PostgreSQL ``database`` (its schema created or
-    upgraded only if ``migrate``), with the signed files in ``paths``."""
+    ``db.open_db`` takes them), its signed files in ``paths``; or in the PostgreSQL
+    ``database`` (its schema created or upgraded only if ``migrate``), its signed files in
+    the database, copied out to read into the user's cache folder."""
     from db import FileStore
 
     paths.ensure()
@@ -363,7 +364,7 @@ def open_store(
 
         # The audit names the database user the server authenticated.
         conn = open_postgres(_postgres_url(database), migrate=migrate)
-        return PgStore(conn, files=FileStore(paths.files))
+        return PgStore(conn, cache=paths.file_cache)
     from db import SqliteStore, open_db
 
     database_file = open_db(paths.database, verify=verify, journal=journal)
@@ -987,11 +988,10 @@ def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _db_copy(to: str, ctx: Context) -> int:
-    """Copies the register in use into the empty one ``to``: a PostgreSQL URL (its schema
-    created if need be; the signed files stay in the data folder), or a register file (its
-    signed files copied into a files folder beside it)."""
-    from db import SqliteStore, open_db
-    from db.files import FileStore, copy_files
+    """Copies the register in use, with its signed files, into the empty one ``to``: a
+    PostgreSQL URL (its schema created if need be; the files into the database), or a
+    register file (the files into a files folder beside it)."""
+    from db import FileStore, SqliteStore, open_db
     from transfers_app.services.copying import copy_register
 
     target: Store
@@ -1000,7 +1000,7 @@ def _db_copy(to: str, ctx: Context) -> int:
 
         if to == ctx.database:
             raise UsageError(f"{describe(to)} is the register in use: copy it somewhere else")
-        target_name, target_files = describe(to), ctx.paths.files
+        target_name = target_files = describe(to)
         target = open_store(ctx.paths, to, migrate=True)
     else:
         path = Path(to).expanduser().resolve()
@@ -1008,19 +1008,25 @@ def _db_copy(to: str, ctx: Context) -> int:
             raise UsageError(f"--to takes postgresql://host/dbname or FILE.db, not {to!r}")
         if not ctx.database and path == ctx.paths.database.resolve():
             raise UsageError(f"{path} is the register in use: copy it somewhere else")
-        target_name, target_files = str(path), path.parent / "files"
-        target = SqliteStore(open_db(path), actor=current_user(), files=FileStore(target_files))
+        target_name, target_files = str(path), str(path.parent / "files")
+        target = SqliteStore(
+            open_db(path), actor=current_user(), files=FileStore(Path(target_files))
+        )
     ctx._close.append(target.close)
     source = open_store(ctx.paths, ctx.database)
     ctx._close.append(source.close)
     result = copy_register(source, target, ctx.register, target_name)
-    copied, missing = copy_files(FileStore(ctx.paths.files), FileStore(target_files), result.files)
     counts = ", ".join(f"{n:,} {k}" for k, n in result.counts.items() if n)
     print(f"Copied {ctx.register} into {target_name}: {counts or 'no records'}")
-    if copied:
-        print(f"{copied} signed document file(s) copied into {target_files}")
-    if missing:
-        print(f"{missing} signed document file(s) were missing from {ctx.paths.files} too")
+    if result.files_copied:
+        print(f"{result.files_copied} signed document file(s) copied into {target_files}")
+    if result.files_missing:
+        names = ", ".join(sorted(f.original_name for f in result.files_missing))
+        held = ctx.register if ctx.database else str(ctx.paths.files)
+        print(
+            f"{len(result.files_missing)} signed document file(s) were not in {held}, so "
+            f"could not be copied (attach them again in the copy): {names}"
+        )
     return 0
 
 

@@ -32,6 +32,12 @@ class AppPaths:
         return self.home / "files"
 
     @property
+    def file_cache(self) -> Path:
+        """Where signed files kept in a team register's database are copied to be read
+        (created when first needed, readable by the user only; safe to delete)."""
+        return self.home / "cache" / "files"
+
+    @property
     def reference(self) -> Path:
         return self.home / "reference"
 

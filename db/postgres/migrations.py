@@ -3,9 +3,11 @@ their SQL spelled in PostgreSQL's dialect, applied in order, each in its own tra
 
 A migration is written once, for sqlite-utils: its SQL (``db.execute``/``db.executescript``)
 is recorded here and translated (``postgres_ddl``); a migration that uses sqlite-utils'
-Python API instead has its PostgreSQL version in ``OVERRIDES``, under the same name. The
-applied names are kept in ``schema_migrations``, so a database that names one this version
-does not know is refused, as a newer SQLite file is.
+Python API instead has its PostgreSQL version in ``OVERRIDES``, under the same name. What only
+a team register has (the signed files' content, kept in the database) is a migration of its
+own, in ``POSTGRES_ONLY``, applied after SQLite's. The applied names are kept in
+``schema_migrations``, so a database that names one this version does not know is refused,
+as a newer SQLite file is.
 """
 
 from __future__ import annotations
@@ -60,12 +62,40 @@ def _audit_chain(conn: psycopg.Connection[Any]) -> None:
     )
 
 
+def _file_chunks(conn: psycopg.Connection[Any]) -> None:
+    """``pg001_file_chunks``: the signed files' content, in the database beside their ``files``
+    row, so every member of the team opens what another attached (``db.postgres.files``).
+
+    In chunks of at most 1 MiB (``db.files.CHUNK``), rows of a plain table rather than large
+    objects: written and read a chunk at a time (a large file never whole in memory), in the
+    transaction of the document that names it, dumped and restored by ``pg_dump`` with the
+    rest of the register (large objects are left out of a dump of chosen tables or schemas),
+    and covered by the same GRANTs as every table (a large object has privileges of its own,
+    one object at a time). Stored without compression (``EXTERNAL``): signed PDFs and scans
+    are compressed already. SQLite has no such table: a register file keeps its signed files
+    in the ``files`` folder beside it, as it always has."""
+    conn.execute(
+        'CREATE TABLE file_chunks (sha256 TEXT COLLATE "C" NOT NULL '
+        "REFERENCES files(sha256) DEFERRABLE, "
+        "seq INTEGER NOT NULL CHECK (seq >= 0), "
+        "data BYTEA NOT NULL CHECK (length(data) <= 1048576), "
+        "PRIMARY KEY (sha256, seq))"
+    )
+    conn.execute("ALTER TABLE file_chunks ALTER COLUMN data SET STORAGE EXTERNAL")
+
+
 # Migrations whose SQLite version is not plain SQL: name -> what runs on PostgreSQL.
 OVERRIDES: dict[str, Callable[[psycopg.Connection[Any]], None]] = {
     "m006_audit_chain": _audit_chain,
 }
 
-MIGRATION_NAMES: tuple[str, ...] = SQLITE_NAMES
+# Migrations only PostgreSQL has, applied after SQLite's in this order (one must not rely on
+# a SQLite migration written after it: an older register applied it first).
+POSTGRES_ONLY: dict[str, Callable[[psycopg.Connection[Any]], None]] = {
+    "pg001_file_chunks": _file_chunks,
+}
+
+MIGRATION_NAMES: tuple[str, ...] = (*SQLITE_NAMES, *POSTGRES_ONLY)
 
 
 class NotPortable(Exception):
@@ -155,7 +185,7 @@ def apply_migrations(conn: psycopg.Connection[Any]) -> list[str]:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
             if name in applied_migrations(conn):  # another client was first
                 continue
-            override = OVERRIDES.get(name)
+            override = OVERRIDES.get(name) or POSTGRES_ONLY.get(name)
             if override is not None:
                 override(conn)
             else:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
-from db.files import FileStore
 from db.postgres.connection import PgConnection
+from db.postgres.files import PgFiles
 from db.postgres.queries import PgQueries
 from db.postgres.session import PgSession
 from db.sqlite.session import utcnow
@@ -23,8 +24,9 @@ NO_JOURNAL_MODES = (
 
 class PgStore(SessionStore):
     """A register in a PostgreSQL database (opened with ``open_postgres``), its signed files
-    in ``files``. Implements ``transfers_app.ports.storage.Store``; the audit names ``actor``,
-    by default the authenticated database user."""
+    in the database too (``PgFiles``; their local copies in ``cache``, by default a temporary
+    folder). Implements ``transfers_app.ports.storage.Store``; the audit names ``actor``, by
+    default the authenticated database user."""
 
     queries_type = PgQueries
 
@@ -33,11 +35,13 @@ class PgStore(SessionStore):
         conn: PgConnection,
         *,
         actor: str | None = None,
-        files: FileStore | None = None,
+        cache: Path | None = None,
         now: Callable[[], datetime] = utcnow,
     ) -> None:
         self.connection = conn
-        super().__init__(PgSession(conn, actor or conn.user, files, now))
+        session = PgSession(conn, actor or conn.user, None, now)
+        self.files = session.files = PgFiles(conn, session.atomic, cache)
+        super().__init__(session)
 
     @property
     def storage(self) -> StorageInfo:
@@ -46,3 +50,7 @@ class PgStore(SessionStore):
 
     def set_journal_mode(self, mode: JournalMode) -> None:
         raise StorageError(NO_JOURNAL_MODES)
+
+    def close(self) -> None:
+        self.files.close()
+        super().close()

@@ -11,6 +11,7 @@ from typing import Any
 
 from db import mapping as mp
 from db.errors import translated
+from db.files import SignedFiles, identify, keep_copy
 from db.sqlite.repository import Repository, create, first_of_series, overwrite
 from db.sqlite.rows import document_from
 from db.sqlite.session import DOCUMENTS, Session
@@ -18,7 +19,7 @@ from db.sqlite.transfers import transfers_where, update_transfer
 from transfers_app.domain.enums import DocumentStatus
 from transfers_app.domain.models import Document
 from transfers_app.domain.validation import ensure_valid
-from transfers_app.errors import StorageError
+from transfers_app.errors import NotFoundError, StorageError
 
 _SQL = f"SELECT {', '.join(mp.DOCUMENT_COLS)} FROM documents"
 
@@ -61,18 +62,25 @@ def write_parties(s: Session, doc_id: int, party_ids: Sequence[int]) -> None:
 
 @translated
 class SqliteDocuments(Repository):
+    def _files(self) -> SignedFiles:
+        files = self._s.files
+        if files is None:
+            raise StorageError("this register has no file store configured")
+        return files
+
     def _store_file(self, doc: Document, file: Path | None) -> Document:
+        """Records ``file`` (once) and keeps its content, in the caller's transaction."""
         if file is None:
             return doc
         s = self._s
-        if s.files is None:
-            raise StorageError("this register has no file store configured")
-        stored = s.files.put(file)
+        files = self._files()
+        stored = identify(file)
         s.conn.execute(
             "INSERT INTO files (sha256, size, original_name, stored_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (stored.sha256, stored.size, stored.original_name, s.now().isoformat()),
         )
+        files.keep(file, stored.sha256)
         return replace(doc, file_sha256=stored.sha256, file_name=file.name)
 
     def add(self, doc: Document, file: Path | None = None) -> Document:
@@ -158,10 +166,18 @@ class SqliteDocuments(Repository):
 
     def file_path(self, sha256: str) -> Path | None:
         files = self._s.files
-        if files is None:
-            return None
-        path = files.path_for(sha256)
-        return path if path.exists() else None
+        return None if files is None else files.local_path(sha256)
+
+    def has_file(self, sha256: str) -> bool:
+        files = self._s.files
+        return files is not None and files.holds(sha256)
+
+    def keep_file(self, sha256: str, source: Path) -> None:
+        s = self._s
+        with s.atomic():
+            if s.conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha256,)).fetchone() is None:
+                raise NotFoundError(f"the register names no signed file with SHA-256 {sha256}")
+            keep_copy(self._files(), source, sha256)
 
     def archive(self, doc: Document) -> Document:
         return self._s.set_archived(DOCUMENTS, doc, archive=True)

@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar, cast
 
 from db import mapping as mp
 from db.errors import READ_ONLY, storage_errors
-from db.files import FileStore
+from db.files import SignedFiles
 from db.sqlite.rows import AUDIT_ANCHOR
 from transfers_app.domain.audit_chain import GENESIS, entry_hash
 from transfers_app.domain.models import (
@@ -88,13 +88,13 @@ class Session:
         self,
         conn: Connection,
         actor: str,
-        files: FileStore | None,
+        files: SignedFiles | None,
         now: Callable[[], datetime],
         read_only: str | None = None,
     ) -> None:
         self.conn = conn
         self.actor = actor
-        self.files = files
+        self.files = files  # where the signed files' content is kept
         self.now = now
         # Why nothing can be written (None: writes are possible).
         self.read_only = read_only

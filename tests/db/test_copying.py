@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from fakes.memory_store import MemoryStore
+from support.contract_samples import parties, scc
 from support.stores import demo_memory
 
-from db.files import FileStore, copy_files
+from db.files import FileStore
 from transfers_app.domain.audit_chain import verify_chain
 from transfers_app.errors import StorageError, TransfersError
 from transfers_app.ports.storage import RegisterRecords
@@ -51,15 +52,47 @@ def test_a_copy_that_does_not_read_back_as_the_source_is_undone(
     assert target.entities.list() == []
 
 
-def test_signed_files_are_copied_once_and_the_missing_ones_counted(tmp_path: Path) -> None:
-    signed = tmp_path / "signed.pdf"
-    signed.write_bytes(b"%PDF-1.7 signed")
-    source, target = FileStore(tmp_path / "a"), FileStore(tmp_path / "b")
-    sha = source.put(signed).sha256
-    absent = "0" * 64
-    assert copy_files(source, target, [sha, absent, sha]) == (1, 1)
-    assert target.verify(sha)
-    assert copy_files(source, target, [sha]) == (0, 0)
+def _with_signed_files(tmp_path: Path) -> tuple[MemoryStore, list[str]]:
+    """A register (in memory, its files in a folder) with two signed documents and one whose
+    file is no longer in its folder; returns it and the two files' SHA-256."""
+    store = MemoryStore(files=FileStore(tmp_path / "source-files"))
+    own, stratus = parties(store)
+    assert own.id is not None and stratus.id is not None
+    shas = []
+    for name in ("first.pdf", "second.pdf", "lost.pdf"):
+        signed = tmp_path / name
+        signed.write_bytes(f"%PDF-1.7 {name}".encode())
+        shas.append(store.documents.add(scc((own.id, stratus.id), title=name), signed).file_sha256)
+    lost = FileStore(tmp_path / "source-files").path_for(shas[2] or "")
+    lost.chmod(0o644)
+    lost.unlink()
+    return store, [s for s in shas[:2] if s]
+
+
+def test_signed_files_are_copied_with_the_records_and_the_missing_ones_named(
+    tmp_path: Path,
+) -> None:
+    source, held = _with_signed_files(tmp_path)
+    target = MemoryStore(files=FileStore(tmp_path / "target-files"))
+    result = copy_register(source, target, "the file", "the team register")
+    assert result.files_copied == 2
+    assert [f.original_name for f in result.files_missing] == ["lost.pdf"]
+    for sha in held:
+        path = target.documents.file_path(sha)
+        assert path is not None and path.parent.parent == tmp_path / "target-files"
+        assert path.read_bytes() == (source.documents.file_path(sha) or path).read_bytes()
+    assert not target.documents.has_file(result.files_missing[0].sha256)
+
+
+def test_a_signed_file_damaged_in_the_source_stops_the_copy(tmp_path: Path) -> None:
+    source, held = _with_signed_files(tmp_path)
+    damaged = FileStore(tmp_path / "source-files").path_for(held[1])
+    damaged.chmod(0o644)
+    damaged.write_bytes(b"%PDF-1.7 not what was signed")
+    target = MemoryStore(files=FileStore(tmp_path / "target-files"))
+    with pytest.raises(StorageError, match="is damaged: its content no longer has its SHA-256"):
+        copy_register(source, target, "the file", "the team register")
+    assert target.entities.list() == [] and not target.documents.has_file(held[1])
 
 
 def test_a_copy_that_loses_the_audit_trail_is_undone(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,6 +4,7 @@ register file."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -137,10 +138,17 @@ def test_db_copy_moves_the_register_to_postgresql_and_back_with_its_signed_files
     code, out, err = run(capsys, "db", "copy", "--to", database)  # the schema made on the way
     assert code == 0, err
     assert f"Copied {demo / 'register.db'} into {database}: 20 entities" in out
+    assert f"18 signed document file(s) copied into {database}" in out
+    # A teammate, whose data folder holds no signed file, copies it back from the database.
+    teammate = tmp_path / "teammate"
     back = tmp_path / "back" / "register.db"
-    code, out, err = run(capsys, "--database", database, "db", "copy", "--to", str(back))
+    code, out, err = run(
+        capsys, "--data-dir", str(teammate), "--database", database, "db", "copy", "--to", str(back)
+    )
     assert code == 0, err
-    assert "18 signed document file(s) copied into" in out
+    assert f"18 signed document file(s) copied into {back.parent / 'files'}" in out
+    assert "were not in" not in out
+    assert not (teammate / "files").exists() or not any((teammate / "files").iterdir())
     in_file, in_postgres, copied_back = (
         _export(capsys, tmp_path / "file.json"),
         _export(capsys, tmp_path / "postgres.json", "--database", database),
@@ -151,9 +159,24 @@ def test_db_copy_moves_the_register_to_postgresql_and_back_with_its_signed_files
     assert in_file == in_postgres == copied_back
     for register in (["--database", database], ["--data-dir", str(back.parent)]):
         assert run(capsys, *register, "audit", "verify")[0] == 0
-    originals = sorted(p.name for p in (demo / "files").rglob("*") if p.is_file())
-    assert sorted(p.name for p in (back.parent / "files").rglob("*") if p.is_file()) == originals
+    # Every file named by the register came back, with its content (its name is its SHA-256).
+    named = {f["sha256"] for f in in_file["files"]}
+    kept = {p.name: p for p in (back.parent / "files").rglob("*") if p.is_file()}
+    assert set(kept) == named and len(named) == 18
+    assert all(hashlib.sha256(p.read_bytes()).hexdigest() == sha for sha, p in kept.items())
     assert _json(capsys, "--data-dir", str(back.parent), "status") == _json(capsys, "status")
+
+
+def test_db_copy_names_the_signed_files_it_could_not_find(
+    capsys: pytest.CaptureFixture[str], database: str, demo: Path
+) -> None:
+    lost = next(p for p in (demo / "files").rglob("*") if p.is_file())
+    lost.chmod(0o644)
+    lost.unlink()
+    code, out, err = run(capsys, "db", "copy", "--to", database)
+    assert code == 0, err
+    assert "17 signed document file(s) copied into" in out
+    assert f"1 signed document file(s) were not in {demo / 'files'}, so could not be copied" in out
 
 
 def test_db_copy_refuses_a_register_that_is_not_empty_and_changes_nothing(

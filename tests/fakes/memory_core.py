@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from db.files import FileStore
+from db.files import SignedFiles
 from db.mapping import to_json
 from transfers_app.domain import models
 from transfers_app.domain.audit_chain import GENESIS, hash_of
@@ -73,7 +73,7 @@ def name_order(e: models.Entity) -> tuple[str, int]:
 class Core:
     """The state, the clock, the actor, transactions, audit and versioned writes."""
 
-    def __init__(self, actor: str, files: FileStore | None, now: Callable[[], datetime]) -> None:
+    def __init__(self, actor: str, files: SignedFiles | None, now: Callable[[], datetime]) -> None:
         self.state = State()
         self.actor = actor
         self.files = files

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from db.files import identify, keep_copy
 from db.mapping import SETTING_SET, SETTINGS_TABLE, setting_json
 from fakes.memory_core import (
     CATALOGUES,
@@ -150,7 +151,8 @@ class MemoryDocuments(MemoryRepository):
         c = self._c
         if c.files is None:
             raise StorageError("this register has no file store configured")
-        stored = c.files.put(file)
+        stored = identify(file)
+        c.files.keep(file, stored.sha256)
         c.state.files.setdefault(stored.sha256, replace(stored, stored_at=c.now()))
         return replace(doc, file_sha256=stored.sha256, file_name=file.name)
 
@@ -231,10 +233,19 @@ class MemoryDocuments(MemoryRepository):
 
     def file_path(self, sha256: str) -> Path | None:
         files = self._c.files
-        if files is None:
-            return None
-        path = files.path_for(sha256)
-        return path if path.exists() else None
+        return None if files is None else files.local_path(sha256)
+
+    def has_file(self, sha256: str) -> bool:
+        files = self._c.files
+        return files is not None and files.holds(sha256)
+
+    def keep_file(self, sha256: str, source: Path) -> None:
+        c = self._c
+        if c.files is None:
+            raise StorageError("this register has no file store configured")
+        if sha256 not in c.state.files:
+            raise NotFoundError(f"the register names no signed file with SHA-256 {sha256}")
+        keep_copy(c.files, source, sha256)
 
     def archive(self, doc: models.Document) -> models.Document:
         return self._c.set_archived("document", "documents", self._c.state.documents, doc, True)

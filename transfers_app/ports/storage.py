@@ -184,7 +184,20 @@ class DocumentRepository(Protocol):
         ...
 
     def file_path(self, sha256: str) -> Path | None:
-        """Where a stored signed file is, if this register holds it."""
+        """A local file with the content of a stored signed file, if this register holds it
+        (verified by its SHA-256 where the engine copies it out of a database; damaged
+        content is refused with StorageError). Never to be written to."""
+        ...
+
+    def has_file(self, sha256: str) -> bool:
+        """Whether this register holds the content of the signed file ``sha256``."""
+        ...
+
+    def keep_file(self, sha256: str, source: Path) -> None:
+        """Keeps the content of a signed file the register names already (its ``files``
+        record, as ``records.load`` writes it) from ``source``, in the current transaction
+        where the engine has them: a copy between registers. ``source`` must have that
+        SHA-256 (StorageError otherwise); a name the register lacks is NotFoundError."""
         ...
 
     def archive(self, doc: models.Document) -> models.Document: ...

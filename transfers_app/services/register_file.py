@@ -179,6 +179,6 @@ def import_register_json(store: Store, codec: RegisterFileCodec, path: Path) -> 
     store.records.load(
         records, f"loaded {path.name}: {live} entities, exported {parsed.exported_at or '?'}"
     )
-    missing = tuple(f.sha256 for f in records.files if store.documents.file_path(f.sha256) is None)
+    missing = tuple(f.sha256 for f in records.files if not store.documents.has_file(f.sha256))
     counts = {f.name: len(getattr(records, f.name)) for f in fields(records)}
     return ImportResult(path, counts, parsed.exported_at, parsed.reference_version, missing)

@@ -55,10 +55,7 @@ def _postgresql(folder: Path, request: pytest.FixtureRequest) -> Store:
 
     server = request.getfixturevalue("postgres_server")
     return PgStore(
-        open_postgres(server.new_database()),
-        actor=ACTOR,
-        files=FileStore(folder / "files"),
-        now=Clock(),
+        open_postgres(server.new_database()), actor=ACTOR, cache=folder / "cache", now=Clock()
     )
 
 
