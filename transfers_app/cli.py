@@ -961,7 +961,14 @@ def cmd_import_json(args: argparse.Namespace, ctx: Context) -> int:
         # The history came along: say whether it still verifies, as ``audit verify`` would.
         for line in verification_lines(services.audit.verify()):
             print(f"  {line}")
-    if result.missing_files:
+    if result.missing_files and ctx.database:
+        # A JSON export carries no file content; a team register keeps it in its database.
+        print(
+            f"{len(result.missing_files)} signed document file(s) are not in {ctx.register}: "
+            f"attach them again, or copy the register they were exported from with its files "
+            f"({PROG} db copy --to URL)"
+        )
+    elif result.missing_files:
         print(
             f"{len(result.missing_files)} signed document file(s) are not in this register's "
             f"file store ({ctx.paths.files}): copy the files folder of the register they were "
