@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import threading
 import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
@@ -17,7 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from support.contract_samples import parties, scc
-from support.postgres import PostgresServer
+from support.postgres import PostgresServer, second_waits
 
 import db.sqlite.documents
 from db.files import CHUNK, identify
@@ -235,23 +234,11 @@ def test_two_teammates_attaching_one_new_file_at_once_keep_it_once(
     signed = _signed(tmp_path, "signed.pdf", 2 * CHUNK)
     own, stratus = parties(ann)
     assert own.id is not None and stratus.id is not None
-    outcome: list[BaseException | Document] = []
-
-    def bob_attaches() -> None:
-        try:
-            outcome.append(bob.documents.add(scc((own.id or 0,), title="Bob's"), signed))
-        except BaseException as exc:
-            outcome.append(exc)
-
-    with ann.transaction() as tx:
-        mine = tx.documents.add(scc((own.id, stratus.id), title="Ann's"), signed)
-        worker = threading.Thread(target=bob_attaches)
-        worker.start()
-        worker.join(0.5)
-        assert worker.is_alive()  # Bob's save waits for Ann's file
-    worker.join(10)
-    assert not worker.is_alive()
-    (bobs,) = outcome
+    mine, bobs = second_waits(
+        ann,
+        lambda tx: tx.documents.add(scc((own.id or 0, stratus.id or 0), title="Ann's"), signed),
+        lambda: bob.documents.add(scc((own.id or 0,), title="Bob's"), signed),
+    )
     assert isinstance(bobs, Document), bobs
     assert bobs.file_sha256 == mine.file_sha256 is not None
     assert len(_chunks(register, mine.file_sha256)) == 2

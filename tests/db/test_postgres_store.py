@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from psycopg import errors as pg
 from support.contract_samples import vendor
-from support.postgres import PostgresServer
+from support.postgres import PostgresServer, second_waits
 
 from db.migrations import MIGRATION_NAMES as SQLITE_NAMES
 from db.postgres import PgStore, open_postgres
@@ -39,7 +39,7 @@ def test_every_sqlite_migration_has_its_postgresql_version() -> None:
     # A migration added for SQLite runs on PostgreSQL too: its SQL is translated, or (if it
     # uses sqlite-utils' Python API) its PostgreSQL version is in OVERRIDES; what only a
     # team register has comes after them.
-    assert MIGRATION_NAMES == (*SQLITE_NAMES, *POSTGRES_ONLY)
+    assert (*SQLITE_NAMES, *POSTGRES_ONLY) == MIGRATION_NAMES
     for name in SQLITE_NAMES:
         assert name in OVERRIDES or migration_sql(name), name
 
@@ -279,23 +279,12 @@ def test_a_save_waits_for_the_other_one_and_then_is_refused(
 ) -> None:
     ann, bob = two_stores
     saved = ann.entities.add(vendor())
-    outcome: list[BaseException | Entity] = []
-
-    def bob_saves() -> None:
-        try:
-            outcome.append(bob.entities.update(replace(saved, notes="Bob's change")))
-        except BaseException as exc:
-            outcome.append(exc)
-
-    with ann.transaction() as tx:
-        tx.entities.update(replace(saved, notes="Ann's change"))
-        worker = threading.Thread(target=bob_saves)
-        worker.start()
-        worker.join(0.5)
-        assert worker.is_alive()  # Bob's save waits for Ann's transaction
-    worker.join(10)
-    assert not worker.is_alive()
-    assert isinstance(outcome[0], StorageError) and "changed elsewhere" in str(outcome[0])
+    _, outcome = second_waits(
+        ann,
+        lambda tx: tx.entities.update(replace(saved, notes="Ann's change")),
+        lambda: bob.entities.update(replace(saved, notes="Bob's change")),
+    )
+    assert isinstance(outcome, StorageError) and "changed elsewhere" in str(outcome)
     assert bob.entities.get(saved.id or 0).notes == "Ann's change"
 
 

@@ -20,10 +20,12 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import quote, urlencode
 
 import port_for
@@ -33,6 +35,9 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from db.postgres import open_postgres
+from transfers_app.ports.storage import Store, UnitOfWork
+
+T = TypeVar("T")
 
 ENV_SERVER = "TRANSFERS_TEST_POSTGRES"
 ENV_REQUIRED = "TRANSFERS_TEST_POSTGRES_REQUIRED"
@@ -220,3 +225,29 @@ class RootSafeServer:
         if (self.data / "postmaster.pid").exists():
             self._as_postgres("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def second_waits(
+    first: Store, inside: Callable[[UnitOfWork], T], second: Callable[[], object]
+) -> tuple[T, object]:
+    """Runs ``inside`` in a transaction of ``first``; while it is open, starts ``second`` (on
+    another connection) on a thread and checks that it waits for that transaction. Returns
+    what ``inside`` returned and what ``second`` did once it could go on: its result, or the
+    exception it raised."""
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(second())
+        except BaseException as exc:
+            outcome.append(exc)
+
+    with first.transaction() as tx:
+        result = inside(tx)
+        worker = threading.Thread(target=run)
+        worker.start()
+        worker.join(0.5)
+        assert worker.is_alive()  # the second waits for the first transaction
+    worker.join(10)
+    assert not worker.is_alive()
+    return result, outcome[0]
