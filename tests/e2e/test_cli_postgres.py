@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -194,3 +195,21 @@ def test_db_copy_refuses_a_register_that_is_not_empty_and_changes_nothing(
     assert code == 2 and "is the register in use" in err
     code, _, err = run(capsys, "db", "copy", "--to", str(tmp_path / "register.txt"))
     assert code == 2 and "--to takes postgresql://host/dbname or FILE.db" in err
+
+
+def test_a_teammate_s_evidence_pack_encloses_the_signed_files_from_the_database(
+    capsys: pytest.CaptureFixture[str], database: str, demo: Path, tmp_path: Path
+) -> None:
+    assert run(capsys, "db", "copy", "--to", database)[0] == 0
+    mine, theirs = tmp_path / "mine.zip", tmp_path / "theirs.zip"
+    assert run(capsys, "export", "pack", "-o", str(mine), "--yes")[0] == 0
+    teammate = ["--data-dir", str(tmp_path / "teammate"), "--database", database]
+    code, _, err = run(capsys, *teammate, "export", "pack", "-o", str(theirs), "--yes")
+    assert code == 0, err
+
+    def enclosed(pack: Path) -> dict[str, bytes]:
+        with zipfile.ZipFile(pack) as z:
+            return {n: z.read(n) for n in z.namelist() if n.startswith("documents/")}
+
+    from_file, from_database = enclosed(mine), enclosed(theirs)
+    assert len(from_file) > 0 and from_database == from_file
