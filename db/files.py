@@ -14,6 +14,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -80,13 +81,14 @@ def changed_while_stored(source: Path) -> StorageError:
 
 
 def place_verified(
-    tmp: Path, target: Path, digest: str, sha256: str, damaged: StorageError
+    tmp: Path, target: Path, digest: str, sha256: str, damaged: Callable[[], StorageError]
 ) -> None:
     """Moves the finished temporary file ``tmp``, whose content has the SHA-256 ``digest``, to
-    ``target`` (read-only) if that is ``sha256``; otherwise removes it and raises ``damaged``."""
+    ``target`` (read-only) if that is ``sha256``; otherwise removes it and raises what
+    ``damaged`` says."""
     try:
         if digest != sha256:
-            raise damaged
+            raise damaged()
         os.replace(tmp, target)
         target.chmod(0o444)
     finally:
@@ -135,7 +137,8 @@ class FileStore:
         except OSError as exc:
             tmp.unlink()
             raise StorageError(f"cannot store {source}: {exc.strerror}") from None
-        place_verified(tmp, target, sha256_of(tmp)[0], sha256, changed_while_stored(source))
+        digest = sha256_of(tmp)[0]
+        place_verified(tmp, target, digest, sha256, lambda: changed_while_stored(source))
 
     def holds(self, sha256: str) -> bool:
         return self.path_for(sha256).exists()

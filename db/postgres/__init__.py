@@ -5,7 +5,8 @@ The repositories are the SQLite adapter's, writing the SQL both engines agree on
 respells the read models' SQL; ``connection`` opens a server's database (``open_postgres``:
 checked, refusing a newer schema, migrated only by ``init``), ``migrations`` creates the
 schema from the same named migrations as SQLite, ``errors`` turns psycopg's errors into one
-clear message, ``store`` ties them together (``PgStore``).
+clear message, ``files`` keeps the signed files' content in the database, ``store`` ties
+them together (``PgStore``).
 
 Importing this package imports psycopg: the composition root imports it only for a
 ``postgresql://`` register.

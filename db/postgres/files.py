@@ -113,7 +113,7 @@ class PgFiles:
             raise StorageError(
                 f"cannot copy a signed file into {self.cache}: {exc.strerror}"
             ) from None
-        place_verified(tmp, target, h.hexdigest(), sha256, self._damaged(sha256))
+        place_verified(tmp, target, h.hexdigest(), sha256, lambda: self._damaged(sha256))
         return target
 
     def verify(self, sha256: str) -> bool:

@@ -16,6 +16,7 @@ from support.widgets import PageLoader
 
 from transfers_app.domain.enums import DocumentKind, DocumentStatus
 from transfers_app.domain.models import Document
+from transfers_app.errors import StorageError
 from ui.context import UiContext
 from ui.dialogs.document_dialog import DocumentDialog
 from ui.models.documents import Column, DocumentsModel
@@ -487,3 +488,34 @@ def test_escape_on_a_filled_document_form_asks_first(
     dialog.title_edit.setText("Draft SCCs")
     dialog.reject()
     assert asked == [True]
+
+
+def test_a_signed_file_the_register_refuses_to_hand_out_is_said_not_opened(
+    page: DocumentsPage,
+    ctx: UiContext,
+    signed_pdf: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    error_texts: list[str],
+) -> None:
+    # A team register refuses content that no longer has its SHA-256 (tests/db/
+    # test_postgres_files.py); the page says so instead of opening anything.
+    page.attach_file(document_named(ctx, STRATUS_SCC), signed_pdf)
+    refused = StorageError(
+        "the signed file 'signed.pdf' (SHA-256 ab12) is damaged in postgresql:///r"
+    )
+
+    def damaged(doc: Document) -> Path:
+        raise refused
+
+    opened: list[QUrl] = []
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
+    monkeypatch.setattr(ctx.services.workspace, "viewable_copy", damaged)
+    select(page, STRATUS_SCC)
+    page.open_selected()
+    assert opened == []
+    assert error_texts == [f"'{STRATUS_SCC}' cannot be opened: {refused}."]

@@ -409,7 +409,11 @@ class DocumentsPage(TablePage[_Read]):
         doc = self._require_selection()
         if doc is None:
             return
-        path = self.ctx.services.workspace.viewable_copy(doc)
+        try:
+            path = self.ctx.services.workspace.viewable_copy(doc)
+        except TransfersError as exc:  # e.g. content damaged in a team register's database
+            messages.error(self, f"'{doc.title}' cannot be opened: {exc}.")
+            return
         if path is None:
             if doc.file_sha256:
                 messages.error(
