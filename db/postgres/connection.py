@@ -56,6 +56,7 @@ class PgConnection:
 
     def __init__(self, raw: psycopg.Connection[Any], url: str) -> None:
         self.raw = raw
+        self.url = url  # for another connection to the same register (hearing changes)
         self.where = describe(url)
 
     @property

@@ -12,6 +12,7 @@ from db.postgres.session import PgSession
 from db.sqlite.session import utcnow
 from db.sqlite.store import SessionStore
 from transfers_app.errors import StorageError
+from transfers_app.ports.changes import ChangeFeed
 from transfers_app.ports.storage import JournalMode, StorageInfo
 
 # Why ``--journal`` (shared-drive mode, for a register file) is refused on a server.
@@ -43,6 +44,12 @@ class PgStore(SessionStore):
     def storage(self) -> StorageInfo:
         # The server and database, never the password; a server has no journal modes.
         return StorageInfo(self.connection.where, journal=None)
+
+    def changes(self) -> ChangeFeed:
+        # A connection of its own hears the others; this one's changes are marked as its own.
+        from db.postgres.listener import PgChangeFeed
+
+        return PgChangeFeed(self.connection.url, self.connection.raw.info.backend_pid)
 
     def set_journal_mode(self, mode: JournalMode) -> None:
         raise StorageError(NO_JOURNAL_MODES)

@@ -37,8 +37,8 @@ from transfers_app.errors import StorageError
 def test_every_sqlite_migration_has_its_postgresql_version() -> None:
     # A migration added for SQLite runs on PostgreSQL too: its SQL is translated, or (if it
     # uses sqlite-utils' Python API) its PostgreSQL version is in OVERRIDES.
-    assert MIGRATION_NAMES == SQLITE_NAMES
-    for name in MIGRATION_NAMES:
+    assert MIGRATION_NAMES[: len(SQLITE_NAMES)] == SQLITE_NAMES
+    for name in SQLITE_NAMES:
         assert name in OVERRIDES or migration_sql(name), name
 
 
@@ -110,7 +110,7 @@ def _tables(url: str) -> set[str]:
 
 
 def test_init_creates_the_schema_once(empty_database: str) -> None:
-    assert init_postgres(empty_database) == list(SQLITE_NAMES)
+    assert init_postgres(empty_database) == list(MIGRATION_NAMES)
     assert {"entities", "transfers", "documents", "tias", "audit"} <= _tables(empty_database)
     assert init_postgres(empty_database) == []  # a second init changes nothing
     conn = open_postgres(empty_database)

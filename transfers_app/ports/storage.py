@@ -29,6 +29,7 @@ from transfers_app.domain.readmodels import (
     NameKeys,
     RulesSnapshot,
 )
+from transfers_app.ports.changes import ChangeFeed
 
 
 class JournalMode(StrEnum):
@@ -438,6 +439,11 @@ class Store(UnitOfWork, Protocol):
         register and audited as the setting ``journal_mode``). Needs the register to itself:
         ``LockedError`` while another program has it open. ``StorageError`` for an engine
         without journal modes."""
+        ...
+
+    def changes(self) -> ChangeFeed:
+        """A new feed of the changes other clients commit (``NoChanges`` where there are
+        none to hear), not started; it keeps a connection of its own while it runs."""
         ...
 
     def transaction(self) -> AbstractContextManager[UnitOfWork]: ...
