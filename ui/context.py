@@ -26,9 +26,13 @@ class UiContext:
     # One status report shared by every page: computed once per register generation and
     # reference set, whichever page (or background thread) asks first; the others wait for it.
     _status_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _status: tuple[tuple[int, date, ReferenceSet], StatusReport] | None = field(
+    _status: tuple[tuple[int, int, date, ReferenceSet], StatusReport] | None = field(
         default=None, repr=False
     )
+
+    # Counts the bursts of changes heard from others: a change that bypassed the audit trail
+    # (a script's) leaves the generation as it was, and must be read again all the same.
+    heard: int = 0
 
     # Why the register cannot be changed (None: it can); asked once, when first needed.
     _read_only: tuple[str | None] | None = field(default=None, repr=False)
@@ -58,7 +62,7 @@ class UiContext:
         register = (services or self.services).register
         with self._status_lock:
             # The set itself, not its id(): a replaced set may be freed and its id reused.
-            key = (register.generation(), self.today, register.ref)
+            key = (register.generation(), self.heard, self.today, register.ref)
             if self._status is not None and self._status[0] == key:
                 return self._status[1]
             report = register.compute_status(self.today)

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -24,10 +25,12 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.enums import Regime
 from transfers_app.errors import TransfersError
+from transfers_app.ports.changes import RegisterChange
 from transfers_app.ports.storage import JournalMode
 from ui import jobs, messages
 from ui.context import UiContext
 from ui.pages.base import Page
+from ui.remote import RemoteChanges, who_changed
 from ui.widgets.panes import split_panes
 
 # Navigation order: key, module, class.
@@ -148,6 +151,10 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)
+        # What others commit to a shared register shows without a restart.
+        self.remote = RemoteChanges(ctx.services.changes(), self)
+        self.remote.settled.connect(self.changed_elsewhere)
+        self.remote.start()
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -379,6 +386,18 @@ class MainWindow(QMainWindow):
         )
         self._update_status_bar()
 
+    def changed_elsewhere(self, changes: list[RegisterChange]) -> None:
+        """Others committed ``changes``: refresh as after a save here, and tell each open
+        editor whose record they changed (it keeps what the user typed)."""
+        from ui.dialogs.record_editor import RecordEditor
+
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, RecordEditor) and widget.isVisible():
+                widget.changed_elsewhere(changes)
+        self.ctx.heard += 1
+        self.register_changed()
+        self.statusBar().showMessage(who_changed(changes), 10000)
+
     def refresh_all(self) -> None:
         self.register_changed()
 
@@ -507,6 +526,7 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/page", self.nav.currentRow())
+        self.remote.stop()
         # Let background checks (dashboard, register status) finish before the app goes.
         jobs.runner().wait(msecs=5000)
         super().closeEvent(event)

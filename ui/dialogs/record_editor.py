@@ -4,12 +4,15 @@ nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import html
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from transfers_app.domain.formatting import moment
 from transfers_app.errors import ConflictError, TransfersError
+from transfers_app.ports.changes import RegisterChange
 from ui import messages
 
 if TYPE_CHECKING:
@@ -42,6 +45,11 @@ class RecordEditor(QDialog, Generic[R]):
     save_button: QPushButton
     # The user chose to reload the record someone else saved: open the editor again on it.
     reload_requested = False
+    # The aggregate of the record in a notice of changes by others ("entities", "transfers").
+    aggregate = ""
+    # Shown at the top while someone else has changed the record since it was opened.
+    changed_notice: QFrame | None = None
+    changed_label: QLabel
 
     def _validate(self) -> bool:
         """Show the problems beside the fields; True when there are none."""
@@ -112,6 +120,65 @@ class RecordEditor(QDialog, Generic[R]):
         self._mark_clean()
         self.accept()
         return saved
+
+    def changed_elsewhere(self, changes: Sequence[RegisterChange]) -> None:
+        """Others committed ``changes``: if they may include this record, say so above the
+        fields and offer to reload it; what the user typed stays until they choose (a save
+        meanwhile meets the conflict dialog, and nothing is overwritten)."""
+        record_id = getattr(self.original, "id", None)
+        hits = [
+            c for c in changes if record_id is not None and c.touches(self.aggregate, record_id)
+        ]
+        if not hits:
+            return
+        change = hits[-1]
+        if change.everything:
+            text = (
+                f"This {self.noun} may have been changed while the connection to the server "
+                "was lost."
+            )
+        else:
+            who = html.escape(change.actor or "Someone else")
+            when = f" at {moment(change.at)}" if change.at is not None else ""
+            named = change.records.get(self.aggregate, frozenset())
+            what = (
+                f"this {self.noun}"
+                if record_id in named
+                else f"many records, maybe this {self.noun}"
+            )
+            text = f"<b>Changed by {who}{when}</b> ({what}). Reload it to see their version."
+        if self.changed_notice is None:
+            self.changed_notice = self._notice_bar()
+        self.changed_label.setText(text)
+        self.changed_notice.show()
+
+    def _notice_bar(self) -> QFrame:
+        bar = QFrame(self)
+        bar.setObjectName("changed-elsewhere")
+        bar.setStyleSheet(
+            "QFrame#changed-elsewhere { background: #fff3c4; border: 1px solid #e0c860; }"
+            "QLabel { color: #3d2e00; }"
+        )
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(10, 4, 6, 4)
+        label = self.changed_label = QLabel()
+        label.setWordWrap(True)
+        row.addWidget(label, 1)
+        reload = QPushButton("&Reload")
+        reload.setToolTip(f"Open the {self.noun} again as it is stored now")
+        reload.clicked.connect(self.reload_stored)
+        row.addWidget(reload)
+        layout = self.layout()
+        if isinstance(layout, QBoxLayout):
+            layout.insertWidget(0, bar)
+        return bar
+
+    def reload_stored(self) -> None:
+        """Close and open the record again as stored (asking first if edits would be lost)."""
+        if self.is_dirty() and not messages.discard_changes(self):
+            return
+        self.reload_requested = True
+        QDialog.reject(self)
 
     def _conflict(self, error: ConflictError) -> None:
         """Someone saved the record first: show both versions; reload if the user asks."""

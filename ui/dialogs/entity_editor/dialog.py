@@ -78,6 +78,7 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
     """Add or edit an entity, with its locations; shows its transfers and documents."""
 
     noun = "entity"
+    aggregate = "entities"
 
     def __init__(
         self, ctx: UiContext, entity: Entity | None, parent: QWidget | None = None
