@@ -166,7 +166,7 @@ def test_a_role_without_rights_on_the_signal_table_notifies_too(
         try:
             conn.execute(sql.SQL("GRANT {} TO current_user").format(ident))
             conn.execute(
-                sql.SQL("GRANT SELECT, INSERT ON entities, entity_tokens TO {}").format(ident)
+                sql.SQL("GRANT SELECT, INSERT ON entities TO {}").format(ident)
             )
             with conn.transaction():
                 conn.execute(sql.SQL("SET LOCAL ROLE {}").format(ident))

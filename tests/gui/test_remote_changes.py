@@ -20,7 +20,7 @@ from support.widgets import WAIT_MS, shown_main_window
 
 from db import FileStore
 from db.postgres import PgStore, open_postgres
-from db.postgres.notify import CHANNEL
+from db.postgres.notify import CHANNEL, NAMED
 from exports import file_adapters
 from transfers_app.domain.enums import Regime, Severity
 from transfers_app.paths import AppPaths
@@ -167,7 +167,7 @@ def test_an_open_editor_is_told_not_overwritten(
         timeout=SHOWN_MS,
     )
     text = editor.changed_label.text()
-    assert "Changed by" in text and "(this entity)" in text
+    assert "Changed by" in text and "since you opened this entity" in text
     assert editor.name_edit.text() == "Stratus Cloud Hosting (my edit)"  # what was typed stays
     assert not editor.reload_requested
     # Reload: unsaved edits are dropped only once the user agrees.
@@ -193,6 +193,11 @@ def test_an_editor_of_another_record_is_left_alone(
     added = other.entities.add(vendor("Unrelated Supplier Ltd"))
     qtbot.waitUntil(lambda: page.model.row_of(added.id or 0) >= 0, timeout=SHOWN_MS)
     assert editor.changed_notice is None
+    # An import of more records than a notification names: this one may be among them.
+    other.records.add_many([vendor(f"Imported {i:03}") for i in range(NAMED + 10)], [], [])
+    qtbot.waitUntil(lambda: editor.changed_notice is not None, timeout=SHOWN_MS)
+    assert "changed many records" in editor.changed_label.text()
+    assert "perhaps this entity" in editor.changed_label.text()
 
 
 def test_own_saves_are_not_refreshed_twice(

@@ -140,13 +140,11 @@ class RecordEditor(QDialog, Generic[R]):
         else:
             who = html.escape(change.actor or "Someone else")
             when = f" at {moment(change.at)}" if change.at is not None else ""
-            named = change.records.get(self.aggregate, frozenset())
-            what = (
-                f"this {self.noun}"
-                if record_id in named
-                else f"many records, maybe this {self.noun}"
-            )
-            text = f"<b>Changed by {who}{when}</b> ({what}). Reload it to see their version."
+            if record_id in change.records.get(self.aggregate, frozenset()):
+                text = f"<b>Changed by {who}{when}</b> since you opened this {self.noun}."
+            else:
+                text = f"<b>{who} changed many records{when}</b>, perhaps this {self.noun}."
+            text += " Reload to see it as stored now (your unsaved edits would be dropped)."
         if self.changed_notice is None:
             self.changed_notice = self._notice_bar()
         self.changed_label.setText(text)
@@ -164,7 +162,7 @@ class RecordEditor(QDialog, Generic[R]):
         label = self.changed_label = QLabel()
         label.setWordWrap(True)
         row.addWidget(label, 1)
-        reload = QPushButton("&Reload")
+        reload = QPushButton("Reload")
         reload.setToolTip(f"Open the {self.noun} again as it is stored now")
         reload.clicked.connect(self.reload_stored)
         row.addWidget(reload)
