@@ -14,9 +14,8 @@ import psycopg
 import pytest
 from psycopg import sql
 from support.contract_samples import vendor
-from support.postgres import PostgresServer
 
-from db.postgres import PgStore, open_postgres
+from db.postgres import PgStore
 from db.postgres import listener as listener_module
 from db.postgres.notify import NAMED, UNWATCHED, parse_payload, watched_tables
 from transfers_app.ports.changes import ChangeFeed, RegisterChange
@@ -48,24 +47,9 @@ class Heard:
 
 
 @pytest.fixture
-def register(postgres_server: PostgresServer) -> Iterator[str]:
-    yield postgres_server.new_database(reuse=False)
-    postgres_server.drop_databases()
-
-
-@pytest.fixture
-def ann_bob(register: str) -> Iterator[tuple[PgStore, PgStore]]:
-    """Ann's and Bob's stores on one register, each on its own connection."""
-    a, b = open_postgres(register), open_postgres(register)
-    yield PgStore(a, actor="ann"), PgStore(b, actor="bob")
-    a.close()
-    b.close()
-
-
-@pytest.fixture
-def ann_hears(ann_bob: tuple[PgStore, PgStore]) -> Iterator[Heard]:
+def ann_hears(two_stores: tuple[PgStore, PgStore]) -> Iterator[Heard]:
     """Ann's feed, started and listening."""
-    feed = ann_bob[0].changes()
+    feed = two_stores[0].changes()
     heard = Heard()
     feed.start(heard)
     assert feed.wait_listening(WAIT)
@@ -81,9 +65,9 @@ def _user(url: str) -> str:
 
 
 def test_a_change_bob_commits_reaches_anns_feed_naming_the_record(
-    ann_bob: tuple[PgStore, PgStore], ann_hears: Heard, register: str
+    two_stores: tuple[PgStore, PgStore], ann_hears: Heard, register: str
 ) -> None:
-    ann, bob = ann_bob
+    ann, bob = two_stores
     saved = bob.entities.add(vendor("Bob's Supplier Ltd"))
     (change,) = ann_hears.wait_for(1)
     assert saved.id is not None and change.touches("entities", saved.id)
@@ -99,9 +83,9 @@ def test_a_change_bob_commits_reaches_anns_feed_naming_the_record(
 
 
 def test_a_location_or_a_mechanism_names_the_record_it_belongs_to(
-    ann_bob: tuple[PgStore, PgStore], ann_hears: Heard, register: str
+    two_stores: tuple[PgStore, PgStore], ann_hears: Heard, register: str
 ) -> None:
-    _, bob = ann_bob
+    _, bob = two_stores
     saved = bob.entities.add(vendor("Parent Ltd"))
     ann_hears.wait_for(1)
     with psycopg.connect(register, autocommit=True) as psql:  # a script bypassing the app
@@ -115,9 +99,9 @@ def test_a_location_or_a_mechanism_names_the_record_it_belongs_to(
 
 
 def test_a_rolled_back_write_notifies_nobody(
-    ann_bob: tuple[PgStore, PgStore], ann_hears: Heard
+    two_stores: tuple[PgStore, PgStore], ann_hears: Heard
 ) -> None:
-    _, bob = ann_bob
+    _, bob = two_stores
     with pytest.raises(RuntimeError), bob.transaction() as tx:
         tx.entities.add(vendor("Never Saved Ltd"))
         raise RuntimeError("the user cancelled the import")
@@ -129,9 +113,9 @@ def test_a_rolled_back_write_notifies_nobody(
 
 
 def test_a_savepoint_rolled_back_takes_its_records_out_of_the_notification(
-    ann_bob: tuple[PgStore, PgStore], ann_hears: Heard
+    two_stores: tuple[PgStore, PgStore], ann_hears: Heard
 ) -> None:
-    _, bob = ann_bob
+    _, bob = two_stores
     with bob.transaction() as outer:
         kept = outer.entities.add(vendor("Kept Ltd"))
         with pytest.raises(RuntimeError), bob.transaction() as inner:
@@ -142,9 +126,9 @@ def test_a_savepoint_rolled_back_takes_its_records_out_of_the_notification(
 
 
 def test_a_thousand_changes_in_one_transaction_are_one_small_notification(
-    ann_bob: tuple[PgStore, PgStore], ann_hears: Heard
+    two_stores: tuple[PgStore, PgStore], ann_hears: Heard
 ) -> None:
-    _, bob = ann_bob
+    _, bob = two_stores
     ids = bob.records.add_many([vendor(f"Bulk Supplier {i:04}") for i in range(1000)], [], [])
     (change,) = ann_hears.wait_for(1)
     assert len(ids) == 1000
@@ -165,9 +149,7 @@ def test_a_role_without_rights_on_the_signal_table_notifies_too(
         conn.execute(sql.SQL("CREATE ROLE {}").format(ident))
         try:
             conn.execute(sql.SQL("GRANT {} TO current_user").format(ident))
-            conn.execute(
-                sql.SQL("GRANT SELECT, INSERT ON entities TO {}").format(ident)
-            )
+            conn.execute(sql.SQL("GRANT SELECT, INSERT ON entities TO {}").format(ident))
             with conn.transaction():
                 conn.execute(sql.SQL("SET LOCAL ROLE {}").format(ident))
                 conn.execute(
@@ -200,9 +182,9 @@ def test_every_table_of_the_register_is_watched(register: str) -> None:
 
 
 def test_stopping_ends_the_thread_at_once_and_nothing_is_delivered_after(
-    ann_bob: tuple[PgStore, PgStore],
+    two_stores: tuple[PgStore, PgStore],
 ) -> None:
-    ann, bob = ann_bob
+    ann, bob = two_stores
     feed = ann.changes()
     heard = Heard()
     feed.start(heard)
@@ -217,10 +199,10 @@ def test_stopping_ends_the_thread_at_once_and_nothing_is_delivered_after(
 
 
 def test_a_lost_connection_is_opened_again_and_says_anything_may_have_changed(
-    ann_bob: tuple[PgStore, PgStore], register: str, monkeypatch: pytest.MonkeyPatch
+    two_stores: tuple[PgStore, PgStore], register: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(listener_module, "RETRY_SECONDS", 0.1)
-    ann, bob = ann_bob
+    ann, bob = two_stores
     feed: ChangeFeed = ann.changes()
     heard = Heard()
     feed.start(heard)

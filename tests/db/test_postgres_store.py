@@ -92,13 +92,6 @@ def empty_database(postgres_server: PostgresServer) -> Iterator[str]:
     postgres_server.drop_databases()
 
 
-@pytest.fixture
-def register(postgres_server: PostgresServer) -> Iterator[str]:
-    """The URL of a new, empty register (the test may change its schema)."""
-    yield postgres_server.new_database(reuse=False)
-    postgres_server.drop_databases()
-
-
 def _tables(url: str) -> set[str]:
     with psycopg.connect(url) as conn:
         return {
@@ -248,15 +241,6 @@ def test_the_audit_names_the_authenticated_database_user(register: str) -> None:
 
 
 # -- two people at once ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def two_stores(register: str) -> Iterator[tuple[PgStore, PgStore]]:
-    """Two people's stores on one register, each on its own connection."""
-    a, b = open_postgres(register), open_postgres(register)
-    yield PgStore(a, actor="ann"), PgStore(b, actor="bob")
-    a.close()
-    b.close()
 
 
 def test_the_second_of_two_saves_of_one_record_is_refused(
