@@ -28,6 +28,7 @@ class RemoteChanges(QObject):
         super().__init__(parent)
         self.feed = feed
         self._pending: list[RegisterChange] = []
+        self._hearing = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SETTLE_MS)
@@ -36,11 +37,13 @@ class RemoteChanges(QObject):
 
     def start(self) -> None:
         if self.feed.live:
+            self._hearing = True
             self.feed.start(self._arrived.emit)
 
     def stop(self) -> None:
         """Stop hearing (the feed's thread ends before this returns); a burst gathered but
         not yet signalled is dropped: the window is closing."""
+        self._hearing = False  # what the feed queued before it stopped is dropped too
         self.feed.stop()
         self._timer.stop()
         self._pending.clear()
@@ -52,7 +55,7 @@ class RemoteChanges(QObject):
         self.start()
 
     def _gather(self, change: RegisterChange) -> None:
-        if change.own:
+        if change.own or not self._hearing:
             return
         self._pending.append(change)
         if not self._timer.isActive():

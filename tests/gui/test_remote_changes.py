@@ -221,3 +221,17 @@ def test_closing_the_window_stops_the_listener(window: MainWindow, other: PgStor
     window.close()
     assert _listener_threads() == []
     other.entities.add(vendor("After Closing Ltd"))  # heard by nobody, and no error
+
+
+def test_switching_registers_hears_the_new_one_only(
+    window: MainWindow, other: PgStore, qtbot: QtBot
+) -> None:
+    # What File > Connect does after opening another register: the old feed's thread ends.
+    heard: list[RegisterChange] = []
+    window.remote.settled.connect(heard.extend)
+    window.remote.restart(other.changes())
+    assert window.remote.feed.wait_listening(WAIT_MS / 1000)
+    assert len(_listener_threads()) == 1
+    # The window's own connection is now someone else's, as seen from the new feed.
+    mine = window.ctx.services.register.store.entities.add(vendor("Heard After Switching"))
+    qtbot.waitUntil(lambda: any(c.touches("entities", mine.id) for c in heard), timeout=SHOWN_MS)
