@@ -440,10 +440,14 @@ class Context:
         services = self.services()
         reason = services.read_only
         if reason is not None:
+            remedy = (
+                "Ask the legal team for another role."
+                if self.database
+                else "Ask for write access, or copy the data folder somewhere you can write to."
+            )
             raise UsageError(
-                f"cannot {what}: {self.paths.database} is open read-only ({reason}); nothing "
-                "was changed. Ask for write access, or copy the data folder somewhere you can "
-                "write to."
+                f"cannot {what}: {self.register} is open read-only ({reason}); nothing "
+                f"was changed. {remedy}"
             )
         return services
 
@@ -993,6 +997,7 @@ def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
         print(f"The register in {where} is at the current schema (applied: {', '.join(applied)})")
     else:
         print(f"The register in {where} was already at the current schema; nothing was changed")
+    print(cli_db.roles_text(args.url))
     print(f"Use it with: {PROG} --database {where} (or set {ENV_DATABASE})")
     return 0
 

@@ -18,7 +18,7 @@ from transfers_app.ports.storage import RegisterRole
 ROLE_NAMES = tuple(r.value for r in RegisterRole)
 _WHAT = {
     RegisterRole.LEGAL: "read and change everything",
-    RegisterRole.PROCUREMENT: "read, check, and propose suppliers",
+    RegisterRole.PROCUREMENT: "read, check, and propose suppliers (nothing else)",
     RegisterRole.AUDITOR: "read, check and export; change nothing",
 }
 
@@ -74,3 +74,24 @@ def run(args: argparse.Namespace, url: str) -> int:
     before = f" (was {', '.join(was)})" if was else ""
     print(f"{args.user} has the role {role.value} on {where}{before}: {_WHAT[role]} ({group})")
     return 0
+
+
+def roles_text(url: str) -> str:
+    """What ``db init`` says of the register's roles: their names and how to give one."""
+    from db.postgres.connection import connect
+    from db.postgres.roles import group_roles
+
+    conn = connect(url)
+    try:
+        names = group_roles(conn.raw.info.dbname)
+    finally:
+        conn.close()
+    lines = [f"  {role.value:<12} {names[role]:<32} {_WHAT[role]}" for role in names]
+    return "\n".join(
+        [
+            "Its roles (the database enforces them; the register's owner keeps every right):",
+            *lines,
+            f"Give one to a database user with: transfers-app --database {conn.where} db grant "
+            "USER ROLE",
+        ]
+    )

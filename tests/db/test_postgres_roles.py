@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -14,8 +14,9 @@ import psycopg
 import pytest
 from psycopg import errors as pg
 from support.cli import run_cli_cleanly
-from support.contract_samples import TODAY, location, own_entity, transfer, vendor
+from support.contract_samples import TODAY, location, transfer, vendor
 from support.postgres import PostgresServer
+from support.team import Team, register_team
 
 from db.postgres import PgStore, open_postgres
 from db.postgres.connection import init_postgres
@@ -63,44 +64,9 @@ def test_a_refusal_says_the_role_what_it_may_do_and_whom_to_ask() -> None:
 # -- a register with its roles, and its users ------------------------------------------------
 
 
-@dataclass
-class Team:
-    """A register made by ``db init``, with an active supplier and a document on it, and a
-    login user per role; ``url[role]`` connects as that role's user."""
-
-    owner_url: str
-    database: str
-    users: dict[RegisterRole, str]
-    url: dict[RegisterRole, str]
-    own: Entity
-    supplier: Entity
-
-
 @pytest.fixture
 def team(postgres_server: PostgresServer) -> Iterator[Team]:
-    owner_url = postgres_server.new_database(reuse=False)
-    init_postgres(owner_url)  # makes the roles
-    users: dict[RegisterRole, str] = {}
-    urls: dict[RegisterRole, str] = {}
-    conn = open_postgres(owner_url)
-    try:
-        owner = PgStore(conn, actor="owner")
-        own, supplier = owner.entities.add(own_entity()), owner.entities.add(vendor())
-        owner.entities.add_location(location(supplier))
-        owner.transfers.add(transfer(own, supplier))
-        database = conn.raw.info.dbname
-        for role in RegisterRole:
-            name, password = postgres_server.login_role()
-            conn.raw.execute(f'GRANT "{group_role(database, role)}" TO "{name}"')
-            users[role] = name
-            urls[role] = postgres_server.url_as(owner_url, name, password)
-    finally:
-        conn.close()
-    try:
-        yield Team(owner_url, database, users, urls, own, supplier)
-    finally:
-        postgres_server.drop_databases()
-        postgres_server.drop_login_roles()
+    yield from register_team(postgres_server)
 
 
 def _sql_as(team: Team, role: RegisterRole) -> psycopg.Connection[Any]:
@@ -369,11 +335,11 @@ def test_db_grant_refuses_an_unknown_role_or_user_naming_it(
     team: Team, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url, user = team.owner_url, team.users[RegisterRole.AUDITOR]
-    code, out, err = run_cli_cleanly(capsys, "--database", url, "db", "grant", user, "boss")
+    code, _out, err = run_cli_cleanly(capsys, "--database", url, "db", "grant", user, "boss")
     assert code == 2 and "ROLE: 'boss' is not a register role" in err
-    code, out, err = run_cli_cleanly(capsys, "--database", url, "db", "grant", "nobody_x", "legal")
+    code, _out, err = run_cli_cleanly(capsys, "--database", url, "db", "grant", "nobody_x", "legal")
     assert code == 2 and "USER: there is no database user 'nobody_x'" in err
-    code, out, err = run_cli_cleanly(capsys, "db", "grant", user, "legal")
+    code, _out, err = run_cli_cleanly(capsys, "db", "grant", user, "legal")
     assert code == 2 and "say which register" in err
     assert _roles_of(url, user) == {group_role(team.database, RegisterRole.AUDITOR)}
 
@@ -382,7 +348,8 @@ def test_db_init_again_keeps_the_grants_and_refuses_no_one(
     team: Team, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _err = run_cli_cleanly(capsys, "db", "init", team.owner_url)
-    assert code == 0
+    assert code == 0 and "nothing was changed" in out
+    assert f"procurement  {team.database}_procurement" in out  # the roles, by name
     with _sql_as(team, RegisterRole.PROCUREMENT) as conn:
         _refused(conn, "UPDATE entities SET notes = 'x'")
         assert conn.execute(_NEW_ENTITY, ("Again Ltd", "again ltd", "proposed")).fetchone()

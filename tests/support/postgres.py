@@ -20,6 +20,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +70,18 @@ class PostgresServer:
         )
 
     def _drop(self, name: str) -> None:
-        self._run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        # A session of another user (a role's test) may still be ending after its client
+        # closed; FORCE may not end it for us (only a superuser may end others' sessions).
+        for _ in range(50):
+            try:
+                self._run(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+                break
+            except psycopg.errors.InsufficientPrivilege:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"{name}: another user's session did not end")
         # The register's roles (``db init`` makes them; they belong to the whole server).
         for role in group_roles(name).values():
             self._run(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
