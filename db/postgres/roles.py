@@ -10,8 +10,10 @@ registers (a test and a live one): a grant on one register then gives nothing on
 - procurement: reads everything; proposes a supplier: inserts entities in lifecycle
   ``proposed``, and locations, name words, transfers and their mechanisms only for a proposed
   entity; audit entries only under its own name (``session_user``); and of the settings only
-  the audit chain's anchor, which every audited change writes (``settings.audit_anchor``).
-  Nothing else: no UPDATE or DELETE of any record, no documents, assessments or settings.
+  the audit chain's anchor, which every audited change writes (``Session.anchor_audit``),
+  and only as the truth (the newest entry's id and hash): procurement can neither forge it
+  nor wipe it, and no app role may delete an audit entry. Nothing else: no UPDATE or DELETE
+  of any record, no documents, assessments or settings.
 - auditor: reads everything, writes nothing.
 
 The register's owner (who ran ``db init``) keeps every right (it owns the tables, and row
@@ -27,6 +29,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from db.sqlite.rows import AUDIT_ANCHOR
 from transfers_app.errors import StorageError
 from transfers_app.ports.storage import RegisterRole
 
@@ -53,7 +56,10 @@ PROPOSALS: dict[str, str] = {
 # Rewritten whole when saved (DELETE, then INSERT): procurement may run the DELETE, which no
 # policy lets reach a row, so it deletes nothing (a new entity has none to delete).
 _REWRITTEN = ("entity_tokens", "transfer_mechanisms")
-AUDIT_ANCHOR_KEY = "audit_anchor"  # db.sqlite.rows.AUDIT_ANCHOR, written by every audited change
+_ANCHOR_IS_HEAD = (
+    "key = {k} AND value = "
+    "(SELECT CAST(a.id AS text) || ':' || a.hash FROM audit a ORDER BY a.id DESC LIMIT 1)"
+)
 _ROW_SECURED = (*PROPOSALS, "settings", "audit")
 _POLICY_NAMES = ("treg_read", "treg_legal", "treg_propose", "treg_anchor", "treg_anchor_update")
 _SCHEMA_TABLE = "schema_migrations"
@@ -188,17 +194,20 @@ def _policies(conn: psycopg.Connection[Any], names: dict[RegisterRole, str]) -> 
             r=legal,
         )
         if table == "settings":
-            anchor = sql.Literal(AUDIT_ANCHOR_KEY)
+            # Only the anchor, and only as the truth: the newest audit entry's id and hash
+            # (what ``Session.anchor_audit`` writes), so it can be neither forged nor wiped.
+            anchor = sql.SQL(_ANCHOR_IS_HEAD).format(k=sql.Literal(AUDIT_ANCHOR))
             policy(
-                "CREATE POLICY treg_anchor ON {t} FOR INSERT TO {r} WITH CHECK (key = {k})",
+                "CREATE POLICY treg_anchor ON {t} FOR INSERT TO {r} WITH CHECK ({a})",
                 r=procurement,
-                k=anchor,
+                a=anchor,
             )
             policy(
                 "CREATE POLICY treg_anchor_update ON {t} FOR UPDATE TO {r} "
-                "USING (key = {k}) WITH CHECK (key = {k})",
+                "USING (key = {k}) WITH CHECK ({a})",
                 r=procurement,
-                k=anchor,
+                k=sql.Literal(AUDIT_ANCHOR),
+                a=anchor,
             )
             continue
         policy(

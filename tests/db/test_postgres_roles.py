@@ -99,6 +99,8 @@ def test_procurement_bypassing_the_app_may_only_propose_a_supplier(team: Team) -
             "VALUES ('eu_scc_2021', 'SCCs', 'now', 'now')",
         )
         _refused(conn, "INSERT INTO settings (key, value) VALUES ('organisation', '{}')")
+        # The audit chain's anchor: only its true value (the newest entry's id and hash).
+        _refused(conn, "UPDATE settings SET value = '1:forged' WHERE key = 'audit_anchor'")
         # Deleting anything: refused, or (the name words and mechanisms the app rewrites on
         # every save) allowed to run but reaching no row.
         for table in ("entities", "locations", "transfers", "documents", "settings", "audit"):
