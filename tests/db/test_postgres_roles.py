@@ -8,11 +8,14 @@ import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import psycopg
 import pytest
 from psycopg import errors as pg
+from psycopg.conninfo import conninfo_to_dict
 from support.cli import run_cli_cleanly
 from support.contract_samples import TODAY, location, transfer, vendor
 from support.postgres import PostgresServer
@@ -241,7 +244,8 @@ def test_the_audit_names_the_login_user_even_when_it_sets_its_role(
     # the audit still names who logged in, and the app knows the role it acts in.
     user = team.users[RegisterRole.PROCUREMENT]
     group = group_role(team.database, RegisterRole.PROCUREMENT)
-    url = team.url[RegisterRole.PROCUREMENT] + f" options='-c role={group}'"
+    as_group = urlencode({"options": f"-c role={group}"}, quote_via=quote)
+    url = f"{team.url[RegisterRole.PROCUREMENT]}&{as_group}"
     conn = open_postgres(url)
     try:
         assert conn.raw.execute("SELECT current_user").fetchone() == (group,)
@@ -259,7 +263,7 @@ def test_a_role_on_one_register_gives_nothing_on_another(
     other = postgres_server.new_database(reuse=False)
     init_postgres(other)
     user = team.users[RegisterRole.LEGAL]
-    password = psycopg.conninfo.conninfo_to_dict(team.url[RegisterRole.LEGAL])["password"]
+    password = conninfo_to_dict(team.url[RegisterRole.LEGAL])["password"]
     with pytest.raises(StorageError, match=f"{user} has no role on this register"):
         open_postgres(postgres_server.url_as(other, user, str(password)))
 
@@ -344,6 +348,21 @@ def test_db_grant_refuses_an_unknown_role_or_user_naming_it(
     code, _out, err = run_cli_cleanly(capsys, "db", "grant", user, "legal")
     assert code == 2 and "say which register" in err
     assert _roles_of(url, user) == {group_role(team.database, RegisterRole.AUDITOR)}
+
+
+def test_a_command_procurement_may_not_run_says_so_without_a_traceback(
+    team: Team, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    url = team.url[RegisterRole.PROCUREMENT]
+    public_list = str(tmp_path / "subprocessors.html")
+    publish = ("export", "public-list", "-o", public_list, "--publish", "--force")
+    code, _out, err = run_cli_cleanly(capsys, "--database", url, *publish)
+    assert code == 2
+    assert "Your role on this register is procurement: you may propose suppliers" in err
+    assert "Ask the legal team." in err
+    code, out, _err = run_cli_cleanly(capsys, "--database", url, "status")
+    assert "Register status" in out  # reading and checking stay (exit 1: gaps were found)
+    assert code == 1
 
 
 def test_db_init_again_keeps_the_grants_and_refuses_no_one(

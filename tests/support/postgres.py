@@ -104,15 +104,24 @@ class PostgresServer:
             self._run(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
 
     def url_as(self, url: str, user: str, password: str, **options: str) -> str:
-        """``url`` (one of this server's databases) for ``user``: by the server's Unix socket
-        where that lets a password in, or else over TCP on localhost (Debian's cluster lets
-        local users in by their system name only, ``peer``)."""
-        params = {**conninfo_to_dict(url), "user": user, "password": password, **options}
+        """``url`` (one of this server's databases) as a postgresql:// URL for ``user``: by the
+        server's Unix socket where that lets a password in, or else over TCP on localhost
+        (Debian's cluster lets local users in by their system name only, ``peer``)."""
+        params = {k: str(v) for k, v in conninfo_to_dict(url).items() if v not in (None, "")}
+        dbname = params.pop("dbname")
+        for key in ("user", "password"):
+            params.pop(key, None)
+        params.update(options)
+        login = f"postgresql://{quote(user, safe='')}:{quote(password, safe='')}@"
+
+        def as_url(rest: dict[str, str]) -> str:
+            return f"{login}/{quote(dbname)}?{urlencode(rest, quote_via=quote)}"
+
         try:
-            psycopg.connect(make_conninfo(**params), connect_timeout=5).close()
+            psycopg.connect(as_url(params), connect_timeout=5).close()
         except psycopg.OperationalError:
             params["host"] = "127.0.0.1"
-        return make_conninfo(**params)
+        return as_url(params)
 
     def create_template(self) -> None:
         """The template every test database is copied from: an empty register, migrated."""
