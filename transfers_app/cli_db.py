@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from transfers_app.errors import ValidationError
+from transfers_app.errors import StorageError, ValidationError
 from transfers_app.ports.storage import RegisterRole
 
 ROLE_NAMES = tuple(r.value for r in RegisterRole)
@@ -66,6 +66,12 @@ def run(args: argparse.Namespace, url: str) -> int:
                 print(f"{args.user} did not have the role {role.value} on {where}; nothing changed")
             return 0
         had = grant_role(conn.raw, args.user, role)
+    except psycopg.errors.InsufficientPrivilege as exc:
+        reason = str(exc).strip().splitlines()[0]
+        raise StorageError(
+            f"only the register's owner (who ran db init) or a user who may create roles can "
+            f"grant or revoke its roles ({reason}); nothing was changed"
+        ) from None
     except psycopg.Error as exc:
         raise storage_error(exc) from None
     finally:

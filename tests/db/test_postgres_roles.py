@@ -347,6 +347,10 @@ def test_db_grant_refuses_an_unknown_role_or_user_naming_it(
     assert code == 2 and "USER: there is no database user 'nobody_x'" in err
     code, _out, err = run_cli_cleanly(capsys, "db", "grant", user, "legal")
     assert code == 2 and "say which register" in err
+    # A legal user may change the register, not who may: granting is the owner's.
+    as_legal = team.url[RegisterRole.LEGAL]
+    code, _out, err = run_cli_cleanly(capsys, "--database", as_legal, "db", "grant", user, "legal")
+    assert code == 2 and "only the register's owner (who ran db init)" in err
     assert _roles_of(url, user) == {group_role(team.database, RegisterRole.AUDITOR)}
 
 
