@@ -355,6 +355,10 @@ class MainWindow(QMainWindow):
             return None
 
     def new_record(self) -> None:
+        if self.ctx.may_propose:  # all procurement may add is a supplier
+            self.go("register", {})
+            self._guard(self.pages["register"].new_record)
+            return
         if not self._guard(self.current_page().new_record):
             self.go("register", {})
             self._guard(self.pages["register"].new_record)
@@ -466,16 +470,35 @@ class MainWindow(QMainWindow):
 
     def _set_read_only(self, reason: str) -> None:
         """The register cannot be changed: say why above the pages, hide what would change
-        it; reading, checking and exporting stay."""
-        self.read_only_banner.setText(
-            f"<b>Read-only:</b> {html.escape(reason)}. You can read, check and export the "
-            "register; nothing can be changed. To make changes, open it where you can write to "
-            "it, or ask the person who manages the folder."
-        )
+        it; reading, checking and exporting stay (and, for procurement, proposing a new
+        supplier: New stays, and opens the New entity dialog)."""
+        proposing = self.ctx.may_propose
+        if proposing:
+            self.read_only_banner.setText(
+                "<b>Procurement:</b> you can read, check and export the register, and propose "
+                "a new supplier (<b>New…</b>: an entity in lifecycle Proposed, with its "
+                "locations and transfers). Approving suppliers, documents and assessments are "
+                "for the legal team."
+            )
+        elif self.ctx.role is not None:  # an auditor
+            self.read_only_banner.setText(
+                f"<b>Read-only:</b> {html.escape(reason)}. Nothing can be changed; to make "
+                "changes, ask the legal team."
+            )
+        else:
+            self.read_only_banner.setText(
+                f"<b>Read-only:</b> {html.escape(reason)}. You can read, check and export the "
+                "register; nothing can be changed. To make changes, open it where you can "
+                "write to it, or ask the person who manages the folder."
+            )
         self.read_only_banner.show()
-        self.setWindowTitle("Transfer Register (read-only)")
+        role = self.ctx.role
+        self.setWindowTitle(f"Transfer Register ({role.value if role else 'read-only'})")
         tip = f"The register is read-only ({reason})"
         for action in (self.act_new, self.act_import, self.act_archive, self.act_undo):
+            if proposing and action is self.act_new:
+                action.setToolTip("Propose a new supplier (an entity in lifecycle Proposed)")
+                continue
             action.setEnabled(False)
             action.setToolTip(tip)
             action.setStatusTip(tip)
@@ -502,7 +525,8 @@ class MainWindow(QMainWindow):
             mode = self.ctx.services.settings.storage().journal
             journal = " (shared-drive mode)" if mode is JournalMode.ROLLBACK else ""
         else:
-            journal = " (read-only)"
+            role = self.ctx.role
+            journal = f" ({role.value})" if role is not None else " (read-only)"
         self.db_label.setText(f"Database: {self.ctx.database}{journal}")
         ref = self.ctx.ref
         self.ref_label.setText(ref.age_text(self.ctx.today))

@@ -324,7 +324,7 @@ def test_records_added_after_a_loaded_register_take_the_next_ids(
         (pg.CheckViolation("new row violates check\nDETAIL: x"), "refused by the database: new"),
         (pg.SerializationFailure("could not serialize"), "changed the register at the same"),
         (pg.DeadlockDetected("deadlock detected"), "changed the register at the same"),
-        (pg.InsufficientPrivilege("permission denied"), "your database role may not make this"),
+        (pg.InsufficientPrivilege("permission denied"), "refused the change to your user"),
         (psycopg.OperationalError("server closed the connection"), "server cannot be used (ser"),
         (pg.UndefinedTable('relation "x" does not exist'), "cannot be used: relation"),
         (psycopg.DatabaseError(""), "cannot be used: DatabaseError"),

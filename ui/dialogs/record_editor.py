@@ -50,6 +50,9 @@ class RecordEditor(QDialog, Generic[R]):
     # Shown at the top while someone else has changed the record since it was opened.
     changed_notice: QFrame | None = None
     changed_label: QLabel
+    # A new record of this kind is part of a proposal, which a user who ``may_propose`` (the
+    # procurement role) can save on a register otherwise read-only to them.
+    proposable = False
 
     def _validate(self) -> bool:
         """Show the problems beside the fields; True when there are none."""
@@ -82,6 +85,8 @@ class RecordEditor(QDialog, Generic[R]):
     @property
     def read_only(self) -> str | None:
         """Why nothing can be saved (the register is read-only), or None."""
+        if self.proposable and self.original is None and self.ctx.may_propose:
+            return None
         return self.ctx.read_only
 
     def _foot_message(self) -> QLabel | None:

@@ -427,7 +427,8 @@ class RegisterPage(Page):
         self._filters_changed()
 
     def edit_controls(self) -> list[QWidget]:
-        return [self.new_button]
+        # Procurement proposes suppliers with it, on a register otherwise read-only to them.
+        return [] if self.ctx.may_propose else [self.new_button]
 
     def focus_search(self) -> bool:
         return self.search.take_focus()

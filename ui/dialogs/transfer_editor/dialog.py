@@ -81,6 +81,7 @@ class TransferEditor(FieldMessages, RecordEditor[Transfer]):
 
     noun = "transfer"
     aggregate = "transfers"
+    proposable = True  # a proposed supplier's transfers
 
     def __init__(
         self,
