@@ -2,7 +2,7 @@
 team opens what another attached.
 
 Each file's content is rows of ``file_chunks`` (``sha256``, ``seq``, ``data``: at most 1 MiB
-each, migration ``pg001_file_chunks``) beside its ``files`` row, written in the transaction
+each, migration ``pg002_file_chunks``) beside its ``files`` row, written in the transaction
 of the document that names it: a save that fails keeps none of it, a document committed has
 all of it. The same content attached twice is kept once. Writing streams the file to the
 server a chunk at a time (binary COPY) while hashing what is sent; reading streams the rows

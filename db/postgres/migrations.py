@@ -21,6 +21,7 @@ import psycopg
 
 from db.migrations import MIGRATION_NAMES as SQLITE_NAMES
 from db.migrations import migrations as sqlite_migrations
+from db.postgres.notify import change_notices, watch_tables
 from transfers_app.domain.audit_chain import GENESIS, entry_hash
 
 MIGRATION_SET = "transfers_app"
@@ -63,7 +64,7 @@ def _audit_chain(conn: psycopg.Connection[Any]) -> None:
 
 
 def _file_chunks(conn: psycopg.Connection[Any]) -> None:
-    """``pg001_file_chunks``: the signed files' content, in the database beside their ``files``
+    """``pg002_file_chunks``: the signed files' content, in the database beside their ``files``
     row, so every member of the team opens what another attached (``db.postgres.files``).
 
     In chunks of at most 1 MiB (``db.files.CHUNK``), rows of a plain table rather than large
@@ -92,7 +93,8 @@ OVERRIDES: dict[str, Callable[[psycopg.Connection[Any]], None]] = {
 # Migrations only PostgreSQL has, applied after SQLite's in this order (one must not rely on
 # a SQLite migration written after it: an older register applied it first).
 POSTGRES_ONLY: dict[str, Callable[[psycopg.Connection[Any]], None]] = {
-    "pg001_file_chunks": _file_chunks,
+    "pg001_change_notices": change_notices,
+    "pg002_file_chunks": _file_chunks,
 }
 
 MIGRATION_NAMES: tuple[str, ...] = (*SQLITE_NAMES, *POSTGRES_ONLY)
@@ -197,4 +199,7 @@ def apply_migrations(conn: psycopg.Connection[Any]) -> list[str]:
                 (MIGRATION_SET, name, datetime.now(UTC).isoformat()),
             )
         done.append(name)
+    if done:
+        with conn.transaction():  # a table a later migration added is watched too
+            watch_tables(conn)
     return done

@@ -17,6 +17,7 @@ import psycopg
 import pytest
 from support.contract_samples import parties, scc
 from support.postgres import PostgresServer, second_waits
+from support.team import Team, register_team
 
 import db.sqlite.documents
 from db.files import CHUNK, identify
@@ -24,6 +25,7 @@ from db.postgres import PgStore, open_postgres
 from db.postgres.connection import init_postgres
 from transfers_app.domain.models import Document, StoredFile
 from transfers_app.errors import ConflictError, StorageError
+from transfers_app.ports.storage import RegisterRole
 
 
 @pytest.fixture
@@ -249,13 +251,52 @@ def test_db_init_adds_the_file_content_table_to_an_existing_register(
 ) -> None:
     with psycopg.connect(register, autocommit=True) as raw:  # as the previous version left it
         raw.execute("DROP TABLE file_chunks")
-        raw.execute("DELETE FROM schema_migrations WHERE name = 'pg001_file_chunks'")
+        raw.execute("DELETE FROM schema_migrations WHERE name = 'pg002_file_chunks'")
     with pytest.raises(StorageError, match=r"older version; upgrade it with: .*db init"):
         open_postgres(register)
-    assert init_postgres(register) == ["pg001_file_chunks"]
+    assert init_postgres(register) == ["pg002_file_chunks"]
     store = PgStore(open_postgres(register), actor="ann", cache=tmp_path / "cache")
     try:
         sha = _attach(store, _signed(tmp_path, "signed.pdf", 10)).file_sha256
         assert sha is not None and store.files.verify(sha)
     finally:
         store.close()
+
+
+@pytest.fixture
+def roles(postgres_server: PostgresServer) -> Iterator[Team]:
+    yield from register_team(postgres_server)
+
+
+def test_every_role_opens_the_signed_files_and_only_legal_adds_them(
+    roles: Team, tmp_path: Path
+) -> None:
+    own, supplier = roles.own.id or 0, roles.supplier.id or 0
+    signed = _signed(tmp_path, "signed.pdf", CHUNK + 3)
+    legal = PgStore(open_postgres(roles.url[RegisterRole.LEGAL]), cache=tmp_path / "legal")
+    try:
+        sha = legal.documents.add(scc((own, supplier)), signed).file_sha256
+    finally:
+        legal.close()
+    assert sha is not None
+    other = _signed(tmp_path, "other.pdf", 10)
+    for role in (RegisterRole.PROCUREMENT, RegisterRole.AUDITOR):
+        store = PgStore(open_postgres(roles.url[role]), cache=tmp_path / role.value)
+        try:
+            opened = store.documents.file_path(sha)
+            assert opened is not None and opened.read_bytes() == signed.read_bytes()
+            with pytest.raises(StorageError):
+                store.documents.add(scc((own, supplier), title="Not theirs"), other)
+        finally:
+            store.close()
+        # Nor straight into the table, bypassing the app.
+        with psycopg.connect(roles.url[role], autocommit=True) as raw:
+            for statement in (
+                "INSERT INTO file_chunks (sha256, seq, data) VALUES (%s, 9, '\\x00')",
+                "UPDATE file_chunks SET data = '\\x00' WHERE sha256 = %s",
+                "DELETE FROM file_chunks WHERE sha256 = %s",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    raw.execute(statement, (sha,))
+    assert _chunks(roles.owner_url, sha) == [(0, CHUNK), (1, 3)]
+    assert _rows(roles.owner_url, "SELECT count(*) FROM documents") == [(1,)]

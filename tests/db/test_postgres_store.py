@@ -94,13 +94,6 @@ def empty_database(postgres_server: PostgresServer) -> Iterator[str]:
     postgres_server.drop_databases()
 
 
-@pytest.fixture
-def register(postgres_server: PostgresServer) -> Iterator[str]:
-    """The URL of a new, empty register (the test may change its schema)."""
-    yield postgres_server.new_database(reuse=False)
-    postgres_server.drop_databases()
-
-
 def _tables(url: str) -> set[str]:
     with psycopg.connect(url) as conn:
         return {
@@ -253,15 +246,6 @@ def test_the_audit_names_the_authenticated_database_user(register: str) -> None:
 # -- two people at once ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def two_stores(register: str) -> Iterator[tuple[PgStore, PgStore]]:
-    """Two people's stores on one register, each on its own connection."""
-    a, b = open_postgres(register), open_postgres(register)
-    yield PgStore(a, actor="ann"), PgStore(b, actor="bob")
-    a.close()
-    b.close()
-
-
 def test_the_second_of_two_saves_of_one_record_is_refused(
     two_stores: tuple[PgStore, PgStore],
 ) -> None:
@@ -332,7 +316,7 @@ def test_records_added_after_a_loaded_register_take_the_next_ids(
         (pg.CheckViolation("new row violates check\nDETAIL: x"), "refused by the database: new"),
         (pg.SerializationFailure("could not serialize"), "changed the register at the same"),
         (pg.DeadlockDetected("deadlock detected"), "changed the register at the same"),
-        (pg.InsufficientPrivilege("permission denied"), "your database role may not make this"),
+        (pg.InsufficientPrivilege("permission denied"), "refused the change to your user"),
         (psycopg.OperationalError("server closed the connection"), "server cannot be used (ser"),
         (pg.UndefinedTable('relation "x" does not exist'), "cannot be used: relation"),
         (psycopg.DatabaseError(""), "cannot be used: DatabaseError"),
