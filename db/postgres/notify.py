@@ -44,8 +44,12 @@ AGGREGATES: dict[str, tuple[str, str]] = {
 }
 # Not watched: the migrations' own bookkeeping, the audit trail (each change is audited, so
 # the change itself is what is announced), the search index (written with its entity: a
-# trigger per word would only slow imports down) and the signal row below.
-UNWATCHED = frozenset({"schema_migrations", "audit", "entity_tokens", "register_changes"})
+# trigger per word would only slow imports down), the signal row below, and the signed files'
+# content (written with the document that names it, which is announced; a trigger per 1 MiB
+# chunk would say nothing more).
+UNWATCHED = frozenset(
+    {"schema_migrations", "audit", "entity_tokens", "register_changes", "file_chunks"}
+)
 
 _FUNCTIONS = f"""
 CREATE TABLE register_changes (
