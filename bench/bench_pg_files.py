@@ -121,7 +121,7 @@ def main() -> None:
     import psycopg
     from psycopg import sql
 
-    from db.postgres.connection import init_postgres
+    from db.postgres import open_postgres
 
     root = Path(tempfile.mkdtemp(prefix="bench-pg-files-"))
     name = f"treg_bench_files_{uuid.uuid4().hex[:8]}"
@@ -133,7 +133,7 @@ def main() -> None:
     )
     url = psycopg.conninfo.make_conninfo(args.server, dbname=name)
     try:
-        init_postgres(url)
+        open_postgres(url, migrate=True).close()  # the schema; no roles to leave behind
         (root / "sqlite").mkdir()
         for engine, where in (("sqlite", str(root / "sqlite")), ("postgresql", url)):
             store = _store(engine, where, root / "unused")
