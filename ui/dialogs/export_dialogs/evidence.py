@@ -436,7 +436,7 @@ class EvidencePackDialog(ExportDialogBase):
             self.target_edit.setEnabled(False)
             return
         self.follow_label.setText(f"Owner and target date of {f.reference} {f.subject}:")
-        self.follow_label.setToolTip(f.message)
+        self.follow_label.setToolTip(f.text())
         self.owner_edit.setText(f.owner)
         self.target_check.setChecked(f.target_on is not None)
         self.target_edit.setEnabled(f.target_on is not None)
