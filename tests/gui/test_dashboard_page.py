@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QTreeWidgetItem
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 from support.widgets import shown_when_ready
 
 from transfers_app.domain.enums import Access, Mechanism, Role, Severity
@@ -429,8 +429,6 @@ def test_every_next_due_item_is_shown_whole(qtbot, ctx, width, height):  # type:
         assert wrapped
 
 
-def _row_heights(listed):  # type: ignore[no-untyped-def]
-    return [
-        listed.visualItemRect(listed.topLevelItem(i)).height()
-        for i in range(listed.topLevelItemCount())
-    ]
+def _row_heights(listed: QTreeWidget) -> list[int]:
+    items = (listed.topLevelItem(i) for i in range(listed.topLevelItemCount()))
+    return [listed.visualItemRect(item).height() for item in items if item is not None]
