@@ -24,7 +24,7 @@ from transfers_app.domain.enums import Access, Activity, EntityKind, Lifecycle, 
 from transfers_app.domain.models import Entity, Location, MechanismUse, Transfer
 from transfers_app.ports.storage import Store
 from transfers_app.reference import builtin_reference
-from transfers_app.reports.public_list import ChangeKind
+from transfers_app.reports.public_list import ChangeKind, objection_text
 from transfers_app.services.public_list import (
     NO_SAFEGUARD,
     NOT_RESTRICTED,
@@ -252,6 +252,43 @@ def test_safeguards_per_regime_are_the_status_engines(repo: Store) -> None:
     # Stored with the publication, and read back as published.
     last = PublicListService(repo).last_published(TODAY)
     assert last is not None and last.public_list == published.public_list
+
+
+def test_how_to_object_names_the_dpo_of_the_organisations_profile(
+    repo: Store, svc: PublicListService
+) -> None:
+    published = svc.publish(TODAY)
+    html, md = render_html(published), render_markdown(published)
+    to_dpo = (
+        "to our data protection officer, Daniel Okafor, at dpo@keystone-europe.example, or at "
+        "the address your contract sets out."
+    )
+    assert to_dpo in md.replace("\\", "")
+    assert 'Daniel Okafor, at <a href="mailto:dpo@keystone-europe.example">' in html
+    # The version keeps the DPO it was published with, whoever the profile names later.
+    profile = repo.organisation.get()
+    repo.organisation.save(replace(profile, dpo_name="Ana Ruiz", dpo_email="ana@example.org"))
+    last = svc.last_published(TODAY)
+    assert last is not None and "Daniel Okafor" in last.public_list.object_text
+    assert "Ana Ruiz, at ana@example.org" in svc.draft(TODAY).public_list.object_text
+
+
+def test_how_to_object_without_a_dpo_points_to_the_contract() -> None:
+    """A register whose organisation has no profile yet: the contract's address."""
+    text = PublicListService(MemoryStore(actor="t")).draft(TODAY).public_list.object_text
+    assert text.startswith("Where your contract with us gives a general written authorisation")
+    assert text.endswith(
+        "within the period your contract sets out, at the address your contract sets out."
+    )
+    assert "data protection officer" not in text
+    # What a profile gives of its DPO is used (an older profile may have a name only).
+    assert objection_text("", "privacy@example.org").endswith(
+        "to our data protection officer at privacy@example.org, or at the address your "
+        "contract sets out."
+    )
+    assert objection_text(" Ana Ruiz ", " ").endswith(
+        "to our data protection officer, Ana Ruiz, at the address your contract sets out."
+    )
 
 
 def test_a_version_published_before_safeguards_per_regime_still_reads(repo: Store) -> None:

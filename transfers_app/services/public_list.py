@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ from transfers_app.reports.public_list import (
     PublicListReport,
 )
 from transfers_app.rules.gaps import RegimeResult, TransferStatus
-from transfers_app.services.organisation import ORG_NAME
+from transfers_app.services.organisation import ORG_NAME, organisation_of
 from transfers_app.services.register import StatusReport
 
 PUBLIC_LIST = "public_list"
@@ -270,6 +271,8 @@ def to_content(report: PublicListReport) -> str:
             "schema": SCHEMA,
             "as_of": pl.as_of.isoformat(),
             "organisation": pl.organisation,
+            "dpo_name": pl.dpo_name,
+            "dpo_email": pl.dpo_email,
             "entries": [_entry_to_plain(e) for e in pl.entries],
             "changes": [_change_to_plain(c) for c in report.changes],
             "previous_on": report.previous_on.isoformat() if report.previous_on else None,
@@ -286,6 +289,8 @@ def from_publication(pub: Publication) -> PublicListReport:
         date.fromisoformat(raw.get("as_of") or pub.published_on.isoformat()),
         str(raw.get("organisation", "")),
         tuple(_entry_from_plain(e) for e in raw.get("entries", ())),
+        str(raw.get("dpo_name", "")),
+        str(raw.get("dpo_email", "")),
     )
     previous = raw.get("previous_on")
     return PublicListReport(
@@ -342,7 +347,13 @@ class PublicListService:
             verdicts = {
                 s.transfer.id: s for s in self._status(on).statuses if s.transfer.id is not None
             }
-        return build_list(entities, store.transfers.list(), locations, on, organisation, verdicts)
+        built = build_list(entities, store.transfers.list(), locations, on, organisation, verdicts)
+        # Objections go to the DPO the organisation's profile names (none: the contract's
+        # address, see ``objection_text``).
+        profile = organisation_of(store)
+        return replace(
+            built, dpo_name=profile.dpo_name.strip(), dpo_email=profile.dpo_email.strip()
+        )
 
     def last_published(self, on: date | None = None) -> PublicListReport | None:
         """The version last published (on or before ``on``), as it was published."""
