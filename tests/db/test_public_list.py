@@ -160,15 +160,18 @@ def test_a_group_company_processing_for_us_is_listed(repo: Store, svc: PublicLis
 def test_publish_records_the_version_and_an_audit_entry(
     repo: Store, svc: PublicListService
 ) -> None:
-    report = svc.publish(TODAY)
+    report = svc.publish(TODAY, "Maria Santos")
     assert report.published and report.previous_on is None
     assert {c.kind for c in report.changes} == {ChangeKind.ADDED}
     assert len(report.changes) == len(ON_THE_DEMO_LIST)
     pub = repo.publications.last(PUBLIC_LIST)
-    assert pub is not None and pub.published_on == TODAY and pub.actor == "privacy-lead"
+    # Who published is the person named, kept in the version; the audit entry keeps the login.
+    assert pub is not None and pub.published_on == TODAY and pub.actor == "Maria Santos"
+    assert pub.published_by == "Maria Santos" and report.published_by == "Maria Santos"
     content = json.loads(pub.content)
     assert {e["name"] for e in content["entries"]} == ON_THE_DEMO_LIST
-    assert repo.audit.entries(table="publications")[0].action == "publish"
+    (entry,) = repo.audit.entries(table="publications")
+    assert entry.action == "publish" and entry.actor == "privacy-lead"
     # Nothing changed since: no change to notify, and "last updated" stays the publication's.
     assert svc.changes_since_last(LATER) == ()
     again = svc.draft(LATER)

@@ -132,3 +132,5 @@ class PublicListReport:
     previous_on: date | None
     # False: a draft with changes not published yet (what the next publication would say).
     published: bool
+    # Who published it (a person from the organisation's profile, or the name given).
+    published_by: str = ""

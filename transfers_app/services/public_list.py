@@ -276,6 +276,7 @@ def to_content(report: PublicListReport) -> str:
             "entries": [_entry_to_plain(e) for e in pl.entries],
             "changes": [_change_to_plain(c) for c in report.changes],
             "previous_on": report.previous_on.isoformat() if report.previous_on else None,
+            "published_by": report.published_by,
         },
         ensure_ascii=False,
         sort_keys=True,
@@ -299,6 +300,7 @@ def from_publication(pub: Publication) -> PublicListReport:
         tuple(_change_from_plain(c) for c in raw.get("changes", ())),
         date.fromisoformat(previous) if previous else None,
         True,
+        pub.published_by,
     )
 
 
@@ -381,16 +383,18 @@ class PublicListService:
             )
         return PublicListReport(current, on, changes, last.last_updated if last else None, False)
 
-    def publish(self, on: date) -> PublicListReport:
-        """Record the list on ``on`` as published (with its change log), in one transaction."""
+    def publish(self, on: date, published_by: str = "") -> PublicListReport:
+        """Record the list on ``on`` as published (with its change log) by ``published_by``
+        (a person's name, never a login), in one transaction."""
+        who = published_by.strip()
         with self._store.transaction() as tx:
             last = self.last_published(on)
             current = self.build(on)
             changes = compare(last.public_list if last else None, current)
             report = PublicListReport(
-                current, on, changes, last.last_updated if last else None, True
+                current, on, changes, last.last_updated if last else None, True, who
             )
-            tx.publications.add(Publication(PUBLIC_LIST, on, to_content(report)))
+            tx.publications.add(Publication(PUBLIC_LIST, on, to_content(report), actor=who))
         return report
 
     def write(
@@ -401,20 +405,22 @@ class PublicListService:
         on: date,
         publish: bool = False,
         force: bool = False,
+        published_by: str = "",
     ) -> PublicListReport:
         """Write the list on ``on`` to ``path`` as ``fmt`` ("html" or "md"); with ``publish``
         also record it as the version customers are shown. File and record together, or
         neither: the file is written whole (a temporary file, then renamed) inside the
         transaction that records the version, so a file that cannot be written publishes
         nothing. Publishing a list with an entry that has no valid safeguard raises
-        ``PublishNeedsConfirmation`` (naming the entries) unless ``force``."""
+        ``PublishNeedsConfirmation`` (naming the entries) unless ``force``. ``published_by``
+        is recorded as who published (a person's name)."""
         if fmt not in PUBLIC_LIST_FORMATS:
             raise TransfersError(f"format: {fmt!r} is not one of html, md")
         if publish and not force and (unsafe := unsafeguarded(self.build(on))):
             raise PublishNeedsConfirmation(on, unsafe)
         render = renderer.html if fmt == "html" else renderer.markdown
         with self._store.transaction():
-            report = self.publish(on) if publish else self.draft(on)
+            report = self.publish(on, published_by) if publish else self.draft(on)
             _write_whole(Path(path), render(report))
         return report
 
