@@ -136,9 +136,9 @@ class ExportService:
         recorded as published, together with the file or not at all (an entry without a valid
         safeguard: only with ``force``), by ``prepared_by`` or the profile's preparer (as
         ``default_author``: a person, never the computer's login)."""
-        who = self.default_author(prepared_by) if publish else ""
+        who = self.default_author(prepared_by) if publish else None
         return self._public_list.write(
-            self.files.public_list, fmt, path, on, publish, force, published_by=who
+            self.files.public_list, fmt, path, on, published_by=who, force=force
         )
 
     def tia(self, tia_id: int, on: date, path: Path, fmt: TiaFormat = TiaFormat.PDF) -> Path:

@@ -403,24 +403,25 @@ class PublicListService:
         fmt: str,
         path: Path,
         on: date,
-        publish: bool = False,
+        *,
+        published_by: str | None = None,
         force: bool = False,
-        published_by: str = "",
     ) -> PublicListReport:
-        """Write the list on ``on`` to ``path`` as ``fmt`` ("html" or "md"); with ``publish``
-        also record it as the version customers are shown. File and record together, or
+        """Write the list on ``on`` to ``path`` as ``fmt`` ("html" or "md"); with
+        ``published_by`` (who publishes: a person's name, "" when none is known) also record it
+        as the version customers are shown. File and record together, or
         neither: the file is written whole (a temporary file, then renamed) inside the
         transaction that records the version, so a file that cannot be written publishes
         nothing. Publishing a list with an entry that has no valid safeguard raises
-        ``PublishNeedsConfirmation`` (naming the entries) unless ``force``. ``published_by``
-        is recorded as who published (a person's name)."""
+        ``PublishNeedsConfirmation`` (naming the entries) unless ``force``."""
         if fmt not in PUBLIC_LIST_FORMATS:
             raise TransfersError(f"format: {fmt!r} is not one of html, md")
+        publish = published_by is not None
         if publish and not force and (unsafe := unsafeguarded(self.build(on))):
             raise PublishNeedsConfirmation(on, unsafe)
         render = renderer.html if fmt == "html" else renderer.markdown
         with self._store.transaction():
-            report = self.publish(on, published_by) if publish else self.draft(on)
+            report = self.draft(on) if published_by is None else self.publish(on, published_by)
             _write_whole(Path(path), render(report))
         return report
 
