@@ -265,6 +265,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="publish even though an entry has no valid safeguard (named without it)",
     )
     exp_pub.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD")
+    exp_pub.add_argument(
+        "--prepared-by",
+        metavar="NAME",
+        default="",
+        help="who publishes it, as the version records (default: the organisation profile's "
+        "first signer)",
+    )
 
     imp_json = sub.add_parser(
         "import-json",
@@ -790,7 +797,9 @@ def cmd_export_public_list(args: argparse.Namespace, ctx: Context) -> int:
     on = args.as_of or ctx.today
     services = ctx.writable_services("publish the list") if args.publish else ctx.services()
     try:
-        report = services.exports.public_list(fmt, args.output, on, args.publish, args.force)
+        report = services.exports.public_list(
+            fmt, args.output, on, args.publish, args.force, args.prepared_by
+        )
     except PublishNeedsConfirmation as exc:
         raise UsageError(f"{exc}; publish anyway with --force") from None
     entries = f"{len(report.public_list.entries)} entries"
