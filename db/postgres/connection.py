@@ -17,6 +17,7 @@ from db.postgres.migrations import (
     apply_migrations,
     register_tables,
 )
+from transfers_app.domain.team_register import AddressError, TeamRegister
 from transfers_app.errors import StorageError
 
 # A parameter of the repositories' SQL (``?``, ``:name``), a quoted literal, or a percent sign
@@ -58,6 +59,13 @@ class PgConnection:
         self.raw = raw
         self.where = describe(url)
 
+    def label(self, user: str) -> str:
+        """``dbname on host (as USER)``: the register as a window names it."""
+        try:
+            return TeamRegister.parse(self.where).label(user)
+        except AddressError:  # a libpq key=value string: shown as given, without a password
+            return f"{self.where} (as {user})"
+
     @property
     def in_transaction(self) -> bool:
         return self.raw.info.transaction_status != TransactionStatus.IDLE
@@ -87,21 +95,23 @@ class PgConnection:
         self.raw.close()
 
 
-def connect(url: str) -> PgConnection:
-    """A connection to the database at ``url`` (a password comes from the PostgreSQL password
-    file or the URL; none is ever stored by the app)."""
+def connect(url: str, password: str | None = None) -> PgConnection:
+    """A connection to the database at ``url``. The password comes from ``password`` (asked
+    by the app, handed to this connection only), else the URL or the PostgreSQL password
+    file (libpq reads ``~/.pgpass`` or ``PGPASSFILE``); none is ever stored by the app."""
+    extra: dict[str, Any] = {} if password is None else {"password": password}
     try:
         raw = psycopg.connect(
-            url, autocommit=True, connect_timeout=10, application_name="transfers-app"
+            url, autocommit=True, connect_timeout=10, application_name="transfers-app", **extra
         )
     except psycopg.Error as exc:
-        lines = str(exc).strip().splitlines()
-        reason = lines[0].strip() if lines else type(exc).__name__
-        raise StorageError(f"cannot connect to {describe(url)}: {reason}") from None
+        from db.postgres.errors import connect_error
+
+        raise connect_error(exc, describe(url), password is not None) from None
     return PgConnection(raw, url)
 
 
-def open_postgres(url: str, *, migrate: bool = False) -> PgConnection:
+def open_postgres(url: str, *, migrate: bool = False, password: str | None = None) -> PgConnection:
     """Open the register in the PostgreSQL database at ``url``, checked.
 
     Refuses a database that is not UTF-8, holds tables of something else, or holds a register
@@ -109,7 +119,7 @@ def open_postgres(url: str, *, migrate: bool = False) -> PgConnection:
     the schema, each named migration in its own transaction; without it a database with no
     register, or an older one, is refused with what to run. Nothing is written otherwise.
     """
-    conn = connect(url)
+    conn = connect(url, password)
     try:
         _check(conn, migrate)
     except BaseException:

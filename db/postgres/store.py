@@ -41,8 +41,9 @@ class PgStore(SessionStore):
 
     @property
     def storage(self) -> StorageInfo:
-        # The server and database, never the password; a server has no journal modes.
-        return StorageInfo(self.connection.where, journal=None)
+        # The database, the server and who is connected, never the password; a server has no
+        # journal modes.
+        return StorageInfo(self.connection.label(self.actor), journal=None, server=True)
 
     def set_journal_mode(self, mode: JournalMode) -> None:
         raise StorageError(NO_JOURNAL_MODES)

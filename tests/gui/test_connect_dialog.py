@@ -1,0 +1,283 @@
+"""File > Connect to team register… against real PostgreSQL servers: the register on the
+server opens in the window, a wrong database name is said and the window stays on its
+register, a server that asks for a password gets it from a prompt (never saved), the
+register is remembered (without a password) and reopened at the next start."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from support.postgres import PostgresServer, RootSafeServer, no_server, pg_ctl
+from support.widgets import WAIT_MS, shown_main_window
+
+from db.postgres import PgStore, open_postgres
+from exports import file_adapters
+from transfers_app.cli_registers import AppRegisters
+from transfers_app.domain.enums import EntityKind
+from transfers_app.domain.models import Entity
+from transfers_app.domain.team_register import TeamRegister
+from transfers_app.paths import AppPaths
+from transfers_app.reference import builtin_reference
+from transfers_app.services.reference import ReferenceSource
+from ui import messages
+from ui.app import Windows
+from ui.context import UiContext
+from ui.dialogs.connect_dialog import ConnectDialog, reopen
+from ui.jobs import runner
+from ui.pages.register import RegisterPage
+
+TEAM_SUPPLIER = "Team Supplier GmbH"
+TODAY = date(2026, 11, 25)
+
+
+def _registers(home: Path) -> AppRegisters:
+    return AppRegisters(
+        AppPaths(home).ensure(), ReferenceSource(builtin_reference()), file_adapters(), TODAY
+    )
+
+
+@pytest.fixture
+def team_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A team register on the tests' server holding one supplier (the file holds none)."""
+    url = postgres_server.new_database()
+    store = PgStore(open_postgres(url), actor="tester")
+    store.entities.add(Entity(name=TEAM_SUPPLIER, kind=EntityKind.VENDOR))
+    store.close()
+    yield url
+    postgres_server.drop_databases()
+
+
+@pytest.fixture
+def opened() -> Iterator[list[UiContext]]:
+    """Contexts the test opened, closed after it (background jobs first)."""
+    contexts: list[UiContext] = []
+    yield contexts
+    runner().wait()
+    for ctx in contexts:
+        ctx.close()
+
+
+def _fill(qtbot: QtBot, dialog: ConnectDialog, url: str) -> None:
+    dialog.url.clear()
+    qtbot.keyClicks(dialog.url, url)
+
+
+def _click(qtbot: QtBot, dialog: ConnectDialog, button: Any) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert dialog.jobs.wait(WAIT_MS)
+
+
+def test_connect_opens_the_servers_register_in_the_window_and_remembers_it(
+    qtbot: QtBot, tmp_path: Path, team_url: str, opened: list[UiContext]
+) -> None:
+    registers = _registers(tmp_path / "home")
+    dialog = ConnectDialog(registers)
+    qtbot.addWidget(dialog)
+    _fill(qtbot, dialog, team_url)
+    address = TeamRegister.parse(team_url)
+    # The URL's parts are shown, to check before connecting.
+    assert dialog.dbname.text() == address.dbname
+    assert dialog.host.text() == address.host
+    _click(qtbot, dialog, dialog.test_button)
+    assert dialog.status.text() == (
+        f"Connected to {address.label(psycopg_user(team_url))}: a Transfer Register with "
+        "1 entities."
+    )
+    assert dialog.value() is None  # a test opens nothing
+    _click(qtbot, dialog, dialog.connect_button)
+    ctx = dialog.value()
+    assert ctx is not None
+    opened.append(ctx)
+    window = shown_main_window(qtbot, ctx, tmp_path)
+    where = f"Team register: {address.dbname} on this computer (as {psycopg_user(team_url)})"
+    assert window.windowTitle() == f"{where} - Transfer Register"
+    assert window.db_label.text() == where
+    assert window.act_open_file.isEnabled()
+    window.go("register", {})
+    page = window.pages["register"]
+    assert isinstance(page, RegisterPage)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=WAIT_MS)
+    assert page.model.row_at(0).name == TEAM_SUPPLIER
+    page.wait_for_background(WAIT_MS)
+    # Remembered for the next start, in the user's settings, without a password.
+    saved = json.loads(registers.paths.registers.read_text("utf-8"))
+    assert saved == {"last": address.url, "recent": [address.url]}
+    again = _registers(tmp_path / "home")
+    assert again.remembered.last == address
+    reopened = reopen(again, address)
+    assert reopened is not None
+    opened.append(reopened)
+    assert reopened.database == where
+
+
+def psycopg_user(url: str) -> str:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT current_user").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def test_a_wrong_database_name_is_said_and_the_window_stays_on_its_register(
+    qtbot: QtBot,
+    tmp_path: Path,
+    team_url: str,
+    opened: list[UiContext],
+) -> None:
+    registers = _registers(tmp_path / "home")
+    ctx = registers.file()
+    opened.append(ctx)
+    windows = Windows()
+    window = windows.show(ctx)
+    qtbot.addWidget(window)
+    dialog = ConnectDialog(registers, parent=window)
+    wrong = TeamRegister.parse(team_url).url.replace("/treg_", "/nope_")
+    _fill(qtbot, dialog, wrong)
+    _click(qtbot, dialog, dialog.connect_button)
+    name = TeamRegister.parse(wrong).dbname
+    assert dialog.status.text().startswith(
+        f"Not connected to {name}: the server has no database named '{name}'"
+    )
+    assert dialog.value() is None
+    assert windows.window is window and window.ctx is ctx
+    assert window.windowTitle() == "Transfer Register"
+    assert not window.act_open_file.isEnabled()  # already on the file
+    assert ctx.services.entities.list() == []  # the file register is still open and usable
+    # Nothing remembered: the next start opens the file.
+    assert _registers(tmp_path / "home").remembered.last is None
+
+
+def test_switching_registers_replaces_the_window_and_closes_the_old_register(
+    qtbot: QtBot, tmp_path: Path, team_url: str, opened: list[UiContext]
+) -> None:
+    registers = _registers(tmp_path / "home")
+    file_ctx = registers.file()
+    windows = Windows()
+    first = windows.show(file_ctx)
+    team_ctx = registers.team(TeamRegister.parse(team_url))
+    opened.append(team_ctx)
+    first.switch_register.emit(team_ctx)
+    second = windows.window
+    assert second is not None and second is not first and second.ctx is team_ctx
+    qtbot.addWidget(second)
+    assert not first.isVisible()
+    with pytest.raises(Exception, match="closed"):
+        file_ctx.services.entities.list()  # the old register was closed with its window
+    assert team_ctx.storage.server and team_ctx.storage.journal is None
+
+
+# -- a server that asks for a password ---------------------------------------------------------
+
+PASSWORD = "correct horse 7"
+
+
+@pytest.fixture(scope="module")
+def password_server() -> Iterator[str]:
+    """A throwaway server whose TCP connections need a password (scram-sha-256), with a
+    register owned by the user ``ann``; the URL (no password) names them."""
+    executable = pg_ctl()
+    if executable is None:
+        no_server("PostgreSQL's server binaries are not installed")
+    server = RootSafeServer(Path(executable).parent, host_auth="scram-sha-256")
+    try:
+        params = server.start()
+        with psycopg.connect(**params, autocommit=True) as admin:
+            admin.execute(f"CREATE ROLE ann LOGIN PASSWORD '{PASSWORD}'")
+            admin.execute("CREATE DATABASE team OWNER ann ENCODING 'UTF8' TEMPLATE template0")
+        socket = f"postgresql:///team?host={params['host']}&port={server.port}&user=ann"
+        open_postgres(socket, migrate=True).close()  # as ann: the socket trusts
+        yield f"postgresql://ann@127.0.0.1:{server.port}/team"
+    finally:
+        server.stop()
+
+
+def test_a_server_asking_for_a_password_gets_it_from_a_prompt_never_saved(
+    qtbot: QtBot,
+    tmp_path: Path,
+    password_server: str,
+    opened: list[UiContext],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    asked: list[str] = []
+    answers = ["wrong password", PASSWORD]
+
+    def prompt(parent: object, text: str) -> str | None:
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(messages, "ask_password", prompt)
+    registers = _registers(tmp_path / "home")
+    dialog = ConnectDialog(registers)
+    qtbot.addWidget(dialog)
+    _fill(qtbot, dialog, password_server)
+    _click(qtbot, dialog, dialog.connect_button)  # asks, is refused, asks again, connects
+    assert dialog.jobs.wait(WAIT_MS) and dialog.jobs.wait(WAIT_MS)
+    qtbot.waitUntil(lambda: dialog.value() is not None, timeout=WAIT_MS)
+    server = TeamRegister.parse(password_server).server  # 127.0.0.1:PORT
+    assert asked[0].startswith(f"The server of team on {server} asks for a password.")
+    assert "Password of the database user ann" in asked[0]
+    assert asked[1].startswith("The server refused that password.")
+    ctx = dialog.value()
+    assert ctx is not None
+    opened.append(ctx)
+    assert ctx.database == f"Team register: team on {server} (as ann)"
+    # Background jobs connect with the same password (kept in memory only).
+    worker = ctx.services_factory()
+    assert worker.entities.list() == []
+    assert ctx.release is not None
+    ctx.release(worker)
+    saved = registers.paths.registers.read_text("utf-8")
+    assert PASSWORD not in saved and "wrong password" not in saved
+    assert json.loads(saved)["last"] == password_server
+    assert PASSWORD not in ctx.database and PASSWORD not in dialog.status.text()
+
+
+def test_the_password_file_answers_the_server_without_a_prompt(
+    qtbot: QtBot,
+    tmp_path: Path,
+    password_server: str,
+    opened: list[UiContext],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pgpass = tmp_path / "pgpass"
+    port = TeamRegister.parse(password_server).port
+    pgpass.write_text(f"127.0.0.1:{port}:team:ann:{PASSWORD}\n", "utf-8")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    ctx = reopen(_registers(tmp_path / "home"), TeamRegister.parse(password_server))
+    assert ctx is not None
+    opened.append(ctx)
+    assert ctx.database.endswith(" (as ann)")
+
+
+def test_a_failing_server_at_start_offers_the_register_file_instead(
+    tmp_path: Path, opened: list[UiContext], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    offered: list[tuple[str, list[str]]] = []
+
+    def choose(parent: object, text: str, choices: list[str]) -> int:
+        offered.append((text, choices))
+        return choices.index("Open my register file instead")
+
+    monkeypatch.setattr(messages, "choose", choose)
+    registers = _registers(tmp_path / "home")
+    gone = TeamRegister.parse("postgresql://ann@127.0.0.1:1/team")
+    registers.remembered.remember(gone)
+    ctx = reopen(registers, gone)
+    assert ctx is not None
+    opened.append(ctx)
+    assert not ctx.storage.server and ctx.database == str(registers.paths.database)
+    [(text, choices)] = offered
+    assert text.startswith("The team register team on 127.0.0.1:1 (as ann) could not be opened.")
+    assert "cannot reach the register's server" in text
+    assert choices == ["Try again", "Connect to another…", "Open my register file instead", "Quit"]
+    # The user chose the file: the next start opens it without asking.
+    assert _registers(tmp_path / "home").remembered.last is None
