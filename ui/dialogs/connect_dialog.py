@@ -119,7 +119,9 @@ class ConnectDialog(QDialog):
         server_row.addWidget(self.host, 1)
         server_row.addWidget(port_label)
         server_row.addWidget(self.port)
-        form.addRow("&Server:", server_row)
+        server_label = QLabel("&Server:")
+        server_label.setBuddy(self.host)
+        form.addRow(server_label, server_row)
         self.dbname = QLineEdit()
         form.addRow("&Database:", self.dbname)
         self.user = QLineEdit()
@@ -128,7 +130,6 @@ class ConnectDialog(QDialog):
         layout.addLayout(form)
         note = QLabel(PASSWORDS)
         note.setWordWrap(True)
-        note.setStyleSheet("color: palette(mid)")
         layout.addWidget(note)
         self.status = QLabel()
         self.status.setObjectName("connect-status")
@@ -136,17 +137,21 @@ class ConnectDialog(QDialog):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
-        buttons = QDialogButtonBox()
+        # Test on the left, apart from the buttons that close the dialog.
         self.test_button = QPushButton("&Test connection")
         self.connect_button = QPushButton("&Connect")
         self.connect_button.setDefault(True)
-        buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons = QDialogButtonBox()
         buttons.addButton(self.connect_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.test_button.clicked.connect(self.test)
         self.connect_button.clicked.connect(self.connect_register)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        row = QHBoxLayout()
+        row.addWidget(self.test_button)
+        row.addStretch(1)
+        row.addWidget(buttons)
+        layout.addLayout(row)
         self.url.textEdited.connect(self._url_edited)
         for edit in (self.host, self.port, self.dbname, self.user):
             edit.textEdited.connect(self._parts_edited)
@@ -308,8 +313,9 @@ class ConnectDialog(QDialog):
 
 def _failure(error: TransfersError, address: TeamRegister) -> str:
     """Why the register was not opened, and that the window stays where it was."""
-    text = str(error)
-    return f"Not connected to {address.dbname}: {text[:1].lower()}{text[1:]}"
+    text = str(error).rstrip()
+    end = "" if text.endswith((".", "?", "!")) else "."
+    return f"Not connected to {address.dbname}: {text[:1].lower()}{text[1:]}{end}"
 
 
 def reopen(registers: Registers, address: TeamRegister) -> UiContext | None:
