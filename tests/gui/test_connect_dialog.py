@@ -14,6 +14,7 @@ from typing import Any
 import psycopg
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from support.postgres import PostgresServer, RootSafeServer, no_server, pg_ctl
 from support.widgets import WAIT_MS, shown_main_window
@@ -31,6 +32,7 @@ from ui import messages
 from ui.app import Windows
 from ui.context import UiContext
 from ui.dialogs.connect_dialog import ConnectDialog, reopen
+from ui.dialogs.storage_dialog import StorageDialog
 from ui.jobs import runner
 from ui.pages.register import RegisterPage
 
@@ -281,3 +283,42 @@ def test_a_failing_server_at_start_offers_the_register_file_instead(
     assert choices == ["Try again", "Connect to another…", "Open my register file instead", "Quit"]
     # The user chose the file: the next start opens it without asking.
     assert _registers(tmp_path / "home").remembered.last is None
+
+
+def test_a_password_pasted_in_the_address_is_taken_out_and_used_once(
+    qtbot: QtBot,
+    tmp_path: Path,
+    password_server: str,
+    opened: list[UiContext],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    registers = _registers(tmp_path / "home")
+    dialog = ConnectDialog(registers)
+    qtbot.addWidget(dialog)
+    with_password = password_server.replace("ann@", f"ann:{PASSWORD.replace(' ', '%20')}@")
+    _fill(qtbot, dialog, with_password)  # typed
+    assert dialog.url.text() == password_server
+    dialog.url.selectAll()
+    QApplication.clipboard().setText(with_password)
+    dialog.url.paste()  # and pasted
+    assert dialog.url.text() == password_server  # off the screen at once
+    assert "used for this connection only and never saved" in dialog.status.text()
+    _click(qtbot, dialog, dialog.connect_button)  # no prompt (one would fail the test)
+    ctx = dialog.value()
+    assert ctx is not None
+    opened.append(ctx)
+    assert PASSWORD not in registers.paths.registers.read_text("utf-8")
+
+
+def test_on_a_team_register_the_storage_dialog_names_it_and_offers_no_journal_mode(
+    qtbot: QtBot, tmp_path: Path, team_url: str, opened: list[UiContext]
+) -> None:
+    ctx = _registers(tmp_path / "home").team(TeamRegister.parse(team_url))
+    opened.append(ctx)
+    dialog = StorageDialog(ctx.storage)
+    qtbot.addWidget(dialog)
+    text = dialog.summary.text()
+    assert f"Team register:</b> {TeamRegister.parse(team_url).dbname} on this computer" in text
+    assert "no journal mode to choose" in text
+    assert dialog.buttons == {} and dialog.value() is None

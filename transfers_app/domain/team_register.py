@@ -94,3 +94,16 @@ class TeamRegister:
         the one the server authenticated (the address's own, if not given)."""
         who = user or self.user
         return f"{self.dbname} on {self.server}" + (f" (as {who})" if who else "")
+
+
+def password_in(url: str) -> str | None:
+    """The password written in ``url`` (``user:password@``, ``?password=``), if any: for the
+    one connection it is typed for, never to keep."""
+    try:
+        parts = urlsplit(url.strip())
+        written = parts.password
+    except ValueError:
+        return None
+    if written:
+        return unquote(written)
+    return dict(parse_qsl(parts.query)).get("password") or None

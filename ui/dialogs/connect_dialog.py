@@ -35,7 +35,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from transfers_app.domain.team_register import DEFAULT_PORT, AddressError, TeamRegister
+from transfers_app.domain.team_register import (
+    DEFAULT_PORT,
+    AddressError,
+    TeamRegister,
+    password_in,
+)
 from transfers_app.errors import PasswordRequired, StorageError, TransfersError
 from ui import messages
 from ui.context import Registers, UiContext
@@ -86,6 +91,7 @@ class ConnectDialog(QDialog):
         self.registers = registers
         self.jobs = Jobs(self)
         self._password: str | None = None  # the one the user typed, for this dialog's tries
+        self._password_for: tuple[str, int | None, str] = ("", None, "")
         self._opened: UiContext | None = None
         self._syncing = False
         self._options: tuple[tuple[str, str], ...] = ()  # the URL's other parameters (sslmode)
@@ -189,26 +195,41 @@ class ConnectDialog(QDialog):
             address = TeamRegister.parse(text)
         except AddressError:
             return  # half typed: the parts keep what they had until it reads
+        written = password_in(text)
+        if written is not None:
+            self._password, self._password_for = written, _account(address)
+        self._forget_password_unless_for(address)
         self._syncing = True
         try:
             self._show_parts(address)
+            if written is not None:  # not left on the screen
+                self.url.setText(address.url)
         finally:
             self._syncing = False
-        self._password = None  # a password belongs to one server and user
+        if written is not None:
+            self._say(
+                "The password in the address was taken out of it: it is used for this "
+                "connection only and never saved."
+            )
 
     def _parts_edited(self, *_: object) -> None:
         if self._syncing:
             return
-        self._password = None
         try:
             address = self._from_parts()
         except AddressError:
             return
+        self._forget_password_unless_for(address)
         self._syncing = True
         try:
             self.url.setText(address.url)
         finally:
             self._syncing = False
+
+    def _forget_password_unless_for(self, address: TeamRegister) -> None:
+        """A password belongs to one user on one server: another address forgets it."""
+        if self._password is not None and _account(address) != self._password_for:
+            self._password = None
 
     def _from_parts(self) -> TeamRegister:
         port = self.port.text().strip()
@@ -272,7 +293,7 @@ class ConnectDialog(QDialog):
             self._password = None
             self._say(f"Not connected: {error}.", error=True)
             return
-        self._password = password
+        self._password, self._password_for = password, _account(address)
         again()
 
     def _tested(self, result: object) -> None:
@@ -311,6 +332,10 @@ class ConnectDialog(QDialog):
         return dialog.value()
 
 
+def _account(address: TeamRegister) -> tuple[str, int | None, str]:
+    return (address.host, address.port, address.user)
+
+
 def _failure(error: TransfersError, address: TeamRegister) -> str:
     """Why the register was not opened, and that the window stays where it was."""
     text = str(error).rstrip()
@@ -345,5 +370,9 @@ def reopen(registers: Registers, address: TeamRegister) -> UiContext | None:
                 return opened
             continue
         if choice == 2:
-            return registers.file()
+            try:
+                return registers.file()
+            except StorageError as exc:  # a damaged or locked file: said, and asked again
+                messages.error(None, f"The register file could not be opened.\n\n{exc}")
+                continue
         return None
