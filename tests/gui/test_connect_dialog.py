@@ -67,6 +67,19 @@ def opened() -> Iterator[list[UiContext]]:
         ctx.close()
 
 
+@pytest.fixture
+def no_password_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """libpq finds no password file: every password comes from the dialog."""
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+
+
+def _dialog(qtbot: QtBot, home: Path) -> tuple[AppRegisters, ConnectDialog]:
+    registers = _registers(home)
+    dialog = ConnectDialog(registers)
+    qtbot.addWidget(dialog)
+    return registers, dialog
+
+
 def _fill(qtbot: QtBot, dialog: ConnectDialog, url: str) -> None:
     dialog.url.clear()
     qtbot.keyClicks(dialog.url, url)
@@ -80,9 +93,7 @@ def _click(qtbot: QtBot, dialog: ConnectDialog, button: Any) -> None:
 def test_connect_opens_the_servers_register_in_the_window_and_remembers_it(
     qtbot: QtBot, tmp_path: Path, team_url: str, opened: list[UiContext]
 ) -> None:
-    registers = _registers(tmp_path / "home")
-    dialog = ConnectDialog(registers)
-    qtbot.addWidget(dialog)
+    registers, dialog = _dialog(qtbot, tmp_path / "home")
     _fill(qtbot, dialog, team_url)
     address = TeamRegister.parse(team_url)
     # The URL's parts are shown, to check before connecting.
@@ -200,6 +211,7 @@ def password_server() -> Iterator[str]:
         server.stop()
 
 
+@pytest.mark.usefixtures("no_password_file")
 def test_a_server_asking_for_a_password_gets_it_from_a_prompt_never_saved(
     qtbot: QtBot,
     tmp_path: Path,
@@ -207,7 +219,6 @@ def test_a_server_asking_for_a_password_gets_it_from_a_prompt_never_saved(
     opened: list[UiContext],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
     asked: list[str] = []
     answers = ["wrong password", PASSWORD]
 
@@ -216,9 +227,7 @@ def test_a_server_asking_for_a_password_gets_it_from_a_prompt_never_saved(
         return answers.pop(0)
 
     monkeypatch.setattr(messages, "ask_password", prompt)
-    registers = _registers(tmp_path / "home")
-    dialog = ConnectDialog(registers)
-    qtbot.addWidget(dialog)
+    registers, dialog = _dialog(qtbot, tmp_path / "home")
     _fill(qtbot, dialog, password_server)
     _click(qtbot, dialog, dialog.connect_button)  # asks, is refused, asks again, connects
     assert dialog.jobs.wait(WAIT_MS) and dialog.jobs.wait(WAIT_MS)
@@ -243,11 +252,7 @@ def test_a_server_asking_for_a_password_gets_it_from_a_prompt_never_saved(
 
 
 def test_the_password_file_answers_the_server_without_a_prompt(
-    qtbot: QtBot,
-    tmp_path: Path,
-    password_server: str,
-    opened: list[UiContext],
-    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, password_server: str, opened: list[UiContext], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pgpass = tmp_path / "pgpass"
     port = TeamRegister.parse(password_server).port
@@ -285,17 +290,11 @@ def test_a_failing_server_at_start_offers_the_register_file_instead(
     assert _registers(tmp_path / "home").remembered.last is None
 
 
+@pytest.mark.usefixtures("no_password_file")
 def test_a_password_pasted_in_the_address_is_taken_out_and_used_once(
-    qtbot: QtBot,
-    tmp_path: Path,
-    password_server: str,
-    opened: list[UiContext],
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot, tmp_path: Path, password_server: str, opened: list[UiContext]
 ) -> None:
-    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
-    registers = _registers(tmp_path / "home")
-    dialog = ConnectDialog(registers)
-    qtbot.addWidget(dialog)
+    registers, dialog = _dialog(qtbot, tmp_path / "home")
     with_password = password_server.replace("ann@", f"ann:{PASSWORD.replace(' ', '%20')}@")
     _fill(qtbot, dialog, with_password)  # typed
     assert dialog.url.text() == password_server
