@@ -93,14 +93,12 @@ class WorkerPool:
         self._idle: list[AppServices] = []
         self._lock = threading.Lock()
         self._closed = False
-        self.opened = 0  # connections opened (the benchmark reads it)
 
     def take(self) -> AppServices:
         while True:
             with self._lock:
                 services = self._idle.pop() if self._idle else None
             if services is None:
-                self.opened += 1
                 return self._open()
             if self._usable(services):
                 return services

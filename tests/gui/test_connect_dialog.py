@@ -27,6 +27,7 @@ from transfers_app.domain.models import Entity
 from transfers_app.domain.team_register import TeamRegister
 from transfers_app.paths import AppPaths
 from transfers_app.reference import builtin_reference
+from transfers_app.services.app import AppServices
 from transfers_app.services.reference import ReferenceSource
 from ui import messages
 from ui.app import Windows
@@ -321,3 +322,34 @@ def test_on_a_team_register_the_storage_dialog_names_it_and_offers_no_journal_mo
     assert f"Team register:</b> {TeamRegister.parse(team_url).dbname} on this computer" in text
     assert "no journal mode to choose" in text
     assert dialog.buttons == {} and dialog.value() is None
+
+
+def test_background_jobs_on_a_team_register_reuse_their_connections_one_job_at_a_time(
+    tmp_path: Path, team_url: str, opened: list[UiContext]
+) -> None:
+    ctx = _registers(tmp_path / "home").team(TeamRegister.parse(team_url))
+    opened.append(ctx)
+    assert ctx.release is not None
+    first, second = ctx.services_factory(), ctx.services_factory()  # two jobs at once
+    assert _backend(first) != _backend(second)
+    pid = _backend(first)
+    ctx.release(first)
+    again = ctx.services_factory()
+    assert _backend(again) == pid  # the next job reuses it: no new connection
+    assert again.entities.list()[0].name == TEAM_SUPPLIER
+    # A bundle handed back in the middle of a transaction is closed, never handed out again.
+    store = again._store
+    assert isinstance(store, PgStore)
+    store.connection.execute("BEGIN")
+    ctx.release(again)
+    assert store.connection.raw.closed
+    ctx.release(second)
+    ctx.close()  # the idle connections go with the register
+    assert isinstance(second._store, PgStore) and second._store.connection.raw.closed
+    opened.remove(ctx)
+
+
+def _backend(services: AppServices) -> int:
+    store = services._store
+    assert isinstance(store, PgStore)
+    return store.connection.raw.info.backend_pid

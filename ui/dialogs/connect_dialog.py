@@ -44,7 +44,7 @@ from transfers_app.domain.team_register import (
 from transfers_app.errors import PasswordRequired, StorageError, TransfersError
 from ui import messages
 from ui.context import Registers, UiContext
-from ui.jobs import Jobs
+from ui.jobs import Job, Jobs
 
 INTRO = (
     "A team register is kept on a PostgreSQL server and shared by everyone who works on it. "
@@ -266,11 +266,14 @@ class ConnectDialog(QDialog):
             return
         password = self._password
 
-        def work(_job: object) -> object:
+        def work(job: Job) -> object:
             try:
-                return action(address, password)
+                result = action(address, password)
             except TransfersError as exc:  # shown in the dialog; the current register stays
                 return exc
+            if job.cancelled and isinstance(result, UiContext):
+                result.close()  # the dialog was closed meanwhile: nothing is left open
+            return result
 
         def finished(result: object) -> None:
             self._busy(False)
