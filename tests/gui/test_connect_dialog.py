@@ -6,7 +6,7 @@ register is remembered (without a password) and reopened at the next start."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -353,3 +353,36 @@ def _backend(services: AppServices) -> int:
     store = services._store
     assert isinstance(store, PgStore)
     return store.connection.raw.info.backend_pid
+
+
+def test_the_app_starts_on_the_remembered_team_register_unless_a_database_is_given(
+    tmp_path: Path, team_url: str, monkeypatch: pytest.MonkeyPatch, error_texts: list[str]
+) -> None:
+    import ui.app
+    from transfers_app import cli
+
+    started: list[str] = []  # where each start's window was
+
+    def run(first: Callable[[], UiContext | None], logs: Path) -> int:
+        ctx = first()
+        assert ctx is not None
+        started.append(ctx.database)
+        ctx.close()
+        return 0
+
+    monkeypatch.setattr(ui.app, "run", run)
+    monkeypatch.delenv("TRANSFERS_APP_DATABASE", raising=False)
+    home = tmp_path / "home"  # TRANSFERS_APP_HOME: its settings are kept there too
+    assert cli.main([]) == 0
+    assert started == [str(home / "register.db")]  # nothing remembered: the file
+    _registers(home).remembered.remember(TeamRegister.parse(team_url))
+    assert cli.main([]) == 0
+    assert started[-1].startswith(
+        f"Team register: {TeamRegister.parse(team_url).dbname} on this computer"
+    )
+    # --database (or TRANSFERS_APP_DATABASE) wins, and is not remembered in its place.
+    monkeypatch.setenv("TRANSFERS_APP_DATABASE", team_url.replace("/treg_", "/nope_"))
+    assert cli.main([]) == 2  # said in a window, not replaced by the remembered one
+    [said] = error_texts
+    assert "the server has no database named 'nope_" in said
+    assert _registers(home).remembered.last == TeamRegister.parse(team_url)
