@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from transfers_app import __version__, cli_org
+from transfers_app import __version__, cli_db, cli_org
 from transfers_app.domain.countries import country_name, normalise_code
 from transfers_app.domain.enums import Finding, Regime, Role
 from transfers_app.errors import TransfersError, ValidationError
@@ -301,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument(
         "--to", required=True, metavar="URL|FILE.db", help="postgresql://host/dbname or FILE.db"
     )
+    cli_db.add_parsers(db_sub)
     cli_org.add_parser(sub)
     return p
 
@@ -442,10 +443,14 @@ class Context:
         services = self.services()
         reason = services.read_only
         if reason is not None:
+            remedy = (
+                "Ask the legal team for another role."
+                if self.database
+                else "Ask for write access, or copy the data folder somewhere you can write to."
+            )
             raise UsageError(
-                f"cannot {what}: {self.paths.database} is open read-only ({reason}); nothing "
-                "was changed. Ask for write access, or copy the data folder somewhere you can "
-                "write to."
+                f"cannot {what}: {self.register} is open read-only ({reason}); nothing "
+                f"was changed. {remedy}"
             )
         return services
 
@@ -962,8 +967,18 @@ def cmd_import_json(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
     if args.db_command == "copy":
         return _db_copy(args.to, ctx)
+    if args.db_command in ("grant", "revoke"):
+        if not ctx.database:
+            raise UsageError(
+                f"say which register: {PROG} --database postgresql://host/dbname db "
+                f"{args.db_command} USER ROLE (or set {ENV_DATABASE})"
+            )
+        return cli_db.run(args, _postgres_url(ctx.database))
     if args.db_command != "init":
-        raise UsageError("say what to do: db init URL, or db copy --to URL|FILE.db")
+        raise UsageError(
+            "say what to do: db init URL, db grant USER ROLE, db revoke USER ROLE, or db copy "
+            "--to URL|FILE.db"
+        )
     from db.postgres.connection import describe, init_postgres
 
     applied = init_postgres(_postgres_url(args.url))
@@ -972,6 +987,7 @@ def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
         print(f"The register in {where} is at the current schema (applied: {', '.join(applied)})")
     else:
         print(f"The register in {where} was already at the current schema; nothing was changed")
+    print(cli_db.roles_text(args.url))
     print(f"Use it with: {PROG} --database {where} (or set {ENV_DATABASE})")
     return 0
 

@@ -152,10 +152,11 @@ def run(first: Callable[[], UiContext | None], logs: Path) -> int:
         if ctx is None:
             return 1
         services = ctx.services
-        # A read-only register cannot take the demo, nor remember the choice; a team
-        # register is everyone's: the demo is never loaded into it.
+        # A read-only register cannot take the demo, nor remember the choice (nor can a
+        # procurement user's, who may only propose suppliers); a team register is
+        # everyone's: the demo is never loaded into it.
         if (
-            services.read_only is None
+            ctx.read_only is None
             and not ctx.storage.server
             and services.setup.first_start_pending()
         ):

@@ -11,14 +11,17 @@ from typing import Any
 import psycopg
 from psycopg.pq import TransactionStatus
 
+from db.postgres.errors import role_refusal, storage_error
 from db.postgres.migrations import (
     MIGRATION_NAMES,
     applied_migrations,
     apply_migrations,
     register_tables,
 )
+from db.postgres.roles import setup_roles, user_role
 from transfers_app.domain.team_register import AddressError, TeamRegister
 from transfers_app.errors import StorageError
+from transfers_app.ports.storage import RegisterRole
 
 # A parameter of the repositories' SQL (``?``, ``:name``), a quoted literal, or a percent sign
 # (which psycopg reads as the start of a parameter, quoted or not).
@@ -55,9 +58,19 @@ class PgConnection:
     repositories use (``db.sqlite.session.Connection``): SQLite's parameters, explicit
     BEGIN/COMMIT/SAVEPOINT, ``in_transaction``."""
 
-    def __init__(self, raw: psycopg.Connection[Any], url: str) -> None:
+    def __init__(self, raw: psycopg.Connection[Any], url: str, password: str | None = None) -> None:
         self.raw = raw
+        self.url = url  # for another connection to the same register (hearing changes)
+        # The password the user typed, if any, held for those connections only (never shown,
+        # never written): ``reconnect``.
+        self._password = password
         self.where = describe(url)
+
+    def reconnect(self) -> PgConnection:
+        """Another connection to the same register, as the same user."""
+        return connect(self.url, self._password)
+        # The user's role on the register (``roles.user_role``), set when opened.
+        self.role: RegisterRole | None = None
 
     def label(self, user: str) -> str:
         """``dbname on host (as USER)``: the register as a window names it."""
@@ -72,19 +85,28 @@ class PgConnection:
 
     @property
     def user(self) -> str:
-        """The authenticated database user (what the audit names)."""
-        row = self.raw.execute("SELECT current_user").fetchone()
+        """The authenticated database user (what the audit names): ``session_user``, the
+        user who logged in, whose privileges may come from a role it belongs to or ``SET
+        ROLE``s to (which changes ``current_user``, not who is working)."""
+        row = self.raw.execute("SELECT session_user").fetchone()
         return str(row[0]) if row else ""
 
     def execute(self, sql: str, parameters: Any = None, /) -> psycopg.Cursor[Any]:
-        """``parameters``: a sequence for ``?``, a mapping for ``:name``."""
-        if not parameters:
-            return self.raw.execute(sql)
-        return self.raw.execute(psycopg_sql(sql), parameters)
+        """``parameters``: a sequence for ``?``, a mapping for ``:name``. A change the user's
+        role may not make is refused with a ``RoleRefusedError`` naming the role."""
+        try:
+            if not parameters:
+                return self.raw.execute(sql)
+            return self.raw.execute(psycopg_sql(sql), parameters)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise role_refusal(exc, self.role) from None
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> psycopg.Cursor[Any]:
         cur = self.raw.cursor()
-        cur.executemany(psycopg_sql(sql), parameters)
+        try:
+            cur.executemany(psycopg_sql(sql), parameters)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise role_refusal(exc, self.role) from None
         return cur
 
     def rollback(self) -> None:
@@ -108,7 +130,7 @@ def connect(url: str, password: str | None = None) -> PgConnection:
         from db.postgres.errors import connect_error
 
         raise connect_error(exc, describe(url), password is not None) from None
-    return PgConnection(raw, url)
+    return PgConnection(raw, url, password)
 
 
 def open_postgres(url: str, *, migrate: bool = False, password: str | None = None) -> PgConnection:
@@ -121,6 +143,10 @@ def open_postgres(url: str, *, migrate: bool = False, password: str | None = Non
     """
     conn = connect(url, password)
     try:
+        try:
+            conn.role = user_role(conn.raw)
+        except psycopg.Error as exc:
+            raise storage_error(exc) from None
         _check(conn, migrate)
     except BaseException:
         conn.close()
@@ -130,15 +156,15 @@ def open_postgres(url: str, *, migrate: bool = False, password: str | None = Non
 
 def init_postgres(url: str) -> list[str]:
     """Creates or upgrades the register's schema in the database at ``url`` (``transfers-app
-    db init``); returns the names of the migrations applied (none: it was current)."""
+    db init``), and its roles with their privileges (``roles.setup_roles``, again on every
+    call); returns the names of the migrations applied (none: it was current)."""
     conn = connect(url)
     try:
         before = applied_migrations(conn.raw) if register_tables(conn.raw).migrations else []
         _check(conn, migrate=True)
+        setup_roles(conn.raw)
         return [m for m in MIGRATION_NAMES if m not in before]
     except psycopg.Error as exc:
-        from db.postgres.errors import storage_error
-
         raise storage_error(exc) from None
     finally:
         conn.close()
@@ -180,6 +206,4 @@ def _check(conn: PgConnection, migrate: bool) -> None:
             )
         apply_migrations(conn.raw)
     except psycopg.Error as exc:
-        from db.postgres.errors import storage_error
-
         raise storage_error(exc) from None

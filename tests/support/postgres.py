@@ -20,6 +20,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from db.postgres import open_postgres
+from db.postgres.roles import group_roles
 
 ENV_SERVER = "TRANSFERS_TEST_POSTGRES"
 ENV_REQUIRED = "TRANSFERS_TEST_POSTGRES_REQUIRED"
@@ -47,6 +49,7 @@ class PostgresServer:
     template: str = field(default_factory=lambda: f"treg_template_{uuid.uuid4().hex[:10]}")
     made: list[tuple[str, bool]] = field(default_factory=list)  # (name, to reuse?)
     spare: list[str] = field(default_factory=list)  # empty registers to hand out again
+    logins: list[str] = field(default_factory=list)  # login roles made by ``login_role``
     _admin: psycopg.Connection[Any] | None = None
 
     def url(self, dbname: str) -> str:
@@ -67,7 +70,58 @@ class PostgresServer:
         )
 
     def _drop(self, name: str) -> None:
-        self._run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        # A session of another user (a role's test) may still be ending after its client
+        # closed; FORCE may not end it for us (only a superuser may end others' sessions).
+        for _ in range(50):
+            try:
+                self._run(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+                break
+            except psycopg.errors.InsufficientPrivilege:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"{name}: another user's session did not end")
+        # The register's roles (``db init`` makes them; they belong to the whole server).
+        for role in group_roles(name).values():
+            self._run(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+    def login_role(self) -> tuple[str, str]:
+        """A new login role with a password, named uniquely (tests run in parallel share the
+        server); ``drop_login_roles`` drops it. Returns its name and password."""
+        name, password = f"treg_user_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+        self._run(
+            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                sql.Identifier(name), sql.Literal(password)
+            )
+        )
+        self.logins.append(name)
+        return name, password
+
+    def drop_login_roles(self) -> None:
+        while self.logins:
+            name = self.logins.pop()
+            self._run(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
+
+    def url_as(self, url: str, user: str, password: str, **options: str) -> str:
+        """``url`` (one of this server's databases) as a postgresql:// URL for ``user``: by the
+        server's Unix socket where that lets a password in, or else over TCP on localhost
+        (Debian's cluster lets local users in by their system name only, ``peer``)."""
+        params = {k: str(v) for k, v in conninfo_to_dict(url).items() if v not in (None, "")}
+        dbname = params.pop("dbname")
+        for key in ("user", "password"):
+            params.pop(key, None)
+        params.update(options)
+        login = f"postgresql://{quote(user, safe='')}:{quote(password, safe='')}@"
+
+        def as_url(rest: dict[str, str]) -> str:
+            return f"{login}/{quote(dbname)}?{urlencode(rest, quote_via=quote)}"
+
+        try:
+            psycopg.connect(as_url(params), connect_timeout=5).close()
+        except psycopg.OperationalError:
+            params["host"] = "127.0.0.1"
+        return as_url(params)
 
     def create_template(self) -> None:
         """The template every test database is copied from: an empty register, migrated."""
@@ -104,6 +158,7 @@ class PostgresServer:
         for name in [*self.spare, self.template]:
             self._drop(name)
         self.spare.clear()
+        self.drop_login_roles()
         if self._admin is not None:
             self._admin.close()
             self._admin = None
