@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
-from support.postgres import PostgresServer, RootSafeServer, no_server, pg_ctl
+from support.postgres import PostgresServer, RootSafeServer, current_user, no_server, pg_ctl
 from support.widgets import WAIT_MS, shown_main_window
 
 from db.postgres import PgStore, open_postgres
@@ -102,7 +102,7 @@ def test_connect_opens_the_servers_register_in_the_window_and_remembers_it(
     assert dialog.host.text() == address.host
     _click(qtbot, dialog, dialog.test_button)
     assert dialog.status.text() == (
-        f"Connected to {address.label(psycopg_user(team_url))}: a Transfer Register with "
+        f"Connected to {address.label(current_user(team_url))}: a Transfer Register with "
         "1 entities."
     )
     assert dialog.value() is None  # a test opens nothing
@@ -111,7 +111,7 @@ def test_connect_opens_the_servers_register_in_the_window_and_remembers_it(
     assert ctx is not None
     opened.append(ctx)
     window = shown_main_window(qtbot, ctx, tmp_path)
-    where = f"Team register: {address.dbname} on this computer (as {psycopg_user(team_url)})"
+    where = f"Team register: {address.dbname} on this computer (as {current_user(team_url)})"
     assert window.windowTitle() == f"{where} - Transfer Register"
     assert window.db_label.text() == where
     assert window.act_open_file.isEnabled()
@@ -130,13 +130,6 @@ def test_connect_opens_the_servers_register_in_the_window_and_remembers_it(
     assert reopened is not None
     opened.append(reopened)
     assert reopened.database == where
-
-
-def psycopg_user(url: str) -> str:
-    with psycopg.connect(url) as conn:
-        row = conn.execute("SELECT current_user").fetchone()
-    assert row is not None
-    return str(row[0])
 
 
 def test_a_wrong_database_name_is_said_and_the_window_stays_on_its_register(

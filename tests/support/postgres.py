@@ -196,6 +196,14 @@ def empty_register(conn: psycopg.Connection[Any]) -> None:
             )
 
 
+def current_user(url: str) -> str:
+    """The user the server at ``url`` authenticates (what the audit and the window name)."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT current_user").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
 def pg_ctl() -> str | None:
     """The PostgreSQL server's control program on this machine, if any."""
     found = shutil.which("pg_ctl")
