@@ -265,6 +265,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="publish even though an entry has no valid safeguard (named without it)",
     )
     exp_pub.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD")
+    exp_pub.add_argument(
+        "--prepared-by",
+        metavar="NAME",
+        default="",
+        help="who publishes it, as the version records (default: the organisation profile's "
+        "first signer)",
+    )
 
     imp_json = sub.add_parser(
         "import-json",
@@ -324,6 +331,7 @@ def open_services(
     *,
     verify: bool = True,
     journal: JournalMode | None = None,
+    password: str | None = None,
 ) -> AppServices:
     """Every service on a new connection to the register in ``paths``, or in the PostgreSQL
     ``database`` (a connection belongs to the thread that opened it: one bundle per thread
@@ -331,10 +339,11 @@ def open_services(
 
     ``verify``: check the file's integrity first (the first connection of a run does; the
     ones opened for background work after it need not). ``journal``: the user's choice of
-    journal mode, applied (and remembered) before anything else."""
+    journal mode, applied (and remembered) before anything else. ``password``: the one the
+    user gave for the team register's server (held for its connections, stored nowhere)."""
     from transfers_app.services.app import AppServices
 
-    store = open_store(paths, database, verify=verify, journal=journal)
+    store = open_store(paths, database, verify=verify, journal=journal, password=password)
     services = AppServices.build(store, reference, files, today, paths.import_mappings)
     if journal is not None:
         try:
@@ -352,6 +361,7 @@ def open_store(
     migrate: bool = False,
     verify: bool = True,
     journal: JournalMode | None = None,
+    password: str | None = None,
 ) -> Store:
     """The register in ``paths`` (the file, created if need be; ``verify`` and ``journal`` as
     ``db.open_db`` takes them), its signed files in ``paths``; or in the PostgreSQL
@@ -364,7 +374,7 @@ def open_store(
         from db.postgres import PgStore, open_postgres
 
         # The audit names the database user the server authenticated.
-        conn = open_postgres(_postgres_url(database), migrate=migrate)
+        conn = open_postgres(_postgres_url(database), migrate=migrate, password=password)
         return PgStore(conn, cache=paths.file_cache)
     from db import SqliteStore, open_db
 
@@ -451,19 +461,6 @@ class Context:
                 f"was changed. {remedy}"
             )
         return services
-
-    def worker_services(self) -> Callable[[], AppServices]:
-        """What gives each background job of the desktop app services of its own (sharing
-        the reference data and file adapters); the job runner closes them when the job ends,
-        so they are not kept here."""
-        paths, reference, files, today = self.paths, self.reference(), self.files(), self.today
-        database = self.database
-
-        def for_a_worker() -> AppServices:
-            # The run's first connection checked the file's integrity.
-            return open_services(paths, reference, files, today, database, verify=False)
-
-        return for_a_worker
 
 
 def current_user() -> str:
@@ -791,7 +788,9 @@ def cmd_export_public_list(args: argparse.Namespace, ctx: Context) -> int:
     on = args.as_of or ctx.today
     services = ctx.writable_services("publish the list") if args.publish else ctx.services()
     try:
-        report = services.exports.public_list(fmt, args.output, on, args.publish, args.force)
+        report = services.exports.public_list(
+            fmt, args.output, on, args.publish, args.force, args.prepared_by
+        )
     except PublishNeedsConfirmation as exc:
         raise UsageError(f"{exc}; publish anyway with --force") from None
     entries = f"{len(report.public_list.entries)} entries"
@@ -1068,6 +1067,16 @@ def cmd_gui(args: argparse.Namespace, ctx: Context) -> int:
         from ui.app import run, startup_error
     except ImportError as exc:  # PySide6 missing or Qt cannot load its platform libraries
         raise UsageError(f"the desktop app cannot start: {exc}") from None
+    from transfers_app.cli_registers import AppRegisters
+
+    registers = AppRegisters(ctx.paths, ctx.reference(), ctx.files(), ctx.today, ctx.journal)
+    remembered = registers.remembered.last
+    if ctx.database is None and remembered is not None:
+        # The team register the user was on: reopened, or if its server cannot be used,
+        # the choice of another or the register file (``ui.dialogs.connect_dialog``).
+        from ui.dialogs.connect_dialog import reopen
+
+        return run(lambda: reopen(registers, remembered), ctx.paths.logs)
     try:
         services = ctx.services()
     except TransfersError as exc:
@@ -1075,7 +1084,7 @@ def cmd_gui(args: argparse.Namespace, ctx: Context) -> int:
         # not see the terminal), and on stderr by ``main``.
         startup_error(str(exc))
         raise
-    return run(services, ctx.worker_services(), ctx.paths, ctx.today)
+    return run(lambda: registers.context(services, ctx.database), ctx.paths.logs)
 
 
 COMMANDS = {

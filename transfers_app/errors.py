@@ -99,3 +99,13 @@ class PackCancelled(Exception):
 
 class RegisterFileError(TransfersError):
     """A register file that cannot be loaded; the message names the file and the record."""
+
+
+class PasswordRequired(StorageError):
+    """The register's server asks for a password that the PostgreSQL password file does not
+    give (``rejected``: it refused the one given). The app asks for it, hands it to the
+    connection and keeps it nowhere else."""
+
+    def __init__(self, message: str, *, rejected: bool = False) -> None:
+        super().__init__(message)
+        self.rejected = rejected

@@ -15,6 +15,7 @@ import platformdirs
 from transfers_app.errors import StorageError
 
 ENV_HOME = "TRANSFERS_APP_HOME"
+APP_NAME = "transfers-app"
 # The column mappings the user confirmed for imported lists, by their headers.
 IMPORT_MAPPINGS_FILE = "import-mappings.json"
 
@@ -22,6 +23,10 @@ IMPORT_MAPPINGS_FILE = "import-mappings.json"
 @dataclass(frozen=True, slots=True)
 class AppPaths:
     home: Path
+    # The user's settings folder (platformdirs); None: ``home`` (a data folder given with
+    # --data-dir or TRANSFERS_APP_HOME keeps its own settings, so a test never touches the
+    # user's).
+    config: Path | None = None
 
     @property
     def database(self) -> Path:
@@ -49,6 +54,11 @@ class AppPaths:
     def import_mappings(self) -> Path:
         return self.home / IMPORT_MAPPINGS_FILE
 
+    @property
+    def registers(self) -> Path:
+        """The team registers this user connected to, the last one first (no passwords)."""
+        return (self.config or self.home) / "registers.json"
+
     def ensure(self) -> AppPaths:
         try:
             for folder in (self.home, self.files, self.reference, self.logs):
@@ -66,4 +76,7 @@ def resolve_paths(data_dir: str | None = None, env: Mapping[str, str] | None = N
         return AppPaths(Path(data_dir).expanduser().resolve())
     if env.get(ENV_HOME):
         return AppPaths(Path(env[ENV_HOME]).expanduser().resolve())
-    return AppPaths(platformdirs.user_data_path("transfers-app", appauthor=False))
+    return AppPaths(
+        platformdirs.user_data_path(APP_NAME, appauthor=False),
+        platformdirs.user_config_path(APP_NAME, appauthor=False),
+    )

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from transfers_app.paths import AppPaths
 from transfers_app.services.app import AppServices
 from ui import messages
 from ui.collector import MainThreadCollector
@@ -118,29 +117,53 @@ def startup_error(text: str) -> None:
     messages.error(None, f"The register could not be opened.\n\n{text}")
 
 
-def run(
-    services: AppServices,
-    services_factory: Callable[[], AppServices],
-    paths: AppPaths,
-    today: date,
-) -> int:
-    """Run the desktop app on ``services`` (the GUI thread's); ``services_factory`` gives each
-    background job services of its own."""
+class Windows:
+    """The app's one main window, replaced by a new one on another register (File > Connect
+    to team register…, Open my register file): the new window opens first, then the old one
+    closes, its background work done, and its register with it."""
+
+    def __init__(self) -> None:
+        self.window: MainWindow | None = None
+
+    def show(self, ctx: UiContext) -> MainWindow:
+        old = self.window
+        main = MainWindow(ctx)
+        main.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        main.switch_register.connect(self.show)
+        self.window = main
+        main.show()
+        if old is not None:
+            old.close()  # waits for its background jobs
+            old.ctx.close()
+        return main
+
+
+def run(first: Callable[[], UiContext | None], logs: Path) -> int:
+    """Run the desktop app on the register ``first`` opens once the application exists (it
+    may ask for a password, or offer the register file instead); None: quit at once."""
     QCoreApplication.setOrganizationName("Transfer Register")
     QCoreApplication.setApplicationName("Transfer Register")
     app = QApplication.instance() or QApplication(sys.argv)
     collector = MainThreadCollector(app)  # cycles freed on the GUI thread only
-    window: list[MainWindow] = []
-    install_crash_handler(paths.logs, lambda: window[0] if window else None)
-    ctx = UiContext(services, services_factory, paths, today)
-    # A read-only register cannot take the demo, nor remember the choice (nor can a
-    # procurement user's, who may only propose suppliers).
-    if ctx.read_only is None and services.setup.first_start_pending():
-        first_start(services, today)
-    main = MainWindow(ctx)
-    window.append(main)
-    main.show()
+    windows = Windows()
+    install_crash_handler(logs, lambda: windows.window)
     try:
+        ctx = first()
+        if ctx is None:
+            return 1
+        services = ctx.services
+        # A read-only register cannot take the demo, nor remember the choice (nor can a
+        # procurement user's, who may only propose suppliers); a team register is
+        # everyone's: the demo is never loaded into it.
+        if (
+            ctx.read_only is None
+            and not ctx.storage.server
+            and services.setup.first_start_pending()
+        ):
+            first_start(services, ctx.today)
+        windows.show(ctx)
         return int(app.exec())
     finally:
+        if windows.window is not None:
+            windows.window.ctx.close()
         collector.stop()

@@ -6,9 +6,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
+from transfers_app.domain.team_register import TeamRegister
 from transfers_app.paths import AppPaths
-from transfers_app.ports.storage import RegisterRole
+from transfers_app.ports.storage import RegisterRole, StorageInfo
 from transfers_app.reference.loader import ReferenceSet
 from transfers_app.services.app import AppServices
 from transfers_app.services.register import StatusReport
@@ -17,6 +19,28 @@ from transfers_app.services.register import StatusReport
 PROCUREMENT_ONLY = (
     "your role on this register is procurement: you may propose suppliers, not change what is on it"
 )
+
+
+class Registers(Protocol):
+    """The registers the app can switch to (built by the composition root). Each call opens
+    and checks; a problem is one clear ``StorageError`` (``PasswordRequired`` when the server
+    asks for a password); ``password`` goes to the connections only, never to a file."""
+
+    def recent(self) -> list[TeamRegister]:
+        """The team registers this user connected to, the last one first."""
+        ...
+
+    def check(self, address: TeamRegister, password: str | None = None) -> str:
+        """Connect, check the register and disconnect; what was found, in a sentence."""
+        ...
+
+    def team(self, address: TeamRegister, password: str | None = None) -> UiContext:
+        """The team register at ``address``, opened (and remembered for the next start)."""
+        ...
+
+    def file(self) -> UiContext:
+        """The register file on this computer, opened (and the next start opens it)."""
+        ...
 
 
 @dataclass
@@ -28,6 +52,13 @@ class UiContext:
     services_factory: Callable[[], AppServices]
     paths: AppPaths
     today: date
+    # Where a background job's services go when it is done (None: they are closed): a team
+    # register keeps a few connections open for the next job instead of opening one each time.
+    release: Callable[[AppServices], None] | None = None
+    # Switching to another register (None: this window cannot, as in most tests).
+    registers: Registers | None = None
+    # Closes what the register holds open besides ``services`` (idle background connections).
+    on_close: Callable[[], None] | None = None
 
     # One status report shared by every page: computed once per register generation and
     # reference set, whichever page (or background thread) asks first; the others wait for it.
@@ -43,15 +74,13 @@ class UiContext:
     # Why the register cannot be changed (None: it can), and the user's role on a team
     # register; asked once, when first needed.
     _read_only: tuple[str | None] | None = field(default=None, repr=False)
-    _role: tuple[RegisterRole | None] | None = field(default=None, repr=False)
+    _storage: StorageInfo | None = field(default=None, repr=False)
 
     @property
     def role(self) -> RegisterRole | None:
         """The user's role on a team register (the database enforces it); None: every right
         (a register file, the register's owner)."""
-        if self._role is None:
-            self._role = (self.services.settings.storage().role,)
-        return self._role[0]
+        return self.storage.role
 
     @property
     def may_propose(self) -> bool:
@@ -78,9 +107,24 @@ class UiContext:
         return self.services.reference.current
 
     @property
+    def storage(self) -> StorageInfo:
+        """Where the register is (asked once: it stays where it is)."""
+        if self._storage is None:
+            self._storage = self.services.settings.storage()
+        return self._storage
+
+    @property
     def database(self) -> str:
-        """Where the register is: its file, or its server and database (no password)."""
-        return self.services.settings.storage().location
+        """Where the register is, as the window says it: the file, or on a server "Team
+        register: dbname on host (as USER)"."""
+        info = self.storage
+        return f"Team register: {info.location}" if info.server else info.location
+
+    def close(self) -> None:
+        """Close the register: the window's services and the background connections."""
+        self.services.close()
+        if self.on_close is not None:
+            self.on_close()
 
     def status(self, services: AppServices | None = None) -> StatusReport:
         """The register's status today, shared across pages and threads.

@@ -3,7 +3,8 @@
 A page or dialog owns a ``Jobs`` (``self.jobs = Jobs(self, ctx)``) and starts work with
 ``self.jobs.start(work, on_done, on_failed)``. ``work(services, job)`` runs on a worker thread
 with services of their own from ``ctx.services_factory`` (a register's connection belongs to
-the thread that opened it; they are closed when the work is done) and must not touch a widget;
+the thread that uses it; they are closed when the work is done, or handed back to
+``ctx.release`` to serve a later job) and must not touch a widget;
 it may ``job.report(value)`` along the way (progress, or a first part of its result). Its
 outcome reaches the GUI thread through the runner's one relay:
 
@@ -283,7 +284,10 @@ class Jobs:
                 job.raise_if_cancelled()
                 return work(services, job)
             finally:
-                services.close()
+                if ctx.release is not None:
+                    ctx.release(services)  # kept open for the next job
+                else:
+                    services.close()
 
         return self.start_plain(with_services, on_done, on_failed, **options)
 

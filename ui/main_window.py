@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -84,10 +84,13 @@ def _load_page(module: str, cls: str, ctx: UiContext) -> Page:
 
 
 class MainWindow(QMainWindow):
+    # Another register was opened (its UiContext): the app shows it in a new window.
+    switch_register = Signal(object)
+
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle("Transfer Register")
+        self.setWindowTitle(self.title())
         self.setMinimumSize(QSize(1024, 640))
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -234,6 +237,18 @@ class MainWindow(QMainWindow):
             self.show_storage,
             "The register's file, whether it can be changed, and shared-drive mode",
         )
+        self.act_connect = self._action(
+            "&Connect to team register…",
+            None,
+            self.connect_team_register,
+            "Open a register shared by the team on a PostgreSQL server",
+        )
+        self.act_open_file = self._action(
+            "Open my register &file",
+            None,
+            self.open_register_file,
+            "Back to the register file on this computer",
+        )
         self.act_quit = self._action("&Quit", std.Quit, self.close)
         self.act_find = self._action("&Find", std.Find, self.find_in_page, "Search this page")
         self.act_archive = self._action(
@@ -267,7 +282,14 @@ class MainWindow(QMainWindow):
         self.export_menu.addSeparator()
         self.export_menu.addAction(self.act_export_status)
         file_menu.addSeparator()
+        file_menu.addAction(self.act_connect)
+        file_menu.addAction(self.act_open_file)
         file_menu.addAction(self.act_storage)
+        on_server = self.ctx.storage.server
+        self.act_open_file.setEnabled(on_server and self.ctx.registers is not None)
+        self.act_connect.setEnabled(self.ctx.registers is not None)
+        if on_server:
+            self.act_storage.setStatusTip("The team register's server, database and user")
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -468,6 +490,31 @@ class MainWindow(QMainWindow):
             self.register_changed()  # the change shows in the audit log
             self.statusBar().showMessage(f"The register now uses the {mode.value} journal", 8000)
 
+    def title(self) -> str:
+        """The title bar says where the register is when it is on a server (never a
+        password): two windows on two registers are told apart at a glance."""
+        if self.ctx.storage.server:
+            return f"{self.ctx.database} - Transfer Register"
+        return "Transfer Register"
+
+    def connect_team_register(self) -> None:
+        from ui.dialogs.connect_dialog import ConnectDialog
+
+        if self.ctx.registers is None:
+            return
+        # The dialog starts on the team register connected to last, and keeps this window's
+        # register open unless another opens.
+        opened = ConnectDialog.run(self, self.ctx.registers)
+        if opened is not None:
+            self.switch_register.emit(opened)
+
+    def open_register_file(self) -> None:
+        if self.ctx.registers is None:
+            return
+        opened = self._guard(self.ctx.registers.file)
+        if opened is not None:
+            self.switch_register.emit(opened)
+
     def _set_read_only(self, reason: str) -> None:
         """The register cannot be changed: say why above the pages, hide what would change
         it; reading, checking and exporting stay (and, for procurement, proposing a new
@@ -493,7 +540,11 @@ class MainWindow(QMainWindow):
             )
         self.read_only_banner.show()
         role = self.ctx.role
-        self.setWindowTitle(f"Transfer Register ({role.value if role else 'read-only'})")
+        self.setWindowTitle(
+            self.title().replace(
+                "Transfer Register", f"Transfer Register ({role.value if role else 'read-only'})"
+            )
+        )
         tip = f"The register is read-only ({reason})"
         for action in (self.act_new, self.act_import, self.act_archive, self.act_undo):
             if proposing and action is self.act_new:
@@ -527,7 +578,8 @@ class MainWindow(QMainWindow):
         else:
             role = self.ctx.role
             journal = f" ({role.value})" if role is not None else " (read-only)"
-        self.db_label.setText(f"Database: {self.ctx.database}{journal}")
+        where = self.ctx.database if self.ctx.storage.server else f"Database: {self.ctx.database}"
+        self.db_label.setText(f"{where}{journal}")
         ref = self.ctx.ref
         self.ref_label.setText(ref.age_text(self.ctx.today))
 

@@ -62,3 +62,23 @@ def file_saved(parent: QWidget | None, text: str) -> bool:
     box.setDefaultButton(QMessageBox.StandardButton.Ok)
     box.exec()
     return box.clickedButton() is folder
+
+
+def ask_password(parent: QWidget | None, text: str) -> str | None:
+    """Ask for a password (shown as dots); None when cancelled. The caller hands it to the
+    connection and keeps it nowhere else."""
+    password, ok = QInputDialog.getText(parent, TITLE, text, QLineEdit.EchoMode.Password)
+    return password if ok else None
+
+
+def choose(parent: QWidget | None, text: str, choices: list[str]) -> int | None:
+    """Ask which of ``choices`` (button labels, the first the default) to take: its index;
+    None when the box is closed without one."""
+    box = QMessageBox(QMessageBox.Icon.Warning, TITLE, text)
+    if parent is not None:
+        box.setParent(parent, box.windowFlags())
+    buttons = [box.addButton(c, QMessageBox.ButtonRole.ActionRole) for c in choices]
+    box.setDefaultButton(buttons[0])
+    box.exec()
+    clicked = box.clickedButton()
+    return buttons.index(clicked) if clicked in buttons else None

@@ -19,6 +19,7 @@ from db.postgres.migrations import (
     register_tables,
 )
 from db.postgres.roles import setup_roles, user_role
+from transfers_app.domain.team_register import AddressError, TeamRegister
 from transfers_app.errors import StorageError
 from transfers_app.ports.storage import RegisterRole
 
@@ -57,12 +58,26 @@ class PgConnection:
     repositories use (``db.sqlite.session.Connection``): SQLite's parameters, explicit
     BEGIN/COMMIT/SAVEPOINT, ``in_transaction``."""
 
-    def __init__(self, raw: psycopg.Connection[Any], url: str) -> None:
+    def __init__(self, raw: psycopg.Connection[Any], url: str, password: str | None = None) -> None:
         self.raw = raw
         self.url = url  # for another connection to the same register (hearing changes)
+        # The password the user typed, if any, held for those connections only (never shown,
+        # never written): ``reconnect``.
+        self._password = password
         self.where = describe(url)
+
+    def reconnect(self) -> PgConnection:
+        """Another connection to the same register, as the same user."""
+        return connect(self.url, self._password)
         # The user's role on the register (``roles.user_role``), set when opened.
         self.role: RegisterRole | None = None
+
+    def label(self, user: str) -> str:
+        """``dbname on host (as USER)``: the register as a window names it."""
+        try:
+            return TeamRegister.parse(self.where).label(user)
+        except AddressError:  # a libpq key=value string: shown as given, without a password
+            return f"{self.where} (as {user})"
 
     @property
     def in_transaction(self) -> bool:
@@ -102,21 +117,23 @@ class PgConnection:
         self.raw.close()
 
 
-def connect(url: str) -> PgConnection:
-    """A connection to the database at ``url`` (a password comes from the PostgreSQL password
-    file or the URL; none is ever stored by the app)."""
+def connect(url: str, password: str | None = None) -> PgConnection:
+    """A connection to the database at ``url``. The password comes from ``password`` (asked
+    by the app, handed to this connection only), else the URL or the PostgreSQL password
+    file (libpq reads ``~/.pgpass`` or ``PGPASSFILE``); none is ever stored by the app."""
+    extra: dict[str, Any] = {} if password is None else {"password": password}
     try:
         raw = psycopg.connect(
-            url, autocommit=True, connect_timeout=10, application_name="transfers-app"
+            url, autocommit=True, connect_timeout=10, application_name="transfers-app", **extra
         )
     except psycopg.Error as exc:
-        lines = str(exc).strip().splitlines()
-        reason = lines[0].strip() if lines else type(exc).__name__
-        raise StorageError(f"cannot connect to {describe(url)}: {reason}") from None
-    return PgConnection(raw, url)
+        from db.postgres.errors import connect_error
+
+        raise connect_error(exc, describe(url), password is not None) from None
+    return PgConnection(raw, url, password)
 
 
-def open_postgres(url: str, *, migrate: bool = False) -> PgConnection:
+def open_postgres(url: str, *, migrate: bool = False, password: str | None = None) -> PgConnection:
     """Open the register in the PostgreSQL database at ``url``, checked.
 
     Refuses a database that is not UTF-8, holds tables of something else, or holds a register
@@ -124,7 +141,7 @@ def open_postgres(url: str, *, migrate: bool = False) -> PgConnection:
     the schema, each named migration in its own transaction; without it a database with no
     register, or an older one, is refused with what to run. Nothing is written otherwise.
     """
-    conn = connect(url)
+    conn = connect(url, password)
     try:
         try:
             conn.role = user_role(conn.raw)

@@ -17,7 +17,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from db.postgres.connection import connect
+from db.postgres.connection import PgConnection
 from db.postgres.notify import CHANNEL, parse_payload
 from transfers_app.errors import StorageError
 from transfers_app.ports.changes import RegisterChange
@@ -31,13 +31,13 @@ RETRY_SECONDS = 3.0
 
 
 class PgChangeFeed:
-    """Implements ``transfers_app.ports.changes.ChangeFeed`` for the register at ``url``;
+    """Implements ``transfers_app.ports.changes.ChangeFeed`` for the register ``register`` is on;
     changes made through the connection whose backend is ``own_pid`` are marked ``own``."""
 
     live = True
 
-    def __init__(self, url: str, own_pid: int | None) -> None:
-        self._url = url
+    def __init__(self, register: PgConnection, own_pid: int | None) -> None:
+        self._register = register  # opens the feed's own connection, as the same user
         self._own_pid = own_pid
         self._stopping = threading.Event()
         self._listening = threading.Event()
@@ -63,7 +63,7 @@ class PgChangeFeed:
         lost = False
         while not self._stopping.is_set():
             try:
-                conn = connect(self._url).raw
+                conn = self._register.reconnect().raw
             except StorageError as exc:
                 log.warning("cannot hear changes by others: %s", exc)
                 self._stopping.wait(RETRY_SECONDS)

@@ -48,17 +48,23 @@ class PgStore(SessionStore):
 
     @property
     def storage(self) -> StorageInfo:
-        # The server and database, never the password; a server has no journal modes. An
-        # auditor's register is read-only (the database refuses every write).
+        # The database, the server and who is connected, never the password; a server has no
+        # journal modes. An auditor's register is read-only (the database refuses every write).
         role = self.connection.role
         read_only = AUDITOR_READ_ONLY if role is RegisterRole.AUDITOR else None
-        return StorageInfo(self.connection.where, read_only=read_only, journal=None, role=role)
+        return StorageInfo(
+            self.connection.label(self.actor),
+            read_only=read_only,
+            journal=None,
+            role=role,
+            server=True,
+        )
 
     def changes(self) -> ChangeFeed:
         # A connection of its own hears the others; this one's changes are marked as its own.
         from db.postgres.listener import PgChangeFeed
 
-        return PgChangeFeed(self.connection.url, self.connection.raw.info.backend_pid)
+        return PgChangeFeed(self.connection, self.connection.raw.info.backend_pid)
 
     def set_journal_mode(self, mode: JournalMode) -> None:
         raise StorageError(NO_JOURNAL_MODES)

@@ -14,6 +14,7 @@ import psycopg
 import pytest
 from psycopg import sql
 from support.contract_samples import vendor
+from support.postgres import current_user
 
 from db.postgres import PgStore
 from db.postgres import listener as listener_module
@@ -57,13 +58,6 @@ def ann_hears(two_stores: tuple[PgStore, PgStore]) -> Iterator[Heard]:
     feed.stop()
 
 
-def _user(url: str) -> str:
-    with psycopg.connect(url) as conn:
-        row = conn.execute("SELECT current_user").fetchone()
-        assert row is not None
-        return str(row[0])
-
-
 def test_a_change_bob_commits_reaches_anns_feed_naming_the_record(
     two_stores: tuple[PgStore, PgStore], ann_hears: Heard, register: str
 ) -> None:
@@ -73,7 +67,7 @@ def test_a_change_bob_commits_reaches_anns_feed_naming_the_record(
     assert saved.id is not None and change.touches("entities", saved.id)
     assert not change.touches("entities", saved.id + 1)
     assert not change.own and not change.everything
-    assert change.actor == _user(register)  # the database user who committed it
+    assert change.actor == current_user(register)  # the database user who committed it
     assert change.at is not None and change.at.tzinfo is not None
     assert ann_hears.threads == {"register-changes"}  # never the caller's thread
     # Ann's own save is heard too, marked as hers (her window has refreshed already).

@@ -78,7 +78,7 @@ def test_a_url_is_shown_without_its_password() -> None:
 
 
 def test_an_unreachable_server_is_one_clear_message_without_the_password() -> None:
-    shown = re.escape("cannot connect to postgresql://ann@127.0.0.1:1/x")
+    shown = re.escape("cannot reach the register's server (postgresql://ann@127.0.0.1:1/x)")
     with pytest.raises(StorageError, match=shown) as e:
         open_postgres("postgresql://ann:s3cret@127.0.0.1:1/x")
     assert "s3cret" not in str(e.value)

@@ -137,6 +137,8 @@ def _no_unexpected_message_box(monkeypatch: pytest.MonkeyPatch) -> None:
         "file_saved",
         "save_file",
         "open_file",
+        "ask_password",
+        "choose",
     )
     for name in names:
         monkeypatch.setattr(messages, name, unexpected(name))

@@ -66,7 +66,8 @@ def test_procurement_sees_what_it_may_do_and_only_new_stays(
     ctx = as_role[RegisterRole.PROCUREMENT]
     w = shown_main_window(qtbot, ctx, tmp_path)
     assert ctx.may_propose and ctx.read_only is not None
-    assert w.windowTitle() == "Transfer Register (procurement)"
+    assert w.windowTitle().startswith("Team register: ")
+    assert w.windowTitle().endswith(" - Transfer Register (procurement)")
     assert w.read_only_banner.isVisible()
     assert "propose a new supplier" in w.read_only_banner.text()
     assert w.act_new.isEnabled()
@@ -116,7 +117,8 @@ def test_an_auditor_reads_and_changes_nothing(
     ctx = as_role[RegisterRole.AUDITOR]
     w = shown_main_window(qtbot, ctx, tmp_path)
     assert not ctx.may_propose
-    assert w.windowTitle() == "Transfer Register (auditor)"
+    assert w.windowTitle().startswith("Team register: ")
+    assert w.windowTitle().endswith(" - Transfer Register (auditor)")
     assert "your role on this register is auditor" in w.read_only_banner.text()
     assert not w.act_new.isEnabled() and w.act_export.isEnabled()
     dialog = EntityEditor(ctx, None)

@@ -201,6 +201,14 @@ def empty_register(conn: psycopg.Connection[Any]) -> None:
             )
 
 
+def current_user(url: str) -> str:
+    """The user the server at ``url`` authenticates (what the audit and the window name)."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT current_user").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
 def pg_ctl() -> str | None:
     """The PostgreSQL server's control program on this machine, if any."""
     found = shutil.which("pg_ctl")
@@ -228,7 +236,7 @@ def server_params(request: pytest.FixtureRequest) -> dict[str, Any]:
             f"neither {ENV_SERVER} is set nor are PostgreSQL's server binaries installed "
             "(Debian: apt-get install postgresql)"
         )
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
+    if _is_root():
         server = RootSafeServer(Path(executable).parent)
         request.addfinalizer(server.stop)
         return server.start()
@@ -245,36 +253,55 @@ def server_params(request: pytest.FixtureRequest) -> dict[str, Any]:
 class RootSafeServer:
     """A throwaway server for a test run as root: PostgreSQL refuses to run as root, so it
     runs as the ``postgres`` user (Debian's package makes it) in a temporary folder, without
-    fsync, reachable only by its Unix socket, where root is its superuser."""
+    fsync, reachable only by its Unix socket, where root is its superuser.
 
-    def __init__(self, bindir: Path) -> None:
+    ``host_auth`` (``scram-sha-256``): it also listens on 127.0.0.1, where every user must
+    give a password (the socket still trusts everyone): a server that asks for one. Not as
+    root, it runs as the user running the tests, who is then its superuser."""
+
+    def __init__(self, bindir: Path, host_auth: str | None = None) -> None:
         self.bindir = bindir
+        self.host_auth = host_auth
         self.folder = Path(tempfile.mkdtemp(prefix="treg-postgres-"))
         self.data = self.folder / "data"
+        self.port = 0
 
     def _as_postgres(self, program: str, *args: str) -> None:
-        command = ["runuser", "-u", "postgres", "--", str(self.bindir / program), *args]
+        command = [str(self.bindir / program), *args]
+        if _is_root():
+            command = ["runuser", "-u", "postgres", "--", *command]
         done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
         if done.returncode != 0:
             no_server(f"{program} failed: {(done.stderr or done.stdout).strip()[-300:]}")
 
     def start(self) -> dict[str, Any]:
-        try:
-            owner = pwd.getpwnam("postgres")
-        except KeyError:
-            no_server("running as root, and there is no postgres user to run PostgreSQL as")
-        os.chown(self.folder, owner.pw_uid, owner.pw_gid)
+        superuser = "root" if _is_root() else pwd.getpwuid(os.getuid()).pw_name
+        if _is_root():
+            try:
+                owner = pwd.getpwnam("postgres")
+            except KeyError:
+                no_server("running as root, and there is no postgres user to run PostgreSQL as")
+            os.chown(self.folder, owner.pw_uid, owner.pw_gid)
+        auth = ["--auth=trust"]
+        if self.host_auth:
+            auth = ["--auth-local=trust", f"--auth-host={self.host_auth}"]
         self._as_postgres(
-            "initdb", "-D", str(self.data), "-U", "root", "--auth=trust", "-E", "UTF8",
+            "initdb", "-D", str(self.data), "-U", superuser, *auth, "-E", "UTF8",
             "--locale=C", "--no-sync",
         )  # fmt: skip
-        port = port_for.select_random()
-        options = f"-k {self.folder} -p {port} -c listen_addresses='' -c fsync=off"
+        self.port = port_for.select_random()
+        listen = "127.0.0.1" if self.host_auth else ""
+        options = f"-k {self.folder} -p {self.port} -c listen_addresses='{listen}' -c fsync=off"
         self._as_postgres(
             "pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-w", "-o", options,
             "start",
         )  # fmt: skip
-        return {"host": str(self.folder), "port": port, "user": "root", "dbname": "postgres"}
+        return {
+            "host": str(self.folder),
+            "port": self.port,
+            "user": superuser,
+            "dbname": "postgres",
+        }
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
@@ -306,3 +333,7 @@ def second_waits(
     worker.join(10)
     assert not worker.is_alive()
     return result, outcome[0]
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0

@@ -55,13 +55,15 @@ class RegisterRole(StrEnum):
 class StorageInfo:
     """Where a register is kept and how it can be used."""
 
-    location: str  # the file (or the server and database) the register is in
+    # The file the register is in, or on a server (``server``): "dbname on host (as USER)".
+    location: str
     read_only: str | None = None  # why nothing can be changed; None: changes are possible
     journal: JournalMode | None = None  # None: the engine has no such choice (a server)
     network_drive: str | None = None  # the kind of network file system the file is on
     warnings: tuple[str, ...] = ()  # what the user should know (a risky journal mode...)
     # The user's role on a team register; None: every right (a register file, the owner).
     role: RegisterRole | None = None
+    server: bool = False  # a team register on a database server, not a file
 
 
 @dataclass(frozen=True, slots=True)

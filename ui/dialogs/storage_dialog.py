@@ -1,5 +1,6 @@
 """Where the register is kept and how: the file, whether it can be changed, and the choice of
-journal mode (shared-drive mode: the rollback journal; https://sqlite.org/wal.html).
+journal mode (shared-drive mode: the rollback journal; https://sqlite.org/wal.html); on a
+server, the team register's database, server and user, and no journal mode.
 
 Built with data (``StorageDialog(info)``); ``value()`` is the journal mode chosen;
 ``StorageDialog.run(parent, ctx)`` asks, then applies the choice through the settings service
@@ -26,6 +27,12 @@ from transfers_app.ports.storage import JournalMode, StorageInfo
 from ui import jobs, messages
 from ui.context import UiContext
 
+ON_A_SERVER = (
+    "It is kept on a PostgreSQL server and shared by your team; the server keeps its own "
+    "write-ahead log, safe for every client, so there is no journal mode to choose here. "
+    "Its owner backs it up with pg_dump."
+)
+
 CHOICES = {
     JournalMode.WAL: (
         "This computer's own disk (WAL)",
@@ -46,7 +53,13 @@ class StorageDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Where the register is kept")
         self.info = info
-        lines = [f"<p><b>Register:</b> {html.escape(info.location)}</p>"]
+        if info.server:
+            lines = [
+                f"<p><b>Team register:</b> {html.escape(info.location)}</p>",
+                f"<p>{html.escape(ON_A_SERVER)}</p>",
+            ]
+        else:
+            lines = [f"<p><b>Register:</b> {html.escape(info.location)}</p>"]
         if info.network_drive:
             lines.append(f"<p>It is on a network drive ({html.escape(info.network_drive)}).</p>")
         if info.read_only:
@@ -60,10 +73,11 @@ class StorageDialog(QDialog):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addWidget(QLabel("<b>The register is kept on:</b>"))
         self.group = QButtonGroup(self)
         self.buttons: dict[JournalMode, QRadioButton] = {}
-        for mode, (title, text) in CHOICES.items():
+        if not info.server:  # a server keeps its own log: no journal mode to choose
+            layout.addWidget(QLabel("<b>The register is kept on:</b>"))
+        for mode, (title, text) in CHOICES.items() if not info.server else ():
             button = QRadioButton(title)
             button.setChecked(info.journal is mode)
             button.setEnabled(info.read_only is None and info.journal is not None)
@@ -75,7 +89,9 @@ class StorageDialog(QDialog):
             layout.addWidget(button)
             layout.addWidget(explanation)
         box = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+            QDialogButtonBox.StandardButton.Close
+            if info.server
+            else QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         box.accepted.connect(self.accept)
         box.rejected.connect(self.reject)
