@@ -55,6 +55,8 @@ def entity_named(store: Store, name: str) -> Entity:
 # The engines a service or end-to-end test that touches storage runs on (``engine``,
 # ``new_register`` in tests/conftest.py); PostgreSQL on the run's server (``postgres_server``).
 ENGINES = ("sqlite", "postgresql")
+# For a test whose storage is incidental (and that is slow): on the register file only.
+sqlite_only = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 
 
 class NewRegister(Protocol):
