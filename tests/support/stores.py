@@ -126,3 +126,15 @@ class DemoRegisters:
         shutil.copytree(source, folder)
         copy = open_postgres(server.copy_of(self.databases[engine]))
         return PgStore(copy, actor="t", files=FileStore(folder / "files"))
+
+
+def another_user(store: Store, actor: str) -> Store:
+    """A connection of its own to the register ``store`` is open on (SQLite or PostgreSQL),
+    for another person writing as ``actor``; made in the thread that uses it. The caller
+    closes it."""
+    if isinstance(store, SqliteStore):
+        return SqliteStore(open_db(Path(store.storage.location)), actor=actor)
+    from db.postgres import PgStore, open_postgres
+
+    assert isinstance(store, PgStore)
+    return PgStore(open_postgres(store.connection.where), actor=actor)
