@@ -35,6 +35,12 @@ def _token(m: re.Match[str]) -> str:
     return f"%({m.group(1)})s"
 
 
+# An INSERT of one row of parameters into named columns, nothing else (no ON CONFLICT, no
+# RETURNING): what COPY can do for many rows. From COPY_FROM_ROWS rows it is sent as COPY.
+_PLAIN_INSERT = re.compile(r"\s*INSERT INTO (\w+) \((\w+(?:, \w+)*)\) VALUES \(\?(?:, \?)*\)\s*")
+COPY_FROM_ROWS = 50
+
+
 @lru_cache(maxsize=1024)
 def psycopg_sql(sql: str) -> str:
     """``sql`` with SQLite's parameters (``?``, ``:name``) spelled as psycopg's."""
@@ -75,7 +81,19 @@ class PgConnection:
         return self.raw.execute(psycopg_sql(sql), parameters)
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> psycopg.Cursor[Any]:
+        """``sql`` once per row of ``parameters``; a plain INSERT of many rows (a register
+        loaded or copied, an import) is streamed with COPY instead: the same rows, defaults,
+        checks and triggers, at a fraction of the time of a statement per row."""
         cur = self.raw.cursor()
+        plain = _PLAIN_INSERT.fullmatch(sql)
+        if plain is not None:
+            rows = parameters if isinstance(parameters, list) else list(parameters)
+            if len(rows) >= COPY_FROM_ROWS:
+                with cur.copy(f"COPY {plain[1]} ({plain[2]}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                return cur
+            parameters = rows
         cur.executemany(psycopg_sql(sql), parameters)
         return cur
 
