@@ -284,6 +284,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-app", action="store_true", help="skip the desktop app's figures")
     args = parser.parse_args()
+    if args.reuse and not (args.keep and (args.keep / "register.db").exists()):
+        parser.error("--reuse needs --keep DIR holding the register file of that earlier run")
+    if not args.reuse and args.keep and (args.keep / "register.db").exists():
+        parser.error(f"{args.keep} already holds a register: measure it with --reuse URL")
     rows: dict[str, dict[str, str]] = {engine: {} for engine in ENGINES}
 
     def record(label: str, engine: str, text: str) -> None:
