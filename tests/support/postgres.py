@@ -20,6 +20,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +70,18 @@ class PostgresServer:
         )
 
     def _drop(self, name: str) -> None:
-        self._run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        query = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        for attempt in range(40):
+            try:
+                self._run(query)
+                return
+            except psycopg.errors.InsufficientPrivilege:
+                # An autovacuum worker visiting the database: FORCE may not end it for a user
+                # who is not a superuser ("must be a member of the role whose process is being
+                # terminated"); it leaves within moments.
+                if attempt == 39:
+                    raise
+                time.sleep(0.25)
 
     def create_template(self) -> None:
         """The template every test database is copied from: an empty register, migrated."""
