@@ -27,6 +27,7 @@ from exports.pdf_common import (
     text_width,
     visual_line,
 )
+from exports.pdf_table import wrap_text
 from transfers_app.domain.enums import Severity
 from transfers_app.reports.data_map.geometry import Point, Rect
 from transfers_app.reports.data_map.graph import (
@@ -47,6 +48,7 @@ from transfers_app.reports.data_map.layout import (
     LEGEND_H,
     MARGIN,
     MORE_H,
+    NODE_H,
     NODE_W,
     TITLE_H,
     column_headings,
@@ -168,12 +170,38 @@ def _badge(sink: _Sink, right: float, centre_y: float, status: StatusValue | Non
     return box
 
 
+NAME_SIZE, SUB_SIZE = 13.0, 11.0
+SUB_LEADING = 13.5  # between the lines of a node's services
+
+
+def _sub_lines(node: MapNode, status: StatusValue | None) -> tuple[str, ...]:
+    """The words under an entity's name (its services, for an importer), whole: wrapped in
+    the room beside its status badge. A regulator reads every word of them."""
+    if node.tier == 0:
+        room = NODE_W - 12 - 10
+    else:
+        room = NODE_W - 15 - 8 - (_width(status_word(status), 10, True) + 12) - 6
+    return wrap_text(node_subtitle(node), SANS, SUB_SIZE, max(room, 10.0))
+
+
+def _node_heights(picture: MapPicture) -> dict[int, float]:
+    """The height of each node whose services take more than one line."""
+    statuses = picture.node_statuses()
+    out: dict[int, float] = {}
+    for i, node in picture.data.nodes.items():
+        status = None if node.tier == 0 else statuses.get(i, NOT_ASSESSED)
+        lines = len(_sub_lines(node, status))
+        if lines > 1:
+            out[i] = NODE_H + (lines - 1) * SUB_LEADING
+    return out
+
+
 def _node(sink: _Sink, node: MapNode, r: Rect, status: StatusValue | None) -> None:
     own = node.tier == 0
-    name_size, sub_size = 13.0, 11.0
+    name_size, sub_size = NAME_SIZE, SUB_SIZE
+    lines = _sub_lines(node, status)
     left = r.left() + (12 if own else 15)
-    top = r.center().y() - (name_size * 1.2 + 2 + 18) / 2
-    sub_right = r.right() - 10
+    top = r.center().y() - (name_size * 1.2 + 2 + 18 + (len(lines) - 1) * SUB_LEADING) / 2
     inner = Rect(r.left() + 0.75, r.top() + 0.75, r.width() - 1.5, r.height() - 1.5)
     if own:
         fill = OWN_FILL if node.is_own else OTHER_SOURCE_FILL
@@ -184,13 +212,12 @@ def _node(sink: _Sink, node: MapNode, r: Rect, status: StatusValue | None) -> No
         sink.rect(inner, _mix(BOX_FILL, _colour(status), 0.09), accent, 1.5, radius=8)
         sink.rect(Rect(r.left() + 0.75, r.top() + 4, 4.5, r.height() - 8), accent, None)
         centre = top + name_size * 1.2 + 2 + 9
-        badge = _badge(sink, r.right() - 8, centre, status)
+        _badge(sink, r.right() - 8, centre, status)
         text, quiet = TEXT, QUIET
-        sub_right = badge.left() - 6
     name, size = _name_fitted(node.name, name_size, r.right() - 10 - left)
     sink.text(left, top + name_size, name, size, text, bold=True)
-    sub = _elide(node_subtitle(node), sub_size, max(sub_right - left, 10.0))
-    sink.text(left, top + name_size * 1.2 + 2 + 13, sub, sub_size, quiet)
+    for k, line in enumerate(lines):
+        sink.text(left, top + name_size * 1.2 + 2 + 13 + k * SUB_LEADING, line, sub_size, quiet)
 
 
 def _legend(sink: _Sink, x: float, y: float) -> None:
@@ -220,7 +247,7 @@ def _draw(picture: MapPicture, sink: _Sink, size: tuple[float, float]) -> None:
     top = MARGIN + TITLE_H + LEGEND_H + 14 + HEADING_H
     if picture.note:
         sink.text(MARGIN, top - HEADING_H - 4, picture.note, 11, QUIET, italic=True)
-    lay = layout_map(data, top)
+    lay = layout_map(data, top, _node_heights(picture))
     statuses = picture.node_statuses()
     for x, heading in column_headings(lay, data):
         sink.text(x, top - 6, heading, 11, QUIET, bold=True)
@@ -274,7 +301,7 @@ def _box(sink: _Sink, r: Rect, label: str, count: str, hidden: int, tier: int) -
 def _size(picture: MapPicture) -> tuple[float, float]:
     data = picture.data
     top = MARGIN + TITLE_H + LEGEND_H + 14 + HEADING_H
-    lay = layout_map(data, top)
+    lay = layout_map(data, top, _node_heights(picture))
     right = max((c.x + c.width for c in lay.columns), default=0.0)
     bottom = max((b.bottom() for c in lay.columns for b in c.boxes), default=top)
     for segments in lay.buses.values():

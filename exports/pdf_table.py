@@ -74,14 +74,15 @@ class _Piece(NamedTuple):
 class _Widths(dict[str, float]):
     """Printed widths of words in one font (registers repeat their words a great deal)."""
 
-    def __init__(self, font: str) -> None:
+    def __init__(self, font: str, size: float = SIZE) -> None:
         super().__init__()
         self.font = font
-        self.space = pdfmetrics.stringWidth(" ", font, SIZE)
+        self.size = size
+        self.space = pdfmetrics.stringWidth(" ", font, size)
 
     def __missing__(self, word: str) -> float:
         width = float(
-            sum(pdfmetrics.stringWidth(run, f, SIZE) for f, run in font_runs(word, self.font))
+            sum(pdfmetrics.stringWidth(run, f, self.size) for f, run in font_runs(word, self.font))
         )
         self[word] = width
         return width
@@ -131,6 +132,18 @@ def wrap(text: str, room: float, widths: _Widths, words_of: _Words) -> tuple[str
         lines.append(" ".join(line))
     # A no-break space has done its work: printed as a space, an ASCII line stays ASCII.
     return tuple(x.replace("\u00a0", " ") for x in lines)
+
+
+_WIDTHS: dict[tuple[str, float], _Widths] = {}
+
+
+def wrap_text(text: str, font: str, size: float, room: float) -> tuple[str, ...]:
+    """``text`` in ``font`` at ``size`` in lines of at most ``room`` points (``wrap``), for
+    a drawing that sets its own lines (the data map)."""
+    widths = _WIDTHS.get((font, size))
+    if widths is None:
+        widths = _WIDTHS[(font, size)] = _Widths(font, size)
+    return wrap(text, room, widths, _Words())
 
 
 def _break_word(word: str, room: float, widths: _Widths) -> list[str]:

@@ -11,7 +11,13 @@ import html
 import re
 
 from transfers_app.domain.formatting import day
-from transfers_app.reports.public_list import ChangeKind, PublicEntry, PublicListReport
+from transfers_app.reports.public_list import (
+    OBJECT_HEADING,
+    ChangeKind,
+    PublicEntry,
+    PublicList,
+    PublicListReport,
+)
 
 _CHANGE_LABELS = {
     ChangeKind.ADDED: "Added",
@@ -58,15 +64,6 @@ def _effective(report: PublicListReport) -> str:
     return "This draft is not in effect: no version has been published yet."
 
 
-OBJECT_HEADING = "How to object"
-# Art 28(2) GDPR / UK GDPR; EU SCCs (2021/914) Clause 9(a), Option 2 (general authorisation).
-OBJECT_TEXT = (
-    "Where your contract with us gives a general written authorisation to engage "
-    "sub-processors, you may object to a new or replaced sub-processor: tell us in writing, "
-    "with your reasons, within the period and at the address your contract sets out."
-)
-
-
 def _safeguard_lines(e: PublicEntry) -> tuple[str, ...]:
     """The safeguards per regime ("UK GDPR: ..."), or as recorded for versions without."""
     if e.by_regime:
@@ -99,6 +96,16 @@ ul.safeguards, ul.changes { margin: 0; padding-left: 1.1rem; }
 
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def _object_html(pl: PublicList) -> str:
+    """How to object, the DPO's email a link to write to."""
+    text = _e(pl.object_text)
+    email = pl.dpo_email.strip()
+    if email:
+        link = _e(email)
+        text = text.replace(link, f'<a href="mailto:{link}">{link}</a>', 1)
+    return text
 
 
 def _html_row(e: PublicEntry) -> str:
@@ -161,7 +168,7 @@ def render_html(report: PublicListReport) -> str:
     else:
         parts.append('<p class="none">No changes.</p>')
     parts.append(f'<h2 id="object">{_e(OBJECT_HEADING)}</h2>')
-    parts.append(f"<p>{_e(OBJECT_TEXT)}</p>")
+    parts.append(f"<p>{_object_html(report.public_list)}</p>")
     parts += ["</main>", "</body>", "</html>", ""]
     return "\n".join(parts)
 
@@ -221,5 +228,11 @@ def render_markdown(report: PublicListReport) -> str:
             )
     else:
         lines.append("No changes.")
-    lines += ["", f"## {md_escape(OBJECT_HEADING)}", "", md_escape(OBJECT_TEXT), ""]
+    lines += [
+        "",
+        f"## {md_escape(OBJECT_HEADING)}",
+        "",
+        md_escape(report.public_list.object_text),
+        "",
+    ]
     return "\n".join(lines)

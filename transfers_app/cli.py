@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from transfers_app import __version__, cli_org
+from transfers_app import __version__, cli_db, cli_org
 from transfers_app.domain.countries import country_name, normalise_code
 from transfers_app.domain.enums import Finding, Regime, Role
 from transfers_app.errors import TransfersError, ValidationError
@@ -265,6 +265,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="publish even though an entry has no valid safeguard (named without it)",
     )
     exp_pub.add_argument("--as-of", type=_date_arg, metavar="YYYY-MM-DD")
+    exp_pub.add_argument(
+        "--prepared-by",
+        metavar="NAME",
+        default="",
+        help="who publishes it, as the version records (default: the organisation profile's "
+        "first signer)",
+    )
 
     imp_json = sub.add_parser(
         "import-json",
@@ -301,6 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument(
         "--to", required=True, metavar="URL|FILE.db", help="postgresql://host/dbname or FILE.db"
     )
+    cli_db.add_parsers(db_sub)
     cli_org.add_parser(sub)
     return p
 
@@ -439,10 +447,14 @@ class Context:
         services = self.services()
         reason = services.read_only
         if reason is not None:
+            remedy = (
+                "Ask the legal team for another role."
+                if self.database
+                else "Ask for write access, or copy the data folder somewhere you can write to."
+            )
             raise UsageError(
-                f"cannot {what}: {self.paths.database} is open read-only ({reason}); nothing "
-                "was changed. Ask for write access, or copy the data folder somewhere you can "
-                "write to."
+                f"cannot {what}: {self.register} is open read-only ({reason}); nothing "
+                f"was changed. {remedy}"
             )
         return services
 
@@ -785,7 +797,9 @@ def cmd_export_public_list(args: argparse.Namespace, ctx: Context) -> int:
     on = args.as_of or ctx.today
     services = ctx.writable_services("publish the list") if args.publish else ctx.services()
     try:
-        report = services.exports.public_list(fmt, args.output, on, args.publish, args.force)
+        report = services.exports.public_list(
+            fmt, args.output, on, args.publish, args.force, args.prepared_by
+        )
     except PublishNeedsConfirmation as exc:
         raise UsageError(f"{exc}; publish anyway with --force") from None
     entries = f"{len(report.public_list.entries)} entries"
@@ -972,8 +986,18 @@ def cmd_import_json(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
     if args.db_command == "copy":
         return _db_copy(args.to, ctx)
+    if args.db_command in ("grant", "revoke"):
+        if not ctx.database:
+            raise UsageError(
+                f"say which register: {PROG} --database postgresql://host/dbname db "
+                f"{args.db_command} USER ROLE (or set {ENV_DATABASE})"
+            )
+        return cli_db.run(args, _postgres_url(ctx.database))
     if args.db_command != "init":
-        raise UsageError("say what to do: db init URL, or db copy --to URL|FILE.db")
+        raise UsageError(
+            "say what to do: db init URL, db grant USER ROLE, db revoke USER ROLE, or db copy "
+            "--to URL|FILE.db"
+        )
     from db.postgres.connection import describe, init_postgres
 
     applied = init_postgres(_postgres_url(args.url))
@@ -982,6 +1006,7 @@ def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
         print(f"The register in {where} is at the current schema (applied: {', '.join(applied)})")
     else:
         print(f"The register in {where} was already at the current schema; nothing was changed")
+    print(cli_db.roles_text(args.url))
     print(f"Use it with: {PROG} --database {where} (or set {ENV_DATABASE})")
     return 0
 

@@ -46,6 +46,16 @@ class ReadOnlyError(StorageError):
         self.reason = reason
 
 
+class RoleRefusedError(StorageError):
+    """A change the database refused to the user's role on a team register (PostgreSQL's
+    insufficient_privilege); nothing was changed. ``role``: the user's role (legal,
+    procurement, auditor), None where they have none of the register's roles."""
+
+    def __init__(self, message: str, role: str | None) -> None:
+        super().__init__(message)
+        self.role = role
+
+
 @dataclass(eq=False, kw_only=True)
 class ConflictError(StorageError):
     """A save that lost the optimistic-version race: someone saved the record since it was

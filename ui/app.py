@@ -133,8 +133,9 @@ def run(
     window: list[MainWindow] = []
     install_crash_handler(paths.logs, lambda: window[0] if window else None)
     ctx = UiContext(services, services_factory, paths, today)
-    # A read-only register cannot take the demo, nor remember the choice.
-    if services.read_only is None and services.setup.first_start_pending():
+    # A read-only register cannot take the demo, nor remember the choice (nor can a
+    # procurement user's, who may only propose suppliers).
+    if ctx.read_only is None and services.setup.first_start_pending():
         first_start(services, today)
     main = MainWindow(ctx)
     window.append(main)

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -24,10 +25,12 @@ from PySide6.QtWidgets import (
 
 from transfers_app.domain.enums import Regime
 from transfers_app.errors import TransfersError
+from transfers_app.ports.changes import RegisterChange
 from transfers_app.ports.storage import JournalMode
 from ui import jobs, messages
 from ui.context import UiContext
 from ui.pages.base import Page
+from ui.remote import RemoteChanges, who_changed
 from ui.widgets.panes import split_panes
 
 # Navigation order: key, module, class.
@@ -148,6 +151,10 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)
+        # What others commit to a shared register shows without a restart.
+        self.remote = RemoteChanges(ctx.services.changes(), self)
+        self.remote.settled.connect(self.changed_elsewhere)
+        self.remote.start()
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -348,6 +355,10 @@ class MainWindow(QMainWindow):
             return None
 
     def new_record(self) -> None:
+        if self.ctx.may_propose:  # all procurement may add is a supplier
+            self.go("register", {})
+            self._guard(self.pages["register"].new_record)
+            return
         if not self._guard(self.current_page().new_record):
             self.go("register", {})
             self._guard(self.pages["register"].new_record)
@@ -378,6 +389,18 @@ class MainWindow(QMainWindow):
             self.ctx.read_only is None and self.ctx.services.workspace.can_undo_archive()
         )
         self._update_status_bar()
+
+    def changed_elsewhere(self, changes: list[RegisterChange]) -> None:
+        """Others committed ``changes``: refresh as after a save here, and tell each open
+        editor whose record they changed (it keeps what the user typed)."""
+        from ui.dialogs.record_editor import RecordEditor
+
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, RecordEditor) and widget.isVisible():
+                widget.changed_elsewhere(changes)
+        self.ctx.heard += 1
+        self.register_changed()
+        self.statusBar().showMessage(who_changed(changes), 10000)
 
     def refresh_all(self) -> None:
         self.register_changed()
@@ -447,16 +470,35 @@ class MainWindow(QMainWindow):
 
     def _set_read_only(self, reason: str) -> None:
         """The register cannot be changed: say why above the pages, hide what would change
-        it; reading, checking and exporting stay."""
-        self.read_only_banner.setText(
-            f"<b>Read-only:</b> {html.escape(reason)}. You can read, check and export the "
-            "register; nothing can be changed. To make changes, open it where you can write to "
-            "it, or ask the person who manages the folder."
-        )
+        it; reading, checking and exporting stay (and, for procurement, proposing a new
+        supplier: New stays, and opens the New entity dialog)."""
+        proposing = self.ctx.may_propose
+        if proposing:
+            self.read_only_banner.setText(
+                "<b>Procurement:</b> you can read, check and export the register, and propose "
+                "a new supplier (<b>New…</b>: an entity in lifecycle Proposed, with its "
+                "locations and transfers). Approving suppliers, documents and assessments are "
+                "for the legal team."
+            )
+        elif self.ctx.role is not None:  # an auditor
+            self.read_only_banner.setText(
+                f"<b>Read-only:</b> {html.escape(reason)}. Nothing can be changed; to make "
+                "changes, ask the legal team."
+            )
+        else:
+            self.read_only_banner.setText(
+                f"<b>Read-only:</b> {html.escape(reason)}. You can read, check and export the "
+                "register; nothing can be changed. To make changes, open it where you can "
+                "write to it, or ask the person who manages the folder."
+            )
         self.read_only_banner.show()
-        self.setWindowTitle("Transfer Register (read-only)")
+        role = self.ctx.role
+        self.setWindowTitle(f"Transfer Register ({role.value if role else 'read-only'})")
         tip = f"The register is read-only ({reason})"
         for action in (self.act_new, self.act_import, self.act_archive, self.act_undo):
+            if proposing and action is self.act_new:
+                action.setToolTip("Propose a new supplier (an entity in lifecycle Proposed)")
+                continue
             action.setEnabled(False)
             action.setToolTip(tip)
             action.setStatusTip(tip)
@@ -483,7 +525,8 @@ class MainWindow(QMainWindow):
             mode = self.ctx.services.settings.storage().journal
             journal = " (shared-drive mode)" if mode is JournalMode.ROLLBACK else ""
         else:
-            journal = " (read-only)"
+            role = self.ctx.role
+            journal = f" ({role.value})" if role is not None else " (read-only)"
         self.db_label.setText(f"Database: {self.ctx.database}{journal}")
         ref = self.ctx.ref
         self.ref_label.setText(ref.age_text(self.ctx.today))
@@ -507,6 +550,7 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/page", self.nav.currentRow())
+        self.remote.stop()
         # Let background checks (dashboard, register status) finish before the app goes.
         jobs.runner().wait(msecs=5000)
         super().closeEvent(event)

@@ -11,13 +11,16 @@ from typing import Any
 import psycopg
 from psycopg.pq import TransactionStatus
 
+from db.postgres.errors import role_refusal, storage_error
 from db.postgres.migrations import (
     MIGRATION_NAMES,
     applied_migrations,
     apply_migrations,
     register_tables,
 )
+from db.postgres.roles import setup_roles, user_role
 from transfers_app.errors import StorageError
+from transfers_app.ports.storage import RegisterRole
 
 # A parameter of the repositories' SQL (``?``, ``:name``), a quoted literal, or a percent sign
 # (which psycopg reads as the start of a parameter, quoted or not).
@@ -62,7 +65,11 @@ class PgConnection:
 
     def __init__(self, raw: psycopg.Connection[Any], url: str) -> None:
         self.raw = raw
+        self.url = url  # for another connection to the same register (hearing changes)
         self.where = describe(url)
+        # The user's role on the register (``roles.user_role``), set when opened.
+        self.role: RegisterRole | None = None
+        self._copy_into: dict[str, bool] = {}  # table -> may COPY fill it (``_copyable``)
 
     @property
     def in_transaction(self) -> bool:
@@ -70,32 +77,51 @@ class PgConnection:
 
     @property
     def user(self) -> str:
-        """The authenticated database user (what the audit names)."""
-        row = self.raw.execute("SELECT current_user").fetchone()
+        """The authenticated database user (what the audit names): ``session_user``, the
+        user who logged in, whose privileges may come from a role it belongs to or ``SET
+        ROLE``s to (which changes ``current_user``, not who is working)."""
+        row = self.raw.execute("SELECT session_user").fetchone()
         return str(row[0]) if row else ""
 
     def execute(self, sql: str, parameters: Any = None, /) -> psycopg.Cursor[Any]:
-        """``parameters``: a sequence for ``?``, a mapping for ``:name``."""
-        if not parameters:
-            return self.raw.execute(sql)
-        return self.raw.execute(psycopg_sql(sql), parameters)
+        """``parameters``: a sequence for ``?``, a mapping for ``:name``. A change the user's
+        role may not make is refused with a ``RoleRefusedError`` naming the role."""
+        try:
+            if not parameters:
+                return self.raw.execute(sql)
+            return self.raw.execute(psycopg_sql(sql), parameters)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise role_refusal(exc, self.role) from None
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> psycopg.Cursor[Any]:
         """``sql`` once per row of ``parameters``; a plain INSERT of many rows (a register
         loaded or copied, an import) is streamed with COPY instead: the same rows, defaults,
         checks and triggers, at a fraction of the time of a statement per row."""
         cur = self.raw.cursor()
-        plain = _PLAIN_INSERT.fullmatch(sql)
-        if plain is not None:
-            rows = parameters if isinstance(parameters, list) else list(parameters)
-            if len(rows) >= COPY_FROM_ROWS:
-                with cur.copy(f"COPY {plain[1]} ({plain[2]}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                return cur
-            parameters = rows
-        cur.executemany(psycopg_sql(sql), parameters)
+        try:
+            plain = _PLAIN_INSERT.fullmatch(sql)
+            if plain is not None:
+                rows = parameters if isinstance(parameters, list) else list(parameters)
+                if len(rows) >= COPY_FROM_ROWS and self._copyable(plain[1]):
+                    with cur.copy(f"COPY {plain[1]} ({plain[2]}) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                    return cur
+                parameters = rows
+            cur.executemany(psycopg_sql(sql), parameters)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise role_refusal(exc, self.role) from None
         return cur
+
+    def _copyable(self, table: str) -> bool:
+        """Whether COPY may fill ``table``: not where row-level security applies to this user
+        (a team member's role: PostgreSQL refuses COPY FROM there, so the rows go in as
+        INSERTs, each checked by the role's policies). Asked once per table."""
+        known = self._copy_into.get(table)
+        if known is None:
+            row = self.raw.execute("SELECT row_security_active(%s)", (table,)).fetchone()
+            known = self._copy_into[table] = not (row and row[0])
+        return known
 
     def rollback(self) -> None:
         if self.in_transaction:
@@ -129,6 +155,10 @@ def open_postgres(url: str, *, migrate: bool = False) -> PgConnection:
     """
     conn = connect(url)
     try:
+        try:
+            conn.role = user_role(conn.raw)
+        except psycopg.Error as exc:
+            raise storage_error(exc) from None
         _check(conn, migrate)
     except BaseException:
         conn.close()
@@ -138,15 +168,15 @@ def open_postgres(url: str, *, migrate: bool = False) -> PgConnection:
 
 def init_postgres(url: str) -> list[str]:
     """Creates or upgrades the register's schema in the database at ``url`` (``transfers-app
-    db init``); returns the names of the migrations applied (none: it was current)."""
+    db init``), and its roles with their privileges (``roles.setup_roles``, again on every
+    call); returns the names of the migrations applied (none: it was current)."""
     conn = connect(url)
     try:
         before = applied_migrations(conn.raw) if register_tables(conn.raw).migrations else []
         _check(conn, migrate=True)
+        setup_roles(conn.raw)
         return [m for m in MIGRATION_NAMES if m not in before]
     except psycopg.Error as exc:
-        from db.postgres.errors import storage_error
-
         raise storage_error(exc) from None
     finally:
         conn.close()
@@ -188,6 +218,4 @@ def _check(conn: PgConnection, migrate: bool) -> None:
             )
         apply_migrations(conn.raw)
     except psycopg.Error as exc:
-        from db.postgres.errors import storage_error
-
         raise storage_error(exc) from None

@@ -3,14 +3,63 @@ for every psycopg error raised inside a repository)."""
 
 from __future__ import annotations
 
+import re
+
 import psycopg
 from psycopg import errors as pg
 
-from transfers_app.errors import StorageError
+from transfers_app.errors import RoleRefusedError, StorageError
+from transfers_app.ports.storage import RegisterRole
 
 CHANGED_AT_ONCE = (
     "someone else changed the register at the same moment; nothing was changed, try again"
 )
+
+
+# What a procurement user was refused, by the table the database named.
+_NOT_FOR_PROCUREMENT = {
+    "entities": "approve, edit or archive a supplier already on the register",
+    "locations": "change the locations of an entity already past the proposal",
+    "entity_tokens": "change an entity already past the proposal",
+    "transfers": "change transfers, or add them to an entity already past the proposal",
+    "transfer_mechanisms": "change the safeguards of a transfer",
+    "documents": "add or change documents",
+    "document_parties": "add or change documents",
+    "files": "add or change documents",
+    "tias": "write transfer impact assessments",
+    "audit": "change the audit trail",
+}
+_NEW_ROW = "new row violates row-level security policy"
+_TABLE = re.compile(r'(?:table|for table) "?(\w+)"?')
+
+
+def role_refusal(exc: Exception, role: RegisterRole | None) -> RoleRefusedError:
+    """What a user whose ``role`` the database refused a change (``exc``: PostgreSQL's
+    insufficient_privilege) is told: their role, what it may do, and whom to ask."""
+    text = _first_line(exc)
+    found = _TABLE.search(text)
+    table = found.group(1) if found else ""
+    if role is RegisterRole.PROCUREMENT:
+        if table == "entities" and _NEW_ROW in text:
+            what = "add an entity in any lifecycle but proposed"
+        else:
+            what = _NOT_FOR_PROCUREMENT.get(table, "change the register's settings or records")
+        message = (
+            "Your role on this register is procurement: you may propose suppliers (new "
+            f"entities, proposed, with their locations and transfers), not {what}. Nothing was "
+            "changed. Ask the legal team."
+        )
+    elif role is RegisterRole.AUDITOR:
+        message = (
+            "Your role on this register is auditor: you may read, check and export it, not "
+            "change it. Nothing was changed. Ask the legal team."
+        )
+    else:
+        message = (
+            f"the database refused the change to your user ({text}); nothing was changed. "
+            "Ask the register's owner for the legal role (transfers-app db grant USER legal)"
+        )
+    return RoleRefusedError(message, role.value if role else None)
 
 
 def storage_error(exc: Exception) -> StorageError:
@@ -31,10 +80,7 @@ def storage_error(exc: Exception) -> StorageError:
     if isinstance(exc, (pg.SerializationFailure, pg.DeadlockDetected, pg.LockNotAvailable)):
         return StorageError(CHANGED_AT_ONCE)
     if isinstance(exc, pg.InsufficientPrivilege):
-        return StorageError(
-            f"your database role may not make this change ({_first_line(exc)}); ask the "
-            "register's owner for the right role"
-        )
+        return role_refusal(exc, None)
     if isinstance(exc, psycopg.OperationalError):
         return StorageError(
             f"the register server cannot be used ({_first_line(exc)}); check the connection "

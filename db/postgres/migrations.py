@@ -19,6 +19,7 @@ import psycopg
 
 from db.migrations import MIGRATION_NAMES as SQLITE_NAMES
 from db.migrations import migrations as sqlite_migrations
+from db.postgres.notify import change_notices, watch_tables
 from transfers_app.domain.audit_chain import GENESIS, entry_hash
 
 MIGRATION_SET = "transfers_app"
@@ -65,7 +66,12 @@ OVERRIDES: dict[str, Callable[[psycopg.Connection[Any]], None]] = {
     "m006_audit_chain": _audit_chain,
 }
 
-MIGRATION_NAMES: tuple[str, ...] = SQLITE_NAMES
+# Migrations only PostgreSQL has (after SQLite's, whatever their order of application).
+POSTGRES_ONLY: dict[str, Callable[[psycopg.Connection[Any]], None]] = {
+    "pg001_change_notices": change_notices,
+}
+
+MIGRATION_NAMES: tuple[str, ...] = (*SQLITE_NAMES, *POSTGRES_ONLY)
 
 
 class NotPortable(Exception):
@@ -155,7 +161,7 @@ def apply_migrations(conn: psycopg.Connection[Any]) -> list[str]:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
             if name in applied_migrations(conn):  # another client was first
                 continue
-            override = OVERRIDES.get(name)
+            override = OVERRIDES.get(name) or POSTGRES_ONLY.get(name)
             if override is not None:
                 override(conn)
             else:
@@ -167,4 +173,7 @@ def apply_migrations(conn: psycopg.Connection[Any]) -> list[str]:
                 (MIGRATION_SET, name, datetime.now(UTC).isoformat()),
             )
         done.append(name)
+    if done:
+        with conn.transaction():  # a table a later migration added is watched too
+            watch_tables(conn)
     return done

@@ -50,9 +50,11 @@ class SqlitePublications(Repository):
         with s.atomic():
             new_id = s.insert_id(
                 "INSERT INTO publications (kind, published_on, actor, content) VALUES (?, ?, ?, ?)",
-                (pub.kind, pub.published_on.isoformat(), s.actor, pub.content),
+                (pub.kind, pub.published_on.isoformat(), pub.actor, pub.content),
             )
-            saved = replace(pub, id=new_id, actor=s.actor)
+            # ``actor`` is the person who published, as the service names them; the audit
+            # entry keeps the login.
+            saved = replace(pub, id=new_id)
             s.audit("publications", saved.id, "publish", None, saved)
         return saved
 

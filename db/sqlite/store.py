@@ -31,6 +31,7 @@ from db.sqlite.session import Session, utcnow
 from db.sqlite.settings import SqliteAudit, SqliteSettings
 from db.sqlite.transfers import SqliteTransfers
 from transfers_app.errors import StorageError
+from transfers_app.ports.changes import ChangeFeed, NoChanges
 from transfers_app.ports.storage import JournalMode, StorageInfo
 
 
@@ -69,6 +70,10 @@ class SessionStore:
     def transaction(self) -> Iterator[Self]:
         with self._session.atomic():
             yield self
+
+    def changes(self) -> ChangeFeed:
+        # One person's file: no other client to hear from (PgStore hears its server).
+        return NoChanges()
 
     def close(self) -> None:
         self._session.conn.close()

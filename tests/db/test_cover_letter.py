@@ -24,6 +24,7 @@ from support.stores import entity_named
 from db import FileStore, SqliteStore, open_db
 from exports import file_adapters
 from transfers_app.domain.enums import Access, DocumentKind, EntityKind, Role, TiaStatus
+from transfers_app.domain.formatting import day
 from transfers_app.domain.models import Entity, Transfer
 from transfers_app.domain.organisation import OpenItemKey
 from transfers_app.reference import builtin_reference
@@ -112,6 +113,8 @@ def test_each_item_says_since_when_who_owns_it_and_by_when(
     )
     # Open from the day after the IDTA's last day; owned by the entity's owner; no date yet.
     assert expired["open_since"] == (idta.expires_on + timedelta(days=1)).isoformat()
+    # The manifest (machine-read) keeps the ISO date in the item; the letter writes it in words.
+    assert f"expired on {idta.expires_on.isoformat()}" in expired["message"]
     assert expired["owner"] == "Legal - Privacy" and expired["target_on"] is None
     ref = expired["ref"]
     services.open_items.set_follow_up(
@@ -124,6 +127,8 @@ def test_each_item_says_since_when_who_owns_it_and_by_when(
     ]
     assert {(d["owner"], d["target_on"]) for d in both} == {("Anita Patel", "2027-01-15")}
     assert "Anita Patel" in text and "15 Jan 2027" in text
+    assert f"Keystone Asia' expired on {day(idta.expires_on)}" in text
+    assert idta.expires_on.isoformat() not in text
     entries = store.audit.entries(table="open_items")
     assert entries and json.loads(entries[0].after or "{}")["owner"] == "Anita Patel"
 

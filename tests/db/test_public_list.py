@@ -24,7 +24,7 @@ from transfers_app.domain.enums import Access, Activity, EntityKind, Lifecycle, 
 from transfers_app.domain.models import Entity, Location, MechanismUse, Transfer
 from transfers_app.ports.storage import Store
 from transfers_app.reference import builtin_reference
-from transfers_app.reports.public_list import ChangeKind
+from transfers_app.reports.public_list import ChangeKind, objection_text
 from transfers_app.services.public_list import (
     NO_SAFEGUARD,
     NOT_RESTRICTED,
@@ -160,15 +160,18 @@ def test_a_group_company_processing_for_us_is_listed(repo: Store, svc: PublicLis
 def test_publish_records_the_version_and_an_audit_entry(
     repo: Store, svc: PublicListService
 ) -> None:
-    report = svc.publish(TODAY)
+    report = svc.publish(TODAY, "Maria Santos")
     assert report.published and report.previous_on is None
     assert {c.kind for c in report.changes} == {ChangeKind.ADDED}
     assert len(report.changes) == len(ON_THE_DEMO_LIST)
     pub = repo.publications.last(PUBLIC_LIST)
-    assert pub is not None and pub.published_on == TODAY and pub.actor == "privacy-lead"
+    # Who published is the person named, kept in the version; the audit entry keeps the login.
+    assert pub is not None and pub.published_on == TODAY and pub.actor == "Maria Santos"
+    assert pub.published_by == "Maria Santos" and report.published_by == "Maria Santos"
     content = json.loads(pub.content)
     assert {e["name"] for e in content["entries"]} == ON_THE_DEMO_LIST
-    assert repo.audit.entries(table="publications")[0].action == "publish"
+    (entry,) = repo.audit.entries(table="publications")
+    assert entry.action == "publish" and entry.actor == "privacy-lead"
     # Nothing changed since: no change to notify, and "last updated" stays the publication's.
     assert svc.changes_since_last(LATER) == ()
     again = svc.draft(LATER)
@@ -252,6 +255,43 @@ def test_safeguards_per_regime_are_the_status_engines(repo: Store) -> None:
     # Stored with the publication, and read back as published.
     last = PublicListService(repo).last_published(TODAY)
     assert last is not None and last.public_list == published.public_list
+
+
+def test_how_to_object_names_the_dpo_of_the_organisations_profile(
+    repo: Store, svc: PublicListService
+) -> None:
+    published = svc.publish(TODAY)
+    html, md = render_html(published), render_markdown(published)
+    to_dpo = (
+        "to our data protection officer, Daniel Okafor, at dpo@keystone-europe.example, or at "
+        "the address your contract sets out."
+    )
+    assert to_dpo in md.replace("\\", "")
+    assert 'Daniel Okafor, at <a href="mailto:dpo@keystone-europe.example">' in html
+    # The version keeps the DPO it was published with, whoever the profile names later.
+    profile = repo.organisation.get()
+    repo.organisation.save(replace(profile, dpo_name="Ana Ruiz", dpo_email="ana@example.org"))
+    last = svc.last_published(TODAY)
+    assert last is not None and "Daniel Okafor" in last.public_list.object_text
+    assert "Ana Ruiz, at ana@example.org" in svc.draft(TODAY).public_list.object_text
+
+
+def test_how_to_object_without_a_dpo_points_to_the_contract() -> None:
+    """A register whose organisation has no profile yet: the contract's address."""
+    text = PublicListService(MemoryStore(actor="t")).draft(TODAY).public_list.object_text
+    assert text.startswith("Where your contract with us gives a general written authorisation")
+    assert text.endswith(
+        "within the period your contract sets out, at the address your contract sets out."
+    )
+    assert "data protection officer" not in text
+    # What a profile gives of its DPO is used (an older profile may have a name only).
+    assert objection_text("", "privacy@example.org").endswith(
+        "to our data protection officer at privacy@example.org, or at the address your "
+        "contract sets out."
+    )
+    assert objection_text(" Ana Ruiz ", " ").endswith(
+        "to our data protection officer, Ana Ruiz, at the address your contract sets out."
+    )
 
 
 def test_a_version_published_before_safeguards_per_regime_still_reads(repo: Store) -> None:

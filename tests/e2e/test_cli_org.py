@@ -8,6 +8,7 @@ import io
 import json
 import re
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from support.cli import run_cli_cleanly as run
 
 from db import FileStore, SqliteStore, open_db
 from transfers_app.domain.enums import Activity, EntityKind, Regime
-from transfers_app.domain.models import Entity, Location
+from transfers_app.domain.models import Entity, Location, Publication
 from transfers_app.paths import resolve_paths
 
 PROFILE = [
@@ -248,3 +249,34 @@ def test_no_output_carries_the_computer_login(
     reader = PdfReader(register)
     assert reader.metadata is not None and reader.metadata.author == "Maria Santos"
     assert LOGIN not in " ".join(p.extract_text() for p in reader.pages)
+
+
+def test_a_published_list_records_a_person_and_the_register_file_names_no_login(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("USER", "LOGNAME", "LNAME", "USERNAME"):
+        monkeypatch.setenv(name, LOGIN)
+    assert run(capsys, "demo")[0] == 0
+    # A version recorded before people were named: its actor was the login.
+    paths = resolve_paths(None)
+    store = SqliteStore(open_db(paths.database), actor=LOGIN, files=FileStore(paths.files))
+    store.publications.add(
+        Publication("public_list", date(2026, 1, 5), '{"entries": []}', actor=LOGIN)
+    )
+    store.close()
+    listed = tmp_path / "list.html"
+    code, _, err = run(capsys, "export", "public-list", "-o", str(listed), "--publish", "--force")
+    assert code == 0, err
+    code, _, err = run(
+        capsys, "export", "public-list", "-o", str(listed), "--publish", "--force",
+        "--as-of", "2026-12-01", "--prepared-by", "Anita Patel",
+    )  # fmt: skip
+    assert code == 0, err
+    target = tmp_path / "register.json"
+    assert run(capsys, "export", "register", "-o", str(target))[0] == 0
+    data = json.loads(target.read_text("utf-8"))
+    # The profile's first signer by default, the name given otherwise; the old one: nobody.
+    assert [p["actor"] for p in data["publications"]] == ["", "Maria Santos", "Anita Patel"]
+    audit = data.pop("audit")
+    assert LOGIN not in json.dumps(data, ensure_ascii=False)
+    assert any(r["actor"] == LOGIN for r in audit)  # the audit trail keeps who did it

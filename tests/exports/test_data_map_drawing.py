@@ -1,5 +1,6 @@
 """The data map as the evidence pack encloses it (PDF and SVG, drawn without Qt): every
-entity's name printed whole where it fits in a smaller size, shortened only beyond that."""
+entity's name printed whole where it fits in a smaller size, shortened only beyond that; the
+services an importer provides printed whole, over as many lines as they take."""
 
 from __future__ import annotations
 
@@ -18,9 +19,22 @@ LONG = "Meridian Recovery Services Pvt. Ltd."
 ENDLESS = "Keystone Access Australia " + "Regional Customer Support " * 6 + "Pty Ltd"
 
 
-def picture(renamed: dict[str, str]) -> MapPicture:
+SERVICES = (
+    "Customer support ticketing, remote troubleshooting of the booking platform, 24/7 "
+    "incident response and monthly service reviews with named engineers"
+)
+
+
+def picture(renamed: dict[str, str], services: dict[str, str] | None = None) -> MapPicture:
     store = demo_memory()
-    rows = [r._replace(name=renamed.get(r.name, r.name)) for r in store.queries.register_rows()]
+    given = services or {}
+    rows = [
+        r._replace(
+            name=renamed.get(r.name, r.name),
+            services=(given[r.name],) if r.name in given else r.services,
+        )
+        for r in store.queries.register_rows()
+    ]
     data = build_map(store.transfers.list(), rows, DEMO_DAY)
     return MapPicture("Data map", "The demo's transfers", data, {})
 
@@ -48,3 +62,26 @@ def test_a_name_too_long_even_then_is_shortened_not_overprinted() -> None:
     svg = map_svg(drawn).decode()
     (element,) = [line for line in svg.splitlines() if ">Keystone Access Australia Reg" in line]
     assert element.endswith("…</text>") and 'font-size="9.5"' in element
+
+
+def test_an_importers_services_are_printed_whole_on_as_many_lines_as_they_take() -> None:
+    drawn = picture({}, {LONG: SERVICES})
+    text = pdf_text(map_pdf(drawn, invariant=True))
+    # The demo's own descriptions that are wider than a line (they were cut with "…").
+    for whole in (
+        "Group CRM, website and app back end",
+        "Cloud hosting of the customer platform",
+        "Regional customer support (APAC)",
+        "App development and maintenance",
+        SERVICES,
+    ):
+        assert whole in text
+    assert "…" not in text
+    # The SVG sets the long description on lines of its own, one under the other, inside
+    # its node.
+    svg = map_svg(drawn).decode()
+    lines = [x for x in svg.splitlines() if "<text" in x and 'font-size="11"' in x]
+    first = next(i for i, x in enumerate(lines) if ">Customer support ticketing," in x)
+    ys = [float(re.findall(r' y="([\d.]+)"', x)[0]) for x in lines[first : first + 5]]
+    assert ys == sorted(ys) and len(set(ys)) == 5
+    assert ">reviews with named engineers<" in lines[first + 4]

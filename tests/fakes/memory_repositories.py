@@ -348,7 +348,7 @@ class MemoryPublications(MemoryRepository):
         c = self._c
         with c.atomic():
             new_id = c.next_id(c.state.publications)
-            saved = c.state.publications[new_id] = replace(pub, id=new_id, actor=c.actor)
+            saved = c.state.publications[new_id] = replace(pub, id=new_id)
             c.audit("publications", new_id, "publish", None, saved)
         return saved
 

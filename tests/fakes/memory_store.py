@@ -33,6 +33,7 @@ from fakes.memory_repositories import (
     MemorySettings,
     MemoryTransfers,
 )
+from transfers_app.ports.changes import ChangeFeed, NoChanges
 from transfers_app.ports.storage import JournalMode, StorageInfo
 
 
@@ -65,6 +66,9 @@ class MemoryStore:
     @property
     def actor(self) -> str:
         return self._core.actor
+
+    def changes(self) -> ChangeFeed:
+        return NoChanges()
 
     @property
     def storage(self) -> StorageInfo:

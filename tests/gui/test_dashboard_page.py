@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QPoint, Qt
-from PySide6.QtWidgets import QTreeWidgetItem
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 from support.widgets import shown_when_ready
 
 from transfers_app.domain.enums import Access, Mechanism, Role, Severity
@@ -395,3 +396,39 @@ def test_no_figure_is_cut_short_in_a_1280_or_1920_window(qtbot, ctx, width, heig
         for i in range(len(chart.bars())):
             shown = chart.shown_breakdown(i)
             assert shown and "…" not in shown, (chart, i, shown)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1090, 740), (1280, 800), (1730, 1020)])
+def test_every_next_due_item_is_shown_whole(qtbot, ctx, width, height):  # type: ignore[no-untyped-def]
+    """The demo's "last day 'Meridian collection agreement (2010 SCCs)' counts for EU
+    transfers" was cut to "... counts f…" beside the charts: each item now wraps within its
+    column, its row as tall as its lines, and the list as tall as its rows."""
+    page = ready_page(qtbot, ctx, width, height)
+    listed = page.due_list
+    head = listed.header()
+    qtbot.waitUntil(lambda: listed.height() >= head.height() + sum(_row_heights(listed)))
+    assert listed.verticalScrollBar().maximum() == 0
+    metrics = listed.fontMetrics()
+    wrapped = 0
+    for i in range(listed.topLevelItemCount()):
+        item = listed.topLevelItem(i)
+        assert item is not None
+        for column in (0, 1):  # one line each, as wide as it needs
+            advance = QFontMetrics(item.font(column)).horizontalAdvance(item.text(column))
+            assert advance <= head.sectionSize(column), item.text(column)
+        for column in (2, 3):  # the item and its parties: wrapped
+            if listed.isColumnHidden(column):
+                continue
+            cell = listed.visualItemRect(item)
+            room = QRect(0, 0, head.sectionSize(column) - 8, 10_000)
+            text = item.text(column)
+            needed = metrics.boundingRect(room, int(Qt.TextFlag.TextWordWrap), text)
+            assert needed.width() <= room.width() and needed.height() <= cell.height(), text
+            wrapped += needed.height() > metrics.height()
+    if width < 1700:  # beside the charts, or with the parties beside them, some items wrap
+        assert wrapped
+
+
+def _row_heights(listed: QTreeWidget) -> list[int]:
+    items = (listed.topLevelItem(i) for i in range(listed.topLevelItemCount()))
+    return [listed.visualItemRect(item).height() for item in items if item is not None]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtCore import QDate, QRect, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from pytestqt.qtbot import QtBot
 
@@ -404,6 +404,39 @@ def test_the_findings_model_is_a_well_behaved_qt_model(
 ) -> None:
     model = FindingsModel(readiness(ctx.status()).findings)
     qtmodeltester.check(model)
+
+
+@pytest.mark.parametrize("width", [1100, 1280])  # as it opens on a 1280x800 screen; full width
+def test_every_open_item_column_is_in_view_whole_without_scrolling_sideways(
+    qtbot: QtBot, ctx: UiContext, width: int
+) -> None:
+    dialog = pack_dialog(qtbot, ctx)
+    dialog.resize(width, 740)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.minimumSizeHint().height() <= 740  # fits a 1280x800 screen with its frame
+    table = dialog.findings_table
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.length() <= table.viewport().width())
+    assert table.horizontalScrollBar().maximum() == 0
+    metrics = table.fontMetrics()
+    model = table.model()
+    for c in range(model.columnCount()):
+        label = str(model.headerData(c, Qt.Orientation.Horizontal))
+        assert header.sectionSize(c) >= metrics.horizontalAdvance(label), label
+    # Every cell's words wrapped within its column, its row tall enough for all its lines.
+    wrap = Qt.TextFlag.TextWordWrap
+    for r in range(model.rowCount()):
+        for c in range(1, model.columnCount()):
+            text = str(model.index(r, c).data() or "")
+            room = QRect(0, 0, header.sectionSize(c) - 8, 10_000)
+            needed = metrics.boundingRect(room, int(wrap), text)
+            assert needed.width() <= room.width(), text
+            assert needed.height() <= table.rowHeight(r), text
+    # The dates in an item are the app's, as in the columns beside it (not ISO).
+    items = [str(model.index(r, FindingsModel.MESSAGE).data()) for r in range(model.rowCount())]
+    assert any("expired on 5 Nov 2026" in text for text in items)
+    assert not any(re.search(r"\b20\d\d-\d\d-\d\d\b", text) for text in items)
 
 
 # -- the public sub-processor list ---------------------------------------------------------------

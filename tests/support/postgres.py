@@ -35,6 +35,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from db.postgres import open_postgres
 from db.postgres.connection import describe
+from db.postgres.roles import group_roles
 
 ENV_SERVER = "TRANSFERS_TEST_POSTGRES"
 ENV_REQUIRED = "TRANSFERS_TEST_POSTGRES_REQUIRED"
@@ -50,6 +51,7 @@ class PostgresServer:
     made: list[tuple[str, bool]] = field(default_factory=list)  # (name, to reuse?)
     spare: list[str] = field(default_factory=list)  # empty registers to hand out again
     sources: list[str] = field(default_factory=list)  # registers copied from (``copy_of``)
+    logins: list[str] = field(default_factory=list)  # login roles made by ``login_role``
     _admin: psycopg.Connection[Any] | None = None
 
     def url(self, dbname: str) -> str:
@@ -70,18 +72,58 @@ class PostgresServer:
         )
 
     def _drop(self, name: str) -> None:
-        query = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        for attempt in range(40):
+        # A session of another user (a role's test) may still be ending after its client
+        # closed; FORCE may not end it for us (only a superuser may end others' sessions).
+        for _ in range(50):
             try:
-                self._run(query)
-                return
+                self._run(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+                break
             except psycopg.errors.InsufficientPrivilege:
-                # An autovacuum worker visiting the database: FORCE may not end it for a user
-                # who is not a superuser ("must be a member of the role whose process is being
-                # terminated"); it leaves within moments.
-                if attempt == 39:
-                    raise
-                time.sleep(0.25)
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"{name}: another user's session did not end")
+        # The register's roles (``db init`` makes them; they belong to the whole server).
+        for role in group_roles(name).values():
+            self._run(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+    def login_role(self) -> tuple[str, str]:
+        """A new login role with a password, named uniquely (tests run in parallel share the
+        server); ``drop_login_roles`` drops it. Returns its name and password."""
+        name, password = f"treg_user_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+        self._run(
+            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                sql.Identifier(name), sql.Literal(password)
+            )
+        )
+        self.logins.append(name)
+        return name, password
+
+    def drop_login_roles(self) -> None:
+        while self.logins:
+            name = self.logins.pop()
+            self._run(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
+
+    def url_as(self, url: str, user: str, password: str, **options: str) -> str:
+        """``url`` (one of this server's databases) as a postgresql:// URL for ``user``: by the
+        server's Unix socket where that lets a password in, or else over TCP on localhost
+        (Debian's cluster lets local users in by their system name only, ``peer``)."""
+        params = {k: str(v) for k, v in conninfo_to_dict(url).items() if v not in (None, "")}
+        dbname = params.pop("dbname")
+        for key in ("user", "password"):
+            params.pop(key, None)
+        params.update(options)
+        login = f"postgresql://{quote(user, safe='')}:{quote(password, safe='')}@"
+
+        def as_url(rest: dict[str, str]) -> str:
+            return f"{login}/{quote(dbname)}?{urlencode(rest, quote_via=quote)}"
+
+        try:
+            psycopg.connect(as_url(params), connect_timeout=5).close()
+        except psycopg.OperationalError:
+            params["host"] = "127.0.0.1"
+        return as_url(params)
 
     def create_template(self) -> None:
         """The template every test database is copied from: an empty register, migrated."""
@@ -145,6 +187,7 @@ class PostgresServer:
         for name in [*self.spare, *self.sources, self.template]:
             self._drop(name)
         self.spare.clear()
+        self.drop_login_roles()
         if self._admin is not None:
             self._admin.close()
             self._admin = None

@@ -11,7 +11,7 @@ beside the legal fact it checks.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TypedDict
 
@@ -22,6 +22,7 @@ from transfers_app.domain import enums
 from transfers_app.domain.models import Document, Entity, MechanismUse, Tia, Transfer
 from transfers_app.reference.loader import builtin_reference
 from transfers_app.rules.gaps import GapCode, TransferContext, TransferStatus, evaluate_transfer
+from transfers_app.services.tia_analysis import regime_tools
 
 EU, UK, CH = enums.Regime.EU, enums.Regime.UK, enums.Regime.CH
 C, P = enums.Role.CONTROLLER, enums.Role.PROCESSOR
@@ -812,6 +813,42 @@ def test_legacy_expired_names_the_end_date() -> None:
     (gap,) = status.gaps
     assert gap.due_on == date(2022, 12, 27)
     assert "2010/87/EU" in gap.message
+
+
+def test_an_expired_document_gap_carries_its_date_and_shows_it_as_the_app_writes_dates() -> None:
+    titled = replace(SCC_M2_EXPIRED, title="SCCs signed 2024-03-01")
+    reg = Reg(**IN_EU, mechanisms=SCC2, docs=(titled,), tias=(TIA_OK,))
+    gap = next(g for g in evaluate(reg, TODAY).gaps if g.code is G.DOCUMENT_EXPIRED)
+    assert gap.dates == (date(2025, 12, 31),) and gap.last_valid_on == date(2025, 12, 31)
+    # The command line and the CSV/JSON files print the message: ISO dates.
+    assert "'SCCs signed 2024-03-01' expired on 2025-12-31" in gap.message
+    # Pages, PDFs and letters show ``text``: the app's date words; the title stays as typed.
+    assert "'SCCs signed 2024-03-01' expired on 31 Dec 2025" in gap.text()
+    # The assessment's words on the tool say the same, and date its end from the field.
+    (tool,) = regime_tools(builtin_reference(), reg.context(), (EU,), TODAY, {105: titled})
+    assert tool.invalid_after == date(2025, 12, 31)
+    assert "'SCCs signed 2024-03-01' expired on 31 Dec 2025" in tool.status
+
+
+def test_legacy_clauses_end_on_the_deadline_the_gap_carries() -> None:
+    (gap,) = evaluate(LEGACY_REGISTER, date(2023, 1, 1)).gaps
+    assert gap.last_valid_on == date(2022, 12, 27)
+    assert "after 27 Dec 2022" in gap.text() and "after 2022-12-27" in gap.message
+    ctx = LEGACY_REGISTER.context()
+    (tool,) = regime_tools(builtin_reference(), ctx, (EU,), date(2023, 1, 1), {121: LEGACY_2010})
+    assert tool.invalid_after == date(2022, 12, 27)
+
+
+def test_dpf_evidence_checked_after_the_day_does_not_date_the_end_of_the_tool() -> None:
+    """The evidence was checked only after the day assessed: the tool did not end that day
+    (the message names the day, which an earlier reading of the text took for its end)."""
+    evidence = dpf(150, date(2026, 12, 1), eu=True)
+    reg = Reg(dest="US", regimes=(EU,), mechanisms=((M.DPF, 150),), docs=(evidence,))
+    gap = next(g for g in evaluate(reg, TODAY).gaps if g.code is G.DOCUMENT_SUPERSEDED)
+    assert "checked only after 2026-11-25" in gap.message and gap.last_valid_on is None
+    (tool,) = regime_tools(builtin_reference(), reg.context(), (EU,), TODAY, {150: evidence})
+    assert not tool.valid and tool.invalid_after is None
+    assert "checked only after 25 Nov 2026" in tool.status
 
 
 def test_uk_regime_uses_the_tra_name() -> None:

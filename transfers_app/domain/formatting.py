@@ -6,6 +6,7 @@ an export or a rule that needs a label imports it from here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -198,6 +199,16 @@ def day(d: date | None, empty: str = "—") -> str:
     if _order is DateOrder.YMD:
         return d.isoformat()
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def with_dates(message: str, dates: Iterable[date], show: Callable[[date], str] = day) -> str:
+    """A message that names ``dates`` in ISO (as the rules write them for the command line and
+    machine-read files), with each of them written by ``show`` instead: "expired on
+    2026-02-05" -> "expired on 5 Feb 2026". Only the dates given are rewritten, so a user's
+    text that merely looks like a date stays as typed unless it is one of them."""
+    for d in dict.fromkeys(dates):
+        message = message.replace(d.isoformat(), show(d))
+    return message
 
 
 def moment(at: datetime) -> str:

@@ -6,6 +6,7 @@ Every stored record carries ``id`` (``None`` until saved), ``version`` (bumped o
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -274,13 +275,27 @@ class Publication:
     public subprocessor list), kept whole so later versions can be compared with it.
 
     ``content`` is the JSON text of what was published; the service that publishes a kind
-    owns its shape.
+    owns its shape, and names in it who published (``published_by``). ``actor`` is that person
+    (from the organisation's profile or the name given), never a computer login: the audit
+    trail keeps the login.
     """
 
     kind: str
     published_on: date
     content: str
     actor: str = ""
+
+    @property
+    def published_by(self) -> str:
+        """Who published, as the content names them ("" for versions published before
+        people were named: their ``actor`` was the login)."""
+        try:
+            raw = json.loads(self.content)
+        except ValueError:
+            return ""
+        who = raw.get("published_by") if isinstance(raw, dict) else None
+        return who if isinstance(who, str) else ""
+
     id: int | None = None
 
 

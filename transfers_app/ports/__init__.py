@@ -3,8 +3,10 @@ composition root (``transfers_app.cli``) builds and injects.
 
 - ``storage``: the register's repositories and unit of work (``db/`` implements them).
 - ``files``: the writers and readers of files (``exports/`` implements them).
+- ``changes``: what other clients of a shared register changed (``db/postgres`` hears it).
 """
 
+from transfers_app.ports.changes import ChangeFeed, NoChanges, RegisterChange
 from transfers_app.ports.storage import (
     AssessmentRepository,
     AuditRepository,
@@ -30,14 +32,17 @@ __all__ = [
     "AssessmentRepository",
     "AuditRepository",
     "BulkRecords",
+    "ChangeFeed",
     "DocumentRepository",
     "EntityRepository",
     "JournalMode",
     "NameIndex",
+    "NoChanges",
     "NoticeRepository",
     "OpenItemRepository",
     "OrganisationRepository",
     "PublicationRepository",
+    "RegisterChange",
     "RegisterQueries",
     "RegisterRecords",
     "SettingsRepository",

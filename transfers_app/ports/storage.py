@@ -29,6 +29,7 @@ from transfers_app.domain.readmodels import (
     NameKeys,
     RulesSnapshot,
 )
+from transfers_app.ports.changes import ChangeFeed
 
 
 class JournalMode(StrEnum):
@@ -40,6 +41,16 @@ class JournalMode(StrEnum):
     ROLLBACK = "rollback"
 
 
+class RegisterRole(StrEnum):
+    """A user's role on a team register, which the database enforces (widest first): legal
+    reads and writes everything; procurement reads, and proposes suppliers (new entities in
+    lifecycle "proposed", with their locations and transfers); an auditor only reads."""
+
+    LEGAL = "legal"
+    PROCUREMENT = "procurement"
+    AUDITOR = "auditor"
+
+
 @dataclass(frozen=True, slots=True)
 class StorageInfo:
     """Where a register is kept and how it can be used."""
@@ -49,6 +60,8 @@ class StorageInfo:
     journal: JournalMode | None = None  # None: the engine has no such choice (a server)
     network_drive: str | None = None  # the kind of network file system the file is on
     warnings: tuple[str, ...] = ()  # what the user should know (a risky journal mode...)
+    # The user's role on a team register; None: every right (a register file, the owner).
+    role: RegisterRole | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,6 +451,11 @@ class Store(UnitOfWork, Protocol):
         register and audited as the setting ``journal_mode``). Needs the register to itself:
         ``LockedError`` while another program has it open. ``StorageError`` for an engine
         without journal modes."""
+        ...
+
+    def changes(self) -> ChangeFeed:
+        """A new feed of the changes other clients commit (``NoChanges`` where there are
+        none to hear), not started; it keeps a connection of its own while it runs."""
         ...
 
     def transaction(self) -> AbstractContextManager[UnitOfWork]: ...

@@ -45,9 +45,43 @@ class PublicList:
     as_of: date
     organisation: str
     entries: tuple[PublicEntry, ...]
+    # Whom customers write to with an objection: the DPO in the organisation's profile
+    # ("" when the profile names none), as it was when the version was made.
+    dpo_name: str = ""
+    dpo_email: str = ""
+
+    @property
+    def object_text(self) -> str:
+        return objection_text(self.dpo_name, self.dpo_email)
 
     def entry(self, entity_id: int) -> PublicEntry | None:
         return next((e for e in self.entries if e.entity_id == entity_id), None)
+
+
+OBJECT_HEADING = "How to object"
+# Art 28(2) GDPR / UK GDPR; EU SCCs (2021/914) Clause 9(a), Option 2 (general authorisation).
+_OBJECT_OPENING = (
+    "Where your contract with us gives a general written authorisation to engage "
+    "sub-processors, you may object to a new or replaced sub-processor: tell us in writing, "
+    "with your reasons, within the period your contract sets out"
+)
+
+
+def objection_text(dpo_name: str = "", dpo_email: str = "") -> str:
+    """How a customer objects, and to whom: our data protection officer where the
+    organisation's profile names one (by name and email, or what of them it gives), else the
+    address the customer's contract sets out."""
+    name, email = dpo_name.strip(), dpo_email.strip()
+    contract = "the address your contract sets out"
+    if name and email:
+        to = f"to our data protection officer, {name}, at {email}, or at {contract}"
+    elif email:
+        to = f"to our data protection officer at {email}, or at {contract}"
+    elif name:
+        to = f"to our data protection officer, {name}, at {contract}"
+    else:
+        to = f"at {contract}"
+    return f"{_OBJECT_OPENING}, {to}."
 
 
 class ChangeKind(StrEnum):
@@ -98,3 +132,5 @@ class PublicListReport:
     previous_on: date | None
     # False: a draft with changes not published yet (what the next publication would say).
     published: bool
+    # Who published it (a person from the organisation's profile, or the name given).
+    published_by: str = ""

@@ -39,11 +39,16 @@ class TransferContext(NamedTuple):
         message: str,
         document_id: int | None = None,
         due_on: date | None = None,
+        dates: tuple[date, ...] = (),
+        last_valid_on: date | None = None,
     ) -> Gap:
-        """A problem with this transfer under ``regime``, filed against its importer."""
+        """A problem with this transfer under ``regime``, filed against its importer;
+        ``dates`` are the dates the message names (ISO in it), ``last_valid_on`` the last day
+        of a safeguard that ended."""
         return Gap(
-            code, severity, message, self.transfer.id, self.importer.id, regime, document_id, due_on
-        )
+            code, severity, message, self.transfer.id, self.importer.id, regime, document_id,
+            due_on, dates, last_valid_on,
+        )  # fmt: skip
 
     def due(
         self,

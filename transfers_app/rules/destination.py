@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import DocumentKind, Finding, Mechanism, Regime, Role
-from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS
+from transfers_app.domain.formatting import DOCUMENT_KIND_LABELS, with_dates
 from transfers_app.reference.assessment_tests import load_assessment_tests
 from transfers_app.reference.loader import Decision, MemoSlot, ReferenceSet
 
@@ -98,10 +98,17 @@ class DestinationAssessment:
     advisories: tuple[str, ...]
     unverified: tuple[str, ...]
     regulator: str
+    # The dates ``reason`` and ``advisories`` name (ISO in them, as the command line prints).
+    dates: tuple[date, ...] = ()
 
     @property
     def needs_mechanism(self) -> bool:
         return self.finding in (Finding.NOT_ADEQUATE, Finding.ADEQUATE_IF)
+
+    def words(self, text: str) -> str:
+        """``reason`` or one of the ``advisories`` as the app shows it: its dates written by
+        ``formatting.day``."""
+        return with_dates(text, self.dates)
 
 
 def _other_regime_decisions(
@@ -266,8 +273,11 @@ def _assess(
     unverified: list[str] = [] if info.verified else [f"{info.name}: regime data unverified"]
     assessment_name = assessment_name_on(regime, on, info.assessment_name)
 
+    dates: list[date] = []  # the dates the advisories name
+
     def result(**kw: object) -> DestinationAssessment:
         base: dict[str, object] = dict(
+            dates=tuple(dates),
             regime=regime,
             destination=destination,
             on=on,
@@ -291,6 +301,7 @@ def _assess(
             reason=f"The reference data does not cover {regime.value} transfers on "
             f"{on.isoformat()} (it starts {info.coverage_from.isoformat()}). "
             f"{info.coverage_note}".strip(),
+            dates=(on, info.coverage_from),
         )
 
     in_home = destination in info.home
@@ -316,6 +327,7 @@ def _assess(
                 f"{decision.reference}: {decision.verification_note or 'not verified'}"
             )
         if decision.expires_on is not None:
+            dates.append(decision.expires_on)
             advisories.append(
                 f"{decision.reference} expires on {decision.expires_on.isoformat()} unless "
                 "extended."
@@ -407,6 +419,7 @@ def _assess(
     return result(
         restricted=True,
         finding=Finding.NOT_ADEQUATE,
+        dates=(on, *dates),
         reason=f"{place}: no {info.name} adequacy finding in force on {on.isoformat()}; an "
         f"appropriate safeguard ({info.tools_basis or 'Art 46'}) and a "
         f"{assessment_name or 'transfer assessment'} are needed, or an Art 49 "

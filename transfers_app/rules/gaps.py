@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from transfers_app.domain.countries import country_name
 from transfers_app.domain.enums import EntityKind, Finding, Mechanism, Regime, Severity, TiaStatus
-from transfers_app.domain.formatting import MECHANISM_PHRASES, day
+from transfers_app.domain.formatting import MECHANISM_PHRASES
 from transfers_app.domain.readmodels import DueKind
 from transfers_app.domain.renewals import Due
 from transfers_app.reference.loader import Decision, ReferenceSet
@@ -146,6 +146,7 @@ def _tia_gaps(
                 GapCode.TIA_MISSING,
                 Severity.HIGH,
                 f"{name or GENERIC_ASSESSMENT} required but not approved{why}",
+                dates=(on,) if later else (),
             )
         ], None
     if newest.next_review_on is not None and newest.next_review_on < on:
@@ -154,8 +155,9 @@ def _tia_gaps(
                 regime,
                 GapCode.TIA_OVERDUE,
                 Severity.MEDIUM,
-                f"{newest.reference} review was due on {day(newest.next_review_on)}",
+                f"{newest.reference} review was due on {newest.next_review_on.isoformat()}",
                 due_on=newest.next_review_on,
+                dates=(newest.next_review_on,),
             )
         ], newest
     return [], newest
@@ -198,6 +200,7 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
                             GapCode.NOT_ASSESSABLE,
                             Severity.LOW,
                             a.reason,
+                            dates=a.dates,
                         ),
                     ),
                 )
@@ -262,6 +265,7 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
                         Severity.CRITICAL,
                         f"no valid {regime.value} transfer mechanism on "
                         f"{on.isoformat()}: every mechanism listed has a problem",
+                        dates=(on,),
                     )
                 )
         else:

@@ -121,6 +121,7 @@ class AdequacyChecker(MechanismChecker):
                     f"relies on adequacy, but {country_name(ctx.transfer.destination)} has no "
                     f"{regime.value} adequacy finding that covers this importer on "
                     f"{on.isoformat()}",
+                    dates=(on,),
                 )
             )
         return Verdict(True, [])
@@ -152,6 +153,7 @@ class DpfChecker(MechanismChecker):
                     f"relies on the Data Privacy Framework, which does not cover "
                     f"{regime.value} transfers to {country_name(ctx.transfer.destination)} on "
                     f"{on.isoformat()}",
+                    dates=(on,),
                 )
             )
         evidence: DocumentView | None
@@ -167,6 +169,7 @@ class DpfChecker(MechanismChecker):
                         f"the DPF evidence '{linked.title}' is archived, replaced or was "
                         f"checked only after {on.isoformat()}",
                         linked.id,
+                        dates=(on,),
                     )
                 )
         else:
@@ -212,6 +215,7 @@ class DpfChecker(MechanismChecker):
                 f"; re-check at least every {recheck.every_months} months",
                 evidence.id,
                 due_on,
+                dates=(checked,) if checked is not None else (),
             )
             return Verdict(True, [gap], (due,), (evidence,))
         return Verdict(True, [], (due,), (evidence,))
@@ -268,6 +272,7 @@ def document_problems(
                 f"{what}: '{doc.title}' takes effect only on {start.isoformat()}",
                 doc.id,
                 start,
+                dates=(start,),
             )
         )
     if doc.expires_on is not None and doc.expires_on < on:
@@ -279,6 +284,8 @@ def document_problems(
                 f"{what}: '{doc.title}' expired on {doc.expires_on.isoformat()}",
                 doc.id,
                 doc.expires_on,
+                dates=(doc.expires_on,),
+                last_valid_on=doc.expires_on,
             )
         )
     return out
@@ -294,6 +301,7 @@ def review_gaps(doc: DocumentView, ctx: TransferContext, regime: Regime, on: dat
                 f"review of '{doc.title}' was due on {doc.next_review_on.isoformat()}",
                 doc.id,
                 doc.next_review_on,
+                dates=(doc.next_review_on,),
             )
         ]
     return []
@@ -328,15 +336,16 @@ class DocumentChecker(MechanismChecker):
             )
         if signed_after(doc, on):
             # Judged as of a day before it was signed: the document did not exist yet.
+            signed = doc.signed_on or doc.effective_on or on
             return _fails(
                 ctx.gap(
                     regime,
                     GapCode.MISSING_DOCUMENT,
                     Severity.HIGH,
                     f"relies on {label}, but '{doc.title}' was signed only on "
-                    f"{(doc.signed_on or doc.effective_on or on).isoformat()}: on "
-                    f"{on.isoformat()} there was no such document",
+                    f"{signed.isoformat()}: on {on.isoformat()} there was no such document",
                     doc.id,
+                    dates=(signed, on),
                 )
             )
         # A document on file that fails as this safeguard is still named beside the verdict.
@@ -474,6 +483,7 @@ class LegacySccChecker(DocumentChecker):
                     f"the last day legacy SCCs could be used for new {regime.value} "
                     f"contracts ({last_new.isoformat()})",
                     doc.id,
+                    dates=(doc.signed_on, last_new),
                 )
             )
         if spec.valid_until is not None and on > spec.valid_until:
@@ -487,6 +497,8 @@ class LegacySccChecker(DocumentChecker):
                     f"{regime.value} transfers after {spec.valid_until.isoformat()}",
                     doc.id,
                     spec.valid_until,
+                    dates=(spec.valid_until,),
+                    last_valid_on=spec.valid_until,
                 )
             )
         return out

@@ -6,11 +6,13 @@ evaluation (``gaps``, which re-exports these names) share them without importing
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
 
 from transfers_app.domain.enums import Regime, Severity
+from transfers_app.domain.formatting import day, with_dates
 
 
 class GapCode(StrEnum):
@@ -52,3 +54,14 @@ class Gap(NamedTuple):
     regime: Regime | None = None
     document_id: int | None = None
     due_on: date | None = None
+    # The dates ``message`` names, in the order it names them; the message writes them ISO
+    # (the command line and the CSV/JSON files print it as it is), ``text`` in the app's words.
+    dates: tuple[date, ...] = ()
+    # The last day the safeguard it is about was valid (an expiry, a legal deadline), if the
+    # problem is that it ended.
+    last_valid_on: date | None = None
+
+    def text(self, show: Callable[[date], str] = day) -> str:
+        """The message as a page, a PDF or a letter shows it: its dates as ``show`` writes
+        them (``formatting.day`` by default)."""
+        return with_dates(self.message, self.dates, show)

@@ -18,6 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from transfers_app.ports.changes import ChangeFeed
 from transfers_app.ports.files import FileAdapters
 from transfers_app.ports.storage import Store
 from transfers_app.services.audit import AuditService, SettingsService
@@ -66,6 +67,10 @@ class AppServices:
     def close(self) -> None:
         """Close the register (its connection); the bundle is unusable afterwards."""
         self._store.close()
+
+    def changes(self) -> ChangeFeed:
+        """A new feed of the changes other clients commit to the register (not started)."""
+        return self._store.changes()
 
     @property
     def read_only(self) -> str | None:

@@ -74,7 +74,7 @@ def _items_table(items: Sequence[Finding]) -> rd.Table:
             f.reference or "—",
             f.subject or "—",
             f.severity.value.upper(),
-            f.message,
+            f.text(),
             day(f.open_since),
             f.owner or "not set",
             day(f.target_on, "not set"),
@@ -167,7 +167,7 @@ def _unverified(facts: LetterFacts) -> rd.Section | None:
         blocks.append(
             rd.Table(
                 ("Ref.", "Entity", "Legal fact relied on"),
-                tuple((f.reference or "—", f.subject or "—", f.message) for f in decisions),
+                tuple((f.reference or "—", f.subject or "—", f.text()) for f in decisions),
                 (0.6, 1.8, 5.8),
                 caption="Reference data the transfers rely on",
             )

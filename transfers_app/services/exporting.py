@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -84,7 +84,7 @@ class ExportService:
         store, files = self._store, self.files
         try:
             if fmt is ExportFormat.JSON:
-                records = store.records.dump()
+                records = _people_not_logins(store.records.dump())
                 files.register_file.write(
                     records,
                     path,
@@ -124,12 +124,22 @@ class ExportService:
         return import_register_json(self._store, self.files.register_file, path)
 
     def public_list(
-        self, fmt: str, path: Path, on: date, publish: bool = False, force: bool = False
+        self,
+        fmt: str,
+        path: Path,
+        on: date,
+        publish: bool = False,
+        force: bool = False,
+        prepared_by: str = "",
     ) -> PublicListReport:
         """The public sub-processor list as ``fmt`` ("html" or "md"); with ``publish`` also
         recorded as published, together with the file or not at all (an entry without a valid
-        safeguard: only with ``force``)."""
-        return self._public_list.write(self.files.public_list, fmt, path, on, publish, force)
+        safeguard: only with ``force``), by ``prepared_by`` or the profile's preparer (as
+        ``default_author``: a person, never the computer's login)."""
+        who = self.default_author(prepared_by) if publish else None
+        return self._public_list.write(
+            self.files.public_list, fmt, path, on, published_by=who, force=force
+        )
 
     def tia(self, tia_id: int, on: date, path: Path, fmt: TiaFormat = TiaFormat.PDF) -> Path:
         """An assessment as PDF or Word."""
@@ -217,6 +227,16 @@ def _writable(path: Path) -> None:
         raise TransfersError(f"cannot write {path}: it is a folder; give a file name")
     if not path.parent.is_dir():
         raise TransfersError(f"cannot write {path}: the folder {path.parent} does not exist")
+
+
+def _people_not_logins(records: RegisterRecords) -> RegisterRecords:
+    """The records as a file shows them: each publication by the person its content names,
+    so that a version published before people were named (its ``actor`` the computer's login)
+    shows none. Only the audit trail keeps logins (issue 11)."""
+    pubs = records.publications
+    if all(p.actor == p.published_by for p in pubs):
+        return records
+    return replace(records, publications=tuple(replace(p, actor=p.published_by) for p in pubs))
 
 
 def _record_count(records: RegisterRecords) -> int:

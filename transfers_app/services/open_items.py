@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from transfers_app.domain.enums import Severity, TiaStatus
-from transfers_app.domain.formatting import day
+from transfers_app.domain.formatting import day, with_dates
 from transfers_app.domain.models import Document, Entity, Tia, Transfer
 from transfers_app.domain.organisation import FollowUp, OpenItemKey
 from transfers_app.domain.tia import AcceptedFact
@@ -119,6 +119,13 @@ class Finding:
     target_on: date | None = None
     # The fact's text for an unverified fact (what it counts), else "".
     fact: str = ""
+    # The dates ``message`` names (ISO in it, as the pack's JSON record keeps it).
+    dates: tuple[date, ...] = ()
+
+    def text(self) -> str:
+        """The message as the dialog, the cover letter and the PDFs show it: its dates
+        written by ``formatting.day``."""
+        return with_dates(self.message, self.dates)
 
     @property
     def key(self) -> OpenItemKey | None:
@@ -261,6 +268,7 @@ def readiness(
             code.value,
             transfer_id,
             entity_id if transfer_id is None else worst.entity_id,
+            dates=tuple(dict.fromkeys(d for g in gaps for d in g.dates)),
         )
         if facts is not None:
             finding = _dated(finding, gaps, facts, status.on)
@@ -424,6 +432,7 @@ def _dated(finding: Finding, gaps: Sequence[Gap], facts: OpenItemFacts, on: date
         min(dates) if dates else None,
         owner,
         follow.target_on if follow else None,
+        dates=finding.dates,
     )
 
 

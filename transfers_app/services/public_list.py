@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ from transfers_app.reports.public_list import (
     PublicListReport,
 )
 from transfers_app.rules.gaps import RegimeResult, TransferStatus
-from transfers_app.services.organisation import ORG_NAME
+from transfers_app.services.organisation import ORG_NAME, organisation_of
 from transfers_app.services.register import StatusReport
 
 PUBLIC_LIST = "public_list"
@@ -270,9 +271,12 @@ def to_content(report: PublicListReport) -> str:
             "schema": SCHEMA,
             "as_of": pl.as_of.isoformat(),
             "organisation": pl.organisation,
+            "dpo_name": pl.dpo_name,
+            "dpo_email": pl.dpo_email,
             "entries": [_entry_to_plain(e) for e in pl.entries],
             "changes": [_change_to_plain(c) for c in report.changes],
             "previous_on": report.previous_on.isoformat() if report.previous_on else None,
+            "published_by": report.published_by,
         },
         ensure_ascii=False,
         sort_keys=True,
@@ -286,6 +290,8 @@ def from_publication(pub: Publication) -> PublicListReport:
         date.fromisoformat(raw.get("as_of") or pub.published_on.isoformat()),
         str(raw.get("organisation", "")),
         tuple(_entry_from_plain(e) for e in raw.get("entries", ())),
+        str(raw.get("dpo_name", "")),
+        str(raw.get("dpo_email", "")),
     )
     previous = raw.get("previous_on")
     return PublicListReport(
@@ -294,6 +300,7 @@ def from_publication(pub: Publication) -> PublicListReport:
         tuple(_change_from_plain(c) for c in raw.get("changes", ())),
         date.fromisoformat(previous) if previous else None,
         True,
+        pub.published_by,
     )
 
 
@@ -342,7 +349,13 @@ class PublicListService:
             verdicts = {
                 s.transfer.id: s for s in self._status(on).statuses if s.transfer.id is not None
             }
-        return build_list(entities, store.transfers.list(), locations, on, organisation, verdicts)
+        built = build_list(entities, store.transfers.list(), locations, on, organisation, verdicts)
+        # Objections go to the DPO the organisation's profile names (none: the contract's
+        # address, see ``objection_text``).
+        profile = organisation_of(store)
+        return replace(
+            built, dpo_name=profile.dpo_name.strip(), dpo_email=profile.dpo_email.strip()
+        )
 
     def last_published(self, on: date | None = None) -> PublicListReport | None:
         """The version last published (on or before ``on``), as it was published."""
@@ -370,16 +383,18 @@ class PublicListService:
             )
         return PublicListReport(current, on, changes, last.last_updated if last else None, False)
 
-    def publish(self, on: date) -> PublicListReport:
-        """Record the list on ``on`` as published (with its change log), in one transaction."""
+    def publish(self, on: date, published_by: str = "") -> PublicListReport:
+        """Record the list on ``on`` as published (with its change log) by ``published_by``
+        (a person's name, never a login), in one transaction."""
+        who = published_by.strip()
         with self._store.transaction() as tx:
             last = self.last_published(on)
             current = self.build(on)
             changes = compare(last.public_list if last else None, current)
             report = PublicListReport(
-                current, on, changes, last.last_updated if last else None, True
+                current, on, changes, last.last_updated if last else None, True, who
             )
-            tx.publications.add(Publication(PUBLIC_LIST, on, to_content(report)))
+            tx.publications.add(Publication(PUBLIC_LIST, on, to_content(report), actor=who))
         return report
 
     def write(
@@ -388,22 +403,25 @@ class PublicListService:
         fmt: str,
         path: Path,
         on: date,
-        publish: bool = False,
+        *,
+        published_by: str | None = None,
         force: bool = False,
     ) -> PublicListReport:
-        """Write the list on ``on`` to ``path`` as ``fmt`` ("html" or "md"); with ``publish``
-        also record it as the version customers are shown. File and record together, or
+        """Write the list on ``on`` to ``path`` as ``fmt`` ("html" or "md"); with
+        ``published_by`` (who publishes: a person's name, "" when none is known) also record it
+        as the version customers are shown. File and record together, or
         neither: the file is written whole (a temporary file, then renamed) inside the
         transaction that records the version, so a file that cannot be written publishes
         nothing. Publishing a list with an entry that has no valid safeguard raises
         ``PublishNeedsConfirmation`` (naming the entries) unless ``force``."""
         if fmt not in PUBLIC_LIST_FORMATS:
             raise TransfersError(f"format: {fmt!r} is not one of html, md")
+        publish = published_by is not None
         if publish and not force and (unsafe := unsafeguarded(self.build(on))):
             raise PublishNeedsConfirmation(on, unsafe)
         render = renderer.html if fmt == "html" else renderer.markdown
         with self._store.transaction():
-            report = self.publish(on) if publish else self.draft(on)
+            report = self.draft(on) if published_by is None else self.publish(on, published_by)
             _write_whole(Path(path), render(report))
         return report
 

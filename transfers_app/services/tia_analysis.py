@@ -34,6 +34,7 @@ from transfers_app.rules.destination import (
     scc_module,
 )
 from transfers_app.rules.mechanisms import CHECKERS, find_document, uses_under
+from transfers_app.rules.results import Gap
 
 # -- the importer, as the reasoning names it ---------------------------------------------------
 
@@ -231,7 +232,7 @@ def regime_tools(
             kinds = ref.document_kinds(use.mechanism)
             view = find_document(use, ctx, on, kinds)
             found = documents.get(view.id) if view is not None and view.id is not None else None
-            verdicts.append((use, ok, [g.message for g in gaps if ok is False], found))
+            verdicts.append((use, ok, [g for g in gaps if ok is False], found))
         if not verdicts:
             out.append(
                 RegimeTool(
@@ -249,9 +250,10 @@ def regime_tools(
         if valid:
             status = "valid on " + day(on)
         else:
-            why = problems[0] if problems else "it does not make the transfer lawful"
-            invalid_after = _last_valid_day(why, doc)
-            status = f"NOT VALID on {day(on)}: {dates_in_words(why)}"
+            first = problems[0] if problems else None
+            invalid_after = _last_valid_day(first, doc)
+            why = first.text() if first is not None else "it does not make the transfer lawful"
+            status = f"NOT VALID on {day(on)}: {why}"
         later = [v for v in verdicts if v is not relied]
         fallback = ""
         if later:
@@ -309,19 +311,11 @@ def regime_tools(
     return tuple(out)
 
 
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-
-
-def dates_in_words(text: str) -> str:
-    """A rule's message with its ISO dates written as the document writes dates."""
-    return _ISO.sub(lambda m: day(date(int(m[1]), int(m[2]), int(m[3]))), text)
-
-
-def _last_valid_day(message: str, doc: Document | None) -> date | None:
-    """The last day a tool was valid, from its expiry or the rule that ended it."""
-    m = re.search(r"(?:after|until|expired on|ended on) (\d{4}-\d{2}-\d{2})", message)
-    if m is not None:
-        return date.fromisoformat(m.group(1))
+def _last_valid_day(problem: Gap | None, doc: Document | None) -> date | None:
+    """The last day a tool was valid: the day the rule that ended it names (an expiry, a
+    legal deadline), else its document's expiry."""
+    if problem is not None and problem.last_valid_on is not None:
+        return problem.last_valid_on
     if doc is not None and doc.expires_on is not None:
         return doc.expires_on
     return None

@@ -4,12 +4,15 @@ nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import html
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from transfers_app.domain.formatting import moment
 from transfers_app.errors import ConflictError, TransfersError
+from transfers_app.ports.changes import RegisterChange
 from ui import messages
 
 if TYPE_CHECKING:
@@ -42,6 +45,14 @@ class RecordEditor(QDialog, Generic[R]):
     save_button: QPushButton
     # The user chose to reload the record someone else saved: open the editor again on it.
     reload_requested = False
+    # The aggregate of the record in a notice of changes by others ("entities", "transfers").
+    aggregate = ""
+    # Shown at the top while someone else has changed the record since it was opened.
+    changed_notice: QFrame | None = None
+    changed_label: QLabel
+    # A new record of this kind is part of a proposal, which a user who ``may_propose`` (the
+    # procurement role) can save on a register otherwise read-only to them.
+    proposable = False
 
     def _validate(self) -> bool:
         """Show the problems beside the fields; True when there are none."""
@@ -74,6 +85,8 @@ class RecordEditor(QDialog, Generic[R]):
     @property
     def read_only(self) -> str | None:
         """Why nothing can be saved (the register is read-only), or None."""
+        if self.proposable and self.original is None and self.ctx.may_propose:
+            return None
         return self.ctx.read_only
 
     def _foot_message(self) -> QLabel | None:
@@ -112,6 +125,63 @@ class RecordEditor(QDialog, Generic[R]):
         self._mark_clean()
         self.accept()
         return saved
+
+    def changed_elsewhere(self, changes: Sequence[RegisterChange]) -> None:
+        """Others committed ``changes``: if they may include this record, say so above the
+        fields and offer to reload it; what the user typed stays until they choose (a save
+        meanwhile meets the conflict dialog, and nothing is overwritten)."""
+        record_id = getattr(self.original, "id", None)
+        hits = [
+            c for c in changes if record_id is not None and c.touches(self.aggregate, record_id)
+        ]
+        if not hits:
+            return
+        change = hits[-1]
+        if change.everything:
+            text = (
+                f"This {self.noun} may have been changed while the connection to the server "
+                "was lost."
+            )
+        else:
+            who = html.escape(change.actor or "Someone else")
+            when = f" at {moment(change.at)}" if change.at is not None else ""
+            if record_id in change.records.get(self.aggregate, frozenset()):
+                text = f"<b>Changed by {who}{when}</b> since you opened this {self.noun}."
+            else:
+                text = f"<b>{who} changed many records{when}</b>, perhaps this {self.noun}."
+            text += " Reload to see it as stored now (your unsaved edits would be dropped)."
+        if self.changed_notice is None:
+            self.changed_notice = self._notice_bar()
+        self.changed_label.setText(text)
+        self.changed_notice.show()
+
+    def _notice_bar(self) -> QFrame:
+        bar = QFrame(self)
+        bar.setObjectName("changed-elsewhere")
+        bar.setStyleSheet(
+            "QFrame#changed-elsewhere { background: #fff3c4; border: 1px solid #e0c860; }"
+            "QLabel { color: #3d2e00; }"
+        )
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(10, 4, 6, 4)
+        label = self.changed_label = QLabel()
+        label.setWordWrap(True)
+        row.addWidget(label, 1)
+        reload = QPushButton("Reload")
+        reload.setToolTip(f"Open the {self.noun} again as it is stored now")
+        reload.clicked.connect(self.reload_stored)
+        row.addWidget(reload)
+        layout = self.layout()
+        if isinstance(layout, QBoxLayout):
+            layout.insertWidget(0, bar)
+        return bar
+
+    def reload_stored(self) -> None:
+        """Close and open the record again as stored (asking first if edits would be lost)."""
+        if self.is_dirty() and not messages.discard_changes(self):
+            return
+        self.reload_requested = True
+        QDialog.reject(self)
 
     def _conflict(self, error: ConflictError) -> None:
         """Someone saved the record first: show both versions; reload if the user asks."""

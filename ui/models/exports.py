@@ -74,7 +74,7 @@ class FindingsModel(RowsTableModel[Finding]):
                 return row.owner
             if column == self.TARGET:
                 return day(row.target_on, "")
-            return row.message
+            return row.text()
         if role == StatusRole and column == self.SEVERITY:
             return row.severity
         if role == SortRole:
@@ -86,7 +86,7 @@ class FindingsModel(RowsTableModel[Finding]):
                 return row.target_on or date.max
             return self.cell(row, column, Qt.ItemDataRole.DisplayRole)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.MESSAGE:
-            return row.message
+            return row.text()
         return None
 
 

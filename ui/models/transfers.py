@@ -115,7 +115,7 @@ class TransfersModel(RowsTableModel[TransferRow]):
             return QBrush(QColor("#6b6b6b"))
         if role == Qt.ItemDataRole.ToolTipRole:
             if col in (Column.STATUS, Column.ISSUE) and r.gaps:
-                return "\n".join(f"{g.severity.value.upper()}: {g.message}" for g in r.gaps)
+                return "\n".join(f"{g.severity.value.upper()}: {g.text()}" for g in r.gaps)
             if col is Column.IMPORTER:
                 service = r.transfer.service
                 return f"{r.importer}: {service}" if service else r.importer
@@ -146,7 +146,7 @@ class TransfersModel(RowsTableModel[TransferRow]):
         if worst is None:
             return "" if r.live else "not live on this date (planned, ended or proposed)"
         more = len(r.gaps) - 1
-        return worst.message + (f" (+{more} more)" if more else "")
+        return worst.text() + (f" (+{more} more)" if more else "")
 
 
 class TransferFilter(QSortFilterProxyModel):

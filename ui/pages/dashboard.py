@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QRectF,
     QSize,
@@ -34,19 +33,14 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QStackedLayout,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -62,6 +56,7 @@ from transfers_app.services.register import StatusReport
 from ui.context import UiContext
 from ui.jobs import Job, Jobs
 from ui.pages.base import Page
+from ui.pages.due_list import DueList, due_target
 from ui.widgets.badges import BADGE_COLOURS
 from ui.widgets.charts import Bar, HBarChart, Series, mix, secondary_text
 
@@ -345,59 +340,6 @@ class StatTile(QAbstractButton):
             painter.end()
 
 
-class _RowDelegate(QStyledItemDelegate):
-    """Gives the due list's rows some air (a fixed height for every row)."""
-
-    def __init__(self, height: int, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._height = height
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        hint = super().sizeHint(option, index)
-        return QSize(hint.width(), max(hint.height(), self._height))
-
-
-def due_target(reminder: Reminder) -> tuple[str, dict[str, Any]]:
-    """The page and criteria that show the record a reminder is about: the document on the
-    Documents page, the assessment on the Assessments page."""
-    found = reminder.record_of()
-    if found is not None and found[0] == "document":
-        return "documents", {"document_id": found[1]}
-    if found is not None and found[0] == "tia":
-        return "assessments", {"tia_id": found[1]}
-    return "renewals", {}
-
-
-class _DueList(QTreeWidget):
-    """The due list; drops the parties column when narrow (they stay in the tooltip). A
-    click on an item, or Enter on the current one, opens it (``opened``)."""
-
-    PARTIES = 3
-    PARTIES_MIN_WIDTH = 760
-    opened = Signal(object)  # the QTreeWidgetItem
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
-        # A single click opens (not "activated", which also fires on a double-click and,
-        # with some styles, on the click before it).
-        self.itemClicked.connect(lambda item, _column: self.opened.emit(item))
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        item = self.currentItem()
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and item is not None:
-            self.opened.emit(item)
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        narrow = event.size().width() < self.PARTIES_MIN_WIDTH
-        if self.isColumnHidden(self.PARTIES) != narrow:
-            self.setColumnHidden(self.PARTIES, narrow)
-
-
 class _Card(QFrame):
     """A titled panel painted in the style's base colour."""
 
@@ -552,26 +494,10 @@ class DashboardPage(Page):
         due_card.hint.setTextFormat(Qt.TextFormat.RichText)
         due_card.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         due_card.hint.linkActivated.connect(self._open_renewals)
-        self.due_list = _DueList()
+        self.due_list = DueList()
         self.due_list.setAccessibleName("Next 10 due")
-        self.due_list.setColumnCount(4)
-        self.due_list.setHeaderLabels(["Due", "When", "Item", "Parties"])
-        self.due_list.setRootIsDecorated(False)
-        self.due_list.setUniformRowHeights(True)
-        self.due_list.setItemDelegate(_RowDelegate(self._due_row_height(), self.due_list))
-        self.due_list.setAlternatingRowColors(True)
-        self.due_list.setFrameShape(QFrame.Shape.NoFrame)
-        self.due_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.due_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.due_list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.due_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        head = self.due_list.header()
-        head.setStretchLastSection(False)
-        head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        head.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        head.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.due_list.opened.connect(self._open_due)
+        self.due_list.refitted.connect(self._arrange)
         self.due_empty = QLabel()
         self.due_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.due_empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -618,7 +544,15 @@ class DashboardPage(Page):
             self._destination_card.minimumSizeHint().height(),
             self._mechanism_card.minimumSizeHint().height(),
         )
-        return fixed + charts + self._grid.spacing() + self._due_card.sizeHint().height()
+        # The due list's rows wrap: across the page they take fewer lines than beside a chart.
+        due = self._due_card.sizeHint().height() - self.due_list.height()
+        across = self.due_list.width() + max(
+            self._grid.geometry().width() - self._due_card.width(), 0
+        )
+        due += (
+            self.due_list.height_at(across) if self._mode == self.SIDE else self.due_list.height()
+        )
+        return fixed + charts + self._grid.spacing() + due
 
     def _arrange(self) -> None:
         """Stack the panels when the page is tall enough; otherwise, on a wide page, put the
@@ -653,12 +587,8 @@ class DashboardPage(Page):
         self._arrange()
 
     def _fit_due_list(self, rows: int) -> None:
-        """Tall enough for all ``rows``: no inner scroll bar on a list this short."""
-        header_h = self.due_list.header().sizeHint().height()
-        self.due_list.setFixedHeight(header_h + rows * self._due_row_height() + 4)
-
-    def _due_row_height(self) -> int:
-        return self.fontMetrics().height() + 9
+        """Tall enough for every row: no inner scroll bar on a list this short."""
+        self.due_list.fit(rows)
 
     # -- navigation --------------------------------------------------------------------------
 

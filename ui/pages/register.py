@@ -90,7 +90,7 @@ class RegisterPage(Page):
         # The rest of a large register, then everyone's status, are read in the background;
         # a refresh supersedes a read under way.
         self.jobs = Jobs(self, ctx)
-        self._generation: tuple[int, ReferenceSet] | None = None
+        self._generation: tuple[int, int, ReferenceSet] | None = None
         self._loading_all = False
 
         self.search = SearchBox(
@@ -252,7 +252,7 @@ class RegisterPage(Page):
     def refresh(self) -> None:
         """Reload the rows (skipped when nothing changed) and recompute the status behind."""
         # The register's generation, and the reference set in use (a newer one changes verdicts).
-        generation = (self.ctx.services.audit.generation(), self.ctx.ref)
+        generation = (self.ctx.services.audit.generation(), self.ctx.heard, self.ctx.ref)
         if generation == self._generation:
             return
         selected = self.selected_entity_id()
@@ -427,7 +427,8 @@ class RegisterPage(Page):
         self._filters_changed()
 
     def edit_controls(self) -> list[QWidget]:
-        return [self.new_button]
+        # Procurement proposes suppliers with it, on a register otherwise read-only to them.
+        return [] if self.ctx.may_propose else [self.new_button]
 
     def focus_search(self) -> bool:
         return self.search.take_focus()

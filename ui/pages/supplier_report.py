@@ -104,7 +104,7 @@ def render_assessment(a: DestinationAssessment, ref: ReferenceSet) -> str:
         f"&nbsp;{BADGE[a.finding]}&nbsp;</span>&nbsp; "
         f"{esc(a.regime.value)} → {esc(place)}: "
         f"<span style='color:{colour}'>{esc(text)}</span></h3>",
-        f"<p style='margin-top:2px'>{esc(a.reason)}</p>",
+        f"<p style='margin-top:2px'>{esc(a.words(a.reason))}</p>",
     ]
     info = ref.regimes.get(a.regime)
     if a.decision is not None:
@@ -155,7 +155,7 @@ def render_assessment(a: DestinationAssessment, ref: ReferenceSet) -> str:
     if a.advisories:
         parts.append(
             "<p style='margin-bottom:0'><b>Good to know</b></p>"
-            + _list(esc(n) for n in a.advisories)
+            + _list(esc(a.words(n)) for n in a.advisories)
         )
     if a.unverified:
         parts.append(

@@ -39,16 +39,19 @@ def test_notices_round_trip_newest_received_first(store: Store) -> None:
 
 
 def test_publications_are_kept_whole_newest_first(store: Store) -> None:
-    old = store.publications.add(Publication("public_list", date(2026, 1, 1), '{"v": 1}'))
+    old = store.publications.add(
+        Publication("public_list", date(2026, 1, 1), '{"v": 1}', actor="Maria Santos")
+    )
     new = store.publications.add(Publication("public_list", date(2026, 6, 1), '{"v": 2}'))
     store.publications.add(Publication("other", date(2026, 7, 1), "{}"))
-    assert old.actor == ACTOR and old.id is not None
+    # Who published is the person the service names (never the login); nobody named: "".
+    assert old.actor == "Maria Santos" and new.actor == "" and old.id is not None
     assert store.publications.list("public_list") == [new, old]
     assert store.publications.list("public_list", on=date(2026, 3, 1)) == [old]
     assert store.publications.last("public_list") == new
     assert store.publications.last("public_list", on=date(2025, 1, 1)) is None
     entry = store.audit.entries(table="publications")[-1]
-    assert (entry.action, entry.record_id) == ("publish", old.id)
+    assert (entry.action, entry.record_id, entry.actor) == ("publish", old.id, ACTOR)
 
 
 def test_settings_and_catalogues(store: Store) -> None:

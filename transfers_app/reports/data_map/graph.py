@@ -291,7 +291,7 @@ def verdicts(report: HasStatuses, wanted: frozenset[int]) -> dict[int, TransferV
         tid = s.transfer.id
         if tid is not None and tid in wanted:
             gaps = sorted(s.gaps, key=lambda g: g.severity.rank)
-            out[tid] = TransferVerdict(s.worst, tuple(g.message for g in gaps))
+            out[tid] = TransferVerdict(s.worst, tuple(g.text() for g in gaps))
     return out
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from transfers_app.reports.data_map.geometry import Point, Rect
@@ -143,10 +143,13 @@ def _median(values: Sequence[float]) -> float:
     return ordered[len(ordered) // 2] if ordered else 0.0
 
 
-def layout_map(data: MapData, top: float) -> _Layout:
-    """Where every box, node and line goes (scene coordinates, the boxes below ``top``)."""
+def layout_map(data: MapData, top: float, least: Mapping[int, float] | None = None) -> _Layout:
+    """Where every box, node and line goes (scene coordinates, the boxes below ``top``);
+    ``least`` is the height a node needs for its words, where a drawing wraps them (node id ->
+    points; the usual height otherwise)."""
     legs_in: Counter[int] = Counter(e.importer_id for e in data.edges)
-    heights = {i: _node_height(legs_in[i]) for i in data.nodes}
+    more = least or {}
+    heights = {i: max(_node_height(legs_in[i]), more.get(i, 0.0)) for i in data.nodes}
 
     def box_height(ids: Sequence[int], hidden: int) -> float:
         body = sum(heights[i] for i in ids) + NODE_GAP * max(len(ids) - 1, 0)

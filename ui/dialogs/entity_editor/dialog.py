@@ -78,6 +78,8 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
     """Add or edit an entity, with its locations; shows its transfers and documents."""
 
     noun = "entity"
+    aggregate = "entities"
+    proposable = True  # a new supplier, in lifecycle "proposed" (see ``_load``)
 
     def __init__(
         self, ctx: UiContext, entity: Entity | None, parent: QWidget | None = None
@@ -340,9 +342,19 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
     def _load(self, e: Entity | None) -> None:
         self.parent_combo.addItem("(no parent)", None)
         if e is None:
+            # A proposal is all procurement may save: its lifecycle is fixed.
+            proposing = self.ctx.may_propose
             with QSignalBlocker(self.lifecycle_combo):  # no date is implied for a new entity
                 self.lifecycle_combo.setCurrentIndex(
-                    self.lifecycle_combo.findData(Lifecycle.ACTIVE)
+                    self.lifecycle_combo.findData(
+                        Lifecycle.PROPOSED if proposing else Lifecycle.ACTIVE
+                    )
+                )
+            if proposing:
+                self.lifecycle_combo.setEnabled(False)
+                self.lifecycle_combo.setToolTip(
+                    "Your role on this register is procurement: you propose suppliers; the "
+                    "legal team approves them"
                 )
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(EntityKind.VENDOR))
             return

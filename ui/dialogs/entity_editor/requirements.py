@@ -93,7 +93,7 @@ def requirements_html(
         finding, colour = FINDING_LABELS[a.finding]
         parts.append(
             f"<h4>{esc(REGIME_CHOICES[regime])} <small>(regimes {esc(source)})</small></h4>"
-            f"<p><b style='color:{colour}'>{esc(finding)}</b><br>{esc(a.reason)}</p>"
+            f"<p><b style='color:{colour}'>{esc(finding)}</b><br>{esc(a.words(a.reason))}</p>"
         )
         if a.conditions:
             items = "".join(f"<li>{esc(c)}</li>" for c in a.conditions)

@@ -159,22 +159,9 @@ class EvidencePackDialog(ExportDialogBase):
         self.findings_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.findings_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.findings_table.verticalHeader().setVisible(False)
-        self.findings_table.setWordWrap(False)
+        self._fit_findings_table()
         self.findings_table.setSortingEnabled(True)
         self.findings_table.sortByColumn(FindingsModel.SEVERITY, Qt.SortOrder.AscendingOrder)
-        header = self.findings_table.horizontalHeader()
-        for column, width in (
-            (FindingsModel.SEVERITY, 100),
-            (FindingsModel.CATEGORY, 200),
-            (FindingsModel.REF, 50),
-            (FindingsModel.ENTITY, 190),
-            (FindingsModel.MESSAGE, 330),
-            (FindingsModel.SINCE, 95),
-            (FindingsModel.OWNER, 120),
-        ):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
-        header.setStretchLastSection(True)
         self.findings_table.selectionModel().selectionChanged.connect(
             lambda _a, _b: self._finding_chosen()
         )
@@ -237,7 +224,7 @@ class EvidencePackDialog(ExportDialogBase):
         self.entity_list.setAccessibleName("Entities in the pack")
         self.entity_list.setUniformItemSizes(True)
         self.entity_list.setMinimumHeight(100)
-        self.entity_list.setMaximumHeight(170)
+        self.entity_list.setMaximumHeight(110)  # the open items above need the height more
         self.entity_filter.textChanged.connect(self.entities_proxy.setFilterFixedString)
         self.entities_model.checked_changed.connect(self._entities_ticked)
         self.scope_group.buttonToggled.connect(lambda _b, _on: self._scope_changed())
@@ -388,6 +375,36 @@ class EvidencePackDialog(ExportDialogBase):
 
     # -- who follows up an open item ---------------------------------------------------------
 
+    def _fit_findings_table(self) -> None:
+        """Every column in view without scrolling sideways, down to the dialog's usual width
+        on a 1280-pixel screen: the short columns as wide as their contents, the words wrapped
+        (rows as tall as they need) and the open item taking the width that is left."""
+        table = self.findings_table
+        table.setWordWrap(True)
+        table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.setMinimumHeight(table.fontMetrics().height() * 11)  # a few wrapped rows at once
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        metrics = table.fontMetrics()
+        for column in (
+            FindingsModel.SEVERITY,
+            FindingsModel.REF,
+            FindingsModel.SINCE,
+            FindingsModel.TARGET,
+        ):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Wrapped: wide enough for their longest word, the rest on further lines.
+        for column, sample in (
+            (FindingsModel.CATEGORY, "Restricted transfers without"),
+            (FindingsModel.ENTITY, "Keystone Access Asia"),
+            (FindingsModel.OWNER, "Legal - Privacy"),
+        ):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 12)
+        header.setSectionResizeMode(FindingsModel.MESSAGE, QHeaderView.ResizeMode.Stretch)
+
     def _build_follow_up(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.follow_label = QLabel("Choose an open item to set its owner and target date.")
@@ -436,7 +453,7 @@ class EvidencePackDialog(ExportDialogBase):
             self.target_edit.setEnabled(False)
             return
         self.follow_label.setText(f"Owner and target date of {f.reference} {f.subject}:")
-        self.follow_label.setToolTip(f.message)
+        self.follow_label.setToolTip(f.text())
         self.owner_edit.setText(f.owner)
         self.target_check.setChecked(f.target_on is not None)
         self.target_edit.setEnabled(f.target_on is not None)

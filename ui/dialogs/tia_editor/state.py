@@ -540,7 +540,7 @@ def tool_html(
                 )
             except TransfersError:
                 continue
-            line = f"<b>{esc(fmt.REGIME_LABELS[regime])}:</b> {esc(a.reason.rstrip('.'))}"
+            line = f"<b>{esc(fmt.REGIME_LABELS[regime])}:</b> {esc(a.words(a.reason).rstrip('.'))}"
             if a.decision is not None:
                 line += f" ({esc(a.decision.reference)})"
             if a.needs_mechanism and a.scc_module:

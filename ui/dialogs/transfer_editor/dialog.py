@@ -80,6 +80,8 @@ class TransferEditor(FieldMessages, RecordEditor[Transfer]):
     """Add or edit a transfer, with what the law requires beside it."""
 
     noun = "transfer"
+    aggregate = "transfers"
+    proposable = True  # a proposed supplier's transfers
 
     def __init__(
         self,

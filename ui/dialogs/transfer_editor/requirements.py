@@ -230,7 +230,7 @@ def status_html(p: Panel) -> str:
             rows.append(
                 f"<li><span style='color:{fg}; background-color:{bg}'>"
                 f"&nbsp;<b>{g.severity.value.upper()}</b>&nbsp;</span> "
-                f"{esc(where + g.message)}</li>"
+                f"{esc(where + g.text())}</li>"
             )
         parts.append(
             f"<p style='margin-bottom:0'>Problems the rules would report ({len(gaps)}):</p>"
@@ -282,7 +282,7 @@ def assessment_html(regime: Regime, a: DestinationAssessment) -> str:
         f"<h4 style='margin-bottom:2px'>{esc(REGIME_TITLES[regime])}: "
         f"<span style='color:{colour}'>{badge}</span></h4>",
         f"<p style='margin-top:0'><b style='color:{colour}'>{esc(words.capitalize())}.</b> "
-        f"{esc(a.reason)}</p>",
+        f"{esc(a.words(a.reason))}</p>",
     ]
     if a.needs_mechanism and a.safeguards:
         title = "Fallback safeguards" if a.finding is Finding.ADEQUATE_IF else "Safeguards that fit"
@@ -310,7 +310,7 @@ def assessment_html(regime: Regime, a: DestinationAssessment) -> str:
     if a.advisories:
         parts.append(
             "<p style='margin-bottom:0; color:#57606a'>Good to know:</p>"
-            + _items([f"<li><small>{esc(n)}</small></li>" for n in a.advisories])
+            + _items([f"<li><small>{esc(a.words(n))}</small></li>" for n in a.advisories])
         )
     if a.unverified:
         parts.append(
