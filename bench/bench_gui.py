@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 CHILD = r"""
 import json, resource, sys, time
@@ -37,7 +38,10 @@ from ui.pages.register import RegisterPage
 
 QCoreApplication.setOrganizationName("Transfer Register Bench")
 app = QApplication([])
-cli = Context(AppPaths(__import__("pathlib").Path(sys.argv[1])), date(2026, 11, 25))
+cli = Context(
+    AppPaths(__import__("pathlib").Path(sys.argv[1])), date(2026, 11, 25),
+    database=sys.argv[3] if len(sys.argv) > 3 else None,
+)
 services = cli.services()
 ctx = UiContext(services, cli.worker_services(), cli.paths, cli.today)
 
@@ -134,6 +138,20 @@ os._exit(0)
 """
 
 
+def app_run(home: Path, database: str | None = None) -> dict[str, Any]:
+    """One fresh app process on the register in ``home`` (or the PostgreSQL ``database``):
+    what it measured (see the module's doc), in seconds."""
+    extra = [database] if database else []
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(home), repr(time.time()), *extra],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entities", type=int, default=100_000)
@@ -154,15 +172,7 @@ def main() -> None:
             ],
             check=True,
         )
-    runs = []
-    for _ in range(3):
-        out = subprocess.run(
-            [sys.executable, "-c", CHILD, str(home), repr(time.time())],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    runs = [app_run(home) for _ in range(3)]
     launch = statistics.median(r["launch"] for r in runs)
     keys = sorted(k for r in runs for k in r["keystrokes"])
     editor = statistics.median(e for r in runs for e in r["editor"])

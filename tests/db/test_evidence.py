@@ -7,20 +7,19 @@ import hashlib
 import io
 import json
 import re
-import sqlite3
 import zipfile
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from support.stores import demo_sqlite
+from support.stores import sqlite_only
 
-from db import FileStore, SqliteStore, open_db
+from db.sqlite.store import SessionStore
 from exports import file_adapters
 from transfers_app.errors import PackCancelled
+from transfers_app.ports.storage import Store
 from transfers_app.reference import builtin_reference
 from transfers_app.services.app import AppServices
 from transfers_app.services.evidence import PackScope
@@ -30,13 +29,14 @@ from transfers_app.services.reference import ReferenceSource
 TODAY = date(2026, 11, 25)
 
 
+def _services(store: Store) -> AppServices:
+    return AppServices.build(store, ReferenceSource(builtin_reference()), file_adapters(), TODAY)
+
+
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[AppServices]:
-    services = AppServices.build(
-        demo_sqlite(tmp_path), ReferenceSource(builtin_reference()), file_adapters(), TODAY
-    )
-    yield services
-    services.close()
+def service(demo_register: Store) -> AppServices:
+    """The demo register's services, on each engine."""
+    return _services(demo_register)
 
 
 def _entity(service: AppServices, name: str) -> int:
@@ -100,6 +100,7 @@ def test_the_pack_holds_every_piece_of_evidence_with_its_hash(
         assert "Indus Support Services" in stratus["Onward transfers"]
 
 
+@sqlite_only
 def test_a_pack_for_one_supplier_holds_only_its_evidence(
     service: AppServices, tmp_path: Path
 ) -> None:
@@ -117,6 +118,7 @@ def test_a_pack_for_one_supplier_holds_only_its_evidence(
     assert "Stratus" in manifest["scope"]
 
 
+@sqlite_only
 def test_hostile_names_stay_inside_the_pack(service: AppServices, tmp_path: Path) -> None:
     repo = service.register.store
     stratus = repo.entities.get(_entity(service, "Stratus Cloud Hosting, Inc."))
@@ -133,6 +135,7 @@ def test_hostile_names_stay_inside_the_pack(service: AppServices, tmp_path: Path
         assert any("株式会社" in n for n in z.namelist())
 
 
+@sqlite_only
 def test_a_cancelled_pack_leaves_no_file(service: AppServices, tmp_path: Path) -> None:
     target = tmp_path / "pack.zip"
     with pytest.raises(PackCancelled):
@@ -168,26 +171,21 @@ def test_the_pack_records_the_audit_trails_head_hash_and_its_check(
 
 
 def test_a_pack_from_a_tampered_register_says_the_trail_is_broken(
-    tmp_path: Path,
+    demo_register: Store, engine: str, tmp_path: Path
 ) -> None:
-    store = demo_sqlite(tmp_path)
-    store.close()
-    conn = sqlite3.connect(tmp_path / "r.db")
-    conn.execute("DROP TRIGGER audit_no_update")
+    # Someone with the database's owner rights lifts the append-only guard and rewrites an
+    # entry behind the app's back.
+    assert isinstance(demo_register, SessionStore)
+    conn = demo_register._session.conn
+    if engine == "sqlite":
+        conn.execute("DROP TRIGGER audit_no_update")
+    else:
+        conn.execute("ALTER TABLE audit DISABLE TRIGGER audit_no_update")
     conn.execute("UPDATE audit SET actor = 'someone else' WHERE id = 4")
-    conn.commit()
-    conn.close()
-    services = AppServices.build(
-        SqliteStore(open_db(tmp_path / "r.db"), actor="t", files=FileStore(tmp_path / "files")),
-        ReferenceSource(builtin_reference()),
-        file_adapters(),
-        TODAY,
-    )
-    try:
-        target = tmp_path / "pack.zip"
-        manifest, _ = services.exports.evidence_pack(target, TODAY)
-    finally:
-        services.close()
+    if conn.in_transaction:
+        conn.execute("COMMIT")
+    target = tmp_path / "pack.zip"
+    manifest, _ = _services(demo_register).exports.evidence_pack(target, TODAY)
     trail = manifest["audit_trail"]
     assert trail["intact"] is False
     assert trail["first_broken_link"].startswith("entry 4 (")

@@ -6,21 +6,20 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing
 from datetime import date
 from pathlib import Path
 
 import pytest
 from support.cli import entity_count, run_cli
-from support.stores import demo_sqlite, entity_named
+from support.stores import entity_named
 from support.workbooks import write_xlsx
 
-from db import SqliteStore
+from db.sqlite.store import SessionStore
 from exports import file_adapters
 from transfers_app.domain.enums import Access, Activity, EntityKind, Lifecycle, Mechanism, Role
 from transfers_app.domain.models import Entity
 from transfers_app.errors import StorageError
+from transfers_app.ports.storage import Store
 from transfers_app.services.importing import (
     Field,
     ImportFailed,
@@ -38,19 +37,19 @@ HOSTILE = FIXTURES / "hostile_strings.csv"
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Iterator[SqliteStore]:
-    with closing(demo_sqlite(tmp_path)) as register:
-        yield register
+def repo(demo_register: Store) -> Store:
+    """The demo register, on each engine."""
+    return demo_register
 
 
 @pytest.fixture
-def importer(repo: SqliteStore, tmp_path: Path) -> ImportService:
+def importer(repo: Store, tmp_path: Path) -> ImportService:
     return ImportService(
         repo, file_adapters().lists, TODAY, MappingMemory(tmp_path / "mappings.json")
     )
 
 
-def counts(repo: SqliteStore) -> tuple[int, int, int, int]:
+def counts(repo: Store) -> tuple[int, int, int, int]:
     now = repo.queries.counts()
     return (now.entities, now.locations, now.transfers, now.audit_entries)
 
@@ -66,9 +65,7 @@ def preview_of(importer: ImportService, path: Path, **changes: object):  # type:
 # -- preview ------------------------------------------------------------------------------------
 
 
-def test_preview_shows_every_row_and_writes_nothing(
-    repo: SqliteStore, importer: ImportService
-) -> None:
+def test_preview_shows_every_row_and_writes_nothing(repo: Store, importer: ImportService) -> None:
     before = counts(repo)
     preview = preview_of(importer, GERMAN)
     assert counts(repo) == before
@@ -94,7 +91,7 @@ def test_preview_shows_every_row_and_writes_nothing(
 
 
 def test_apply_writes_entities_locations_and_notes_then_a_reimport_changes_nothing(
-    repo: SqliteStore, importer: ImportService
+    repo: Store, importer: ImportService
 ) -> None:
     entities_before = repo.queries.counts().entities
     result = importer.apply(preview_of(importer, GERMAN))
@@ -124,7 +121,7 @@ def test_apply_writes_entities_locations_and_notes_then_a_reimport_changes_nothi
 
 
 def test_a_changed_file_shows_each_change_before_and_after(
-    repo: SqliteStore, importer: ImportService, tmp_path: Path
+    repo: Store, importer: ImportService, tmp_path: Path
 ) -> None:
     importer.apply(preview_of(importer, CP1252))
     edited = tmp_path / "vendors.csv"
@@ -152,11 +149,12 @@ def test_a_changed_file_shows_each_change_before_and_after(
 
 
 def test_a_failure_in_any_row_leaves_the_register_as_it_was(
-    repo: SqliteStore, importer: ImportService, monkeypatch: pytest.MonkeyPatch
+    repo: Store, importer: ImportService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     preview = preview_of(importer, CP1252)
     before = counts(repo)
-    # The SQLite session every repository of the store writes through.
+    # The session every repository of the store writes through.
+    assert isinstance(repo, SessionStore)
     session = repo._session
     real = session.bulk_insert
 
@@ -179,7 +177,7 @@ def test_a_failure_in_any_row_leaves_the_register_as_it_was(
 
 
 def test_a_failure_after_the_last_row_still_leaves_nothing_behind(
-    repo: SqliteStore, importer: ImportService, monkeypatch: pytest.MonkeyPatch
+    repo: Store, importer: ImportService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     preview = preview_of(importer, MESSY)  # entities, locations, transfers and an update
     before = counts(repo)
@@ -198,7 +196,7 @@ def test_a_failure_after_the_last_row_still_leaves_nothing_behind(
 
 
 def test_a_preview_made_before_the_register_changed_is_refused(
-    repo: SqliteStore, importer: ImportService
+    repo: Store, importer: ImportService
 ) -> None:
     preview = preview_of(importer, CP1252)
     repo.entities.add(Entity(name="Société Générale", kind=EntityKind.VENDOR))
@@ -215,7 +213,7 @@ def test_a_preview_made_before_the_register_changed_is_refused(
 
 
 def test_transfers_are_created_when_the_file_names_our_sending_entity(
-    repo: SqliteStore, importer: ImportService
+    repo: Store, importer: ImportService
 ) -> None:
     preview = preview_of(importer, MESSY)
     assert preview.transfers_planned
@@ -263,7 +261,7 @@ def test_transfers_are_created_when_the_file_names_our_sending_entity(
 
 
 def test_our_entity_chosen_for_the_whole_file_gets_a_transfer_per_country(
-    repo: SqliteStore, importer: ImportService
+    repo: Store, importer: ImportService
 ) -> None:
     table = importer.read(CP1252)
     mapping, _ = importer.mapping_for(table)
@@ -284,7 +282,7 @@ def test_our_entity_chosen_for_the_whole_file_gets_a_transfer_per_country(
 
 
 def test_rows_naming_the_same_supplier_become_one_entity(
-    repo: SqliteStore, importer: ImportService, tmp_path: Path
+    repo: Store, importer: ImportService, tmp_path: Path
 ) -> None:
     path = tmp_path / "lines.csv"
     path.write_text(
@@ -307,7 +305,7 @@ def test_rows_naming_the_same_supplier_become_one_entity(
 
 
 def test_matched_by_legal_name_when_the_trading_name_differs(
-    repo: SqliteStore, importer: ImportService, tmp_path: Path
+    repo: Store, importer: ImportService, tmp_path: Path
 ) -> None:
     path = tmp_path / "legal.csv"
     path.write_text(
@@ -322,7 +320,7 @@ def test_matched_by_legal_name_when_the_trading_name_differs(
 
 
 def test_an_archived_namesake_is_not_reused_silently(
-    repo: SqliteStore, importer: ImportService, tmp_path: Path
+    repo: Store, importer: ImportService, tmp_path: Path
 ) -> None:
     repo.entities.archive(entity_named(repo, "Lumen Analytics GmbH"))
     preview = preview_of(importer, GERMAN)
@@ -332,7 +330,7 @@ def test_an_archived_namesake_is_not_reused_silently(
 
 
 def test_rows_with_errors_are_not_imported_and_name_row_and_column(
-    repo: SqliteStore, importer: ImportService, tmp_path: Path
+    repo: Store, importer: ImportService, tmp_path: Path
 ) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(
@@ -352,7 +350,7 @@ def test_rows_with_errors_are_not_imported_and_name_row_and_column(
 
 
 def test_every_row_with_an_error_means_nothing_to_import(
-    repo: SqliteStore, importer: ImportService
+    repo: Store, importer: ImportService
 ) -> None:
     preview = preview_of(importer, CP1252, Vendor_Name=None)
     assert preview.count(Outcome.SKIPPED) == 7
@@ -360,9 +358,7 @@ def test_every_row_with_an_error_means_nothing_to_import(
     assert "no column is mapped to the name" in preview.notes[0]
 
 
-def test_hostile_strings_are_stored_as_text_exactly(
-    repo: SqliteStore, importer: ImportService
-) -> None:
+def test_hostile_strings_are_stored_as_text_exactly(repo: Store, importer: ImportService) -> None:
     importer.apply(preview_of(importer, HOSTILE))
     names = {e.name for e in repo.entities.list()}
     for expected in (

@@ -15,7 +15,7 @@ from datetime import date
 
 import pytest
 from fakes.memory_store import MemoryStore
-from support.stores import DEMO_DAY, demo_sqlite
+from support.stores import DEMO_DAY, ENGINES, DemoRegisters, release_register
 
 from exports import file_adapters
 from transfers_app.domain.enums import Severity, TiaState
@@ -40,11 +40,16 @@ def services(store: Store, on: date) -> AppServices:
     return AppServices.build(store, ReferenceSource(builtin_reference()), file_adapters(), on)
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    store = demo_sqlite(tmp_path_factory.mktemp("demo"))
+@pytest.fixture(scope="module", params=ENGINES)
+def demo(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_registers: DemoRegisters,
+) -> Iterator[Store]:
+    """The demo register on each engine (the tests only read it)."""
+    store = demo_registers.open(request.param, tmp_path_factory.mktemp("demo") / "r", request)
     yield store
-    store.close()
+    release_register(store, request)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
-from fakes.memory_store import MemoryStore
+from support.stores import NewRegister
 
 from transfers_app.domain.enums import (
     Access,
@@ -28,6 +28,7 @@ from transfers_app.domain.enums import (
 from transfers_app.domain.models import Document, Entity, Location, MechanismUse, Tia, Transfer
 from transfers_app.domain.readmodels import DueKind, NextDue
 from transfers_app.domain.tia import TiaInputs
+from transfers_app.ports.storage import Store
 from transfers_app.reference import builtin_reference
 from transfers_app.rules.gaps import GapCode
 from transfers_app.services.reference import ReferenceSource
@@ -37,19 +38,20 @@ TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture
-def store() -> MemoryStore:
-    return MemoryStore(actor="t", now=lambda: datetime(2026, 11, 25, 9, tzinfo=UTC))
+def store(new_register: NewRegister) -> Store:
+    """An empty register, on each engine."""
+    return new_register(now=lambda: datetime(2026, 11, 25, 9, tzinfo=UTC))
 
 
-def service(store: MemoryStore) -> RegisterService:
+def service(store: Store) -> RegisterService:
     return RegisterService(store, ReferenceSource(builtin_reference()))
 
 
-def status(store: MemoryStore, on: date) -> StatusReport:
+def status(store: Store, on: date) -> StatusReport:
     return service(store).status(on)
 
 
-def own(store: MemoryStore, regimes: tuple[Regime, ...] = (Regime.UK, Regime.EU)) -> Entity:
+def own(store: Store, regimes: tuple[Regime, ...] = (Regime.UK, Regime.EU)) -> Entity:
     e = store.entities.add(
         Entity(name="Acme Europe Ltd", kind=EntityKind.GROUP, exporter_regimes=regimes)
     )
@@ -57,13 +59,13 @@ def own(store: MemoryStore, regimes: tuple[Regime, ...] = (Regime.UK, Regime.EU)
     return e
 
 
-def vendor(store: MemoryStore, name: str, country: str = "IN", **kw: object) -> Entity:
+def vendor(store: Store, name: str, country: str = "IN", **kw: object) -> Entity:
     e = store.entities.add(Entity(name=name, kind=EntityKind.VENDOR, **kw))  # type: ignore[arg-type]
     store.entities.add_location(Location(e.id or 0, country, Activity.HOSTING))
     return e
 
 
-def idta(store: MemoryStore, parties: tuple[Entity, ...], **kw: object) -> Document:
+def idta(store: Store, parties: tuple[Entity, ...], **kw: object) -> Document:
     fields: dict[str, object] = dict(
         kind=DocumentKind.UK_IDTA,
         title="IDTA",
@@ -75,7 +77,7 @@ def idta(store: MemoryStore, parties: tuple[Entity, ...], **kw: object) -> Docum
 
 
 def transfer(
-    store: MemoryStore,
+    store: Store,
     exporter: Entity,
     importer: Entity,
     *uses: MechanismUse,
@@ -121,7 +123,7 @@ def dues(report: StatusReport) -> list[tuple[date, DueKind, str]]:
 
 
 def test_the_last_day_of_notice_comes_first_and_is_filed_against_the_importer(
-    store: MemoryStore,
+    store: Store,
 ) -> None:
     acme, stratus = own(store), vendor(store, "Stratus Ltd")
     doc = idta(store, (acme, stratus), expires_on=date(2027, 3, 1), notice_period_days=90)
@@ -138,7 +140,7 @@ def test_the_last_day_of_notice_comes_first_and_is_filed_against_the_importer(
     assert [(r.what, r.parties) for r in reminders] == [("notice", "Acme Europe Ltd, Stratus Ltd")]
 
 
-def test_without_notice_the_expiry_or_the_review_is_next(store: MemoryStore) -> None:
+def test_without_notice_the_expiry_or_the_review_is_next(store: Store) -> None:
     acme, a, b = own(store), vendor(store, "A Ltd"), vendor(store, "B Ltd")
     doc_a = idta(store, (acme, a), expires_on=date(2027, 1, 1))
     doc_b = idta(store, (acme, b), notice_period_days=0, next_review_on=date(2026, 12, 31))
@@ -150,7 +152,7 @@ def test_without_notice_the_expiry_or_the_review_is_next(store: MemoryStore) -> 
     assert acme.id not in due
 
 
-def test_a_replaced_or_unrelied_document_has_nothing_due(store: MemoryStore) -> None:
+def test_a_replaced_or_unrelied_document_has_nothing_due(store: Store) -> None:
     acme, quiet = own(store), vendor(store, "Quiet Ltd")
     old = idta(store, (acme, quiet), expires_on=date(2026, 12, 1), next_review_on=TODAY)
     new = store.documents.add(
@@ -175,7 +177,7 @@ def test_a_replaced_or_unrelied_document_has_nothing_due(store: MemoryStore) -> 
 
 
 def test_dpf_evidence_never_checked_is_due_at_once_and_a_leap_day_check_a_year_later(
-    store: MemoryStore,
+    store: Store,
 ) -> None:
     acme = own(store)
     for name, checked in (("Never Inc.", None), ("Leap Inc.", date(2024, 2, 29))):
@@ -207,7 +209,7 @@ def test_dpf_evidence_never_checked_is_due_at_once_and_a_leap_day_check_a_year_l
     }
 
 
-def test_only_the_assessment_in_force_has_its_review_due(store: MemoryStore) -> None:
+def test_only_the_assessment_in_force_has_its_review_due(store: Store) -> None:
     acme, v = own(store), vendor(store, "Assessed Ltd")
     doc = idta(store, (acme, v))
     t = transfer(store, acme, v, MechanismUse(Mechanism.UK_IDTA, doc.id))
@@ -226,7 +228,7 @@ def test_only_the_assessment_in_force_has_its_review_due(store: MemoryStore) -> 
     assert [g.code for g in earlier.gaps if g.transfer_id == t.id] == [GapCode.TIA_OVERDUE]
 
 
-def test_a_legacy_instruments_last_day_differs_per_regime(store: MemoryStore) -> None:
+def test_a_legacy_instruments_last_day_differs_per_regime(store: Store) -> None:
     acme, v = own(store), vendor(store, "Meridian Ltd")
     scc = idta(store, (acme, v), kind=DocumentKind.LEGACY_SCC_2010, title="2010 SCCs",
                signed_on=date(2019, 5, 2))  # fmt: skip
@@ -253,7 +255,7 @@ def test_a_legacy_instruments_last_day_differs_per_regime(store: MemoryStore) ->
 
 
 def test_an_assessment_approved_later_is_neither_present_nor_stale_before(
-    store: MemoryStore,
+    store: Store,
 ) -> None:
     acme, v = own(store), vendor(store, "Late Ltd")
     doc = idta(store, (acme, v), signed_on=date(2021, 6, 1))
@@ -290,7 +292,7 @@ def test_an_assessment_approved_later_is_neither_present_nor_stale_before(
     assert then.reminders(100_000) == []
 
 
-def test_the_uk_data_protection_test_is_named_only_from_5_february_2026(store: MemoryStore) -> None:
+def test_the_uk_data_protection_test_is_named_only_from_5_february_2026(store: Store) -> None:
     acme, v = own(store, (Regime.UK,)), vendor(store, "Indus Ltd")
     doc = idta(store, (acme, v))
     transfer(store, acme, v, MechanismUse(Mechanism.UK_IDTA, doc.id))
@@ -307,7 +309,7 @@ def test_the_uk_data_protection_test_is_named_only_from_5_february_2026(store: M
     assert all("data protection test" not in a.assessment_name for a in check.assessments)
 
 
-def test_a_missing_country_counts_only_once_the_entity_exists(store: MemoryStore) -> None:
+def test_a_missing_country_counts_only_once_the_entity_exists(store: Store) -> None:
     own(store)
     store.entities.add(
         Entity(name="Nowhere Ltd", kind=EntityKind.VENDOR, active_on=date(2026, 1, 10))
@@ -326,7 +328,7 @@ def test_a_missing_country_counts_only_once_the_entity_exists(store: MemoryStore
     assert len(no_country(TODAY)) == 2
 
 
-def test_a_document_signed_after_the_date_did_not_exist_then(store: MemoryStore) -> None:
+def test_a_document_signed_after_the_date_did_not_exist_then(store: Store) -> None:
     acme, v = own(store), vendor(store, "Signed Later Ltd")
     doc = idta(store, (acme, v), signed_on=date(2024, 6, 1), expires_on=date(2028, 1, 1))
     transfer(store, acme, v, MechanismUse(Mechanism.UK_IDTA, doc.id))

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from fakes.memory_store import MemoryStore
+from support.stores import NewRegister
 
 from transfers_app.domain.enums import EntityKind, Finding, Regime, Role
 from transfers_app.domain.models import Entity
@@ -25,8 +26,9 @@ NAMES = [
 
 
 @pytest.fixture
-def service() -> RegisterService:
-    repo = MemoryStore(actor="t")
+def service(new_register: NewRegister) -> RegisterService:
+    """A register of the suppliers in ``NAMES``, on each engine."""
+    repo = new_register()
     for n in NAMES:
         repo.entities.add(Entity(n, EntityKind.VENDOR))
     return RegisterService(repo, ReferenceSource(builtin_reference()))
@@ -86,9 +88,9 @@ def test_status_is_recomputed_after_any_change(service: RegisterService) -> None
     assert service.status(on) is not first
 
 
-def test_a_shared_generic_word_is_not_a_match() -> None:
+def test_a_shared_generic_word_is_not_a_match(new_register: NewRegister) -> None:
     """Issue 13: "Acme Analytics Inc" was offered "Lumen Analytics GmbH (match 83 %)"."""
-    repo = MemoryStore(actor="t")
+    repo = new_register()
     for n in ("Lumen Analytics GmbH", "Nimbus Cloud Services Ltd", "Acme Translation Ltd"):
         repo.entities.add(Entity(n, EntityKind.VENDOR))
     service = RegisterService(repo, ReferenceSource(builtin_reference()))
@@ -107,8 +109,8 @@ def test_a_match_says_why(service: RegisterService) -> None:
     assert "'nortwind' is spelled like 'northwind'" in typo.why
 
 
-def test_a_legal_name_match_says_so() -> None:
-    repo = MemoryStore(actor="t")
+def test_a_legal_name_match_says_so(new_register: NewRegister) -> None:
+    repo = new_register()
     repo.entities.add(Entity("Sakura", EntityKind.VENDOR, legal_name="Kirin Honyaku KK"))
     service = RegisterService(repo, ReferenceSource(builtin_reference()))
     hit = service.similar_entities("Kirin Honyaku")[0]

@@ -4,16 +4,11 @@ The service on the in-memory store (``tests/fakes``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
-from fakes.memory_store import MemoryStore
 
-from db import FileStore
-from exports import file_adapters
 from transfers_app.domain.enums import Regime, TiaStatus
 from transfers_app.domain.models import Tia, Transfer
 from transfers_app.domain.tia import (
@@ -35,7 +30,6 @@ from transfers_app.errors import ValidationError
 from transfers_app.ports.storage import Store
 from transfers_app.reference import builtin_reference
 from transfers_app.rules.gaps import Gap, GapCode
-from transfers_app.services.demo import load_demo
 from transfers_app.services.reference import ReferenceSource
 from transfers_app.services.register import RegisterService
 from transfers_app.services.tia import TiaService
@@ -44,10 +38,9 @@ TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Iterator[Store]:
-    r = MemoryStore(actor="t", files=FileStore(tmp_path / "files"))
-    load_demo(r, TODAY, file_adapters().pdf)
-    yield r
+def repo(demo_register: Store) -> Store:
+    """The demo register (as of ``TODAY``), on each engine."""
+    return demo_register
 
 
 @pytest.fixture

@@ -77,7 +77,9 @@ def test_demo_with_data_dir_uses_that_folder(
 # -- status -----------------------------------------------------------------------------------
 
 
-def test_status_on_demo_exits_1_worst_first(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+def test_status_on_demo_exits_1_worst_first(
+    capsys: pytest.CaptureFixture[str], demo_on_engine: Path
+) -> None:
     code, out, err = run_cli(capsys, "status")
     assert code == 1
     assert err == ""
@@ -93,7 +95,7 @@ def test_status_on_demo_exits_1_worst_first(capsys: pytest.CaptureFixture[str], 
 
 
 def test_status_json_sorted_by_severity_with_brazil_uk_gap(
-    capsys: pytest.CaptureFixture[str], demo: Path
+    capsys: pytest.CaptureFixture[str], demo_on_engine: Path
 ) -> None:
     code, report = run_json(capsys, "status", "--json")
     assert code == 1
@@ -144,7 +146,9 @@ def test_check_unknown_country_exits_2_naming_the_code(
     assert "Traceback" not in err
 
 
-def test_check_us_processor_without_dpf(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+def test_check_us_processor_without_dpf(
+    capsys: pytest.CaptureFixture[str], demo_on_engine: Path
+) -> None:
     code, report = run_json(capsys, *CHECK_STRATUS, "--json")
     assert code == 0
     assert report["as_of"] == "2026-11-25"
@@ -215,7 +219,9 @@ def test_check_with_exporter_regime_ch_only(capsys: pytest.CaptureFixture[str]) 
 # -- reminders --------------------------------------------------------------------------------
 
 
-def test_reminders_json_lists_overdue_items(capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+def test_reminders_json_lists_overdue_items(
+    capsys: pytest.CaptureFixture[str], demo_on_engine: Path
+) -> None:
     code, report = run_json(capsys, "reminders", "--within", "30", "--json")
     assert code == 0
     assert report["as_of"] == "2026-11-25"

@@ -28,7 +28,7 @@ def _without_time(path: Path) -> dict[str, Any]:
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json", "pdf"])
 def test_export_register_writes_each_format(
-    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path, fmt: str
+    capsys: pytest.CaptureFixture[str], demo_on_engine: Path, tmp_path: Path, fmt: str
 ) -> None:
     if fmt == "pdf":
         pytest.importorskip("exports.pdf_render")
@@ -106,7 +106,7 @@ def test_export_into_a_missing_folder_exits_2_naming_it(
 
 
 def test_export_as_of_a_date_judges_that_date(
-    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], demo_on_engine: Path, tmp_path: Path
 ) -> None:
     """The status column follows --as-of, like ``status --as-of``."""
     later = "2031-01-01"

@@ -36,6 +36,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from db.postgres import open_postgres
+from db.postgres.connection import describe
 from db.postgres.roles import group_roles
 from transfers_app.ports.storage import Store, UnitOfWork
 
@@ -54,6 +55,7 @@ class PostgresServer:
     template: str = field(default_factory=lambda: f"treg_template_{uuid.uuid4().hex[:10]}")
     made: list[tuple[str, bool]] = field(default_factory=list)  # (name, to reuse?)
     spare: list[str] = field(default_factory=list)  # empty registers to hand out again
+    sources: list[str] = field(default_factory=list)  # registers copied from (``copy_of``)
     logins: list[str] = field(default_factory=list)  # login roles made by ``login_role``
     _admin: psycopg.Connection[Any] | None = None
 
@@ -145,6 +147,33 @@ class PostgresServer:
         self.made.append((name, template and reuse))
         return self.url(name)
 
+    def new_source(self) -> str:
+        """A new, empty register kept for the whole run (dropped by ``close``), to fill once and
+        copy for each test (``copy_of``); returns its URL."""
+        name = f"treg_source_{uuid.uuid4().hex[:10]}"
+        self._create(name, self.template)
+        self.sources.append(name)
+        return self.url(name)
+
+    def copy_of(self, source: str) -> str:
+        """A new register holding what the register at ``source`` (``new_source``, no one
+        connected to it) holds, for one test; returns its URL (``drop_databases`` and
+        ``release`` empty it for the next test)."""
+        name = f"treg_{uuid.uuid4().hex[:12]}"
+        self._create(name, next(n for n in self.sources if self.url(n) == source))
+        self.made.append((name, True))
+        return self.url(name)
+
+    def release(self, url: str) -> None:
+        """Done with the one database at ``url`` (made by ``new_database``; its password may
+        be left out): emptied for another test, or dropped, as ``drop_databases`` does,
+        leaving the others alone."""
+        name = next(n for n, _ in self.made if describe(self.url(n)) == describe(url))
+        kept = [m for m in self.made if m[0] != name]
+        self.made = [m for m in self.made if m[0] == name]
+        self.drop_databases()
+        self.made = kept
+
     def drop_databases(self) -> None:
         """Done with every database made since the last call: the registers are emptied (ids
         start from 1 again) and kept for the next test, quicker than copying a new one."""
@@ -160,7 +189,7 @@ class PostgresServer:
     def close(self) -> None:
         """Drops every database made and the template."""
         self.drop_databases()
-        for name in [*self.spare, self.template]:
+        for name in [*self.spare, *self.sources, self.template]:
             self._drop(name)
         self.spare.clear()
         self.drop_login_roles()

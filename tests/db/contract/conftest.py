@@ -17,10 +17,9 @@ from pathlib import Path
 import pytest
 from fakes.memory_store import MemoryStore
 from support.contract_samples import ACTOR, StoreFactory
+from support.stores import open_register
 
-from db import open_db
 from db.files import FileStore
-from db.sqlite import SqliteStore
 from transfers_app.ports.storage import Store
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -38,12 +37,7 @@ class Clock:
 
 
 def _sqlite(folder: Path, request: pytest.FixtureRequest) -> Store:
-    return SqliteStore(
-        open_db(folder / "register.db"),
-        actor=ACTOR,
-        files=FileStore(folder / "files"),
-        now=Clock(),
-    )
+    return open_register("sqlite", folder, request, actor=ACTOR, now=Clock())
 
 
 def _memory(folder: Path, request: pytest.FixtureRequest) -> Store:
@@ -51,12 +45,7 @@ def _memory(folder: Path, request: pytest.FixtureRequest) -> Store:
 
 
 def _postgresql(folder: Path, request: pytest.FixtureRequest) -> Store:
-    from db.postgres import PgStore, open_postgres
-
-    server = request.getfixturevalue("postgres_server")
-    return PgStore(
-        open_postgres(server.new_database()), actor=ACTOR, cache=folder / "cache", now=Clock()
-    )
+    return open_register("postgresql", folder, request, actor=ACTOR, now=Clock())
 
 
 ADAPTERS: dict[str, Callable[[Path, pytest.FixtureRequest], Store]] = {
