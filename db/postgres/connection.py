@@ -71,13 +71,13 @@ class PgConnection:
         # never written): ``reconnect``.
         self._password = password
         self.where = describe(url)
+        # The user's role on the register (``roles.user_role``), set when opened.
+        self.role: RegisterRole | None = None
+        self._copy_into: dict[str, bool] = {}  # table -> may COPY fill it (``_copyable``)
 
     def reconnect(self) -> PgConnection:
         """Another connection to the same register, as the same user."""
         return connect(self.url, self._password)
-        # The user's role on the register (``roles.user_role``), set when opened.
-        self.role: RegisterRole | None = None
-        self._copy_into: dict[str, bool] = {}  # table -> may COPY fill it (``_copyable``)
 
     def label(self, user: str) -> str:
         """``dbname on host (as USER)``: the register as a window names it."""
