@@ -2,7 +2,9 @@
 
 Usage: QT_QPA_PLATFORM=offscreen python bench/bench_gui.py [--entities 100000] [--keep DIR]
 
-Measures, each in a fresh process where it matters:
+The app's process as ``transfers-app gui`` starts it (its collector thresholds, collection on
+the GUI thread, the integrity check beside the first reads). Measures, each in a fresh
+process where it matters:
 - launch to the register painted: from starting the process to the first paint of the
   register table (its first rows; the rest and the status column arrive from a background
   thread, and the time until every row is in the table is reported too);
@@ -31,19 +33,27 @@ t0 = float(sys.argv[2])
 from datetime import date
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication
-from transfers_app.cli import Context
+from transfers_app.cli import Context, configure_process
 from transfers_app.paths import AppPaths
-from ui.context import UiContext
+from ui.collector import MainThreadCollector
 from ui.pages.register import RegisterPage
 
 QCoreApplication.setOrganizationName("Transfer Register Bench")
+# The process as ``transfers-app gui`` sets it up: the collector's thresholds, and collection
+# on the GUI thread only (``ui.app.run``).
+configure_process()
 app = QApplication([])
+collector = MainThreadCollector(app)
 cli = Context(
     AppPaths(__import__("pathlib").Path(sys.argv[1])), date(2026, 11, 25),
     database=sys.argv[3] if len(sys.argv) > 3 else None,
 )
+# The window's context as ``transfers-app gui`` builds it (a pool of connections for the jobs
+# on a team register).
+from transfers_app.cli_registers import AppRegisters
+registers = AppRegisters(cli.paths, cli.reference(), cli.files(), cli.today)
 services = cli.services()
-ctx = UiContext(services, cli.worker_services(), cli.paths, cli.today)
+ctx = registers.context(services, cli.database)
 
 
 class Painted(QObject):

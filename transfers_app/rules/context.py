@@ -89,18 +89,29 @@ def document_dues(
     the last day to give notice and its next review (each checked by the rules once passed:
     ``mechanisms.document_problems``, ``mechanisms.review_gaps``)."""
     out: list[Due] = []
-    expires = doc.expires_on
+    expires, review = doc.expires_on, doc.next_review_on
+    if expires is None and review is None:
+        return out
+    # ``ctx.due`` written out: one is made for most documents of every transfer.
+    title, document, parties = doc.title, doc.id, doc.party_ids
+    transfer, importer = ctx.transfer.id, ctx.importer.id
     if expires is not None:
-        out.append(ctx.due(DueKind.EXPIRY, expires, doc.title, doc.id, parties=doc.party_ids))
+        out.append(
+            Due(expires, DueKind.EXPIRY, title, transfer, importer, document, None, None, parties)
+        )
     if expiry_only:
         return out
     if expires is not None and doc.notice_period_days:
         notice = notice_day(expires, doc.notice_period_days)
         if notice is not None:
-            out.append(ctx.due(DueKind.NOTICE, notice, doc.title, doc.id, parties=doc.party_ids))
-    if doc.next_review_on is not None:
+            out.append(
+                Due(
+                    notice, DueKind.NOTICE, title, transfer, importer, document, None, None, parties
+                )
+            )
+    if review is not None:
         out.append(
-            ctx.due(DueKind.REVIEW, doc.next_review_on, doc.title, doc.id, parties=doc.party_ids)
+            Due(review, DueKind.REVIEW, title, transfer, importer, document, None, None, parties)
         )
     return out
 

@@ -322,11 +322,11 @@ def evaluate_transfer(ref: ReferenceSet, ctx: TransferContext, on: date) -> Tran
         ):
             gaps.append(_unverified(ctx, regime, "relies on", a.decision))
         results.append(RegimeResult(a, covered, tuple(gaps), tuple(relied.values())))
-    if assessment is None:  # not judged: still say which one is on file, if any
-        assessment = approved_on_date(ctx.tias, on)
-    draft = any(
-        x.archived_at is None and x.status in (TiaStatus.DRAFT, TiaStatus.IN_REVIEW)
-        for x in ctx.tias
+    tias = ctx.tias
+    if assessment is None and tias:  # not judged: still say which one is on file, if any
+        assessment = approved_on_date(tias, on)
+    draft = bool(tias) and any(
+        x.archived_at is None and x.status in (TiaStatus.DRAFT, TiaStatus.IN_REVIEW) for x in tias
     )
     return TransferStatus(
         t, tuple(results), merge_gaps(results), tuple(dues.values()), assessment, needed, draft
@@ -337,6 +337,8 @@ def merge_gaps(results: Sequence[RegimeResult]) -> tuple[Gap, ...]:
     """The transfer's gaps across regimes, each record's problem reported once."""
     if len(results) == 1:
         return results[0].gaps
+    if not any(r.gaps for r in results):
+        return ()  # most transfers
     merged: dict[tuple[GapCode, int | None, str], list[Gap]] = {}
     for r in results:
         for g in r.gaps:
