@@ -299,16 +299,18 @@ def build_contexts(snap: RulesSnapshot, on: date, problems: list[Gap]) -> Iterat
                 importer_docs,
                 key=lambda d: (exp not in d.party_ids, d.status is DocumentStatus.SUPERSEDED),
             )
-        yield TransferContext(
-            transfer=t,
-            exporter=exporter,
-            importer=importer,
-            regimes=regimes,
-            exporter_role=t.exporter_role,
-            documents=snap.documents,
-            importer_documents=importer_docs,
-            successors=successors,
-            tias=tias_by_transfer.get(t.id or -1, ()),
+        yield (
+            TransferContext(
+                transfer=t,
+                exporter=exporter,
+                importer=importer,
+                regimes=regimes,
+                exporter_role=t.exporter_role,
+                documents=snap.documents,
+                importer_documents=importer_docs,
+                successors=successors,
+                tias=tias_by_transfer.get(t.id or -1, ()),
+            )
         )
 
 
