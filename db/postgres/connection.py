@@ -3,6 +3,7 @@ DB-API face the repositories write their SQL to."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -22,6 +23,12 @@ from db.postgres.roles import setup_roles, user_role
 from transfers_app.domain.team_register import AddressError, TeamRegister
 from transfers_app.errors import StorageError
 from transfers_app.ports.storage import RegisterRole
+
+# psycopg logs "error ignored terminating <psycopg.Pipeline ...>" when a refused statement ends
+# the pipeline of ``executemany``; the error itself is raised, and said in one clear message.
+# Without a handler of its own, Python would print that log line to the user's terminal; with
+# one, it goes where the application sends its logs (nowhere unless it configures logging).
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 # A parameter of the repositories' SQL (``?``, ``:name``), a quoted literal, or a percent sign
 # (which psycopg reads as the start of a parameter, quoted or not).

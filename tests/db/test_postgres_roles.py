@@ -4,6 +4,9 @@ server, as real login users (made for the test, named uniquely, dropped after it
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -378,3 +381,22 @@ def test_db_init_again_keeps_the_grants_and_refuses_no_one(
     with _sql_as(team, RegisterRole.PROCUREMENT) as conn:
         _refused(conn, "UPDATE entities SET notes = 'x'")
         assert conn.execute(_NEW_ENTITY, ("Again Ltd", "again ltd", "proposed")).fetchone()
+
+
+def test_a_refused_change_is_one_line_of_error_and_nothing_else(team: Team, tmp_path: Path) -> None:
+    # A refused multi-row write ends psycopg's pipeline, which psycopg reports in a log line of
+    # its own ("error ignored terminating <psycopg.Pipeline ...>"): not for the user's eyes.
+    # In a process of its own, as a user runs it (pytest's log capture would hide that line).
+    url = team.url[RegisterRole.PROCUREMENT]
+    profile = ["--name", "Pat Ltd", "--registration-number", "ZA123456", "--dpo-name", "Dee"]
+    profile += ["--dpo-email", "dpo@pat.example", "--legal-name", "Pat Limited"]
+    command = [sys.executable, "-m", "transfers_app", "--database", url, "org", "set", *profile]
+    env = {**os.environ, "TRANSFERS_APP_HOME": str(tmp_path)}
+    for _ in range(6):
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 2
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1, lines
+        assert lines[0].startswith(
+            "transfers-app: error: Your role on this register is procurement"
+        )
