@@ -400,3 +400,19 @@ def test_a_refused_change_is_one_line_of_error_and_nothing_else(team: Team, tmp_
         assert lines[0].startswith(
             "transfers-app: error: Your role on this register is procurement"
         )
+
+
+def test_procurement_importing_a_list_is_told_once_what_its_role_may_do(
+    team: Team, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # An import adds active suppliers: the role's refusal, said once, the register unchanged.
+    suppliers = tmp_path / "suppliers.csv"
+    suppliers.write_text("Name,Country,Service\nAcme Analytics Inc,US,Analytics\n")
+    url = team.url[RegisterRole.PROCUREMENT]
+    code, _out, err = run_cli_cleanly(capsys, "--database", url, "import", str(suppliers))
+    assert code == 2
+    assert "Your role on this register is procurement" in err
+    assert err.count("Nothing was changed") == 1 and "nothing was imported" not in err
+    with _sql_as(team, RegisterRole.AUDITOR) as conn:
+        row = conn.execute("SELECT count(*) FROM entities WHERE name LIKE 'Acme%'").fetchone()
+    assert row is not None and row[0] == 0

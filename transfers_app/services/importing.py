@@ -40,7 +40,7 @@ from transfers_app.domain.places import Place
 from transfers_app.domain.validation import entity_problems
 from transfers_app.domain.vendor_list import RowRecord, read_records
 from transfers_app.domain.vendor_table import CellProblem, ImportFileError, Level, Table
-from transfers_app.errors import TransfersError
+from transfers_app.errors import RoleRefusedError, TransfersError
 from transfers_app.paths import IMPORT_MAPPINGS_FILE
 from transfers_app.ports.files import ListReader
 from transfers_app.ports.storage import Store
@@ -537,7 +537,7 @@ class ImportService:
         except ImportFailed:
             raise
         except TransfersError as exc:  # the transaction was rolled back
-            raise ImportFailed(f"{exc}; nothing was imported") from None
+            raise _failed(exc) from None
 
     def _write(self, preview: ImportPreview) -> ImportResult:
         updated = 0
@@ -554,9 +554,7 @@ class ImportService:
                         tx.entities.update(plan.entity) if plan.entity_changed else plan.existing
                     )
                 except TransfersError as exc:
-                    raise ImportFailed(
-                        f"row {plan.rows[0]} ('{plan.entity.name}'): {exc}; nothing was imported"
-                    ) from None
+                    raise _failed(exc, f"row {plan.rows[0]} ('{plan.entity.name}'): ") from None
                 updated += 1
                 assert saved.id is not None
                 ids.append(saved.id)
@@ -576,7 +574,7 @@ class ImportService:
                     tx.records.add_many([p.entity for p in new_plans], new_locations, new_transfers)
                 )
             except TransfersError as exc:
-                raise ImportFailed(f"{exc}; nothing was imported") from None
+                raise _failed(exc) from None
             created, locations, transfers = len(new_plans), len(new_locations), len(new_transfers)
             tx.audit.note(
                 "import",
@@ -740,3 +738,11 @@ def _merge_into(
         updates["notes"] = f"{existing.notes.rstrip()}\n{added}" if existing.notes else added
         changes.append(FieldChange("notes", "notes", "", added.replace("\n", " / ")))
     return (replace(existing, **updates) if updates else existing), changes
+
+
+def _failed(exc: TransfersError, where: str = "") -> ImportFailed:
+    """The import refused, ``where`` (a row) and why; a refusal of the user's role already
+    says that nothing was changed, and what to do."""
+    if isinstance(exc, RoleRefusedError):
+        return ImportFailed(f"{where}{exc}")
+    return ImportFailed(f"{where}{exc}; nothing was imported")
