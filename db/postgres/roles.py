@@ -29,6 +29,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from db.postgres.notify import pin_search_path
 from db.sqlite.rows import AUDIT_ANCHOR
 from transfers_app.domain.audit_chain import GENESIS
 from transfers_app.errors import StorageError
@@ -162,6 +163,7 @@ def _grant_privileges(conn: psycopg.Connection[Any], names: dict[RegisterRole, s
     for table in _REWRITTEN:
         run("GRANT DELETE ON {t} TO {r}", t=_ident(table), r=procurement)
     run("GRANT INSERT, UPDATE ON settings TO {r}", r=procurement)
+    pin_search_path(conn)  # for a register migrated before the migration did it
     _policies(conn, names)
 
 

@@ -263,6 +263,30 @@ def test_an_auditor_may_read_and_nothing_else(team: Team) -> None:
             _refused(conn, f"DELETE FROM {table}")
 
 
+def test_an_auditor_cannot_borrow_the_owner_s_rights_through_a_temporary_table(
+    team: Team,
+) -> None:
+    # ``register_notify`` runs as the register's owner (SECURITY DEFINER) and deletes from
+    # ``register_changes`` by name: were the session's temporary schema searched first, a
+    # temporary table of that name with a trigger of the caller's would run as the owner.
+    with _sql_as(team, RegisterRole.AUDITOR) as conn, conn.transaction():
+        conn.execute("SELECT register_signal('x')")
+        conn.execute("CREATE TEMP TABLE register_changes (id BIGINT, actor TEXT)")
+        conn.execute("GRANT ALL ON register_changes TO PUBLIC")
+        conn.execute(
+            "CREATE FUNCTION pg_temp.borrow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "UPDATE public.entities SET lifecycle = 'offboarded'; RETURN NULL; END $$"
+        )
+        conn.execute(
+            "CREATE TRIGGER borrow BEFORE DELETE ON pg_temp.register_changes "
+            "FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.borrow()"
+        )
+    with psycopg.connect(team.owner_url) as owner:
+        lifecycles = owner.execute("SELECT DISTINCT lifecycle FROM entities").fetchall()
+        assert lifecycles == [("active",)]
+        assert owner.execute("SELECT count(*) FROM register_changes").fetchone() == (0,)
+
+
 def test_legal_may_write_everything_but_the_audit_trail_only_grows(team: Team) -> None:
     with _sql_as(team, RegisterRole.LEGAL) as conn:
         conn.execute("UPDATE entities SET lifecycle = 'offboarded' WHERE id = %s", (team.own.id,))
