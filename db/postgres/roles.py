@@ -8,8 +8,11 @@ registers (a test and a live one): a grant on one register then gives nothing on
 
 - legal: reads and writes everything the app writes; the audit trail only grows.
 - procurement: reads everything; proposes a supplier: inserts entities in lifecycle
-  ``proposed``, and locations, name words, transfers and their mechanisms only for a proposed
-  entity; audit entries only under its own name (``session_user``); and of the settings only
+  ``proposed`` (not one of our own, exporting, entities), and locations and name words only for
+  a proposed entity, transfers (and their mechanisms) only TO one, which the status engine
+  holds not live; never choosing a record's id; audit entries only under its own name
+  (``session_user``), linked to the chain's head and telling of a record made or a note on the
+  register (a forged hash still shows when the chain is checked); and of the settings only
   the audit chain's anchor, which every audited change writes (``Session.anchor_audit``),
   and only as the truth (the newest entry's id and hash): procurement can neither forge it
   nor wipe it, and no app role may delete an audit entry. Nothing else: no UPDATE or DELETE
@@ -66,9 +69,13 @@ _ANCHOR_IS_HEAD = (
 )
 # Procurement's audit entry links to the head of the chain (as ``append_audit`` writes it):
 # nothing slipped in below it or forked from it.
+# And it tells of what procurement may do: a record of its own made, or a note on the register
+# (an import, say), not a document deleted or a supplier approved.
 _LINKS_TO_HEAD = (
     "actor = session_user AND prev_hash = "
-    "coalesce((SELECT a.hash FROM audit a ORDER BY a.id DESC LIMIT 1), {genesis})"
+    "coalesce((SELECT a.hash FROM audit a ORDER BY a.id DESC LIMIT 1), {genesis}) AND "
+    "(table_name = 'register' OR (table_name IN ('entities', 'locations', 'transfers') "
+    "AND action = 'create' AND before IS NULL))"
 )
 _ROW_SECURED = (*PROPOSALS, "settings", "audit")
 _POLICY_NAMES = ("treg_read", "treg_legal", "treg_propose", "treg_anchor", "treg_anchor_update")

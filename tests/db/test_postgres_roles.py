@@ -217,6 +217,19 @@ def test_procurement_may_not_reach_the_register_through_a_proposal(team: Team) -
             "0" * 64,
             "1" * 64,
         )
+        # ...or one telling of what procurement may not do, however well linked.
+        head = _one(conn, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1")
+        for table, action in (("documents", "delete"), ("entities", "update")):
+            _refused(
+                conn,
+                "INSERT INTO audit (at, actor, table_name, record_id, action, prev_hash, hash) "
+                "VALUES ('now', %s, %s, 1, %s, %s, %s)",
+                user,
+                table,
+                action,
+                head,
+                "1" * 64,
+            )
     with psycopg.connect(team.owner_url) as owner:
         assert owner.execute(
             "SELECT exporter_id, importer_id FROM transfers WHERE importer_id = %s",
@@ -233,7 +246,7 @@ def test_an_entry_procurement_forges_at_the_head_shows_when_the_chain_is_checked
         forged = _one(
             conn,
             "INSERT INTO audit (at, actor, table_name, record_id, action, prev_hash, hash) "
-            "VALUES (%s, %s, 'documents', 1, 'delete', %s, %s) RETURNING id",
+            "VALUES (%s, %s, 'entities', 1, 'create', %s, %s) RETURNING id",
             "2026-12-07T20:00:00+00:00",
             user,
             head,
