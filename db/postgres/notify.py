@@ -104,6 +104,24 @@ CREATE CONSTRAINT TRIGGER register_notify AFTER INSERT ON register_changes
 """
 
 
+# The functions above that run as the register's owner (SECURITY DEFINER).
+_OWNER_RUN = ("register_signal(text)", "register_notify()")
+
+
+def pin_search_path(conn: psycopg.Connection[Any]) -> None:
+    """Puts the session's temporary schema last in the owner-run functions' search path: first
+    (PostgreSQL's default), a temporary table of the caller's named ``register_changes``, with
+    a trigger of theirs, would stand in for the register's and run their code as the owner."""
+    row = conn.execute("SELECT current_schema()").fetchone()
+    assert row is not None
+    for function in _OWNER_RUN:
+        conn.execute(
+            sql.SQL("ALTER FUNCTION {} SET search_path = {}, pg_temp").format(
+                sql.SQL(function), sql.Identifier(str(row[0]))
+            )
+        )
+
+
 def watched_tables(conn: psycopg.Connection[Any]) -> list[str]:
     """The register's tables whose changes are announced."""
     rows = conn.execute(
@@ -137,6 +155,7 @@ def watch_tables(conn: psycopg.Connection[Any]) -> None:
 def change_notices(conn: psycopg.Connection[Any]) -> None:
     """``pg001_change_notices``: the functions, the signal table and the triggers above."""
     conn.execute(_FUNCTIONS)
+    pin_search_path(conn)
     watch_tables(conn)
 
 

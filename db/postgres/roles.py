@@ -8,8 +8,11 @@ registers (a test and a live one): a grant on one register then gives nothing on
 
 - legal: reads and writes everything the app writes; the audit trail only grows.
 - procurement: reads everything; proposes a supplier: inserts entities in lifecycle
-  ``proposed``, and locations, name words, transfers and their mechanisms only for a proposed
-  entity; audit entries only under its own name (``session_user``); and of the settings only
+  ``proposed`` (not one of our own, exporting, entities), and locations and name words only for
+  a proposed entity, transfers (and their mechanisms) only TO one, which the status engine
+  holds not live; never choosing a record's id; audit entries only under its own name
+  (``session_user``), linked to the chain's head and telling of a record made or a note on the
+  register (a forged hash still shows when the chain is checked); and of the settings only
   the audit chain's anchor, which every audited change writes (``Session.anchor_audit``),
   and only as the truth (the newest entry's id and hash): procurement can neither forge it
   nor wipe it, and no app role may delete an audit entry. Nothing else: no UPDATE or DELETE
@@ -29,7 +32,9 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from db.postgres.notify import pin_search_path
 from db.sqlite.rows import AUDIT_ANCHOR
+from transfers_app.domain.audit_chain import GENESIS
 from transfers_app.errors import StorageError
 from transfers_app.ports.storage import RegisterRole
 
@@ -40,17 +45,19 @@ _MAX_NAME = 63  # PostgreSQL's longest identifier, in bytes
 # Tables whose rows procurement may insert only under a condition: row-level security is on
 # for them (and for ``settings`` and ``audit``), with a policy per role.
 _PROPOSED = "EXISTS (SELECT 1 FROM entities e WHERE e.id = {col} AND e.lifecycle = 'proposed')"
+# A transfer procurement adds goes TO a proposed entity: the status engine treats a transfer
+# whose importer is proposed as not live, so a proposal never adds a live transfer (or a
+# mechanism for one) to a supplier already on the register.
 _PROPOSED_TRANSFER = (
-    "EXISTS (SELECT 1 FROM transfers t JOIN entities e ON e.id IN (t.importer_id, t.exporter_id) "
+    "EXISTS (SELECT 1 FROM transfers t JOIN entities e ON e.id = t.importer_id "
     "WHERE t.id = transfer_id AND e.lifecycle = 'proposed')"
 )
 PROPOSALS: dict[str, str] = {
-    "entities": "lifecycle = 'proposed' AND archived_at IS NULL",
+    # Not one of our own (exporting) entities, which count whatever their lifecycle.
+    "entities": "lifecycle = 'proposed' AND archived_at IS NULL AND exporter_regimes = ''",
     "locations": _PROPOSED.format(col="entity_id"),
     "entity_tokens": _PROPOSED.format(col="entity_id"),
-    "transfers": (
-        _PROPOSED.format(col="importer_id") + " OR " + _PROPOSED.format(col="exporter_id")
-    ),
+    "transfers": _PROPOSED.format(col="importer_id"),
     "transfer_mechanisms": _PROPOSED_TRANSFER,
 }
 # Rewritten whole when saved (DELETE, then INSERT): procurement may run the DELETE, which no
@@ -59,6 +66,16 @@ _REWRITTEN = ("entity_tokens", "transfer_mechanisms")
 _ANCHOR_IS_HEAD = (
     "key = {k} AND value = "
     "(SELECT CAST(a.id AS text) || ':' || a.hash FROM audit a ORDER BY a.id DESC LIMIT 1)"
+)
+# Procurement's audit entry links to the head of the chain (as ``append_audit`` writes it):
+# nothing slipped in below it or forked from it.
+# And it tells of what procurement may do: a record of its own made, or a note on the register
+# (an import, say), not a document deleted or a supplier approved.
+_LINKS_TO_HEAD = (
+    "actor = session_user AND prev_hash = "
+    "coalesce((SELECT a.hash FROM audit a ORDER BY a.id DESC LIMIT 1), {genesis}) AND "
+    "(table_name = 'register' OR (table_name IN ('entities', 'locations', 'transfers') "
+    "AND action = 'create' AND before IS NULL))"
 )
 _ROW_SECURED = (*PROPOSALS, "settings", "audit")
 _POLICY_NAMES = ("treg_read", "treg_legal", "treg_propose", "treg_anchor", "treg_anchor_update")
@@ -138,19 +155,34 @@ def _grant_privileges(conn: psycopg.Connection[Any], names: dict[RegisterRole, s
     for table in tables:
         t = _ident(table)
         if table == "audit":
-            run("GRANT INSERT ON {t} TO {r}", t=t, r=sql.SQL(", ").join([legal, procurement]))
+            run("GRANT INSERT ON {t} TO {r}", t=t, r=legal)
         elif table != _SCHEMA_TABLE:
             run("GRANT INSERT, UPDATE, DELETE ON {t} TO {r}", t=t, r=legal)
     run("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {s} TO {r}", s=schema, r=legal)
     for table in (*PROPOSALS, "audit"):
-        run("GRANT INSERT ON {t} TO {r}", t=_ident(table), r=procurement)
+        # Every column but the id, which the sequence gives: an id procurement chose could
+        # fill a gap in the audit chain, or be the one legal's next record then collides with.
+        columns = sql.SQL(", ").join(_ident(c) for c in _columns(conn, table) if c != "id")
+        run("GRANT INSERT ({c}) ON {t} TO {r}", c=columns, t=_ident(table), r=procurement)
         sequence = _sequence(conn, table)
         if sequence is not None:
             run("GRANT USAGE ON SEQUENCE {q} TO {r}", q=sql.Identifier(*sequence), r=procurement)
     for table in _REWRITTEN:
         run("GRANT DELETE ON {t} TO {r}", t=_ident(table), r=procurement)
     run("GRANT INSERT, UPDATE ON settings TO {r}", r=procurement)
+    pin_search_path(conn)  # for a register migrated before the migration did it
     _policies(conn, names)
+
+
+def _columns(conn: psycopg.Connection[Any], table: str) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position",
+            (table,),
+        )
+    ]
 
 
 def _sequence(conn: psycopg.Connection[Any], table: str) -> tuple[str, str] | None:
@@ -184,9 +216,9 @@ def _policies(conn: psycopg.Connection[Any], names: dict[RegisterRole, str]) -> 
             # procurement appends under its own name only.
             policy("CREATE POLICY treg_legal ON {t} FOR INSERT TO {r} WITH CHECK (true)", r=legal)
             policy(
-                "CREATE POLICY treg_propose ON {t} FOR INSERT TO {r} "
-                "WITH CHECK (actor = session_user)",
+                "CREATE POLICY treg_propose ON {t} FOR INSERT TO {r} WITH CHECK ({c})",
                 r=procurement,
+                c=sql.SQL(_LINKS_TO_HEAD).format(genesis=sql.Literal(GENESIS)),
             )
             continue
         policy(

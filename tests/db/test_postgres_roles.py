@@ -155,6 +155,112 @@ def test_procurement_bypassing_the_app_may_only_propose_a_supplier(team: Team) -
         ]
 
 
+_TRANSFER = (
+    "INSERT INTO transfers (exporter_id, importer_id, destination, access, importer_role, "
+    "exporter_role, frequency, created_at, updated_at) VALUES (%s, %s, 'CN', 'storage', "
+    "'processor', 'controller', 'continuous', 'now', 'now') RETURNING id"
+)
+
+
+def _one(conn: psycopg.Connection[Any], statement: str, *params: object) -> Any:
+    row = conn.execute(statement, params or None).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def test_procurement_may_not_reach_the_register_through_a_proposal(team: Team) -> None:
+    # A proposal is not live: the status engine leaves out a transfer whose importer is
+    # proposed, and only that. Procurement must not add, through a proposed entity, a live
+    # transfer to a supplier on the register, a mechanism to one, one of our own (exporting)
+    # entities, or records whose ids legal's next ones would then collide with.
+    supplier = team.supplier.id
+    with _sql_as(team, RegisterRole.PROCUREMENT) as conn:
+        proposed = _one(conn, _NEW_ENTITY, "Nimbus Ltd", "nimbus ltd", "proposed")
+        _refused(conn, _TRANSFER, proposed, supplier)  # would be live: its importer is active
+        onward = _one(conn, _TRANSFER, supplier, proposed)  # to the proposal: not live
+        conn.execute(
+            "INSERT INTO transfer_mechanisms (transfer_id, position, mechanism) "
+            "VALUES (%s, 0, 'eu_scc_2021')",
+            (onward,),
+        )
+        _refused(
+            conn,
+            "INSERT INTO entities (name, name_key, kind, lifecycle, exporter_regimes, "
+            "created_at, updated_at) VALUES ('Aardvark Group', 'aardvark group', 'group', "
+            "'proposed', 'eu', 'now', 'now')",
+        )
+        _refused(
+            conn,
+            "INSERT INTO entities (id, name, name_key, kind, lifecycle, created_at, updated_at) "
+            "VALUES (1000, 'Squat Ltd', 'squat ltd', 'vendor', 'proposed', 'now', 'now')",
+        )
+        _refused(
+            conn,
+            "INSERT INTO locations (id, entity_id, country, activity, created_at, updated_at) "
+            "VALUES (1000, %s, 'CN', 'hosting', 'now', 'now')",
+            proposed,
+        )
+        user = team.users[RegisterRole.PROCUREMENT]
+        # An entry slipped into a gap of the chain (below its head), or linked to anything but
+        # the head: refused.
+        _refused(
+            conn,
+            "INSERT INTO audit (id, at, actor, table_name, action) VALUES (1000, 'now', %s, "
+            "'entities', 'create')",
+            user,
+        )
+        _refused(
+            conn,
+            "INSERT INTO audit (at, actor, table_name, action, prev_hash, hash) "
+            "VALUES ('now', %s, 'entities', 'create', %s, %s)",
+            user,
+            "0" * 64,
+            "1" * 64,
+        )
+        # ...or one telling of what procurement may not do, however well linked.
+        head = _one(conn, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1")
+        for table, action in (("documents", "delete"), ("entities", "update")):
+            _refused(
+                conn,
+                "INSERT INTO audit (at, actor, table_name, record_id, action, prev_hash, hash) "
+                "VALUES ('now', %s, %s, 1, %s, %s, %s)",
+                user,
+                table,
+                action,
+                head,
+                "1" * 64,
+            )
+    with psycopg.connect(team.owner_url) as owner:
+        assert owner.execute(
+            "SELECT exporter_id, importer_id FROM transfers WHERE importer_id = %s",
+            (supplier,),
+        ).fetchall() == [(team.own.id, supplier)]
+
+
+def test_an_entry_procurement_forges_at_the_head_shows_when_the_chain_is_checked(
+    team: Team,
+) -> None:
+    user = team.users[RegisterRole.PROCUREMENT]
+    with _sql_as(team, RegisterRole.PROCUREMENT) as conn:
+        head = _one(conn, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1")
+        forged = _one(
+            conn,
+            "INSERT INTO audit (at, actor, table_name, record_id, action, prev_hash, hash) "
+            "VALUES (%s, %s, 'entities', 1, 'create', %s, %s) RETURNING id",
+            "2026-12-07T20:00:00+00:00",
+            user,
+            head,
+            "f" * 64,
+        )
+    services = _services(team.url[RegisterRole.AUDITOR])
+    try:
+        result = services.audit.verify()
+        assert result.broken is not None and result.broken.entry_id == forged
+        assert services.audit.entries()[0].actor == user  # and it names who wrote it
+    finally:
+        services.close()
+
+
 def test_an_auditor_may_read_and_nothing_else(team: Team) -> None:
     with _sql_as(team, RegisterRole.AUDITOR) as conn:
         assert conn.execute("SELECT count(*) FROM audit").fetchone() != (0,)
@@ -168,6 +274,30 @@ def test_an_auditor_may_read_and_nothing_else(team: Team) -> None:
         )
         for table in ("entities", "entity_tokens", "audit"):
             _refused(conn, f"DELETE FROM {table}")
+
+
+def test_an_auditor_cannot_borrow_the_owner_s_rights_through_a_temporary_table(
+    team: Team,
+) -> None:
+    # ``register_notify`` runs as the register's owner (SECURITY DEFINER) and deletes from
+    # ``register_changes`` by name: were the session's temporary schema searched first, a
+    # temporary table of that name with a trigger of the caller's would run as the owner.
+    with _sql_as(team, RegisterRole.AUDITOR) as conn, conn.transaction():
+        conn.execute("SELECT register_signal('x')")
+        conn.execute("CREATE TEMP TABLE register_changes (id BIGINT, actor TEXT)")
+        conn.execute("GRANT ALL ON register_changes TO PUBLIC")
+        conn.execute(
+            "CREATE FUNCTION pg_temp.borrow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "UPDATE public.entities SET lifecycle = 'offboarded'; RETURN NULL; END $$"
+        )
+        conn.execute(
+            "CREATE TRIGGER borrow BEFORE DELETE ON pg_temp.register_changes "
+            "FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.borrow()"
+        )
+    with psycopg.connect(team.owner_url) as owner:
+        lifecycles = owner.execute("SELECT DISTINCT lifecycle FROM entities").fetchall()
+        assert lifecycles == [("active",)]
+        assert owner.execute("SELECT count(*) FROM register_changes").fetchone() == (0,)
 
 
 def test_legal_may_write_everything_but_the_audit_trail_only_grows(team: Team) -> None:
