@@ -1003,7 +1003,10 @@ def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
     if applied:
         print(f"The register in {where} is at the current schema (applied: {', '.join(applied)})")
     else:
-        print(f"The register in {where} was already at the current schema; nothing was changed")
+        print(
+            f"The register in {where} was already at the current schema; no record was changed "
+            "(its roles' privileges were applied again)"
+        )
     print(cli_db.roles_text(args.url))
     print(f"Use it with: {PROG} --database {where} (or set {ENV_DATABASE})")
     return 0

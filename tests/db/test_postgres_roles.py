@@ -506,7 +506,7 @@ def test_db_init_again_keeps_the_grants_and_refuses_no_one(
     team: Team, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _err = run_cli_cleanly(capsys, "db", "init", team.owner_url)
-    assert code == 0 and "nothing was changed" in out
+    assert code == 0 and "no record was changed" in out
     assert f"procurement  {team.database}_procurement" in out  # the roles, by name
     with _sql_as(team, RegisterRole.PROCUREMENT) as conn:
         _refused(conn, "UPDATE entities SET notes = 'x'")

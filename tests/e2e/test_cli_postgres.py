@@ -37,7 +37,7 @@ def test_db_init_creates_the_register_then_says_it_is_current(
     assert "at the current schema (applied: m001_initial" in out
     assert f"--database {database}" in out
     code, out, _ = run(capsys, "db", "init", database)
-    assert code == 0 and "already at the current schema; nothing was changed" in out
+    assert code == 0 and "already at the current schema; no record was changed" in out
 
 
 def test_a_database_without_a_register_is_refused_with_what_to_run(
