@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QApplication
 
 from transfers_app.cli import Context
 from transfers_app.paths import AppPaths
-from ui.context import UiContext
 from ui.main_window import PAGES, MainWindow
 
 
@@ -26,7 +25,7 @@ def main() -> None:
     QCoreApplication.setOrganizationName("Transfer Register Bench")
     app = QApplication([])
     cli = Context(AppPaths(Path(sys.argv[1])), date(2026, 11, 25))
-    ctx = UiContext(cli.services(), cli.worker_services(), cli.paths, cli.today)
+    ctx = cli.ui_context()
     start = time.perf_counter()
     window = MainWindow(ctx)
     window.resize(1280, 800)

@@ -48,12 +48,8 @@ cli = Context(
     AppPaths(__import__("pathlib").Path(sys.argv[1])), date(2026, 11, 25),
     database=sys.argv[3] if len(sys.argv) > 3 else None,
 )
-# The window's context as ``transfers-app gui`` builds it (a pool of connections for the jobs
-# on a team register).
-from transfers_app.cli_registers import AppRegisters
-registers = AppRegisters(cli.paths, cli.reference(), cli.files(), cli.today)
 services = cli.services()
-ctx = registers.context(services, cli.database)
+ctx = cli.ui_context(services)  # as ``transfers-app gui`` builds it
 
 
 class Painted(QObject):

@@ -72,7 +72,7 @@ def empty_register(app: QApplication, out: Path, sizes: list[str]) -> None:
     """Every page over a register with nothing on it: what a new user meets first."""
     home = Path(tempfile.mkdtemp(prefix="tr-shots-empty-"))
     cli = Context(AppPaths(home), TODAY)
-    ctx = UiContext(cli.services(), cli.worker_services(), AppPaths(home), TODAY)
+    ctx = cli.ui_context()
     for size in sizes:
         every_page(app, ctx, size, out, "empty-").close()
     cli.close()
@@ -92,7 +92,7 @@ def main() -> None:
     cli = Context(AppPaths(home), TODAY)
     services = cli.services()
     services.setup.load_demo(TODAY)
-    ctx = UiContext(services, cli.worker_services(), AppPaths(home), TODAY)
+    ctx = cli.ui_context(services)
     args.out.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
         width, height = (int(x) for x in size.split("x"))

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from transfers_app.services.reference import ReferenceSource
     from transfers_app.services.register import CheckReport
     from transfers_app.services.tia import TiaFormat
+    from ui.context import UiContext
 
 PROG = "transfers-app"
 # The team register on PostgreSQL, when --database does not name it.
@@ -444,6 +445,17 @@ class Context:
             for warning in self._services.settings.storage().warnings:
                 print(f"{PROG}: warning: {warning}", file=sys.stderr)
         return self._services
+
+    def ui_context(self, services: AppServices | None = None) -> UiContext:
+        """A window's context on this register, built as ``transfers-app gui`` builds it (a
+        pool of connections for the jobs on a team register): for the scripts and benchmarks
+        that open a window."""
+        from transfers_app.cli_registers import AppRegisters
+
+        registers = AppRegisters(
+            self.paths, self.reference(), self.files(), self.today, self.journal
+        )
+        return registers.context(services or self.services(), self.database)
 
     def writable_services(self, what: str) -> AppServices:
         """The services of a command that changes the register: refused at once, with the
