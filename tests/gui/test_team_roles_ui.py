@@ -102,6 +102,7 @@ def test_procurement_proposes_a_supplier_in_the_new_entity_dialog(
     assert saved is not None and saved.id is not None
     stored = ctx.services.entities.get(saved.id)
     assert stored.lifecycle is Lifecycle.PROPOSED
+    assert stored.proposed_on == ctx.today  # dated, as a proposal is on import
     assert ctx.services.audit.entries(limit=1)[0].actor == team.users[RegisterRole.PROCUREMENT]
     # The saved proposal, like every entity on the register, is the legal team's to change.
     again = EntityEditor(ctx, stored)

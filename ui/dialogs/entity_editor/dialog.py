@@ -351,6 +351,8 @@ class EntityEditor(FieldMessages, RecordEditor[Entity]):
                     )
                 )
             if proposing:
+                # A proposal is dated: the legal team sees how long it has waited.
+                self.date_edits["proposed_on"].set_value(self.ctx.today)
                 self.lifecycle_combo.setEnabled(False)
                 self.lifecycle_combo.setToolTip(
                     "Your role on this register is procurement: you propose suppliers; the "
