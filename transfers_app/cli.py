@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from transfers_app import __version__, cli_db, cli_org
 from transfers_app.domain.countries import country_name, normalise_code
 from transfers_app.domain.enums import Finding, Regime, Role
+from transfers_app.domain.team_register import without_password
 from transfers_app.errors import TransfersError, ValidationError
 from transfers_app.paths import AppPaths, resolve_paths
 from transfers_app.ports.storage import JournalMode
@@ -317,8 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _postgres_url(url: str) -> str:
     if not url.startswith(POSTGRES_SCHEMES):
         raise UsageError(
-            f"{url!r} is not a PostgreSQL URL: write postgresql://host/dbname (the register "
-            "file on this computer is chosen with --data-dir)"
+            f"{without_password(url)!r} is not a PostgreSQL URL: write postgresql://host/dbname "
+            "(the register file on this computer is chosen with --data-dir)"
         )
     return url
 
@@ -639,7 +640,8 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     count = setup.load_demo(ctx.today)
     print(f"Loaded the demo register ({count} entities) into {ctx.register}")
-    print(f"Try: {PROG} status   or   {PROG}   (desktop app)")
+    on = f" --database {ctx.register}" if ctx.database else ""
+    print(f"Try: {PROG}{on} status   or   {PROG}{on}   (desktop app)")
     return 0
 
 

@@ -20,7 +20,12 @@ from db.postgres.migrations import (
     register_tables,
 )
 from db.postgres.roles import setup_roles, user_role
-from transfers_app.domain.team_register import AddressError, TeamRegister
+from transfers_app.domain.team_register import (
+    AddressError,
+    TeamRegister,
+    password_in,
+    without_password,
+)
 from transfers_app.errors import StorageError
 from transfers_app.ports.storage import RegisterRole
 
@@ -58,12 +63,8 @@ def psycopg_sql(sql: str) -> str:
     return _TOKENS.sub(_token, sql)
 
 
-def describe(url: str) -> str:
-    """The register's URL (or libpq key=value string) as a message may show it: as given,
-    without its password."""
-    url = re.sub(r"^(\w+://[^:/@?]*):[^@/?]*@", r"\1@", url)
-    url = re.sub(r"(^|[?&\s])password=[^&\s]*[&\s]?", r"\1", url)
-    return url.rstrip("?& ")
+# The register's URL (or libpq key=value string) as a message may show it: without its password.
+describe = without_password
 
 
 class PgConnection:
@@ -165,7 +166,8 @@ def connect(url: str, password: str | None = None) -> PgConnection:
     except psycopg.Error as exc:
         from db.postgres.errors import connect_error
 
-        raise connect_error(exc, describe(url), password is not None) from None
+        given = password is not None or password_in(url) is not None
+        raise connect_error(exc, describe(url), given) from None
     return PgConnection(raw, url, password)
 
 

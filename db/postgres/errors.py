@@ -98,7 +98,10 @@ def connect_error(exc: psycopg.Error, where: str, password_given: bool) -> Stora
     reason = _reason(exc)
     pgconn = exc.pgconn
     if pgconn is not None and pgconn.needs_password:
-        return PasswordRequired(f"the server of {where} asks for a password")
+        return PasswordRequired(
+            f"the server of {where} asks for a password; put it in your PostgreSQL password "
+            "file (~/.pgpass, or the file PGPASSFILE names)"
+        )
     if pgconn is not None and pgconn.used_password and _PASSWORD_REFUSED.search(reason):
         return PasswordRequired(
             f"the server of {where} refused the password"

@@ -128,9 +128,9 @@ def setup_roles(conn: psycopg.Connection[Any]) -> dict[RegisterRole, str]:
             _grant_privileges(conn, names)
     except psycopg.errors.InsufficientPrivilege as exc:
         raise StorageError(
-            "db init makes the register's roles, which needs a database user who may create "
-            f"roles (CREATEROLE): {str(exc).strip().splitlines()[0]}; run it as the register's "
-            "owner with that right (ALTER ROLE owner CREATEROLE, as a superuser)"
+            "db init must be run by the register's owner (who owns its tables), with the right "
+            f"to create roles (CREATEROLE): {str(exc).strip().splitlines()[0]}. Run it as that "
+            "owner (a superuser gives the right: ALTER ROLE owner CREATEROLE)"
         ) from None
     return names
 

@@ -546,3 +546,9 @@ def test_procurement_importing_a_list_is_told_once_what_its_role_may_do(
     with _sql_as(team, RegisterRole.AUDITOR) as conn:
         row = conn.execute("SELECT count(*) FROM entities WHERE name LIKE 'Acme%'").fetchone()
     assert row is not None and row[0] == 0
+
+
+def test_db_init_by_a_team_member_says_it_is_the_owner_s_to_run(team: Team) -> None:
+    # A legal user (no CREATEROLE, owns nothing) is told who may run it, not only the right.
+    with pytest.raises(StorageError, match=r"^db init must be run by the register's owner"):
+        init_postgres(team.url[RegisterRole.LEGAL])

@@ -56,6 +56,15 @@ def test_only_a_postgresql_url_is_a_database(capsys: pytest.CaptureFixture[str])
     assert code == 2 and "is not a PostgreSQL URL" in err
 
 
+def test_a_password_in_an_address_that_is_not_a_url_is_not_echoed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    libpq_string = "host=db.example dbname=register password=s3cret"
+    code, _, err = run(capsys, "--database", libpq_string, "status")
+    assert code == 2 and "'host=db.example dbname=register' is not a PostgreSQL URL" in err
+    assert "s3cret" not in err
+
+
 def test_a_team_register_has_no_journal_mode_to_choose_and_its_trail_verifies(
     capsys: pytest.CaptureFixture[str], database: str
 ) -> None:
@@ -79,6 +88,8 @@ def test_the_demo_on_postgresql_reports_what_it_reports_in_the_file(
     code, out, err = run(capsys, "--database", database, "demo")
     assert code == 0, err
     assert f"Loaded the demo register (20 entities) into {database}" in out
+    # The hint runs on the team register, not on the register file of this computer.
+    assert f"Try: transfers-app --database {database} status" in out
     on_postgres = _json(capsys, "--database", database, "status")
     assert not (home / "register.db").exists()  # the register file was not touched
     assert run(capsys, "demo")[0] == 0  # the register file in the data folder

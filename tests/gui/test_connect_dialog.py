@@ -25,6 +25,7 @@ from transfers_app.cli_registers import AppRegisters
 from transfers_app.domain.enums import EntityKind
 from transfers_app.domain.models import Entity
 from transfers_app.domain.team_register import TeamRegister
+from transfers_app.errors import PasswordRequired
 from transfers_app.paths import AppPaths
 from transfers_app.reference import builtin_reference
 from transfers_app.services.app import AppServices
@@ -302,6 +303,21 @@ def test_a_password_pasted_in_the_address_is_taken_out_and_used_once(
     assert ctx is not None
     opened.append(ctx)
     assert PASSWORD not in registers.paths.registers.read_text("utf-8")
+
+
+@pytest.mark.usefixtures("no_password_file")
+def test_the_command_line_says_where_a_password_goes_and_which_one_was_refused(
+    password_server: str,
+) -> None:
+    # No password anywhere: the message says where to put one (the command line asks nobody).
+    with pytest.raises(PasswordRequired, match=r"asks for a password; put it in your PostgreSQL"):
+        open_postgres(password_server)
+    # A wrong one written in the URL: refused, and not blamed on a password file there is none of.
+    wrong = password_server.replace("ann@", "ann:not-it@")
+    with pytest.raises(PasswordRequired) as refused:
+        open_postgres(wrong)
+    assert refused.value.rejected and "refused the password" in str(refused.value)
+    assert "password file" not in str(refused.value) and "not-it" not in str(refused.value)
 
 
 def test_on_a_team_register_the_storage_dialog_names_it_and_offers_no_journal_mode(

@@ -101,3 +101,12 @@ def test_the_remembered_file_is_in_the_users_settings_or_the_given_data_folder(
     user = resolve_paths(env={})
     assert user.config is not None and user.registers.parent == user.config
     assert user.registers.parent != user.home
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://ann:s3cret@db.example:99999/register", "mysql://ann:s3cret@db/register"]
+)
+def test_an_address_refused_is_named_without_its_password(url: str) -> None:
+    with pytest.raises(AddressError, match="is not a PostgreSQL URL") as refused:
+        TeamRegister.parse(url)
+    assert "s3cret" not in str(refused.value) and "ann@" in str(refused.value)

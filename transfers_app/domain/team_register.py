@@ -8,6 +8,7 @@ shows and edits, and the words every window uses to say where the register is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
@@ -45,9 +46,13 @@ class TeamRegister:
             parts = urlsplit(text)
             netloc_port = parts.port
         except ValueError as exc:
-            raise AddressError(f"{text!r} is not a PostgreSQL URL ({exc})") from None
+            raise AddressError(
+                f"{without_password(text)!r} is not a PostgreSQL URL ({exc})"
+            ) from None
         if parts.scheme not in SCHEMES:
-            raise AddressError(f"{text!r} is not a PostgreSQL URL: write postgresql://host/dbname")
+            raise AddressError(
+                f"{without_password(text)!r} is not a PostgreSQL URL: write postgresql://host/dbname"
+            )
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         query.pop("password", None)
         host = query.pop("host", None) or unquote(parts.hostname or "")
@@ -94,6 +99,14 @@ class TeamRegister:
         the one the server authenticated (the address's own, if not given)."""
         who = user or self.user
         return f"{self.dbname} on {self.server}" + (f" (as {who})" if who else "")
+
+
+def without_password(url: str) -> str:
+    """``url`` (or a libpq key=value string) as a message may show it: as given, without its
+    password."""
+    url = re.sub(r"^(\w+://[^:/@?]*):[^@/?]*@", r"\1@", url)
+    url = re.sub(r"(^|[?&\s])password=[^&\s]*[&\s]?", r"\1", url)
+    return url.rstrip("?& ")
 
 
 def password_in(url: str) -> str | None:
