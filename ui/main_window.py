@@ -524,8 +524,8 @@ class MainWindow(QMainWindow):
             self.read_only_banner.setText(
                 "<b>Procurement:</b> you can read, check and export the register, and propose "
                 "a new supplier (<b>New…</b>: an entity in lifecycle Proposed, with its "
-                "locations and transfers). Approving suppliers, documents and assessments are "
-                "for the legal team."
+                "locations and transfers). Approving suppliers, and adding documents and "
+                "assessments, is for the legal team."
             )
         elif self.ctx.role is not None:  # an auditor
             self.read_only_banner.setText(

@@ -147,9 +147,12 @@ def _grant_privileges(conn: psycopg.Connection[Any], names: dict[RegisterRole, s
     row = conn.execute("SELECT current_schema()").fetchone()
     assert row is not None
     schema = _ident(str(row[0]))
-    # From nothing, every time: what an older version granted and this one does not goes.
-    run("REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {r}", s=schema, r=everyone)
-    run("REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM {r}", s=schema, r=everyone)
+    # From nothing, every time: what an older version granted and this one does not goes, and
+    # so does every other role's privilege on the register (another register's roles come
+    # with a restored dump, and would keep their rights on this copy).
+    held = sql.SQL(", ").join(_ident(n) for n in [*names.values(), *_strangers(conn, names)])
+    run("REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {r}", s=schema, r=held)
+    run("REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM {r}", s=schema, r=held)
     run("GRANT USAGE ON SCHEMA {s} TO {r}", s=schema, r=everyone)
     run("GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {r}", s=schema, r=everyone)
     for table in tables:
@@ -183,6 +186,21 @@ def _columns(conn: psycopg.Connection[Any], table: str) -> list[str]:
             (table,),
         )
     ]
+
+
+def _strangers(conn: psycopg.Connection[Any], names: dict[RegisterRole, str]) -> list[str]:
+    """The roles, other than the register's three and its tables' owner, holding privileges
+    on the register's tables or sequences."""
+    rows = conn.execute(
+        "SELECT DISTINCT r.rolname FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "CROSS JOIN LATERAL aclexplode(c.relacl) a "
+        "JOIN pg_roles r ON r.oid = a.grantee "
+        "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'S') "
+        "AND a.grantee <> c.relowner ORDER BY 1"
+    )
+    ours = set(names.values())
+    return [str(r[0]) for r in rows if r[0] not in ours]
 
 
 def _sequence(conn: psycopg.Connection[Any], table: str) -> tuple[str, str] | None:

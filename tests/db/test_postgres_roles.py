@@ -552,3 +552,28 @@ def test_db_init_by_a_team_member_says_it_is_the_owner_s_to_run(team: Team) -> N
     # A legal user (no CREATEROLE, owns nothing) is told who may run it, not only the right.
     with pytest.raises(StorageError, match=r"^db init must be run by the register's owner"):
         init_postgres(team.url[RegisterRole.LEGAL])
+
+
+def test_db_init_takes_back_what_another_register_s_roles_hold_on_this_one(team: Team) -> None:
+    # A dump restored into a new database brings the original register's grants with it:
+    # db init leaves this register's three roles alone with rights on it.
+    stranger = f"treg_other_{os.urandom(5).hex()}"
+    with psycopg.connect(team.owner_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {stranger} NOLOGIN")
+        try:
+            conn.execute(f"GRANT SELECT, DELETE ON documents, entities TO {stranger}")
+            init_postgres(team.owner_url)
+            held = conn.execute(
+                "SELECT has_table_privilege(%s, 'documents', 'DELETE'), "
+                "has_table_privilege(%s, 'entities', 'SELECT')",
+                (stranger, stranger),
+            ).fetchone()
+            assert held == (False, False)
+            legal = conn.execute(
+                "SELECT has_table_privilege(%s, 'documents', 'DELETE')",
+                (group_role(team.database, RegisterRole.LEGAL),),
+            ).fetchone()
+            assert legal == (True,)
+        finally:
+            conn.execute(f"DROP OWNED BY {stranger}")
+            conn.execute(f"DROP ROLE {stranger}")
