@@ -575,5 +575,5 @@ def test_db_init_takes_back_what_another_register_s_roles_hold_on_this_one(team:
             ).fetchone()
             assert legal == (True,)
         finally:
-            conn.execute(f"DROP OWNED BY {stranger}")
+            conn.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {stranger}")
             conn.execute(f"DROP ROLE {stranger}")
