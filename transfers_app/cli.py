@@ -33,6 +33,7 @@ from transfers_app.ports.storage import JournalMode
 from transfers_app.services.reporting import check_to_json, status_to_json
 
 if TYPE_CHECKING:
+    from transfers_app.cli_registers import AppRegisters
     from transfers_app.ports.files import FileAdapters
     from transfers_app.ports.storage import Store
     from transfers_app.services.app import AppServices
@@ -399,9 +400,7 @@ class Context:
     def register(self) -> str:
         """Where the register is, as a message names it (never a password)."""
         if self.database:
-            from db.postgres.connection import describe
-
-            return describe(self.database)
+            return without_password(self.database)
         return str(self.paths.database)
 
     def close(self) -> None:
@@ -451,12 +450,13 @@ class Context:
         """A window's context on this register, built as ``transfers-app gui`` builds it (a
         pool of connections for the jobs on a team register): for the scripts and benchmarks
         that open a window."""
+        return self.registers().context(services or self.services(), self.database)
+
+    def registers(self) -> AppRegisters:
+        """The registers the desktop app can be on, from this command's folders and options."""
         from transfers_app.cli_registers import AppRegisters
 
-        registers = AppRegisters(
-            self.paths, self.reference(), self.files(), self.today, self.journal
-        )
-        return registers.context(services or self.services(), self.database)
+        return AppRegisters(self.paths, self.reference(), self.files(), self.today, self.journal)
 
     def writable_services(self, what: str) -> AppServices:
         """The services of a command that changes the register: refused at once, with the
@@ -1010,10 +1010,10 @@ def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
             "say what to do: db init URL, db grant USER ROLE, db revoke USER ROLE, or db copy "
             "--to URL|FILE.db"
         )
-    from db.postgres.connection import describe, init_postgres
+    from db.postgres.connection import init_postgres
 
     applied = init_postgres(_postgres_url(args.url))
-    where = describe(args.url)
+    where = without_password(args.url)
     if applied:
         print(f"The register in {where} is at the current schema (applied: {', '.join(applied)})")
     else:
@@ -1035,11 +1035,11 @@ def _db_copy(to: str, ctx: Context) -> int:
 
     target: Store
     if to.startswith(POSTGRES_SCHEMES):
-        from db.postgres.connection import describe
-
         if to == ctx.database:
-            raise UsageError(f"{describe(to)} is the register in use: copy it somewhere else")
-        target_name = target_files = describe(to)
+            raise UsageError(
+                f"{without_password(to)} is the register in use: copy it somewhere else"
+            )
+        target_name = target_files = without_password(to)
         target = open_store(ctx.paths, to, migrate=True)
     else:
         path = Path(to).expanduser().resolve()
@@ -1084,9 +1084,7 @@ def cmd_gui(args: argparse.Namespace, ctx: Context) -> int:
         from ui.app import run, startup_error
     except ImportError as exc:  # PySide6 missing or Qt cannot load its platform libraries
         raise UsageError(f"the desktop app cannot start: {exc}") from None
-    from transfers_app.cli_registers import AppRegisters
-
-    registers = AppRegisters(ctx.paths, ctx.reference(), ctx.files(), ctx.today, ctx.journal)
+    registers = ctx.registers()
     remembered = registers.remembered.last
     if ctx.database is None and remembered is not None:
         # The team register the user was on: reopened, or if its server cannot be used,

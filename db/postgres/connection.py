@@ -63,10 +63,6 @@ def psycopg_sql(sql: str) -> str:
     return _TOKENS.sub(_token, sql)
 
 
-# The register's URL (or libpq key=value string) as a message may show it: without its password.
-describe = without_password
-
-
 class PgConnection:
     """A psycopg connection in autocommit mode, with the DB-API face of ``sqlite3`` that the
     repositories use (``db.sqlite.session.Connection``): SQLite's parameters, explicit
@@ -78,7 +74,7 @@ class PgConnection:
         # The password the user typed, if any, held for those connections only (never shown,
         # never written): ``reconnect``.
         self._password = password
-        self.where = describe(url)
+        self.where = without_password(url)
         # The user's role on the register (``roles.user_role``), set when opened.
         self.role: RegisterRole | None = None
         self._copy_into: dict[str, bool] = {}  # table -> may COPY fill it (``_copyable``)
@@ -167,7 +163,7 @@ def connect(url: str, password: str | None = None) -> PgConnection:
         from db.postgres.errors import connect_error
 
         given = password is not None or password_in(url) is not None
-        raise connect_error(exc, describe(url), given) from None
+        raise connect_error(exc, without_password(url), given) from None
     return PgConnection(raw, url, password)
 
 

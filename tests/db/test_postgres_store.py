@@ -17,7 +17,7 @@ from support.postgres import PostgresServer, second_waits
 
 from db.migrations import MIGRATION_NAMES as SQLITE_NAMES
 from db.postgres import PgStore, open_postgres
-from db.postgres.connection import describe, init_postgres, psycopg_sql
+from db.postgres.connection import init_postgres, psycopg_sql
 from db.postgres.errors import storage_error
 from db.postgres.migrations import (
     MIGRATION_NAMES,
@@ -30,6 +30,7 @@ from db.postgres.migrations import (
 )
 from transfers_app.domain.audit_chain import verify_chain
 from transfers_app.domain.models import Entity
+from transfers_app.domain.team_register import without_password
 from transfers_app.errors import StorageError
 
 # -- without a server ------------------------------------------------------------------------
@@ -66,13 +67,13 @@ def test_sqlite_parameters_become_psycopg_ones_outside_quotes() -> None:
 
 
 def test_a_url_is_shown_without_its_password() -> None:
-    assert describe("postgresql://ann:s3cret@db.example:5433/register") == (
+    assert without_password("postgresql://ann:s3cret@db.example:5433/register") == (
         "postgresql://ann@db.example:5433/register"
     )
-    assert describe("postgresql://db.example/register?password=s3cret&sslmode=require") == (
+    assert without_password("postgresql://db.example/register?password=s3cret&sslmode=require") == (
         "postgresql://db.example/register?sslmode=require"
     )
-    assert describe("host=db.example password=s3cret dbname=register") == (
+    assert without_password("host=db.example password=s3cret dbname=register") == (
         "host=db.example dbname=register"
     )
 

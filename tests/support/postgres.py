@@ -36,8 +36,8 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from db.postgres import open_postgres
-from db.postgres.connection import describe
 from db.postgres.roles import group_roles
+from transfers_app.domain.team_register import without_password
 from transfers_app.ports.storage import Store, UnitOfWork
 
 T = TypeVar("T")
@@ -168,7 +168,9 @@ class PostgresServer:
         """Done with the one database at ``url`` (made by ``new_database``; its password may
         be left out): emptied for another test, or dropped, as ``drop_databases`` does,
         leaving the others alone."""
-        name = next(n for n, _ in self.made if describe(self.url(n)) == describe(url))
+        name = next(
+            n for n, _ in self.made if without_password(self.url(n)) == without_password(url)
+        )
         kept = [m for m in self.made if m[0] != name]
         self.made = [m for m in self.made if m[0] == name]
         self.drop_databases()
